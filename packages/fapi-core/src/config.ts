@@ -1,0 +1,241 @@
+// The ecosystem's one typed source of truth: hostnames, ports, URLs, key and certificate paths,
+// and the demo participants' identities. Every party and script reads it; environment variables
+// override it (FAPI_<PARTY>_PORT, FAPI_SANDBOX_CERTS_DIR, FAPI_SANDBOX_DATA_DIR).
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type PartyName = 'directory' | 'bank-op' | 'bank-api' | 'tpp';
+
+export interface Listener {
+  /** Host name the listener is reached by. All are `*.localhost`: browsers resolve them to loopback. */
+  host: string;
+  port: number;
+  /** `https://host:port` */
+  origin: string;
+}
+
+export interface Party {
+  name: PartyName;
+  /** What a learner calls it. */
+  title: string;
+  /** The browser-facing listener: server TLS only, never asks for a client certificate. */
+  web: Listener;
+  /**
+   * The mutual-TLS listener (RFC 8705 §5 `mtls_endpoint_aliases`): it asks for a client certificate,
+   * optionally at the TLS layer, and the app decides. Kept off the browser-facing host so that a
+   * browser never shows a certificate picker.
+   */
+  mtls?: Listener;
+  /** Server certificate and key (PEM; the certificate file carries the issuing CA after the leaf). */
+  serverCert: string;
+  serverKey: string;
+}
+
+export interface Participant {
+  /** Folder name under certs/participants/. */
+  slug: string;
+  orgId: string;
+  orgName: string;
+  softwareId: string;
+  clientName: string;
+  roles: string[];
+  redirectUris: string[];
+  logoUri: string;
+  /** Transport (mTLS client) certificate and key, issued by the directory CA. */
+  transportCert: string;
+  transportKey: string;
+  /** Signing keys (PS256 and ES256) as a private JWKS; the directory publishes the public half. */
+  signingJwks: string;
+  signingPublicJwks: string;
+}
+
+export interface BankOrganisation {
+  orgId: string;
+  orgName: string;
+}
+
+export interface SandboxConfig {
+  repoRoot: string;
+  certsDir: string;
+  dataDir: string;
+  ca: {
+    /** The sandbox root CA: the only trust anchor every client needs. */
+    root: string;
+    /** Issuing CA for TLS server certificates. */
+    server: string;
+    /** The directory's issuing CA: transport and signing certificates of participants. */
+    directory: string;
+    directoryKey: string;
+    /** root + server CA: what a client trusts to reach any party's https origin. */
+    serverTrustBundle: string;
+    /** root + directory CA: what an mTLS listener trusts for client certificates. */
+    clientTrustBundle: string;
+  };
+  directory: Party & { mtls: Listener; ssaSigningJwks: string; adminCredentialFile: string };
+  bankOp: Party & { mtls: Listener; issuer: string; signingJwks: string };
+  bankApi: Party & { baseUrl: string };
+  tpp: Party;
+  bank: BankOrganisation;
+  participants: { demo: Participant; second: Participant };
+  negative: {
+    expiredTransportCert: string;
+    expiredTransportKey: string;
+    untrustedTransportCert: string;
+    untrustedTransportKey: string;
+    untrustedCa: string;
+    revokedTransportCert: string;
+    revokedTransportKey: string;
+  };
+  /** Machine-readable description of every generated file (written by `pnpm pki`). */
+  pkiManifest: string;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const defaultRepoRoot = path.resolve(here, '../../..');
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`${name}=${raw} is not a TCP port (0-65535)`);
+  }
+  return value;
+}
+
+function listener(host: string, portNumber: number): Listener {
+  return {
+    host,
+    port: portNumber,
+    origin: portNumber === 443 ? `https://${host}` : `https://${host}:${portNumber}`,
+  };
+}
+
+/** Builds the configuration from the environment. Call it once per process (see `sandboxConfig`). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig {
+  const repoRoot = env.FAPI_SANDBOX_ROOT ?? defaultRepoRoot;
+  const certsDir = path.resolve(repoRoot, env.FAPI_SANDBOX_CERTS_DIR ?? 'certs');
+  const dataDir = path.resolve(repoRoot, env.FAPI_SANDBOX_DATA_DIR ?? 'data');
+  const cert = (...parts: string[]) => path.join(certsDir, ...parts);
+
+  const tppWeb = listener('tpp.localhost', port(env, 'FAPI_TPP_PORT', 7443));
+
+  const participant = (
+    slug: string,
+    fields: Omit<
+      Participant,
+      'slug' | 'transportCert' | 'transportKey' | 'signingJwks' | 'signingPublicJwks'
+    >,
+  ): Participant => ({
+    slug,
+    ...fields,
+    transportCert: cert('participants', slug, 'transport.crt'),
+    transportKey: cert('participants', slug, 'transport.key'),
+    signingJwks: cert('participants', slug, 'signing.private.jwks.json'),
+    signingPublicJwks: cert('participants', slug, 'signing.public.jwks.json'),
+  });
+
+  const bankOpWeb = listener('bank.localhost', port(env, 'FAPI_BANK_OP_PORT', 9443));
+  const bankApiWeb = listener('api.bank.localhost', port(env, 'FAPI_BANK_API_PORT', 9543));
+
+  return {
+    repoRoot,
+    certsDir,
+    dataDir,
+    ca: {
+      root: cert('ca', 'root-ca.crt'),
+      server: cert('ca', 'server-ca.crt'),
+      directory: cert('ca', 'directory-ca.crt'),
+      directoryKey: cert('ca', 'directory-ca.key'),
+      serverTrustBundle: cert('ca', 'server-trust-bundle.pem'),
+      clientTrustBundle: cert('ca', 'client-trust-bundle.pem'),
+    },
+    directory: {
+      name: 'directory',
+      title: 'Directory',
+      web: listener('directory.localhost', port(env, 'FAPI_DIRECTORY_PORT', 8443)),
+      mtls: listener('mtls.directory.localhost', port(env, 'FAPI_DIRECTORY_MTLS_PORT', 8444)),
+      serverCert: cert('servers', 'directory.crt'),
+      serverKey: cert('servers', 'directory.key'),
+      ssaSigningJwks: cert('directory', 'ssa-signing.private.jwks.json'),
+      adminCredentialFile: path.join(dataDir, 'directory', 'admin-credential.txt'),
+    },
+    bankOp: {
+      name: 'bank-op',
+      title: 'Bank OpenID Provider',
+      web: bankOpWeb,
+      mtls: listener('mtls.bank.localhost', port(env, 'FAPI_BANK_OP_MTLS_PORT', 9444)),
+      serverCert: cert('servers', 'bank-op.crt'),
+      serverKey: cert('servers', 'bank-op.key'),
+      issuer: bankOpWeb.origin,
+      signingJwks: cert('bank-op', 'signing.private.jwks.json'),
+    },
+    bankApi: {
+      name: 'bank-api',
+      title: 'Bank API',
+      // Back channel only (TPP servers call it), so its one listener asks for a client certificate.
+      web: bankApiWeb,
+      mtls: bankApiWeb,
+      serverCert: cert('servers', 'bank-api.crt'),
+      serverKey: cert('servers', 'bank-api.key'),
+      baseUrl: `${bankApiWeb.origin}/open-banking/v3.1`,
+    },
+    tpp: {
+      name: 'tpp',
+      title: 'Demo TPP (Moneywise)',
+      web: tppWeb,
+      serverCert: cert('servers', 'tpp.crt'),
+      serverKey: cert('servers', 'tpp.key'),
+    },
+    bank: { orgId: '001580000103UAvAAM', orgName: 'Sandbox Bank plc' },
+    participants: {
+      demo: participant('tpp-demo', {
+        orgId: '0015800001041REAAY',
+        orgName: 'Moneywise Ltd',
+        softwareId: 'Mw3Tz7QkYp2Lr9DaX1bHcE',
+        clientName: 'Moneywise',
+        roles: ['AISP', 'PISP'],
+        redirectUris: [`${tppWeb.origin}/callback`, `${tppWeb.origin}/callback?dummy1=lorem&dummy2=ipsum`],
+        logoUri: `${tppWeb.origin}/logo.svg`,
+      }),
+      // A second TPP: the cross-client negative tests need another client with its own keys.
+      second: participant('tpp-second', {
+        orgId: '0015800001041RFAAY',
+        orgName: 'Budgetly Ltd',
+        softwareId: 'Bd8Kx2NvQm5Wt4RsY7jGhA',
+        clientName: 'Budgetly',
+        roles: ['AISP'],
+        redirectUris: [
+          'https://budgetly.localhost/callback',
+          'https://budgetly.localhost/callback?dummy1=lorem&dummy2=ipsum',
+        ],
+        logoUri: 'https://budgetly.localhost/logo.svg',
+      }),
+    },
+    negative: {
+      expiredTransportCert: cert('negative', 'expired-transport.crt'),
+      expiredTransportKey: cert('negative', 'expired-transport.key'),
+      untrustedTransportCert: cert('negative', 'untrusted-transport.crt'),
+      untrustedTransportKey: cert('negative', 'untrusted-transport.key'),
+      untrustedCa: cert('negative', 'untrusted-ca.crt'),
+      revokedTransportCert: cert('negative', 'revoked-transport.crt'),
+      revokedTransportKey: cert('negative', 'revoked-transport.key'),
+    },
+    pkiManifest: cert('manifest.json'),
+  };
+}
+
+let cached: SandboxConfig | undefined;
+
+/** The process-wide configuration, read from the environment on first use. */
+export function sandboxConfig(): SandboxConfig {
+  cached ??= loadConfig();
+  return cached;
+}
+
+/** Every host name the sandbox uses; all resolve to loopback (see `tls/client.ts`). */
+export function sandboxHostnames(config: SandboxConfig = sandboxConfig()): string[] {
+  const parties = [config.directory, config.bankOp, config.bankApi, config.tpp];
+  return [...new Set(parties.flatMap((p) => [p.web.host, ...(p.mtls ? [p.mtls.host] : [])]))];
+}
