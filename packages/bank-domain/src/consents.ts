@@ -1,0 +1,352 @@
+// Consents (UK OB v3.1 "intents"): the TPP creates one at bank-api, the customer authorises or rejects
+// it at bank-op, bank-api checks it on every call, and the TPP or the customer can revoke it.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Ledger } from './accounts.js';
+import {
+  AccountNotFound,
+  AccountNotOwned,
+  ConsentExpired,
+  ConsentNotFound,
+  ConsentStateError,
+  InvalidConsentRequest,
+} from './errors.js';
+import { validatePermissions } from './permissions.js';
+import type {
+  Consent,
+  ConsentKind,
+  ConsentStatus,
+  DomesticPaymentInitiation,
+  FundsConfirmation,
+  PaymentRisk,
+} from './types.js';
+
+export interface AccountAccessConsentRequest {
+  clientId: string;
+  /** UK OB permission codes; validated (see permissions.ts). */
+  permissions: readonly string[];
+  expirationDateTime?: string;
+  transactionFromDateTime?: string;
+  transactionToDateTime?: string;
+}
+
+export interface DomesticPaymentConsentRequest {
+  clientId: string;
+  initiation: DomesticPaymentInitiation;
+  risk: PaymentRisk;
+}
+
+export interface AuthorisationDecision {
+  customerId: string;
+  /** Accounts the customer shares (account access) or pays from (exactly one, for a payment). */
+  accountIds: string[];
+}
+
+export type Revocation = { by: 'tpp'; clientId: string } | { by: 'customer'; customerId: string };
+
+export interface Consents {
+  get(consentId: string): Consent | undefined;
+  /** The consent if it exists and belongs to this client; a foreign consent is ConsentNotFound (no oracle). */
+  getForClient(consentId: string, clientId: string, kind?: ConsentKind): Consent;
+  listForCustomer(customerId: string): Consent[];
+  createAccountAccess(request: AccountAccessConsentRequest): Consent;
+  createDomesticPayment(request: DomesticPaymentConsentRequest): Consent;
+  /** AwaitingAuthorisation → Authorised; the accounts must be the customer's. */
+  authorise(consentId: string, decision: AuthorisationDecision): Consent;
+  /** AwaitingAuthorisation → Rejected. */
+  reject(consentId: string): Consent;
+  /** → Revoked, by the TPP that owns it (account access) or the customer who authorised it. */
+  revoke(consentId: string, revocation: Revocation): Consent;
+  /**
+   * The consent a resource call runs under: this client's, of this kind, Authorised and unexpired.
+   * Throws ConsentNotFound, ConsentStateError or ConsentExpired.
+   */
+  requireAuthorised(consentId: string, clientId: string, kind: ConsentKind): Consent;
+  /** UK OB funds confirmation: does the authorised debtor account hold the instructed amount? */
+  confirmFunds(consentId: string, clientId: string): FundsConfirmation;
+}
+
+interface ConsentRow {
+  consent_id: string;
+  kind: ConsentKind;
+  client_id: string;
+  status: ConsentStatus;
+  creation_date_time: string;
+  status_update_date_time: string;
+  permissions: string | null;
+  expiration_date_time: string | null;
+  transaction_from_date_time: string | null;
+  transaction_to_date_time: string | null;
+  initiation: string | null;
+  risk: string | null;
+  customer_id: string | null;
+  account_ids: string | null;
+  revoked_by: 'tpp' | 'customer' | null;
+}
+
+function toConsent(row: ConsentRow): Consent {
+  return {
+    consentId: row.consent_id,
+    kind: row.kind,
+    clientId: row.client_id,
+    status: row.status,
+    creationDateTime: row.creation_date_time,
+    statusUpdateDateTime: row.status_update_date_time,
+    ...(row.permissions ? { permissions: JSON.parse(row.permissions) } : {}),
+    ...(row.expiration_date_time ? { expirationDateTime: row.expiration_date_time } : {}),
+    ...(row.transaction_from_date_time ? { transactionFromDateTime: row.transaction_from_date_time } : {}),
+    ...(row.transaction_to_date_time ? { transactionToDateTime: row.transaction_to_date_time } : {}),
+    ...(row.initiation ? { initiation: JSON.parse(row.initiation) } : {}),
+    ...(row.risk ? { risk: JSON.parse(row.risk) } : {}),
+    ...(row.customer_id ? { customerId: row.customer_id } : {}),
+    ...(row.account_ids ? { accountIds: JSON.parse(row.account_ids) } : {}),
+    ...(row.revoked_by ? { revokedBy: row.revoked_by } : {}),
+  };
+}
+
+function isoDate(value: string | undefined, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new InvalidConsentRequest(`${field} is not an ISO 8601 date-time`, field);
+  return new Date(time).toISOString();
+}
+
+const SORT_CODE_ACCOUNT_NUMBER = /^\d{14}$/;
+
+function validateInitiation(initiation: DomesticPaymentInitiation): void {
+  const { instructedAmount, creditorAccount, debtorAccount } = initiation;
+  if (!initiation.instructionIdentification || !initiation.endToEndIdentification) {
+    throw new InvalidConsentRequest(
+      'InstructionIdentification and EndToEndIdentification are required',
+      'Initiation.InstructionIdentification',
+    );
+  }
+  if (!Number.isSafeInteger(instructedAmount.amountMinor) || instructedAmount.amountMinor <= 0) {
+    throw new InvalidConsentRequest(
+      'InstructedAmount must be greater than zero',
+      'Initiation.InstructedAmount',
+    );
+  }
+  // Every account at this bank is held in GBP; a domestic payment from it is in GBP too.
+  if (instructedAmount.currency !== 'GBP') {
+    throw new InvalidConsentRequest(
+      `InstructedAmount.Currency ${instructedAmount.currency} is not supported for domestic payments (GBP only)`,
+      'Initiation.InstructedAmount.Currency',
+    );
+  }
+  for (const [field, account] of [
+    ['CreditorAccount', creditorAccount],
+    ['DebtorAccount', debtorAccount],
+  ] as const) {
+    if (!account) continue;
+    if (
+      account.schemeName === 'UK.OBIE.SortCodeAccountNumber' &&
+      !SORT_CODE_ACCOUNT_NUMBER.test(account.identification)
+    ) {
+      throw new InvalidConsentRequest(
+        `${field}.Identification must be a 6-digit sort code followed by an 8-digit account number`,
+        `Initiation.${field}.Identification`,
+      );
+    }
+  }
+  if (!creditorAccount.name) {
+    throw new InvalidConsentRequest('CreditorAccount.Name is required', 'Initiation.CreditorAccount.Name');
+  }
+}
+
+export function consentsRepository(db: Database.Database, ledger: Ledger, now: () => Date): Consents {
+  const byId = db.prepare<[string], ConsentRow>('SELECT * FROM consents WHERE consent_id = ?');
+  const byCustomer = db.prepare<[string], ConsentRow>(
+    'SELECT * FROM consents WHERE customer_id = ? ORDER BY creation_date_time DESC',
+  );
+  const insert = db.prepare(
+    `INSERT INTO consents (consent_id, kind, client_id, status, creation_date_time, status_update_date_time,
+       permissions, expiration_date_time, transaction_from_date_time, transaction_to_date_time, initiation, risk)
+     VALUES (@consentId, @kind, @clientId, 'AwaitingAuthorisation', @at, @at, @permissions, @expiration,
+       @from, @to, @initiation, @risk)`,
+  );
+  const updateStatus = db.prepare(
+    `UPDATE consents SET status = @status, status_update_date_time = @at,
+       customer_id = COALESCE(@customerId, customer_id), account_ids = COALESCE(@accountIds, account_ids),
+       revoked_by = @revokedBy
+     WHERE consent_id = @consentId AND status = @from`,
+  );
+
+  const require = (consentId: string): Consent => {
+    const row = byId.get(consentId);
+    if (!row) throw new ConsentNotFound(consentId);
+    return toConsent(row);
+  };
+
+  /** Moves a consent between statuses; the WHERE on the old status makes a racing writer lose cleanly. */
+  const transition = (
+    consent: Consent,
+    to: ConsentStatus,
+    allowedFrom: readonly ConsentStatus[],
+    operation: string,
+    extra: { customerId?: string; accountIds?: string[]; revokedBy?: 'tpp' | 'customer' } = {},
+  ): Consent => {
+    if (!allowedFrom.includes(consent.status)) {
+      throw new ConsentStateError(consent.consentId, consent.status, allowedFrom, operation);
+    }
+    const changed = updateStatus.run({
+      consentId: consent.consentId,
+      status: to,
+      from: consent.status,
+      at: now().toISOString(),
+      customerId: extra.customerId ?? null,
+      accountIds: extra.accountIds ? JSON.stringify(extra.accountIds) : null,
+      revokedBy: extra.revokedBy ?? null,
+    });
+    if (changed.changes !== 1) {
+      const current = require(consent.consentId);
+      throw new ConsentStateError(consent.consentId, current.status, allowedFrom, operation);
+    }
+    return require(consent.consentId);
+  };
+
+  const getForClient = (consentId: string, clientId: string, kind?: ConsentKind): Consent => {
+    const consent = require(consentId);
+    if (consent.clientId !== clientId || (kind && consent.kind !== kind))
+      throw new ConsentNotFound(consentId);
+    return consent;
+  };
+
+  const requireAuthorised = (consentId: string, clientId: string, kind: ConsentKind): Consent => {
+    const consent = getForClient(consentId, clientId, kind);
+    if (consent.status !== 'Authorised') {
+      throw new ConsentStateError(consentId, consent.status, ['Authorised'], 'access');
+    }
+    if (consent.expirationDateTime && consent.expirationDateTime <= now().toISOString()) {
+      throw new ConsentExpired(consentId, consent.expirationDateTime);
+    }
+    return consent;
+  };
+
+  const authorise = db.transaction((consentId: string, decision: AuthorisationDecision): Consent => {
+    const consent = require(consentId);
+    if (consent.status === 'AwaitingAuthorisation' && consent.expirationDateTime) {
+      if (consent.expirationDateTime <= now().toISOString()) {
+        throw new ConsentExpired(consentId, consent.expirationDateTime);
+      }
+    }
+    const accountIds = [...new Set(decision.accountIds)];
+    if (accountIds.length === 0) {
+      throw new InvalidConsentRequest('The customer must choose at least one account', 'accountIds');
+    }
+    if (consent.kind === 'domestic-payment' && accountIds.length !== 1) {
+      throw new InvalidConsentRequest('A payment is made from exactly one account', 'accountIds');
+    }
+    for (const accountId of accountIds) {
+      const account = ledger.row(accountId);
+      if (!account) throw new AccountNotFound(accountId);
+      if (account.customer_id !== decision.customerId)
+        throw new AccountNotOwned(accountId, decision.customerId);
+    }
+    const debtor = consent.initiation?.debtorAccount;
+    if (debtor) {
+      // The TPP named the account to pay from; the customer cannot pick another.
+      const chosen = ledger.row(accountIds[0]!)!;
+      if (chosen.scheme_name !== debtor.schemeName || chosen.identification !== debtor.identification) {
+        throw new InvalidConsentRequest(
+          'The payment consent names a DebtorAccount; the customer must pay from that account',
+          'accountIds',
+        );
+      }
+    }
+    return transition(consent, 'Authorised', ['AwaitingAuthorisation'], 'authorise', {
+      customerId: decision.customerId,
+      accountIds,
+    });
+  });
+
+  return {
+    get(consentId) {
+      const row = byId.get(consentId);
+      return row ? toConsent(row) : undefined;
+    },
+    getForClient,
+    listForCustomer: (customerId) => byCustomer.all(customerId).map(toConsent),
+
+    createAccountAccess(request) {
+      const permissions = validatePermissions(request.permissions);
+      const at = now().toISOString();
+      const expiration = isoDate(request.expirationDateTime, 'ExpirationDateTime');
+      const from = isoDate(request.transactionFromDateTime, 'TransactionFromDateTime');
+      const to = isoDate(request.transactionToDateTime, 'TransactionToDateTime');
+      if (expiration && expiration <= at) {
+        throw new InvalidConsentRequest('ExpirationDateTime is in the past', 'ExpirationDateTime');
+      }
+      if (from && to && from > to) {
+        throw new InvalidConsentRequest(
+          'TransactionFromDateTime is after TransactionToDateTime',
+          'TransactionFromDateTime',
+        );
+      }
+      const consentId = `aac-${randomUUID()}`;
+      insert.run({
+        consentId,
+        kind: 'account-access',
+        clientId: request.clientId,
+        at,
+        permissions: JSON.stringify(permissions),
+        expiration: expiration ?? null,
+        from: from ?? null,
+        to: to ?? null,
+        initiation: null,
+        risk: null,
+      });
+      return require(consentId);
+    },
+
+    createDomesticPayment(request) {
+      validateInitiation(request.initiation);
+      const consentId = `pdc-${randomUUID()}`;
+      insert.run({
+        consentId,
+        kind: 'domestic-payment',
+        clientId: request.clientId,
+        at: now().toISOString(),
+        permissions: null,
+        expiration: null,
+        from: null,
+        to: null,
+        initiation: JSON.stringify(request.initiation),
+        risk: JSON.stringify(request.risk),
+      });
+      return require(consentId);
+    },
+
+    authorise: (consentId, decision) => authorise.immediate(consentId, decision),
+
+    reject(consentId) {
+      return transition(require(consentId), 'Rejected', ['AwaitingAuthorisation'], 'reject');
+    },
+
+    revoke(consentId, revocation) {
+      if (revocation.by === 'tpp') {
+        // UK OB v3.1: the TPP deletes an account-access consent; payment consents are not deletable.
+        const consent = getForClient(consentId, revocation.clientId, 'account-access');
+        return transition(consent, 'Revoked', ['AwaitingAuthorisation', 'Authorised'], 'revoke', {
+          revokedBy: 'tpp',
+        });
+      }
+      const consent = require(consentId);
+      if (consent.customerId !== revocation.customerId) throw new ConsentNotFound(consentId);
+      return transition(consent, 'Revoked', ['Authorised'], 'revoke', { revokedBy: 'customer' });
+    },
+
+    requireAuthorised,
+
+    confirmFunds(consentId, clientId) {
+      const consent = requireAuthorised(consentId, clientId, 'domestic-payment');
+      const debtorId = consent.accountIds![0]!;
+      const account = ledger.row(debtorId)!;
+      const available = ledger.bookedBalance(debtorId) + account.overdraft_limit_minor;
+      return {
+        fundsAvailable: available >= consent.initiation!.instructedAmount.amountMinor,
+        fundsAvailableDateTime: now().toISOString(),
+      };
+    },
+  };
+}

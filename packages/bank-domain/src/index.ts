@@ -1,0 +1,27 @@
+// The mock bank's domain: one SQLite store that bank-op (log-in, consent decisions) and bank-api
+// (consents, accounts, payments) open side by side.
+export type { Accounts } from './accounts.js';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './accounts.js';
+export { canonicalJson, hashRequest } from './canonical.js';
+export type {
+  AccountAccessConsentRequest,
+  AuthorisationDecision,
+  Consents,
+  DomesticPaymentConsentRequest,
+  Revocation,
+} from './consents.js';
+export type { Customers } from './customers.js';
+export * from './errors.js';
+export type { Idempotency, IdempotentRequest, IdempotentResult, StoredResponse } from './idempotency.js';
+export { IDEMPOTENCY_WINDOW_MS } from './idempotency.js';
+export { formatMinorUnits, minorDigits, toMinorUnits } from './money.js';
+export type { DomesticPaymentRequest, Payments } from './payments.js';
+export {
+  ACCOUNT_ACCESS_PERMISSIONS,
+  isPermission,
+  type Permission,
+  validatePermissions,
+} from './permissions.js';
+export { SEED_CUSTOMERS, SEED_REFERENCE_DATE } from './seed.js';
+export { type BankStore, type BankStoreOptions, openBankStore } from './store.js';
+export type * from './types.js';
