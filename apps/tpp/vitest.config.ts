@@ -1,0 +1,16 @@
+import react from '@vitejs/plugin-react';
+import { defineProject } from 'vitest/config';
+
+// Back-end tests (test/server/**) run in node against real directory, bank-op and bank-api instances.
+// The UI's component tests (test/web/**, *.test.tsx) start with `// @vitest-environment happy-dom`.
+export default defineProject({
+  plugins: [react()],
+  test: {
+    name: 'tpp',
+    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    environment: 'node',
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { composeDescription, expressErrorHandler, OAuthError, toErrorResponse } from '../src/errors.js';
+
+describe('OAuthError', () => {
+  it('composes the description a learner reads: problem, clause, fix', () => {
+    const err = new OAuthError({
+      status: 400,
+      error: 'invalid_request',
+      description: 'PKCE code_challenge is missing.',
+      clause: 'FAPI 2.0 SP §5.3.2.2-5',
+      fix: 'send code_challenge and code_challenge_method=S256',
+    });
+    expect(err.toJSON()).toEqual({
+      error: 'invalid_request',
+      error_description:
+        'PKCE code_challenge is missing (FAPI 2.0 SP §5.3.2.2-5). Fix: send code_challenge and code_challenge_method=S256.',
+    });
+  });
+
+  it('omits the parts it was not given', () => {
+    expect(composeDescription({ description: 'Unknown organisation' })).toBe('Unknown organisation.');
+    expect(composeDescription({ description: 'x', fix: 'y.' })).toBe('x. Fix: y.');
+  });
+});
+
+describe('toErrorResponse', () => {
+  it('keeps the status and headers of an OAuthError', () => {
+    const err = new OAuthError({
+      status: 401,
+      error: 'use_dpop_nonce',
+      description: 'A server nonce is required',
+      headers: { 'DPoP-Nonce': 'abc' },
+    });
+    const response = toErrorResponse(err);
+    expect(response.status).toBe(401);
+    expect(response.headers).toEqual({ 'DPoP-Nonce': 'abc' });
+    expect(response.body.error).toBe('use_dpop_nonce');
+  });
+
+  it.each([
+    ['entity.too.large', 413, 'larger than this endpoint accepts'],
+    ['entity.parse.failed', 400, 'not valid JSON'],
+    ['encoding.unsupported', 415, 'unsupported charset or encoding'],
+  ])('turns a body-parser %s error into a 4xx OAuth error', (type, status, text) => {
+    const response = toErrorResponse({ type, status, expose: true, message: 'raw' });
+    expect(response.status).toBe(status);
+    expect(response.body.error).toBe('invalid_request');
+    expect(response.body.error_description).toContain(text);
+  });
+
+  it('answers an unexpected error with a 500 that leaks nothing', () => {
+    const response = toErrorResponse(new Error('SQLITE_CONSTRAINT at /secret/path'));
+    expect(response.status).toBe(500);
+    expect(response.body.error).toBe('server_error');
+    expect(response.body.error_description).not.toContain('secret');
+  });
+});
+
+describe('expressErrorHandler', () => {
+  function fakeResponse() {
+    const sent: { status?: number; headers?: Record<string, string>; body?: unknown } = {};
+    const res = {
+      headersSent: false,
+      status(code: number) {
+        sent.status = code;
+        return res;
+      },
+      set(headers: Record<string, string>) {
+        sent.headers = headers;
+        return res;
+      },
+      json(body: unknown) {
+        sent.body = body;
+        return res;
+      },
+    };
+    return { res, sent };
+  }
+
+  it('writes the OAuth body with Cache-Control: no-store', () => {
+    const { res, sent } = fakeResponse();
+    expressErrorHandler()(
+      new OAuthError({ status: 403, error: 'access_denied', description: 'no' }),
+      {},
+      res,
+      () => {},
+    );
+    expect(sent.status).toBe(403);
+    expect(sent.headers).toMatchObject({ 'Cache-Control': 'no-store' });
+    expect(sent.body).toEqual({ error: 'access_denied', error_description: 'no.' });
+  });
+
+  it('logs unexpected errors and hands over when headers were already sent', () => {
+    const logged: unknown[] = [];
+    const { res } = fakeResponse();
+    expressErrorHandler((e) => logged.push(e))(new Error('boom'), {}, res, () => {});
+    expect(logged).toHaveLength(1);
+
+    let passedOn: unknown;
+    expressErrorHandler()(new Error('late'), {}, { ...res, headersSent: true }, (e) => {
+      passedOn = e;
+    });
+    expect((passedOn as Error).message).toBe('late');
+  });
+});
