@@ -1,0 +1,132 @@
+// JWT Secured Authorization Response Mode (JARM, OpenID FAPI WG), client side: the OP returns the
+// authorization response as a signed JWT in the `response` parameter (`response_mode=jwt`, FAPI 1.0 Adv
+// §5.2.2-2, §5.2.3.2). The client verifies it as JARM §4.4 says before it trusts `code` or `state`.
+import type { JWTPayload } from 'jose';
+import { OAuthError } from '../errors.js';
+import type { FapiProfile, FapiSigningAlg } from './algorithms.js';
+import { audienceValues, checkedTolerance, claimReader, duration, epochSeconds, type Now } from './claims.js';
+import { quote, rejectAs } from './reject.js';
+import { type VerificationKeySource, verifyCompactJws } from './signature.js';
+
+export interface VerifyJarmResponseOptions {
+  /** The `response` parameter of the callback. */
+  response: unknown;
+  /** The issuer the authorization request was sent to. */
+  issuer: string;
+  /** This client's client_id. */
+  clientId: string;
+  /** The OP's keys: `createRemoteJWKSet(new URL(jwks_uri))`, its JWKS, or one key. */
+  opKeys: VerificationKeySource;
+  /** Default 'fapi1-advanced' (JARM is a FAPI 1.0 Advanced response mode). */
+  profile?: FapiProfile;
+  /** The OP's `authorization_signing_alg`, if agreed. */
+  allowedAlgs?: readonly FapiSigningAlg[];
+  /** Seconds of clock skew tolerated on exp; default 10, at most 60. */
+  clockToleranceSeconds?: number;
+  now?: Now;
+}
+
+export interface JarmAuthorizationResponse {
+  code: string;
+  /** Exactly as sent in the authorization request (the caller compares it with its stored state). */
+  state: string | undefined;
+  iss: string;
+  claims: JWTPayload;
+}
+
+/**
+ * A verified JARM response that carries an OAuth error (RFC 6749 §4.1.2.1), e.g. the customer said no.
+ * `error` is the OP's error code; `opErrorDescription` its own words.
+ */
+export class AuthorizationResponseError extends OAuthError {
+  readonly state: string | undefined;
+  readonly opErrorDescription: string | undefined;
+
+  constructor(init: { error: string; errorDescription?: string; state?: string }) {
+    super({
+      status: 400,
+      error: init.error,
+      description: `The bank answered the authorization request with error '${init.error}'${init.errorDescription ? `: ${init.errorDescription}` : ''}`,
+      clause: 'RFC 6749 §4.1.2.1, JARM §4.1',
+      fix:
+        init.error === 'access_denied'
+          ? 'the customer declined or cancelled; start a new authorization if they want to continue'
+          : "read the bank's error_description, correct the authorization request and start again",
+    });
+    this.name = 'AuthorizationResponseError';
+    this.state = init.state;
+    this.opErrorDescription = init.errorDescription;
+  }
+}
+
+const WHAT = 'JARM response';
+// The callback request that carries an unverifiable response is a bad request to the client.
+const reject = rejectAs('invalid_request', 400);
+
+/**
+ * Verifies a JARM response (signature with the OP's keys, iss, aud, exp) and returns code and state. A
+ * verified error response throws `AuthorizationResponseError`; anything unverifiable throws OAuthError 400.
+ */
+export async function verifyJarmResponse(
+  options: VerifyJarmResponseOptions,
+): Promise<JarmAuthorizationResponse> {
+  const tolerance = checkedTolerance(options.clockToleranceSeconds, 10, 'clockToleranceSeconds');
+  const now = epochSeconds(options.now);
+  // JARM §4.4 step 5 (and FAPI 1.0 Adv §8.6): the signature verifies with the OP's key and an allowed alg.
+  const { claims } = await verifyCompactJws(options.response, options.opKeys, {
+    what: WHAT,
+    reject,
+    profile: options.profile ?? 'fapi1-advanced',
+    allowedAlgs: options.allowedAlgs,
+    signatureFix:
+      "check that the OP's jwks_uri is the one in its discovery document; a response that does not verify must be discarded",
+  });
+  // JARM §4.4 step 2 / §4.1: iss is the issuer the request was sent to (mix-up defence, FAPI 1.0 Adv §8.3.3).
+  if (claims.iss !== options.issuer) {
+    throw reject({
+      description: `JARM response iss ${quote(claims.iss)} is not the issuer the request was sent to ('${options.issuer}')`,
+      clause: 'JARM §4.4, FAPI 1.0 Adv §8.3.3',
+      fix: 'discard this response: it was not issued by the bank you sent the customer to',
+    });
+  }
+  // JARM §4.4 step 3 / §4.1: aud contains this client's client_id.
+  if (!audienceValues(claims.aud).includes(options.clientId)) {
+    throw reject({
+      description: `JARM response aud ${quote(claims.aud)} does not contain this client's client_id '${options.clientId}'`,
+      clause: 'JARM §4.4',
+      fix: 'discard this response: it was issued to another client',
+    });
+  }
+  // JARM §4.1: exp is required.
+  const exp = claimReader(claims, WHAT, reject).numericDate(
+    'exp',
+    'JARM §4.1',
+    'the OP must send exp (a short lifetime, e.g. 10 minutes)',
+  );
+  // JARM §4.4 step 4: the response has not expired.
+  if (exp + tolerance <= now) {
+    throw reject({
+      description: `JARM response expired ${duration(now - exp)} ago`,
+      clause: 'JARM §4.4',
+      fix: 'start a new authorization; the response must be used promptly',
+    });
+  }
+  const state = typeof claims.state === 'string' ? claims.state : undefined;
+  // JARM §4.1.2 / RFC 6749 §4.1.2.1: a verified error response is surfaced as such.
+  if (claims.error !== undefined) {
+    throw new AuthorizationResponseError({
+      error: typeof claims.error === 'string' ? claims.error : String(claims.error),
+      errorDescription: typeof claims.error_description === 'string' ? claims.error_description : undefined,
+      state,
+    });
+  }
+  // RFC 6749 §4.1.2 / JARM §4.1.1: a success response carries the code.
+  if (typeof claims.code !== 'string' || claims.code === '') {
+    throw reject({
+      description: 'JARM response has neither a code nor an error',
+      clause: 'JARM §4.1.1, RFC 6749 §4.1.2',
+      fix: 'the OP must put code (or error) in the response JWT',
+    });
+  }
+  return { code: claims.code, state, iss: options.issuer, claims };
+}
