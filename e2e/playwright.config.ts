@@ -1,0 +1,43 @@
+import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { chromiumTrustArgs } from '@fapi-sandbox/scripts/browser-trust';
+import { defineConfig } from '@playwright/test';
+import { chromiumExecutable } from './src/browser.js';
+
+// `pnpm e2e`: headless, as CI runs it. `pnpm demo`: headed and slowed, each step captioned in the page,
+// with a trace, a video and a screenshot per step saved under demo-output/ for slides.
+const demo = process.env.FAPI_DEMO === '1';
+const executablePath = chromiumExecutable();
+
+export default defineConfig({
+  testDir: './tests',
+  // Every scenario starts a whole sandbox of its own; two cores run them one at a time.
+  workers: 1,
+  fullyParallel: false,
+  timeout: demo ? 300_000 : 120_000,
+  expect: { timeout: 15_000 },
+  retries: 0,
+  reporter: process.env.CI
+    ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]]
+    : 'list',
+  outputDir: demo ? 'demo-output/artefacts' : 'test-results',
+  use: {
+    browserName: 'chromium',
+    headless: !demo,
+    trace: demo ? 'on' : 'retain-on-failure',
+    video: demo ? 'on' : 'off',
+    screenshot: demo ? 'on' : 'only-on-failure',
+    launchOptions: {
+      ...(executablePath ? { executablePath } : {}),
+      slowMo: demo ? 700 : 0,
+      args: [
+        // The browser trusts exactly the sandbox's server keys (the same mechanism as `pnpm open`).
+        ...chromiumTrustArgs(sandboxConfig()),
+        // No calls home: this machine (and many workshop networks) has no internet.
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+});

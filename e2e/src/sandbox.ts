@@ -1,0 +1,89 @@
+// A whole sandbox for one scenario: the `pnpm dev` orchestrator (without watch) on free ports with a
+// fresh data folder, so that every scenario starts from the seeded state and none touches a running
+// `pnpm dev`. Stopped with SIGTERM, which the orchestrator passes on to every party.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
+
+export interface RunningSandbox {
+  config: SandboxConfig;
+  /** Everything the parties printed, for a failing test's report. */
+  output: () => string;
+  startupMs: number;
+  stop: () => Promise<void>;
+}
+
+const READY_LINE = /FAPI Sandbox is ready in/;
+
+function envFor(config: SandboxConfig): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    FAPI_SANDBOX_DATA_DIR: config.dataDir,
+    FAPI_DIRECTORY_PORT: String(config.directory.web.port),
+    FAPI_DIRECTORY_MTLS_PORT: String(config.directory.mtls.port),
+    FAPI_BANK_OP_PORT: String(config.bankOp.web.port),
+    FAPI_BANK_OP_MTLS_PORT: String(config.bankOp.mtls.port),
+    FAPI_BANK_API_PORT: String(config.bankApi.web.port),
+    FAPI_TPP_PORT: String(config.tpp.web.port),
+  };
+}
+
+export async function startSandbox(timeoutMs = 90_000): Promise<RunningSandbox> {
+  const config = await isolatedConfig();
+  const scripts = path.join(config.repoRoot, 'scripts');
+  const tsx = path.join(scripts, 'node_modules', '.bin', 'tsx');
+  const started = performance.now();
+  const child: ChildProcess = spawn(tsx, ['src/dev/cli.ts', '--no-watch'], {
+    cwd: scripts,
+    env: envFor(config),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid !== undefined) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+    }
+    removeTestData(config);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`sandbox not ready after ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      if (READY_LINE.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the sandbox exited (code ${code}) before it was ready:\n${output}`));
+    });
+  }).catch(async (err) => {
+    await stop();
+    throw err;
+  });
+
+  return { config, output: () => output, startupMs: performance.now() - started, stop };
+}
+
+/** Writes a scenario's sandbox output next to its other artefacts when it failed. */
+export function saveOutput(sandbox: RunningSandbox, file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, sandbox.output());
+}
