@@ -35,6 +35,7 @@ async function caption(page: Page, text: string): Promise<void> {
 }
 
 export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
   sandbox: async ({}, use, testInfo) => {
     const sandbox = await startSandbox();
     testInfo.annotations.push({
