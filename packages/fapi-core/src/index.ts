@@ -1,0 +1,9 @@
+// fapi-core: what every party of the sandbox shares. Import a module directly
+// (`@fapi-sandbox/fapi-core/tls`) or everything from here.
+export * from './config.js';
+export * from './errors.js';
+export * from './fapi-headers.js';
+export * from './jose/index.js';
+export * from './peer-certificate.js';
+export * from './tls.js';
+export * from './trace.js';
