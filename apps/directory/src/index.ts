@@ -1,0 +1,50 @@
+// Starts the directory: its web listener (public reads, admin API, web page) and its mTLS listener (SSAs).
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { close, createMtlsServer, createWebServer, listen } from '@fapi-sandbox/fapi-core/tls';
+import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import { createDirectoryServices, createMtlsApp, createWebApp } from './app.js';
+
+export interface StartDirectoryOptions {
+  config: SandboxConfig;
+  log?: (line: string) => void;
+}
+
+export interface RunningDirectory {
+  webOrigin: string;
+  mtlsOrigin: string;
+  /** The admin bearer credential (also in `config.directory.adminCredentialFile`). */
+  adminCredential: string;
+  adminCredentialFile: string;
+  /** True when this start created the credential (first run of a data folder). */
+  adminCredentialCreated: boolean;
+  trace: TraceRecorder;
+  stop(): Promise<void>;
+}
+
+export async function startDirectory(options: StartDirectoryOptions): Promise<RunningDirectory> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const services = await createDirectoryServices(config, log);
+  const web = createWebServer(config.directory, createWebApp(services));
+  const mtls = createMtlsServer(config.directory, createMtlsApp(services), config);
+  try {
+    await listen(web, config.directory.web);
+    await listen(mtls, config.directory.mtls);
+  } catch (err) {
+    await Promise.all([close(web), close(mtls)]);
+    services.store.close();
+    throw err;
+  }
+  return {
+    webOrigin: config.directory.web.origin,
+    mtlsOrigin: config.directory.mtls.origin,
+    adminCredential: services.adminCredential.token,
+    adminCredentialFile: services.adminCredential.file,
+    adminCredentialCreated: services.adminCredential.created,
+    trace: services.trace,
+    async stop() {
+      await Promise.all([close(web), close(mtls)]);
+      services.store.close();
+    },
+  };
+}

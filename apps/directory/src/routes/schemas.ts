@@ -1,0 +1,82 @@
+// The bodies the admin API accepts. Unknown fields are refused, so a typo never silently does nothing.
+import { z } from 'zod';
+import { IDENTIFIER_PATTERN } from '../domain/identifiers.js';
+import {
+  CERTIFICATE_TYPES,
+  PARTICIPANT_STATUSES,
+  REVOCATION_REASONS,
+  SOFTWARE_ROLES,
+} from '../domain/model.js';
+
+function isHttpsUrl(value: string, allowQuery = true): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      url.protocol === 'https:' &&
+      url.hash === '' &&
+      !value.includes('#') &&
+      (allowQuery || url.search === '')
+    );
+  } catch {
+    return false;
+  }
+}
+
+const identifier = (what: string) =>
+  z
+    .string()
+    .regex(
+      IDENTIFIER_PATTERN,
+      `${what} must be 3 to 64 letters, digits, '-' or '_', starting with a letter or digit`,
+    );
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+const httpsUrl = z
+  .string()
+  .max(2000)
+  .refine((value) => isHttpsUrl(value), 'must be an absolute https URL without a fragment');
+
+/** FAPI 1.0 Part 1 §5.2.2-20 (https only) and RFC 6749 §3.1.2 (absolute, no fragment). */
+const redirectUri = z
+  .string()
+  .max(2000)
+  .refine(
+    (value) => isHttpsUrl(value),
+    'must be an absolute https URL without a fragment (FAPI 1.0 Part 1 §5.2.2-20, RFC 6749 §3.1.2)',
+  );
+
+export const newOrganisationBody = z.strictObject({
+  orgId: identifier('orgId').optional(),
+  orgName: text(200),
+});
+
+export const newAuthorisationServerBody = z.strictObject({
+  issuer: httpsUrl,
+  discoveryUrl: httpsUrl.optional(),
+  apiBaseUrl: httpsUrl,
+  customerFriendlyName: text(200),
+  logoUri: httpsUrl.optional(),
+});
+
+export const newSoftwareStatementBody = z.strictObject({
+  softwareId: identifier('softwareId').optional(),
+  clientName: text(100),
+  description: text(500).optional(),
+  version: text(20).optional(),
+  roles: z.array(z.enum(SOFTWARE_ROLES)).min(1, 'must name at least one role').max(SOFTWARE_ROLES.length),
+  redirectUris: z.array(redirectUri).min(1, 'must hold at least one redirect URI').max(10),
+  logoUri: httpsUrl.optional(),
+});
+
+export const statusBody = z.strictObject({ status: z.enum(PARTICIPANT_STATUSES) });
+
+export const issueCertificateBody = z.strictObject({
+  type: z.enum(CERTIFICATE_TYPES),
+  csr: z.string().min(1, 'must hold a PEM certificate request').max(16_000),
+});
+
+export const revokeCertificateBody = z.strictObject({
+  reason: z.enum(REVOCATION_REASONS).optional(),
+});

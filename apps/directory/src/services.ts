@@ -1,0 +1,23 @@
+// Everything the routes and pages need, built once by the composition root (app.ts) and handed down.
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import type { AdminCredential } from './admin-credential.js';
+import type { CertificateAuthority } from './domain/certificate-authority.js';
+import type { CertificateService } from './domain/certificates.js';
+import type { Registry } from './domain/registry.js';
+import type { SsaService } from './domain/ssa-service.js';
+import type { SsaSigner } from './domain/ssa-signer.js';
+import type { DirectoryStore } from './store/index.js';
+
+export interface DirectoryServices {
+  config: SandboxConfig;
+  store: DirectoryStore;
+  registry: Registry;
+  certificates: CertificateService;
+  ssa: SsaService;
+  signer: SsaSigner;
+  ca: CertificateAuthority;
+  adminCredential: AdminCredential;
+  trace: TraceRecorder;
+  log: (line: string) => void;
+}

@@ -1,0 +1,76 @@
+// The directory's tables. Created on first open; `user_version` records the schema so a later change can
+// migrate a kept data folder instead of silently misreading it.
+
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE organisations (
+  org_id      TEXT PRIMARY KEY,
+  org_name    TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'revoked')),
+  created_at  TEXT NOT NULL,
+  updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE authorisation_servers (
+  authorisation_server_id TEXT PRIMARY KEY,
+  org_id                  TEXT NOT NULL REFERENCES organisations (org_id),
+  issuer                  TEXT NOT NULL UNIQUE,
+  discovery_url           TEXT NOT NULL,
+  api_base_url            TEXT NOT NULL,
+  customer_friendly_name  TEXT NOT NULL,
+  logo_uri                TEXT,
+  created_at              TEXT NOT NULL
+);
+
+CREATE TABLE software_statements (
+  software_id    TEXT PRIMARY KEY,
+  org_id         TEXT NOT NULL REFERENCES organisations (org_id),
+  client_name    TEXT NOT NULL,
+  description    TEXT NOT NULL,
+  version        TEXT NOT NULL,
+  roles          TEXT NOT NULL,
+  redirect_uris  TEXT NOT NULL,
+  logo_uri       TEXT,
+  status         TEXT NOT NULL CHECK (status IN ('active', 'suspended', 'revoked')),
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+);
+CREATE INDEX software_statements_by_org ON software_statements (org_id);
+
+CREATE TABLE certificates (
+  serial_number      TEXT PRIMARY KEY,
+  x5t_s256           TEXT NOT NULL UNIQUE,
+  org_id             TEXT NOT NULL REFERENCES organisations (org_id),
+  software_id        TEXT NOT NULL REFERENCES software_statements (software_id),
+  type               TEXT NOT NULL CHECK (type IN ('transport', 'signing')),
+  subject            TEXT NOT NULL,
+  key_type           TEXT NOT NULL,
+  kid                TEXT,
+  alg                TEXT,
+  not_before         TEXT NOT NULL,
+  not_after          TEXT NOT NULL,
+  chain_pem          TEXT NOT NULL,
+  source             TEXT NOT NULL CHECK (source IN ('pki', 'csr')),
+  revoked_at         TEXT,
+  revocation_reason  TEXT,
+  created_at         TEXT NOT NULL
+);
+CREATE INDEX certificates_by_software ON certificates (software_id);
+
+CREATE TABLE ssa_issuances (
+  jti                        TEXT PRIMARY KEY,
+  org_id                     TEXT NOT NULL,
+  software_id                TEXT NOT NULL REFERENCES software_statements (software_id),
+  issued_at                  TEXT NOT NULL,
+  expires_at                 TEXT NOT NULL,
+  certificate_serial_number  TEXT NOT NULL,
+  ssa                        TEXT NOT NULL
+);
+CREATE INDEX ssa_issuances_by_software ON ssa_issuances (software_id, issued_at);
+
+CREATE TABLE settings (
+  key    TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+);
+`;

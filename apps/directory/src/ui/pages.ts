@@ -1,0 +1,257 @@
+// The directory's pages: participants overview, an organisation, a software statement (certificates and
+// its SSA decoded), all certificates, and the admin sign-in. Admin forms only show to a signed-in admin.
+import path from 'node:path';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { type CertificateRecord, certificateStatus, effectiveStatus } from '../domain/model.js';
+import { softwareJwksUri, ssaUrl } from '../domain/urls.js';
+import type { DirectoryServices } from '../services.js';
+import { html, type SafeHtml } from './html.js';
+import { type PageContext, page, statusBadge } from './layout.js';
+
+const softwareHref = (orgId: string, softwareId: string) =>
+  `/ui/organisations/${encodeURIComponent(orgId)}/software-statements/${encodeURIComponent(softwareId)}`;
+const organisationHref = (orgId: string) => `/ui/organisations/${encodeURIComponent(orgId)}`;
+
+/** Only http(s) links are rendered as links; anything else (javascript:, data:) becomes inert. */
+function safeHref(url: string): string {
+  return /^https?:\/\//i.test(url) ? url : '#';
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+function date(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '';
+}
+
+function statusForm(action: string, current: string, subject: string): SafeHtml {
+  const choices = (
+    [
+      ['active', 'Reactivate'],
+      ['suspended', 'Suspend'],
+      ['revoked', 'Revoke (final)'],
+    ] as const
+  ).filter(([status]) => status !== current && current !== 'revoked');
+  if (choices.length === 0) return html`<p class="muted">Revoked: nothing can be changed.</p>`;
+  return html`<div class="actions">${choices.map(
+    ([status, label]) => html`<form method="post" action="${action}">
+      <input type="hidden" name="status" value="${status}">
+      <button type="submit" class="${status === 'active' ? 'primary' : 'danger'}" aria-label="${label} ${subject}">${label}</button>
+    </form>`,
+  )}</div>`;
+}
+
+function certificateRows(certificates: CertificateRecord[], context: PageContext, back: string): SafeHtml {
+  if (certificates.length === 0) return html`<p class="muted">No certificates.</p>`;
+  return html`<table>
+  <thead><tr><th scope="col">Type</th><th scope="col">Serial number</th><th scope="col">Thumbprint (x5t#S256)</th><th scope="col">Key</th><th scope="col">Valid until</th><th scope="col">Status</th>${context.admin ? html`<th scope="col">Action</th>` : ''}</tr></thead>
+  <tbody>${certificates.map((certificate) => {
+    const status = certificateStatus(certificate);
+    return html`<tr>
+      <td>${certificate.type}${certificate.kid ? html`<br><span class="muted">kid ${certificate.kid.slice(0, 12)}…</span>` : ''}</td>
+      <td><code class="id">${certificate.serialNumber}</code><br><span class="muted">${certificate.source === 'pki' ? 'from pnpm pki' : 'issued from a CSR'}</span></td>
+      <td><code class="id">${certificate.x5tS256}</code></td>
+      <td>${certificate.keyType}</td>
+      <td>${date(certificate.notAfter)}</td>
+      <td>${statusBadge(status)}${certificate.revokedAt ? html`<br><span class="muted">${date(certificate.revokedAt)} (${certificate.revocationReason})</span>` : ''}</td>
+      ${
+        context.admin
+          ? html`<td>${
+              certificate.revokedAt
+                ? ''
+                : html`<form method="post" action="/ui/certificates/${encodeURIComponent(certificate.serialNumber)}/revoke">
+                  <input type="hidden" name="back" value="${back}">
+                  <button type="submit" class="danger" aria-label="Revoke certificate ${certificate.serialNumber}">Revoke</button>
+                </form>`
+            }</td>`
+          : ''
+      }
+    </tr>`;
+  })}</tbody></table>`;
+}
+
+export function overviewPage(services: DirectoryServices, context: PageContext): string {
+  const { store, config } = services;
+  const organisations = store.organisations.list();
+  const byId = new Map(organisations.map((org) => [org.orgId, org]));
+  const servers = store.organisations.authorisationServers.list();
+  const software = store.softwareStatements.list();
+  return page(
+    'Participants',
+    context,
+    html`<h1>Participants</h1>
+<p class="lead">The directory is the ecosystem's trust anchor: it registers organisations and their software,
+issues their certificates, and signs software statement assertions (SSAs) that banks check before they register a
+client. Suspend a software statement or revoke a certificate here and watch the bank refuse it.</p>
+
+<h2>Authorisation servers</h2>
+<table><thead><tr><th scope="col">Bank</th><th scope="col">Issuer</th><th scope="col">API base URL</th><th scope="col">Status</th></tr></thead>
+<tbody>${servers.map((server) => {
+      const org = byId.get(server.orgId);
+      return html`<tr><td><a href="${organisationHref(server.orgId)}">${server.customerFriendlyName}</a><br><span class="muted">${org?.orgName}</span></td>
+      <td><a href="${safeHref(server.discoveryUrl)}">${server.issuer}</a></td><td><code class="id">${server.apiBaseUrl}</code></td><td>${statusBadge(org?.status ?? 'unknown')}</td></tr>`;
+    })}</tbody></table>
+
+<h2>Software statements</h2>
+<table><thead><tr><th scope="col">Client</th><th scope="col">Organisation</th><th scope="col">Software id</th><th scope="col">Roles</th><th scope="col">Status</th></tr></thead>
+<tbody>${software.map((entry) => {
+      const org = byId.get(entry.orgId);
+      const status = effectiveStatus(org?.status ?? 'revoked', entry.status);
+      return html`<tr><td><a href="${softwareHref(entry.orgId, entry.softwareId)}">${entry.clientName}</a></td>
+      <td><a href="${organisationHref(entry.orgId)}">${org?.orgName}</a></td><td><code class="id">${entry.softwareId}</code></td>
+      <td>${entry.roles.join(', ')}</td><td>${statusBadge(status)}</td></tr>`;
+    })}</tbody></table>
+
+<h2>Organisations</h2>
+<table><thead><tr><th scope="col">Name</th><th scope="col">Organisation id</th><th scope="col">Status</th></tr></thead>
+<tbody>${organisations.map(
+      (org) =>
+        html`<tr><td><a href="${organisationHref(org.orgId)}">${org.orgName}</a></td><td><code class="id">${org.orgId}</code></td><td>${statusBadge(org.status)}</td></tr>`,
+    )}</tbody></table>
+
+<h2>Machine-readable</h2>
+<ul>
+  <li><a href="/participants">/participants</a>: authorisation servers and software statements with status</li>
+  <li><a href="/.well-known/jwks.json">/.well-known/jwks.json</a>: the keys that verify SSAs</li>
+  <li><a href="/crl">/crl</a>: the Directory CA's certificate revocation list (DER)</li>
+  <li><code>/certificate-status?x5t%23S256=…</code>: one certificate's status, by thumbprint</li>
+  <li>SSAs: <code>${config.directory.mtls.origin}/organisations/{orgId}/software-statements/{softwareId}/ssa</code> (mTLS, transport certificate)</li>
+</ul>`,
+  );
+}
+
+export function organisationPage(services: DirectoryServices, orgId: string, context: PageContext): string {
+  const { registry, store } = services;
+  const org = registry.organisation(orgId);
+  const servers = store.organisations.authorisationServers.listFor(orgId);
+  const software = store.softwareStatements.listFor(orgId);
+  return page(
+    org.orgName,
+    context,
+    html`<h1>${org.orgName} ${statusBadge(org.status)}</h1>
+<dl class="facts"><dt>Organisation id</dt><dd><code class="id">${org.orgId}</code></dd>
+<dt>Registered</dt><dd>${date(org.createdAt)}</dd><dt>Last change</dt><dd>${date(org.updatedAt)}</dd></dl>
+${context.admin ? html`<h2>Change status</h2>${statusForm(`${organisationHref(orgId)}/status`, org.status, org.orgName)}<p class="muted">Suspending an organisation suspends all its software; revoking it revokes every software statement and certificate.</p>` : ''}
+${
+  servers.length
+    ? html`<h2>Authorisation servers</h2><table><thead><tr><th scope="col">Name</th><th scope="col">Issuer</th><th scope="col">Discovery</th><th scope="col">API base URL</th></tr></thead>
+<tbody>${servers.map((server) => html`<tr><td>${server.customerFriendlyName}</td><td><code class="id">${server.issuer}</code></td><td><a href="${safeHref(server.discoveryUrl)}">${server.discoveryUrl}</a></td><td><code class="id">${server.apiBaseUrl}</code></td></tr>`)}</tbody></table>`
+    : ''
+}
+<h2>Software statements</h2>
+${
+  software.length
+    ? html`<table><thead><tr><th scope="col">Client</th><th scope="col">Software id</th><th scope="col">Roles</th><th scope="col">Status</th></tr></thead>
+<tbody>${software.map((entry) => html`<tr><td><a href="${softwareHref(orgId, entry.softwareId)}">${entry.clientName}</a></td><td><code class="id">${entry.softwareId}</code></td><td>${entry.roles.join(', ')}</td><td>${statusBadge(effectiveStatus(org.status, entry.status))}</td></tr>`)}</tbody></table>`
+    : html`<p class="muted">None.</p>`
+}`,
+  );
+}
+
+function curlCommand(services: DirectoryServices, orgId: string, softwareId: string): string {
+  const { config } = services;
+  const relative = (file: string) => path.relative(config.repoRoot, file) || file;
+  const participant = Object.values(config.participants).find((p) => p.softwareId === softwareId);
+  const cert = participant ? relative(participant.transportCert) : 'transport.crt';
+  const key = participant ? relative(participant.transportKey) : 'transport.key';
+  return `curl --cacert ${relative(config.ca.serverTrustBundle)} --cert ${cert} --key ${key} \\\n  ${ssaUrl(config, orgId, softwareId)}`;
+}
+
+export function softwarePage(
+  services: DirectoryServices,
+  orgId: string,
+  softwareId: string,
+  context: PageContext,
+): string {
+  const { registry, store, ssa, config } = services;
+  const { organisation, software, status } = registry.software(orgId, softwareId);
+  const certificates = store.certificates.list({ softwareId });
+  const preview = ssa.preview(orgId, softwareId);
+  const issued = store.ssaIssuances.latestFor(softwareId, 10);
+  const here = softwareHref(orgId, softwareId);
+  return page(
+    software.clientName,
+    context,
+    html`<h1>${software.clientName} ${statusBadge(status)}</h1>
+<p class="lead">Software statement of <a href="${organisationHref(orgId)}">${organisation.orgName}</a>.
+${status !== software.status ? html` Its own status is ${software.status}, but its organisation is ${organisation.status}.` : ''}</p>
+<dl class="facts">
+<dt>Software id</dt><dd><code class="id">${software.softwareId}</code></dd>
+<dt>Roles</dt><dd>${software.roles.join(', ')}</dd>
+<dt>Description</dt><dd>${software.description}</dd>
+<dt>Redirect URIs</dt><dd>${software.redirectUris.map((uri) => html`<code class="id">${uri}</code><br>`)}</dd>
+<dt>JWKS (jwks_uri)</dt><dd><a href="${softwareJwksUri(config, orgId, softwareId)}">${softwareJwksUri(config, orgId, softwareId)}</a></dd>
+<dt>SSA endpoint</dt><dd><code class="id">${ssaUrl(config, orgId, softwareId)}</code> (mTLS)</dd>
+</dl>
+${context.admin ? html`<h2>Change status</h2>${statusForm(`${here}/status`, software.status, software.clientName)}<p class="muted">A suspended software statement gets no SSA and shows as suspended in /participants; revoking it also revokes its certificates.</p>` : ''}
+
+<h2>Certificates</h2>
+${certificateRows(certificates, context, here)}
+
+<h2>Software statement assertion</h2>
+<p>The signed SSA is handed out only over mutual TLS, to this software's own transport certificate:</p>
+<pre>${curlCommand(services, orgId, softwareId)}</pre>
+<p class="muted">What the directory would sign right now (decoded, unsigned):</p>
+<div class="two-col"><div><h3>Header</h3><pre>${json(preview.header)}</pre></div><div><h3>Claims</h3><pre>${json(preview.claims)}</pre></div></div>
+
+<h3>Issued SSAs</h3>
+${
+  issued.length
+    ? html`<table><thead><tr><th scope="col">jti</th><th scope="col">Issued</th><th scope="col">Expires</th><th scope="col">Transport certificate</th><th scope="col">Decoded</th></tr></thead>
+<tbody>${issued.map(
+        (
+          entry,
+        ) => html`<tr><td><code class="id">${entry.jti}</code></td><td>${date(entry.issuedAt)}</td><td>${date(entry.expiresAt)}</td><td><code class="id">${entry.certificateSerialNumber}</code></td>
+<td><details><summary>Header and claims</summary><pre>${json(decodeProtectedHeader(entry.ssa))}</pre><pre>${json(decodeJwt(entry.ssa))}</pre></details></td></tr>`,
+      )}</tbody></table>`
+    : html`<p class="muted">None fetched yet.</p>`
+}`,
+  );
+}
+
+export function certificatesPage(services: DirectoryServices, context: PageContext): string {
+  const certificates = services.store.certificates.list();
+  const software = new Map(services.store.softwareStatements.list().map((s) => [s.softwareId, s]));
+  const groups = [...new Set(certificates.map((c) => c.softwareId))];
+  return page(
+    'Certificates',
+    context,
+    html`<h1>Certificates</h1>
+<p class="lead">Transport certificates authenticate a TPP over mutual TLS; signing certificates vouch for the keys in its
+JWKS. Banks ask <code>/certificate-status</code> or read the <a href="/crl">CRL</a> before they trust one.</p>
+${groups.map((softwareId) => {
+  const entry = software.get(softwareId);
+  return html`<h2><a href="${entry ? softwareHref(entry.orgId, softwareId) : '/ui'}">${entry?.clientName ?? softwareId}</a></h2>
+  ${certificateRows(
+    certificates.filter((c) => c.softwareId === softwareId),
+    context,
+    '/ui/certificates',
+  )}`;
+})}`,
+  );
+}
+
+export function loginPage(context: PageContext & { next: string }): string {
+  return page(
+    'Admin sign-in',
+    context,
+    html`<h1>Admin sign-in</h1>
+<p class="lead">Suspending software and revoking certificates needs the directory admin credential. <code>pnpm dev</code>
+prints it, and it is stored in <code>data/directory/admin-credential.txt</code>.</p>
+<form method="post" action="/ui/login">
+  <input type="hidden" name="next" value="${context.next}">
+  <label for="credential">Admin credential</label>
+  <input id="credential" name="credential" type="password" autocomplete="current-password" required>
+  <p><button type="submit" class="primary">Sign in</button></p>
+</form>`,
+  );
+}
+
+export function errorPage(status: number, message: string, context: PageContext): string {
+  return page(
+    `Error ${status}`,
+    { ...context, error: message },
+    html`<h1>Could not do that</h1><p><a href="/ui">Back to the participants</a></p>`,
+  );
+}

@@ -1,0 +1,169 @@
+// The directory's web page (server-rendered HTML, no scripts): browse participants, certificates and
+// SSAs, and, as admin, suspend software or revoke certificates. Forms post to the same origin only.
+
+import { isOAuthError } from '@fapi-sandbox/fapi-core/errors';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { PARTICIPANT_STATUSES, type ParticipantStatus } from '../domain/model.js';
+import type { DirectoryServices } from '../services.js';
+import type { PageContext } from './layout.js';
+import {
+  certificatesPage,
+  errorPage,
+  loginPage,
+  organisationPage,
+  overviewPage,
+  softwarePage,
+} from './pages.js';
+import { createSessions } from './session.js';
+import { STYLESHEET } from './style.js';
+
+const NOTICES: Record<string, string> = {
+  'signed-in': 'Signed in as directory admin.',
+  'signed-out': 'Signed out.',
+  active: 'Reactivated.',
+  suspended: 'Suspended: no SSA is issued and /participants shows it as suspended.',
+  revoked: 'Revoked: its certificates are revoked too, and this cannot be undone.',
+  'certificate-revoked':
+    'Certificate revoked: it is in the CRL, /certificate-status says revoked, and signing keys left the JWKS.',
+};
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy':
+    "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/** Only paths on this page: an open redirect would let a link send a signed-in admin anywhere. */
+function localUiPath(value: unknown, fallback = '/ui'): string {
+  return typeof value === 'string' && /^\/ui(\/[A-Za-z0-9/_.%-]*)?$/.test(value) ? value : fallback;
+}
+
+function formField(req: Request, name: string): string | undefined {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function statusField(req: Request): ParticipantStatus {
+  const status = formField(req, 'status');
+  if (!PARTICIPANT_STATUSES.includes(status as ParticipantStatus)) {
+    throw Object.assign(new Error('status must be active, suspended or revoked'), {
+      status: 400,
+      expose: true,
+    });
+  }
+  return status as ParticipantStatus;
+}
+
+export function uiRoutes(services: DirectoryServices): Router {
+  const router = Router();
+  const sessions = createSessions(services.config.directory.web.origin);
+  const form = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 10 });
+
+  const context = (req: Request): PageContext => {
+    const done = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
+    return { admin: sessions.isAdmin(req), path: localUiPath(req.originalUrl.split('?')[0]), notice: done };
+  };
+  const send = (res: Response, body: string, status = 200) => {
+    res.status(status).set(SECURITY_HEADERS).type('html').send(body);
+  };
+  /** Every state-changing form: same origin, then the admin session, then the form body. */
+  const adminForm = [
+    (req: Request, _res: Response, next: NextFunction) => {
+      sessions.assertSameOrigin(req);
+      sessions.assertAdmin(req);
+      next();
+    },
+    form,
+  ];
+
+  router.get('/style.css', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').type('css').send(STYLESHEET);
+  });
+
+  router.get('/', (req, res) => send(res, overviewPage(services, context(req))));
+  router.get('/certificates', (req, res) => send(res, certificatesPage(services, context(req))));
+  router.get('/organisations/:orgId', (req, res) =>
+    send(res, organisationPage(services, String(req.params.orgId), context(req))),
+  );
+  router.get('/organisations/:orgId/software-statements/:softwareId', (req, res) =>
+    send(res, softwarePage(services, String(req.params.orgId), String(req.params.softwareId), context(req))),
+  );
+
+  router.get('/login', (req, res) => {
+    send(res, loginPage({ ...context(req), next: localUiPath(req.query.next) }));
+  });
+
+  router.post(
+    '/login',
+    (req, _res, next) => {
+      sessions.assertSameOrigin(req);
+      next();
+    },
+    form,
+    (req, res) => {
+      const next = localUiPath(formField(req, 'next'));
+      const credential = formField(req, 'credential') ?? '';
+      if (!services.adminCredential.matches(credential)) {
+        send(res, loginPage({ ...context(req), next, error: 'That is not the admin credential.' }), 401);
+        return;
+      }
+      sessions.start(res);
+      res.redirect(303, `${next}?done=signed-in`);
+    },
+  );
+
+  router.post(
+    '/logout',
+    (req, _res, next) => {
+      sessions.assertSameOrigin(req);
+      next();
+    },
+    (req, res) => {
+      sessions.end(req, res);
+      res.redirect(303, '/ui?done=signed-out');
+    },
+  );
+
+  router.post('/organisations/:orgId/status', ...adminForm, (req, res) => {
+    const status = statusField(req);
+    const org = services.registry.setOrganisationStatus(String(req.params.orgId), status);
+    res.redirect(303, `/ui/organisations/${encodeURIComponent(org.orgId)}?done=${status}`);
+  });
+
+  router.post('/organisations/:orgId/software-statements/:softwareId/status', ...adminForm, (req, res) => {
+    const status = statusField(req);
+    const { organisation, software } = services.registry.setSoftwareStatus(
+      String(req.params.orgId),
+      String(req.params.softwareId),
+      status,
+    );
+    res.redirect(
+      303,
+      `/ui/organisations/${encodeURIComponent(organisation.orgId)}/software-statements/${encodeURIComponent(software.softwareId)}?done=${status}`,
+    );
+  });
+
+  router.post('/certificates/:serialNumber/revoke', ...adminForm, (req, res) => {
+    services.certificates.revoke(String(req.params.serialNumber), 'privilegeWithdrawn');
+    res.redirect(303, `${localUiPath(formField(req, 'back'))}?done=certificate-revoked`);
+  });
+
+  // Errors on the page are shown as a page (the JSON API answers JSON); unexpected ones are logged.
+  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status ?? 500;
+    const message = isOAuthError(err)
+      ? err.errorDescription
+      : status < 500 && (err as { expose?: boolean }).expose
+        ? String((err as Error).message)
+        : 'The directory failed to do that; nothing was changed. See the directory log.';
+    if (status >= 500)
+      services.log(
+        `[directory] unexpected error on ${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`,
+      );
+    send(res, errorPage(status, message, context(req)), status >= 400 ? status : 500);
+  });
+
+  return router;
+}

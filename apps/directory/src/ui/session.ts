@@ -1,0 +1,82 @@
+// The web page's admin session: after the admin credential is entered once, a random session id in a
+// cookie that is HttpOnly, Secure and SameSite=Strict. State-changing forms also require an Origin header
+// equal to the directory's own origin, so another site cannot make a signed-in browser post them.
+import { randomBytes } from 'node:crypto';
+import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import type { Request, Response } from 'express';
+
+export const SESSION_COOKIE = '__Host-directory-session';
+const SESSION_LIFETIME_MS = 8 * 60 * 60 * 1000;
+const MAX_SESSIONS = 200;
+
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+export function createSessions(origin: string) {
+  const sessions = new Map<string, number>();
+
+  function isAdmin(req: Request): boolean {
+    const id = cookieValue(req, SESSION_COOKIE);
+    if (!id) return false;
+    const expiresAt = sessions.get(id);
+    if (expiresAt === undefined) return false;
+    if (expiresAt < Date.now()) {
+      sessions.delete(id);
+      return false;
+    }
+    return true;
+  }
+
+  return {
+    isAdmin,
+
+    start(res: Response): void {
+      if (sessions.size >= MAX_SESSIONS) {
+        const oldest = sessions.keys().next().value;
+        if (oldest !== undefined) sessions.delete(oldest);
+      }
+      const id = randomBytes(32).toString('base64url');
+      sessions.set(id, Date.now() + SESSION_LIFETIME_MS);
+      res.append(
+        'Set-Cookie',
+        `${SESSION_COOKIE}=${id}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${SESSION_LIFETIME_MS / 1000}`,
+      );
+    },
+
+    end(req: Request, res: Response): void {
+      const id = cookieValue(req, SESSION_COOKIE);
+      if (id) sessions.delete(id);
+      res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
+    },
+
+    /** Every form POST: same origin only (defence in depth beside SameSite=Strict). */
+    assertSameOrigin(req: Request): void {
+      if (req.headers.origin !== origin) {
+        throw new OAuthError({
+          status: 403,
+          error: 'access_denied',
+          description: `This form only accepts posts from ${origin} (Origin was ${req.headers.origin ?? 'absent'})`,
+          fix: "submit the form from the directory's own page",
+        });
+      }
+    },
+
+    assertAdmin(req: Request): void {
+      if (!isAdmin(req)) {
+        throw new OAuthError({
+          status: 401,
+          error: 'unauthorized',
+          description: 'Suspending or revoking needs the directory admin credential',
+          fix: 'sign in on /ui/login with the credential printed by pnpm dev',
+        });
+      }
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;
