@@ -1,0 +1,138 @@
+// The authorization request, pushed (RFC 9126): PKCE (RFC 7636), the consent named UK-OB style in the
+// claims parameter, DPoP key binding of the code (RFC 9449 §10) or, for FAPI 1.0 Advanced, every
+// parameter inside a signed request object (RFC 9101) with JARM as the response mode.
+import { randomBytes } from 'node:crypto';
+import type { SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
+import { createPkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
+import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
+import type { PartyClient } from '../http/party-client.js';
+import { PartyError } from '../http/party-error.js';
+import { SIGNING_ALG } from '../onboarding/client-metadata.js';
+import type { BoundClient } from './bound-client.js';
+
+export interface PushedRequest {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  requestUri: string;
+  /** Where the browser goes: the authorization endpoint with client_id and request_uri only. */
+  authorizationUrl: string;
+}
+
+/** The claims request that names the consent (UK OB Security Profile; contract: openbanking_intent_id). */
+export function intentClaims(consentId: string): Record<string, unknown> {
+  return {
+    id_token: {
+      openbanking_intent_id: { value: consentId, essential: true },
+      acr: { essential: true, values: ['urn:openbanking:psd2:sca'] },
+    },
+    userinfo: { openbanking_intent_id: { value: consentId, essential: true } },
+  };
+}
+
+/** High-entropy, single-use values (RFC 6749 §10.12 state, OIDC Core §3.1.2.1 nonce). */
+function randomToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export async function pushAuthorizationRequest(deps: {
+  party: PartyClient;
+  client: BoundClient;
+  signingKeys: SigningKeySet;
+  redirectUri: string;
+  scope: 'openid accounts' | 'openid payments';
+  consentId: string;
+  interactionId: string;
+  connectionId: string;
+}): Promise<PushedRequest> {
+  const { client, party } = deps;
+  const pkce = createPkcePair();
+  const state = randomToken();
+  const nonce = randomToken();
+  const params: Record<string, unknown> = {
+    response_type: 'code',
+    redirect_uri: deps.redirectUri,
+    scope: deps.scope,
+    state,
+    nonce,
+    // RFC 7636 §4.3 / FAPI 2.0 SP §5.3.3.2: S256 only.
+    code_challenge: pkce.codeChallenge,
+    code_challenge_method: pkce.codeChallengeMethod,
+    claims: intentClaims(deps.consentId),
+    // RFC 9449 §10: bind the authorization code to the DPoP key that will redeem it.
+    ...(client.dpopKey ? { dpop_jkt: client.dpopKey.jkt } : {}),
+    // JARM §2.3.4 / FAPI 1.0 Adv §5.2.2-2: the bank answers with a signed JWT in the query.
+    ...(client.profile.jarm ? { response_mode: 'jwt' } : {}),
+  };
+
+  let form: Record<string, string>;
+  if (client.profile.signedRequestObject) {
+    // FAPI 1.0 Adv §5.2.2-1 / RFC 9101 §4: every parameter inside the signed request object.
+    const request = await createRequestObject({
+      clientId: client.clientId,
+      issuer: client.bank.metadata.issuer,
+      signingKey: deps.signingKeys.forAlg(SIGNING_ALG),
+      params,
+    });
+    form = { request };
+  } else {
+    form = Object.fromEntries(
+      Object.entries(params).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : JSON.stringify(value),
+      ]),
+    );
+  }
+
+  const url = client.endpoint('pushed_authorization_request_endpoint');
+  const response = await party.expectOk({
+    step: 'par',
+    method: 'POST',
+    url,
+    interactionId: deps.interactionId,
+    connectionId: deps.connectionId,
+    dispatcher: client.opDispatcher,
+    form: { ...form, ...(await client.authenticationParams()) },
+    checks: [
+      {
+        name: 'PKCE challenge uses S256',
+        passed: true,
+        clause: 'RFC 7636 §4.2, FAPI 2.0 SP §5.3.3.2',
+        detail: `code_challenge ${pkce.codeChallenge}; the verifier stays in Moneywise's back end`,
+      },
+      ...(client.profile.signedRequestObject
+        ? [
+            {
+              name: 'Parameters signed in a request object',
+              passed: true,
+              clause: 'FAPI 1.0 Adv §5.2.2-1, RFC 9101 §4',
+              detail: `${SIGNING_ALG}, aud ${client.bank.metadata.issuer}, nbf/exp within 60 minutes`,
+            },
+          ]
+        : []),
+    ],
+  });
+  const body = response.body as { request_uri?: unknown; expires_in?: unknown };
+  // RFC 9126 §2.2: a successful answer is 201 with request_uri and expires_in.
+  if (typeof body?.request_uri !== 'string') {
+    throw new PartyError({
+      party: 'bank-op',
+      step: 'Push the authorization request (PAR)',
+      upstreamStatus: response.status,
+      error: 'invalid_par_response',
+      description: 'The PAR response has no request_uri',
+      clause: 'RFC 9126 §2.2',
+    });
+  }
+  const authorizationUrl = new URL(client.bank.metadata.authorization_endpoint);
+  // RFC 9126 §4: only client_id and request_uri travel through the browser.
+  authorizationUrl.searchParams.set('client_id', client.clientId);
+  authorizationUrl.searchParams.set('request_uri', body.request_uri);
+  return {
+    state,
+    nonce,
+    codeVerifier: pkce.codeVerifier,
+    requestUri: body.request_uri,
+    authorizationUrl: authorizationUrl.toString(),
+  };
+}

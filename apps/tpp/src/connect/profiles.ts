@@ -1,0 +1,141 @@
+// The ways Moneywise can connect to a bank, as data a learner reads beside the specs: one object per
+// security profile, each line a rule with the clause that asks for it. Everything else (registration
+// metadata, the authorization request, how tokens are bound) is derived from these objects.
+import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import type { ClientAuthMethod, ProfileId } from '../shared/api.js';
+
+export type { ClientAuthMethod, ProfileId };
+export type SenderConstraint = 'dpop' | 'mtls';
+
+export interface ProfileRule {
+  rule: string;
+  clause: string;
+}
+
+export interface ConnectionProfile {
+  id: ProfileId;
+  title: string;
+  /** One paragraph in plain words, shown on the profile picker. */
+  summary: string;
+  /** Whose algorithm and key rules apply to what the TPP signs. */
+  fapiProfile: FapiProfile;
+  /** How the bank binds access tokens to Moneywise. */
+  senderConstraint: SenderConstraint;
+  /** JAR: every authorization parameter inside a signed request object. */
+  signedRequestObject: boolean;
+  /** JARM: the bank answers the authorization request with a signed JWT. */
+  jarm: boolean;
+  rules: ProfileRule[];
+}
+
+export const PROFILES: Record<ProfileId, ConnectionProfile> = {
+  'fapi2-dpop': {
+    id: 'fapi2-dpop',
+    title: 'FAPI 2.0 + DPoP',
+    summary:
+      'The current profile. Moneywise pushes its request to the bank over the back channel, and every token is ' +
+      'bound to a key pair only Moneywise holds: each API call carries a fresh signed proof (DPoP), so a stolen ' +
+      'token is useless on its own.',
+    fapiProfile: 'fapi2',
+    senderConstraint: 'dpop',
+    signedRequestObject: false,
+    jarm: false,
+    rules: [
+      {
+        rule: 'Authorization request pushed to the bank first (PAR)',
+        clause: 'FAPI 2.0 SP §5.3.3.2, RFC 9126',
+      },
+      { rule: 'PKCE with S256', clause: 'FAPI 2.0 SP §5.3.3.2, RFC 7636 §4' },
+      {
+        rule: 'Issuer checked on the way back (iss parameter)',
+        clause: 'FAPI 2.0 SP §5.3.3.2, RFC 9207 §2.4',
+      },
+      {
+        rule: 'Tokens bound to a DPoP key; every call signs a proof',
+        clause: 'FAPI 2.0 SP §5.3.3.1, RFC 9449',
+      },
+    ],
+  },
+  'fapi2-mtls': {
+    id: 'fapi2-mtls',
+    title: 'FAPI 2.0 + mTLS',
+    summary:
+      'The current profile with certificate-bound tokens. The bank writes the fingerprint of Moneywise\u2019s ' +
+      'transport certificate into every token, and the API only answers a caller who presents that same ' +
+      'certificate in the TLS handshake.',
+    fapiProfile: 'fapi2',
+    senderConstraint: 'mtls',
+    signedRequestObject: false,
+    jarm: false,
+    rules: [
+      {
+        rule: 'Authorization request pushed to the bank first (PAR)',
+        clause: 'FAPI 2.0 SP §5.3.3.2, RFC 9126',
+      },
+      { rule: 'PKCE with S256', clause: 'FAPI 2.0 SP §5.3.3.2, RFC 7636 §4' },
+      {
+        rule: 'Issuer checked on the way back (iss parameter)',
+        clause: 'FAPI 2.0 SP §5.3.3.2, RFC 9207 §2.4',
+      },
+      { rule: 'Tokens bound to the TLS client certificate', clause: 'FAPI 2.0 SP §5.3.3.1, RFC 8705 §3' },
+    ],
+  },
+  'fapi1-advanced': {
+    id: 'fapi1-advanced',
+    title: 'FAPI 1.0 Advanced (JAR + JARM)',
+    summary:
+      'The profile UK Open Banking was built on. Every authorization parameter travels inside a request object ' +
+      'Moneywise signs (JAR), the bank signs its answer too (JARM), and tokens are bound to the transport ' +
+      'certificate.',
+    fapiProfile: 'fapi1-advanced',
+    senderConstraint: 'mtls',
+    signedRequestObject: true,
+    jarm: true,
+    rules: [
+      {
+        rule: 'Signed request object (JAR), pushed by PAR',
+        clause: 'FAPI 1.0 Adv §5.2.2-1, RFC 9101, RFC 9126',
+      },
+      { rule: 'PKCE with S256', clause: 'FAPI 1.0 Adv §5.2.2-18, RFC 7636' },
+      { rule: 'Signed authorization response (JARM) verified', clause: 'FAPI 1.0 Adv §5.2.2-2, JARM §4.4' },
+      { rule: 'Tokens bound to the TLS client certificate', clause: 'FAPI 1.0 Adv §5.2.2-5, RFC 8705 §3' },
+    ],
+  },
+};
+
+export const CLIENT_AUTH_METHODS: Record<
+  ClientAuthMethod,
+  { title: string; summary: string; clause: string }
+> = {
+  private_key_jwt: {
+    title: 'Signed client assertion (private_key_jwt)',
+    summary: 'Moneywise proves who it is by signing a short-lived JWT with a key the directory published.',
+    clause: 'FAPI 2.0 SP §5.3.3.1, OIDC Core §9',
+  },
+  tls_client_auth: {
+    title: 'Transport certificate (tls_client_auth)',
+    summary: 'Moneywise proves who it is with the certificate the directory issued, in the TLS handshake.',
+    clause: 'FAPI 2.0 SP §5.3.3.1, RFC 8705 §2.1',
+  },
+};
+
+export function isProfileId(value: unknown): value is ProfileId {
+  return typeof value === 'string' && Object.hasOwn(PROFILES, value);
+}
+
+export function isClientAuthMethod(value: unknown): value is ClientAuthMethod {
+  return typeof value === 'string' && Object.hasOwn(CLIENT_AUTH_METHODS, value);
+}
+
+/** Client metadata is fixed per registration, so each (profile, client authentication) pair is its own client. */
+export function registrationKey(profile: ProfileId, clientAuth: ClientAuthMethod): string {
+  return `${profile}+${clientAuth}`;
+}
+
+/**
+ * Whether the TPP talks to the bank's token, PAR and revocation endpoints over mutual TLS: when it
+ * authenticates with its certificate or its tokens are bound to it (RFC 8705 §5, mtls_endpoint_aliases).
+ */
+export function usesMutualTls(profile: ConnectionProfile, clientAuth: ClientAuthMethod): boolean {
+  return clientAuth === 'tls_client_auth' || profile.senderConstraint === 'mtls';
+}

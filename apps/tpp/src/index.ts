@@ -1,0 +1,40 @@
+// The TPP "Moneywise": startTpp starts its https listener (server TLS only; the browser never sees a
+// certificate picker) with the back end, the JSON API and the React app on one origin.
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { close, createWebServer, listen } from '@fapi-sandbox/fapi-core/tls';
+import { buildTpp } from './app.js';
+import { defaultWebMode, serveWebApp, type WebMode } from './web-serving.js';
+
+export interface StartTppOptions {
+  config: SandboxConfig;
+  log?: (line: string) => void;
+  /** How the React app is served: Vite middleware, the prebuilt dist/, or not at all (API-only tests). */
+  web?: WebMode;
+}
+
+export interface RunningTpp {
+  origin: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startTpp(options: StartTppOptions): Promise<RunningTpp> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const tpp = await buildTpp({ config, log });
+  const server = createWebServer(config.tpp, tpp.app);
+  const web = await serveWebApp(tpp.web, server, options.web ?? defaultWebMode());
+  const port = await listen(server, config.tpp.web);
+  return {
+    origin: config.tpp.web.origin,
+    port,
+    async stop() {
+      await web.close();
+      await close(server);
+      await Promise.all(tpp.agents.map((agent) => agent.close()));
+      tpp.db.close();
+    },
+  };
+}
+
+export type { WebMode } from './web-serving.js';

@@ -1,0 +1,113 @@
+// Dynamic client registration at the bank (RFC 7591) over mutual TLS with the transport certificate,
+// the registration read that tells whether the bank still knows a stored client (RFC 7592 §2.1), and the
+// "register again if it does not" rule.
+import type { Dispatcher } from 'undici';
+import { type ClientAuthMethod, PROFILES, type ProfileId } from '../connect/profiles.js';
+import type { PartyClient } from '../http/party-client.js';
+import { PartyError } from '../http/party-error.js';
+import type { Registration, RegistrationStore } from '../store/registrations.js';
+import type { BankMetadata } from './bank-metadata.js';
+import { clientMetadata } from './client-metadata.js';
+
+export interface RegistrationContext {
+  bank: BankMetadata;
+  softwareStatement: string;
+  /** The software's jwks_uri from the SSA (`software_jwks_uri`). */
+  jwksUri: string;
+  interactionId: string;
+  connectionId?: string;
+}
+
+export interface Registrar {
+  register(
+    profile: ProfileId,
+    clientAuth: ClientAuthMethod,
+    context: RegistrationContext,
+  ): Promise<Registration>;
+  /** 'known' when the bank answers the registration read; 'forgotten' when it says the client is unknown. */
+  check(
+    registration: Registration,
+    context: Pick<RegistrationContext, 'interactionId' | 'connectionId'>,
+  ): Promise<'known' | 'forgotten'>;
+}
+
+export function createRegistrar(deps: {
+  party: PartyClient;
+  store: RegistrationStore;
+  transportAgent: Dispatcher;
+  redirectUri: string;
+  transportSubjectDn: string;
+  clientName: string;
+}): Registrar {
+  const { party, store } = deps;
+  return {
+    async register(profileId, clientAuth, context) {
+      const profile = PROFILES[profileId];
+      const metadata = clientMetadata({
+        profile,
+        clientAuth,
+        softwareStatement: context.softwareStatement,
+        redirectUri: deps.redirectUri,
+        jwksUri: context.jwksUri,
+        transportSubjectDn: deps.transportSubjectDn,
+        clientName: deps.clientName,
+      });
+      // RFC 7591 §3.1: POST the metadata as JSON; the bank's mTLS alias sees the transport certificate.
+      const response = await party.expectOk({
+        step: {
+          title: `Register at the bank (DCR): ${profile.title}, ${clientAuth}`,
+          explanation:
+            'Moneywise sends its client metadata and the directory-signed SSA over mutual TLS. The bank checks the SSA and that the certificate belongs to the same software, then issues a client_id.',
+          clause: 'RFC 7591 §3.1, RFC 8705 §2',
+        },
+        method: 'POST',
+        url: context.bank.endpoint('registration_endpoint', true),
+        interactionId: context.interactionId,
+        connectionId: context.connectionId,
+        dispatcher: deps.transportAgent,
+        json: metadata,
+      });
+      const body = response.body as Record<string, unknown>;
+      // RFC 7591 §3.2.1: a successful answer carries the client_id.
+      if (typeof body?.client_id !== 'string') {
+        throw new PartyError({
+          party: 'bank-op',
+          step: 'Register at the bank (DCR)',
+          upstreamStatus: response.status,
+          error: 'invalid_client_metadata',
+          description: 'The registration response has no client_id',
+          clause: 'RFC 7591 §3.2.1',
+        });
+      }
+      const { registration_access_token: token, registration_client_uri: uri, ...rest } = body;
+      const registration: Registration = {
+        profile: profileId,
+        clientAuth,
+        clientId: body.client_id,
+        registrationAccessToken: typeof token === 'string' ? token : undefined,
+        registrationClientUri: typeof uri === 'string' ? uri : undefined,
+        metadata: rest,
+        registeredAt: new Date().toISOString(),
+      };
+      store.save(registration);
+      return registration;
+    },
+
+    async check(registration, context) {
+      if (!registration.registrationClientUri || !registration.registrationAccessToken) return 'known';
+      const response = await party.call({
+        step: 'dcr-read',
+        method: 'GET',
+        url: registration.registrationClientUri,
+        interactionId: context.interactionId,
+        connectionId: context.connectionId,
+        dispatcher: deps.transportAgent,
+        headers: { authorization: `Bearer ${registration.registrationAccessToken}` },
+      });
+      if (response.ok) return 'known';
+      // RFC 7592 §2.1: an unknown client (or a revoked registration token) answers 401, or 403/404 by policy.
+      if ([401, 403, 404].includes(response.status)) return 'forgotten';
+      throw PartyError.fromResponse('bank-op', 'Check the registration is still known', response);
+    },
+  };
+}

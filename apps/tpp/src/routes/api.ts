@@ -1,0 +1,226 @@
+// The JSON API the React app calls. It answers views (connections, accounts, timeline entries) and never
+// a token or a key: those stay in the back end. Every bad input is a 400 with error and description.
+import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import express, { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { ConnectionService, Customer } from '../connect/connections.js';
+import { isClientAuthMethod, isProfileId } from '../connect/profiles.js';
+import type { Onboarding } from '../onboarding/onboarding.js';
+import type { ConnectionTrace } from '../shared/timeline.js';
+import type { Connection, ConnectionStore } from '../store/connections.js';
+import type { SessionStore } from '../store/sessions.js';
+import type { TraceCollector } from '../trace/collector.js';
+import { sessionMiddleware } from './session.js';
+import { accountView, balanceView, clientAuthViews, profileViews, transactionView } from './views.js';
+
+const connectBody = z.object({
+  profile: z
+    .string()
+    .refine(isProfileId, { message: 'profile must be fapi2-dpop, fapi2-mtls or fapi1-advanced' }),
+  clientAuth: z
+    .string()
+    .refine(isClientAuthMethod, { message: 'clientAuth must be private_key_jwt or tls_client_auth' }),
+});
+
+const paymentBody = z.object({
+  payeeName: z
+    .string()
+    .trim()
+    .min(1, 'enter the payee name')
+    .max(70, 'the payee name is at most 70 characters'),
+  sortCode: z
+    .string()
+    .trim()
+    .regex(/^\d{2}-?\d{2}-?\d{2}$/, 'a sort code is six digits, e.g. 40-40-04'),
+  accountNumber: z
+    .string()
+    .trim()
+    .regex(/^\d{8}$/, 'an account number is eight digits'),
+  amount: z
+    .string()
+    .trim()
+    .regex(/^\d{1,9}\.\d{2}$/, 'an amount has two decimal places, e.g. 12.50')
+    .refine((value) => Number(value) > 0, 'the amount must be more than 0.00'),
+  // Faster Payments carry a reference of up to 18 characters.
+  reference: z
+    .string()
+    .trim()
+    .min(1, 'enter a reference')
+    .max(18, 'a reference is at most 18 characters')
+    .regex(/^[A-Za-z0-9 .\-/&]+$/, 'a reference may use letters, digits, spaces and . - / &'),
+});
+
+function invalidBody(error: z.ZodError): OAuthError {
+  const issue = error.issues[0];
+  return new OAuthError({
+    status: 400,
+    error: 'invalid_request',
+    description: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+    fix: 'correct the field and send again',
+  });
+}
+
+function notFound(what: string): OAuthError {
+  return new OAuthError({
+    status: 404,
+    error: 'not_found',
+    description: `No ${what} with this id in your session`,
+    fix: 'open it from the Connections page',
+  });
+}
+
+function customerOf(req: Request, res: Response): Customer {
+  return {
+    sessionId: res.locals.session.id,
+    authDate: new Date(res.locals.session.createdAt),
+    ip: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
+  };
+}
+
+export function apiRoutes(deps: {
+  sessions: SessionStore;
+  onboarding: Onboarding;
+  connections: ConnectionService;
+  store: ConnectionStore;
+  collector: TraceCollector;
+}): Router {
+  const { connections, store } = deps;
+  const router = Router();
+  router.use(express.json({ limit: '32kb' }));
+  router.use(sessionMiddleware(deps.sessions));
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  const owned = (req: Request, res: Response): Connection => {
+    const connection = store.get(String(req.params.id));
+    if (!connection || connection.sessionId !== res.locals.session.id) throw notFound('connection');
+    return connection;
+  };
+  const active = (req: Request, res: Response): Connection => {
+    const connection = owned(req, res);
+    if (connection.status !== 'active') {
+      throw new OAuthError({
+        status: 409,
+        error: 'connection_not_active',
+        description: `This connection is ${connection.status}, so Moneywise holds no token for it`,
+        fix:
+          connection.status === 'authorising'
+            ? 'finish authorising at the bank'
+            : 'connect to the bank again',
+      });
+    }
+    return connection;
+  };
+
+  router.get('/onboarding', (_req, res) => {
+    res.json(deps.onboarding.view());
+  });
+  router.post('/onboarding', async (_req, res) => {
+    res.json(await deps.onboarding.run());
+  });
+  router.get('/onboarding/trace', async (_req, res) => {
+    const view = deps.onboarding.view();
+    const { entries, unavailable } = view.interactionId
+      ? await deps.collector.collect([view.interactionId])
+      : { entries: [], unavailable: [] };
+    res.json({ interactionId: view.interactionId, entries, unavailable });
+  });
+
+  router.get('/profiles', (_req, res) => {
+    res.json({ profiles: profileViews(), clientAuthMethods: clientAuthViews() });
+  });
+
+  router.get('/connections', (_req, res) => {
+    res.json({ connections: store.listForSession(res.locals.session.id).map(connections.view) });
+  });
+  router.post('/connections', async (req, res) => {
+    const parsed = connectBody.safeParse(req.body ?? {});
+    if (!parsed.success) throw invalidBody(parsed.error);
+    const { profile, clientAuth } = parsed.data;
+    if (!isProfileId(profile) || !isClientAuthMethod(clientAuth))
+      throw new Error('unreachable: validated above');
+    const started = await connections.start({ customer: customerOf(req, res), profile, clientAuth });
+    res.status(201).json(started);
+  });
+  router.get('/connections/:id', (req, res) => {
+    res.json(connections.view(owned(req, res)));
+  });
+  router.post('/connections/:id/disconnect', async (req, res) => {
+    const connection = active(req, res);
+    res.json(await connections.disconnect(connection, customerOf(req, res)));
+  });
+
+  router.get('/connections/:id/accounts', async (req, res) => {
+    const accounts = await connections.accounts(active(req, res), customerOf(req, res));
+    res.json({ accounts: accounts.map(accountView) });
+  });
+  router.get('/connections/:id/accounts/:accountId/balances', async (req, res) => {
+    const balances = await connections.balances(
+      active(req, res),
+      String(req.params.accountId),
+      customerOf(req, res),
+    );
+    res.json({ balances: balances.map(balanceView) });
+  });
+  router.get('/connections/:id/accounts/:accountId/transactions', async (req, res) => {
+    const transactions = await connections.transactions(
+      active(req, res),
+      String(req.params.accountId),
+      customerOf(req, res),
+    );
+    res.json({ transactions: transactions.map(transactionView) });
+  });
+
+  router.post('/connections/:id/payments', async (req, res) => {
+    const connection = active(req, res);
+    const parsed = paymentBody.safeParse(req.body ?? {});
+    if (!parsed.success) throw invalidBody(parsed.error);
+    res.status(201).json(await connections.startPayment(connection, parsed.data, customerOf(req, res)));
+  });
+  router.get('/connections/:id/payments/:paymentId', async (req, res) => {
+    const connection = owned(req, res);
+    const payment = store.payment(String(req.params.paymentId));
+    if (!payment || payment.connectionId !== connection.id) throw notFound('payment');
+    res.json(
+      payment.status === 'submitted' && connection.status === 'active'
+        ? await connections.refreshPayment(connection, payment, customerOf(req, res))
+        : connections.view(connection).payments.find((p) => p.id === payment.id),
+    );
+  });
+
+  const traceOf = async (connection: Connection): Promise<ConnectionTrace> => {
+    const { entries, unavailable } = await deps.collector.collect([connection.interactionId]);
+    return { connectionId: connection.id, interactionId: connection.interactionId, entries, unavailable };
+  };
+  router.get('/connections/:id/trace', async (req, res) => {
+    res.json(await traceOf(owned(req, res)));
+  });
+  router.get('/connections/:id/trace/export', async (req, res) => {
+    const connection = owned(req, res);
+    const trace = await traceOf(connection);
+    res.attachment(`moneywise-trace-${connection.id}.json`);
+    res
+      .type('application/json')
+      .send(
+        JSON.stringify(
+          { exportedAt: new Date().toISOString(), connection: connections.view(connection), ...trace },
+          null,
+          2,
+        ),
+      );
+  });
+
+  router.use((_req, _res, next) => {
+    next(
+      new OAuthError({
+        status: 404,
+        error: 'not_found',
+        description: 'No such API route',
+        fix: 'see apps/tpp/README.md for the JSON API',
+      }),
+    );
+  });
+  return router;
+}

@@ -1,0 +1,147 @@
+// The JSON the TPP's back end answers its React app with. Types only (no runtime code), shared by both
+// sides. Nothing here is a token, a key or a secret: those stay in the back end.
+
+export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced';
+export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth';
+
+/** Every error the TPP answers, and every error it relays from another party. */
+export interface ApiError {
+  error: string;
+  error_description: string;
+  /** The party that refused, when the TPP relays another party's answer. */
+  party?: string;
+  /** The step that failed, e.g. "Pushed authorization request". */
+  step?: string;
+  /** The party's HTTP status (0: it could not be reached). */
+  status?: number;
+}
+
+export type StepStatus = 'pending' | 'done' | 'failed' | 'skipped';
+
+export interface OnboardingStepView {
+  id: 'ssa' | 'ssa-verify' | 'participants' | 'discovery' | 'register';
+  title: string;
+  status: StepStatus;
+  /** What happened, e.g. "software_id Mw3…, expires 13:02". */
+  detail?: string;
+  explanation: string;
+  clause: string;
+  error?: ApiError;
+}
+
+export interface RegistrationView {
+  profile: ProfileId;
+  clientAuth: ClientAuthMethod;
+  clientId: string;
+  registeredAt: string;
+  /** 'registered': new this run; 'reused': the bank still knew it; 'reregistered': the bank had forgotten it. */
+  outcome?: 'registered' | 'reused' | 'reregistered';
+}
+
+export interface OnboardingView {
+  status: 'not-started' | 'done' | 'failed';
+  interactionId?: string;
+  finishedAt?: string;
+  software: { orgId: string; orgName: string; softwareId: string; clientName: string; roles: string[] };
+  bank?: { name: string; issuer: string };
+  steps: OnboardingStepView[];
+  registrations: RegistrationView[];
+}
+
+export interface ProfileView {
+  id: ProfileId;
+  title: string;
+  summary: string;
+  senderConstraint: 'dpop' | 'mtls';
+  rules: { rule: string; clause: string }[];
+}
+
+export interface ClientAuthView {
+  id: ClientAuthMethod;
+  title: string;
+  summary: string;
+  clause: string;
+}
+
+export type ConnectionStatus = 'authorising' | 'active' | 'failed' | 'disconnected';
+
+export interface ConnectionView {
+  id: string;
+  profile: ProfileId;
+  profileTitle: string;
+  clientAuth: ClientAuthMethod;
+  clientId?: string;
+  interactionId: string;
+  status: ConnectionStatus;
+  consentId?: string;
+  createdAt: string;
+  updatedAt: string;
+  error?: ApiError;
+  /** When the current access token expires (no token itself). */
+  accessTokenExpiresAt?: string;
+  payments: PaymentView[];
+}
+
+export interface StartConnectionResponse {
+  connection: ConnectionView;
+  /** Where the browser goes next: the bank's authorization endpoint with client_id and request_uri. */
+  authorizationUrl: string;
+}
+
+export interface AccountView {
+  accountId: string;
+  nickname?: string;
+  currency: string;
+  accountType?: string;
+  accountSubType?: string;
+  identification?: { schemeName: string; identification: string; name?: string }[];
+}
+
+export interface BalanceView {
+  type: string;
+  amount: string;
+  currency: string;
+  creditDebitIndicator: string;
+  dateTime: string;
+}
+
+export interface TransactionView {
+  transactionId: string;
+  reference?: string;
+  amount: string;
+  currency: string;
+  creditDebitIndicator: string;
+  status: string;
+  bookingDateTime: string;
+  description?: string;
+}
+
+/** The customer chooses the account to pay from at the bank, when they authorise the consent. */
+export interface PaymentRequest {
+  payeeName: string;
+  sortCode: string;
+  accountNumber: string;
+  /** Decimal string with two places, e.g. "12.50". */
+  amount: string;
+  reference: string;
+}
+
+export type PaymentStatus = 'authorising' | 'submitted' | 'failed';
+
+export interface PaymentView {
+  id: string;
+  status: PaymentStatus;
+  request: PaymentRequest;
+  consentId?: string;
+  domesticPaymentId?: string;
+  /** The bank's status, e.g. AcceptedSettlementCompleted. */
+  bankStatus?: string;
+  error?: ApiError;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface StartPaymentResponse {
+  payment: PaymentView;
+  authorizationUrl: string;
+}

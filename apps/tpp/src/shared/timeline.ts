@@ -1,0 +1,78 @@
+// The flow inspector's view of a connection: one entry per message or check, from every party's trace,
+// merged and ordered by time. Shared by the back end (which builds it) and the React app (which shows it);
+// types only, so the browser bundle imports nothing from the server.
+
+/** The lanes of the sequence diagram. */
+export type Lane = 'browser' | 'tpp' | 'directory' | 'bank-op' | 'bank-api';
+
+export const LANES: readonly Lane[] = ['browser', 'tpp', 'directory', 'bank-op', 'bank-api'];
+
+export const LANE_TITLES: Record<Lane, string> = {
+  browser: 'Browser',
+  tpp: 'Moneywise (TPP)',
+  directory: 'Directory',
+  'bank-op': 'Bank OP',
+  'bank-api': 'Bank API',
+};
+
+export interface TimelineCheck {
+  name: string;
+  passed: boolean;
+  clause: string;
+  detail: string;
+  /** The party that ran the check. */
+  by: Lane;
+}
+
+export interface TimelineJwt {
+  /** Where it was found, e.g. "DPoP proof", "access token (DPoP)", "token response.id_token". */
+  where: string;
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** True when the recording party verified the signature. */
+  verified?: boolean;
+  by: Lane;
+}
+
+/** The key or certificate presented beside the token's confirmation claim (RFC 8705 §3.1, RFC 9449 §6). */
+export interface TimelineBinding {
+  kind: 'mtls' | 'dpop';
+  /** x5t#S256 of the TLS client certificate, or the JWK thumbprint of the DPoP proof's key. */
+  presented?: string;
+  /** The token's cnf claim. */
+  cnf?: Record<string, unknown>;
+  matches?: boolean;
+}
+
+export interface TimelineEntry {
+  id: string;
+  at: string;
+  interactionId: string;
+  channel: 'front' | 'back' | 'internal';
+  from: Lane;
+  to: Lane;
+  title: string;
+  explanation?: string;
+  clause?: string;
+  method?: string;
+  url?: string;
+  status?: number;
+  requestHeaders?: Record<string, string>;
+  responseHeaders?: Record<string, string>;
+  requestBody?: unknown;
+  responseBody?: unknown;
+  jwts: TimelineJwt[];
+  checks: TimelineCheck[];
+  certificate?: { subject: string; x5tS256: string };
+  binding?: TimelineBinding;
+  /** The parties whose traces describe this message (sender and receiver, when both recorded it). */
+  reportedBy: Lane[];
+}
+
+export interface ConnectionTrace {
+  connectionId: string;
+  interactionId: string;
+  entries: TimelineEntry[];
+  /** Parties whose trace could not be read (the inspector says so instead of hiding it). */
+  unavailable: { party: Lane; error: string }[];
+}

@@ -1,0 +1,81 @@
+// The TPP's client registrations at the bank: one per (profile, client authentication), because token
+// binding, client authentication and response signing are fixed client metadata (RFC 7591 §2).
+import type { ClientAuthMethod, ProfileId } from '../connect/profiles.js';
+import { registrationKey } from '../connect/profiles.js';
+import type { Db } from './database.js';
+
+export interface Registration {
+  profile: ProfileId;
+  clientAuth: ClientAuthMethod;
+  clientId: string;
+  /** RFC 7592 §3: lets the TPP read (and later update) its registration. Never leaves the back end. */
+  registrationAccessToken?: string;
+  registrationClientUri?: string;
+  /** The metadata the bank returned (RFC 7591 §3.2.1). */
+  metadata: Record<string, unknown>;
+  registeredAt: string;
+}
+
+interface Row {
+  profile: string;
+  client_auth: string;
+  client_id: string;
+  registration_access_token: string | null;
+  registration_client_uri: string | null;
+  metadata_json: string;
+  registered_at: string;
+}
+
+export interface RegistrationStore {
+  get(profile: ProfileId, clientAuth: ClientAuthMethod): Registration | undefined;
+  list(): Registration[];
+  save(registration: Registration): void;
+  remove(profile: ProfileId, clientAuth: ClientAuthMethod): void;
+}
+
+function fromRow(row: Row): Registration {
+  return {
+    profile: row.profile as ProfileId,
+    clientAuth: row.client_auth as ClientAuthMethod,
+    clientId: row.client_id,
+    registrationAccessToken: row.registration_access_token ?? undefined,
+    registrationClientUri: row.registration_client_uri ?? undefined,
+    metadata: JSON.parse(row.metadata_json) as Record<string, unknown>,
+    registeredAt: row.registered_at,
+  };
+}
+
+export function createRegistrationStore(db: Db): RegistrationStore {
+  const get = db.prepare('SELECT * FROM registrations WHERE registration_key = ?');
+  const list = db.prepare('SELECT * FROM registrations ORDER BY profile, client_auth');
+  const upsert = db.prepare(`INSERT INTO registrations
+      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, registered_at)
+      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @registeredAt)
+      ON CONFLICT (registration_key) DO UPDATE SET client_id = excluded.client_id,
+        registration_access_token = excluded.registration_access_token,
+        registration_client_uri = excluded.registration_client_uri,
+        metadata_json = excluded.metadata_json, registered_at = excluded.registered_at`);
+  const remove = db.prepare('DELETE FROM registrations WHERE registration_key = ?');
+  return {
+    get(profile, clientAuth) {
+      const row = get.get(registrationKey(profile, clientAuth)) as Row | undefined;
+      return row ? fromRow(row) : undefined;
+    },
+    list: () => (list.all() as Row[]).map(fromRow),
+    save(registration) {
+      upsert.run({
+        key: registrationKey(registration.profile, registration.clientAuth),
+        profile: registration.profile,
+        clientAuth: registration.clientAuth,
+        clientId: registration.clientId,
+        token: registration.registrationAccessToken ?? null,
+        uri: registration.registrationClientUri ?? null,
+        metadata: JSON.stringify(registration.metadata),
+        registeredAt: registration.registeredAt,
+      });
+    },
+    remove(profile, clientAuth) {
+      remove.run(registrationKey(profile, clientAuth));
+    },
+  };
+}

@@ -1,0 +1,86 @@
+// The inspector's data: the TPP's own events of an interaction plus what the directory, bank-op and
+// bank-api report for the same x-fapi-interaction-id through their `GET /trace`. A party that cannot be
+// read is named in the answer rather than silently missing from the timeline.
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
+import { type Dispatcher, fetch } from 'undici';
+import type { Lane, TimelineEntry } from '../shared/timeline.js';
+import { redactBody, redactHeaders } from './redact.js';
+import { buildTimeline } from './timeline.js';
+import type { TraceLog } from './trace-log.js';
+
+export interface TraceCollector {
+  collect(
+    interactionIds: string[],
+  ): Promise<{ entries: TimelineEntry[]; unavailable: { party: Lane; error: string }[] }>;
+}
+
+interface Source {
+  party: Lane;
+  origin: string;
+  dispatcher: Dispatcher;
+}
+
+/** Other parties redact too; the TPP applies its own stricter rules again before the browser sees anything. */
+function sanitize(event: TraceEvent): TraceEvent {
+  const jwts = [...(event.jwts ?? [])];
+  return {
+    ...event,
+    requestHeaders: event.requestHeaders ? redactHeaders(event.requestHeaders, jwts) : undefined,
+    responseHeaders: event.responseHeaders ? redactHeaders(event.responseHeaders, jwts) : undefined,
+    requestBody: redactBody(event.requestBody, jwts),
+    responseBody: redactBody(event.responseBody, jwts),
+    jwts,
+    checks: event.checks ?? [],
+  };
+}
+
+async function readTrace(source: Source, interactionId: string): Promise<TraceEvent[]> {
+  const url = new URL('/trace', source.origin);
+  // fapi-core's handleTraceQuery reads interactionId; the contract names it interaction_id. Both are sent.
+  url.searchParams.set('interactionId', interactionId);
+  url.searchParams.set('interaction_id', interactionId);
+  const response = await fetch(url, { dispatcher: source.dispatcher, signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`GET /trace answered ${response.status}`);
+  const body = (await response.json()) as { events?: unknown } | unknown[];
+  const events = Array.isArray(body) ? body : (body as { events?: unknown }).events;
+  if (!Array.isArray(events)) throw new Error('GET /trace answered without an events list');
+  return (events as TraceEvent[]).filter((event) => event.interactionId === interactionId);
+}
+
+export function createTraceCollector(deps: {
+  config: SandboxConfig;
+  trace: TraceLog;
+  webAgent: Dispatcher;
+  transportAgent: Dispatcher;
+  partyOf: (url: string) => Lane;
+}): TraceCollector {
+  const { config } = deps;
+  const sources: Source[] = [
+    { party: 'directory', origin: config.directory.web.origin, dispatcher: deps.webAgent },
+    { party: 'bank-op', origin: config.bankOp.web.origin, dispatcher: deps.webAgent },
+    // bank-api has one listener, which asks for a client certificate.
+    { party: 'bank-api', origin: config.bankApi.web.origin, dispatcher: deps.transportAgent },
+  ];
+
+  return {
+    async collect(interactionIds) {
+      const events: TraceEvent[] = interactionIds.flatMap((id) => deps.trace.forInteraction(id));
+      const unavailable: { party: Lane; error: string }[] = [];
+      await Promise.all(
+        sources.map(async (source) => {
+          try {
+            for (const id of interactionIds) events.push(...(await readTrace(source, id)).map(sanitize));
+          } catch (err) {
+            const cause = (err as { cause?: { code?: string } }).cause?.code;
+            unavailable.push({
+              party: source.party,
+              error: cause ?? (err instanceof Error ? err.message : String(err)),
+            });
+          }
+        }),
+      );
+      return { entries: await buildTimeline(events, deps.partyOf), unavailable };
+    },
+  };
+}

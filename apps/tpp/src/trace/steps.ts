@@ -1,0 +1,169 @@
+// Every step the TPP takes, with what it proves and the clause that asks for it: the sentences the
+// flow inspector shows beside each message.
+
+export interface StepDescription {
+  title: string;
+  explanation: string;
+  clause: string;
+}
+
+export const STEPS = {
+  ssa: {
+    title: 'Fetch the software statement (SSA)',
+    explanation:
+      'Moneywise asks the directory for its signed software statement over mutual TLS. Only the holder of the ' +
+      'transport certificate the directory issued for this software gets it, so the SSA is proof the ecosystem vouches for Moneywise.',
+    clause: 'RFC 7591 §2.3, UK OB DCR v3.3 §3.1',
+  },
+  'ssa-verify': {
+    title: 'Check the SSA signature',
+    explanation:
+      'The SSA is verified against the directory’s published keys before it is sent anywhere: a forged or expired statement would be refused by the bank anyway, and Moneywise finds out first.',
+    clause: 'RFC 7591 §2.3, RFC 7515 §5.2',
+  },
+  participants: {
+    title: 'Find the bank in the directory',
+    explanation:
+      'The directory lists the authorisation servers of the ecosystem. Moneywise takes the bank’s issuer from this trusted list rather than from anything a browser could supply.',
+    clause: 'FAPI 2.0 SP §5.3.3.1 (issuer from a trusted source), RFC 8414 §3',
+  },
+  discovery: {
+    title: 'Read the bank’s OpenID configuration',
+    explanation:
+      'The discovery document names the bank’s endpoints and their mTLS aliases. Its issuer must equal the issuer the directory listed, which stops a mix-up with another server.',
+    clause: 'OIDC Discovery §4.3, RFC 8414 §3.3, RFC 8705 §5',
+  },
+  'op-jwks': {
+    title: 'Fetch the bank’s signing keys',
+    explanation:
+      'The keys the bank signs ID tokens and JARM responses with, from the jwks_uri its discovery document names.',
+    clause: 'OIDC Discovery §3 (jwks_uri), RFC 7517 §5',
+  },
+  dcr: {
+    title: 'Register at the bank (DCR)',
+    explanation:
+      'Moneywise sends its client metadata and the directory-signed SSA over mutual TLS. The bank checks the SSA and that the certificate belongs to the same software, then issues a client_id.',
+    clause: 'RFC 7591 §3.1, FAPI 2.0 SP §5.3.3.1, RFC 8705 §2',
+  },
+  'dcr-read': {
+    title: 'Check the registration is still known',
+    explanation:
+      'Before reusing a stored client_id, Moneywise reads its registration with the registration access token. A 401 means the bank forgot the client, and Moneywise registers again.',
+    clause: 'RFC 7592 §2.1',
+  },
+  'token-client-credentials': {
+    title: 'Client-credentials token',
+    explanation:
+      'Moneywise authenticates itself and gets a token that lets it create a consent at the bank API. No customer is involved yet; the token is bound to Moneywise’s key or certificate.',
+    clause: 'RFC 6749 §4.4, UK OB Read/Write API §4.2 (client credentials for consents)',
+  },
+  'consent-create': {
+    title: 'Create the account-access consent',
+    explanation:
+      'The consent lists the permissions Moneywise asks for. It starts AwaitingAuthorisation; only the customer can authorise it at the bank.',
+    clause: 'UK OB Account and Transaction API v3.1 §Account Access Consents',
+  },
+  'payment-consent': {
+    title: 'Create the domestic-payment consent',
+    explanation:
+      'The consent fixes the payee, amount and reference before the customer sees them, so what the customer approves is exactly what will be paid. The idempotency key makes a retry safe.',
+    clause: 'UK OB Payment Initiation API v3.1 §Domestic Payment Consents',
+  },
+  par: {
+    title: 'Push the authorization request (PAR)',
+    explanation:
+      'The authorization parameters go to the bank over the authenticated back channel, so nothing in the browser can read or change them. The bank answers with a one-time request_uri.',
+    clause: 'RFC 9126 §2, FAPI 2.0 SP §5.3.3.2',
+  },
+  'authorize-redirect': {
+    title: 'Send the customer to the bank',
+    explanation:
+      'The browser carries only client_id and the request_uri to the bank’s authorization endpoint; the customer logs in and approves the consent there, never at Moneywise.',
+    clause: 'RFC 9126 §4, FAPI 2.0 SP §5.3.3.2',
+  },
+  callback: {
+    title: 'Customer returns to Moneywise',
+    explanation:
+      'The bank redirects the browser back to the registered redirect_uri with the authorization code (or a signed JARM response). Moneywise checks it belongs to a request it made from this browser.',
+    clause: 'RFC 6749 §4.1.2, RFC 9207 §2',
+  },
+  'response-checks': {
+    title: 'Check the authorization response',
+    explanation:
+      'State ties the response to this browser and this request; the issuer (iss, or the JARM signature and iss) proves which bank answered, stopping mix-up and injection attacks.',
+    clause: 'RFC 9207 §2.4, RFC 6749 §10.12, JARM §4.4',
+  },
+  'token-code': {
+    title: 'Exchange the code for tokens',
+    explanation:
+      'The code is only useful with the PKCE verifier and Moneywise’s client authentication; the bank binds the new tokens to Moneywise’s DPoP key or transport certificate.',
+    clause: 'RFC 6749 §4.1.3, RFC 7636 §4.5, FAPI 2.0 SP §5.3.3.1',
+  },
+  'id-token': {
+    title: 'Verify the ID token',
+    explanation:
+      'The ID token is checked for the bank’s signature, issuer, audience, nonce and the consent id it echoes, so Moneywise knows the customer authorised this consent at this bank.',
+    clause: 'OIDC Core §3.1.3.7, UK OB Security Profile (openbanking_intent_id)',
+  },
+  accounts: {
+    title: 'Read accounts',
+    explanation:
+      'A resource call with the bound access token: the API checks the token, its binding (DPoP proof or certificate), the consent and the FAPI headers before answering.',
+    clause: 'FAPI 2.0 SP §5.3.4, RFC 9449 §7 / RFC 8705 §3',
+  },
+  balances: {
+    title: 'Read balances',
+    explanation:
+      'The same checks again: every call proves possession of the key or certificate the token is bound to.',
+    clause: 'FAPI 2.0 SP §5.3.4',
+  },
+  transactions: {
+    title: 'Read transactions',
+    explanation:
+      'The consent’s permissions decide what the API returns; ReadTransactionsDetail was part of it.',
+    clause: 'UK OB Account and Transaction API v3.1 §Permissions',
+  },
+  refresh: {
+    title: 'Refresh the access token',
+    explanation:
+      'The access token expired; Moneywise uses the refresh token with its client authentication (and the same DPoP key or certificate) for a new one, without the customer.',
+    clause: 'RFC 6749 §6, RFC 9449 §5.0 (refresh bound to the DPoP key)',
+  },
+  'payment-authorised': {
+    title: 'Submit the payment',
+    explanation:
+      'With the token the customer’s approval produced, Moneywise submits exactly what the consent fixed. The idempotency key means a retry cannot pay twice.',
+    clause: 'UK OB Payment Initiation API v3.1 §Domestic Payments, x-idempotency-key',
+  },
+  'payment-status': {
+    title: 'Read the payment status',
+    explanation: 'Moneywise reads back the payment the bank created to show the customer its status.',
+    clause: 'UK OB Payment Initiation API v3.1 §GET /domestic-payments/{id}',
+  },
+  revoke: {
+    title: 'Revoke a token',
+    explanation: 'Moneywise tells the bank to revoke the token; from now on the API refuses it.',
+    clause: 'RFC 7009 §2',
+  },
+  'consent-delete': {
+    title: 'Delete the consent',
+    explanation: 'The account-access consent is revoked at the bank, so no token issued for it works again.',
+    clause: 'UK OB Account and Transaction API v3.1 §DELETE /account-access-consents/{id}',
+  },
+  'api-after-disconnect': {
+    title: 'Check the API refuses the old token',
+    explanation:
+      'After disconnecting, a call with the old access token must be refused: proof the revocation took effect.',
+    clause: 'RFC 7009 §2.2, FAPI 2.0 SP §5.3.4',
+  },
+} satisfies Record<string, StepDescription>;
+
+export type StepKind = keyof typeof STEPS;
+
+/** RFC 9449 §8 and §9: the nonce retry is a step of its own in the timeline. */
+export const DPOP_NONCE_RETRY: StepDescription = {
+  title: 'Retry with the server’s DPoP nonce',
+  explanation:
+    'The server asked for a nonce it issued (use_dpop_nonce). Moneywise signs a new proof containing it, which proves the proof was made just now.',
+  clause: 'RFC 9449 §8 (AS), §9 (RS)',
+};

@@ -1,0 +1,171 @@
+// One timeline from every party's trace events: a message both sides recorded (the TPP's outbound call
+// and the bank's view of the same request) becomes one entry with both sides' checks; each entry gets
+// its lanes for the sequence diagram, and the key or certificate presented beside the token's cnf.
+
+import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { Lane, TimelineBinding, TimelineEntry } from '../shared/timeline.js';
+import { LANES } from '../shared/timeline.js';
+
+/** How far apart the sender's and the receiver's records of one message may be. */
+const PAIRING_WINDOW_MS = 15_000;
+
+function isLane(value: unknown): value is Lane {
+  return typeof value === 'string' && (LANES as readonly string[]).includes(value);
+}
+
+function pathOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url, 'https://placeholder.invalid').pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+function time(event: TraceEvent): number {
+  return Date.parse(event.at);
+}
+
+function toEntry(event: TraceEvent, partyOf: (url: string) => Lane | undefined): TimelineEntry {
+  const party: Lane = isLane(event.party) ? event.party : 'tpp';
+  let from: Lane = party;
+  let to: Lane = party;
+  let channel: TimelineEntry['channel'] = event.channel;
+  if (event.direction === 'outbound') {
+    const target = event.url ? partyOf(event.url) : undefined;
+    // A front-channel "outbound" message is a redirect: it goes to the browser, which carries it on.
+    to = event.channel === 'front' ? 'browser' : (target ?? party);
+  } else if (event.direction === 'inbound') {
+    from = event.channel === 'front' ? 'browser' : 'tpp';
+  } else {
+    channel = 'internal';
+  }
+  const by = party;
+  return {
+    id: event.id,
+    at: event.at,
+    interactionId: event.interactionId,
+    channel,
+    from,
+    to,
+    title: event.step ?? `${event.method ?? ''} ${pathOf(event.url) ?? ''}`.trim(),
+    explanation: event.explanation,
+    clause: event.clause,
+    method: event.method,
+    url: event.url,
+    status: event.status,
+    requestHeaders: event.requestHeaders,
+    responseHeaders: event.responseHeaders,
+    requestBody: event.requestBody,
+    responseBody: event.responseBody,
+    jwts: (event.jwts ?? []).map((jwt) => ({ ...jwt, by })),
+    checks: (event.checks ?? []).map((check) => ({ ...check, by })),
+    certificate: event.certificate,
+    reportedBy: [by],
+  };
+}
+
+/** Adds the receiver's view (its checks, the certificate it saw, the JWTs it verified) to the sender's. */
+function mergeReceiver(sender: TimelineEntry, receiver: TimelineEntry): TimelineEntry {
+  const seen = new Set(sender.jwts.map((jwt) => JSON.stringify([jwt.header, jwt.claims])));
+  return {
+    ...sender,
+    // ISO 8601 times in UTC sort as text: the earlier record is when the message went out.
+    at: [receiver.at, sender.at].sort()[0]!,
+    explanation: sender.explanation ?? receiver.explanation,
+    clause: sender.clause ?? receiver.clause,
+    status: sender.status ?? receiver.status,
+    requestHeaders: sender.requestHeaders ?? receiver.requestHeaders,
+    responseHeaders: sender.responseHeaders ?? receiver.responseHeaders,
+    requestBody: sender.requestBody ?? receiver.requestBody,
+    responseBody: sender.responseBody ?? receiver.responseBody,
+    // The receiver's JWT entries say whether it verified the signature; keep them beside the sender's.
+    jwts: [
+      ...sender.jwts,
+      ...receiver.jwts.filter(
+        (jwt) => jwt.verified !== undefined || !seen.has(JSON.stringify([jwt.header, jwt.claims])),
+      ),
+    ],
+    checks: [...sender.checks, ...receiver.checks],
+    certificate: receiver.certificate ?? sender.certificate,
+    reportedBy: [...sender.reportedBy, ...receiver.reportedBy],
+  };
+}
+
+async function bindingOf(entry: TimelineEntry): Promise<TimelineBinding | undefined> {
+  const token = entry.jwts.find(
+    (jwt) =>
+      jwt.claims.cnf && typeof jwt.claims.cnf === 'object' && /access token|authorization/i.test(jwt.where),
+  );
+  const cnf = token?.claims.cnf as Record<string, unknown> | undefined;
+  const proof = entry.jwts.find((jwt) => jwt.header.typ === 'dpop+jwt');
+  if (!cnf && !proof && !entry.certificate) return undefined;
+  if (cnf?.jkt !== undefined || (proof && !cnf)) {
+    let presented: string | undefined;
+    if (proof?.header.jwk && typeof proof.header.jwk === 'object') {
+      try {
+        presented = await calculateJwkThumbprint(proof.header.jwk as JWK, 'sha256');
+      } catch {
+        presented = undefined;
+      }
+    }
+    return { kind: 'dpop', presented, cnf, matches: cnf && presented ? cnf.jkt === presented : undefined };
+  }
+  if (cnf?.['x5t#S256'] !== undefined || entry.certificate) {
+    const presented = entry.certificate?.x5tS256;
+    return {
+      kind: 'mtls',
+      presented,
+      cnf,
+      matches: cnf && presented ? cnf['x5t#S256'] === presented : undefined,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Builds the timeline: the events of every party, sender and receiver records of one message paired,
+ * ordered by time.
+ */
+export async function buildTimeline(
+  events: TraceEvent[],
+  partyOf: (url: string) => Lane | undefined,
+): Promise<TimelineEntry[]> {
+  const unique = [...new Map(events.map((event) => [event.id, event])).values()].sort(
+    (a, b) => time(a) - time(b),
+  );
+  const inbound = unique.filter((event) => event.direction === 'inbound' && event.channel === 'back');
+  // First pass: each back-channel call finds the receiver's record of it (same method and path, close in time).
+  const receiverOf = new Map<string, TraceEvent>();
+  const paired = new Set<string>();
+  for (const event of unique) {
+    if (event.direction !== 'outbound' || event.channel !== 'back' || !event.url) continue;
+    const target = partyOf(event.url);
+    const path = pathOf(event.url);
+    const receiver = inbound.find(
+      (candidate) =>
+        !paired.has(candidate.id) &&
+        candidate.party === target &&
+        candidate.party !== event.party &&
+        (candidate.method ?? 'GET').toUpperCase() === (event.method ?? 'GET').toUpperCase() &&
+        pathOf(candidate.url) === path &&
+        (candidate.status === undefined || event.status === undefined || candidate.status === event.status) &&
+        Math.abs(time(candidate) - time(event)) <= PAIRING_WINDOW_MS,
+    );
+    if (receiver) {
+      paired.add(receiver.id);
+      receiverOf.set(event.id, receiver);
+    }
+  }
+  const entries: TimelineEntry[] = [];
+  for (const event of unique) {
+    if (paired.has(event.id)) continue;
+    let entry = toEntry(event, partyOf);
+    const receiver = receiverOf.get(event.id);
+    if (receiver) entry = mergeReceiver(entry, toEntry(receiver, partyOf));
+    entries.push(entry);
+  }
+  for (const entry of entries) entry.binding = await bindingOf(entry);
+  return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
