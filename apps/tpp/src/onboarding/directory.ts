@@ -139,7 +139,8 @@ export function createDirectoryCalls(deps: {
         });
       }
       const bank = parsed.data.authorisationServers.find((server) => server.orgId === config.bank.orgId);
-      const active = bank !== undefined && (bank.status ?? 'Active') === 'Active';
+      // A suspended or revoked bank is not one to send customers to, whatever its endpoints say.
+      const active = bank !== undefined && (bank.status ?? 'active').toLowerCase() === 'active';
       trace.recordChecks({
         interactionId,
         step: 'participants',

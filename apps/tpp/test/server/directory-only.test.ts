@@ -1,0 +1,94 @@
+// The TPP beside a real directory but no bank: what onboarding can do, and how it reports the rest.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError, OnboardingView } from '../../src/shared/api.js';
+import { type Sandbox, startSandbox } from './harness.js';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+describe('TPP with the directory but no bank running', () => {
+  it('answers the health check pnpm dev polls', async () => {
+    const response = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/health`);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok', party: 'tpp' });
+  });
+
+  it('starts a session with an httpOnly, Secure, SameSite=Lax cookie', async () => {
+    const response = await sandbox.browser.api('/onboarding');
+    const cookie = response.headers.getSetCookie().find((line) => line.startsWith('mw_session='));
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Secure/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect((response.body as OnboardingView).status).toBe('not-started');
+  });
+
+  it('fetches and checks its SSA, finds the bank, and shows the unreachable bank as a failed step with the reason', async () => {
+    const response = await sandbox.browser.api('/onboarding', { method: 'POST' });
+    expect(response.status).toBe(200);
+    const view = response.body as OnboardingView;
+    const step = (id: string) => view.steps.find((s) => s.id === id)!;
+    expect(step('ssa').status).toBe('done');
+    expect(step('ssa-verify').status).toBe('done');
+    expect(step('ssa-verify').detail).toMatch(/Signed by the directory/);
+    expect(step('participants').status).toBe('done');
+    expect(view.bank?.issuer).toBe(sandbox.config.bankOp.issuer);
+    expect(step('discovery').status).toBe('failed');
+    expect(step('discovery').error).toMatchObject({ party: 'bank-op', status: 0, error: 'temporarily_unavailable' });
+    expect(step('discovery').error?.error_description).toMatch(/ECONNREFUSED/);
+    expect(step('register').status).toBe('skipped');
+    expect(view.status).toBe('failed');
+    // The view is kept: reloading the page shows the same run.
+    const again = await sandbox.browser.api('/onboarding');
+    expect((again.body as OnboardingView).interactionId).toBe(view.interactionId);
+  });
+
+  it('records the SSA fetch in its trace with the SSA decoded but not readable whole', async () => {
+    const view = (await sandbox.browser.api('/onboarding')).body as OnboardingView;
+    const trace = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/trace?interaction_id=${view.interactionId}`);
+    const events = (trace.body as { events: { step?: string; responseBody?: unknown; jwts: { claims: Record<string, unknown> }[] }[] }).events;
+    const ssa = events.find((e) => e.step === 'Fetch the software statement (SSA)')!;
+    expect(ssa.jwts[0]?.claims.software_id).toBe(sandbox.config.participants.demo.softwareId);
+    expect(String(ssa.responseBody)).toMatch(/redacted/);
+  });
+
+  it('refuses an unknown profile with a clear error', async () => {
+    const response = await sandbox.browser.api('/connections', { json: { profile: 'fapi3', clientAuth: 'private_key_jwt' } });
+    expect(response.status).toBe(400);
+    expect(response.body as ApiError).toMatchObject({ error: 'invalid_request' });
+    expect((response.body as ApiError).error_description).toMatch(/profile must be/);
+  });
+
+  it('refuses malformed JSON with invalid_request, not a 500', async () => {
+    const response = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/api/connections`, { method: 'POST', form: { a: 'b' } });
+    expect(response.status).toBe(400);
+    expect((response.body as ApiError).error).toBe('invalid_request');
+  });
+
+  it('answers 404 for a connection that is not in this session', async () => {
+    const response = await sandbox.browser.api('/connections/00000000-0000-4000-8000-000000000000');
+    expect(response.status).toBe(404);
+    expect((response.body as ApiError).error).toBe('not_found');
+  });
+
+  it('reports a connection attempt to an unreachable bank as an error from the bank, and keeps the failed connection', async () => {
+    const response = await sandbox.browser.api('/connections', { json: { profile: 'fapi2-dpop', clientAuth: 'private_key_jwt' } });
+    expect(response.status).toBe(502);
+    expect(response.body as ApiError).toMatchObject({ party: 'bank-op', error: 'temporarily_unavailable' });
+    const list = (await sandbox.browser.api('/connections')).body as { connections: { status: string; error?: ApiError }[] };
+    expect(list.connections[0]).toMatchObject({ status: 'failed', error: { party: 'bank-op' } });
+  });
+
+  it('discards a callback whose state it never issued', async () => {
+    const response = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/callback?code=abc&state=forged&iss=${encodeURIComponent(sandbox.config.bankOp.issuer)}`);
+    expect(response.status).toBe(303);
+    const location = new URL(response.headers.get('location')!, sandbox.config.tpp.web.origin);
+    expect(location.pathname).toBe('/');
+    expect(location.searchParams.get('error')).toBe('invalid_state');
+  });
+});

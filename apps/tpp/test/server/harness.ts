@@ -1,0 +1,112 @@
+// A whole sandbox in one test process: the real directory (and, when asked, bank-op and bank-api) and
+// the TPP on free ports with a fresh data folder, plus a small browser stand-in: a cookie jar and undici
+// requests that follow the TPP's JSON API the way the React app does.
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
+import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
+import { startDirectory } from '@fapi-sandbox/directory';
+import { type Agent, fetch } from 'undici';
+import { startTpp } from '../../src/index.js';
+
+export interface Party {
+  stop(): Promise<void>;
+}
+
+export interface Sandbox {
+  config: SandboxConfig;
+  browser: Browser;
+  /** Starts the bank's parties (bank-op and bank-api) into this sandbox. */
+  parties: Party[];
+  close(): Promise<void>;
+}
+
+export type BankStarter = (config: SandboxConfig) => Promise<Party[]>;
+
+export async function startSandbox(options: { bank?: BankStarter } = {}): Promise<Sandbox> {
+  const config = await isolatedConfig();
+  const quiet = () => {};
+  const parties: Party[] = [];
+  try {
+    parties.push(await startDirectory({ config, log: quiet }));
+    if (options.bank) parties.push(...(await options.bank(config)));
+    parties.push(await startTpp({ config, log: quiet, web: 'none' }));
+  } catch (err) {
+    await Promise.all(parties.map((p) => p.stop()));
+    removeTestData(config);
+    throw err;
+  }
+  const browser = new Browser(config);
+  return {
+    config,
+    browser,
+    parties,
+    async close() {
+      await browser.close();
+      for (const party of [...parties].reverse()) await party.stop();
+      removeTestData(config);
+    },
+  };
+}
+
+export interface BrowserResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+/** What a browser does that matters here: it keeps cookies per host and trusts the sandbox CA. */
+export class Browser {
+  readonly agent: Agent;
+  readonly cookies = new Map<string, Map<string, string>>();
+
+  constructor(readonly config: SandboxConfig) {
+    this.agent = createSandboxAgent({}, config);
+  }
+
+  cookieHeader(url: string): string | undefined {
+    const jar = this.cookies.get(new URL(url).host);
+    if (!jar || jar.size === 0) return undefined;
+    return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  private keep(url: string, headers: Headers): void {
+    const host = new URL(url).host;
+    for (const line of headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const jar = this.cookies.get(host) ?? new Map<string, string>();
+      jar.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+      this.cookies.set(host, jar);
+    }
+  }
+
+  async request(url: string, init: { method?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<BrowserResponse> {
+    const headers: Record<string, string> = {};
+    const cookie = this.cookieHeader(url);
+    if (cookie) headers.cookie = cookie;
+    let body: string | undefined;
+    if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
+    } else if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(init.form).toString();
+    }
+    const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, dispatcher: this.agent, redirect: 'manual' });
+    this.keep(url, response.headers);
+    const text = await response.text();
+    let parsed: unknown = text;
+    if (response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed, text };
+  }
+
+  /** The TPP's JSON API, as the React app calls it. */
+  api(path: string, init: { method?: string; json?: unknown } = {}): Promise<BrowserResponse> {
+    return this.request(`${this.config.tpp.web.origin}/api${path}`, init);
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}

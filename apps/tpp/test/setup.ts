@@ -1,0 +1,8 @@
+// Component tests render into happy-dom; each test starts from an empty document.
+import { afterEach } from 'vitest';
+
+afterEach(async () => {
+  if (typeof document === 'undefined') return;
+  const { cleanup } = await import('@testing-library/react');
+  cleanup();
+});
