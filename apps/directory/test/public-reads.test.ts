@@ -1,7 +1,7 @@
 // The directory's public reads, seeded from config and the generated PKI: what banks and TPPs consult.
 import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_SSA_PATH, oauthError, startTestDirectory, type TestDirectory, x509 } from './helpers.js';
 
 let t: TestDirectory;
@@ -231,9 +231,13 @@ describe('flow trace', () => {
     const interactionId = '2b1b6f4e-3c1d-4d7a-9a55-0d3f1c2e4b6a';
     const response = await t.call('/participants', { headers: { 'x-fapi-interaction-id': interactionId } });
     expect(response.headers.get('x-fapi-interaction-id')).toBe(interactionId);
-    const trace = (await (await t.call(`/trace?interaction_id=${interactionId}`)).json()) as {
-      events: { party: string; method: string; url: string; status: number }[];
-    };
+    const trace = await vi.waitFor(async () => {
+      const body = (await (await t.call(`/trace?interaction_id=${interactionId}`)).json()) as {
+        events: { party: string; method: string; url: string; status: number }[];
+      };
+      if (body.events.length === 0) throw new Error('not recorded yet');
+      return body;
+    });
     expect(trace.events).toHaveLength(1);
     expect(trace.events[0]).toMatchObject({
       party: 'directory',

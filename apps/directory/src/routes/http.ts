@@ -47,8 +47,9 @@ const parseJson = express.json({ limit: JSON_BODY_LIMIT, strict: true, type: 'ap
 export function jsonBody(): RequestHandler[] {
   return [
     (req: Request, _res: Response, next: NextFunction) => {
-      // `req.is` is null when there is no body at all (fine for optional bodies), false for another type.
-      if (req.is('application/json') === false) {
+      // No body at all is fine for optional bodies (the schema decides); any body must be JSON.
+      const empty = req.headers['content-length'] === '0' && req.headers['transfer-encoding'] === undefined;
+      if (!empty && req.is('application/json') === false) {
         throw new OAuthError({
           status: 415,
           error: 'invalid_request',
