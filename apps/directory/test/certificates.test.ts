@@ -3,6 +3,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { type Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -127,9 +128,7 @@ describe('issuing a signing certificate from a CSR', () => {
     const generated = await generateCsr('RSA 2048');
     const { certificate, chainPem } = await issue('signing', generated.csr);
     expect(certificate.alg).toBe('PS256');
-    const expectedKid = await import('jose').then(async ({ calculateJwkThumbprint, exportJWK }) =>
-      calculateJwkThumbprint(await exportJWK(generated.keys.publicKey as unknown as CryptoKey)),
-    );
+    const expectedKid = await calculateJwkThumbprint(await exportJWK(generated.keys.publicKey));
     expect(certificate.kid).toBe(expectedKid);
     const leaf = new x509.X509Certificate(x509.PemConverter.decode(chainPem)[0]!);
     expect(leaf.getExtension(x509.ExtendedKeyUsageExtension)).toBeNull();
