@@ -2,7 +2,7 @@
 import { afterEach } from 'vitest';
 
 afterEach(async () => {
-  if (typeof document === 'undefined') return;
+  if (!('document' in globalThis)) return;
   const { cleanup } = await import('@testing-library/react');
   cleanup();
 });

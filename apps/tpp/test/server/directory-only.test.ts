@@ -39,7 +39,11 @@ describe('TPP with the directory but no bank running', () => {
     expect(step('participants').status).toBe('done');
     expect(view.bank?.issuer).toBe(sandbox.config.bankOp.issuer);
     expect(step('discovery').status).toBe('failed');
-    expect(step('discovery').error).toMatchObject({ party: 'bank-op', status: 0, error: 'temporarily_unavailable' });
+    expect(step('discovery').error).toMatchObject({
+      party: 'bank-op',
+      status: 0,
+      error: 'temporarily_unavailable',
+    });
     expect(step('discovery').error?.error_description).toMatch(/ECONNREFUSED/);
     expect(step('register').status).toBe('skipped');
     expect(view.status).toBe('failed');
@@ -50,22 +54,33 @@ describe('TPP with the directory but no bank running', () => {
 
   it('records the SSA fetch in its trace with the SSA decoded but not readable whole', async () => {
     const view = (await sandbox.browser.api('/onboarding')).body as OnboardingView;
-    const trace = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/trace?interaction_id=${view.interactionId}`);
-    const events = (trace.body as { events: { step?: string; responseBody?: unknown; jwts: { claims: Record<string, unknown> }[] }[] }).events;
+    const trace = await sandbox.browser.request(
+      `${sandbox.config.tpp.web.origin}/trace?interaction_id=${view.interactionId}`,
+    );
+    const events = (
+      trace.body as {
+        events: { step?: string; responseBody?: unknown; jwts: { claims: Record<string, unknown> }[] }[];
+      }
+    ).events;
     const ssa = events.find((e) => e.step === 'Fetch the software statement (SSA)')!;
     expect(ssa.jwts[0]?.claims.software_id).toBe(sandbox.config.participants.demo.softwareId);
     expect(String(ssa.responseBody)).toMatch(/redacted/);
   });
 
   it('refuses an unknown profile with a clear error', async () => {
-    const response = await sandbox.browser.api('/connections', { json: { profile: 'fapi3', clientAuth: 'private_key_jwt' } });
+    const response = await sandbox.browser.api('/connections', {
+      json: { profile: 'fapi3', clientAuth: 'private_key_jwt' },
+    });
     expect(response.status).toBe(400);
     expect(response.body as ApiError).toMatchObject({ error: 'invalid_request' });
     expect((response.body as ApiError).error_description).toMatch(/profile must be/);
   });
 
   it('refuses malformed JSON with invalid_request, not a 500', async () => {
-    const response = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/api/connections`, { method: 'POST', form: { a: 'b' } });
+    const response = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/api/connections`, {
+      method: 'POST',
+      form: { a: 'b' },
+    });
     expect(response.status).toBe(400);
     expect((response.body as ApiError).error).toBe('invalid_request');
   });
@@ -77,15 +92,21 @@ describe('TPP with the directory but no bank running', () => {
   });
 
   it('reports a connection attempt to an unreachable bank as an error from the bank, and keeps the failed connection', async () => {
-    const response = await sandbox.browser.api('/connections', { json: { profile: 'fapi2-dpop', clientAuth: 'private_key_jwt' } });
+    const response = await sandbox.browser.api('/connections', {
+      json: { profile: 'fapi2-dpop', clientAuth: 'private_key_jwt' },
+    });
     expect(response.status).toBe(502);
     expect(response.body as ApiError).toMatchObject({ party: 'bank-op', error: 'temporarily_unavailable' });
-    const list = (await sandbox.browser.api('/connections')).body as { connections: { status: string; error?: ApiError }[] };
+    const list = (await sandbox.browser.api('/connections')).body as {
+      connections: { status: string; error?: ApiError }[];
+    };
     expect(list.connections[0]).toMatchObject({ status: 'failed', error: { party: 'bank-op' } });
   });
 
   it('discards a callback whose state it never issued', async () => {
-    const response = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/callback?code=abc&state=forged&iss=${encodeURIComponent(sandbox.config.bankOp.issuer)}`);
+    const response = await sandbox.browser.request(
+      `${sandbox.config.tpp.web.origin}/callback?code=abc&state=forged&iss=${encodeURIComponent(sandbox.config.bankOp.issuer)}`,
+    );
     expect(response.status).toBe(303);
     const location = new URL(response.headers.get('location')!, sandbox.config.tpp.web.origin);
     expect(location.pathname).toBe('/');

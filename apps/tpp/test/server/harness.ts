@@ -1,10 +1,11 @@
 // A whole sandbox in one test process: the real directory (and, when asked, bank-op and bank-api) and
 // the TPP on free ports with a fresh data folder, plus a small browser stand-in: a cookie jar and undici
 // requests that follow the TPP's JSON API the way the React app does.
+
+import { startDirectory } from '@fapi-sandbox/directory';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
-import { startDirectory } from '@fapi-sandbox/directory';
 import { type Agent, fetch } from 'undici';
 import { startTpp } from '../../src/index.js';
 
@@ -81,7 +82,10 @@ export class Browser {
     }
   }
 
-  async request(url: string, init: { method?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<BrowserResponse> {
+  async request(
+    url: string,
+    init: { method?: string; json?: unknown; form?: Record<string, string> } = {},
+  ): Promise<BrowserResponse> {
     const headers: Record<string, string> = {};
     const cookie = this.cookieHeader(url);
     if (cookie) headers.cookie = cookie;
@@ -93,7 +97,13 @@ export class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, dispatcher: this.agent, redirect: 'manual' });
+    const response = await fetch(url, {
+      method: init.method ?? (body ? 'POST' : 'GET'),
+      headers,
+      body,
+      dispatcher: this.agent,
+      redirect: 'manual',
+    });
     this.keep(url, response.headers);
     const text = await response.text();
     let parsed: unknown = text;

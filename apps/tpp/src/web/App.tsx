@@ -1,0 +1,37 @@
+// The pages of Moneywise, chosen by path.
+import { Layout } from './components/Layout.js';
+import { ConnectionPage } from './pages/ConnectionPage.js';
+import { ConnectionsPage } from './pages/ConnectionsPage.js';
+import { ConnectPage } from './pages/ConnectPage.js';
+import { InspectorPage } from './pages/InspectorPage.js';
+import { OnboardingPage } from './pages/OnboardingPage.js';
+import { PayPage } from './pages/PayPage.js';
+import { match, useRouter } from './router.js';
+
+function Page() {
+  const { path } = useRouter();
+  if (path === '/onboarding') return <OnboardingPage />;
+  if (path === '/onboarding/inspector') return <InspectorPage />;
+  if (path === '/connect') return <ConnectPage />;
+  const inspector = match('/connections/:id/inspector', path);
+  if (inspector) return <InspectorPage connectionId={inspector.id} />;
+  const pay = match('/connections/:id/pay', path);
+  if (pay) return <PayPage id={pay.id!} />;
+  const connection = match('/connections/:id', path);
+  if (connection) return <ConnectionPage key={connection.id} id={connection.id!} />;
+  if (path === '/') return <ConnectionsPage />;
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>There is no page at {path}.</p>
+    </section>
+  );
+}
+
+export function App() {
+  return (
+    <Layout>
+      <Page />
+    </Layout>
+  );
+}

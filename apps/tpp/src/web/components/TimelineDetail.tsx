@@ -1,0 +1,169 @@
+// One message in full: what it proves and the clause, the checks every party ran, the presented key or
+// certificate beside the token's cnf, the decoded JWTs, headers and bodies (secrets already redacted).
+import { LANE_TITLES, type TimelineEntry } from '../../shared/timeline.js';
+import { formatTime } from './format.js';
+
+function Json({ value }: { value: unknown }) {
+  return <pre className="code">{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>;
+}
+
+function Headers({ headers, label }: { headers?: Record<string, string>; label: string }) {
+  if (!headers || Object.keys(headers).length === 0) return null;
+  return (
+    <details>
+      <summary>{label}</summary>
+      <dl className="headers">
+        {Object.entries(headers).map(([name, value]) => (
+          <div key={name} className="header-row">
+            <dt>{name}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
+export function TimelineDetail({ entry }: { entry: TimelineEntry }) {
+  return (
+    <article className="detail" data-testid="timeline-detail" aria-labelledby="detail-title">
+      <h2 id="detail-title">{entry.title}</h2>
+      <p className="muted">
+        {formatTime(entry.at)} · {LANE_TITLES[entry.from]} → {LANE_TITLES[entry.to]} ·{' '}
+        {entry.channel === 'front'
+          ? 'front channel (browser)'
+          : entry.channel === 'back'
+            ? 'back channel'
+            : 'check'}{' '}
+        · reported by {entry.reportedBy.map((p) => LANE_TITLES[p]).join(' and ')}
+      </p>
+      {entry.explanation ? (
+        <p className="explanation">
+          {entry.explanation} {entry.clause ? <span className="clause">{entry.clause}</span> : null}
+        </p>
+      ) : null}
+      {entry.method || entry.url ? (
+        <p className="request-line">
+          <code>
+            {entry.method} {entry.url}
+          </code>
+          {entry.status !== undefined ? (
+            <span className={`status status-${Math.floor(entry.status / 100)}xx`}>{entry.status}</span>
+          ) : null}
+        </p>
+      ) : null}
+      {entry.checks.length > 0 ? (
+        <section aria-label="Checks">
+          <h3>Checks</h3>
+          <ul className="checks" data-testid="timeline-checks">
+            {entry.checks.map((check, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a static list; two parties may run a check of the same name
+              <li key={`${check.name}-${i}`} className={check.passed ? 'pass' : 'fail'}>
+                <span className="check-mark" aria-hidden="true">
+                  {check.passed ? '✓' : '✗'}
+                </span>
+                <span className="sr-only">{check.passed ? 'Passed:' : 'Failed:'}</span>
+                <span>
+                  <strong>{check.name}</strong> <span className="muted">({LANE_TITLES[check.by]})</span>
+                  <br />
+                  {check.detail} <span className="clause">{check.clause}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {entry.binding ? (
+        <section
+          aria-label="Token binding"
+          className="binding"
+          data-testid="timeline-binding"
+          data-matches={String(entry.binding.matches ?? '')}
+        >
+          <h3>
+            {entry.binding.kind === 'dpop'
+              ? 'DPoP key beside the token’s cnf'
+              : 'Client certificate beside the token’s cnf'}
+          </h3>
+          <dl>
+            <div>
+              <dt>
+                {entry.binding.kind === 'dpop'
+                  ? 'Proof key thumbprint (jkt)'
+                  : 'Presented certificate x5t#S256'}
+              </dt>
+              <dd>
+                <code>{entry.binding.presented ?? '—'}</code>
+              </dd>
+            </div>
+            <div>
+              <dt>Token cnf</dt>
+              <dd>
+                <code>{entry.binding.cnf ? JSON.stringify(entry.binding.cnf) : '—'}</code>
+              </dd>
+            </div>
+          </dl>
+          {entry.binding.matches !== undefined ? (
+            <p className={entry.binding.matches ? 'pass' : 'fail'}>
+              {entry.binding.matches
+                ? 'They match: the caller holds what the token is bound to.'
+                : 'They differ: the token is not bound to this caller.'}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+      {entry.certificate && !entry.binding ? (
+        <p>
+          Client certificate <code>{entry.certificate.subject}</code> x5t#S256{' '}
+          <code>{entry.certificate.x5tS256}</code>
+        </p>
+      ) : null}
+      {entry.jwts.length > 0 ? (
+        <section aria-label="Decoded JWTs">
+          <h3>JWTs</h3>
+          {entry.jwts.map((jwt, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a static list; the same JWT may appear at two parties
+            <details key={`${jwt.where}-${i}`} className="jwt" open={i === 0}>
+              <summary>
+                {jwt.where}{' '}
+                <span className="muted">
+                  ({LANE_TITLES[jwt.by]}
+                  {jwt.verified === true
+                    ? ', signature verified'
+                    : jwt.verified === false
+                      ? ', signature not verified'
+                      : ''}
+                  )
+                </span>
+              </summary>
+              <div className="jwt-parts">
+                <div>
+                  <h4>Header</h4>
+                  <Json value={jwt.header} />
+                </div>
+                <div>
+                  <h4>Claims</h4>
+                  <Json value={jwt.claims} />
+                </div>
+              </div>
+            </details>
+          ))}
+        </section>
+      ) : null}
+      <Headers headers={entry.requestHeaders} label="Request headers" />
+      {entry.requestBody !== undefined ? (
+        <details>
+          <summary>Request body</summary>
+          <Json value={entry.requestBody} />
+        </details>
+      ) : null}
+      <Headers headers={entry.responseHeaders} label="Response headers" />
+      {entry.responseBody !== undefined ? (
+        <details>
+          <summary>Response body</summary>
+          <Json value={entry.responseBody} />
+        </details>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,115 @@
+// Connect a bank: the learner picks a security profile and a client authentication, in plain words,
+// and Moneywise sends the browser to the bank once the consent and the pushed request are in place.
+import { type FormEvent, useState } from 'react';
+import type {
+  ApiError,
+  ClientAuthMethod,
+  ClientAuthView,
+  ProfileId,
+  ProfileView,
+  StartConnectionResponse,
+} from '../../shared/api.js';
+import { apiRequest, asApiError } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { useResource } from '../components/useResource.js';
+
+export interface ConnectPageProps {
+  /** Where the browser goes next; a test passes a spy instead of leaving the page. */
+  redirect?: (url: string) => void;
+}
+
+export function ConnectPage({ redirect = (url) => window.location.assign(url) }: ConnectPageProps) {
+  const options = useResource<{ profiles: ProfileView[]; clientAuthMethods: ClientAuthView[] }>('/profiles');
+  const [profile, setProfile] = useState<ProfileId>('fapi2-dpop');
+  const [clientAuth, setClientAuth] = useState<ClientAuthMethod>('private_key_jwt');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const started = await apiRequest<StartConnectionResponse>('/connections', {
+        json: { profile, clientAuth },
+      });
+      redirect(started.authorizationUrl);
+    } catch (err) {
+      setError(asApiError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="connect-title">
+      <h1 id="connect-title">Connect a bank</h1>
+      <p className="lead">
+        Choose how Moneywise talks to Sandbox Bank. Each choice is a different security profile; the bank will
+        ask you to log in and approve access to your accounts.
+      </p>
+      {options.error ? <ErrorNotice error={options.error} /> : null}
+      {options.data ? (
+        <form onSubmit={submit} className="connect-form" data-testid="connect-form">
+          <fieldset className="choices">
+            <legend>Security profile</legend>
+            {options.data.profiles.map((p) => (
+              <label key={p.id} className={`choice ${profile === p.id ? 'choice-selected' : ''}`}>
+                <input
+                  type="radio"
+                  name="profile"
+                  value={p.id}
+                  checked={profile === p.id}
+                  onChange={() => setProfile(p.id)}
+                  data-testid={`profile-${p.id}`}
+                />
+                <span className="choice-body">
+                  <span className="choice-title">{p.title}</span>
+                  <span className="choice-summary">{p.summary}</span>
+                  <ul className="rules">
+                    {p.rules.map((rule) => (
+                      <li key={rule.rule}>
+                        {rule.rule} <span className="clause">{rule.clause}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <fieldset className="choices choices-compact">
+            <legend>How Moneywise proves who it is</legend>
+            {options.data.clientAuthMethods.map((m) => (
+              <label key={m.id} className={`choice ${clientAuth === m.id ? 'choice-selected' : ''}`}>
+                <input
+                  type="radio"
+                  name="clientAuth"
+                  value={m.id}
+                  checked={clientAuth === m.id}
+                  onChange={() => setClientAuth(m.id)}
+                  data-testid={`client-auth-${m.id}`}
+                />
+                <span className="choice-body">
+                  <span className="choice-title">{m.title}</span>
+                  <span className="choice-summary">
+                    {m.summary} <span className="clause">{m.clause}</span>
+                  </span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+          <div className="actions">
+            <button type="submit" className="button primary" disabled={busy} data-testid="connect-button">
+              {busy ? 'Preparing the request…' : 'Connect to Sandbox Bank'}
+            </button>
+          </div>
+          <div aria-live="polite" className="sr-status">
+            {busy ? 'Creating the consent and pushing the authorization request' : ''}
+          </div>
+        </form>
+      ) : options.loading ? (
+        <p>Loading…</p>
+      ) : null}
+      {error ? <ErrorNotice error={error} title="Moneywise could not start the connection" /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,178 @@
+// Pay: payee, amount and reference → a payment consent at the bank → the customer authorises it there →
+// back here, Moneywise submits it with an idempotency key and shows the bank's status and the new balance.
+import { type FormEvent, useState } from 'react';
+import type { ApiError, PaymentRequest, PaymentView, StartPaymentResponse } from '../../shared/api.js';
+import { apiRequest, asApiError } from '../api.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { formatMoney } from '../components/format.js';
+import { useResource } from '../components/useResource.js';
+import { Link, useRouter } from '../router.js';
+
+const EMPTY: PaymentRequest = { payeeName: '', sortCode: '', accountNumber: '', amount: '', reference: '' };
+
+export function PaymentResult({ payment }: { payment: PaymentView }) {
+  const settled = payment.status === 'submitted';
+  return (
+    <div
+      className={`card payment-result ${settled ? 'ok' : payment.status === 'failed' ? 'failed' : ''}`}
+      data-testid="payment-result"
+      data-status={payment.status}
+      data-bank-status={payment.bankStatus ?? ''}
+      aria-live="polite"
+    >
+      <h2>
+        {settled ? 'Payment sent' : payment.status === 'failed' ? 'Payment not made' : 'Waiting for the bank'}
+      </h2>
+      <p className="amount">{formatMoney(payment.request.amount, 'GBP')}</p>
+      <p>
+        to {payment.request.payeeName} · reference “{payment.request.reference}”
+      </p>
+      {payment.bankStatus ? (
+        <p>
+          Bank status: <strong data-testid="payment-bank-status">{payment.bankStatus}</strong>
+        </p>
+      ) : null}
+      {payment.domesticPaymentId ? (
+        <p className="muted">
+          Payment id <code>{payment.domesticPaymentId}</code> · consent <code>{payment.consentId}</code>
+        </p>
+      ) : null}
+      {payment.error ? <ErrorNotice error={payment.error} /> : null}
+    </div>
+  );
+}
+
+export function PaymentForm({
+  onSubmit,
+  busy,
+}: {
+  onSubmit: (request: PaymentRequest) => void;
+  busy: boolean;
+}) {
+  const [form, setForm] = useState<PaymentRequest>(EMPTY);
+  const field = (name: keyof PaymentRequest) => ({
+    id: `payment-${name}`,
+    name,
+    value: form[name],
+    onChange: (event: { target: { value: string } }) =>
+      setForm((f) => ({ ...f, [name]: event.target.value })),
+    required: true,
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit(form);
+  };
+  return (
+    <form
+      className="card form"
+      onSubmit={submit}
+      data-testid="payment-form"
+      aria-labelledby="payment-form-title"
+    >
+      <h2 id="payment-form-title">New payment</h2>
+      <div className="field">
+        <label htmlFor="payment-payeeName">Payee name</label>
+        <input {...field('payeeName')} autoComplete="off" maxLength={70} />
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="payment-sortCode">Sort code</label>
+          <input
+            {...field('sortCode')}
+            inputMode="numeric"
+            placeholder="40-40-04"
+            aria-describedby="sort-code-hint"
+          />
+          <p id="sort-code-hint" className="hint">
+            Six digits
+          </p>
+        </div>
+        <div className="field">
+          <label htmlFor="payment-accountNumber">Account number</label>
+          <input
+            {...field('accountNumber')}
+            inputMode="numeric"
+            maxLength={8}
+            aria-describedby="account-number-hint"
+          />
+          <p id="account-number-hint" className="hint">
+            Eight digits
+          </p>
+        </div>
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor="payment-amount">Amount (£)</label>
+          <input {...field('amount')} inputMode="decimal" placeholder="12.50" />
+        </div>
+        <div className="field">
+          <label htmlFor="payment-reference">Reference</label>
+          <input {...field('reference')} maxLength={18} />
+        </div>
+      </div>
+      <div className="actions">
+        <button type="submit" className="button primary" disabled={busy} data-testid="payment-submit">
+          {busy ? 'Creating the payment consent…' : 'Continue to the bank'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+export function PayPage({
+  id,
+  redirect = (url: string) => window.location.assign(url),
+}: {
+  id: string;
+  redirect?: (url: string) => void;
+}) {
+  const { search } = useRouter();
+  const paymentId = search.get('payment');
+  const payment = useResource<PaymentView>(
+    paymentId ? `/connections/${id}/payments/${paymentId}` : undefined,
+  );
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+
+  const start = async (request: PaymentRequest) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const started = await apiRequest<StartPaymentResponse>(`/connections/${id}/payments`, {
+        json: request,
+      });
+      redirect(started.authorizationUrl);
+    } catch (err) {
+      setError(asApiError(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="pay-title">
+      <h1 id="pay-title">Make a payment</h1>
+      <p className="lead">
+        Moneywise asks the bank to set up exactly this payment, then sends you to the bank to approve it.
+        Nothing is paid until you do.
+      </p>
+      {payment.error ? <ErrorNotice error={payment.error} /> : null}
+      {payment.data ? <PaymentResult payment={payment.data} /> : null}
+      {paymentId && payment.data ? (
+        <div className="actions">
+          <Link to={`/connections/${id}`} className="button primary">
+            See the new balance
+          </Link>
+          <Link to={`/connections/${id}/inspector`} className="button">
+            Open the flow inspector
+          </Link>
+          <Link to={`/connections/${id}/pay`} className="button">
+            Another payment
+          </Link>
+        </div>
+      ) : (
+        <PaymentForm onSubmit={start} busy={busy} />
+      )}
+      {error ? <ErrorNotice error={error} title="The payment could not be started" /> : null}
+    </section>
+  );
+}
