@@ -204,6 +204,7 @@ describe('bad input changes nothing', () => {
       ['POST', '/organisations', { orgName: '   ' }, /orgName: must not be empty/],
       ['POST', '/organisations', { orgName: 'X', orgId: '../etc' }, /orgId must be 3 to 64 letters/],
       ['POST', '/organisations', { orgName: 'X', role: 'admin' }, /role/],
+      ['POST', '/organisations', { orgName: 'O'.repeat(65) }, /orgName: must be at most 64 characters/],
       [
         'POST',
         `/organisations/${orgId}/software-statements`,
@@ -316,6 +317,18 @@ describe('bad input changes nothing', () => {
     const malformed = await send('application/json', '{"orgName": "Broken Ltd"');
     expect(malformed.status).toBe(400);
     expect((await oauthError(malformed)).error_description).toMatch(/not valid JSON/);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('answers malformed paths and headers with 4xx', async () => {
+    const before = await snapshot();
+    expect((await t.call('/organisations/%E0%A4%A')).status).toBe(400);
+    expect((await t.admin('PATCH', '/organisations/%ZZ', { status: 'revoked' })).status).toBe(400);
+    const badInteractionId = await t.call('/participants', {
+      headers: { 'x-fapi-interaction-id': 'not-a-uuid' },
+    });
+    expect(badInteractionId.status).toBe(400);
+    expect((await oauthError(badInteractionId)).error_description).toMatch(/FAPI 1\.0 Part 1 §6\.2\.1-11/);
     expect(await snapshot()).toBe(before);
   });
 

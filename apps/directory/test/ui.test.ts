@@ -194,6 +194,22 @@ describe('admin actions', () => {
     expect(await again.text()).toContain('already revoked');
   });
 
+  it('suspends an organisation from its page, which suspends its software for relying parties', async () => {
+    const cookie = await signIn();
+    const second = t.config.participants.second;
+    const orgPage = `/ui/organisations/${second.orgId}`;
+    const suspend = await post(`${orgPage}/status`, { status: 'suspended' }, { origin: origin(), cookie });
+    expect(suspend.status).toBe(303);
+    const { softwareStatements } = (await (await t.call('/participants')).json()) as {
+      softwareStatements: { softwareId: string; status: string }[];
+    };
+    expect(softwareStatements.find((s) => s.softwareId === second.softwareId)?.status).toBe('suspended');
+    expect((await post(`${orgPage}/status`, { status: 'active' }, { origin: origin(), cookie })).status).toBe(
+      303,
+    );
+    expect(await (await t.call(`/organisations/${second.orgId}`)).json()).toMatchObject({ status: 'active' });
+  });
+
   it('signs out', async () => {
     const cookie = await signIn();
     const out = await post('/ui/logout', {}, { origin: origin(), cookie });

@@ -49,7 +49,8 @@ const redirectUri = z
 
 export const newOrganisationBody = z.strictObject({
   orgId: identifier('orgId').optional(),
-  orgName: text(200),
+  // The name becomes the O attribute of the organisation's certificates: X.520 ub-organization-name is 64.
+  orgName: text(64),
 });
 
 export const newAuthorisationServerBody = z.strictObject({
