@@ -1,0 +1,175 @@
+// Composition root of bank-op's two listeners, both in front of one oidc-provider:
+//   web  (https://bank.localhost:9443): discovery, JWKS, the authorization endpoint, the customer's
+//        sign-in and consent pages; also the back-channel endpoints for clients that use no certificate.
+//   mTLS (https://mtls.bank.localhost:9444): the mtls_endpoint_aliases (RFC 8705 §5) — PAR, token,
+//        introspection, revocation, registration — where the client certificate is read from TLS.
+import type { BankStore } from '@fapi-sandbox/bank-domain';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import {
+  expressErrorHandler,
+  isOAuthError,
+  OAuthError,
+  toErrorResponse,
+} from '@fapi-sandbox/fapi-core/errors';
+import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type Provider from 'oidc-provider';
+import type { Dispatcher } from 'undici';
+import { traceQueryRoute, traceRequests } from './http/trace.js';
+import { errorPage } from './interactions/error-page.js';
+import { PAGE_CSP } from './interactions/layout.js';
+import { interactionRoutes } from './interactions/routes.js';
+import type { CertificateSource } from './mtls/client-certificate.js';
+import type { DirectoryReads } from './participants/directory.js';
+import { createStatusGate } from './participants/status-gate.js';
+import { ROUTES } from './provider/discovery.js';
+import { oauthSafe } from './provider/explain-errors.js';
+import { registrationGate, registrationOnlyOverMtls } from './registration/gate.js';
+
+export interface BankOpServices {
+  config: SandboxConfig;
+  provider: Provider;
+  bank: BankStore;
+  directory: DirectoryReads;
+  directoryAgent: Dispatcher;
+  certificates: CertificateSource;
+  recorder: TraceRecorder;
+  bankName: string;
+  interactionSecret: Buffer;
+  statusCacheMs: number;
+  log: (line: string) => void;
+}
+
+/** The endpoints that answer clients (not browsers) with JSON, behind the participant status gate. */
+const BACK_CHANNEL = [
+  ROUTES.pushed_authorization_request,
+  ROUTES.token,
+  ROUTES.introspection,
+  ROUTES.revocation,
+];
+
+/** RFC 6749 §5.2 charset for error_description (no `§`, no quotes), then fapi-core's JSON error body. */
+function oauthErrorHandlers(log: (line: string) => void) {
+  const safe = (err: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    if (isOAuthError(err)) {
+      next(
+        new OAuthError({
+          status: err.status,
+          error: err.error,
+          description: oauthSafe(err.description),
+          ...(err.clause ? { clause: oauthSafe(err.clause) } : {}),
+          ...(err.fix ? { fix: oauthSafe(err.fix) } : {}),
+          headers: err.headers,
+        }),
+      );
+      return;
+    }
+    next(err);
+  };
+  return [
+    safe,
+    expressErrorHandler((err) => log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`)),
+  ];
+}
+
+/** Browsers get the bank's error page; anything else the OAuth JSON error. */
+function browserErrorPage(bankName: string, log: (line: string) => void) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent || req.accepts(['json', 'html']) !== 'html') {
+      next(err);
+      return;
+    }
+    const { status, body } = toErrorResponse(err);
+    if (status >= 500) log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`);
+    res
+      .status(status)
+      .set({ 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' })
+      .type('html')
+      .send(errorPage({ bankName, error: body.error, description: body.error_description }));
+  };
+}
+
+function gates(services: BankOpServices) {
+  const findClient = async (clientId: string) =>
+    (await services.provider.Client.find(clientId)) as unknown as
+      | { software_id?: unknown; org_id?: unknown }
+      | undefined;
+  const status = createStatusGate({
+    directory: services.directory,
+    certificates: services.certificates,
+    findClient,
+    cacheMs: services.statusCacheMs,
+  });
+  return { status, findClient };
+}
+
+export function createWebApp(services: BankOpServices): express.Express {
+  const { config, provider, certificates } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  const callback = provider.callback() as (req: Request, res: Response) => void;
+  const { status } = gates(services);
+
+  app.use(traceRequests({ recorder: services.recorder, channel: 'front', certificates }));
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', party: 'bank-op' });
+  });
+  app.get('/trace', traceQueryRoute(services.recorder));
+  app.use(certificates.rejectForwardedCertificates());
+  app.use(
+    interactionRoutes({
+      provider,
+      bank: services.bank,
+      directory: services.directory,
+      bankName: services.bankName,
+      secret: services.interactionSecret,
+    }),
+  );
+  app.use(
+    registrationOnlyOverMtls(ROUTES.registration, `${config.bankOp.mtls.origin}${ROUTES.registration}`),
+  );
+  app.get(ROUTES.authorization, status.frontChannel());
+  for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
+  app.use(callback);
+  app.use(browserErrorPage(services.bankName, services.log));
+  app.use(oauthErrorHandlers(services.log));
+  return app;
+}
+
+export function createMtlsApp(services: BankOpServices): express.Express {
+  const { config, provider, certificates } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  const callback = provider.callback() as (req: Request, res: Response) => void;
+  const { status, findClient } = gates(services);
+
+  app.use(traceRequests({ recorder: services.recorder, channel: 'back', certificates }));
+  app.use(certificates.rejectForwardedCertificates());
+  app.use(
+    registrationGate({
+      path: ROUTES.registration,
+      directory: services.directory,
+      directoryIssuer: config.directory.web.origin,
+      directoryOrigin: config.directory.web.origin,
+      directoryAgent: services.directoryAgent,
+      certificates,
+      findClient,
+      provider: callback,
+    }),
+  );
+  for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
+  app.all(ROUTES.userinfo, callback);
+  app.use((req, _res, next) => {
+    next(
+      new OAuthError({
+        status: 404,
+        error: 'not_found',
+        description: `${req.method} ${req.path} is not served on the mTLS listener`,
+        clause: 'RFC 8705 §5',
+        fix: `use the endpoints in mtls_endpoint_aliases; discovery is at ${config.bankOp.issuer}/.well-known/openid-configuration`,
+      }),
+    );
+  });
+  app.use(oauthErrorHandlers(services.log));
+  return app;
+}

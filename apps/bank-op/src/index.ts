@@ -1,0 +1,120 @@
+// bank-op: the mock bank's FAPI OpenID Provider (oidc-provider 9 in express), FAPI 2.0 Security
+// Profile and FAPI 1.0 Advanced per client. `startBankOp` opens its stores, builds the provider and
+// starts the web and mTLS listeners from the configuration it is given.
+import { X509Certificate } from 'node:crypto';
+import path from 'node:path';
+import { openBankStore } from '@fapi-sandbox/bank-domain';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
+import {
+  close,
+  createMtlsServer,
+  createSandboxAgent,
+  createWebServer,
+  listen,
+  readPem,
+} from '@fapi-sandbox/fapi-core/tls';
+import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import type Provider from 'oidc-provider';
+import { createMtlsApp, createWebApp } from './app.js';
+import { createCertificateSource, type TrustedProxy } from './mtls/client-certificate.js';
+import type { DirectoryReads } from './participants/directory.js';
+import { createProvider } from './provider/create-provider.js';
+import { loadOrCreateSecrets, loadSigningJwks } from './provider/keys-and-secrets.js';
+import { outboundFetch } from './provider/outbound-fetch.js';
+import { openOidcStore } from './storage/sqlite-adapter.js';
+
+export type { TrustedProxy } from './mtls/client-certificate.js';
+export type { DirectoryReads } from './participants/directory.js';
+export { ecosystemRules, profiles } from './profiles/index.js';
+
+export interface BankOpOptions {
+  config: SandboxConfig;
+  log?: (line: string) => void;
+  /** The directory's reads; by default over HTTPS to the configured directory. */
+  directoryClient?: DirectoryReads;
+  /** Accept client certificates forwarded by this TLS-terminating proxy (off unless given). */
+  trustedProxy?: TrustedProxy;
+  /** How long directory status answers are reused, in ms (default 1000). */
+  statusCacheMs?: number;
+}
+
+export interface RunningBankOp {
+  issuer: string;
+  mtlsOrigin: string;
+  provider: Provider;
+  trace: TraceRecorder;
+  stop(): Promise<void>;
+}
+
+export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = path.join(config.dataDir, 'bank-op');
+
+  const signingJwks = loadSigningJwks(config.bankOp.signingJwks);
+  const secrets = loadOrCreateSecrets(dataDir);
+  const bank = openBankStore({ file: path.join(config.dataDir, 'bank', 'bank.sqlite') });
+  const store = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
+  const directoryAgent = createSandboxAgent({}, config);
+  const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
+  const certificates = createCertificateSource({
+    directoryCa: new X509Certificate(readPem(config.ca.directory)),
+    ...(options.trustedProxy ? { trustedProxy: options.trustedProxy } : {}),
+  });
+  const bankName = config.bank.orgName.replace(/ plc$/, '');
+
+  const provider = createProvider({
+    config,
+    bank,
+    store,
+    signingJwks,
+    secrets,
+    certificates,
+    bankName,
+    fetch: outboundFetch({ config, sandboxAgent: directoryAgent }) as never,
+  });
+  provider.on('server_error', (_ctx, err) =>
+    log(`bank-op oidc-provider server_error: ${err.stack ?? err.message}`),
+  );
+
+  const services = {
+    config,
+    provider,
+    bank,
+    directory,
+    directoryAgent,
+    certificates,
+    recorder: new TraceRecorder(),
+    bankName,
+    interactionSecret: secrets.interactionSecret,
+    statusCacheMs: options.statusCacheMs ?? 1000,
+    log,
+  };
+  const web = createWebServer(config.bankOp, createWebApp(services));
+  const mtls = createMtlsServer(config.bankOp, createMtlsApp(services), config);
+  try {
+    await listen(web, config.bankOp.web);
+    await listen(mtls, config.bankOp.mtls);
+  } catch (err) {
+    await Promise.all([close(web), close(mtls)]);
+    store.close();
+    bank.close();
+    await directoryAgent.close();
+    throw err;
+  }
+  log(`bank-op ready: ${config.bankOp.issuer} (web), ${config.bankOp.mtls.origin} (mTLS)`);
+
+  return {
+    issuer: config.bankOp.issuer,
+    mtlsOrigin: config.bankOp.mtls.origin,
+    provider,
+    trace: services.recorder,
+    async stop() {
+      await Promise.all([close(web), close(mtls)]);
+      store.close();
+      bank.close();
+      await directoryAgent.close();
+    },
+  };
+}

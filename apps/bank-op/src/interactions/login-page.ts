@@ -1,0 +1,55 @@
+// The bank's sign-in page: username, password and a one-time passcode (strong customer
+// authentication, two factors). The sandbox shows its demo customers and "sends" the passcode to a
+// simulated phone on the page itself, so anyone can complete the flow.
+import type { DemoCredential } from '@fapi-sandbox/bank-domain';
+import { html } from './html.js';
+import { page } from './layout.js';
+
+export interface LoginPageInput {
+  bankName: string;
+  action: string;
+  csrfToken: string;
+  clientName: string;
+  demoCredentials: DemoCredential[];
+  passcode: string;
+  username?: string;
+  error?: string;
+}
+
+export function loginPage(input: LoginPageInput): string {
+  const errorId = 'sign-in-error';
+  const body = html`<div class="card">
+  <h1>Sign in to continue</h1>
+  <p class="lead">${input.clientName} is asking to connect to your ${input.bankName} accounts. Sign in to review the request.</p>
+  ${input.error ? html`<div class="error" id="${errorId}" role="alert">${input.error}</div>` : ''}
+  <form method="post" action="${input.action}" novalidate>
+    <input type="hidden" name="csrf" value="${input.csrfToken}">
+    <label for="username">Username</label>
+    <input type="text" id="username" name="username" autocomplete="username" required value="${input.username ?? ''}"${input.error ? html` aria-describedby="${errorId}"` : ''}>
+    <label for="password">Password</label>
+    <input type="password" id="password" name="password" autocomplete="current-password" required>
+    <label for="otp">One-time passcode</label>
+    <input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required aria-describedby="otp-hint">
+    <p class="hint" id="otp-hint">We sent a 6-digit code to your registered phone.</p>
+    <div class="phone" aria-label="Your phone (simulated)" role="note">
+      <span>Message from ${input.bankName}:</span><br>
+      Your passcode is <strong data-testid="otp">${input.passcode}</strong>. Never share it.
+    </div>
+    <div class="actions">
+      <button class="primary" type="submit" name="action" value="login">Sign in</button>
+      <button class="secondary" type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
+    </div>
+  </form>
+  <section class="demo" aria-labelledby="demo-heading">
+    <h2 id="demo-heading">Demo customers</h2>
+    <table>
+      <thead><tr><th scope="col">Customer</th><th scope="col">Username</th><th scope="col">Password</th></tr></thead>
+      <tbody>${input.demoCredentials.map(
+        (c) =>
+          html`<tr><td>${c.displayName}</td><td><code>${c.username}</code></td><td><code>${c.password}</code></td></tr>`,
+      )}</tbody>
+    </table>
+  </section>
+</div>`;
+  return page({ title: 'Sign in', bankName: input.bankName, body });
+}

@@ -1,0 +1,317 @@
+// The customer's part of an authorization (oidc-provider "interactions"): sign in with strong customer
+// authentication, then authorise or reject the consent the TPP's request names. The consent's status is
+// written in the bank's domain (authorised with the chosen accounts, or rejected), and the grant handed
+// to oidc-provider covers exactly what was asked. Deny and cancel send access_denied back to the TPP.
+//
+// CSRF: the interaction cookie oidc-provider sets is SameSite=Lax and bound to the interaction id, and
+// every form carries a per-interaction token derived from a server secret.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { BankStore, Consent } from '@fapi-sandbox/bank-domain';
+import { BankDomainError } from '@fapi-sandbox/bank-domain';
+import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type Provider from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
+import type { DirectoryReads } from '../participants/directory.js';
+import { oauthSafe } from '../provider/explain-errors.js';
+import { consentForAuthorization, IntentError, SCA_ACR } from '../provider/intent.js';
+import { consentPage } from './consent-page.js';
+import { PAGE_CSP } from './layout.js';
+import { loginPage } from './login-page.js';
+
+export interface InteractionDependencies {
+  provider: Provider;
+  bank: BankStore;
+  directory: DirectoryReads;
+  bankName: string;
+  /** Secret for the per-interaction CSRF token and one-time passcode. */
+  secret: Buffer;
+}
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+function derive(secret: Buffer, purpose: string, uid: string): Buffer {
+  return createHmac('sha256', secret).update(`${purpose}:${uid}`).digest();
+}
+
+function sameText(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function formValue(body: unknown, name: string): string | undefined {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function formValues(body: unknown, name: string): string[] {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export function interactionRoutes(deps: InteractionDependencies): Router {
+  const { provider, bank, directory, bankName, secret } = deps;
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+
+  const csrfToken = (uid: string) => derive(secret, 'csrf', uid).toString('base64url');
+  /** The passcode "sent to the customer's phone": six digits only this interaction knows. */
+  const passcode = (uid: string) =>
+    String(derive(secret, 'otp', uid).readUInt32BE(0) % 1_000_000).padStart(6, '0');
+
+  function assertCsrf(req: Request, uid: string): void {
+    if (!sameText(formValue(req.body, 'csrf') ?? '', csrfToken(uid))) {
+      throw new OAuthError({
+        status: 403,
+        error: 'access_denied',
+        description: 'The form was not submitted from the page the bank served for this sign-in',
+        fix: 'start again from the app',
+      });
+    }
+  }
+
+  function send(res: Response, status: number, body: string): void {
+    res
+      .status(status)
+      .set({ 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' })
+      .type('html')
+      .send(body);
+  }
+
+  async function finish(
+    req: Request,
+    res: Response,
+    result: InteractionResults,
+    merge: boolean,
+  ): Promise<void> {
+    await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: merge });
+  }
+
+  async function refuse(req: Request, res: Response, error: string, description: string): Promise<void> {
+    await finish(req, res, { error, error_description: oauthSafe(description) }, false);
+  }
+
+  async function tppOf(details: Details): Promise<{ name: string; logoUri?: string; orgName?: string }> {
+    const client = await provider.Client.find(String(details.params.client_id));
+    const softwareId = (client as unknown as { software_id?: string } | undefined)?.software_id;
+    const fallback = { name: client?.clientName ?? 'An app', logoUri: client?.logoUri };
+    try {
+      const listed = (await directory.participants()).softwareStatements.find(
+        (s) => s.softwareId === softwareId,
+      );
+      return listed
+        ? { name: listed.clientName, logoUri: listed.logoUri ?? fallback.logoUri, orgName: listed.orgName }
+        : fallback;
+    } catch {
+      return fallback;
+    }
+  }
+
+  /** The consent the request names, or undefined after sending the TPP an error. */
+  async function consentOrRefuse(
+    req: Request,
+    res: Response,
+    details: Details,
+  ): Promise<Consent | undefined> {
+    try {
+      const consent = consentForAuthorization(bank, {
+        clientId: String(details.params.client_id),
+        scope: details.params.scope as string | undefined,
+        claims: details.params.claims,
+      });
+      if (!consent) {
+        await refuse(
+          req,
+          res,
+          'invalid_request',
+          'The request asks for no account information or payment (scope accounts or payments) (OB Read/Write API v3.1). Fix: ask for scope openid accounts or openid payments with the consent id.',
+        );
+      }
+      return consent;
+    } catch (err) {
+      if (err instanceof IntentError) {
+        await refuse(req, res, err.error, err.message);
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  async function renderLogin(
+    res: Response,
+    details: Details,
+    status = 200,
+    error?: string,
+    username?: string,
+  ) {
+    const tpp = await tppOf(details);
+    send(
+      res,
+      status,
+      loginPage({
+        bankName,
+        action: `/interaction/${details.uid}/login`,
+        csrfToken: csrfToken(details.uid),
+        clientName: tpp.name,
+        demoCredentials: bank.customers.demoCredentials(),
+        passcode: passcode(details.uid),
+        ...(error ? { error } : {}),
+        ...(username ? { username } : {}),
+      }),
+    );
+  }
+
+  async function renderConsent(
+    res: Response,
+    details: Details,
+    consent: Consent,
+    status = 200,
+    error?: string,
+  ) {
+    const customerId = String(details.session?.accountId);
+    const customer = bank.customers.get(customerId);
+    send(
+      res,
+      status,
+      consentPage({
+        bankName,
+        action: `/interaction/${details.uid}/consent`,
+        csrfToken: csrfToken(details.uid),
+        tpp: await tppOf(details),
+        consent,
+        accounts: bank.accounts.listForCustomer(customerId),
+        customerName: customer?.displayName ?? customerId,
+        ...(error ? { error } : {}),
+      }),
+    );
+  }
+
+  const handle =
+    (fn: (req: Request, res: Response) => Promise<void>) =>
+    (req: Request, res: Response, next: NextFunction) => {
+      fn(req, res).catch(next);
+    };
+
+  router.get(
+    '/interaction/:uid',
+    handle(async (req, res) => {
+      const details = await provider.interactionDetails(req, res);
+      if (details.prompt.name === 'login') {
+        await renderLogin(res, details);
+        return;
+      }
+      const consent = await consentOrRefuse(req, res, details);
+      if (consent) await renderConsent(res, details, consent);
+    }),
+  );
+
+  router.post(
+    '/interaction/:uid/login',
+    form,
+    handle(async (req, res) => {
+      const details = await provider.interactionDetails(req, res);
+      assertCsrf(req, details.uid);
+      if (formValue(req.body, 'action') === 'cancel') {
+        rejectNamedConsent(details);
+        await refuse(req, res, 'access_denied', 'The customer cancelled the sign-in');
+        return;
+      }
+      const username = formValue(req.body, 'username') ?? '';
+      const customer = bank.customers.authenticate(username, formValue(req.body, 'password') ?? '');
+      const passcodeOk = sameText(formValue(req.body, 'otp') ?? '', passcode(details.uid));
+      if (!customer || !passcodeOk) {
+        await renderLogin(
+          res,
+          details,
+          401,
+          'The username, password or passcode is not right. Check them and try again.',
+          username,
+        );
+        return;
+      }
+      // PSD2 RTS Art. 4: knowledge (password) and possession (the passcode on the customer's phone).
+      await finish(
+        req,
+        res,
+        { login: { accountId: customer.customerId, acr: SCA_ACR, amr: ['pwd', 'otp'], remember: false } },
+        false,
+      );
+    }),
+  );
+
+  /** The customer cancelled or denied: the consent the request names is rejected, if it is this client's. */
+  function rejectNamedConsent(details: Details): void {
+    try {
+      const consent = consentForAuthorization(bank, {
+        clientId: String(details.params.client_id),
+        scope: details.params.scope as string | undefined,
+        claims: details.params.claims,
+      });
+      if (consent) bank.consents.reject(consent.consentId);
+    } catch (err) {
+      if (!(err instanceof IntentError || err instanceof BankDomainError)) throw err;
+    }
+  }
+
+  router.post(
+    '/interaction/:uid/consent',
+    form,
+    handle(async (req, res) => {
+      const details = await provider.interactionDetails(req, res);
+      assertCsrf(req, details.uid);
+      if (details.prompt.name !== 'consent' || !details.session?.accountId) {
+        throw new OAuthError({
+          status: 400,
+          error: 'invalid_request',
+          description: 'This sign-in is not waiting for a consent decision',
+          fix: 'start again from the app',
+        });
+      }
+      const consent = await consentOrRefuse(req, res, details);
+      if (!consent) return;
+
+      if (formValue(req.body, 'decision') !== 'allow') {
+        bank.consents.reject(consent.consentId);
+        await refuse(req, res, 'access_denied', 'The customer denied the request');
+        return;
+      }
+
+      const accountIds = formValues(req.body, 'accounts');
+      const customerId = String(details.session.accountId);
+      try {
+        bank.consents.authorise(consent.consentId, { customerId, accountIds });
+      } catch (err) {
+        if (err instanceof BankDomainError) {
+          await renderConsent(
+            res,
+            details,
+            consent,
+            400,
+            accountIds.length === 0 ? 'Choose at least one account.' : err.message,
+          );
+          return;
+        }
+        throw err;
+      }
+
+      // The grant covers exactly what the request asked for and the customer authorised.
+      const grant = new provider.Grant({ accountId: customerId, clientId: String(details.params.client_id) });
+      const missing = details.prompt.details as {
+        missingOIDCScope?: string[];
+        missingOIDCClaims?: string[];
+        missingResourceScopes?: Record<string, string[]>;
+      };
+      if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+      if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+      for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+        grant.addResourceScope(indicator, scopes.join(' '));
+      }
+      const grantId = await grant.save();
+      await finish(req, res, { consent: { grantId } }, true);
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,126 @@
+// Where bank-op gets a request's client certificate (RFC 8705 §2): from the TLS socket of the mTLS
+// listener, which asks for one. A certificate in a forwarded header is taken only when bank-op is
+// explicitly configured to sit behind a TLS-terminating proxy and the request comes from that proxy's
+// address; from anyone else such a header is refused (see `rejectForwardedCertificates`), so a client
+// can never claim a certificate it does not hold.
+import 'reflect-metadata';
+import { X509Certificate } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
+import * as x509 from '@peculiar/x509';
+
+/** A TLS-terminating proxy in front of bank-op that forwards the client certificate (URL-encoded PEM). */
+export interface TrustedProxy {
+  /** Socket addresses the proxy connects from, e.g. ['127.0.0.1']. */
+  addresses: string[];
+  /** Lower-case header the proxy puts the certificate in, e.g. 'x-ssl-client-cert'. */
+  certificateHeader: string;
+}
+
+/** Headers proxies commonly use for the client certificate: never accepted from a client directly. */
+const KNOWN_CERTIFICATE_HEADERS = [
+  'x-ssl-client-cert',
+  'x-client-cert',
+  'ssl-client-cert',
+  'x-forwarded-client-cert',
+];
+
+export interface PresentedCertificate {
+  x509: X509Certificate;
+  /** The certificate chains to the Directory CA and is within its validity period. */
+  issuedByDirectory: boolean;
+  source: 'tls' | 'trusted-proxy';
+}
+
+export interface CertificateSource {
+  /** The client certificate of this request, if it presented one. */
+  certificateOf(req: IncomingMessage): PresentedCertificate | undefined;
+  /** Express middleware refusing forwarded-certificate headers that do not come from the trusted proxy. */
+  rejectForwardedCertificates(): (req: IncomingMessage, res: unknown, next: (err?: unknown) => void) => void;
+}
+
+function isValidNow(cert: X509Certificate, now = Date.now()): boolean {
+  return Date.parse(cert.validFrom) <= now && now <= Date.parse(cert.validTo);
+}
+
+/**
+ * Issued by the Directory CA itself, signature and validity checked here. A chain to the sandbox root
+ * alone is not enough: the root also anchors the server CA, whose certificates are not participants'.
+ */
+export function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
+  return cert.checkIssued(issuer) && cert.verify(issuer.publicKey) && isValidNow(cert);
+}
+
+function forwardedHeaderValue(req: IncomingMessage, header: string): string | undefined {
+  const value = req.headers[header];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function createCertificateSource(options: {
+  directoryCa: X509Certificate;
+  trustedProxy?: TrustedProxy;
+}): CertificateSource {
+  const { directoryCa, trustedProxy } = options;
+
+  const fromTrustedProxy = (req: IncomingMessage): boolean =>
+    trustedProxy?.addresses.includes(req.socket.remoteAddress ?? '') === true;
+
+  return {
+    certificateOf(req) {
+      if (trustedProxy && fromTrustedProxy(req)) {
+        const forwarded = forwardedHeaderValue(req, trustedProxy.certificateHeader);
+        if (!forwarded) return undefined;
+        const cert = new X509Certificate(decodeURIComponent(forwarded));
+        return { x509: cert, issuedByDirectory: issuedBy(cert, directoryCa), source: 'trusted-proxy' };
+      }
+      const peer = peerCertificateOf(req.socket);
+      if (!peer) return undefined;
+      // `authorized`: OpenSSL verified the chain against the client trust bundle (root + Directory CA).
+      return {
+        x509: peer.x509,
+        issuedByDirectory: peer.authorized && issuedBy(peer.x509, directoryCa),
+        source: 'tls',
+      };
+    },
+
+    rejectForwardedCertificates() {
+      const headers = new Set([
+        ...KNOWN_CERTIFICATE_HEADERS,
+        ...(trustedProxy ? [trustedProxy.certificateHeader] : []),
+      ]);
+      return (req, _res, next) => {
+        const sent = [...headers].find((header) => req.headers[header] !== undefined);
+        if (sent && !fromTrustedProxy(req)) {
+          next(
+            new OAuthError({
+              status: 400,
+              error: 'invalid_request',
+              description: `The ${sent} header carries a client certificate, and this request does not come from a trusted proxy`,
+              clause: 'RFC 8705 §2',
+              fix: 'present the client certificate in the TLS handshake with the mTLS endpoint; never in a header',
+            }),
+          );
+          return;
+        }
+        next();
+      };
+    },
+  };
+}
+
+/** RFC 4514 string of a certificate's subject, the form `tls_client_auth_subject_dn` is registered in. */
+export function subjectDn(cert: X509Certificate): string {
+  return new x509.X509Certificate(cert.raw).subject;
+}
+
+/** Compares two distinguished names attribute by attribute, whatever their escaping or spacing. */
+export function sameDistinguishedName(a: string, b: string): boolean {
+  try {
+    const left = new x509.Name(a).toJSON();
+    const right = new x509.Name(b).toJSON();
+    return JSON.stringify(left) === JSON.stringify(right);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,148 @@
+// The directory stays in charge after registration: when it suspends a software statement (or its
+// organisation) or revokes a certificate, the client stops working at its next request. This gate runs
+// in front of oidc-provider on every back-channel endpoint (PAR, token, introspection, revocation) and
+// on the authorization endpoint: it finds which client is calling, asks the directory for the
+// software's status and the presented certificate's status (answers cached for a second at most), and
+// refuses with invalid_client when either is no longer active.
+import { DirectoryError } from '@fapi-sandbox/fapi-core/directory-client';
+import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { decodeJwt } from 'jose';
+import { requestWithBody } from '../http/replay-body.js';
+import type { CertificateSource } from '../mtls/client-certificate.js';
+import type { CertificateStatusRecord, DirectoryReads, ParticipantStatus } from './directory.js';
+
+const CLAUSE = 'OB Directory participant status, RFC 8705 §2.1';
+
+export interface StatusGateOptions {
+  directory: DirectoryReads;
+  certificates: CertificateSource;
+  findClient(clientId: string): Promise<{ software_id?: unknown; org_id?: unknown } | undefined>;
+  /** How long a directory answer is reused; "a few seconds at most". */
+  cacheMs?: number;
+}
+
+/** A short-lived memo of directory answers: suspension shows within `ttlMs`. */
+function memo<T>(ttlMs: number) {
+  const entries = new Map<string, { value: Promise<T>; until: number }>();
+  return (key: string, load: () => Promise<T>): Promise<T> => {
+    const now = Date.now();
+    const hit = entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = load();
+    entries.set(key, { value, until: now + ttlMs });
+    value.catch(() => entries.delete(key));
+    if (entries.size > 1000) {
+      for (const [k, entry] of entries) if (entry.until <= now) entries.delete(k);
+    }
+    return value;
+  };
+}
+
+function refused(description: string, fix: string): OAuthError {
+  return new OAuthError({ status: 401, error: 'invalid_client', description, clause: CLAUSE, fix });
+}
+
+function directoryUnavailable(cause: unknown): OAuthError {
+  return new OAuthError({
+    status: 503,
+    error: 'temporarily_unavailable',
+    description: `The directory could not be asked for the participant's status (${cause instanceof Error ? cause.message : String(cause)})`,
+    clause: 'RFC 6749 §4.1.2.1',
+    fix: 'retry when the directory is reachable',
+  });
+}
+
+/** The client a request claims to be, before oidc-provider authenticates it. */
+function claimedClientId(params: URLSearchParams): string | undefined {
+  const clientId = params.get('client_id');
+  if (clientId) return clientId;
+  const assertion = params.get('client_assertion');
+  if (!assertion) return undefined;
+  try {
+    const { sub, iss } = decodeJwt(assertion);
+    return typeof sub === 'string' ? sub : typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function createStatusGate(options: StatusGateOptions) {
+  const ttl = options.cacheMs ?? 1000;
+  const softwareStatus = memo<ParticipantStatus>(ttl);
+  const certificateStatus = memo<CertificateStatusRecord>(ttl);
+
+  async function ask<T>(load: () => Promise<T>): Promise<T> {
+    try {
+      return await load();
+    } catch (err) {
+      if (err instanceof OAuthError) throw err;
+      if (err instanceof DirectoryError && err.status === 404) {
+        throw refused(
+          `The directory no longer lists this participant (${err.errorDescription})`,
+          'register with the directory again',
+        );
+      }
+      throw directoryUnavailable(err);
+    }
+  }
+
+  async function check(req: Request, clientId: string | undefined): Promise<void> {
+    const presented = options.certificates.certificateOf(req);
+    if (presented) {
+      const x5t = certificateThumbprint(presented.x509);
+      const status = await ask(() => certificateStatus(x5t, () => options.directory.certificateStatus(x5t)));
+      // Certificates the directory never issued (self-signed, RFC 8705 §2.2) are judged by the client's
+      // registration; one the directory revoked or let expire is refused here, whatever the client.
+      if (status.status === 'revoked' || status.status === 'expired') {
+        throw refused(
+          `The directory reports the client certificate as ${status.status}${status.revokedAt ? ` (since ${status.revokedAt})` : ''}`,
+          'obtain a new certificate from the directory',
+        );
+      }
+    }
+    if (!clientId) return;
+    const client = await options.findClient(clientId);
+    if (typeof client?.software_id !== 'string' || typeof client.org_id !== 'string') return;
+    const { org_id: orgId, software_id: softwareId } = client;
+    const status = await ask(() =>
+      softwareStatus(
+        `${orgId}/${softwareId}`,
+        async () => (await options.directory.softwareStatement(orgId, softwareId)).status,
+      ),
+    );
+    if (status !== 'active') {
+      throw refused(
+        `The directory lists software ${softwareId} of organisation ${orgId} as ${status}`,
+        'the organisation must ask the directory to reactivate the software',
+      );
+    }
+  }
+
+  const rawForm = express.raw({ type: () => true, limit: '64kb' });
+
+  return {
+    /** For form-encoded back-channel endpoints: reads the body, checks, hands the same bytes on. */
+    backChannel(provider: (req: Request, res: Response) => void) {
+      return [
+        rawForm,
+        (req: Request, res: Response, next: NextFunction) => {
+          const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          const params = new URLSearchParams(body.toString('utf8'));
+          check(req, claimedClientId(params))
+            .then(() => provider(requestWithBody(req, body) as Request, res))
+            .catch(next);
+        },
+      ];
+    },
+
+    /** For the authorization endpoint (GET, client_id in the query). */
+    frontChannel() {
+      return (req: Request, _res: Response, next: NextFunction) => {
+        const clientId = typeof req.query.client_id === 'string' ? req.query.client_id : undefined;
+        check(req, clientId).then(() => next(), next);
+      };
+    },
+  };
+}

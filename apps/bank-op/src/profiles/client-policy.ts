@@ -1,0 +1,53 @@
+// What a profile demands of a client's registered metadata. The registration policy
+// (registration/metadata-policy.ts) writes these into the client record, and oidc-provider then
+// enforces them per client on every request (require_pushed_authorization_requests,
+// require_signed_request_object, response_types, the sender-constraint flags).
+import type { ProfileId } from './rule.js';
+
+export type SenderConstraint = 'mtls' | 'dpop';
+export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth';
+export type SigningAlg = 'PS256' | 'ES256' | 'EdDSA';
+
+export interface ClientPolicy {
+  profile: ProfileId;
+  /** oidc-provider's name for the profile (`features.fapi.profile`). */
+  oidcProviderProfile: '2.0' | '1.0 Final';
+  responseTypes: { allowed: readonly string[]; default: readonly string[] };
+  requirePushedAuthorizationRequests: boolean;
+  requireSignedRequestObject: boolean;
+  /** The sender-constraint methods a client may choose from (exactly one is registered). */
+  senderConstraints: readonly SenderConstraint[];
+  /** Used when the registration request names none; undefined makes the choice mandatory. */
+  defaultSenderConstraint: SenderConstraint | undefined;
+  clientAuthMethods: readonly ClientAuthMethod[];
+  /** JWS algorithms for everything the client signs and the bank signs for it. */
+  signingAlgs: readonly SigningAlg[];
+  /** PKCE S256 on every authorization request, or only on pushed ones (FAPI 1.0 Adv §5.2.2-18). */
+  pkce: 'always' | 'pushed-requests';
+}
+
+export const fapi2ClientPolicy: ClientPolicy = {
+  profile: 'fapi2',
+  oidcProviderProfile: '2.0',
+  responseTypes: { allowed: ['code'], default: ['code'] },
+  requirePushedAuthorizationRequests: true,
+  requireSignedRequestObject: false,
+  senderConstraints: ['mtls', 'dpop'],
+  defaultSenderConstraint: undefined,
+  clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
+  signingAlgs: ['PS256', 'ES256', 'EdDSA'],
+  pkce: 'always',
+};
+
+export const fapi1AdvancedClientPolicy: ClientPolicy = {
+  profile: 'fapi1-advanced',
+  oidcProviderProfile: '1.0 Final',
+  responseTypes: { allowed: ['code id_token', 'code'], default: ['code id_token', 'code'] },
+  requirePushedAuthorizationRequests: false,
+  requireSignedRequestObject: true,
+  senderConstraints: ['mtls'],
+  defaultSenderConstraint: 'mtls',
+  clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
+  signingAlgs: ['PS256', 'ES256'],
+  pkce: 'pushed-requests',
+};

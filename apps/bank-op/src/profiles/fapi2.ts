@@ -1,0 +1,308 @@
+// FAPI 2.0 Security Profile (final), as bank-op enforces it: one line per rule, top to bottom in the
+// order of the spec (§5.3.2.1 general, §5.3.2.2 authorization endpoint flows, §5.4 cryptography).
+// Each rule names who enforces it: an oidc-provider setting (see provider/configuration.ts) or a
+// bank-op module. `violations` recognise oidc-provider's own error texts so provider/explain-errors.ts
+// can add the clause and the fix to the error_description a client receives.
+import { type ClientPolicy, fapi2ClientPolicy } from './client-policy.js';
+import { bankOp, both, oidcProvider, type Rule } from './rule.js';
+
+export interface ProfileDefinition {
+  id: ClientPolicy['profile'];
+  title: string;
+  client: ClientPolicy;
+  rules: readonly Rule[];
+}
+
+const SP = 'FAPI 2.0 SP';
+
+export const fapi2: ProfileDefinition = {
+  id: 'fapi2',
+  title: 'FAPI 2.0 Security Profile (final)',
+  client: fapi2ClientPolicy,
+  rules: [
+    {
+      id: 'discovery',
+      clause: `${SP} §5.3.2.1-1, RFC 8414, RFC 8705 §5`,
+      requirement:
+        'Publish discovery metadata advertising exactly what is enforced, mTLS endpoints through mtls_endpoint_aliases',
+      enforcedBy: both('discovery', 'provider/discovery.ts'),
+    },
+    {
+      id: 'no-password-grant',
+      clause: `${SP} §5.3.2.1-2`,
+      requirement: 'Reject the resource owner password credentials grant',
+      enforcedBy: oidcProvider('grant types: authorization_code, refresh_token, client_credentials only'),
+      fix: 'use the authorization code flow with PAR',
+      violations: [{ error: 'unsupported_grant_type', message: /unsupported grant_type requested/ }],
+    },
+    {
+      id: 'confidential-clients-only',
+      clause: `${SP} §5.3.2.1-3`,
+      requirement: 'Only confidential clients (no token_endpoint_auth_method "none")',
+      enforcedBy: both('clientAuthMethods', 'registration/metadata-policy.ts'),
+    },
+    {
+      id: 'sender-constrained-tokens',
+      clause: `${SP} §5.3.2.1-4, §5.3.2.1-5`,
+      requirement:
+        'Issue only sender-constrained access tokens, bound to the client certificate (RFC 8705) or a DPoP key (RFC 9449)',
+      enforcedBy: both(
+        'client metadata tls_client_certificate_bound_access_tokens | dpop_bound_access_tokens',
+        'registration/metadata-policy.ts',
+      ),
+      fix: 'present the certificate the token is bound to on the mTLS endpoint (mtls_endpoint_aliases), or send a DPoP proof signed with the registered DPoP key',
+      violations: [
+        {
+          error: 'invalid_grant',
+          message: /^mutual TLS client certificate not provided$/,
+          explain:
+            "This client's access tokens are bound to its TLS client certificate, and the token request presented none",
+        },
+        {
+          error: 'invalid_grant',
+          message: /^DPoP proof JWT not provided$/,
+          explain: "This client's access tokens are DPoP-bound, and the token request carried no DPoP header",
+        },
+        {
+          error: 'invalid_grant',
+          message: /^failed (x5t#S256|jkt) verification$/,
+          explain: 'The refresh token is bound to another certificate or DPoP key than the one presented',
+        },
+      ],
+    },
+    {
+      id: 'client-authentication',
+      clause: `${SP} §5.3.2.1-6, RFC 8705 §2`,
+      requirement:
+        'Authenticate clients with private_key_jwt, tls_client_auth or self_signed_tls_client_auth',
+      enforcedBy: oidcProvider(
+        "clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']",
+      ),
+      fix: 'authenticate with the method the client registered: a client_assertion (private_key_jwt) or the registered certificate on the mTLS endpoint',
+      violations: [
+        { error: 'invalid_request', message: /^no client authentication mechanism provided$/ },
+        {
+          error: 'invalid_client',
+          message:
+            /^the provided authentication mechanism does not match the registered client authentication method$/,
+        },
+        { error: 'invalid_client', message: /^client certificate was not provided$/ },
+        {
+          error: 'invalid_client',
+          message: /^client certificate was not verified$/,
+          explain: 'The client certificate does not chain to the Directory CA',
+        },
+        { error: 'invalid_client', message: /^certificate subject value does not match the registered one$/ },
+        {
+          error: 'invalid_client',
+          message: /^unregistered client certificate provided$/,
+          explain:
+            "The certificate presented is not one of the x5c certificates in the client's JWKS (self_signed_tls_client_auth)",
+        },
+        {
+          error: 'invalid_client',
+          message: /client_assertion|JWT (issuer|subject|ID)|alg mismatch|jwt (expired|not active yet)/,
+        },
+        { error: 'invalid_client', message: /^client not found$/ },
+      ],
+    },
+    {
+      id: 'assertion-audience-is-issuer',
+      clause: `${SP} §5.3.2.1-8`,
+      requirement: 'Accept only the issuer identifier, as a string, as the aud of a client assertion',
+      enforcedBy: oidcProvider("features.fapi.profile '2.0' (assertJwtClientAuthClaimsAndHeader)"),
+      fix: 'set aud to the issuer identifier exactly, as a string (not an array, not the endpoint URL)',
+      violations: [{ error: 'invalid_client', message: /audience \(aud\)/ }],
+    },
+    {
+      id: 'no-refresh-token-rotation',
+      clause: `${SP} §5.3.2.1-9`,
+      requirement: 'Do not rotate refresh tokens',
+      enforcedBy: oidcProvider('rotateRefreshToken: false'),
+    },
+    {
+      id: 'dpop-nonce',
+      clause: `${SP} §5.3.2.1-10, RFC 9449 §8`,
+      requirement: 'DPoP proofs at the authorization server carry a server-provided nonce',
+      enforcedBy: oidcProvider('features.dPoP { nonceSecret, requireNonce: () => true }'),
+      fix: 'retry once with the DPoP-Nonce response header value as the proof nonce',
+      violations: [{ error: 'use_dpop_nonce', message: /nonce/ }],
+    },
+    {
+      id: 'dpop-proof',
+      clause: 'RFC 9449 §4.3',
+      requirement: 'A DPoP proof is a fresh, well-formed JWS over this request (htm, htu, iat, jti, ath)',
+      enforcedBy: oidcProvider('features.dPoP'),
+      fix: 'sign a new proof for this exact method and URL with typ dpop+jwt, a public jwk, a unique jti and the current iat',
+      violations: [
+        { error: 'invalid_dpop_proof', message: /./ },
+        {
+          error: 'invalid_grant',
+          message: /^DPoP proof JWT Replay detected$/,
+          explain: 'This DPoP proof (jti) was already used',
+        },
+      ],
+    },
+    {
+      id: 'code-lifetime',
+      clause: `${SP} §5.3.2.1-11`,
+      requirement: 'Authorization codes live at most 60 seconds',
+      enforcedBy: oidcProvider('ttl.AuthorizationCode: 60'),
+      fix: 'redeem the code at once; start a new authorization if it expired',
+      violations: [{ error: 'invalid_grant', message: /^authorization code is expired$/ }],
+    },
+    {
+      id: 'dpop-code-binding',
+      clause: `${SP} §5.3.2.1-12, RFC 9449 §10`,
+      requirement:
+        'Bind the authorization code to the DPoP key named at PAR (dpop_jkt or the PAR DPoP proof)',
+      enforcedBy: oidcProvider('features.dPoP + PAR (dpop_jkt)'),
+      fix: 'sign the DPoP proofs at PAR and at the token endpoint with the same key, whose thumbprint is dpop_jkt',
+      violations: [
+        { error: 'invalid_request', message: /^DPoP proof key thumbprint does not match dpop_jkt$/ },
+        { error: 'invalid_grant', message: /^DPoP proof key thumbprint does not match dpop_jkt$/ },
+        {
+          error: 'invalid_grant',
+          message: /^missing DPoP proof JWT$/,
+          explain:
+            'The authorization code is bound to a DPoP key (dpop_jkt) and the token request carried no DPoP proof',
+        },
+      ],
+    },
+    {
+      id: 'clock-tolerance',
+      clause: `${SP} §5.3.2.1-13`,
+      requirement: 'Accept iat/nbf up to 10 s in the future, reject more than 60 s',
+      enforcedBy: oidcProvider('clockTolerance: 15'),
+      fix: "synchronise the client's clock (the Date response header gives the server's time)",
+    },
+    {
+      id: 'response-type-code',
+      clause: `${SP} §5.3.2.2-1`,
+      requirement: 'response_type is code, and only code',
+      enforcedBy: both("client metadata response_types: ['code']", 'registration/metadata-policy.ts'),
+      fix: 'send response_type=code',
+      violations: [
+        { error: 'invalid_request', message: /^requested response_type is not allowed for this client$/ },
+        { error: 'unsupported_response_type', message: /./ },
+      ],
+    },
+    {
+      id: 'par-required',
+      clause: `${SP} §5.3.2.2-3, RFC 9126 §5`,
+      requirement:
+        'Authorization requests arrive only through PAR: the authorization endpoint takes client_id and request_uri',
+      enforcedBy: both(
+        'client metadata require_pushed_authorization_requests: true',
+        'registration/metadata-policy.ts',
+      ),
+      fix: 'POST the parameters to pushed_authorization_request_endpoint and send only client_id and request_uri to the authorization endpoint',
+      violations: [{ error: 'invalid_request', message: /^Pushed Authorization Request must be used$/ }],
+    },
+    {
+      id: 'par-client-authentication',
+      clause: `${SP} §5.3.2.2-4`,
+      requirement: 'Pushed authorization requests are client-authenticated',
+      enforcedBy: oidcProvider('features.pushedAuthorizationRequests'),
+    },
+    {
+      id: 'pkce-s256',
+      clause: `${SP} §5.3.2.2-5, RFC 7636`,
+      requirement: 'PKCE with S256 on every authorization request',
+      enforcedBy: oidcProvider('pkce.required'),
+      fix: 'send code_challenge=BASE64URL(SHA256(code_verifier)) with code_challenge_method=S256, and the code_verifier at the token endpoint',
+      violations: [
+        {
+          error: 'invalid_request',
+          message: /^Authorization Server policy requires PKCE to be used for this request$/,
+          explain: 'The authorization request has no code_challenge',
+        },
+        {
+          error: 'invalid_request',
+          message: /^not supported value of code_challenge_method$/,
+          explain: 'code_challenge_method must be S256 (plain is not accepted)',
+        },
+        { error: 'invalid_request', message: /code_challenge/ },
+        { error: 'invalid_grant', message: /code_verifier/ },
+      ],
+    },
+    {
+      id: 'redirect-uri-required-and-exact',
+      clause: `${SP} §5.3.2.2-6, RFC 9126 §2.4`,
+      requirement: 'redirect_uri is required in the pushed request and must equal a registered one exactly',
+      enforcedBy: oidcProvider(
+        'allowOmittingSingleRegisteredRedirectUri: false, PAR allowUnregisteredRedirectUris: false',
+      ),
+      fix: "send redirect_uri, byte for byte one of the client's registered redirect_uris",
+      violations: [
+        { error: 'invalid_request', message: /^missing required parameter.*redirect_uri/ },
+        { error: 'invalid_request', message: /^redirect_uri did not match/ },
+        { error: 'invalid_redirect_uri', message: /./ },
+        { error: 'invalid_grant', message: /^authorization code redirect_uri mismatch$/ },
+      ],
+    },
+    {
+      id: 'iss-in-authorization-response',
+      clause: `${SP} §5.3.2.2-7, RFC 9207`,
+      requirement: 'Every authorization response carries iss',
+      enforcedBy: oidcProvider('always on (authorization_response_iss_parameter_supported)'),
+    },
+    {
+      id: 'https-redirect-uris',
+      clause: `${SP} §5.3.2.2-8`,
+      requirement: 'Redirect URIs use https',
+      enforcedBy: bankOp('registration/metadata-policy.ts'),
+    },
+    {
+      id: 'code-single-use',
+      clause: `${SP} §5.3.2.2-9, RFC 6749 §4.1.2`,
+      requirement: 'An authorization code is used once; reuse revokes every token it issued',
+      enforcedBy: oidcProvider('AuthorizationCode.consume + revokeByGrantId (storage/sqlite-adapter.ts)'),
+      fix: 'redeem each code once; the tokens from the first redemption are now revoked',
+      violations: [{ error: 'invalid_grant', message: /^authorization code already consumed$/ }],
+    },
+    {
+      id: 'code-bound-to-client',
+      clause: 'RFC 6749 §4.1.3',
+      requirement: 'A code is redeemed only by the client it was issued to',
+      enforcedBy: oidcProvider('authorization_code grant'),
+      fix: 'redeem the code with the client that started the authorization',
+      violations: [{ error: 'invalid_grant', message: /^client mismatch$/ }],
+    },
+    {
+      id: 'request-uri-lifetime',
+      clause: `${SP} §5.3.2.2-12, RFC 9126 §2.2`,
+      requirement: 'request_uri values live 60 seconds (less than 600) and are used once',
+      enforcedBy: oidcProvider('PAR expires_in 60'),
+      fix: 'push a new authorization request and redirect the user at once',
+      violations: [{ error: 'invalid_request_uri', message: /./ }],
+    },
+    {
+      id: 'informed-consent',
+      clause: `${SP} §5.3.2.2-13`,
+      requirement: 'Show the customer who the client is and what it asks for',
+      enforcedBy: bankOp('interactions/consent-page.ts'),
+    },
+    {
+      id: 'signing-algorithms',
+      clause: `${SP} §5.4.1-1`,
+      requirement: 'JWS with PS256, ES256 or EdDSA only; never none, never RS256',
+      enforcedBy: both('enabledJWA', 'provider/jwt-checks.ts'),
+      fix: 'sign with PS256, ES256 or EdDSA',
+      violations: [
+        {
+          error: 'invalid_client',
+          message: /^alg mismatch$/,
+          explain: 'The client assertion is signed with an algorithm this server does not accept',
+        },
+        { error: 'invalid_request_object', message: /^unsupported signed request alg$/ },
+      ],
+    },
+    {
+      id: 'key-sizes',
+      clause: `${SP} §5.4.1-2, §5.4.1-3`,
+      requirement: 'RSA keys of at least 2048 bits, EC keys of at least 224 bits',
+      enforcedBy: both('jose (refuses RSA keys under 2048 bits for PS256)', 'registration/software-jwks.ts'),
+    },
+  ],
+};

@@ -1,0 +1,37 @@
+// The profiles a client can register for, and which one applies to a request.
+import { ecosystemRules } from './ecosystem.js';
+import { fapi1Advanced } from './fapi1-advanced.js';
+import { fapi2, type ProfileDefinition } from './fapi2.js';
+import type { ProfileId, Rule } from './rule.js';
+
+export type { ProfileDefinition } from './fapi2.js';
+export type { ProfileId, Rule } from './rule.js';
+
+export const profiles: Readonly<Record<ProfileId, ProfileDefinition>> = {
+  fapi2,
+  'fapi1-advanced': fapi1Advanced,
+};
+
+/** A client that names no profile at registration gets FAPI 2.0. */
+export const DEFAULT_PROFILE: ProfileId = 'fapi2';
+
+/** The client metadata property that records a client's profile. */
+export const PROFILE_METADATA = 'fapi_profile';
+
+export function isProfileId(value: unknown): value is ProfileId {
+  return typeof value === 'string' && Object.hasOwn(profiles, value);
+}
+
+/** The profile of a registered client (its `fapi_profile` metadata), FAPI 2.0 when unset. */
+export function profileOf(client: { [PROFILE_METADATA]?: unknown } | undefined): ProfileDefinition {
+  const id = client?.[PROFILE_METADATA];
+  return profiles[isProfileId(id) ? id : DEFAULT_PROFILE];
+}
+
+export function ruleById(profile: ProfileDefinition, id: string): Rule {
+  const rule = [...profile.rules, ...ecosystemRules].find((candidate) => candidate.id === id);
+  if (!rule) throw new Error(`profile ${profile.id} has no rule '${id}'`);
+  return rule;
+}
+
+export { ecosystemRules };

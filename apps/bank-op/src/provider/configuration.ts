@@ -1,0 +1,231 @@
+// oidc-provider's configuration for the bank: configuration as data, each setting with the rule it
+// implements. Rules that differ per client follow the client's profile (profiles/fapi2.ts,
+// profiles/fapi1-advanced.ts): oidc-provider asks `features.fapi.profile` for every request, and the
+// registration policy wrote the profile's demands into the client record.
+import type { BankStore } from '@fapi-sandbox/bank-domain';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { JSONWebKeySet } from 'jose';
+import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import { type CertificateSource, sameDistinguishedName, subjectDn } from '../mtls/client-certificate.js';
+import { isProfileId, PROFILE_METADATA, profileOf } from '../profiles/index.js';
+import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';
+import type { OidcStore } from '../storage/sqlite-adapter.js';
+import { discoveryMetadata, ROUTES } from './discovery.js';
+import { INTENT_CLAIM, intentIdClaim, intentTokenClaims, SCA_ACR } from './intent.js';
+import { assertClientAssertion, assertRequestObject } from './jwt-checks.js';
+import type { ServerSecrets } from './keys-and-secrets.js';
+
+export interface ConfigurationDependencies {
+  config: SandboxConfig;
+  bank: BankStore;
+  store: OidcStore;
+  signingJwks: JSONWebKeySet;
+  secrets: ServerSecrets;
+  certificates: CertificateSource;
+  fetch: NonNullable<Configuration['fetch']>;
+  renderError: NonNullable<Configuration['renderError']>;
+}
+
+const MINUTE = 60;
+const DAY = 24 * 60 * MINUTE;
+
+/** The resource server every access token is for (RFC 8707 resource indicator, RFC 9068 aud). */
+export function bankApiResource(config: SandboxConfig): string {
+  return config.bankApi.web.origin;
+}
+
+type ClientLike = { [PROFILE_METADATA]?: unknown } | undefined;
+
+export function providerConfiguration(deps: ConfigurationDependencies): Configuration {
+  const { config, bank, certificates } = deps;
+  const resource = bankApiResource(config);
+
+  return {
+    adapter: (model: string) => deps.store.adapterFor(model),
+    jwks: deps.signingJwks as Configuration['jwks'],
+    routes: ROUTES,
+    discovery: discoveryMetadata(config),
+
+    // FAPI 2.0 SP §5.3.2.1-3/6, FAPI 1.0 Adv §5.2.2-14/16: confidential clients, asymmetric or mTLS auth.
+    clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      id_token_signed_response_alg: 'PS256',
+      authorization_signed_response_alg: 'PS256',
+    },
+    extraClientMetadata: {
+      properties: EXTRA_CLIENT_METADATA,
+      validator(_ctx, key, value) {
+        if (key === PROFILE_METADATA && value !== undefined && !isProfileId(value)) {
+          throw new errors.InvalidClientMetadata(`${PROFILE_METADATA} must be "fapi2" or "fapi1-advanced"`);
+        }
+      },
+    },
+    // FAPI 2.0 SP §5.3.2.2-1 (code) and FAPI 1.0 Adv §5.2.2-2 (code id_token, or code with JARM).
+    responseTypes: ['code', 'code id_token'],
+    scopes: ['openid', 'accounts', 'payments'],
+    claims: { openid: ['sub'], acr: null, auth_time: null, [INTENT_CLAIM]: null },
+    acrValues: [SCA_ACR, 'urn:openbanking:psd2:ca'],
+    // FAPI 2.0 SP §5.3.2.2-6, FAPI 1.0 Part 1 §5.2.2-9: redirect_uri always sent, never defaulted.
+    allowOmittingSingleRegisteredRedirectUri: false,
+    // FAPI 2.0 SP §5.3.2.1-13: iat/nbf up to 10 s ahead accepted, more than 60 s refused.
+    clockTolerance: 15,
+    // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6: PS256, ES256 (and EdDSA for FAPI 2.0); never RS256 or none.
+    // Per-profile narrowing (FAPI 1.0: no EdDSA) happens in provider/jwt-checks.ts.
+    enabledJWA: {
+      clientAuthSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+      requestObjectSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+      idTokenSigningAlgValues: ['PS256', 'ES256'],
+      authorizationSigningAlgValues: ['PS256', 'ES256'],
+      introspectionSigningAlgValues: ['PS256', 'ES256'],
+      userinfoSigningAlgValues: ['PS256', 'ES256'],
+      dPoPSigningAlgValues: ['ES256', 'PS256', 'EdDSA'],
+    },
+    assertJwtClientAuthClaimsAndHeader: assertClientAssertion,
+    pkce: {
+      // FAPI 2.0 SP §5.3.2.2-5: always; FAPI 1.0 Adv §5.2.2-18: on pushed requests. S256 only, always.
+      required: (ctx: KoaContextWithOIDC, client) =>
+        profileOf(client as ClientLike).client.pkce === 'always' ||
+        ctx.oidc.route === 'pushed_authorization_request',
+    },
+    ttl: {
+      // FAPI 2.0 SP §5.3.2.1-11: authorization codes live at most 60 seconds.
+      AuthorizationCode: 60,
+      // FAPI 1.0 Part 1 §5.2.2-21: short-lived access tokens, refreshed with the refresh token.
+      AccessToken: 10 * MINUTE,
+      ClientCredentials: 10 * MINUTE,
+      IdToken: 10 * MINUTE,
+      RefreshToken: 90 * DAY,
+      Grant: 90 * DAY,
+      Interaction: 10 * MINUTE,
+      Session: 60 * MINUTE,
+    },
+    // FAPI 2.0 SP §5.3.2.1-9: refresh tokens are not rotated.
+    rotateRefreshToken: false,
+    // Account access lasts; a payment consent is used once, so its grant gets no refresh token.
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') &&
+      code.kind === 'AuthorizationCode' &&
+      code.scopes.has('accounts'),
+    // Every authorization is for a new consent (UK OB intent): never reuse an earlier grant silently.
+    loadExistingGrant: async (ctx) => {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    async findAccount(ctx, sub) {
+      const customer = bank.customers.get(sub);
+      if (!customer) return undefined;
+      return {
+        accountId: customer.customerId,
+        async claims(_use, _scope, requested) {
+          return {
+            sub: customer.customerId,
+            ...intentIdClaim(bank, requested as never, {
+              customerId: customer.customerId,
+              clientId: ctx.oidc.client?.clientId,
+            }),
+          };
+        },
+      };
+    },
+    extraTokenClaims: intentTokenClaims(bank) as unknown as Configuration['extraTokenClaims'],
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+    },
+    cookies: {
+      keys: deps.secrets.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    renderError: deps.renderError,
+    fetch: deps.fetch,
+    acceptQueryParamAccessTokens: false,
+
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      // OIDC Core §5.3. UK OB authorization requests name the consent in claims.userinfo too, so the
+      // endpoint exists; every access token is for bank-api (its audience), which userinfo refuses, and
+      // the ID token carries the customer's claims (sub, acr, openbanking_intent_id).
+      userinfo: { enabled: true },
+      fapi: {
+        enabled: true,
+        profile: (_ctx: KoaContextWithOIDC, client) =>
+          client ? profileOf(client as ClientLike).client.oidcProviderProfile : undefined,
+      },
+      // RFC 9126. FAPI 2.0 clients are registered with require_pushed_authorization_requests: true;
+      // redirect URIs in PAR must still be registered ones (FAPI 2.0 SP §5.3.2.2-6, exact match).
+      pushedAuthorizationRequests: {
+        enabled: true,
+        requirePushedAuthorizationRequests: false,
+        allowUnregisteredRedirectUris: false,
+      },
+      // RFC 9101. FAPI 1.0 Advanced clients are registered with require_signed_request_object: true.
+      requestObjects: {
+        enabled: true,
+        requireSignedRequestObject: false,
+        assertJwtClaimsAndHeader: assertRequestObject,
+      },
+      // JARM, for FAPI 1.0 Advanced response_type=code with response_mode=jwt.
+      jwtResponseModes: { enabled: true },
+      // RFC 8705: mutual-TLS client authentication and certificate-bound access tokens. The certificate
+      // comes from the mTLS listener's TLS socket (mtls/client-certificate.ts).
+      mTLS: {
+        enabled: true,
+        certificateBoundAccessTokens: true,
+        tlsClientAuth: true,
+        selfSignedTlsClientAuth: true,
+        getCertificate: (ctx) => certificates.certificateOf(ctx.req)?.x509 as never,
+        certificateAuthorized: (ctx) => certificates.certificateOf(ctx.req)?.issuedByDirectory === true,
+        certificateSubjectMatches: (ctx, property, expected) => {
+          const presented = certificates.certificateOf(ctx.req);
+          return (
+            property === 'tls_client_auth_subject_dn' &&
+            presented !== undefined &&
+            sameDistinguishedName(subjectDn(presented.x509), expected)
+          );
+        },
+      },
+      // RFC 9449 with server nonces (§8) at the authorization server (FAPI 2.0 SP §5.3.2.1-10).
+      dPoP: {
+        enabled: true,
+        nonceSecret: deps.secrets.dpopNonceSecret,
+        requireNonce: () => true,
+        allowReplay: false,
+      },
+      // UK OB: a TPP creates consents at bank-api with a client-credentials token.
+      clientCredentials: { enabled: true },
+      claimsParameter: { enabled: true },
+      // RFC 7662 for the opaque refresh tokens (JWT access tokens are self-contained, RFC 9068), and only
+      // for the client the token was issued to.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
+      revocation: { enabled: true },
+      // RFC 7591 and RFC 7592, behind registration/gate.ts.
+      registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: true },
+      registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
+      // RFC 8707 / RFC 9068: every access token is a JWT for bank-api, signed PS256.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => resource,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (_ctx, indicator) => {
+          if (indicator !== resource) {
+            throw new errors.InvalidTarget(`the only resource is bank-api (${resource})`);
+          }
+          return {
+            scope: 'accounts payments',
+            audience: resource,
+            accessTokenTTL: 10 * MINUTE,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'PS256' } },
+          };
+        },
+      },
+    },
+  } as Configuration;
+}

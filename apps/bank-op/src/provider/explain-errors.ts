@@ -1,0 +1,135 @@
+// Turns oidc-provider's terse error texts into descriptions a learner can act on: the problem, the
+// clause that forbids it and the fix, looked up in the client's profile (profiles/*.ts `violations`).
+// Three places carry errors to a client, and each is covered:
+//   - JSON error bodies (token, PAR, registration, introspection, revocation): the provider's
+//     `*.error` events fire right after the body is set, and `explainJsonErrors` rewrites it there;
+//   - authorization-endpoint redirects: `explainAuthorizationRedirects` rewrites error_description
+//     in the Location of a query or fragment redirect (a JARM response is signed and left alone);
+//   - the HTML error page: renderError (interactions/pages.ts) calls `explain` itself.
+import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { ecosystemRules, type ProfileDefinition, profileOf } from '../profiles/index.js';
+import type { Rule } from '../profiles/rule.js';
+
+/** What oidc-provider's errors carry (OIDCProviderError and its subclasses). */
+export interface ProviderError {
+  error?: string;
+  message?: string;
+  error_description?: string;
+  error_detail?: string;
+}
+
+const ALREADY_EXPLAINED = / Fix: /;
+
+/**
+ * RFC 6749 §5.2: error_description uses only %x20-21 / %x23-5B / %x5D-7E (printable ASCII without
+ * `"` and `\`), and conformance tests check it. Clause signs and other non-ASCII are spelled out.
+ */
+export function oauthSafe(text: string): string {
+  return text
+    .replace(/§\s*/g, 'section ')
+    .replace(/[‘’]/g, "'")
+    .replace(/"/g, "'")
+    .replace(/\\/g, '/')
+    .replace(/[–—]/g, '-')
+    .replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** The events of oidc-provider's JSON endpoints, emitted with (ctx, err) after the error body is set. */
+const JSON_ERROR_EVENTS = [
+  'grant.error',
+  'pushed_authorization_request.error',
+  'registration_create.error',
+  'registration_read.error',
+  'registration_update.error',
+  'registration_delete.error',
+  'introspection.error',
+  'revocation.error',
+  'jwks.error',
+  'discovery.error',
+  'userinfo.error',
+] as const;
+
+function findRule(
+  profile: ProfileDefinition,
+  error: string,
+  texts: string[],
+): { rule: Rule; explain?: string } | undefined {
+  for (const rule of [...profile.rules, ...ecosystemRules]) {
+    for (const violation of rule.violations ?? []) {
+      if (violation.error !== error) continue;
+      if (texts.some((text) => violation.message.test(text))) return { rule, explain: violation.explain };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The error_description to send for an oidc-provider error, given the client's profile.
+ * Client-authentication errors all read "client authentication failed" with the reason in the
+ * detail; the reason is what a learner needs, so it is shown.
+ */
+export function explain(profile: ProfileDefinition, err: ProviderError): string {
+  const error = err.error ?? err.message ?? 'server_error';
+  const description = err.error_description ?? '';
+  const detail = err.error_detail;
+  if (ALREADY_EXPLAINED.test(description)) return description;
+  if (detail && ALREADY_EXPLAINED.test(detail)) return detail;
+
+  const original = detail && detail !== description ? `${description}: ${detail}` : description;
+  const match = findRule(profile, error, [detail ?? '', description].filter(Boolean));
+  if (!match) return original;
+  return composeDescription({
+    description: match.explain ?? original,
+    clause: match.rule.clause,
+    fix: match.rule.fix,
+  });
+}
+
+function profileFor(ctx: KoaContextWithOIDC): ProfileDefinition {
+  // Accessing ctx.oidc.client is safe on every route that emits these events.
+  return profileOf(ctx.oidc?.client as { fapi_profile?: unknown } | undefined);
+}
+
+/** Rewrites the error_description of JSON error responses as they are produced. */
+export function explainJsonErrors(provider: Provider): void {
+  for (const event of JSON_ERROR_EVENTS) {
+    // Every event in the list has the (ctx, err) signature of 'grant.error'.
+    provider.on(event as 'grant.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
+      const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
+      if (!body || typeof body !== 'object' || typeof body.error !== 'string') return;
+      body.error_description = oauthSafe(explain(profileFor(ctx), { ...err, error: body.error }));
+    });
+  }
+}
+
+const explainedAuthorizationErrors = new WeakMap<object, string>();
+
+/**
+ * Authorization-endpoint errors are redirected to the client (RFC 6749 §4.1.2.1) with iss (RFC 9207).
+ * The event remembers the explanation; the middleware puts it in the redirect's query or fragment.
+ */
+export function explainAuthorizationRedirects(provider: Provider): void {
+  provider.on('authorization.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
+    explainedAuthorizationErrors.set(ctx, oauthSafe(explain(profileFor(ctx), err)));
+  });
+
+  provider.use(async (ctx, next) => {
+    await next();
+    const explained = explainedAuthorizationErrors.get(ctx);
+    const location = ctx.response.get('location');
+    if (!explained || !location) return;
+    const url = URL.parse(location);
+    if (!url) return;
+    if (url.searchParams.has('error')) {
+      url.searchParams.set('error_description', explained);
+      ctx.response.set('location', url.href);
+    } else if (url.hash.includes('error=')) {
+      const fragment = new URLSearchParams(url.hash.slice(1));
+      fragment.set('error_description', explained);
+      url.hash = fragment.toString();
+      ctx.response.set('location', url.href);
+    }
+  });
+}

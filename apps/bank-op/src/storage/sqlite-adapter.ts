@@ -1,0 +1,128 @@
+// oidc-provider's storage on the embedded SQLite store: clients, grants, sessions, codes, tokens and
+// PAR requests survive a restart of bank-op. One table keyed by (model, id) holding oidc-provider's
+// payload as JSON, with the three secondary lookups its adapter interface needs (grantId, userCode,
+// uid). The interface is oidc-provider's: https://github.com/panva/node-oidc-provider/blob/v9.x/example/my_adapter.js
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+
+/**
+ * Rows stay this long after they expire, so oidc-provider can still tell "expired" from "unknown"
+ * (a code redeemed after 62 s answers "authorization code is expired", not "not found").
+ */
+const EXPIRED_ROW_GRACE_SECONDS = 5 * 60;
+const PURGE_EVERY_N_WRITES = 200;
+
+interface Row {
+  payload: string;
+}
+
+export interface OidcStore {
+  /** Adapter factory for oidc-provider's `adapter` setting. */
+  adapterFor(model: string): Adapter;
+  /** Deletes rows expired for longer than the grace period. */
+  purgeExpired(): number;
+  close(): void;
+}
+
+export function openOidcStore(file: string, now: () => number = Date.now): OidcStore {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS oidc_model (
+      model      TEXT NOT NULL,
+      id         TEXT NOT NULL,
+      payload    TEXT NOT NULL,
+      grant_id   TEXT,
+      user_code  TEXT,
+      uid        TEXT,
+      expires_at INTEGER,
+      PRIMARY KEY (model, id)
+    );
+    CREATE INDEX IF NOT EXISTS oidc_model_grant_id ON oidc_model (grant_id);
+    CREATE INDEX IF NOT EXISTS oidc_model_user_code ON oidc_model (model, user_code);
+    CREATE INDEX IF NOT EXISTS oidc_model_uid ON oidc_model (model, uid);
+    CREATE INDEX IF NOT EXISTS oidc_model_expires_at ON oidc_model (expires_at);
+  `);
+
+  const epoch = () => Math.floor(now() / 1000);
+  const visible = 'AND (expires_at IS NULL OR expires_at > @now)';
+
+  const statements = {
+    upsert: db.prepare(`
+      INSERT INTO oidc_model (model, id, payload, grant_id, user_code, uid, expires_at)
+      VALUES (@model, @id, @payload, @grantId, @userCode, @uid, @expiresAt)
+      ON CONFLICT (model, id) DO UPDATE SET
+        payload = excluded.payload, grant_id = excluded.grant_id, user_code = excluded.user_code,
+        uid = excluded.uid, expires_at = excluded.expires_at`),
+    find: db.prepare<{ model: string; id: string; now: number }, Row>(
+      `SELECT payload FROM oidc_model WHERE model = @model AND id = @id ${visible}`,
+    ),
+    findByUid: db.prepare<{ model: string; uid: string; now: number }, Row>(
+      `SELECT payload FROM oidc_model WHERE model = @model AND uid = @uid ${visible}`,
+    ),
+    findByUserCode: db.prepare<{ model: string; userCode: string; now: number }, Row>(
+      `SELECT payload FROM oidc_model WHERE model = @model AND user_code = @userCode ${visible}`,
+    ),
+    // oidc-provider marks a code, refresh token or PAR request used by setting `consumed` (epoch seconds).
+    consume: db.prepare(
+      `UPDATE oidc_model SET payload = json_set(payload, '$.consumed', @at) WHERE model = @model AND id = @id`,
+    ),
+    destroy: db.prepare('DELETE FROM oidc_model WHERE model = @model AND id = @id'),
+    revokeByGrantId: db.prepare('DELETE FROM oidc_model WHERE grant_id = @grantId'),
+    purge: db.prepare('DELETE FROM oidc_model WHERE expires_at IS NOT NULL AND expires_at <= @before'),
+  };
+
+  let writes = 0;
+  const purgeExpired = () => statements.purge.run({ before: epoch() - EXPIRED_ROW_GRACE_SECONDS }).changes;
+
+  const parse = (row: Row | undefined): AdapterPayload | undefined =>
+    row ? (JSON.parse(row.payload) as AdapterPayload) : undefined;
+
+  function adapterFor(model: string): Adapter {
+    // Expired rows are kept for the grace period and still returned: oidc-provider checks `exp` itself.
+    const graceNow = () => epoch() - EXPIRED_ROW_GRACE_SECONDS;
+    return {
+      async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
+        statements.upsert.run({
+          model,
+          id,
+          payload: JSON.stringify(payload),
+          grantId: payload.grantId ?? null,
+          userCode: payload.userCode ?? null,
+          uid: payload.uid ?? null,
+          expiresAt: typeof expiresIn === 'number' ? epoch() + expiresIn : null,
+        });
+        writes += 1;
+        if (writes % PURGE_EVERY_N_WRITES === 0) purgeExpired();
+      },
+      async find(id: string) {
+        return parse(statements.find.get({ model, id, now: graceNow() }));
+      },
+      async findByUid(uid: string) {
+        return parse(statements.findByUid.get({ model, uid, now: graceNow() }));
+      },
+      async findByUserCode(userCode: string) {
+        return parse(statements.findByUserCode.get({ model, userCode, now: graceNow() }));
+      },
+      async consume(id: string) {
+        statements.consume.run({ model, id, at: epoch() });
+      },
+      async destroy(id: string) {
+        statements.destroy.run({ model, id });
+      },
+      async revokeByGrantId(grantId: string) {
+        statements.revokeByGrantId.run({ grantId });
+      },
+    };
+  }
+
+  return {
+    adapterFor,
+    purgeExpired,
+    close: () => db.close(),
+  };
+}
