@@ -7,7 +7,7 @@ import type { DirectoryStore } from '../store/index.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { certificateRecord, certificatesOf, x5cOf } from './certificate-records.js';
 import { acceptCsr } from './csr.js';
-import { conflict, notFound } from './errors.js';
+import { conflict, notFound, shown } from './errors.js';
 import {
   type CertificateRecord,
   type CertificateType,
@@ -52,7 +52,7 @@ export function createCertificateService(deps: {
     const found = store.certificates.get(serialNumber.toUpperCase());
     if (!found) {
       throw notFound(
-        `No certificate with serial number ${serialNumber} is known to the directory`,
+        `No certificate with serial number ${shown(serialNumber)} is known to the directory`,
         'check GET /certificates',
       );
     }

@@ -12,3 +12,8 @@ export function conflict(description: string, fix: string, clause?: string): OAu
 export function invalidRequest(description: string, fix: string, clause?: string): OAuthError {
   return new OAuthError({ status: 400, error: 'invalid_request', description, clause, fix });
 }
+
+/** An id from the request, shortened before it is echoed in an error description. */
+export function shown(id: string, max = 64): string {
+  return id.length > max ? `${id.slice(0, max)}…` : id;
+}

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '../store/database.js';
 import type { DirectoryStore } from '../store/index.js';
-import { conflict, notFound } from './errors.js';
+import { conflict, notFound, shown } from './errors.js';
 import { newOrganisationId, newSoftwareId } from './identifiers.js';
 import {
   type AuthorisationServer,
@@ -60,7 +60,7 @@ export function createRegistry(store: DirectoryStore) {
     const found = store.organisations.get(orgId);
     if (!found) {
       throw notFound(
-        `No organisation ${orgId} is registered in the directory`,
+        `No organisation ${shown(orgId)} is registered in the directory`,
         'check the id against GET /organisations',
       );
     }
@@ -72,8 +72,8 @@ export function createRegistry(store: DirectoryStore) {
     const found = store.softwareStatements.get(softwareId);
     if (!found || found.orgId !== orgId) {
       throw notFound(
-        `Organisation ${orgId} has no software statement ${softwareId}`,
-        `check the id against GET /organisations/${orgId}/software-statements`,
+        `Organisation ${shown(orgId)} has no software statement ${shown(softwareId)}`,
+        `check the id against GET /organisations/${shown(orgId)}/software-statements`,
       );
     }
     return { organisation: org, software: found, status: effectiveStatus(org.status, found.status) };
