@@ -13,7 +13,6 @@ import { createBankApiClient } from './bank-api/client.js';
 import { createConnectionService } from './connect/connections.js';
 import { createTokenEndpoint } from './connect/token-endpoint.js';
 import { createPartyClient } from './http/party-client.js';
-import { transportSubjectDn } from './onboarding/client-metadata.js';
 import { createDirectoryCalls } from './onboarding/directory.js';
 import { createOnboarding } from './onboarding/onboarding.js';
 import { createRegistrar } from './onboarding/registration.js';
@@ -59,7 +58,6 @@ export async function buildTpp(options: {
     store: registrations,
     transportAgent,
     redirectUri,
-    transportSubjectDn: transportSubjectDn(participant.transportCert),
     clientName: participant.clientName,
   });
   const onboarding = createOnboarding({

@@ -209,6 +209,8 @@ export function createBankApiClient(deps: { config: SandboxConfig; party: PartyC
           method: 'POST',
           path: '/aisp/account-access-consents',
           json: { Data: { Permissions: ACCOUNT_PERMISSIONS }, Risk: {} },
+          // One consent per connection: a retry of this POST must not create a second one.
+          idempotencyKey: context.connectionId,
         },
         context,
       );

@@ -1,39 +1,9 @@
 // The client metadata Moneywise registers for each way of connecting (RFC 7591 §2), derived from the
 // profile objects: what binds tokens, how it authenticates, what it signs and expects signed.
-import { X509Certificate } from 'node:crypto';
-import fs from 'node:fs';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type ConnectionProfile } from '../connect/profiles.js';
 
 /** The signing algorithm of everything Moneywise signs (FAPI 2.0 SP §5.4.1, FAPI 1.0 Adv §8.6). */
 export const SIGNING_ALG = 'PS256';
-
-const RFC4514_SPECIAL = /[,+"\\<>;=]/g;
-
-/**
- * RFC 4514 string of a certificate subject (most specific attribute first), as `tls_client_auth_subject_dn`
- * is compared (RFC 8705 §2.1.2).
- */
-export function subjectDn(certificatePem: string): string {
-  const subject = new X509Certificate(certificatePem).subject;
-  return subject
-    .split('\n')
-    .filter((line) => line.includes('='))
-    .reverse()
-    .map((line) => {
-      const eq = line.indexOf('=');
-      const value = line
-        .slice(eq + 1)
-        .replace(RFC4514_SPECIAL, (c) => `\\${c}`)
-        .replace(/^([ #])/, '\\$1')
-        .replace(/ $/, '\\ ');
-      return `${line.slice(0, eq)}=${value}`;
-    })
-    .join(',');
-}
-
-export function transportSubjectDn(transportCertFile: string): string {
-  return subjectDn(fs.readFileSync(transportCertFile, 'utf8'));
-}
 
 export function clientMetadata(input: {
   profile: ConnectionProfile;
@@ -41,7 +11,6 @@ export function clientMetadata(input: {
   softwareStatement: string;
   redirectUri: string;
   jwksUri: string;
-  transportSubjectDn: string;
   clientName: string;
 }): Record<string, unknown> {
   const { profile, clientAuth } = input;
@@ -57,10 +26,9 @@ export function clientMetadata(input: {
     // The public half of Moneywise's signing keys, published by the directory (never a private key).
     jwks_uri: input.jwksUri,
     token_endpoint_auth_method: clientAuth,
-    ...(clientAuth === 'private_key_jwt'
-      ? { token_endpoint_auth_signing_alg: SIGNING_ALG }
-      : // RFC 8705 §2.1.2: the bank compares this with the subject of the certificate presented.
-        { tls_client_auth_subject_dn: input.transportSubjectDn }),
+    // RFC 8705 §2.1.2: with tls_client_auth the bank registers the subject DN of the transport certificate
+    // this registration arrives with (the SSA's software, checked by the bank); the answer shows it.
+    ...(clientAuth === 'private_key_jwt' ? { token_endpoint_auth_signing_alg: SIGNING_ALG } : {}),
     id_token_signed_response_alg: SIGNING_ALG,
     // RFC 9126 §6: this client always pushes its authorization requests.
     require_pushed_authorization_requests: true,

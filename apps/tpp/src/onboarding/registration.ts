@@ -36,7 +36,6 @@ export function createRegistrar(deps: {
   store: RegistrationStore;
   transportAgent: Dispatcher;
   redirectUri: string;
-  transportSubjectDn: string;
   clientName: string;
 }): Registrar {
   const { party, store } = deps;
@@ -49,7 +48,6 @@ export function createRegistrar(deps: {
         softwareStatement: context.softwareStatement,
         redirectUri: deps.redirectUri,
         jwksUri: context.jwksUri,
-        transportSubjectDn: deps.transportSubjectDn,
         clientName: deps.clientName,
       });
       // RFC 7591 §3.1: POST the metadata as JSON; the bank's mTLS alias sees the transport certificate.

@@ -84,7 +84,7 @@ export class Browser {
 
   async request(
     url: string,
-    init: { method?: string; json?: unknown; form?: Record<string, string> } = {},
+    init: { method?: string; json?: unknown; form?: Record<string, string> | URLSearchParams } = {},
   ): Promise<BrowserResponse> {
     const headers: Record<string, string> = {};
     const cookie = this.cookieHeader(url);

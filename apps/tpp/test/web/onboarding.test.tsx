@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OnboardingView } from '../../src/shared/api.js';
 import { OnboardingPage } from '../../src/web/pages/OnboardingPage.js';
