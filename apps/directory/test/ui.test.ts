@@ -1,5 +1,8 @@
 // The web page: browsing is public, escaping holds, and suspend/revoke need the admin credential and a
 // same-origin form post.
+import { transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
+import { decodeJwt } from 'jose';
+import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SSA_PATH, startTestDirectory, type TestDirectory } from './helpers.js';
 
@@ -73,6 +76,21 @@ describe('browsing', () => {
     expect(page).toContain('<span class="badge revoked">revoked</span>');
     expect(page).toContain('<span class="badge expired">expired</span>');
     expect(page).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
+  });
+
+  it('lists the SSAs the directory handed out, decoded', async () => {
+    const transport = transportAgentFor(t.config.participants.demo, t.config);
+    const ssa = await (
+      await fetch(`${t.config.directory.mtls.origin}${DEMO_SSA_PATH(t.config)}/ssa`, {
+        dispatcher: transport,
+      })
+    ).text();
+    await transport.close();
+    const { jti } = decodeJwt(ssa);
+    const page = await (await t.call(softwarePage())).text();
+    expect(page).toContain(`<code class="id">${jti}</code>`);
+    expect(page).toContain(`&quot;jti&quot;: &quot;${jti}&quot;`);
+    expect(page).not.toContain(ssa);
   });
 
   it('escapes everything it shows', async () => {
