@@ -1,6 +1,7 @@
 // fapi-core: what every party of the sandbox shares. Import a module directly
 // (`@fapi-sandbox/fapi-core/tls`) or everything from here.
 export * from './config.js';
+export * from './directory-client.js';
 export * from './errors.js';
 export * from './fapi-headers.js';
 export * from './jose/index.js';
