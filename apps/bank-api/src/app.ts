@@ -1,0 +1,115 @@
+// Composition root of bank-api's express app: every dependency is handed in (see index.ts).
+// One mTLS listener (client certificate optional at the TLS layer, decided per request by the pipeline)
+// serves the Open Banking API under /open-banking/v3.1, its OpenAPI document, health and the trace.
+import { randomUUID } from 'node:crypto';
+import type { BankStore } from '@fapi-sandbox/bank-domain';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { INTERACTION_ID_HEADER, isUuid } from '@fapi-sandbox/fapi-core/fapi-headers';
+import { handleTraceQuery, type TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import express, { type Request } from 'express';
+import { ObRequestError, obErrorHandler } from './errors.js';
+import { openApiDocument } from './openapi/document.js';
+import { createPipeline, defaultChecks, type PipelineDependencies } from './pipeline.js';
+import { accountAccessConsentRoutes } from './routes/account-access-consents.js';
+import { accountRoutes } from './routes/accounts.js';
+import { paymentRoutes } from './routes/payments.js';
+
+export const API_BASE_PATH = '/open-banking/v3.1';
+
+export interface BankApiAppDependencies {
+  config: SandboxConfig;
+  store: BankStore;
+  trace: TraceRecorder;
+  checks: Omit<PipelineDependencies, 'store'>;
+  log: (line: string) => void;
+}
+
+/** Short names for the trace timeline. */
+function stepOf(req: Request): string {
+  const path = req.path;
+  if (path.startsWith('/aisp/account-access-consents')) return `${req.method} account-access consent`;
+  if (path.endsWith('/balances')) return 'GET balances';
+  if (path.endsWith('/transactions')) return 'GET transactions';
+  if (path.startsWith('/aisp/accounts')) return 'GET accounts';
+  if (path.endsWith('/funds-confirmation')) return 'GET funds confirmation';
+  if (path.startsWith('/pisp/domestic-payment-consents')) return `${req.method} domestic-payment consent`;
+  if (path.startsWith('/pisp/domestic-payments')) return `${req.method} domestic payment`;
+  return `${req.method} ${path}`;
+}
+
+export function createBankApiApp(deps: BankApiAppDependencies): express.Express {
+  const { config, store, trace } = deps;
+  const baseUrl = config.bankApi.baseUrl;
+  const pipeline = createPipeline({
+    checks: defaultChecks({ ...deps.checks, store }),
+    origin: config.bankApi.web.origin,
+    ...(deps.checks.nonces ? { nonces: deps.checks.nonces } : {}),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  // FAPI 1.0 Part 1 §6.2.1-11: every response carries x-fapi-interaction-id (the client's UUID, or a minted
+  // one), set before anything can fail. Node adds the Date header to every response (§6.2.1-10).
+  app.use((req, res, next) => {
+    const sent = req.headers[INTERACTION_ID_HEADER];
+    const id = typeof sent === 'string' && isUuid(sent) ? sent : randomUUID();
+    res.setHeader(INTERACTION_ID_HEADER, id);
+    res.locals.interactionId = id;
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', party: 'bank-api' });
+  });
+
+  app.get('/trace', (req, res) => {
+    const params = new URL(req.originalUrl, config.bankApi.web.origin).searchParams;
+    const interactionId = params.get('interaction_id');
+    if (interactionId !== null && !params.has('interactionId')) params.set('interactionId', interactionId);
+    res.json({ events: handleTraceQuery(trace, params) });
+  });
+
+  app.get(`${API_BASE_PATH}/openapi.json`, (_req, res) => {
+    res.json(openApiDocument(baseUrl));
+  });
+
+  const api = express.Router();
+  api.use(pipeline.traceCalls(trace, stepOf));
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(express.json({ limit: '64kb' }));
+  api.use(accountAccessConsentRoutes({ store, pipeline, baseUrl }));
+  api.use(accountRoutes({ store, pipeline, baseUrl }));
+  api.use(paymentRoutes({ store, pipeline, baseUrl }));
+  api.use((req) => {
+    throw new ObRequestError(
+      404,
+      'UK.OBIE.Resource.NotFound',
+      `There is no ${req.method} ${API_BASE_PATH}${req.path}`,
+      undefined,
+      `see ${baseUrl}/openapi.json for the endpoints this bank serves`,
+    );
+  });
+  api.use(
+    obErrorHandler((err) =>
+      deps.log(`bank-api error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    ),
+  );
+  app.use(API_BASE_PATH, api);
+
+  app.use((req) => {
+    throw new OAuthError({
+      status: 404,
+      error: 'not_found',
+      description: `There is no ${req.method} ${req.path}`,
+      fix: `the API is under ${baseUrl}`,
+    });
+  });
+  app.use(expressErrorHandler((err) => deps.log(`bank-api error: ${String(err)}`)));
+  return app;
+}

@@ -1,0 +1,67 @@
+// Check 3: the token is bound to what the caller proved it holds (FAPI 2.0 SP §5.3.4-5). A DPoP-bound
+// token's cnf.jkt equals the proof key's thumbprint and travels with the DPoP scheme (RFC 9449 §6.1,
+// §7.1); an mTLS-bound token's cnf.x5t#S256 equals the presented certificate's (RFC 8705 §3). So a token
+// stolen from one client is useless with another client's certificate or key.
+import { thumbprintsEqual } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { refuse } from './challenge.js';
+import type { Check } from './context.js';
+
+export function bindingCheck(): Check {
+  return {
+    name: 'Binding: token cnf matches the proof key or certificate',
+    clause: 'RFC 9449 §6.1 and §7.1; RFC 8705 §3; FAPI 2.0 SP §5.3.4-5',
+    run(ctx) {
+      const { scheme } = ctx.credentials!;
+      const token = ctx.token!;
+      const jkt = token.cnf?.jkt;
+      const x5t = token.cnf?.['x5t#S256'];
+      const reject = (description: string, clause: string, fix: string) =>
+        refuse(scheme, { status: 401, error: 'invalid_token', description, clause, fix });
+
+      // FAPI 2.0 SP §5.3.4-5 / FAPI 1.0 Adv §6.2.1-2: a token not bound to a key or certificate is a bearer instrument.
+      if (!jkt && !x5t) {
+        throw reject(
+          'The token is not sender-constrained (it has no cnf.jkt or cnf.x5t#S256)',
+          'FAPI 2.0 SP §5.3.4-5, FAPI 1.0 Adv §6.2.1-2',
+          'obtain the token with a DPoP proof or over mutual TLS so bank-op binds it',
+        );
+      }
+      if (jkt) {
+        // RFC 9449 §7.1: a DPoP-bound token is presented with the DPoP scheme and a proof, never as Bearer.
+        if (scheme !== 'DPoP' || !ctx.dpop) {
+          throw reject(
+            'The token is DPoP-bound but was sent with the Bearer scheme',
+            'RFC 9449 §7.1',
+            "send 'Authorization: DPoP <token>' with a DPoP proof signed by the token's key",
+          );
+        }
+        // RFC 9449 §4.3 check 12 / §6.1: the proof is signed by the key the token is bound to.
+        if (!thumbprintsEqual(ctx.dpop.jkt, jkt)) {
+          throw reject(
+            `The DPoP proof is signed by key ${ctx.dpop.jkt}, but the token is bound to key ${jkt}`,
+            'RFC 9449 §4.3 check 12, §6.1',
+            'sign the proof with the key pair the token was issued to (a token of another client is refused)',
+          );
+        }
+        return `cnf.jkt ${jkt} equals the DPoP proof key's thumbprint`;
+      }
+      // RFC 9449 §7.1: the DPoP scheme is only for DPoP-bound tokens.
+      if (scheme !== 'Bearer' || !ctx.certificate) {
+        throw reject(
+          'The token is bound to a client certificate (cnf.x5t#S256) but was sent with the DPoP scheme',
+          'RFC 8705 §3, RFC 9449 §7.1',
+          "send 'Authorization: Bearer <token>' over mutual TLS with the certificate the token was issued to",
+        );
+      }
+      // RFC 8705 §3: the certificate on this connection is the one the token was issued to.
+      if (!thumbprintsEqual(ctx.certificate.x5tS256, x5t!)) {
+        throw reject(
+          `The client certificate's thumbprint ${ctx.certificate.x5tS256} is not the token's cnf.x5t#S256 ${x5t}`,
+          'RFC 8705 §3',
+          'call with the transport certificate the token was issued to (a token of another client is refused)',
+        );
+      }
+      return `cnf.x5t#S256 ${x5t} equals the client certificate's thumbprint`;
+    },
+  };
+}

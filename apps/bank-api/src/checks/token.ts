@@ -1,0 +1,137 @@
+// Check 2: the access token is a JWT bank-op issued for this API and still valid (RFC 9068 §4): typ
+// at+jwt, a FAPI signature verified against bank-op's published keys, iss, aud, exp/nbf, and the claims
+// RFC 9068 §2.2 requires (client_id, sub, jti). FAPI 2.0 SP §5.3.4-3: validity, integrity, expiration.
+import type { FapiSigningAlg } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import { audienceValues } from '@fapi-sandbox/fapi-core/jose/claims';
+import type { Violation } from '@fapi-sandbox/fapi-core/jose/reject';
+import { type VerificationKeySource, verifyCompactJws } from '@fapi-sandbox/fapi-core/jose/signature';
+import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
+import { refuse } from './challenge.js';
+import type { AccessTokenClaims, Check } from './context.js';
+
+export interface TokenCheckOptions {
+  /** bank-op's signing keys: jose's remote JWKS set (cached, refetched on an unknown kid). */
+  keys: VerificationKeySource;
+  /** config.bankOp.issuer */
+  issuer: string;
+  /** config.bankApi.web.origin: the resource indicator bank-op puts in `aud`. */
+  audience: string;
+  /** Algorithms bank-op signs access tokens with. */
+  algorithms?: readonly FapiSigningAlg[];
+  /** Clock skew allowed on exp/nbf/iat, seconds. */
+  clockToleranceSeconds?: number;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
+}
+
+const AT_JWT = 'at+jwt';
+
+export function tokenCheck(options: TokenCheckOptions): Check {
+  const tolerance = options.clockToleranceSeconds ?? 10;
+  const now = options.now ?? Date.now;
+  return {
+    name: 'Token: signed by bank-op, for this API, in date',
+    clause: 'RFC 9068 §4, FAPI 2.0 SP §5.3.4-3',
+    async run(ctx) {
+      const scheme = ctx.credentials!.scheme;
+      const token = ctx.credentials!.token;
+      const reject = (violation: Violation) =>
+        refuse(scheme, { status: 401, error: 'invalid_token', ...violation });
+      const [decoded] = decodeJwtsIn(token, 'access token');
+      if (decoded) ctx.jwts.push(decoded);
+
+      const { header, claims, alg } = await verifyCompactJws(token, options.keys, {
+        what: 'access token',
+        reject,
+        allowedAlgs: options.algorithms ?? ['PS256', 'ES256'],
+        signatureFix: "use the access token exactly as bank-op's token endpoint returned it",
+      });
+      if (decoded) decoded.verified = true;
+
+      // RFC 9068 §4: typ is at+jwt (media types compare case-insensitively), so an ID token is not a key.
+      const typ =
+        typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : undefined;
+      if (typ !== AT_JWT) {
+        throw reject({
+          description: `The token's typ is ${header.typ === undefined ? 'missing' : `'${String(header.typ)}'`}, not 'at+jwt'`,
+          clause: 'RFC 9068 §4, §2.1',
+          fix: "send the access_token from the token response (not the id_token); bank-op marks it typ 'at+jwt'",
+        });
+      }
+      // RFC 9068 §4 / RFC 7519 §4.1.1: issued by the authorization server this API trusts.
+      if (claims.iss !== options.issuer) {
+        throw reject({
+          description: `The token was issued by '${String(claims.iss)}', not by ${options.issuer}`,
+          clause: 'RFC 9068 §4, RFC 7519 §4.1.1',
+          fix: `obtain the token from ${options.issuer}`,
+        });
+      }
+      // RFC 9068 §4 / RFC 8707: issued for this resource server, not another API.
+      const audiences = audienceValues(claims.aud);
+      if (!audiences.includes(options.audience)) {
+        throw reject({
+          description: `The token's audience is ${JSON.stringify(claims.aud ?? null)}, which does not include ${options.audience}`,
+          clause: 'RFC 9068 §4, RFC 8707 §2',
+          fix: `request the token with resource=${options.audience}`,
+        });
+      }
+      const seconds = Math.floor(now() / 1000);
+      // RFC 9068 §4 / RFC 7519 §4.1.4: not expired.
+      if (typeof claims.exp !== 'number') {
+        throw reject({
+          description: 'The token has no exp claim',
+          clause: 'RFC 9068 §2.2',
+          fix: 'use a token issued by bank-op',
+        });
+      }
+      if (claims.exp <= seconds - tolerance) {
+        throw reject({
+          description: `The token expired ${seconds - claims.exp} s ago`,
+          clause: 'RFC 9068 §4, RFC 7519 §4.1.4',
+          fix: 'obtain a new access token (refresh it or run the grant again)',
+        });
+      }
+      // RFC 7519 §4.1.5: not before nbf.
+      if (typeof claims.nbf === 'number' && claims.nbf > seconds + tolerance) {
+        throw reject({
+          description: `The token is not valid until ${new Date(claims.nbf * 1000).toISOString()}`,
+          clause: 'RFC 7519 §4.1.5',
+          fix: 'check your clock, or wait until the token becomes valid',
+        });
+      }
+      if (typeof claims.iat !== 'number' || claims.iat > seconds + tolerance) {
+        throw reject({
+          description: 'The token has no iat claim, or one in the future',
+          clause: 'RFC 9068 §2.2, RFC 7519 §4.1.6',
+          fix: 'use a token issued by bank-op',
+        });
+      }
+      // RFC 9068 §2.2: client_id, sub and jti are required; client_id names the TPP the token was issued to.
+      for (const name of ['client_id', 'sub', 'jti'] as const) {
+        if (typeof claims[name] !== 'string' || claims[name] === '') {
+          throw reject({
+            description: `The token has no ${name} claim`,
+            clause: 'RFC 9068 §2.2',
+            fix: 'use an access token issued by bank-op',
+          });
+        }
+      }
+      const cnf = claims.cnf as AccessTokenClaims['cnf'];
+      const intent = claims.openbanking_intent_id;
+      ctx.token = {
+        iss: claims.iss,
+        sub: claims.sub as string,
+        aud: audiences,
+        exp: claims.exp,
+        iat: claims.iat,
+        jti: claims.jti as string,
+        client_id: claims.client_id as string,
+        // RFC 9068 §2.2.3: scope is a space-separated string.
+        scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
+        cnf: cnf && typeof cnf === 'object' ? cnf : undefined,
+        ...(typeof intent === 'string' ? { openbanking_intent_id: intent } : {}),
+      };
+      return `${alg} signature verified with bank-op key ${String(header.kid ?? '?')}; iss ${claims.iss}; aud ${options.audience}; expires in ${claims.exp - seconds} s; client_id ${ctx.token.client_id}; scope '${ctx.token.scopes.join(' ')}'`;
+    },
+  };
+}

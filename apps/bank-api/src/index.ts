@@ -1,0 +1,78 @@
+// Starts bank-api: the Open Banking resource server on its mTLS listener (config.bankApi.web, which asks
+// for an optional client certificate). Builds every dependency here and hands it to the app.
+import path from 'node:path';
+import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
+import { RotatingDpopNonce } from '@fapi-sandbox/fapi-core/jose/dpop';
+import { InMemoryReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
+import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
+import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import { createBankApiApp } from './app.js';
+import { bankOpKeys } from './jwks.js';
+
+export interface StartBankApiOptions {
+  config: SandboxConfig;
+  log?: (line: string) => void;
+  /**
+   * RFC 9449 §9: require a server-issued nonce in DPoP proofs (default true). Clients get
+   * 401 use_dpop_nonce with a DPoP-Nonce header on their first call and retry once.
+   */
+  requireDpopNonce?: boolean;
+}
+
+export interface RunningBankApi {
+  origin: string;
+  /** `<origin>/open-banking/v3.1` */
+  baseUrl: string;
+  trace: TraceRecorder;
+  store: BankStore;
+  stop(): Promise<void>;
+}
+
+export function bankStoreFile(config: SandboxConfig): string {
+  return path.join(config.dataDir, 'bank', 'bank.sqlite');
+}
+
+export async function startBankApi(options: StartBankApiOptions): Promise<RunningBankApi> {
+  const { config } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const store = openBankStore({ file: bankStoreFile(config) });
+  const trace = new TraceRecorder();
+  const agent = createSandboxAgent({}, config);
+  const directory = createDirectoryClient({ config, dispatcher: agent });
+
+  const app = createBankApiApp({
+    config,
+    store,
+    trace,
+    log,
+    checks: {
+      replayCache: new InMemoryReplayCache(),
+      ...(options.requireDpopNonce === false ? {} : { nonces: new RotatingDpopNonce() }),
+      certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
+      keys: bankOpKeys(`${config.bankOp.issuer}/jwks`, agent),
+      issuer: config.bankOp.issuer,
+      audience: config.bankApi.web.origin,
+    },
+  });
+  const server = createMtlsServer(config.bankApi, app, config);
+  try {
+    await listen(server, config.bankApi.web);
+  } catch (err) {
+    store.close();
+    await agent.close();
+    throw err;
+  }
+  return {
+    origin: config.bankApi.web.origin,
+    baseUrl: config.bankApi.baseUrl,
+    trace,
+    store,
+    async stop() {
+      await close(server);
+      store.close();
+      await agent.close();
+    },
+  };
+}

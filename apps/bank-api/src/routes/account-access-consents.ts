@@ -1,0 +1,50 @@
+// UK OB v3.1 Account and Transaction API: account-access consents. The TPP creates, reads and deletes
+// them with a client-credentials token (scope accounts); the customer authorises them at bank-op.
+import type { BankStore } from '@fapi-sandbox/bank-domain';
+import { Router } from 'express';
+import { respondIdempotently } from '../idempotency.js';
+import { accountAccessConsentResponse } from '../ob.js';
+import { type createPipeline, pipelineContext } from '../pipeline.js';
+import { accountAccessConsentRequest, parseRequest } from '../schemas.js';
+import { pathParam } from './params.js';
+
+export function accountAccessConsentRoutes(deps: {
+  store: BankStore;
+  pipeline: ReturnType<typeof createPipeline>;
+  baseUrl: string;
+}): Router {
+  const { store, pipeline } = deps;
+  const router = Router();
+  const self = (id: string) => `${deps.baseUrl}/aisp/account-access-consents/${id}`;
+  const tpp = pipeline.protect({ scope: 'accounts', grant: 'client_credentials' });
+
+  router.post('/aisp/account-access-consents', tpp, (req, res) => {
+    const clientId = pipelineContext(res).token!.client_id;
+    const { Data } = parseRequest(accountAccessConsentRequest, req.body, 'body');
+    respondIdempotently(store, req, res, { clientId, operation: 'POST /account-access-consents' }, () => {
+      const consent = store.consents.createAccountAccess({
+        clientId,
+        permissions: Data.Permissions,
+        ...(Data.ExpirationDateTime ? { expirationDateTime: Data.ExpirationDateTime } : {}),
+        ...(Data.TransactionFromDateTime ? { transactionFromDateTime: Data.TransactionFromDateTime } : {}),
+        ...(Data.TransactionToDateTime ? { transactionToDateTime: Data.TransactionToDateTime } : {}),
+      });
+      return { status: 201, body: accountAccessConsentResponse(consent, self(consent.consentId)) };
+    });
+  });
+
+  router.get('/aisp/account-access-consents/:ConsentId', tpp, (req, res) => {
+    const clientId = pipelineContext(res).token!.client_id;
+    const consent = store.consents.getForClient(pathParam(req, 'ConsentId'), clientId, 'account-access');
+    res.json(accountAccessConsentResponse(consent, self(consent.consentId)));
+  });
+
+  // UK OB v3.1: the TPP deletes the consent when the customer withdraws it at the TPP; access stops at once.
+  router.delete('/aisp/account-access-consents/:ConsentId', tpp, (req, res) => {
+    const clientId = pipelineContext(res).token!.client_id;
+    store.consents.revoke(pathParam(req, 'ConsentId'), { by: 'tpp', clientId });
+    res.status(204).end();
+  });
+
+  return router;
+}

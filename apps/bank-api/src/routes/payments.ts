@@ -1,0 +1,115 @@
+// UK OB v3.1 Payment Initiation API: domestic-payment consents (client-credentials token, scope
+// payments), their funds confirmation and the payment itself (authorization-code token naming the
+// consent). The payment must repeat the consent's Initiation and Risk exactly and executes once.
+import type { BankStore } from '@fapi-sandbox/bank-domain';
+import { Router } from 'express';
+import { ObRequestError } from '../errors.js';
+import { respondIdempotently } from '../idempotency.js';
+import {
+  domesticPaymentConsentResponse,
+  domesticPaymentResponse,
+  fundsConfirmationResponse,
+  toDomainInitiation,
+} from '../ob.js';
+import { type createPipeline, pipelineContext } from '../pipeline.js';
+import { domesticPaymentConsentRequest, domesticPaymentRequest, parseRequest } from '../schemas.js';
+import { pathParam } from './params.js';
+
+function consentMismatch(description: string, path: string): ObRequestError {
+  return new ObRequestError(
+    400,
+    'UK.OBIE.Resource.ConsentMismatch',
+    description,
+    'UK OB v3.1 Payment Initiation API, FAPI 1.0 Part 1 §6.2.1-6',
+    'use the ConsentId the access token was issued for (its openbanking_intent_id)',
+    path,
+  );
+}
+
+export function paymentRoutes(deps: {
+  store: BankStore;
+  pipeline: ReturnType<typeof createPipeline>;
+  baseUrl: string;
+}): Router {
+  const { store, pipeline, baseUrl } = deps;
+  const router = Router();
+  const consentSelf = (id: string) => `${baseUrl}/pisp/domestic-payment-consents/${id}`;
+  const paymentSelf = (id: string) => `${baseUrl}/pisp/domestic-payments/${id}`;
+  const tpp = pipeline.protect({ scope: 'payments', grant: 'client_credentials' });
+
+  router.post('/pisp/domestic-payment-consents', tpp, (req, res) => {
+    const clientId = pipelineContext(res).token!.client_id;
+    const body = parseRequest(domesticPaymentConsentRequest, req.body, 'body');
+    const initiation = toDomainInitiation(body.Data.Initiation);
+    respondIdempotently(store, req, res, { clientId, operation: 'POST /domestic-payment-consents' }, () => {
+      const consent = store.consents.createDomesticPayment({ clientId, initiation, risk: body.Risk });
+      return { status: 201, body: domesticPaymentConsentResponse(consent, consentSelf(consent.consentId)) };
+    });
+  });
+
+  router.get('/pisp/domestic-payment-consents/:ConsentId', tpp, (req, res) => {
+    const clientId = pipelineContext(res).token!.client_id;
+    const consent = store.consents.getForClient(pathParam(req, 'ConsentId'), clientId, 'domestic-payment');
+    res.json(domesticPaymentConsentResponse(consent, consentSelf(consent.consentId)));
+  });
+
+  router.get(
+    '/pisp/domestic-payment-consents/:ConsentId/funds-confirmation',
+    pipeline.protect({ scope: 'payments', grant: 'authorization_code' }),
+    (req, res) => {
+      const ctx = pipelineContext(res);
+      if (ctx.consent!.consentId !== pathParam(req, 'ConsentId')) {
+        throw consentMismatch(
+          `The token was issued for consent ${ctx.consent!.consentId}, not ${pathParam(req, 'ConsentId')}`,
+          'ConsentId',
+        );
+      }
+      const result = store.consents.confirmFunds(pathParam(req, 'ConsentId'), ctx.token!.client_id);
+      res.json(
+        fundsConfirmationResponse(result, `${consentSelf(pathParam(req, 'ConsentId'))}/funds-confirmation`),
+      );
+    },
+  );
+
+  router.post(
+    '/pisp/domestic-payments',
+    // A retry of a payment that already executed finds its consent Consumed and gets the original answer.
+    pipeline.protect({
+      scope: 'payments',
+      grant: 'authorization_code',
+      allowedConsentStatuses: ['Authorised', 'Consumed'],
+    }),
+    (req, res) => {
+      const ctx = pipelineContext(res);
+      const clientId = ctx.token!.client_id;
+      const body = parseRequest(domesticPaymentRequest, req.body, 'body');
+      if (body.Data.ConsentId !== ctx.consent!.consentId) {
+        throw consentMismatch(
+          `Data.ConsentId ${body.Data.ConsentId} is not the consent the token was issued for (${ctx.consent!.consentId})`,
+          'Data.ConsentId',
+        );
+      }
+      const initiation = toDomainInitiation(body.Data.Initiation);
+      respondIdempotently(store, req, res, { clientId, operation: 'POST /domestic-payments' }, () => {
+        const payment = store.payments.submitDomestic({
+          clientId,
+          consentId: body.Data.ConsentId,
+          initiation,
+          risk: body.Risk,
+        });
+        return {
+          status: 201,
+          body: domesticPaymentResponse(payment, paymentSelf(payment.domesticPaymentId)),
+        };
+      });
+    },
+  );
+
+  router.get('/pisp/domestic-payments/:DomesticPaymentId', tpp, (req, res) => {
+    const clientId = pipelineContext(res).token!.client_id;
+    const payment = store.payments.getForClient(pathParam(req, 'DomesticPaymentId'), clientId);
+    res.json(domesticPaymentResponse(payment, paymentSelf(payment.domesticPaymentId)));
+  });
+
+  return router;
+}

@@ -1,0 +1,156 @@
+// The TPP side of the tests: clients with their transport certificates or DPoP keys, and a caller that
+// sends UK OB requests the way a FAPI client must (Authorization header, DPoP proof per request with
+// ath and the server's nonce, FAPI headers, x-idempotency-key), validating each exchange against the
+// OpenAPI document.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
+import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
+import { type Dispatcher, fetch } from 'undici';
+import type { OpenApiValidator } from './openapi.js';
+
+export interface TestClient {
+  name: string;
+  clientId: string;
+  participant: Participant;
+  binding: 'mtls' | 'dpop';
+  dpopKey?: DpopKey;
+  /** x5t#S256 of the participant's transport certificate. */
+  certificateThumbprint: string;
+  /** mTLS clients present their transport certificate; DPoP clients present none. */
+  dispatcher: Dispatcher;
+  /** The last DPoP-Nonce the bank sent this client. */
+  nonce?: string;
+}
+
+export interface TestClients {
+  moneywiseDpop: TestClient;
+  moneywiseMtls: TestClient;
+  budgetlyDpop: TestClient;
+  budgetlyMtls: TestClient;
+}
+
+export async function createTestClients(config: SandboxConfig): Promise<TestClients> {
+  const make = async (
+    participant: Participant,
+    binding: 'mtls' | 'dpop',
+    name: string,
+  ): Promise<TestClient> => ({
+    name,
+    clientId: `${participant.softwareId}-${binding}`,
+    participant,
+    binding,
+    ...(binding === 'dpop' ? { dpopKey: await generateDpopKey('ES256') } : {}),
+    certificateThumbprint: certificateThumbprint(fs.readFileSync(participant.transportCert, 'utf8')),
+    dispatcher: binding === 'mtls' ? transportAgentFor(participant, config) : createSandboxAgent({}, config),
+  });
+  const { demo, second } = config.participants;
+  return {
+    moneywiseDpop: await make(demo, 'dpop', 'Moneywise (DPoP)'),
+    moneywiseMtls: await make(demo, 'mtls', 'Moneywise (mTLS)'),
+    budgetlyDpop: await make(second, 'dpop', 'Budgetly (DPoP)'),
+    budgetlyMtls: await make(second, 'mtls', 'Budgetly (mTLS)'),
+  };
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
+  body: any;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Extra or replacing request headers. */
+  headers?: Record<string, string>;
+  /** Sent as x-idempotency-key on POSTs; a fresh UUID by default, `false` to omit. */
+  idempotencyKey?: string | false;
+  /** The Authorization scheme as written (default: 'DPoP' for DPoP clients, 'Bearer' otherwise). */
+  scheme?: string;
+  /** Another TLS identity than the client's own (another client's certificate, or none). */
+  dispatcher?: Dispatcher;
+  /** A DPoP proof built by the test, or `false` to send none. Disables the nonce retry. */
+  proof?: string | false;
+  /** A body sent as is, with Content-Type application/json (e.g. malformed JSON). */
+  rawBody?: string;
+  /** Validate request and response against the OpenAPI document (default true). */
+  validate?: boolean;
+}
+
+export type Caller = (
+  client: TestClient,
+  method: string,
+  path: string,
+  options?: CallOptions,
+) => Promise<ApiResponse>;
+
+export function createCaller(config: SandboxConfig, openapi: OpenApiValidator): Caller {
+  const call: Caller = async (client, method, path, options = {}) => {
+    const url = `${config.bankApi.baseUrl}${path}`;
+    const validate = options.validate ?? true;
+    const apiPath = new URL(url).pathname.replace('/open-banking/v3.1', '');
+    if (validate && options.body !== undefined) openapi.request(method, apiPath, options.body);
+
+    const send = async () => {
+      const headers: Record<string, string> = {
+        'x-fapi-interaction-id': randomUUID(),
+        accept: 'application/json',
+      };
+      if (options.token !== undefined) {
+        const scheme = options.scheme ?? (client.binding === 'dpop' ? 'DPoP' : 'Bearer');
+        headers.authorization = `${scheme} ${options.token}`;
+      }
+      if (options.proof !== undefined) {
+        if (options.proof !== false) headers.dpop = options.proof;
+      } else if (client.dpopKey && options.token !== undefined) {
+        headers.dpop = await createDpopProof({
+          key: client.dpopKey,
+          method,
+          url,
+          accessToken: options.token,
+          ...(client.nonce ? { nonce: client.nonce } : {}),
+        });
+      }
+      if (method === 'POST' && options.idempotencyKey !== false) {
+        headers['x-idempotency-key'] = options.idempotencyKey ?? randomUUID();
+      }
+      const body = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      Object.assign(headers, options.headers);
+      const response = await fetch(url, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        dispatcher: options.dispatcher ?? client.dispatcher,
+      });
+      const nonce = response.headers.get('dpop-nonce');
+      if (nonce) client.nonce = nonce;
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers as unknown as Headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    };
+
+    let response = await send();
+    // RFC 9449 §9: a resource server that wants a nonce answers 401 use_dpop_nonce; retry once with it.
+    const challenge = response.headers.get('www-authenticate') ?? '';
+    if (
+      response.status === 401 &&
+      challenge.includes('use_dpop_nonce') &&
+      options.proof === undefined &&
+      client.dpopKey
+    ) {
+      response = await send();
+    }
+    if (validate && apiPath !== '/openapi.json')
+      openapi.response(method, apiPath, response.status, response.body);
+    return response;
+  };
+  return call;
+}
