@@ -358,9 +358,10 @@ export function createConnectionService(deps: {
       domesticPaymentId: submitted.domesticPaymentId,
       bankStatus: submitted.status,
     });
+    // UK OB: reading a payment back is the TPP acting for itself, with a client-credentials token.
     const status = await deps.bankApi.paymentStatus(
       client,
-      tokens,
+      await clientCredentialsToken(connection, client, 'payments'),
       submitted.domesticPaymentId,
       apiContext(connection, customer),
     );
@@ -555,7 +556,7 @@ export function createConnectionService(deps: {
       const client = await clientFor(connection);
       const status = await deps.bankApi.paymentStatus(
         client,
-        customerToken(connection, client, paymentGrant(payment.id)),
+        await clientCredentialsToken(connection, client, 'payments'),
         payment.domesticPaymentId,
         apiContext(connection, customer),
       );

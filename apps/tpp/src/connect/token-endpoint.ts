@@ -35,12 +35,13 @@ export interface TokenEndpoint {
     params: Record<string, string>,
     context: CallContext,
   ): Promise<TokenResponse>;
+  /** false when the bank cannot revoke this kind of token (RFC 7009 §2.2.1 unsupported_token_type). */
   revoke(
     client: BoundClient,
     token: string,
     hint: 'access_token' | 'refresh_token',
     context: CallContext,
-  ): Promise<void>;
+  ): Promise<boolean>;
 }
 
 /** What cnf the access token carries, compared with what this client holds (RFC 8705 §3.1, RFC 9449 §6.1). */
@@ -148,7 +149,30 @@ export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog 
         form: { token, token_type_hint: hint, ...(await client.authenticationParams()) },
       }));
       // RFC 7009 §2.2: 200 whether or not the token was still valid.
-      if (!response.ok) throw PartyError.fromResponse('bank-op', 'Revoke a token', response);
+      if (response.ok) return true;
+      // RFC 7009 §2.2.1: a server may not revoke some token types, e.g. self-contained JWT access tokens;
+      // those end with their consent (deleted next) and their short lifetime.
+      if ((response.body as { error?: string } | undefined)?.error === 'unsupported_token_type') {
+        trace.recordChecks({
+          ...context,
+          step: {
+            title: 'The bank does not revoke this token type',
+            explanation:
+              'The bank answered unsupported_token_type: its JWT access tokens are self-contained, so it cannot revoke them one by one. Deleting the consent is what stops the API from accepting them.',
+            clause: 'RFC 7009 §2.2.1',
+          },
+          checks: [
+            {
+              name: `${hint} revoked`,
+              passed: false,
+              clause: 'RFC 7009 §2.2.1',
+              detail: 'unsupported_token_type',
+            },
+          ],
+        });
+        return false;
+      }
+      throw PartyError.fromResponse('bank-op', 'Revoke a token', response);
     },
   };
 }

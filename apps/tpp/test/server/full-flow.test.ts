@@ -108,3 +108,207 @@ describe.each([
     expect((transactions.body as { transactions: TransactionView[] }).transactions.length).toBeGreaterThan(0);
   });
 });
+
+describe('payment, inspector and disconnect on a FAPI 2.0 + DPoP connection', () => {
+  let connection: ConnectionView;
+  let accountId: string;
+
+  beforeAll(async () => {
+    ({ connection } = await connect('fapi2-dpop', 'private_key_jwt'));
+    const accounts = (await sandbox.browser.api(`/connections/${connection.id}/accounts`)).body as {
+      accounts: AccountView[];
+    };
+    accountId = accounts.accounts[0]!.accountId;
+  });
+
+  it('refuses a payment with a malformed sort code before anything reaches the bank', async () => {
+    const response = await sandbox.browser.api(`/connections/${connection.id}/payments`, {
+      json: {
+        payeeName: 'Bob',
+        sortCode: '12',
+        accountNumber: '12345678',
+        amount: '5.00',
+        reference: 'Lunch',
+      },
+    });
+    expect(response.status).toBe(400);
+    expect((response.body as ApiError).error_description).toMatch(/sortCode: a sort code is six digits/);
+  });
+
+  it('makes a domestic payment: consent, authorisation at the bank, submission, status', async () => {
+    const balanceBefore = (
+      (await sandbox.browser.api(`/connections/${connection.id}/accounts/${accountId}/balances`)).body as {
+        balances: BalanceView[];
+      }
+    ).balances;
+    const started = await sandbox.browser.api(`/connections/${connection.id}/payments`, {
+      json: {
+        payeeName: 'Bob Builder',
+        sortCode: '20-00-00',
+        accountNumber: '55779911',
+        amount: '12.50',
+        reference: 'Lunch',
+      },
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(201);
+    const { payment, authorizationUrl } = started.body as StartPaymentResponse;
+    const visit = await visitBank(sandbox.browser, authorizationUrl, ALICE);
+    expect(visit.landing.pathname).toBe(`/connections/${connection.id}/pay`);
+    expect(visit.landing.searchParams.get('payment')).toBe(payment.id);
+    const result = (await sandbox.browser.api(`/connections/${connection.id}/payments/${payment.id}`))
+      .body as PaymentView;
+    expect(result.status, JSON.stringify(result.error)).toBe('submitted');
+    expect(result.domesticPaymentId).toBeTruthy();
+    expect(result.bankStatus).toMatch(/^Accepted|^Pending/);
+    const balanceAfter = (
+      (await sandbox.browser.api(`/connections/${connection.id}/accounts/${accountId}/balances`)).body as {
+        balances: BalanceView[];
+      }
+    ).balances;
+    expect(balanceAfter).not.toEqual(balanceBefore);
+  });
+
+  it('shows every party’s messages in one timeline, with decoded JWTs, checks and the DPoP binding', async () => {
+    const trace = (await sandbox.browser.api(`/connections/${connection.id}/trace`)).body as ConnectionTrace;
+    expect(trace.unavailable).toEqual([]);
+    expect(trace.interactionId).toBe(connection.interactionId);
+    const titles = trace.entries.map((e) => e.title);
+    for (const step of [
+      'Client-credentials token',
+      'Create the account-access consent',
+      'Push the authorization request (PAR)',
+      'Send the customer to the bank',
+      'Customer returns to Moneywise',
+      'Check the authorization response',
+      'Exchange the code for tokens',
+      'Verify the ID token',
+      'Read accounts',
+      'Submit the payment',
+    ]) {
+      expect(
+        titles.some((t) => t.includes(step)),
+        `${step} in ${titles.join(' | ')}`,
+      ).toBe(true);
+    }
+    const reporters = new Set(trace.entries.flatMap((e) => e.reportedBy));
+    expect(reporters).toContain('bank-op');
+    expect(reporters).toContain('bank-api');
+    const accounts = trace.entries.find((e) => e.title === 'Read accounts' && e.status === 200)!;
+    expect(accounts.binding).toMatchObject({ kind: 'dpop', matches: true });
+    expect(accounts.jwts.some((j) => j.header.typ === 'dpop+jwt')).toBe(true);
+    const checks = trace.entries.find((e) => e.title === 'Check the authorization response')!.checks;
+    expect(checks.find((c) => c.name.startsWith('iss is the bank'))?.passed).toBe(true);
+    // No usable token reaches the browser: every Authorization header and token field is masked.
+    const text = JSON.stringify(trace);
+    expect(text).not.toMatch(/"authorization":"(DPoP|Bearer) eyJ[\w-]+\.[\w-]+\.[\w-]+"/i);
+    expect(text).not.toMatch(/"access_token":"eyJ[\w-]+\.[\w-]+\.[\w-]+"/);
+  });
+
+  it('exports the trace as a JSON download', async () => {
+    const response = await sandbox.browser.api(`/connections/${connection.id}/trace/export`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="?moneywise-trace-/);
+    expect((response.body as ConnectionTrace).entries.length).toBeGreaterThan(5);
+  });
+
+  it('disconnects: tokens revoked, consent deleted, and the API refuses the old token', async () => {
+    const response = await sandbox.browser.api(`/connections/${connection.id}/disconnect`, {
+      method: 'POST',
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const outcome = response.body as { connection: ConnectionView; oldTokenStatus?: number };
+    expect(outcome.connection.status).toBe('disconnected');
+    expect([401, 403]).toContain(outcome.oldTokenStatus);
+    const accounts = await sandbox.browser.api(`/connections/${connection.id}/accounts`);
+    expect(accounts.status).toBe(409);
+    expect((accounts.body as ApiError).error).toBe('connection_not_active');
+  });
+});
+
+describe('attacks the callback checks stop', () => {
+  it('mix-up: a response whose iss is another issuer is discarded and the code never redeemed', async () => {
+    const started = (
+      await sandbox.browser.api('/connections', {
+        json: { profile: 'fapi2-mtls', clientAuth: 'private_key_jwt' },
+      })
+    ).body as StartConnectionResponse;
+    const visit = await visitBank(sandbox.browser, started.authorizationUrl, {
+      ...ALICE,
+      tamperCallback: (callback) => {
+        const forged = new URL(callback);
+        forged.searchParams.set('iss', 'https://attacker.localhost');
+        return forged;
+      },
+    });
+    expect(visit.landing.pathname).toBe(`/connections/${started.connection.id}`);
+    const view = (await sandbox.browser.api(`/connections/${started.connection.id}`)).body as ConnectionView;
+    expect(view.status).toBe('failed');
+    expect(view.error).toMatchObject({ error: 'invalid_issuer' });
+    expect(view.error?.error_description).toMatch(/RFC 9207 §2\.4/);
+    const trace = (await sandbox.browser.api(`/connections/${started.connection.id}/trace`))
+      .body as ConnectionTrace;
+    expect(trace.entries.some((e) => e.title === 'Exchange the code for tokens')).toBe(false);
+  });
+
+  it('CSRF: a callback arriving in another browser session is refused', async () => {
+    const started = (
+      await sandbox.browser.api('/connections', {
+        json: { profile: 'fapi2-dpop', clientAuth: 'private_key_jwt' },
+      })
+    ).body as StartConnectionResponse;
+    let stolen: URL | undefined;
+    await visitBank(sandbox.browser, started.authorizationUrl, {
+      ...ALICE,
+      tamperCallback: (callback) => {
+        stolen = callback;
+        return new URL('/callback?state=swallowed', callback);
+      },
+    });
+    const { Browser } = await import('./harness.js');
+    const victim = new Browser(sandbox.config);
+    await victim.api('/connections');
+    const landed = await victim.request(stolen!.toString());
+    await victim.close();
+    expect(landed.status).toBe(303);
+    const view = (await sandbox.browser.api(`/connections/${started.connection.id}`)).body as ConnectionView;
+    expect(view.status).toBe('failed');
+    expect(view.error?.error_description).toMatch(/another browser/);
+  });
+
+  it('JARM: a tampered signed response is refused (FAPI 1.0 Advanced)', async () => {
+    const started = (
+      await sandbox.browser.api('/connections', {
+        json: { profile: 'fapi1-advanced', clientAuth: 'tls_client_auth' },
+      })
+    ).body as StartConnectionResponse;
+    await visitBank(sandbox.browser, started.authorizationUrl, {
+      ...ALICE,
+      tamperCallback: (callback) => {
+        const forged = new URL(callback);
+        const [header, payload, signature] = forged.searchParams.get('response')!.split('.');
+        const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+        claims.code = `${claims.code}x`;
+        forged.searchParams.set(
+          'response',
+          [header, Buffer.from(JSON.stringify(claims)).toString('base64url'), signature].join('.'),
+        );
+        return forged;
+      },
+    });
+    const view = (await sandbox.browser.api(`/connections/${started.connection.id}`)).body as ConnectionView;
+    expect(view.status).toBe('failed');
+    expect(view.error?.error_description).toMatch(/signature/);
+  });
+
+  it('a customer who denies the consent sees the bank’s access_denied with its explanation', async () => {
+    const started = (
+      await sandbox.browser.api('/connections', {
+        json: { profile: 'fapi2-dpop', clientAuth: 'tls_client_auth' },
+      })
+    ).body as StartConnectionResponse;
+    await visitBank(sandbox.browser, started.authorizationUrl, { ...ALICE, decision: 'deny' });
+    const view = (await sandbox.browser.api(`/connections/${started.connection.id}`)).body as ConnectionView;
+    expect(view.status).toBe('failed');
+    expect(view.error?.error).toBe('access_denied');
+  });
+});
