@@ -1,7 +1,7 @@
 // How a browser trusts the sandbox without touching the system trust store: Chromium's
 // --ignore-certificate-errors-spki-list accepts exactly the listed public keys (SHA-256 of each
 // server certificate's SubjectPublicKeyInfo) and nothing else. `pnpm open` and the e2e suite use it.
-import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 
@@ -10,7 +10,7 @@ export function sandboxServerSpkiHashes(config: SandboxConfig): string[] {
   const parties = [config.directory, config.bankOp, config.bankApi, config.tpp];
   return parties.map((party) => {
     const leaf = new X509Certificate(fs.readFileSync(party.serverCert));
-    const spki = createPublicKey(leaf.publicKey).export({ type: 'spki', format: 'der' });
+    const spki = leaf.publicKey.export({ type: 'spki', format: 'der' });
     return createHash('sha256').update(spki).digest('base64');
   });
 }
