@@ -1,0 +1,91 @@
+// @vitest-environment happy-dom
+import { render, screen, waitFor, within } from '@testing-library/react';
+import { userEvent } from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { clientAuthViews, profileViews } from '../../src/routes/views.js';
+import { ConnectPage } from '../../src/web/pages/ConnectPage.js';
+import { Router } from '../../src/web/router.js';
+import { fakeApi } from './fake-api.js';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function setup() {
+  const api = fakeApi();
+  api.answer('GET', '/profiles', {
+    body: { profiles: profileViews(), clientAuthMethods: clientAuthViews() },
+  });
+  const redirect = vi.fn();
+  render(
+    <Router>
+      <ConnectPage redirect={redirect} />
+    </Router>,
+  );
+  return { api, redirect };
+}
+
+describe('Connect page', () => {
+  it('offers the three profiles and two client authentications in plain words, FAPI 2.0 + DPoP first', async () => {
+    setup();
+    const profileGroup = await screen.findByRole('group', { name: 'Security profile' });
+    const profiles = within(profileGroup).getAllByRole('radio');
+    expect(profiles.map((p) => (p as HTMLInputElement).value)).toEqual([
+      'fapi2-dpop',
+      'fapi2-mtls',
+      'fapi1-advanced',
+    ]);
+    expect((screen.getByTestId('profile-fapi2-dpop') as HTMLInputElement).checked).toBe(true);
+    const authGroup = screen.getByRole('group', { name: 'How Moneywise proves who it is' });
+    expect(
+      within(authGroup)
+        .getAllByRole('radio')
+        .map((r) => (r as HTMLInputElement).value),
+    ).toEqual(['private_key_jwt', 'tls_client_auth']);
+    expect(screen.getByText(/a stolen token is useless on its own/)).toBeTruthy();
+    expect(screen.getByTestId('client-auth-tls_client_auth')).toBeTruthy();
+  });
+
+  it('starts the chosen connection and sends the browser to the bank', async () => {
+    const { api, redirect } = setup();
+    api.answer('POST', '/connections', (body) => ({
+      status: 201,
+      body: {
+        connection: { id: 'c1', ...(body as object) },
+        authorizationUrl: 'https://bank.localhost:9443/auth?client_id=x&request_uri=urn:1',
+      },
+    }));
+    await userEvent.click(await screen.findByTestId('profile-fapi1-advanced'));
+    await userEvent.click(screen.getByTestId('client-auth-tls_client_auth'));
+    await userEvent.click(screen.getByTestId('connect-button'));
+    await waitFor(() =>
+      expect(redirect).toHaveBeenCalledWith('https://bank.localhost:9443/auth?client_id=x&request_uri=urn:1'),
+    );
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      profile: 'fapi1-advanced',
+      clientAuth: 'tls_client_auth',
+    });
+  });
+
+  it('shows the bank’s refusal with its description and stays on the page', async () => {
+    const { api, redirect } = setup();
+    api.answer('POST', '/connections', {
+      status: 502,
+      body: {
+        error: 'invalid_client',
+        error_description:
+          'Push the authorization request (PAR): the bank-op answered 401 invalid_client — client authentication failed',
+        party: 'bank-op',
+        step: 'Push the authorization request (PAR)',
+        status: 401,
+      },
+    });
+    await userEvent.click(await screen.findByTestId('connect-button'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/Moneywise could not start the connection/);
+    expect(alert.textContent).toMatch(/invalid_client/);
+    expect(alert.textContent).toMatch(/client authentication failed/);
+    expect(redirect).not.toHaveBeenCalled();
+    expect((screen.getByTestId('connect-button') as HTMLButtonElement).disabled).toBe(false);
+  });
+});
