@@ -312,3 +312,39 @@ describe('attacks the callback checks stop', () => {
     expect(view.error?.error).toBe('access_denied');
   });
 });
+
+describe('a registration the bank no longer knows', () => {
+  it('is noticed on the next onboarding and registered again, and a new connection uses the new client', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const path = await import('node:path');
+    const { transportAgentFor } = await import('@fapi-sandbox/fapi-core/tls');
+    const db = new Database(path.join(sandbox.config.dataDir, 'tpp', 'tpp.sqlite'), { readonly: true });
+    const stored = db
+      .prepare(
+        "SELECT client_id, registration_client_uri, registration_access_token FROM registrations WHERE registration_key = 'fapi2-mtls+tls_client_auth'",
+      )
+      .get() as { client_id: string; registration_client_uri: string; registration_access_token: string };
+    db.close();
+    // RFC 7592 §2.3: the client's registration is deleted at the bank (as an administrator might).
+    const agent = transportAgentFor(sandbox.config.participants.demo, sandbox.config);
+    const { fetch } = await import('undici');
+    const deleted = await fetch(stored.registration_client_uri, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${stored.registration_access_token}` },
+      dispatcher: agent,
+    });
+    await agent.close();
+    expect(deleted.status).toBe(204);
+
+    const view = (await sandbox.browser.api('/onboarding', { method: 'POST' })).body as OnboardingView;
+    expect(view.status).toBe('done');
+    const again = view.registrations.find(
+      (r) => r.profile === 'fapi2-mtls' && r.clientAuth === 'tls_client_auth',
+    )!;
+    expect(again.outcome).toBe('reregistered');
+    expect(again.clientId).not.toBe(stored.client_id);
+    const { connection } = await connect('fapi2-mtls', 'tls_client_auth');
+    expect(connection.status).toBe('active');
+    expect(connection.clientId).toBe(again.clientId);
+  });
+});
