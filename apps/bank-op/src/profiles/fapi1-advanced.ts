@@ -140,9 +140,19 @@ export const fapi1Advanced: ProfileDefinition = {
         { error: 'invalid_client', message: /^unregistered client certificate provided$/ },
         {
           error: 'invalid_client',
-          message: /client_assertion|JWT (issuer|subject|ID)|audience \(aud\)|jwt (expired|not active yet)/,
+          message: /client_assertion|JWT (issuer|subject|ID)|audience \(aud\)/,
         },
         { error: 'invalid_client', message: /^client not found$/ },
+      ],
+    },
+    {
+      id: 'assertion-lifetime',
+      clause: 'RFC 7523 §3 (4, 5), OIDC Core §9',
+      requirement: 'A client assertion is unexpired and already valid (clockTolerance 15 s)',
+      enforcedBy: oidcProvider('clockTolerance: 15'),
+      fix: "synchronise the client's clock (the Date response header gives the server's time) and sign a fresh, short-lived assertion",
+      violations: [
+        { error: 'invalid_client', message: /^jwt (expired|not active yet|issued in the future)$/ },
       ],
     },
     {
@@ -203,6 +213,7 @@ export const fapi1Advanced: ProfileDefinition = {
       clause: `${ADV} §5.2.2-10`,
       requirement: 'scope is inside the signed request object',
       enforcedBy: bankOp('provider/jwt-checks.ts'),
+      fix: 'put scope (and every other authorization parameter) in the request object',
     },
     {
       id: 'code-single-use',

@@ -101,7 +101,7 @@ export const fapi2: ProfileDefinition = {
         },
         {
           error: 'invalid_client',
-          message: /client_assertion|JWT (issuer|subject|ID)|alg mismatch|jwt (expired|not active yet)/,
+          message: /client_assertion|JWT (issuer|subject|ID)/,
         },
         { error: 'invalid_client', message: /^client not found$/ },
       ],
@@ -174,7 +174,10 @@ export const fapi2: ProfileDefinition = {
       clause: `${SP} §5.3.2.1-13`,
       requirement: 'Accept iat/nbf up to 10 s in the future, reject more than 60 s',
       enforcedBy: oidcProvider('clockTolerance: 15'),
-      fix: "synchronise the client's clock (the Date response header gives the server's time)",
+      fix: "synchronise the client's clock (the Date response header gives the server's time) and sign a fresh, short-lived JWT",
+      violations: [
+        { error: 'invalid_client', message: /^jwt (expired|not active yet|issued in the future)$/ },
+      ],
     },
     {
       id: 'response-type-code',

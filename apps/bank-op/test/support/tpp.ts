@@ -2,12 +2,17 @@
 // transport certificate, authenticates with private_key_jwt or its certificate, binds tokens with mTLS
 // or DPoP (answering DPoP nonce challenges), and drives the customer's browser through sign-in and
 // consent. The negative tests bend exactly one thing at a time.
+
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Participant } from '@fapi-sandbox/fapi-core/config';
 import { clientAssertionParams, createClientAssertion } from '@fapi-sandbox/fapi-core/jose/client-assertion';
 import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { loadSigningKeys, type SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
+import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
+import type { JWK } from 'jose';
 import { type Agent, fetch, type Response } from 'undici';
 import {
   accountIdsOn,
@@ -177,7 +182,77 @@ export class TestTpp {
   }
 
   dispatcher(client: RegisteredClient): Agent {
+    if (client.authMethod === 'self_signed_tls_client_auth') return this.signingCertificateAgent();
     return this.usesCertificate(client) ? this.transport : this.sandbox.plain;
+  }
+
+  #signingAgent: Agent | undefined;
+
+  /**
+   * RFC 8705 §2.2 self_signed_tls_client_auth: the client presents a certificate registered as x5c in its
+   * JWKS. The directory publishes the software's signing certificates there, so the TLS client
+   * certificate is the PS256 signing certificate with its key.
+   */
+  signingCertificateAgent(): Agent {
+    if (!this.#signingAgent) {
+      const jwks = JSON.parse(readFileSync(this.participant.signingJwks, 'utf8')) as { keys: JWK[] };
+      const jwk = jwks.keys.find((key) => key.alg === 'PS256')!;
+      const der = Buffer.from(jwk.x5c![0]!, 'base64');
+      const cert = new X509Certificate(der).toString();
+      const key = createPrivateKey({ key: jwk as never, format: 'jwk' }).export({
+        type: 'pkcs8',
+        format: 'pem',
+      });
+      this.#signingAgent = createSandboxAgent({ cert, key }, this.config);
+    }
+    return this.#signingAgent;
+  }
+
+  async close(): Promise<void> {
+    await this.#signingAgent?.close();
+  }
+
+  /** A token request (client authentication added, fresh on a DPoP nonce retry). */
+  token(
+    client: RegisteredClient,
+    params: Record<string, string>,
+    options: {
+      dpop?: DpopSession;
+      agent?: Agent;
+      url?: string;
+      auth?: () => Promise<Record<string, string>>;
+    } = {},
+  ): Promise<JsonResponse> {
+    return this.post(
+      client,
+      options.url ?? this.endpoint(client, '/token'),
+      async () => ({ ...params, ...(options.auth ? await options.auth() : await this.clientAuth(client)) }),
+      options,
+    );
+  }
+
+  /** Redeems an authorization code (with the PKCE verifier). */
+  redeem(
+    client: RegisteredClient,
+    code: string,
+    pkce: PkcePair,
+    options: {
+      dpop?: DpopSession;
+      agent?: Agent;
+      url?: string;
+      auth?: () => Promise<Record<string, string>>;
+    } = {},
+  ): Promise<JsonResponse> {
+    return this.token(
+      client,
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: this.participant.redirectUris[0]!,
+        code_verifier: pkce.codeVerifier,
+      },
+      options,
+    );
   }
 
   /** Client authentication parameters (RFC 7523 assertion or client_id for mTLS auth). */
@@ -300,7 +375,7 @@ export class TestTpp {
   async par(
     client: RegisteredClient,
     params: Record<string, string>,
-    options: { dpop?: DpopSession; auth?: Record<string, string> } = {},
+    options: { dpop?: DpopSession; auth?: Record<string, string>; retryNonce?: boolean } = {},
   ): Promise<JsonResponse> {
     return this.post(
       client,
