@@ -65,7 +65,7 @@ export async function authorizeFapi1(
   const pkce = tpp.pkce();
   const consentId = tpp.accountConsent(client);
   const hybrid = mode.startsWith('hybrid');
-  const params = {
+  const params: Record<string, string> = {
     ...tpp.authorizationParams(client, consentId, pkce),
     response_type: hybrid ? 'code id_token' : 'code',
     ...(hybrid ? {} : { response_mode: 'jwt' }),
@@ -81,8 +81,8 @@ export async function authorizeFapi1(
     url = new URL(`${tpp.issuer}/authorize`);
     url.search = new URLSearchParams({
       client_id: client.clientId,
-      response_type: params.response_type,
-      scope: params.scope,
+      response_type: params.response_type!,
+      scope: params.scope!,
       request,
     }).toString();
   }
@@ -112,8 +112,8 @@ export async function authorizeFapi1(
     code: response.code!,
     pkce,
     consentId,
-    state: params.state,
-    nonce: params.nonce,
+    state: params.state!,
+    nonce: params.nonce!,
     response,
   };
 }
