@@ -19,6 +19,8 @@ export interface StartBankApiOptions {
    * 401 use_dpop_nonce with a DPoP-Nonce header on their first call and retry once.
    */
   requireDpopNonce?: boolean;
+  /** The clock the checks read (token exp/nbf, DPoP iat and nonces, consent expiry), ms since the epoch. */
+  now?: () => number;
 }
 
 export interface RunningBankApi {
@@ -42,14 +44,16 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   const agent = createSandboxAgent({}, config);
   const directory = createDirectoryClient({ config, dispatcher: agent });
 
+  const now = options.now;
   const app = createBankApiApp({
     config,
     store,
     trace,
     log,
     checks: {
-      replayCache: new InMemoryReplayCache(),
-      ...(options.requireDpopNonce === false ? {} : { nonces: new RotatingDpopNonce() }),
+      replayCache: new InMemoryReplayCache(now ? { now } : {}),
+      ...(options.requireDpopNonce === false ? {} : { nonces: new RotatingDpopNonce(now ? { now } : {}) }),
+      ...(now ? { now } : {}),
       certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
       keys: bankOpKeys(`${config.bankOp.issuer}/jwks`, agent),
       issuer: config.bankOp.issuer,

@@ -84,15 +84,21 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('authorisation for %s
     expect(after.body.error_description).toMatch(/revoked by the customer/);
   });
 
-  it('refuses an expired consent', async () => {
+  it('refuses a consent once its ExpirationDateTime passes', async () => {
     const client = sb.clients[name];
-    const expiration = new Date(Date.now() + 1_500).toISOString();
+    const expiration = new Date(Date.now() + 2 * 60_000).toISOString();
     const { token } = await accountAccess(sb, client, { data: { ExpirationDateTime: expiration } });
     expect((await sb.call(client, 'GET', '/aisp/accounts', { token })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1_600));
-    const after = await sb.call(client, 'GET', '/aisp/accounts', { token });
-    expect(after.status).toBe(401);
-    expect(after.body.error_description).toMatch(/expired at/);
+    // Three minutes later bank-op's token (10 minutes) is still valid; the consent (2 minutes) is not.
+    sb.clock.offsetMs = 3 * 60_000;
+    try {
+      const after = await sb.call(client, 'GET', '/aisp/accounts', { token, proofClock: sb.clock.now });
+      expect(after.status).toBe(401);
+      expect(after.body.error).toBe('invalid_token');
+      expect(after.body.error_description).toMatch(/Consent .* expired at/);
+    } finally {
+      sb.clock.offsetMs = 0;
+    }
   });
 
   it('refuses an endpoint the permissions do not cover', async () => {

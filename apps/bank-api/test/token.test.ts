@@ -1,6 +1,14 @@
 // The access token itself (RFC 9068 §4): signed by bank-op, typ at+jwt, issued by bank-op, for this API,
-// in date, naming its client. Every forged or stale variant is refused with 401 invalid_token.
+// in date, naming its client. Real bank-op tokens are refused once expired or at another API; tokens
+// bank-op would never issue are a real one with one thing changed (see token-source.ts).
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { loadConfig, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningBankApi, startBankApi } from '../src/index.js';
+import { type Caller, createCaller } from './support/clients.js';
+import { openApiValidator } from './support/openapi.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 
 let sb: Sandbox;
@@ -11,15 +19,32 @@ afterAll(async () => {
   await sb?.stop();
 });
 
-const now = () => Math.floor(Date.now() / 1000);
+const CONSENT = { Data: { Permissions: ['ReadBalances'] }, Risk: {} };
+
+/** The same sandbox with bank-api on another port: another resource server, another audience. */
+async function otherApiConfig(config: SandboxConfig): Promise<SandboxConfig> {
+  const port = await new Promise<number>((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  return loadConfig({
+    ...process.env,
+    FAPI_DIRECTORY_PORT: String(config.directory.web.port),
+    FAPI_DIRECTORY_MTLS_PORT: String(config.directory.mtls.port),
+    FAPI_BANK_OP_PORT: String(config.bankOp.web.port),
+    FAPI_BANK_OP_MTLS_PORT: String(config.bankOp.mtls.port),
+    FAPI_TPP_PORT: String(config.tpp.web.port),
+    FAPI_BANK_API_PORT: String(port),
+    FAPI_SANDBOX_DATA_DIR: config.dataDir,
+  });
+}
 
 describe.each(['moneywiseMtls', 'moneywiseDpop'] as const)('for %s, the token', (name) => {
-  const refuses = async (token: string, message: RegExp) => {
+  const refuses = async (token: string, message: RegExp, call: Caller = sb.call) => {
     const client = sb.clients[name];
-    const response = await sb.call(client, 'POST', '/aisp/account-access-consents', {
-      token,
-      body: { Data: { Permissions: ['ReadBalances'] }, Risk: {} },
-    });
+    const response = await call(client, 'POST', '/aisp/account-access-consents', { token, body: CONSENT });
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('invalid_token');
     expect(response.body.error_description).toMatch(message);
@@ -29,73 +54,92 @@ describe.each(['moneywiseMtls', 'moneywiseDpop'] as const)('for %s, the token', 
     );
     return response;
   };
+  const realToken = () => sb.tokens.clientCredentials(sb.clients[name], 'accounts');
 
-  it('is accepted when bank-op issued it for this API', async () => {
+  it('is accepted when bank-op issued it for this API, bound to this client', async () => {
     const client = sb.clients[name];
-    const token = await sb.tokens.clientCredentials(client, 'accounts');
-    const response = await sb.call(client, 'POST', '/aisp/account-access-consents', {
-      token,
-      body: { Data: { Permissions: ['ReadBalances'] }, Risk: {} },
+    const token = await realToken();
+    expect(decodeProtectedHeader(token)).toMatchObject({ typ: 'at+jwt', alg: 'PS256' });
+    expect(decodeJwt(token)).toMatchObject({
+      iss: sb.config.bankOp.issuer,
+      aud: sb.config.bankApi.web.origin,
+      client_id: client.clientId,
+      scope: 'accounts',
+      cnf:
+        client.binding === 'dpop'
+          ? { jkt: client.dpopKey!.jkt }
+          : { 'x5t#S256': client.certificateThumbprint },
     });
+    const response = await sb.call(client, 'POST', '/aisp/account-access-consents', { token, body: CONSENT });
     expect(response.status).toBe(201);
   });
 
   it('is refused once expired', async () => {
-    const token = await sb.tokens.mint(
-      sb.clients[name],
-      { scope: 'accounts' },
-      { iat: now() - 400, exp: now() - 60 },
-    );
-    await refuses(token, /expired 6\d s ago \(RFC 9068 §4, RFC 7519 §4.1.4\)/);
+    const token = await realToken();
+    const ttl = (decodeJwt(token).exp! - decodeJwt(token).iat!) * 1000;
+    // bank-api's clock moves past the token's exp (bank-op's real token, really expired there).
+    sb.clock.offsetMs = ttl + 30_000;
+    try {
+      const client = sb.clients[name];
+      const response = await sb.call(client, 'POST', '/aisp/account-access-consents', {
+        token,
+        body: CONSENT,
+        proofClock: sb.clock.now,
+      });
+      expect(response.status).toBe(401);
+      expect(response.body.error).toBe('invalid_token');
+      expect(response.body.error_description).toMatch(/expired \d+ s ago \(RFC 9068 §4, RFC 7519 §4.1.4\)/);
+    } finally {
+      sb.clock.offsetMs = 0;
+    }
   });
 
-  it('is refused when issued for another audience', async () => {
-    const token = await sb.tokens.mint(
-      sb.clients[name],
-      { scope: 'accounts' },
-      { aud: 'https://other-api.example' },
-    );
-    await refuses(
-      token,
-      /audience is "https:\/\/other-api.example", which does not include https:\/\/api.bank.localhost/,
-    );
+  it('is refused at another API (audience)', async () => {
+    const config = await otherApiConfig(sb.config);
+    let other: RunningBankApi | undefined;
+    try {
+      other = await startBankApi({ config, log: () => {} });
+      const call = createCaller(config, openApiValidator(sb.openapi));
+      await refuses(
+        await realToken(),
+        /audience is "https:\/\/api.bank.localhost:\d+", which does not include https:\/\/api.bank.localhost/,
+        call,
+      );
+    } finally {
+      await other?.stop();
+    }
   });
 
   it('is refused when issued by another server', async () => {
-    const token = await sb.tokens.mint(
-      sb.clients[name],
-      { scope: 'accounts' },
-      { iss: 'https://evil.example' },
-    );
+    const token = await sb.forger.alter(await realToken(), { iss: 'https://evil.example' });
     await refuses(token, /issued by 'https:\/\/evil.example'/);
   });
 
   it('is refused when signed by a key bank-op does not publish', async () => {
-    const token = await sb.tokens.mintWithForeignKey(sb.clients[name], { scope: 'accounts' });
-    await refuses(token, /signature that does not verify/);
+    await refuses(await sb.forger.signWithForeignKey(await realToken()), /signature that does not verify/);
   });
 
   it('is refused when it is not an access token (typ JWT, e.g. an ID token)', async () => {
-    const token = await sb.tokens.mint(sb.clients[name], { scope: 'accounts' }, { header: { typ: 'JWT' } });
+    const token = await sb.forger.alter(await realToken(), {}, { typ: 'JWT' });
     await refuses(token, /typ is 'JWT', not 'at\+jwt'/);
   });
 
   it('is refused before its nbf', async () => {
-    const token = await sb.tokens.mint(sb.clients[name], { scope: 'accounts' }, { nbf: now() + 600 });
+    const token = await sb.forger.alter(await realToken(), { nbf: Math.floor(Date.now() / 1000) + 600 });
     await refuses(token, /not valid until/);
   });
 
   it('is refused without client_id', async () => {
-    const token = await sb.tokens.mint(sb.clients[name], { scope: 'accounts' }, { client_id: undefined });
+    const token = await sb.forger.alter(await realToken(), { client_id: undefined });
     await refuses(token, /no client_id claim \(RFC 9068 §2.2\)/);
   });
 
   it('is refused when it is not a JWT at all', async () => {
-    await refuses('opaque-token-value-123', /not a JWS in compact serialization/);
+    await refuses(`opaque-${randomUUID()}`, /not a JWS in compact serialization/);
   });
 
   it('is refused when tampered with', async () => {
-    const token = await sb.tokens.clientCredentials(sb.clients[name], 'accounts');
+    const token = await realToken();
     const [header, payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
     const forged = Buffer.from(JSON.stringify({ ...claims, scope: 'accounts payments' })).toString(

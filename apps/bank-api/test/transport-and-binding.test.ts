@@ -132,7 +132,8 @@ describe('DPoP-bound tokens (RFC 9449 §7.1)', () => {
 describe('tokens that are not sender-constrained (FAPI 2.0 SP §5.3.4-5)', () => {
   it('are refused even with a valid certificate', async () => {
     const client = sb.clients.moneywiseMtls;
-    const token = await sb.tokens.mint(client, { scope: 'accounts' }, { cnf: undefined });
+    const real = await sb.tokens.clientCredentials(client, 'accounts');
+    const token = await sb.forger.alter(real, { cnf: undefined });
     const response = await sb.call(client, 'GET', '/aisp/account-access-consents/aac-x', { token });
     expectRefused(response, 'Bearer', /not sender-constrained/);
   });

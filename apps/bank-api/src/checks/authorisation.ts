@@ -9,7 +9,8 @@ import type { Check, PipelineContext } from './context.js';
 
 export interface AuthorisationCheckOptions {
   store: BankStore;
-  now?: () => Date;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
 }
 
 const KIND = { accounts: 'account-access', payments: 'domestic-payment' } as const;
@@ -43,7 +44,7 @@ function consentOf(ctx: PipelineContext, options: AuthorisationCheckOptions, con
 }
 
 export function authorisationCheck(options: AuthorisationCheckOptions): Check {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? Date.now;
   return {
     name: 'Authorisation: scope, grant and consent',
     clause: 'FAPI 2.0 SP §5.3.4-4, FAPI 1.0 Part 1 §6.2.1-5/-7, RFC 6750 §3.1',
@@ -97,7 +98,7 @@ export function authorisationCheck(options: AuthorisationCheckOptions): Check {
             : 'use a consent the customer has authorised and not yet used',
         });
       }
-      if (consent.expirationDateTime && consent.expirationDateTime <= now().toISOString()) {
+      if (consent.expirationDateTime && Date.parse(consent.expirationDateTime) <= now()) {
         throw refuse(ctx.credentials!.scheme, {
           status: 401,
           error: 'invalid_token',

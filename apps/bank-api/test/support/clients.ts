@@ -13,14 +13,17 @@ import type { OpenApiValidator } from './openapi.js';
 
 export interface TestClient {
   name: string;
+  /** Assigned by bank-op at dynamic client registration. */
   clientId: string;
   participant: Participant;
   binding: 'mtls' | 'dpop';
   dpopKey?: DpopKey;
   /** x5t#S256 of the participant's transport certificate. */
   certificateThumbprint: string;
-  /** mTLS clients present their transport certificate; DPoP clients present none. */
+  /** What the client calls bank-api with: mTLS clients present their transport certificate, DPoP clients none. */
   dispatcher: Dispatcher;
+  /** The participant's transport certificate (SSA download and registration). */
+  transport: Dispatcher;
   /** The last DPoP-Nonce the bank sent this client. */
   nonce?: string;
 }
@@ -37,15 +40,19 @@ export async function createTestClients(config: SandboxConfig): Promise<TestClie
     participant: Participant,
     binding: 'mtls' | 'dpop',
     name: string,
-  ): Promise<TestClient> => ({
-    name,
-    clientId: `${participant.softwareId}-${binding}`,
-    participant,
-    binding,
-    ...(binding === 'dpop' ? { dpopKey: await generateDpopKey('ES256') } : {}),
-    certificateThumbprint: certificateThumbprint(fs.readFileSync(participant.transportCert, 'utf8')),
-    dispatcher: binding === 'mtls' ? transportAgentFor(participant, config) : createSandboxAgent({}, config),
-  });
+  ): Promise<TestClient> => {
+    const transport = transportAgentFor(participant, config);
+    return {
+      name,
+      clientId: '',
+      participant,
+      binding,
+      ...(binding === 'dpop' ? { dpopKey: await generateDpopKey('ES256') } : {}),
+      certificateThumbprint: certificateThumbprint(fs.readFileSync(participant.transportCert, 'utf8')),
+      dispatcher: binding === 'mtls' ? transport : createSandboxAgent({}, config),
+      transport,
+    };
+  };
   const { demo, second } = config.participants;
   return {
     moneywiseDpop: await make(demo, 'dpop', 'Moneywise (DPoP)'),
@@ -75,6 +82,8 @@ export interface CallOptions {
   dispatcher?: Dispatcher;
   /** A DPoP proof built by the test, or `false` to send none. Disables the nonce retry. */
   proof?: string | false;
+  /** The clock DPoP proofs are made with (ms since the epoch), when the server's clock is moved. */
+  proofClock?: () => number;
   /** A body sent as is, with Content-Type application/json (e.g. malformed JSON). */
   rawBody?: string;
   /** Validate request and response against the OpenAPI document (default true). */
@@ -113,6 +122,7 @@ export function createCaller(config: SandboxConfig, openapi: OpenApiValidator): 
           url,
           accessToken: options.token,
           ...(client.nonce ? { nonce: client.nonce } : {}),
+          ...(options.proofClock ? { now: options.proofClock } : {}),
         });
       }
       if (method === 'POST' && options.idempotencyKey !== false) {

@@ -1,9 +1,11 @@
-// One running sandbox per test file: the real directory (certificate status), the token issuer (see
-// token-source.ts), and bank-api itself, each on free ports with a fresh data folder. The test opens
-// the bank store file too, as bank-op's process does.
+// One running sandbox per test file: the real directory (SSAs, certificate status), the real bank-op
+// (DCR, PAR, sign-in and consent pages, tokens) and bank-api, each on free ports with a fresh data
+// folder. The test opens the bank store file too, as a third process would.
 import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
+import { type RunningBankOp, startBankOp } from '@fapi-sandbox/bank-op';
 import { type RunningDirectory, startDirectory } from '@fapi-sandbox/directory';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { fetch } from 'undici';
@@ -13,6 +15,7 @@ import {
   type StartBankApiOptions,
   startBankApi,
 } from '../../src/index.js';
+import { bankOpTokenSource } from './bank-op-client.js';
 import {
   type Caller,
   createCaller,
@@ -21,18 +24,22 @@ import {
   type TestClients,
 } from './clients.js';
 import { openApiValidator } from './openapi.js';
-import { type StandInIssuer, startStandInIssuer } from './token-source.js';
+import { type TokenForger, type TokenSource, tokenForger } from './token-source.js';
 
 export interface Sandbox {
   config: SandboxConfig;
   directory: RunningDirectory;
+  bankOp: RunningBankOp;
   api: RunningBankApi;
   store: BankStore;
-  tokens: StandInIssuer;
+  tokens: TokenSource;
+  forger: TokenForger;
   clients: TestClients;
   call: Caller;
   openapi: Record<string, unknown>;
   logs: string[];
+  /** bank-api's clock: tests move it forward to see tokens and consents expire (and sign proofs with it). */
+  clock: { offsetMs: number; now(): number };
   stop(): Promise<void>;
 }
 
@@ -40,34 +47,47 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
   const config = await isolatedConfig();
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
+  const plain = createSandboxAgent({}, config);
+  const clock = {
+    offsetMs: 0,
+    now: () => Date.now() + clock.offsetMs,
+  };
   const directory = await startDirectory({ config, log });
+  const bankOp = await startBankOp({ config, log });
+  const api = await startBankApi({ config, log, now: clock.now, ...options });
   const store = openBankStore({ file: bankStoreFile(config) });
-  const tokens = await startStandInIssuer(config, store);
-  const api = await startBankApi({ config, log, ...options });
-  const agent = createSandboxAgent({}, config);
-  const openapi = (await (
-    await fetch(`${config.bankApi.baseUrl}/openapi.json`, { dispatcher: agent })
-  ).json()) as Record<string, unknown>;
-  await agent.close();
+
   const clients = await createTestClients(config);
+  const tokens = bankOpTokenSource({
+    config,
+    directory: createDirectoryClient({ config, dispatcher: plain }),
+    plain,
+  });
+  for (const client of Object.values(clients)) await tokens.register(client);
+
+  const openapi = (await (
+    await fetch(`${config.bankApi.baseUrl}/openapi.json`, { dispatcher: plain })
+  ).json()) as Record<string, unknown>;
   return {
     config,
     directory,
+    bankOp,
     api,
     store,
     tokens,
+    forger: await tokenForger(config),
     clients,
     call: createCaller(config, openApiValidator(openapi)),
     openapi,
     logs,
+    clock,
     async stop() {
       await api.stop();
-      await tokens.stop();
+      await bankOp.stop();
       await directory.stop();
       store.close();
-      await Promise.all(
-        Object.values(clients).map((c: TestClient) => (c.dispatcher as { close(): Promise<void> }).close()),
-      );
+      const agents = new Set(Object.values(clients).flatMap((c: TestClient) => [c.dispatcher, c.transport]));
+      await Promise.all([...agents, plain].map((agent) => (agent as { close(): Promise<void> }).close()));
       removeTestData(config);
     },
   };
@@ -84,7 +104,7 @@ export const ALL_READ = [
   'ReadTransactionsDebits',
 ];
 
-/** Consent + customer authorisation + token: what a TPP does before it can read accounts. */
+/** Consent + customer authorisation at bank-op + token: what a TPP does before it can read accounts. */
 export async function accountAccess(
   sb: Sandbox,
   client: TestClient,
@@ -120,7 +140,7 @@ export function initiation(overrides: Record<string, unknown> = {}) {
 }
 export const RISK = { PaymentContextCode: 'BillPayment' };
 
-/** Payment consent + customer authorisation + token. */
+/** Payment consent + the customer confirms it at bank-op + token. */
 export async function paymentAccess(
   sb: Sandbox,
   client: TestClient,
