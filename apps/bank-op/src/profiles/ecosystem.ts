@@ -69,6 +69,12 @@ export const ecosystemRules: readonly Rule[] = [
     fix: 'read sub, acr and openbanking_intent_id from the ID token; use the access token at bank-api',
     violations: [
       { error: 'invalid_token', message: /token audience prevents accessing the userinfo endpoint/ },
+      {
+        error: 'invalid_token',
+        message: /^access token not found$/,
+        explain:
+          'The userinfo endpoint knows no such access token: every access token this bank issues is a JWT for bank-api',
+      },
     ],
   },
   {
