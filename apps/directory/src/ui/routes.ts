@@ -31,7 +31,9 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy':
     "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on form posts,
+  // and the forms' same-origin check (session.ts) needs the real Origin.
+  'Referrer-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 };
 
