@@ -33,7 +33,7 @@ function envFor(config: SandboxConfig): NodeJS.ProcessEnv {
 export async function startSandbox(timeoutMs = 90_000): Promise<RunningSandbox> {
   const config = await isolatedConfig();
   const scripts = path.join(config.repoRoot, 'scripts');
-  const tsx = path.join(scripts, 'node_modules', '.bin', 'tsx');
+  const tsx = path.join(config.repoRoot, 'node_modules', '.bin', 'tsx');
   const started = performance.now();
   const child: ChildProcess = spawn(tsx, ['src/dev/cli.ts', '--no-watch'], {
     cwd: scripts,

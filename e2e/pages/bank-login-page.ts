@@ -1,0 +1,28 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The bank's sign-in page: username, password and a one-time passcode (two factors). */
+export class BankLoginPage {
+  constructor(private readonly page: Page) {}
+
+  async expectShown(bankOrigin: string): Promise<void> {
+    await this.page.waitForURL((url) => url.origin === bankOrigin);
+    await expect(this.page.getByLabel('Username')).toBeVisible();
+  }
+
+  /** The sandbox shows the passcode it "sent" to the customer's phone. */
+  async passcode(): Promise<string> {
+    return ((await this.page.getByTestId('otp').textContent()) ?? '').trim();
+  }
+
+  async signIn(username: string, password: string): Promise<void> {
+    const otp = await this.passcode();
+    await this.page.getByLabel('Username').fill(username);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByLabel('One-time passcode').fill(otp);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  error() {
+    return this.page.getByRole('alert');
+  }
+}

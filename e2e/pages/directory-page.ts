@@ -1,0 +1,24 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The directory's web page, signed in as its administrator. */
+export class DirectoryPage {
+  constructor(private readonly page: Page) {}
+
+  async signIn(directoryOrigin: string, credential: string, next = '/ui'): Promise<void> {
+    await this.page.goto(`${directoryOrigin}/ui/login?next=${encodeURIComponent(next)}`);
+    await this.page.getByLabel('Admin credential').fill(credential);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(this.page.getByRole('button', { name: /Sign out/ })).toBeVisible();
+  }
+
+  async openSoftwareStatement(directoryOrigin: string, orgId: string, softwareId: string): Promise<void> {
+    await this.page.goto(`${directoryOrigin}/ui/organisations/${orgId}/software-statements/${softwareId}`);
+  }
+
+  /** Revokes the certificate whose x5t#S256 thumbprint is shown in its row. */
+  async revokeCertificate(x5tS256: string): Promise<void> {
+    const row = this.page.getByRole('row').filter({ hasText: x5tS256 });
+    await row.getByRole('button', { name: /Revoke certificate/ }).click();
+    await expect(this.page.getByRole('row').filter({ hasText: x5tS256 })).toContainText(/revoked/i);
+  }
+}

@@ -1,0 +1,23 @@
+import { expect, type Page } from '@playwright/test';
+
+/** The flow inspector: every message of a connection across all parties, with what each check proves. */
+export class TppInspectorPage {
+  constructor(private readonly page: Page) {}
+
+  entries() {
+    return this.page.getByTestId('timeline-entry');
+  }
+
+  async open(entryText: RegExp): Promise<void> {
+    await this.entries().filter({ hasText: entryText }).first().click();
+    await expect(this.page.getByTestId('timeline-detail')).toBeVisible();
+  }
+
+  detail() {
+    return this.page.getByTestId('timeline-detail');
+  }
+
+  sequenceDiagram() {
+    return this.page.getByTestId('sequence-diagram');
+  }
+}
