@@ -52,6 +52,14 @@ export function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolea
   return cert.checkIssued(issuer) && cert.verify(issuer.publicKey) && isValidNow(cert);
 }
 
+function parseForwarded(value: string): X509Certificate | undefined {
+  try {
+    return new X509Certificate(decodeURIComponent(value));
+  } catch {
+    return undefined;
+  }
+}
+
 function forwardedHeaderValue(req: IncomingMessage, header: string): string | undefined {
   const value = req.headers[header];
   return Array.isArray(value) ? value[0] : value;
@@ -68,11 +76,16 @@ export function createCertificateSource(options: {
 
   return {
     certificateOf(req) {
-      if (trustedProxy && fromTrustedProxy(req)) {
-        const forwarded = forwardedHeaderValue(req, trustedProxy.certificateHeader);
-        if (!forwarded) return undefined;
-        const cert = new X509Certificate(decodeURIComponent(forwarded));
-        return { x509: cert, issuedByDirectory: issuedBy(cert, directoryCa), source: 'trusted-proxy' };
+      const forwarded =
+        trustedProxy && fromTrustedProxy(req)
+          ? forwardedHeaderValue(req, trustedProxy.certificateHeader)
+          : undefined;
+      if (forwarded) {
+        // A header that is no certificate is refused by rejectForwardedCertificates before any use.
+        const cert = parseForwarded(forwarded);
+        return cert
+          ? { x509: cert, issuedByDirectory: issuedBy(cert, directoryCa), source: 'trusted-proxy' }
+          : undefined;
       }
       const peer = peerCertificateOf(req.socket);
       if (!peer) return undefined;
@@ -91,7 +104,21 @@ export function createCertificateSource(options: {
       ]);
       return (req, _res, next) => {
         const sent = [...headers].find((header) => req.headers[header] !== undefined);
-        if (sent && !fromTrustedProxy(req)) {
+        if (sent && fromTrustedProxy(req) && sent === trustedProxy?.certificateHeader) {
+          const value = forwardedHeaderValue(req, sent);
+          if (value && !parseForwarded(value)) {
+            next(
+              new OAuthError({
+                status: 400,
+                error: 'invalid_request',
+                description: `The ${sent} header from the trusted proxy is not a URL-encoded PEM certificate`,
+                clause: 'RFC 8705 §2',
+                fix: 'configure the proxy to forward the client certificate as URL-encoded PEM',
+              }),
+            );
+            return;
+          }
+        } else if (sent) {
           next(
             new OAuthError({
               status: 400,

@@ -273,12 +273,25 @@ export const fapi2: ProfileDefinition = {
       violations: [{ error: 'invalid_grant', message: /^client mismatch$/ }],
     },
     {
+      id: 'redirect-with-303',
+      clause: `${SP} §5.3.2.2-10, §5.3.2.2-11`,
+      requirement:
+        'Redirects use 303 See Other, never 307 (which would replay the sign-in form to the client)',
+      enforcedBy: oidcProvider('response modes query/fragment and interactionFinished answer 303'),
+    },
+    {
       id: 'request-uri-lifetime',
       clause: `${SP} §5.3.2.2-12, RFC 9126 §2.2`,
       requirement: 'request_uri values live 60 seconds (less than 600) and are used once',
       enforcedBy: oidcProvider('PAR expires_in 60'),
       fix: 'push a new authorization request and redirect the user at once',
       violations: [{ error: 'invalid_request_uri', message: /./ }],
+    },
+    {
+      id: 'nonce-length',
+      clause: `${SP} §5.3.2.2-14`,
+      requirement: 'nonce values of up to 64 characters are accepted and returned unchanged',
+      enforcedBy: oidcProvider('no nonce length limit'),
     },
     {
       id: 'informed-consent',
@@ -300,6 +313,12 @@ export const fapi2: ProfileDefinition = {
         },
         { error: 'invalid_request_object', message: /^unsupported signed request alg$/ },
       ],
+    },
+    {
+      id: 'credential-entropy',
+      clause: `${SP} §5.4.1-4, RFC 6749 §10.10`,
+      requirement: 'Codes, refresh tokens and request_uri values carry at least 128 bits of entropy',
+      enforcedBy: oidcProvider('formats.bitsOfOpaqueRandomness: 256 (default)'),
     },
     {
       id: 'key-sizes',

@@ -8,7 +8,7 @@ import { createDirectoryClient, type DirectoryClient } from '@fapi-sandbox/fapi-
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
 import { type Agent, fetch, type RequestInit, type Response } from 'undici';
-import { type RunningBankOp, startBankOp } from '../../src/index.js';
+import { type BankOpOptions, type RunningBankOp, startBankOp } from '../../src/index.js';
 
 export interface Sandbox {
   config: SandboxConfig;
@@ -28,20 +28,16 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(options: { statusCacheMs?: number } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: { bankOp?: Omit<BankOpOptions, 'config' | 'log' | 'directoryClient'> } = {},
+): Promise<Sandbox> {
   const config = await isolatedConfig();
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const directory = await startDirectory({ config, log });
   const plain = createSandboxAgent({}, config);
   const directoryClient = createDirectoryClient({ config, dispatcher: plain });
-  const start = () =>
-    startBankOp({
-      config,
-      log,
-      directoryClient,
-      ...(options.statusCacheMs !== undefined ? { statusCacheMs: options.statusCacheMs } : {}),
-    });
+  const start = () => startBankOp({ config, log, directoryClient, ...options.bankOp });
   const agents = new Map<string, Agent>();
 
   const sandbox: Sandbox = {
