@@ -51,6 +51,21 @@ export function composeDescription(init: Pick<OAuthErrorInit, 'description' | 'c
   return init.fix ? `${withClause} Fix: ${init.fix.replace(/\.\s*$/, '')}.` : withClause;
 }
 
+/**
+ * RFC 6750 §3: an error_description inside WWW-Authenticate is printable ASCII without `"` and `\`
+ * (and Node refuses header values outside Latin-1), so section signs, ellipses and quotes are spelled out.
+ */
+export function headerSafe(text: string): string {
+  return text
+    .replace(/§/g, 'section ')
+    .replace(/…/g, '...')
+    .replace(/[‘’]/g, "'")
+    .replace(/[–—]/g, '-')
+    .replace(/≈/g, '~')
+    .replace(/"/g, "'")
+    .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
+}
+
 export function isOAuthError(value: unknown): value is OAuthError {
   return value instanceof OAuthError;
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { composeDescription, expressErrorHandler, OAuthError, toErrorResponse } from '../src/errors.js';
+import {
+  composeDescription,
+  expressErrorHandler,
+  headerSafe,
+  OAuthError,
+  toErrorResponse,
+} from '../src/errors.js';
 
 describe('OAuthError', () => {
   it('composes the description a learner reads: problem, clause, fix', () => {
@@ -101,5 +107,13 @@ describe('expressErrorHandler', () => {
       passedOn = e;
     });
     expect((passedOn as Error).message).toBe('late');
+  });
+});
+
+describe('headerSafe', () => {
+  it('keeps an error description inside WWW-Authenticate printable ASCII without quotes or backslashes', () => {
+    const safe = headerSafe('Proof “too old” (RFC 9449 §11.1) — retry… ≈ 60 s \\ now');
+    expect(safe).toBe('Proof too old (RFC 9449 section 11.1) - retry... ~ 60 s  now');
+    expect(safe).toMatch(/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/);
   });
 });

@@ -1,7 +1,7 @@
 // How a resource server refuses a request: RFC 6750 §3 (Bearer) and RFC 9449 §7.1 (DPoP) put the
 // error in a WWW-Authenticate challenge of the scheme the client used; a request with no credentials
 // gets a challenge for each scheme the server accepts and no error code (RFC 6750 §3.1).
-import { composeDescription, OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { composeDescription, headerSafe, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { AuthScheme } from './context.js';
 
 export const REALM = 'Sandbox Bank API';
@@ -17,19 +17,6 @@ export interface Refusal {
   fix: string;
   /** Extra parameters for the challenge, e.g. scope="accounts". */
   challengeParams?: Record<string, string>;
-}
-
-/**
- * RFC 6750 §3: error_description is printable ASCII without `"` and `\`; spell out what is not.
- */
-export function headerSafe(text: string): string {
-  return text
-    .replace(/§/g, 'section ')
-    .replace(/…/g, '...')
-    .replace(/[‘’]/g, "'")
-    .replace(/[–—]/g, '-')
-    .replace(/"/g, "'")
-    .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
 }
 
 function challenge(scheme: AuthScheme, params: Record<string, string>): string {

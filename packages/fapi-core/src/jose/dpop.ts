@@ -3,7 +3,7 @@
 // sender-constraining methods of FAPI 2.0 SP §5.3.2.1-5. Server nonces (§8, §9) limit how long a proof works.
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
-import { composeDescription } from '../errors.js';
+import { composeDescription, headerSafe } from '../errors.js';
 import {
   type AsymmetricKeyInput,
   assertFapiKey,
@@ -422,18 +422,4 @@ function dpopReject(
     'WWW-Authenticate': `DPoP error="${error}", error_description="${headerSafe(composeDescription(violation))}", algs="${algs.join(' ')}"`,
     ...nonceHeader,
   }));
-}
-
-/**
- * RFC 6750 §3: error_description in WWW-Authenticate is limited to printable ASCII without `"` and `\`
- * (and Node refuses header values outside Latin-1), so section signs and ellipses are spelled out.
- */
-function headerSafe(text: string): string {
-  return text
-    .replace(/§/g, 'section ')
-    .replace(/…/g, '...')
-    .replace(/[–—]/g, '-')
-    .replace(/≈/g, '~')
-    .replace(/"/g, "'")
-    .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
 }
