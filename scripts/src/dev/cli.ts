@@ -42,7 +42,7 @@ const perPartyMs: Record<string, number> = {};
 // All parties start at once: none needs another to boot (each fetches what it trusts when first asked).
 await Promise.all(
   parties.map(async ({ party, dir, healthUrl }) => {
-    const proc = supervisor.start(party.name, dir, { watch, env: process.env });
+    const proc = supervisor.start(party.name, dir, { watch, env: process.env, repoRoot: config.repoRoot });
     try {
       perPartyMs[party.name] = await waitUntilHealthy(healthUrl, config, {
         timeoutMs: 60_000,

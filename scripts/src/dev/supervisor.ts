@@ -30,9 +30,19 @@ export class Supervisor {
   }
 
   /** Starts `tsx [watch] src/main.ts` in the party's folder; its lines are printed behind its label. */
-  start(name: string, dir: string, options: { watch: boolean; env: NodeJS.ProcessEnv }): SupervisedProcess {
+  start(
+    name: string,
+    dir: string,
+    options: { watch: boolean; env: NodeJS.ProcessEnv; repoRoot: string },
+  ): SupervisedProcess {
     const index = this.processes.length;
-    const tsx = path.join(dir, 'node_modules', '.bin', process.platform === 'win32' ? 'tsx.cmd' : 'tsx');
+    // tsx is a root devDependency: one copy for the whole workspace.
+    const tsx = path.join(
+      options.repoRoot,
+      'node_modules',
+      '.bin',
+      process.platform === 'win32' ? 'tsx.cmd' : 'tsx',
+    );
     const args = options.watch ? ['watch', '--clear-screen=false', 'src/main.ts'] : ['src/main.ts'];
     const child = spawn(tsx, args, {
       cwd: dir,
@@ -50,6 +60,10 @@ export class Supervisor {
     }
     child.on('exit', (code) => {
       if (!this.stopping) this.onUnexpectedExit(name, code);
+    });
+    child.on('error', (err) => {
+      process.stdout.write(`${prefix} could not start: ${err.message}\n`);
+      if (!this.stopping) this.onUnexpectedExit(name, null);
     });
     const supervised = { name, child };
     this.processes.push(supervised);
