@@ -67,8 +67,6 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
 
   app.get('/trace', (req, res) => {
     const params = new URL(req.originalUrl, config.bankApi.web.origin).searchParams;
-    const interactionId = params.get('interaction_id');
-    if (interactionId !== null && !params.has('interactionId')) params.set('interactionId', interactionId);
     res.json({ events: handleTraceQuery(trace, params) });
   });
 

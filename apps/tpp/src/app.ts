@@ -91,12 +91,9 @@ export async function buildTpp(options: {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'tpp' });
   });
-  // The TPP's own events, like every party's (fapi-core/trace query, or the contract's interaction_id).
+  // The TPP's own events, like every party's: GET /trace?interaction_id=<uuid>.
   app.get('/trace', (req, res) => {
-    const query = {
-      ...req.query,
-      interactionId: req.query.interactionId ?? req.query.interaction_id,
-    } as Record<string, unknown>;
+    const query = req.query as Record<string, unknown>;
     res.set('Cache-Control', 'no-store').json({ events: handleTraceQuery(trace.recorder, query) });
   });
   app.use(callbackRoutes({ connections, sessions, origin: config.tpp.web.origin }));

@@ -150,7 +150,8 @@ export class TraceRecorder {
 }
 
 /**
- * Answers a trace query from URL search parameters (`interactionId`, `connectionId`, `since`, `limit`), so
+ * Answers a trace query from URL search parameters (`interaction_id`, `connection_id`, `since`, `limit`:
+ * snake case, like every OAuth and FAPI parameter on the wire), so
  * an app mounts it in one line: `res.json({ events: handleTraceQuery(recorder, new URL(req.url, base).searchParams) })`.
  * Throws OAuthError 400 invalid_request for a malformed parameter.
  */
@@ -166,9 +167,9 @@ export function handleTraceQuery(
     return value;
   };
   const query: TraceQuery = {};
-  const interactionId = read('interactionId');
+  const interactionId = read('interaction_id');
   if (interactionId !== undefined) query.interactionId = interactionId;
-  const connectionId = read('connectionId');
+  const connectionId = read('connection_id');
   if (connectionId !== undefined) query.connectionId = connectionId;
   const since = read('since');
   if (since !== undefined) {

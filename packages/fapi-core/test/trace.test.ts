@@ -73,7 +73,7 @@ describe('handleTraceQuery', () => {
   recorder.record(input({ interactionId: 'y', step: 'two' }));
 
   it('answers from URL search parameters or a parsed query object', () => {
-    expect(handleTraceQuery(recorder, new URLSearchParams('interactionId=x')).map((e) => e.step)).toEqual([
+    expect(handleTraceQuery(recorder, new URLSearchParams('interaction_id=x')).map((e) => e.step)).toEqual([
       'one',
     ]);
     expect(handleTraceQuery(recorder, { limit: '1' }).map((e) => e.step)).toEqual(['two']);
@@ -84,7 +84,7 @@ describe('handleTraceQuery', () => {
     for (const query of [
       new URLSearchParams('since=yesterday'),
       new URLSearchParams('limit=0'),
-      { interactionId: ['a', 'b'] },
+      { interaction_id: ['a', 'b'] },
     ]) {
       try {
         handleTraceQuery(recorder, query);

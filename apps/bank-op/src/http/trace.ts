@@ -5,7 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { INTERACTION_ID_HEADER, isUuid } from '@fapi-sandbox/fapi-core/fapi-headers';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
-import { handleTraceQuery, redactHeaders, type TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import {
+  type CheckResult,
+  handleTraceQuery,
+  redactHeaders,
+  type TraceRecorder,
+} from '@fapi-sandbox/fapi-core/trace';
 import type { NextFunction, Request, Response } from 'express';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 
@@ -24,6 +29,19 @@ const STEPS: [RegExp, string][] = [
 
 function stepOf(path: string): string | undefined {
   return STEPS.find(([pattern]) => pattern.test(path))?.[1];
+}
+
+/** Where the checks a request went through wait until its trace event is recorded. */
+interface WithChecks {
+  locals?: { traceChecks?: CheckResult[] };
+}
+
+/** Records the result of one check on this request (gates, oidc-provider refusals) in its trace event. */
+export function noteCheck(res: unknown, check: CheckResult): void {
+  const target = res as WithChecks;
+  if (!target.locals) return;
+  target.locals.traceChecks ??= [];
+  target.locals.traceChecks.push(check);
 }
 
 export function traceRequests(options: {
@@ -46,6 +64,7 @@ export function traceRequests(options: {
         url: `${req.protocol}://${req.get('host')}${req.path}`,
         status: res.statusCode,
         requestHeaders: redactHeaders(req.headers),
+        checks: (res as WithChecks).locals?.traceChecks ?? [],
         ...(presented
           ? {
               certificate: {
@@ -64,8 +83,6 @@ export function traceQueryRoute(recorder: TraceRecorder) {
   return (req: Request, res: Response, next: NextFunction) => {
     try {
       const params = new URLSearchParams(req.url.split('?')[1] ?? '');
-      const interactionId = params.get('interaction_id');
-      if (interactionId) params.set('interactionId', interactionId);
       res.set('Cache-Control', 'no-store').json({ events: handleTraceQuery(recorder, params) });
     } catch (err) {
       next(err);

@@ -58,9 +58,6 @@ export function traceRoutes(trace: TraceRecorder): Router {
   const router = Router();
   router.get('/trace', (req, res) => {
     const params = new URLSearchParams(req.url.split('?')[1] ?? '');
-    // The contract spells it interaction_id; fapi-core's query reader calls it interactionId.
-    const snakeCase = params.get('interaction_id');
-    if (snakeCase !== null && !params.has('interactionId')) params.set('interactionId', snakeCase);
     sendJson(res, 200, { events: handleTraceQuery(trace, params) });
   });
   return router;

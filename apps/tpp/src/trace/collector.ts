@@ -37,8 +37,6 @@ function sanitize(event: TraceEvent): TraceEvent {
 
 async function readTrace(source: Source, interactionId: string): Promise<TraceEvent[]> {
   const url = new URL('/trace', source.origin);
-  // fapi-core's handleTraceQuery reads interactionId; the contract names it interaction_id. Both are sent.
-  url.searchParams.set('interactionId', interactionId);
   url.searchParams.set('interaction_id', interactionId);
   const response = await fetch(url, { dispatcher: source.dispatcher, signal: AbortSignal.timeout(5000) });
   if (!response.ok) throw new Error(`GET /trace answered ${response.status}`);
