@@ -133,6 +133,31 @@ describe('pushed authorization request', () => {
     });
   });
 
+  it('accepts a signed request object pushed through PAR, and refuses one without exp', async () => {
+    const pkce = tpp.pkce();
+    const params = tpp.authorizationParams(mtlsClient, tpp.accountConsent(mtlsClient), pkce);
+    const signed = await tpp.par(mtlsClient, { request: await tpp.requestObject(mtlsClient, params) });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+    const landing = await tpp.customerAuthorizes(
+      tpp.authorizationUrl(mtlsClient, String(signed.body.request_uri)),
+    );
+    expect((await tpp.redeem(mtlsClient, landing.searchParams.get('code')!, pkce)).status).toBe(200);
+
+    const keys = await tpp.signingKeys();
+    const now = Math.floor(Date.now() / 1000);
+    const withoutExp = await new SignJWT({
+      ...params,
+      iss: mtlsClient.clientId,
+      aud: tpp.issuer,
+      nbf: now,
+      iat: now,
+    })
+      .setProtectedHeader({ alg: 'PS256', kid: keys.forAlg('PS256').kid })
+      .sign(keys.forAlg('PS256').key);
+    const res = await tpp.par(mtlsClient, { request: withoutExp });
+    expectOAuthError(res, { status: 400, error: 'invalid_request_object', clause: /RFC 9101 section 10\.2/ });
+  });
+
   it('answers PUT with 405', async () => {
     const res = await fetch(tpp.endpoint(mtlsClient, '/par'), { method: 'PUT', dispatcher: tpp.transport });
     expect(res.status).toBeGreaterThanOrEqual(400);

@@ -221,5 +221,45 @@ describe('conformance edge cases', () => {
       channel: 'back',
     });
     expect((events[0]!.certificate as { subject: string }).subject).toContain(tpp.participant.softwareId);
+    expect(events[0]!.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: "The client's software is active in the directory", passed: true }),
+        expect.objectContaining({
+          name: 'The client certificate is not revoked or expired in the directory',
+          passed: true,
+        }),
+      ]),
+    );
+  });
+
+  it('records the rule a refused request broke', async () => {
+    const client = await tpp.register({ senderConstraint: 'mtls' });
+    const interactionId = randomUUID();
+    const res = await fetch(`${tpp.issuer}/par`, {
+      method: 'POST',
+      dispatcher: sandbox.plain,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-fapi-interaction-id': interactionId,
+      },
+      body: new URLSearchParams({
+        ...tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+        code_challenge_method: 'plain',
+        ...(await tpp.clientAuth(client)),
+      }).toString(),
+    });
+    expect(res.status).toBe(400);
+    await res.body?.cancel();
+    const trace = await json(
+      await fetch(`${sandbox.config.bankOp.issuer}/trace?interaction_id=${interactionId}`, {
+        dispatcher: sandbox.plain,
+      }),
+    );
+    const [event] = trace.body.events as { checks: { passed: boolean; clause: string; detail: string }[] }[];
+    expect(event!.checks).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ passed: false, clause: 'FAPI 2.0 SP §5.3.2.2-5, RFC 7636' }),
+      ]),
+    );
   });
 });

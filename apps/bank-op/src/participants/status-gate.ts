@@ -10,6 +10,7 @@ import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { decodeJwt } from 'jose';
 import { requestWithBody } from '../http/replay-body.js';
+import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import type { CertificateStatusRecord, DirectoryReads, ParticipantStatus } from './directory.js';
 
@@ -88,14 +89,21 @@ export function createStatusGate(options: StatusGateOptions) {
     }
   }
 
-  async function check(req: Request, clientId: string | undefined): Promise<void> {
+  async function check(req: Request, res: Response, clientId: string | undefined): Promise<void> {
     const presented = options.certificates.certificateOf(req);
     if (presented) {
       const x5t = certificateThumbprint(presented.x509);
       const status = await ask(() => certificateStatus(x5t, () => options.directory.certificateStatus(x5t)));
       // Certificates the directory never issued (self-signed, RFC 8705 §2.2) are judged by the client's
       // registration; one the directory revoked or let expire is refused here, whatever the client.
-      if (status.status === 'revoked' || status.status === 'expired') {
+      const certificateOk = status.status !== 'revoked' && status.status !== 'expired';
+      noteCheck(res, {
+        name: 'The client certificate is not revoked or expired in the directory',
+        passed: certificateOk,
+        clause: CLAUSE,
+        detail: `The directory reports the certificate as ${status.status}`,
+      });
+      if (!certificateOk) {
         throw refused(
           `The directory reports the client certificate as ${status.status}${status.revokedAt ? ` (since ${status.revokedAt})` : ''}`,
           'obtain a new certificate from the directory',
@@ -112,6 +120,12 @@ export function createStatusGate(options: StatusGateOptions) {
         async () => (await options.directory.softwareStatement(orgId, softwareId)).status,
       ),
     );
+    noteCheck(res, {
+      name: "The client's software is active in the directory",
+      passed: status === 'active',
+      clause: CLAUSE,
+      detail: `Software ${softwareId} of organisation ${orgId} is ${status}`,
+    });
     if (status !== 'active') {
       throw refused(
         `The directory lists software ${softwareId} of organisation ${orgId} as ${status}`,
@@ -130,7 +144,7 @@ export function createStatusGate(options: StatusGateOptions) {
         (req: Request, res: Response, next: NextFunction) => {
           const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           const params = new URLSearchParams(body.toString('utf8'));
-          check(req, claimedClientId(params))
+          check(req, res, claimedClientId(params))
             .then(() => provider(requestWithBody(req, body) as Request, res))
             .catch(next);
         },
@@ -139,9 +153,9 @@ export function createStatusGate(options: StatusGateOptions) {
 
     /** For the authorization endpoint (GET, client_id in the query). */
     frontChannel() {
-      return (req: Request, _res: Response, next: NextFunction) => {
+      return (req: Request, res: Response, next: NextFunction) => {
         const clientId = typeof req.query.client_id === 'string' ? req.query.client_id : undefined;
-        check(req, clientId).then(() => next(), next);
+        check(req, res, clientId).then(() => next(), next);
       };
     },
   };

@@ -300,6 +300,32 @@ export const fapi2: ProfileDefinition = {
       enforcedBy: bankOp('interactions/consent-page.ts'),
     },
     {
+      id: 'request-object-exp-nbf',
+      clause: 'RFC 9101 §10.2 (bank policy for FAPI 2.0, as FAPI 1.0 Adv §5.2.2-13/17)',
+      requirement:
+        'A signed request object (JAR, optional with PAR) has exp and nbf, at most 60 minutes apart and nbf at most 60 minutes old',
+      enforcedBy: both("features.fapi.profile '2.0' (requestObjects)", 'provider/jwt-checks.ts'),
+      fix: 'set nbf to now and exp to at most now + 3600 in the request object',
+      violations: [
+        { error: 'invalid_request_object', message: /missing the '(exp|nbf)' claim/ },
+        { error: 'invalid_request_object', message: /'exp' claim too far from 'nbf' claim/ },
+        { error: 'invalid_request_object', message: /^jwt (expired|not active yet)$/ },
+      ],
+    },
+    {
+      id: 'request-object-aud',
+      clause: 'RFC 9101 §4, §6.3',
+      requirement:
+        "A signed request object's aud is, or contains, the issuer identifier, and its iss is the client",
+      enforcedBy: oidcProvider('requestObjects'),
+      fix: 'set aud to the issuer identifier and iss to the client_id, and sign with a key from the client JWKS',
+      violations: [
+        { error: 'invalid_request_object', message: /missing the 'aud' claim/ },
+        { error: 'invalid_request_object', message: /^jwt (audience missing|issuer invalid)/ },
+        { error: 'invalid_request_object', message: /^could not validate Request Object$/ },
+      ],
+    },
+    {
       id: 'signing-algorithms',
       clause: `${SP} §5.4.1-1`,
       requirement: 'JWS with PS256, ES256 or EdDSA only; never none, never RS256',

@@ -9,6 +9,7 @@
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { noteCheck } from '../http/trace.js';
 import { ecosystemRules, type ProfileDefinition, profileOf } from '../profiles/index.js';
 import type { Rule } from '../profiles/rule.js';
 
@@ -99,7 +100,20 @@ export function explainJsonErrors(provider: Provider): void {
     provider.on(event as 'grant.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
       const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
       if (!body || typeof body !== 'object' || typeof body.error !== 'string') return;
-      body.error_description = oauthSafe(explain(profileFor(ctx), { ...err, error: body.error }));
+      const profile = profileFor(ctx);
+      const explained = explain(profile, { ...err, error: body.error });
+      body.error_description = oauthSafe(explained);
+      const match = findRule(
+        profile,
+        body.error,
+        [err.error_detail ?? '', err.error_description ?? ''].filter(Boolean),
+      );
+      noteCheck(ctx.res, {
+        name: match?.rule.requirement ?? `oidc-provider accepts the ${ctx.oidc?.route ?? 'request'}`,
+        passed: false,
+        clause: match?.rule.clause ?? 'RFC 6749 §5.2',
+        detail: `${body.error}: ${explained}`,
+      });
     });
   }
 }

@@ -42,12 +42,12 @@ export async function assertRequestObject(
     );
   }
 
-  // FAPI 1.0 Adv §5.2.2-13/15/17 (and FAPI 2.0 Message Signing for signed requests): exp, nbf, aud.
-  const ruleId = profile.id === 'fapi1-advanced' ? 'request-object-exp-nbf' : 'signing-algorithms';
+  // FAPI 1.0 Adv §5.2.2-13/15/17 (and RFC 9101 for FAPI 2.0 clients that sign requests): exp, nbf, aud.
+  const ruleId = 'request-object-exp-nbf';
   for (const claim of ['exp', 'nbf', 'aud'] as const) {
     if (claims[claim] === undefined) {
       throw requestObjectError(
-        claim === 'aud' && profile.id === 'fapi1-advanced' ? 'request-object-aud' : ruleId,
+        claim === 'aud' ? 'request-object-aud' : ruleId,
         client,
         `The request object is missing the '${claim}' claim`,
       );

@@ -8,11 +8,11 @@ import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Dispatcher } from 'undici';
 import { requestWithBody } from '../http/replay-body.js';
+import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import { subjectDn } from '../mtls/client-certificate.js';
 import type { DirectoryReads } from '../participants/directory.js';
-import { profiles } from '../profiles/index.js';
-import { clientMetadataFor, type RegistrationRequest } from './metadata-policy.js';
+import { chooseProfile, clientMetadataFor, type RegistrationRequest } from './metadata-policy.js';
 import { checkSoftwareJwks } from './software-jwks.js';
 import { verifySoftwareStatement } from './software-statement.js';
 import { requireCertificate, verifyTransportCertificate } from './transport-certificate.js';
@@ -67,25 +67,33 @@ export function registrationGate(options: RegistrationGateOptions): Router {
   const rawJson = express.raw({ type: () => true, limit: MAX_BODY });
 
   /** Verifies SSA, transport certificate and keys; returns the metadata to register. */
-  async function admit(req: Request, request: RegistrationRequest): Promise<Record<string, unknown>> {
+  async function admit(
+    req: Request,
+    res: Response,
+    request: RegistrationRequest,
+  ): Promise<Record<string, unknown>> {
     const presented = requireCertificate(options.certificates.certificateOf(req));
     const statement = await verifySoftwareStatement(request.software_statement, {
       directory: options.directory,
       directoryIssuer: options.directoryIssuer,
     });
+    noteCheck(res, {
+      name: 'The software statement is signed by the directory, unexpired, for active software',
+      passed: true,
+      clause: 'RFC 7591 §2.3, OB DCR v3.3 §4.3',
+      detail: `SSA for software ${statement.softwareId} of ${statement.orgName}`,
+    });
     await verifyTransportCertificate(presented, statement, options.directory);
-    const profileId =
-      typeof request.fapi_profile === 'string' && request.fapi_profile in profiles
-        ? request.fapi_profile
-        : 'fapi2';
-    const softwareJwks = await checkSoftwareJwks(
-      statement.jwksUri,
-      profiles[profileId as keyof typeof profiles],
-      {
-        directoryOrigin: options.directoryOrigin,
-        agent: options.directoryAgent,
-      },
-    );
+    noteCheck(res, {
+      name: "The transport certificate is the directory's, active, for the same software",
+      passed: true,
+      clause: 'OB DCR v3.3 §4.2, RFC 8705 §2.1',
+      detail: presented.x509.subject.replace(/\n/g, ', '),
+    });
+    const softwareJwks = await checkSoftwareJwks(statement.jwksUri, chooseProfile(request), {
+      directoryOrigin: options.directoryOrigin,
+      agent: options.directoryAgent,
+    });
     return clientMetadataFor({
       request,
       statement,
@@ -110,17 +118,28 @@ export function registrationGate(options: RegistrationGateOptions): Router {
     return identity;
   }
 
+  // A refused registration shows in the flow trace as the check that failed.
   const handle =
     (fn: (req: Request, res: Response) => Promise<void>) =>
     (req: Request, res: Response, next: NextFunction) => {
-      fn(req, res).catch(next);
+      fn(req, res).catch((err: unknown) => {
+        if (err instanceof OAuthError) {
+          noteCheck(res, {
+            name: 'The directory vouches for this registration (SSA, transport certificate, metadata)',
+            passed: false,
+            clause: err.clause ?? 'RFC 7591 §3.2.2',
+            detail: `${err.error}: ${err.errorDescription}`,
+          });
+        }
+        next(err);
+      });
     };
 
   router.post(
     options.path,
     rawJson,
     handle(async (req, res) => {
-      const metadata = await admit(req, parseJsonObject(req.body));
+      const metadata = await admit(req, res, parseJsonObject(req.body));
       options.provider(
         requestWithBody(req, Buffer.from(JSON.stringify(metadata)), 'application/json') as Request,
         res,
@@ -135,7 +154,7 @@ export function registrationGate(options: RegistrationGateOptions): Router {
       const clientId = String(req.params.clientId);
       const registered = await assertManagedBySameSoftware(req, clientId);
       const request = parseJsonObject(req.body);
-      const metadata = await admit(req, request);
+      const metadata = await admit(req, res, request);
       if (registered.softwareId && metadata.software_id !== registered.softwareId) {
         throw new OAuthError({
           status: 400,

@@ -76,7 +76,8 @@ function optionalBoolean(request: RegistrationRequest, name: string): boolean | 
   return value;
 }
 
-function chooseProfile(request: RegistrationRequest): ProfileDefinition {
+/** The profile the request asks for (FAPI 2.0 when it names none). */
+export function chooseProfile(request: RegistrationRequest): ProfileDefinition {
   const requested = request[PROFILE_METADATA] ?? DEFAULT_PROFILE;
   if (!isProfileId(requested)) {
     throw invalidMetadata(
