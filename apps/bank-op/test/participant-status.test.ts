@@ -3,6 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startDirectory } from '@fapi-sandbox/directory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPage } from './support/browser.js';
 import { expectOAuthError } from './support/expect-error.js';
@@ -96,5 +97,32 @@ describe('certificate revoked in the directory', () => {
     await sleep(CACHE_MS);
     const token = await tpp.redeem(client, authorized.code, authorized.pkce);
     expectOAuthError(token, { status: 401, error: 'invalid_client', mentions: /revoked/ });
+  });
+});
+
+describe('directory unreachable', () => {
+  it('fails closed: registration and token requests answer 503, never pass unchecked', async () => {
+    // The demo TPP's transport certificate was revoked above: the second TPP plays this one.
+    const budgetly = new TestTpp(sandbox, sandbox.config.participants.second);
+    const client = await budgetly.register({ senderConstraint: 'dpop' });
+    const dpop = await DpopSession.create();
+    const ssa = await budgetly.ssa();
+    await sandbox.directory.stop();
+    try {
+      await sleep(CACHE_MS);
+      const token = await tpp.token(
+        client,
+        { grant_type: 'client_credentials', scope: 'accounts' },
+        { dpop },
+      );
+      expectOAuthError(token, { status: 503, error: 'temporarily_unavailable', clause: /RFC 6749/ });
+      const registration = await budgetly.registerRaw({
+        software_statement: ssa,
+        tls_client_certificate_bound_access_tokens: true,
+      });
+      expectOAuthError(registration, { status: 503, error: 'temporarily_unavailable' });
+    } finally {
+      sandbox.directory = await startDirectory({ config: sandbox.config, log: () => {} });
+    }
   });
 });

@@ -4,7 +4,6 @@
 // on the authorization endpoint: it finds which client is calling, asks the directory for the
 // software's status and the presented certificate's status (answers cached for a second at most), and
 // refuses with invalid_client when either is no longer active.
-import { DirectoryError } from '@fapi-sandbox/fapi-core/directory-client';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -12,7 +11,12 @@ import { decodeJwt } from 'jose';
 import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
-import type { CertificateStatusRecord, DirectoryReads, ParticipantStatus } from './directory.js';
+import {
+  askDirectory,
+  type CertificateStatusRecord,
+  type DirectoryReads,
+  type ParticipantStatus,
+} from './directory.js';
 
 const CLAUSE = 'OB Directory participant status, RFC 8705 §2.1';
 
@@ -45,16 +49,6 @@ function refused(description: string, fix: string): OAuthError {
   return new OAuthError({ status: 401, error: 'invalid_client', description, clause: CLAUSE, fix });
 }
 
-function directoryUnavailable(cause: unknown): OAuthError {
-  return new OAuthError({
-    status: 503,
-    error: 'temporarily_unavailable',
-    description: `The directory could not be asked for the participant's status (${cause instanceof Error ? cause.message : String(cause)})`,
-    clause: 'RFC 6749 §4.1.2.1',
-    fix: 'retry when the directory is reachable',
-  });
-}
-
 /** The client a request claims to be, before oidc-provider authenticates it. */
 function claimedClientId(params: URLSearchParams): string | undefined {
   const clientId = params.get('client_id');
@@ -74,26 +68,13 @@ export function createStatusGate(options: StatusGateOptions) {
   const softwareStatus = memo<ParticipantStatus>(ttl);
   const certificateStatus = memo<CertificateStatusRecord>(ttl);
 
-  async function ask<T>(load: () => Promise<T>): Promise<T> {
-    try {
-      return await load();
-    } catch (err) {
-      if (err instanceof OAuthError) throw err;
-      if (err instanceof DirectoryError && err.status === 404) {
-        throw refused(
-          `The directory no longer lists this participant (${err.errorDescription})`,
-          'register with the directory again',
-        );
-      }
-      throw directoryUnavailable(err);
-    }
-  }
-
   async function check(req: Request, res: Response, clientId: string | undefined): Promise<void> {
     const presented = options.certificates.certificateOf(req);
     if (presented) {
       const x5t = certificateThumbprint(presented.x509);
-      const status = await ask(() => certificateStatus(x5t, () => options.directory.certificateStatus(x5t)));
+      const status = await askDirectory(() =>
+        certificateStatus(x5t, () => options.directory.certificateStatus(x5t)),
+      );
       // Certificates the directory never issued (self-signed, RFC 8705 §2.2) are judged by the client's
       // registration; one the directory revoked or let expire is refused here, whatever the client.
       const certificateOk = status.status !== 'revoked' && status.status !== 'expired';
@@ -114,7 +95,7 @@ export function createStatusGate(options: StatusGateOptions) {
     const client = await options.findClient(clientId);
     if (typeof client?.software_id !== 'string' || typeof client.org_id !== 'string') return;
     const { org_id: orgId, software_id: softwareId } = client;
-    const status = await ask(() =>
+    const status = await askDirectory(() =>
       softwareStatus(
         `${orgId}/${softwareId}`,
         async () => (await options.directory.softwareStatement(orgId, softwareId)).status,

@@ -6,6 +6,7 @@ import { createPublicKey } from 'node:crypto';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { JSONWebKeySet, JWK } from 'jose';
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
+import { askDirectory } from '../participants/directory.js';
 import type { ProfileDefinition } from '../profiles/index.js';
 
 const MIN_RSA_BITS = 2048;
@@ -33,10 +34,9 @@ export async function checkSoftwareJwks(
       'OB DCR v3.3 §4.3',
     );
   }
-  const response = await undiciFetch(jwksUri, {
-    dispatcher: deps.agent,
-    headers: { accept: 'application/json' },
-  });
+  const response = await askDirectory(() =>
+    undiciFetch(jwksUri, { dispatcher: deps.agent, headers: { accept: 'application/json' } }),
+  );
   if (!response.ok) {
     throw invalidJwks(
       `The directory answered ${response.status} for the software's JWKS (${jwksUri})`,

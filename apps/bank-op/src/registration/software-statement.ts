@@ -4,7 +4,7 @@
 // lists the organisation and software as active (the SSA may predate a suspension).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { createLocalJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
-import type { DirectoryReads } from '../participants/directory.js';
+import { askDirectory, type DirectoryReads } from '../participants/directory.js';
 
 export interface VerifiedSoftwareStatement {
   softwareId: string;
@@ -81,7 +81,7 @@ export async function verifySoftwareStatement(
 
   let claims: Record<string, unknown>;
   try {
-    const keys = createLocalJWKSet(await deps.directory.jwks());
+    const keys = createLocalJWKSet(await askDirectory(() => deps.directory.jwks()));
     ({ payload: claims } = await jwtVerify(ssa, keys, {
       issuer: deps.directoryIssuer,
       algorithms: SSA_ALGORITHMS,
@@ -142,7 +142,9 @@ export async function verifySoftwareStatement(
     }
   }
   // …and the directory is asked again now: a suspension after the SSA was issued must count.
-  const live = await deps.directory.softwareStatement(statement.orgId, statement.softwareId);
+  const live = await askDirectory(() =>
+    deps.directory.softwareStatement(statement.orgId, statement.softwareId),
+  );
   if (live.status !== 'active') {
     throw unapproved(
       `The directory lists software ${statement.softwareId} as ${live.status}`,

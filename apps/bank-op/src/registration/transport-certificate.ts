@@ -6,7 +6,7 @@ import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { parseSubject } from '@fapi-sandbox/fapi-core/peer-certificate';
 import type { PresentedCertificate } from '../mtls/client-certificate.js';
-import type { DirectoryReads } from '../participants/directory.js';
+import { askDirectory, type DirectoryReads } from '../participants/directory.js';
 
 const CLAUSE = 'OB DCR v3.3 §4.2, RFC 8705 §2.1';
 
@@ -63,7 +63,7 @@ export async function verifyTransportCertificate(
   }
 
   const x5tS256 = certificateThumbprint(presented.x509);
-  const status = await directory.certificateStatus(x5tS256);
+  const status = await askDirectory(() => directory.certificateStatus(x5tS256));
   if (status.status !== 'active') {
     throw refused(
       `The directory reports the transport certificate as ${status.status}`,

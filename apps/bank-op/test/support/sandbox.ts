@@ -74,7 +74,7 @@ export async function startSandbox(
     },
     async close() {
       await sandbox.bankOp.stop();
-      await directory.stop();
+      await sandbox.directory.stop();
       sandbox.bank.close();
       await Promise.all([plain.close(), ...[...agents.values()].map((agent) => agent.close())]);
       removeTestData(config);
