@@ -1,7 +1,7 @@
 // FAPI 2.0 Security Profile: what the bank must refuse, one attack at a time (the OpenID conformance
 // suite's fapi2-security-profile-final negative modules), each with the spec's error code and an
 // error_description naming the clause and the fix.
-import { randomUUID } from 'node:crypto';
+import { constants, sign as cryptoSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
 import { fetch } from 'undici';
@@ -452,6 +452,52 @@ describe('DPoP', () => {
     dpop.remember(url, first);
     const res = await send();
     expectOAuthError(res, { status: 400, error: 'invalid_dpop_proof', clause: /RFC 9449/ });
+  });
+
+  it('refuses a DPoP proof signed with an RSA key under 2048 bits (FAPI 2.0 SP 5.4.1-2)', async () => {
+    // jose will not sign PS256 with a small key, so the proof is assembled by hand.
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const url = tpp.endpoint(dpopClient, '/par');
+    const send = async (nonce?: string) => {
+      const header = Buffer.from(JSON.stringify({ typ: 'dpop+jwt', alg: 'PS256', jwk })).toString(
+        'base64url',
+      );
+      const payload = Buffer.from(
+        JSON.stringify({
+          jti: randomUUID(),
+          htm: 'POST',
+          htu: url,
+          iat: Math.floor(Date.now() / 1000),
+          ...(nonce ? { nonce } : {}),
+        }),
+      ).toString('base64url');
+      const signature = cryptoSign('sha256', Buffer.from(`${header}.${payload}`), {
+        key: privateKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32,
+      }).toString('base64url');
+      return json(
+        await fetch(url, {
+          method: 'POST',
+          dispatcher: sandbox.plain,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            dpop: `${header}.${payload}.${signature}`,
+          },
+          body: new URLSearchParams({
+            ...parParams(dpopClient),
+            ...(await tpp.clientAuth(dpopClient)),
+          }).toString(),
+        }),
+      );
+    };
+    const first = await send();
+    const res =
+      first.body.error === 'use_dpop_nonce'
+        ? await send(first.headers.get('dpop-nonce') ?? undefined)
+        : first;
+    expectOAuthError(res, { status: 400, error: 'invalid_dpop_proof' });
   });
 
   it('binds the token to the PAR proof key when the token request uses it', async () => {
