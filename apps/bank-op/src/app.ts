@@ -129,7 +129,6 @@ export function createWebApp(services: BankOpServices): express.Express {
     registrationOnlyOverMtls(ROUTES.registration, `${config.bankOp.mtls.origin}${ROUTES.registration}`),
   );
   app.get(ROUTES.authorization, status.frontChannel());
-  app.post(ROUTES.authorization, ...status.backChannel(callback));
   for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
   app.use(callback);
   app.use(browserErrorPage(services.bankName, services.log));
