@@ -183,6 +183,32 @@ describe('request object (pushed): each refused with invalid_request_object and 
   });
 });
 
+describe('client assertion audiences FAPI 1.0 Advanced accepts (RFC 9126 section 2, RFC 7523 section 3)', () => {
+  for (const [name, aud] of [
+    ['the PAR endpoint URL', () => tpp.endpoint(client, '/par')],
+    ['the token endpoint URL', () => tpp.endpoint(client, '/token')],
+    ['[issuer, another]', () => [tpp.issuer, 'https://other.example.com']],
+  ] as const) {
+    it(`accepts aud = ${name} at PAR`, async () => {
+      const res = await tpp.par(
+        client,
+        { request: await sign(requestClaims()) },
+        { auth: await tpp.clientAuth(client, { aud: aud() }) },
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    });
+  }
+
+  it('refuses aud = a foreign URL', async () => {
+    const res = await tpp.par(
+      client,
+      { request: await sign(requestClaims()) },
+      { auth: await tpp.clientAuth(client, { aud: 'https://fapidev-rs.example.com/api/userinfo' }) },
+    );
+    expectOAuthError(res, { status: 401, error: 'invalid_client', clause: /5\.2\.2-14/ });
+  });
+});
+
 describe('authorization endpoint (by value)', () => {
   it('refuses an authorization request without a request object, in the redirect with iss', async () => {
     const claims = requestClaims();
