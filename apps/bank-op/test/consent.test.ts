@@ -266,6 +266,11 @@ describe('the consent the request names (openbanking_intent_id)', () => {
     expectRedirectError(params, { error: 'invalid_request', clause: /OB Read\/Write API/ });
   });
 
+  it('refuses an authorization for openid alone: there is no consent to approve', async () => {
+    const params = await refusedAtTheBank((await pushedUrl({ consentId: null, scope: 'openid' })).url);
+    expectRedirectError(params, { error: 'invalid_request', clause: /OB Read\/Write API/ });
+  });
+
   it('refuses a consent that is no longer awaiting authorisation', async () => {
     const consentId = tpp.accountConsent(client);
     sandbox.bank.consents.reject(consentId);

@@ -122,11 +122,11 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
         claims: details.params.claims,
       });
       if (!consent) {
-        await refuse(
-          req,
-          res,
+        // The bank's consent page is about a consent: an authorization for nothing has nothing to approve.
+        throw new IntentError(
           'invalid_request',
-          'The request asks for no account information or payment (scope accounts or payments) (OB Read/Write API v3.1). Fix: ask for scope openid accounts or openid payments with the consent id.',
+          'The request asks for no account information or payment (scope accounts or payments)',
+          'ask for scope openid accounts or openid payments, naming the consent created at bank-api',
         );
       }
       return consent;
