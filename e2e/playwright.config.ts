@@ -1,12 +1,19 @@
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { chromiumTrustArgs } from '@fapi-sandbox/scripts/browser-trust';
 import { defineConfig } from '@playwright/test';
-import { chromiumExecutable } from './src/browser.js';
+import { canRecordVideo, chromiumExecutable } from './src/browser.js';
 
 // `pnpm e2e`: headless, as CI runs it. `pnpm demo`: headed and slowed, each step captioned in the page,
 // with a trace, a video and a screenshot per step saved under demo-output/ for slides.
 const demo = process.env.FAPI_DEMO === '1';
 const executablePath = chromiumExecutable();
+const recordVideo = demo && canRecordVideo();
+if (demo && !recordVideo) {
+  console.log(
+    "No video: Playwright's ffmpeg is not installed (pnpm --filter @fapi-sandbox/e2e exec playwright install ffmpeg).",
+  );
+  console.log('The demo still saves a trace with its screencast, and a screenshot per step.');
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -24,7 +31,7 @@ export default defineConfig({
     browserName: 'chromium',
     headless: !demo,
     trace: demo ? 'on' : 'retain-on-failure',
-    video: demo ? 'on' : 'off',
+    video: recordVideo ? 'on' : 'off',
     screenshot: demo ? 'on' : 'only-on-failure',
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),

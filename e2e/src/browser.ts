@@ -1,6 +1,8 @@
 // Which Chromium the e2e suite drives: Playwright's own build where it is installed, otherwise the
 // system's (Debian's `chromium` package on CI), or the one named by CHROMIUM_PATH.
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromium } from '@playwright/test';
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
@@ -25,4 +27,19 @@ export function hasAnyChromium(): boolean {
     // Not installed through Playwright.
   }
   return SYSTEM_CHROMIUM.some((candidate) => fs.existsSync(candidate));
+}
+
+/**
+ * Playwright records video with an ffmpeg build of its own (`playwright install ffmpeg`), which needs
+ * the internet; without it a demo still saves a trace (with its screencast) and a screenshot per step.
+ */
+export function canRecordVideo(): boolean {
+  const root =
+    process.env.PLAYWRIGHT_BROWSERS_PATH ||
+    path.join(
+      os.homedir(),
+      process.platform === 'darwin' ? 'Library/Caches/ms-playwright' : '.cache/ms-playwright',
+    );
+  if (!fs.existsSync(root)) return false;
+  return fs.readdirSync(root).some((entry) => entry.startsWith('ffmpeg'));
 }
