@@ -83,6 +83,23 @@ describe('introspection and revocation', () => {
     expect(res.body).toEqual({ active: false });
   });
 
+  it("refuses to revoke another client's refresh token", async () => {
+    const client = await tpp.register();
+    const other = await tpp.register();
+    const authorized = await authorizeFapi2(tpp, client);
+    const issued = await tpp.redeem(client, authorized.code, authorized.pkce);
+    const res = await tpp.post(other, tpp.endpoint(other, '/token/revoke'), async () => ({
+      token: String(issued.body.refresh_token),
+      ...(await tpp.clientAuth(other)),
+    }));
+    expectOAuthError(res, { status: 400, error: 'invalid_request', clause: /RFC 7009/ });
+    const refresh = await tpp.token(client, {
+      grant_type: 'refresh_token',
+      refresh_token: String(issued.body.refresh_token),
+    });
+    expect(refresh.status).toBe(200);
+  });
+
   it('refuses to introspect a JWT access token (self-contained, RFC 9068)', async () => {
     const client = await tpp.register();
     const authorized = await authorizeFapi2(tpp, client);

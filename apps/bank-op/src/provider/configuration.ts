@@ -4,6 +4,7 @@
 // registration policy wrote the profile's demands into the client record.
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { type CertificateSource, sameDistinguishedName, subjectDn } from '../mtls/client-certificate.js';
@@ -204,7 +205,22 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
         enabled: true,
         allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
       },
-      revocation: { enabled: true },
+      // RFC 7009 §2.1: a client revokes only tokens issued to it.
+      revocation: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => {
+          if (token.clientId !== client.clientId) {
+            throw new errors.InvalidRequest(
+              composeDescription({
+                description: 'The token was issued to another client',
+                clause: 'RFC 7009 §2.1',
+                fix: 'revoke only tokens issued to this client',
+              }),
+            );
+          }
+          return true;
+        },
+      },
       // RFC 7591 and RFC 7592, behind registration/gate.ts.
       registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: true },
       registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
