@@ -19,7 +19,7 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('FAPI headers for %s'
     const onlyQuery = await sb.call(client, 'GET', `/aisp/accounts?access_token=${token}`);
     expect(onlyQuery.status).toBe(400);
     expect(onlyQuery.body.error).toBe('invalid_request');
-    expect(onlyQuery.body.error_description).toMatch(/query string .*FAPI 2.0 SP §5.3.4-2/);
+    expect(onlyQuery.body.error_description).toMatch(/query string .*FAPI 2.0 SP section 5.3.4-2/);
     const both = await sb.call(client, 'GET', `/aisp/accounts?access_token=${token}`, { token });
     expect(both.status).toBe(400);
   });

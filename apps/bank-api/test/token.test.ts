@@ -88,7 +88,7 @@ describe.each(['moneywiseMtls', 'moneywiseDpop'] as const)('for %s, the token', 
       });
       expect(response.status).toBe(401);
       expect(response.body.error).toBe('invalid_token');
-      expect(response.body.error_description).toMatch(/expired \d+ s ago \(RFC 9068 §4, RFC 7519 §4.1.4\)/);
+      expect(response.body.error_description).toMatch(/expired \d+ s ago \(RFC 9068 section 4, RFC 7519 section 4.1.4\)/);
     } finally {
       sb.clock.offsetMs = 0;
     }
@@ -102,7 +102,7 @@ describe.each(['moneywiseMtls', 'moneywiseDpop'] as const)('for %s, the token', 
       const call = createCaller(config, openApiValidator(sb.openapi));
       await refuses(
         await realToken(),
-        /audience is "https:\/\/api.bank.localhost:\d+", which does not include https:\/\/api.bank.localhost/,
+        /audience is 'https:\/\/api.bank.localhost:\d+', which does not include https:\/\/api.bank.localhost/,
         call,
       );
     } finally {
@@ -131,7 +131,7 @@ describe.each(['moneywiseMtls', 'moneywiseDpop'] as const)('for %s, the token', 
 
   it('is refused without client_id', async () => {
     const token = await sb.forger.alter(await realToken(), { client_id: undefined });
-    await refuses(token, /no client_id claim \(RFC 9068 §2.2\)/);
+    await refuses(token, /no client_id claim \(RFC 9068 section 2.2\)/);
   });
 
   it('is refused when it is not a JWT at all', async () => {

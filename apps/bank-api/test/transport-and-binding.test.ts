@@ -31,7 +31,7 @@ describe('mTLS-bound tokens (RFC 8705 §3)', () => {
     const { token } = await accountAccess(sb, client);
     const noCert = createSandboxAgent({}, sb.config);
     const response = await sb.call(client, 'GET', '/aisp/accounts', { token, dispatcher: noCert });
-    expectRefused(response, 'Bearer', /without a client certificate \(RFC 8705 §3/);
+    expectRefused(response, 'Bearer', /without a client certificate \(RFC 8705 section 3/);
     await noCert.close();
   });
 
@@ -114,7 +114,7 @@ describe('DPoP-bound tokens (RFC 9449 §7.1)', () => {
       proof: false,
       dispatcher: sb.clients.moneywiseMtls.dispatcher,
     });
-    expectRefused(response, 'Bearer', /DPoP-bound but was sent with the Bearer scheme \(RFC 9449 §7.1\)/);
+    expectRefused(response, 'Bearer', /DPoP-bound but was sent with the Bearer scheme \(RFC 9449 section 7.1\)/);
   });
 
   it('are refused without a DPoP proof', async () => {

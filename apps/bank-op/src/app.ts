@@ -5,12 +5,7 @@
 //        introspection, revocation, registration — where the client certificate is read from TLS.
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import {
-  expressErrorHandler,
-  isOAuthError,
-  OAuthError,
-  toErrorResponse,
-} from '@fapi-sandbox/fapi-core/errors';
+import { expressErrorHandler, OAuthError, toErrorResponse } from '@fapi-sandbox/fapi-core/errors';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
@@ -23,7 +18,6 @@ import type { CertificateSource } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createStatusGate } from './participants/status-gate.js';
 import { ROUTES } from './provider/discovery.js';
-import { oauthSafe } from './provider/explain-errors.js';
 import { registrationGate, registrationOnlyOverMtls } from './registration/gate.js';
 
 export interface BankOpServices {
@@ -48,28 +42,11 @@ const BACK_CHANNEL = [
   ROUTES.revocation,
 ];
 
-/** RFC 6749 §5.2 charset for error_description (no `§`, no quotes), then fapi-core's JSON error body. */
+/** fapi-core's OAuth JSON error body (its error_description is already in the RFC 6749 §5.2 charset). */
 function oauthErrorHandlers(log: (line: string) => void) {
-  const safe = (err: unknown, _req: Request, _res: Response, next: NextFunction) => {
-    if (isOAuthError(err)) {
-      next(
-        new OAuthError({
-          status: err.status,
-          error: err.error,
-          description: oauthSafe(err.description),
-          ...(err.clause ? { clause: oauthSafe(err.clause) } : {}),
-          ...(err.fix ? { fix: oauthSafe(err.fix) } : {}),
-          headers: err.headers,
-        }),
-      );
-      return;
-    }
-    next(err);
-  };
-  return [
-    safe,
-    expressErrorHandler((err) => log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`)),
-  ];
+  return expressErrorHandler((err) =>
+    log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`),
+  );
 }
 
 /** Browsers get the bank's error page; anything else the OAuth JSON error. */

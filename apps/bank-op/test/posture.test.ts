@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ecosystemRules, profiles } from '../src/profiles/index.js';
 import type { Rule } from '../src/profiles/rule.js';
-import { explain, oauthSafe } from '../src/provider/explain-errors.js';
+import { explain } from '../src/provider/explain-errors.js';
 import { OAUTH_DESCRIPTION_CHARSET } from './support/expect-error.js';
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src');
@@ -82,11 +82,5 @@ describe('error explanations', () => {
     expect(explain(profiles.fapi2, { error: 'invalid_request', error_description: 'something else' })).toBe(
       'something else',
     );
-  });
-
-  it('writes descriptions in the RFC 6749 charset', () => {
-    const safe = oauthSafe('A “quoted” §5.3 – path\\to é');
-    expect(safe).toMatch(OAUTH_DESCRIPTION_CHARSET);
-    expect(safe).toContain('section 5.3');
   });
 });

@@ -209,7 +209,7 @@ describe('bad input changes nothing', () => {
         'POST',
         `/organisations/${orgId}/software-statements`,
         software({ redirectUris: ['http://insecure.example/cb'] }),
-        /redirectUris\.0: .*FAPI 1\.0 Part 1 §5\.2\.2-20/,
+        /redirectUris\.0: .*FAPI 1\.0 Part 1 section 5\.2\.2-20/,
       ],
       [
         'POST',
@@ -328,7 +328,7 @@ describe('bad input changes nothing', () => {
       headers: { 'x-fapi-interaction-id': 'not-a-uuid' },
     });
     expect(badInteractionId.status).toBe(400);
-    expect((await oauthError(badInteractionId)).error_description).toMatch(/FAPI 1\.0 Part 1 §6\.2\.1-11/);
+    expect((await oauthError(badInteractionId)).error_description).toMatch(/FAPI 1\.0 Part 1 section 6\.2\.1-11/);
     expect(await snapshot()).toBe(before);
   });
 

@@ -175,12 +175,12 @@ describe('bad input changes nothing', () => {
     const tampered = body.join('\n');
 
     const cases: [string, RegExp][] = [
-      ['not a certificate request', /not a PEM "CERTIFICATE REQUEST" block.*RFC 2986/],
+      ['not a certificate request', /not a PEM 'CERTIFICATE REQUEST' block.*RFC 2986/],
       ['-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n', /does not decode/],
-      [fs.readFileSync(t.config.participants.demo.transportCert, 'utf8'), /not a PEM "CERTIFICATE REQUEST"/],
+      [fs.readFileSync(t.config.participants.demo.transportCert, 'utf8'), /not a PEM 'CERTIFICATE REQUEST'/],
       [tampered, /signature does not verify|does not decode/],
-      [(await generateCsr('RSA 1024')).csr, /RSA key is 1024 bits.*FAPI 2\.0 SP §5\.4\.1-2/],
-      [(await generateCsr('EC P-384')).csr, /EC P-384 key.*FAPI 2\.0 SP §5\.4\.1-1/],
+      [(await generateCsr('RSA 1024')).csr, /RSA key is 1024 bits.*FAPI 2\.0 SP section 5\.4\.1-2/],
+      [(await generateCsr('EC P-384')).csr, /EC P-384 key.*FAPI 2\.0 SP section 5\.4\.1-1/],
     ];
     for (const [csr, pattern] of cases) {
       await refused(await t.admin('POST', certificatesPath(), { type: 'transport', csr }), 400, pattern);

@@ -124,7 +124,7 @@ describe('SSA refused', () => {
     expect(response.status).toBe(403);
     const error = await oauthError(response);
     expect(error.error).toBe('access_denied');
-    expect(error.error_description).toMatch(/was revoked by the directory.*RFC 5280 §3\.3/);
+    expect(error.error_description).toMatch(/was revoked by the directory.*RFC 5280 section 3\.3/);
   });
 
   it('with an expired transport certificate: 403', async () => {

@@ -35,9 +35,12 @@ export class OAuthError extends Error {
     this.headers = init.headers ?? {};
   }
 
-  /** The `error_description` a learner reads: "<problem> (<clause>). Fix: <fix>". */
+  /**
+   * The `error_description` a learner reads: "<problem> (<clause>). Fix: <fix>", in the character set
+   * RFC 6749 §5.2 allows (`message` keeps the clause signs for logs and traces).
+   */
   get errorDescription(): string {
-    return this.message;
+    return oauthSafeText(this.message);
   }
 
   toJSON(): { error: string; error_description: string } {
@@ -52,18 +55,23 @@ export function composeDescription(init: Pick<OAuthErrorInit, 'description' | 'c
 }
 
 /**
- * RFC 6750 §3: an error_description inside WWW-Authenticate is printable ASCII without `"` and `\`
- * (and Node refuses header values outside Latin-1), so section signs, ellipses and quotes are spelled out.
+ * RFC 6749 §5.2 (and RFC 6750 §3 inside WWW-Authenticate): error_description is printable ASCII without
+ * `"` and `\`, and the conformance suite checks it. Clause signs, quotes and dashes are spelled out.
  */
-export function headerSafe(text: string): string {
+export function oauthSafeText(text: string): string {
   return text
-    .replace(/§/g, 'section ')
+    .replace(/§\s*/g, 'section ')
     .replace(/…/g, '...')
-    .replace(/[‘’]/g, "'")
+    .replace(/[‘’“”"]/g, "'")
+    .replace(/\\/g, '/')
     .replace(/[–—]/g, '-')
     .replace(/≈/g, '~')
-    .replace(/"/g, "'")
+    .replace(/→/g, '->')
     .replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '');
+}
+
+function oauthSafeTextOf(init: Pick<OAuthErrorInit, 'description' | 'clause' | 'fix'>): string {
+  return oauthSafeText(composeDescription(init));
 }
 
 export function isOAuthError(value: unknown): value is OAuthError {
@@ -128,7 +136,7 @@ function bodyParserError(
     case 'entity.too.large':
       return {
         error: 'invalid_request',
-        error_description: composeDescription({
+        error_description: oauthSafeTextOf({
           description: 'The request body is larger than this endpoint accepts',
           fix: 'send a smaller body',
         }),
@@ -136,7 +144,7 @@ function bodyParserError(
     case 'entity.parse.failed':
       return {
         error: 'invalid_request',
-        error_description: composeDescription({
+        error_description: oauthSafeTextOf({
           description: 'The request body is not valid JSON',
           clause: 'RFC 8259',
           fix: 'send a well-formed JSON document with Content-Type: application/json',
@@ -146,7 +154,7 @@ function bodyParserError(
     case 'encoding.unsupported':
       return {
         error: 'invalid_request',
-        error_description: composeDescription({
+        error_description: oauthSafeTextOf({
           description: 'The request body uses an unsupported charset or encoding',
           fix: 'send UTF-8 without a content encoding',
         }),

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   composeDescription,
   expressErrorHandler,
-  headerSafe,
   OAuthError,
+  oauthSafeText,
   toErrorResponse,
 } from '../src/errors.js';
 
 describe('OAuthError', () => {
-  it('composes the description a learner reads: problem, clause, fix', () => {
+  it('composes the description a learner reads: problem, clause, fix; on the wire in the RFC 6749 §5.2 charset', () => {
     const err = new OAuthError({
       status: 400,
       error: 'invalid_request',
@@ -16,10 +16,11 @@ describe('OAuthError', () => {
       clause: 'FAPI 2.0 SP §5.3.2.2-5',
       fix: 'send code_challenge and code_challenge_method=S256',
     });
+    expect(err.message).toContain('(FAPI 2.0 SP §5.3.2.2-5)');
     expect(err.toJSON()).toEqual({
       error: 'invalid_request',
       error_description:
-        'PKCE code_challenge is missing (FAPI 2.0 SP §5.3.2.2-5). Fix: send code_challenge and code_challenge_method=S256.',
+        'PKCE code_challenge is missing (FAPI 2.0 SP section 5.3.2.2-5). Fix: send code_challenge and code_challenge_method=S256.',
     });
   });
 
@@ -110,10 +111,10 @@ describe('expressErrorHandler', () => {
   });
 });
 
-describe('headerSafe', () => {
-  it('keeps an error description inside WWW-Authenticate printable ASCII without quotes or backslashes', () => {
-    const safe = headerSafe('Proof “too old” (RFC 9449 §11.1) — retry… ≈ 60 s \\ now');
-    expect(safe).toBe('Proof too old (RFC 9449 section 11.1) - retry... ~ 60 s  now');
+describe('oauthSafeText', () => {
+  it('keeps an error description in the RFC 6749 §5.2 character set: printable ASCII without quotes or backslashes', () => {
+    const safe = oauthSafeText('Proof “too old” (RFC 9449 §11.1) — retry… ≈ 60 s \\ now');
+    expect(safe).toBe("Proof 'too old' (RFC 9449 section 11.1) - retry... ~ 60 s / now");
     expect(safe).toMatch(/^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/);
   });
 });

@@ -1,7 +1,7 @@
 // How a resource server refuses a request: RFC 6750 §3 (Bearer) and RFC 9449 §7.1 (DPoP) put the
 // error in a WWW-Authenticate challenge of the scheme the client used; a request with no credentials
 // gets a challenge for each scheme the server accepts and no error code (RFC 6750 §3.1).
-import { composeDescription, headerSafe, OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { composeDescription, OAuthError, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
 import type { AuthScheme } from './context.js';
 
 export const REALM = 'Sandbox Bank API';
@@ -20,7 +20,7 @@ export interface Refusal {
 }
 
 function challenge(scheme: AuthScheme, params: Record<string, string>): string {
-  const list = Object.entries(params).map(([k, v]) => `${k}="${headerSafe(v)}"`);
+  const list = Object.entries(params).map(([k, v]) => `${k}="${oauthSafeText(v)}"`);
   return `${scheme} ${list.join(', ')}`;
 }
 

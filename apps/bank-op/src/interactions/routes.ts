@@ -8,12 +8,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BankStore, Consent } from '@fapi-sandbox/bank-domain';
 import { BankDomainError } from '@fapi-sandbox/bank-domain';
-import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { OAuthError, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import type { DirectoryReads } from '../participants/directory.js';
-import { oauthSafe } from '../provider/explain-errors.js';
 import { consentForAuthorization, IntentError, SCA_ACR } from '../provider/intent.js';
 import { consentPage } from './consent-page.js';
 import { PAGE_CSP } from './layout.js';
@@ -90,7 +89,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
   }
 
   async function refuse(req: Request, res: Response, error: string, description: string): Promise<void> {
-    await finish(req, res, { error, error_description: oauthSafe(description) }, false);
+    await finish(req, res, { error, error_description: oauthSafeText(description) }, false);
   }
 
   async function tppOf(details: Details): Promise<{ name: string; logoUri?: string; orgName?: string }> {

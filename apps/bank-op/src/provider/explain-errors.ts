@@ -6,7 +6,7 @@
 //   - authorization-endpoint redirects: `explainAuthorizationRedirects` rewrites error_description
 //     in the Location of a query or fragment redirect (a JARM response is signed and left alone);
 //   - the HTML error page: renderError (interactions/pages.ts) calls `explain` itself.
-import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
+import { composeDescription, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { noteCheck } from '../http/trace.js';
@@ -22,20 +22,6 @@ export interface ProviderError {
 }
 
 const ALREADY_EXPLAINED = / Fix: /;
-
-/**
- * RFC 6749 §5.2: error_description uses only %x20-21 / %x23-5B / %x5D-7E (printable ASCII without
- * `"` and `\`), and conformance tests check it. Clause signs and other non-ASCII are spelled out.
- */
-export function oauthSafe(text: string): string {
-  return text
-    .replace(/§\s*/g, 'section ')
-    .replace(/[‘’]/g, "'")
-    .replace(/"/g, "'")
-    .replace(/\\/g, '/')
-    .replace(/[–—]/g, '-')
-    .replace(/[^\x20-\x7e]/g, '?');
-}
 
 /** The events of oidc-provider's JSON endpoints, emitted with (ctx, err) after the error body is set. */
 const JSON_ERROR_EVENTS = [
@@ -102,7 +88,7 @@ export function explainJsonErrors(provider: Provider): void {
       if (!body || typeof body !== 'object' || typeof body.error !== 'string') return;
       const profile = profileFor(ctx);
       const explained = explain(profile, { ...err, error: body.error });
-      body.error_description = oauthSafe(explained);
+      body.error_description = oauthSafeText(explained);
       const match = findRule(
         profile,
         body.error,
@@ -126,7 +112,7 @@ const explainedAuthorizationErrors = new WeakMap<object, string>();
  */
 export function explainAuthorizationRedirects(provider: Provider): void {
   provider.on('authorization.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
-    explainedAuthorizationErrors.set(ctx, oauthSafe(explain(profileFor(ctx), err)));
+    explainedAuthorizationErrors.set(ctx, oauthSafeText(explain(profileFor(ctx), err)));
   });
 
   provider.use(async (ctx, next) => {

@@ -244,7 +244,7 @@ describe('attacks the callback checks stop', () => {
     const view = (await sandbox.browser.api(`/connections/${started.connection.id}`)).body as ConnectionView;
     expect(view.status).toBe('failed');
     expect(view.error).toMatchObject({ error: 'invalid_issuer' });
-    expect(view.error?.error_description).toMatch(/RFC 9207 §2\.4/);
+    expect(view.error?.error_description).toMatch(/RFC 9207 section 2\.4/);
     const trace = (await sandbox.browser.api(`/connections/${started.connection.id}/trace`))
       .body as ConnectionTrace;
     expect(trace.entries.some((e) => e.title === 'Exchange the code for tokens')).toBe(false);

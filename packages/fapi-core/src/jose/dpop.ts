@@ -3,7 +3,7 @@
 // sender-constraining methods of FAPI 2.0 SP §5.3.2.1-5. Server nonces (§8, §9) limit how long a proof works.
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
-import { composeDescription, headerSafe } from '../errors.js';
+import { composeDescription, oauthSafeText } from '../errors.js';
 import {
   type AsymmetricKeyInput,
   assertFapiKey,
@@ -419,7 +419,7 @@ function dpopReject(
   const nonceHeader: Record<string, string> = nonce === undefined ? {} : { 'DPoP-Nonce': nonce };
   if (verifier === 'authorization-server') return rejectAs(error, 400, () => nonceHeader);
   return rejectAs(error, 401, (violation) => ({
-    'WWW-Authenticate': `DPoP error="${error}", error_description="${headerSafe(composeDescription(violation))}", algs="${algs.join(' ')}"`,
+    'WWW-Authenticate': `DPoP error="${error}", error_description="${oauthSafeText(composeDescription(violation))}", algs="${algs.join(' ')}"`,
     ...nonceHeader,
   }));
 }
