@@ -88,7 +88,9 @@ describe.each(['moneywiseMtls', 'moneywiseDpop'] as const)('for %s, the token', 
       });
       expect(response.status).toBe(401);
       expect(response.body.error).toBe('invalid_token');
-      expect(response.body.error_description).toMatch(/expired \d+ s ago \(RFC 9068 section 4, RFC 7519 section 4.1.4\)/);
+      expect(response.body.error_description).toMatch(
+        /expired \d+ s ago \(RFC 9068 section 4, RFC 7519 section 4.1.4\)/,
+      );
     } finally {
       sb.clock.offsetMs = 0;
     }

@@ -114,7 +114,11 @@ describe('DPoP-bound tokens (RFC 9449 §7.1)', () => {
       proof: false,
       dispatcher: sb.clients.moneywiseMtls.dispatcher,
     });
-    expectRefused(response, 'Bearer', /DPoP-bound but was sent with the Bearer scheme \(RFC 9449 section 7.1\)/);
+    expectRefused(
+      response,
+      'Bearer',
+      /DPoP-bound but was sent with the Bearer scheme \(RFC 9449 section 7.1\)/,
+    );
   });
 
   it('are refused without a DPoP proof', async () => {

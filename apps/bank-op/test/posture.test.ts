@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { ecosystemRules, profiles } from '../src/profiles/index.js';
 import type { Rule } from '../src/profiles/rule.js';
 import { explain } from '../src/provider/explain-errors.js';
-import { OAUTH_DESCRIPTION_CHARSET } from './support/expect-error.js';
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src');
 

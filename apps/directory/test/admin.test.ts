@@ -328,7 +328,9 @@ describe('bad input changes nothing', () => {
       headers: { 'x-fapi-interaction-id': 'not-a-uuid' },
     });
     expect(badInteractionId.status).toBe(400);
-    expect((await oauthError(badInteractionId)).error_description).toMatch(/FAPI 1\.0 Part 1 section 6\.2\.1-11/);
+    expect((await oauthError(badInteractionId)).error_description).toMatch(
+      /FAPI 1\.0 Part 1 section 6\.2\.1-11/,
+    );
     expect(await snapshot()).toBe(before);
   });
 
