@@ -1,30 +1,13 @@
 // The claims of a software statement assertion (RFC 7591 §2.3), UK Open Banking style: what the directory
 // asserts about a TPP's software and its organisation when a bank registers the TPP as a client.
-import type { JWTPayload } from 'jose';
+import type { SsaClaims } from '@fapi-sandbox/fapi-core/directory-client';
 import { effectiveStatus, type Organisation, obStatus, type SoftwareStatement } from './model.js';
 
 /** How long an SSA may be used to register (the contract: one hour). */
 export const SSA_LIFETIME_SECONDS = 3600;
 
-export interface SsaClaims extends JWTPayload {
-  iss: string;
-  iat: number;
-  exp: number;
-  jti: string;
-  software_id: string;
-  software_client_id: string;
-  software_client_name: string;
-  software_client_description: string;
-  software_version: string;
-  software_redirect_uris: string[];
-  software_jwks_uri: string;
-  software_roles: string[];
-  software_logo_uri?: string;
-  software_status: string;
-  org_id: string;
-  org_name: string;
-  org_status: string;
-}
+// One definition of the claims for the directory that signs them and the parties that read them.
+export type { SsaClaims };
 
 export function ssaClaims(input: {
   issuer: string;
