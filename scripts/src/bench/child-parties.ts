@@ -1,0 +1,176 @@
+// The parties as `pnpm dev` runs them: one `tsx src/main.ts` child process each (tsx is a launcher
+// process that starts the app's node process), all started at once and timed until healthy; and how
+// much memory each process holds, read from /proc/<pid>/status (VmRSS) on Linux.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PartyName, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { startableParties } from '../dev/parties.js';
+import { waitUntilHealthy } from '../dev/wait-ready.js';
+
+/** The environment that makes a party's `sandboxConfig()` equal `config` (ports and data folder). */
+export function environmentFor(config: SandboxConfig): Record<string, string> {
+  return {
+    FAPI_DIRECTORY_PORT: String(config.directory.web.port),
+    FAPI_DIRECTORY_MTLS_PORT: String(config.directory.mtls.port),
+    FAPI_BANK_OP_PORT: String(config.bankOp.web.port),
+    FAPI_BANK_OP_MTLS_PORT: String(config.bankOp.mtls.port),
+    FAPI_BANK_API_PORT: String(config.bankApi.web.port),
+    FAPI_TPP_PORT: String(config.tpp.web.port),
+    FAPI_SANDBOX_DATA_DIR: config.dataDir,
+    FAPI_SANDBOX_CERTS_DIR: config.certsDir,
+  };
+}
+
+export interface ChildParty {
+  party: PartyName;
+  child: ChildProcess;
+  /** From spawning `tsx src/main.ts` until /health answered 200. */
+  readyMs: number;
+  /** The last lines it printed, for the error message if it fails. */
+  output: string[];
+}
+
+export interface ChildSandbox {
+  parties: ChildParty[];
+  /** From the first spawn until every party was healthy. */
+  totalMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startChildParties(config: SandboxConfig): Promise<ChildSandbox> {
+  const tsx = path.join(config.repoRoot, 'node_modules', '.bin', 'tsx');
+  const env = { ...process.env, ...environmentFor(config), FORCE_COLOR: '0' };
+  const parties: ChildParty[] = [];
+  // The children have their own process groups, so a Ctrl-C on the benchmark does not reach them: should
+  // this process exit before stop(), they are told to stop on the way out.
+  const onExit = () => {
+    for (const { child } of parties) if (child.pid !== undefined) signalGroup(child.pid, 'SIGTERM');
+  };
+  process.on('exit', onExit);
+  const stop = async () => {
+    await Promise.all(parties.map((p) => stopProcessGroup(p.child)));
+    process.off('exit', onExit);
+  };
+  const began = performance.now();
+  try {
+    await Promise.all(
+      startableParties(config).map(async ({ party, dir, healthUrl }) => {
+        const spawned = performance.now();
+        // Its own process group (as pnpm dev does), so that stopping it stops the app tsx launched too.
+        const child = spawn(tsx, ['src/main.ts'], {
+          cwd: dir,
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        });
+        const entry: ChildParty = { party: party.name, child, readyMs: 0, output: [] };
+        parties.push(entry);
+        for (const stream of [child.stdout, child.stderr]) {
+          stream?.setEncoding('utf8').on('data', (chunk: string) => {
+            entry.output.push(...chunk.split('\n').filter(Boolean));
+            entry.output.splice(0, Math.max(0, entry.output.length - 20));
+          });
+        }
+        try {
+          await waitUntilHealthy(healthUrl, config, {
+            timeoutMs: 60_000,
+            isAlive: () => child.exitCode === null && child.signalCode === null,
+          });
+        } catch (err) {
+          throw new Error(
+            `${party.name} did not start: ${(err as Error).message}\n${entry.output.join('\n')}`,
+          );
+        }
+        entry.readyMs = performance.now() - spawned;
+      }),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { parties, totalMs: performance.now() - began, stop };
+}
+
+/** SIGTERM to the process group; SIGKILL to what is still there after `graceMs`. */
+function stopProcessGroup(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
+  const pid = child.pid;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signalGroup(pid, 'SIGKILL');
+      resolve();
+    }, graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    signalGroup(pid, 'SIGTERM');
+  });
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** VmRSS of a process in KiB, from /proc/<pid>/status; undefined when it is gone. */
+export function residentKiB(pid: number): number | undefined {
+  try {
+    return parseVmRss(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The VmRSS line of a /proc/<pid>/status text, in KiB. */
+export function parseVmRss(status: string): number | undefined {
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Every process below `pid` (children, grandchildren, …), from the parent ids in /proc/<pid>/stat. */
+export function descendantsOf(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name (which is in parentheses and may contain spaces): state, ppid, …
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    for (const [child, ppid] of parentOf) {
+      if (ppid === parent) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+export interface PartyMemory {
+  party: PartyName;
+  /** The tsx launcher process (it starts the app and relays signals). */
+  launcherKiB: number;
+  /** The app's own node process(es), below the launcher. */
+  appKiB: number;
+}
+
+export function partyMemory(party: ChildParty): PartyMemory {
+  const pid = party.child.pid!;
+  const app = descendantsOf(pid).reduce((sum, child) => sum + (residentKiB(child) ?? 0), 0);
+  return { party: party.party, launcherKiB: residentKiB(pid) ?? 0, appKiB: app };
+}

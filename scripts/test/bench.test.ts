@@ -1,0 +1,249 @@
+// The benchmark's pure parts (percentiles, summaries, the load loop, the report table, /proc parsing) and
+// its FAPI flow client against real in-process parties: each way of connecting once, and the checks that
+// make the client refuse an authorization response it must not trust.
+import { loadConfig } from '@fapi-sandbox/fapi-core/config';
+import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
+import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { environmentFor, parseVmRss } from '../src/bench/child-parties.js';
+import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '../src/bench/flow-client.js';
+import { FLOW_STEPS, runFlowOnce } from '../src/bench/flows.js';
+import { renderTable } from '../src/bench/report.js';
+import { demoCustomer, settingsFor } from '../src/bench/run.js';
+import { loadPartyModules, type RunningSandbox, startSandbox } from '../src/bench/sandbox.js';
+import { percentile, summarize, throughput } from '../src/bench/stats.js';
+import { runLoad } from '../src/bench/throughput.js';
+
+describe('summary math', () => {
+  const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
+
+  it('takes percentiles by nearest rank: an actual sample, never an interpolation', () => {
+    expect(percentile(oneToHundred, 50)).toBe(50);
+    expect(percentile(oneToHundred, 95)).toBe(95);
+    expect(percentile(oneToHundred, 99)).toBe(99);
+    expect(percentile(oneToHundred, 100)).toBe(100);
+    expect(percentile(oneToHundred, 0)).toBe(1);
+    // 20 runs (the journey's N): p95 is the 19th smallest, p50 the 10th.
+    const twenty = Array.from({ length: 20 }, (_, i) => (i + 1) * 10);
+    expect(percentile(twenty, 95)).toBe(190);
+    expect(percentile(twenty, 50)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([1, 2, 3], 50)).toBe(2);
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+  });
+
+  it('summarizes unsorted samples without reordering the caller’s array', () => {
+    const samples = [30, 10, 50, 20, 40];
+    const summary = summarize(samples);
+    expect(summary).toEqual({ count: 5, min: 10, mean: 30, p50: 30, p95: 50, p99: 50, max: 50 });
+    expect(samples).toEqual([30, 10, 50, 20, 40]);
+  });
+
+  it('refuses what has no meaningful summary', () => {
+    expect(() => summarize([])).toThrow(RangeError);
+    expect(() => summarize([1, Number.NaN])).toThrow(/not a finite number/);
+    expect(() => percentile([1, 2], 101)).toThrow(RangeError);
+    expect(() => percentile([1, 2], -1)).toThrow(RangeError);
+    expect(() => throughput(10, 0)).toThrow(RangeError);
+  });
+
+  it('computes requests per second from wall-clock milliseconds', () => {
+    expect(throughput(500, 2000)).toBe(250);
+    expect(throughput(1, 4)).toBe(250);
+  });
+});
+
+describe('load loop', () => {
+  it('sends exactly `count` requests with at most `concurrency` in flight', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    let sent = 0;
+    const result = await runLoad(40, 8, async () => {
+      sent++;
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight--;
+    });
+    expect(sent).toBe(40);
+    expect(peak).toBe(8);
+    expect(result.latency.count).toBe(40);
+    expect(result.requestsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('fails the run on the first failed request and stops sending', async () => {
+    let sent = 0;
+    await expect(
+      runLoad(100, 4, async () => {
+        sent++;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (sent === 10) throw new Error('answered 401');
+      }),
+    ).rejects.toThrow('answered 401');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toBeLessThan(20);
+  });
+
+  it('refuses a count or concurrency that is not a positive integer', async () => {
+    await expect(runLoad(0, 1, async () => {})).rejects.toThrow(RangeError);
+    await expect(runLoad(10, 1.5, async () => {})).rejects.toThrow(RangeError);
+  });
+});
+
+describe('report and process helpers', () => {
+  it('aligns tables: text columns left, number columns right', () => {
+    const table = renderTable(
+      ['party', 'ms'],
+      [
+        ['directory', '9.5'],
+        ['tpp', '1261'],
+      ],
+    );
+    expect(table.split('\n')).toEqual([
+      '  party        ms',
+      '  ─────────  ────',
+      '  directory   9.5',
+      '  tpp        1261',
+    ]);
+  });
+
+  it('reads VmRSS (KiB) from /proc/<pid>/status text', () => {
+    expect(parseVmRss('Name:\tnode\nVmPeak:\t  900 kB\nVmRSS:\t  123456 kB\nThreads:\t11\n')).toBe(123456);
+    expect(parseVmRss('Name:\tkthreadd\nThreads:\t1\n')).toBeUndefined();
+  });
+
+  it('gives a child process the environment that reproduces the configuration', async () => {
+    const config = await isolatedConfig();
+    try {
+      const child = loadConfig({ ...process.env, ...environmentFor(config) });
+      expect(child.directory.mtls.origin).toBe(config.directory.mtls.origin);
+      expect(child.bankOp.issuer).toBe(config.bankOp.issuer);
+      expect(child.bankOp.mtls.origin).toBe(config.bankOp.mtls.origin);
+      expect(child.bankApi.baseUrl).toBe(config.bankApi.baseUrl);
+      expect(child.tpp.web.origin).toBe(config.tpp.web.origin);
+      expect(child.dataDir).toBe(config.dataDir);
+    } finally {
+      removeTestData(config);
+    }
+  });
+
+  it('quick settings run every section with fewer iterations', () => {
+    const quick = settingsFor(true);
+    const full = settingsFor(false);
+    expect(full).toMatchObject({ pkiRuns: 3, flowRuns: 20, loadCount: 500, concurrencies: [1, 8] });
+    expect(quick.flowRuns).toBeLessThan(full.flowRuns);
+    expect(quick.loadCount).toBeLessThan(full.loadCount);
+  });
+});
+
+describe('the flow client against in-process directory, bank-op and bank-api', () => {
+  let sandbox: RunningSandbox;
+  const variant = (id: FlowVariant['id']) => FLOW_VARIANTS.find((v) => v.id === id)!;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox(await loadPartyModules(), await isolatedConfig(), { tpp: false });
+  }, 30_000);
+
+  afterAll(async () => {
+    await sandbox?.stop();
+    if (sandbox) removeTestData(sandbox.config);
+  });
+
+  for (const { id, title } of FLOW_VARIANTS) {
+    it(`runs the consent-to-API journey: ${title}`, async () => {
+      const client = await FapiFlowClient.connect({ config: sandbox.config, variant: variant(id) });
+      try {
+        const v = variant(id);
+        expect(client.metadata).toMatchObject({
+          fapi_profile: v.profile,
+          token_endpoint_auth_method: v.clientAuth,
+          ...(v.binding === 'mtls'
+            ? { tls_client_certificate_bound_access_tokens: true }
+            : { dpop_bound_access_tokens: true }),
+        });
+        const run = await runFlowOnce(client, demoCustomer());
+        expect(run.accountIds.length).toBeGreaterThan(0);
+        for (const step of FLOW_STEPS) expect(run.timings[step]).toBeGreaterThan(0);
+        expect(run.timings.total).toBeGreaterThanOrEqual(
+          FLOW_STEPS.reduce((sum, step) => sum + run.timings[step], 0),
+        );
+        // The customer's token names the consent and is bound the way the variant says.
+        const claims = decodeJwt(run.token.value);
+        expect(claims.client_id).toBe(client.clientId);
+        expect(typeof claims.openbanking_intent_id).toBe('string');
+        if (v.binding === 'dpop') {
+          expect(run.token.scheme).toBe('DPoP');
+          expect(claims.cnf).toEqual({ jkt: expect.any(String) });
+        } else {
+          expect(run.token.scheme).toBe('Bearer');
+          expect(claims.cnf).toEqual({ 'x5t#S256': expect.any(String) });
+        }
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
+  it('refuses an authorization response from another issuer, with another state, or elsewhere', async () => {
+    const client = await FapiFlowClient.connect({ config: sandbox.config, variant: variant('fapi2-mtls') });
+    try {
+      const consentId = await client.createAccountAccessConsent(
+        await client.clientCredentialsToken('accounts'),
+      );
+      const pending = await client.pushAuthorizationRequest(consentId);
+      const redirectUri = sandbox.config.participants.demo.redirectUris[0]!;
+      const landing = (params: Record<string, string>, base = redirectUri) =>
+        new URL(`${base}?${new URLSearchParams(params)}`);
+      const issuer = sandbox.config.bankOp.issuer;
+
+      // RFC 9207: a response naming another issuer is a mix-up attack.
+      await expect(
+        client.authorizationCode(
+          landing({ code: 'c', state: pending.state, iss: 'https://evil.localhost' }),
+          pending,
+        ),
+      ).rejects.toThrow(/iss/);
+      // RFC 6749 §10.12: a state this client did not send is CSRF.
+      await expect(
+        client.authorizationCode(landing({ code: 'c', state: 'another-state', iss: issuer }), pending),
+      ).rejects.toThrow(/state/);
+      await expect(
+        client.authorizationCode(
+          landing({ code: 'c', state: pending.state, iss: issuer }, 'https://tpp.localhost:1/elsewhere'),
+          pending,
+        ),
+      ).rejects.toThrow(/redirected/);
+      await expect(
+        client.authorizationCode(landing({ error: 'access_denied', state: pending.state }), pending),
+      ).rejects.toThrow(/access_denied/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses a JARM response the bank did not sign', async () => {
+    const client = await FapiFlowClient.connect({
+      config: sandbox.config,
+      variant: variant('fapi1-advanced'),
+    });
+    try {
+      const consentId = await client.createAccountAccessConsent(
+        await client.clientCredentialsToken('accounts'),
+      );
+      const pending = await client.pushAuthorizationRequest(consentId);
+      const { privateKey } = await generateKeyPair('PS256');
+      const now = Math.floor(Date.now() / 1000);
+      const forged = await new SignJWT({ code: 'stolen', state: pending.state })
+        .setProtectedHeader({ alg: 'PS256', kid: 'not-the-banks' })
+        .setIssuer(sandbox.config.bankOp.issuer)
+        .setAudience(client.clientId)
+        .setExpirationTime(now + 300)
+        .sign(privateKey);
+      const landing = new URL(sandbox.config.participants.demo.redirectUris[0]!);
+      landing.searchParams.set('response', forged);
+      await expect(client.authorizationCode(landing, pending)).rejects.toThrow(/JARM/);
+    } finally {
+      await client.close();
+    }
+  });
+});
