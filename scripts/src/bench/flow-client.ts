@@ -249,7 +249,7 @@ export class FapiFlowClient {
     return this.#accessToken(response, 'client credentials grant');
   }
 
-  /** UK OB v3.1: POST /aisp/account-access-consents; the consent waits for the customer (AwaitingAuthorisation). */
+  /** UK OB v3.1 POST /aisp/account-access-consents: the consent then awaits the customer's authorisation. */
   async createAccountAccessConsent(
     token: AccessToken,
     permissions: readonly string[] = READ_PERMISSIONS,
@@ -274,7 +274,7 @@ export class FapiFlowClient {
     consentId: string,
     scope = 'openid accounts',
   ): Promise<PendingAuthorization> {
-    // RFC 7636 §4 / FAPI 2.0 SP §5.3.3.2-4: PKCE with S256; the verifier never leaves this client until the token request.
+    // FAPI 2.0 SP §5.3.3.2, RFC 7636 §4: PKCE with S256; the verifier stays here until the token request.
     const pkce = createPkcePair();
     const state = randomUUID();
     const nonce = randomUUID();
@@ -353,7 +353,7 @@ export class FapiFlowClient {
       if (params.has('error')) {
         throw new Error(`the bank answered ${params.get('error')}: ${params.get('error_description')}`);
       }
-      // RFC 9207 §2.4 / FAPI 2.0 SP §5.3.3.2-6: the response names the bank it came from (mix-up defence).
+      // RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2: the response names the bank it came from (mix-up defence).
       if (params.get('iss') !== this.#bank.issuer) {
         throw new Error(`authorization response iss ${params.get('iss')} is not ${this.#bank.issuer}`);
       }
@@ -444,7 +444,7 @@ export class FapiFlowClient {
     await Promise.all([this.#plain.close(), this.#transport.close()]);
   }
 
-  /** Whether the client calls the bank's back channel with its certificate (RFC 8705 §5 endpoint aliases). */
+  /** Whether the client calls the bank's back channel with its certificate (RFC 8705 §5 aliases). */
   get #usesCertificate(): boolean {
     return this.variant.clientAuth === 'tls_client_auth' || this.variant.binding === 'mtls';
   }
@@ -539,7 +539,7 @@ export class FapiFlowClient {
     return nonce ? { nonce } : {};
   }
 
-  /** RFC 9449 §8, §9: each server hands out nonces in DPoP-Nonce; the next proof to it carries the latest. */
+  /** RFC 9449 §8, §9: servers hand out nonces in DPoP-Nonce; the next proof to one carries its latest. */
   #rememberNonce(url: string, headers: { get(name: string): string | null }): void {
     const nonce = headers.get('dpop-nonce');
     if (nonce) this.#nonces.set(new URL(url).origin, nonce);

@@ -25,7 +25,7 @@ export interface FlowRunResult {
   timings: FlowTimings;
 }
 
-/** One journey: client-credentials token → consent → PAR → customer → code exchange → GET /aisp/accounts. */
+/** One journey: client-credentials token, consent, PAR, customer, code exchange, GET /aisp/accounts. */
 export async function runFlowOnce(client: FapiFlowClient, customer: Customer): Promise<FlowRunResult> {
   const timings = {} as FlowTimings;
   const step = async <T>(name: FlowStep, work: () => Promise<T>): Promise<T> => {

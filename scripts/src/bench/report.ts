@@ -22,7 +22,8 @@ export function renderTable(header: string[], rows: string[][]): string {
   return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-export const ms = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+/** Milliseconds with the precision that matters: 1261, 9.5, 0.12. */
+export const ms = (value: number): string => value.toFixed(value >= 100 ? 0 : value >= 1 ? 1 : 2);
 const mib = (value: number): string => value.toFixed(1);
 const kibAsMib = (kib: number): string => (kib / 1024).toFixed(1);
 
@@ -117,8 +118,8 @@ function memorySection(report: BenchReport): string[] {
           ],
         ],
       ),
-      '  VmRSS from /proc/<pid>/status after one journey per way of connecting; "app" is the node process',
-      '  tsx starts (and, for the TPP, the esbuild service Vite runs), "tsx launcher" the process pnpm dev spawns.',
+      '  VmRSS from /proc/<pid>/status after one journey per way of connecting. "app" is the node process',
+      '  tsx starts (for the TPP also the esbuild service Vite runs); "tsx launcher" is what pnpm dev spawns.',
     );
   }
   return lines;
@@ -127,12 +128,14 @@ function memorySection(report: BenchReport): string[] {
 export function renderReport(report: BenchReport): string {
   const { settings, machine, pki, throughput } = report;
   const childStartup = report.startup.childProcesses;
+  const proof = throughput.dpopProof;
   return [
     '',
-    `FAPI Sandbox benchmark (${settings.mode}) — ${report.generatedAt}`,
-    `Node ${machine.node} on ${machine.platform}/${machine.arch}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryMiB} MiB RAM. Loopback only.`,
+    `FAPI Sandbox benchmark (${settings.mode}), ${report.generatedAt}`,
+    `Node ${machine.node}, ${machine.platform}/${machine.arch}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryMiB} MiB RAM.`,
+    'Loopback only; whatever else the machine is doing shows in the figures.',
     '',
-    `1. PKI generation (generatePki into a temporary folder, ${pki.files} files), ${pki.runs.length} run(s)`,
+    `1. PKI generation: generatePki into a temporary folder (${pki.files} files), ${pki.runs.length} run(s)`,
     renderTable(
       ['min (ms)', 'median (ms)', 'max (ms)'],
       [[ms(pki.summary.min), ms(pki.summary.p50), ms(pki.summary.max)]],
@@ -140,25 +143,27 @@ export function renderReport(report: BenchReport): string {
     '',
     '2. Startup until /health answers',
     startupTable(report),
-    '  import: loading each app in this process (tsx transpiles it; the first one also loads what they share).',
+    '  import: loading each app into this process (tsx transpiles it; the first also loads what all share).',
     '  cold/warm in-process: start<App>() one after the other in this process, modules already loaded;',
-    '  cold on a fresh data folder (the directory and the bank seed it), warm on the same folder again.',
+    '  cold on a fresh data folder (the directory and the bank seed it), warm on that folder again.',
     'parties' in childStartup
-      ? "  child process: pnpm dev's way, one `tsx src/main.ts` per party, all spawned at once (node start, tsx, import and start)."
+      ? "  child process: pnpm dev's way (as with --no-watch), one `tsx src/main.ts` per party, all spawned at\n" +
+        '  once; includes node and tsx starting, transpiling and importing; fresh data folder.'
       : `  child process: skipped (${childStartup.skipped}).`,
     `  TPP web app: ${report.startup.tppWeb}.`,
     '',
     `3. Consent-to-API journey over HTTP, no browser: ${settings.flowRuns} runs in a row per way of connecting`,
-    ...report.flows.map(
-      (flow) =>
-        `  ${flow.variant}: ${flow.title}; discovery + SSA + DCR once: ${ms(flow.registrationMs)} ms${flow.dpopNonceRetries ? `; DPoP nonce retries: ${flow.dpopNonceRetries}` : ''}`,
-    ),
+    ...report.flows.map((flow) => {
+      const retries = flow.dpopNonceRetries ? `, DPoP nonce retries ${flow.dpopNonceRetries}` : '';
+      return `  ${flow.variant}: ${flow.title} (discovery + SSA + DCR once: ${ms(flow.registrationMs)} ms${retries})`;
+    }),
     flowTable(report),
     '',
     '4. bank-api load with one customer token per binding (every response checked: 200)',
     throughputTable(report),
-    `  DPoP proof creation on the client (ES256, ath + nonce), ${throughput.dpopProof.count}×: p50 ${ms(throughput.dpopProof.p50)} ms, p95 ${ms(throughput.dpopProof.p95)} ms;`,
-    `  bank-api asked for a fresh DPoP nonce ${throughput.dpopNonceRetries} time(s) during the DPoP runs (one extra round trip each).`,
+    `  DPoP proof creation on the client (ES256, ath + nonce), ${proof.count}×: p50 ${ms(proof.p50)} ms,`,
+    `  p95 ${ms(proof.p95)} ms. bank-api asked for a fresh DPoP nonce ${throughput.dpopNonceRetries} time(s)`,
+    '  during the DPoP runs (it rotates them; each costs one extra round trip).',
     '',
     '5. Memory',
     ...memorySection(report),

@@ -75,6 +75,20 @@ export interface BenchReport {
   };
 }
 
+/**
+ * Free ports and a fresh data folder, removed by `remove()` or, should the benchmark be interrupted,
+ * when the process exits.
+ */
+async function temporaryConfig(): Promise<SandboxConfig & { remove(): void }> {
+  const config = await isolatedConfig();
+  const remove = () => {
+    removeTestData(config);
+    process.off('exit', remove);
+  };
+  process.on('exit', remove);
+  return Object.assign(config, { remove });
+}
+
 function machine(): BenchReport['machine'] {
   const cpus = os.cpus();
   return {
@@ -128,7 +142,7 @@ export async function runBenchmark(
 
   progress('Loading the four apps');
   const modules = await loadPartyModules();
-  const config = await isolatedConfig();
+  const config = await temporaryConfig();
   try {
     progress('Cold start in this process (fresh data folder)');
     const cold = await startSandbox(modules, config);
@@ -174,7 +188,7 @@ export async function runBenchmark(
       memory: { inProcess, childProcesses: children.memory },
     };
   } finally {
-    removeTestData(config);
+    config.remove();
   }
 }
 
@@ -186,11 +200,11 @@ async function benchChildProcesses(
   memory: BenchReport['memory']['childProcesses'];
 }> {
   if (process.platform !== 'linux') {
-    const skipped = `child processes are measured from /proc/<pid>/status, which ${process.platform} does not have`;
+    const skipped = `memory is read from /proc/<pid>/status, which ${process.platform} does not have`;
     return { startup: { skipped }, memory: { skipped } };
   }
   progress('Child processes (tsx src/main.ts per party, as pnpm dev starts them)');
-  const config = await isolatedConfig();
+  const config = await temporaryConfig();
   try {
     const sandbox = await startChildParties(config);
     try {
@@ -218,6 +232,6 @@ async function benchChildProcesses(
       await sandbox.stop();
     }
   } finally {
-    removeTestData(config);
+    config.remove();
   }
 }
