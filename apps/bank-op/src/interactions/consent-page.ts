@@ -3,7 +3,7 @@
 // or the payee and amount of a payment), and which accounts the customer chooses. Allow or Deny.
 import type { Account, Consent, Permission } from '@fapi-sandbox/bank-domain';
 import { formatMinorUnits } from '@fapi-sandbox/bank-domain';
-import { html } from './html.js';
+import { html } from '@fapi-sandbox/fapi-core/html';
 import { page } from './layout.js';
 
 /** UK OB v3.1 permission codes in the words a customer reads. */

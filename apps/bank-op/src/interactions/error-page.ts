@@ -1,6 +1,6 @@
 // The error page oidc-provider shows when it cannot send an error back to the client (unknown client,
 // unregistered redirect URI, expired request_uri): the OAuth error and its explained description.
-import { html } from './html.js';
+import { html } from '@fapi-sandbox/fapi-core/html';
 import { page } from './layout.js';
 
 export function errorPage(input: {

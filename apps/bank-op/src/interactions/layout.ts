@@ -1,6 +1,6 @@
 // The page shell of the bank's own screens (sign-in, consent, errors): server-rendered, no scripts,
 // styled like a retail bank, with landmarks, labels and visible focus for keyboard and screen-reader users.
-import { html, SafeHtml } from './html.js';
+import { html, SafeHtml } from '@fapi-sandbox/fapi-core/html';
 
 const STYLE = `
 :root{--brand:#0b5a46;--brand-dark:#073d30;--ink:#1b1f23;--muted:#5b6570;--line:#d8dee4;--bg:#f3f5f4;--danger:#b42318;--focus:#ffbf47}

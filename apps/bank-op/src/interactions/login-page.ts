@@ -2,7 +2,7 @@
 // authentication, two factors). The sandbox shows its demo customers and "sends" the passcode to a
 // simulated phone on the page itself, so anyone can complete the flow.
 import type { DemoCredential } from '@fapi-sandbox/bank-domain';
-import { html } from './html.js';
+import { html } from '@fapi-sandbox/fapi-core/html';
 import { page } from './layout.js';
 
 export interface LoginPageInput {

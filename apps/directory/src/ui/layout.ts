@@ -1,5 +1,5 @@
 // The frame of every page: header with navigation and the admin sign-in state, then the content.
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '@fapi-sandbox/fapi-core/html';
 
 export interface PageContext {
   admin: boolean;

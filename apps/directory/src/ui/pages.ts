@@ -1,11 +1,11 @@
 // The directory's pages: participants overview, an organisation, a software statement (certificates and
 // its SSA decoded), all certificates, and the admin sign-in. Admin forms only show to a signed-in admin.
 import path from 'node:path';
+import { html, type SafeHtml } from '@fapi-sandbox/fapi-core/html';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { type CertificateRecord, certificateStatus, effectiveStatus } from '../domain/model.js';
 import { softwareJwksUri, ssaUrl } from '../domain/urls.js';
 import type { DirectoryServices } from '../services.js';
-import { html, type SafeHtml } from './html.js';
 import { type PageContext, page, statusBadge } from './layout.js';
 
 const softwareHref = (orgId: string, softwareId: string) =>
