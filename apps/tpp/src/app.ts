@@ -55,6 +55,7 @@ export async function buildTpp(options: {
   const directory = createDirectoryCalls({ config, party, trace, participant, transportAgent, webAgent });
   const registrar = createRegistrar({
     party,
+    trace,
     store: registrations,
     transportAgent,
     redirectUri,

@@ -1,30 +1,33 @@
 // The client metadata Moneywise registers for each way of connecting (RFC 7591 §2), derived from the
-// profile objects: what binds tokens, how it authenticates, what it signs and expects signed.
-import { CLIENT_AUTH_METHODS, type ClientAuthMethod, type ConnectionProfile } from '../connect/profiles.js';
+// profile objects: which FAPI profile the bank must hold the client to, what binds tokens, how it
+// authenticates, what it signs and expects signed.
+import { createHash } from 'node:crypto';
+import type { ClientAuthMethod, ConnectionProfile } from '../connect/profiles.js';
 
 /** The signing algorithm of everything Moneywise signs (FAPI 2.0 SP §5.4.1, FAPI 1.0 Adv §8.6). */
 export const SIGNING_ALG = 'PS256';
 
-export function clientMetadata(input: {
+/** The bank's client metadata naming the profile it enforces for the client ("fapi2" or "fapi1-advanced"). */
+export const FAPI_PROFILE_METADATA = 'fapi_profile';
+
+/** What Moneywise chooses for a registration; the SSA and the jwks_uri it names are added when it registers. */
+export function requestedMetadata(input: {
   profile: ConnectionProfile;
   clientAuth: ClientAuthMethod;
-  softwareStatement: string;
   redirectUri: string;
-  jwksUri: string;
   clientName: string;
 }): Record<string, unknown> {
   const { profile, clientAuth } = input;
   return {
-    // RFC 7591 §2.3: the directory's signed statement; the bank trusts its claims over ours.
-    software_statement: input.softwareStatement,
+    // The bank applies one profile per client, chosen at registration: without it, every client would be
+    // held to the bank's default (FAPI 2.0) and a "FAPI 1.0 Advanced" connection would only look like one.
+    [FAPI_PROFILE_METADATA]: profile.fapiProfile,
     client_name: `${input.clientName} · ${profile.title} · ${clientAuth}`,
     application_type: 'web',
     redirect_uris: [input.redirectUri],
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
     scope: 'openid accounts payments',
-    // The public half of Moneywise's signing keys, published by the directory (never a private key).
-    jwks_uri: input.jwksUri,
     token_endpoint_auth_method: clientAuth,
     // RFC 8705 §2.1.2: with tls_client_auth the bank registers the subject DN of the transport certificate
     // this registration arrives with (the SSA's software, checked by the bank); the answer shows it.
@@ -32,15 +35,47 @@ export function clientMetadata(input: {
     id_token_signed_response_alg: SIGNING_ALG,
     // RFC 9126 §6: this client always pushes its authorization requests.
     require_pushed_authorization_requests: true,
-    // RFC 8705 §3.4 / RFC 9449 §5.2: how the bank must bind this client's access tokens.
+    // RFC 8705 §3.4 / RFC 9449 §5.2: how the bank must bind this client's access tokens, both said
+    // explicitly (FAPI 2.0 SP §5.3.2.1-4 lets the client choose; FAPI 1.0 Adv §5.2.2-5 asks for mTLS).
     tls_client_certificate_bound_access_tokens: profile.senderConstraint === 'mtls',
-    ...(profile.senderConstraint === 'dpop' ? { dpop_bound_access_tokens: true } : {}),
-    // RFC 9101 §10.5 / JARM §3: FAPI 1.0 Advanced signs requests and responses.
-    ...(profile.signedRequestObject ? { request_object_signing_alg: SIGNING_ALG } : {}),
+    dpop_bound_access_tokens: profile.senderConstraint === 'dpop',
+    // RFC 9101 §10.5 / FAPI 1.0 Adv §5.2.2-1: every authorization request is a signed request object.
+    ...(profile.signedRequestObject
+      ? { require_signed_request_object: true, request_object_signing_alg: SIGNING_ALG }
+      : {}),
+    // JARM §3 / FAPI 1.0 Adv §5.2.2-2: the bank signs its authorization responses.
     ...(profile.jarm ? { authorization_signed_response_alg: SIGNING_ALG } : {}),
   };
 }
 
-export function describeClientAuth(clientAuth: ClientAuthMethod): string {
-  return CLIENT_AUTH_METHODS[clientAuth].title;
+/** The registration request: what Moneywise chooses, plus the directory's statement and the keys it names. */
+export function clientMetadata(input: {
+  requested: Record<string, unknown>;
+  softwareStatement: string;
+  jwksUri: string;
+}): Record<string, unknown> {
+  return {
+    // RFC 7591 §2.3: the directory's signed statement; the bank trusts its claims over ours.
+    software_statement: input.softwareStatement,
+    // The public half of Moneywise's signing keys, published by the directory (never a private key).
+    jwks_uri: input.jwksUri,
+    ...input.requested,
+  };
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * A digest of the requested metadata, stored with each registration: a registration made with other
+ * metadata (e.g. before Moneywise named the profile) is not what it would register now, so it is redone.
+ */
+export function metadataVersion(requested: Record<string, unknown>): string {
+  return createHash('sha256').update(canonicalJson(requested)).digest('base64url').slice(0, 22);
 }

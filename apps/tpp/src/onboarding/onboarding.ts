@@ -1,7 +1,7 @@
 // Onboarding: fetch the SSA from the directory, check it, find the bank in the participants list, read
 // its configuration, and register one client per way of connecting. Every step is reported to the page
 // (with its explanation) and to the trace; registrations are kept and reused, and redone when the bank
-// no longer knows the client.
+// no longer knows the client or when they were made with other metadata than Moneywise asks for now.
 import { randomUUID } from 'node:crypto';
 import type { Participant } from '@fapi-sandbox/fapi-core/config';
 import type { Dispatcher } from 'undici';

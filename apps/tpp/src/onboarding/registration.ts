@@ -1,13 +1,14 @@
 // Dynamic client registration at the bank (RFC 7591) over mutual TLS with the transport certificate,
 // the registration read that tells whether the bank still knows a stored client (RFC 7592 §2.1), and the
-// "register again if it does not" rule.
+// "register again if it does not, or if it was registered with other metadata" rule.
 import type { Dispatcher } from 'undici';
 import { type ClientAuthMethod, PROFILES, type ProfileId } from '../connect/profiles.js';
 import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { Registration, RegistrationStore } from '../store/registrations.js';
+import type { TraceLog } from '../trace/trace-log.js';
 import type { BankMetadata } from './bank-metadata.js';
-import { clientMetadata } from './client-metadata.js';
+import { clientMetadata, metadataVersion, requestedMetadata } from './client-metadata.js';
 
 export interface RegistrationContext {
   bank: BankMetadata;
@@ -24,31 +25,43 @@ export interface Registrar {
     clientAuth: ClientAuthMethod,
     context: RegistrationContext,
   ): Promise<Registration>;
-  /** 'known' when the bank answers the registration read; 'forgotten' when it says the client is unknown. */
+  /**
+   * 'outdated' when the stored registration was made with other metadata than Moneywise asks for now
+   * (nothing is sent); otherwise 'known' when the bank answers the registration read, 'forgotten' when
+   * it says the client is unknown.
+   */
   check(
     registration: Registration,
     context: Pick<RegistrationContext, 'interactionId' | 'connectionId'>,
-  ): Promise<'known' | 'forgotten'>;
+  ): Promise<RegistrationCheck>;
 }
+
+export type RegistrationCheck = 'known' | 'forgotten' | 'outdated';
 
 export function createRegistrar(deps: {
   party: PartyClient;
+  trace: TraceLog;
   store: RegistrationStore;
   transportAgent: Dispatcher;
   redirectUri: string;
   clientName: string;
 }): Registrar {
   const { party, store } = deps;
+  const requested = (profile: ProfileId, clientAuth: ClientAuthMethod) =>
+    requestedMetadata({
+      profile: PROFILES[profile],
+      clientAuth,
+      redirectUri: deps.redirectUri,
+      clientName: deps.clientName,
+    });
   return {
     async register(profileId, clientAuth, context) {
       const profile = PROFILES[profileId];
+      const chosen = requested(profileId, clientAuth);
       const metadata = clientMetadata({
-        profile,
-        clientAuth,
+        requested: chosen,
         softwareStatement: context.softwareStatement,
-        redirectUri: deps.redirectUri,
         jwksUri: context.jwksUri,
-        clientName: deps.clientName,
       });
       // RFC 7591 §3.1: POST the metadata as JSON; the bank's mTLS alias sees the transport certificate.
       const response = await party.expectOk({
@@ -85,6 +98,7 @@ export function createRegistrar(deps: {
         registrationAccessToken: typeof token === 'string' ? token : undefined,
         registrationClientUri: typeof uri === 'string' ? uri : undefined,
         metadata: rest,
+        metadataVersion: metadataVersion(chosen),
         registeredAt: new Date().toISOString(),
       };
       store.save(registration);
@@ -92,6 +106,24 @@ export function createRegistrar(deps: {
     },
 
     async check(registration, context) {
+      const current = metadataVersion(requested(registration.profile, registration.clientAuth));
+      const sameMetadata = registration.metadataVersion === current;
+      deps.trace.recordChecks({
+        interactionId: context.interactionId,
+        connectionId: context.connectionId,
+        step: 'dcr-version',
+        checks: [
+          {
+            name: `Stored client ${registration.clientId} was registered with the metadata Moneywise asks for now`,
+            passed: sameMetadata,
+            clause: 'RFC 7591 §2, RFC 7592 §2',
+            detail: sameMetadata
+              ? `metadata version ${current}`
+              : `stored version ${registration.metadataVersion ?? 'none (registered before versions were kept)'}; current ${current}: registering again`,
+          },
+        ],
+      });
+      if (!sameMetadata) return 'outdated';
       if (!registration.registrationClientUri || !registration.registrationAccessToken) return 'known';
       const response = await party.call({
         step: 'dcr-read',

@@ -34,7 +34,10 @@ export interface RegistrationView {
   clientAuth: ClientAuthMethod;
   clientId: string;
   registeredAt: string;
-  /** 'registered': new this run; 'reused': the bank still knew it; 'reregistered': the bank had forgotten it. */
+  /**
+   * 'registered': new this run; 'reused': the bank still knew it; 'reregistered': the bank had forgotten
+   * it, or it was registered with other metadata than Moneywise asks for now.
+   */
   outcome?: 'registered' | 'reused' | 'reregistered';
 }
 

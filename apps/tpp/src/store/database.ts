@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS registrations (
   registration_access_token TEXT,
   registration_client_uri TEXT,
   metadata_json TEXT NOT NULL,
+  metadata_version TEXT,
   registered_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS onboarding_runs (
@@ -95,5 +96,19 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  addMissingColumns(db);
   return db;
+}
+
+/** Columns added after the first release: a store written by an older TPP gets them (NULL in old rows). */
+const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
+  { table: 'registrations', column: 'metadata_version', definition: 'TEXT' },
+];
+
+function addMissingColumns(db: Db): void {
+  for (const { table, column, definition } of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
 }

@@ -13,6 +13,8 @@ export interface Registration {
   registrationClientUri?: string;
   /** The metadata the bank returned (RFC 7591 §3.2.1). */
   metadata: Record<string, unknown>;
+  /** The digest of the metadata Moneywise asked for; undefined for registrations stored before it was kept. */
+  metadataVersion?: string;
   registeredAt: string;
 }
 
@@ -23,6 +25,7 @@ interface Row {
   registration_access_token: string | null;
   registration_client_uri: string | null;
   metadata_json: string;
+  metadata_version: string | null;
   registered_at: string;
 }
 
@@ -41,6 +44,7 @@ function fromRow(row: Row): Registration {
     registrationAccessToken: row.registration_access_token ?? undefined,
     registrationClientUri: row.registration_client_uri ?? undefined,
     metadata: JSON.parse(row.metadata_json) as Record<string, unknown>,
+    metadataVersion: row.metadata_version ?? undefined,
     registeredAt: row.registered_at,
   };
 }
@@ -49,12 +53,13 @@ export function createRegistrationStore(db: Db): RegistrationStore {
   const get = db.prepare('SELECT * FROM registrations WHERE registration_key = ?');
   const list = db.prepare('SELECT * FROM registrations ORDER BY profile, client_auth');
   const upsert = db.prepare(`INSERT INTO registrations
-      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, registered_at)
-      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @registeredAt)
+      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, metadata_version, registered_at)
+      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @version, @registeredAt)
       ON CONFLICT (registration_key) DO UPDATE SET client_id = excluded.client_id,
         registration_access_token = excluded.registration_access_token,
         registration_client_uri = excluded.registration_client_uri,
-        metadata_json = excluded.metadata_json, registered_at = excluded.registered_at`);
+        metadata_json = excluded.metadata_json, metadata_version = excluded.metadata_version,
+        registered_at = excluded.registered_at`);
   const remove = db.prepare('DELETE FROM registrations WHERE registration_key = ?');
   return {
     get(profile, clientAuth) {
@@ -71,6 +76,7 @@ export function createRegistrationStore(db: Db): RegistrationStore {
         token: registration.registrationAccessToken ?? null,
         uri: registration.registrationClientUri ?? null,
         metadata: JSON.stringify(registration.metadata),
+        version: registration.metadataVersion ?? null,
         registeredAt: registration.registeredAt,
       });
     },

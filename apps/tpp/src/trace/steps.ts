@@ -51,6 +51,12 @@ export const STEPS = {
       'Before reusing a stored client_id, Moneywise reads its registration with the registration access token. A 401 means the bank forgot the client, and Moneywise registers again.',
     clause: 'RFC 7592 §2.1',
   },
+  'dcr-version': {
+    title: 'Check the stored registration is current',
+    explanation:
+      'A client’s profile, token binding and signing choices are fixed when it registers. A stored registration made with other metadata than Moneywise asks for now (for example before it named the FAPI profile) would hold it to the wrong rules, so it is registered again.',
+    clause: 'RFC 7591 §2, RFC 7592 §2',
+  },
   'token-client-credentials': {
     title: 'Client-credentials token',
     explanation:

@@ -2,6 +2,8 @@
 // client authentication, read accounts, pay, disconnect, and read every step in the inspector.
 import { startBankApi } from '@fapi-sandbox/bank-api';
 import { startBankOp } from '@fapi-sandbox/bank-op';
+import { transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
+import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   AccountView,
@@ -16,6 +18,7 @@ import type {
 } from '../../src/shared/api.js';
 import type { ConnectionTrace } from '../../src/shared/timeline.js';
 import { visitBank } from './bank-browser.js';
+import { forgetMetadataVersions, readRegistration, storedRegistrations } from './bank-registrations.js';
 import { type Sandbox, startSandbox } from './harness.js';
 
 const ALICE = { username: 'alice', password: 'wonderland' };
@@ -68,6 +71,69 @@ describe('onboarding', () => {
     expect(view.status).toBe('done');
     expect(view.registrations.map((r) => r.outcome)).toEqual(Array(6).fill('reused'));
   });
+
+  it('registers each client under its own FAPI profile and sender constraint, as the bank reads it back (RFC 7592)', async () => {
+    const rows = storedRegistrations(sandbox.config);
+    expect(rows).toHaveLength(6);
+    for (const row of rows) {
+      const read = await readRegistration(sandbox.config, row);
+      expect(read.status, JSON.stringify(read.body)).toBe(200);
+      expect(read.body.client_id).toBe(row.client_id);
+      expect(read.body.token_endpoint_auth_method).toBe(row.client_auth);
+      if (row.profile === 'fapi1-advanced') {
+        expect(read.body, row.registration_key).toMatchObject({
+          fapi_profile: 'fapi1-advanced',
+          require_signed_request_object: true,
+          request_object_signing_alg: 'PS256',
+          authorization_signed_response_alg: 'PS256',
+          tls_client_certificate_bound_access_tokens: true,
+          require_pushed_authorization_requests: true,
+        });
+        expect(read.body.dpop_bound_access_tokens ?? false).toBe(false);
+      } else {
+        const dpop = row.profile === 'fapi2-dpop';
+        expect(read.body, row.registration_key).toMatchObject({ fapi_profile: 'fapi2' });
+        expect(read.body.dpop_bound_access_tokens ?? false).toBe(dpop);
+        expect(read.body.tls_client_certificate_bound_access_tokens ?? false).toBe(!dpop);
+      }
+    }
+  });
+
+  it('the bank holds the FAPI 1.0 Advanced clients to it: an unsigned pushed request is refused', async () => {
+    const row = storedRegistrations(sandbox.config).find(
+      (r) => r.registration_key === 'fapi1-advanced+tls_client_auth',
+    )!;
+    const agent = transportAgentFor(sandbox.config.participants.demo, sandbox.config);
+    try {
+      const discovery = (await (
+        await fetch(`${sandbox.config.bankOp.issuer}/.well-known/openid-configuration`, { dispatcher: agent })
+      ).json()) as { mtls_endpoint_aliases: Record<string, string> };
+      const response = await fetch(discovery.mtls_endpoint_aliases.pushed_authorization_request_endpoint!, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: row.client_id,
+          response_type: 'code',
+          response_mode: 'jwt',
+          redirect_uri: sandbox.config.participants.demo.redirectUris[0]!,
+          scope: 'openid accounts',
+          state: 'unsigned-state-0123456789',
+          nonce: 'unsigned-nonce-0123456789',
+          code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+          code_challenge_method: 'S256',
+        }),
+      });
+      const body = (await response.json()) as ApiError;
+      expect(response.status).toBe(400);
+      expect(body.error).toBe('invalid_request');
+      // FAPI 1.0 Adv §5.2.2-1: the bank names the rule; a FAPI 2.0 client would have been accepted.
+      expect(body.error_description).toMatch(/Request Object must be used/);
+      expect(body.error_description).toMatch(/FAPI 1\.0 Adv/);
+    } finally {
+      await agent.close();
+    }
+  });
 });
 
 describe.each([
@@ -106,6 +172,54 @@ describe.each([
     );
     expect(transactions.status, JSON.stringify(transactions.body)).toBe(200);
     expect((transactions.body as { transactions: TransactionView[] }).transactions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('FAPI 1.0 Advanced end to end', () => {
+  it('pushes a signed request object, gets a JARM response back and ends active', async () => {
+    const { connection, visit } = await connect('fapi1-advanced', 'private_key_jwt');
+    expect(connection.status, JSON.stringify(connection.error)).toBe('active');
+    // JARM §2.3.4: the browser brings back one signed response, not a bare code.
+    expect(visit.callback.searchParams.get('response')).toMatch(/^eyJ/);
+    expect(visit.callback.searchParams.has('code')).toBe(false);
+
+    const trace = (await sandbox.browser.api(`/connections/${connection.id}/trace`)).body as ConnectionTrace;
+    const entry = (title: string) => {
+      const found = trace.entries.find((e) => e.title === title);
+      expect(found, `${title} in the timeline`).toBeTruthy();
+      return found!;
+    };
+    const par = entry('Push the authorization request (PAR)');
+    expect(par).toMatchObject({ status: 201, from: 'tpp', to: 'bank-op', channel: 'back' });
+    expect(par.reportedBy).toEqual(['tpp', 'bank-op']);
+    // FAPI 1.0 Adv §5.2.2-1 / RFC 9101 §4: the form carries the request object and client authentication only.
+    expect(Object.keys(par.requestBody as object).sort()).toEqual(
+      ['client_assertion', 'client_assertion_type', 'client_id', 'request'].sort(),
+    );
+    const requestObject = par.jwts.find((j) => j.where === 'request object (JAR)')!;
+    expect(requestObject.header.alg).toBe('PS256');
+    expect(requestObject.claims).toMatchObject({
+      iss: connection.clientId,
+      aud: sandbox.config.bankOp.issuer,
+      response_type: 'code',
+      response_mode: 'jwt',
+      code_challenge_method: 'S256',
+    });
+    expect(typeof requestObject.claims.nonce).toBe('string');
+    expect(typeof requestObject.claims.exp).toBe('number');
+    expect(typeof requestObject.claims.nbf).toBe('number');
+
+    const callback = entry('Customer returns to Moneywise');
+    const jarm = callback.jwts.find((j) => j.where === 'authorization response (JARM)')!;
+    expect(jarm.claims).toMatchObject({ iss: sandbox.config.bankOp.issuer, aud: connection.clientId });
+    const responseChecks = entry('Check the authorization response').checks;
+    expect(responseChecks.length).toBeGreaterThan(0);
+    expect(responseChecks.every((c) => c.passed)).toBe(true);
+    expect(responseChecks.some((c) => /JARM response signed by the bank/.test(c.name))).toBe(true);
+    expect(entry('Exchange the code for tokens').status).toBe(200);
+    expect(
+      entry('Verify the ID token').checks.find((c) => c.name === 'nonce matches the request')?.passed,
+    ).toBe(true);
   });
 });
 
@@ -346,5 +460,56 @@ describe('a registration the bank no longer knows', () => {
     const { connection } = await connect('fapi2-mtls', 'tls_client_auth');
     expect(connection.status).toBe('active');
     expect(connection.clientId).toBe(again.clientId);
+  });
+
+  it('made before the profile metadata was versioned, is registered again under its profile at the next onboarding', async () => {
+    const before = storedRegistrations(sandbox.config);
+    expect(forgetMetadataVersions(sandbox.config, 'fapi1-advanced')).toBe(2);
+    const view = (await sandbox.browser.api('/onboarding', { method: 'POST' })).body as OnboardingView;
+    expect(view.status).toBe('done');
+    for (const registration of view.registrations) {
+      const old = before.find(
+        (r) => r.profile === registration.profile && r.client_auth === registration.clientAuth,
+      )!;
+      if (registration.profile === 'fapi1-advanced') {
+        expect(registration.outcome).toBe('reregistered');
+        expect(registration.clientId).not.toBe(old.client_id);
+      } else {
+        expect(registration.outcome).toBe('reused');
+        expect(registration.clientId).toBe(old.client_id);
+      }
+    }
+    for (const row of storedRegistrations(sandbox.config).filter((r) => r.profile === 'fapi1-advanced')) {
+      expect(row.metadata_version).toMatch(/^[\w-]{22}$/);
+      expect((await readRegistration(sandbox.config, row)).body.fapi_profile).toBe('fapi1-advanced');
+    }
+    // The learner sees why: the version check failed for exactly those two clients.
+    const trace = (await sandbox.browser.api('/onboarding/trace')).body as ConnectionTrace;
+    const versionChecks = trace.entries
+      .filter((e) => e.title === 'Check the stored registration is current')
+      .flatMap((e) => e.checks);
+    expect(versionChecks).toHaveLength(6);
+    expect(versionChecks.filter((c) => !c.passed).map((c) => c.detail)).toEqual([
+      expect.stringMatching(/registered before versions were kept/),
+      expect.stringMatching(/registered before versions were kept/),
+    ]);
+  });
+
+  it('made with other metadata, is registered again when a connection starts', async () => {
+    const old = storedRegistrations(sandbox.config).find(
+      (r) => r.registration_key === 'fapi2-dpop+tls_client_auth',
+    )!;
+    forgetMetadataVersions(sandbox.config, 'fapi2-dpop');
+    const { connection } = await connect('fapi2-dpop', 'tls_client_auth');
+    expect(connection.status, JSON.stringify(connection.error)).toBe('active');
+    expect(connection.clientId).not.toBe(old.client_id);
+    const row = storedRegistrations(sandbox.config).find(
+      (r) => r.registration_key === 'fapi2-dpop+tls_client_auth',
+    )!;
+    expect(row.client_id).toBe(connection.clientId);
+    expect((await readRegistration(sandbox.config, row)).body).toMatchObject({
+      fapi_profile: 'fapi2',
+      dpop_bound_access_tokens: true,
+    });
   });
 });
