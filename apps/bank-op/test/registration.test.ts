@@ -80,6 +80,24 @@ describe('registration the directory vouches for', () => {
     expect(String(res.body.tls_client_auth_subject_dn)).toContain(`OU=${tpp.participant.orgId}`);
   });
 
+  it('accepts the transport certificate subject in RFC 4514 order and in certificate order', async () => {
+    const { orgId, softwareId } = tpp.participant;
+    for (const dn of [
+      `CN=${softwareId},organizationIdentifier=PSDGB-OB-${orgId},OU=${orgId},O=Moneywise Ltd,C=GB`,
+      `C=GB, O=Moneywise Ltd, OU=${orgId}, 2.5.4.97=PSDGB-OB-${orgId}, CN=${softwareId}`,
+    ]) {
+      const res = await tpp.registerRaw(
+        await registrationBody({
+          token_endpoint_auth_method: 'tls_client_auth',
+          tls_client_auth_subject_dn: dn,
+        }),
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      // RFC 8705 §2.1.2: registered as an RFC 4514 string, last RDN first.
+      expect(res.body.tls_client_auth_subject_dn).toMatch(new RegExp(`^CN=${softwareId},.*,C=GB$`));
+    }
+  });
+
   it('refuses a tls_client_auth_subject_dn that is not the transport certificate subject', async () => {
     const res = await tpp.registerRaw(
       await registrationBody({

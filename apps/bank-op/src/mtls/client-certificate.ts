@@ -3,12 +3,10 @@
 // explicitly configured to sit behind a TLS-terminating proxy and the request comes from that proxy's
 // address; from anyone else such a header is refused (see `rejectForwardedCertificates`), so a client
 // can never claim a certificate it does not hold.
-import 'reflect-metadata';
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
-import * as x509 from '@peculiar/x509';
 
 /** A TLS-terminating proxy in front of bank-op that forwards the client certificate (URL-encoded PEM). */
 export interface TrustedProxy {
@@ -134,20 +132,4 @@ export function createCertificateSource(options: {
       };
     },
   };
-}
-
-/** RFC 4514 string of a certificate's subject, the form `tls_client_auth_subject_dn` is registered in. */
-export function subjectDn(cert: X509Certificate): string {
-  return new x509.X509Certificate(cert.raw).subject;
-}
-
-/** Compares two distinguished names attribute by attribute, whatever their escaping or spacing. */
-export function sameDistinguishedName(a: string, b: string): boolean {
-  try {
-    const left = new x509.Name(a).toJSON();
-    const right = new x509.Name(b).toJSON();
-    return JSON.stringify(left) === JSON.stringify(right);
-  } catch {
-    return false;
-  }
 }

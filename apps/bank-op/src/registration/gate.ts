@@ -10,7 +10,7 @@ import type { Dispatcher } from 'undici';
 import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
-import { subjectDn } from '../mtls/client-certificate.js';
+import { subjectDn } from '../mtls/distinguished-name.js';
 import type { DirectoryReads } from '../participants/directory.js';
 import { chooseProfile, clientMetadataFor, type RegistrationRequest } from './metadata-policy.js';
 import { checkSoftwareJwks } from './software-jwks.js';

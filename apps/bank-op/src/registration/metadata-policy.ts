@@ -5,7 +5,7 @@
 // which validates it again and stores the client.
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { JSONWebKeySet } from 'jose';
-import { sameDistinguishedName } from '../mtls/client-certificate.js';
+import { sameDistinguishedName } from '../mtls/distinguished-name.js';
 import type { SenderConstraint } from '../profiles/client-policy.js';
 import {
   DEFAULT_PROFILE,
