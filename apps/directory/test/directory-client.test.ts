@@ -1,11 +1,15 @@
 // fapi-core's typed directory client, against a running directory (kept here: fapi-core must not depend on apps).
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
-import { createDirectoryClient, DirectoryError } from '@fapi-sandbox/fapi-core/directory-client';
+import {
+  createDirectoryClient,
+  DirectoryError,
+  type DirectoryExchange,
+} from '@fapi-sandbox/fapi-core/directory-client';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
 import { generateKeyPair, SignJWT } from 'jose';
-import type { Agent } from 'undici';
+import { type Agent, fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestDirectory, type TestDirectory } from './helpers.js';
 
@@ -113,5 +117,99 @@ describe('directory client', () => {
       error: 'invalid_software_statement',
       clause: 'RFC 7591 §3.2.2',
     });
+  });
+
+  it('reports every exchange to onExchange and sends the caller’s x-fapi-interaction-id', async () => {
+    const demo = t.config.participants.demo;
+    const exchanges: DirectoryExchange[] = [];
+    const observed = createDirectoryClient({
+      config: t.config,
+      dispatcher: t.web,
+      onExchange: (exchange) => exchanges.push(exchange),
+    });
+    const transport = transportAgentFor(demo, t.config);
+    agents.push(transport);
+    const interactionId = randomUUID();
+
+    const ssa = await observed.fetchSsa(demo.orgId, demo.softwareId, transport, { interactionId });
+    await observed.verifySsa(ssa, { interactionId });
+    await observed.participants();
+
+    expect(exchanges.map((e) => [e.operation, e.method, e.status, e.interactionId])).toEqual([
+      ['fetchSsa', 'GET', 200, interactionId],
+      ['jwks', 'GET', 200, interactionId],
+      ['participants', 'GET', 200, undefined],
+    ]);
+    const [ssaExchange, jwksExchange, participantsExchange] = exchanges as [
+      DirectoryExchange,
+      DirectoryExchange,
+      DirectoryExchange,
+    ];
+    expect(ssaExchange.url).toBe(
+      `${t.config.directory.mtls.origin}/organisations/${demo.orgId}/software-statements/${demo.softwareId}/ssa`,
+    );
+    expect(ssaExchange.requestHeaders).toEqual({
+      accept: 'application/jwt',
+      'x-fapi-interaction-id': interactionId,
+    });
+    expect(ssaExchange.body?.trim()).toBe(ssa);
+    expect(ssaExchange.responseHeaders?.['content-type']).toMatch(/application\/jwt/);
+    expect(ssaExchange.startedAt).toBeInstanceOf(Date);
+    expect(ssaExchange.durationMs).toBeGreaterThanOrEqual(0);
+    expect(JSON.parse(jwksExchange.body!).keys.length).toBeGreaterThan(0);
+    expect(participantsExchange.requestHeaders).not.toHaveProperty('x-fapi-interaction-id');
+
+    // The directory filed the interaction's requests under the id the client sent.
+    const trace = await fetch(`${t.config.directory.web.origin}/trace?interaction_id=${interactionId}`, {
+      dispatcher: t.web,
+    });
+    const events = ((await trace.json()) as { events: { url?: string }[] }).events;
+    expect(events.some((e) => e.url?.endsWith('/ssa'))).toBe(true);
+    expect(events.some((e) => e.url?.endsWith('/.well-known/jwks.json'))).toBe(true);
+  });
+
+  it('reports refusals and unreachable directories to onExchange too', async () => {
+    const exchanges: DirectoryExchange[] = [];
+    const observed = createDirectoryClient({
+      config: t.config,
+      dispatcher: t.web,
+      onExchange: (exchange) => exchanges.push(exchange),
+    });
+    const missing = await observed
+      .softwareStatement(t.config.participants.demo.orgId, 'NoSuchSoftware')
+      .catch((err: unknown) => err);
+    expect(missing).toBeInstanceOf(DirectoryError);
+    expect(exchanges[0]).toMatchObject({ operation: 'softwareStatement', status: 404 });
+    expect(JSON.parse(exchanges[0]!.body!)).toMatchObject({ error: 'not_found' });
+
+    const elsewhere = createDirectoryClient({
+      config: {
+        ...t.config,
+        directory: {
+          ...t.config.directory,
+          web: { ...t.config.directory.web, origin: 'https://127.0.0.1:1' },
+        },
+      },
+      dispatcher: t.web,
+      onExchange: (exchange) => exchanges.push(exchange),
+    });
+    await expect(elsewhere.participants()).rejects.toThrow();
+    expect(exchanges[1]).toMatchObject({
+      operation: 'participants',
+      url: 'https://127.0.0.1:1/participants',
+    });
+    expect(exchanges[1]!.status).toBeUndefined();
+    expect(exchanges[1]!.error).toBeInstanceOf(Error);
+  });
+
+  it('fails the call when the exchange hook throws, so a trace that must be complete cannot miss one', async () => {
+    const observed = createDirectoryClient({
+      config: t.config,
+      dispatcher: t.web,
+      onExchange: () => {
+        throw new Error('trace store is full');
+      },
+    });
+    await expect(observed.jwks()).rejects.toThrow('trace store is full');
   });
 });

@@ -1,5 +1,6 @@
 // Typed client of the directory (apps/directory): its public reads, the SSA fetch over mTLS, and SSA
-// verification with the directory's published keys. bank-op, bank-api and the TPP use it.
+// verification with the directory's published keys. bank-op, bank-api and the TPP use it. Each read may
+// carry an x-fapi-interaction-id, and an `onExchange` hook sees every HTTP exchange (for flow traces).
 import {
   createLocalJWKSet,
   type JSONWebKeySet,
@@ -10,6 +11,7 @@ import {
 import { type Dispatcher, fetch } from 'undici';
 import type { SandboxConfig } from './config.js';
 import { OAuthError } from './errors.js';
+import { INTERACTION_ID_HEADER } from './fapi-headers.js';
 import { createSandboxAgent } from './tls.js';
 
 /** An organisation's or software statement's standing in the directory. `revoked` is final. */
@@ -106,45 +108,103 @@ export class DirectoryError extends Error {
   }
 }
 
+/** Per-call options of every directory read. */
+export interface DirectoryCallOptions {
+  /**
+   * Sent as `x-fapi-interaction-id` (FAPI 1.0 Part 1 §6.2.1-11), so the directory's trace files the
+   * request under the caller's interaction.
+   */
+  interactionId?: string;
+}
+
+/** Which read an exchange belongs to (`jwks` also when `verifySsa` fetches the keys). */
+export type DirectoryOperation =
+  | 'jwks'
+  | 'participants'
+  | 'certificateStatus'
+  | 'softwareStatement'
+  | 'softwareJwks'
+  | 'fetchSsa';
+
+/** One HTTP request to the directory and its answer, as the client sent and received them. */
+export interface DirectoryExchange {
+  operation: DirectoryOperation;
+  /** The call's interaction id, when it was given one (also in `requestHeaders`). */
+  interactionId?: string;
+  method: 'GET';
+  url: string;
+  requestHeaders: Record<string, string>;
+  /** Absent when no answer arrived; `error` then says why. */
+  status?: number;
+  responseHeaders?: Record<string, string>;
+  /** The response body as received. An SSA is a credential: redact before showing it. */
+  body?: string;
+  /** The failure that stopped the request before any answer (connection refused, TLS, timeout). */
+  error?: unknown;
+  startedAt: Date;
+  durationMs: number;
+}
+
 export interface DirectoryClient {
   /** The directory's SSA-verification keys (`/.well-known/jwks.json`). */
-  jwks(): Promise<JSONWebKeySet>;
-  participants(): Promise<Participants>;
+  jwks(options?: DirectoryCallOptions): Promise<JSONWebKeySet>;
+  participants(options?: DirectoryCallOptions): Promise<Participants>;
   /** Status of a certificate by its RFC 8705 §3.1 thumbprint; unknown certificates answer `unknown`. */
-  certificateStatus(x5tS256: string): Promise<CertificateStatus>;
-  softwareStatement(orgId: string, softwareId: string): Promise<SoftwareStatement>;
+  certificateStatus(x5tS256: string, options?: DirectoryCallOptions): Promise<CertificateStatus>;
+  softwareStatement(
+    orgId: string,
+    softwareId: string,
+    options?: DirectoryCallOptions,
+  ): Promise<SoftwareStatement>;
   /** The software's signing keys (its `jwks_uri`). */
-  softwareJwks(orgId: string, softwareId: string): Promise<JSONWebKeySet>;
+  softwareJwks(orgId: string, softwareId: string, options?: DirectoryCallOptions): Promise<JSONWebKeySet>;
   /** Fetches the software's SSA over mTLS; `transportDispatcher` must present its transport certificate. */
-  fetchSsa(orgId: string, softwareId: string, transportDispatcher: Dispatcher): Promise<string>;
+  fetchSsa(
+    orgId: string,
+    softwareId: string,
+    transportDispatcher: Dispatcher,
+    options?: DirectoryCallOptions,
+  ): Promise<string>;
   /**
    * Verifies an SSA with the directory's current keys: signature (PS256 or ES256), `typ`, `iss`, `iat`,
    * `exp`. Throws OAuthError 400 `invalid_software_statement` (RFC 7591 §3.2.2) when it does not verify.
    */
-  verifySsa(ssa: string): Promise<SsaClaims>;
+  verifySsa(ssa: string, options?: DirectoryCallOptions): Promise<SsaClaims>;
 }
 
 export interface DirectoryClientOptions {
   config: SandboxConfig;
   /** For the public reads; defaults to an agent trusting the sandbox CA. */
   dispatcher?: Dispatcher;
+  /**
+   * Called once per HTTP exchange, after the answer's body is read (or the request failed), before the
+   * result is returned or thrown. What it throws fails the call: a trace that must be complete stays so.
+   */
+  onExchange?: (exchange: DirectoryExchange) => void;
 }
 
 function softwarePath(orgId: string, softwareId: string): string {
   return `/organisations/${encodeURIComponent(orgId)}/software-statements/${encodeURIComponent(softwareId)}`;
 }
 
-async function failure(url: string, response: Awaited<ReturnType<typeof fetch>>): Promise<DirectoryError> {
-  const text = await response.text();
+function failure(url: string, status: number, text: string): DirectoryError {
   try {
     const body = JSON.parse(text) as { error?: unknown; error_description?: unknown };
     if (typeof body.error === 'string') {
-      return new DirectoryError(url, response.status, body.error, String(body.error_description ?? ''));
+      return new DirectoryError(url, status, body.error, String(body.error_description ?? ''));
     }
   } catch {
     // Not JSON: reported below with the start of the body.
   }
-  return new DirectoryError(url, response.status, 'unexpected_response', text.slice(0, 200));
+  return new DirectoryError(url, status, 'unexpected_response', text.slice(0, 200));
+}
+
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name] = value;
+  });
+  return record;
 }
 
 export function createDirectoryClient(options: DirectoryClientOptions): DirectoryClient {
@@ -152,36 +212,81 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   const web = config.directory.web.origin;
   const dispatcher = options.dispatcher ?? createSandboxAgent({}, config);
 
-  async function getJson<T>(path: string): Promise<T> {
-    const url = `${web}${path}`;
-    const response = await fetch(url, { dispatcher, headers: { accept: 'application/json' } });
-    if (!response.ok) throw await failure(url, response);
-    return (await response.json()) as T;
+  /** One GET, reported to `onExchange`; answers the body text of a 2xx, throws DirectoryError otherwise. */
+  async function get(
+    operation: DirectoryOperation,
+    url: string,
+    request: { dispatcher: Dispatcher; accept: string; call: DirectoryCallOptions | undefined },
+  ): Promise<string> {
+    const interactionId = request.call?.interactionId;
+    const requestHeaders: Record<string, string> = {
+      accept: request.accept,
+      ...(interactionId ? { [INTERACTION_ID_HEADER]: interactionId } : {}),
+    };
+    const startedAt = new Date();
+    const started = performance.now();
+    const report = (answer: Partial<DirectoryExchange>) =>
+      options.onExchange?.({
+        operation,
+        ...(interactionId ? { interactionId } : {}),
+        method: 'GET',
+        url,
+        requestHeaders,
+        startedAt,
+        durationMs: Math.round(performance.now() - started),
+        ...answer,
+      });
+    let response: Awaited<ReturnType<typeof fetch>>;
+    let body: string;
+    try {
+      response = await fetch(url, { dispatcher: request.dispatcher, headers: requestHeaders });
+      body = await response.text();
+    } catch (error) {
+      report({ error });
+      throw error;
+    }
+    report({ status: response.status, responseHeaders: headerRecord(response.headers), body });
+    if (!response.ok) throw failure(url, response.status, body);
+    return body;
   }
 
-  const jwks = () => getJson<JSONWebKeySet>('/.well-known/jwks.json');
+  async function getJson<T>(operation: DirectoryOperation, path: string, call?: DirectoryCallOptions) {
+    return JSON.parse(
+      await get(operation, `${web}${path}`, { dispatcher, accept: 'application/json', call }),
+    ) as T;
+  }
+
+  const jwks = (call?: DirectoryCallOptions) =>
+    getJson<JSONWebKeySet>('jwks', '/.well-known/jwks.json', call);
 
   return {
     jwks,
-    participants: () => getJson<Participants>('/participants'),
-    certificateStatus: (x5tS256) =>
-      getJson<CertificateStatus>(`/certificate-status?${new URLSearchParams({ 'x5t#S256': x5tS256 })}`),
-    softwareStatement: (orgId, softwareId) => getJson<SoftwareStatement>(softwarePath(orgId, softwareId)),
-    softwareJwks: (orgId, softwareId) => getJson<JSONWebKeySet>(`${softwarePath(orgId, softwareId)}/jwks`),
+    participants: (call) => getJson<Participants>('participants', '/participants', call),
+    certificateStatus: (x5tS256, call) =>
+      getJson<CertificateStatus>(
+        'certificateStatus',
+        `/certificate-status?${new URLSearchParams({ 'x5t#S256': x5tS256 })}`,
+        call,
+      ),
+    softwareStatement: (orgId, softwareId, call) =>
+      getJson<SoftwareStatement>('softwareStatement', softwarePath(orgId, softwareId), call),
+    softwareJwks: (orgId, softwareId, call) =>
+      getJson<JSONWebKeySet>('softwareJwks', `${softwarePath(orgId, softwareId)}/jwks`, call),
 
-    async fetchSsa(orgId, softwareId, transportDispatcher) {
+    async fetchSsa(orgId, softwareId, transportDispatcher, call) {
       const url = `${config.directory.mtls.origin}${softwarePath(orgId, softwareId)}/ssa`;
-      const response = await fetch(url, {
+      const body = await get('fetchSsa', url, {
         dispatcher: transportDispatcher,
-        headers: { accept: 'application/jwt' },
+        accept: 'application/jwt',
+        call,
       });
-      if (!response.ok) throw await failure(url, response);
-      return (await response.text()).trim();
+      return body.trim();
     },
 
-    async verifySsa(ssa) {
+    async verifySsa(ssa, call) {
+      const keys = createLocalJWKSet(await jwks(call));
       try {
-        const { payload } = await jwtVerify(ssa, createLocalJWKSet(await jwks()), {
+        const { payload } = await jwtVerify(ssa, keys, {
           issuer: web,
           typ: 'JWT',
           // FAPI 2.0 SP §5.4.1-1: only FAPI algorithms; `none` and HMAC are never accepted.
