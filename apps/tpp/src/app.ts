@@ -2,6 +2,7 @@
 // The back end holds every key and certificate; the browser gets views and a session cookie.
 
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { expressErrorHandler } from '@fapi-sandbox/fapi-core/errors';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
@@ -13,7 +14,7 @@ import { createBankApiClient } from './bank-api/client.js';
 import { createConnectionService } from './connect/connections.js';
 import { createTokenEndpoint } from './connect/token-endpoint.js';
 import { createPartyClient } from './http/party-client.js';
-import { createDirectoryCalls } from './onboarding/directory.js';
+import { createDirectoryCalls, traceDirectoryExchange } from './onboarding/directory.js';
 import { createOnboarding } from './onboarding/onboarding.js';
 import { createRegistrar } from './onboarding/registration.js';
 import { apiRoutes } from './routes/api.js';
@@ -52,7 +53,17 @@ export async function buildTpp(options: {
   const registrations = createRegistrationStore(db);
   const sessions = createSessionStore(db);
   const store = createConnectionStore(db);
-  const directory = createDirectoryCalls({ config, party, trace, participant, transportAgent, webAgent });
+  const directory = createDirectoryCalls({
+    config,
+    client: createDirectoryClient({
+      config,
+      dispatcher: webAgent,
+      onExchange: traceDirectoryExchange(trace),
+    }),
+    trace,
+    participant,
+    transportAgent,
+  });
   const registrar = createRegistrar({
     party,
     trace,

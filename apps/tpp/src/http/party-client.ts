@@ -52,7 +52,7 @@ function headerRecord(headers: Headers): Record<string, string> {
   return out;
 }
 
-function parseBody(text: string, contentType: string | null): unknown {
+export function parseBody(text: string, contentType: string | null | undefined): unknown {
   if (text === '') return undefined;
   if (contentType?.includes('json')) {
     try {
@@ -95,7 +95,6 @@ export function createPartyClient(options: { config: SandboxConfig; trace: Trace
       headers['content-type'] = 'application/json';
       shownBody = request.json;
     }
-    const described = describeStep(request.step);
     const started = Date.now();
     let response: Awaited<ReturnType<typeof fetch>>;
     try {
@@ -108,60 +107,20 @@ export function createPartyClient(options: { config: SandboxConfig; trace: Trace
         signal: AbortSignal.timeout(15_000),
       });
     } catch (err) {
-      const sent = redactMessage(headers, shownBody);
-      const reason = networkReason(err);
-      trace.record({
-        interactionId: request.interactionId,
-        connectionId: request.connectionId,
-        party: 'tpp',
-        direction: 'outbound',
-        channel: 'back',
-        step: described.title,
-        explanation: described.explanation,
-        clause: described.clause,
-        method: request.method,
-        url: request.url,
-        requestHeaders: sent.headers,
-        requestBody: sent.body,
-        jwts: sent.jwts,
-        checks: [
-          ...(request.checks ?? []),
-          { name: 'The party answered', passed: false, clause: 'RFC 9110 §6', detail: reason },
-        ],
-      });
-      throw new PartyError({
-        party: partyOf(request.url),
-        step: described.title,
-        upstreamStatus: 0,
-        error: 'temporarily_unavailable',
-        description: `${described.title}: ${request.method} ${request.url} failed before any answer (${reason})`,
-        fix: 'check that the party is running (pnpm dev starts every party) and that its certificate chains to the sandbox CA',
-      });
+      recordExchange(trace, { ...request, requestHeaders: headers, requestBody: shownBody, failure: err });
+      throw unreachable(partyOf(request.url), request, err);
     }
     const text = await response.text();
     const responseHeaders = headerRecord(response.headers);
     const parsed = parseBody(text, response.headers.get('content-type'));
-    const sent = redactMessage(headers, shownBody);
-    const received = redactMessage(responseHeaders, parsed);
-    const jwts = [...sent.jwts, ...received.jwts];
-    const event = trace.record({
-      interactionId: request.interactionId,
-      connectionId: request.connectionId,
-      party: 'tpp',
-      direction: 'outbound',
-      channel: 'back',
-      step: described.title,
-      explanation: `${described.explanation} (${Date.now() - started} ms)`,
-      clause: described.clause,
-      method: request.method,
-      url: redactUrl(request.url, jwts),
+    const event = recordExchange(trace, {
+      ...request,
+      requestHeaders: headers,
+      requestBody: shownBody,
       status: response.status,
-      requestHeaders: sent.headers,
-      requestBody: sent.body,
-      responseHeaders: received.headers,
-      responseBody: received.body,
-      jwts,
-      checks: request.checks ?? [],
+      responseHeaders,
+      responseBody: parsed,
+      durationMs: Date.now() - started,
     });
     return {
       status: response.status,
@@ -183,6 +142,87 @@ export function createPartyClient(options: { config: SandboxConfig; trace: Trace
       return response;
     },
   };
+}
+
+/** One back-channel exchange the TPP made, as a trace event: secrets redacted, JWTs decoded. */
+export function recordExchange(
+  trace: TraceLog,
+  exchange: {
+    step: StepKind | StepDescription;
+    interactionId: string;
+    connectionId?: string;
+    method: string;
+    url: string;
+    requestHeaders: Record<string, string>;
+    /** The body as sent (the form or JSON object), before redaction. */
+    requestBody?: unknown;
+    status?: number;
+    responseHeaders?: Record<string, string>;
+    /** The parsed answer (JSON) or its text, before redaction. */
+    responseBody?: unknown;
+    durationMs?: number;
+    checks?: CheckResult[];
+    /** Why no answer arrived. */
+    failure?: unknown;
+  },
+): TraceEvent {
+  const described = describeStep(exchange.step);
+  const sent = redactMessage(exchange.requestHeaders, exchange.requestBody);
+  const received = exchange.responseHeaders
+    ? redactMessage(exchange.responseHeaders, exchange.responseBody)
+    : undefined;
+  const jwts = [...sent.jwts, ...(received?.jwts ?? [])];
+  return trace.record({
+    interactionId: exchange.interactionId,
+    connectionId: exchange.connectionId,
+    party: 'tpp',
+    direction: 'outbound',
+    channel: 'back',
+    step: described.title,
+    explanation:
+      exchange.durationMs === undefined
+        ? described.explanation
+        : `${described.explanation} (${exchange.durationMs} ms)`,
+    clause: described.clause,
+    method: exchange.method,
+    url: redactUrl(exchange.url, jwts),
+    status: exchange.status,
+    requestHeaders: sent.headers,
+    requestBody: sent.body,
+    responseHeaders: received?.headers,
+    responseBody: received?.body,
+    jwts,
+    checks: [
+      ...(exchange.checks ?? []),
+      ...(exchange.failure === undefined
+        ? []
+        : [
+            {
+              name: 'The party answered',
+              passed: false,
+              clause: 'RFC 9110 §6',
+              detail: networkReason(exchange.failure),
+            },
+          ]),
+    ],
+  });
+}
+
+/** The PartyError for a request that got no answer at all. */
+export function unreachable(
+  party: Lane,
+  request: { step: StepKind | StepDescription; method: string; url: string },
+  err: unknown,
+): PartyError {
+  const title = describeStep(request.step).title;
+  return new PartyError({
+    party,
+    step: title,
+    upstreamStatus: 0,
+    error: 'temporarily_unavailable',
+    description: `${title}: ${request.method} ${request.url} failed before any answer (${networkReason(err)})`,
+    fix: 'check that the party is running (pnpm dev starts every party) and that its certificate chains to the sandbox CA',
+  });
 }
 
 function networkReason(err: unknown): string {

@@ -1,6 +1,7 @@
 // The TPP beside a real directory but no bank: what onboarding can do, and how it reports the rest.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, OnboardingView } from '../../src/shared/api.js';
+import type { ConnectionTrace } from '../../src/shared/timeline.js';
 import { type Sandbox, startSandbox } from './harness.js';
 
 let sandbox: Sandbox;
@@ -67,6 +68,27 @@ describe('TPP with the directory but no bank running', () => {
     expect(String(ssa.responseBody)).toMatch(/redacted/);
   });
 
+  it('shows each directory read in the onboarding timeline, paired with the directory’s own record of it', async () => {
+    const trace = (await sandbox.browser.api('/onboarding/trace')).body as ConnectionTrace;
+    const reads = trace.entries.filter((e) => e.to === 'directory');
+    expect(reads.map((e) => [e.title, e.method, new URL(e.url!).pathname, e.status])).toEqual([
+      [
+        'Fetch the software statement (SSA)',
+        'GET',
+        `/organisations/${sandbox.config.participants.demo.orgId}/software-statements/${sandbox.config.participants.demo.softwareId}/ssa`,
+        200,
+      ],
+      ['Check the SSA signature', 'GET', '/.well-known/jwks.json', 200],
+      ['Find the bank in the directory', 'GET', '/participants', 200],
+    ]);
+    for (const read of reads) {
+      expect(read.reportedBy).toEqual(['tpp', 'directory']);
+      expect(read.requestHeaders?.['x-fapi-interaction-id']).toBe(trace.interactionId);
+    }
+    // The SSA fetch went over mutual TLS: the directory saw Moneywise's transport certificate.
+    expect(reads[0]!.certificate?.subject).toMatch(sandbox.config.participants.demo.softwareId);
+  });
+
   it('refuses an unknown profile with a clear error', async () => {
     const response = await sandbox.browser.api('/connections', {
       json: { profile: 'fapi3', clientAuth: 'private_key_jwt' },
@@ -111,5 +133,35 @@ describe('TPP with the directory but no bank running', () => {
     const location = new URL(response.headers.get('location')!, sandbox.config.tpp.web.origin);
     expect(location.pathname).toBe('/');
     expect(location.searchParams.get('error')).toBe('invalid_state');
+  });
+
+  // Last: it stops the directory.
+  it('reports an unreachable directory as the failed SSA step, and records the attempt in the trace', async () => {
+    const [directory] = sandbox.parties.splice(0, 1);
+    await directory!.stop();
+    const view = (await sandbox.browser.api('/onboarding', { method: 'POST' })).body as OnboardingView;
+    const ssa = view.steps.find((s) => s.id === 'ssa')!;
+    expect(ssa.status).toBe('failed');
+    expect(ssa.error).toMatchObject({ party: 'directory', status: 0, error: 'temporarily_unavailable' });
+    expect(ssa.error?.error_description).toMatch(
+      /GET https:\/\/mtls\.directory\.localhost:\d+\/organisations\/.+\/ssa failed before any answer \(ECONNREFUSED/,
+    );
+    expect(view.steps.filter((s) => s.status === 'skipped').map((s) => s.id)).toEqual([
+      'ssa-verify',
+      'participants',
+      'discovery',
+      'register',
+    ]);
+    const trace = (await sandbox.browser.api('/onboarding/trace')).body as ConnectionTrace;
+    const attempt = trace.entries.find((e) => e.title === 'Fetch the software statement (SSA)')!;
+    expect(attempt.status).toBeUndefined();
+    expect(attempt.checks).toEqual([
+      expect.objectContaining({
+        name: 'The party answered',
+        passed: false,
+        detail: expect.stringMatching(/ECONNREFUSED/),
+      }),
+    ]);
+    expect(trace.unavailable.map((u) => u.party)).toContain('directory');
   });
 });
