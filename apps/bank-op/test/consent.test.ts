@@ -278,9 +278,15 @@ describe('the consent the request names (openbanking_intent_id)', () => {
     expectRedirectError(params, { error: 'invalid_request', clause: /OB Read\/Write API/ });
   });
 
-  it('refuses an account-access consent asked for with the payments scope', async () => {
-    const params = await refusedAtTheBank((await pushedUrl({ scope: 'openid payments' })).url);
-    expectRedirectError(params, { error: 'invalid_request', clause: /OB Read\/Write API/ });
+  it('refuses an account-access consent asked for with the payments scope, before the sign-in', async () => {
+    // A payment's sign-in is linked to the payment, so its consent is checked before the sign-in page.
+    const landing = await tpp.newBrowser().open((await pushedUrl({ scope: 'openid payments' })).url);
+    expect(isPage(landing)).toBe(false);
+    expectRedirectError((landing as { url: URL }).url.searchParams, {
+      error: 'invalid_request',
+      clause: /OB Read\/Write API/,
+      issuer: tpp.issuer,
+    });
   });
 
   it('issues no access token once the customer has revoked the consent', async () => {

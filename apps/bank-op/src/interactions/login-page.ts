@@ -1,9 +1,12 @@
 // The bank's sign-in page: username, password and a one-time passcode (strong customer
 // authentication, two factors). The sandbox shows its demo customers and "sends" the passcode to a
-// simulated phone on the page itself, so anyone can complete the flow.
+// simulated phone on the page itself, so anyone can complete the flow. For a payment the page and the
+// message say what is being paid to whom (PSD2 RTS Art. 5(1)(a): the payer is made aware of the amount
+// and the payee), and the code is for that payment only (passcode.ts).
 import type { DemoCredential } from '@fapi-sandbox/bank-domain';
 import { html } from '@fapi-sandbox/fapi-core/html';
 import { page } from './layout.js';
+import type { PaymentToConfirm } from './passcode.js';
 
 export interface LoginPageInput {
   bankName: string;
@@ -12,15 +15,22 @@ export interface LoginPageInput {
   clientName: string;
   demoCredentials: DemoCredential[];
   passcode: string;
+  /** The payment this sign-in confirms, when it is one. */
+  payment?: PaymentToConfirm | undefined;
   username?: string;
   error?: string;
 }
 
 export function loginPage(input: LoginPageInput): string {
   const errorId = 'sign-in-error';
+  const { payment } = input;
   const body = html`<div class="card">
   <h1>Sign in to continue</h1>
-  <p class="lead">${input.clientName} is asking to connect to your ${input.bankName} accounts. Sign in to review the request.</p>
+  ${
+    payment
+      ? html`<p class="lead">${input.clientName} is asking you to pay <strong>${payment.amount}</strong> to <strong>${payment.payee}</strong>. Sign in to review the payment; every payment needs a new code.</p>`
+      : html`<p class="lead">${input.clientName} is asking to connect to your ${input.bankName} accounts. Sign in to review the request.</p>`
+  }
   ${input.error ? html`<div class="error" id="${errorId}" role="alert">${input.error}</div>` : ''}
   <form method="post" action="${input.action}" novalidate>
     <input type="hidden" name="csrf" value="${input.csrfToken}">
@@ -30,10 +40,10 @@ export function loginPage(input: LoginPageInput): string {
     <input type="password" id="password" name="password" autocomplete="current-password" required>
     <label for="otp">One-time passcode</label>
     <input type="text" id="otp" name="otp" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required aria-describedby="otp-hint">
-    <p class="hint" id="otp-hint">We sent a 6-digit code to your registered phone.</p>
+    <p class="hint" id="otp-hint">We sent a 6-digit code${payment ? ' for this payment' : ''} to your registered phone.</p>
     <div class="phone" aria-label="Your phone (simulated)" role="note">
       <span>Message from ${input.bankName}:</span><br>
-      Your passcode is <strong data-testid="otp">${input.passcode}</strong>. Never share it.
+      <span data-testid="otp-message">${payment ? `Your ${input.bankName} code to pay ${payment.amount} to ${payment.payee} is` : `Your ${input.bankName} code to sign in is`} <strong data-testid="otp">${input.passcode}</strong>. Never share it.</span>
     </div>
     <div class="actions">
       <button class="primary" type="submit" name="action" value="login">Sign in</button>

@@ -1,5 +1,6 @@
 // The customer's part of an authorization (oidc-provider "interactions"): sign in with strong customer
-// authentication, then authorise or reject the consent the TPP's request names. The consent's status is
+// authentication (for a payment every time, with a passcode linked to its amount and payee; see
+// provider/interaction-policy.ts), then authorise or reject the consent the TPP's request names. The consent's status is
 // written in the bank's domain (authorised with the chosen accounts, or rejected), and the grant handed
 // to oidc-provider covers exactly what was asked. Deny and cancel send access_denied back to the TPP.
 //
@@ -13,17 +14,18 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import type { DirectoryReads } from '../participants/directory.js';
-import { consentForAuthorization, IntentError, SCA_ACR } from '../provider/intent.js';
+import { consentForAuthorization, IntentError, isPaymentAuthorization, SCA_ACR } from '../provider/intent.js';
 import { consentPage } from './consent-page.js';
 import { PAGE_CSP } from './layout.js';
 import { loginPage } from './login-page.js';
+import { createPasscodes, type PaymentToConfirm, paymentToConfirm } from './passcode.js';
 
 export interface InteractionDependencies {
   provider: Provider;
   bank: BankStore;
   directory: DirectoryReads;
   bankName: string;
-  /** Secret for the per-interaction CSRF token and one-time passcode. */
+  /** Secret for the per-interaction CSRF token and the one-time passcodes. */
   secret: Buffer;
 }
 
@@ -56,9 +58,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
   const form = express.urlencoded({ extended: false, limit: '16kb' });
 
   const csrfToken = (uid: string) => derive(secret, 'csrf', uid).toString('base64url');
-  /** The passcode "sent to the customer's phone": six digits only this interaction knows. */
-  const passcode = (uid: string) =>
-    String(derive(secret, 'otp', uid).readUInt32BE(0) % 1_000_000).padStart(6, '0');
+  const passcodes = createPasscodes(secret);
 
   function assertCsrf(req: Request, uid: string): void {
     if (!sameText(formValue(req.body, 'csrf') ?? '', csrfToken(uid))) {
@@ -138,9 +138,28 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
     }
   }
 
+  /**
+   * What a sign-in is for: a payment's sign-in confirms that payment (its consent is checked first, so
+   * the customer never types a code for a payment the bank would refuse); any other sign-in is plain.
+   * Undefined after sending the TPP an error.
+   */
+  async function signInFor(
+    req: Request,
+    res: Response,
+    details: Details,
+  ): Promise<{ payment?: PaymentToConfirm } | undefined> {
+    const request = { scope: details.params.scope as string | undefined, claims: details.params.claims };
+    if (!isPaymentAuthorization(bank, request)) return {};
+    const consent = await consentOrRefuse(req, res, details);
+    if (!consent) return undefined;
+    const payment = paymentToConfirm(consent);
+    return payment ? { payment } : {};
+  }
+
   async function renderLogin(
     res: Response,
     details: Details,
+    signIn: { payment?: PaymentToConfirm },
     status = 200,
     error?: string,
     username?: string,
@@ -155,7 +174,8 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
         csrfToken: csrfToken(details.uid),
         clientName: tpp.name,
         demoCredentials: bank.customers.demoCredentials(),
-        passcode: passcode(details.uid),
+        passcode: passcodes.codeFor(details.uid, signIn.payment),
+        payment: signIn.payment,
         ...(error ? { error } : {}),
         ...(username ? { username } : {}),
       }),
@@ -198,7 +218,8 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
     handle(async (req, res) => {
       const details = await provider.interactionDetails(req, res);
       if (details.prompt.name === 'login') {
-        await renderLogin(res, details);
+        const signIn = await signInFor(req, res, details);
+        if (signIn) await renderLogin(res, details, signIn);
         return;
       }
       const consent = await consentOrRefuse(req, res, details);
@@ -217,13 +238,17 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
         await refuse(req, res, 'access_denied', 'The customer cancelled the sign-in');
         return;
       }
+      const signIn = await signInFor(req, res, details);
+      if (!signIn) return;
       const username = formValue(req.body, 'username') ?? '';
       const customer = bank.customers.authenticate(username, formValue(req.body, 'password') ?? '');
-      const passcodeOk = sameText(formValue(req.body, 'otp') ?? '', passcode(details.uid));
+      // RTS Art. 5(1)(b): a payment's code is valid for this interaction, amount and payee only.
+      const passcodeOk = passcodes.matches(formValue(req.body, 'otp') ?? '', details.uid, signIn.payment);
       if (!customer || !passcodeOk) {
         await renderLogin(
           res,
           details,
+          signIn,
           401,
           'The username, password or passcode is not right. Check them and try again.',
           username,

@@ -83,4 +83,14 @@ export const ecosystemRules: readonly Rule[] = [
     requirement: 'The customer signs in with a password and a one-time passcode (two factors)',
     enforcedBy: bankOp('interactions/routes.ts'),
   },
+  {
+    id: 'payment-sca-dynamic-linking',
+    clause: 'PSD2 RTS Art. 4 and Art. 5, OB: each payment consent is authorised with SCA',
+    requirement:
+      'Every payment authorization asks for a new sign-in, even within a session; its passcode names the amount and payee and is valid for that interaction and payment only',
+    enforcedBy: both(
+      'interactions.policy (login check payment_requires_sca)',
+      'provider/interaction-policy.ts, interactions/passcode.ts',
+    ),
+  },
 ];

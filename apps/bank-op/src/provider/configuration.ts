@@ -14,6 +14,7 @@ import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';
 import type { OidcStore } from '../storage/sqlite-adapter.js';
 import { discoveryMetadata, ROUTES } from './discovery.js';
 import { INTENT_CLAIM, intentIdClaim, intentTokenClaims, SCA_ACR } from './intent.js';
+import { interactionPrompts } from './interaction-policy.js';
 import { assertClientAssertion, assertRequestObject } from './jwt-checks.js';
 import type { ServerSecrets } from './keys-and-secrets.js';
 
@@ -134,6 +135,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     },
     extraTokenClaims: intentTokenClaims(bank) as unknown as Configuration['extraTokenClaims'],
     interactions: {
+      policy: interactionPrompts(bank),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
     },
     cookies: {

@@ -62,6 +62,19 @@ export function consentKindFor(scope: string | undefined): ConsentKind | undefin
 }
 
 /**
+ * Whether the request authorises a payment: it asks for the payments scope, or names a domestic-payment
+ * consent. Each such authorization needs strong customer authentication of its own (interaction-policy.ts).
+ */
+export function isPaymentAuthorization(
+  bank: BankStore,
+  request: { scope: string | undefined; claims: unknown },
+): boolean {
+  if ((request.scope ?? '').split(' ').includes('payments')) return true;
+  const consentId = intentIdOf(request.claims);
+  return consentId !== undefined && bank.consents.get(consentId)?.kind === 'domestic-payment';
+}
+
+/**
  * The consent this authorization request is for, checked before the customer is asked: it exists, was
  * created by this client, is of the kind the scope needs, and still awaits authorisation.
  */
