@@ -5,7 +5,7 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { type Dispatcher, fetch } from 'undici';
 import type { Lane, TimelineEntry } from '../shared/timeline.js';
-import { redactBody, redactHeaders } from './redact.js';
+import { redactBody, redactHeaders, redactUrl } from './redact.js';
 import { buildTimeline } from './timeline.js';
 import type { TraceLog } from './trace-log.js';
 
@@ -26,6 +26,8 @@ function sanitize(event: TraceEvent): TraceEvent {
   const jwts = [...(event.jwts ?? [])];
   return {
     ...event,
+    // The bank's front-channel requests and redirects carry codes and responses in their URLs.
+    url: event.url ? redactUrl(event.url, jwts) : undefined,
     requestHeaders: event.requestHeaders ? redactHeaders(event.requestHeaders, jwts) : undefined,
     responseHeaders: event.responseHeaders ? redactHeaders(event.responseHeaders, jwts) : undefined,
     requestBody: redactBody(event.requestBody, jwts),

@@ -19,6 +19,7 @@ const SECRET_FIELDS = new Set([
   'response',
   'software_statement',
   'password',
+  'otp',
   'client_secret',
 ]);
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'set-cookie', 'dpop', 'x-jws-signature']);
@@ -85,6 +86,11 @@ export function redactHeaders(headers: Record<string, string>, jwts: DecodedJwt[
   const out: Record<string, string> = {};
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
+    if (name === 'location') {
+      // A front-channel redirect carries the code or the JARM response in its query.
+      out[name] = redactUrl(value, jwts);
+      continue;
+    }
     if (!SECRET_HEADERS.has(name)) {
       out[name] = value;
       continue;

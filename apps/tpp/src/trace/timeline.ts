@@ -135,7 +135,10 @@ export async function buildTimeline(
   const unique = [...new Map(events.map((event) => [event.id, event])).values()].sort(
     (a, b) => time(a) - time(b),
   );
-  const inbound = unique.filter((event) => event.direction === 'inbound' && event.channel === 'back');
+  // A party labels a request by the listener it arrived on, not by who sent it: bank-op's web listener
+  // serves the browser and the back-channel calls of clients without a certificate alike, so the
+  // receiver's record of a back-channel call may say 'front'. The sender's record decides the channel.
+  const inbound = unique.filter((event) => event.direction === 'inbound');
   // First pass: each back-channel call finds the receiver's record of it (same method and path, close in time).
   const receiverOf = new Map<string, TraceEvent>();
   const paired = new Set<string>();

@@ -74,6 +74,9 @@ export function SequenceDiagram({
                 className={classes}
                 onClick={() => onSelect(entry.id)}
                 data-testid="sequence-message"
+                data-from={entry.from}
+                data-to={entry.to}
+                data-channel={entry.channel}
               >
                 <title>{label}</title>
                 {from === to ? (
