@@ -37,6 +37,8 @@ export interface TppApp {
 export async function buildTpp(options: {
   config: SandboxConfig;
   log: (line: string) => void;
+  /** The TPP's clock, ms since the epoch (tests move it to reach token expiry). */
+  now?: () => number;
 }): Promise<TppApp> {
   const { config, log } = options;
   const participant = config.participants.demo;
@@ -94,6 +96,7 @@ export async function buildTpp(options: {
     webAgent,
     transportThumbprint,
     redirectUri,
+    now: options.now ?? Date.now,
   });
   const collector = createTraceCollector({ config, trace, webAgent, transportAgent, partyOf: party.partyOf });
 

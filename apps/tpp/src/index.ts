@@ -10,6 +10,8 @@ export interface StartTppOptions {
   log?: (line: string) => void;
   /** How the React app is served: Vite middleware, the prebuilt dist/, or not at all (API-only tests). */
   web?: WebMode;
+  /** The clock token expiry is judged by, ms since the epoch (default Date.now). */
+  now?: () => number;
 }
 
 export interface RunningTpp {
@@ -21,7 +23,7 @@ export interface RunningTpp {
 export async function startTpp(options: StartTppOptions): Promise<RunningTpp> {
   const { config } = options;
   const log = options.log ?? ((line: string) => console.log(line));
-  const tpp = await buildTpp({ config, log });
+  const tpp = await buildTpp({ config, log, ...(options.now ? { now: options.now } : {}) });
   const server = createWebServer(config.tpp, tpp.app);
   const web = await serveWebApp(tpp.web, server, options.web ?? defaultWebMode());
   const port = await listen(server, config.tpp.web);

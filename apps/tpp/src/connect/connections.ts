@@ -134,8 +134,10 @@ export function createConnectionService(deps: {
   webAgent: Dispatcher;
   transportThumbprint: string;
   redirectUri: string;
+  /** The TPP's clock (ms since the epoch): when tokens expire, how old an authorization is. */
+  now: () => number;
 }): ConnectionService {
-  const { store, onboarding, trace } = deps;
+  const { store, onboarding, trace, now } = deps;
   const nonces = new Map<string, string>();
 
   async function clientFor(connection: Connection, clientId = connection.clientId): Promise<BoundClient> {
@@ -182,14 +184,14 @@ export function createConnectionService(deps: {
         { grant_type: 'client_credentials', scope },
         context(connection),
       );
-      const token = storedToken(connection.id, grant, response);
+      const token = storedToken(connection.id, grant, response, now());
       store.saveToken(token);
       return token.accessToken;
     };
     return {
       async current() {
         const cached = store.token(connection.id, grant);
-        if (cached && (cached.expiresAt ?? 0) > Date.now() / 1000 + EXPIRY_MARGIN_SECONDS)
+        if (cached && (cached.expiresAt ?? 0) > now() / 1000 + EXPIRY_MARGIN_SECONDS)
           return cached.accessToken;
         return obtain();
       },
@@ -208,7 +210,7 @@ export function createConnectionService(deps: {
         { grant_type: 'refresh_token', refresh_token: current.refreshToken },
         context(connection),
       );
-      const token = storedToken(connection.id, grant, response, current);
+      const token = storedToken(connection.id, grant, response, now(), current);
       store.saveToken(token);
       return token.accessToken;
     };
@@ -225,7 +227,7 @@ export function createConnectionService(deps: {
             fix: 'connect to the bank again',
           });
         }
-        if (token.expiresAt !== undefined && token.expiresAt <= Date.now() / 1000 + EXPIRY_MARGIN_SECONDS) {
+        if (token.expiresAt !== undefined && token.expiresAt <= now() / 1000 + EXPIRY_MARGIN_SECONDS) {
           return (await refresh()) ?? token.accessToken;
         }
         return token.accessToken;
@@ -291,7 +293,7 @@ export function createConnectionService(deps: {
       nonce: pushed.nonce,
       codeVerifier: pushed.codeVerifier,
       consentId: input.consentId,
-      createdAt: Date.now(),
+      createdAt: now(),
     });
     recordFrontChannel(connection, {
       ...STEPS['authorize-redirect'],
@@ -438,7 +440,7 @@ export function createConnectionService(deps: {
         const client = await clientFor(connection);
         let verified: Awaited<ReturnType<typeof verifyAuthorizationResponse>>;
         try {
-          verified = await verifyAuthorizationResponse({ params, pending, sessionId, client });
+          verified = await verifyAuthorizationResponse({ params, pending, sessionId, client, now: now() });
           trace.recordChecks({ ...context(connection), step: 'response-checks', checks: verified.checks });
         } catch (err) {
           if (err instanceof AuthorizationResponseRejected)
@@ -471,7 +473,7 @@ export function createConnectionService(deps: {
         } finally {
           trace.recordChecks({ ...context(connection), step: 'id-token', checks });
         }
-        store.saveToken(storedToken(connection.id, grant, response));
+        store.saveToken(storedToken(connection.id, grant, response, now()));
         if (payment) {
           await completePayment(connection, client, payment, customer);
         } else {

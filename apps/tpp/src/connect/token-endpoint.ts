@@ -177,14 +177,15 @@ export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog 
   };
 }
 
-/** The stored form of a token response. */
+/** The stored form of a token response received at `receivedAt` (ms since the epoch). */
 export function storedToken(
   connectionId: string,
   grant: string,
   response: TokenResponse,
+  receivedAt: number,
   previous?: StoredToken,
 ): StoredToken {
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(receivedAt / 1000);
   return {
     connectionId,
     grant,

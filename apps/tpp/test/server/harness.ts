@@ -7,7 +7,7 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { type Agent, fetch } from 'undici';
-import { startTpp } from '../../src/index.js';
+import { type StartTppOptions, startTpp } from '../../src/index.js';
 
 export interface Party {
   stop(): Promise<void>;
@@ -23,14 +23,16 @@ export interface Sandbox {
 
 export type BankStarter = (config: SandboxConfig) => Promise<Party[]>;
 
-export async function startSandbox(options: { bank?: BankStarter } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: { bank?: BankStarter; tpp?: Pick<StartTppOptions, 'now'> } = {},
+): Promise<Sandbox> {
   const config = await isolatedConfig();
   const quiet = () => {};
   const parties: Party[] = [];
   try {
     parties.push(await startDirectory({ config, log: quiet }));
     if (options.bank) parties.push(...(await options.bank(config)));
-    parties.push(await startTpp({ config, log: quiet, web: 'none' }));
+    parties.push(await startTpp({ config, log: quiet, web: 'none', ...options.tpp }));
   } catch (err) {
     await Promise.all(parties.map((p) => p.stop()));
     removeTestData(config);
