@@ -10,6 +10,7 @@ import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Dispatcher } from 'undici';
+import type { FlowIds } from './http/flow-ids.js';
 import { traceQueryRoute, traceRequests } from './http/trace.js';
 import { errorPage } from './interactions/error-page.js';
 import { PAGE_CSP } from './interactions/layout.js';
@@ -28,6 +29,8 @@ export interface BankOpServices {
   directoryAgent: Dispatcher;
   certificates: CertificateSource;
   recorder: TraceRecorder;
+  /** Which x-fapi-interaction-id each request belongs to, front channel included. */
+  flowIds: FlowIds;
   bankName: string;
   interactionSecret: Buffer;
   statusCacheMs: number;
@@ -87,7 +90,9 @@ export function createWebApp(services: BankOpServices): express.Express {
   const callback = provider.callback() as (req: Request, res: Response) => void;
   const { status } = gates(services);
 
-  app.use(traceRequests({ recorder: services.recorder, channel: 'front', certificates }));
+  app.use(
+    traceRequests({ recorder: services.recorder, channel: 'front', certificates, flowIds: services.flowIds }),
+  );
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'bank-op' });
   });
@@ -120,7 +125,9 @@ export function createMtlsApp(services: BankOpServices): express.Express {
   const callback = provider.callback() as (req: Request, res: Response) => void;
   const { status, findClient } = gates(services);
 
-  app.use(traceRequests({ recorder: services.recorder, channel: 'back', certificates }));
+  app.use(
+    traceRequests({ recorder: services.recorder, channel: 'back', certificates, flowIds: services.flowIds }),
+  );
   app.use(certificates.rejectForwardedCertificates());
   app.use(
     registrationGate({

@@ -17,6 +17,8 @@ import {
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import type Provider from 'oidc-provider';
 import { createMtlsApp, createWebApp } from './app.js';
+import { FlowIds } from './http/flow-ids.js';
+import { traceFrontChannel } from './http/front-channel-trace.js';
 import { createCertificateSource, type TrustedProxy } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createProvider } from './provider/create-provider.js';
@@ -77,6 +79,8 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   provider.on('server_error', (_ctx, err) =>
     log(`bank-op oidc-provider server_error: ${err.stack ?? err.message}`),
   );
+  const flowIds = new FlowIds();
+  traceFrontChannel(provider, flowIds);
 
   const services = {
     config,
@@ -86,6 +90,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     directoryAgent,
     certificates,
     recorder: new TraceRecorder(),
+    flowIds,
     bankName,
     interactionSecret: secrets.interactionSecret,
     statusCacheMs: options.statusCacheMs ?? 1000,

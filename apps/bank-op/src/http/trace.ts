@@ -1,18 +1,20 @@
-// The flow trace of bank-op: every inbound request, with its FAPI interaction id, status and the client
-// certificate it presented, so the TPP can show one timeline across the parties. Served on the web
-// listener at GET /trace?interaction_id=<uuid>.
-import { randomUUID } from 'node:crypto';
+// The flow trace of bank-op: every inbound request, with its FAPI interaction id, status, the client
+// certificate it presented and the checks it went through, so the TPP can show one timeline across the
+// parties. Front-channel requests (the customer's browser) carry no interaction id; flow-ids.ts finds
+// the one their authorization was pushed with. Served on the web listener at GET /trace?interaction_id=<uuid>.
 import type { IncomingMessage } from 'node:http';
-import { INTERACTION_ID_HEADER, isUuid } from '@fapi-sandbox/fapi-core/fapi-headers';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import {
   type CheckResult,
+  type DecodedJwt,
+  decodeJwtsIn,
   handleTraceQuery,
   redactHeaders,
   type TraceRecorder,
 } from '@fapi-sandbox/fapi-core/trace';
 import type { NextFunction, Request, Response } from 'express';
 import type { CertificateSource } from '../mtls/client-certificate.js';
+import type { FlowIds } from './flow-ids.js';
 
 /** What each bank-op endpoint is, for the trace's step titles. */
 const STEPS: [RegExp, string][] = [
@@ -31,9 +33,22 @@ function stepOf(path: string): string | undefined {
   return STEPS.find(([pattern]) => pattern.test(path))?.[1];
 }
 
-/** Where the checks a request went through wait until its trace event is recorded. */
+/** What a step of the flow is, for a learner: its title, what it proves, and the clause. */
+export interface StepNote {
+  step: string;
+  explanation?: string;
+  clause?: string;
+}
+
+/** How a request ended, for notes that depend on it (an error redirect or an error page). */
+export interface Outcome {
+  status: number;
+  location: URL | undefined;
+}
+
+/** Where the checks and the step note of a request wait until its trace event is recorded. */
 interface WithChecks {
-  locals?: { traceChecks?: CheckResult[] };
+  locals?: { traceChecks?: CheckResult[]; traceStep?: StepNote | ((outcome: Outcome) => StepNote) };
 }
 
 /** Records the result of one check on this request (gates, oidc-provider refusals) in its trace event. */
@@ -44,26 +59,80 @@ export function noteCheck(res: unknown, check: CheckResult): void {
   target.locals.traceChecks.push(check);
 }
 
+/** Names this request's step for the trace (replacing the endpoint's generic title). */
+export function noteStep(res: unknown, note: StepNote | ((outcome: Outcome) => StepNote)): void {
+  const target = res as WithChecks;
+  if (target.locals) target.locals.traceStep = note;
+}
+
+/** Authorization response values shown only by their start: enough to follow, useless to replay. */
+const SHORTENED_PARAMS = new Set(['code', 'response', 'id_token', 'access_token']);
+
+function shorten(value: string): string {
+  return value.length <= 8 ? value : `${value.slice(0, 8)}…`;
+}
+
+function redactParams(params: URLSearchParams): string {
+  const copy = new URLSearchParams();
+  for (const [name, value] of params) copy.append(name, SHORTENED_PARAMS.has(name) ? shorten(value) : value);
+  return copy.toString();
+}
+
+/**
+ * Where a front-channel response sends the browser, with codes and response JWTs shortened; the JWTs in
+ * it (JARM `response`, hybrid `id_token`) are decoded for display with their code shortened too.
+ */
+function redirectOf(location: URL): { location: string; jwts: DecodedJwt[] } {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  const jwts = [
+    ...decodeJwtsIn(Object.fromEntries(location.searchParams), 'redirect query'),
+    ...decodeJwtsIn(Object.fromEntries(fragment), 'redirect fragment'),
+  ].map((jwt) =>
+    typeof jwt.claims.code === 'string'
+      ? { ...jwt, claims: { ...jwt.claims, code: shorten(jwt.claims.code) } }
+      : jwt,
+  );
+  const query = redactParams(location.searchParams);
+  const hash = location.hash ? `#${redactParams(fragment)}` : '';
+  return { location: `${location.origin}${location.pathname}${query ? `?${query}` : ''}${hash}`, jwts };
+}
+
+function locationOf(req: Request, res: Response): URL | undefined {
+  const header = res.getHeader('location');
+  return typeof header === 'string'
+    ? (URL.parse(header, `${req.protocol}://${req.get('host')}`) ?? undefined)
+    : undefined;
+}
+
 export function traceRequests(options: {
   recorder: TraceRecorder;
   channel: 'front' | 'back';
   certificates: CertificateSource;
+  flowIds: FlowIds;
 }) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const sent = req.headers[INTERACTION_ID_HEADER];
-    const interactionId = typeof sent === 'string' && isUuid(sent) ? sent : randomUUID();
+    const interactionId = options.flowIds.resolve(req as IncomingMessage);
     const presented = options.certificates.certificateOf(req as IncomingMessage);
     res.on('finish', () => {
+      const location = locationOf(req, res);
+      const noted = (res as WithChecks).locals?.traceStep;
+      const note = typeof noted === 'function' ? noted({ status: res.statusCode, location }) : noted;
+      const step = note?.step ?? stepOf(req.path);
+      // Front channel: where the browser is sent next is part of the flow (the code, the JARM response).
+      const redirect = options.channel === 'front' && location ? redirectOf(location) : undefined;
       options.recorder.record({
         interactionId,
         party: 'bank-op',
         direction: 'inbound',
         channel: options.channel,
-        ...(stepOf(req.path) ? { step: stepOf(req.path) } : {}),
+        ...(step ? { step } : {}),
+        ...(note?.explanation ? { explanation: note.explanation } : {}),
+        ...(note?.clause ? { clause: note.clause } : {}),
         method: req.method,
         url: `${req.protocol}://${req.get('host')}${req.path}`,
         status: res.statusCode,
         requestHeaders: redactHeaders(req.headers),
+        ...(redirect ? { responseHeaders: { location: redirect.location }, jwts: redirect.jwts } : {}),
         checks: (res as WithChecks).locals?.traceChecks ?? [],
         ...(presented
           ? {

@@ -19,6 +19,15 @@ import { consentPage } from './consent-page.js';
 import { PAGE_CSP } from './layout.js';
 import { loginPage } from './login-page.js';
 import { createPasscodes, type PaymentToConfirm, paymentToConfirm } from './passcode.js';
+import {
+  noteConsentChecked,
+  noteConsentPage,
+  noteConsentRefused,
+  noteDecision,
+  noteFormToken,
+  noteSignIn,
+  noteSignInPage,
+} from './trace-notes.js';
 
 export interface InteractionDependencies {
   provider: Provider;
@@ -60,8 +69,11 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
   const csrfToken = (uid: string) => derive(secret, 'csrf', uid).toString('base64url');
   const passcodes = createPasscodes(secret);
 
-  function assertCsrf(req: Request, uid: string): void {
-    if (!sameText(formValue(req.body, 'csrf') ?? '', csrfToken(uid))) {
+  /** RFC 6749 §10.12: the authorization server protects its own forms against CSRF. */
+  function assertCsrf(req: Request, res: Response, uid: string): void {
+    const passed = sameText(formValue(req.body, 'csrf') ?? '', csrfToken(uid));
+    noteFormToken(res, passed);
+    if (!passed) {
       throw new OAuthError({
         status: 403,
         error: 'access_denied',
@@ -128,9 +140,11 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
           'ask for scope openid accounts or openid payments, naming the consent created at bank-api',
         );
       }
+      noteConsentChecked(res, consent);
       return consent;
     } catch (err) {
       if (err instanceof IntentError) {
+        noteConsentRefused(res, err.message);
         await refuse(req, res, err.error, err.message);
         return undefined;
       }
@@ -219,11 +233,15 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
       const details = await provider.interactionDetails(req, res);
       if (details.prompt.name === 'login') {
         const signIn = await signInFor(req, res, details);
-        if (signIn) await renderLogin(res, details, signIn);
+        if (!signIn) return;
+        noteSignInPage(res, signIn.payment);
+        await renderLogin(res, details, signIn);
         return;
       }
       const consent = await consentOrRefuse(req, res, details);
-      if (consent) await renderConsent(res, details, consent);
+      if (!consent) return;
+      noteConsentPage(res, consent);
+      await renderConsent(res, details, consent);
     }),
   );
 
@@ -232,8 +250,9 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
     form,
     handle(async (req, res) => {
       const details = await provider.interactionDetails(req, res);
-      assertCsrf(req, details.uid);
+      assertCsrf(req, res, details.uid);
       if (formValue(req.body, 'action') === 'cancel') {
+        noteSignIn(res, 'cancelled', undefined);
         rejectNamedConsent(details);
         await refuse(req, res, 'access_denied', 'The customer cancelled the sign-in');
         return;
@@ -245,6 +264,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
       // RTS Art. 5(1)(b): a payment's code is valid for this interaction, amount and payee only.
       const passcodeOk = passcodes.matches(formValue(req.body, 'otp') ?? '', details.uid, signIn.payment);
       if (!customer || !passcodeOk) {
+        noteSignIn(res, 'refused', signIn.payment);
         await renderLogin(
           res,
           details,
@@ -256,6 +276,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
         return;
       }
       // PSD2 RTS Art. 4: knowledge (password) and possession (the passcode on the customer's phone).
+      noteSignIn(res, { customerId: customer.customerId }, signIn.payment);
       await finish(
         req,
         res,
@@ -284,7 +305,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
     form,
     handle(async (req, res) => {
       const details = await provider.interactionDetails(req, res);
-      assertCsrf(req, details.uid);
+      assertCsrf(req, res, details.uid);
       if (details.prompt.name !== 'consent' || !details.session?.accountId) {
         throw new OAuthError({
           status: 400,
@@ -297,6 +318,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
       if (!consent) return;
 
       if (formValue(req.body, 'decision') !== 'allow') {
+        noteDecision(res, consent, 'denied');
         bank.consents.reject(consent.consentId);
         await refuse(req, res, 'access_denied', 'The customer denied the request');
         return;
@@ -308,17 +330,14 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
         bank.consents.authorise(consent.consentId, { customerId, accountIds });
       } catch (err) {
         if (err instanceof BankDomainError) {
-          await renderConsent(
-            res,
-            details,
-            consent,
-            400,
-            accountIds.length === 0 ? 'Choose at least one account.' : err.message,
-          );
+          const problem = accountIds.length === 0 ? 'Choose at least one account.' : err.message;
+          noteDecision(res, consent, { invalid: problem });
+          await renderConsent(res, details, consent, 400, problem);
           return;
         }
         throw err;
       }
+      noteDecision(res, consent, { authorisedFor: accountIds, customerId });
 
       // The grant covers exactly what the request asked for and the customer authorised.
       const grant = new provider.Grant({ accountId: customerId, clientId: String(details.params.client_id) });

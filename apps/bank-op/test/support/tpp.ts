@@ -292,7 +292,13 @@ export class TestTpp {
     client: RegisteredClient,
     url: string,
     form: Record<string, string> | (() => Promise<Record<string, string>>),
-    options: { dpop?: DpopSession; agent?: Agent; retryNonce?: boolean } = {},
+    options: {
+      dpop?: DpopSession;
+      agent?: Agent;
+      retryNonce?: boolean;
+      /** Extra request headers, e.g. x-fapi-interaction-id. */
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<JsonResponse> {
     // A retry needs a fresh client assertion: the server burns each jti (RFC 7523 §3-7).
     const formFor = typeof form === 'function' ? form : async () => form;
@@ -300,6 +306,7 @@ export class TestTpp {
       const headers: Record<string, string> = {
         'content-type': 'application/x-www-form-urlencoded',
         accept: 'application/json',
+        ...options.headers,
       };
       if (options.dpop) headers.dpop = await options.dpop.proof('POST', url);
       const response = await json(
@@ -375,7 +382,12 @@ export class TestTpp {
   async par(
     client: RegisteredClient,
     params: Record<string, string>,
-    options: { dpop?: DpopSession; auth?: Record<string, string>; retryNonce?: boolean } = {},
+    options: {
+      dpop?: DpopSession;
+      auth?: Record<string, string>;
+      retryNonce?: boolean;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<JsonResponse> {
     return this.post(
       client,

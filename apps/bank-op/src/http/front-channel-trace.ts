@@ -1,0 +1,184 @@
+// What oidc-provider decides on the front channel, for the flow trace: the authorization request the
+// browser brings (request_uri or request object), the resume after each customer step, and the response
+// the browser carries back to the client (code and iss, a JARM response, or an error). oidc-provider's
+// events say what happened; this notes it on the request's trace event (http/trace.ts) and hands the
+// flow's interaction id on to each interaction it starts (http/flow-ids.ts). No secret is noted: codes
+// and challenges appear by their first characters only.
+import type Provider from 'oidc-provider';
+import type { KoaContextWithOIDC, PromptDetail } from 'oidc-provider';
+import { profileOf } from '../profiles/index.js';
+import { explain, type ProviderError } from '../provider/explain-errors.js';
+import { SCA_ACR } from '../provider/intent.js';
+import { PAYMENT_SCA_CHECK } from '../provider/interaction-policy.js';
+import type { FlowIds } from './flow-ids.js';
+import { noteCheck, noteStep } from './trace.js';
+
+type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
+
+function start(value: unknown): string {
+  return typeof value === 'string' ? `${value.slice(0, 8)}…` : 'none';
+}
+
+/** Why the customer is sent to a page, in words. */
+function promptReason(prompt: PromptDetail): string {
+  if (prompt.name === 'login' && prompt.reasons.includes(PAYMENT_SCA_CHECK)) {
+    return 'This is a payment: the customer signs in again, even with a session at the bank, and the passcode is linked to the amount and payee (PSD2 RTS Art. 4, Art. 5).';
+  }
+  if (prompt.name === 'login') {
+    return 'The customer has no session at the bank, so the bank asks them to sign in with two factors (PSD2 RTS Art. 4).';
+  }
+  return 'The customer is signed in; the bank asks them to authorise the consent the request names.';
+}
+
+function senderConstraint(ctx: KoaContextWithOIDC, client: Client) {
+  if (client.dpopBoundAccessTokens) {
+    const jkt = ctx.oidc.params?.dpop_jkt;
+    return {
+      name: 'Sender constraint carried from the pushed request (DPoP)',
+      passed: true,
+      clause: 'RFC 9449 §10, FAPI 2.0 SP §5.3.2.1-8',
+      detail:
+        typeof jkt === 'string'
+          ? `The code is bound to the DPoP key ${start(jkt)} named by dpop_jkt at PAR`
+          : 'Tokens will be bound to the DPoP key the token request proves possession of',
+    };
+  }
+  return {
+    name: 'Sender constraint carried from the pushed request (mTLS)',
+    passed: client.tlsClientCertificateBoundAccessTokens === true,
+    clause: 'RFC 8705 §3, FAPI 2.0 SP §5.3.2.1-8',
+    detail: client.tlsClientCertificateBoundAccessTokens
+      ? "Tokens will be bound to the client's TLS certificate (cnf x5t#S256)"
+      : 'The client registered no sender constraint',
+  };
+}
+
+/** The checks of an accepted authorization request: where its parameters came from and what they bind. */
+function requestChecks(ctx: KoaContextWithOIDC, client: Client) {
+  const { params, entities } = ctx.oidc;
+  const pushed = entities.PushedAuthorizationRequest;
+  const source = pushed ? 'the pushed request' : 'the signed request object';
+  return [
+    pushed
+      ? {
+          name: 'request_uri bound to this client and unexpired',
+          passed: true,
+          clause: 'RFC 9126 §4',
+          detail: `request_uri …${String(pushed.jti).slice(-6)} was pushed by client ${client.clientId} and has not expired`,
+        }
+      : {
+          name: 'Request object signed by the client and verified',
+          passed: true,
+          clause: 'RFC 9101 §6.3, FAPI 1.0 Adv §5.2.2-1',
+          detail: `The parameters come from a request object signed with a key of client ${client.clientId}`,
+        },
+    {
+      name: `PKCE carried from ${source}`,
+      passed: params?.code_challenge_method === 'S256' && typeof params.code_challenge === 'string',
+      clause: 'RFC 7636 §4.3, FAPI 2.0 SP §5.3.2.2-5',
+      detail: `code_challenge ${start(params?.code_challenge)} with method ${String(params?.code_challenge_method ?? 'none')}`,
+    },
+    senderConstraint(ctx, client),
+  ];
+}
+
+export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
+  provider.on('pushed_authorization_request.success', (ctx) => {
+    const pushed = ctx.oidc.entities.PushedAuthorizationRequest;
+    const interactionId = flowIds.interactionIdOf(ctx.req);
+    if (pushed?.jti && interactionId) flowIds.linkPushedRequest(pushed.jti, interactionId);
+    const body = ctx.body as { expires_in?: number } | undefined;
+    noteCheck(ctx.res, {
+      name: 'request_uri issued for this client, for one authorization',
+      passed: true,
+      clause: 'RFC 9126 §2.2',
+      detail: `request_uri …${String(pushed?.jti).slice(-6)} expires in ${body?.expires_in ?? '?'} s`,
+    });
+  });
+
+  provider.on('interaction.started', (ctx, prompt) => {
+    const interaction = ctx.oidc.entities.Interaction;
+    const interactionId = flowIds.interactionIdOf(ctx.req);
+    if (interaction?.uid && interactionId) flowIds.linkInteraction(interaction.uid, interactionId);
+    const client = ctx.oidc.client;
+    if (ctx.oidc.route === 'resume') {
+      noteStep(ctx.res, {
+        step: 'Authorization resumed',
+        explanation: `The customer finished a step at the bank. ${promptReason(prompt)}`,
+      });
+      return;
+    }
+    noteStep(ctx.res, {
+      step: 'Authorization request (front channel)',
+      explanation: `The browser brings the client's authorization request; the bank checks it before the customer sees anything. ${promptReason(prompt)}`,
+      clause: ctx.oidc.entities.PushedAuthorizationRequest ? 'RFC 9126 §4' : 'RFC 9101 §5',
+    });
+    if (client) for (const check of requestChecks(ctx, client)) noteCheck(ctx.res, check);
+    if (prompt.reasons.includes(PAYMENT_SCA_CHECK)) {
+      noteCheck(ctx.res, {
+        name: 'Fresh strong customer authentication for this payment',
+        passed: true,
+        clause: 'PSD2 RTS Art. 4, Art. 5',
+        detail: 'A session at the bank is not enough for a payment: the customer signs in again',
+      });
+    }
+  });
+
+  provider.on('authorization.success', (ctx, out) => {
+    const jarm = ctx.oidc.responseMode?.includes('jwt') === true;
+    const hybrid = typeof out?.id_token === 'string';
+    noteStep(ctx.res, {
+      step: 'Authorization response (redirect to the client)',
+      explanation: jarm
+        ? "The bank sends the browser back to the client's registered redirect_uri with a JARM response: a JWT it signed, carrying the code, state and iss, for this client only."
+        : hybrid
+          ? "The bank sends the browser back to the client's registered redirect_uri with the code and an ID token whose c_hash and s_hash protect the code and state."
+          : "The bank sends the browser back to the client's registered redirect_uri with the code, state and iss, so the client knows which server answered.",
+      clause: jarm ? 'JARM §4.1' : hybrid ? 'FAPI 1.0 Adv §5.2.2.1-5' : 'RFC 9207 §2',
+    });
+    noteCheck(ctx.res, {
+      name: 'redirect_uri registered for this client (exact match)',
+      passed: true,
+      clause: 'FAPI 2.0 SP §5.3.2.2-6, FAPI 1.0 Part 1 §5.2.2-9',
+      detail: `The response goes to ${String(ctx.oidc.params?.redirect_uri)}`,
+    });
+    noteCheck(ctx.res, {
+      name: 'Customer authenticated with two factors',
+      passed: ctx.oidc.acr === SCA_ACR,
+      clause: 'PSD2 RTS Art. 4, OB Security Profile',
+      detail: `acr ${String(ctx.oidc.acr)}`,
+    });
+    noteCheck(ctx.res, {
+      name: 'Authorization code issued: one use, 60 seconds, bound to the PKCE challenge',
+      passed: typeof out?.code === 'string',
+      clause: 'FAPI 2.0 SP §5.3.2.1-11, RFC 7636 §4.4',
+      detail: `code ${start(out?.code)} for client ${ctx.oidc.client?.clientId ?? '?'}`,
+    });
+  });
+
+  provider.on('authorization.error', (ctx, err) => {
+    const error = err as ProviderError;
+    const detail = `${error.error ?? 'error'}: ${explain(profileOf(ctx.oidc.client as never), error)}`;
+    noteStep(ctx.res, ({ status, location }) =>
+      status >= 300 && status < 400 && location?.origin !== new URL(provider.issuer).origin
+        ? {
+            step: 'Error response (redirect to the client)',
+            explanation:
+              "The bank refuses the authorization and sends the error back to the client's registered redirect_uri, with state and iss.",
+            clause: 'RFC 6749 §4.1.2.1, RFC 9207 §2',
+          }
+        : {
+            step: 'Error page',
+            explanation:
+              'The bank refuses the request and shows an error page: without a trustworthy client and redirect_uri it sends nothing back.',
+            clause: 'RFC 6749 §4.1.2.1',
+          },
+    );
+    noteCheck(ctx.res, {
+      name: 'Authorization request accepted',
+      passed: false,
+      clause: 'RFC 6749 §4.1.2.1',
+      detail,
+    });
+  });
+}
