@@ -11,7 +11,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type Provider from 'oidc-provider';
 import type { Dispatcher } from 'undici';
 import type { FlowIds } from './http/flow-ids.js';
-import { traceQueryRoute, traceRequests } from './http/trace.js';
+import { channelByEndpoint, traceQueryRoute, traceRequests } from './http/trace.js';
 import { errorPage } from './interactions/error-page.js';
 import { PAGE_CSP } from './interactions/layout.js';
 import { interactionRoutes } from './interactions/routes.js';
@@ -91,7 +91,12 @@ export function createWebApp(services: BankOpServices): express.Express {
   const { status } = gates(services);
 
   app.use(
-    traceRequests({ recorder: services.recorder, channel: 'front', certificates, flowIds: services.flowIds }),
+    traceRequests({
+      recorder: services.recorder,
+      channel: channelByEndpoint(ROUTES.authorization),
+      certificates,
+      flowIds: services.flowIds,
+    }),
   );
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'bank-op' });
@@ -126,7 +131,12 @@ export function createMtlsApp(services: BankOpServices): express.Express {
   const { status, findClient } = gates(services);
 
   app.use(
-    traceRequests({ recorder: services.recorder, channel: 'back', certificates, flowIds: services.flowIds }),
+    traceRequests({
+      recorder: services.recorder,
+      channel: () => 'back',
+      certificates,
+      flowIds: services.flowIds,
+    }),
   );
   app.use(certificates.rejectForwardedCertificates());
   app.use(

@@ -71,6 +71,20 @@ async function signIn(browser: Browser, login: Page) {
 const checkNamed = (event: TraceEvent | undefined, name: string) =>
   event?.checks.find((check) => check.name === name);
 
+describe('channels on the web listener', () => {
+  it('files a TPP server call there (discovery) as back channel, not as the browser', async () => {
+    const interactionId = randomUUID();
+    const response = await fetch(`${sandbox.config.bankOp.issuer}/.well-known/openid-configuration`, {
+      dispatcher: sandbox.plain,
+      headers: { 'x-fapi-interaction-id': interactionId },
+    });
+    expect(response.status).toBe(200);
+    await response.body?.cancel();
+    const events = await traceOf(interactionId);
+    expect(events.map((event) => [event.channel, event.method])).toEqual([['back', 'GET']]);
+  });
+});
+
 describe('front-channel steps under the interaction id of the pushed request', () => {
   it('records authorize, sign-in, consent and the redirect back in order, with checks and no secrets', async () => {
     const client = await tpp.register();

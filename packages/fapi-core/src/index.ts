@@ -4,6 +4,7 @@ export * from './config.js';
 export * from './directory-client.js';
 export * from './errors.js';
 export * from './fapi-headers.js';
+export * from './html.js';
 export * from './jose/index.js';
 export * from './peer-certificate.js';
 export * from './tls.js';

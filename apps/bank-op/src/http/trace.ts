@@ -104,27 +104,41 @@ function locationOf(req: Request, res: Response): URL | undefined {
     : undefined;
 }
 
+/**
+ * The web listener carries both channels: the browser's authorization request and the sign-in and
+ * consent pages (front), and a TPP server's discovery, JWKS, PAR or token calls (back).
+ */
+export function channelByEndpoint(authorizationPath: string) {
+  return (req: Request): 'front' | 'back' =>
+    req.path === authorizationPath ||
+    req.path.startsWith(`${authorizationPath}/`) || // oidc-provider resumes the authorization there
+    req.path.startsWith('/interaction/')
+      ? 'front'
+      : 'back';
+}
+
 export function traceRequests(options: {
   recorder: TraceRecorder;
-  channel: 'front' | 'back';
+  channel: (req: Request) => 'front' | 'back';
   certificates: CertificateSource;
   flowIds: FlowIds;
 }) {
   return (req: Request, res: Response, next: NextFunction) => {
     const interactionId = options.flowIds.resolve(req as IncomingMessage);
     const presented = options.certificates.certificateOf(req as IncomingMessage);
+    const channel = options.channel(req);
     res.on('finish', () => {
       const location = locationOf(req, res);
       const noted = (res as WithChecks).locals?.traceStep;
       const note = typeof noted === 'function' ? noted({ status: res.statusCode, location }) : noted;
       const step = note?.step ?? stepOf(req.path);
       // Front channel: where the browser is sent next is part of the flow (the code, the JARM response).
-      const redirect = options.channel === 'front' && location ? redirectOf(location) : undefined;
+      const redirect = channel === 'front' && location ? redirectOf(location) : undefined;
       options.recorder.record({
         interactionId,
         party: 'bank-op',
         direction: 'inbound',
-        channel: options.channel,
+        channel,
         ...(step ? { step } : {}),
         ...(note?.explanation ? { explanation: note.explanation } : {}),
         ...(note?.clause ? { clause: note.clause } : {}),
