@@ -14,6 +14,11 @@ export class BankLoginPage {
     return ((await this.page.getByTestId('otp').textContent()) ?? '').trim();
   }
 
+  /** The simulated phone's message: for a payment it names the amount and the payee (dynamic linking). */
+  passcodeMessage() {
+    return this.page.getByTestId('otp-message');
+  }
+
   async signIn(username: string, password: string): Promise<void> {
     const otp = await this.passcode();
     await this.page.getByLabel('Username').fill(username);

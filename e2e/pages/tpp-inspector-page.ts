@@ -20,4 +20,16 @@ export class TppInspectorPage {
   sequenceDiagram() {
     return this.page.getByTestId('sequence-diagram');
   }
+
+  /** Arrows of the sequence diagram between two lanes (browser, tpp, directory, bank-op, bank-api). */
+  messages(from: string, to: string) {
+    return this.sequenceDiagram().locator(
+      `[data-testid="sequence-message"][data-from="${from}"][data-to="${to}"]`,
+    );
+  }
+
+  /** The panel comparing the token's cnf with the key or certificate the caller presented. */
+  binding() {
+    return this.detail().getByTestId('timeline-binding');
+  }
 }

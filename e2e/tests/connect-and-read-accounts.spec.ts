@@ -45,8 +45,14 @@ for (const { title, profile, clientAuth } of PROFILES) {
         const inspector = new TppInspectorPage(page);
         await expect(inspector.entries().first()).toBeVisible();
         await expect(inspector.sequenceDiagram()).toBeVisible();
-        await inspector.open(/accounts/i);
-        await expect(inspector.detail()).toContainText(/x-fapi-interaction-id|GET/);
+        await inspector.open(/Read accounts/);
+        await expect(inspector.binding()).toHaveAttribute('data-matches', 'true');
+      },
+    );
+    await step(
+      "The bank reported the browser's visit too: authorization request, sign-in, consent",
+      async () => {
+        await expect(new TppInspectorPage(page).messages('browser', 'bank-op').first()).toBeAttached();
       },
     );
   });
