@@ -3,15 +3,7 @@
 // rejecting writes the consent, and a request naming someone else's or a used consent is refused.
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accountIdsOn,
-  errorOn,
-  formAction,
-  inputValue,
-  isPage,
-  type Page,
-  passcodeOn,
-} from './support/browser.js';
+import { consentForm, pageError, pageOf, redirectOf, signInForm } from '../src/customer/customer-browser.js';
 import { expectRedirectError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type RegisteredClient, TestTpp } from './support/tpp.js';
@@ -45,23 +37,19 @@ async function pushedUrl(
   return { url: tpp.authorizationUrl(client, String(par.body.request_uri)), state: params.state!, pkce };
 }
 
-async function signIn(browser = tpp.newBrowser(), url: URL) {
-  const login = (await browser.open(url)) as Page;
+const ALICE = { username: 'alice', password: 'wonderland' };
+
+async function signIn(url: URL) {
+  const browser = tpp.newBrowser();
+  const login = pageOf(await browser.open(url));
   expect(login.status).toBe(200);
-  const consent = await browser.submit(formAction(login.html, login.url), {
-    csrf: inputValue(login.html, 'csrf'),
-    username: 'alice',
-    password: 'wonderland',
-    otp: passcodeOn(login.html),
-    action: 'login',
-  });
-  return { browser, consent };
+  return { browser, consent: await browser.signIn(login, ALICE) };
 }
 
 describe('sign-in page', () => {
   it('is labelled, shows the demo customers and their passwords, and allows no scripts', async () => {
     const { url } = await pushedUrl();
-    const page = (await tpp.newBrowser().open(url)) as Page;
+    const page = pageOf(await tpp.newBrowser().open(url));
     expect(page.status).toBe(200);
     expect(page.html).toContain('<html lang="en">');
     expect(page.html).toMatch(/<h1>Sign in to continue<\/h1>/);
@@ -77,17 +65,13 @@ describe('sign-in page', () => {
   it('refuses a wrong password or passcode and says so to assistive technology', async () => {
     const { url } = await pushedUrl();
     const browser = tpp.newBrowser();
-    const login = (await browser.open(url)) as Page;
-    for (const fields of [
-      { password: 'not-the-password', otp: passcodeOn(login.html) },
-      { password: 'wonderland', otp: '000000' === passcodeOn(login.html) ? '111111' : '000000' },
-    ]) {
-      const again = (await browser.submit(formAction(login.html, login.url), {
-        csrf: inputValue(login.html, 'csrf'),
-        username: 'alice',
-        action: 'login',
-        ...fields,
-      })) as Page;
+    const login = pageOf(await browser.open(url));
+    const { passcode } = signInForm(login);
+    for (const [password, tamper] of [
+      ['not-the-password', {}],
+      ['wonderland', { passcode: passcode === '000000' ? '111111' : '000000' }],
+    ] as const) {
+      const again = pageOf(await browser.signIn(login, { username: 'alice', password }, tamper));
       expect(again.status).toBe(401);
       expect(again.html).toMatch(/role="alert">The username, password or passcode is not right/);
       expect(again.html).toContain('aria-describedby="sign-in-error"');
@@ -97,42 +81,25 @@ describe('sign-in page', () => {
   it('refuses a form without the page token (CSRF)', async () => {
     const { url } = await pushedUrl();
     const browser = tpp.newBrowser();
-    const login = (await browser.open(url)) as Page;
-    const res = (await browser.submit(formAction(login.html, login.url), {
-      csrf: 'forged',
-      username: 'alice',
-      password: 'wonderland',
-      otp: passcodeOn(login.html),
-      action: 'login',
-    })) as Page;
+    const login = pageOf(await browser.open(url));
+    const res = pageOf(await browser.signIn(login, ALICE, { csrf: 'forged' }));
     expect(res.status).toBe(403);
   });
 
   it('refuses a sign-in posted from another browser (no interaction cookie)', async () => {
     const { url } = await pushedUrl();
-    const login = (await tpp.newBrowser().open(url)) as Page;
-    const res = (await tpp.newBrowser().submit(formAction(login.html, login.url), {
-      csrf: inputValue(login.html, 'csrf'),
-      username: 'alice',
-      password: 'wonderland',
-      otp: passcodeOn(login.html),
-      action: 'login',
-    })) as Page;
+    const login = pageOf(await tpp.newBrowser().open(url));
+    const res = pageOf(await tpp.newBrowser().signIn(login, ALICE));
     expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(errorOn(res.html)).toMatch(/invalid_request/);
+    expect(pageError(res)).toMatch(/invalid_request/);
   });
 
   it('sends access_denied back when the customer cancels, and rejects the consent', async () => {
     const consentId = tpp.accountConsent(client);
     const { url, state } = await pushedUrl({ consentId });
     const browser = tpp.newBrowser();
-    const login = (await browser.open(url)) as Page;
-    const landing = await browser.submit(formAction(login.html, login.url), {
-      csrf: inputValue(login.html, 'csrf'),
-      action: 'cancel',
-    });
-    expect(isPage(landing)).toBe(false);
-    const params = (landing as { url: URL }).url.searchParams;
+    const login = pageOf(await browser.open(url));
+    const { params } = redirectOf(await browser.cancel(login));
     expectRedirectError(params, { error: 'access_denied', issuer: tpp.issuer });
     expect(params.get('state')).toBe(state);
     expect(sandbox.bank.consents.get(consentId)?.status).toBe('Rejected');
@@ -142,29 +109,25 @@ describe('sign-in page', () => {
 describe('consent page', () => {
   it('shows the TPP from the directory and the permissions in plain words', async () => {
     const { url } = await pushedUrl();
-    const { consent } = await signIn(undefined, url);
-    const page = consent as Page;
+    const page = pageOf((await signIn(url)).consent);
     expect(page.status).toBe(200);
     expect(page.html).toContain('<h1>Moneywise wants to see your account information</h1>');
     expect(page.html).toContain('Moneywise Ltd, registered with the open banking directory');
     expect(page.html).toContain('Your account balances');
     expect(page.html).toContain('Your account numbers and sort codes');
-    expect(accountIdsOn(page.html).length).toBeGreaterThan(0);
+    const form = consentForm(page);
+    expect(form.payment).toBe(false);
+    expect(form.accounts.length).toBeGreaterThan(0);
     expect(page.html).toMatch(/<legend>Accounts to share<\/legend>/);
   });
 
   it('authorises the consent with the accounts the customer chose', async () => {
     const consentId = tpp.accountConsent(client);
     const { url, state } = await pushedUrl({ consentId });
-    const { browser, consent } = await signIn(undefined, url);
-    const page = consent as Page;
-    const accounts = accountIdsOn(page.html);
-    const landing = await browser.submit(formAction(page.html, page.url), {
-      csrf: inputValue(page.html, 'csrf'),
-      decision: 'allow',
-      accounts,
-    });
-    const params = (landing as { url: URL }).url.searchParams;
+    const { browser, consent } = await signIn(url);
+    const page = pageOf(consent);
+    const { accounts } = consentForm(page);
+    const { params } = redirectOf(await browser.allow(page, accounts));
     expect(params.get('code')).toBeTruthy();
     expect(params.get('state')).toBe(state);
     expect(sandbox.bank.consents.get(consentId)).toMatchObject({
@@ -177,12 +140,8 @@ describe('consent page', () => {
   it('asks again when no account is chosen, leaving the consent awaiting authorisation', async () => {
     const consentId = tpp.accountConsent(client);
     const { url } = await pushedUrl({ consentId });
-    const { browser, consent } = await signIn(undefined, url);
-    const page = consent as Page;
-    const again = (await browser.submit(formAction(page.html, page.url), {
-      csrf: inputValue(page.html, 'csrf'),
-      decision: 'allow',
-    })) as Page;
+    const { browser, consent } = await signIn(url);
+    const again = pageOf(await browser.allow(pageOf(consent), []));
     expect(again.status).toBe(400);
     expect(again.html).toMatch(/role="alert">Choose at least one account/);
     expect(sandbox.bank.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
@@ -191,13 +150,8 @@ describe('consent page', () => {
   it('sends access_denied back on Deny and rejects the consent', async () => {
     const consentId = tpp.accountConsent(client);
     const { url, state } = await pushedUrl({ consentId });
-    const { browser, consent } = await signIn(undefined, url);
-    const page = consent as Page;
-    const landing = await browser.submit(formAction(page.html, page.url), {
-      csrf: inputValue(page.html, 'csrf'),
-      decision: 'deny',
-    });
-    const params = (landing as { url: URL }).url.searchParams;
+    const { browser, consent } = await signIn(url);
+    const { params } = redirectOf(await browser.deny(pageOf(consent)));
     expectRedirectError(params, { error: 'access_denied', issuer: tpp.issuer });
     expect(params.get('state')).toBe(state);
     expect(sandbox.bank.consents.get(consentId)?.status).toBe('Rejected');
@@ -220,19 +174,15 @@ describe('consent page', () => {
       risk: {},
     });
     const { url, pkce } = await pushedUrl({ consentId: payment.consentId, scope: 'openid payments' });
-    const { browser, consent } = await signIn(undefined, url);
-    const page = consent as Page;
+    const { browser, consent } = await signIn(url);
+    const page = pageOf(consent);
     expect(page.html).toContain('Moneywise wants to make a payment');
     expect(page.html).toContain('GBP 123.45');
     expect(page.html).toContain('Ace &lt;Plumbing&gt; &amp; Co');
     expect(page.html).toContain('Invoice 42');
     expect(page.html).toContain('type="radio"');
-    const landing = await browser.submit(formAction(page.html, page.url), {
-      csrf: inputValue(page.html, 'csrf'),
-      decision: 'allow',
-      accounts: accountIdsOn(page.html)[0]!,
-    });
-    const code = (landing as { url: URL }).url.searchParams.get('code')!;
+    expect(consentForm(page).payment).toBe(true);
+    const code = redirectOf(await browser.allow(page, 'first')).params.get('code')!;
     const token = await tpp.redeem(client, code, pkce);
     expect(token.status).toBe(200);
     expect(decodeJwt(String(token.body.access_token))).toMatchObject({
@@ -245,9 +195,7 @@ describe('consent page', () => {
 
 describe('the consent the request names (openbanking_intent_id)', () => {
   async function refusedAtTheBank(url: URL) {
-    const { consent } = await signIn(undefined, url);
-    expect(isPage(consent)).toBe(false);
-    return (consent as { url: URL }).url.searchParams;
+    return redirectOf((await signIn(url)).consent).params;
   }
 
   it("refuses another client's consent and leaves it untouched", async () => {
@@ -280,9 +228,10 @@ describe('the consent the request names (openbanking_intent_id)', () => {
 
   it('refuses an account-access consent asked for with the payments scope, before the sign-in', async () => {
     // A payment's sign-in is linked to the payment, so its consent is checked before the sign-in page.
-    const landing = await tpp.newBrowser().open((await pushedUrl({ scope: 'openid payments' })).url);
-    expect(isPage(landing)).toBe(false);
-    expectRedirectError((landing as { url: URL }).url.searchParams, {
+    const landing = redirectOf(
+      await tpp.newBrowser().open((await pushedUrl({ scope: 'openid payments' })).url),
+    );
+    expectRedirectError(landing.params, {
       error: 'invalid_request',
       clause: /OB Read\/Write API/,
       issuer: tpp.issuer,

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isPage } from './support/browser.js';
+import { redirectOf } from '../src/customer/customer-browser.js';
 import { expectOAuthError, expectRedirectError } from './support/expect-error.js';
 import { authorizeFapi2 } from './support/flows.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
@@ -260,9 +260,7 @@ describe('authorization endpoint', () => {
   it('refuses an authorization request sent without PAR, in the redirect with iss', async () => {
     const url = new URL(`${tpp.issuer}/authorize`);
     url.search = new URLSearchParams(parParams(mtlsClient)).toString();
-    const landing = await tpp.newBrowser().open(url);
-    expect(isPage(landing)).toBe(false);
-    const params = (landing as { url: URL }).url.searchParams;
+    const { params } = redirectOf(await tpp.newBrowser().open(url));
     expectRedirectError(params, { error: 'invalid_request', clause: /5\.3\.2\.2-3/, issuer: tpp.issuer });
   });
 
@@ -270,11 +268,11 @@ describe('authorization endpoint', () => {
     const par = await tpp.par(mtlsClient, parParams(mtlsClient));
     const url = tpp.authorizationUrl(otherClient, String(par.body.request_uri));
     const result = await tpp.newBrowser().open(url);
-    if (isPage(result)) {
+    if (result.kind === 'page') {
       expect(result.status).toBe(400);
       expect(result.html).toMatch(/invalid_request(_uri|_object)?/);
     } else {
-      expectRedirectError(result.url.searchParams, {
+      expectRedirectError(result.params, {
         error: ['invalid_request', 'invalid_request_uri', 'invalid_request_object'],
       });
     }
@@ -286,8 +284,8 @@ describe('authorization endpoint', () => {
     const url = tpp.authorizationUrl(mtlsClient, String(par.body.request_uri));
     await tpp.customerAuthorizes(url);
     const again = await tpp.newBrowser().open(url);
-    if (isPage(again)) expect(again.html).toContain('invalid_request_uri');
-    else expectRedirectError(again.url.searchParams, { error: 'invalid_request_uri' });
+    if (again.kind === 'page') expect(again.html).toContain('invalid_request_uri');
+    else expectRedirectError(again.params, { error: 'invalid_request_uri' });
   });
 
   it('refuses an expired request_uri (60 s lifetime, FAPI 2.0 SP 5.3.2.2-12)', async () => {
@@ -297,8 +295,8 @@ describe('authorization endpoint', () => {
     const result = await tpp
       .newBrowser()
       .open(tpp.authorizationUrl(mtlsClient, String(par.body.request_uri)));
-    if (isPage(result)) expect(result.html).toContain('invalid_request_uri');
-    else expectRedirectError(result.url.searchParams, { error: 'invalid_request_uri' });
+    if (result.kind === 'page') expect(result.html).toContain('invalid_request_uri');
+    else expectRedirectError(result.params, { error: 'invalid_request_uri' });
   });
 });
 

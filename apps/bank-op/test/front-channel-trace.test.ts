@@ -7,14 +7,13 @@ import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  accountIdsOn,
-  type Browser,
-  formAction,
-  inputValue,
-  type Landing,
-  type Page,
-  passcodeOn,
-} from './support/browser.js';
+  type BankPage,
+  type CustomerBrowser,
+  consentForm,
+  pageOf,
+  redirectOf,
+  signInForm,
+} from '../src/customer/customer-browser.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type DpopSession, json, type RegisteredClient, TestTpp } from './support/tpp.js';
 
@@ -56,16 +55,9 @@ async function pushWithInteractionId(
   return { url: tpp.authorizationUrl(client, String(par.body.request_uri)), pkce, state: params.state };
 }
 
-async function signIn(browser: Browser, login: Page) {
-  const passcode = passcodeOn(login.html);
-  const next = await browser.submit(formAction(login.html, login.url), {
-    csrf: inputValue(login.html, 'csrf'),
-    username: 'alice',
-    password: 'wonderland',
-    otp: passcode,
-    action: 'login',
-  });
-  return { passcode, next };
+async function signIn(browser: CustomerBrowser, login: BankPage) {
+  const next = await browser.signIn(login, { username: 'alice', password: 'wonderland' });
+  return { passcode: signInForm(login).passcode, next };
 }
 
 const checkNamed = (event: TraceEvent | undefined, name: string) =>
@@ -93,16 +85,11 @@ describe('front-channel steps under the interaction id of the pushed request', (
     const { url } = await pushWithInteractionId(client, interactionId, { consentId });
 
     const browser = tpp.newBrowser();
-    const login = (await browser.open(url)) as Page;
+    const login = pageOf(await browser.open(url));
     const { passcode, next } = await signIn(browser, login);
-    const consent = next as Page;
-    const accounts = accountIdsOn(consent.html).slice(0, 2);
-    const landing = (await browser.submit(formAction(consent.html, consent.url), {
-      csrf: inputValue(consent.html, 'csrf'),
-      decision: 'allow',
-      accounts,
-    })) as Landing;
-    const code = landing.url.searchParams.get('code')!;
+    const consent = pageOf(next);
+    const accounts = consentForm(consent).accounts.slice(0, 2);
+    const code = redirectOf(await browser.allow(consent, accounts)).params.get('code')!;
     expect(code).toBeTruthy();
 
     const events = await traceOf(interactionId);
@@ -196,7 +183,7 @@ describe('front-channel steps under the interaction id of the pushed request', (
     const { url } = await pushWithInteractionId(client, interactionId, {
       params: tpp.authorizationParams(client, payment.consentId, tpp.pkce(), 'openid payments'),
     });
-    const login = (await browser.open(url)) as Page;
+    const login = pageOf(await browser.open(url));
     const { passcode } = await signIn(browser, login);
 
     const events = await traceOf(interactionId);
@@ -218,14 +205,8 @@ describe('front-channel steps under the interaction id of the pushed request', (
     const interactionId = randomUUID();
     const { url } = await pushWithInteractionId(client, interactionId);
     const browser = tpp.newBrowser();
-    const login = (await browser.open(url)) as Page;
-    const refused = (await browser.submit(formAction(login.html, login.url), {
-      csrf: inputValue(login.html, 'csrf'),
-      username: 'alice',
-      password: 'not-her-password',
-      otp: passcodeOn(login.html),
-      action: 'login',
-    })) as Page;
+    const login = pageOf(await browser.open(url));
+    const refused = pageOf(await browser.signIn(login, { username: 'alice', password: 'not-her-password' }));
     expect(refused.status).toBe(401);
 
     const post = (await traceOf(interactionId)).find(
@@ -264,7 +245,7 @@ describe('front-channel steps under the interaction id of the pushed request', (
     const interactionId = randomUUID();
     const { url } = await pushWithInteractionId(client, interactionId);
     await tpp.customerAuthorizes(url);
-    const again = (await tpp.newBrowser().open(url)) as Page;
+    const again = pageOf(await tpp.newBrowser().open(url));
     expect(again.status).toBe(400);
 
     const last = (await traceOf(interactionId)).at(-1)!;

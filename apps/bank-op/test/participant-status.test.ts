@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startDirectory } from '@fapi-sandbox/directory';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPage } from './support/browser.js';
+import { pageOf } from '../src/customer/customer-browser.js';
 import { expectOAuthError } from './support/expect-error.js';
 import { authorizeFapi2 } from './support/flows.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
@@ -53,10 +53,10 @@ describe('software suspended in the directory', () => {
       );
       expectOAuthError(par, { status: 401, error: 'invalid_client', mentions: /suspended/ });
 
-      const page = await tpp
-        .newBrowser()
-        .open(tpp.authorizationUrl(client, String(pendingPar.body.request_uri)));
-      expect(isPage(page) && page.status).toBe(401);
+      const page = pageOf(
+        await tpp.newBrowser().open(tpp.authorizationUrl(client, String(pendingPar.body.request_uri))),
+      );
+      expect(page.status).toBe(401);
     } finally {
       expect((await sandbox.directoryAdmin('PATCH', softwarePath(), { status: 'active' })).status).toBe(200);
     }

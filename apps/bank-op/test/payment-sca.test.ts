@@ -4,17 +4,14 @@
 // Account access keeps reusing the session.
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPasscodes, type PaymentToConfirm } from '../src/interactions/passcode.js';
 import {
-  accountIdsOn,
-  type Browser,
-  formAction,
-  inputValue,
-  isPage,
-  type Landing,
-  type Page,
-  passcodeOn,
-} from './support/browser.js';
+  type BankPage,
+  type CustomerBrowser,
+  pageOf,
+  redirectOf,
+  signInForm,
+} from '../src/customer/customer-browser.js';
+import { createPasscodes, type PaymentToConfirm } from '../src/interactions/passcode.js';
 import { expectRedirectError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type RegisteredClient, TestTpp } from './support/tpp.js';
@@ -58,33 +55,23 @@ async function pushed(consentId: string, scope: string) {
   return { url: tpp.authorizationUrl(client, String(par.body.request_uri)), pkce };
 }
 
-async function signIn(browser: Browser, login: Page, otp = passcodeOn(login.html)) {
-  return browser.submit(formAction(login.html, login.url), {
-    csrf: inputValue(login.html, 'csrf'),
-    username: 'alice',
-    password: 'wonderland',
-    otp,
-    action: 'login',
-  });
+const ALICE = { username: 'alice', password: 'wonderland' };
+
+async function signIn(browser: CustomerBrowser, login: BankPage, passcode = signInForm(login).passcode) {
+  return pageOf(await browser.signIn(login, ALICE, { passcode }));
 }
 
-async function allow(browser: Browser, consent: Page): Promise<URL> {
-  const landing = await browser.submit(formAction(consent.html, consent.url), {
-    csrf: inputValue(consent.html, 'csrf'),
-    decision: 'allow',
-    accounts: accountIdsOn(consent.html)[0]!,
-  });
-  expect(isPage(landing), isPage(landing) ? landing.html.slice(0, 300) : '').toBe(false);
-  return (landing as Landing).url;
+async function allow(browser: CustomerBrowser, consent: BankPage): Promise<URLSearchParams> {
+  return redirectOf(await browser.allow(consent, 'first')).params;
 }
 
 /** Signs in and shares accounts in `browser`, leaving the customer with a session at the bank. */
-async function shareAccounts(browser: Browser): Promise<void> {
+async function shareAccounts(browser: CustomerBrowser): Promise<void> {
   const { url } = await pushed(tpp.accountConsent(client), 'openid accounts');
-  const login = (await browser.open(url)) as Page;
+  const login = pageOf(await browser.open(url));
   expect(login.html).toMatch(/name="username"/);
-  const landing = await allow(browser, (await signIn(browser, login)) as Page);
-  expect(landing.searchParams.get('code')).toBeTruthy();
+  const response = await allow(browser, await signIn(browser, login));
+  expect(response.get('code')).toBeTruthy();
 }
 
 describe('a payment needs strong customer authentication of its own', () => {
@@ -92,7 +79,7 @@ describe('a payment needs strong customer authentication of its own', () => {
     const browser = tpp.newBrowser();
     await shareAccounts(browser);
     const { url } = await pushed(tpp.accountConsent(client), 'openid accounts');
-    const page = (await browser.open(url)) as Page;
+    const page = pageOf(await browser.open(url));
     expect(page.status).toBe(200);
     expect(page.html).not.toMatch(/name="username"/);
     expect(page.html).toContain('wants to see your account information');
@@ -104,15 +91,15 @@ describe('a payment needs strong customer authentication of its own', () => {
 
     const consentId = paymentConsent();
     const { url, pkce } = await pushed(consentId, 'openid payments');
-    const login = (await browser.open(url)) as Page;
+    const login = pageOf(await browser.open(url));
     expect(login.status).toBe(200);
     expect(login.html).toMatch(/<h1>Sign in to continue<\/h1>/);
     expect(login.html).toMatch(/name="password"/);
 
-    const consent = (await signIn(browser, login)) as Page;
+    const consent = await signIn(browser, login);
     expect(consent.html).toContain('Moneywise wants to make a payment');
-    const landing = await allow(browser, consent);
-    const token = await tpp.redeem(client, landing.searchParams.get('code')!, pkce);
+    const response = await allow(browser, consent);
+    const token = await tpp.redeem(client, response.get('code')!, pkce);
     expect(token.status, JSON.stringify(token.body)).toBe(200);
     const idToken = decodeJwt(String(token.body.id_token));
     expect(idToken.acr).toBe('urn:openbanking:psd2:sca');
@@ -122,8 +109,8 @@ describe('a payment needs strong customer authentication of its own', () => {
 
   it("the passcode message names the payment's amount and payee", async () => {
     const { url } = await pushed(paymentConsent(1_234, 'Corner Bakery'), 'openid payments');
-    const login = (await tpp.newBrowser().open(url)) as Page;
-    const otp = passcodeOn(login.html);
+    const login = pageOf(await tpp.newBrowser().open(url));
+    const otp = signInForm(login).passcode;
     const message = /data-testid="otp-message">([\s\S]*?)<\/span>/
       .exec(login.html)?.[1]
       ?.replace(/<[^>]+>/g, '');
@@ -137,27 +124,26 @@ describe('a payment needs strong customer authentication of its own', () => {
 
   it('refuses a passcode from another interaction, even for the same payment', async () => {
     const consentId = paymentConsent();
-    const first = (await tpp.newBrowser().open((await pushed(consentId, 'openid payments')).url)) as Page;
+    const first = pageOf(await tpp.newBrowser().open((await pushed(consentId, 'openid payments')).url));
     const browser = tpp.newBrowser();
-    const second = (await browser.open((await pushed(consentId, 'openid payments')).url)) as Page;
-    expect(passcodeOn(first.html)).not.toBe(passcodeOn(second.html));
+    const second = pageOf(await browser.open((await pushed(consentId, 'openid payments')).url));
+    expect(signInForm(first).passcode).not.toBe(signInForm(second).passcode);
 
-    const refused = (await signIn(browser, second, passcodeOn(first.html))) as Page;
+    const refused = await signIn(browser, second, signInForm(first).passcode);
     expect(refused.status).toBe(401);
     expect(refused.html).toMatch(/role="alert">The username, password or passcode is not right/);
     expect(sandbox.bank.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
 
     // The page's own code still works afterwards.
-    const consent = (await signIn(browser, refused)) as Page;
+    const consent = await signIn(browser, refused);
     expect(consent.html).toContain('Moneywise wants to make a payment');
   });
 
   it('refuses a payment consent that no longer awaits authorisation before asking for any credential', async () => {
     const consentId = paymentConsent();
     sandbox.bank.consents.reject(consentId);
-    const landing = await tpp.newBrowser().open((await pushed(consentId, 'openid payments')).url);
-    expect(isPage(landing)).toBe(false);
-    expectRedirectError((landing as Landing).url.searchParams, {
+    const landing = redirectOf(await tpp.newBrowser().open((await pushed(consentId, 'openid payments')).url));
+    expectRedirectError(landing.params, {
       error: 'invalid_request',
       clause: /OB Read\/Write API/,
       issuer: tpp.issuer,

@@ -14,17 +14,7 @@ import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import type { JWK } from 'jose';
 import { type Agent, fetch, type Response } from 'undici';
-import {
-  accountIdsOn,
-  Browser,
-  errorOn,
-  formAction,
-  inputValue,
-  isPage,
-  type Landing,
-  type Page,
-  passcodeOn,
-} from './browser.js';
+import { CustomerBrowser, redirectOf } from '../../src/customer/customer-browser.js';
 import type { Sandbox } from './sandbox.js';
 
 export type ProfileId = 'fapi2' | 'fapi1-advanced';
@@ -404,13 +394,15 @@ export class TestTpp {
     return url;
   }
 
-  newBrowser(): Browser {
-    return new Browser(this.sandbox.plain, [new URL(this.issuer).host]);
+  /** A fresh customer's browser: no cookies, no session at the bank. */
+  newBrowser(): CustomerBrowser {
+    return new CustomerBrowser({ dispatcher: this.sandbox.plain, bank: this.issuer });
   }
 
   /**
    * The customer's part: opens the authorization URL, signs in (username, password, passcode) and
-   * allows (or denies) the consent, choosing `accounts` (default: the first one offered).
+   * allows (or denies) the consent, choosing `accounts` (default: the first one offered). Returns the
+   * redirect back to the TPP (also when the bank refuses the request there); throws on any other page.
    */
   async customerAuthorizes(
     url: URL,
@@ -419,33 +411,16 @@ export class TestTpp {
       password?: string;
       decision?: 'allow' | 'deny';
       accounts?: 'first' | 'all';
-      browser?: Browser;
+      browser?: CustomerBrowser;
     } = {},
   ): Promise<URL> {
     const browser = options.browser ?? this.newBrowser();
-    const login = await browser.open(url);
-    if (!isPage(login)) return login.url;
-    if (login.status !== 200)
-      throw new Error(`sign-in page answered ${login.status}: ${errorOn(login.html)}`);
-    const afterLogin = await browser.submit(formAction(login.html, login.url), {
-      csrf: inputValue(login.html, 'csrf'),
-      username: options.username ?? 'alice',
-      password: options.password ?? 'wonderland',
-      otp: passcodeOn(login.html),
-      action: 'login',
-    });
-    if (!isPage(afterLogin)) return afterLogin.url;
-    if (afterLogin.status !== 200)
-      throw new Error(`consent page answered ${afterLogin.status}: ${errorOn(afterLogin.html)}`);
-    const accounts = accountIdsOn(afterLogin.html);
-    const landing = await browser.submit(formAction(afterLogin.html, afterLogin.url), {
-      csrf: inputValue(afterLogin.html, 'csrf'),
-      decision: options.decision ?? 'allow',
-      accounts: options.accounts === 'all' ? accounts : accounts.slice(0, 1),
-    });
-    if (isPage(landing))
-      throw new Error(`expected a redirect to the TPP, got ${landing.status}: ${errorOn(landing.html)}`);
-    return (landing as Landing).url;
+    const visit = await browser.authorize(
+      url,
+      { username: options.username ?? 'alice', password: options.password ?? 'wonderland' },
+      { decision: options.decision ?? 'allow', accounts: options.accounts ?? 'first' },
+    );
+    return redirectOf(visit).url;
   }
 
   /** An account-access consent created as bank-api would for this client. */
@@ -465,5 +440,3 @@ export class TestTpp {
     return createPkcePair();
   }
 }
-
-export type { Page };
