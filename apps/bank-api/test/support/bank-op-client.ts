@@ -3,6 +3,7 @@
 // client-credentials tokens, and runs PAR + PKCE + the customer's sign-in and consent pages + code
 // redemption, binding every token with DPoP (with nonce retries) or its mTLS certificate.
 import { randomUUID } from 'node:crypto';
+import { CustomerBrowser, redirectOf } from '@fapi-sandbox/bank-op/customer-browser';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import type { DirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { clientAssertionParams, createClientAssertion } from '@fapi-sandbox/fapi-core/jose/client-assertion';
@@ -27,61 +28,6 @@ async function asJson(response: Awaited<ReturnType<typeof fetch>>): Promise<Json
     body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
   };
 }
-
-/** The customer's browser on the bank's pages: cookies, redirects within the bank, form posts. */
-class CustomerBrowser {
-  readonly #cookies = new Map<string, string>();
-  constructor(
-    private readonly dispatcher: Dispatcher,
-    private readonly bankHost: string,
-  ) {}
-
-  async #request(url: URL, method: string, form?: URLSearchParams) {
-    const headers: Record<string, string> = { accept: 'text/html' };
-    if (this.#cookies.size > 0) headers.cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(url, {
-      method,
-      headers,
-      redirect: 'manual',
-      dispatcher: this.dispatcher,
-      ...(form ? { body: form.toString() } : {}),
-    });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      this.#cookies.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-    }
-    return response;
-  }
-
-  /** Follows redirects on the bank's host; returns its page, or the URL it sends the customer to. */
-  async go(
-    url: URL,
-    method = 'GET',
-    form?: URLSearchParams,
-  ): Promise<{ html: string; url: URL } | { landing: URL }> {
-    let current = url;
-    let response = await this.#request(current, method, form);
-    for (let hops = 0; hops < 20; hops++) {
-      if (response.status < 300 || response.status >= 400)
-        return { html: await response.text(), url: current };
-      await response.body?.cancel();
-      current = new URL(response.headers.get('location') ?? '', current);
-      if (current.host !== this.bankHost) return { landing: current };
-      response = await this.#request(current, 'GET');
-    }
-    throw new Error('bank-op: too many redirects');
-  }
-}
-
-const field = (html: string, name: string) => {
-  const match = new RegExp(`name="${name}" value="([^"]*)"`).exec(html);
-  if (!match) throw new Error(`bank-op page has no ${name}: ${html.slice(0, 300)}`);
-  return match[1]!;
-};
-const formAction = (html: string, base: URL) =>
-  new URL(/<form method="post" action="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&'), base);
 
 export interface BankOpTokenSourceOptions {
   config: SandboxConfig;
@@ -208,34 +154,18 @@ export function bankOpTokenSource(options: BankOpTokenSourceOptions): TokenSourc
       if (par.status !== 201) throw new Error(`bank-op PAR: ${par.status} ${JSON.stringify(par.body)}`);
 
       // The customer signs in (password and the passcode "sent to their phone") and ticks the accounts.
-      const browser = new CustomerBrowser(plain, new URL(issuer).host);
       const authorize = new URL(`${issuer}/authorize`);
       authorize.search = new URLSearchParams({
         client_id: client.clientId,
         request_uri: String(par.body.request_uri),
       }).toString();
-      const login = await browser.go(authorize);
-      if ('landing' in login) throw new Error(`bank-op sent the customer away: ${login.landing}`);
-      const consentPage = await browser.go(
-        formAction(login.html, login.url),
-        'POST',
-        new URLSearchParams({
-          csrf: field(login.html, 'csrf'),
-          username: approval.username,
-          password: approval.password,
-          otp: /data-testid="otp">(\d{6})</.exec(login.html)![1]!,
-          action: 'login',
-        }),
+      const browser = new CustomerBrowser({ dispatcher: plain, bank: issuer });
+      const landed = redirectOf(
+        await browser.authorize(authorize, approval, { accounts: approval.accountIds }),
       );
-      if ('landing' in consentPage)
-        throw new Error(`bank-op skipped the consent page: ${consentPage.landing}`);
-      const decision = new URLSearchParams({ csrf: field(consentPage.html, 'csrf'), decision: 'allow' });
-      for (const accountId of approval.accountIds) decision.append('accounts', accountId);
-      const landed = await browser.go(formAction(consentPage.html, consentPage.url), 'POST', decision);
-      if (!('landing' in landed)) throw new Error(`bank-op consent failed: ${landed.html.slice(0, 500)}`);
-      const code = landed.landing.searchParams.get('code');
-      if (!code || landed.landing.searchParams.get('state') !== state) {
-        throw new Error(`bank-op authorization response: ${landed.landing.href}`);
+      const code = landed.params.get('code');
+      if (!code || landed.params.get('state') !== state) {
+        throw new Error(`bank-op authorization response: ${landed.url.href}`);
       }
       return accessToken(
         await post(client, '/token', {
