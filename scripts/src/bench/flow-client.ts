@@ -13,6 +13,7 @@
 // Everything is real: TLS against the sandbox CA, the participant's directory-issued transport certificate,
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
+import { type Customer, CustomerBrowser, redirectOf } from '@fapi-sandbox/bank-op/customer-browser';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { INTERACTION_ID_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
@@ -26,7 +27,6 @@ import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/t
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Agent } from 'undici';
 import { fetch } from 'undici';
-import { type Customer, CustomerBrowser } from './customer-browser.js';
 
 /** One way of connecting: a security profile, a client authentication method and a token binding. */
 export interface FlowVariant {
@@ -324,9 +324,9 @@ export class FapiFlowClient {
   }
 
   /** The customer's part, at the bank: sign in, allow. Returns where the bank sent the customer back. */
-  customerAuthorizes(pending: PendingAuthorization, customer: Customer): Promise<URL> {
-    const browser = new CustomerBrowser(this.#plain, new URL(this.#bank.issuer).host);
-    return browser.authorize(this.authorizationUrl(pending), customer);
+  async customerAuthorizes(pending: PendingAuthorization, customer: Customer): Promise<URL> {
+    const browser = new CustomerBrowser({ dispatcher: this.#plain, bank: this.#bank.issuer });
+    return redirectOf(await browser.authorize(this.authorizationUrl(pending), customer)).url;
   }
 
   /** The authorization response at the redirect URI, checked before its code is trusted. */
