@@ -1,5 +1,5 @@
-// Isolated sandbox configurations for integration tests: free ports and a fresh data folder per test
-// file, the shared generated PKI. Tests then run beside a live `pnpm dev` and beside each other.
+// Isolated sandbox configurations for integration tests: free ports and a fresh data folder per call,
+// the shared generated PKI. Tests then run beside a live `pnpm dev` and beside each other.
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -15,22 +15,44 @@ const PORT_VARIABLES = [
   'FAPI_TPP_PORT',
 ] as const;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * Parallel test workers must never be handed the same port: a port found free and then released can be
+ * taken by another worker before the server binds it. Each worker therefore draws from a block of its
+ * own (Vitest's VITEST_POOL_ID, Playwright's TEST_PARALLEL_INDEX), below Linux's ephemeral range so that
+ * outgoing connections never hold them, and each candidate is still checked free before it is used.
+ */
+const PORT_BASE = 20_000;
+const BLOCK_SIZE = 480;
+let nextInBlock = 0;
+
+function workerIndex(env: NodeJS.ProcessEnv): number {
+  const raw = env.VITEST_POOL_ID ?? env.TEST_PARALLEL_INDEX ?? '0';
+  const index = Number(raw);
+  return Number.isInteger(index) && index >= 0 ? index % 25 : 0;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+async function workerPort(env: NodeJS.ProcessEnv): Promise<number> {
+  const blockStart = PORT_BASE + workerIndex(env) * BLOCK_SIZE;
+  for (let tries = 0; tries < BLOCK_SIZE; tries += 1) {
+    const port = blockStart + (nextInBlock % BLOCK_SIZE);
+    nextInBlock += 1;
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port left in ${blockStart}-${blockStart + BLOCK_SIZE - 1}`);
 }
 
 /** A configuration with every listener on its own free port and a temporary data folder. */
 export async function isolatedConfig(env: NodeJS.ProcessEnv = process.env): Promise<SandboxConfig> {
   const overrides: Record<string, string> = {};
-  for (const variable of PORT_VARIABLES) overrides[variable] = String(await freePort());
+  for (const variable of PORT_VARIABLES) overrides[variable] = String(await workerPort(env));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-sandbox-test-'));
   return loadConfig({ ...env, ...overrides, FAPI_SANDBOX_DATA_DIR: dataDir });
 }
