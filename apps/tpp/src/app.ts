@@ -14,6 +14,7 @@ import { createBankApiClient } from './bank-api/client.js';
 import { createConnectionService } from './connect/connections.js';
 import { createTokenEndpoint } from './connect/token-endpoint.js';
 import { createPartyClient } from './http/party-client.js';
+import { securityHeaders } from './http/security-headers.js';
 import { createDirectoryCalls, traceDirectoryExchange } from './onboarding/directory.js';
 import { createOnboarding } from './onboarding/onboarding.js';
 import { createRegistrar } from './onboarding/registration.js';
@@ -103,6 +104,7 @@ export async function buildTpp(options: {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(securityHeaders());
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'tpp' });
   });

@@ -29,6 +29,18 @@ describe('TPP with the directory but no bank running', () => {
     expect((response.body as OnboardingView).status).toBe('not-started');
   });
 
+  it('forbids framing, content sniffing and referrers on every response', async () => {
+    const get = (path: string) => sandbox.browser.request(`${sandbox.config.tpp.web.origin}${path}`);
+    for (const path of ['/health', '/api/onboarding', '/callback']) {
+      const response = await get(path);
+      expect(response.headers.get('content-security-policy'), path).toBe("frame-ancestors 'none'");
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    expect((await get('/api/onboarding')).headers.get('referrer-policy')).toBe('same-origin');
+    // The callback's own URL carries the authorization code: it sends no Referer at all.
+    expect((await get('/callback')).headers.get('referrer-policy')).toBe('no-referrer');
+  });
+
   it('fetches and checks its SSA, finds the bank, and shows the unreachable bank as a failed step with the reason', async () => {
     const response = await sandbox.browser.api('/onboarding', { method: 'POST' });
     expect(response.status).toBe(200);
