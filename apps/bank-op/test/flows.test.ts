@@ -55,6 +55,9 @@ async function redeemAndCheck(authorized: Authorized, dpop: DpopSession | undefi
     sub: 'cust-alice',
     scope: 'accounts',
     openbanking_intent_id: authorized.consentId,
+    // The directory participant, so bank-api can ask the directory for its status at each call.
+    software_id: client.participant.softwareId,
+    org_id: client.participant.orgId,
   });
   // RFC 8705 §3 / RFC 9449 §6: bound to the certificate or the DPoP key, nothing else.
   expect(claims.cnf).toEqual(dpop ? { jkt: dpop.key.jkt } : { 'x5t#S256': presentedThumbprint(client) });
@@ -89,6 +92,8 @@ async function redeemAndCheck(authorized: Authorized, dpop: DpopSession | undefi
   expect(decodeJwt(String(refreshed.body.access_token))).toMatchObject({
     cnf: claims.cnf,
     openbanking_intent_id: authorized.consentId,
+    software_id: client.participant.softwareId,
+    org_id: client.participant.orgId,
   });
 }
 
@@ -144,7 +149,13 @@ describe('client credentials (consent creation at bank-api)', () => {
     const token = await tpp.token(client, { grant_type: 'client_credentials', scope: 'accounts' });
     expect(token.status, JSON.stringify(token.body)).toBe(200);
     const claims = decodeJwt(String(token.body.access_token));
-    expect(claims).toMatchObject({ sub: client.clientId, client_id: client.clientId, scope: 'accounts' });
+    expect(claims).toMatchObject({
+      sub: client.clientId,
+      client_id: client.clientId,
+      scope: 'accounts',
+      software_id: sandbox.config.participants.demo.softwareId,
+      org_id: sandbox.config.participants.demo.orgId,
+    });
     expect(claims.aud).toBe(sandbox.config.bankApi.web.origin);
     expect(claims.cnf).toEqual({ 'x5t#S256': presentedThumbprint(client) });
     expect(claims.openbanking_intent_id).toBeUndefined();
@@ -155,6 +166,25 @@ describe('client credentials (consent creation at bank-api)', () => {
     const dpop = await DpopSession.create();
     const token = await tpp.token(client, { grant_type: 'client_credentials', scope: 'payments' }, { dpop });
     expect(token.status, JSON.stringify(token.body)).toBe(200);
-    expect(decodeJwt(String(token.body.access_token)).cnf).toEqual({ jkt: dpop.key.jkt });
+    expect(decodeJwt(String(token.body.access_token))).toMatchObject({
+      cnf: { jkt: dpop.key.jkt },
+      software_id: sandbox.config.participants.demo.softwareId,
+      org_id: sandbox.config.participants.demo.orgId,
+    });
+  });
+
+  it("names each participant's own software and organisation", async () => {
+    const second = new TestTpp(sandbox, sandbox.config.participants.second);
+    try {
+      const client = await second.register({ senderConstraint: 'mtls' });
+      const token = await second.token(client, { grant_type: 'client_credentials', scope: 'accounts' });
+      expect(token.status, JSON.stringify(token.body)).toBe(200);
+      const claims = decodeJwt(String(token.body.access_token));
+      expect(claims.software_id).toBe(sandbox.config.participants.second.softwareId);
+      expect(claims.org_id).toBe(sandbox.config.participants.second.orgId);
+      expect(claims.software_id).not.toBe(sandbox.config.participants.demo.softwareId);
+    } finally {
+      await second.close();
+    }
   });
 });

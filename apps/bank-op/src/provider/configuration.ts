@@ -9,6 +9,7 @@ import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import { sameDistinguishedName, subjectDn } from '../mtls/distinguished-name.js';
+import { participantTokenClaims } from '../participants/token-claims.js';
 import { isProfileId, PROFILE_METADATA, profileOf } from '../profiles/index.js';
 import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';
 import type { OidcStore } from '../storage/sqlite-adapter.js';
@@ -42,6 +43,7 @@ type ClientLike = { [PROFILE_METADATA]?: unknown } | undefined;
 export function providerConfiguration(deps: ConfigurationDependencies): Configuration {
   const { config, bank, certificates } = deps;
   const resource = bankApiResource(config);
+  const intentClaims = intentTokenClaims(bank);
 
   return {
     adapter: (model: string) => deps.store.adapterFor(model),
@@ -133,7 +135,12 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
         },
       };
     },
-    extraTokenClaims: intentTokenClaims(bank) as unknown as Configuration['extraTokenClaims'],
+    // Access tokens name the client's directory participant (software_id, org_id) for every grant, so
+    // bank-api can ask the directory at each call; customer grants also name the consent.
+    extraTokenClaims: async (ctx, token) => ({
+      ...participantTokenClaims(ctx, token),
+      ...(await intentClaims(ctx as never, token as never)),
+    }),
     interactions: {
       policy: interactionPrompts(bank),
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
