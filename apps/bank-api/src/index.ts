@@ -10,6 +10,10 @@ import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandb
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createBankApiApp } from './app.js';
 import { bankOpKeys } from './jwks.js';
+import { shortLivedCache } from './short-lived-cache.js';
+
+/** How long the directory's word on a participant is reused: a suspension shows within this window. */
+export const PARTICIPANT_STATUS_CACHE_MS = 1000;
 
 export interface StartBankApiOptions {
   config: SandboxConfig;
@@ -43,6 +47,10 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   const trace = new TraceRecorder();
   const agent = createSandboxAgent({}, config);
   const directory = createDirectoryClient({ config, dispatcher: agent });
+  const softwareStatements = shortLivedCache(
+    PARTICIPANT_STATUS_CACHE_MS,
+    (orgId: string, softwareId: string) => directory.softwareStatement(orgId, softwareId),
+  );
 
   const now = options.now;
   const app = createBankApiApp({
@@ -55,6 +63,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
       ...(options.requireDpopNonce === false ? {} : { nonces: new RotatingDpopNonce(now ? { now } : {}) }),
       ...(now ? { now } : {}),
       certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
+      softwareStatement: (orgId, softwareId) => softwareStatements.get(orgId, softwareId),
       keys: bankOpKeys(`${config.bankOp.issuer}/jwks`, agent),
       issuer: config.bankOp.issuer,
       audience: config.bankApi.web.origin,

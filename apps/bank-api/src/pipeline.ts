@@ -5,9 +5,12 @@
 //   2. Transport: DPoP proof or mTLS cert (RFC 9449 §4.3, §7.1; RFC 8705 §3)
 //   3. Token: bank-op's signature, iss, aud, exp (RFC 9068 §4)
 //   4. Binding: cnf matches the proof key or the certificate (RFC 9449 §6.1; RFC 8705 §3)
-//   5. Authorisation: scope, grant, consent, permissions, account (FAPI 2.0 SP §5.3.4-4)
+//   5. Participant: the directory still vouches for the token's software (FAPI 2.0 SP §5.3.4-3)
+//   6. Authorisation: scope, grant, consent, permissions, account (FAPI 2.0 SP §5.3.4-4)
 // The FAPI headers run first so the interaction id is settled before anything can fail, and the token
-// location is known before the transport check decides between DPoP and mTLS.
+// location is known before the transport check decides between DPoP and mTLS. The directory is asked
+// about the participant only once the caller has proved it holds the token (binding), and before the
+// token's consent is looked at: a withdrawn participant gets nothing, whatever it was granted.
 
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { DpopNonceSource } from '@fapi-sandbox/fapi-core/jose/dpop';
@@ -23,12 +26,16 @@ import { type AuthorisationCheckOptions, authorisationCheck } from './checks/aut
 import { bindingCheck } from './checks/binding.js';
 import type { AccessRequirement, Check, PipelineContext } from './checks/context.js';
 import { fapiHeadersCheck } from './checks/fapi-headers.js';
+import { type ParticipantCheckOptions, participantCheck } from './checks/participant.js';
 import { type TokenCheckOptions, tokenCheck } from './checks/token.js';
 import { type TransportCheckOptions, transportCheck } from './checks/transport.js';
 
 export type { AccessRequirement, PipelineContext } from './checks/context.js';
 
-export type PipelineDependencies = TransportCheckOptions & TokenCheckOptions & AuthorisationCheckOptions;
+export type PipelineDependencies = TransportCheckOptions &
+  TokenCheckOptions &
+  ParticipantCheckOptions &
+  AuthorisationCheckOptions;
 
 /** The checks every protected call runs, in order. */
 export function defaultChecks(deps: PipelineDependencies): Check[] {
@@ -37,6 +44,7 @@ export function defaultChecks(deps: PipelineDependencies): Check[] {
     transportCheck(deps),
     tokenCheck(deps),
     bindingCheck(),
+    participantCheck(deps),
     authorisationCheck(deps),
   ];
 }

@@ -1,6 +1,7 @@
 // What the resource-server pipeline knows about one request as its checks run: the request as
 // received, what the route requires, and what each check established for the next one.
 import type { Consent, ConsentStatus, Permission } from '@fapi-sandbox/bank-domain';
+import type { CertificateStatus } from '@fapi-sandbox/fapi-core/directory-client';
 import type { FapiRequestHeaders } from '@fapi-sandbox/fapi-core/fapi-headers';
 import type { VerifiedDpopProof } from '@fapi-sandbox/fapi-core/jose/dpop';
 import type { PeerCertificate } from '@fapi-sandbox/fapi-core/peer-certificate';
@@ -38,6 +39,9 @@ export interface AccessTokenClaims {
   cnf: { 'x5t#S256'?: string; jkt?: string } | undefined;
   /** The consent (UK OB "intent") an authorization-code token was issued for. */
   openbanking_intent_id?: string;
+  /** The directory participant the client was registered for: its software statement and organisation. */
+  software_id?: string;
+  org_id?: string;
 }
 
 export interface PipelineContext {
@@ -56,6 +60,8 @@ export interface PipelineContext {
   credentials?: { scheme: AuthScheme; token: string };
   /** Set by the transport check. */
   certificate?: PeerCertificate;
+  /** The directory's answer for the client certificate (mTLS), reused by the participant check. */
+  certificateStatus?: CertificateStatus;
   dpop?: VerifiedDpopProof;
   /** Set by the token check. */
   token?: AccessTokenClaims;

@@ -118,6 +118,7 @@ export function tokenCheck(options: TokenCheckOptions): Check {
       }
       const cnf = claims.cnf as AccessTokenClaims['cnf'];
       const intent = claims.openbanking_intent_id;
+      const { software_id: softwareId, org_id: orgId } = claims;
       ctx.token = {
         iss: claims.iss,
         sub: claims.sub as string,
@@ -130,6 +131,8 @@ export function tokenCheck(options: TokenCheckOptions): Check {
         scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
         cnf: cnf && typeof cnf === 'object' ? cnf : undefined,
         ...(typeof intent === 'string' ? { openbanking_intent_id: intent } : {}),
+        ...(typeof softwareId === 'string' && softwareId !== '' ? { software_id: softwareId } : {}),
+        ...(typeof orgId === 'string' && orgId !== '' ? { org_id: orgId } : {}),
       };
       return `${alg} signature verified with bank-op key ${String(header.kid ?? '?')}; iss ${claims.iss}; aud ${options.audience}; expires in ${claims.exp - seconds} s; client_id ${ctx.token.client_id}; scope '${ctx.token.scopes.join(' ')}'`;
     },

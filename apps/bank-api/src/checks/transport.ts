@@ -81,6 +81,7 @@ async function checkClientCertificate(ctx: PipelineContext, options: TransportCh
       fix: 'start the directory (pnpm dev) and retry',
     });
   }
+  ctx.certificateStatus = status;
   if (status.status !== 'active') {
     throw refuse('Bearer', {
       status: 401,

@@ -8,7 +8,7 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
-import { fetch } from 'undici';
+import { fetch, type Response } from 'undici';
 import {
   bankStoreFile,
   type RunningBankApi,
@@ -40,6 +40,10 @@ export interface Sandbox {
   logs: string[];
   /** bank-api's clock: tests move it forward to see tokens and consents expire (and sign proofs with it). */
   clock: { offsetMs: number; now(): number };
+  /** An admin call to the directory (suspend or reactivate software and organisations). */
+  directoryAdmin(method: string, path: string, body?: unknown): Promise<Response>;
+  /** Stops the directory, runs `body` while it is unreachable, and starts it again on the same data. */
+  withoutDirectory<T>(body: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -68,7 +72,7 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
   const openapi = (await (
     await fetch(`${config.bankApi.baseUrl}/openapi.json`, { dispatcher: plain })
   ).json()) as Record<string, unknown>;
-  return {
+  const sandbox: Sandbox = {
     config,
     directory,
     bankOp,
@@ -81,16 +85,36 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
     openapi,
     logs,
     clock,
+    directoryAdmin(method, adminPath, body) {
+      return fetch(`${config.directory.web.origin}${adminPath}`, {
+        method,
+        dispatcher: plain,
+        headers: {
+          authorization: `Bearer ${sandbox.directory.adminCredential}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    },
+    async withoutDirectory(body) {
+      await sandbox.directory.stop();
+      try {
+        return await body();
+      } finally {
+        sandbox.directory = await startDirectory({ config, log });
+      }
+    },
     async stop() {
       await api.stop();
       await bankOp.stop();
-      await directory.stop();
+      await sandbox.directory.stop();
       store.close();
       const agents = new Set(Object.values(clients).flatMap((c: TestClient) => [c.dispatcher, c.transport]));
       await Promise.all([...agents, plain].map((agent) => (agent as { close(): Promise<void> }).close()));
       removeTestData(config);
     },
   };
+  return sandbox;
 }
 
 export const ALICE = { username: 'alice', password: 'wonderland', current: '70000101', savings: '70000102' };
