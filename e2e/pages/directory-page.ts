@@ -15,6 +15,13 @@ export class DirectoryPage {
     await this.page.goto(`${directoryOrigin}/ui/organisations/${orgId}/software-statements/${softwareId}`);
   }
 
+  /** Suspends the software statement shown: its button is labelled with the statement's client name. */
+  async suspendSoftwareStatement(clientName: string): Promise<void> {
+    await this.page.getByRole('button', { name: `Suspend ${clientName}` }).click();
+    await expect(this.page.getByRole('heading', { level: 1 })).toContainText(/suspended/i);
+    await expect(this.page.getByRole('button', { name: `Reactivate ${clientName}` })).toBeVisible();
+  }
+
   /** Revokes the certificate whose x5t#S256 thumbprint is shown in its row. */
   async revokeCertificate(x5tS256: string): Promise<void> {
     const row = this.page.getByRole('row').filter({ hasText: x5tS256 });
