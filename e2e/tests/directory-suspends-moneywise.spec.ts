@@ -38,12 +38,13 @@ test("The directory suspends Moneywise: the bank's API stops answering its DPoP-
     'Back at Moneywise, opening the accounts again: the bank refuses the same token, naming the suspension',
     async () => {
       // The bank reuses the directory's answer for a second: the next call after that is refused. The API
-      // answers 401 invalid_token; Moneywise then tries its refresh token once, which the bank's
-      // authorization server refuses for the same reason, so either refusal may be the one shown.
+      // answers 401 invalid_token; Moneywise's one refresh is refused too, and it shows the API's answer.
       await expect(async () => {
         await page.goto(connectionUrl);
         await expect(error.notice.first()).toBeVisible({ timeout: 5_000 });
       }).toPass({ timeout: 30_000 });
+      await expect(error.notice.first()).toContainText('The bank’s API');
+      await expect(error.code.first()).toHaveText('invalid_token');
       await expect(error.description.first()).toContainText(
         new RegExp(`software ${demo.softwareId} of organisation ${demo.orgId} as suspended`),
       );

@@ -186,7 +186,15 @@ export function createBankApiClient(deps: { config: SandboxConfig; party: PartyC
     const response = await attempt(client, await tokens.current(), request, context);
     if (!tokenRefused(response) || !tokens.refresh) return response;
     // RFC 6749 §6: an expired access token is replaced with the refresh token, once, without the customer.
-    const refreshed = await tokens.refresh();
+    let refreshed: string | undefined;
+    try {
+      refreshed = await tokens.refresh();
+    } catch (err) {
+      // When the bank refuses the refresh too, the API's refusal names the cause (a revoked consent, a
+      // participant the directory suspended): that is what the learner sees; the refusal is in the trace.
+      if (err instanceof PartyError) return response;
+      throw err;
+    }
     return refreshed ? attempt(client, refreshed, request, context) : response;
   }
 
