@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { environmentFor, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 
 export interface RunningSandbox {
@@ -17,19 +17,6 @@ export interface RunningSandbox {
 
 const READY_LINE = /FAPI Sandbox is ready in/;
 
-function envFor(config: SandboxConfig): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    FAPI_SANDBOX_DATA_DIR: config.dataDir,
-    FAPI_DIRECTORY_PORT: String(config.directory.web.port),
-    FAPI_DIRECTORY_MTLS_PORT: String(config.directory.mtls.port),
-    FAPI_BANK_OP_PORT: String(config.bankOp.web.port),
-    FAPI_BANK_OP_MTLS_PORT: String(config.bankOp.mtls.port),
-    FAPI_BANK_API_PORT: String(config.bankApi.web.port),
-    FAPI_TPP_PORT: String(config.tpp.web.port),
-  };
-}
-
 export async function startSandbox(timeoutMs = 90_000): Promise<RunningSandbox> {
   const config = await isolatedConfig();
   const scripts = path.join(config.repoRoot, 'scripts');
@@ -37,7 +24,7 @@ export async function startSandbox(timeoutMs = 90_000): Promise<RunningSandbox> 
   const started = performance.now();
   const child: ChildProcess = spawn(tsx, ['src/dev/cli.ts', '--no-watch'], {
     cwd: scripts,
-    env: envFor(config),
+    env: { ...process.env, ...environmentFor(config) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

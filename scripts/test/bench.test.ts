@@ -1,11 +1,10 @@
 // The benchmark's pure parts (percentiles, summaries, the load loop, the report table, /proc parsing) and
 // its FAPI flow client against real in-process parties: each way of connecting once, and the checks that
 // make the client refuse an authorization response it must not trust.
-import { loadConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { environmentFor, parseVmRss } from '../src/bench/child-parties.js';
+import { parseVmRss } from '../src/bench/child-parties.js';
 import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '../src/bench/flow-client.js';
 import { FLOW_STEPS, runFlowOnce } from '../src/bench/flows.js';
 import { renderTable } from '../src/bench/report.js';
@@ -110,21 +109,6 @@ describe('report and process helpers', () => {
   it('reads VmRSS (KiB) from /proc/<pid>/status text', () => {
     expect(parseVmRss('Name:\tnode\nVmPeak:\t  900 kB\nVmRSS:\t  123456 kB\nThreads:\t11\n')).toBe(123456);
     expect(parseVmRss('Name:\tkthreadd\nThreads:\t1\n')).toBeUndefined();
-  });
-
-  it('gives a child process the environment that reproduces the configuration', async () => {
-    const config = await isolatedConfig();
-    try {
-      const child = loadConfig({ ...process.env, ...environmentFor(config) });
-      expect(child.directory.mtls.origin).toBe(config.directory.mtls.origin);
-      expect(child.bankOp.issuer).toBe(config.bankOp.issuer);
-      expect(child.bankOp.mtls.origin).toBe(config.bankOp.mtls.origin);
-      expect(child.bankApi.baseUrl).toBe(config.bankApi.baseUrl);
-      expect(child.tpp.web.origin).toBe(config.tpp.web.origin);
-      expect(child.dataDir).toBe(config.dataDir);
-    } finally {
-      removeTestData(config);
-    }
   });
 
   it('quick settings run every section with fewer iterations', () => {

@@ -3,7 +3,7 @@
 // bank-op would never issue are a real one with one thing changed (see token-source.ts).
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import { loadConfig, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { environmentFor, loadConfig, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBankApi, startBankApi } from '../src/index.js';
@@ -29,16 +29,7 @@ async function otherApiConfig(config: SandboxConfig): Promise<SandboxConfig> {
       server.close(() => resolve(port));
     });
   });
-  return loadConfig({
-    ...process.env,
-    FAPI_DIRECTORY_PORT: String(config.directory.web.port),
-    FAPI_DIRECTORY_MTLS_PORT: String(config.directory.mtls.port),
-    FAPI_BANK_OP_PORT: String(config.bankOp.web.port),
-    FAPI_BANK_OP_MTLS_PORT: String(config.bankOp.mtls.port),
-    FAPI_TPP_PORT: String(config.tpp.web.port),
-    FAPI_BANK_API_PORT: String(port),
-    FAPI_SANDBOX_DATA_DIR: config.dataDir,
-  });
+  return loadConfig({ ...process.env, ...environmentFor(config), FAPI_BANK_API_PORT: String(port) });
 }
 
 describe.each(['moneywiseMtls', 'moneywiseDpop'] as const)('for %s, the token', (name) => {

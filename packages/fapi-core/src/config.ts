@@ -226,6 +226,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
   };
 }
 
+/**
+ * The environment that makes another process's `sandboxConfig()` equal `config` (ports, data and certs
+ * folders): the inverse of `loadConfig`, for starting parties as child processes.
+ */
+export function environmentFor(config: SandboxConfig): Record<string, string> {
+  return {
+    FAPI_DIRECTORY_PORT: String(config.directory.web.port),
+    FAPI_DIRECTORY_MTLS_PORT: String(config.directory.mtls.port),
+    FAPI_BANK_OP_PORT: String(config.bankOp.web.port),
+    FAPI_BANK_OP_MTLS_PORT: String(config.bankOp.mtls.port),
+    FAPI_BANK_API_PORT: String(config.bankApi.web.port),
+    FAPI_TPP_PORT: String(config.tpp.web.port),
+    FAPI_SANDBOX_DATA_DIR: config.dataDir,
+    FAPI_SANDBOX_CERTS_DIR: config.certsDir,
+  };
+}
+
 let cached: SandboxConfig | undefined;
 
 /** The process-wide configuration, read from the environment on first use. */

@@ -4,23 +4,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PartyName, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { environmentFor, type PartyName, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { startableParties } from '../dev/parties.js';
 import { waitUntilHealthy } from '../dev/wait-ready.js';
-
-/** The environment that makes a party's `sandboxConfig()` equal `config` (ports and data folder). */
-export function environmentFor(config: SandboxConfig): Record<string, string> {
-  return {
-    FAPI_DIRECTORY_PORT: String(config.directory.web.port),
-    FAPI_DIRECTORY_MTLS_PORT: String(config.directory.mtls.port),
-    FAPI_BANK_OP_PORT: String(config.bankOp.web.port),
-    FAPI_BANK_OP_MTLS_PORT: String(config.bankOp.mtls.port),
-    FAPI_BANK_API_PORT: String(config.bankApi.web.port),
-    FAPI_TPP_PORT: String(config.tpp.web.port),
-    FAPI_SANDBOX_DATA_DIR: config.dataDir,
-    FAPI_SANDBOX_CERTS_DIR: config.certsDir,
-  };
-}
 
 export interface ChildParty {
   party: PartyName;
