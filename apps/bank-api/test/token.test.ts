@@ -2,8 +2,8 @@
 // in date, naming its client. Real bank-op tokens are refused once expired or at another API; tokens
 // bank-op would never issue are a real one with one thing changed (see token-source.ts).
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { environmentFor, loadConfig, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { workerPort } from '@fapi-sandbox/fapi-core/testing';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBankApi, startBankApi } from '../src/index.js';
@@ -23,12 +23,7 @@ const CONSENT = { Data: { Permissions: ['ReadBalances'] }, Risk: {} };
 
 /** The same sandbox with bank-api on another port: another resource server, another audience. */
 async function otherApiConfig(config: SandboxConfig): Promise<SandboxConfig> {
-  const port = await new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  const port = await workerPort();
   return loadConfig({ ...process.env, ...environmentFor(config), FAPI_BANK_API_PORT: String(port) });
 }
 

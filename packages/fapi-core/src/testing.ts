@@ -39,7 +39,8 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-async function workerPort(env: NodeJS.ProcessEnv): Promise<number> {
+/** A free port from this test worker's own block. */
+export async function workerPort(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const blockStart = PORT_BASE + workerIndex(env) * BLOCK_SIZE;
   for (let tries = 0; tries < BLOCK_SIZE; tries += 1) {
     const port = blockStart + (nextInBlock % BLOCK_SIZE);
