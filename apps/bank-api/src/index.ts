@@ -6,11 +6,11 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { RotatingDpopNonce } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { InMemoryReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
+import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createBankApiApp } from './app.js';
 import { bankOpKeys } from './jwks.js';
-import { shortLivedCache } from './short-lived-cache.js';
 
 /** How long the directory's word on a participant is reused: a suspension shows within this window. */
 export const PARTICIPANT_STATUS_CACHE_MS = 1000;

@@ -6,6 +6,7 @@
 // refuses with invalid_client when either is no longer active.
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { decodeJwt } from 'jose';
 import { requestWithBody } from '../http/replay-body.js';
@@ -28,23 +29,6 @@ export interface StatusGateOptions {
   cacheMs?: number;
 }
 
-/** A short-lived memo of directory answers: suspension shows within `ttlMs`. */
-function memo<T>(ttlMs: number) {
-  const entries = new Map<string, { value: Promise<T>; until: number }>();
-  return (key: string, load: () => Promise<T>): Promise<T> => {
-    const now = Date.now();
-    const hit = entries.get(key);
-    if (hit && hit.until > now) return hit.value;
-    const value = load();
-    entries.set(key, { value, until: now + ttlMs });
-    value.catch(() => entries.delete(key));
-    if (entries.size > 1000) {
-      for (const [k, entry] of entries) if (entry.until <= now) entries.delete(k);
-    }
-    return value;
-  };
-}
-
 function refused(description: string, fix: string): OAuthError {
   return new OAuthError({ status: 401, error: 'invalid_client', description, clause: CLAUSE, fix });
 }
@@ -65,16 +49,21 @@ function claimedClientId(params: URLSearchParams): string | undefined {
 
 export function createStatusGate(options: StatusGateOptions) {
   const ttl = options.cacheMs ?? 1000;
-  const softwareStatus = memo<ParticipantStatus>(ttl);
-  const certificateStatus = memo<CertificateStatusRecord>(ttl);
+  const softwareStatus = shortLivedCache(
+    ttl,
+    async (orgId: string, softwareId: string): Promise<ParticipantStatus> =>
+      (await options.directory.softwareStatement(orgId, softwareId)).status,
+  );
+  const certificateStatus = shortLivedCache(
+    ttl,
+    (x5t: string): Promise<CertificateStatusRecord> => options.directory.certificateStatus(x5t),
+  );
 
   async function check(req: Request, res: Response, clientId: string | undefined): Promise<void> {
     const presented = options.certificates.certificateOf(req);
     if (presented) {
       const x5t = certificateThumbprint(presented.x509);
-      const status = await askDirectory(() =>
-        certificateStatus(x5t, () => options.directory.certificateStatus(x5t)),
-      );
+      const status = await askDirectory(() => certificateStatus.get(x5t));
       // Certificates the directory never issued (self-signed, RFC 8705 §2.2) are judged by the client's
       // registration; one the directory revoked or let expire is refused here, whatever the client.
       const certificateOk = status.status !== 'revoked' && status.status !== 'expired';
@@ -95,12 +84,7 @@ export function createStatusGate(options: StatusGateOptions) {
     const client = await options.findClient(clientId);
     if (typeof client?.software_id !== 'string' || typeof client.org_id !== 'string') return;
     const { org_id: orgId, software_id: softwareId } = client;
-    const status = await askDirectory(() =>
-      softwareStatus(
-        `${orgId}/${softwareId}`,
-        async () => (await options.directory.softwareStatement(orgId, softwareId)).status,
-      ),
-    );
+    const status = await askDirectory(() => softwareStatus.get(orgId, softwareId));
     noteCheck(res, {
       name: "The client's software is active in the directory",
       passed: status === 'active',

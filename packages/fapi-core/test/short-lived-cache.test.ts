@@ -1,4 +1,4 @@
-// The directory answers bank-api reuses: within the window one load serves every call for that key,
+// The directory answers the bank reuses: within the window one load serves every call for that key,
 // after it the directory is asked again, and a failed load is never reused.
 import { describe, expect, it } from 'vitest';
 import { shortLivedCache } from '../src/short-lived-cache.js';

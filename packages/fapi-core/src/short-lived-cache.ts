@@ -1,5 +1,5 @@
-// Directory answers reused for a moment: a busy API asks the directory at most once per participant in
-// each window, and a suspension still shows within that window (bank-op's status gate does the same).
+// Directory answers reused for a moment: a busy bank (bank-op's status gate, bank-api's checks) asks the
+// directory at most once per participant in each window, and a suspension still shows within it.
 // Calls made while an answer is on its way share it; a failed call is forgotten, so the next one asks
 // again. The window runs on a monotonic clock, not the API's (testable) wall clock, so moving that
 // clock never keeps an answer alive.
