@@ -1,8 +1,8 @@
 // Section 3: the consent-to-API journey, timed step by step, N times in a row for each way of connecting.
 
 import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
+import { type AccessToken, FapiFlowClient, type FlowVariant } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { type AccessToken, FapiFlowClient, type FlowVariant } from './flow-client.js';
 import { type Summary, summarize, timed } from './stats.js';
 
 export const FLOW_STEPS = [

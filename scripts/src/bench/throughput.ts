@@ -2,9 +2,9 @@
 // fixed number of reads at a fixed concurrency; every request is checked (200) and its latency recorded.
 
 import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
+import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDpopProof, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
-import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from './flow-client.js';
 import { runFlowOnce } from './flows.js';
 import { type Summary, summarize, throughput } from './stats.js';
 

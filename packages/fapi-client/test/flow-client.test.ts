@@ -1,0 +1,156 @@
+// The flow client against real in-process parties (directory, bank-op, bank-api): each way of connecting
+// once, and the checks that make the client refuse an authorization response it must not trust.
+import { startBankApi } from '@fapi-sandbox/bank-api';
+import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
+import { startBankOp } from '@fapi-sandbox/bank-op';
+import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
+import { startDirectory } from '@fapi-sandbox/directory';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
+import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '../src/index.js';
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+async function startParties(config: SandboxConfig): Promise<Stoppable[]> {
+  const log = () => {};
+  const running: Stoppable[] = [];
+  try {
+    running.push(await startDirectory({ config, log }));
+    running.push(await startBankOp({ config, log }));
+    running.push(await startBankApi({ config, log }));
+  } catch (err) {
+    for (const party of running.reverse()) await party.stop();
+    throw err;
+  }
+  return running;
+}
+
+function demoCustomer(): Customer {
+  const [first] = SEED_CUSTOMERS;
+  if (!first) throw new Error('the bank seeds no customers');
+  return { username: first.username, password: first.password };
+}
+
+describe('the flow client against in-process directory, bank-op and bank-api', () => {
+  let config: SandboxConfig;
+  let parties: Stoppable[] = [];
+  const variant = (id: FlowVariant['id']) => FLOW_VARIANTS.find((v) => v.id === id)!;
+
+  beforeAll(async () => {
+    config = await isolatedConfig();
+    parties = await startParties(config);
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const party of parties.reverse()) await party.stop();
+    if (config) removeTestData(config);
+  });
+
+  for (const { id, title } of FLOW_VARIANTS) {
+    it(`runs the consent-to-API journey: ${title}`, async () => {
+      const client = await FapiFlowClient.connect({ config, variant: variant(id) });
+      try {
+        const v = variant(id);
+        expect(client.metadata).toMatchObject({
+          fapi_profile: v.profile,
+          token_endpoint_auth_method: v.clientAuth,
+          ...(v.binding === 'mtls'
+            ? { tls_client_certificate_bound_access_tokens: true }
+            : { dpop_bound_access_tokens: true }),
+        });
+        const consentId = await client.createAccountAccessConsent(
+          await client.clientCredentialsToken('accounts'),
+        );
+        const pending = await client.pushAuthorizationRequest(consentId);
+        const code = await client.authorizationCode(
+          await client.customerAuthorizes(pending, demoCustomer()),
+          pending,
+        );
+        const token = await client.exchangeCode(pending, code);
+        const accounts = await client.api(token, 'GET', '/aisp/accounts');
+        expect(accounts.status).toBe(200);
+        expect(accounts.body.Data.Account.length).toBeGreaterThan(0);
+        // The customer's token names the consent and is bound the way the variant says.
+        const claims = decodeJwt(token.value);
+        expect(claims.client_id).toBe(client.clientId);
+        expect(typeof claims.openbanking_intent_id).toBe('string');
+        if (v.binding === 'dpop') {
+          expect(token.scheme).toBe('DPoP');
+          expect(claims.cnf).toEqual({ jkt: expect.any(String) });
+        } else {
+          expect(token.scheme).toBe('Bearer');
+          expect(claims.cnf).toEqual({ 'x5t#S256': expect.any(String) });
+        }
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
+  it('refuses an authorization response from another issuer, with another state, or elsewhere', async () => {
+    const client = await FapiFlowClient.connect({ config, variant: variant('fapi2-mtls') });
+    try {
+      const consentId = await client.createAccountAccessConsent(
+        await client.clientCredentialsToken('accounts'),
+      );
+      const pending = await client.pushAuthorizationRequest(consentId);
+      const redirectUri = config.participants.demo.redirectUris[0]!;
+      const landing = (params: Record<string, string>, base = redirectUri) =>
+        new URL(`${base}?${new URLSearchParams(params)}`);
+      const issuer = config.bankOp.issuer;
+
+      // RFC 9207: a response naming another issuer is a mix-up attack.
+      await expect(
+        client.authorizationCode(
+          landing({ code: 'c', state: pending.state, iss: 'https://evil.localhost' }),
+          pending,
+        ),
+      ).rejects.toThrow(/iss/);
+      // RFC 6749 §10.12: a state this client did not send is CSRF.
+      await expect(
+        client.authorizationCode(landing({ code: 'c', state: 'another-state', iss: issuer }), pending),
+      ).rejects.toThrow(/state/);
+      await expect(
+        client.authorizationCode(
+          landing({ code: 'c', state: pending.state, iss: issuer }, 'https://tpp.localhost:1/elsewhere'),
+          pending,
+        ),
+      ).rejects.toThrow(/redirected/);
+      await expect(
+        client.authorizationCode(landing({ error: 'access_denied', state: pending.state }), pending),
+      ).rejects.toThrow(/access_denied/);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('refuses a JARM response the bank did not sign', async () => {
+    const client = await FapiFlowClient.connect({
+      config,
+      variant: variant('fapi1-advanced'),
+    });
+    try {
+      const consentId = await client.createAccountAccessConsent(
+        await client.clientCredentialsToken('accounts'),
+      );
+      const pending = await client.pushAuthorizationRequest(consentId);
+      const { privateKey } = await generateKeyPair('PS256');
+      const now = Math.floor(Date.now() / 1000);
+      const forged = await new SignJWT({ code: 'stolen', state: pending.state })
+        .setProtectedHeader({ alg: 'PS256', kid: 'not-the-banks' })
+        .setIssuer(config.bankOp.issuer)
+        .setAudience(client.clientId)
+        .setExpirationTime(now + 300)
+        .sign(privateKey);
+      const landing = new URL(config.participants.demo.redirectUris[0]!);
+      landing.searchParams.set('response', forged);
+      await expect(client.authorizationCode(landing, pending)).rejects.toThrow(/JARM/);
+    } finally {
+      await client.close();
+    }
+  });
+});
