@@ -13,7 +13,12 @@
 // Everything is real: TLS against the sandbox CA, the participant's directory-issued transport certificate,
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
-import { type Customer, CustomerBrowser, redirectOf } from '@fapi-sandbox/bank-op/customer-browser';
+import {
+  type AccountChoice,
+  type Customer,
+  CustomerBrowser,
+  redirectOf,
+} from '@fapi-sandbox/bank-op/customer-browser';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { INTERACTION_ID_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
@@ -122,6 +127,8 @@ export interface ConnectOptions {
   variant: FlowVariant;
   /** The TPP software that connects; the demo TPP (Moneywise) by default. */
   participant?: Participant;
+  /** The DPoP key the client keeps, for DPoP-bound variants; a fresh ES256 key by default. */
+  dpopKey?: DpopKey;
 }
 
 /** What a connected client holds: its registration, the bank's metadata and keys, its own keys and agents. */
@@ -191,7 +198,8 @@ export class FapiFlowClient {
       const bankKeys = await getJson<JSONWebKeySet>(bank.jwks_uri, plain);
       const signingKeys = await loadSigningKeys(participant.signingJwks, { profile: variant.profile });
       // RFC 9449 §4: the DPoP key is the client's own, made now; the bank binds tokens to its thumbprint.
-      const dpopKey = variant.binding === 'dpop' ? await generateDpopKey('ES256') : undefined;
+      const dpopKey =
+        variant.binding === 'dpop' ? (options.dpopKey ?? (await generateDpopKey('ES256'))) : undefined;
 
       // The directory hands the SSA only to the software's own transport certificate.
       const directory = createDirectoryClient({ config, dispatcher: plain });
@@ -323,10 +331,17 @@ export class FapiFlowClient {
     return url;
   }
 
-  /** The customer's part, at the bank: sign in, allow. Returns where the bank sent the customer back. */
-  async customerAuthorizes(pending: PendingAuthorization, customer: Customer): Promise<URL> {
+  /**
+   * The customer's part, at the bank: sign in, allow (for the accounts they tick, every one by default).
+   * Returns where the bank sent the customer back.
+   */
+  async customerAuthorizes(
+    pending: PendingAuthorization,
+    customer: Customer,
+    accounts: AccountChoice = 'all',
+  ): Promise<URL> {
     const browser = new CustomerBrowser({ dispatcher: this.#plain, bank: this.#bank.issuer });
-    return redirectOf(await browser.authorize(this.authorizationUrl(pending), customer)).url;
+    return redirectOf(await browser.authorize(this.authorizationUrl(pending), customer, { accounts })).url;
   }
 
   /** The authorization response at the redirect URI, checked before its code is trusted. */
