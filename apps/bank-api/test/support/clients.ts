@@ -1,9 +1,11 @@
-// The TPP side of the tests: clients with their transport certificates or DPoP keys, and a caller that
-// sends UK OB requests the way a FAPI client must (Authorization header, DPoP proof per request with
-// ath and the server's nonce, FAPI headers, x-idempotency-key), validating each exchange against the
-// OpenAPI document.
+// The TPP side of the tests: clients registered at bank-op by the honest FAPI client (@fapi-sandbox/
+// fapi-client), with their transport certificates or DPoP keys, and a caller that sends UK OB requests
+// the way a FAPI client must (Authorization header, DPoP proof per request with ath and the server's
+// nonce, FAPI headers, x-idempotency-key) or, on a test's request, bends one of them; each exchange is
+// validated against the OpenAPI document.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
@@ -13,6 +15,8 @@ import type { OpenApiValidator } from './openapi.js';
 
 export interface TestClient {
   name: string;
+  /** The honest client that registered at bank-op and gets its tokens (token-source.ts). */
+  flow: FapiFlowClient;
   /** Assigned by bank-op at dynamic client registration. */
   clientId: string;
   participant: Participant;
@@ -22,8 +26,6 @@ export interface TestClient {
   certificateThumbprint: string;
   /** What the client calls bank-api with: mTLS clients present their transport certificate, DPoP clients none. */
   dispatcher: Dispatcher;
-  /** The participant's transport certificate (SSA download and registration). */
-  transport: Dispatcher;
   /** The last DPoP-Nonce the bank sent this client. */
   nonce?: string;
 }
@@ -35,22 +37,32 @@ export interface TestClients {
   budgetlyMtls: TestClient;
 }
 
+/** Registers the four clients at bank-op (discovery, SSA, DCR) as FAPI 2.0 clients. */
 export async function createTestClients(config: SandboxConfig): Promise<TestClients> {
   const make = async (
     participant: Participant,
     binding: 'mtls' | 'dpop',
     name: string,
   ): Promise<TestClient> => {
-    const transport = transportAgentFor(participant, config);
+    // The caller signs proofs with the same key the flow client's tokens are bound to.
+    const dpopKey = binding === 'dpop' ? await generateDpopKey('ES256') : undefined;
+    const variant = FLOW_VARIANTS.find((v) => v.id === (binding === 'dpop' ? 'fapi2-dpop' : 'fapi2-mtls'))!;
+    const flow = await FapiFlowClient.connect({
+      config,
+      variant,
+      participant,
+      ...(dpopKey ? { dpopKey } : {}),
+    });
     return {
       name,
-      clientId: '',
+      flow,
+      clientId: flow.clientId,
       participant,
       binding,
-      ...(binding === 'dpop' ? { dpopKey: await generateDpopKey('ES256') } : {}),
+      ...(dpopKey ? { dpopKey } : {}),
       certificateThumbprint: certificateThumbprint(fs.readFileSync(participant.transportCert, 'utf8')),
-      dispatcher: binding === 'mtls' ? transport : createSandboxAgent({}, config),
-      transport,
+      dispatcher:
+        binding === 'mtls' ? transportAgentFor(participant, config) : createSandboxAgent({}, config),
     };
   };
   const { demo, second } = config.participants;

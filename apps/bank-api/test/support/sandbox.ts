@@ -5,7 +5,6 @@ import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import { type RunningBankOp, startBankOp } from '@fapi-sandbox/bank-op';
 import { type RunningDirectory, startDirectory } from '@fapi-sandbox/directory';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { fetch, type Response } from 'undici';
@@ -15,7 +14,6 @@ import {
   type StartBankApiOptions,
   startBankApi,
 } from '../../src/index.js';
-import { bankOpTokenSource } from './bank-op-client.js';
 import {
   type Caller,
   createCaller,
@@ -24,7 +22,7 @@ import {
   type TestClients,
 } from './clients.js';
 import { openApiValidator } from './openapi.js';
-import { type TokenForger, type TokenSource, tokenForger } from './token-source.js';
+import { flowClientTokens, type TokenForger, type TokenSource, tokenForger } from './token-source.js';
 
 export interface Sandbox {
   config: SandboxConfig;
@@ -62,12 +60,6 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
   const store = openBankStore({ file: bankStoreFile(config) });
 
   const clients = await createTestClients(config);
-  const tokens = bankOpTokenSource({
-    config,
-    directory: createDirectoryClient({ config, dispatcher: plain }),
-    plain,
-  });
-  for (const client of Object.values(clients)) await tokens.register(client);
 
   const openapi = (await (
     await fetch(`${config.bankApi.baseUrl}/openapi.json`, { dispatcher: plain })
@@ -78,7 +70,7 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
     bankOp,
     api,
     store,
-    tokens,
+    tokens: flowClientTokens(),
     forger: await tokenForger(config),
     clients,
     call: createCaller(config, openApiValidator(openapi)),
@@ -109,8 +101,10 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
       await bankOp.stop();
       await sandbox.directory.stop();
       store.close();
-      const agents = new Set(Object.values(clients).flatMap((c: TestClient) => [c.dispatcher, c.transport]));
-      await Promise.all([...agents, plain].map((agent) => (agent as { close(): Promise<void> }).close()));
+      const testClients: TestClient[] = Object.values(clients);
+      await Promise.all(testClients.map((client) => client.flow.close()));
+      const agents = [...testClients.map((client) => client.dispatcher), plain];
+      await Promise.all(agents.map((agent) => (agent as { close(): Promise<void> }).close()));
       removeTestData(config);
     },
   };

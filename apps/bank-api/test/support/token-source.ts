@@ -1,5 +1,5 @@
-// Where the tests get access tokens: real ones from a running bank-op (bank-op-client.ts), through the
-// flows a TPP runs. For the refusals bank-op never gives cause for — a token without cnf, with typ JWT,
+// Where the tests get access tokens: real ones from a running bank-op, through the flows a TPP runs
+// (each client's honest FapiFlowClient). For the refusals bank-op never gives cause for — a token without cnf, with typ JWT,
 // a future nbf — `tokenForger` takes a real bank-op token, changes one thing and signs it again with
 // bank-op's own key from the sandbox PKI, so only that one thing is wrong.
 import { randomUUID } from 'node:crypto';
@@ -28,7 +28,21 @@ export interface TokenSource {
     consentId: string,
     approval: CustomerApproval,
   ): Promise<string>;
-  stop(): Promise<void>;
+}
+
+/** Tokens from bank-op through each test client's FapiFlowClient. */
+export function flowClientTokens(): TokenSource {
+  return {
+    async clientCredentials(client, scope) {
+      return (await client.flow.clientCredentialsToken(scope)).value;
+    },
+    async authorizationCode(client, scope, consentId, approval) {
+      const { flow } = client;
+      const pending = await flow.pushAuthorizationRequest(consentId, `openid ${scope}`);
+      const landing = await flow.customerAuthorizes(pending, approval, approval.accountIds);
+      return (await flow.exchangeCode(pending, await flow.authorizationCode(landing, pending))).value;
+    },
+  };
 }
 
 export interface TokenForger {
