@@ -5,11 +5,11 @@ import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
 import { startBankOp } from '@fapi-sandbox/bank-op';
 import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
 import { startDirectory } from '@fapi-sandbox/directory';
+import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '../src/index.js';
 
 interface Stoppable {
   stop(): Promise<void>;
