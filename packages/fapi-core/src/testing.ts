@@ -25,9 +25,14 @@ const PORT_BASE = 20_000;
 const BLOCK_SIZE = 480;
 let nextInBlock = 0;
 
+/**
+ * FAPI_TEST_WORKER_OFFSET shifts every worker to other blocks, so that two checkouts of the sandbox
+ * (two git worktrees, say) can run their suites side by side without drawing the same ports.
+ */
 function workerIndex(env: NodeJS.ProcessEnv): number {
   const raw = env.VITEST_POOL_ID ?? env.TEST_PARALLEL_INDEX ?? '0';
-  const index = Number(raw);
+  const offset = Number(env.FAPI_TEST_WORKER_OFFSET ?? '0');
+  const index = Number(raw) + (Number.isInteger(offset) && offset >= 0 ? offset : 0);
   return Number.isInteger(index) && index >= 0 ? index % 25 : 0;
 }
 
