@@ -29,6 +29,8 @@ import { createTraceLog } from './trace/trace-log.js';
 
 export interface TppApp {
   app: Express;
+  /** In front of every route: where web-serving.ts puts its guard of the web root. */
+  frontDoor: Router;
   /** Where the React app's middleware goes (Vite or the prebuilt files), before the error handler. */
   web: Router;
   db: Db;
@@ -105,6 +107,8 @@ export async function buildTpp(options: {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(securityHeaders());
+  const frontDoor = Router();
+  app.use(frontDoor);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'tpp' });
   });
@@ -122,5 +126,5 @@ export async function buildTpp(options: {
       log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
     ),
   );
-  return { app, web, db, agents: [webAgent, transportAgent] };
+  return { app, frontDoor, web, db, agents: [webAgent, transportAgent] };
 }

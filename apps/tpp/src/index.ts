@@ -10,6 +10,8 @@ export interface StartTppOptions {
   log?: (line: string) => void;
   /** How the React app is served: Vite middleware, the prebuilt dist/, or not at all (API-only tests). */
   web?: WebMode;
+  /** The prebuilt app's folder in dist mode (default apps/tpp/dist; tests build one elsewhere). */
+  distDir?: string;
   /** The clock token expiry is judged by, ms since the epoch (default Date.now). */
   now?: () => number;
 }
@@ -25,7 +27,9 @@ export async function startTpp(options: StartTppOptions): Promise<RunningTpp> {
   const log = options.log ?? ((line: string) => console.log(line));
   const tpp = await buildTpp({ config, log, ...(options.now ? { now: options.now } : {}) });
   const server = createWebServer(config.tpp, tpp.app);
-  const web = await serveWebApp(tpp.web, server, options.web ?? defaultWebMode());
+  const web = await serveWebApp(tpp, server, options.web ?? defaultWebMode(), {
+    ...(options.distDir ? { distDir: options.distDir } : {}),
+  });
   const port = await listen(server, config.tpp.web);
   return {
     origin: config.tpp.web.origin,

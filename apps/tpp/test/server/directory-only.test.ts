@@ -33,8 +33,9 @@ describe('TPP with the directory but no bank running', () => {
     const get = (path: string) => sandbox.browser.request(`${sandbox.config.tpp.web.origin}${path}`);
     for (const path of ['/health', '/api/onboarding', '/callback']) {
       const response = await get(path);
-      expect(response.headers.get('content-security-policy'), path).toBe("frame-ancestors 'none'");
+      expect(response.headers.get('content-security-policy'), path).toMatch(/frame-ancestors 'none'/);
       expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('strict-transport-security'), path).toMatch(/^max-age=\d+/);
     }
     expect((await get('/api/onboarding')).headers.get('referrer-policy')).toBe('same-origin');
     // The callback's own URL carries the authorization code: it sends no Referer at all.
