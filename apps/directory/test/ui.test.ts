@@ -185,6 +185,30 @@ describe('admin actions', () => {
     expect(await demoStatus()).toBe('active');
   });
 
+  it("judges where a form comes from by fapi-core's one rule: Origin null passes only with Sec-Fetch-Site same-origin", async () => {
+    const cookie = await signIn();
+    const form = `${softwarePage()}/status`;
+    // Chromium under Referrer-Policy: no-referrer: Origin null, but Sec-Fetch-Site tells the truth.
+    const ownPage = await post(
+      form,
+      { status: 'active' },
+      { origin: 'null', 'sec-fetch-site': 'same-origin', cookie },
+    );
+    expect(ownPage.status).toBe(303);
+    const nullAlone = await post(form, { status: 'suspended' }, { origin: 'null', cookie });
+    expect(nullAlone.status).toBe(403);
+    const crossSiteWithOurOrigin = await post(
+      form,
+      { status: 'suspended' },
+      { origin: origin(), 'sec-fetch-site': 'cross-site', cookie },
+    );
+    expect(crossSiteWithOurOrigin.status).toBe(403);
+    expect(await crossSiteWithOurOrigin.text()).toMatch(
+      /Cross-site request refused.*Sec-Fetch-Site was cross-site.*Fetch Metadata section 2\.4.*Fix: submit the form from the directory/s,
+    );
+    expect(await demoStatus()).toBe('active');
+  });
+
   it('revokes a certificate from the page: the status endpoint and the CRL show it', async () => {
     const cookie = await signIn();
     const { certificates } = (await (

@@ -6,6 +6,7 @@ import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client'
 import { expressErrorHandler } from '@fapi-sandbox/fapi-core/errors';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { sameOriginStateChanges } from '@fapi-sandbox/fapi-core/same-origin';
 import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
 import { handleTraceQuery } from '@fapi-sandbox/fapi-core/trace';
 import express, { type Express, Router } from 'express';
@@ -26,6 +27,9 @@ import { createRegistrationStore } from './store/registrations.js';
 import { createSessionStore } from './store/sessions.js';
 import { createTraceCollector } from './trace/collector.js';
 import { createTraceLog } from './trace/trace-log.js';
+
+const SAME_ORIGIN_FIX = (origin: string) =>
+  `use Moneywise's own pages at ${origin}; a script calling its JSON API sends Origin: ${origin}`;
 
 export interface TppApp {
   app: Express;
@@ -109,6 +113,8 @@ export async function buildTpp(options: {
   app.use(securityHeaders());
   const frontDoor = Router();
   app.use(frontDoor);
+  // A cross-site page cannot make the learner's browser onboard, connect, pay or disconnect.
+  app.use(sameOriginStateChanges(config.tpp.web.origin, SAME_ORIGIN_FIX(config.tpp.web.origin)));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'tpp' });
   });

@@ -31,8 +31,8 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy':
     "default-src 'none'; style-src 'self'; img-src 'self' https: data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
-  // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on form posts,
-  // and the forms' same-origin check (session.ts) needs the real Origin.
+  // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on form posts, and the
+  // forms' same-origin check (fapi-core same-origin.ts) would rest on Sec-Fetch-Site alone.
   'Referrer-Policy': 'same-origin',
   'Cache-Control': 'no-store',
 };

@@ -1,8 +1,9 @@
 // The web page's admin session: after the admin credential is entered once, a random session id in a
-// cookie that is HttpOnly, Secure and SameSite=Strict. State-changing forms also require an Origin header
-// equal to the directory's own origin, so another site cannot make a signed-in browser post them.
+// cookie that is HttpOnly, Secure and SameSite=Strict. State-changing forms must also show that they come
+// from the directory's own page (Origin or Sec-Fetch-Site), so another site cannot make a browser post them.
 import { randomBytes } from 'node:crypto';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { crossSiteRefusal } from '@fapi-sandbox/fapi-core/same-origin';
 import type { Request, Response } from 'express';
 
 export const SESSION_COOKIE = '__Host-directory-session';
@@ -54,16 +55,10 @@ export function createSessions(origin: string) {
       res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
     },
 
-    /** Every form POST: same origin only (defence in depth beside SameSite=Strict). */
+    /** Every form POST: same origin only (defence in depth beside SameSite=Strict), fapi-core's one rule. */
     assertSameOrigin(req: Request): void {
-      if (req.headers.origin !== origin) {
-        throw new OAuthError({
-          status: 403,
-          error: 'access_denied',
-          description: `This form only accepts posts from ${origin} (Origin was ${req.headers.origin ?? 'absent'})`,
-          fix: "submit the form from the directory's own page",
-        });
-      }
+      const refusal = crossSiteRefusal(req.headers, origin, "submit the form from the directory's own page");
+      if (refusal) throw refusal;
     },
 
     assertAdmin(req: Request): void {

@@ -99,8 +99,11 @@ export class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
     }
+    const method = init.method ?? (body ? 'POST' : 'GET');
+    // A browser names the page a state-changing request comes from; here, a page of the same origin.
+    if (method !== 'GET' && method !== 'HEAD') headers.origin = new URL(url).origin;
     const response = await fetch(url, {
-      method: init.method ?? (body ? 'POST' : 'GET'),
+      method,
       headers,
       body,
       dispatcher: this.agent,
