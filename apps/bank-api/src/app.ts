@@ -6,7 +6,9 @@ import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { INTERACTION_ID_HEADER, isUuid } from '@fapi-sandbox/fapi-core/fapi-headers';
+import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
 import { handleTraceQuery, type TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import { refuseOutsideWebRoot } from '@fapi-sandbox/fapi-core/web-root';
 import express, { type Request } from 'express';
 import { ObRequestError, obErrorHandler } from './errors.js';
 import { openApiDocument } from './openapi/document.js';
@@ -60,6 +62,9 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
     res.locals.interactionId = id;
     next();
   });
+  app.use(transportSecurityHeaders());
+  // Nothing outside the routes: certs/ and data/ (keys, the bank's store) never leave over HTTP.
+  app.use(refuseOutsideWebRoot());
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'bank-api' });

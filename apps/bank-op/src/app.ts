@@ -6,7 +6,9 @@
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler, OAuthError, toErrorResponse } from '@fapi-sandbox/fapi-core/errors';
+import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import { refuseOutsideWebRoot } from '@fapi-sandbox/fapi-core/web-root';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Dispatcher } from 'undici';
@@ -87,6 +89,9 @@ export function createWebApp(services: BankOpServices): express.Express {
   const { config, provider, certificates } = services;
   const app = express();
   app.disable('x-powered-by');
+  app.use(transportSecurityHeaders());
+  // Nothing outside the routes: certs/ and data/ (the token-signing key, secrets.json) never leave over HTTP.
+  app.use(refuseOutsideWebRoot());
   const callback = provider.callback() as (req: Request, res: Response) => void;
   const { status } = gates(services);
 
@@ -127,6 +132,8 @@ export function createMtlsApp(services: BankOpServices): express.Express {
   const { config, provider, certificates } = services;
   const app = express();
   app.disable('x-powered-by');
+  app.use(transportSecurityHeaders());
+  app.use(refuseOutsideWebRoot());
   const callback = provider.callback() as (req: Request, res: Response) => void;
   const { status, findClient } = gates(services);
 

@@ -4,7 +4,9 @@ import path from 'node:path';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler } from '@fapi-sandbox/fapi-core/errors';
 import { fapiHeadersMiddleware } from '@fapi-sandbox/fapi-core/fapi-headers';
+import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import { refuseOutsideWebRoot } from '@fapi-sandbox/fapi-core/web-root';
 import express, { type Express } from 'express';
 import { loadOrCreateAdminCredential } from './admin-credential.js';
 import { loadCertificateAuthority } from './domain/certificate-authority.js';
@@ -71,6 +73,9 @@ export async function createDirectoryServices(
 function baseApp(services: DirectoryServices, listener: 'web' | 'mtls'): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(transportSecurityHeaders());
+  // Nothing outside the routes: certs/ and data/ (the CA key, the admin credential) never leave over HTTP.
+  app.use(refuseOutsideWebRoot());
   app.use(fapiHeadersMiddleware());
   app.use(recordRequests(services.trace, listener));
   app.use(healthRoutes());
