@@ -58,7 +58,8 @@ export async function serveWebApp(
     // The TPP answers index.html itself (below), so that each response carries its own nonce.
     appType: 'custom',
     logLevel: 'warn',
-    server: { middlewareMode: true, hmr: { server } },
+    // HMR's WebSocket shares the TPP's https server (Vite 8 names it server.ws; server.hmr.server is deprecated).
+    server: { middlewareMode: true, ws: { server } },
   });
   web.use(vite.middlewares);
   web.get(APP_PAGES, async (req, res) => {
