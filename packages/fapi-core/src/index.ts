@@ -7,5 +7,8 @@ export * from './fapi-headers.js';
 export * from './html.js';
 export * from './jose/index.js';
 export * from './peer-certificate.js';
+export * from './same-origin.js';
+export * from './security-headers.js';
 export * from './tls.js';
 export * from './trace.js';
+export * from './web-root.js';
