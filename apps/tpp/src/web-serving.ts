@@ -48,6 +48,8 @@ export async function serveWebApp(
   if (mode === 'dist') {
     const root = options.distDir ?? distDir;
     const indexHtml = fs.readFileSync(path.join(root, 'index.html'), 'utf8');
+    // index.html itself too goes out with its nonce, never as the static file with the placeholder.
+    web.get('/index.html', (_req, res) => sendIndexHtml(res, indexHtml));
     web.use(express.static(root, { index: false, dotfiles: 'deny' }));
     web.get(APP_PAGES, (_req, res) => sendIndexHtml(res, indexHtml));
     return { close: async () => {} };

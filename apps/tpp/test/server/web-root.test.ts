@@ -109,6 +109,7 @@ describe('in development, with Vite in middleware mode', () => {
     expect(first.text).toMatch(/<script type="module" nonce="[^"]+">import \{ injectIntoGlobalHook \}/);
     const nonce = expectScriptsUnderCsp(first);
     expect(expectScriptsUnderCsp(await get('/connections'))).not.toBe(nonce);
+    expectScriptsUnderCsp(await get('/index.html'));
   });
 
   it('still serves the app: its page, its modules, the prebundled dependencies and the shared code', async () => {
@@ -161,6 +162,7 @@ describe('built, from dist/', () => {
   it("covers the page's scripts with a fresh nonce per response", async () => {
     const nonce = expectScriptsUnderCsp(await get('/'));
     expect(expectScriptsUnderCsp(await get('/onboarding'))).not.toBe(nonce);
+    expectScriptsUnderCsp(await get('/index.html'));
   });
 
   it('still serves the app and its assets', async () => {
