@@ -7,6 +7,9 @@
 // the learner to decode, and the check costs one indexed read of a local file instead of a network call.
 import type Database from 'better-sqlite3';
 
+/** The access-token claim naming the grant (oidc-provider's grantId) a token was issued under. */
+export const GRANT_ID_CLAIM = 'grant_id';
+
 /** Why a grant or token ended, in words a learner reads in the trace. */
 export type RevocationReason =
   | 'authorization code redeemed twice'

@@ -7,7 +7,7 @@
 //   - one JWT access token presented to the revocation endpoint (RFC 7009 §2). oidc-provider answers
 //     unsupported_token_type for every structured token; bank-op, having authenticated the client through
 //     oidc-provider, verifies that the token is its own and the client's, and records its jti instead.
-import type { BankStore, RevocationReason } from '@fapi-sandbox/bank-domain';
+import { type BankStore, GRANT_ID_CLAIM, type RevocationReason } from '@fapi-sandbox/bank-domain';
 import { composeDescription, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
 import { toPublicJwk } from '@fapi-sandbox/fapi-core/jose/keys';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
@@ -15,9 +15,6 @@ import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { noteCheck } from '../http/trace.js';
-
-/** The access-token claim naming the grant (oidc-provider's grantId) it was issued under. */
-export const GRANT_ID_CLAIM = 'grant_id';
 
 /** extraTokenClaims: an access token issued under a grant names it, so bank-api can see it revoked. */
 export function grantIdClaim(token: { kind: string; grantId?: string }): Record<string, string> {
