@@ -42,6 +42,8 @@ export interface DisconnectOutcome {
   connection: ConnectionView;
   /** The status the API answered the old access token with after disconnecting (401/403 expected). */
   oldTokenStatus?: number;
+  /** The API's error_description for the old token: which check refused it, and why. */
+  oldTokenRefusal?: string;
 }
 
 export interface ConnectionService {
@@ -606,6 +608,7 @@ export function createConnectionService(deps: {
       store.deleteTokens(connection.id);
       const updated = store.update(connection.id, { status: 'disconnected', error: undefined });
       let oldTokenStatus: number | undefined;
+      let oldTokenRefusal: string | undefined;
       if (accountsToken) {
         // Proof for the learner: the API must now refuse the token it accepted a moment ago.
         const response = await deps.bankApi.send(
@@ -615,8 +618,10 @@ export function createConnectionService(deps: {
           apiContext(connection, customer),
         );
         oldTokenStatus = response.status;
+        const refusal = (response.body as { error_description?: unknown } | undefined)?.error_description;
+        if (typeof refusal === 'string') oldTokenRefusal = refusal;
       }
-      return { connection: view(updated), oldTokenStatus };
+      return { connection: view(updated), oldTokenStatus, oldTokenRefusal };
     },
   };
 }

@@ -130,4 +130,15 @@ describe('a connection the bank has ended', () => {
     expect(again.consentId).not.toBe(connection.consentId);
     expect((await sandbox.browser.api(`/connections/${again.id}/accounts`)).status).toBe(200);
   });
+
+  it('after a disconnect, the API refuses the old token at once because its grant was revoked', async () => {
+    const connection = await connect();
+    const response = await sandbox.browser.api(`/connections/${connection.id}/disconnect`, {
+      method: 'POST',
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    const outcome = response.body as { oldTokenStatus?: number; oldTokenRefusal?: string };
+    expect(outcome.oldTokenStatus).toBe(401);
+    expect(outcome.oldTokenRefusal).toMatch(/grant .* was revoked .*refresh token revoked/);
+  });
 });

@@ -89,15 +89,18 @@ function AccountDetail({ connectionId, account }: { connectionId: string; accoun
 function Disconnect({ connection, onDone }: { connection: ConnectionView; onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
-  const [result, setResult] = useState<{ oldTokenStatus?: number }>();
+  const [result, setResult] = useState<{ oldTokenStatus?: number; oldTokenRefusal?: string }>();
   const disconnect = async () => {
     setBusy(true);
     setError(undefined);
     try {
       setResult(
-        await apiRequest<{ oldTokenStatus?: number }>(`/connections/${connection.id}/disconnect`, {
-          method: 'POST',
-        }),
+        await apiRequest<{ oldTokenStatus?: number; oldTokenRefusal?: string }>(
+          `/connections/${connection.id}/disconnect`,
+          {
+            method: 'POST',
+          },
+        ),
       );
       onDone();
     } catch (err) {
@@ -135,6 +138,12 @@ function Disconnect({ connection, onDone }: { connection: ConnectionView; onDone
             {result.oldTokenStatus
               ? `; the API now answers the old token with HTTP ${result.oldTokenStatus}.`
               : '.'}
+            {result.oldTokenRefusal ? (
+              <span className="muted" data-testid="old-token-refusal">
+                {' '}
+                {result.oldTokenRefusal}
+              </span>
+            ) : null}
           </p>
         ) : null}
       </div>
