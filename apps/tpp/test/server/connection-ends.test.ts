@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, ConnectionView, StartConnectionResponse } from '../../src/shared/api.js';
+import type { ConnectionTrace } from '../../src/shared/timeline.js';
 import { visitBank } from './bank-browser.js';
 import { type Sandbox, startSandbox } from './harness.js';
 
@@ -140,5 +141,25 @@ describe('a connection the bank has ended', () => {
     const outcome = response.body as { oldTokenStatus?: number; oldTokenRefusal?: string };
     expect(outcome.oldTokenStatus).toBe(401);
     expect(outcome.oldTokenRefusal).toMatch(/grant .* was revoked .*refresh token revoked/);
+
+    // The inspector shows both ends: bank-op recording the revocation, bank-api's check refusing the token.
+    const trace = (await sandbox.browser.api(`/connections/${connection.id}/trace`)).body as ConnectionTrace;
+    const checks = trace.entries.flatMap((entry) => entry.checks);
+    expect(checks).toContainEqual(
+      expect.objectContaining({
+        name: "The grant's access tokens are refused at bank-api from now on",
+        passed: true,
+      }),
+    );
+    expect(checks).toContainEqual(
+      expect.objectContaining({ name: 'bank-op revokes its own JWT access token', passed: true }),
+    );
+    expect(checks).toContainEqual(
+      expect.objectContaining({
+        name: 'Revocation: neither the token nor its grant is revoked',
+        passed: false,
+        detail: expect.stringMatching(/refresh token revoked/),
+      }),
+    );
   });
 });
