@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** A connection at Moneywise: the accounts the customer shared, balances, transactions, disconnect. */
 export class TppConnectionPage {
@@ -46,5 +46,10 @@ export class TppConnectionPage {
   /** What the bank's API answered when Moneywise retried the old token after disconnecting. */
   async oldTokenStatus(): Promise<number> {
     return Number(await this.page.getByTestId('disconnect-result').getAttribute('data-old-token-status'));
+  }
+
+  /** Why the bank's API refused the old token (its error_description). */
+  oldTokenRefusal(): Locator {
+    return this.page.getByTestId('old-token-refusal');
   }
 }

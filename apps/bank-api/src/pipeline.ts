@@ -5,8 +5,9 @@
 //   2. Transport: DPoP proof or mTLS cert (RFC 9449 §4.3, §7.1; RFC 8705 §3)
 //   3. Token: bank-op's signature, iss, aud, exp (RFC 9068 §4)
 //   4. Binding: cnf matches the proof key or the certificate (RFC 9449 §6.1; RFC 8705 §3)
-//   5. Participant: the directory still vouches for the token's software (FAPI 2.0 SP §5.3.4-3)
-//   6. Authorisation: scope, grant, consent, permissions, account (FAPI 2.0 SP §5.3.4-4)
+//   5. Revocation: neither the token nor its grant was revoked (FAPI 2.0 SP §5.3.4-3, RFC 7009 §2)
+//   6. Participant: the directory still vouches for the token's software (FAPI 2.0 SP §5.3.4-3)
+//   7. Authorisation: scope, grant, consent, permissions, account (FAPI 2.0 SP §5.3.4-4)
 // The FAPI headers run first so the interaction id is settled before anything can fail, and the token
 // location is known before the transport check decides between DPoP and mTLS. The directory is asked
 // about the participant only once the caller has proved it holds the token (binding), and before the
@@ -27,6 +28,7 @@ import { bindingCheck } from './checks/binding.js';
 import type { AccessRequirement, Check, PipelineContext } from './checks/context.js';
 import { fapiHeadersCheck } from './checks/fapi-headers.js';
 import { type ParticipantCheckOptions, participantCheck } from './checks/participant.js';
+import { type RevocationCheckOptions, revocationCheck } from './checks/revocation.js';
 import { type TokenCheckOptions, tokenCheck } from './checks/token.js';
 import { type TransportCheckOptions, transportCheck } from './checks/transport.js';
 
@@ -34,6 +36,7 @@ export type { AccessRequirement, PipelineContext } from './checks/context.js';
 
 export type PipelineDependencies = TransportCheckOptions &
   TokenCheckOptions &
+  RevocationCheckOptions &
   ParticipantCheckOptions &
   AuthorisationCheckOptions;
 
@@ -44,6 +47,7 @@ export function defaultChecks(deps: PipelineDependencies): Check[] {
     transportCheck(deps),
     tokenCheck(deps),
     bindingCheck(),
+    revocationCheck(deps),
     participantCheck(deps),
     authorisationCheck(deps),
   ];

@@ -31,6 +31,7 @@ const CHECKS = [
   'Transport: DPoP proof or mutual-TLS client certificate',
   'Token: signed by bank-op, for this API, in date',
   'Binding: token cnf matches the proof key or certificate',
+  'Revocation: neither the token nor its grant is revoked',
   'Participant: the software is active in the directory',
   'Authorisation: scope, grant and consent',
 ];

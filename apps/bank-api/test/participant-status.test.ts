@@ -90,6 +90,7 @@ describe('a DPoP client (no certificate at bank-api)', () => {
         ['Transport: DPoP proof or mutual-TLS client certificate', true],
         ['Token: signed by bank-op, for this API, in date', true],
         ['Binding: token cnf matches the proof key or certificate', true],
+        ['Revocation: neither the token nor its grant is revoked', true],
         [PARTICIPANT_CHECK, false],
       ]);
       expect(event!.checks.at(-1)!.detail).toMatch(/as suspended/);

@@ -24,4 +24,10 @@ export {
 } from './permissions.js';
 export { SEED_CUSTOMERS, SEED_REFERENCE_DATE } from './seed.js';
 export { type BankStore, type BankStoreOptions, openBankStore } from './store.js';
+export {
+  GRANT_ID_CLAIM,
+  type RevocationReason,
+  type TokenRevocation,
+  type TokenRevocations,
+} from './token-revocations.js';
 export type * from './types.js';

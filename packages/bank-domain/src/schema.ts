@@ -93,4 +93,14 @@ CREATE TABLE IF NOT EXISTS idempotency_records (
   -- One record per (client, operation, key): a concurrent retry cannot insert a second.
   UNIQUE (client_id, operation, idempotency_key)
 );
+
+-- Revoked grants and access tokens (token-revocations.ts): written by bank-op, read by bank-api.
+CREATE TABLE IF NOT EXISTS token_revocations (
+  kind       TEXT NOT NULL CHECK (kind IN ('grant', 'access-token')),
+  id         TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  revoked_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+);
 `;

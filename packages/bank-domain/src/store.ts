@@ -11,6 +11,7 @@ import { type Idempotency, idempotencyRepository } from './idempotency.js';
 import { type Payments, paymentsRepository } from './payments.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { SEED_REFERENCE_DATE, seedBank } from './seed.js';
+import { type TokenRevocations, tokenRevocationsRepository } from './token-revocations.js';
 
 export interface BankStoreOptions {
   /** `path.join(config.dataDir, 'bank', 'bank.sqlite')`; its folder is created if missing. */
@@ -29,6 +30,7 @@ export interface BankStore {
   consents: Consents;
   payments: Payments;
   idempotency: Idempotency;
+  revocations: TokenRevocations;
   close(): void;
 }
 
@@ -55,6 +57,7 @@ export function openBankStore(options: BankStoreOptions): BankStore {
     consents,
     payments: paymentsRepository(db, shared, consents, now),
     idempotency: idempotencyRepository(db, now),
+    revocations: tokenRevocationsRepository(db, now),
     close: () => db.close(),
   };
 }

@@ -94,6 +94,8 @@ export interface AccessToken {
   value: string;
   /** The Authorization scheme the token is sent with: DPoP for DPoP-bound tokens (RFC 9449 §7.1). */
   scheme: 'DPoP' | 'Bearer';
+  /** RFC 6749 §6: the refresh token that came with it (account access), for new access tokens later. */
+  refreshToken?: string;
 }
 
 /** What the client keeps between pushing the request and receiving the customer back. */
@@ -112,14 +114,17 @@ export interface ApiResponse {
   body: any;
 }
 
+type BackChannelEndpoint = 'token_endpoint' | 'pushed_authorization_request_endpoint' | 'revocation_endpoint';
+
 interface BankMetadata {
   issuer: string;
   authorization_endpoint: string;
   token_endpoint: string;
   pushed_authorization_request_endpoint: string;
   registration_endpoint: string;
+  revocation_endpoint: string;
   jwks_uri: string;
-  mtls_endpoint_aliases?: Partial<Record<'token_endpoint' | 'pushed_authorization_request_endpoint', string>>;
+  mtls_endpoint_aliases?: Partial<Record<BackChannelEndpoint, string>>;
 }
 
 export interface ConnectOptions {
@@ -220,7 +225,7 @@ export class FapiFlowClient {
             : {}),
           redirect_uris: [participant.redirectUris[0]],
           response_types: ['code'],
-          grant_types: ['authorization_code', 'client_credentials'],
+          grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
           ...(variant.binding === 'mtls'
             ? { tls_client_certificate_bound_access_tokens: true }
             : { dpop_bound_access_tokens: true }),
@@ -403,6 +408,24 @@ export class FapiFlowClient {
     return token;
   }
 
+  /** RFC 6749 §6: a new access token from the refresh token `token` came with (the same refresh token stays). */
+  async refresh(token: AccessToken): Promise<AccessToken> {
+    if (!token.refreshToken) throw new Error('this access token came without a refresh token');
+    const response = await this.#backChannel('token_endpoint', {
+      grant_type: 'refresh_token',
+      refresh_token: token.refreshToken,
+    });
+    return { ...this.#accessToken(response, 'refresh'), refreshToken: token.refreshToken };
+  }
+
+  /** RFC 7009 §2.1: asks the bank to revoke a token of this client; the bank's answer as received. */
+  revoke(
+    token: string,
+    hint: 'access_token' | 'refresh_token',
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    return this.#backChannel('revocation_endpoint', { token, token_type_hint: hint });
+  }
+
   /**
    * A call to the bank API (`path` under /open-banking/v3.1). DPoP-bound tokens go with a fresh proof
    * bound to the token (ath) and the server's nonce; certificate-bound tokens go over mutual TLS.
@@ -470,7 +493,7 @@ export class FapiFlowClient {
    * fresh client assertion: the bank burns each assertion's jti (RFC 7523 §3).
    */
   async #backChannel(
-    endpoint: 'token_endpoint' | 'pushed_authorization_request_endpoint',
+    endpoint: BackChannelEndpoint,
     params: Record<string, string>,
   ): Promise<{ status: number; body: Record<string, unknown> }> {
     const url = this.#usesCertificate
@@ -523,7 +546,7 @@ export class FapiFlowClient {
   }
 
   #accessToken(response: { status: number; body: Record<string, unknown> }, what: string): AccessToken {
-    const { access_token: value, token_type: type } = response.body;
+    const { access_token: value, token_type: type, refresh_token: refreshToken } = response.body;
     if (response.status !== 200 || typeof value !== 'string') {
       throw new Error(`${what} refused: ${response.status} ${JSON.stringify(response.body)}`);
     }
@@ -532,7 +555,7 @@ export class FapiFlowClient {
     if (String(type).toLowerCase() !== expected.toLowerCase()) {
       throw new Error(`${what}: token_type ${String(type)}, expected ${expected}`);
     }
-    return { value, scheme: expected };
+    return { value, scheme: expected, ...(typeof refreshToken === 'string' ? { refreshToken } : {}) };
   }
 
   async #verifyIdToken(idToken: unknown, pending: PendingAuthorization): Promise<JWTPayload> {

@@ -37,6 +37,8 @@ export interface AccessTokenClaims {
   client_id: string;
   scopes: string[];
   cnf: { 'x5t#S256'?: string; jkt?: string } | undefined;
+  /** The grant the token was issued under (bank-op's grant_id claim), for the revocation check. */
+  grant_id?: string;
   /** The consent (UK OB "intent") an authorization-code token was issued for. */
   openbanking_intent_id?: string;
   /** The directory participant the client was registered for: its software statement and organisation. */

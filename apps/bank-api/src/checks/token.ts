@@ -118,7 +118,7 @@ export function tokenCheck(options: TokenCheckOptions): Check {
       }
       const cnf = claims.cnf as AccessTokenClaims['cnf'];
       const intent = claims.openbanking_intent_id;
-      const { software_id: softwareId, org_id: orgId } = claims;
+      const { software_id: softwareId, org_id: orgId, grant_id: grantId } = claims;
       ctx.token = {
         iss: claims.iss,
         sub: claims.sub as string,
@@ -131,6 +131,7 @@ export function tokenCheck(options: TokenCheckOptions): Check {
         scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
         cnf: cnf && typeof cnf === 'object' ? cnf : undefined,
         ...(typeof intent === 'string' ? { openbanking_intent_id: intent } : {}),
+        ...(typeof grantId === 'string' && grantId !== '' ? { grant_id: grantId } : {}),
         ...(typeof softwareId === 'string' && softwareId !== '' ? { software_id: softwareId } : {}),
         ...(typeof orgId === 'string' && orgId !== '' ? { org_id: orgId } : {}),
       };

@@ -61,6 +61,42 @@ export const ecosystemRules: readonly Rule[] = [
     enforcedBy: bankOp('interactions/routes.ts, provider/intent.ts'),
   },
   {
+    id: 'connection-lasts-as-long-as-consent',
+    clause: 'OB Read/Write API v3.1 §Consent, RFC 6749 §6',
+    requirement:
+      "An account-access grant is not bound to the customer's browser session at the bank: its refresh token works until the consent is revoked or expires (90 days at most)",
+    enforcedBy: both(
+      'expiresWithSession: false, ttl.RefreshToken',
+      'provider/configuration.ts, provider/intent.ts',
+    ),
+  },
+  {
+    id: 'revocation-reaches-bank-api',
+    clause: 'RFC 7009 §2.1, RFC 6749 §4.1.2, FAPI 2.0 SP §5.3.4-3',
+    requirement:
+      'A revoked refresh token is refused, and so at bank-api, from its next call, are the access tokens of a revoked grant (a refresh token revoked, a code redeemed twice) and a revoked JWT access token',
+    enforcedBy: bankOp('provider/token-revocation.ts'),
+    fix: 'the connection has ended: create a new consent and ask the customer to authorise it (connect again)',
+    violations: [
+      {
+        error: 'invalid_grant',
+        message: /^refresh token not found$/,
+        explain:
+          'The bank holds no such refresh token: it was revoked (RFC 7009), its grant was revoked (an authorization code redeemed twice, a disconnect), or this bank never issued it',
+      },
+      {
+        error: 'invalid_grant',
+        message: /^grant not found$/,
+        explain: "The refresh token's grant has been revoked, so the connection it belonged to has ended",
+      },
+      {
+        error: 'invalid_grant',
+        message: /^refresh token is expired$/,
+        explain: 'The refresh token has expired (it lives as long as the grant, 90 days at most)',
+      },
+    ],
+  },
+  {
     id: 'access-tokens-for-bank-api',
     clause: 'RFC 8707 §2, RFC 9068 §3, OIDC Core §5.3',
     requirement:

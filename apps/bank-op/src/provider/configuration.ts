@@ -18,6 +18,7 @@ import { INTENT_CLAIM, intentIdClaim, intentTokenClaims, SCA_ACR } from './inten
 import { interactionPrompts } from './interaction-policy.js';
 import { assertClientAssertion, assertRequestObject } from './jwt-checks.js';
 import type { ServerSecrets } from './keys-and-secrets.js';
+import { grantIdClaim } from './token-revocation.js';
 
 export interface ConfigurationDependencies {
   config: SandboxConfig;
@@ -109,6 +110,11 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     },
     // FAPI 2.0 SP §5.3.2.1-9: refresh tokens are not rotated.
     rotateRefreshToken: false,
+    // A connection lives as long as its consent (OB Read/Write API v3.1 §Consent), not as long as the
+    // customer's browser session at the bank: no token is session-bound (oidc-provider binds them unless
+    // offline_access is granted), so another customer signing in, a payment's fresh sign-in or the end of
+    // the session leave the grant alone. Withdrawing or expiring the consent ends it (provider/intent.ts).
+    expiresWithSession: async () => false,
     // Account access lasts; a payment consent is used once, so its grant gets no refresh token.
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') &&
@@ -137,8 +143,10 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     },
     // Access tokens name the client's directory participant (software_id, org_id) for every grant, so
     // bank-api can ask the directory at each call; customer grants also name the consent.
+    // They also name their grant, so bank-api refuses them once it is revoked (provider/token-revocation.ts).
     extraTokenClaims: async (ctx, token) => ({
       ...participantTokenClaims(ctx, token),
+      ...grantIdClaim(token as never),
       ...(await intentClaims(ctx as never, token as never)),
     }),
     interactions: {

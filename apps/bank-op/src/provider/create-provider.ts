@@ -13,6 +13,7 @@ import {
   explainJsonErrors,
   type ProviderError,
 } from './explain-errors.js';
+import { recordGrantRevocations, revokeJwtAccessTokens } from './token-revocation.js';
 
 export function createProvider(
   deps: Omit<ConfigurationDependencies, 'renderError'> & { config: SandboxConfig; bankName: string },
@@ -35,5 +36,11 @@ export function createProvider(
   explainJsonErrors(provider);
   explainAuthorizationRedirects(provider);
   advertiseMtlsRegistration(provider, deps.config);
+  recordGrantRevocations(provider, deps.bank);
+  revokeJwtAccessTokens(provider, {
+    bank: deps.bank,
+    issuer: deps.config.bankOp.issuer,
+    signingJwks: deps.signingJwks,
+  });
   return provider;
 }

@@ -145,14 +145,27 @@ export function intentTokenClaims(bank: BankStore) {
     if (!bound) {
       throw new errors.InvalidGrant(
         composeDescription({
-          description: `Consent ${consentId} is no longer authorised (${consent?.status ?? 'unknown'})`,
+          description: `Consent ${consentId} is no longer authorised: ${whyConsentEnded(consent)}; the connection it authorised has ended`,
           clause: CLAUSE,
-          fix: 'create a new consent and ask the customer to authorise it',
+          fix: 'create a new consent and ask the customer to authorise it (connect again)',
         }),
       );
     }
     return { [INTENT_CLAIM]: consentId };
   };
+}
+
+/** Why a consent no longer authorises tokens: withdrawn (by whom, when), expired (when), or otherwise. */
+function whyConsentEnded(consent: Consent | undefined): string {
+  if (!consent) return 'the bank holds no such consent';
+  if (consent.status === 'Revoked') {
+    const by = consent.revokedBy === 'customer' ? 'the customer' : 'the TPP';
+    return `it was revoked by ${by} at ${consent.statusUpdateDateTime}`;
+  }
+  if (consent.expirationDateTime && Date.parse(consent.expirationDateTime) <= Date.now()) {
+    return `it expired at ${consent.expirationDateTime}`;
+  }
+  return `it is ${consent.status}, not Authorised for this customer and client`;
 }
 
 /** The openbanking_intent_id claim of the ID token, when the customer authorised that consent. */

@@ -42,6 +42,8 @@ export interface DisconnectOutcome {
   connection: ConnectionView;
   /** The status the API answered the old access token with after disconnecting (401/403 expected). */
   oldTokenStatus?: number;
+  /** The API's error_description for the old token: which check refused it, and why. */
+  oldTokenRefusal?: string;
 }
 
 export interface ConnectionService {
@@ -199,17 +201,35 @@ export function createConnectionService(deps: {
     };
   }
 
+  /**
+   * RFC 6749 §5.2 invalid_grant on a refresh: the bank no longer honours the grant (its consent was
+   * withdrawn or expired, or the grant was revoked). The connection has ended: its status says so, its
+   * error carries the bank's reason and fix, and its tokens are dropped; reconnecting starts afresh.
+   */
+  function endConnection(connection: Connection, refusal: PartyError): void {
+    store.deleteTokens(connection.id);
+    store.update(connection.id, { status: 'ended', error: toApiError(refusal) });
+  }
+
   /** The customer's token for a grant, refreshed with its refresh token when it has expired (RFC 6749 §6). */
   function customerToken(connection: Connection, client: BoundClient, grant: string): TokenSource {
     const refresh = async (): Promise<string | undefined> => {
       const current = store.token(connection.id, grant);
       if (!current?.refreshToken) return undefined;
-      const response = await deps.tokens.request(
-        client,
-        'refresh',
-        { grant_type: 'refresh_token', refresh_token: current.refreshToken },
-        context(connection),
-      );
+      let response: Awaited<ReturnType<TokenEndpoint['request']>>;
+      try {
+        response = await deps.tokens.request(
+          client,
+          'refresh',
+          { grant_type: 'refresh_token', refresh_token: current.refreshToken },
+          context(connection),
+        );
+      } catch (err) {
+        if (grant === ACCOUNTS && err instanceof PartyError && err.error === 'invalid_grant') {
+          endConnection(connection, err);
+        }
+        throw err;
+      }
       const token = storedToken(connection.id, grant, response, now(), current);
       store.saveToken(token);
       return token.accessToken;
@@ -588,6 +608,7 @@ export function createConnectionService(deps: {
       store.deleteTokens(connection.id);
       const updated = store.update(connection.id, { status: 'disconnected', error: undefined });
       let oldTokenStatus: number | undefined;
+      let oldTokenRefusal: string | undefined;
       if (accountsToken) {
         // Proof for the learner: the API must now refuse the token it accepted a moment ago.
         const response = await deps.bankApi.send(
@@ -597,8 +618,10 @@ export function createConnectionService(deps: {
           apiContext(connection, customer),
         );
         oldTokenStatus = response.status;
+        const refusal = (response.body as { error_description?: unknown } | undefined)?.error_description;
+        if (typeof refusal === 'string') oldTokenRefusal = refusal;
       }
-      return { connection: view(updated), oldTokenStatus };
+      return { connection: view(updated), oldTokenStatus, oldTokenRefusal };
     },
   };
 }

@@ -150,8 +150,9 @@ export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog 
       }));
       // RFC 7009 §2.2: 200 whether or not the token was still valid.
       if (response.ok) return true;
-      // RFC 7009 §2.2.1: a server may not revoke some token types, e.g. self-contained JWT access tokens;
-      // those end with their consent (deleted next) and their short lifetime.
+      // RFC 7009 §2.2.1: a server may not revoke some token types, e.g. self-contained JWT access tokens
+      // (this sandbox's bank does revoke them; another bank may not); those end with their consent
+      // (deleted next) and their short lifetime.
       if ((response.body as { error?: string } | undefined)?.error === 'unsupported_token_type') {
         trace.recordChecks({
           ...context,

@@ -104,7 +104,10 @@ export function apiRoutes(deps: {
       throw new OAuthError({
         status: 409,
         error: 'connection_not_active',
-        description: `This connection is ${connection.status}, so Moneywise holds no token for it`,
+        description:
+          connection.status === 'ended' && connection.error
+            ? `The bank ended this connection: ${connection.error.error_description}`
+            : `This connection is ${connection.status}, so Moneywise holds no token for it`,
         fix:
           connection.status === 'authorising'
             ? 'finish authorising at the bank'

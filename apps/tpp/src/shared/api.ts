@@ -66,7 +66,11 @@ export interface ClientAuthView {
   clause: string;
 }
 
-export type ConnectionStatus = 'authorising' | 'active' | 'failed' | 'disconnected';
+/**
+ * 'ended': the bank no longer honours the connection's grant (the consent was withdrawn or expired, or
+ * the grant revoked), so a refresh was refused; `error` says why, and reconnecting is the way on.
+ */
+export type ConnectionStatus = 'authorising' | 'active' | 'failed' | 'ended' | 'disconnected';
 
 export interface ConnectionView {
   id: string;

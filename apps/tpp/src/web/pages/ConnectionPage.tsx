@@ -6,6 +6,7 @@ import type {
   ApiError,
   BalanceView,
   ConnectionView,
+  StartConnectionResponse,
   TransactionView,
 } from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
@@ -88,15 +89,18 @@ function AccountDetail({ connectionId, account }: { connectionId: string; accoun
 function Disconnect({ connection, onDone }: { connection: ConnectionView; onDone: () => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
-  const [result, setResult] = useState<{ oldTokenStatus?: number }>();
+  const [result, setResult] = useState<{ oldTokenStatus?: number; oldTokenRefusal?: string }>();
   const disconnect = async () => {
     setBusy(true);
     setError(undefined);
     try {
       setResult(
-        await apiRequest<{ oldTokenStatus?: number }>(`/connections/${connection.id}/disconnect`, {
-          method: 'POST',
-        }),
+        await apiRequest<{ oldTokenStatus?: number; oldTokenRefusal?: string }>(
+          `/connections/${connection.id}/disconnect`,
+          {
+            method: 'POST',
+          },
+        ),
       );
       onDone();
     } catch (err) {
@@ -134,6 +138,12 @@ function Disconnect({ connection, onDone }: { connection: ConnectionView; onDone
             {result.oldTokenStatus
               ? `; the API now answers the old token with HTTP ${result.oldTokenStatus}.`
               : '.'}
+            {result.oldTokenRefusal ? (
+              <span className="muted" data-testid="old-token-refusal">
+                {' '}
+                {result.oldTokenRefusal}
+              </span>
+            ) : null}
           </p>
         ) : null}
       </div>
@@ -142,12 +152,79 @@ function Disconnect({ connection, onDone }: { connection: ConnectionView; onDone
   );
 }
 
-export function ConnectionPage({ id }: { id: string }) {
+/**
+ * The bank ended the connection (its consent was withdrawn or expired, or its grant revoked), or the
+ * learner disconnected: why, in the bank's words, and a new connection with the same profile.
+ */
+function Reconnect({
+  connection,
+  redirect,
+}: {
+  connection: ConnectionView;
+  redirect: (url: string) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const reconnect = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const started = await apiRequest<StartConnectionResponse>('/connections', {
+        json: { profile: connection.profile, clientAuth: connection.clientAuth },
+      });
+      redirect(started.authorizationUrl);
+    } catch (err) {
+      setError(asApiError(err));
+      setBusy(false);
+    }
+  };
+  const ended = connection.status === 'ended';
+  return (
+    <section className="card" aria-labelledby="reconnect-title" data-testid="connection-ended">
+      <h2 id="reconnect-title">{ended ? 'The bank ended this connection' : 'Connect again'}</h2>
+      {ended ? (
+        <p className="muted">
+          A connection lasts as long as the consent behind it. The bank refused to refresh Moneywise’s token,
+          so Moneywise holds no token for this connection any more.
+        </p>
+      ) : null}
+      {ended && connection.error ? <ErrorNotice error={connection.error} title="Why it ended" /> : null}
+      <button
+        type="button"
+        className="button primary"
+        onClick={reconnect}
+        disabled={busy}
+        data-testid="reconnect-button"
+      >
+        {busy ? 'Starting…' : 'Reconnect to Sandbox Bank'}
+      </button>
+      <p className="muted">
+        Reconnecting creates a new consent ({connection.profileTitle}, <code>{connection.clientAuth}</code>)
+        for the customer to authorise at the bank.
+      </p>
+      {error ? <ErrorNotice error={error} title="Reconnecting failed" /> : null}
+    </section>
+  );
+}
+
+export interface ConnectionPageProps {
+  id: string;
+  /** Where the browser goes to reconnect; a test passes a spy instead of leaving the page. */
+  redirect?: (url: string) => void;
+}
+
+export function ConnectionPage({ id, redirect = (url) => window.location.assign(url) }: ConnectionPageProps) {
   const connection = useResource<ConnectionView>(`/connections/${id}`);
   const active = connection.data?.status === 'active';
   const accounts = useResource<{ accounts: AccountView[] }>(
     active ? `/connections/${id}/accounts` : undefined,
   );
+  // A refused read may have ended the connection (the bank refused the refresh): fetch its status again,
+  // so the badge never says Connected for a connection the bank has ended.
+  const { reload } = connection;
+  useEffect(() => {
+    if (accounts.error) void reload();
+  }, [accounts.error, reload]);
   const [selected, setSelected] = useState<string>();
   useEffect(() => {
     if (!selected && accounts.data?.accounts[0]) setSelected(accounts.data.accounts[0].accountId);
@@ -182,7 +259,9 @@ export function ConnectionPage({ id }: { id: string }) {
               </Link>
             ) : null}
           </div>
-          {c.error ? <ErrorNotice error={c.error} title="This connection failed" /> : null}
+          {c.error && c.status !== 'ended' ? (
+            <ErrorNotice error={c.error} title="This connection failed" />
+          ) : null}
         </>
       ) : null}
       {active ? (
@@ -220,6 +299,9 @@ export function ConnectionPage({ id }: { id: string }) {
       ) : null}
       {c && (c.status === 'active' || c.status === 'disconnected') ? (
         <Disconnect connection={c} onDone={() => void connection.reload()} />
+      ) : null}
+      {c && (c.status === 'ended' || c.status === 'disconnected') ? (
+        <Reconnect connection={c} redirect={redirect} />
       ) : null}
     </section>
   );

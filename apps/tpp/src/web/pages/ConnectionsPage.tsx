@@ -9,6 +9,7 @@ export const STATUS_TEXT: Record<ConnectionView['status'], string> = {
   authorising: 'Waiting for the bank',
   active: 'Connected',
   failed: 'Failed',
+  ended: 'Ended by the bank',
   disconnected: 'Disconnected',
 };
 

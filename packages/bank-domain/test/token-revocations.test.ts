@@ -1,0 +1,70 @@
+// The revocation record bank-op writes and bank-api reads: a revoked grant ends every token issued
+// under it, a revoked access token only itself, and both processes see the record at once.
+import { afterEach, describe, expect, it } from 'vitest';
+import { openBankStore } from '../src/index.js';
+import { openTestBank, type TestBank } from './helpers.js';
+
+let bank: TestBank;
+afterEach(() => bank?.cleanup());
+
+describe('token revocations', () => {
+  it('ends every token of a revoked grant, and only that grant', () => {
+    bank = openTestBank();
+    bank.store.revocations.revokeGrant('grant-1', 'authorization code redeemed twice');
+    expect(bank.store.revocations.find({ grantId: 'grant-1', jti: 'any' })).toMatchObject({
+      kind: 'grant',
+      id: 'grant-1',
+      reason: 'authorization code redeemed twice',
+      revokedAt: bank.clock.now.toISOString(),
+    });
+    expect(bank.store.revocations.find({ grantId: 'grant-2', jti: 'any' })).toBeUndefined();
+  });
+
+  it('ends one revoked access token, not its siblings', () => {
+    bank = openTestBank();
+    bank.store.revocations.revokeAccessToken(
+      'jti-1',
+      new Date(bank.clock.now.getTime() + 600_000),
+      'access token revoked',
+    );
+    expect(bank.store.revocations.find({ grantId: 'grant-1', jti: 'jti-1' })).toMatchObject({
+      kind: 'access-token',
+      reason: 'access token revoked',
+    });
+    expect(bank.store.revocations.find({ grantId: 'grant-1', jti: 'jti-2' })).toBeUndefined();
+  });
+
+  it('is seen by the other process that opens the same file', () => {
+    bank = openTestBank();
+    const other = openBankStore({ file: bank.file, now: () => bank.clock.now });
+    try {
+      other.revocations.revokeGrant('grant-9', 'refresh token revoked');
+      expect(bank.store.revocations.find({ grantId: 'grant-9', jti: 'x' })?.reason).toBe(
+        'refresh token revoked',
+      );
+    } finally {
+      other.close();
+    }
+  });
+
+  it('keeps the first reason when a grant is revoked again', () => {
+    bank = openTestBank();
+    bank.store.revocations.revokeGrant('grant-1', 'refresh token revoked');
+    bank.store.revocations.revokeGrant('grant-1', 'grant revoked');
+    expect(bank.store.revocations.find({ grantId: 'grant-1', jti: 'x' })?.reason).toBe(
+      'refresh token revoked',
+    );
+  });
+
+  it('forgets an access token record once the token has expired anyway', () => {
+    bank = openTestBank();
+    bank.store.revocations.revokeAccessToken(
+      'jti-1',
+      new Date(bank.clock.now.getTime() + 600_000),
+      'access token revoked',
+    );
+    bank.clock.advance(601_000);
+    bank.store.revocations.revokeGrant('grant-2', 'grant revoked');
+    expect(bank.store.revocations.find({ jti: 'jti-1' })).toBeUndefined();
+  });
+});
