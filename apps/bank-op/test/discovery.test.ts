@@ -9,7 +9,7 @@ import { json } from './support/tpp.js';
 let sandbox: Sandbox;
 let metadata: Record<string, unknown>;
 
-const FAPI_ALGS = ['PS256', 'ES256', 'EdDSA'];
+const FAPI_ALGS = ['PS256', 'ES256', 'EdDSA', 'Ed25519'];
 
 beforeAll(async () => {
   sandbox = await startSandbox();

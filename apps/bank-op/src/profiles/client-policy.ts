@@ -2,11 +2,12 @@
 // (registration/metadata-policy.ts) writes these into the client record, and oidc-provider then
 // enforces them per client on every request (require_pushed_authorization_requests,
 // require_signed_request_object, response_types, the sender-constraint flags).
+import { type FapiSigningAlg, fapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { ProfileId } from './rule.js';
 
 export type SenderConstraint = 'mtls' | 'dpop';
 export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth';
-export type SigningAlg = 'PS256' | 'ES256' | 'EdDSA';
+export type SigningAlg = FapiSigningAlg;
 
 export interface ClientPolicy {
   profile: ProfileId;
@@ -35,7 +36,7 @@ export const fapi2ClientPolicy: ClientPolicy = {
   senderConstraints: ['mtls', 'dpop'],
   defaultSenderConstraint: undefined,
   clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
-  signingAlgs: ['PS256', 'ES256', 'EdDSA'],
+  signingAlgs: fapiSigningAlgs('fapi2'),
   pkce: 'always',
 };
 
@@ -48,6 +49,6 @@ export const fapi1AdvancedClientPolicy: ClientPolicy = {
   senderConstraints: ['mtls'],
   defaultSenderConstraint: 'mtls',
   clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
-  signingAlgs: ['PS256', 'ES256'],
+  signingAlgs: fapiSigningAlgs('fapi1-advanced'),
   pkce: 'pushed-requests',
 };

@@ -328,9 +328,10 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'signing-algorithms',
       clause: `${SP} §5.4.1-1`,
-      requirement: 'JWS with PS256, ES256 or EdDSA only; never none, never RS256',
+      requirement:
+        'JWS with PS256, ES256 or EdDSA (also named Ed25519, RFC 9864) only; never none, never RS256',
       enforcedBy: both('enabledJWA', 'provider/jwt-checks.ts'),
-      fix: 'sign with PS256, ES256 or EdDSA',
+      fix: `sign with one of ${fapi2ClientPolicy.signingAlgs.join(', ')}`,
       violations: [
         {
           error: 'invalid_client',

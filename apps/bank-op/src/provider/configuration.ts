@@ -5,6 +5,7 @@
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
+import { allFapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateSource } from '../mtls/client-certificate.js';
@@ -77,16 +78,17 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     allowOmittingSingleRegisteredRedirectUri: false,
     // FAPI 2.0 SP §5.3.2.1-13: iat/nbf up to 10 s ahead accepted, more than 60 s refused.
     clockTolerance: 15,
-    // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6: PS256, ES256 (and EdDSA for FAPI 2.0); never RS256 or none.
-    // Per-profile narrowing (FAPI 1.0: no EdDSA) happens in provider/jwt-checks.ts.
+    // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6: PS256, ES256 (and EdDSA, also named Ed25519 by RFC 9864,
+    // for FAPI 2.0); never RS256 or none. What clients sign comes from fapi-core's one list; per-profile
+    // narrowing (FAPI 1.0: no EdDSA) happens in provider/jwt-checks.ts.
     enabledJWA: {
-      clientAuthSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
-      requestObjectSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+      clientAuthSigningAlgValues: [...allFapiSigningAlgs()],
+      requestObjectSigningAlgValues: [...allFapiSigningAlgs()],
       idTokenSigningAlgValues: ['PS256', 'ES256'],
       authorizationSigningAlgValues: ['PS256', 'ES256'],
       introspectionSigningAlgValues: ['PS256', 'ES256'],
       userinfoSigningAlgValues: ['PS256', 'ES256'],
-      dPoPSigningAlgValues: ['ES256', 'PS256', 'EdDSA'],
+      dPoPSigningAlgValues: [...allFapiSigningAlgs()],
     },
     assertJwtClientAuthClaimsAndHeader: assertClientAssertion,
     pkce: {
