@@ -6,7 +6,9 @@ import { type FapiSigningAlg, fapiSigningAlgs } from '@fapi-sandbox/fapi-core/jo
 import type { ProfileId } from './rule.js';
 
 export type SenderConstraint = 'mtls' | 'dpop';
-export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth';
+// RFC 8705 §2.2 self_signed_tls_client_auth is not offered: a token is bound only to the transport
+// certificate the directory issued to the software (mtls/certificate-binding.ts).
+export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth';
 export type SigningAlg = FapiSigningAlg;
 
 export interface ClientPolicy {
@@ -35,7 +37,7 @@ export const fapi2ClientPolicy: ClientPolicy = {
   requireSignedRequestObject: false,
   senderConstraints: ['mtls', 'dpop'],
   defaultSenderConstraint: undefined,
-  clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
+  clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
   signingAlgs: fapiSigningAlgs('fapi2'),
   pkce: 'always',
 };
@@ -48,7 +50,7 @@ export const fapi1AdvancedClientPolicy: ClientPolicy = {
   requireSignedRequestObject: true,
   senderConstraints: ['mtls'],
   defaultSenderConstraint: 'mtls',
-  clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
+  clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
   signingAlgs: fapiSigningAlgs('fapi1-advanced'),
   pkce: 'pushed-requests',
 };
