@@ -6,6 +6,7 @@
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { parseSubject } from '@fapi-sandbox/fapi-core/peer-certificate';
+import { transportCertificateMismatch } from '@fapi-sandbox/fapi-core/transport-certificate';
 import type { PresentedCertificate } from '../mtls/client-certificate.js';
 import {
   askDirectory,
@@ -88,26 +89,17 @@ export function assertTransportCertificateOf(
     );
   }
 
-  const x5tS256 = certificateThumbprint(presented.x509);
   // The directory is the trust anchor: a certificate it revoked is refused at once, CRL timing aside.
-  if (status?.status !== 'active') {
+  const mismatch = transportCertificateMismatch(status, expected);
+  if (mismatch) {
     throw refuse(
-      `The directory reports the transport certificate as ${status?.status ?? 'unknown'}`,
+      mismatch,
       status?.status === 'revoked' || status?.status === 'expired'
         ? 'obtain a new transport certificate from the directory'
         : ownCertificate,
     );
   }
-  if (
-    status.type !== 'transport' ||
-    status.orgId !== expected.orgId ||
-    status.softwareId !== expected.softwareId
-  ) {
-    throw refuse(
-      `The directory knows this certificate as a ${status.type ?? '?'} certificate of ${status.orgId ?? '?'}/${status.softwareId ?? '?'}`,
-      ownCertificate,
-    );
-  }
+  const x5tS256 = certificateThumbprint(presented.x509);
   return { orgId: expected.orgId, softwareId: expected.softwareId, x5tS256, subject: subject.raw };
 }
 
