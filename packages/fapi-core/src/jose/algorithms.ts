@@ -46,11 +46,6 @@ export function allFapiSigningAlgs(): readonly FapiSigningAlg[] {
   return [...new Set(Object.values(ALGS_BY_PROFILE).flat())];
 }
 
-/** RFC 9864 §2.2: `Ed25519` is EdDSA restricted to the Ed25519 curve, the only EdDSA FAPI allows. */
-export function isEd25519Alg(alg: string): boolean {
-  return alg === 'EdDSA' || alg === 'Ed25519';
-}
-
 export function isFapiSigningAlg(alg: unknown, profile: FapiProfile = 'fapi2'): alg is FapiSigningAlg {
   return typeof alg === 'string' && (ALGS_BY_PROFILE[profile] as readonly string[]).includes(alg);
 }
