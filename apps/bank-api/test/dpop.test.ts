@@ -1,7 +1,9 @@
 // DPoP proofs at the resource server (RFC 9449 §4.3, §7, §9): each broken proof is refused with 401
 // and a DPoP challenge; a replayed proof too; the server's nonce is required and handed out.
 import { randomUUID } from 'node:crypto';
+import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
 import { createDpopProof, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiResponse, TestClient } from './support/clients.js';
 import { accountAccess, type Sandbox, startSandbox } from './support/sandbox.js';
@@ -35,7 +37,7 @@ function expectInvalidProof(response: ApiResponse, message: RegExp) {
   expect(response.body.error).toBe('invalid_dpop_proof');
   expect(response.body.error_description).toMatch(message);
   expect(response.headers.get('www-authenticate')).toMatch(
-    /^DPoP error="invalid_dpop_proof", error_description=".*", algs="PS256 ES256 EdDSA"$/,
+    /^DPoP error="invalid_dpop_proof", error_description=".*", algs="PS256 ES256 EdDSA Ed25519"$/,
   );
 }
 
@@ -166,5 +168,33 @@ describe('server nonces (RFC 9449 §9)', () => {
     expect(response.status).toBe(401);
     expect(response.body.error).toBe('use_dpop_nonce');
     expect(response.body.error_description).toMatch(/is not current/);
+  });
+});
+
+describe('a DPoP proof signed Ed25519 (the fully-specified name of RFC 9864 that openid-client 6 sends)', () => {
+  it('gets a token at bank-op and is accepted by the API, like EdDSA', async () => {
+    const dpopKey = await generateDpopKey('Ed25519');
+    const flow = await FapiFlowClient.connect({
+      config: sb.config,
+      variant: FLOW_VARIANTS.find((v) => v.id === 'fapi2-dpop')!,
+      participant: client.participant,
+      dpopKey,
+    });
+    const edClient: TestClient = {
+      ...client,
+      name: 'Moneywise (DPoP, Ed25519)',
+      flow,
+      clientId: flow.clientId,
+      dpopKey,
+      nonce: undefined,
+    };
+    try {
+      const { token: edToken } = await accountAccess(sb, edClient);
+      expect(decodeJwt(edToken).cnf).toEqual({ jkt: dpopKey.jkt });
+      const response = await sb.call(edClient, 'GET', path, { token: edToken });
+      expect(response.status, JSON.stringify(response.body)).toBe(200);
+    } finally {
+      await flow.close();
+    }
   });
 });

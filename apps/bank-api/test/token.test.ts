@@ -142,7 +142,7 @@ describe('requests without a usable Authorization header', () => {
     const response = await sb.call(sb.clients.moneywiseMtls, 'GET', '/aisp/accounts');
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      'Bearer realm="Sandbox Bank API", DPoP algs="PS256 ES256 EdDSA"',
+      'Bearer realm="Sandbox Bank API", DPoP algs="PS256 ES256 EdDSA Ed25519"',
     );
     expect(response.body.Errors[0].Message).toMatch(/no Authorization header/);
   });

@@ -53,6 +53,26 @@ describe('mTLS-bound tokens (RFC 8705 §3)', () => {
     expectRefused(response, 'Bearer', /is not the token's cnf.x5t#S256/);
   });
 
+  it("are refused with another software's certificate even when cnf matches it (OB DCR 4.2)", async () => {
+    // bank-op binds only a client's own transport certificate; this token is forged with bank-op's test key
+    // so that its cnf names Budgetly's certificate while it was issued to Moneywise's software.
+    const moneywise = sb.clients.moneywiseMtls;
+    const budgetly = sb.clients.budgetlyMtls;
+    const { token: real } = await accountAccess(sb, moneywise);
+    const token = await sb.forger.alter(real, { cnf: { 'x5t#S256': budgetly.certificateThumbprint } });
+    const response = await sb.call(moneywise, 'GET', '/aisp/accounts', {
+      token,
+      dispatcher: budgetly.dispatcher,
+    });
+    expectRefused(
+      response,
+      'Bearer',
+      new RegExp(
+        `transport certificate of ${budgetly.participant.orgId}/${budgetly.participant.softwareId}, not as a transport certificate of ${moneywise.participant.orgId}/${moneywise.participant.softwareId}.*RFC 8705 section 3, OB DCR v3\\.3 section 4\\.2.*Fix: present the transport certificate the directory issued to your software ${moneywise.participant.softwareId}`,
+      ),
+    );
+  });
+
   it('are refused over a certificate the directory revoked', async () => {
     const client = sb.clients.moneywiseMtls;
     const { token } = await accountAccess(sb, client);

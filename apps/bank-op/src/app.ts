@@ -17,6 +17,7 @@ import { channelByEndpoint, traceQueryRoute, traceRequests } from './http/trace.
 import { errorPage } from './interactions/error-page.js';
 import { PAGE_CSP } from './interactions/layout.js';
 import { interactionRoutes } from './interactions/routes.js';
+import type { CertificateBinding } from './mtls/certificate-binding.js';
 import type { CertificateSource } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createStatusGate } from './participants/status-gate.js';
@@ -30,6 +31,7 @@ export interface BankOpServices {
   directory: DirectoryReads;
   directoryAgent: Dispatcher;
   certificates: CertificateSource;
+  certificateBinding: CertificateBinding;
   recorder: TraceRecorder;
   /** Which x-fapi-interaction-id each request belongs to, front channel included. */
   flowIds: FlowIds;
@@ -121,6 +123,8 @@ export function createWebApp(services: BankOpServices): express.Express {
     registrationOnlyOverMtls(ROUTES.registration, `${config.bankOp.mtls.origin}${ROUTES.registration}`),
   );
   app.get(ROUTES.authorization, status.frontChannel());
+  // RFC 8705 §3: the directory's answer on the certificate a token would be bound to, before oidc-provider.
+  app.post(ROUTES.token, services.certificateBinding.prefetch());
   for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
   app.use(callback);
   app.use(browserErrorPage(services.bankName, services.log));
@@ -158,6 +162,8 @@ export function createMtlsApp(services: BankOpServices): express.Express {
       provider: callback,
     }),
   );
+  // RFC 8705 §3: the directory's answer on the certificate a token would be bound to, before oidc-provider.
+  app.post(ROUTES.token, services.certificateBinding.prefetch());
   for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
   app.all(ROUTES.userinfo, callback);
   app.use((req, _res, next) => {

@@ -19,6 +19,7 @@ import type Provider from 'oidc-provider';
 import { createMtlsApp, createWebApp } from './app.js';
 import { FlowIds } from './http/flow-ids.js';
 import { traceFrontChannel } from './http/front-channel-trace.js';
+import { createCertificateBinding } from './mtls/certificate-binding.js';
 import { createCertificateSource, type TrustedProxy } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createProvider } from './provider/create-provider.js';
@@ -64,6 +65,8 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     directoryCa: new X509Certificate(readPem(config.ca.directory)),
     ...(options.trustedProxy ? { trustedProxy: options.trustedProxy } : {}),
   });
+  const statusCacheMs = options.statusCacheMs ?? 1000;
+  const certificateBinding = createCertificateBinding({ directory, certificates, cacheMs: statusCacheMs });
   const bankName = config.bank.orgName.replace(/ plc$/, '');
 
   const provider = createProvider({
@@ -73,6 +76,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     signingJwks,
     secrets,
     certificates,
+    certificateBinding,
     bankName,
     fetch: outboundFetch({ config, sandboxAgent: directoryAgent }) as never,
   });
@@ -89,11 +93,12 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     directory,
     directoryAgent,
     certificates,
+    certificateBinding,
     recorder: new TraceRecorder(),
     flowIds,
     bankName,
     interactionSecret: secrets.interactionSecret,
-    statusCacheMs: options.statusCacheMs ?? 1000,
+    statusCacheMs,
     log,
   };
   const web = createWebServer(config.bankOp, createWebApp(services));

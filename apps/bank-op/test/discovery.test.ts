@@ -9,7 +9,7 @@ import { json } from './support/tpp.js';
 let sandbox: Sandbox;
 let metadata: Record<string, unknown>;
 
-const FAPI_ALGS = ['PS256', 'ES256', 'EdDSA'];
+const FAPI_ALGS = ['PS256', 'ES256', 'EdDSA', 'Ed25519'];
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -60,8 +60,9 @@ describe('discovery', () => {
   });
 
   it('lists only confidential-client authentication methods and FAPI algorithms', () => {
+    // Not self_signed_tls_client_auth: tokens are bound only to directory transport certificates (RFC 8705 §3).
     expect(new Set(metadata.token_endpoint_auth_methods_supported as string[])).toEqual(
-      new Set(['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']),
+      new Set(['private_key_jwt', 'tls_client_auth']),
     );
     for (const name of [
       'token_endpoint_auth_signing_alg_values_supported',

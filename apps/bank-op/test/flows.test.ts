@@ -4,7 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
-import { decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Authorized, authorizeFapi1, authorizeFapi2, type Fapi1Mode } from './support/flows.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
@@ -24,17 +24,11 @@ beforeAll(async () => {
   tpp = new TestTpp(sandbox, sandbox.config.participants.demo);
 });
 afterAll(async () => {
-  await tpp?.close();
   await sandbox?.close();
 });
 
 /** The thumbprint of the certificate the client presents on the back channel. */
 function presentedThumbprint(client: RegisteredClient): string {
-  if (client.authMethod === 'self_signed_tls_client_auth') {
-    const jwks = JSON.parse(readFileSync(client.participant.signingPublicJwks, 'utf8')) as { keys: JWK[] };
-    const jwk = jwks.keys.find((key) => key.alg === 'PS256')!;
-    return certificateThumbprint(new X509Certificate(Buffer.from(jwk.x5c![0]!, 'base64')));
-  }
   return certificateThumbprint(new X509Certificate(readFileSync(client.participant.transportCert)));
 }
 
@@ -97,7 +91,7 @@ async function redeemAndCheck(authorized: Authorized, dpop: DpopSession | undefi
   });
 }
 
-const authMethods: AuthMethod[] = ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'];
+const authMethods: AuthMethod[] = ['private_key_jwt', 'tls_client_auth'];
 const senderConstraints: SenderConstraint[] = ['mtls', 'dpop'];
 
 describe('FAPI 2.0 Security Profile: PAR, PKCE, code, sender-constrained tokens', () => {
@@ -127,7 +121,6 @@ describe('FAPI 1.0 Advanced: signed request objects, hybrid or JARM, mTLS-bound 
     ['private_key_jwt', 'jarm-par'],
     ['tls_client_auth', 'hybrid-by-value'],
     ['tls_client_auth', 'jarm-par'],
-    ['self_signed_tls_client_auth', 'hybrid-par'],
   ];
   for (const [authMethod, mode] of cases) {
     it(`${authMethod}, ${mode}`, async () => {
@@ -175,16 +168,12 @@ describe('client credentials (consent creation at bank-api)', () => {
 
   it("names each participant's own software and organisation", async () => {
     const second = new TestTpp(sandbox, sandbox.config.participants.second);
-    try {
-      const client = await second.register({ senderConstraint: 'mtls' });
-      const token = await second.token(client, { grant_type: 'client_credentials', scope: 'accounts' });
-      expect(token.status, JSON.stringify(token.body)).toBe(200);
-      const claims = decodeJwt(String(token.body.access_token));
-      expect(claims.software_id).toBe(sandbox.config.participants.second.softwareId);
-      expect(claims.org_id).toBe(sandbox.config.participants.second.orgId);
-      expect(claims.software_id).not.toBe(sandbox.config.participants.demo.softwareId);
-    } finally {
-      await second.close();
-    }
+    const client = await second.register({ senderConstraint: 'mtls' });
+    const token = await second.token(client, { grant_type: 'client_credentials', scope: 'accounts' });
+    expect(token.status, JSON.stringify(token.body)).toBe(200);
+    const claims = decodeJwt(String(token.body.access_token));
+    expect(claims.software_id).toBe(sandbox.config.participants.second.softwareId);
+    expect(claims.org_id).toBe(sandbox.config.participants.second.orgId);
+    expect(claims.software_id).not.toBe(sandbox.config.participants.demo.softwareId);
   });
 });

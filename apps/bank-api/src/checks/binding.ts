@@ -1,8 +1,11 @@
 // Check 3: the token is bound to what the caller proved it holds (FAPI 2.0 SP §5.3.4-5). A DPoP-bound
 // token's cnf.jkt equals the proof key's thumbprint and travels with the DPoP scheme (RFC 9449 §6.1,
 // §7.1); an mTLS-bound token's cnf.x5t#S256 equals the presented certificate's (RFC 8705 §3). So a token
-// stolen from one client is useless with another client's certificate or key.
+// stolen from one client is useless with another client's certificate or key. The certificate must also be
+// a transport certificate the directory issued to the token's software (OB DCR v3.3 §4.2), so a token bound
+// to another participant's certificate is refused even if its cnf matches.
 import { thumbprintsEqual } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { transportCertificateMismatch } from '@fapi-sandbox/fapi-core/transport-certificate';
 import { refuse } from './challenge.js';
 import type { Check } from './context.js';
 
@@ -61,7 +64,21 @@ export function bindingCheck(): Check {
           'call with the transport certificate the token was issued to (a token of another client is refused)',
         );
       }
-      return `cnf.x5t#S256 ${x5t} equals the client certificate's thumbprint`;
+      // RFC 8705 §3 with OB DCR v3.3 §4.2: and it is a transport certificate of the software the token was
+      // issued to, so a token bound to another participant's certificate is refused even when cnf matches.
+      // A token naming no software is refused by the participant check that follows.
+      const { software_id: softwareId, org_id: orgId } = token;
+      if (softwareId && orgId) {
+        const mismatch = transportCertificateMismatch(ctx.certificateStatus, { orgId, softwareId });
+        if (mismatch) {
+          throw reject(
+            `${mismatch}; the token was issued to software ${softwareId}`,
+            'RFC 8705 §3, OB DCR v3.3 §4.2',
+            `present the transport certificate the directory issued to your software ${softwareId}, with a token bound to it`,
+          );
+        }
+      }
+      return `cnf.x5t#S256 ${x5t} equals the client certificate's thumbprint, a transport certificate the directory issued to software ${softwareId ?? '?'}`;
     },
   };
 }

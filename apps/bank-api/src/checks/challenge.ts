@@ -2,11 +2,12 @@
 // error in a WWW-Authenticate challenge of the scheme the client used; a request with no credentials
 // gets a challenge for each scheme the server accepts and no error code (RFC 6750 §3.1).
 import { composeDescription, OAuthError, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
+import { fapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { AuthScheme } from './context.js';
 
 export const REALM = 'Sandbox Bank API';
-/** The DPoP proof algorithms this server verifies (FAPI 2.0 SP §5.4.1). */
-export const DPOP_ALGS = ['PS256', 'ES256', 'EdDSA'] as const;
+/** The DPoP proof algorithms this server verifies (FAPI 2.0 SP §5.4.1; DPoP is a FAPI 2.0 mechanism). */
+export const DPOP_ALGS = fapiSigningAlgs('fapi2');
 
 export interface Refusal {
   status: 401 | 403 | 400;

@@ -2,11 +2,14 @@
 // (registration/metadata-policy.ts) writes these into the client record, and oidc-provider then
 // enforces them per client on every request (require_pushed_authorization_requests,
 // require_signed_request_object, response_types, the sender-constraint flags).
+import { type FapiSigningAlg, fapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { ProfileId } from './rule.js';
 
 export type SenderConstraint = 'mtls' | 'dpop';
-export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth';
-export type SigningAlg = 'PS256' | 'ES256' | 'EdDSA';
+// RFC 8705 §2.2 self_signed_tls_client_auth is not offered: a token is bound only to the transport
+// certificate the directory issued to the software (mtls/certificate-binding.ts).
+export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth';
+export type SigningAlg = FapiSigningAlg;
 
 export interface ClientPolicy {
   profile: ProfileId;
@@ -34,8 +37,8 @@ export const fapi2ClientPolicy: ClientPolicy = {
   requireSignedRequestObject: false,
   senderConstraints: ['mtls', 'dpop'],
   defaultSenderConstraint: undefined,
-  clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
-  signingAlgs: ['PS256', 'ES256', 'EdDSA'],
+  clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
+  signingAlgs: fapiSigningAlgs('fapi2'),
   pkce: 'always',
 };
 
@@ -47,7 +50,7 @@ export const fapi1AdvancedClientPolicy: ClientPolicy = {
   requireSignedRequestObject: true,
   senderConstraints: ['mtls'],
   defaultSenderConstraint: 'mtls',
-  clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
-  signingAlgs: ['PS256', 'ES256'],
+  clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
+  signingAlgs: fapiSigningAlgs('fapi1-advanced'),
   pkce: 'pushed-requests',
 };

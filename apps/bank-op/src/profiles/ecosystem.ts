@@ -20,6 +20,14 @@ export const ecosystemRules: readonly Rule[] = [
     enforcedBy: bankOp('registration/transport-certificate.ts'),
   },
   {
+    id: 'token-bound-to-own-certificate',
+    clause: 'RFC 8705 §3, OB DCR v3.3 §4.2',
+    requirement:
+      "A token is bound only to an active transport certificate the directory issued to the client's own software (bank-api checks it again)",
+    enforcedBy: both('features.mTLS.getCertificate', 'mtls/certificate-binding.ts'),
+    fix: 'present the transport certificate the directory issued to your software',
+  },
+  {
     id: 'metadata-within-ssa',
     clause: 'RFC 7591 §2.3, OB DCR v3.3 §4.3',
     requirement:

@@ -123,10 +123,8 @@ export const fapi1Advanced: ProfileDefinition = {
       id: 'client-authentication',
       clause: `${ADV} §5.2.2-14, RFC 8705 §2`,
       requirement:
-        'Authenticate clients with tls_client_auth, self_signed_tls_client_auth or private_key_jwt',
-      enforcedBy: oidcProvider(
-        "clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']",
-      ),
+        'Authenticate clients with tls_client_auth or private_key_jwt (self_signed_tls_client_auth is not offered: tokens are bound only to directory transport certificates)',
+      enforcedBy: oidcProvider("clientAuthMethods: ['private_key_jwt', 'tls_client_auth']"),
       fix: 'authenticate with the method the client registered: a client_assertion (private_key_jwt) or the registered certificate on the mTLS endpoint',
       violations: [
         { error: 'invalid_request', message: /^no client authentication mechanism provided$/ },
@@ -137,7 +135,6 @@ export const fapi1Advanced: ProfileDefinition = {
         },
         { error: 'invalid_client', message: /^client certificate was not (provided|verified)$/ },
         { error: 'invalid_client', message: /^certificate subject value does not match the registered one$/ },
-        { error: 'invalid_client', message: /^unregistered client certificate provided$/ },
         {
           error: 'invalid_client',
           message: /client_assertion|JWT (issuer|subject|ID)|audience \(aud\)/,

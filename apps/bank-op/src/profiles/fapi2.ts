@@ -74,10 +74,8 @@ export const fapi2: ProfileDefinition = {
       id: 'client-authentication',
       clause: `${SP} §5.3.2.1-6, RFC 8705 §2`,
       requirement:
-        'Authenticate clients with private_key_jwt, tls_client_auth or self_signed_tls_client_auth',
-      enforcedBy: oidcProvider(
-        "clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']",
-      ),
+        'Authenticate clients with private_key_jwt or tls_client_auth (self_signed_tls_client_auth is not offered: tokens are bound only to directory transport certificates)',
+      enforcedBy: oidcProvider("clientAuthMethods: ['private_key_jwt', 'tls_client_auth']"),
       fix: 'authenticate with the method the client registered: a client_assertion (private_key_jwt) or the registered certificate on the mTLS endpoint',
       violations: [
         { error: 'invalid_request', message: /^no client authentication mechanism provided$/ },
@@ -93,12 +91,6 @@ export const fapi2: ProfileDefinition = {
           explain: 'The client certificate does not chain to the Directory CA',
         },
         { error: 'invalid_client', message: /^certificate subject value does not match the registered one$/ },
-        {
-          error: 'invalid_client',
-          message: /^unregistered client certificate provided$/,
-          explain:
-            "The certificate presented is not one of the x5c certificates in the client's JWKS (self_signed_tls_client_auth)",
-        },
         {
           error: 'invalid_client',
           message: /client_assertion|JWT (issuer|subject|ID)/,
@@ -328,9 +320,10 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'signing-algorithms',
       clause: `${SP} §5.4.1-1`,
-      requirement: 'JWS with PS256, ES256 or EdDSA only; never none, never RS256',
+      requirement:
+        'JWS with PS256, ES256 or EdDSA (also named Ed25519, RFC 9864) only; never none, never RS256',
       enforcedBy: both('enabledJWA', 'provider/jwt-checks.ts'),
-      fix: 'sign with PS256, ES256 or EdDSA',
+      fix: `sign with one of ${fapi2ClientPolicy.signingAlgs.join(', ')}`,
       violations: [
         {
           error: 'invalid_client',

@@ -5,8 +5,10 @@
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
+import { allFapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { CertificateBinding } from '../mtls/certificate-binding.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import { sameDistinguishedName, subjectDn } from '../mtls/distinguished-name.js';
 import { participantTokenClaims } from '../participants/token-claims.js';
@@ -27,6 +29,8 @@ export interface ConfigurationDependencies {
   signingJwks: JSONWebKeySet;
   secrets: ServerSecrets;
   certificates: CertificateSource;
+  /** Which certificate a token may be bound to (mtls/certificate-binding.ts). */
+  certificateBinding: CertificateBinding;
   fetch: NonNullable<Configuration['fetch']>;
   renderError: NonNullable<Configuration['renderError']>;
 }
@@ -53,7 +57,8 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     discovery: discoveryMetadata(config),
 
     // FAPI 2.0 SP §5.3.2.1-3/6, FAPI 1.0 Adv §5.2.2-14/16: confidential clients, asymmetric or mTLS auth.
-    clientAuthMethods: ['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth'],
+    // Not self_signed_tls_client_auth (RFC 8705 §2.2): tokens are bound only to directory transport certificates.
+    clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
     clientDefaults: {
       grant_types: ['authorization_code'],
       response_types: ['code'],
@@ -78,16 +83,17 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     allowOmittingSingleRegisteredRedirectUri: false,
     // FAPI 2.0 SP §5.3.2.1-13: iat/nbf up to 10 s ahead accepted, more than 60 s refused.
     clockTolerance: 15,
-    // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6: PS256, ES256 (and EdDSA for FAPI 2.0); never RS256 or none.
-    // Per-profile narrowing (FAPI 1.0: no EdDSA) happens in provider/jwt-checks.ts.
+    // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6: PS256, ES256 (and EdDSA, also named Ed25519 by RFC 9864,
+    // for FAPI 2.0); never RS256 or none. What clients sign comes from fapi-core's one list; per-profile
+    // narrowing (FAPI 1.0: no EdDSA) happens in provider/jwt-checks.ts.
     enabledJWA: {
-      clientAuthSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
-      requestObjectSigningAlgValues: ['PS256', 'ES256', 'EdDSA'],
+      clientAuthSigningAlgValues: [...allFapiSigningAlgs()],
+      requestObjectSigningAlgValues: [...allFapiSigningAlgs()],
       idTokenSigningAlgValues: ['PS256', 'ES256'],
       authorizationSigningAlgValues: ['PS256', 'ES256'],
       introspectionSigningAlgValues: ['PS256', 'ES256'],
       userinfoSigningAlgValues: ['PS256', 'ES256'],
-      dPoPSigningAlgValues: ['ES256', 'PS256', 'EdDSA'],
+      dPoPSigningAlgValues: [...allFapiSigningAlgs()],
     },
     assertJwtClientAuthClaimsAndHeader: assertClientAssertion,
     pkce: {
@@ -190,13 +196,15 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       // JARM, for FAPI 1.0 Advanced response_type=code with response_mode=jwt.
       jwtResponseModes: { enabled: true },
       // RFC 8705: mutual-TLS client authentication and certificate-bound access tokens. The certificate
-      // comes from the mTLS listener's TLS socket (mtls/client-certificate.ts).
+      // comes from the mTLS listener's TLS socket (mtls/client-certificate.ts); at the token endpoint only
+      // a transport certificate the directory issued to the client's own software (RFC 8705 §3, OB DCR
+      // v3.3 §4.2) is handed on to be bound (mtls/certificate-binding.ts).
       mTLS: {
         enabled: true,
         certificateBoundAccessTokens: true,
         tlsClientAuth: true,
-        selfSignedTlsClientAuth: true,
-        getCertificate: (ctx) => certificates.certificateOf(ctx.req)?.x509 as never,
+        selfSignedTlsClientAuth: false,
+        getCertificate: (ctx) => deps.certificateBinding.certificateFor(ctx) as never,
         certificateAuthorized: (ctx) => certificates.certificateOf(ctx.req)?.issuedByDirectory === true,
         certificateSubjectMatches: (ctx, property, expected) => {
           const presented = certificates.certificateOf(ctx.req);

@@ -12,6 +12,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import { noteCheck } from '../http/trace.js';
 import { ecosystemRules, type ProfileDefinition, profileOf } from '../profiles/index.js';
 import type { Rule } from '../profiles/rule.js';
+import { explainAlgorithmRefusal } from './algorithm-refusals.js';
 
 /** What oidc-provider's errors carry (OIDCProviderError and its subclasses). */
 export interface ProviderError {
@@ -87,7 +88,9 @@ export function explainJsonErrors(provider: Provider): void {
       const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
       if (!body || typeof body !== 'object' || typeof body.error !== 'string') return;
       const profile = profileFor(ctx);
-      const explained = explain(profile, { ...err, error: body.error });
+      const explained =
+        explainAlgorithmRefusal(ctx, { ...err, error: body.error }) ??
+        explain(profile, { ...err, error: body.error });
       body.error_description = oauthSafeText(explained);
       const match = findRule(
         profile,
@@ -112,7 +115,8 @@ const explainedAuthorizationErrors = new WeakMap<object, string>();
  */
 export function explainAuthorizationRedirects(provider: Provider): void {
   provider.on('authorization.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
-    explainedAuthorizationErrors.set(ctx, oauthSafeText(explain(profileFor(ctx), err)));
+    const explained = explainAlgorithmRefusal(ctx, err) ?? explain(profileFor(ctx), err);
+    explainedAuthorizationErrors.set(ctx, oauthSafeText(explained));
   });
 
   provider.use(async (ctx, next) => {

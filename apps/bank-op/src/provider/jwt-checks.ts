@@ -38,7 +38,7 @@ export async function assertRequestObject(
     throw requestObjectError(
       'signing-algorithms',
       client,
-      `The request object is signed with ${alg}, which ${profile.title} does not allow`,
+      `The request object is signed with ${alg}, which ${profile.title} does not allow (it accepts ${profile.client.signingAlgs.join(', ')})`,
     );
   }
 
@@ -97,7 +97,7 @@ export async function assertClientAssertion(
     const rule = ruleById(profile, 'signing-algorithms');
     throw new errors.InvalidClientAuth(
       composeDescription({
-        description: `The client assertion is signed with ${alg}, which ${profile.title} does not allow`,
+        description: `The client assertion is signed with ${alg}, which ${profile.title} does not allow (it accepts ${profile.client.signingAlgs.join(', ')})`,
         clause: rule.clause,
         fix: rule.fix,
       }),

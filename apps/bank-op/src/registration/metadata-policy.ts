@@ -196,6 +196,15 @@ export function clientMetadataFor(context: RegistrationContext): Record<string, 
   const authMethod = optionalString(request, 'token_endpoint_auth_method') ?? 'private_key_jwt';
   const authClause =
     profile.id === 'fapi2' ? 'FAPI 2.0 SP §5.3.2.1-3, §5.3.2.1-6' : 'FAPI 1.0 Adv §5.2.2-14, §5.2.2-16';
+  // RFC 8705 §2.2 and §3: a self-signed certificate is no transport certificate of the directory, and a
+  // token is bound only to one (mtls/certificate-binding.ts), so the method is not offered.
+  if (authMethod === 'self_signed_tls_client_auth') {
+    throw invalidMetadata(
+      'self_signed_tls_client_auth is not offered: tokens are bound only to the transport certificate the directory issued to the software, and a self-signed certificate is not one',
+      'RFC 8705 §2.2 and §3, OB DCR v3.3 §4.2',
+      'use tls_client_auth with your transport certificate, or private_key_jwt',
+    );
+  }
   if (!(policy.clientAuthMethods as readonly string[]).includes(authMethod)) {
     throw invalidMetadata(
       `token_endpoint_auth_method ${authMethod} is not allowed by ${profile.title}`,
@@ -299,16 +308,6 @@ export function clientMetadataFor(context: RegistrationContext): Record<string, 
       );
     }
     metadata.tls_client_auth_subject_dn = context.transportSubjectDn;
-  }
-  if (authMethod === 'self_signed_tls_client_auth') {
-    // RFC 8705 §2.2: the certificates are registered as x5c of the client's JWKS.
-    if (!(context.softwareJwks.keys ?? []).some((key) => Array.isArray(key.x5c) && key.x5c.length > 0)) {
-      throw invalidMetadata(
-        "self_signed_tls_client_auth needs certificates (x5c) in the client's JWKS, and the software's JWKS has none",
-        'RFC 8705 §2.2',
-        'use tls_client_auth or private_key_jwt',
-      );
-    }
   }
   for (const name of INFORMATIONAL) {
     if (request[name] !== undefined) metadata[name] = request[name];

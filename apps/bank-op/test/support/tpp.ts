@@ -3,22 +3,18 @@
 // or DPoP (answering DPoP nonce challenges), and drives the customer's browser through sign-in and
 // consent. The negative tests bend exactly one thing at a time.
 
-import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Participant } from '@fapi-sandbox/fapi-core/config';
 import { clientAssertionParams, createClientAssertion } from '@fapi-sandbox/fapi-core/jose/client-assertion';
 import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { loadSigningKeys, type SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
-import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
-import type { JWK } from 'jose';
 import { type Agent, fetch, type Response } from 'undici';
 import { CustomerBrowser, redirectOf } from '../../src/customer/customer-browser.js';
 import type { Sandbox } from './sandbox.js';
 
 export type ProfileId = 'fapi2' | 'fapi1-advanced';
-export type AuthMethod = 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth';
+export type AuthMethod = 'private_key_jwt' | 'tls_client_auth';
 export type SenderConstraint = 'mtls' | 'dpop';
 
 export interface RegisteredClient {
@@ -172,34 +168,7 @@ export class TestTpp {
   }
 
   dispatcher(client: RegisteredClient): Agent {
-    if (client.authMethod === 'self_signed_tls_client_auth') return this.signingCertificateAgent();
     return this.usesCertificate(client) ? this.transport : this.sandbox.plain;
-  }
-
-  #signingAgent: Agent | undefined;
-
-  /**
-   * RFC 8705 §2.2 self_signed_tls_client_auth: the client presents a certificate registered as x5c in its
-   * JWKS. The directory publishes the software's signing certificates there, so the TLS client
-   * certificate is the PS256 signing certificate with its key.
-   */
-  signingCertificateAgent(): Agent {
-    if (!this.#signingAgent) {
-      const jwks = JSON.parse(readFileSync(this.participant.signingJwks, 'utf8')) as { keys: JWK[] };
-      const jwk = jwks.keys.find((key) => key.alg === 'PS256')!;
-      const der = Buffer.from(jwk.x5c![0]!, 'base64');
-      const cert = new X509Certificate(der).toString();
-      const key = createPrivateKey({ key: jwk as never, format: 'jwk' }).export({
-        type: 'pkcs8',
-        format: 'pem',
-      });
-      this.#signingAgent = createSandboxAgent({ cert, key }, this.config);
-    }
-    return this.#signingAgent;
-  }
-
-  async close(): Promise<void> {
-    await this.#signingAgent?.close();
   }
 
   /** A token request (client authentication added, fresh on a DPoP nonce retry). */

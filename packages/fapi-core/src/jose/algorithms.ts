@@ -1,6 +1,8 @@
 // Which JWS algorithms and keys a FAPI party may sign with and accept.
 // FAPI 2.0 Security Profile §5.4.1: PS256, ES256 or EdDSA (Ed25519), never `none`, RSA keys ≥ 2048 bits,
-// EC keys ≥ 224 bits. FAPI 1.0 Part 2 Advanced §8.6: PS256 or ES256, not RSASSA-PKCS1-v1_5, never `none`,
+// EC keys ≥ 224 bits. RFC 9864 §2.2 gives EdDSA-with-Ed25519 its fully-specified name `Ed25519`, which
+// current clients send (openid-client 6 in DPoP proofs): both names mean the same signature and are accepted.
+// This is the one list: bank-op's enabledJWA and discovery, and bank-api's DPoP check, read it. FAPI 1.0 Part 2 Advanced §8.6: PS256 or ES256, not RSASSA-PKCS1-v1_5, never `none`,
 // with the key sizes of FAPI 1.0 Part 1 §5.2.2-5/6.
 import { KeyObject } from 'node:crypto';
 import { base64url, type CryptoKey, type JWK } from 'jose';
@@ -9,14 +11,14 @@ import { quote, type Reject } from './reject.js';
 /** The profile whose rules apply: FAPI 2.0 Security Profile, or FAPI 1.0 Part 2 Advanced. */
 export type FapiProfile = 'fapi2' | 'fapi1-advanced';
 
-export type FapiSigningAlg = 'PS256' | 'ES256' | 'EdDSA';
+export type FapiSigningAlg = 'PS256' | 'ES256' | 'EdDSA' | 'Ed25519';
 
 /** A private or public key as jose accepts it for signing or verifying (no symmetric secrets). */
 export type AsymmetricKeyInput = CryptoKey | KeyObject | JWK;
 
 const ALGS_BY_PROFILE: Record<FapiProfile, readonly FapiSigningAlg[]> = {
-  // FAPI 2.0 SP §5.4.1-1.2: PS256, ES256, or EdDSA using the Ed25519 variant.
-  fapi2: ['PS256', 'ES256', 'EdDSA'],
+  // FAPI 2.0 SP §5.4.1-1.2: PS256, ES256, or EdDSA using the Ed25519 variant (RFC 9864 §2.2: `Ed25519`).
+  fapi2: ['PS256', 'ES256', 'EdDSA', 'Ed25519'],
   // FAPI 1.0 Adv §8.6-1: PS256 or ES256.
   'fapi1-advanced': ['PS256', 'ES256'],
 };
@@ -37,6 +39,11 @@ const RSA_SIZE_CLAUSE: Record<FapiProfile, string> = {
 /** The JWS algorithms a profile allows, strongest-supported first. */
 export function fapiSigningAlgs(profile: FapiProfile = 'fapi2'): readonly FapiSigningAlg[] {
   return ALGS_BY_PROFILE[profile];
+}
+
+/** Every algorithm some FAPI profile allows: what a party serving both profiles enables and advertises. */
+export function allFapiSigningAlgs(): readonly FapiSigningAlg[] {
+  return [...new Set(Object.values(ALGS_BY_PROFILE).flat())];
 }
 
 export function isFapiSigningAlg(alg: unknown, profile: FapiProfile = 'fapi2'): alg is FapiSigningAlg {
@@ -220,12 +227,12 @@ export function assertFapiKey(
     }
     return;
   }
-  // FAPI 2.0 SP §5.4.1-1.2: EdDSA only with the Ed25519 variant.
+  // FAPI 2.0 SP §5.4.1-1.2: EdDSA only with the Ed25519 variant (RFC 9864 §2.2 names it `Ed25519`).
   if (described.kty !== 'OKP' || described.crv !== 'Ed25519') {
     throw reject({
-      description: `${what} says alg 'EdDSA' but its key is ${described.kty === 'OKP' ? described.crv : `${article(described.kty)} key`}, not Ed25519`,
+      description: `${what} says alg '${alg}' but its key is ${described.kty === 'OKP' ? described.crv : `${article(described.kty)} key`}, not Ed25519`,
       clause: ALG_CLAUSE.fapi2,
-      fix: 'sign EdDSA with an Ed25519 key',
+      fix: `sign ${alg} with an Ed25519 key`,
     });
   }
 }

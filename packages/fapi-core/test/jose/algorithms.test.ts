@@ -24,15 +24,17 @@ function thrown(action: () => void): OAuthError {
 }
 
 describe('FAPI signing algorithms', () => {
-  it('lists PS256, ES256 and EdDSA for FAPI 2.0 and only PS256, ES256 for FAPI 1.0 Advanced', () => {
-    expect(fapiSigningAlgs('fapi2')).toEqual(['PS256', 'ES256', 'EdDSA']);
+  it('lists PS256, ES256 and EdDSA (also as Ed25519, RFC 9864) for FAPI 2.0 and only PS256, ES256 for FAPI 1.0 Advanced', () => {
+    expect(fapiSigningAlgs('fapi2')).toEqual(['PS256', 'ES256', 'EdDSA', 'Ed25519']);
     expect(fapiSigningAlgs('fapi1-advanced')).toEqual(['PS256', 'ES256']);
     expect(isFapiSigningAlg('EdDSA')).toBe(true);
     expect(isFapiSigningAlg('EdDSA', 'fapi1-advanced')).toBe(false);
+    expect(isFapiSigningAlg('Ed25519')).toBe(true);
+    expect(isFapiSigningAlg('Ed25519', 'fapi1-advanced')).toBe(false);
     expect(isFapiSigningAlg('RS256')).toBe(false);
   });
 
-  it.each(['PS256', 'ES256', 'EdDSA'])('accepts %s', (alg) => {
+  it.each(['PS256', 'ES256', 'EdDSA', 'Ed25519'])('accepts %s', (alg) => {
     expect(() => assertFapiAlg(alg, 'client assertion', reject)).not.toThrow();
   });
 
@@ -67,6 +69,9 @@ describe('FAPI signing algorithms', () => {
     expect(thrown(() => assertFapiAlg('ES384', 'x', reject)).message).toContain(
       "'ES384', which is not accepted here",
     );
+    const es384 = thrown(() => assertFapiAlg('ES384', 'x', reject)).message;
+    expect(es384).toContain('only PS256, ES256, EdDSA, Ed25519');
+    expect(es384).toContain('Fix: sign it with PS256, ES256, EdDSA, Ed25519');
     expect(thrown(() => assertFapiAlg(undefined, 'x', reject)).message).toContain("no 'alg' header");
     expect(
       thrown(() => assertFapiAlg('EdDSA', 'x', reject, { profile: 'fapi1-advanced' })).message,
@@ -101,6 +106,14 @@ describe('FAPI key rules', () => {
     expect(() => assertFapiKey(rsa.privateKey, 'PS256', 'k', reject)).not.toThrow();
     expect(() => assertFapiKey(ec.publicKey, 'ES256', 'k', reject)).not.toThrow();
     expect(() => assertFapiKey(ed.publicKey, 'EdDSA', 'k', reject)).not.toThrow();
+    expect(() => assertFapiKey(ed.publicKey, 'Ed25519', 'k', reject)).not.toThrow();
+  });
+
+  it("refuses an Ed448 key for alg 'Ed25519', naming the alg sent", () => {
+    const ed448 = generateKeyPairSync('ed448').publicKey;
+    expect(thrown(() => assertFapiKey(ed448, 'Ed25519', 'k', reject)).message).toContain(
+      "says alg 'Ed25519' but its key is Ed448, not Ed25519",
+    );
   });
 
   it('refuses a 1024-bit RSA key in every form, naming the key-size clause of the profile', async () => {

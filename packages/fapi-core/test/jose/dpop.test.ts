@@ -226,7 +226,7 @@ describe('verifyDpopProof', () => {
     expect(missing.message).toContain('no ath claim');
     const header = missing.headers['WWW-Authenticate']!;
     expect(header).toMatch(
-      /^DPoP error="invalid_dpop_proof", error_description="[^"]+", algs="PS256 ES256 EdDSA"$/,
+      /^DPoP error="invalid_dpop_proof", error_description="[^"]+", algs="PS256 ES256 EdDSA Ed25519"$/,
     );
     expect(() => validateHeaderValue('WWW-Authenticate', header)).not.toThrow();
     const wrong = await oauthError(
