@@ -12,9 +12,9 @@
 // about the participant only once the caller has proved it holds the token (binding), and before the
 // token's consent is looked at: a withdrawn participant gets nothing, whatever it was granted.
 
+import type { X509Certificate } from 'node:crypto';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { DpopNonceSource } from '@fapi-sandbox/fapi-core/jose/dpop';
-import type { X509Certificate } from 'node:crypto';
 import { directoryParticipantOf, peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import type { CheckResult, TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
