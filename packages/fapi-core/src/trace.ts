@@ -257,6 +257,21 @@ function badParameter(name: string, problem: string, fix: string): OAuthError {
 }
 
 /**
+ * What a web listener (which never asks for a client certificate) answers at `/trace`: a 401 pointing to
+ * the party's mTLS listener, where the reader's transport certificate can be read.
+ */
+export function traceOnlyOverMtls(mtlsTraceUrl: string): OAuthError {
+  return new OAuthError({
+    status: 401,
+    error: 'invalid_client',
+    description:
+      "The trace is served on this party's mTLS listener only: a trace is readable only by the participant it concerns, identified by its transport certificate",
+    clause: 'RFC 8705 §2',
+    fix: `call ${mtlsTraceUrl} with your transport certificate, e.g. curl --cert transport.crt --key transport.key`,
+  });
+}
+
+/**
  * Who reads a trace: the participant the directory issued the connection's transport certificate to
  * (its software_id), as the sandbox identifies participants everywhere (RFC 8705 §2.1, PKI method). A
  * caller without a certificate gets 401, one whose certificate is not a participant's gets 403.
