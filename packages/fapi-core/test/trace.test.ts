@@ -171,6 +171,22 @@ describe('redaction', () => {
     expect(jwts.map((j) => j.where)).toEqual(['access token']);
   });
 
+  it('shortens the code and the JARM response in a redirect’s Location, and decodes the JWT', () => {
+    const jwts: DecodedJwt[] = [];
+    const response = `${b64({ alg: 'PS256', kid: 'k1' })}.${b64({ iss: 'https://bank.localhost', code: 'a-code-long-enough-to-use' })}.c2ln`;
+    const headers = redactHeaders(
+      {
+        Location: `https://tpp.localhost/callback?code=a-code-long-enough-to-use&state=s1&response=${response}`,
+      },
+      jwts,
+    );
+    const location = new URL(headers.location!);
+    expect(location.searchParams.get('code')).toBe('a-code-l…');
+    expect(location.searchParams.get('response')).toBe(`${response.slice(0, 8)}…`);
+    expect(location.searchParams.get('state')).toBe('s1');
+    expect(jwts).toEqual([expect.objectContaining({ where: 'authorization response (JARM)' })]);
+  });
+
   it('redacts secrets in objects (deeply) without touching the original; JWKs lose private members', () => {
     const body = {
       access_token: ACCESS_TOKEN,
