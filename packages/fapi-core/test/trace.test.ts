@@ -1,5 +1,9 @@
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sandboxConfig } from '../src/config.js';
 import { OAuthError } from '../src/errors.js';
+import type { PeerCertificate } from '../src/peer-certificate.js';
 import { MAX_BODY_CHARS } from '../src/redact.js';
 import {
   type DecodedJwt,
@@ -10,6 +14,7 @@ import {
   redactUrl,
   type TraceEventInput,
   TraceRecorder,
+  traceReaderOf,
 } from '../src/trace.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -297,5 +302,41 @@ describe('decodeJwtsIn', () => {
   it('decodes unsigned (alg none) tokens so learners can see them', () => {
     const none = `${b64({ alg: 'none' })}.${b64({ sub: 'x' })}.`;
     expect(decodeJwtsIn(none, 'request')[0]!.header).toEqual({ alg: 'none' });
+  });
+});
+
+describe('traceReaderOf', () => {
+  const config = sandboxConfig();
+  const pem = (file: string) => new X509Certificate(fs.readFileSync(file));
+  const directoryCa = pem(config.ca.directory);
+  const presented = (file: string, authorized = true) =>
+    ({
+      x509: pem(file),
+      authorized,
+      authorizationError: authorized ? undefined : 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      subject: { raw: '', commonName: 'x' },
+    }) as unknown as PeerCertificate;
+
+  it('names the software of a directory-issued transport certificate', () => {
+    for (const participant of [config.participants.demo, config.participants.second]) {
+      expect(traceReaderOf(presented(participant.transportCert), directoryCa, 'https://x/trace')).toBe(
+        participant.softwareId,
+      );
+    }
+  });
+
+  it('refuses no certificate with 401, and a server’s or a foreign CA’s certificate with 403', () => {
+    const status = (certificate: PeerCertificate | undefined) => {
+      try {
+        traceReaderOf(certificate, directoryCa, 'https://x/trace');
+        return 200;
+      } catch (err) {
+        return (err as OAuthError).status;
+      }
+    };
+    expect(status(undefined)).toBe(401);
+    // Chains to the sandbox root (so TLS authorizes it), but the server CA issued it: nobody's.
+    expect(status(presented(config.directory.serverCert))).toBe(403);
+    expect(status(presented(config.negative.untrustedTransportCert, false))).toBe(403);
   });
 });
