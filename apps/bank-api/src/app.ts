@@ -1,13 +1,15 @@
 // Composition root of bank-api's express app: every dependency is handed in (see index.ts).
 // One mTLS listener (client certificate optional at the TLS layer, decided per request by the pipeline)
 // serves the Open Banking API under /open-banking/v3.1, its OpenAPI document, health and the trace.
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { INTERACTION_ID_HEADER, isUuid } from '@fapi-sandbox/fapi-core/fapi-headers';
+import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
-import { handleTraceQuery, type TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import { readPem } from '@fapi-sandbox/fapi-core/tls';
+import { handleTraceQuery, type TraceRecorder, traceReaderOf } from '@fapi-sandbox/fapi-core/trace';
 import { refuseOutsideWebRoot } from '@fapi-sandbox/fapi-core/web-root';
 import express, { type Request } from 'express';
 import { ObRequestError, obErrorHandler } from './errors.js';
@@ -43,6 +45,7 @@ function stepOf(req: Request): string {
 export function createBankApiApp(deps: BankApiAppDependencies): express.Express {
   const { config, store, trace } = deps;
   const baseUrl = config.bankApi.baseUrl;
+  const directoryCa = new X509Certificate(readPem(config.ca.directory));
   const pipeline = createPipeline({
     checks: defaultChecks({ ...deps.checks, store }),
     origin: config.bankApi.web.origin,
@@ -70,9 +73,12 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
     res.json({ status: 'ok', party: 'bank-api' });
   });
 
+  // A participant reads the events that concern it, identified by its transport certificate (RFC 8705 §2.1).
   app.get('/trace', (req, res) => {
+    const traceUrl = `${config.bankApi.web.origin}/trace`;
+    const reader = traceReaderOf(peerCertificateOf(req.socket), directoryCa, traceUrl);
     const params = new URL(req.originalUrl, config.bankApi.web.origin).searchParams;
-    res.json({ events: handleTraceQuery(trace, params) });
+    res.set('Cache-Control', 'no-store').json({ events: handleTraceQuery(trace, params, reader) });
   });
 
   app.get(`${API_BASE_PATH}/openapi.json`, (_req, res) => {
@@ -80,7 +86,7 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
   });
 
   const api = express.Router();
-  api.use(pipeline.traceCalls(trace, stepOf));
+  api.use(pipeline.traceCalls(trace, stepOf, directoryCa));
   api.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

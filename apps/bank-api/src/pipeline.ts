@@ -13,15 +13,11 @@
 // about the participant only once the caller has proved it holds the token (binding), and before the
 // token's consent is looked at: a withdrawn participant gets nothing, whatever it was granted.
 
+import type { X509Certificate } from 'node:crypto';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { DpopNonceSource } from '@fapi-sandbox/fapi-core/jose/dpop';
-import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
-import {
-  type CheckResult,
-  redactBody,
-  redactHeaders,
-  type TraceRecorder,
-} from '@fapi-sandbox/fapi-core/trace';
+import { directoryParticipantOf, peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
+import type { CheckResult, TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type AuthorisationCheckOptions, authorisationCheck } from './checks/authorisation.js';
 import { bindingCheck } from './checks/binding.js';
@@ -119,9 +115,15 @@ export function createPipeline(options: PipelineOptions) {
 
   /**
    * Records every API call into the flow trace when its response is sent: the request, the checks the
-   * pipeline ran (pass/fail, clause, what was found), the decoded JWTs and the response.
+   * pipeline ran (pass/fail, clause, what was found), the decoded JWTs and the response (the recorder
+   * redacts them). Filed under the participant the call concerns: the software_id of the verified token,
+   * else of the directory-issued certificate presented, else nobody's.
    */
-  function traceCalls(trace: TraceRecorder, step: (req: Request) => string): RequestHandler {
+  function traceCalls(
+    trace: TraceRecorder,
+    step: (req: Request) => string,
+    directoryCa: X509Certificate,
+  ): RequestHandler {
     return (req, res, next) => {
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
@@ -131,8 +133,12 @@ export function createPipeline(options: PipelineOptions) {
       res.on('finish', () => {
         const ctx = res.locals.pipeline as PipelineContext | undefined;
         const certificate = ctx?.certificate ?? peerCertificateOf(req.socket);
+        const participant =
+          ctx?.token?.software_id ??
+          (certificate?.authorized ? directoryParticipantOf(certificate.x509, directoryCa) : undefined);
         trace.record({
           interactionId: interactionIdOf(res),
+          ...(participant ? { participant } : {}),
           party: 'bank-api',
           direction: 'inbound',
           channel: 'back',
@@ -140,12 +146,10 @@ export function createPipeline(options: PipelineOptions) {
           method: req.method,
           url: new URL(req.originalUrl, options.origin).href,
           status: res.statusCode,
-          requestHeaders: redactHeaders(req.headers),
-          responseHeaders: redactHeaders(res.getHeaders() as Record<string, string>),
-          ...(req.body !== undefined ? { requestBody: redactBody(req.body) } : {}),
-          ...(res.locals.responseBody !== undefined
-            ? { responseBody: redactBody(res.locals.responseBody) }
-            : {}),
+          requestHeaders: req.headers as Record<string, string>,
+          responseHeaders: res.getHeaders() as Record<string, string>,
+          ...(req.body !== undefined ? { requestBody: req.body } : {}),
+          ...(res.locals.responseBody !== undefined ? { responseBody: res.locals.responseBody } : {}),
           jwts: ctx?.jwts ?? [],
           checks: (res.locals.checks as CheckResult[] | undefined) ?? [],
           ...(certificate

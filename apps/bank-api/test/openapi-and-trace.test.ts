@@ -16,13 +16,12 @@ afterAll(async () => {
   await sb?.stop();
 });
 
+/** Moneywise's own trace, read with its transport certificate: every call here is Moneywise's. */
 async function traceOf(interactionId: string): Promise<TraceEvent[]> {
-  const agent = createSandboxAgent({}, sb.config);
   const response = await fetch(`${sb.config.bankApi.web.origin}/trace?interaction_id=${interactionId}`, {
-    dispatcher: agent,
+    dispatcher: sb.clients.moneywiseMtls.dispatcher,
   });
   const { events } = (await response.json()) as { events: TraceEvent[] };
-  await agent.close();
   return events;
 }
 

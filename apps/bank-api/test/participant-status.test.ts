@@ -47,7 +47,8 @@ async function whileSuspended(path: string, body: () => Promise<void>): Promise<
 
 async function traceOf(interactionId: string): Promise<TraceEvent[]> {
   const response = await fetch(`${sb.config.bankApi.web.origin}/trace?interaction_id=${interactionId}`, {
-    dispatcher: sb.clients.moneywiseDpop.dispatcher,
+    // Moneywise reads its own trace with its transport certificate.
+    dispatcher: sb.clients.moneywiseMtls.dispatcher,
   });
   return ((await response.json()) as { events: TraceEvent[] }).events;
 }

@@ -3,17 +3,19 @@
 //        sign-in and consent pages; also the back-channel endpoints for clients that use no certificate.
 //   mTLS (https://mtls.bank.localhost:9444): the mtls_endpoint_aliases (RFC 8705 §5) — PAR, token,
 //        introspection, revocation, registration — where the client certificate is read from TLS.
+import { X509Certificate } from 'node:crypto';
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler, OAuthError, toErrorResponse } from '@fapi-sandbox/fapi-core/errors';
 import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
+import { readPem } from '@fapi-sandbox/fapi-core/tls';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { refuseOutsideWebRoot } from '@fapi-sandbox/fapi-core/web-root';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { Dispatcher } from 'undici';
 import type { FlowIds } from './http/flow-ids.js';
-import { channelByEndpoint, traceQueryRoute, traceRequests } from './http/trace.js';
+import { channelByEndpoint, traceOnWebListener, traceQueryRoute, traceRequests } from './http/trace.js';
 import { errorPage } from './interactions/error-page.js';
 import { PAGE_CSP } from './interactions/layout.js';
 import { interactionRoutes } from './interactions/routes.js';
@@ -87,6 +89,11 @@ function gates(services: BankOpServices) {
   return { status, findClient };
 }
 
+/** The Directory CA, which issues participants' transport certificates (the trace's readers). */
+function directoryCaOf(config: SandboxConfig): X509Certificate {
+  return new X509Certificate(readPem(config.ca.directory));
+}
+
 export function createWebApp(services: BankOpServices): express.Express {
   const { config, provider, certificates } = services;
   const app = express();
@@ -103,12 +110,13 @@ export function createWebApp(services: BankOpServices): express.Express {
       channel: channelByEndpoint(ROUTES.authorization),
       certificates,
       flowIds: services.flowIds,
+      directoryCa: directoryCaOf(config),
     }),
   );
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'bank-op' });
   });
-  app.get('/trace', traceQueryRoute(services.recorder));
+  app.get('/trace', traceOnWebListener(config.bankOp.mtls.origin));
   app.use(certificates.rejectForwardedCertificates());
   app.use(
     interactionRoutes({
@@ -140,6 +148,7 @@ export function createMtlsApp(services: BankOpServices): express.Express {
   app.use(refuseOutsideWebRoot());
   const callback = provider.callback() as (req: Request, res: Response) => void;
   const { status, findClient } = gates(services);
+  const directoryCa = directoryCaOf(config);
 
   app.use(
     traceRequests({
@@ -147,8 +156,10 @@ export function createMtlsApp(services: BankOpServices): express.Express {
       channel: () => 'back',
       certificates,
       flowIds: services.flowIds,
+      directoryCa,
     }),
   );
+  app.get('/trace', traceQueryRoute(services.recorder, directoryCa, config.bankOp.mtls.origin));
   app.use(certificates.rejectForwardedCertificates());
   app.use(
     registrationGate({

@@ -30,8 +30,9 @@ afterAll(async () => {
 
 async function traceOf(interactionId: string): Promise<TraceEvent[]> {
   const response = await json(
-    await fetch(`${sandbox.config.bankOp.issuer}/trace?interaction_id=${interactionId}`, {
-      dispatcher: sandbox.plain,
+    // The TPP reads its own trace on the mTLS listener with its transport certificate.
+    await fetch(`${sandbox.config.bankOp.mtls.origin}/trace?interaction_id=${interactionId}`, {
+      dispatcher: sandbox.transport(sandbox.config.participants.demo),
     }),
   );
   expect(response.status).toBe(200);
@@ -72,8 +73,12 @@ describe('channels on the web listener', () => {
     });
     expect(response.status).toBe(200);
     await response.body?.cancel();
-    const events = await traceOf(interactionId);
-    expect(events.map((event) => [event.channel, event.method])).toEqual([['back', 'GET']]);
+    // Anonymous (no client, no certificate): recorded, and readable by no participant.
+    const events = sandbox.bankOp.trace.list({ interactionId });
+    expect(events.map((event) => [event.channel, event.method, event.participant])).toEqual([
+      ['back', 'GET', undefined],
+    ]);
+    expect(await traceOf(interactionId)).toEqual([]);
   });
 });
 

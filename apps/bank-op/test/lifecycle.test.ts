@@ -225,8 +225,8 @@ describe('conformance edge cases', () => {
     expect(res.status).toBe(200);
     await res.body?.cancel();
     const trace = await json(
-      await fetch(`${sandbox.config.bankOp.issuer}/trace?interaction_id=${interactionId}`, {
-        dispatcher: sandbox.plain,
+      await fetch(`${sandbox.config.bankOp.mtls.origin}/trace?interaction_id=${interactionId}`, {
+        dispatcher: sandbox.transport(tpp.participant),
       }),
     );
     const events = trace.body.events as Record<string, unknown>[];
@@ -268,8 +268,8 @@ describe('conformance edge cases', () => {
     expect(res.status).toBe(400);
     await res.body?.cancel();
     const trace = await json(
-      await fetch(`${sandbox.config.bankOp.issuer}/trace?interaction_id=${interactionId}`, {
-        dispatcher: sandbox.plain,
+      await fetch(`${sandbox.config.bankOp.mtls.origin}/trace?interaction_id=${interactionId}`, {
+        dispatcher: sandbox.transport(tpp.participant),
       }),
     );
     const [event] = trace.body.events as { checks: { passed: boolean; clause: string; detail: string }[] }[];

@@ -24,7 +24,7 @@ import { organisationRoutes } from './routes/organisations.js';
 import { participantsRoutes } from './routes/participants.js';
 import { softwareStatementRoutes } from './routes/software-statements.js';
 import { ssaOnWebListenerRoutes, ssaRoutes } from './routes/ssa.js';
-import { recordRequests, traceRoutes } from './routes/trace.js';
+import { recordRequests, traceOnWebListenerRoutes, traceRoutes } from './routes/trace.js';
 import type { DirectoryServices } from './services.js';
 import { openDirectoryStore } from './store/index.js';
 import { uiRoutes } from './ui/routes.js';
@@ -77,7 +77,7 @@ function baseApp(services: DirectoryServices, listener: 'web' | 'mtls'): Express
   // Nothing outside the routes: certs/ and data/ (the CA key, the admin credential) never leave over HTTP.
   app.use(refuseOutsideWebRoot());
   app.use(fapiHeadersMiddleware());
-  app.use(recordRequests(services.trace, listener));
+  app.use(recordRequests(services.trace, listener, services.ca.certificate));
   app.use(healthRoutes());
   return app;
 }
@@ -100,7 +100,7 @@ function finish(app: Express, services: DirectoryServices): Express {
 /** The browser-facing listener: public reads, admin API, the web page. Never asks for a client certificate. */
 export function createWebApp(services: DirectoryServices): Express {
   const app = baseApp(services, 'web');
-  app.use(traceRoutes(services.trace));
+  app.use(traceOnWebListenerRoutes(services.config.directory.mtls.origin));
   app.use(directoryKeyRoutes(services));
   app.use(participantsRoutes(services));
   app.use(organisationRoutes(services));
@@ -112,9 +112,10 @@ export function createWebApp(services: DirectoryServices): Express {
   return finish(app, services);
 }
 
-/** The mutual-TLS listener: the SSA endpoint, for the software's own transport certificate. */
+/** The mutual-TLS listener: the SSA endpoint and the trace, for the software's own transport certificate. */
 export function createMtlsApp(services: DirectoryServices): Express {
   const app = baseApp(services, 'mtls');
+  app.use(traceRoutes(services.trace, services.ca.certificate, services.config.directory.mtls.origin));
   app.use(ssaRoutes(services));
   return finish(app, services);
 }

@@ -159,13 +159,17 @@ describe('directory client', () => {
     expect(JSON.parse(jwksExchange.body!).keys.length).toBeGreaterThan(0);
     expect(participantsExchange.requestHeaders).not.toHaveProperty('x-fapi-interaction-id');
 
-    // The directory filed the interaction's requests under the id the client sent.
-    const trace = await fetch(`${t.config.directory.web.origin}/trace?interaction_id=${interactionId}`, {
-      dispatcher: t.web,
+    // The directory filed the interaction's requests under the id the client sent; Moneywise reads back
+    // the one its transport certificate made (the anonymous JWKS read is no participant's).
+    expect(t.directory.trace.list({ interactionId }).map((e) => e.url)).toEqual([
+      expect.stringMatching(/\/ssa$/),
+      '/.well-known/jwks.json',
+    ]);
+    const trace = await fetch(`${t.config.directory.mtls.origin}/trace?interaction_id=${interactionId}`, {
+      dispatcher: transport,
     });
     const events = ((await trace.json()) as { events: { url?: string }[] }).events;
-    expect(events.some((e) => e.url?.endsWith('/ssa'))).toBe(true);
-    expect(events.some((e) => e.url?.endsWith('/.well-known/jwks.json'))).toBe(true);
+    expect(events.map((e) => e.url)).toEqual([expect.stringMatching(/\/ssa$/)]);
   });
 
   it('reports refusals and unreachable directories to onExchange too', async () => {

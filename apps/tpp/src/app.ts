@@ -3,12 +3,11 @@
 
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
-import { expressErrorHandler } from '@fapi-sandbox/fapi-core/errors';
+import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { sameOriginStateChanges } from '@fapi-sandbox/fapi-core/same-origin';
 import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
-import { handleTraceQuery } from '@fapi-sandbox/fapi-core/trace';
 import express, { type Express, Router } from 'express';
 import type { Agent } from 'undici';
 import { createBankApiClient } from './bank-api/client.js';
@@ -105,7 +104,7 @@ export async function buildTpp(options: {
     redirectUri,
     now: options.now ?? Date.now,
   });
-  const collector = createTraceCollector({ config, trace, webAgent, transportAgent, partyOf: party.partyOf });
+  const collector = createTraceCollector({ config, trace, transportAgent, partyOf: party.partyOf });
 
   const app = express();
   app.disable('x-powered-by');
@@ -118,10 +117,16 @@ export async function buildTpp(options: {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', party: 'tpp' });
   });
-  // The TPP's own events, like every party's: GET /trace?interaction_id=<uuid>.
-  app.get('/trace', (req, res) => {
-    const query = req.query as Record<string, unknown>;
-    res.set('Cache-Control', 'no-store').json({ events: handleTraceQuery(trace.recorder, query) });
+  // The TPP's events concern its customers: a browser reads those of its own connections only, through
+  // /api/connections/<id>/trace (the session's), never a TPP-wide /trace.
+  app.get('/trace', () => {
+    throw new OAuthError({
+      status: 404,
+      error: 'not_found',
+      description:
+        'Moneywise has no public trace: its events belong to the customer whose connection they are',
+      fix: "open a connection's flow inspector, or GET /api/connections/<id>/trace in the same browser session",
+    });
   });
   app.use(callbackRoutes({ connections, sessions, origin: config.tpp.web.origin }));
   app.use('/api', apiRoutes({ sessions, onboarding, connections, store, collector }));

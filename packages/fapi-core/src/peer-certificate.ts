@@ -72,3 +72,22 @@ export function peerCertificateOf(socket: unknown): PeerCertificate | undefined 
     validTo: new Date(x509.validTo),
   };
 }
+
+/**
+ * The participant (software_id, the subject CN of UK OB transport certificates) a certificate identifies,
+ * when the Directory CA itself issued it and it is in date: signature and validity checked here, since a
+ * chain to the sandbox root alone also admits the server CA's certificates, which are nobody's.
+ */
+export function directoryParticipantOf(
+  certificate: X509Certificate,
+  directoryCa: X509Certificate,
+  now = Date.now(),
+): string | undefined {
+  const issued =
+    certificate.checkIssued(directoryCa) &&
+    certificate.verify(directoryCa.publicKey) &&
+    Date.parse(certificate.validFrom) <= now &&
+    now <= Date.parse(certificate.validTo);
+  const commonName = parseSubject(certificate.subject).commonName;
+  return issued && commonName ? commonName : undefined;
+}

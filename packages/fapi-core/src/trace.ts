@@ -1,9 +1,15 @@
 // The flow trace: every party records what it sent, received and checked as TraceEvents, correlated by
 // the FAPI interaction id (`x-fapi-interaction-id`, FAPI 1.0 Part 1 §6.2.1-11), so the TPP can show one
-// timeline across directory, bank and TPP. Secrets are redacted before an event is stored; JWTs are
-// decoded for display only (never verified here).
-import { randomUUID } from 'node:crypto';
+// timeline across directory, bank and TPP. Secrets are redacted before an event is stored (redact.ts);
+// JWTs are decoded for display only (never verified here). Each event names the participant it concerns
+// (the directory's software_id), and only that participant reads it back (traceReaderOf).
+import { randomUUID, type X509Certificate } from 'node:crypto';
 import { OAuthError } from './errors.js';
+import { isUuid } from './fapi-headers.js';
+import { directoryParticipantOf, type PeerCertificate } from './peer-certificate.js';
+import { redactEvent } from './redact.js';
+
+export { redactBody, redactHeaders, redactUrl } from './redact.js';
 
 export type TraceParty = 'directory' | 'bank-op' | 'bank-api' | 'tpp' | 'browser';
 export type TraceDirection = 'inbound' | 'outbound' | 'internal';
@@ -36,6 +42,12 @@ export interface TraceEvent {
   interactionId: string;
   /** The TPP's connection (one customer journey) this belongs to, when known. */
   connectionId?: string;
+  /**
+   * The directory participant (software_id) this event concerns, as the recording party identified it
+   * (its token, client or transport certificate). Only that participant reads the event back; an event
+   * without one (a request with no credentials) is readable by no participant.
+   */
+  participant?: string;
   party: TraceParty;
   direction: TraceDirection;
   channel: TraceChannel;
@@ -62,6 +74,8 @@ export type TraceEventInput = Omit<TraceEvent, 'id' | 'at' | 'jwts' | 'checks'> 
   Partial<Pick<TraceEvent, 'jwts' | 'checks'>>;
 
 export interface TraceQuery {
+  /** Only the events of this participant (software_id). */
+  participant?: string;
   interactionId?: string;
   connectionId?: string;
   /** Only events recorded after this time. */
@@ -93,13 +107,14 @@ export class TraceRecorder {
     this.#now = options.now ?? (() => new Date());
   }
 
-  /** Stores an event (filling in id and time) and tells the listeners. */
+  /** Stores an event (redacted and bounded, with id and time filled in) and tells the listeners. */
   record(input: TraceEventInput): TraceEvent {
+    const safe = redactEvent(input);
     const event: TraceEvent = {
-      ...input,
+      ...safe,
       id: randomUUID(),
       at: this.#now().toISOString(),
-      jwts: input.jwts ?? [],
+      jwts: safe.jwts ?? [],
       checks: input.checks ?? [],
     };
     this.#events[this.#next] = event;
@@ -122,6 +137,7 @@ export class TraceRecorder {
     const start = (this.#next - this.#count + this.capacity) % this.capacity;
     for (let i = 0; i < this.#count; i++) {
       const event = this.#events[(start + i) % this.capacity]!;
+      if (query.participant !== undefined && event.participant !== query.participant) continue;
       if (query.interactionId !== undefined && event.interactionId !== query.interactionId) continue;
       if (query.connectionId !== undefined && event.connectionId !== query.connectionId) continue;
       if (since !== undefined && Date.parse(event.at) <= since) continue;
@@ -149,31 +165,65 @@ export class TraceRecorder {
   }
 }
 
+/** The query parameters `GET /trace` understands; anything else is refused, so a typo is not ignored. */
+const TRACE_PARAMETERS = ['interaction_id', 'connection_id', 'since', 'limit'] as const;
+const CONNECTION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /**
- * Answers a trace query from URL search parameters (`interaction_id`, `connection_id`, `since`, `limit`:
- * snake case, like every OAuth and FAPI parameter on the wire), so
- * an app mounts it in one line: `res.json({ events: handleTraceQuery(recorder, new URL(req.url, base).searchParams) })`.
- * Throws OAuthError 400 invalid_request for a malformed parameter.
+ * Answers a participant's trace query from URL search parameters (`interaction_id`, `connection_id`,
+ * `since`, `limit`: snake case, like every OAuth and FAPI parameter on the wire): only the events that
+ * concern `participant` (see traceReaderOf). Every party's `GET /trace` is this one function.
+ * Throws OAuthError 400 invalid_request naming the parameter and the fix for anything malformed: an
+ * unknown or repeated parameter (`interaction_id[]=1`), a value of the wrong form, a limit out of range.
  */
 export function handleTraceQuery(
   recorder: TraceRecorder,
-  searchParams: URLSearchParams | Record<string, unknown>,
+  searchParams: URLSearchParams,
+  participant: string,
 ): TraceEvent[] {
-  const read = (name: string): string | undefined => {
-    const value = searchParams instanceof URLSearchParams ? searchParams.get(name) : searchParams[name];
-    if (value === undefined || value === null || value === '') return undefined;
-    if (typeof value !== 'string')
-      throw badParameter(name, 'appears more than once or is not text', `send ${name} once`);
-    return value;
+  for (const name of new Set(searchParams.keys())) {
+    if (!(TRACE_PARAMETERS as readonly string[]).includes(name)) {
+      throw badParameter(
+        `'${name.slice(0, 40)}'`,
+        'is not one GET /trace understands',
+        `send only ${TRACE_PARAMETERS.join(', ')}, each once, e.g. ?interaction_id=<uuid>&limit=50`,
+      );
+    }
+    if (searchParams.getAll(name).length > 1) {
+      throw badParameter(name, 'appears more than once', `send ${name} once`);
+    }
+  }
+  const read = (name: (typeof TRACE_PARAMETERS)[number]): string | undefined => {
+    const value = searchParams.get(name);
+    return value === null || value === '' ? undefined : value;
   };
-  const query: TraceQuery = {};
+  const query: TraceQuery = { participant };
   const interactionId = read('interaction_id');
-  if (interactionId !== undefined) query.interactionId = interactionId;
+  if (interactionId !== undefined) {
+    // FAPI 1.0 Part 1 §6.2.1-11: an interaction id is a UUID (RFC 4122).
+    if (!isUuid(interactionId)) {
+      throw badParameter(
+        'interaction_id',
+        `'${interactionId.slice(0, 40)}' is not a UUID`,
+        'send the x-fapi-interaction-id of your request, e.g. interaction_id=3f0c2a5e-6b1d-4c1e-9a6f-2d7e8b9c0a1b',
+      );
+    }
+    query.interactionId = interactionId;
+  }
   const connectionId = read('connection_id');
-  if (connectionId !== undefined) query.connectionId = connectionId;
+  if (connectionId !== undefined) {
+    if (!CONNECTION_ID.test(connectionId)) {
+      throw badParameter(
+        'connection_id',
+        'is not a connection id',
+        'send the id of a connection: up to 128 letters, digits, dots, colons, dashes or underscores',
+      );
+    }
+    query.connectionId = connectionId;
+  }
   const since = read('since');
   if (since !== undefined) {
-    if (Number.isNaN(Date.parse(since))) {
+    if (since.length > 40 || Number.isNaN(Date.parse(since))) {
       throw badParameter(
         'since',
         `'${since.slice(0, 40)}' is not a date`,
@@ -184,12 +234,12 @@ export function handleTraceQuery(
   }
   const limit = read('limit');
   if (limit !== undefined) {
-    const value = Number(limit);
-    if (!Number.isInteger(value) || value < 1) {
+    const value = /^[0-9]{1,9}$/.test(limit) ? Number(limit) : Number.NaN;
+    if (!(value >= 1 && value <= recorder.capacity)) {
       throw badParameter(
         'limit',
-        `'${limit.slice(0, 20)}' is not a positive integer`,
-        'send limit=1 or more',
+        `'${limit.slice(0, 24)}' is not a whole number from 1 to ${recorder.capacity}`,
+        `send limit=1 to limit=${recorder.capacity} (the trace keeps at most ${recorder.capacity} events)`,
       );
     }
     query.limit = value;
@@ -206,93 +256,53 @@ function badParameter(name: string, problem: string, fix: string): OAuthError {
   });
 }
 
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization']);
-const COOKIE_HEADERS = new Set(['cookie', 'set-cookie']);
+/**
+ * What a web listener (which never asks for a client certificate) answers at `/trace`: a 401 pointing to
+ * the party's mTLS listener, where the reader's transport certificate can be read.
+ */
+export function traceOnlyOverMtls(mtlsTraceUrl: string): OAuthError {
+  return new OAuthError({
+    status: 401,
+    error: 'invalid_client',
+    description:
+      "The trace is served on this party's mTLS listener only: a trace is readable only by the participant it concerns, identified by its transport certificate",
+    clause: 'RFC 8705 §2',
+    fix: `call ${mtlsTraceUrl} with your transport certificate, e.g. curl --cert transport.crt --key transport.key`,
+  });
+}
 
 /**
- * Headers safe to show: `Authorization` keeps its scheme and the first 8 characters of the credential
- * ("DPoP eyJhbGci…"); cookies become "[redacted]". Names are kept as given; values become strings.
+ * Who reads a trace: the participant the directory issued the connection's transport certificate to
+ * (its software_id), as the sandbox identifies participants everywhere (RFC 8705 §2.1, PKI method). A
+ * caller without a certificate gets 401, one whose certificate is not a participant's gets 403.
  */
-export function redactHeaders(
-  headers: Record<string, string | string[] | number | undefined> | Headers | undefined,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (!headers) return result;
-  const entries: [string, unknown][] =
-    headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
-  for (const [name, value] of entries) {
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    const text = Array.isArray(value) ? value.join(', ') : String(value);
-    if (COOKIE_HEADERS.has(lower)) result[name] = '[redacted]';
-    else if (CREDENTIAL_HEADERS.has(lower)) result[name] = redactCredential(text);
-    else result[name] = text;
+export function traceReaderOf(
+  presented: PeerCertificate | undefined,
+  directoryCa: X509Certificate,
+  traceUrl: string,
+): string {
+  const fix = `call ${traceUrl} over mutual TLS with your transport certificate, e.g. curl --cert transport.crt --key transport.key`;
+  if (!presented) {
+    throw new OAuthError({
+      status: 401,
+      error: 'invalid_client',
+      description:
+        'No client certificate was presented: a trace is readable only by the participant it concerns, identified by its directory-issued transport certificate',
+      clause: 'RFC 8705 §2',
+      fix,
+    });
   }
-  return result;
-}
-
-function redactCredential(value: string): string {
-  const match = /^(\S+)\s+(\S+)/.exec(value);
-  if (!match) return shorten(value);
-  return `${match[1]} ${shorten(match[2]!)}`;
-}
-
-function shorten(value: string): string {
-  return value.length <= 8 ? '…' : `${value.slice(0, 8)}…`;
-}
-
-/** Never shown at all. */
-const HIDDEN_FIELDS = new Set(['password', 'client_secret', 'registration_access_token']);
-/** Shown as their first 8 characters, enough to tell two apart. */
-const SHORTENED_FIELDS = new Set(['access_token', 'refresh_token', 'code_verifier']);
-
-/**
- * A copy of a request or response body with secrets removed: password, client_secret and
- * registration_access_token become "[redacted]"; access_token, refresh_token and code_verifier keep their
- * first 8 characters. Works on objects (deeply), JSON text and form-encoded text.
- */
-export function redactBody(body: unknown): unknown {
-  if (typeof body === 'string') return redactText(body);
-  return redactValue(body, 0);
-}
-
-function redactText(text: string): string {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return JSON.stringify(redactValue(JSON.parse(trimmed), 0));
-    } catch {
-      return text;
-    }
+  const participant = presented.authorized ? directoryParticipantOf(presented.x509, directoryCa) : undefined;
+  if (!participant) {
+    throw new OAuthError({
+      status: 403,
+      error: 'access_denied',
+      description: `The client certificate (${presented.subject.commonName ?? 'no CN'}) is not a transport certificate the directory issued to a participant${presented.authorizationError ? ` (${presented.authorizationError})` : ''}`,
+      clause: 'RFC 8705 §2.1',
+      fix,
+    });
   }
-  // application/x-www-form-urlencoded: name=value pairs without spaces.
-  if (/^[^\s=&]+=[^\s]*$/.test(trimmed)) {
-    const params = new URLSearchParams(trimmed);
-    for (const [name, value] of [...params.entries()]) {
-      const redacted = redactField(name, value);
-      if (redacted !== value) params.set(name, String(redacted));
-    }
-    return params.toString();
-  }
-  return text;
-}
-
-function redactValue(value: unknown, depth: number): unknown {
-  if (depth > 32 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
-  const copy: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(value)) {
-    copy[name] =
-      typeof field === 'object' && field !== null ? redactValue(field, depth + 1) : redactField(name, field);
-  }
-  return copy;
-}
-
-function redactField(name: string, value: unknown): unknown {
-  const lower = name.toLowerCase();
-  if (HIDDEN_FIELDS.has(lower)) return '[redacted]';
-  if (SHORTENED_FIELDS.has(lower)) return typeof value === 'string' ? shorten(value) : '[redacted]';
-  return value;
+  return participant;
 }
 
 // A compact JWS: base64url JSON header (always starts "eyJ"), payload and signature (empty for alg none),

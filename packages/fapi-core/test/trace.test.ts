@@ -1,17 +1,28 @@
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { sandboxConfig } from '../src/config.js';
 import { OAuthError } from '../src/errors.js';
+import type { PeerCertificate } from '../src/peer-certificate.js';
+import { MAX_BODY_CHARS } from '../src/redact.js';
 import {
+  type DecodedJwt,
   decodeJwtsIn,
   handleTraceQuery,
   redactBody,
   redactHeaders,
+  redactUrl,
   type TraceEventInput,
   TraceRecorder,
+  traceReaderOf,
 } from '../src/trace.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const JWT = `${b64({ alg: 'PS256', typ: 'dpop+jwt' })}.${b64({ htm: 'POST', htu: 'https://bank.localhost/token' })}.c2ln`;
 const ACCESS_TOKEN = `${b64({ alg: 'PS256', typ: 'at+jwt' })}.${b64({ sub: 'alice', cnf: { jkt: 'abc' } })}.c2ln`;
+
+const UUID_X = '3f0c2a5e-6b1d-4c1e-9a6f-2d7e8b9c0a1b';
+const UUID_Y = '9d1b7c3e-0f2a-4b5c-8d6e-7f8a9b0c1d2e';
 
 function input(extra: Partial<TraceEventInput> = {}): TraceEventInput {
   return { interactionId: 'i-1', party: 'tpp', direction: 'outbound', channel: 'back', ...extra };
@@ -69,37 +80,51 @@ describe('TraceRecorder', () => {
 
 describe('handleTraceQuery', () => {
   const recorder = new TraceRecorder();
-  recorder.record(input({ interactionId: 'x', step: 'one' }));
-  recorder.record(input({ interactionId: 'y', step: 'two' }));
+  recorder.record(input({ interactionId: UUID_X, participant: 'software-a', step: 'one' }));
+  recorder.record(input({ interactionId: UUID_Y, participant: 'software-a', step: 'two' }));
+  recorder.record(input({ interactionId: UUID_X, participant: 'software-b', step: 'theirs' }));
+  recorder.record(input({ interactionId: UUID_X, step: 'nobody’s' }));
+  const query = (text: string, participant = 'software-a') =>
+    handleTraceQuery(recorder, new URLSearchParams(text), participant).map((e) => e.step);
 
-  it('answers from URL search parameters or a parsed query object', () => {
-    expect(handleTraceQuery(recorder, new URLSearchParams('interaction_id=x')).map((e) => e.step)).toEqual([
-      'one',
-    ]);
-    expect(handleTraceQuery(recorder, { limit: '1' }).map((e) => e.step)).toEqual(['two']);
-    expect(handleTraceQuery(recorder, new URLSearchParams())).toHaveLength(2);
+  it('answers with the events of the asking participant only', () => {
+    expect(query(`interaction_id=${UUID_X}`)).toEqual(['one']);
+    expect(query('limit=1')).toEqual(['two']);
+    expect(query('')).toEqual(['one', 'two']);
+    expect(query('', 'software-b')).toEqual(['theirs']);
+    // An event with no participant (a request without credentials) is nobody's to read.
+    expect(query('', 'software-c')).toEqual([]);
   });
 
-  it('refuses malformed parameters with 400 invalid_request', () => {
-    for (const query of [
-      new URLSearchParams('since=yesterday'),
-      new URLSearchParams('limit=0'),
-      { interaction_id: ['a', 'b'] },
-    ]) {
-      try {
-        handleTraceQuery(recorder, query);
-        expect.unreachable();
-      } catch (err) {
-        expect(err).toBeInstanceOf(OAuthError);
-        expect((err as OAuthError).status).toBe(400);
-        expect((err as OAuthError).error).toBe('invalid_request');
-      }
+  it.each([
+    ['limit=99999999999999999999', 'limit'],
+    ['limit=0', 'limit'],
+    ['limit=1e3', 'limit'],
+    ['limit=-1', 'limit'],
+    [`limit=${recorder.capacity + 1}`, 'limit'],
+    ['since=yesterday', 'since'],
+    ['interaction_id[]=1', "'interaction_id[]'"],
+    [`interaction_id=${UUID_X}&interaction_id=${UUID_Y}`, 'interaction_id'],
+    ['interaction_id=not-a-uuid', 'interaction_id'],
+    ['connection_id=%00%01', 'connection_id'],
+    ['participant=software-b', "'participant'"],
+  ])('refuses %s with 400 invalid_request naming %s and the fix', (text, named) => {
+    try {
+      query(text);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(OAuthError);
+      const error = err as OAuthError;
+      expect(error.status).toBe(400);
+      expect(error.error).toBe('invalid_request');
+      expect(error.errorDescription).toContain(`Trace query parameter ${named}`);
+      expect(error.errorDescription).toContain('Fix:');
     }
   });
 });
 
 describe('redaction', () => {
-  it('keeps the auth scheme and 8 characters of the credential; hides cookies', () => {
+  it('keeps the auth scheme and 8 characters of the credential; hides cookies; names in lower case', () => {
     const redacted = redactHeaders({
       Authorization: `DPoP ${ACCESS_TOKEN}`,
       cookie: 'session=secret',
@@ -109,7 +134,7 @@ describe('redaction', () => {
       absent: undefined,
     });
     expect(redacted).toEqual({
-      Authorization: `DPoP ${ACCESS_TOKEN.slice(0, 8)}…`,
+      authorization: `DPoP ${ACCESS_TOKEN.slice(0, 8)}…`,
       cookie: '[redacted]',
       'set-cookie': '[redacted]',
       'x-fapi-interaction-id': '1e2f',
@@ -120,37 +145,125 @@ describe('redaction', () => {
     });
   });
 
-  it('redacts secrets in objects (deeply) without touching the original', () => {
+  it('shortens a credential in any header that carries one: x-api-key, DPoP, custom token headers', () => {
+    const jwts: DecodedJwt[] = [];
+    const redacted = redactHeaders(
+      { 'X-API-Key': 'sk_live_0123456789abcdef', dpop: JWT, 'x-my-session-token': 'abcdefghijkl' },
+      jwts,
+    );
+    expect(redacted).toEqual({
+      'x-api-key': 'sk_live_…',
+      dpop: `${JWT.slice(0, 8)}…`,
+      'x-my-session-token': 'abcdefgh…',
+    });
+    expect(jwts).toEqual([
+      expect.objectContaining({ where: 'DPoP proof', header: { alg: 'PS256', typ: 'dpop+jwt' } }),
+    ]);
+  });
+
+  it('redacts credentials in a query string and a fragment, absolute or relative, and decodes their JWTs', () => {
+    const jwts: DecodedJwt[] = [];
+    const url = redactUrl(
+      `https://api.bank.localhost/accounts?access_token=${ACCESS_TOKEN}&page=2#code=abcdefghijkl&state=s1`,
+      jwts,
+    );
+    expect(url).toBe(
+      `https://api.bank.localhost/accounts?access_token=${encodeURIComponent(`${ACCESS_TOKEN.slice(0, 8)}…`)}&page=2#code=abcdefgh%E2%80%A6&state=s1`,
+    );
+    expect(redactUrl('/trace?client_assertion=abcdefghijkl')).toBe(
+      '/trace?client_assertion=abcdefgh%E2%80%A6',
+    );
+    expect(jwts.map((j) => j.where)).toEqual(['access token']);
+  });
+
+  it('shortens the code and the JARM response in a redirect’s Location, and decodes the JWT', () => {
+    const jwts: DecodedJwt[] = [];
+    const response = `${b64({ alg: 'PS256', kid: 'k1' })}.${b64({ iss: 'https://bank.localhost', code: 'a-code-long-enough-to-use' })}.c2ln`;
+    const headers = redactHeaders(
+      {
+        Location: `https://tpp.localhost/callback?code=a-code-long-enough-to-use&state=s1&response=${response}`,
+      },
+      jwts,
+    );
+    const location = new URL(headers.location!);
+    expect(location.searchParams.get('code')).toBe('a-code-l…');
+    expect(location.searchParams.get('response')).toBe(`${response.slice(0, 8)}…`);
+    expect(location.searchParams.get('state')).toBe('s1');
+    expect(jwts).toEqual([expect.objectContaining({ where: 'authorization response (JARM)' })]);
+  });
+
+  it('redacts secrets in objects (deeply) without touching the original; JWKs lose private members', () => {
     const body = {
       access_token: ACCESS_TOKEN,
       refresh_token: 'refresh-token-value',
       token_type: 'DPoP',
-      client: { client_secret: 's3cret', registration_access_token: 'rat' },
-      users: [{ password: 'hunter2', name: 'alice' }],
+      client: { client_secret: 's3cret', registration_access_token: 'registration-token' },
+      users: [{ password: 'hunter2', otp: '123456', name: 'alice' }],
+      jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'private' }] },
+      Errors: [{ Code: 'UK.OBIE.Field.Invalid' }],
     };
     expect(redactBody(body)).toEqual({
       access_token: `${ACCESS_TOKEN.slice(0, 8)}…`,
       refresh_token: 'refresh-…',
       token_type: 'DPoP',
-      client: { client_secret: '[redacted]', registration_access_token: '[redacted]' },
-      users: [{ password: '[redacted]', name: 'alice' }],
+      client: { client_secret: '[redacted]', registration_access_token: 'registra…' },
+      users: [{ password: '[redacted]', otp: '[redacted]', name: 'alice' }],
+      jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] },
+      Errors: [{ Code: 'UK.OBIE.Field.Invalid' }],
     });
     expect(body.users[0]!.password).toBe('hunter2');
   });
 
-  it('redacts JSON text and form-encoded text', () => {
+  it('redacts JSON text, form-encoded text and a bare JWT', () => {
     expect(JSON.parse(redactBody('{"password":"p","x":1}') as string)).toEqual({
       password: '[redacted]',
       x: 1,
     });
     const form = new URLSearchParams(
       redactBody(
-        'grant_type=authorization_code&code=abc&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+        'grant_type=authorization_code&code=abcdefghijkl&code_verifier=dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
       ) as string,
     );
     expect(form.get('code_verifier')).toBe('dBjftJeZ…');
-    expect(form.get('code')).toBe('abc');
+    expect(form.get('code')).toBe('abcdefgh…');
+    expect(form.get('grant_type')).toBe('authorization_code');
     expect(redactBody('plain text, not a form')).toBe('plain text, not a form');
+    const jwts: DecodedJwt[] = [];
+    expect(redactBody(JWT, jwts)).toBe(`${JWT.slice(0, 8)}…`);
+    expect(jwts).toHaveLength(1);
+  });
+
+  it('is applied by the recorder itself, so no party can store a credential by forgetting it', () => {
+    const recorder = new TraceRecorder();
+    const event = recorder.record(
+      input({
+        url: `https://api.bank.localhost/accounts?access_token=${ACCESS_TOKEN}`,
+        requestHeaders: { 'x-api-key': 'sk_live_0123456789abcdef', authorization: `Bearer ${ACCESS_TOKEN}` },
+        requestBody: { client_secret: 's3cret' },
+      }),
+    );
+    const stored = JSON.stringify(recorder.list());
+    expect(stored).not.toContain(ACCESS_TOKEN);
+    expect(stored).not.toContain('sk_live_0123456789abcdef');
+    expect(stored).not.toContain('s3cret');
+    // The access token is decoded once, though it came twice.
+    expect(event.jwts.filter((j) => j.header.typ === 'at+jwt')).toHaveLength(1);
+  });
+
+  it('keeps bodies and JWT claims bounded, so a 20,000-deep body cannot break a later read', () => {
+    const deep = JSON.parse(`${'['.repeat(20_000)}${']'.repeat(20_000)}`) as unknown;
+    const recorder = new TraceRecorder();
+    recorder.record(
+      input({
+        requestBody: deep,
+        responseBody: 'x'.repeat(MAX_BODY_CHARS + 10),
+        jwts: [{ where: 'x', header: {}, claims: { deep } }],
+      }),
+    );
+    const [event] = recorder.list();
+    expect(() => JSON.stringify(recorder.list())).not.toThrow();
+    expect(JSON.stringify(event!.requestBody)).toContain('not kept');
+    expect(String(event!.responseBody)).toMatch(/…\[10 more characters not kept\]$/);
   });
 });
 
@@ -189,5 +302,41 @@ describe('decodeJwtsIn', () => {
   it('decodes unsigned (alg none) tokens so learners can see them', () => {
     const none = `${b64({ alg: 'none' })}.${b64({ sub: 'x' })}.`;
     expect(decodeJwtsIn(none, 'request')[0]!.header).toEqual({ alg: 'none' });
+  });
+});
+
+describe('traceReaderOf', () => {
+  const config = sandboxConfig();
+  const pem = (file: string) => new X509Certificate(fs.readFileSync(file));
+  const directoryCa = pem(config.ca.directory);
+  const presented = (file: string, authorized = true) =>
+    ({
+      x509: pem(file),
+      authorized,
+      authorizationError: authorized ? undefined : 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      subject: { raw: '', commonName: 'x' },
+    }) as unknown as PeerCertificate;
+
+  it('names the software of a directory-issued transport certificate', () => {
+    for (const participant of [config.participants.demo, config.participants.second]) {
+      expect(traceReaderOf(presented(participant.transportCert), directoryCa, 'https://x/trace')).toBe(
+        participant.softwareId,
+      );
+    }
+  });
+
+  it('refuses no certificate with 401, and a server’s or a foreign CA’s certificate with 403', () => {
+    const status = (certificate: PeerCertificate | undefined) => {
+      try {
+        traceReaderOf(certificate, directoryCa, 'https://x/trace');
+        return 200;
+      } catch (err) {
+        return (err as OAuthError).status;
+      }
+    };
+    expect(status(undefined)).toBe(401);
+    // Chains to the sandbox root (so TLS authorizes it), but the server CA issued it: nobody's.
+    expect(status(presented(config.directory.serverCert))).toBe(403);
+    expect(status(presented(config.negative.untrustedTransportCert, false))).toBe(403);
   });
 });

@@ -24,7 +24,7 @@ export interface FlowIdOptions {
 
 export class FlowIds {
   readonly #byRequest = new WeakMap<object, string>();
-  readonly #links = new Map<string, { interactionId: string; expiresAt: number }>();
+  readonly #links = new Map<string, { interactionId: string; participant?: string; expiresAt: number }>();
   readonly #ttlMs: number;
   readonly #capacity: number;
   readonly #now: () => number;
@@ -66,25 +66,42 @@ export class FlowIds {
     this.#link(`par:${requestId}`, interactionId);
   }
 
-  /** The interaction (by uid) belongs to this flow. */
-  linkInteraction(uid: string, interactionId: string): void {
-    this.#link(`interaction:${uid}`, interactionId);
+  /** The interaction (by uid) belongs to this flow, and to the client's participant (its software_id). */
+  linkInteraction(uid: string, interactionId: string, participant?: string): void {
+    this.#link(`interaction:${uid}`, interactionId, participant);
+  }
+
+  /**
+   * The participant a customer's page belongs to (/interaction/<uid>…): the software_id of the client
+   * whose authorization started the interaction. The browser itself names no client.
+   */
+  participantOf(req: IncomingMessage): string | undefined {
+    const uid = INTERACTION_PATH.exec(new URL(req.url ?? '/', 'https://bank-op.invalid').pathname)?.[1];
+    return uid ? this.#linkOf(`interaction:${uid}`)?.participant : undefined;
   }
 
   #find(key: string): string | undefined {
+    return this.#linkOf(key)?.interactionId;
+  }
+
+  #linkOf(key: string): { interactionId: string; participant?: string } | undefined {
     const link = this.#links.get(key);
     if (!link) return undefined;
     if (link.expiresAt <= this.#now()) {
       this.#links.delete(key);
       return undefined;
     }
-    return link.interactionId;
+    return link;
   }
 
-  #link(key: string, interactionId: string): void {
+  #link(key: string, interactionId: string, participant?: string): void {
     const now = this.#now();
     this.#links.delete(key);
-    this.#links.set(key, { interactionId, expiresAt: now + this.#ttlMs });
+    this.#links.set(key, {
+      interactionId,
+      ...(participant ? { participant } : {}),
+      expiresAt: now + this.#ttlMs,
+    });
     // Map order is insertion order: the first entries are the oldest.
     for (const [oldKey, link] of this.#links) {
       if (this.#links.size <= this.#capacity && link.expiresAt > now) break;

@@ -11,7 +11,7 @@ import { explain, type ProviderError } from '../provider/explain-errors.js';
 import { SCA_ACR } from '../provider/intent.js';
 import { PAYMENT_SCA_CHECK } from '../provider/interaction-policy.js';
 import type { FlowIds } from './flow-ids.js';
-import { noteCheck, noteStep } from './trace.js';
+import { noteCheck, noteParticipant, noteStep } from './trace.js';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 
@@ -82,7 +82,24 @@ function requestChecks(ctx: KoaContextWithOIDC, client: Client) {
   ];
 }
 
+/** The directory participant a client was registered for (software_id from its SSA). */
+function softwareIdOf(client: Client | undefined): string | undefined {
+  const softwareId = (client as { software_id?: unknown } | undefined)?.software_id;
+  return typeof softwareId === 'string' && softwareId !== '' ? softwareId : undefined;
+}
+
 export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
+  // Whenever oidc-provider knew the request's client (PAR, token, authorization, resume, …), the trace
+  // event is filed under that client's participant, whether the request succeeded or not.
+  provider.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      const participant = softwareIdOf((ctx as Partial<KoaContextWithOIDC>).oidc?.client);
+      if (participant) noteParticipant(ctx.res, participant);
+    }
+  });
+
   provider.on('pushed_authorization_request.success', (ctx) => {
     const pushed = ctx.oidc.entities.PushedAuthorizationRequest;
     const interactionId = flowIds.interactionIdOf(ctx.req);
@@ -99,8 +116,9 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
   provider.on('interaction.started', (ctx, prompt) => {
     const interaction = ctx.oidc.entities.Interaction;
     const interactionId = flowIds.interactionIdOf(ctx.req);
-    if (interaction?.uid && interactionId) flowIds.linkInteraction(interaction.uid, interactionId);
     const client = ctx.oidc.client;
+    if (interaction?.uid && interactionId)
+      flowIds.linkInteraction(interaction.uid, interactionId, softwareIdOf(client));
     if (ctx.oidc.route === 'resume') {
       noteStep(ctx.res, {
         step: 'Authorization resumed',

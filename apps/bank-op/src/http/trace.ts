@@ -1,16 +1,21 @@
 // The flow trace of bank-op: every inbound request, with its FAPI interaction id, status, the client
 // certificate it presented and the checks it went through, so the TPP can show one timeline across the
 // parties. Front-channel requests (the customer's browser) carry no interaction id; flow-ids.ts finds
-// the one their authorization was pushed with. Served on the web listener at GET /trace?interaction_id=<uuid>.
+// the one their authorization was pushed with. Each event is filed under the participant it concerns
+// (the client's software_id, or the directory-issued certificate's), who reads it at GET /trace on the
+// mTLS listener with its transport certificate.
+import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { directoryParticipantOf, peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import {
   type CheckResult,
   type DecodedJwt,
   decodeJwtsIn,
   handleTraceQuery,
-  redactHeaders,
   type TraceRecorder,
+  traceOnlyOverMtls,
+  traceReaderOf,
 } from '@fapi-sandbox/fapi-core/trace';
 import type { NextFunction, Request, Response } from 'express';
 import type { CertificateSource } from '../mtls/client-certificate.js';
@@ -48,7 +53,11 @@ export interface Outcome {
 
 /** Where the checks and the step note of a request wait until its trace event is recorded. */
 interface WithChecks {
-  locals?: { traceChecks?: CheckResult[]; traceStep?: StepNote | ((outcome: Outcome) => StepNote) };
+  locals?: {
+    traceChecks?: CheckResult[];
+    traceStep?: StepNote | ((outcome: Outcome) => StepNote);
+    traceParticipant?: string;
+  };
 }
 
 /** Records the result of one check on this request (gates, oidc-provider refusals) in its trace event. */
@@ -63,6 +72,12 @@ export function noteCheck(res: unknown, check: CheckResult): void {
 export function noteStep(res: unknown, note: StepNote | ((outcome: Outcome) => StepNote)): void {
   const target = res as WithChecks;
   if (target.locals) target.locals.traceStep = note;
+}
+
+/** Files this request's trace event under a participant (the software_id of the client it concerns). */
+export function noteParticipant(res: unknown, softwareId: string): void {
+  const target = res as WithChecks;
+  if (target.locals) target.locals.traceParticipant = softwareId;
 }
 
 /** Authorization response values shown only by their start: enough to follow, useless to replay. */
@@ -117,13 +132,21 @@ export function channelByEndpoint(authorizationPath: string) {
       : 'back';
 }
 
+/** Health polls and trace reads are not part of any flow. */
+const UNTRACED = new Set(['/health', '/trace']);
+
 export function traceRequests(options: {
   recorder: TraceRecorder;
   channel: (req: Request) => 'front' | 'back';
   certificates: CertificateSource;
   flowIds: FlowIds;
+  directoryCa: X509Certificate;
 }) {
   return (req: Request, res: Response, next: NextFunction) => {
+    if (UNTRACED.has(req.path)) {
+      next();
+      return;
+    }
     const interactionId = options.flowIds.resolve(req as IncomingMessage);
     const presented = options.certificates.certificateOf(req as IncomingMessage);
     const channel = options.channel(req);
@@ -134,8 +157,16 @@ export function traceRequests(options: {
       const step = note?.step ?? stepOf(req.path);
       // Front channel: where the browser is sent next is part of the flow (the code, the JARM response).
       const redirect = channel === 'front' && location ? redirectOf(location) : undefined;
+      // The client oidc-provider identified, else the customer's page's flow, else the certificate.
+      const participant =
+        (res as WithChecks).locals?.traceParticipant ??
+        options.flowIds.participantOf(req as IncomingMessage) ??
+        (presented?.issuedByDirectory
+          ? directoryParticipantOf(presented.x509, options.directoryCa)
+          : undefined);
       options.recorder.record({
         interactionId,
+        ...(participant ? { participant } : {}),
         party: 'bank-op',
         direction: 'inbound',
         channel,
@@ -145,7 +176,7 @@ export function traceRequests(options: {
         method: req.method,
         url: `${req.protocol}://${req.get('host')}${req.path}`,
         status: res.statusCode,
-        requestHeaders: redactHeaders(req.headers),
+        requestHeaders: req.headers as Record<string, string>,
         ...(redirect ? { responseHeaders: { location: redirect.location }, jwts: redirect.jwts } : {}),
         checks: (res as WithChecks).locals?.traceChecks ?? [],
         ...(presented
@@ -162,13 +193,23 @@ export function traceRequests(options: {
   };
 }
 
-export function traceQueryRoute(recorder: TraceRecorder) {
+/** GET /trace on the mTLS listener: the events of the participant whose transport certificate asks. */
+export function traceQueryRoute(recorder: TraceRecorder, directoryCa: X509Certificate, mtlsOrigin: string) {
   return (req: Request, res: Response, next: NextFunction) => {
     try {
+      // Read from the TLS socket only: a reader is never identified by a forwarded header.
+      const reader = traceReaderOf(peerCertificateOf(req.socket), directoryCa, `${mtlsOrigin}/trace`);
       const params = new URLSearchParams(req.url.split('?')[1] ?? '');
-      res.set('Cache-Control', 'no-store').json({ events: handleTraceQuery(recorder, params) });
+      res.set('Cache-Control', 'no-store').json({ events: handleTraceQuery(recorder, params, reader) });
     } catch (err) {
       next(err);
     }
+  };
+}
+
+/** GET /trace on the web listener, which asks for no certificate: where to go instead. */
+export function traceOnWebListener(mtlsOrigin: string) {
+  return (_req: Request, _res: Response, next: NextFunction) => {
+    next(traceOnlyOverMtls(`${mtlsOrigin}/trace`));
   };
 }

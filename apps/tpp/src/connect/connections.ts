@@ -11,7 +11,6 @@ import { PartyError } from '../http/party-error.js';
 import type { Onboarding } from '../onboarding/onboarding.js';
 import type { ApiError, ConnectionView, PaymentRequest, PaymentView } from '../shared/api.js';
 import type { Connection, ConnectionStore, Payment, StoredToken } from '../store/connections.js';
-import { redactUrl } from '../trace/redact.js';
 import { STEPS } from '../trace/steps.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import { pushAuthorizationRequest } from './authorization-request.js';
@@ -267,8 +266,7 @@ export function createConnectionService(deps: {
       checks?: CheckResult[];
     },
   ) {
-    const jwts: NonNullable<Parameters<TraceLog['record']>[0]['jwts']> = [];
-    const url = redactUrl(input.url, jwts);
+    // The recorder redacts the code or JARM response in the URL and decodes its JWTs.
     trace.record({
       ...context(connection),
       party: 'tpp',
@@ -278,8 +276,7 @@ export function createConnectionService(deps: {
       explanation: input.explanation,
       clause: input.clause,
       method: 'GET',
-      url,
-      jwts,
+      url: input.url,
       checks: input.checks,
     });
   }

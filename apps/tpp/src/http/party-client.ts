@@ -1,12 +1,11 @@
 // Every back-channel call the TPP makes goes through here: undici over the sandbox's TLS (with the
 // transport certificate when the call needs mutual TLS), the x-fapi-interaction-id of the connection,
-// and one trace event per exchange with secrets redacted and JWTs decoded.
+// and one trace event per exchange (the trace recorder redacts secrets and decodes JWTs as it stores it).
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { INTERACTION_ID_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
 import type { CheckResult, TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { type Dispatcher, fetch } from 'undici';
 import type { Lane } from '../shared/timeline.js';
-import { redactMessage, redactUrl } from '../trace/redact.js';
 import type { StepDescription, StepKind } from '../trace/steps.js';
 import { describeStep, type TraceLog } from '../trace/trace-log.js';
 import { PartyError } from './party-error.js';
@@ -144,7 +143,7 @@ export function createPartyClient(options: { config: SandboxConfig; trace: Trace
   };
 }
 
-/** One back-channel exchange the TPP made, as a trace event: secrets redacted, JWTs decoded. */
+/** One back-channel exchange the TPP made, as a trace event (fapi-core's recorder redacts it). */
 export function recordExchange(
   trace: TraceLog,
   exchange: {
@@ -167,11 +166,7 @@ export function recordExchange(
   },
 ): TraceEvent {
   const described = describeStep(exchange.step);
-  const sent = redactMessage(exchange.requestHeaders, exchange.requestBody);
-  const received = exchange.responseHeaders
-    ? redactMessage(exchange.responseHeaders, exchange.responseBody)
-    : undefined;
-  const jwts = [...sent.jwts, ...(received?.jwts ?? [])];
+  const answered = exchange.responseHeaders !== undefined;
   return trace.record({
     interactionId: exchange.interactionId,
     connectionId: exchange.connectionId,
@@ -185,13 +180,12 @@ export function recordExchange(
         : `${described.explanation} (${exchange.durationMs} ms)`,
     clause: described.clause,
     method: exchange.method,
-    url: redactUrl(exchange.url, jwts),
+    url: exchange.url,
     status: exchange.status,
-    requestHeaders: sent.headers,
-    requestBody: sent.body,
-    responseHeaders: received?.headers,
-    responseBody: received?.body,
-    jwts,
+    requestHeaders: exchange.requestHeaders,
+    requestBody: exchange.requestBody,
+    responseHeaders: exchange.responseHeaders,
+    responseBody: answered ? exchange.responseBody : undefined,
     checks: [
       ...(exchange.checks ?? []),
       ...(exchange.failure === undefined

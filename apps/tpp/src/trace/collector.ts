@@ -1,11 +1,13 @@
 // The inspector's data: the TPP's own events of an interaction plus what the directory, bank-op and
-// bank-api report for the same x-fapi-interaction-id through their `GET /trace`. A party that cannot be
-// read is named in the answer rather than silently missing from the timeline.
+// bank-api report for the same x-fapi-interaction-id through their `GET /trace`, read on their mTLS
+// listeners with Moneywise's transport certificate: each party answers with Moneywise's own events, as it
+// would to any participant reading its trace. A party that cannot be read is named in the answer rather
+// than silently missing from the timeline.
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { redactEvent } from '@fapi-sandbox/fapi-core/redact';
 import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { type Dispatcher, fetch } from 'undici';
 import type { Lane, TimelineEntry } from '../shared/timeline.js';
-import { redactBody, redactHeaders, redactUrl } from './redact.js';
 import { buildTimeline } from './timeline.js';
 import type { TraceLog } from './trace-log.js';
 
@@ -21,20 +23,12 @@ interface Source {
   dispatcher: Dispatcher;
 }
 
-/** Other parties redact too; the TPP applies its own stricter rules again before the browser sees anything. */
+/**
+ * The parties redact at record time with fapi-core's rules; the same rules run again here, so a party
+ * that forgot (or another bank's implementation) still cannot hand the browser a usable credential.
+ */
 function sanitize(event: TraceEvent): TraceEvent {
-  const jwts = [...(event.jwts ?? [])];
-  return {
-    ...event,
-    // The bank's front-channel requests and redirects carry codes and responses in their URLs.
-    url: event.url ? redactUrl(event.url, jwts) : undefined,
-    requestHeaders: event.requestHeaders ? redactHeaders(event.requestHeaders, jwts) : undefined,
-    responseHeaders: event.responseHeaders ? redactHeaders(event.responseHeaders, jwts) : undefined,
-    requestBody: redactBody(event.requestBody, jwts),
-    responseBody: redactBody(event.responseBody, jwts),
-    jwts,
-    checks: event.checks ?? [],
-  };
+  return { ...redactEvent(event), checks: event.checks ?? [] } as TraceEvent;
 }
 
 async function readTrace(source: Source, interactionId: string): Promise<TraceEvent[]> {
@@ -51,14 +45,14 @@ async function readTrace(source: Source, interactionId: string): Promise<TraceEv
 export function createTraceCollector(deps: {
   config: SandboxConfig;
   trace: TraceLog;
-  webAgent: Dispatcher;
+  /** Presents Moneywise's directory-issued transport certificate: what identifies it as a trace reader. */
   transportAgent: Dispatcher;
   partyOf: (url: string) => Lane;
 }): TraceCollector {
   const { config } = deps;
   const sources: Source[] = [
-    { party: 'directory', origin: config.directory.web.origin, dispatcher: deps.webAgent },
-    { party: 'bank-op', origin: config.bankOp.web.origin, dispatcher: deps.webAgent },
+    { party: 'directory', origin: config.directory.mtls.origin, dispatcher: deps.transportAgent },
+    { party: 'bank-op', origin: config.bankOp.mtls.origin, dispatcher: deps.transportAgent },
     // bank-api has one listener, which asks for a client certificate.
     { party: 'bank-api', origin: config.bankApi.web.origin, dispatcher: deps.transportAgent },
   ];

@@ -1,5 +1,6 @@
-// The TPP's own flow trace: fapi-core TraceEvents (like every party's) kept in a TraceRecorder for
-// `GET /trace`, and in SQLite so that a connection's timeline survives a restart of the TPP.
+// The TPP's own flow trace: fapi-core TraceEvents (like every party's) kept in a TraceRecorder, and in
+// SQLite so that a connection's timeline survives a restart of the TPP. A browser reads them through its
+// own connections' inspector (/api/connections/<id>/trace), never all at once.
 import {
   type CheckResult,
   type TraceEvent,

@@ -67,18 +67,16 @@ describe('TPP with the directory but no bank running', () => {
   });
 
   it('records the SSA fetch in its trace with the SSA decoded but not readable whole', async () => {
-    const view = (await sandbox.browser.api('/onboarding')).body as OnboardingView;
-    const trace = await sandbox.browser.request(
-      `${sandbox.config.tpp.web.origin}/trace?interaction_id=${view.interactionId}`,
-    );
-    const events = (
-      trace.body as {
-        events: { step?: string; responseBody?: unknown; jwts: { claims: Record<string, unknown> }[] }[];
-      }
-    ).events;
-    const ssa = events.find((e) => e.step === 'Fetch the software statement (SSA)')!;
+    const trace = (await sandbox.browser.api('/onboarding/trace')).body as ConnectionTrace;
+    const ssa = trace.entries.find((e) => e.title === 'Fetch the software statement (SSA)')!;
     expect(ssa.jwts[0]?.claims.software_id).toBe(sandbox.config.participants.demo.softwareId);
-    expect(String(ssa.responseBody)).toMatch(/redacted/);
+    expect(String(ssa.responseBody)).toMatch(/^eyJ[A-Za-z0-9_-]{5}…$/);
+  });
+
+  it('has no TPP-wide /trace: a customer’s events are read through their own connection', async () => {
+    const response = await sandbox.browser.request(`${sandbox.config.tpp.web.origin}/trace`);
+    expect(response.status).toBe(404);
+    expect((response.body as ApiError).error_description).toMatch(/api\/connections\/<id>\/trace/);
   });
 
   it('shows each directory read in the onboarding timeline, paired with the directory’s own record of it', async () => {
@@ -94,8 +92,10 @@ describe('TPP with the directory but no bank running', () => {
       ['Check the SSA signature', 'GET', '/.well-known/jwks.json', 200],
       ['Find the bank in the directory', 'GET', '/participants', 200],
     ]);
+    // The directory files the SSA fetch under Moneywise (its transport certificate) and hands it back to
+    // Moneywise's trace reader; the anonymous public reads are no participant's, so only the TPP reports them.
+    expect(reads.map((read) => read.reportedBy)).toEqual([['tpp', 'directory'], ['tpp'], ['tpp']]);
     for (const read of reads) {
-      expect(read.reportedBy).toEqual(['tpp', 'directory']);
       expect(read.requestHeaders?.['x-fapi-interaction-id']).toBe(trace.interactionId);
     }
     // The SSA fetch went over mutual TLS: the directory saw Moneywise's transport certificate.

@@ -1,0 +1,261 @@
+// What a flow trace may keep of a message: the one redaction every party applies when it records an event
+// (TraceRecorder.record calls redactEvent), so a credential never reaches a trace store or a `/trace`
+// reader, wherever the sender put it: an Authorization header, a cookie, an `x-api-key`, a form field,
+// a JSON member, or a query string (`?access_token=`, the RFC 6750 §2.3 method FAPI forbids, is still
+// redacted when a client tries it). JWTs among the credentials are decoded first, so a learner reads
+// their header and claims but never holds a usable token. Bodies are kept bounded in size and depth, so
+// nothing a caller sends can make a later read of the trace fail.
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import type { DecodedJwt, TraceEventInput } from './trace.js';
+
+/** Shown as "[redacted]": a value whose start would already help a guesser. */
+const HIDDEN_FIELDS = new Set(['password', 'passcode', 'otp', 'pin', 'client_secret', 'private_key']);
+
+/** Shown by their first 8 characters, enough to tell two apart; JWTs among them are decoded first. */
+const SHORTENED_FIELDS = new Set([
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'client_assertion',
+  'assertion',
+  'subject_token',
+  'actor_token',
+  'code',
+  'code_verifier',
+  'registration_access_token',
+  'token',
+  'request',
+  'response',
+  'software_statement',
+  'api_key',
+  'apikey',
+  'session',
+]);
+
+/** Header names (lower case) whose whole value is a credential. */
+const COOKIE_HEADERS = new Set(['cookie', 'set-cookie']);
+/** Authorization-style headers: the scheme stays, the credential is shortened. */
+const SCHEME_HEADERS = new Set(['authorization', 'proxy-authorization']);
+/** Any other header carrying a credential: known names, and names that say they do. */
+const SECRET_HEADER = /^(dpop|x-jws-signature|x-api-key|api-key|x-auth-token|x-access-token|x-csrf-token)$/;
+const SECRET_HEADER_NAME = /token|secret|api-?key|password|session|credential/;
+
+/** Labels for the decoded list: what the JWT in a field or header is. */
+const JWT_LABELS: Record<string, string> = {
+  access_token: 'access token',
+  refresh_token: 'refresh token',
+  id_token: 'ID token',
+  client_assertion: 'client assertion (private_key_jwt)',
+  request: 'request object (JAR)',
+  response: 'authorization response (JARM)',
+  software_statement: 'software statement assertion (SSA)',
+  dpop: 'DPoP proof',
+  authorization: 'access token',
+  token: 'token being revoked',
+};
+
+/** JWK members that are private key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1): never kept. */
+const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']);
+
+/** Deeper structures are cut: JSON this deep is an attack on the reader, not a message to learn from. */
+export const MAX_BODY_DEPTH = 32;
+/** Longer bodies are kept as their first characters, as text. */
+export const MAX_BODY_CHARS = 64 * 1024;
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+export function looksLikeJwt(value: unknown): boolean {
+  return typeof value === 'string' && COMPACT_JWS.test(value);
+}
+
+/** A credential's first 8 characters and an ellipsis ("eyJhbGci…"); applying it twice changes nothing. */
+export function shorten(value: string): string {
+  return value.length <= 8 ? '…' : `${value.slice(0, 8)}…`;
+}
+
+/** Header and claims of a compact JWS, or undefined when it is not one. Nothing is verified here. */
+export function decodeJwtParts(
+  value: string,
+): { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined {
+  try {
+    return {
+      header: decodeProtectedHeader(value) as Record<string, unknown>,
+      claims: decodeJwt(value) as Record<string, unknown>,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeInto(jwts: DecodedJwt[] | undefined, where: string, value: string): void {
+  if (!jwts || !looksLikeJwt(value)) return;
+  const parts = decodeJwtParts(value);
+  if (parts) jwts.push({ where, ...parts });
+}
+
+/** A credential found under `name`: decoded into `jwts` when it is a JWT, then hidden or shortened. */
+function redactSecret(name: string, value: string, jwts: DecodedJwt[] | undefined): string {
+  if (HIDDEN_FIELDS.has(name)) return '[redacted]';
+  decodeInto(jwts, JWT_LABELS[name] ?? name, value);
+  return shorten(value);
+}
+
+function isSecretField(name: string): boolean {
+  return HIDDEN_FIELDS.has(name) || SHORTENED_FIELDS.has(name);
+}
+
+type HeaderInput = Record<string, string | string[] | number | undefined> | Headers | undefined;
+
+/**
+ * Headers safe to keep, names in lower case: Authorization keeps its scheme ("DPoP eyJhbGci…"), cookies
+ * become "[redacted]", DPoP proofs, API keys and other credentials keep their first 8 characters, and a
+ * Location keeps its URL with the credentials in its query redacted. JWTs among them go to `jwts`.
+ */
+export function redactHeaders(headers: HeaderInput, jwts?: DecodedJwt[]): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!headers) return result;
+  const entries: [string, unknown][] =
+    headers instanceof Headers ? [...headers.entries()] : Object.entries(headers);
+  for (const [rawName, value] of entries) {
+    if (value === undefined) continue;
+    const name = rawName.toLowerCase();
+    const text = Array.isArray(value) ? value.join(', ') : String(value);
+    if (COOKIE_HEADERS.has(name)) result[name] = '[redacted]';
+    else if (SCHEME_HEADERS.has(name)) result[name] = redactAuthorization(text, jwts);
+    else if (name === 'location' || name === 'content-location') result[name] = redactUrl(text, jwts);
+    else if (SECRET_HEADER.test(name) || SECRET_HEADER_NAME.test(name)) {
+      decodeInto(jwts, JWT_LABELS[name] ?? `${name} header`, text);
+      result[name] = shorten(text);
+    } else result[name] = text;
+  }
+  return result;
+}
+
+function redactAuthorization(value: string, jwts: DecodedJwt[] | undefined): string {
+  const match = /^(\S+)\s+(\S+)/.exec(value);
+  if (!match) return shorten(value);
+  decodeInto(jwts, `${JWT_LABELS.authorization} (${match[1]})`, match[2]!);
+  return `${match[1]} ${shorten(match[2]!)}`;
+}
+
+/**
+ * A URL with the credentials in its query and fragment shortened (an authorization response's code or
+ * JARM response, a misplaced `?access_token=`). Relative URLs stay relative; text that is no URL is kept.
+ */
+export function redactUrl(url: string, jwts?: DecodedJwt[]): string {
+  const relative = url.startsWith('/');
+  const parsed = URL.parse(url, relative ? 'https://relative.invalid' : undefined);
+  if (!parsed) return url;
+  const search = redactParams(parsed.searchParams, jwts);
+  const fragment = parsed.hash ? redactParams(new URLSearchParams(parsed.hash.slice(1)), jwts) : undefined;
+  const start = relative ? parsed.pathname : `${parsed.origin}${parsed.pathname}`;
+  return `${start}${search ? `?${search}` : ''}${fragment !== undefined ? `#${fragment}` : ''}`;
+}
+
+function redactParams(params: URLSearchParams, jwts: DecodedJwt[] | undefined): string {
+  const copy = new URLSearchParams();
+  for (const [name, value] of params) {
+    copy.append(name, isSecretField(name) ? redactSecret(name, value, jwts) : value);
+  }
+  return copy.toString();
+}
+
+/**
+ * A copy of a request or response body with its credentials redacted and its size bounded: objects
+ * (deeply, to MAX_BODY_DEPTH), JSON text, form-encoded text and a bare JWT (an SSA, a JARM response).
+ * Field names match exactly (`code`, not the OB error's `Code`). JWKs lose their private members.
+ */
+export function redactBody(body: unknown, jwts?: DecodedJwt[]): unknown {
+  if (typeof body === 'string') return bounded(redactText(body, jwts));
+  const redacted = redactValue(body, 0, jwts);
+  const text = JSON.stringify(redacted);
+  return text !== undefined && text.length > MAX_BODY_CHARS ? bounded(text) : redacted;
+}
+
+function bounded(text: string): string {
+  return text.length <= MAX_BODY_CHARS
+    ? text
+    : `${text.slice(0, MAX_BODY_CHARS)}…[${text.length - MAX_BODY_CHARS} more characters not kept]`;
+}
+
+function redactText(text: string, jwts: DecodedJwt[] | undefined): string {
+  const trimmed = text.trim();
+  if (looksLikeJwt(trimmed)) {
+    decodeInto(jwts, 'JWT in the body', trimmed);
+    return shorten(trimmed);
+  }
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      return text;
+    }
+    return JSON.stringify(redactValue(parsed, 0, jwts));
+  }
+  // application/x-www-form-urlencoded: name=value pairs without spaces.
+  if (/^[^\s=&]+=[^\s]*$/.test(trimmed)) return redactParams(new URLSearchParams(trimmed), jwts);
+  return text;
+}
+
+function redactValue(value: unknown, depth: number, jwts: DecodedJwt[] | undefined): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_BODY_DEPTH) return `[nested deeper than ${MAX_BODY_DEPTH} levels: not kept]`;
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, jwts));
+  const isJwk = typeof (value as { kty?: unknown }).kty === 'string';
+  const copy: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(value)) {
+    if (isJwk && PRIVATE_JWK_MEMBERS.has(name)) continue;
+    if (HIDDEN_FIELDS.has(name)) copy[name] = '[redacted]';
+    else if (SHORTENED_FIELDS.has(name) && typeof field === 'string')
+      copy[name] = redactSecret(name, field, jwts);
+    else copy[name] = redactValue(field, depth + 1, jwts);
+  }
+  return copy;
+}
+
+/**
+ * An event as it may be stored: URL, headers and bodies redacted, the JWTs found in them decoded and
+ * added to those the recording party decoded itself (each once).
+ */
+export function redactEvent<T extends TraceEventInput>(input: T): T {
+  const found: DecodedJwt[] = [];
+  const event: T = { ...input };
+  if (input.url !== undefined) event.url = redactUrl(input.url, found);
+  if (input.requestHeaders) event.requestHeaders = redactHeaders(input.requestHeaders, found);
+  if (input.responseHeaders) event.responseHeaders = redactHeaders(input.responseHeaders, found);
+  if (input.requestBody !== undefined) event.requestBody = redactBody(input.requestBody, found);
+  if (input.responseBody !== undefined) event.responseBody = redactBody(input.responseBody, found);
+  // A JWT's claims are the sender's JSON too: bounded like a body, so a deep one cannot break a read.
+  const jwts = (input.jwts ?? []).map(boundedJwt);
+  const seen = new Set(jwts.map(sameJwtKey));
+  for (const jwt of found.map(boundedJwt)) {
+    const key = sameJwtKey(jwt);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    jwts.push(jwt);
+  }
+  event.jwts = jwts;
+  return event;
+}
+
+function boundedJwt(jwt: DecodedJwt): DecodedJwt {
+  return {
+    ...jwt,
+    header: boundDepth(jwt.header, 0) as Record<string, unknown>,
+    claims: boundDepth(jwt.claims, 0) as Record<string, unknown>,
+  };
+}
+
+function boundDepth(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_BODY_DEPTH) return `[nested deeper than ${MAX_BODY_DEPTH} levels: not kept]`;
+  if (Array.isArray(value)) return value.map((item) => boundDepth(item, depth + 1));
+  return Object.fromEntries(
+    Object.entries(value).map(([name, field]) => [name, boundDepth(field, depth + 1)]),
+  );
+}
+
+function sameJwtKey(jwt: DecodedJwt): string {
+  return JSON.stringify([jwt.header, jwt.claims]);
+}
