@@ -143,6 +143,13 @@ function mapDomainError(err: BankDomainError): Mapped {
         "send the consent's Initiation and Risk exactly as they were consented",
         err instanceof PaymentMismatch && err.section === 'Risk' ? 'Risk' : 'Data.Initiation',
       );
+    case 'PaymentToSameAccount':
+      return as(
+        'UK.OBIE.Field.Invalid',
+        'UK OB v3.1 Payment Initiation API (a payment moves money to another account)',
+        'send a CreditorAccount other than the account the payment is made from',
+        'Data.Initiation.CreditorAccount',
+      );
     case 'IdempotencyConflict':
       return as(
         'UK.OBIE.Header.Invalid',
