@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type Provider from 'oidc-provider';
 import type { Dispatcher } from 'undici';
 import type { FlowIds } from './http/flow-ids.js';
+import { postOnly } from './http/post-only.js';
 import { channelByEndpoint, traceQueryRoute, traceRequests } from './http/trace.js';
 import { errorPage } from './interactions/error-page.js';
 import { PAGE_CSP } from './interactions/layout.js';
@@ -116,7 +117,10 @@ export function createWebApp(services: BankOpServices): express.Express {
     registrationOnlyOverMtls(ROUTES.registration, `${config.bankOp.mtls.origin}${ROUTES.registration}`),
   );
   app.get(ROUTES.authorization, status.frontChannel());
-  for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
+  for (const route of BACK_CHANNEL) {
+    app.post(route, ...status.backChannel(callback));
+    app.all(route, postOnly(route));
+  }
   app.use(callback);
   app.use(browserErrorPage(services.bankName, services.log));
   app.use(oauthErrorHandlers(services.log));
@@ -151,7 +155,10 @@ export function createMtlsApp(services: BankOpServices): express.Express {
       provider: callback,
     }),
   );
-  for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
+  for (const route of BACK_CHANNEL) {
+    app.post(route, ...status.backChannel(callback));
+    app.all(route, postOnly(route));
+  }
   app.all(ROUTES.userinfo, callback);
   app.use((req, _res, next) => {
     next(
