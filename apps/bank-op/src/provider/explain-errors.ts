@@ -4,7 +4,7 @@
 //   - JSON error bodies (token, PAR, registration, introspection, revocation): the provider's
 //     `*.error` events fire right after the body is set, and `explainJsonErrors` rewrites it there;
 //   - authorization-endpoint redirects: `explainAuthorizationRedirects` rewrites error_description
-//     in the Location of a query or fragment redirect (a JARM response is signed and left alone);
+//     in the Location of a query or fragment redirect, and puts it in a JARM response before it is signed;
 //   - the HTML error page: renderError (interactions/pages.ts) calls `explain` itself.
 import { composeDescription, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
 import type Provider from 'oidc-provider';
@@ -114,6 +114,21 @@ export function explainAuthorizationRedirects(provider: Provider): void {
   provider.on('authorization.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
     explainedAuthorizationErrors.set(ctx, oauthSafeText(explain(profileFor(ctx), err)));
   });
+
+  // JARM §2.3: an error in response_mode=jwt travels inside the signed response JWT, which oidc-provider
+  // issues as an IdToken "for authorization"; the explanation goes into its claims before it is signed.
+  // (The IdToken class is this provider's own, so only this provider's tokens are touched.)
+  type AuthorizationResponseToken = { ctx: object; extra: Record<string, unknown> };
+  type Issue = (this: AuthorizationResponseToken, options?: { use?: string }) => Promise<string>;
+  const prototype = provider.IdToken.prototype as unknown as { issue: Issue };
+  const issue = prototype.issue;
+  prototype.issue = function issueExplained(options) {
+    const explained = explainedAuthorizationErrors.get(this.ctx);
+    if (options?.use === 'authorization' && explained && typeof this.extra.error === 'string') {
+      this.extra.error_description = explained;
+    }
+    return issue.call(this, options);
+  };
 
   provider.use(async (ctx, next) => {
     await next();
