@@ -131,6 +131,12 @@ describe('introspection and revocation', () => {
       }),
     );
     expectOAuthError(res, { status: 401, error: 'invalid_token', clause: /RFC 8707/ });
+    // RFC 6750 section 3: the challenge carries the same explained description as the body.
+    const challenge = res.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(
+      /^Bearer realm="[^"]+", error="invalid_token", error_description="[^"]*RFC 8707/,
+    );
+    expect(challenge).toContain(`error_description="${String(res.body.error_description)}"`);
   });
 });
 

@@ -1,8 +1,9 @@
 // Turns oidc-provider's terse error texts into descriptions a learner can act on: the problem, the
 // clause that forbids it and the fix, looked up in the client's profile (profiles/*.ts `violations`).
 // Three places carry errors to a client, and each is covered:
-//   - JSON error bodies (token, PAR, registration, introspection, revocation): the provider's
-//     `*.error` events fire right after the body is set, and `explainJsonErrors` rewrites it there;
+//   - JSON error bodies (token, PAR, registration, introspection, revocation, userinfo): the provider's
+//     `*.error` events fire right after the body is set, and `explainJsonErrors` rewrites it there (and
+//     the error_description of a WWW-Authenticate challenge, when the endpoint sets one);
 //   - authorization-endpoint redirects: `explainAuthorizationRedirects` rewrites error_description
 //     in the Location of a query or fragment redirect, and puts it in a JARM response before it is signed;
 //   - the HTML error page: renderError (interactions/pages.ts) calls `explain` itself.
@@ -79,6 +80,19 @@ function profileFor(ctx: KoaContextWithOIDC): ProfileDefinition {
   return profileOf(ctx.oidc?.client as { fapi_profile?: unknown } | undefined);
 }
 
+/**
+ * RFC 6750 §3 / RFC 9449 §7.1: a refusal at userinfo or registration management also carries the error
+ * in its WWW-Authenticate challenge; give the challenge the same explained error_description as the body
+ * (already in the RFC 6749 §5.2 character set, so it needs no escaping inside the quoted string).
+ */
+function explainChallenge(ctx: KoaContextWithOIDC, explained: string): void {
+  const challenges = ctx.response.get('WWW-Authenticate') as string | string[];
+  if (!challenges || challenges.length === 0) return;
+  const rewrite = (challenge: string) =>
+    challenge.replace(/error_description="(?:[^"\\]|\\.)*"/, `error_description="${explained}"`);
+  ctx.set('WWW-Authenticate', Array.isArray(challenges) ? challenges.map(rewrite) : rewrite(challenges));
+}
+
 /** Rewrites the error_description of JSON error responses as they are produced. */
 export function explainJsonErrors(provider: Provider): void {
   for (const event of JSON_ERROR_EVENTS) {
@@ -88,7 +102,9 @@ export function explainJsonErrors(provider: Provider): void {
       if (!body || typeof body !== 'object' || typeof body.error !== 'string') return;
       const profile = profileFor(ctx);
       const explained = explain(profile, { ...err, error: body.error });
-      body.error_description = oauthSafeText(explained);
+      const description = oauthSafeText(explained);
+      body.error_description = description;
+      explainChallenge(ctx, description);
       const match = findRule(
         profile,
         body.error,
