@@ -5,7 +5,13 @@
 //        introspection, revocation, registration — where the client certificate is read from TLS.
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { expressErrorHandler, OAuthError, toErrorResponse } from '@fapi-sandbox/fapi-core/errors';
+import {
+  expressErrorHandler,
+  isExpectedRefusal,
+  OAuthError,
+  refusalLogLine,
+  toErrorResponse,
+} from '@fapi-sandbox/fapi-core/errors';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type Provider from 'oidc-provider';
@@ -48,8 +54,9 @@ const BACK_CHANNEL = [
 
 /** fapi-core's OAuth JSON error body (its error_description is already in the RFC 6749 §5.2 charset). */
 function oauthErrorHandlers(log: (line: string) => void) {
-  return expressErrorHandler((err) =>
-    log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`),
+  return expressErrorHandler(
+    (err) => log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`),
+    (line) => log(`bank-op ${line}`),
   );
 }
 
@@ -61,7 +68,8 @@ function browserErrorPage(bankName: string, log: (line: string) => void) {
       return;
     }
     const { status, body } = toErrorResponse(err);
-    if (status >= 500) log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`);
+    if (isExpectedRefusal(err, status)) log(`bank-op ${refusalLogLine(req, status, body)}`);
+    else log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`);
     res
       .status(status)
       .set({ 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' })

@@ -168,6 +168,18 @@ describe('pushed authorization request', () => {
         { status: 405, error: 'invalid_request', clause: /RFC 9126 section 2\.1/ },
       );
     }
+    // An expected refusal is one log line each, never a stack trace.
+    const refusals = sandbox.logs.filter((line) => line.startsWith('bank-op refused PUT /par: 405'));
+    expect(refusals).toHaveLength(2);
+    expect(sandbox.logs.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('logs a refusal from oidc-provider itself as one line with the explained description', async () => {
+    const res = await tpp.par(mtlsClient, { response_type: 'code' }, { auth: {} });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    const line = sandbox.logs.findLast((l) => l.startsWith('bank-op refused POST /par:'));
+    expect(line).toMatch(/^bank-op refused POST \/par: 40\d \w+: .*Fix: /);
+    expect(line).not.toContain('\n');
   });
 });
 

@@ -7,7 +7,7 @@
 //   - authorization-endpoint redirects: `explainAuthorizationRedirects` rewrites error_description
 //     in the Location of a query or fragment redirect, and puts it in a JARM response before it is signed;
 //   - the HTML error page: renderError (interactions/pages.ts) calls `explain` itself.
-import { composeDescription, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
+import { composeDescription, oauthSafeText, refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { noteCheck } from '../http/trace.js';
@@ -162,5 +162,27 @@ export function explainAuthorizationRedirects(provider: Provider): void {
       url.hash = fragment.toString();
       ctx.response.set('location', url.href);
     }
+  });
+}
+
+/**
+ * One log line per request oidc-provider refuses (JSON endpoints and the authorization endpoint), with
+ * the explained description: a learner watching `pnpm dev` sees why, without a stack trace. Registered
+ * after the explainers, so the description it logs is theirs.
+ */
+export function logProviderRefusals(provider: Provider, log: (line: string) => void): void {
+  const request = (ctx: KoaContextWithOIDC) => ({ method: ctx.method, url: ctx.path });
+  for (const event of JSON_ERROR_EVENTS) {
+    provider.on(event as 'grant.error', (ctx: KoaContextWithOIDC) => {
+      const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
+      if (typeof body?.error !== 'string') return;
+      const description = String(body.error_description ?? '');
+      log(refusalLogLine(request(ctx), ctx.status, { error: body.error, error_description: description }));
+    });
+  }
+  provider.on('authorization.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
+    const error = err.error ?? err.message ?? 'server_error';
+    const description = explainedAuthorizationErrors.get(ctx) ?? err.error_description ?? '';
+    log(refusalLogLine(request(ctx), ctx.status, { error, error_description: description }));
   });
 }
