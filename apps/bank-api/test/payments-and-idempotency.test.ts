@@ -312,6 +312,28 @@ describe('payment consent requests', () => {
     expect(response.body.Errors[0].Path).toBe(path);
   });
 
+  it('paying from an account to itself is refused with UK.OBIE.Field.Invalid, creating nothing', async () => {
+    const client = sb.clients.moneywiseMtls;
+    const token = await sb.tokens.clientCredentials(client, 'payments');
+    const own = sb.store.accounts.get(ALICE.current)!.account[0]!;
+    const account = { SchemeName: own.schemeName, Identification: own.identification, Name: 'Alice' };
+    const response = await sb.call(client, 'POST', '/pisp/domestic-payment-consents', {
+      token,
+      body: {
+        Data: { Initiation: initiation({ DebtorAccount: account, CreditorAccount: account }) },
+        Risk: RISK,
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.Errors[0]).toMatchObject({
+      ErrorCode: 'UK.OBIE.Field.Invalid',
+      Path: 'Data.Initiation.CreditorAccount',
+    });
+    expect(response.body.error_description).toMatch(
+      /Payment Initiation API.*Fix: send a CreditorAccount other than/,
+    );
+  });
+
   it('with a field this bank does not support are refused as unexpected', async () => {
     const client = sb.clients.moneywiseMtls;
     const token = await sb.tokens.clientCredentials(client, 'payments');
