@@ -46,8 +46,10 @@ async function shutdown(code: number): Promise<void> {
   if (code === 0) console.log('Every party stopped.');
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// The parties run in process groups of their own (Ctrl-C reaches only this process), so every way this
+// process ends must stop them: the signals stop them gracefully; any other exit kills them at once.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+process.on('exit', () => supervisor.killAll());
 
 /** After a restart, say when the party answers again (or nothing: its next exit is reported). */
 async function reportWhenHealthy(name: string): Promise<void> {

@@ -124,6 +124,15 @@ export class Supervisor {
     await Promise.all([...this.parties.values()].map((party) => stopChild(party.child, graceMs)));
   }
 
+  /** Synchronous last resort (for process 'exit'): SIGKILL to every party still running. */
+  killAll(): void {
+    for (const party of this.parties.values()) {
+      if (party.child && party.child.exitCode === null && party.child.signalCode === null) {
+        signalGroup(party.child, 'SIGKILL');
+      }
+    }
+  }
+
   private spawn(party: SupervisedParty): void {
     party.restartTimer = undefined;
     party.startedAt = performance.now();
