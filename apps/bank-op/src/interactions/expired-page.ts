@@ -18,7 +18,7 @@ export function expiredSignInPage(input: { bankName: string; app?: ReturnLink; r
     : html`<p>Go back to the app you came from.</p>`;
   const body = html`<div class="card">
   <h1>Your sign-in has expired</h1>
-  <p class="lead" role="alert" data-testid="expired">A sign-in at ${input.bankName} lasts a few minutes; this one ended before it was finished. Nothing was shared with ${appName}.</p>
+  <p class="lead" data-testid="expired" role="alert">A sign-in at ${input.bankName} lasts a few minutes and belongs to the browser that started it; this one ended before it was finished, or was started in another browser. Nothing was shared with ${appName}.</p>
   <p>Start again from ${appName}: it will send you back here for a fresh sign-in.</p>
   ${back}
   <p class="hint">Technical detail: ${input.reason}. The app must send a new authorization request (a pushed request_uri is single-use, RFC 9126 §2.2).</p>
