@@ -119,6 +119,7 @@ export function createWebApp(services: BankOpServices): express.Express {
       directory: services.directory,
       bankName: services.bankName,
       secret: services.interactionSecret,
+      log: services.log,
     }),
   );
   app.use(

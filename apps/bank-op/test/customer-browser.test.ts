@@ -263,6 +263,9 @@ describe('step by step, for tests that bend one thing', () => {
     const { browser, login } = await signInPage();
     await expireInteraction(login);
     expectExpiredPage(pageOf(await browser.signIn(login, ALICE)));
+    expect(sandbox.logs.at(-1)).toMatch(
+      /^bank-op refused POST \/interaction\/[\w-]+\/login: 400 invalid_request: sign-in expired: /,
+    );
   });
 
   it('a consent page left open until the sign-in expired says so and links back to the app', async () => {

@@ -9,7 +9,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BankStore, Consent } from '@fapi-sandbox/bank-domain';
 import { BankDomainError } from '@fapi-sandbox/bank-domain';
-import { OAuthError, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
+import { OAuthError, oauthSafeText, refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
@@ -37,6 +37,8 @@ export interface InteractionDependencies {
   bankName: string;
   /** Secret for the per-interaction CSRF token and the one-time passcodes. */
   secret: Buffer;
+  /** One line per sign-in the bank no longer holds (an expected refusal, like every other). */
+  log?: (line: string) => void;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -248,6 +250,9 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
   async function renderExpired(req: Request, res: Response, err: errors.SessionNotFound): Promise<void> {
     const app = await returnLinkOf(formValue(req.body, 'client_id'));
     const reason = `the bank no longer holds this sign-in (${err.error_description ?? err.message})`;
+    deps.log?.(
+      `bank-op ${refusalLogLine(req, 400, { error: 'invalid_request', error_description: `sign-in expired: ${reason}` })}`,
+    );
     send(res, 400, expiredSignInPage({ bankName, reason, ...(app ? { app } : {}) }));
   }
 
