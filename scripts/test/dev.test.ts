@@ -1,10 +1,13 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '@fapi-sandbox/fapi-core/config';
 import { describe, expect, it } from 'vitest';
 import { demoCustomers } from '../src/dev/demo-customers.js';
 import { startableParties } from '../src/dev/parties.js';
 import { renderReadyTable } from '../src/dev/ready-table.js';
+import { sourceFoldersOf, watchSources } from '../src/dev/source-watch.js';
+import { backoffMs } from '../src/dev/supervisor.js';
 
 const config = loadConfig({ ...process.env, FAPI_TPP_PORT: '17443' });
 
@@ -46,5 +49,43 @@ describe('pnpm dev', () => {
     });
     expect(table).toContain('Directory admin credential: (not found)');
     expect(table).toContain('(none seeded)');
+  });
+});
+
+describe('pnpm dev watch mode', () => {
+  it("watches each party's own sources and those of the workspace packages it runs, not the TPP's browser code", () => {
+    const parties = Object.fromEntries(startableParties(config).map((p) => [p.party.name, p.dir]));
+    const rel = (dirs: string[]) => dirs.map((d) => path.relative(config.repoRoot, d)).sort();
+    expect(rel(sourceFoldersOf(parties['bank-op']!, config.repoRoot).folders)).toEqual([
+      'apps/bank-op/src',
+      'packages/bank-domain/src',
+      'packages/fapi-core/src',
+    ]);
+    const tpp = sourceFoldersOf(parties.tpp!, config.repoRoot);
+    expect(rel(tpp.folders)).toEqual(['apps/tpp/src', 'packages/fapi-core/src']);
+    expect(rel(tpp.ignore)).toEqual(['apps/tpp/src/web']);
+  });
+
+  it('reports a saved source file once the burst of writes settles, and ignores other files', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-watch-'));
+    fs.mkdirSync(path.join(dir, 'nested'));
+    fs.mkdirSync(path.join(dir, 'web'));
+    const changed: string[] = [];
+    const stop = watchSources([dir], [path.join(dir, 'web')], (file) => changed.push(file), 100);
+    try {
+      fs.writeFileSync(path.join(dir, 'notes.md'), 'not code');
+      fs.writeFileSync(path.join(dir, 'web', 'page.tsx'), 'served by Vite');
+      fs.writeFileSync(path.join(dir, 'nested', 'main.ts'), 'export {};');
+      fs.writeFileSync(path.join(dir, 'nested', 'main.ts'), 'export const saved = 2;');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(changed).toEqual([path.join(dir, 'nested', 'main.ts')]);
+    } finally {
+      stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('backs off a party that keeps dying at boot: 1 s, 2 s, 4 s … at most 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map(backoffMs)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
   });
 });

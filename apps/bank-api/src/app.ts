@@ -105,8 +105,9 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
     );
   });
   api.use(
-    obErrorHandler((err) =>
-      deps.log(`bank-api error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    obErrorHandler(
+      (err) => deps.log(`bank-api error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      (line) => deps.log(`bank-api ${line}`),
     ),
   );
   app.use(API_BASE_PATH, api);
@@ -119,6 +120,11 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
       fix: `the API is under ${baseUrl}`,
     });
   });
-  app.use(expressErrorHandler((err) => deps.log(`bank-api error: ${String(err)}`)));
+  app.use(
+    expressErrorHandler(
+      (err) => deps.log(`bank-api error: ${String(err)}`),
+      (line) => deps.log(`bank-api ${line}`),
+    ),
+  );
   return app;
 }

@@ -9,7 +9,13 @@ import {
   isBankDomainError,
   PaymentMismatch,
 } from '@fapi-sandbox/bank-domain';
-import { composeDescription, isOAuthError, toErrorResponse } from '@fapi-sandbox/fapi-core/errors';
+import {
+  composeDescription,
+  isExpectedRefusal,
+  isOAuthError,
+  refusalLogLine,
+  toErrorResponse,
+} from '@fapi-sandbox/fapi-core/errors';
 import type { NextFunction, Request, Response } from 'express';
 
 export interface ObErrorEntry {
@@ -143,6 +149,13 @@ function mapDomainError(err: BankDomainError): Mapped {
         "send the consent's Initiation and Risk exactly as they were consented",
         err instanceof PaymentMismatch && err.section === 'Risk' ? 'Risk' : 'Data.Initiation',
       );
+    case 'PaymentToSameAccount':
+      return as(
+        'UK.OBIE.Field.Invalid',
+        'UK OB v3.1 Payment Initiation API (a payment moves money to another account)',
+        'send a CreditorAccount other than the account the payment is made from',
+        'Data.Initiation.CreditorAccount',
+      );
     case 'IdempotencyConflict':
       return as(
         'UK.OBIE.Header.Invalid',
@@ -209,14 +222,18 @@ export function obErrorBody(status: number, entry: ObErrorEntry, oauthError: str
 }
 
 /** Express error handler for the Open Banking routes; mounted before fapi-core's catch-all. */
-export function obErrorHandler(log: (err: unknown) => void) {
-  return (err: unknown, _req: Request, res: Response, next: NextFunction): void => {
+export function obErrorHandler(log: (err: unknown) => void, logRefusal?: (line: string) => void) {
+  return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) {
       next(err);
       return;
     }
     const mapped = mapError(err);
-    if (mapped.status >= 500) log(err);
+    if (!isExpectedRefusal(err, mapped.status)) log(err);
+    else
+      logRefusal?.(
+        refusalLogLine(req, mapped.status, { error: mapped.errorCode, error_description: mapped.message }),
+      );
     const entry: ObErrorEntry = {
       ErrorCode: mapped.errorCode,
       Message: mapped.message,

@@ -1,11 +1,23 @@
-// x-idempotency-key on every POST (UK OB R/W API v3.1, Idempotency): the same key and body return the
-// original response; the same key with another body is refused; the resource and the record commit
-// together, so concurrent retries never create two resources (see bank-domain/idempotency.ts).
+// x-idempotency-key on POST (UK OB R/W API v3.1, Idempotency): the same key and body create nothing new
+// and answer with the resource as it is now; the same key with another body is refused; the resource
+// and the record commit together, so concurrent retries never create two resources (see
+// bank-domain/idempotency.ts).
 import { type BankStore, hashRequest, type StoredResponse } from '@fapi-sandbox/bank-domain';
 import type { Request, Response } from 'express';
 import { ObRequestError } from './errors.js';
 
 export const IDEMPOTENCY_HEADER = 'x-idempotency-key';
+
+export interface IdempotencyOptions {
+  /**
+   * UK OB v3.1 lists x-idempotency-key for the Payment Initiation POSTs only; the Account and
+   * Transaction API's consent POST does not require it. False there: without a key the request simply
+   * runs (a key, when sent, is still honoured).
+   */
+  keyRequired: boolean;
+  /** UK OB v3.1 Idempotency: a replay answers with the resource as it is now, read again by the route. */
+  asItIsNow: (first: StoredResponse) => StoredResponse;
+}
 
 export function respondIdempotently(
   store: BankStore,
@@ -13,18 +25,33 @@ export function respondIdempotently(
   res: Response,
   identity: { clientId: string; operation: string },
   execute: () => StoredResponse,
+  options: IdempotencyOptions,
 ): void {
   const key = req.headers[IDEMPOTENCY_HEADER];
   if (typeof key !== 'string' || key === '') {
+    if (!options.keyRequired) {
+      const response = execute();
+      res.status(response.status).json(response.body);
+      return;
+    }
     throw new ObRequestError(
       400,
       'UK.OBIE.Header.Missing',
-      'The x-idempotency-key header is missing',
-      'UK OB R/W API v3.1 Idempotency',
-      'send a unique key (a UUID) with every POST, and reuse it only to retry that same request',
+      `The x-idempotency-key header is missing; ${identity.operation} needs it`,
+      'UK OB R/W API v3.1 Idempotency (Payment Initiation API)',
+      'send a unique key (a UUID) with every payment POST, and reuse it only to retry that same request',
       IDEMPOTENCY_HEADER,
     );
   }
   const result = store.idempotency.run({ ...identity, key, requestHash: hashRequest(req.body) }, execute);
-  res.status(result.status).json(result.body);
+  const response = result.replayed ? options.asItIsNow(result) : result;
+  res.status(response.status).json(response.body);
+}
+
+/** The id of the resource a stored first answer created (its Data.ConsentId or Data.DomesticPaymentId). */
+export function createdId(
+  first: StoredResponse,
+  field: 'ConsentId' | 'DomesticPaymentId' = 'ConsentId',
+): string {
+  return String((first.body as { Data: Record<string, unknown> }).Data[field]);
 }

@@ -1,6 +1,6 @@
 // Payments must match their consent exactly and execute once; x-idempotency-key makes retries safe:
-// the same key and body return the original resource, another body is refused, concurrent retries
-// never create two payments.
+// the same key and body create nothing new and answer with the resource as it is now, another body is
+// refused, concurrent retries never create two payments.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -25,22 +25,43 @@ const booked = () => sb.store.accounts.balances(ALICE.current)[0]!.amountMinor;
 
 describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
   describe('x-idempotency-key', () => {
-    it('is required on POST', async () => {
+    it('is required on the payment POSTs (UK OB v3.1 Payment Initiation API)', async () => {
       const client = sb.clients[name];
-      const token = await sb.tokens.clientCredentials(client, 'accounts');
-      const response = await sb.call(client, 'POST', '/aisp/account-access-consents', {
+      const token = await sb.tokens.clientCredentials(client, 'payments');
+      const response = await sb.call(client, 'POST', '/pisp/domestic-payment-consents', {
         token,
         idempotencyKey: false,
-        body: { Data: { Permissions: ['ReadBalances'] }, Risk: {} },
+        body: { Data: { Initiation: initiation() }, Risk: RISK },
       });
       expect(response.status).toBe(400);
       expect(response.body.Errors[0]).toMatchObject({
         ErrorCode: 'UK.OBIE.Header.Missing',
         Path: 'x-idempotency-key',
       });
+      expect(response.body.error_description).toMatch(/Payment Initiation API.*Fix: /);
     });
 
-    it('returns the original consent for the same key and body', async () => {
+    it('is optional on POST /aisp/account-access-consents (UK OB v3.1 Account and Transaction API)', async () => {
+      const client = sb.clients[name];
+      const token = await sb.tokens.clientCredentials(client, 'accounts');
+      const body = { Data: { Permissions: ['ReadBalances'] }, Risk: {} };
+      const first = await sb.call(client, 'POST', '/aisp/account-access-consents', {
+        token,
+        idempotencyKey: false,
+        body,
+      });
+      const second = await sb.call(client, 'POST', '/aisp/account-access-consents', {
+        token,
+        idempotencyKey: false,
+        body,
+      });
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      expect(second.status).toBe(201);
+      // Without a key each POST is a new request: two consents.
+      expect(second.body.Data.ConsentId).not.toBe(first.body.Data.ConsentId);
+    });
+
+    it('replayed after the consent was authorised answers with the consent as it is now', async () => {
       const client = sb.clients[name];
       const token = await sb.tokens.clientCredentials(client, 'payments');
       const key = randomUUID();
@@ -50,14 +71,43 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
         body,
         idempotencyKey: key,
       });
-      const second = await sb.call(client, 'POST', '/pisp/domestic-payment-consents', {
+      expect(first.body.Data.Status).toBe('AwaitingAuthorisation');
+      sb.store.consents.authorise(first.body.Data.ConsentId, {
+        customerId: 'cust-alice',
+        accountIds: [ALICE.current],
+      });
+      const replay = await sb.call(client, 'POST', '/pisp/domestic-payment-consents', {
         token,
         body,
         idempotencyKey: key,
       });
-      expect(first.status).toBe(201);
-      expect(second.status).toBe(201);
-      expect(second.body).toEqual(first.body);
+      expect(replay.status).toBe(201);
+      expect(replay.body.Data).toMatchObject({ ConsentId: first.body.Data.ConsentId, Status: 'Authorised' });
+      expect(replay.body.Data.StatusUpdateDateTime).not.toBe(first.body.Data.StatusUpdateDateTime);
+    });
+
+    it('replayed after the TPP deleted the account-access consent answers Revoked, creating nothing', async () => {
+      const client = sb.clients[name];
+      const token = await sb.tokens.clientCredentials(client, 'accounts');
+      const key = randomUUID();
+      const body = { Data: { Permissions: ['ReadBalances'] }, Risk: {} };
+      const first = await sb.call(client, 'POST', '/aisp/account-access-consents', {
+        token,
+        body,
+        idempotencyKey: key,
+      });
+      const consentId = first.body.Data.ConsentId;
+      const deleted = await sb.call(client, 'DELETE', `/aisp/account-access-consents/${consentId}`, {
+        token,
+      });
+      expect(deleted.status).toBe(204);
+      const replay = await sb.call(client, 'POST', '/aisp/account-access-consents', {
+        token,
+        body,
+        idempotencyKey: key,
+      });
+      expect(replay.status).toBe(201);
+      expect(replay.body.Data).toMatchObject({ ConsentId: consentId, Status: 'Revoked' });
     });
 
     it('refuses the same key with a different body, creating nothing', async () => {
@@ -260,6 +310,28 @@ describe('payment consent requests', () => {
     });
     expect(response.status).toBe(400);
     expect(response.body.Errors[0].Path).toBe(path);
+  });
+
+  it('paying from an account to itself is refused with UK.OBIE.Field.Invalid, creating nothing', async () => {
+    const client = sb.clients.moneywiseMtls;
+    const token = await sb.tokens.clientCredentials(client, 'payments');
+    const own = sb.store.accounts.get(ALICE.current)!.account[0]!;
+    const account = { SchemeName: own.schemeName, Identification: own.identification, Name: 'Alice' };
+    const response = await sb.call(client, 'POST', '/pisp/domestic-payment-consents', {
+      token,
+      body: {
+        Data: { Initiation: initiation({ DebtorAccount: account, CreditorAccount: account }) },
+        Risk: RISK,
+      },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.Errors[0]).toMatchObject({
+      ErrorCode: 'UK.OBIE.Field.Invalid',
+      Path: 'Data.Initiation.CreditorAccount',
+    });
+    expect(response.body.error_description).toMatch(
+      /Payment Initiation API.*Fix: send a CreditorAccount other than/,
+    );
   });
 
   it('with a field this bank does not support are refused as unexpected', async () => {

@@ -6,7 +6,13 @@
 import { X509Certificate } from 'node:crypto';
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { expressErrorHandler, OAuthError, toErrorResponse } from '@fapi-sandbox/fapi-core/errors';
+import {
+  expressErrorHandler,
+  isExpectedRefusal,
+  OAuthError,
+  refusalLogLine,
+  toErrorResponse,
+} from '@fapi-sandbox/fapi-core/errors';
 import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
 import { readPem } from '@fapi-sandbox/fapi-core/tls';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
@@ -15,6 +21,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type Provider from 'oidc-provider';
 import type { Dispatcher } from 'undici';
 import type { FlowIds } from './http/flow-ids.js';
+import { postOnly } from './http/post-only.js';
 import { channelByEndpoint, traceOnWebListener, traceQueryRoute, traceRequests } from './http/trace.js';
 import { errorPage } from './interactions/error-page.js';
 import { PAGE_CSP } from './interactions/layout.js';
@@ -53,8 +60,9 @@ const BACK_CHANNEL = [
 
 /** fapi-core's OAuth JSON error body (its error_description is already in the RFC 6749 §5.2 charset). */
 function oauthErrorHandlers(log: (line: string) => void) {
-  return expressErrorHandler((err) =>
-    log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`),
+  return expressErrorHandler(
+    (err) => log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`),
+    (line) => log(`bank-op ${line}`),
   );
 }
 
@@ -66,7 +74,8 @@ function browserErrorPage(bankName: string, log: (line: string) => void) {
       return;
     }
     const { status, body } = toErrorResponse(err);
-    if (status >= 500) log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`);
+    if (isExpectedRefusal(err, status)) log(`bank-op ${refusalLogLine(req, status, body)}`);
+    else log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`);
     res
       .status(status)
       .set({ 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' })
@@ -125,6 +134,7 @@ export function createWebApp(services: BankOpServices): express.Express {
       directory: services.directory,
       bankName: services.bankName,
       secret: services.interactionSecret,
+      log: services.log,
     }),
   );
   app.use(
@@ -133,7 +143,10 @@ export function createWebApp(services: BankOpServices): express.Express {
   app.get(ROUTES.authorization, status.frontChannel());
   // RFC 8705 §3: the directory's answer on the certificate a token would be bound to, before oidc-provider.
   app.post(ROUTES.token, services.certificateBinding.prefetch());
-  for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
+  for (const route of BACK_CHANNEL) {
+    app.post(route, ...status.backChannel(callback));
+    app.all(route, postOnly(route));
+  }
   app.use(callback);
   app.use(browserErrorPage(services.bankName, services.log));
   app.use(oauthErrorHandlers(services.log));
@@ -175,7 +188,10 @@ export function createMtlsApp(services: BankOpServices): express.Express {
   );
   // RFC 8705 §3: the directory's answer on the certificate a token would be bound to, before oidc-provider.
   app.post(ROUTES.token, services.certificateBinding.prefetch());
-  for (const route of BACK_CHANNEL) app.post(route, ...status.backChannel(callback));
+  for (const route of BACK_CHANNEL) {
+    app.post(route, ...status.backChannel(callback));
+    app.all(route, postOnly(route));
+  }
   app.all(ROUTES.userinfo, callback);
   app.use((req, _res, next) => {
     next(

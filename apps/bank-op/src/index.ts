@@ -23,6 +23,7 @@ import { createCertificateBinding } from './mtls/certificate-binding.js';
 import { createCertificateSource, type TrustedProxy } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createProvider } from './provider/create-provider.js';
+import { logProviderRefusals } from './provider/explain-errors.js';
 import { loadOrCreateSecrets, loadSigningJwks } from './provider/keys-and-secrets.js';
 import { outboundFetch } from './provider/outbound-fetch.js';
 import { openOidcStore } from './storage/sqlite-adapter.js';
@@ -83,6 +84,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   provider.on('server_error', (_ctx, err) =>
     log(`bank-op oidc-provider server_error: ${err.stack ?? err.message}`),
   );
+  logProviderRefusals(provider, (line) => log(`bank-op ${line}`));
   const flowIds = new FlowIds();
   traceFrontChannel(provider, flowIds);
 

@@ -241,6 +241,40 @@ describe('step by step, for tests that bend one thing', () => {
     expect(consentForm(consent)).toMatchObject({ accounts: aliceAccounts, payment: false });
   });
 
+  /** What the bank does when a sign-in's interaction times out (10 minutes): it forgets it. */
+  async function expireInteraction(page: BankPage): Promise<void> {
+    const uid = /\/interaction\/([\w-]+)\//.exec(page.html)?.[1];
+    const interaction = await sandbox.bankOp.provider.Interaction.find(uid!);
+    await interaction!.destroy();
+  }
+
+  function expectExpiredPage(page: BankPage): void {
+    expect(page.status).toBe(400);
+    expect(page.html).toContain('Your sign-in has expired');
+    expect(page.html).toContain('Nothing was shared with');
+    // Not the generic refusal that blamed the app for a request it never made.
+    expect(page.html).not.toMatch(/invalid_request|The app that sent you here/);
+    const back = /data-testid="return-to-app" href="([^"]+)"/.exec(page.html)?.[1];
+    const redirectUri = String((client.metadata.redirect_uris as string[])[0]);
+    expect(back && new URL(back).origin).toBe(new URL(redirectUri).origin);
+  }
+
+  it('a sign-in that expired says so and links back to the app', async () => {
+    const { browser, login } = await signInPage();
+    await expireInteraction(login);
+    expectExpiredPage(pageOf(await browser.signIn(login, ALICE)));
+    expect(sandbox.logs.at(-1)).toMatch(
+      /^bank-op refused POST \/interaction\/[\w-]+\/login: 400 invalid_request: sign-in expired: /,
+    );
+  });
+
+  it('a consent page left open until the sign-in expired says so and links back to the app', async () => {
+    const { browser, login } = await signInPage();
+    const consent = pageOf(await browser.signIn(login, ALICE));
+    await expireInteraction(consent);
+    expectExpiredPage(pageOf(await browser.allow(consent, 'first')));
+  });
+
   it('cancel sends access_denied back with the state', async () => {
     const { browser, login, state } = await signInPage();
     const back = redirectOf(await browser.cancel(login));

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
-import { generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
+import { decodeJwt, generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageError, pageOf, redirectOf } from '../src/customer/customer-browser.js';
@@ -222,6 +222,24 @@ describe('authorization endpoint (by value)', () => {
       error: 'invalid_request',
       clause: /5\.2\.2-1/,
       issuer: tpp.issuer,
+    });
+  });
+
+  it('explains the refusal inside a JARM response too (clause and fix in the signed error_description)', async () => {
+    const claims = requestClaims();
+    const url = new URL(`${tpp.issuer}/authorize`);
+    for (const key of ['client_id', 'scope', 'redirect_uri', 'state', 'nonce', 'claims']) {
+      url.searchParams.set(key, String(claims[key]));
+    }
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('response_mode', 'jwt');
+    const { params } = redirectOf(await tpp.newBrowser().open(url));
+    expect([...params.keys()]).toEqual(['response']);
+    const response = decodeJwt(params.get('response')!);
+    expect(response).toMatchObject({ iss: tpp.issuer, aud: client.clientId, state: claims.state });
+    expectRedirectError(new URLSearchParams(response as Record<string, string>), {
+      error: 'invalid_request',
+      clause: /5\.2\.2-1/,
     });
   });
 

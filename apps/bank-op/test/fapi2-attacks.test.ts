@@ -158,10 +158,28 @@ describe('pushed authorization request', () => {
     expectOAuthError(res, { status: 400, error: 'invalid_request_object', clause: /RFC 9101 section 10\.2/ });
   });
 
-  it('answers PUT with 405', async () => {
-    const res = await fetch(tpp.endpoint(mtlsClient, '/par'), { method: 'PUT', dispatcher: tpp.transport });
+  it('answers PUT with 405 and Allow: POST on both listeners (RFC 9126 §2.1, RFC 9110 §15.5.6)', async () => {
+    for (const url of [tpp.endpoint(mtlsClient, '/par'), `${tpp.issuer}/par`]) {
+      const res = await fetch(url, { method: 'PUT', dispatcher: tpp.transport });
+      expect(res.status, url).toBe(405);
+      expect(res.headers.get('allow'), url).toBe('POST');
+      expectOAuthError(
+        { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> },
+        { status: 405, error: 'invalid_request', clause: /RFC 9126 section 2\.1/ },
+      );
+    }
+    // An expected refusal is one log line each, never a stack trace.
+    const refusals = sandbox.logs.filter((line) => line.startsWith('bank-op refused PUT /par: 405'));
+    expect(refusals).toHaveLength(2);
+    expect(sandbox.logs.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('logs a refusal from oidc-provider itself as one line with the explained description', async () => {
+    const res = await tpp.par(mtlsClient, { response_type: 'code' }, { auth: {} });
     expect(res.status).toBeGreaterThanOrEqual(400);
-    await res.body?.cancel();
+    const line = sandbox.logs.findLast((l) => l.startsWith('bank-op refused POST /par:'));
+    expect(line).toMatch(/^bank-op refused POST \/par: 40\d \w+: .*Fix: /);
+    expect(line).not.toContain('\n');
   });
 });
 

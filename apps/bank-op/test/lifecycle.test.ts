@@ -108,7 +108,16 @@ describe('introspection and revocation', () => {
       token: String(issued.body.access_token),
       ...(await tpp.clientAuth(client)),
     }));
-    expectOAuthError(res, { status: 400, error: 'unsupported_token_type' });
+    expectOAuthError(res, { status: 400, error: 'unsupported_token_type', clause: /RFC 9068 section 4/ });
+    expect(res.body.error_description).toMatch(/Fix: send the refresh token/);
+  });
+
+  it('explains an introspection request without a token (RFC 7662 section 2.1)', async () => {
+    const client = await tpp.register();
+    const res = await tpp.post(client, tpp.endpoint(client, '/token/introspect'), async () => ({
+      ...(await tpp.clientAuth(client)),
+    }));
+    expectOAuthError(res, { status: 400, error: 'invalid_request', clause: /RFC 7662 section 2\.1/ });
   });
 
   it('explains that userinfo does not take access tokens meant for bank-api', async () => {
@@ -122,6 +131,12 @@ describe('introspection and revocation', () => {
       }),
     );
     expectOAuthError(res, { status: 401, error: 'invalid_token', clause: /RFC 8707/ });
+    // RFC 6750 section 3: the challenge carries the same explained description as the body.
+    const challenge = res.headers.get('www-authenticate') ?? '';
+    expect(challenge).toMatch(
+      /^Bearer realm="[^"]+", error="invalid_token", error_description="[^"]*RFC 8707/,
+    );
+    expect(challenge).toContain(`error_description="${String(res.body.error_description)}"`);
   });
 });
 

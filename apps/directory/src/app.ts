@@ -90,8 +90,9 @@ function finish(app: Express, services: DirectoryServices): Express {
     );
   });
   app.use(
-    expressErrorHandler((err) =>
-      services.log(`[directory] unexpected error: ${(err as Error)?.stack ?? String(err)}`),
+    expressErrorHandler(
+      (err) => services.log(`[directory] unexpected error: ${(err as Error)?.stack ?? String(err)}`),
+      (line) => services.log(`[directory] ${line}`),
     ),
   );
   return app;

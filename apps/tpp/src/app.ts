@@ -133,8 +133,10 @@ export async function buildTpp(options: {
   const web = Router();
   app.use(web);
   app.use(
-    expressErrorHandler((err) =>
-      log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+    expressErrorHandler(
+      (err) => log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
+      // A bank's refusal relayed as a 502 (PartyError) is expected too: one line, no stack.
+      log,
     ),
   );
   return { app, frontDoor, web, db, agents: [webAgent, transportAgent] };

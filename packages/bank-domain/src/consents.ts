@@ -11,6 +11,7 @@ import {
   ConsentStateError,
   InvalidConsentRequest,
 } from './errors.js';
+import { refusePaymentToSameAccount } from './payments.js';
 import { validatePermissions } from './permissions.js';
 import type {
   Consent,
@@ -152,6 +153,7 @@ function validateInitiation(initiation: DomesticPaymentInitiation): void {
   if (!creditorAccount.name) {
     throw new InvalidConsentRequest('CreditorAccount.Name is required', 'Initiation.CreditorAccount.Name');
   }
+  if (debtorAccount) refusePaymentToSameAccount(debtorAccount, creditorAccount);
 }
 
 export function consentsRepository(db: Database.Database, ledger: Ledger, now: () => Date): Consents {
@@ -242,6 +244,13 @@ export function consentsRepository(db: Database.Database, ledger: Ledger, now: (
       if (!account) throw new AccountNotFound(accountId);
       if (account.customer_id !== decision.customerId)
         throw new AccountNotOwned(accountId, decision.customerId);
+    }
+    if (consent.initiation) {
+      const chosen = ledger.row(accountIds[0]!)!;
+      refusePaymentToSameAccount(
+        { schemeName: chosen.scheme_name, identification: chosen.identification },
+        consent.initiation.creditorAccount,
+      );
     }
     const debtor = consent.initiation?.debtorAccount;
     if (debtor) {

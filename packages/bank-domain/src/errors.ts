@@ -12,6 +12,7 @@ export type BankDomainErrorCode =
   | 'InvalidAmount'
   | 'InsufficientFunds'
   | 'PaymentMismatch'
+  | 'PaymentToSameAccount'
   | 'PaymentNotFound'
   | 'IdempotencyConflict'
   | 'InvalidIdempotencyKey'
@@ -129,6 +130,17 @@ export class PaymentMismatch extends BankDomainError {
   ) {
     super(`The payment's ${section} differs from consent ${consentId}'s at ${paths.join(', ')}`);
     this.name = 'PaymentMismatch';
+  }
+}
+
+/** The payment would go to the account it is paid from: a debit with nothing to credit. */
+export class PaymentToSameAccount extends BankDomainError {
+  readonly code = 'PaymentToSameAccount';
+  constructor(readonly identification: string) {
+    super(
+      `The CreditorAccount ${identification} is the account the payment is made from; a payment must go to another account`,
+    );
+    this.name = 'PaymentToSameAccount';
   }
 }
 

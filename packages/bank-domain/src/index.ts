@@ -16,6 +16,7 @@ export type { Idempotency, IdempotentRequest, IdempotentResult, StoredResponse }
 export { IDEMPOTENCY_WINDOW_MS } from './idempotency.js';
 export { formatMinorUnits, minorDigits, toMinorUnits } from './money.js';
 export type { DomesticPaymentRequest, Payments } from './payments.js';
+export { refusePaymentToSameAccount } from './payments.js';
 export {
   ACCOUNT_ACCESS_PERMISSIONS,
   isPermission,

@@ -6,8 +6,34 @@ import type Database from 'better-sqlite3';
 import type { Ledger } from './accounts.js';
 import { differingPaths } from './canonical.js';
 import type { Consents } from './consents.js';
-import { ConsentStateError, InsufficientFunds, PaymentMismatch, PaymentNotFound } from './errors.js';
-import type { DomesticPayment, DomesticPaymentInitiation, PaymentRisk } from './types.js';
+import {
+  ConsentStateError,
+  InsufficientFunds,
+  PaymentMismatch,
+  PaymentNotFound,
+  PaymentToSameAccount,
+} from './errors.js';
+import type {
+  AccountIdentification,
+  DomesticPayment,
+  DomesticPaymentInitiation,
+  PaymentRisk,
+} from './types.js';
+
+/**
+ * UK OB v3.1 Payment Initiation API: a domestic payment moves money from the debtor's account to the
+ * CreditorAccount, so the two must differ (paid to itself, the debit would be booked and the credit
+ * lost). Checked when the consent names a DebtorAccount, when the customer picks the account to pay
+ * from, and when the payment executes.
+ */
+export function refusePaymentToSameAccount(
+  debtor: AccountIdentification,
+  creditor: AccountIdentification,
+): void {
+  if (debtor.schemeName === creditor.schemeName && debtor.identification === creditor.identification) {
+    throw new PaymentToSameAccount(creditor.identification);
+  }
+}
 
 export interface DomesticPaymentRequest {
   clientId: string;
@@ -88,6 +114,10 @@ export function paymentsRepository(
 
     const debtorId = consent.accountIds![0]!;
     const debtor = ledger.row(debtorId)!;
+    refusePaymentToSameAccount(
+      { schemeName: debtor.scheme_name, identification: debtor.identification },
+      consented.creditorAccount,
+    );
     const amount = consented.instructedAmount.amountMinor;
     const booked = ledger.bookedBalance(debtorId);
     if (booked + debtor.overdraft_limit_minor < amount) {
@@ -115,7 +145,7 @@ export function paymentsRepository(
       consented.creditorAccount.schemeName,
       consented.creditorAccount.identification,
     );
-    if (creditor && creditor.account_id !== debtorId) {
+    if (creditor) {
       insertTransaction.run({
         transactionId: `tx-${randomUUID()}`,
         accountId: creditor.account_id,

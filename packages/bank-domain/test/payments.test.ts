@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConsentNotFound,
@@ -5,6 +6,7 @@ import {
   InsufficientFunds,
   PaymentMismatch,
   PaymentNotFound,
+  PaymentToSameAccount,
 } from '../src/index.js';
 import { ALICE, BOB, BUDGETLY, initiation, MONEYWISE, openTestBank, RISK, type TestBank } from './helpers.js';
 
@@ -218,5 +220,61 @@ describe('domestic payments', () => {
     const [bookedAfter, availableAfter] = bank.store.accounts.balances(ALICE.current);
     expect(bookedAfter).toMatchObject({ amountMinor: 50_000, creditDebitIndicator: 'Debit' });
     expect(availableAfter).toMatchObject({ amountMinor: 0 });
+  });
+});
+
+describe('a payment from an account to itself (money would vanish: a debit with no credit)', () => {
+  const aliceCurrent = () => {
+    const account = bank.store.accounts.get(ALICE.current)!.account[0]!;
+    return { schemeName: account.schemeName, identification: account.identification, name: 'Alice' };
+  };
+  const balances = () => [booked(ALICE.current), booked(ALICE.savings)];
+
+  it('is refused when the consent names the same DebtorAccount and CreditorAccount', () => {
+    expect(() =>
+      bank.store.consents.createDomesticPayment({
+        clientId: MONEYWISE,
+        initiation: initiation({ debtorAccount: aliceCurrent(), creditorAccount: aliceCurrent() }),
+        risk: RISK,
+      }),
+    ).toThrow(PaymentToSameAccount);
+  });
+
+  it('is refused when the customer picks the creditor account to pay from, and the consent still awaits', () => {
+    const { consentId } = bank.store.consents.createDomesticPayment({
+      clientId: MONEYWISE,
+      initiation: initiation({ creditorAccount: aliceCurrent() }),
+      risk: RISK,
+    });
+    expect(() =>
+      bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] }),
+    ).toThrow(/CreditorAccount \d+ is the account the payment is made from/);
+    expect(bank.store.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
+  });
+
+  it('is refused at execution with no balance or transaction changed, even for a consent authorised before the rule', () => {
+    const toOwnCurrent = initiation({ creditorAccount: aliceCurrent() });
+    const consentId = authorisedPaymentConsent(toOwnCurrent, ALICE.savings);
+    // A bank that authorised it before this rule existed: the consent now pays from the creditor account.
+    const db = new Database(bank.file);
+    db.prepare('UPDATE consents SET account_ids = ? WHERE consent_id = ?').run(
+      JSON.stringify([ALICE.current]),
+      consentId,
+    );
+    db.close();
+    const before = balances();
+    const transactionsBefore = bank.store.accounts.transactions(ALICE.current).totalCount;
+
+    expect(() =>
+      bank.store.payments.submitDomestic({
+        clientId: MONEYWISE,
+        consentId,
+        initiation: toOwnCurrent,
+        risk: RISK,
+      }),
+    ).toThrow(PaymentToSameAccount);
+    expect(balances()).toEqual(before);
+    expect(bank.store.accounts.transactions(ALICE.current).totalCount).toBe(transactionsBefore);
+    expect(bank.store.consents.get(consentId)?.status).toBe('Authorised');
   });
 });

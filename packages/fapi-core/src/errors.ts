@@ -174,18 +174,48 @@ interface MinimalResponse {
   json(body: unknown): unknown;
 }
 
+interface MinimalRequest {
+  method?: string;
+  originalUrl?: string;
+  url?: string;
+}
+
+/**
+ * The one log line for a request a party refused on purpose: method, path (without its query, which
+ * may carry authorization parameters), status, error and description. No stack trace: the refusal is
+ * the party doing its job, and the description already says why.
+ */
+export function refusalLogLine(
+  request: MinimalRequest,
+  status: number,
+  body: { error: string; error_description: string },
+): string {
+  const path = (request.originalUrl ?? request.url ?? '').split('?')[0];
+  return `refused ${request.method ?? '?'} ${path}: ${status} ${body.error}: ${body.error_description}`;
+}
+
+/** A deliberate refusal (any OAuthError, even a 502 that relays another party's, or any 4xx), not a failure. */
+export function isExpectedRefusal(err: unknown, status: number): boolean {
+  return isOAuthError(err) || status < 500;
+}
+
 /**
  * Express error middleware (four arguments) answering every error in the OAuth shape.
- * `log` receives unexpected errors (500s) so they show in the party's log.
+ * `log` receives unexpected errors (500s) with their stack, so they show in the party's log;
+ * `logRefusal`, when given, receives one line per expected refusal (`refusalLogLine`).
  */
-export function expressErrorHandler(log: (err: unknown) => void = (err) => console.error(err)) {
-  return (err: unknown, _req: unknown, res: MinimalResponse, next: (err?: unknown) => void): void => {
+export function expressErrorHandler(
+  log: (err: unknown) => void = (err) => console.error(err),
+  logRefusal?: (line: string) => void,
+) {
+  return (err: unknown, req: MinimalRequest, res: MinimalResponse, next: (err?: unknown) => void): void => {
     if (res.headersSent) {
       next(err);
       return;
     }
     const response = toErrorResponse(err);
-    if (response.status >= 500) log(err);
+    if (!isExpectedRefusal(err, response.status)) log(err);
+    else logRefusal?.(refusalLogLine(req, response.status, response.body));
     res
       .status(response.status)
       .set({ 'Cache-Control': 'no-store', ...response.headers })

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   composeDescription,
   expressErrorHandler,
+  isExpectedRefusal,
   OAuthError,
   oauthSafeText,
+  refusalLogLine,
   toErrorResponse,
 } from '../src/errors.js';
 
@@ -108,6 +110,71 @@ describe('expressErrorHandler', () => {
       passedOn = e;
     });
     expect((passedOn as Error).message).toBe('late');
+  });
+});
+
+describe('refusal logging', () => {
+  const res = {
+    headersSent: false,
+    status: () => res,
+    set: () => res,
+    json: () => res,
+  };
+
+  it('logs an expected refusal as one line with method, path (no query), status and description, and no stack', () => {
+    const failures: unknown[] = [];
+    const lines: string[] = [];
+    const handler = expressErrorHandler(
+      (e) => failures.push(e),
+      (line) => lines.push(line),
+    );
+    handler(
+      new OAuthError({
+        status: 401,
+        error: 'invalid_client',
+        description: 'unknown client',
+        fix: 'register first',
+      }),
+      { method: 'POST', originalUrl: '/par?client_id=abc' },
+      res,
+      () => {},
+    );
+    // A 502 that relays another party's refusal (the TPP's PartyError) is expected too.
+    handler(
+      new OAuthError({ status: 502, error: 'invalid_grant', description: 'the bank refused' }),
+      { method: 'POST', originalUrl: '/api/connect' },
+      res,
+      () => {},
+    );
+    expect(failures).toEqual([]);
+    expect(lines).toEqual([
+      'refused POST /par: 401 invalid_client: unknown client. Fix: register first.',
+      'refused POST /api/connect: 502 invalid_grant: the bank refused.',
+    ]);
+    expect(lines.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('hands an unexpected error (a plain Error, 500) to the failure log with its stack, not the refusal log', () => {
+    const failures: unknown[] = [];
+    const lines: string[] = [];
+    expressErrorHandler(
+      (e) => failures.push(e),
+      (line) => lines.push(line),
+    )(new Error('boom'), { method: 'GET', originalUrl: '/x' }, res, () => {});
+    expect(failures).toHaveLength(1);
+    expect((failures[0] as Error).stack).toContain('boom');
+    expect(lines).toEqual([]);
+  });
+
+  it('keeps the refusal line in one line for a refusal from body parsing (4xx, not an OAuthError)', () => {
+    expect(
+      refusalLogLine({ method: 'POST', url: '/token' }, 400, {
+        error: 'invalid_request',
+        error_description: 'The request body is not valid JSON',
+      }),
+    ).toBe('refused POST /token: 400 invalid_request: The request body is not valid JSON');
+    expect(isExpectedRefusal({ status: 413, expose: true }, 413)).toBe(true);
+    expect(isExpectedRefusal(new Error('x'), 500)).toBe(false);
   });
 });
 

@@ -1,9 +1,12 @@
 // `pnpm dev`: generate the PKI if needed, start every party, wait until each is healthy, print the
-// ready table. `--no-watch` runs without restarting on file changes (e2e and CI use it).
+// ready table. A party whose process ends unasked is reported (party, exit, last lines) and, in watch
+// mode, restarted; it also restarts when its sources change. `--no-watch` (e2e and CI) is fail-fast:
+// such an exit stops every party and `pnpm dev` exits 1. Ctrl-C stops every party and exits 0.
 import fs from 'node:fs';
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { ensurePki } from '../pki/ensure.js';
 import { demoCustomers } from './demo-customers.js';
+import { exitReport } from './exit-report.js';
 import { startableParties } from './parties.js';
 import { renderReadyTable } from './ready-table.js';
 import { Supervisor } from './supervisor.js';
@@ -21,39 +24,67 @@ const parties = startableParties(config);
 let shuttingDown = false;
 const supervisor = new Supervisor(
   parties.map((p) => p.party.name),
-  (name, code) => {
-    if (shuttingDown) return;
-    console.error(
-      `\n${name} exited (code ${code}).${watch ? ' Fix the error above; tsx watch restarts it on save.' : ''}`,
-    );
-    if (!watch) void shutdown(1);
+  {
+    watch,
+    repoRoot: config.repoRoot,
+    env: process.env,
+    onUnexpectedExit: (exit) => {
+      if (shuttingDown) return;
+      console.error(exitReport(exit));
+      if (!watch) void shutdown(1);
+    },
+    onRestarted: (name) => void reportWhenHealthy(name),
   },
 );
 
-async function shutdown(code: number): Promise<never> {
+/** Stops every party; a second Ctrl-C (the terminal and pnpm both send one) changes nothing. */
+async function shutdown(code: number): Promise<void> {
+  if (shuttingDown) return;
   shuttingDown = true;
+  if (code === 0) console.log('\nStopping every party…');
   await supervisor.stopAll();
+  if (code === 0) console.log('Every party stopped.');
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+// The parties run in process groups of their own (Ctrl-C reaches only this process), so every way this
+// process ends must stop them: the signals stop them gracefully; any other exit kills them at once.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+process.on('exit', () => supervisor.killAll());
+
+/** After a restart, say when the party answers again (or nothing: its next exit is reported). */
+async function reportWhenHealthy(name: string): Promise<void> {
+  const party = parties.find((p) => p.party.name === name);
+  if (!party) return;
+  try {
+    await waitUntilHealthy(party.healthUrl, config, {
+      timeoutMs: 60_000,
+      isAlive: () => supervisor.isRunning(name),
+    });
+    if (!shuttingDown) console.log(`${name} is healthy again: ${party.healthUrl}`);
+  } catch {
+    // It exited or never answered: the exit report says why.
+  }
+}
 
 const perPartyMs: Record<string, number> = {};
 // All parties start at once: none needs another to boot (each fetches what it trusts when first asked).
 await Promise.all(
   parties.map(async ({ party, dir, healthUrl }) => {
-    const proc = supervisor.start(party.name, dir, { watch, env: process.env, repoRoot: config.repoRoot });
+    supervisor.start(party.name, dir);
     try {
       perPartyMs[party.name] = await waitUntilHealthy(healthUrl, config, {
         timeoutMs: 60_000,
-        isAlive: () => proc.child.exitCode === null,
+        // In watch mode a party that dies while booting is restarted: keep waiting for it.
+        isAlive: () => watch || supervisor.isRunning(party.name),
       });
     } catch (err) {
+      if (shuttingDown) return;
       console.error(`\n${party.name} did not become ready: ${(err as Error).message}`);
       await shutdown(1);
     }
   }),
 );
+if (shuttingDown) await new Promise(() => {});
 
 const adminCredential = fs.existsSync(config.directory.adminCredentialFile)
   ? fs.readFileSync(config.directory.adminCredentialFile, 'utf8').trim()

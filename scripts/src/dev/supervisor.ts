@@ -1,25 +1,75 @@
-// Runs each party as a child process with its output labelled by party, and stops them all together.
+// Owns each party's node process: starts it with tsx's loader (no launcher in between, so its exit is
+// seen at once), labels its output, reports an exit nobody asked for with the party's last lines,
+// restarts it in watch mode (after a backoff, or at once when a source file changes) and stops them all.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
+import { sourceFoldersOf, watchSources } from './source-watch.js';
 
 const COLOURS = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[32m', '\x1b[34m'];
 const RESET = '\x1b[0m';
+/** How many of a party's last output lines an exit report shows. */
+export const LAST_LINES = 20;
+/** A party that ran this long before dying is restarted quickly again; one that dies at boot backs off. */
+const STABLE_MS = 30_000;
+const MAX_BACKOFF_MS = 30_000;
 
-export interface SupervisedProcess {
+export interface PartyExit {
   name: string;
-  child: ChildProcess;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  lastLines: string[];
+  /** Set in watch mode: the supervisor starts the party again after this delay. */
+  restartInMs?: number;
+}
+
+export interface SupervisorOptions {
+  watch: boolean;
+  repoRoot: string;
+  env: NodeJS.ProcessEnv;
+  /** A party exited although nobody stopped it. */
+  onUnexpectedExit: (exit: PartyExit) => void;
+  /** A party was started again (after an exit, or because its sources changed). */
+  onRestarted?: (name: string) => void;
+}
+
+interface SupervisedParty {
+  name: string;
+  dir: string;
+  prefix: string;
+  child: ChildProcess | undefined;
+  startedAt: number;
+  lastLines: string[];
+  /** Exits in a row that came soon after a start: the backoff grows with them. */
+  quickExits: number;
+  restartTimer: NodeJS.Timeout | undefined;
+  /** Set while the supervisor itself stops the process to restart it. */
+  restarting: boolean;
+  stopWatching: () => void;
+}
+
+/** "code 1" or "signal SIGKILL": how a process ended, as Node reports it. */
+export function describeEnd(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `signal ${signal}` : `code ${code}`;
+}
+
+/** The delay before the n-th quick restart in a row: 1 s, 2 s, 4 s … up to 30 s. */
+export function backoffMs(quickExits: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, quickExits - 1), MAX_BACKOFF_MS);
 }
 
 export class Supervisor {
-  private readonly processes: SupervisedProcess[] = [];
+  private readonly parties = new Map<string, SupervisedParty>();
   private stopping = false;
   private readonly useColour = process.stdout.isTTY === true;
   private readonly width: number;
+  // tsx is a root devDependency: its loader, handed to node directly, transpiles the TypeScript.
+  private readonly tsxLoader = import.meta.resolve('tsx');
 
   constructor(
     names: string[],
-    private readonly onUnexpectedExit: (name: string, code: number | null) => void,
+    private readonly options: SupervisorOptions,
   ) {
     this.width = Math.max(...names.map((n) => n.length));
   }
@@ -29,71 +79,148 @@ export class Supervisor {
     return this.useColour ? `${COLOURS[index % COLOURS.length]}${padded}${RESET} │` : `${padded} │`;
   }
 
-  /** Starts `tsx [watch] src/main.ts` in the party's folder; its lines are printed behind its label. */
-  start(
-    name: string,
-    dir: string,
-    options: { watch: boolean; env: NodeJS.ProcessEnv; repoRoot: string },
-  ): SupervisedProcess {
-    const index = this.processes.length;
-    // tsx is a root devDependency: one copy for the whole workspace.
-    const tsx = path.join(
-      options.repoRoot,
-      'node_modules',
-      '.bin',
-      process.platform === 'win32' ? 'tsx.cmd' : 'tsx',
-    );
-    const args = options.watch ? ['watch', '--clear-screen=false', 'src/main.ts'] : ['src/main.ts'];
-    const child = spawn(tsx, args, {
-      cwd: dir,
-      env: { ...options.env, FORCE_COLOR: this.useColour ? '1' : '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, so that stopping it also stops what tsx watch started.
-      detached: process.platform !== 'win32',
-    });
-    const prefix = this.label(name, index);
-    for (const stream of [child.stdout, child.stderr]) {
-      if (!stream) continue;
-      readline
-        .createInterface({ input: stream })
-        .on('line', (line) => process.stdout.write(`${prefix} ${line}\n`));
+  /** Starts the party's `src/main.ts`; in watch mode also watches the sources it runs. */
+  start(name: string, dir: string): void {
+    const party: SupervisedParty = {
+      name,
+      dir,
+      prefix: this.label(name, this.parties.size),
+      child: undefined,
+      startedAt: 0,
+      lastLines: [],
+      quickExits: 0,
+      restartTimer: undefined,
+      restarting: false,
+      stopWatching: () => {},
+    };
+    this.parties.set(name, party);
+    if (this.options.watch) {
+      const { folders, ignore } = sourceFoldersOf(dir, this.options.repoRoot);
+      party.stopWatching = watchSources(folders, ignore, (file) => {
+        this.print(party, `${path.relative(this.options.repoRoot, file)} changed: restarting`);
+        void this.restart(party);
+      });
     }
-    child.on('exit', (code) => {
-      if (!this.stopping) this.onUnexpectedExit(name, code);
-    });
-    child.on('error', (err) => {
-      process.stdout.write(`${prefix} could not start: ${err.message}\n`);
-      if (!this.stopping) this.onUnexpectedExit(name, null);
-    });
-    const supervised = { name, child };
-    this.processes.push(supervised);
-    return supervised;
+    this.spawn(party);
+  }
+
+  /** Whether the party's process is up (it may still be booting). */
+  isRunning(name: string): boolean {
+    const child = this.parties.get(name)?.child;
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  pidOf(name: string): number | undefined {
+    return this.isRunning(name) ? this.parties.get(name)?.child?.pid : undefined;
   }
 
   /** SIGTERM to every party's process group, SIGKILL to whatever is left after a grace period. */
   async stopAll(graceMs = 5000): Promise<void> {
     this.stopping = true;
-    const running = this.processes.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
-    await Promise.all(
-      running.map(
-        (p) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => {
-              signal(p.child, 'SIGKILL');
-              resolve();
-            }, graceMs);
-            p.child.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            signal(p.child, 'SIGTERM');
-          }),
-      ),
-    );
+    for (const party of this.parties.values()) {
+      party.stopWatching();
+      clearTimeout(party.restartTimer);
+    }
+    await Promise.all([...this.parties.values()].map((party) => stopChild(party.child, graceMs)));
+  }
+
+  /** Synchronous last resort (for process 'exit'): SIGKILL to every party still running. */
+  killAll(): void {
+    for (const party of this.parties.values()) {
+      if (party.child && party.child.exitCode === null && party.child.signalCode === null) {
+        signalGroup(party.child, 'SIGKILL');
+      }
+    }
+  }
+
+  private spawn(party: SupervisedParty): void {
+    party.restartTimer = undefined;
+    party.startedAt = performance.now();
+    const child = spawn(process.execPath, ['--import', this.tsxLoader, 'src/main.ts'], {
+      cwd: party.dir,
+      env: { ...this.options.env, FORCE_COLOR: this.useColour ? '1' : '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: Ctrl-C reaches the supervisor only, which then stops each party in
+      // turn, and stopping a party also stops what it started (the esbuild service tsx runs).
+      detached: process.platform !== 'win32',
+    });
+    party.child = child;
+    this.print(party, `started (pid ${child.pid})`);
+    for (const stream of [child.stdout, child.stderr]) {
+      readline.createInterface({ input: stream }).on('line', (line) => {
+        party.lastLines.push(line);
+        if (party.lastLines.length > LAST_LINES) party.lastLines.shift();
+        process.stdout.write(`${party.prefix} ${line}\n`);
+      });
+    }
+    child.once('error', (err) => {
+      party.lastLines.push(`could not start: ${err.message}`);
+      this.print(party, `could not start: ${err.message}`);
+    });
+    child.once('exit', (code, signal) => {
+      // Nothing the party started outlives it.
+      signalGroup(child, 'SIGKILL');
+      // Its last lines are still in the pipes: report once they are read.
+      void Promise.race([once(child, 'close'), delay(1000)]).then(() =>
+        this.exited(party, child, code, signal),
+      );
+    });
+  }
+
+  private exited(
+    party: SupervisedParty,
+    child: ChildProcess,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+  ): void {
+    if (this.stopping || party.restarting || party.child !== child) return;
+    const ranMs = performance.now() - party.startedAt;
+    party.quickExits = ranMs > STABLE_MS ? 1 : party.quickExits + 1;
+    const restartInMs = this.options.watch ? backoffMs(party.quickExits) : undefined;
+    this.options.onUnexpectedExit({
+      name: party.name,
+      code,
+      signal,
+      lastLines: [...party.lastLines],
+      ...(restartInMs === undefined ? {} : { restartInMs }),
+    });
+    if (restartInMs !== undefined) {
+      party.restartTimer = setTimeout(() => {
+        if (this.stopping) return;
+        this.spawn(party);
+        this.options.onRestarted?.(party.name);
+      }, restartInMs);
+    }
+  }
+
+  /** A source changed: stop the running process (if any) and start it again at once. */
+  private async restart(party: SupervisedParty): Promise<void> {
+    if (this.stopping || party.restarting) return;
+    clearTimeout(party.restartTimer);
+    party.restarting = true;
+    await stopChild(party.child, 5000);
+    party.restarting = false;
+    if (this.stopping) return;
+    party.quickExits = 0;
+    this.spawn(party);
+    this.options.onRestarted?.(party.name);
+  }
+
+  private print(party: SupervisedParty, message: string): void {
+    process.stdout.write(`${party.prefix} ${message}\n`);
   }
 }
 
-function signal(child: ChildProcess, sig: NodeJS.Signals): void {
+async function stopChild(child: ChildProcess | undefined, graceMs: number): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
     if (process.platform === 'win32') child.kill(sig);
@@ -101,4 +228,8 @@ function signal(child: ChildProcess, sig: NodeJS.Signals): void {
   } catch {
     // Already gone: nothing to stop.
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -1,8 +1,8 @@
 // UK OB v3.1 Account and Transaction API: account-access consents. The TPP creates, reads and deletes
 // them with a client-credentials token (scope accounts); the customer authorises them at bank-op.
-import type { BankStore } from '@fapi-sandbox/bank-domain';
+import type { BankStore, Consent } from '@fapi-sandbox/bank-domain';
 import { Router } from 'express';
-import { respondIdempotently } from '../idempotency.js';
+import { createdId, respondIdempotently } from '../idempotency.js';
 import { accountAccessConsentResponse } from '../ob.js';
 import { type createPipeline, pipelineContext } from '../pipeline.js';
 import { accountAccessConsentRequest, parseRequest } from '../schemas.js';
@@ -21,16 +21,34 @@ export function accountAccessConsentRoutes(deps: {
   router.post('/aisp/account-access-consents', tpp, (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
     const { Data } = parseRequest(accountAccessConsentRequest, req.body, 'body');
-    respondIdempotently(store, req, res, { clientId, operation: 'POST /account-access-consents' }, () => {
-      const consent = store.consents.createAccountAccess({
-        clientId,
-        permissions: Data.Permissions,
-        ...(Data.ExpirationDateTime ? { expirationDateTime: Data.ExpirationDateTime } : {}),
-        ...(Data.TransactionFromDateTime ? { transactionFromDateTime: Data.TransactionFromDateTime } : {}),
-        ...(Data.TransactionToDateTime ? { transactionToDateTime: Data.TransactionToDateTime } : {}),
-      });
-      return { status: 201, body: accountAccessConsentResponse(consent, self(consent.consentId)) };
+    const created = (consent: Consent) => ({
+      status: 201,
+      body: accountAccessConsentResponse(consent, self(consent.consentId)),
     });
+    respondIdempotently(
+      store,
+      req,
+      res,
+      { clientId, operation: 'POST /account-access-consents' },
+      () =>
+        created(
+          store.consents.createAccountAccess({
+            clientId,
+            permissions: Data.Permissions,
+            ...(Data.ExpirationDateTime ? { expirationDateTime: Data.ExpirationDateTime } : {}),
+            ...(Data.TransactionFromDateTime
+              ? { transactionFromDateTime: Data.TransactionFromDateTime }
+              : {}),
+            ...(Data.TransactionToDateTime ? { transactionToDateTime: Data.TransactionToDateTime } : {}),
+          }),
+        ),
+      {
+        // UK OB v3.1 Account and Transaction API: x-idempotency-key is not required on this POST.
+        keyRequired: false,
+        asItIsNow: (first) =>
+          created(store.consents.getForClient(createdId(first), clientId, 'account-access')),
+      },
+    );
   });
 
   router.get('/aisp/account-access-consents/:ConsentId', tpp, (req, res) => {

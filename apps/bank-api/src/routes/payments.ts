@@ -1,10 +1,10 @@
 // UK OB v3.1 Payment Initiation API: domestic-payment consents (client-credentials token, scope
 // payments), their funds confirmation and the payment itself (authorization-code token naming the
 // consent). The payment must repeat the consent's Initiation and Risk exactly and executes once.
-import type { BankStore } from '@fapi-sandbox/bank-domain';
+import type { BankStore, Consent, DomesticPayment } from '@fapi-sandbox/bank-domain';
 import { Router } from 'express';
 import { ObRequestError } from '../errors.js';
-import { respondIdempotently } from '../idempotency.js';
+import { createdId, respondIdempotently } from '../idempotency.js';
 import {
   domesticPaymentConsentResponse,
   domesticPaymentResponse,
@@ -41,10 +41,22 @@ export function paymentRoutes(deps: {
     const clientId = pipelineContext(res).token!.client_id;
     const body = parseRequest(domesticPaymentConsentRequest, req.body, 'body');
     const initiation = toDomainInitiation(body.Data.Initiation);
-    respondIdempotently(store, req, res, { clientId, operation: 'POST /domestic-payment-consents' }, () => {
-      const consent = store.consents.createDomesticPayment({ clientId, initiation, risk: body.Risk });
-      return { status: 201, body: domesticPaymentConsentResponse(consent, consentSelf(consent.consentId)) };
+    const created = (consent: Consent) => ({
+      status: 201,
+      body: domesticPaymentConsentResponse(consent, consentSelf(consent.consentId)),
     });
+    respondIdempotently(
+      store,
+      req,
+      res,
+      { clientId, operation: 'POST /domestic-payment-consents' },
+      () => created(store.consents.createDomesticPayment({ clientId, initiation, risk: body.Risk })),
+      {
+        keyRequired: true,
+        asItIsNow: (first) =>
+          created(store.consents.getForClient(createdId(first), clientId, 'domestic-payment')),
+      },
+    );
   });
 
   router.get('/pisp/domestic-payment-consents/:ConsentId', tpp, (req, res) => {
@@ -90,18 +102,30 @@ export function paymentRoutes(deps: {
         );
       }
       const initiation = toDomainInitiation(body.Data.Initiation);
-      respondIdempotently(store, req, res, { clientId, operation: 'POST /domestic-payments' }, () => {
-        const payment = store.payments.submitDomestic({
-          clientId,
-          consentId: body.Data.ConsentId,
-          initiation,
-          risk: body.Risk,
-        });
-        return {
-          status: 201,
-          body: domesticPaymentResponse(payment, paymentSelf(payment.domesticPaymentId)),
-        };
+      const created = (payment: DomesticPayment) => ({
+        status: 201,
+        body: domesticPaymentResponse(payment, paymentSelf(payment.domesticPaymentId)),
       });
+      respondIdempotently(
+        store,
+        req,
+        res,
+        { clientId, operation: 'POST /domestic-payments' },
+        () =>
+          created(
+            store.payments.submitDomestic({
+              clientId,
+              consentId: body.Data.ConsentId,
+              initiation,
+              risk: body.Risk,
+            }),
+          ),
+        {
+          keyRequired: true,
+          asItIsNow: (first) =>
+            created(store.payments.getForClient(createdId(first, 'DomesticPaymentId'), clientId)),
+        },
+      );
     },
   );
 

@@ -51,6 +51,16 @@ function hiddenInput(page: BankPage, name: string): string {
   return find(page, new RegExp(`<input type="hidden" name="${name}" value="([^"]*)"`), `${name} field`);
 }
 
+/** Every hidden field of the page's form: a browser sends them all with the form. */
+export function hiddenInputs(page: BankPage): Record<string, string> {
+  return Object.fromEntries(
+    [...page.html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [
+      m[1]!,
+      htmlText(m[2]!),
+    ]),
+  );
+}
+
 export function isSignInPage(page: BankPage): boolean {
   return /<input [^>]*name="username"/.test(page.html);
 }

@@ -15,6 +15,7 @@ import {
   type BankPage,
   consentForm,
   describePage,
+  hiddenInputs,
   isConsentPage,
   isSignInPage,
   signInForm,
@@ -116,6 +117,7 @@ export class CustomerBrowser {
   ): Promise<Visit> {
     const form = signInForm(page);
     return this.submit(form.action, {
+      ...hiddenInputs(page),
       csrf: tamper.csrf ?? form.csrf,
       username: customer.username,
       password: customer.password,
@@ -127,7 +129,7 @@ export class CustomerBrowser {
   /** The sign-in page's Cancel button. */
   cancel(page: BankPage): Promise<Visit> {
     const form = signInForm(page);
-    return this.submit(form.action, { csrf: form.csrf, action: 'cancel' });
+    return this.submit(form.action, { ...hiddenInputs(page), csrf: form.csrf, action: 'cancel' });
   }
 
   /** The consent page's Allow (or Confirm payment) button, with the chosen accounts ticked. */
@@ -139,13 +141,18 @@ export class CustomerBrowser {
         : accounts === 'all'
           ? form.accounts
           : accounts;
-    return this.submit(form.action, { csrf: form.csrf, decision: 'allow', accounts: chosen });
+    return this.submit(form.action, {
+      ...hiddenInputs(page),
+      csrf: form.csrf,
+      decision: 'allow',
+      accounts: chosen,
+    });
   }
 
   /** The consent page's Deny button. */
   deny(page: BankPage): Promise<Visit> {
     const form = consentForm(page);
-    return this.submit(form.action, { csrf: form.csrf, decision: 'deny' });
+    return this.submit(form.action, { ...hiddenInputs(page), csrf: form.csrf, decision: 'deny' });
   }
 
   /** Posts a form (a field given a list is sent once per value, as ticked checkboxes are). */

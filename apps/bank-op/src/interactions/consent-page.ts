@@ -35,6 +35,8 @@ export interface ConsentPageInput {
   bankName: string;
   action: string;
   csrfToken: string;
+  /** Sent back with the form, so that a sign-in that expired meanwhile can link back to the app. */
+  clientId: string;
   tpp: { name: string; logoUri?: string | undefined; orgName?: string | undefined };
   consent: Consent;
   accounts: Account[];
@@ -91,6 +93,7 @@ export function consentPage(input: ConsentPageInput): string {
   ${input.error ? html`<div class="error" role="alert">${input.error}</div>` : ''}
   <form method="post" action="${input.action}">
     <input type="hidden" name="csrf" value="${input.csrfToken}">
+    <input type="hidden" name="client_id" value="${input.clientId}">
     ${request}
     ${chooser}
     <p class="hint">Consent reference: <code>${consent.consentId}</code></p>

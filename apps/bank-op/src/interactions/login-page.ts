@@ -12,6 +12,8 @@ export interface LoginPageInput {
   bankName: string;
   action: string;
   csrfToken: string;
+  /** Sent back with the form, so that a sign-in that expired meanwhile can link back to the app. */
+  clientId: string;
   clientName: string;
   demoCredentials: DemoCredential[];
   passcode: string;
@@ -34,6 +36,7 @@ export function loginPage(input: LoginPageInput): string {
   ${input.error ? html`<div class="error" id="${errorId}" role="alert">${input.error}</div>` : ''}
   <form method="post" action="${input.action}" novalidate>
     <input type="hidden" name="csrf" value="${input.csrfToken}">
+    <input type="hidden" name="client_id" value="${input.clientId}">
     <label for="username">Username</label>
     <input type="text" id="username" name="username" autocomplete="username" required value="${input.username ?? ''}"${input.error ? html` aria-describedby="${errorId}"` : ''}>
     <label for="password">Password</label>

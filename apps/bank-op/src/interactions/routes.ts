@@ -9,13 +9,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { BankStore, Consent } from '@fapi-sandbox/bank-domain';
 import { BankDomainError } from '@fapi-sandbox/bank-domain';
-import { OAuthError, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
+import { OAuthError, oauthSafeText, refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type Provider from 'oidc-provider';
-import type { InteractionResults } from 'oidc-provider';
+import { errors, type InteractionResults } from 'oidc-provider';
 import type { DirectoryReads } from '../participants/directory.js';
 import { consentForAuthorization, IntentError, isPaymentAuthorization, SCA_ACR } from '../provider/intent.js';
 import { consentPage } from './consent-page.js';
+import { expiredSignInPage, type ReturnLink } from './expired-page.js';
 import { PAGE_CSP } from './layout.js';
 import { loginPage } from './login-page.js';
 import { createPasscodes, type PaymentToConfirm, paymentToConfirm } from './passcode.js';
@@ -36,6 +37,8 @@ export interface InteractionDependencies {
   bankName: string;
   /** Secret for the per-interaction CSRF token and the one-time passcodes. */
   secret: Buffer;
+  /** One line per sign-in the bank no longer holds (an expected refusal, like every other). */
+  log?: (line: string) => void;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -53,6 +56,13 @@ function sameText(a: string, b: string): boolean {
 function formValue(body: unknown, name: string): string | undefined {
   const value = (body as Record<string, unknown> | undefined)?.[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The value as a web URL, or undefined when it is none (never a javascript: or data: link). */
+function webUrl(value: string | undefined): URL | undefined {
+  if (!value || !URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
 }
 
 function formValues(body: unknown, name: string): string[] {
@@ -105,7 +115,11 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
   }
 
   async function tppOf(details: Details): Promise<{ name: string; logoUri?: string; orgName?: string }> {
-    const client = await provider.Client.find(String(details.params.client_id));
+    return tppNamed(String(details.params.client_id));
+  }
+
+  async function tppNamed(clientId: string): Promise<{ name: string; logoUri?: string; orgName?: string }> {
+    const client = await provider.Client.find(clientId);
     const softwareId = (client as unknown as { software_id?: string } | undefined)?.software_id;
     const fallback = { name: client?.clientName ?? 'An app', logoUri: client?.logoUri };
     try {
@@ -186,6 +200,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
         bankName,
         action: `/interaction/${details.uid}/login`,
         csrfToken: csrfToken(details.uid),
+        clientId: String(details.params.client_id),
         clientName: tpp.name,
         demoCredentials: bank.customers.demoCredentials(),
         passcode: passcodes.codeFor(details.uid, signIn.payment),
@@ -212,6 +227,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
         bankName,
         action: `/interaction/${details.uid}/consent`,
         csrfToken: csrfToken(details.uid),
+        clientId: String(details.params.client_id),
         tpp: await tppOf(details),
         consent,
         accounts: bank.accounts.listForCustomer(customerId),
@@ -221,10 +237,35 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
     );
   }
 
+  /** Where the expired page sends the customer: the registered app the form names, if there is one. */
+  async function returnLinkOf(clientId: string | undefined): Promise<ReturnLink | undefined> {
+    if (!clientId) return undefined;
+    const client = await provider.Client.find(clientId).catch(() => undefined);
+    if (!client) return undefined;
+    const redirectUri = webUrl(client.redirectUris?.[0]);
+    const url = webUrl(client.clientUri)?.href ?? (redirectUri ? `${redirectUri.origin}/` : undefined);
+    return url ? { name: (await tppNamed(clientId)).name, url } : undefined;
+  }
+
+  async function renderExpired(req: Request, res: Response, err: errors.SessionNotFound): Promise<void> {
+    const app = await returnLinkOf(formValue(req.body, 'client_id'));
+    const reason = `the bank no longer holds this sign-in (${err.error_description ?? err.message})`;
+    deps.log?.(
+      `bank-op ${refusalLogLine(req, 400, { error: 'invalid_request', error_description: `sign-in expired: ${reason}` })}`,
+    );
+    send(res, 400, expiredSignInPage({ bankName, reason, ...(app ? { app } : {}) }));
+  }
+
   const handle =
     (fn: (req: Request, res: Response) => Promise<void>) =>
     (req: Request, res: Response, next: NextFunction) => {
-      fn(req, res).catch(next);
+      fn(req, res)
+        .catch((err: unknown) => {
+          // The interaction expired (or this browser lost its cookie): not the app's fault.
+          if (err instanceof errors.SessionNotFound) return renderExpired(req, res, err);
+          throw err;
+        })
+        .catch(next);
     };
 
   router.get(

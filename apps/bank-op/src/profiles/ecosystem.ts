@@ -122,6 +122,22 @@ export const ecosystemRules: readonly Rule[] = [
     ],
   },
   {
+    id: 'introspect-refresh-tokens-only',
+    clause: 'RFC 9068 §4, RFC 7662 §2.1, RFC 7009 §2.1',
+    requirement:
+      "Introspection and revocation take the client's own refresh token; a JWT access token is self-contained and is not introspected or revoked",
+    enforcedBy: both('features.introspection, features.revocation', 'provider/configuration.ts'),
+    fix: "send the refresh token in the token parameter; check a JWT access token yourself (the bank's JWKS, iss, aud, exp) and let it expire",
+    violations: [
+      { error: 'unsupported_token_type', message: /Structured JWT Tokens cannot be (introspected|revoked)/ },
+      {
+        error: 'invalid_request',
+        message: /missing required parameter 'token'/,
+        explain: 'The request has no token parameter',
+      },
+    ],
+  },
+  {
     id: 'strong-customer-authentication',
     clause: 'PSD2 RTS Art. 4, OB Security Profile (acr urn:openbanking:psd2:sca)',
     requirement: 'The customer signs in with a password and a one-time passcode (two factors)',

@@ -1,12 +1,13 @@
 // Turns oidc-provider's terse error texts into descriptions a learner can act on: the problem, the
 // clause that forbids it and the fix, looked up in the client's profile (profiles/*.ts `violations`).
 // Three places carry errors to a client, and each is covered:
-//   - JSON error bodies (token, PAR, registration, introspection, revocation): the provider's
-//     `*.error` events fire right after the body is set, and `explainJsonErrors` rewrites it there;
+//   - JSON error bodies (token, PAR, registration, introspection, revocation, userinfo): the provider's
+//     `*.error` events fire right after the body is set, and `explainJsonErrors` rewrites it there (and
+//     the error_description of a WWW-Authenticate challenge, when the endpoint sets one);
 //   - authorization-endpoint redirects: `explainAuthorizationRedirects` rewrites error_description
-//     in the Location of a query or fragment redirect (a JARM response is signed and left alone);
+//     in the Location of a query or fragment redirect, and puts it in a JARM response before it is signed;
 //   - the HTML error page: renderError (interactions/pages.ts) calls `explain` itself.
-import { composeDescription, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
+import { composeDescription, oauthSafeText, refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { noteCheck } from '../http/trace.js';
@@ -80,6 +81,19 @@ function profileFor(ctx: KoaContextWithOIDC): ProfileDefinition {
   return profileOf(ctx.oidc?.client as { fapi_profile?: unknown } | undefined);
 }
 
+/**
+ * RFC 6750 §3 / RFC 9449 §7.1: a refusal at userinfo or registration management also carries the error
+ * in its WWW-Authenticate challenge; give the challenge the same explained error_description as the body
+ * (already in the RFC 6749 §5.2 character set, so it needs no escaping inside the quoted string).
+ */
+function explainChallenge(ctx: KoaContextWithOIDC, explained: string): void {
+  const challenges = ctx.response.get('WWW-Authenticate') as string | string[];
+  if (!challenges || challenges.length === 0) return;
+  const rewrite = (challenge: string) =>
+    challenge.replace(/error_description="(?:[^"\\]|\\.)*"/, `error_description="${explained}"`);
+  ctx.set('WWW-Authenticate', Array.isArray(challenges) ? challenges.map(rewrite) : rewrite(challenges));
+}
+
 /** Rewrites the error_description of JSON error responses as they are produced. */
 export function explainJsonErrors(provider: Provider): void {
   for (const event of JSON_ERROR_EVENTS) {
@@ -91,7 +105,9 @@ export function explainJsonErrors(provider: Provider): void {
       const explained =
         explainAlgorithmRefusal(ctx, { ...err, error: body.error }) ??
         explain(profile, { ...err, error: body.error });
-      body.error_description = oauthSafeText(explained);
+      const description = oauthSafeText(explained);
+      body.error_description = description;
+      explainChallenge(ctx, description);
       const match = findRule(
         profile,
         body.error,
@@ -119,6 +135,21 @@ export function explainAuthorizationRedirects(provider: Provider): void {
     explainedAuthorizationErrors.set(ctx, oauthSafeText(explained));
   });
 
+  // JARM §2.3: an error in response_mode=jwt travels inside the signed response JWT, which oidc-provider
+  // issues as an IdToken "for authorization"; the explanation goes into its claims before it is signed.
+  // (The IdToken class is this provider's own, so only this provider's tokens are touched.)
+  type AuthorizationResponseToken = { ctx: object; extra: Record<string, unknown> };
+  type Issue = (this: AuthorizationResponseToken, options?: { use?: string }) => Promise<string>;
+  const prototype = provider.IdToken.prototype as unknown as { issue: Issue };
+  const issue = prototype.issue;
+  prototype.issue = function issueExplained(options) {
+    const explained = explainedAuthorizationErrors.get(this.ctx);
+    if (options?.use === 'authorization' && explained && typeof this.extra.error === 'string') {
+      this.extra.error_description = explained;
+    }
+    return issue.call(this, options);
+  };
+
   provider.use(async (ctx, next) => {
     await next();
     const explained = explainedAuthorizationErrors.get(ctx);
@@ -135,5 +166,27 @@ export function explainAuthorizationRedirects(provider: Provider): void {
       url.hash = fragment.toString();
       ctx.response.set('location', url.href);
     }
+  });
+}
+
+/**
+ * One log line per request oidc-provider refuses (JSON endpoints and the authorization endpoint), with
+ * the explained description: a learner watching `pnpm dev` sees why, without a stack trace. Registered
+ * after the explainers, so the description it logs is theirs.
+ */
+export function logProviderRefusals(provider: Provider, log: (line: string) => void): void {
+  const request = (ctx: KoaContextWithOIDC) => ({ method: ctx.method, url: ctx.path });
+  for (const event of JSON_ERROR_EVENTS) {
+    provider.on(event as 'grant.error', (ctx: KoaContextWithOIDC) => {
+      const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
+      if (typeof body?.error !== 'string') return;
+      const description = String(body.error_description ?? '');
+      log(refusalLogLine(request(ctx), ctx.status, { error: body.error, error_description: description }));
+    });
+  }
+  provider.on('authorization.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
+    const error = err.error ?? err.message ?? 'server_error';
+    const description = explainedAuthorizationErrors.get(ctx) ?? err.error_description ?? '';
+    log(refusalLogLine(request(ctx), ctx.status, { error, error_description: description }));
   });
 }

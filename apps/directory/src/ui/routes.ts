@@ -1,7 +1,7 @@
 // The directory's web page (server-rendered HTML, no scripts): browse participants, certificates and
 // SSAs, and, as admin, suspend software or revoke certificates. Forms post to the same origin only.
 
-import { isOAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { isOAuthError, refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { PARTICIPANT_STATUSES, type ParticipantStatus } from '../domain/model.js';
 import type { DirectoryServices } from '../services.js';
@@ -164,6 +164,10 @@ export function uiRoutes(services: DirectoryServices): Router {
       services.log(
         `[directory] unexpected error on ${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`,
       );
+    else {
+      const error = isOAuthError(err) ? err.error : 'invalid_request';
+      services.log(`[directory] ${refusalLogLine(req, status, { error, error_description: message })}`);
+    }
     send(res, errorPage(status, message, context(req)), status >= 400 ? status : 500);
   });
 
