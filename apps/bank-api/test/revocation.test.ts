@@ -5,7 +5,6 @@
 
 import { randomUUID } from 'node:crypto';
 import type { AccessToken } from '@fapi-sandbox/fapi-client';
-import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse, TestClient } from './support/clients.js';
@@ -61,15 +60,14 @@ function expectRevoked(response: ApiResponse, description: RegExp, clause: RegEx
   expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
 }
 
+/** Moneywise's own trace, read with its transport certificate (a trace is readable only by whom it concerns). */
 async function traceOf(interactionId: string) {
-  const agent = createSandboxAgent({}, sb.config);
   const response = await fetch(`${sb.config.bankApi.web.origin}/trace?interaction_id=${interactionId}`, {
-    dispatcher: agent,
+    dispatcher: sb.clients.moneywiseMtls.dispatcher,
   });
   const { events } = (await response.json()) as {
     events: { checks: { name: string; passed: boolean; clause?: string; detail?: string }[] }[];
   };
-  await agent.close();
   return events;
 }
 
