@@ -21,17 +21,21 @@ import {
 } from '@fapi-sandbox/bank-op/customer-browser';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
-import { INTERACTION_ID_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
-import { clientAssertionParams, createClientAssertion } from '@fapi-sandbox/fapi-core/jose/client-assertion';
-import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
+import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { verifyJarmResponse } from '@fapi-sandbox/fapi-core/jose/jarm';
-import { loadSigningKeys, type SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
+import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
-import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
-import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
+import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Agent } from 'undici';
-import { fetch } from 'undici';
+import { bankApiCall } from './bank-api.js';
+import type { Bend } from './bend.js';
+import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
+import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
+import { authorizationUrl, pushAuthorizationRequest } from './par.js';
+import { type BackChannelEndpoint, DpopNonces, type RegisteredClient } from './registered-client.js';
+import { checkTokenBinding, isTokenResponse, revokeToken, tokenRequest } from './token-endpoint.js';
 
 /** One way of connecting: a security profile, a client authentication method and a token binding. */
 export interface FlowVariant {
@@ -114,8 +118,6 @@ export interface ApiResponse {
   body: any;
 }
 
-type BackChannelEndpoint = 'token_endpoint' | 'pushed_authorization_request_endpoint' | 'revocation_endpoint';
-
 interface BankMetadata {
   issuer: string;
   authorization_endpoint: string;
@@ -134,25 +136,42 @@ export interface ConnectOptions {
   participant?: Participant;
   /** The DPoP key the client keeps, for DPoP-bound variants; a fresh ES256 key by default. */
   dpopKey?: DpopKey;
+  /** Sees every exchange and every check the client makes, with its clause. */
+  observer?: FapiObserver;
+  /** May change one outgoing message (a claim before signing, a header, the key) for an attack test. */
+  bend?: Bend;
 }
 
 /** What a connected client holds: its registration, the bank's metadata and keys, its own keys and agents. */
 interface ClientParts {
   variant: FlowVariant;
-  clientId: string;
   metadata: Record<string, unknown>;
   config: SandboxConfig;
   participant: Participant;
   bank: BankMetadata;
   bankKeys: JSONWebKeySet;
-  signingKeys: SigningKeySet;
+  /** The registered client as the engine's steps use it. */
+  registered: RegisteredClient;
+  engine: EngineContext;
   /** Trusts the sandbox CA and presents no certificate: the bank's public endpoints, the browser. */
   plain: Agent;
   /** Presents the participant's directory-issued transport certificate (mutual TLS). */
   transport: Agent;
-  /** The client's DPoP key pair, for DPoP-bound tokens. */
-  dpopKey: DpopKey | undefined;
 }
+
+/** The steps' names and clauses, as the observer sees them. */
+const STEP = {
+  discovery: { step: 'discovery', clause: 'OIDC Discovery §4, RFC 8414 §3' },
+  registration: { step: 'registration', clause: 'RFC 7591 §3.1, RFC 8705 §2' },
+  clientCredentials: { step: 'token:client_credentials', clause: 'RFC 6749 §4.4' },
+  par: { step: 'par', clause: 'RFC 9126 §2.1, FAPI 2.0 SP §5.3.1.2-2' },
+  authorizationResponse: { step: 'authorization-response', clause: 'RFC 9207 §2.4, RFC 6749 §10.12' },
+  code: { step: 'token:authorization_code', clause: 'RFC 6749 §4.1.3, RFC 7636 §4.5' },
+  idToken: { step: 'id-token', clause: 'OIDC Core §3.1.3.7' },
+  refresh: { step: 'token:refresh_token', clause: 'RFC 6749 §6' },
+  revoke: { step: 'revoke', clause: 'RFC 7009 §2.1' },
+  api: { step: 'api', clause: 'FAPI 2.0 SP §5.3.4, UK OB R/W API v3.1' },
+} satisfies Record<string, StepRef>;
 
 export class FapiFlowClient {
   readonly variant: FlowVariant;
@@ -165,25 +184,30 @@ export class FapiFlowClient {
   readonly #participant: Participant;
   readonly #bank: BankMetadata;
   readonly #bankKeys: ReturnType<typeof createLocalJWKSet>;
-  readonly #signingKeys: SigningKeySet;
+  readonly #registered: RegisteredClient;
+  readonly #engine: EngineContext;
   readonly #plain: Agent;
   readonly #transport: Agent;
-  readonly #dpopKey: DpopKey | undefined;
-  /** The last DPoP-Nonce each server (origin) sent. */
-  readonly #nonces = new Map<string, string>();
 
   private constructor(parts: ClientParts) {
     this.variant = parts.variant;
-    this.clientId = parts.clientId;
+    this.clientId = parts.registered.clientId;
     this.metadata = parts.metadata;
     this.#config = parts.config;
     this.#participant = parts.participant;
     this.#bank = parts.bank;
     this.#bankKeys = createLocalJWKSet(parts.bankKeys);
-    this.#signingKeys = parts.signingKeys;
+    this.#registered = parts.registered;
+    // Counts nonce retries for callers that only want the number (benchmarks, tests).
+    this.#engine = {
+      ...parts.engine,
+      exchange: (message) => {
+        if (message.nonceRetry) this.dpopNonceRetries++;
+        return parts.engine.exchange(message);
+      },
+    };
     this.#plain = parts.plain;
     this.#transport = parts.transport;
-    this.#dpopKey = parts.dpopKey;
   }
 
   /**
@@ -195,12 +219,26 @@ export class FapiFlowClient {
     const participant = options.participant ?? config.participants.demo;
     const plain = createSandboxAgent({}, config);
     const transport = transportAgentFor(participant, config);
+    const engine: EngineContext = {
+      exchange: createExchange({ observer: options.observer, bend: options.bend }),
+      observer: options.observer,
+      bend: options.bend,
+    };
+    const getJson = async <T>(url: string): Promise<T> => {
+      const response = await engine.exchange({
+        ...STEP.discovery,
+        kind: 'http',
+        method: 'GET',
+        url,
+        headers: {},
+        dispatcher: plain,
+      });
+      if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+      return response.body as T;
+    };
     try {
-      const bank = await getJson<BankMetadata>(
-        `${config.bankOp.issuer}/.well-known/openid-configuration`,
-        plain,
-      );
-      const bankKeys = await getJson<JSONWebKeySet>(bank.jwks_uri, plain);
+      const bank = await getJson<BankMetadata>(`${config.bankOp.issuer}/.well-known/openid-configuration`);
+      const bankKeys = await getJson<JSONWebKeySet>(bank.jwks_uri);
       const signingKeys = await loadSigningKeys(participant.signingJwks, { profile: variant.profile });
       // RFC 9449 §4: the DPoP key is the client's own, made now; the bank binds tokens to its thumbprint.
       const dpopKey =
@@ -212,11 +250,14 @@ export class FapiFlowClient {
 
       // RFC 7591 §3.1 over mutual TLS (RFC 8705 §2): the bank checks the SSA's signature and that the
       // certificate belongs to the same software. fapi_profile is bank-op's metadata naming the profile.
-      const registration = await fetch(bank.registration_endpoint, {
+      const registration = await engine.exchange({
+        ...STEP.registration,
+        kind: 'http',
         method: 'POST',
+        url: bank.registration_endpoint,
         dispatcher: transport,
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({
+        headers: {},
+        json: {
           software_statement: ssa,
           fapi_profile: variant.profile,
           token_endpoint_auth_method: variant.clientAuth,
@@ -231,24 +272,39 @@ export class FapiFlowClient {
             : { dpop_bound_access_tokens: true }),
           ...(variant.signedRequest ? { request_object_signing_alg: SIGNING_ALG } : {}),
           ...(variant.jarm ? { authorization_signed_response_alg: SIGNING_ALG } : {}),
-        }),
+        },
       });
-      const registered = await readJson(registration);
+      const registered = jsonObject(registration);
       if (registration.status !== 201 || typeof registered.client_id !== 'string') {
         throw new Error(`registration refused: ${registration.status} ${JSON.stringify(registered)}`);
       }
+      // RFC 8705 §5: a client that uses its certificate calls the mTLS aliases of the back channel.
+      const usesCertificate = variant.clientAuth === 'tls_client_auth' || variant.binding === 'mtls';
       return new FapiFlowClient({
         variant,
-        clientId: registered.client_id,
         metadata: registered,
         config,
         participant,
         bank,
         bankKeys,
-        signingKeys,
+        engine,
         plain,
         transport,
-        dpopKey,
+        registered: {
+          clientId: registered.client_id,
+          issuer: bank.issuer,
+          clientAuth: variant.clientAuth,
+          endpoint: (name) =>
+            (usesCertificate ? bank.mtls_endpoint_aliases?.[name] : undefined) ?? bank[name],
+          opDispatcher: usesCertificate ? transport : plain,
+          apiDispatcher: variant.binding === 'mtls' ? transport : plain,
+          signingKey: signingKeys.forAlg(SIGNING_ALG),
+          ...(dpopKey ? { dpop: { key: dpopKey, nonces: new DpopNonces() } } : {}),
+          authorizationScheme: dpopKey ? 'DPoP' : 'Bearer',
+          expectedCnf: dpopKey
+            ? { jkt: dpopKey.jkt }
+            : { 'x5t#S256': certificateThumbprint(readPem(participant.transportCert).toString('utf8')) },
+        },
       });
     } catch (err) {
       await Promise.all([plain.close(), transport.close()]);
@@ -258,8 +314,11 @@ export class FapiFlowClient {
 
   /** RFC 6749 §4.4: a token for the TPP itself, e.g. scope `accounts` to create consents. */
   async clientCredentialsToken(scope: 'accounts' | 'payments'): Promise<AccessToken> {
-    const response = await this.#backChannel('token_endpoint', { grant_type: 'client_credentials', scope });
-    return this.#accessToken(response, 'client credentials grant');
+    const response = await tokenRequest(this.#engine, this.#registered, STEP.clientCredentials, {
+      grant_type: 'client_credentials',
+      scope,
+    });
+    return this.#accessToken(response, STEP.clientCredentials, 'client credentials grant');
   }
 
   /** UK OB v3.1 POST /aisp/account-access-consents: the consent then awaits the customer's authorisation. */
@@ -309,31 +368,19 @@ export class FapiFlowClient {
         userinfo: { openbanking_intent_id: { value: consentId, essential: true } },
       }),
     };
-    const request: Record<string, string> = this.variant.signedRequest
-      ? {
-          request: await createRequestObject({
-            clientId: this.clientId,
-            issuer: this.#bank.issuer,
-            signingKey: this.#signingKeys.forAlg(SIGNING_ALG),
-            params,
-          }),
-        }
-      : { client_id: this.clientId, ...params };
-    const response = await this.#backChannel('pushed_authorization_request_endpoint', request);
-    if (response.status !== 201 || typeof response.body.request_uri !== 'string') {
-      throw new Error(`PAR refused: ${response.status} ${JSON.stringify(response.body)}`);
+    const response = await pushAuthorizationRequest(this.#engine, this.#registered, STEP.par, params, {
+      signedRequest: this.variant.signedRequest,
+    });
+    const body = jsonObject(response);
+    if (response.status !== 201 || typeof body.request_uri !== 'string') {
+      throw new Error(`PAR refused: ${response.status} ${JSON.stringify(body)}`);
     }
-    return { consentId, requestUri: response.body.request_uri, state, nonce, pkce };
+    return { consentId, requestUri: body.request_uri, state, nonce, pkce };
   }
 
   /** RFC 9126 §4: the authorization URL carries only client_id and the pushed request's request_uri. */
   authorizationUrl(pending: PendingAuthorization): URL {
-    const url = new URL(this.#bank.authorization_endpoint);
-    url.search = new URLSearchParams({
-      client_id: this.clientId,
-      request_uri: pending.requestUri,
-    }).toString();
-    return url;
+    return authorizationUrl(this.#bank.authorization_endpoint, this.clientId, pending.requestUri);
   }
 
   /**
@@ -351,38 +398,79 @@ export class FapiFlowClient {
 
   /** The authorization response at the redirect URI, checked before its code is trusted. */
   async authorizationCode(landing: URL, pending: PendingAuthorization): Promise<string> {
+    const step = STEP.authorizationResponse;
+    const observer = this.#engine.observer;
     const redirectUri = this.#participant.redirectUris[0]!;
+    const fail = (name: string, clause: string, detail: string): never => {
+      reportChecks(observer, step, [{ name, passed: false, clause, detail }]);
+      throw new Error(detail);
+    };
     if (`${landing.origin}${landing.pathname}` !== redirectUri) {
-      throw new Error(`the bank redirected to ${landing.href}, not to ${redirectUri}`);
+      fail(
+        'the response arrived at the registered redirect URI',
+        'RFC 6749 §3.1.2',
+        `the bank redirected to ${landing.href}, not to ${redirectUri}`,
+      );
     }
     const params = landing.searchParams;
     let code: string | undefined;
     let state: string | undefined;
     if (this.variant.jarm) {
       // JARM §4.4: the bank's signature, iss, aud (this client) and exp, before reading code and state.
-      const verified = await verifyJarmResponse({
-        response: params.get('response'),
-        issuer: this.#bank.issuer,
-        clientId: this.clientId,
-        opKeys: this.#bankKeys,
-        profile: this.variant.profile,
-      });
-      code = verified.code;
-      state = verified.state;
+      try {
+        const verified = await verifyJarmResponse({
+          response: params.get('response'),
+          issuer: this.#bank.issuer,
+          clientId: this.clientId,
+          opKeys: this.#bankKeys,
+          profile: this.variant.profile,
+        });
+        code = verified.code;
+        state = verified.state;
+      } catch (err) {
+        reportChecks(observer, step, [
+          { name: 'the JARM response verifies', passed: false, clause: 'JARM §4.4', detail: String(err) },
+        ]);
+        throw err;
+      }
+      reportChecks(observer, step, [
+        { name: 'the JARM response verifies', passed: true, clause: 'JARM §4.4' },
+      ]);
     } else {
       if (params.has('error')) {
-        throw new Error(`the bank answered ${params.get('error')}: ${params.get('error_description')}`);
+        fail(
+          'the bank answered with a code',
+          'RFC 6749 §4.1.2.1',
+          `the bank answered ${params.get('error')}: ${params.get('error_description')}`,
+        );
       }
       // RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2: the response names the bank it came from (mix-up defence).
       if (params.get('iss') !== this.#bank.issuer) {
-        throw new Error(`authorization response iss ${params.get('iss')} is not ${this.#bank.issuer}`);
+        fail(
+          'iss is the bank’s issuer',
+          'RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2',
+          `authorization response iss ${params.get('iss')} is not ${this.#bank.issuer}`,
+        );
       }
+      reportChecks(observer, step, [
+        { name: 'iss is the bank’s issuer', passed: true, clause: 'RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2' },
+      ]);
       code = params.get('code') ?? undefined;
       state = params.get('state') ?? undefined;
     }
     // RFC 6749 §10.12: the state ties the response to the request this client made.
-    if (state !== pending.state) throw new Error('authorization response state does not match the request');
-    if (!code) throw new Error('authorization response has no code');
+    if (state !== pending.state) {
+      fail(
+        'state is the one this client sent',
+        'RFC 6749 §10.12',
+        'authorization response state does not match the request',
+      );
+    }
+    reportChecks(observer, step, [
+      { name: 'state is the one this client sent', passed: true, clause: 'RFC 6749 §10.12' },
+    ]);
+    if (!code)
+      return fail('the response has a code', 'RFC 6749 §4.1.2', 'authorization response has no code');
     return code;
   }
 
@@ -392,15 +480,24 @@ export class FapiFlowClient {
    * consent the customer authorised.
    */
   async exchangeCode(pending: PendingAuthorization, code: string): Promise<AccessToken> {
-    const response = await this.#backChannel('token_endpoint', {
+    const response = await tokenRequest(this.#engine, this.#registered, STEP.code, {
       grant_type: 'authorization_code',
       code,
       redirect_uri: this.#participant.redirectUris[0]!,
       code_verifier: pending.pkce.codeVerifier,
     });
-    const token = this.#accessToken(response, 'code exchange');
-    const idToken = await this.#verifyIdToken(response.body.id_token, pending);
-    if (idToken.openbanking_intent_id !== pending.consentId) {
+    const token = this.#accessToken(response, STEP.code, 'code exchange');
+    const idToken = await this.#verifyIdToken(jsonObject(response).id_token, pending);
+    const namesConsent = idToken.openbanking_intent_id === pending.consentId;
+    reportChecks(this.#engine.observer, STEP.idToken, [
+      {
+        name: 'the ID token names the consent',
+        passed: namesConsent,
+        clause: 'UK OB Security Profile §5.2.2',
+        detail: `openbanking_intent_id ${String(idToken.openbanking_intent_id)}`,
+      },
+    ]);
+    if (!namesConsent) {
       throw new Error(
         `the ID token names consent ${idToken.openbanking_intent_id}, not ${pending.consentId}`,
       );
@@ -411,19 +508,20 @@ export class FapiFlowClient {
   /** RFC 6749 §6: a new access token from the refresh token `token` came with (the same refresh token stays). */
   async refresh(token: AccessToken): Promise<AccessToken> {
     if (!token.refreshToken) throw new Error('this access token came without a refresh token');
-    const response = await this.#backChannel('token_endpoint', {
+    const response = await tokenRequest(this.#engine, this.#registered, STEP.refresh, {
       grant_type: 'refresh_token',
       refresh_token: token.refreshToken,
     });
-    return { ...this.#accessToken(response, 'refresh'), refreshToken: token.refreshToken };
+    return { ...this.#accessToken(response, STEP.refresh, 'refresh'), refreshToken: token.refreshToken };
   }
 
   /** RFC 7009 §2.1: asks the bank to revoke a token of this client; the bank's answer as received. */
-  revoke(
+  async revoke(
     token: string,
     hint: 'access_token' | 'refresh_token',
   ): Promise<{ status: number; body: Record<string, unknown> }> {
-    return this.#backChannel('revocation_endpoint', { token, token_type_hint: hint });
+    const response = await revokeToken(this.#engine, this.#registered, STEP.revoke, token, hint);
+    return { status: response.status, body: jsonObject(response) };
   }
 
   /**
@@ -431,170 +529,81 @@ export class FapiFlowClient {
    * bound to the token (ath) and the server's nonce; certificate-bound tokens go over mutual TLS.
    */
   async api(token: AccessToken, method: string, path: string, body?: unknown): Promise<ApiResponse> {
-    const url = `${this.#config.bankApi.baseUrl}${path}`;
-    const send = async (): Promise<ApiResponse> => {
-      const headers: Record<string, string> = {
-        accept: 'application/json',
-        authorization: `${token.scheme} ${token.value}`,
-        // FAPI 1.0 Part 1 §6.2.2-5: a correlation id the bank echoes and records in its trace.
-        [INTERACTION_ID_HEADER]: randomUUID(),
-      };
-      if (this.#dpopKey) {
-        headers.dpop = await createDpopProof({
-          key: this.#dpopKey,
-          method,
-          url,
-          accessToken: token.value,
-          ...this.#nonceFor(url),
-        });
-      }
-      if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await bankApiCall(this.#engine, this.#registered, STEP.api, {
+      method: method as 'GET' | 'POST' | 'PUT' | 'DELETE',
+      url: `${this.#config.bankApi.baseUrl}${path}`,
+      accessToken: token.value,
+      // FAPI 1.0 Part 1 §6.2.2-5: a correlation id the bank echoes and records in its trace.
+      interactionId: randomUUID(),
+      json: body,
       // UK OB R/W API v3.1: every POST carries an idempotency key.
-      if (method === 'POST') headers['x-idempotency-key'] = randomUUID();
-      const response = await fetch(url, {
-        method,
-        headers,
-        dispatcher: this.variant.binding === 'mtls' ? this.#transport : this.#plain,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      this.#rememberNonce(url, response.headers);
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers as unknown as Headers,
-        body: text ? JSON.parse(text) : undefined,
-      };
+      ...(method === 'POST' ? { idempotencyKey: randomUUID() } : {}),
+    });
+    return {
+      status: response.status,
+      headers: new Headers(response.headers),
+      body: response.text ? JSON.parse(response.text) : undefined,
     };
-    const first = await send();
-    // RFC 9449 §9: a resource server that wants a (new) nonce answers 401 with error use_dpop_nonce.
-    if (
-      this.#dpopKey &&
-      first.status === 401 &&
-      /use_dpop_nonce/.test(first.headers.get('www-authenticate') ?? '')
-    ) {
-      this.dpopNonceRetries++;
-      return send();
-    }
-    return first;
   }
 
   async close(): Promise<void> {
     await Promise.all([this.#plain.close(), this.#transport.close()]);
   }
 
-  /** Whether the client calls the bank's back channel with its certificate (RFC 8705 §5 aliases). */
-  get #usesCertificate(): boolean {
-    return this.variant.clientAuth === 'tls_client_auth' || this.variant.binding === 'mtls';
-  }
-
-  /**
-   * A form POST to the token or PAR endpoint with client authentication and, for DPoP clients, a proof.
-   * On a nonce challenge (400 use_dpop_nonce, RFC 9449 §8) it is sent once more with the nonce and a
-   * fresh client assertion: the bank burns each assertion's jti (RFC 7523 §3).
-   */
-  async #backChannel(
-    endpoint: BackChannelEndpoint,
-    params: Record<string, string>,
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const url = this.#usesCertificate
-      ? (this.#bank.mtls_endpoint_aliases?.[endpoint] ?? this.#bank[endpoint])
-      : this.#bank[endpoint];
-    const send = async () => {
-      const headers: Record<string, string> = {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      };
-      if (this.#dpopKey) {
-        headers.dpop = await createDpopProof({
-          key: this.#dpopKey,
-          method: 'POST',
-          url,
-          ...this.#nonceFor(url),
-        });
-      }
-      const form = new URLSearchParams({ ...params, ...(await this.#clientAuthentication()) });
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body: form.toString(),
-        dispatcher: this.#usesCertificate ? this.#transport : this.#plain,
-      });
-      this.#rememberNonce(url, response.headers);
-      return { status: response.status, body: await readJson(response) };
+  /** RFC 6749 §5.1 token response, checked for the binding this client asked for (RFC 9449 §5, RFC 8705 §3). */
+  #accessToken(response: ExchangeResponse, step: StepRef, what: string): AccessToken {
+    const body = jsonObject(response);
+    if (response.status !== 200 || !isTokenResponse(body)) {
+      throw new Error(`${what} refused: ${response.status} ${JSON.stringify(body)}`);
+    }
+    const failed = checkTokenBinding(this.#engine, this.#registered, step, body);
+    if (failed) throw new Error(`${what}: ${failed.name} failed (${failed.clause}): ${failed.detail}`);
+    return {
+      value: body.access_token,
+      // RFC 9449 §7.1: a DPoP-bound token is sent with the DPoP scheme.
+      scheme: this.#registered.authorizationScheme,
+      ...(typeof body.refresh_token === 'string' ? { refreshToken: body.refresh_token } : {}),
     };
-    const first = await send();
-    if (this.#dpopKey && first.status === 400 && first.body.error === 'use_dpop_nonce') {
-      this.dpopNonceRetries++;
-      return send();
-    }
-    return first;
-  }
-
-  /**
-   * private_key_jwt (RFC 7523, FAPI 2.0 SP §5.3.3.1-5): a short-lived assertion signed with the key the
-   * directory publishes. tls_client_auth (RFC 8705 §2.1): the certificate in the handshake is the proof,
-   * and the form only names the client.
-   */
-  async #clientAuthentication(): Promise<Record<string, string>> {
-    if (this.variant.clientAuth === 'tls_client_auth') return { client_id: this.clientId };
-    const assertion = await createClientAssertion({
-      clientId: this.clientId,
-      issuer: this.#bank.issuer,
-      signingKey: this.#signingKeys.forAlg(SIGNING_ALG),
-    });
-    return clientAssertionParams(assertion);
-  }
-
-  #accessToken(response: { status: number; body: Record<string, unknown> }, what: string): AccessToken {
-    const { access_token: value, token_type: type, refresh_token: refreshToken } = response.body;
-    if (response.status !== 200 || typeof value !== 'string') {
-      throw new Error(`${what} refused: ${response.status} ${JSON.stringify(response.body)}`);
-    }
-    // RFC 9449 §5: a DPoP-bound token comes back with token_type DPoP, and is sent with that scheme.
-    const expected = this.variant.binding === 'dpop' ? 'DPoP' : 'Bearer';
-    if (String(type).toLowerCase() !== expected.toLowerCase()) {
-      throw new Error(`${what}: token_type ${String(type)}, expected ${expected}`);
-    }
-    return { value, scheme: expected, ...(typeof refreshToken === 'string' ? { refreshToken } : {}) };
   }
 
   async #verifyIdToken(idToken: unknown, pending: PendingAuthorization): Promise<JWTPayload> {
-    if (typeof idToken !== 'string')
+    const step = STEP.idToken;
+    if (typeof idToken !== 'string') {
+      reportChecks(this.#engine.observer, step, [
+        { name: 'the token response has an id_token', passed: false, clause: 'OIDC Core §3.1.3.3' },
+      ]);
       throw new Error('the token response has no id_token (OIDC Core §3.1.3.3)');
+    }
     // OIDC Core §3.1.3.7: signed by the bank, issued by it, for this client, not expired, this nonce.
-    const { payload } = await jwtVerify(idToken, this.#bankKeys, {
-      issuer: this.#bank.issuer,
-      audience: this.clientId,
-      algorithms: [SIGNING_ALG, 'ES256'],
-    });
-    if (payload.nonce !== pending.nonce)
-      throw new Error('the ID token nonce is not the one this client sent');
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(idToken, this.#bankKeys, {
+        issuer: this.#bank.issuer,
+        audience: this.clientId,
+        algorithms: [SIGNING_ALG, 'ES256'],
+      }));
+    } catch (err) {
+      reportChecks(this.#engine.observer, step, [
+        { name: 'the ID token verifies', passed: false, clause: step.clause, detail: String(err) },
+      ]);
+      throw err;
+    }
+    const nonceMatches = payload.nonce === pending.nonce;
+    reportChecks(this.#engine.observer, step, [
+      { name: 'the ID token verifies', passed: true, clause: step.clause },
+      {
+        name: 'the ID token nonce is the one this client sent',
+        passed: nonceMatches,
+        clause: 'OIDC Core §3.1.3.7-11',
+      },
+    ]);
+    if (!nonceMatches) throw new Error('the ID token nonce is not the one this client sent');
     return payload;
   }
-
-  #nonceFor(url: string): { nonce?: string } {
-    const nonce = this.#nonces.get(new URL(url).origin);
-    return nonce ? { nonce } : {};
-  }
-
-  /** RFC 9449 §8, §9: servers hand out nonces in DPoP-Nonce; the next proof to one carries its latest. */
-  #rememberNonce(url: string, headers: { get(name: string): string | null }): void {
-    const nonce = headers.get('dpop-nonce');
-    if (nonce) this.#nonces.set(new URL(url).origin, nonce);
-  }
 }
 
-async function getJson<T>(url: string, dispatcher: Agent): Promise<T> {
-  const response = await fetch(url, { dispatcher, headers: { accept: 'application/json' } });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-  return (await response.json()) as T;
-}
-
-async function readJson(response: Awaited<ReturnType<typeof fetch>>): Promise<Record<string, unknown>> {
-  const text = await response.text();
-  try {
-    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  } catch {
-    return { unparsable_body: text.slice(0, 300) };
-  }
+/** The answer's JSON object, or a note that it was not one (a proxy's HTML page, say). */
+function jsonObject(response: ExchangeResponse): Record<string, unknown> {
+  if (response.body && typeof response.body === 'object') return response.body as Record<string, unknown>;
+  return response.text ? { unparsable_body: response.text.slice(0, 300) } : {};
 }

@@ -1,0 +1,58 @@
+// What the client engine reports while it works: every HTTP exchange it makes and every check it runs,
+// each with the clause behind it. A TPP's flow trace, a test's assertions and an attack lab's log are all
+// observers; the engine itself keeps no record.
+
+/** One step of the flow, as the engine names it (e.g. `par`, `token:authorization_code`, `api`). */
+export interface StepRef {
+  step: string;
+  /** The clause this step implements, e.g. `RFC 9126 §2.1`. */
+  clause: string;
+  /** Whatever the caller passed with the request (interaction id, connection id), handed back untouched. */
+  context?: Record<string, unknown>;
+}
+
+export interface ObservedExchange extends StepRef {
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  /** The body as sent: the form or JSON object (not yet serialised). */
+  requestBody?: unknown;
+  /** Absent when no answer arrived. */
+  status?: number;
+  responseHeaders?: Record<string, string>;
+  /** Parsed JSON when the answer is JSON, otherwise its text. */
+  responseBody?: unknown;
+  durationMs: number;
+  /** Why no answer arrived (network error, TLS failure). */
+  failure?: unknown;
+  /** Whether a bend hook changed this message before it was sent. */
+  bent: boolean;
+}
+
+/** One check the client ran, with the clause of that check (which may be narrower than the step's). */
+export interface CheckOutcome {
+  name: string;
+  passed: boolean;
+  clause: string;
+  detail?: string;
+}
+
+export interface ObservedCheck extends CheckOutcome {
+  step: string;
+  context?: Record<string, unknown>;
+}
+
+export interface FapiObserver {
+  exchange?(exchange: ObservedExchange): void;
+  check?(check: ObservedCheck): void;
+}
+
+/** Reports each check to the observer and returns the first that failed, if any. */
+export function reportChecks(
+  observer: FapiObserver | undefined,
+  step: StepRef,
+  checks: readonly CheckOutcome[],
+): CheckOutcome | undefined {
+  for (const check of checks) observer?.check?.({ step: step.step, context: step.context, ...check });
+  return checks.find((check) => !check.passed);
+}

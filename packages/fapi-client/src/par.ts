@@ -1,0 +1,44 @@
+// Pushed authorization requests (RFC 9126 §2.1; FAPI 2.0 SP §5.3.1.2-2, FAPI 1.0 Adv §5.2.2-14): the
+// authorization parameters go to the bank over the back channel, authenticated, and the browser carries
+// only the request_uri. A FAPI 1.0 Advanced client signs them into a request object (JAR, RFC 9101 §4;
+// FAPI 1.0 Adv §5.2.2-1) with typ oauth-authz-req+jwt, aud the issuer.
+import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
+import { bendJwt } from './bend.js';
+import type { EngineContext, ExchangeResponse } from './exchange.js';
+import type { StepRef } from './observer.js';
+import type { RegisteredClient } from './registered-client.js';
+import { backChannelPost } from './token-endpoint.js';
+
+export async function pushAuthorizationRequest<R extends ExchangeResponse>(
+  engine: EngineContext<R>,
+  client: RegisteredClient,
+  step: StepRef,
+  params: Record<string, string>,
+  options: { signedRequest: boolean },
+): Promise<R> {
+  if (!options.signedRequest) {
+    return backChannelPost(engine, client, step, 'pushed_authorization_request_endpoint', {
+      client_id: client.clientId,
+      ...params,
+    });
+  }
+  if (!client.signingKey) throw new Error('a signed request object needs the client’s signing key');
+  const requestObject = await createRequestObject({
+    clientId: client.clientId,
+    issuer: client.issuer,
+    signingKey: client.signingKey,
+    params,
+  });
+  const request = await bendJwt(engine.bend, step, 'request_object', requestObject, {
+    key: client.signingKey.key as never,
+    alg: client.signingKey.alg,
+  });
+  return backChannelPost(engine, client, step, 'pushed_authorization_request_endpoint', { request });
+}
+
+/** RFC 9126 §4: the authorization URL carries only client_id and the pushed request's request_uri. */
+export function authorizationUrl(authorizationEndpoint: string, clientId: string, requestUri: string): URL {
+  const url = new URL(authorizationEndpoint);
+  url.search = new URLSearchParams({ client_id: clientId, request_uri: requestUri }).toString();
+  return url;
+}

@@ -1,0 +1,32 @@
+// The parties a client talks to, started in-process on an isolated configuration: the directory, the
+// bank's authorization server and its resource server.
+import { startBankApi } from '@fapi-sandbox/bank-api';
+import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
+import { startBankOp } from '@fapi-sandbox/bank-op';
+import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
+import { startDirectory } from '@fapi-sandbox/directory';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export async function startParties(config: SandboxConfig): Promise<Stoppable[]> {
+  const log = () => {};
+  const running: Stoppable[] = [];
+  try {
+    running.push(await startDirectory({ config, log }));
+    running.push(await startBankOp({ config, log }));
+    running.push(await startBankApi({ config, log }));
+  } catch (err) {
+    for (const party of running.reverse()) await party.stop();
+    throw err;
+  }
+  return running;
+}
+
+export function demoCustomer(): Customer {
+  const [first] = SEED_CUSTOMERS;
+  if (!first) throw new Error('the bank seeds no customers');
+  return { username: first.username, password: first.password };
+}
