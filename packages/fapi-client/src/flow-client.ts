@@ -434,7 +434,12 @@ export class FapiFlowClient {
         throw err;
       }
       reportChecks(observer, step, [
-        { name: 'the JARM response verifies', passed: true, clause: 'JARM §4.4' },
+        {
+          name: 'the JARM response verifies',
+          passed: true,
+          clause: 'JARM §4.4',
+          detail: 'signed by the bank, iss the bank, aud this client, not expired',
+        },
       ]);
     } else {
       if (params.has('error')) {
@@ -453,7 +458,12 @@ export class FapiFlowClient {
         );
       }
       reportChecks(observer, step, [
-        { name: 'iss is the bank’s issuer', passed: true, clause: 'RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2' },
+        {
+          name: 'iss is the bank’s issuer',
+          passed: true,
+          clause: 'RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2',
+          detail: `iss ${params.get('iss')}`,
+        },
       ]);
       code = params.get('code') ?? undefined;
       state = params.get('state') ?? undefined;
@@ -467,7 +477,12 @@ export class FapiFlowClient {
       );
     }
     reportChecks(observer, step, [
-      { name: 'state is the one this client sent', passed: true, clause: 'RFC 6749 §10.12' },
+      {
+        name: 'state is the one this client sent',
+        passed: true,
+        clause: 'RFC 6749 §10.12',
+        detail: 'state matches',
+      },
     ]);
     if (!code)
       return fail('the response has a code', 'RFC 6749 §4.1.2', 'authorization response has no code');
@@ -570,7 +585,12 @@ export class FapiFlowClient {
     const step = STEP.idToken;
     if (typeof idToken !== 'string') {
       reportChecks(this.#engine.observer, step, [
-        { name: 'the token response has an id_token', passed: false, clause: 'OIDC Core §3.1.3.3' },
+        {
+          name: 'the token response has an id_token',
+          passed: false,
+          clause: 'OIDC Core §3.1.3.3',
+          detail: 'no id_token',
+        },
       ]);
       throw new Error('the token response has no id_token (OIDC Core §3.1.3.3)');
     }
@@ -590,11 +610,17 @@ export class FapiFlowClient {
     }
     const nonceMatches = payload.nonce === pending.nonce;
     reportChecks(this.#engine.observer, step, [
-      { name: 'the ID token verifies', passed: true, clause: step.clause },
+      {
+        name: 'the ID token verifies',
+        passed: true,
+        clause: step.clause,
+        detail: 'signed by the bank, iss the bank, aud this client, not expired',
+      },
       {
         name: 'the ID token nonce is the one this client sent',
         passed: nonceMatches,
         clause: 'OIDC Core §3.1.3.7-11',
+        detail: nonceMatches ? 'nonce matches' : `nonce ${String(payload.nonce)}`,
       },
     ]);
     if (!nonceMatches) throw new Error('the ID token nonce is not the one this client sent');

@@ -2,6 +2,8 @@
 // each with the clause behind it. A TPP's flow trace, a test's assertions and an attack lab's log are all
 // observers; the engine itself keeps no record.
 
+import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
+
 /** One step of the flow, as the engine names it (e.g. `par`, `token:authorization_code`, `api`). */
 export interface StepRef {
   step: string;
@@ -29,13 +31,11 @@ export interface ObservedExchange extends StepRef {
   bent: boolean;
 }
 
-/** One check the client ran, with the clause of that check (which may be narrower than the step's). */
-export interface CheckOutcome {
-  name: string;
-  passed: boolean;
-  clause: string;
-  detail?: string;
-}
+/**
+ * One check the client ran, with the clause of that check (which may be narrower than the step's): the
+ * same shape every party's trace uses.
+ */
+export type CheckOutcome = CheckResult;
 
 export interface ObservedCheck extends CheckOutcome {
   step: string;

@@ -13,13 +13,20 @@ export async function pushAuthorizationRequest<R extends ExchangeResponse>(
   engine: EngineContext<R>,
   client: RegisteredClient,
   step: StepRef,
-  params: Record<string, string>,
+  /** The authorization parameters; objects (the claims request) travel as JSON in a form. */
+  params: Record<string, unknown>,
   options: { signedRequest: boolean },
 ): Promise<R> {
   if (!options.signedRequest) {
+    const form = Object.fromEntries(
+      Object.entries(params).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : JSON.stringify(value),
+      ]),
+    );
     return backChannelPost(engine, client, step, 'pushed_authorization_request_endpoint', {
       client_id: client.clientId,
-      ...params,
+      ...form,
     });
   }
   if (!client.signingKey) throw new Error('a signed request object needs the client’s signing key');

@@ -1,10 +1,11 @@
 // A typed client of the bank's UK Open Banking v3.1 API (accounts and payments) as Moneywise calls it:
 // the bound access token (DPoP proof or mTLS), the FAPI customer headers, an idempotency key on every
 // payment POST, the DPoP nonce dance, and one refresh when the access token has expired.
+import { bankApiCall, tokenRefused } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { AUTH_DATE_HEADER, CUSTOMER_IP_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
 import type { BoundClient } from '../connect/bound-client.js';
-import { sendWithDpop } from '../connect/dpop-nonce.js';
+import { createTppEngine, tppStep } from '../connect/engine.js';
 import type { PartyClient, PartyResponse } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { StepDescription, StepKind } from '../trace/steps.js';
@@ -135,14 +136,6 @@ export interface BankApiClient {
   ): Promise<{ status: string }>;
 }
 
-/** RFC 6750 §3.1 / RFC 9449 §7.1: the API says the token is no longer good (expired, revoked). */
-function tokenRefused(response: PartyResponse): boolean {
-  return (
-    response.status === 401 &&
-    /invalid_token/.test(response.headers['www-authenticate'] ?? JSON.stringify(response.body ?? ''))
-  );
-}
-
 function data<T>(response: PartyResponse, member: string, step: string): T {
   const value = (response.body as { Data?: Record<string, unknown> } | undefined)?.Data?.[member];
   if (value === undefined) {
@@ -159,27 +152,24 @@ function data<T>(response: PartyResponse, member: string, step: string): T {
 }
 
 export function createBankApiClient(deps: { config: SandboxConfig; party: PartyClient }): BankApiClient {
-  const { party } = deps;
+  const engine = createTppEngine(deps.party);
   const base = deps.config.bankApi.baseUrl;
 
-  async function attempt(client: BoundClient, token: string, request: ApiRequest, context: ApiContext) {
-    const url = `${base}${request.path}`;
-    return sendWithDpop(party, client, async () => ({
-      step: request.step,
+  function attempt(client: BoundClient, token: string, request: ApiRequest, context: ApiContext) {
+    const { interactionId, connectionId } = context;
+    return bankApiCall(engine, client, tppStep(request.step, { interactionId, connectionId }), {
       method: request.method,
-      url,
-      interactionId: context.interactionId,
-      connectionId: context.connectionId,
-      dispatcher: client.apiDispatcher,
+      url: `${base}${request.path}`,
+      accessToken: token,
+      interactionId,
       json: request.json,
+      idempotencyKey: request.idempotencyKey,
       headers: {
-        authorization: `${client.authorizationScheme} ${token}`,
-        ...(await client.proofHeaders(request.method, url, token)),
+        // FAPI 1.0 Part 1 §6.2.2-3/-4: the customer is present.
         ...(context.customerAuthDate ? { [AUTH_DATE_HEADER]: context.customerAuthDate.toUTCString() } : {}),
         ...(context.customerIp ? { [CUSTOMER_IP_HEADER]: context.customerIp } : {}),
-        ...(request.idempotencyKey ? { 'x-idempotency-key': request.idempotencyKey } : {}),
       },
-    }));
+    });
   }
 
   async function send(client: BoundClient, tokens: TokenSource, request: ApiRequest, context: ApiContext) {

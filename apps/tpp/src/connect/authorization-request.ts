@@ -2,13 +2,14 @@
 // claims parameter, DPoP key binding of the code (RFC 9449 §10) or, for FAPI 1.0 Advanced, every
 // parameter inside a signed request object (RFC 9101) with JARM as the response mode.
 import { randomBytes } from 'node:crypto';
-import type { SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
+import { authorizationUrl, pushAuthorizationRequest as pushToBank } from '@fapi-sandbox/fapi-client';
 import { createPkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
-import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
 import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import { SIGNING_ALG } from '../onboarding/client-metadata.js';
+import { describeStep } from '../trace/trace-log.js';
 import type { BoundClient } from './bound-client.js';
+import { createTppEngine, tppStep } from './engine.js';
 
 export interface PushedRequest {
   state: string;
@@ -38,7 +39,6 @@ function randomToken(): string {
 export async function pushAuthorizationRequest(deps: {
   party: PartyClient;
   client: BoundClient;
-  signingKeys: SigningKeySet;
   redirectUri: string;
   scope: 'openid accounts' | 'openid payments';
   consentId: string;
@@ -65,53 +65,30 @@ export async function pushAuthorizationRequest(deps: {
     ...(client.profile.jarm ? { response_mode: 'jwt' } : {}),
   };
 
-  let form: Record<string, string>;
-  if (client.profile.signedRequestObject) {
-    // FAPI 1.0 Adv §5.2.2-1 / RFC 9101 §4: every parameter inside the signed request object.
-    const request = await createRequestObject({
-      clientId: client.clientId,
-      issuer: client.bank.metadata.issuer,
-      signingKey: deps.signingKeys.forAlg(SIGNING_ALG),
-      params,
-    });
-    form = { request };
-  } else {
-    form = Object.fromEntries(
-      Object.entries(params).map(([name, value]) => [
-        name,
-        typeof value === 'string' ? value : JSON.stringify(value),
-      ]),
-    );
-  }
-
-  const url = client.endpoint('pushed_authorization_request_endpoint');
-  const response = await party.expectOk({
-    step: 'par',
-    method: 'POST',
-    url,
-    interactionId: deps.interactionId,
-    connectionId: deps.connectionId,
-    dispatcher: client.opDispatcher,
-    form: { ...form, ...(await client.authenticationParams()) },
-    checks: [
-      {
-        name: 'PKCE challenge uses S256',
-        passed: true,
-        clause: 'RFC 7636 §4.2, FAPI 2.0 SP §5.3.3.2',
-        detail: `code_challenge ${pkce.codeChallenge}; the verifier stays in Moneywise's back end`,
-      },
-      ...(client.profile.signedRequestObject
-        ? [
-            {
-              name: 'Parameters signed in a request object',
-              passed: true,
-              clause: 'FAPI 1.0 Adv §5.2.2-1, RFC 9101 §4',
-              detail: `${SIGNING_ALG}, aud ${client.bank.metadata.issuer}, nbf/exp within 60 minutes`,
-            },
-          ]
-        : []),
-    ],
+  const checks = [
+    {
+      name: 'PKCE challenge uses S256',
+      passed: true,
+      clause: 'RFC 7636 §4.2, FAPI 2.0 SP §5.3.3.2',
+      detail: `code_challenge ${pkce.codeChallenge}; the verifier stays in Moneywise's back end`,
+    },
+    ...(client.profile.signedRequestObject
+      ? [
+          {
+            name: 'Parameters signed in a request object',
+            passed: true,
+            clause: 'FAPI 1.0 Adv §5.2.2-1, RFC 9101 §4',
+            detail: `${SIGNING_ALG}, aud ${client.bank.metadata.issuer}, nbf/exp within 60 minutes`,
+          },
+        ]
+      : []),
+  ];
+  const context = { interactionId: deps.interactionId, connectionId: deps.connectionId };
+  // FAPI 1.0 Adv §5.2.2-1 / RFC 9101 §4: a FAPI 1.0 client signs every parameter in a request object.
+  const response = await pushToBank(createTppEngine(party), client, tppStep('par', context, checks), params, {
+    signedRequest: client.profile.signedRequestObject,
   });
+  if (!response.ok) throw PartyError.fromResponse('bank-op', describeStep('par').title, response);
   const body = response.body as { request_uri?: unknown; expires_in?: unknown };
   // RFC 9126 §2.2: a successful answer is 201 with request_uri and expires_in.
   if (typeof body?.request_uri !== 'string') {
@@ -124,15 +101,16 @@ export async function pushAuthorizationRequest(deps: {
       clause: 'RFC 9126 §2.2',
     });
   }
-  const authorizationUrl = new URL(client.bank.metadata.authorization_endpoint);
-  // RFC 9126 §4: only client_id and request_uri travel through the browser.
-  authorizationUrl.searchParams.set('client_id', client.clientId);
-  authorizationUrl.searchParams.set('request_uri', body.request_uri);
   return {
     state,
     nonce,
     codeVerifier: pkce.codeVerifier,
     requestUri: body.request_uri,
-    authorizationUrl: authorizationUrl.toString(),
+    // RFC 9126 §4: only client_id and request_uri travel through the browser.
+    authorizationUrl: authorizationUrl(
+      client.bank.metadata.authorization_endpoint,
+      client.clientId,
+      body.request_uri,
+    ).toString(),
   };
 }

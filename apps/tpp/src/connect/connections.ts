@@ -19,7 +19,7 @@ import {
   stateOf,
   verifyAuthorizationResponse,
 } from './authorization-response.js';
-import { type BoundClient, createBoundClient, newDpopPrivateJwk } from './bound-client.js';
+import { type BoundClient, createBoundClient, DpopNonces, newDpopPrivateJwk } from './bound-client.js';
 import { verifyIdToken } from './id-token.js';
 import { type ClientAuthMethod, PROFILES, type ProfileId } from './profiles.js';
 import { storedToken, type TokenEndpoint, UnknownClientError } from './token-endpoint.js';
@@ -139,7 +139,7 @@ export function createConnectionService(deps: {
   now: () => number;
 }): ConnectionService {
   const { store, onboarding, trace, now } = deps;
-  const nonces = new Map<string, string>();
+  const nonces = new DpopNonces();
 
   async function clientFor(connection: Connection, clientId = connection.clientId): Promise<BoundClient> {
     if (!clientId) throw new Error(`connection ${connection.id} has no client_id`);
@@ -295,7 +295,6 @@ export function createConnectionService(deps: {
     const pushed = await pushAuthorizationRequest({
       party: deps.party,
       client,
-      signingKeys: deps.signingKeys,
       redirectUri: deps.redirectUri,
       scope: input.scope,
       consentId: input.consentId,

@@ -1,32 +1,25 @@
 // The bank's token endpoint (RFC 6749 §3.2) and revocation endpoint (RFC 7009), called with the client's
 // authentication and, for DPoP clients, a proof (RFC 9449 §5). Every token response is checked for the
 // binding the client asked for before it is stored.
-import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
-import { decodeJwt } from 'jose';
+import {
+  bindingChecks,
+  isTokenResponse,
+  revokeToken,
+  type TokenResponse,
+  tokenRequest,
+} from '@fapi-sandbox/fapi-client';
 import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { StoredToken } from '../store/connections.js';
 import type { StepKind } from '../trace/steps.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import type { BoundClient } from './bound-client.js';
-import { sendWithDpop } from './dpop-nonce.js';
+import { type CallContext, createTppEngine, tppStep } from './engine.js';
 
-export interface TokenResponse {
-  access_token: string;
-  token_type: string;
-  expires_in?: number;
-  refresh_token?: string;
-  id_token?: string;
-  scope?: string;
-}
+export type { CallContext, TokenResponse };
 
 /** The bank no longer knows this client (RFC 6749 §5.2 invalid_client): the caller registers again. */
 export class UnknownClientError extends PartyError {}
-
-export interface CallContext {
-  interactionId: string;
-  connectionId?: string;
-}
 
 export interface TokenEndpoint {
   request(
@@ -44,48 +37,12 @@ export interface TokenEndpoint {
   ): Promise<boolean>;
 }
 
-/** What cnf the access token carries, compared with what this client holds (RFC 8705 §3.1, RFC 9449 §6.1). */
-export function bindingChecks(client: BoundClient, response: TokenResponse): CheckResult[] {
-  const expectedType = client.authorizationScheme;
-  const checks: CheckResult[] = [
-    {
-      name: `token_type is ${expectedType}`,
-      passed: response.token_type?.toLowerCase() === expectedType.toLowerCase(),
-      clause: expectedType === 'DPoP' ? 'RFC 9449 §5' : 'RFC 6750 §4, RFC 8705 §3',
-      detail: `the bank answered token_type ${response.token_type}`,
-    },
-  ];
-  let cnf: Record<string, unknown> | undefined;
-  try {
-    cnf = decodeJwt(response.access_token).cnf as Record<string, unknown> | undefined;
-  } catch {
-    // An opaque access token: its binding is only visible to the bank (introspection), not to the client.
-    return checks;
-  }
-  const [member, expected] = Object.entries(client.expectedCnf)[0]!;
-  checks.push({
-    name: `access token cnf.${member} is ${expectedType === 'DPoP' ? 'our DPoP key’s thumbprint' : 'our certificate’s thumbprint'}`,
-    passed: cnf?.[member] === expected,
-    clause: member === 'jkt' ? 'RFC 9449 §6.1' : 'RFC 8705 §3.1',
-    detail: `cnf ${JSON.stringify(cnf ?? null)}; ours ${expected}`,
-  });
-  return checks;
-}
-
 export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog }): TokenEndpoint {
-  const { party, trace } = deps;
+  const { trace } = deps;
+  const engine = createTppEngine(deps.party);
   return {
     async request(client, step, params, context) {
-      const url = client.endpoint('token_endpoint');
-      const response = await sendWithDpop(party, client, async () => ({
-        step,
-        method: 'POST',
-        url,
-        ...context,
-        dispatcher: client.opDispatcher,
-        headers: await client.proofHeaders('POST', url),
-        form: { ...params, ...(await client.authenticationParams()) },
-      }));
+      const response = await tokenRequest(engine, client, tppStep(step, context), params);
       if (!response.ok) {
         const error = PartyError.fromResponse('bank-op', response.event.step ?? step, response);
         // RFC 6749 §5.2: the client is unknown or failed to authenticate.
@@ -100,8 +57,8 @@ export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog 
         }
         throw error;
       }
-      const body = response.body as TokenResponse;
-      if (typeof body?.access_token !== 'string' || typeof body.token_type !== 'string') {
+      const body = response.body;
+      if (!isTokenResponse(body)) {
         throw new PartyError({
           party: 'bank-op',
           step: response.event.step ?? step,
@@ -138,16 +95,7 @@ export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog 
     },
 
     async revoke(client, token, hint, context) {
-      const url = client.endpoint('revocation_endpoint');
-      const response = await sendWithDpop(party, client, async () => ({
-        step: 'revoke',
-        method: 'POST',
-        url,
-        ...context,
-        dispatcher: client.opDispatcher,
-        headers: await client.proofHeaders('POST', url),
-        form: { token, token_type_hint: hint, ...(await client.authenticationParams()) },
-      }));
+      const response = await revokeToken(engine, client, tppStep('revoke', context), token, hint);
       // RFC 7009 §2.2: 200 whether or not the token was still valid.
       if (response.ok) return true;
       // RFC 7009 §2.2.1: a server may not revoke some token types, e.g. self-contained JWT access tokens

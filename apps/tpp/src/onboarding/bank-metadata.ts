@@ -1,6 +1,7 @@
 // The bank's OpenID Provider metadata (OIDC Discovery / RFC 8414), read from the discovery URL the
 // directory lists, with the endpoint the TPP must use for each call: the mTLS alias whenever the call
 // presents the transport certificate (RFC 8705 §5).
+import type { BackChannelEndpoint } from '@fapi-sandbox/fapi-client';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { Dispatcher } from 'undici';
@@ -26,11 +27,8 @@ const metadataSchema = z.looseObject({
 
 export type OpMetadata = z.infer<typeof metadataSchema>;
 
-export type EndpointName =
-  | 'token_endpoint'
-  | 'registration_endpoint'
-  | 'pushed_authorization_request_endpoint'
-  | 'revocation_endpoint';
+/** The bank's back-channel endpoints, as the client engine names them. */
+export type EndpointName = BackChannelEndpoint;
 
 export interface BankMetadata {
   server: AuthorisationServer;
