@@ -90,11 +90,12 @@ describe('the client engine: observer and bend hook', () => {
     const checkNames = seen.checks.map((c) => `${c.name} (${c.clause})`);
     expect(checkNames).toEqual(
       expect.arrayContaining([
-        'iss is the bank’s issuer (RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2)',
-        'state is the one this client sent (RFC 6749 §10.12)',
+        'iss is the bank the request was sent to (RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2)',
+        'state matches the request (RFC 6749 §10.12)',
         'token_type is DPoP (RFC 9449 §5)',
         'access token cnf.jkt is our DPoP key’s thumbprint (RFC 9449 §6.1)',
-        'the ID token nonce is the one this client sent (OIDC Core §3.1.3.7-11)',
+        'nonce matches the request (OIDC Core §3.1.3.7 step 11)',
+        'openbanking_intent_id is our consent (UK OB Security Profile §ID Token (openbanking_intent_id))',
       ]),
     );
     expect(seen.checks.every((c) => c.passed)).toBe(true);
@@ -123,7 +124,7 @@ describe('the client engine: observer and bend hook', () => {
     }
     expect(seen.checks).toContainEqual(
       expect.objectContaining({
-        name: 'iss is the bank’s issuer',
+        name: 'iss is the bank the request was sent to',
         passed: false,
         clause: expect.stringMatching(/RFC 9207/),
       }),

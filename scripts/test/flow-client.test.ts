@@ -121,7 +121,11 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
         ),
       ).rejects.toThrow(/redirected/);
       await expect(
-        client.authorizationCode(landing({ error: 'access_denied', state: pending.state }), pending),
+        // RFC 9207 §2.4: an error response names its issuer too, and is checked like a code.
+        client.authorizationCode(
+          landing({ error: 'access_denied', state: pending.state, iss: issuer }),
+          pending,
+        ),
       ).rejects.toThrow(/access_denied/);
     } finally {
       await client.close();

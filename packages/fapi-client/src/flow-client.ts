@@ -22,16 +22,17 @@ import {
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
-import { verifyJarmResponse } from '@fapi-sandbox/fapi-core/jose/jarm';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
-import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { Agent } from 'undici';
+import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
 import type { Bend } from './bend.js';
 import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
+import { verifyIdToken } from './id-token.js';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
 import { authorizationUrl, pushAuthorizationRequest } from './par.js';
 import { type BackChannelEndpoint, DpopNonces, type RegisteredClient } from './registered-client.js';
@@ -398,94 +399,28 @@ export class FapiFlowClient {
 
   /** The authorization response at the redirect URI, checked before its code is trusted. */
   async authorizationCode(landing: URL, pending: PendingAuthorization): Promise<string> {
-    const step = STEP.authorizationResponse;
-    const observer = this.#engine.observer;
     const redirectUri = this.#participant.redirectUris[0]!;
-    const fail = (name: string, clause: string, detail: string): never => {
-      reportChecks(observer, step, [{ name, passed: false, clause, detail }]);
-      throw new Error(detail);
-    };
-    if (`${landing.origin}${landing.pathname}` !== redirectUri) {
-      fail(
-        'the response arrived at the registered redirect URI',
-        'RFC 6749 §3.1.2',
-        `the bank redirected to ${landing.href}, not to ${redirectUri}`,
-      );
-    }
-    const params = landing.searchParams;
-    let code: string | undefined;
-    let state: string | undefined;
-    if (this.variant.jarm) {
-      // JARM §4.4: the bank's signature, iss, aud (this client) and exp, before reading code and state.
-      try {
-        const verified = await verifyJarmResponse({
-          response: params.get('response'),
-          issuer: this.#bank.issuer,
-          clientId: this.clientId,
-          opKeys: this.#bankKeys,
-          profile: this.variant.profile,
-        });
-        code = verified.code;
-        state = verified.state;
-      } catch (err) {
-        reportChecks(observer, step, [
-          { name: 'the JARM response verifies', passed: false, clause: 'JARM §4.4', detail: String(err) },
-        ]);
-        throw err;
-      }
-      reportChecks(observer, step, [
-        {
-          name: 'the JARM response verifies',
-          passed: true,
-          clause: 'JARM §4.4',
-          detail: 'signed by the bank, iss the bank, aud this client, not expired',
-        },
-      ]);
-    } else {
-      if (params.has('error')) {
-        fail(
-          'the bank answered with a code',
-          'RFC 6749 §4.1.2.1',
-          `the bank answered ${params.get('error')}: ${params.get('error_description')}`,
-        );
-      }
-      // RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2: the response names the bank it came from (mix-up defence).
-      if (params.get('iss') !== this.#bank.issuer) {
-        fail(
-          'iss is the bank’s issuer',
-          'RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2',
-          `authorization response iss ${params.get('iss')} is not ${this.#bank.issuer}`,
-        );
-      }
-      reportChecks(observer, step, [
-        {
-          name: 'iss is the bank’s issuer',
-          passed: true,
-          clause: 'RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2',
-          detail: `iss ${params.get('iss')}`,
-        },
-      ]);
-      code = params.get('code') ?? undefined;
-      state = params.get('state') ?? undefined;
-    }
-    // RFC 6749 §10.12: the state ties the response to the request this client made.
-    if (state !== pending.state) {
-      fail(
-        'state is the one this client sent',
-        'RFC 6749 §10.12',
-        'authorization response state does not match the request',
-      );
-    }
-    reportChecks(observer, step, [
+    // RFC 6749 §3.1.2: the response is read only at the redirect URI this client registered.
+    const atRedirectUri = `${landing.origin}${landing.pathname}` === redirectUri;
+    reportChecks(this.#engine.observer, STEP.authorizationResponse, [
       {
-        name: 'state is the one this client sent',
-        passed: true,
-        clause: 'RFC 6749 §10.12',
-        detail: 'state matches',
+        name: 'the response arrived at the registered redirect URI',
+        passed: atRedirectUri,
+        clause: 'RFC 6749 §3.1.2',
+        detail: landing.href,
       },
     ]);
-    if (!code)
-      return fail('the response has a code', 'RFC 6749 §4.1.2', 'authorization response has no code');
+    if (!atRedirectUri) throw new Error(`the bank redirected to ${landing.href}, not to ${redirectUri}`);
+    const { code } = await checkAuthorizationResponse({
+      params: Object.fromEntries(landing.searchParams),
+      state: pending.state,
+      issuer: this.#bank.issuer,
+      clientId: this.clientId,
+      bankKeys: this.#bankKeys,
+      jarm: this.variant.jarm,
+      observer: this.#engine.observer,
+      step: STEP.authorizationResponse,
+    });
     return code;
   }
 
@@ -502,21 +437,16 @@ export class FapiFlowClient {
       code_verifier: pending.pkce.codeVerifier,
     });
     const token = this.#accessToken(response, STEP.code, 'code exchange');
-    const idToken = await this.#verifyIdToken(jsonObject(response).id_token, pending);
-    const namesConsent = idToken.openbanking_intent_id === pending.consentId;
-    reportChecks(this.#engine.observer, STEP.idToken, [
-      {
-        name: 'the ID token names the consent',
-        passed: namesConsent,
-        clause: 'UK OB Security Profile §5.2.2',
-        detail: `openbanking_intent_id ${String(idToken.openbanking_intent_id)}`,
-      },
-    ]);
-    if (!namesConsent) {
-      throw new Error(
-        `the ID token names consent ${idToken.openbanking_intent_id}, not ${pending.consentId}`,
-      );
-    }
+    await verifyIdToken({
+      idToken: jsonObject(response).id_token,
+      issuer: this.#bank.issuer,
+      clientId: this.clientId,
+      bankKeys: this.#bankKeys,
+      nonce: pending.nonce,
+      consentId: pending.consentId,
+      observer: this.#engine.observer,
+      step: STEP.idToken,
+    });
     return token;
   }
 
@@ -579,52 +509,6 @@ export class FapiFlowClient {
       scheme: this.#registered.authorizationScheme,
       ...(typeof body.refresh_token === 'string' ? { refreshToken: body.refresh_token } : {}),
     };
-  }
-
-  async #verifyIdToken(idToken: unknown, pending: PendingAuthorization): Promise<JWTPayload> {
-    const step = STEP.idToken;
-    if (typeof idToken !== 'string') {
-      reportChecks(this.#engine.observer, step, [
-        {
-          name: 'the token response has an id_token',
-          passed: false,
-          clause: 'OIDC Core §3.1.3.3',
-          detail: 'no id_token',
-        },
-      ]);
-      throw new Error('the token response has no id_token (OIDC Core §3.1.3.3)');
-    }
-    // OIDC Core §3.1.3.7: signed by the bank, issued by it, for this client, not expired, this nonce.
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(idToken, this.#bankKeys, {
-        issuer: this.#bank.issuer,
-        audience: this.clientId,
-        algorithms: [SIGNING_ALG, 'ES256'],
-      }));
-    } catch (err) {
-      reportChecks(this.#engine.observer, step, [
-        { name: 'the ID token verifies', passed: false, clause: step.clause, detail: String(err) },
-      ]);
-      throw err;
-    }
-    const nonceMatches = payload.nonce === pending.nonce;
-    reportChecks(this.#engine.observer, step, [
-      {
-        name: 'the ID token verifies',
-        passed: true,
-        clause: step.clause,
-        detail: 'signed by the bank, iss the bank, aud this client, not expired',
-      },
-      {
-        name: 'the ID token nonce is the one this client sent',
-        passed: nonceMatches,
-        clause: 'OIDC Core §3.1.3.7-11',
-        detail: nonceMatches ? 'nonce matches' : `nonce ${String(payload.nonce)}`,
-      },
-    ]);
-    if (!nonceMatches) throw new Error('the ID token nonce is not the one this client sent');
-    return payload;
   }
 }
 

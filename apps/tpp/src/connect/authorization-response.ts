@@ -1,38 +1,19 @@
-// The authorization response at the redirect URI, checked before its code is trusted: the state ties it
-// to a request this browser started (RFC 6749 §10.12), `iss` names the bank it came from (RFC 9207 §2.4),
-// or, for FAPI 1.0 Advanced, the JARM JWT is verified (JARM §4.4) and carries both.
-import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
-import { AuthorizationResponseError, verifyJarmResponse } from '@fapi-sandbox/fapi-core/jose/jarm';
+// The authorization response at the redirect URI, as Moneywise receives it: first what only the TPP can
+// know (the browser that started the request, whether its state was already used, how long it took),
+// then the engine's protocol checks (iss RFC 9207 §2.4, state RFC 6749 §10.12, JARM §4.4).
+import {
+  AuthorizationResponseRejected,
+  checkAuthorizationResponse,
+  stateOf,
+} from '@fapi-sandbox/fapi-client';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
-import { decodeJwt } from 'jose';
 import type { PendingAuthorization } from '../store/connections.js';
 import type { BoundClient } from './bound-client.js';
 
+export { AuthorizationResponseRejected, stateOf };
+
 /** How long an authorization may take from PAR to callback. */
 export const AUTHORIZATION_MAX_AGE_MS = 10 * 60 * 1000;
-
-export class AuthorizationResponseRejected extends OAuthError {
-  constructor(
-    readonly checks: CheckResult[],
-    init: ConstructorParameters<typeof OAuthError>[0],
-  ) {
-    super(init);
-    this.name = 'AuthorizationResponseRejected';
-  }
-}
-
-/** The state of a callback: the query's, or (unverified, only to find the request) the JARM response's. */
-export function stateOf(params: Record<string, string>): string | undefined {
-  if (params.response) {
-    try {
-      const state = decodeJwt(params.response).state;
-      return typeof state === 'string' ? state : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return params.state;
-}
 
 export interface VerifiedResponse {
   code: string;
@@ -113,135 +94,13 @@ export async function verifyAuthorizationResponse(input: {
     );
   }
 
-  if (client.profile.jarm) {
-    // FAPI 1.0 Adv §5.2.2-2 / JARM §4.4: only a verified JWT response is trusted.
-    if (!params.response) {
-      checks.push({
-        name: 'JARM response present',
-        passed: false,
-        clause: 'JARM §2.3.4',
-        detail: 'the callback has no response parameter',
-      });
-      reject(
-        checks,
-        'invalid_request',
-        'The bank answered without a JARM response although response_mode=jwt was requested',
-        'JARM §2.3.4, FAPI 1.0 Adv §5.2.2-2',
-        'check the bank supports response_mode=jwt',
-      );
-    }
-    try {
-      const jarm = await verifyJarmResponse({
-        response: params.response,
-        issuer,
-        clientId: client.clientId,
-        opKeys: client.bank.keys,
-      });
-      checks.push({
-        name: 'JARM response signed by the bank, for Moneywise, not expired',
-        passed: true,
-        clause: 'JARM §4.4',
-        detail: `iss ${jarm.iss}, aud ${client.clientId}`,
-      });
-      const stateMatches = jarm.state === pending.state;
-      checks.push({
-        name: 'JARM state matches the request',
-        passed: stateMatches,
-        clause: 'JARM §4.4, RFC 6749 §4.1.2',
-        detail: stateMatches ? 'same state' : 'different state',
-      });
-      if (!stateMatches)
-        reject(
-          checks,
-          'invalid_state',
-          'The JARM response carries another state',
-          'JARM §4.4',
-          'start the connection again',
-        );
-      return { code: jarm.code, checks };
-    } catch (err) {
-      if (err instanceof AuthorizationResponseRejected) throw err;
-      if (err instanceof AuthorizationResponseError) {
-        checks.push({
-          name: 'JARM response signed by the bank',
-          passed: true,
-          clause: 'JARM §4.4',
-          detail: `the bank answered error ${err.error}`,
-        });
-        throw new AuthorizationResponseRejected(checks, {
-          status: 400,
-          error: err.error,
-          description: `The bank answered with error '${err.error}'${err.opErrorDescription ? `: ${err.opErrorDescription}` : ''}`,
-          clause: 'RFC 6749 §4.1.2.1, JARM §4.1',
-          fix:
-            err.error === 'access_denied'
-              ? 'the customer declined; connect again if they change their mind'
-              : 'read the bank’s description and start again',
-        });
-      }
-      const oauth = err instanceof OAuthError ? err : undefined;
-      checks.push({
-        name: 'JARM response verifies',
-        passed: false,
-        clause: oauth?.clause ?? 'JARM §4.4',
-        detail: oauth?.description ?? String(err),
-      });
-      throw new AuthorizationResponseRejected(checks, {
-        status: 400,
-        error: oauth?.error ?? 'invalid_request',
-        description: oauth?.description ?? 'The JARM response does not verify',
-        clause: oauth?.clause ?? 'JARM §4.4',
-        fix: oauth?.fix ?? 'discard the response and start again',
-      });
-    }
-  }
-
-  // RFC 9207 §2.4: compare iss with the issuer the request went to, before anything else in the response.
-  const iss = params.iss;
-  const issMatches = iss === issuer;
-  checks.push({
-    name: 'iss is the bank the request was sent to',
-    passed: issMatches,
-    clause: 'RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2',
-    detail: iss === undefined ? 'no iss parameter in the response' : `iss ${iss}; expected ${issuer}`,
+  return checkAuthorizationResponse({
+    params,
+    state: pending.state,
+    issuer,
+    clientId: client.clientId,
+    bankKeys: client.bank.keys,
+    jarm: client.profile.jarm,
+    checks,
   });
-  if (!issMatches) {
-    reject(
-      checks,
-      'invalid_issuer',
-      iss === undefined
-        ? 'The authorization response has no iss parameter'
-        : `The authorization response came from ${iss}, not ${issuer}`,
-      'RFC 9207 §2.4',
-      'discard this response: an issuer mismatch is what a mix-up attack looks like',
-    );
-  }
-  if (params.error) {
-    throw new AuthorizationResponseRejected(checks, {
-      status: 400,
-      error: params.error,
-      description: `The bank answered with error '${params.error}'${params.error_description ? `: ${params.error_description}` : ''}`,
-      clause: 'RFC 6749 §4.1.2.1',
-      fix:
-        params.error === 'access_denied'
-          ? 'the customer declined; connect again if they change their mind'
-          : 'read the bank’s description and start again',
-    });
-  }
-  if (!params.code) {
-    checks.push({
-      name: 'code present',
-      passed: false,
-      clause: 'RFC 6749 §4.1.2',
-      detail: 'no code parameter',
-    });
-    reject(
-      checks,
-      'invalid_request',
-      'The authorization response has neither a code nor an error',
-      'RFC 6749 §4.1.2',
-      'start the connection again',
-    );
-  }
-  return { code: params.code, checks };
 }

@@ -1,0 +1,87 @@
+// OIDC Core §3.1.3.7: the ID token from the token endpoint is verified before the authorization is
+// trusted: the bank's signature, iss, aud, exp, the nonce of this request, and (UK OB Security Profile)
+// the consent id it echoes. Every check, passed or failed, is appended to `checks`.
+import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
+import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
+
+/** An ID token the client refused: the check that failed, with its clause. */
+export class IdTokenRejected extends Error {
+  constructor(readonly check: CheckResult) {
+    super(`The ID token failed a check: ${check.name} (${check.detail})`);
+    this.name = 'IdTokenRejected';
+  }
+}
+
+const STEP: StepRef = { step: 'id-token', clause: 'OIDC Core §3.1.3.7' };
+
+export async function verifyIdToken(input: {
+  idToken: unknown;
+  issuer: string;
+  clientId: string;
+  bankKeys: JWTVerifyGetKey;
+  nonce: string;
+  consentId: string;
+  /** Filled with every check run, passed or failed. */
+  checks?: CheckResult[];
+  observer?: FapiObserver;
+  step?: StepRef;
+}): Promise<Record<string, unknown>> {
+  const checks = input.checks ?? [];
+  const record = (check: CheckResult) => {
+    checks.push(check);
+    reportChecks(input.observer, input.step ?? STEP, [check]);
+  };
+  const fail = (name: string, detail: string, clause: string): never => {
+    const check = { name, passed: false, clause, detail };
+    record(check);
+    throw new IdTokenRejected(check);
+  };
+  // OIDC Core §3.1.3.3: a token response to an openid request contains an ID token.
+  if (typeof input.idToken !== 'string' || !input.idToken) {
+    fail('ID token present', 'the token response has no id_token', 'OIDC Core §3.1.3.3');
+  }
+  let claims: Record<string, unknown> = {};
+  try {
+    const verified = await jwtVerify(input.idToken as string, input.bankKeys, {
+      issuer: input.issuer,
+      audience: input.clientId,
+      algorithms: ['PS256', 'ES256'],
+    });
+    claims = verified.payload as Record<string, unknown>;
+    record({
+      name: 'signed by the bank, for Moneywise, not expired',
+      passed: true,
+      clause: 'OIDC Core §3.1.3.7 steps 2-3, 6, 9',
+      detail: `${verified.protectedHeader.alg} kid ${String(verified.protectedHeader.kid)}; iss ${String(claims.iss)}; aud ${input.clientId}`,
+    });
+  } catch (err) {
+    const reason = err instanceof errors.JOSEError ? `${err.code}: ${err.message}` : String(err);
+    fail('signed by the bank, for Moneywise, not expired', reason, 'OIDC Core §3.1.3.7');
+  }
+  // OIDC Core §3.1.3.7 step 11: the nonce of this authorization request (stops ID token replay).
+  if (claims.nonce !== input.nonce) {
+    fail('nonce matches the request', `nonce ${String(claims.nonce)}`, 'OIDC Core §3.1.3.7 step 11');
+  }
+  record({
+    name: 'nonce matches the request',
+    passed: true,
+    clause: 'OIDC Core §3.1.3.7 step 11',
+    detail: 'same nonce',
+  });
+  // UK OB Security Profile: the ID token echoes the consent the customer authorised.
+  if (claims.openbanking_intent_id !== input.consentId) {
+    fail(
+      'openbanking_intent_id is our consent',
+      `ID token says ${String(claims.openbanking_intent_id)}; we asked for ${input.consentId}`,
+      'UK OB Security Profile §ID Token (openbanking_intent_id)',
+    );
+  }
+  record({
+    name: 'openbanking_intent_id is our consent',
+    passed: true,
+    clause: 'UK OB Security Profile §ID Token (openbanking_intent_id)',
+    detail: input.consentId,
+  });
+  return claims;
+}
