@@ -31,20 +31,28 @@ import type { Agent } from 'undici';
 import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
 import type { Bend } from './bend.js';
+import { requestedMetadata, SIGNING_ALG, scopeForRoles } from './client-metadata.js';
 import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
 import { verifyIdToken } from './id-token.js';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
 import { authorizationUrl, pushAuthorizationRequest } from './par.js';
-import { type BackChannelEndpoint, DpopNonces, type RegisteredClient } from './registered-client.js';
+import { PROFILE_FACTS, type ProfileFacts, type ProfileId } from './profiles.js';
+import {
+  type BackChannelEndpoint,
+  type ClientAuthMethod,
+  DpopNonces,
+  type RegisteredClient,
+} from './registered-client.js';
+import { registerClient } from './registration.js';
 import { checkTokenBinding, isTokenResponse, revokeToken, tokenRequest } from './token-endpoint.js';
 
 /** One way of connecting: a security profile, a client authentication method and a token binding. */
 export interface FlowVariant {
-  id: 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced';
+  id: ProfileId;
   title: string;
   /** bank-op's `fapi_profile` client metadata: which profile's rules the bank holds this client to. */
-  profile: 'fapi2' | 'fapi1-advanced';
-  clientAuth: 'private_key_jwt' | 'tls_client_auth';
+  profile: ProfileFacts['fapiProfile'];
+  clientAuth: ClientAuthMethod;
   /** How access tokens are sender-constrained: a DPoP key (RFC 9449) or the TLS certificate (RFC 8705). */
   binding: 'dpop' | 'mtls';
   /** JAR (RFC 9101): the authorization parameters travel in a request object the client signs. */
@@ -53,38 +61,25 @@ export interface FlowVariant {
   jarm: boolean;
 }
 
-export const FLOW_VARIANTS: readonly FlowVariant[] = [
-  {
-    id: 'fapi2-dpop',
-    title: 'FAPI 2.0 + DPoP + private_key_jwt',
-    profile: 'fapi2',
-    clientAuth: 'private_key_jwt',
-    binding: 'dpop',
-    signedRequest: false,
-    jarm: false,
-  },
-  {
-    id: 'fapi2-mtls',
-    title: 'FAPI 2.0 + mTLS + tls_client_auth',
-    profile: 'fapi2',
-    clientAuth: 'tls_client_auth',
-    binding: 'mtls',
-    signedRequest: false,
-    jarm: false,
-  },
-  {
-    id: 'fapi1-advanced',
-    title: 'FAPI 1.0 Advanced (JAR + JARM) + private_key_jwt',
-    profile: 'fapi1-advanced',
-    clientAuth: 'private_key_jwt',
-    binding: 'mtls',
-    signedRequest: true,
-    jarm: true,
-  },
-];
+/** A variant from the engine's profile facts and a client authentication method. */
+function flowVariant(id: ProfileId, title: string, clientAuth: ClientAuthMethod): FlowVariant {
+  const facts = PROFILE_FACTS[id];
+  return {
+    id,
+    title,
+    profile: facts.fapiProfile,
+    clientAuth,
+    binding: facts.senderConstraint,
+    signedRequest: facts.signedRequestObject,
+    jarm: facts.jarm,
+  };
+}
 
-/** Everything the client signs uses PS256 (FAPI 2.0 SP §5.4.1, FAPI 1.0 Adv §8.6). */
-const SIGNING_ALG = 'PS256';
+export const FLOW_VARIANTS: readonly FlowVariant[] = [
+  flowVariant('fapi2-dpop', 'FAPI 2.0 + DPoP + private_key_jwt', 'private_key_jwt'),
+  flowVariant('fapi2-mtls', 'FAPI 2.0 + mTLS + tls_client_auth', 'tls_client_auth'),
+  flowVariant('fapi1-advanced', 'FAPI 1.0 Advanced (JAR + JARM) + private_key_jwt', 'private_key_jwt'),
+];
 
 /** UK OB account-access permissions enough to read accounts, balances and transactions. */
 export const READ_PERMISSIONS = [
@@ -251,28 +246,18 @@ export class FapiFlowClient {
 
       // RFC 7591 §3.1 over mutual TLS (RFC 8705 §2): the bank checks the SSA's signature and that the
       // certificate belongs to the same software. fapi_profile is bank-op's metadata naming the profile.
-      const registration = await engine.exchange({
-        ...STEP.registration,
-        kind: 'http',
-        method: 'POST',
-        url: bank.registration_endpoint,
-        dispatcher: transport,
-        headers: {},
-        json: {
+      const registration = await registerClient(engine, STEP.registration, {
+        registrationEndpoint: bank.registration_endpoint,
+        transport,
+        metadata: {
           software_statement: ssa,
-          fapi_profile: variant.profile,
-          token_endpoint_auth_method: variant.clientAuth,
-          ...(variant.clientAuth === 'private_key_jwt'
-            ? { token_endpoint_auth_signing_alg: SIGNING_ALG }
-            : {}),
-          redirect_uris: [participant.redirectUris[0]],
-          response_types: ['code'],
-          grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-          ...(variant.binding === 'mtls'
-            ? { tls_client_certificate_bound_access_tokens: true }
-            : { dpop_bound_access_tokens: true }),
-          ...(variant.signedRequest ? { request_object_signing_alg: SIGNING_ALG } : {}),
-          ...(variant.jarm ? { authorization_signed_response_alg: SIGNING_ALG } : {}),
+          ...requestedMetadata({
+            profile: { ...PROFILE_FACTS[variant.id], title: variant.title },
+            clientAuth: variant.clientAuth,
+            redirectUri: participant.redirectUris[0]!,
+            clientName: participant.clientName,
+            scope: scopeForRoles(participant.roles),
+          }),
         },
       });
       const registered = jsonObject(registration);

@@ -2,11 +2,14 @@
 // claims parameter, DPoP key binding of the code (RFC 9449 §10) or, for FAPI 1.0 Advanced, every
 // parameter inside a signed request object (RFC 9101) with JARM as the response mode.
 import { randomBytes } from 'node:crypto';
-import { authorizationUrl, pushAuthorizationRequest as pushToBank } from '@fapi-sandbox/fapi-client';
+import {
+  authorizationUrl,
+  pushAuthorizationRequest as pushToBank,
+  SIGNING_ALG,
+} from '@fapi-sandbox/fapi-client';
 import { createPkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
-import { SIGNING_ALG } from '../onboarding/client-metadata.js';
 import { describeStep } from '../trace/trace-log.js';
 import type { BoundClient } from './bound-client.js';
 import { createTppEngine, tppStep } from './engine.js';

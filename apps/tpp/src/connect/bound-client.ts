@@ -1,14 +1,20 @@
 // Moneywise as one registered client on one connection: the engine's RegisteredClient (how it
 // authenticates, over which TLS client, what its tokens are bound to) plus the profile it connected
 // with and the bank's metadata.
-import { DpopNonces, dpopKeyFrom, newDpopPrivateJwk, type RegisteredClient } from '@fapi-sandbox/fapi-client';
+import {
+  DpopNonces,
+  dpopKeyFrom,
+  newDpopPrivateJwk,
+  type RegisteredClient,
+  SIGNING_ALG,
+  usesMutualTls,
+} from '@fapi-sandbox/fapi-client';
 import type { DpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import type { SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import type { JWK } from 'jose';
 import type { Dispatcher } from 'undici';
 import type { BankMetadata } from '../onboarding/bank-metadata.js';
-import { SIGNING_ALG } from '../onboarding/client-metadata.js';
-import { type ClientAuthMethod, type ConnectionProfile, usesMutualTls } from './profiles.js';
+import type { ClientAuthMethod, ConnectionProfile } from './profiles.js';
 
 export { DpopNonces, newDpopPrivateJwk };
 

@@ -1,45 +1,34 @@
 // The ways Moneywise can connect to a bank, as data a learner reads beside the specs: one object per
 // security profile, each line a rule with the clause that asks for it. Everything else (registration
 // metadata, the authorization request, how tokens are bound) is derived from these objects.
-import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import { PROFILE_FACTS, type ProfileFacts, type SenderConstraint } from '@fapi-sandbox/fapi-client';
 import type { ClientAuthMethod, ProfileId } from '../shared/api.js';
 
-export type { ClientAuthMethod, ProfileId };
-export type SenderConstraint = 'dpop' | 'mtls';
+export { usesMutualTls } from '@fapi-sandbox/fapi-client';
+export type { ClientAuthMethod, ProfileId, SenderConstraint };
 
 export interface ProfileRule {
   rule: string;
   clause: string;
 }
 
-export interface ConnectionProfile {
+/** The engine's protocol facts of a profile (fapiProfile, senderConstraint, JAR, JARM), in Moneywise's words. */
+export interface ConnectionProfile extends ProfileFacts {
   id: ProfileId;
   title: string;
   /** One paragraph in plain words, shown on the profile picker. */
   summary: string;
-  /** Whose algorithm and key rules apply to what the TPP signs. */
-  fapiProfile: FapiProfile;
-  /** How the bank binds access tokens to Moneywise. */
-  senderConstraint: SenderConstraint;
-  /** JAR: every authorization parameter inside a signed request object. */
-  signedRequestObject: boolean;
-  /** JARM: the bank answers the authorization request with a signed JWT. */
-  jarm: boolean;
   rules: ProfileRule[];
 }
 
 export const PROFILES: Record<ProfileId, ConnectionProfile> = {
   'fapi2-dpop': {
-    id: 'fapi2-dpop',
+    ...PROFILE_FACTS['fapi2-dpop'],
     title: 'FAPI 2.0 + DPoP',
     summary:
       'The current profile. Moneywise pushes its request to the bank over the back channel, and every token is ' +
       'bound to a key pair only Moneywise holds: each API call carries a fresh signed proof (DPoP), so a stolen ' +
       'token is useless on its own.',
-    fapiProfile: 'fapi2',
-    senderConstraint: 'dpop',
-    signedRequestObject: false,
-    jarm: false,
     rules: [
       {
         rule: 'Authorization request pushed to the bank first (PAR)',
@@ -57,16 +46,12 @@ export const PROFILES: Record<ProfileId, ConnectionProfile> = {
     ],
   },
   'fapi2-mtls': {
-    id: 'fapi2-mtls',
+    ...PROFILE_FACTS['fapi2-mtls'],
     title: 'FAPI 2.0 + mTLS',
     summary:
       'The current profile with certificate-bound tokens. The bank writes the fingerprint of Moneywise\u2019s ' +
       'transport certificate into every token, and the API only answers a caller who presents that same ' +
       'certificate in the TLS handshake.',
-    fapiProfile: 'fapi2',
-    senderConstraint: 'mtls',
-    signedRequestObject: false,
-    jarm: false,
     rules: [
       {
         rule: 'Authorization request pushed to the bank first (PAR)',
@@ -81,16 +66,12 @@ export const PROFILES: Record<ProfileId, ConnectionProfile> = {
     ],
   },
   'fapi1-advanced': {
-    id: 'fapi1-advanced',
+    ...PROFILE_FACTS['fapi1-advanced'],
     title: 'FAPI 1.0 Advanced (JAR + JARM)',
     summary:
       'The profile UK Open Banking was built on. Every authorization parameter travels inside a request object ' +
       'Moneywise signs (JAR), the bank signs its answer too (JARM), and tokens are bound to the transport ' +
       'certificate.',
-    fapiProfile: 'fapi1-advanced',
-    senderConstraint: 'mtls',
-    signedRequestObject: true,
-    jarm: true,
     rules: [
       {
         rule: 'Signed request object (JAR), pushed by PAR',
@@ -130,12 +111,4 @@ export function isClientAuthMethod(value: unknown): value is ClientAuthMethod {
 /** Client metadata is fixed per registration, so each (profile, client authentication) pair is its own client. */
 export function registrationKey(profile: ProfileId, clientAuth: ClientAuthMethod): string {
   return `${profile}+${clientAuth}`;
-}
-
-/**
- * Whether the TPP talks to the bank's token, PAR and revocation endpoints over mutual TLS: when it
- * authenticates with its certificate or its tokens are bound to it (RFC 8705 §5, mtls_endpoint_aliases).
- */
-export function usesMutualTls(profile: ConnectionProfile, clientAuth: ClientAuthMethod): boolean {
-  return clientAuth === 'tls_client_auth' || profile.senderConstraint === 'mtls';
 }

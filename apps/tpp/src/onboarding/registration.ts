@@ -1,14 +1,22 @@
-// Dynamic client registration at the bank (RFC 7591) over mutual TLS with the transport certificate,
-// the registration read that tells whether the bank still knows a stored client (RFC 7592 §2.1), and the
-// "register again if it does not, or if it was registered with other metadata" rule.
+// Moneywise's registrations at the bank: the engine registers (RFC 7591 §3.1, over mutual TLS) and reads
+// a registration back (RFC 7592 §2.1); the TPP stores them and applies the "register again if the bank
+// forgot the client, or if it was registered with other metadata" rule.
+import {
+  clientMetadata,
+  metadataVersion,
+  readRegistration,
+  registerClient,
+  registrationStatus,
+  requestedMetadata,
+} from '@fapi-sandbox/fapi-client';
 import type { Dispatcher } from 'undici';
+import { createTppEngine, tppStep } from '../connect/engine.js';
 import { type ClientAuthMethod, PROFILES, type ProfileId } from '../connect/profiles.js';
 import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { Registration, RegistrationStore } from '../store/registrations.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import type { BankMetadata } from './bank-metadata.js';
-import { clientMetadata, metadataVersion, requestedMetadata } from './client-metadata.js';
 
 export interface RegistrationContext {
   bank: BankMetadata;
@@ -46,7 +54,8 @@ export function createRegistrar(deps: {
   redirectUri: string;
   clientName: string;
 }): Registrar {
-  const { party, store } = deps;
+  const { store } = deps;
+  const engine = createTppEngine(deps.party);
   const requested = (profile: ProfileId, clientAuth: ClientAuthMethod) =>
     requestedMetadata({
       profile: PROFILES[profile],
@@ -64,20 +73,18 @@ export function createRegistrar(deps: {
         jwksUri: context.jwksUri,
       });
       // RFC 7591 §3.1: POST the metadata as JSON; the bank's mTLS alias sees the transport certificate.
-      const response = await party.expectOk({
-        step: {
-          title: `Register at the bank (DCR): ${profile.title}, ${clientAuth}`,
-          explanation:
-            'Moneywise sends its client metadata and the directory-signed SSA over mutual TLS. The bank checks the SSA and that the certificate belongs to the same software, then issues a client_id.',
-          clause: 'RFC 7591 §3.1, RFC 8705 §2',
-        },
-        method: 'POST',
-        url: context.bank.endpoint('registration_endpoint', true),
-        interactionId: context.interactionId,
-        connectionId: context.connectionId,
-        dispatcher: deps.transportAgent,
-        json: metadata,
+      const step = {
+        title: `Register at the bank (DCR): ${profile.title}, ${clientAuth}`,
+        explanation:
+          'Moneywise sends its client metadata and the directory-signed SSA over mutual TLS. The bank checks the SSA and that the certificate belongs to the same software, then issues a client_id.',
+        clause: 'RFC 7591 §3.1, RFC 8705 §2',
+      };
+      const response = await registerClient(engine, tppStep(step, context), {
+        registrationEndpoint: context.bank.endpoint('registration_endpoint', true),
+        transport: deps.transportAgent,
+        metadata,
       });
+      if (!response.ok) throw PartyError.fromResponse('bank-op', step.title, response);
       const body = response.body as Record<string, unknown>;
       // RFC 7591 §3.2.1: a successful answer carries the client_id.
       if (typeof body?.client_id !== 'string') {
@@ -125,18 +132,13 @@ export function createRegistrar(deps: {
       });
       if (!sameMetadata) return 'outdated';
       if (!registration.registrationClientUri || !registration.registrationAccessToken) return 'known';
-      const response = await party.call({
-        step: 'dcr-read',
-        method: 'GET',
-        url: registration.registrationClientUri,
-        interactionId: context.interactionId,
-        connectionId: context.connectionId,
-        dispatcher: deps.transportAgent,
-        headers: { authorization: `Bearer ${registration.registrationAccessToken}` },
+      const response = await readRegistration(engine, tppStep('dcr-read', context), {
+        registrationClientUri: registration.registrationClientUri,
+        registrationAccessToken: registration.registrationAccessToken,
+        transport: deps.transportAgent,
       });
-      if (response.ok) return 'known';
-      // RFC 7592 §2.1: an unknown client (or a revoked registration token) answers 401, or 403/404 by policy.
-      if ([401, 403, 404].includes(response.status)) return 'forgotten';
+      const status = registrationStatus(response);
+      if (status) return status;
       throw PartyError.fromResponse('bank-op', 'Check the registration is still known', response);
     },
   };

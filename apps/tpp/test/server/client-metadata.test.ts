@@ -1,7 +1,8 @@
 // What Moneywise asks the bank for, per way of connecting, and the version stored with a registration.
+
+import { metadataVersion, requestedMetadata } from '@fapi-sandbox/fapi-client';
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/connect/profiles.js';
-import { metadataVersion, requestedMetadata } from '../../src/onboarding/client-metadata.js';
 
 const base = { redirectUri: 'https://tpp.localhost:8543/callback', clientName: 'Moneywise' };
 

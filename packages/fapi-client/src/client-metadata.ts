@@ -1,21 +1,24 @@
-// The client metadata Moneywise registers for each way of connecting (RFC 7591 §2), derived from the
-// profile objects: which FAPI profile the bank must hold the client to, what binds tokens, how it
+// The client metadata a client registers for each way of connecting (RFC 7591 §2), derived from the
+// profile facts: which FAPI profile the bank must hold the client to, what binds tokens, how it
 // authenticates, what it signs and expects signed.
 import { createHash } from 'node:crypto';
-import type { ClientAuthMethod, ConnectionProfile } from '../connect/profiles.js';
+import type { ProfileFacts } from './profiles.js';
+import type { ClientAuthMethod } from './registered-client.js';
 
-/** The signing algorithm of everything Moneywise signs (FAPI 2.0 SP §5.4.1, FAPI 1.0 Adv §8.6). */
+/** The signing algorithm of everything the client signs (FAPI 2.0 SP §5.4.1, FAPI 1.0 Adv §8.6). */
 export const SIGNING_ALG = 'PS256';
 
 /** The bank's client metadata naming the profile it enforces for the client ("fapi2" or "fapi1-advanced"). */
 export const FAPI_PROFILE_METADATA = 'fapi_profile';
 
-/** What Moneywise chooses for a registration; the SSA and the jwks_uri it names are added when it registers. */
+/** What the client chooses for a registration; the SSA and the jwks_uri it names are added when it registers. */
 export function requestedMetadata(input: {
-  profile: ConnectionProfile;
+  profile: ProfileFacts & { title: string };
   clientAuth: ClientAuthMethod;
   redirectUri: string;
   clientName: string;
+  /** Default: accounts and payments (an AISP and PISP); see scopeForRoles. */
+  scope?: string;
 }): Record<string, unknown> {
   const { profile, clientAuth } = input;
   return {
@@ -27,7 +30,7 @@ export function requestedMetadata(input: {
     redirect_uris: [input.redirectUri],
     grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
     response_types: ['code'],
-    scope: 'openid accounts payments',
+    scope: input.scope ?? 'openid accounts payments',
     token_endpoint_auth_method: clientAuth,
     // RFC 8705 §2.1.2: with tls_client_auth the bank registers the subject DN of the transport certificate
     // this registration arrives with (the SSA's software, checked by the bank); the answer shows it.
@@ -48,7 +51,16 @@ export function requestedMetadata(input: {
   };
 }
 
-/** The registration request: what Moneywise chooses, plus the directory's statement and the keys it names. */
+/** UK OB DCR v3.3 §4.3: the scopes a software may ask for follow its directory roles (AISP, PISP). */
+export function scopeForRoles(roles: readonly string[]): string {
+  return [
+    'openid',
+    ...(roles.includes('AISP') ? ['accounts'] : []),
+    ...(roles.includes('PISP') ? ['payments'] : []),
+  ].join(' ');
+}
+
+/** The registration request: what the client chooses, plus the directory's statement and the keys it names. */
 export function clientMetadata(input: {
   requested: Record<string, unknown>;
   softwareStatement: string;
@@ -57,7 +69,7 @@ export function clientMetadata(input: {
   return {
     // RFC 7591 §2.3: the directory's signed statement; the bank trusts its claims over ours.
     software_statement: input.softwareStatement,
-    // The public half of Moneywise's signing keys, published by the directory (never a private key).
+    // The public half of the client's signing keys, published by the directory (never a private key).
     jwks_uri: input.jwksUri,
     ...input.requested,
   };
@@ -74,7 +86,7 @@ function canonicalJson(value: unknown): string {
 
 /**
  * A digest of the requested metadata, stored with each registration: a registration made with other
- * metadata (e.g. before Moneywise named the profile) is not what it would register now, so it is redone.
+ * metadata (e.g. before the TPP named the profile) is not what it would register now, so it is redone.
  */
 export function metadataVersion(requested: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(requested)).digest('base64url').slice(0, 22);

@@ -1,0 +1,55 @@
+// The ways a client can connect, as protocol facts: which FAPI profile the bank holds it to, what binds
+// its tokens, whether it signs its requests (JAR) and expects signed responses (JARM). A TPP adds its
+// own words (titles, the rules it shows) beside these; the engine reads only these.
+import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import type { ClientAuthMethod } from './registered-client.js';
+
+export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced';
+export type SenderConstraint = 'dpop' | 'mtls';
+
+export interface ProfileFacts {
+  id: ProfileId;
+  /** Whose algorithm and key rules apply to what the client signs (bank-op's `fapi_profile`). */
+  fapiProfile: FapiProfile;
+  /** How the bank binds access tokens: a DPoP key (RFC 9449) or the TLS certificate (RFC 8705 §3). */
+  senderConstraint: SenderConstraint;
+  /** JAR (RFC 9101; FAPI 1.0 Adv §5.2.2-1): every authorization parameter in a signed request object. */
+  signedRequestObject: boolean;
+  /** JARM (FAPI 1.0 Adv §5.2.2-2): the bank answers the authorization request with a signed JWT. */
+  jarm: boolean;
+}
+
+export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
+  // FAPI 2.0 SP §5.3.2.1-5: DPoP is one of the two sender-constraining methods.
+  'fapi2-dpop': {
+    id: 'fapi2-dpop',
+    fapiProfile: 'fapi2',
+    senderConstraint: 'dpop',
+    signedRequestObject: false,
+    jarm: false,
+  },
+  // FAPI 2.0 SP §5.3.2.1-5: mTLS-bound tokens (RFC 8705 §3) are the other.
+  'fapi2-mtls': {
+    id: 'fapi2-mtls',
+    fapiProfile: 'fapi2',
+    senderConstraint: 'mtls',
+    signedRequestObject: false,
+    jarm: false,
+  },
+  // FAPI 1.0 Adv §5.2.2-1/-2/-5: JAR, JARM and certificate-bound tokens.
+  'fapi1-advanced': {
+    id: 'fapi1-advanced',
+    fapiProfile: 'fapi1-advanced',
+    senderConstraint: 'mtls',
+    signedRequestObject: true,
+    jarm: true,
+  },
+};
+
+/**
+ * Whether the client talks to the bank's token, PAR and revocation endpoints over mutual TLS: when it
+ * authenticates with its certificate or its tokens are bound to it (RFC 8705 §5, mtls_endpoint_aliases).
+ */
+export function usesMutualTls(profile: ProfileFacts, clientAuth: ClientAuthMethod): boolean {
+  return clientAuth === 'tls_client_auth' || profile.senderConstraint === 'mtls';
+}
