@@ -26,12 +26,13 @@ import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
-import { createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { Agent } from 'undici';
 import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
 import type { Bend } from './bend.js';
 import { requestedMetadata, SIGNING_ALG, scopeForRoles } from './client-metadata.js';
+import { discoverBank, endpointOf, type OpMetadata } from './discovery.js';
 import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
 import { verifyIdToken } from './id-token.js';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
@@ -114,17 +115,6 @@ export interface ApiResponse {
   body: any;
 }
 
-interface BankMetadata {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  pushed_authorization_request_endpoint: string;
-  registration_endpoint: string;
-  revocation_endpoint: string;
-  jwks_uri: string;
-  mtls_endpoint_aliases?: Partial<Record<BackChannelEndpoint, string>>;
-}
-
 export interface ConnectOptions {
   config: SandboxConfig;
   variant: FlowVariant;
@@ -144,8 +134,8 @@ interface ClientParts {
   metadata: Record<string, unknown>;
   config: SandboxConfig;
   participant: Participant;
-  bank: BankMetadata;
-  bankKeys: JSONWebKeySet;
+  bank: OpMetadata;
+  bankKeys: JWTVerifyGetKey;
   /** The registered client as the engine's steps use it. */
   registered: RegisteredClient;
   engine: EngineContext;
@@ -178,8 +168,8 @@ export class FapiFlowClient {
   dpopNonceRetries = 0;
   readonly #config: SandboxConfig;
   readonly #participant: Participant;
-  readonly #bank: BankMetadata;
-  readonly #bankKeys: ReturnType<typeof createLocalJWKSet>;
+  readonly #bank: OpMetadata;
+  readonly #bankKeys: JWTVerifyGetKey;
   readonly #registered: RegisteredClient;
   readonly #engine: EngineContext;
   readonly #plain: Agent;
@@ -192,7 +182,7 @@ export class FapiFlowClient {
     this.#config = parts.config;
     this.#participant = parts.participant;
     this.#bank = parts.bank;
-    this.#bankKeys = createLocalJWKSet(parts.bankKeys);
+    this.#bankKeys = parts.bankKeys;
     this.#registered = parts.registered;
     // Counts nonce retries for callers that only want the number (benchmarks, tests).
     this.#engine = {
@@ -220,21 +210,30 @@ export class FapiFlowClient {
       observer: options.observer,
       bend: options.bend,
     };
-    const getJson = async <T>(url: string): Promise<T> => {
-      const response = await engine.exchange({
-        ...STEP.discovery,
-        kind: 'http',
-        method: 'GET',
-        url,
-        headers: {},
-        dispatcher: plain,
-      });
-      if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
-      return response.body as T;
-    };
     try {
-      const bank = await getJson<BankMetadata>(`${config.bankOp.issuer}/.well-known/openid-configuration`);
-      const bankKeys = await getJson<JSONWebKeySet>(bank.jwks_uri);
+      const discovered = await discoverBank(
+        engine,
+        { discovery: STEP.discovery, jwks: STEP.discovery },
+        {
+          discoveryUrl: `${config.bankOp.issuer}/.well-known/openid-configuration`,
+          issuer: config.bankOp.issuer,
+          dispatcher: plain,
+        },
+      );
+      if ('failed' in discovered) {
+        throw new Error(
+          `discovery answered ${discovered.failed.status}: ${discovered.failed.text.slice(0, 300)}`,
+        );
+      }
+      if ('refusal' in discovered) {
+        throw new Error(`${discovered.refusal.description} (${discovered.refusal.clause})`);
+      }
+      const { metadata: bank, keys: bankKeys } = discovered;
+      const endpoint = (name: BackChannelEndpoint, mutualTls: boolean): string => {
+        const url = endpointOf(bank, name, mutualTls);
+        if (!url) throw new Error(`the bank's discovery document has no ${name} (RFC 8414 §2)`);
+        return url;
+      };
       const signingKeys = await loadSigningKeys(participant.signingJwks, { profile: variant.profile });
       // RFC 9449 §4: the DPoP key is the client's own, made now; the bank binds tokens to its thumbprint.
       const dpopKey =
@@ -247,7 +246,7 @@ export class FapiFlowClient {
       // RFC 7591 §3.1 over mutual TLS (RFC 8705 §2): the bank checks the SSA's signature and that the
       // certificate belongs to the same software. fapi_profile is bank-op's metadata naming the profile.
       const registration = await registerClient(engine, STEP.registration, {
-        registrationEndpoint: bank.registration_endpoint,
+        registrationEndpoint: endpoint('registration_endpoint', false),
         transport,
         metadata: {
           software_statement: ssa,
@@ -280,8 +279,7 @@ export class FapiFlowClient {
           clientId: registered.client_id,
           issuer: bank.issuer,
           clientAuth: variant.clientAuth,
-          endpoint: (name) =>
-            (usesCertificate ? bank.mtls_endpoint_aliases?.[name] : undefined) ?? bank[name],
+          endpoint: (name) => endpoint(name, usesCertificate),
           opDispatcher: usesCertificate ? transport : plain,
           apiDispatcher: variant.binding === 'mtls' ? transport : plain,
           signingKey: signingKeys.forAlg(SIGNING_ALG),
