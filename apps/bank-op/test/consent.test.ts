@@ -117,6 +117,9 @@ describe('consent page', () => {
     expect(page.html).toContain('Moneywise Ltd, registered with the open banking directory');
     expect(page.html).toContain('Your account balances');
     expect(page.html).toContain('Your account numbers and sort codes');
+    // The promise the page makes is the one the grant keeps (issue #10: a connection outlives the session).
+    expect(page.html).toContain('Until you withdraw your consent.');
+    expect(page.html).toContain('the bank asks you to confirm it again after 90 days');
     const form = consentForm(page);
     expect(form.payment).toBe(false);
     expect(form.accounts.length).toBeGreaterThan(0);

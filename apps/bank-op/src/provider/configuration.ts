@@ -37,6 +37,11 @@ export interface ConfigurationDependencies {
 
 const MINUTE = 60;
 const DAY = 24 * 60 * MINUTE;
+/**
+ * How long a connection lasts without the customer confirming it again: the grant and its refresh token
+ * (the consent page says so). A consent's own ExpirationDateTime or withdrawal ends it sooner.
+ */
+export const GRANT_LIFETIME_DAYS = 90;
 
 /** The resource server every access token is for (RFC 8707 resource indicator, RFC 9068 aud). */
 export function bankApiResource(config: SandboxConfig): string {
@@ -109,8 +114,8 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       AccessToken: 10 * MINUTE,
       ClientCredentials: 10 * MINUTE,
       IdToken: 10 * MINUTE,
-      RefreshToken: 90 * DAY,
-      Grant: 90 * DAY,
+      RefreshToken: GRANT_LIFETIME_DAYS * DAY,
+      Grant: GRANT_LIFETIME_DAYS * DAY,
       Interaction: 10 * MINUTE,
       Session: 60 * MINUTE,
     },
