@@ -219,7 +219,7 @@ async function benchChildProcesses(
       }
       const memory = sandbox.parties.map((party) => {
         const figures = partyMemory(party);
-        return { ...figures, totalKiB: figures.launcherKiB + figures.appKiB };
+        return { ...figures, totalKiB: figures.appKiB + figures.helpersKiB };
       });
       return {
         startup: {
