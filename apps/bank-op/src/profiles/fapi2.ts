@@ -68,12 +68,9 @@ export const fapi2: ProfileDefinition = {
           message: /^DPoP proof JWT not provided$/,
           explain: "This client's access tokens are DPoP-bound, and the token request carried no DPoP header",
         },
-        {
-          error: 'invalid_grant',
-          message: /^failed (x5t#S256|jkt) verification$/,
-          explain: 'The refresh token is bound to another certificate or DPoP key than the one presented',
-        },
       ],
+      // No 'failed x5t#S256/jkt verification': refresh tokens of confidential clients are not bound
+      // (RFC 9449 §5, RFC 8705 §4), and this bank has no public clients.
     },
     {
       id: 'client-authentication',
@@ -308,11 +305,8 @@ export const fapi2: ProfileDefinition = {
       requirement: `A signed request object (JAR, optional with PAR) has exp and nbf, at most ${settings.requestObjectWindowSeconds} s apart and nbf at most ${settings.requestObjectWindowSeconds} s old`,
       enforcedBy: both("features.fapi.profile '2.0' (requestObjects)", 'provider/jwt-checks.ts'),
       fix: 'set nbf to now and exp to at most now + 3600 in the request object',
-      violations: [
-        { error: 'invalid_request_object', message: /missing the '(exp|nbf)' claim/ },
-        { error: 'invalid_request_object', message: /'exp' claim too far from 'nbf' claim/ },
-        { error: 'invalid_request_object', message: /^jwt (expired|not active yet)$/ },
-      ],
+      // provider/jwt-checks.ts replaces oidc-provider's exp/nbf/aud presence checks with its own explained errors.
+      violations: [{ error: 'invalid_request_object', message: /^jwt (expired|not active yet)$/ }],
     },
     {
       id: 'request-object-aud',
@@ -322,7 +316,6 @@ export const fapi2: ProfileDefinition = {
       enforcedBy: oidcProvider('requestObjects'),
       fix: 'set aud to the issuer identifier and iss to the client_id, and sign with a key from the client JWKS',
       violations: [
-        { error: 'invalid_request_object', message: /missing the 'aud' claim/ },
         { error: 'invalid_request_object', message: /^jwt (audience missing|issuer invalid)/ },
         { error: 'invalid_request_object', message: /^could not validate Request Object$/ },
       ],
