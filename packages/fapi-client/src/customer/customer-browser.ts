@@ -26,6 +26,7 @@ export type { BankPage, ConsentForm, SignInForm } from './bank-pages.js';
 export {
   consentForm,
   describePage,
+  hiddenInputs,
   isConsentPage,
   isSignInPage,
   pageError,
