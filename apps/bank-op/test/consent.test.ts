@@ -1,9 +1,10 @@
 // The customer's side: the sign-in page (strong customer authentication, demo customers shown), the
 // consent page (who asks, for what, from which accounts), and the bank's intents: authorising or
 // rejecting writes the consent, and a request naming someone else's or a used consent is refused.
+
+import { consentForm, pageError, pageOf, redirectOf, signInForm } from '@fapi-sandbox/fapi-client/customer';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consentForm, pageError, pageOf, redirectOf, signInForm } from '../src/customer/customer-browser.js';
 import { expectRedirectError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type RegisteredClient, TestTpp } from './support/tpp.js';

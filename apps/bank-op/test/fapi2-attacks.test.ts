@@ -3,10 +3,10 @@
 // error_description naming the clause and the fix.
 import { constants, sign as cryptoSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { redirectOf } from '@fapi-sandbox/fapi-client/customer';
 import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { redirectOf } from '../src/customer/customer-browser.js';
 import { profiles } from '../src/profiles/index.js';
 import { expectOAuthError, expectRedirectError } from './support/expect-error.js';
 import { authorizeFapi2 } from './support/flows.js';

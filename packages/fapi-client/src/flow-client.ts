@@ -13,12 +13,6 @@
 // Everything is real: TLS against the sandbox CA, the participant's directory-issued transport certificate,
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
-import {
-  type AccountChoice,
-  type Customer,
-  CustomerBrowser,
-  redirectOf,
-} from '@fapi-sandbox/bank-op/customer-browser';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { INTERACTION_ID_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
@@ -32,6 +26,12 @@ import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/t
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload, jwtVerify } from 'jose';
 import type { Agent } from 'undici';
 import { fetch } from 'undici';
+import {
+  type AccountChoice,
+  type Customer,
+  CustomerBrowser,
+  redirectOf,
+} from './customer/customer-browser.js';
 
 /** One way of connecting: a security profile, a client authentication method and a token binding. */
 export interface FlowVariant {

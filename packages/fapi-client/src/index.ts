@@ -1,1 +1,2 @@
+export * from './customer/customer-browser.js';
 export * from './flow-client.js';
