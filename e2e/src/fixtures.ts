@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
+import { accessibilityViolations } from './accessibility.js';
 import { type RunningSandbox, saveOutput, startSandbox } from './sandbox.js';
 
 const demo = process.env.FAPI_DEMO === '1';
@@ -52,12 +53,18 @@ export const test = base.extend<Fixtures>({
   },
   step: async ({ page }, use, testInfo) => {
     let n = 0;
+    // Each page (origin and path) of a scenario is checked once, at the end of the first step that reaches it.
+    const checkedPages = new Set<string>();
     await use(async (text, body) =>
       base.step(text, async () => {
         n += 1;
         testInfo.annotations.push({ type: 'step', description: text });
         if (demo) await caption(page, `${n}. ${text}`);
         const result = await body();
+        // Whatever page the step ends on must pass axe (WCAG 2.1 AA): the learner sees every one of them.
+        const violations = await accessibilityViolations(page, checkedPages);
+        if (violations.length > 0)
+          throw new Error(`axe found accessibility violations on ${page.url()}:\n${violations.join('\n')}`);
         if (demo) {
           await caption(page, `${n}. ${text}`);
           const dir = path.join(

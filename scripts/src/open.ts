@@ -6,6 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { chromiumTrustArgs } from './browser-trust.js';
+import { readCommandLine } from './command-line.js';
+
+const USAGE = 'usage: pnpm open [url]   (the TPP when no url is given)';
+const { positionals } = readCommandLine(USAGE, { options: {}, positionals: 1 });
+const [asked] = positionals;
+if (asked !== undefined && !URL.canParse(asked)) {
+  console.error(`'${asked}' is not a URL\n${USAGE}`);
+  process.exit(2);
+}
 
 const CANDIDATES = [
   process.env.CHROMIUM_PATH,
@@ -25,7 +34,7 @@ if (!executable) {
 
 const config = sandboxConfig();
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-sandbox-browser-'));
-const url = process.argv[2] ?? config.tpp.web.origin;
+const url = asked ?? config.tpp.web.origin;
 const child = spawn(
   executable,
   [

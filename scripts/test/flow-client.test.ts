@@ -3,9 +3,9 @@
 import { startBankApi } from '@fapi-sandbox/bank-api';
 import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
 import { startBankOp } from '@fapi-sandbox/bank-op';
-import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
 import { startDirectory } from '@fapi-sandbox/directory';
 import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/fapi-client';
+import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';

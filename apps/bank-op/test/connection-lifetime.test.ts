@@ -4,15 +4,15 @@
 // a long idle afternoon. It ends when the consent is withdrawn or expires, or when the refresh token is
 // revoked, and each of those refusals names the clause and the fix.
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type BankPage,
   type CustomerBrowser,
   pageOf,
   redirectOf,
   signInForm,
-} from '../src/customer/customer-browser.js';
+} from '@fapi-sandbox/fapi-client/customer';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectOAuthError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type RegisteredClient, TestTpp } from './support/tpp.js';

@@ -1,9 +1,10 @@
 // The customer's side: the sign-in page (strong customer authentication, demo customers shown), the
 // consent page (who asks, for what, from which accounts), and the bank's intents: authorising or
 // rejecting writes the consent, and a request naming someone else's or a used consent is refused.
+
+import { consentForm, pageError, pageOf, redirectOf, signInForm } from '@fapi-sandbox/fapi-client/customer';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consentForm, pageError, pageOf, redirectOf, signInForm } from '../src/customer/customer-browser.js';
 import { expectRedirectError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type RegisteredClient, TestTpp } from './support/tpp.js';
@@ -117,6 +118,9 @@ describe('consent page', () => {
     expect(page.html).toContain('Moneywise Ltd, registered with the open banking directory');
     expect(page.html).toContain('Your account balances');
     expect(page.html).toContain('Your account numbers and sort codes');
+    // The promise the page makes is the one the grant keeps (issue #10: a connection outlives the session).
+    expect(page.html).toContain('Until you withdraw your consent.');
+    expect(page.html).toContain('the bank asks you to confirm it again after 90 days');
     const form = consentForm(page);
     expect(form.payment).toBe(false);
     expect(form.accounts.length).toBeGreaterThan(0);

@@ -1,14 +1,10 @@
-// The customer's browser that bank-op ships for everyone's tests and the benchmark: against a running
-// bank-op it signs in with the passcode the page shows, keeps the session in its cookies, chooses
-// accounts, allows, denies or cancels, and hands back the redirect to the client (query, fragment or
-// JARM) or the page it stopped on, saying what went wrong. Its cookie jar and redirect limit are checked
-// on their own.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { decodeJwt } from 'jose';
-import { Agent } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieHeader, keepCookies } from '../src/customer/cookie-jar.js';
+// The bank's markup contract with the scripted customer (fapi-client's CustomerBrowser, which everyone's
+// tests and the benchmark use): against a running bank-op it signs in with the passcode the page shows,
+// keeps the session in its cookies, chooses accounts, allows, denies or cancels, and hands back the
+// redirect to the client (query, fragment or JARM) or the page it stopped on, saying what went wrong. A
+// change to the bank's pages that the customer can no longer read fails here. How it reads markup, its
+// cookie jar and its redirect limit are tested on their own in packages/fapi-client/test/customer/.
+
 import {
   type BankPage,
   type CookieJar,
@@ -21,7 +17,9 @@ import {
   pageOf,
   redirectOf,
   signInForm,
-} from '../src/customer/customer-browser.js';
+} from '@fapi-sandbox/fapi-client/customer';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type RegisteredClient, TestTpp } from './support/tpp.js';
 
@@ -243,7 +241,8 @@ describe('step by step, for tests that bend one thing', () => {
 
   /** What the bank does when a sign-in's interaction times out (10 minutes): it forgets it. */
   async function expireInteraction(page: BankPage): Promise<void> {
-    const uid = /\/interaction\/([\w-]+)\//.exec(page.html)?.[1];
+    const { action } = isSignInPage(page) ? signInForm(page) : consentForm(page);
+    const uid = /^\/interaction\/([\w-]+)\//.exec(action.pathname)?.[1];
     const interaction = await sandbox.bankOp.provider.Interaction.find(uid!);
     await interaction!.destroy();
   }
@@ -299,84 +298,5 @@ describe('step by step, for tests that bend one thing', () => {
       await browser.submit(form.action, { csrf: form.csrf, decision: 'allow', accounts: form.accounts }),
     );
     expect(back.params.get('code')).toBeTruthy();
-  });
-});
-
-describe('reading pages', () => {
-  const page = (html: string, status = 400): BankPage => ({
-    kind: 'page',
-    url: new URL('https://bank.localhost/authorize'),
-    status,
-    html,
-  });
-
-  it('gives the error page text unescaped, and nothing for a page without an error', () => {
-    const error = page(
-      '<code data-testid="error">invalid_request</code>: <span data-testid="error_description">the client&#39;s &lt;request&gt; &amp; &quot;more&quot;</span>',
-    );
-    expect(pageError(error)).toBe(`invalid_request: the client's <request> & "more"`);
-    expect(pageError(page('<title>Sign in – Bank</title><h1>Sign in</h1>', 200))).toBeUndefined();
-    expect(describeVisit(page('<title>Sign in – Bank</title>', 200))).toBe(
-      'the page at https://bank.localhost/authorize (200): Sign in – Bank',
-    );
-  });
-});
-
-describe('cookie jar', () => {
-  it('keeps cookies per host and forgets the ones the server clears', () => {
-    const jar: CookieJar = new Map();
-    const bank = new URL('https://bank.localhost:8443/interaction/1');
-    const tppSite = new URL('https://tpp.localhost:3000/');
-    keepCookies(jar, bank, ['_interaction=abc; path=/interaction/1; httponly', '_session=s1; path=/']);
-    keepCookies(jar, tppSite, ['tpp=t1; Path=/']);
-    expect(cookieHeader(jar, bank)).toBe('_interaction=abc; _session=s1');
-    expect(cookieHeader(jar, new URL('https://bank.localhost:8443/other'))).toBe(
-      '_interaction=abc; _session=s1',
-    );
-    expect(cookieHeader(jar, tppSite)).toBe('tpp=t1');
-    expect(cookieHeader(jar, new URL('https://bank.localhost:9443/'))).toBeUndefined();
-
-    keepCookies(jar, bank, [
-      '_interaction=; path=/interaction/1; expires=Thu, 01 Jan 1970 00:00:00 GMT',
-      '_session=s2; path=/',
-    ]);
-    expect(cookieHeader(jar, bank)).toBe('_session=s2');
-    keepCookies(jar, bank, ['_session=gone; Max-Age=0']);
-    expect(cookieHeader(jar, bank)).toBeUndefined();
-  });
-});
-
-describe('redirects', () => {
-  let server: Server;
-  let origin: string;
-  const agent = new Agent();
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      const hop = Number(new URL(req.url!, 'http://x').searchParams.get('hop') ?? 0);
-      const location = req.url!.startsWith('/away')
-        ? 'http://elsewhere.localhost/cb?code=c'
-        : `/loop?hop=${hop + 1}`;
-      res.writeHead(302, { location }).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await agent.close();
-    await new Promise((resolve) => server.close(resolve));
-  });
-
-  it('ends a visit at the first redirect off the bank, without following it', async () => {
-    const browser = new CustomerBrowser({ dispatcher: agent, bank: origin });
-    const back = redirectOf(await browser.open(`${origin}/away`));
-    expect(back.url.href).toBe('http://elsewhere.localhost/cb?code=c');
-    expect(back.params.get('code')).toBe('c');
-  });
-
-  it('gives up after 20 redirects on the bank', async () => {
-    const browser = new CustomerBrowser({ dispatcher: agent, bank: origin });
-    await expect(browser.open(`${origin}/loop`)).rejects.toThrow(
-      `more than 20 redirects from ${origin}/loop`,
-    );
   });
 });

@@ -4,11 +4,11 @@
 // trust it to redirect).
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { pageError, pageOf, redirectOf } from '@fapi-sandbox/fapi-client/customer';
 import type { PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { decodeJwt, generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageError, pageOf, redirectOf } from '../src/customer/customer-browser.js';
 import { expectOAuthError, expectRedirectError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { json, type RegisteredClient, TestTpp } from './support/tpp.js';

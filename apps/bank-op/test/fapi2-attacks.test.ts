@@ -3,10 +3,11 @@
 // error_description naming the clause and the fix.
 import { constants, sign as cryptoSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { redirectOf } from '@fapi-sandbox/fapi-client/customer';
 import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { redirectOf } from '../src/customer/customer-browser.js';
+import { profiles } from '../src/profiles/index.js';
 import { expectOAuthError, expectRedirectError } from './support/expect-error.js';
 import { authorizeFapi2 } from './support/flows.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
@@ -308,8 +309,8 @@ describe('authorization endpoint', () => {
 
   it('refuses an expired request_uri (60 s lifetime, FAPI 2.0 SP 5.3.2.2-12)', async () => {
     const par = await tpp.par(mtlsClient, parParams(mtlsClient));
-    expect(par.body.expires_in).toBe(60);
-    advanceClock(61);
+    expect(par.body.expires_in).toBe(profiles.fapi2.provider.requestUriSeconds);
+    advanceClock(profiles.fapi2.provider.requestUriSeconds + 1);
     const result = await tpp
       .newBrowser()
       .open(tpp.authorizationUrl(mtlsClient, String(par.body.request_uri)));
@@ -334,7 +335,7 @@ describe('token endpoint', () => {
 
   it('refuses a code redeemed after 60 seconds (FAPI 2.0 SP 5.3.2.1-11)', async () => {
     const authorized = await authorizeFapi2(tpp, mtlsClient);
-    advanceClock(61);
+    advanceClock(profiles.fapi2.provider.authorizationCodeSeconds + 1);
     const res = await tpp.redeem(mtlsClient, authorized.code, authorized.pkce);
     expectOAuthError(res, {
       status: 400,

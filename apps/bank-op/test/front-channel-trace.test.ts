@@ -3,9 +3,6 @@
 // authorization request carried. GET /trace?interaction_id=<that id> returns the whole flow in order,
 // with what each step proves and its checks, and never a password, a passcode or a whole code.
 import { randomUUID } from 'node:crypto';
-import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
-import { fetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BankPage,
   type CustomerBrowser,
@@ -13,7 +10,10 @@ import {
   pageOf,
   redirectOf,
   signInForm,
-} from '../src/customer/customer-browser.js';
+} from '@fapi-sandbox/fapi-client/customer';
+import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type DpopSession, json, type RegisteredClient, TestTpp } from './support/tpp.js';
 

@@ -3,10 +3,10 @@
 // headers are never taken from a client, and the flow trace records what happened.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { pageOf } from '@fapi-sandbox/fapi-client/customer';
 import { decodeJwt } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageOf } from '../src/customer/customer-browser.js';
 import { expectOAuthError } from './support/expect-error.js';
 import { authorizeFapi2 } from './support/flows.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';

@@ -2,15 +2,16 @@
 // payment consent is authorised with SCA): a customer who has a session at the bank still signs in again
 // for a payment, and the passcode names the amount and payee and is valid for that payment only.
 // Account access keeps reusing the session.
-import { decodeJwt } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import {
   type BankPage,
   type CustomerBrowser,
   pageOf,
   redirectOf,
   signInForm,
-} from '../src/customer/customer-browser.js';
+} from '@fapi-sandbox/fapi-client/customer';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasscodes, type PaymentToConfirm } from '../src/interactions/passcode.js';
 import { expectRedirectError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';

@@ -1,6 +1,8 @@
 // The web page: browsing is public, escaping holds, and suspend/revoke need the admin credential and a
 // same-origin form post.
+
 import { transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
+import { parseSetCookie } from 'cookie';
 import { decodeJwt } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +40,8 @@ async function signIn(): Promise<string> {
   expect(cookie).toMatch(
     /^__Host-directory-session=[A-Za-z0-9_-]{43}; Path=\/; Secure; HttpOnly; SameSite=Strict/,
   );
-  return cookie.split(';')[0]!;
+  const { name, value } = parseSetCookie(cookie);
+  return `${name}=${value}`;
 }
 
 async function demoStatus(): Promise<string> {

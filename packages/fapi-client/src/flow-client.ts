@@ -13,12 +13,6 @@
 // Everything is real: TLS against the sandbox CA, the participant's directory-issued transport certificate,
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
-import {
-  type AccountChoice,
-  type Customer,
-  CustomerBrowser,
-  redirectOf,
-} from '@fapi-sandbox/bank-op/customer-browser';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
@@ -32,6 +26,12 @@ import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
 import type { Bend } from './bend.js';
 import { requestedMetadata, SIGNING_ALG, scopeForRoles } from './client-metadata.js';
+import {
+  type AccountChoice,
+  type Customer,
+  CustomerBrowser,
+  redirectOf,
+} from './customer/customer-browser.js';
 import { discoverBank, endpointOf, type OpMetadata } from './discovery.js';
 import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
 import { verifyIdToken } from './id-token.js';

@@ -1,17 +1,17 @@
-// The parties as `pnpm dev` runs them: one `tsx src/main.ts` child process each (tsx is a launcher
-// process that starts the app's node process), all started at once and timed until healthy; and how
-// much memory each process holds, read from /proc/<pid>/status (VmRSS) on Linux.
+// The parties as `pnpm dev` runs them: one node process each, started with tsx's loader (the same
+// command, from dev/party-command.ts), all at once and timed until healthy; and how much memory each
+// holds, read from /proc/<pid>/status (VmRSS) on Linux.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { environmentFor, type PartyName, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { startableParties } from '../dev/parties.js';
+import { partyCommand } from '../dev/party-command.js';
 import { waitUntilHealthy } from '../dev/wait-ready.js';
 
 export interface ChildParty {
   party: PartyName;
   child: ChildProcess;
-  /** From spawning `tsx src/main.ts` until /health answered 200. */
+  /** From spawning the party's process until /health answered 200. */
   readyMs: number;
   /** The last lines it printed, for the error message if it fails. */
   output: string[];
@@ -25,7 +25,7 @@ export interface ChildSandbox {
 }
 
 export async function startChildParties(config: SandboxConfig): Promise<ChildSandbox> {
-  const tsx = path.join(config.repoRoot, 'node_modules', '.bin', 'tsx');
+  const { command, args } = partyCommand();
   const env = { ...process.env, ...environmentFor(config), FORCE_COLOR: '0' };
   const parties: ChildParty[] = [];
   // The children have their own process groups, so a Ctrl-C on the benchmark does not reach them: should
@@ -43,8 +43,8 @@ export async function startChildParties(config: SandboxConfig): Promise<ChildSan
     await Promise.all(
       startableParties(config).map(async ({ party, dir, healthUrl }) => {
         const spawned = performance.now();
-        // Its own process group (as pnpm dev does), so that stopping it stops the app tsx launched too.
-        const child = spawn(tsx, ['src/main.ts'], {
+        // Its own process group (as pnpm dev does), so that stopping it stops what it started too.
+        const child = spawn(command, args, {
           cwd: dir,
           env,
           stdio: ['ignore', 'pipe', 'pipe'],
@@ -149,14 +149,14 @@ export function descendantsOf(pid: number): number[] {
 
 export interface PartyMemory {
   party: PartyName;
-  /** The tsx launcher process (it starts the app and relays signals). */
-  launcherKiB: number;
-  /** The app's own node process(es), below the launcher. */
+  /** The party's node process. */
   appKiB: number;
+  /** What it started below it (tsx's esbuild service; for the TPP also Vite's). */
+  helpersKiB: number;
 }
 
 export function partyMemory(party: ChildParty): PartyMemory {
   const pid = party.child.pid!;
-  const app = descendantsOf(pid).reduce((sum, child) => sum + (residentKiB(child) ?? 0), 0);
-  return { party: party.party, launcherKiB: residentKiB(pid) ?? 0, appKiB: app };
+  const helpers = descendantsOf(pid).reduce((sum, child) => sum + (residentKiB(child) ?? 0), 0);
+  return { party: party.party, appKiB: residentKiB(pid) ?? 0, helpersKiB: helpers };
 }

@@ -3,27 +3,19 @@
 //   --json   print the figures as one JSON document instead of the tables
 
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { readCommandLine } from '../command-line.js';
 import { ensurePki } from '../pki/ensure.js';
 import { renderReport } from './report.js';
 import { runBenchmark, settingsFor } from './run.js';
 
 const USAGE = 'usage: pnpm bench [--quick] [--json]';
-const KNOWN = new Set(['--quick', '--json', '--help', '-h']);
-
-const args = process.argv.slice(2);
-const unknown = args.filter((arg) => !KNOWN.has(arg));
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-if (unknown.length > 0) {
-  console.error(`unknown option ${unknown.join(', ')}\n${USAGE}`);
-  process.exit(2);
-}
-const json = args.includes('--json');
+const { values } = readCommandLine(USAGE, {
+  options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+});
+const json = values.json;
 // Exit through process.exit so that 'exit' handlers stop any party processes still running.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-const settings = settingsFor(args.includes('--quick'));
+const settings = settingsFor(values.quick);
 
 try {
   // The parties load the sandbox PKI from certs/; generate it first if it is missing or stale.

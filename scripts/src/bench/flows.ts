@@ -1,7 +1,7 @@
 // Section 3: the consent-to-API journey, timed step by step, N times in a row for each way of connecting.
 
-import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
 import { type AccessToken, FapiFlowClient, type FlowVariant } from '@fapi-sandbox/fapi-client';
+import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { type Summary, summarize, timed } from './stats.js';
 

@@ -102,24 +102,24 @@ function memorySection(report: BenchReport): string[] {
       childProcesses.reduce((sum, p) => sum + pick(p), 0);
     lines.push(
       renderTable(
-        ['party as a child process', 'app RSS (MiB)', 'tsx launcher RSS (MiB)', 'total (MiB)'],
+        ['party as a child process', 'app RSS (MiB)', 'helpers RSS (MiB)', 'total (MiB)'],
         [
           ...childProcesses.map((p) => [
             p.party,
             kibAsMib(p.appKiB),
-            kibAsMib(p.launcherKiB),
+            kibAsMib(p.helpersKiB),
             kibAsMib(p.totalKiB),
           ]),
           [
             'all parties',
             kibAsMib(total((p) => p.appKiB)),
-            kibAsMib(total((p) => p.launcherKiB)),
+            kibAsMib(total((p) => p.helpersKiB)),
             kibAsMib(total((p) => p.totalKiB)),
           ],
         ],
       ),
       '  VmRSS from /proc/<pid>/status after one journey per way of connecting. "app" is the node process',
-      '  tsx starts (for the TPP also the esbuild service Vite runs); "tsx launcher" is what pnpm dev spawns.',
+      '  pnpm dev spawns; "helpers" what it started (the esbuild service tsx runs; for the TPP also Vite\'s).',
     );
   }
   return lines;
@@ -147,7 +147,7 @@ export function renderReport(report: BenchReport): string {
     '  cold/warm in-process: start<App>() one after the other in this process, modules already loaded;',
     '  cold on a fresh data folder (the directory and the bank seed it), warm on that folder again.',
     'parties' in childStartup
-      ? "  child process: pnpm dev's way (as with --no-watch), one `tsx src/main.ts` per party, all spawned at\n" +
+      ? "  child process: pnpm dev's way (as with --no-watch), one `node --import tsx src/main.ts` per party, all spawned at\n" +
         '  once; includes node and tsx starting, transpiling and importing; fresh data folder.'
       : `  child process: skipped (${childStartup.skipped}).`,
     `  TPP web app: ${report.startup.tppWeb}.`,

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
-import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
 import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
+import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { PartyName, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { type PartyMemory, partyMemory, startChildParties } from './child-parties.js';
@@ -219,7 +219,7 @@ async function benchChildProcesses(
       }
       const memory = sandbox.parties.map((party) => {
         const figures = partyMemory(party);
-        return { ...figures, totalKiB: figures.launcherKiB + figures.appKiB };
+        return { ...figures, totalKiB: figures.appKiB + figures.helpersKiB };
       });
       return {
         startup: {

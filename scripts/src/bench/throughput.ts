@@ -1,8 +1,8 @@
 // Section 4: bank-api under load. One DPoP-bound and one certificate-bound customer token, each sending a
 // fixed number of reads at a fixed concurrency; every request is checked (200) and its latency recorded.
 
-import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
 import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/fapi-client';
+import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDpopProof, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { runFlowOnce } from './flows.js';

@@ -4,6 +4,7 @@
 // such an exit stops every party and `pnpm dev` exits 1. Ctrl-C stops every party and exits 0.
 import fs from 'node:fs';
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { readCommandLine } from '../command-line.js';
 import { ensurePki } from '../pki/ensure.js';
 import { demoCustomers } from './demo-customers.js';
 import { exitReport } from './exit-report.js';
@@ -12,7 +13,9 @@ import { renderReadyTable } from './ready-table.js';
 import { Supervisor } from './supervisor.js';
 import { waitUntilHealthy } from './wait-ready.js';
 
-const watch = !process.argv.includes('--no-watch');
+const USAGE = 'usage: pnpm dev [--no-watch]';
+const { values } = readCommandLine(USAGE, { options: { watch: { type: 'boolean', default: true } } });
+const { watch } = values;
 const config = sandboxConfig();
 const started = performance.now();
 

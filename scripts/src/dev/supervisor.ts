@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
+import { partyCommand } from './party-command.js';
 import { sourceFoldersOf, watchSources } from './source-watch.js';
 
 const COLOURS = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[32m', '\x1b[34m'];
@@ -64,8 +65,6 @@ export class Supervisor {
   private stopping = false;
   private readonly useColour = process.stdout.isTTY === true;
   private readonly width: number;
-  // tsx is a root devDependency: its loader, handed to node directly, transpiles the TypeScript.
-  private readonly tsxLoader = import.meta.resolve('tsx');
 
   constructor(
     names: string[],
@@ -136,7 +135,8 @@ export class Supervisor {
   private spawn(party: SupervisedParty): void {
     party.restartTimer = undefined;
     party.startedAt = performance.now();
-    const child = spawn(process.execPath, ['--import', this.tsxLoader, 'src/main.ts'], {
+    const { command, args } = partyCommand();
+    const child = spawn(command, args, {
       cwd: party.dir,
       env: { ...this.options.env, FORCE_COLOR: this.useColour ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,8 +3,8 @@
 import { startBankApi } from '@fapi-sandbox/bank-api';
 import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
 import { startBankOp } from '@fapi-sandbox/bank-op';
-import type { Customer } from '@fapi-sandbox/bank-op/customer-browser';
 import { startDirectory } from '@fapi-sandbox/directory';
+import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 
 export interface Stoppable {

@@ -167,7 +167,7 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
       detail: `acr ${String(ctx.oidc.acr)}`,
     });
     noteCheck(ctx.res, {
-      name: 'Authorization code issued: one use, 60 seconds, bound to the PKCE challenge',
+      name: `Authorization code issued: one use, ${profileOf(ctx.oidc.client as never).provider.authorizationCodeSeconds} seconds, bound to the PKCE challenge`,
       passed: typeof out?.code === 'string',
       clause: 'FAPI 2.0 SP §5.3.2.1-11, RFC 7636 §4.4',
       detail: `code ${start(out?.code)} for client ${ctx.oidc.client?.clientId ?? '?'}`,

@@ -4,6 +4,7 @@
 import type { Account, Consent, Permission } from '@fapi-sandbox/bank-domain';
 import { formatMinorUnits } from '@fapi-sandbox/bank-domain';
 import { html } from '@fapi-sandbox/fapi-core/html';
+import { GRANT_LIFETIME_SECONDS } from '../provider/configuration.js';
 import { page } from './layout.js';
 
 /** UK OB v3.1 permission codes in the words a customer reads. */
@@ -71,7 +72,8 @@ export function consentPage(input: ConsentPageInput): string {
   </dl>`
       : html`<h2>${tpp.name} will be able to see</h2>
   <ul class="permissions">${(consent.permissions ?? []).map((p) => html`<li>${PERMISSION_WORDS[p] ?? p}</li>`)}</ul>
-  ${consent.expirationDateTime ? html`<p>Until ${dateOnly(consent.expirationDateTime)}, unless you withdraw your consent sooner.</p>` : html`<p>Until you withdraw your consent.</p>`}`;
+  ${consent.expirationDateTime ? html`<p>Until ${dateOnly(consent.expirationDateTime)}, unless you withdraw your consent sooner.</p>` : html`<p>Until you withdraw your consent.</p>`}
+  <p>Signing out of the bank does not end it; the bank asks you to confirm it again after ${String(Math.round(GRANT_LIFETIME_SECONDS / 86_400))} days.</p>`;
 
   const chooser = html`<fieldset>
     <legend>${isPayment ? 'Pay from' : 'Accounts to share'}</legend>

@@ -64,8 +64,9 @@ export function createStatusGate(options: StatusGateOptions) {
     if (presented) {
       const x5t = certificateThumbprint(presented.x509);
       const status = await askDirectory(() => certificateStatus.get(x5t));
-      // Certificates the directory never issued (self-signed, RFC 8705 §2.2) are judged by the client's
-      // registration; one the directory revoked or let expire is refused here, whatever the client.
+      // A certificate the directory never issued is judged by the client's registration and, where a token
+      // would be bound to it, by the certificate-binding gate (mtls/certificate-binding.ts); one the
+      // directory revoked or let expire is refused here, whatever the client.
       const certificateOk = status.status !== 'revoked' && status.status !== 'expired';
       noteCheck(res, {
         name: 'The client certificate is not revoked or expired in the directory',

@@ -23,11 +23,16 @@ export interface ClientPolicy {
   /** Used when the registration request names none; undefined makes the choice mandatory. */
   defaultSenderConstraint: SenderConstraint | undefined;
   clientAuthMethods: readonly ClientAuthMethod[];
-  /** JWS algorithms for everything the client signs and the bank signs for it. */
+  /** JWS algorithms for everything the client signs (client assertions, request objects, DPoP proofs). */
   signingAlgs: readonly SigningAlg[];
+  /** What the bank signs for the client (ID token, JARM response), first the default: its keys are RSA and P-256. */
+  bankSigningAlgs: readonly SigningAlg[];
   /** PKCE S256 on every authorization request, or only on pushed ones (FAPI 1.0 Adv §5.2.2-18). */
   pkce: 'always' | 'pushed-requests';
 }
+
+// FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6-1: PS256 and ES256 are in both profiles' lists.
+const BANK_SIGNING_ALGS: readonly SigningAlg[] = ['PS256', 'ES256'];
 
 export const fapi2ClientPolicy: ClientPolicy = {
   profile: 'fapi2',
@@ -39,6 +44,7 @@ export const fapi2ClientPolicy: ClientPolicy = {
   defaultSenderConstraint: undefined,
   clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
   signingAlgs: fapiSigningAlgs('fapi2'),
+  bankSigningAlgs: BANK_SIGNING_ALGS,
   pkce: 'always',
 };
 
@@ -52,5 +58,6 @@ export const fapi1AdvancedClientPolicy: ClientPolicy = {
   defaultSenderConstraint: 'mtls',
   clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
   signingAlgs: fapiSigningAlgs('fapi1-advanced'),
+  bankSigningAlgs: BANK_SIGNING_ALGS,
   pkce: 'pushed-requests',
 };

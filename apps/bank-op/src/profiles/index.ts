@@ -5,6 +5,7 @@ import { fapi2, type ProfileDefinition } from './fapi2.js';
 import type { ProfileId, Rule } from './rule.js';
 
 export type { ProfileDefinition } from './fapi2.js';
+export type { ProviderSettings } from './provider-settings.js';
 export type { ProfileId, Rule } from './rule.js';
 
 export const profiles: Readonly<Record<ProfileId, ProfileDefinition>> = {
@@ -26,6 +27,23 @@ export function isProfileId(value: unknown): value is ProfileId {
 export function profileOf(client: { [PROFILE_METADATA]?: unknown } | undefined): ProfileDefinition {
   const id = client?.[PROFILE_METADATA];
   return profiles[isProfileId(id) ? id : DEFAULT_PROFILE];
+}
+
+/**
+ * A setting oidc-provider takes once for every client (clockTolerance): every profile must name the same
+ * value, or the bank would enforce one profile's rule on the other's clients.
+ */
+export function settingOfEveryProfile<T>(name: string, pick: (profile: ProfileDefinition) => T): T {
+  const values = Object.values(profiles).map(pick);
+  if (values.some((value) => value !== values[0])) {
+    throw new Error(`the profiles disagree on ${name} (${values.join(', ')}); oidc-provider takes one value`);
+  }
+  return values[0] as T;
+}
+
+/** Every value some profile lists (what a provider serving every profile enables). */
+export function unionOfProfiles<T>(pick: (profile: ProfileDefinition) => readonly T[]): T[] {
+  return [...new Set(Object.values(profiles).flatMap(pick))];
 }
 
 export function ruleById(profile: ProfileDefinition, id: string): Rule {

@@ -1,18 +1,26 @@
 // oidc-provider's configuration for the bank: configuration as data, each setting with the rule it
-// implements. Rules that differ per client follow the client's profile (profiles/fapi2.ts,
-// profiles/fapi1-advanced.ts): oidc-provider asks `features.fapi.profile` for every request, and the
-// registration policy wrote the profile's demands into the client record.
+// implements. The FAPI values are not written here: they are read from the profiles (profiles/*.ts,
+// `client` and `provider`), per client wherever oidc-provider asks per client (ttl, pkce,
+// features.fapi.profile), and as the union or the one shared value where it takes one setting for every
+// client. The registration policy wrote the profile's demands into each client record.
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
-import { allFapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateBinding } from '../mtls/certificate-binding.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import { sameDistinguishedName, subjectDn } from '../mtls/distinguished-name.js';
 import { participantTokenClaims } from '../participants/token-claims.js';
-import { isProfileId, PROFILE_METADATA, profileOf } from '../profiles/index.js';
+import {
+  DEFAULT_PROFILE,
+  isProfileId,
+  PROFILE_METADATA,
+  profileOf,
+  profiles,
+  settingOfEveryProfile,
+  unionOfProfiles,
+} from '../profiles/index.js';
 import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';
 import type { OidcStore } from '../storage/sqlite-adapter.js';
 import { discoveryMetadata, ROUTES } from './discovery.js';
@@ -36,7 +44,15 @@ export interface ConfigurationDependencies {
 }
 
 const MINUTE = 60;
-const DAY = 24 * 60 * MINUTE;
+
+/**
+ * How long a connection lasts without the customer confirming it again: the grant, which oidc-provider
+ * cannot size per client, lives as long as the longest refresh token of any profile (the consent page
+ * says so). A consent's own ExpirationDateTime or withdrawal ends it sooner.
+ */
+export const GRANT_LIFETIME_SECONDS = Math.max(
+  ...Object.values(profiles).map((profile) => profile.provider.tokens.refreshToken),
+);
 
 /** The resource server every access token is for (RFC 8707 resource indicator, RFC 9068 aud). */
 export function bankApiResource(config: SandboxConfig): string {
@@ -45,10 +61,18 @@ export function bankApiResource(config: SandboxConfig): string {
 
 type ClientLike = { [PROFILE_METADATA]?: unknown } | undefined;
 
+/** The provider settings of the client's profile (FAPI 2.0 when there is no client). */
+const settingsOf = (client: unknown) => profileOf(client as ClientLike).provider;
+
 export function providerConfiguration(deps: ConfigurationDependencies): Configuration {
   const { config, bank, certificates } = deps;
   const resource = bankApiResource(config);
   const intentClaims = intentTokenClaims(bank);
+  const defaultPolicy = profiles[DEFAULT_PROFILE].client;
+  const clientSigningAlgs = unionOfProfiles((profile) => profile.client.signingAlgs);
+  const bankSigningAlgs = unionOfProfiles((profile) => profile.client.bankSigningAlgs);
+  const offers = (constraint: 'mtls' | 'dpop') =>
+    unionOfProfiles((profile) => profile.client.senderConstraints).includes(constraint);
 
   return {
     adapter: (model: string) => deps.store.adapterFor(model),
@@ -58,13 +82,13 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
 
     // FAPI 2.0 SP §5.3.2.1-3/6, FAPI 1.0 Adv §5.2.2-14/16: confidential clients, asymmetric or mTLS auth.
     // Not self_signed_tls_client_auth (RFC 8705 §2.2): tokens are bound only to directory transport certificates.
-    clientAuthMethods: ['private_key_jwt', 'tls_client_auth'],
+    clientAuthMethods: unionOfProfiles((profile) => profile.client.clientAuthMethods),
     clientDefaults: {
       grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'private_key_jwt',
-      id_token_signed_response_alg: 'PS256',
-      authorization_signed_response_alg: 'PS256',
+      response_types: [...defaultPolicy.responseTypes.default],
+      token_endpoint_auth_method: defaultPolicy.clientAuthMethods[0],
+      id_token_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
+      authorization_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
     },
     extraClientMetadata: {
       properties: EXTRA_CLIENT_METADATA,
@@ -75,25 +99,28 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       },
     },
     // FAPI 2.0 SP §5.3.2.2-1 (code) and FAPI 1.0 Adv §5.2.2-2 (code id_token, or code with JARM).
-    responseTypes: ['code', 'code id_token'],
+    responseTypes: unionOfProfiles((profile) => profile.client.responseTypes.allowed),
     scopes: ['openid', 'accounts', 'payments'],
     claims: { openid: ['sub'], acr: null, auth_time: null, [INTENT_CLAIM]: null },
     acrValues: [SCA_ACR, 'urn:openbanking:psd2:ca'],
     // FAPI 2.0 SP §5.3.2.2-6, FAPI 1.0 Part 1 §5.2.2-9: redirect_uri always sent, never defaulted.
     allowOmittingSingleRegisteredRedirectUri: false,
     // FAPI 2.0 SP §5.3.2.1-13: iat/nbf up to 10 s ahead accepted, more than 60 s refused.
-    clockTolerance: 15,
+    clockTolerance: settingOfEveryProfile(
+      'clockToleranceSeconds',
+      (profile) => profile.provider.clockToleranceSeconds,
+    ),
     // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6: PS256, ES256 (and EdDSA, also named Ed25519 by RFC 9864,
-    // for FAPI 2.0); never RS256 or none. What clients sign comes from fapi-core's one list; per-profile
-    // narrowing (FAPI 1.0: no EdDSA) happens in provider/jwt-checks.ts.
+    // for FAPI 2.0); never RS256 or none. The union of the profiles' lists; per-profile narrowing
+    // (FAPI 1.0: no EdDSA) happens in provider/jwt-checks.ts.
     enabledJWA: {
-      clientAuthSigningAlgValues: [...allFapiSigningAlgs()],
-      requestObjectSigningAlgValues: [...allFapiSigningAlgs()],
-      idTokenSigningAlgValues: ['PS256', 'ES256'],
-      authorizationSigningAlgValues: ['PS256', 'ES256'],
-      introspectionSigningAlgValues: ['PS256', 'ES256'],
-      userinfoSigningAlgValues: ['PS256', 'ES256'],
-      dPoPSigningAlgValues: [...allFapiSigningAlgs()],
+      clientAuthSigningAlgValues: clientSigningAlgs,
+      requestObjectSigningAlgValues: clientSigningAlgs,
+      idTokenSigningAlgValues: bankSigningAlgs,
+      authorizationSigningAlgValues: bankSigningAlgs,
+      introspectionSigningAlgValues: bankSigningAlgs,
+      userinfoSigningAlgValues: bankSigningAlgs,
+      dPoPSigningAlgValues: clientSigningAlgs,
     },
     assertJwtClientAuthClaimsAndHeader: assertClientAssertion,
     pkce: {
@@ -104,13 +131,15 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     },
     ttl: {
       // FAPI 2.0 SP §5.3.2.1-11: authorization codes live at most 60 seconds.
-      AuthorizationCode: 60,
+      AuthorizationCode: (_ctx, _code, client) => settingsOf(client).authorizationCodeSeconds,
       // FAPI 1.0 Part 1 §5.2.2-21: short-lived access tokens, refreshed with the refresh token.
-      AccessToken: 10 * MINUTE,
-      ClientCredentials: 10 * MINUTE,
-      IdToken: 10 * MINUTE,
-      RefreshToken: 90 * DAY,
-      Grant: 90 * DAY,
+      AccessToken: (_ctx, _token, client) => settingsOf(client).tokens.accessToken,
+      ClientCredentials: (_ctx, _token, client) => settingsOf(client).tokens.clientCredentials,
+      IdToken: (_ctx, _token, client) => settingsOf(client).tokens.idToken,
+      RefreshToken: (_ctx, _token, client) => settingsOf(client).tokens.refreshToken,
+      // oidc-provider does not pass the client here: a grant lives as long as the longest refresh token.
+      Grant: GRANT_LIFETIME_SECONDS,
+      // The customer's sign-in at the bank, not a FAPI value: the same for every client.
       Interaction: 10 * MINUTE,
       Session: 60 * MINUTE,
     },
@@ -194,14 +223,14 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
         assertJwtClaimsAndHeader: assertRequestObject,
       },
       // JARM, for FAPI 1.0 Advanced response_type=code with response_mode=jwt.
-      jwtResponseModes: { enabled: true },
+      jwtResponseModes: { enabled: Object.values(profiles).some((profile) => profile.provider.jarm) },
       // RFC 8705: mutual-TLS client authentication and certificate-bound access tokens. The certificate
       // comes from the mTLS listener's TLS socket (mtls/client-certificate.ts); at the token endpoint only
       // a transport certificate the directory issued to the client's own software (RFC 8705 §3, OB DCR
       // v3.3 §4.2) is handed on to be bound (mtls/certificate-binding.ts).
       mTLS: {
         enabled: true,
-        certificateBoundAccessTokens: true,
+        certificateBoundAccessTokens: offers('mtls'),
         tlsClientAuth: true,
         selfSignedTlsClientAuth: false,
         getCertificate: (ctx) => deps.certificateBinding.certificateFor(ctx) as never,
@@ -217,9 +246,9 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       },
       // RFC 9449 with server nonces (§8) at the authorization server (FAPI 2.0 SP §5.3.2.1-10).
       dPoP: {
-        enabled: true,
+        enabled: offers('dpop'),
         nonceSecret: deps.secrets.dpopNonceSecret,
-        requireNonce: () => true,
+        requireNonce: (ctx: KoaContextWithOIDC) => settingsOf(ctx.oidc.client).dpopNonceRequired,
         allowReplay: false,
       },
       // UK OB: a TPP creates consents at bank-api with a client-credentials token.
@@ -255,16 +284,16 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
         enabled: true,
         defaultResource: async () => resource,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx, indicator) => {
+        getResourceServerInfo: async (_ctx, indicator, client) => {
           if (indicator !== resource) {
             throw new errors.InvalidTarget(`the only resource is bank-api (${resource})`);
           }
           return {
             scope: 'accounts payments',
             audience: resource,
-            accessTokenTTL: 10 * MINUTE,
+            accessTokenTTL: settingsOf(client).tokens.accessToken,
             accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'PS256' } },
+            jwt: { sign: { alg: profileOf(client as ClientLike).client.bankSigningAlgs[0] } },
           };
         },
       },

@@ -8,9 +8,6 @@ import { profileOf, ruleById } from '../profiles/index.js';
 
 type Claims = Record<string, JsonValue>;
 
-/** FAPI 1.0 Adv §5.2.2-13 and §5.2.2-17: exp at most 60 minutes after nbf, nbf at most 60 minutes old. */
-const MAX_REQUEST_OBJECT_WINDOW_SECONDS = 60 * 60;
-
 const epochSeconds = () => Math.floor(Date.now() / 1000);
 
 function requestObjectError(ruleId: string, client: Client, description: string): Error {
@@ -53,22 +50,24 @@ export async function assertRequestObject(
       );
     }
   }
+  // FAPI 1.0 Adv §5.2.2-13 and §5.2.2-17: exp at most 60 minutes after nbf, nbf at most 60 minutes old.
+  const window = profile.provider.requestObjectWindowSeconds;
   const exp = Number(claims.exp);
   const nbf = Number(claims.nbf);
   const lifetime = exp - nbf;
-  if (!(lifetime > 0 && lifetime <= MAX_REQUEST_OBJECT_WINDOW_SECONDS)) {
+  if (!(lifetime > 0 && lifetime <= window)) {
     throw requestObjectError(
       ruleId,
       client,
-      `The request object's exp is ${lifetime} s after its nbf; it must be after nbf and at most ${MAX_REQUEST_OBJECT_WINDOW_SECONDS} s later`,
+      `The request object's exp is ${lifetime} s after its nbf; it must be after nbf and at most ${window} s later`,
     );
   }
   const age = epochSeconds() - nbf;
-  if (age > MAX_REQUEST_OBJECT_WINDOW_SECONDS) {
+  if (age > window) {
     throw requestObjectError(
       ruleId,
       client,
-      `The request object's nbf is ${age} s in the past; it must be at most ${MAX_REQUEST_OBJECT_WINDOW_SECONDS} s old`,
+      `The request object's nbf is ${age} s in the past; it must be at most ${window} s old`,
     );
   }
 

@@ -3,6 +3,7 @@
 // or DPoP (answering DPoP nonce challenges), and drives the customer's browser through sign-in and
 // consent. The negative tests bend exactly one thing at a time.
 
+import { CustomerBrowser, redirectOf } from '@fapi-sandbox/fapi-client/customer';
 import type { Participant } from '@fapi-sandbox/fapi-core/config';
 import { clientAssertionParams, createClientAssertion } from '@fapi-sandbox/fapi-core/jose/client-assertion';
 import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
@@ -10,7 +11,6 @@ import { loadSigningKeys, type SigningKeySet } from '@fapi-sandbox/fapi-core/jos
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
 import { type Agent, fetch, type Response } from 'undici';
-import { CustomerBrowser, redirectOf } from '../../src/customer/customer-browser.js';
 import type { Sandbox } from './sandbox.js';
 
 export type ProfileId = 'fapi2' | 'fapi1-advanced';

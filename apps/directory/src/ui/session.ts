@@ -4,18 +4,16 @@
 import { randomBytes } from 'node:crypto';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { crossSiteRefusal } from '@fapi-sandbox/fapi-core/same-origin';
+import { parseCookie } from 'cookie';
 import type { Request, Response } from 'express';
 
 export const SESSION_COOKIE = '__Host-directory-session';
 const SESSION_LIFETIME_MS = 8 * 60 * 60 * 1000;
 const MAX_SESSIONS = 200;
 
+/** A cookie the browser sent, read by the `cookie` package (RFC 6265 §4.2.1). */
 function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+  return parseCookie(req.headers.cookie ?? '')[name];
 }
 
 export function createSessions(origin: string) {

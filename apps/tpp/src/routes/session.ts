@@ -1,18 +1,14 @@
 // The learner's session cookie: opaque, random, httpOnly (scripts cannot read it), Secure (https only),
 // SameSite=Lax (sent on the bank's top-level redirect back to /callback, not on cross-site subrequests).
+import { parseCookie } from 'cookie';
 import type { NextFunction, Request, Response } from 'express';
 import type { Session, SessionStore } from '../store/sessions.js';
 
 export const SESSION_COOKIE = 'mw_session';
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return undefined;
+/** The session id the browser sent, read by the `cookie` package (RFC 6265 §4.2.1; bad encoding is no error). */
+function sessionCookie(req: Request): string | undefined {
+  return parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
 }
 
 declare global {
@@ -26,7 +22,7 @@ declare global {
 /** Finds the session of the cookie, or starts one and sets the cookie. */
 export function sessionMiddleware(sessions: SessionStore) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const id = readCookie(req.headers.cookie, SESSION_COOKIE);
+    const id = sessionCookie(req);
     let session = id ? sessions.get(id) : undefined;
     if (!session) {
       session = sessions.create();
@@ -39,6 +35,6 @@ export function sessionMiddleware(sessions: SessionStore) {
 
 /** The session a request carries, without starting one (the callback must not invent a session). */
 export function existingSessionId(req: Request, sessions: SessionStore): string | undefined {
-  const id = readCookie(req.headers.cookie, SESSION_COOKIE);
+  const id = sessionCookie(req);
   return id && sessions.get(id) ? id : undefined;
 }

@@ -3,7 +3,7 @@
 // redirect back to Moneywise's callback. bank-op's customer browser drives the bank's pages, sharing the
 // test browser's cookie jar, so it is one browser: the bank remembers a customer who signed in a moment
 // ago, and the callback carries Moneywise's session cookie. A real browser does the same in e2e.
-import { CustomerBrowser, redirectOf } from '@fapi-sandbox/bank-op/customer-browser';
+import { CustomerBrowser, redirectOf } from '@fapi-sandbox/fapi-client/customer';
 import type { Browser } from './harness.js';
 
 export interface BankVisit {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, OnboardingView } from '../../src/shared/api.js';
 import type { ConnectionTrace } from '../../src/shared/timeline.js';
-import { type Sandbox, startSandbox } from './harness.js';
+import { Browser, type Sandbox, startSandbox } from './harness.js';
 
 let sandbox: Sandbox;
 
@@ -27,6 +27,19 @@ describe('TPP with the directory but no bank running', () => {
     expect(cookie).toMatch(/Secure/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     expect((response.body as OnboardingView).status).toBe('not-started');
+  });
+
+  it('starts a new session for a session cookie that is not even valid percent-encoding (no 500)', async () => {
+    const browser = new Browser(sandbox.config);
+    try {
+      browser.cookies.set(new URL(sandbox.config.tpp.web.origin).host, new Map([['mw_session', '%E0%A4%A']]));
+      const response = await browser.api('/onboarding');
+      expect(response.status).toBe(200);
+      expect((response.body as OnboardingView).status).toBe('not-started');
+      expect(response.headers.getSetCookie().some((line) => line.startsWith('mw_session='))).toBe(true);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('forbids framing, content sniffing and referrers on every response', async () => {

@@ -3,6 +3,7 @@
 // requests that follow the TPP's JSON API the way the React app does.
 
 import { startDirectory } from '@fapi-sandbox/directory';
+import { type CookieJar, cookieHeader, keepCookies } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
@@ -61,27 +62,11 @@ export interface BrowserResponse {
 /** What a browser does that matters here: it keeps cookies per host and trusts the sandbox CA. */
 export class Browser {
   readonly agent: Agent;
-  readonly cookies = new Map<string, Map<string, string>>();
+  /** The same jar the scripted bank customer keeps (fapi-client), so the two are one browser. */
+  readonly cookies: CookieJar = new Map();
 
   constructor(readonly config: SandboxConfig) {
     this.agent = createSandboxAgent({}, config);
-  }
-
-  cookieHeader(url: string): string | undefined {
-    const jar = this.cookies.get(new URL(url).host);
-    if (!jar || jar.size === 0) return undefined;
-    return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-  }
-
-  private keep(url: string, headers: Headers): void {
-    const host = new URL(url).host;
-    for (const line of headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const jar = this.cookies.get(host) ?? new Map<string, string>();
-      jar.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-      this.cookies.set(host, jar);
-    }
   }
 
   async request(
@@ -89,7 +74,7 @@ export class Browser {
     init: { method?: string; json?: unknown; form?: Record<string, string> | URLSearchParams } = {},
   ): Promise<BrowserResponse> {
     const headers: Record<string, string> = {};
-    const cookie = this.cookieHeader(url);
+    const cookie = cookieHeader(this.cookies, new URL(url));
     if (cookie) headers.cookie = cookie;
     let body: string | undefined;
     if (init.json !== undefined) {
@@ -109,7 +94,7 @@ export class Browser {
       dispatcher: this.agent,
       redirect: 'manual',
     });
-    this.keep(url, response.headers);
+    keepCookies(this.cookies, new URL(url), response.headers.getSetCookie());
     const text = await response.text();
     let parsed: unknown = text;
     if (response.headers.get('content-type')?.includes('json')) parsed = JSON.parse(text);

@@ -31,7 +31,9 @@ export function SequenceDiagram({
         Sequence diagram of {entries.length} messages between the browser, Moneywise, the directory, the
         bank’s OP and the bank’s API. The same messages are listed in the timeline.
       </figcaption>
-      <div className="sequence-scroll">
+      {/* Focusable so that keyboard users can scroll a diagram wider than the screen (WCAG 2.1.1). */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
+      <section className="sequence-scroll" tabIndex={0} aria-label="Sequence diagram, scrollable">
         <svg
           viewBox={`0 0 ${width} ${height}`}
           width={width}
@@ -96,7 +98,7 @@ export function SequenceDiagram({
             );
           })}
         </svg>
-      </div>
+      </section>
     </figure>
   );
 }

@@ -33,7 +33,8 @@ export function StepList({ steps }: { steps: OnboardingStepView[] }) {
         >
           <div className="step-head">
             <span className={`badge badge-${step.status}`}>{STATUS_LABEL[step.status]}</span>
-            <h3>{step.title}</h3>
+            {/* h2: the steps sit directly under the page's h1 (headings go down one level at a time). */}
+            <h2 className="step-title">{step.title}</h2>
           </div>
           <p className="step-explanation">
             {step.explanation} <span className="clause">{step.clause}</span>

@@ -26,12 +26,13 @@ export type { BankPage, ConsentForm, SignInForm } from './bank-pages.js';
 export {
   consentForm,
   describePage,
+  hiddenInputs,
   isConsentPage,
   isSignInPage,
   pageError,
   signInForm,
 } from './bank-pages.js';
-export type { CookieJar } from './cookie-jar.js';
+export { type CookieJar, cookieHeader, keepCookies } from './cookie-jar.js';
 
 /** The bank sent the browser away from its own host: to the client, with the authorization response. */
 export interface Redirect {

@@ -1,0 +1,36 @@
+// Every page a scenario reaches is checked with axe-core (WCAG 2.1 A and AA rules) after each step, so a
+// screen a learner sees cannot lose its labels, headings or contrast without a scenario failing.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+
+/**
+ * The violations on the page as it is now: one line per rule, with the first element it found. A page
+ * (origin and path) already in `checked` is skipped, so a scenario pays for each screen once.
+ */
+export async function accessibilityViolations(page: Page, checked: Set<string>): Promise<string[]> {
+  await page.waitForLoadState('load');
+  const url = new URL(page.url());
+  const key = `${url.origin}${url.pathname}`;
+  if (url.protocol !== 'https:' || checked.has(key)) return [];
+  checked.add(key);
+  try {
+    return await analyze(page);
+  } catch (err) {
+    // A step may end while the page is still navigating (a redirect after a click): check the page it lands on.
+    if (!/context was destroyed|navigat/i.test(String(err))) throw err;
+    await page.waitForLoadState('load');
+    return analyze(page);
+  }
+}
+
+async function analyze(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    // The demo caption is the test's own overlay, not the sandbox's page.
+    .exclude('#fapi-demo-caption')
+    .analyze();
+  return results.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} element(s), e.g. ${v.nodes[0]?.target.join(' ')}`,
+  );
+}
