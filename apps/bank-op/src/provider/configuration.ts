@@ -3,6 +3,7 @@
 // profiles/fapi1-advanced.ts): oidc-provider asks `features.fapi.profile` for every request, and the
 // registration policy wrote the profile's demands into the client record.
 import type { BankStore } from '@fapi-sandbox/bank-domain';
+import { sameDistinguishedName, subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import { allFapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
@@ -10,7 +11,6 @@ import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateBinding } from '../mtls/certificate-binding.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
-import { sameDistinguishedName, subjectDn } from '../mtls/distinguished-name.js';
 import { participantTokenClaims } from '../participants/token-claims.js';
 import { isProfileId, PROFILE_METADATA, profileOf } from '../profiles/index.js';
 import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';

@@ -3,9 +3,10 @@
 // (profile, client authentication, sender constraint, response types, scopes); and the profile adds
 // what it demands of every client (profiles/client-policy.ts). The result is handed to oidc-provider,
 // which validates it again and stores the client.
+
+import { sameDistinguishedName } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { JSONWebKeySet } from 'jose';
-import { sameDistinguishedName } from '../mtls/distinguished-name.js';
 import type { SenderConstraint } from '../profiles/client-policy.js';
 import {
   DEFAULT_PROFILE,
