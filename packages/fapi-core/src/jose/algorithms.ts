@@ -55,6 +55,11 @@ export function everyProfileSigningAlgs(): readonly FapiSigningAlg[] {
   return (first ?? []).filter((alg) => rest.every((algs) => algs.includes(alg)));
 }
 
+/** Whether every FAPI profile allows `alg` (PS256, ES256). */
+export function isEveryProfileSigningAlg(alg: unknown): alg is FapiSigningAlg {
+  return typeof alg === 'string' && (everyProfileSigningAlgs() as readonly string[]).includes(alg);
+}
+
 export function isFapiSigningAlg(alg: unknown, profile: FapiProfile = 'fapi2'): alg is FapiSigningAlg {
   return typeof alg === 'string' && (ALGS_BY_PROFILE[profile] as readonly string[]).includes(alg);
 }
