@@ -6,7 +6,7 @@ import type { BankStore } from '@fapi-sandbox/bank-domain';
 import { sameDistinguishedName, subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
-import { allFapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import { allFapiSigningAlgs, everyProfileSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateBinding } from '../mtls/certificate-binding.js';
@@ -89,10 +89,11 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     enabledJWA: {
       clientAuthSigningAlgValues: [...allFapiSigningAlgs()],
       requestObjectSigningAlgValues: [...allFapiSigningAlgs()],
-      idTokenSigningAlgValues: ['PS256', 'ES256'],
-      authorizationSigningAlgValues: ['PS256', 'ES256'],
-      introspectionSigningAlgValues: ['PS256', 'ES256'],
-      userinfoSigningAlgValues: ['PS256', 'ES256'],
+      // What the bank signs, for clients of either profile: PS256, ES256.
+      idTokenSigningAlgValues: [...everyProfileSigningAlgs()],
+      authorizationSigningAlgValues: [...everyProfileSigningAlgs()],
+      introspectionSigningAlgValues: [...everyProfileSigningAlgs()],
+      userinfoSigningAlgValues: [...everyProfileSigningAlgs()],
       dPoPSigningAlgValues: [...allFapiSigningAlgs()],
     },
     assertJwtClientAuthClaimsAndHeader: assertClientAssertion,

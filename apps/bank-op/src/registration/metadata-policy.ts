@@ -6,6 +6,7 @@
 
 import { sameDistinguishedName } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { everyProfileSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { JSONWebKeySet } from 'jose';
 import type { SenderConstraint } from '../profiles/client-policy.js';
 import {
@@ -29,7 +30,8 @@ export const EXTRA_CLIENT_METADATA = [
 ];
 
 const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'];
-const ID_TOKEN_ALGS = ['PS256', 'ES256'];
+/** What the bank signs ID tokens and JARM responses with: what every FAPI profile allows. */
+const ID_TOKEN_ALGS = everyProfileSigningAlgs();
 /** Descriptive metadata passed through as sent (RFC 7591 §2). */
 const INFORMATIONAL = ['contacts', 'client_uri', 'policy_uri', 'tos_uri'];
 
