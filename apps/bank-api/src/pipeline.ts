@@ -14,9 +14,10 @@
 // token's consent is looked at: a withdrawn participant gets nothing, whatever it was granted.
 
 import type { X509Certificate } from 'node:crypto';
+import { directoryParticipantOf } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { DpopNonceSource } from '@fapi-sandbox/fapi-core/jose/dpop';
-import { directoryParticipantOf, peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
+import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import type { CheckResult, TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type AuthorisationCheckOptions, authorisationCheck } from './checks/authorisation.js';
@@ -153,7 +154,7 @@ export function createPipeline(options: PipelineOptions) {
           jwts: ctx?.jwts ?? [],
           checks: (res.locals.checks as CheckResult[] | undefined) ?? [],
           ...(certificate
-            ? { certificate: { subject: certificate.subject.raw, x5tS256: certificate.x5tS256 } }
+            ? { certificate: { subject: certificate.identity.subjectDn, x5tS256: certificate.x5tS256 } }
             : {}),
         });
       });

@@ -2,8 +2,17 @@
 // only software the directory vouches for (its signed SSA), only over mTLS with that software's
 // directory-issued transport certificate, and only metadata the SSA and the bank allow.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
-import { decodeJwt, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
+import {
+  decodeJwt,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+  UnsecuredJWT,
+} from 'jose';
 import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectOAuthError } from './support/expect-error.js';
@@ -34,6 +43,17 @@ async function registrationBody(overrides: Record<string, unknown> = {}): Promis
     redirect_uris: tpp.participant.redirectUris,
     ...overrides,
   };
+}
+
+/** A statement signed with the directory's own SSA key: only its header or claims are wrong. */
+async function signedByDirectory(claims: JWTPayload, header: { typ?: string }): Promise<string> {
+  const { keys } = JSON.parse(fs.readFileSync(sandbox.config.directory.ssaSigningJwks, 'utf8')) as {
+    keys: JWK[];
+  };
+  const jwk = keys.find((key) => key.alg === 'PS256' && key.d !== undefined)!;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'PS256', kid: jwk.kid, ...header })
+    .sign(await importJWK(jwk, 'PS256'));
 }
 
 function agentWith(certFile: string, keyFile: string) {
@@ -242,6 +262,31 @@ describe('registration refused for the software statement', () => {
       error: 'invalid_software_statement',
       mentions: /not signed by the directory/,
     });
+  });
+
+  // The bank is the party that must enforce the statement, so it is as strict as the TPP's own check.
+  it("refuses an SSA the directory signed that is not typed as a statement (typ 'at+jwt')", async () => {
+    const retyped = await signedByDirectory(decodeJwt(await tpp.ssa()), { typ: 'at+jwt' });
+    const res = await tpp.registerRaw(await registrationBody({ software_statement: retyped }));
+    expectOAuthError(res, {
+      status: 400,
+      error: 'invalid_software_statement',
+      clause: /RFC 8725/,
+      mentions: /typ/,
+    });
+  });
+
+  it('refuses an SSA the directory signed without a typ header', async () => {
+    const untyped = await signedByDirectory(decodeJwt(await tpp.ssa()), {});
+    const res = await tpp.registerRaw(await registrationBody({ software_statement: untyped }));
+    expectOAuthError(res, { status: 400, error: 'invalid_software_statement', mentions: /typ/ });
+  });
+
+  it('refuses an SSA the directory signed without a jti (a claim the TPP requires too)', async () => {
+    const { jti: _jti, ...claims } = decodeJwt(await tpp.ssa());
+    const withoutJti = await signedByDirectory(claims, { typ: 'JWT' });
+    const res = await tpp.registerRaw(await registrationBody({ software_statement: withoutJti }));
+    expectOAuthError(res, { status: 400, error: 'invalid_software_statement', mentions: /no jti claim/ });
   });
 
   it('refuses an expired SSA', async () => {

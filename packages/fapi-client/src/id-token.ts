@@ -1,6 +1,7 @@
 // OIDC Core §3.1.3.7: the ID token from the token endpoint is verified before the authorization is
 // trusted: the bank's signature, iss, aud, exp, the nonce of this request, and (UK OB Security Profile)
 // the consent id it echoes. Every check, passed or failed, is appended to `checks`.
+import { everyProfileSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
 import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
@@ -46,7 +47,8 @@ export async function verifyIdToken(input: {
     const verified = await jwtVerify(input.idToken as string, input.bankKeys, {
       issuer: input.issuer,
       audience: input.clientId,
-      algorithms: ['PS256', 'ES256'],
+      // FAPI 2.0 SP §5.4.1, FAPI 1.0 Adv §8.6: what both profiles allow the bank to sign with.
+      algorithms: [...everyProfileSigningAlgs()],
     });
     claims = verified.payload as Record<string, unknown>;
     record({

@@ -1,17 +1,11 @@
 // Typed client of the directory (apps/directory): its public reads, the SSA fetch over mTLS, and SSA
 // verification with the directory's published keys. bank-op, bank-api and the TPP use it. Each read may
 // carry an x-fapi-interaction-id, and an `onExchange` hook sees every HTTP exchange (for flow traces).
-import {
-  createLocalJWKSet,
-  type JSONWebKeySet,
-  type JWTPayload,
-  errors as joseErrors,
-  jwtVerify,
-} from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { type Dispatcher, fetch } from 'undici';
 import type { SandboxConfig } from './config.js';
-import { OAuthError } from './errors.js';
 import { INTERACTION_ID_HEADER } from './fapi-headers.js';
+import { type SsaClaims, verifySoftwareStatement } from './software-statement.js';
 import { createSandboxAgent } from './tls.js';
 
 /** An organisation's or software statement's standing in the directory. `revoked` is final. */
@@ -73,27 +67,8 @@ export interface CertificateStatus {
   softwareStatus?: DirectoryStatus;
 }
 
-/** The claims of a directory-issued software statement assertion (UK Open Banking style). */
-export interface SsaClaims extends JWTPayload {
-  iss: string;
-  iat: number;
-  exp: number;
-  jti: string;
-  software_id: string;
-  software_client_id: string;
-  software_client_name: string;
-  software_client_description: string;
-  software_version: string;
-  software_redirect_uris: string[];
-  software_jwks_uri: string;
-  software_roles: string[];
-  software_logo_uri?: string;
-  /** "Active", "Suspended" or "Revoked". */
-  software_status: string;
-  org_id: string;
-  org_name: string;
-  org_status: string;
-}
+/** The claims of a software statement (defined with its verifier). */
+export type { SsaClaims };
 
 /** A directory answer other than success: the HTTP status and the directory's OAuth-style error. */
 export class DirectoryError extends Error {
@@ -166,8 +141,8 @@ export interface DirectoryClient {
     options?: DirectoryCallOptions,
   ): Promise<string>;
   /**
-   * Verifies an SSA with the directory's current keys: signature (PS256 or ES256), `typ`, `iss`, `iat`,
-   * `exp`. Throws OAuthError 400 `invalid_software_statement` (RFC 7591 §3.2.2) when it does not verify.
+   * Verifies an SSA with the directory's current keys (`verifySoftwareStatement`: algorithm, `typ`,
+   * signature, `iss`, `iat`, `exp`, every claim). Throws OAuthError 400 `invalid_software_statement`.
    */
   verifySsa(ssa: string, options?: DirectoryCallOptions): Promise<SsaClaims>;
 }
@@ -283,35 +258,11 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
       return body.trim();
     },
 
-    async verifySsa(ssa, call) {
-      const keys = createLocalJWKSet(await jwks(call));
-      try {
-        const { payload } = await jwtVerify(ssa, keys, {
-          issuer: web,
-          typ: 'JWT',
-          // FAPI 2.0 SP §5.4.1-1: only FAPI algorithms; `none` and HMAC are never accepted.
-          algorithms: ['PS256', 'ES256'],
-          requiredClaims: [
-            'iat',
-            'exp',
-            'jti',
-            'software_id',
-            'org_id',
-            'software_jwks_uri',
-            'software_redirect_uris',
-          ],
-        });
-        return payload as SsaClaims;
-      } catch (err) {
-        if (!(err instanceof joseErrors.JOSEError)) throw err;
-        throw new OAuthError({
-          status: 400,
-          error: 'invalid_software_statement',
-          description: `The software statement does not verify with the directory's keys: ${err.message}`,
-          clause: 'RFC 7591 §3.2.2',
-          fix: `fetch a fresh SSA from ${config.directory.mtls.origin} and send it unmodified`,
-        });
-      }
-    },
+    verifySsa: (ssa, call) =>
+      verifySoftwareStatement(ssa, {
+        issuer: web,
+        keys: () => jwks(call),
+        ssaSource: `GET ${config.directory.mtls.origin}/organisations/{orgId}/software-statements/{softwareId}/ssa`,
+      }),
   };
 }

@@ -3,6 +3,7 @@
 // token binding, the directory's revocation status) happens in the callers.
 import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
+import { type CertificateIdentity, certificateIdentity } from './certificate-identity.js';
 import { certificateThumbprint } from './jose/thumbprint.js';
 
 export interface PeerCertificate {
@@ -14,40 +15,11 @@ export interface PeerCertificate {
   authorized: boolean;
   /** OpenSSL's reason when not authorized, e.g. UNABLE_TO_GET_ISSUER_CERT_LOCALLY, CERT_HAS_EXPIRED. */
   authorizationError: string | undefined;
-  subject: SubjectFields;
+  /** Whom the subject names (organisation, software, RFC 4514 DN), parsed from the DER. */
+  identity: CertificateIdentity;
   serialNumber: string;
   validFrom: Date;
   validTo: Date;
-}
-
-/** The subject attributes open-banking directories put in transport certificates. */
-export interface SubjectFields {
-  /** UK Open Banking: the software statement id. */
-  commonName?: string;
-  /** UK Open Banking: the organisation id. */
-  organizationalUnit?: string;
-  organization?: string;
-  country?: string;
-  /** 2.5.4.97, e.g. PSDGB-OB-<orgId>. */
-  organizationIdentifier?: string;
-  raw: string;
-}
-
-/** Parses node's multi-line subject string (`C=GB\nO=…\nOU=…\nCN=…`). */
-export function parseSubject(subject: string): SubjectFields {
-  const fields: SubjectFields = { raw: subject };
-  for (const line of subject.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq < 0) continue;
-    const key = line.slice(0, eq).trim();
-    const value = line.slice(eq + 1).trim();
-    if (key === 'CN') fields.commonName = value;
-    else if (key === 'OU') fields.organizationalUnit = value;
-    else if (key === 'O') fields.organization = value;
-    else if (key === 'C') fields.country = value;
-    else if (key === 'organizationIdentifier' || key === '2.5.4.97') fields.organizationIdentifier = value;
-  }
-  return fields;
 }
 
 function isTlsSocket(socket: unknown): socket is TLSSocket {
@@ -66,28 +38,9 @@ export function peerCertificateOf(socket: unknown): PeerCertificate | undefined 
     x5tS256: certificateThumbprint(x509),
     authorized: socket.authorized === true,
     authorizationError: authorizationError ? String(authorizationError) : undefined,
-    subject: parseSubject(x509.subject),
+    identity: certificateIdentity(x509),
     serialNumber: x509.serialNumber.toLowerCase(),
     validFrom: new Date(x509.validFrom),
     validTo: new Date(x509.validTo),
   };
-}
-
-/**
- * The participant (software_id, the subject CN of UK OB transport certificates) a certificate identifies,
- * when the Directory CA itself issued it and it is in date: signature and validity checked here, since a
- * chain to the sandbox root alone also admits the server CA's certificates, which are nobody's.
- */
-export function directoryParticipantOf(
-  certificate: X509Certificate,
-  directoryCa: X509Certificate,
-  now = Date.now(),
-): string | undefined {
-  const issued =
-    certificate.checkIssued(directoryCa) &&
-    certificate.verify(directoryCa.publicKey) &&
-    Date.parse(certificate.validFrom) <= now &&
-    now <= Date.parse(certificate.validTo);
-  const commonName = parseSubject(certificate.subject).commonName;
-  return issued && commonName ? commonName : undefined;
 }

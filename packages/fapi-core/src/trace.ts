@@ -4,9 +4,10 @@
 // JWTs are decoded for display only (never verified here). Each event names the participant it concerns
 // (the directory's software_id), and only that participant reads it back (traceReaderOf).
 import { randomUUID, type X509Certificate } from 'node:crypto';
+import { directoryParticipantOf } from './certificate-identity.js';
 import { OAuthError } from './errors.js';
 import { isUuid } from './fapi-headers.js';
-import { directoryParticipantOf, type PeerCertificate } from './peer-certificate.js';
+import type { PeerCertificate } from './peer-certificate.js';
 import { redactEvent } from './redact.js';
 
 export { redactBody, redactHeaders, redactUrl } from './redact.js';
@@ -297,7 +298,7 @@ export function traceReaderOf(
     throw new OAuthError({
       status: 403,
       error: 'access_denied',
-      description: `The client certificate (${presented.subject.commonName ?? 'no CN'}) is not a transport certificate the directory issued to a participant${presented.authorizationError ? ` (${presented.authorizationError})` : ''}`,
+      description: `The client certificate (${presented.identity.softwareId ?? 'no single CN'}) is not a transport certificate the directory issued to a participant${presented.authorizationError ? ` (${presented.authorizationError})` : ''}`,
       clause: 'RFC 8705 §2.1',
       fix,
     });

@@ -32,7 +32,7 @@ beforeAll(async () => {
       res.setHeader('content-type', 'application/json');
       res.end(
         JSON.stringify(
-          peer ? { x5t: peer.x5tS256, authorized: peer.authorized, cn: peer.subject.commonName } : null,
+          peer ? { x5t: peer.x5tS256, authorized: peer.authorized, cn: peer.identity.softwareId } : null,
         ),
       );
     },

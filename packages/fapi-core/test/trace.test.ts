@@ -314,7 +314,7 @@ describe('traceReaderOf', () => {
       x509: pem(file),
       authorized,
       authorizationError: authorized ? undefined : 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-      subject: { raw: '', commonName: 'x' },
+      identity: { subjectDn: '', softwareId: 'x' },
     }) as unknown as PeerCertificate;
 
   it('names the software of a directory-issued transport certificate', () => {

@@ -1,7 +1,7 @@
 // Check 2: the access token is a JWT bank-op issued for this API and still valid (RFC 9068 §4): typ
 // at+jwt, a FAPI signature verified against bank-op's published keys, iss, aud, exp/nbf, and the claims
 // RFC 9068 §2.2 requires (client_id, sub, jti). FAPI 2.0 SP §5.3.4-3: validity, integrity, expiration.
-import type { FapiSigningAlg } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import { everyProfileSigningAlgs, type FapiSigningAlg } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import { audienceValues } from '@fapi-sandbox/fapi-core/jose/claims';
 import type { Violation } from '@fapi-sandbox/fapi-core/jose/reject';
 import { type VerificationKeySource, verifyCompactJws } from '@fapi-sandbox/fapi-core/jose/signature';
@@ -43,7 +43,7 @@ export function tokenCheck(options: TokenCheckOptions): Check {
       const { header, claims, alg } = await verifyCompactJws(token, options.keys, {
         what: 'access token',
         reject,
-        allowedAlgs: options.algorithms ?? ['PS256', 'ES256'],
+        allowedAlgs: options.algorithms ?? everyProfileSigningAlgs(),
         signatureFix: "use the access token exactly as bank-op's token endpoint returned it",
       });
       if (decoded) decoded.verified = true;

@@ -63,7 +63,7 @@ async function checkClientCertificate(ctx: PipelineContext, options: TransportCh
     throw refuse('Bearer', {
       status: 401,
       error: 'invalid_token',
-      description: `The client certificate (${certificate.subject.commonName ?? 'no CN'}) was not accepted: ${certificate.authorizationError ?? 'it does not chain to the directory CA'}`,
+      description: `The client certificate (${certificate.identity.softwareId ?? 'no single CN'}) was not accepted: ${certificate.authorizationError ?? 'it does not chain to the directory CA'}`,
       clause: 'RFC 8705 §2.1, FAPI 2.0 SP §5.3.4-5',
       fix: 'present a current transport certificate issued by the sandbox directory (certs/participants/<tpp>/transport.crt)',
     });
@@ -101,7 +101,7 @@ async function checkClientCertificate(ctx: PipelineContext, options: TransportCh
       fix: 'ask the directory operator to reinstate the software statement',
     });
   }
-  return `client certificate CN=${certificate.subject.commonName ?? '?'} OU=${certificate.subject.organizationalUnit ?? '?'} chains to the directory CA, valid until ${certificate.validTo.toISOString()}, directory status active; x5t#S256 ${certificate.x5tS256}`;
+  return `client certificate CN=${certificate.identity.softwareId ?? '?'} OU=${certificate.identity.orgId ?? '?'} chains to the directory CA, valid until ${certificate.validTo.toISOString()}, directory status active; x5t#S256 ${certificate.x5tS256}`;
 }
 
 export function transportCheck(options: TransportCheckOptions): Check {

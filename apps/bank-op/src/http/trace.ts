@@ -6,8 +6,9 @@
 // mTLS listener with its transport certificate.
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { directoryParticipantOf, subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
-import { directoryParticipantOf, peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
+import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import {
   type CheckResult,
   type DecodedJwt,
@@ -182,7 +183,7 @@ export function traceRequests(options: {
         ...(presented
           ? {
               certificate: {
-                subject: presented.x509.subject.replace(/\n/g, ', '),
+                subject: subjectDn(presented.x509),
                 x5tS256: certificateThumbprint(presented.x509),
               },
             }

@@ -5,6 +5,7 @@
 // can never claim a certificate it does not hold.
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { issuedBy } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 
@@ -26,7 +27,7 @@ const KNOWN_CERTIFICATE_HEADERS = [
 
 export interface PresentedCertificate {
   x509: X509Certificate;
-  /** The certificate chains to the Directory CA and is within its validity period. */
+  /** The Directory CA itself issued the certificate and it is within its validity period (`issuedBy`). */
   issuedByDirectory: boolean;
   source: 'tls' | 'trusted-proxy';
 }
@@ -36,18 +37,6 @@ export interface CertificateSource {
   certificateOf(req: IncomingMessage): PresentedCertificate | undefined;
   /** Express middleware refusing forwarded-certificate headers that do not come from the trusted proxy. */
   rejectForwardedCertificates(): (req: IncomingMessage, res: unknown, next: (err?: unknown) => void) => void;
-}
-
-function isValidNow(cert: X509Certificate, now = Date.now()): boolean {
-  return Date.parse(cert.validFrom) <= now && now <= Date.parse(cert.validTo);
-}
-
-/**
- * Issued by the Directory CA itself, signature and validity checked here. A chain to the sandbox root
- * alone is not enough: the root also anchors the server CA, whose certificates are not participants'.
- */
-export function issuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
-  return cert.checkIssued(issuer) && cert.verify(issuer.publicKey) && isValidNow(cert);
 }
 
 function parseForwarded(value: string): X509Certificate | undefined {

@@ -2,7 +2,11 @@
 // (registration/metadata-policy.ts) writes these into the client record, and oidc-provider then
 // enforces them per client on every request (require_pushed_authorization_requests,
 // require_signed_request_object, response_types, the sender-constraint flags).
-import { type FapiSigningAlg, fapiSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import {
+  everyProfileSigningAlgs,
+  type FapiSigningAlg,
+  fapiSigningAlgs,
+} from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { ProfileId } from './rule.js';
 
 export type SenderConstraint = 'mtls' | 'dpop';
@@ -31,8 +35,8 @@ export interface ClientPolicy {
   pkce: 'always' | 'pushed-requests';
 }
 
-// FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6-1: PS256 and ES256 are in both profiles' lists.
-const BANK_SIGNING_ALGS: readonly SigningAlg[] = ['PS256', 'ES256'];
+// FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6-1: what both profiles allow (PS256, ES256), from fapi-core's one list.
+const BANK_SIGNING_ALGS: readonly SigningAlg[] = everyProfileSigningAlgs();
 
 export const fapi2ClientPolicy: ClientPolicy = {
   profile: 'fapi2',

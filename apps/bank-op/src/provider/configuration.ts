@@ -4,13 +4,13 @@
 // features.fapi.profile), and as the union or the one shared value where it takes one setting for every
 // client. The registration policy wrote the profile's demands into each client record.
 import type { BankStore } from '@fapi-sandbox/bank-domain';
+import { sameDistinguishedName, subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateBinding } from '../mtls/certificate-binding.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
-import { sameDistinguishedName, subjectDn } from '../mtls/distinguished-name.js';
 import { participantTokenClaims } from '../participants/token-claims.js';
 import {
   DEFAULT_PROFILE,

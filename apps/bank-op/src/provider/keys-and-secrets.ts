@@ -5,10 +5,8 @@
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { everyProfileSigningAlgs, isEveryProfileSigningAlg } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { JSONWebKeySet, JWK } from 'jose';
-
-/** FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6-1: the bank signs with PS256 and ES256 only. */
-const BANK_SIGNING_ALGS = new Set(['PS256', 'ES256']);
 
 /** Reads the private signing JWKS and checks each key is one FAPI allows the bank to sign with. */
 export function loadSigningJwks(file: string): JSONWebKeySet {
@@ -17,8 +15,11 @@ export function loadSigningJwks(file: string): JSONWebKeySet {
   }
   const jwks = JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] };
   for (const jwk of jwks.keys) {
-    if (!jwk.alg || !BANK_SIGNING_ALGS.has(jwk.alg)) {
-      throw new Error(`${file}: key ${jwk.kid} is for ${jwk.alg}; the bank signs only with PS256 or ES256`);
+    if (!isEveryProfileSigningAlg(jwk.alg)) {
+      // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6-1: the bank signs for clients of both profiles.
+      throw new Error(
+        `${file}: key ${jwk.kid} is for ${jwk.alg}; the bank signs only with ${everyProfileSigningAlgs().join(' or ')}`,
+      );
     }
     const key = createPrivateKey({ key: jwk as never, format: 'jwk' });
     // FAPI 2.0 SP §5.4.1-2: RSA keys of at least 2048 bits.

@@ -9,6 +9,7 @@
 //     oidc-provider, verifies that the token is its own and the client's, and records its jti instead.
 import { type BankStore, GRANT_ID_CLAIM, type RevocationReason } from '@fapi-sandbox/bank-domain';
 import { composeDescription, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
+import { everyProfileSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import { toPublicJwk } from '@fapi-sandbox/fapi-core/jose/keys';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
@@ -69,7 +70,7 @@ export function revokeJwtAccessTokens(
       ({ payload: claims } = await jwtVerify(token, keys, {
         issuer: deps.issuer,
         typ: 'at+jwt',
-        algorithms: ['PS256', 'ES256'],
+        algorithms: [...everyProfileSigningAlgs()],
       }));
     } catch {
       // RFC 7009 §2.2: an invalid token (not ours, altered, expired) is answered 200 like a revoked one.

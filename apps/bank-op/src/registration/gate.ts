@@ -4,13 +4,14 @@
 // the software's own directory-issued transport certificate — and rewrites the request to the metadata
 // the bank allows (registration/metadata-policy.ts). oidc-provider then validates, stores the client
 // and issues the registration access token that read, update and delete require.
+
+import { subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Dispatcher } from 'undici';
 import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
-import { subjectDn } from '../mtls/distinguished-name.js';
 import type { DirectoryReads } from '../participants/directory.js';
 import { chooseProfile, clientMetadataFor, type RegistrationRequest } from './metadata-policy.js';
 import { checkSoftwareJwks } from './software-jwks.js';
@@ -88,7 +89,7 @@ export function registrationGate(options: RegistrationGateOptions): Router {
       name: "The transport certificate is the directory's, active, for the same software",
       passed: true,
       clause: 'OB DCR v3.3 §4.2, RFC 8705 §2.1',
-      detail: presented.x509.subject.replace(/\n/g, ', '),
+      detail: subjectDn(presented.x509),
     });
     const softwareJwks = await checkSoftwareJwks(statement.jwksUri, chooseProfile(request), {
       directoryOrigin: options.directoryOrigin,

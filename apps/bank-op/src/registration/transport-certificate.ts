@@ -3,9 +3,9 @@
 // directory must not have revoked it. The chain is checked here (issued by the Directory CA, valid
 // now) and the revocation status asked of the directory, so a revoked certificate stops at once.
 // The same rule decides which certificate a token may be bound to (mtls/certificate-binding.ts).
+import { certificateIdentity } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
-import { parseSubject } from '@fapi-sandbox/fapi-core/peer-certificate';
 import { transportCertificateMismatch } from '@fapi-sandbox/fapi-core/transport-certificate';
 import type { PresentedCertificate } from '../mtls/client-certificate.js';
 import {
@@ -81,10 +81,10 @@ export function assertTransportCertificateOf(
   }
 
   // OB DCR v3.3 §4.2: the certificate names the organisation (OU) and software (CN) it was issued to.
-  const subject = parseSubject(presented.x509.subject);
-  if (subject.organizationalUnit !== expected.orgId || subject.commonName !== expected.softwareId) {
+  const identity = certificateIdentity(presented.x509);
+  if (identity.orgId !== expected.orgId || identity.softwareId !== expected.softwareId) {
     throw refuse(
-      `The transport certificate belongs to OU=${subject.organizationalUnit ?? '?'} CN=${subject.commonName ?? '?'}, not to the SSA's organisation ${expected.orgId} and software ${expected.softwareId}`,
+      `The transport certificate belongs to OU=${identity.orgId ?? '?'} CN=${identity.softwareId ?? '?'}, not to the SSA's organisation ${expected.orgId} and software ${expected.softwareId}`,
       ownCertificate,
     );
   }
@@ -100,7 +100,7 @@ export function assertTransportCertificateOf(
     );
   }
   const x5tS256 = certificateThumbprint(presented.x509);
-  return { orgId: expected.orgId, softwareId: expected.softwareId, x5tS256, subject: subject.raw };
+  return { orgId: expected.orgId, softwareId: expected.softwareId, x5tS256, subject: identity.subjectDn };
 }
 
 export async function verifyTransportCertificate(

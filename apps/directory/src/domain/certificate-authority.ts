@@ -2,6 +2,7 @@
 // key come from the generated PKI (config.ca.directory, config.ca.directoryKey).
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
+import { signedBy } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { readPem } from '@fapi-sandbox/fapi-core/tls';
 import type { CertificateType, RevocationReason } from './model.js';
 import { x509 } from './x509.js';
@@ -131,8 +132,7 @@ export async function loadCertificateAuthority(files: {
     certificate: nodeCertificate,
     certificatePem: nodeCertificate.toString(),
 
-    issued: (certificate) =>
-      certificate.checkIssued(nodeCertificate) && certificate.verify(nodeCertificate.publicKey),
+    issued: (certificate) => signedBy(certificate, nodeCertificate),
 
     async issue({ identity, type, publicKey }) {
       const now = Date.now();

@@ -19,11 +19,6 @@ export function pemChainFromX5c(x5c: string[]): string {
   return x5c.map((der) => x509.PemConverter.encode(Buffer.from(der, 'base64'), 'CERTIFICATE')).join('\n');
 }
 
-/** Distinguished-name fields of a certificate's subject, e.g. `subjectField(cert, 'OU')`. */
-export function subjectField(certificate: X509Certificate, field: string): string[] {
-  return new x509.X509Certificate(certificate.raw).subjectName.getField(field);
-}
-
 export function certificateRecord(input: {
   chainPem: string;
   orgId: string;

@@ -4,12 +4,13 @@
 // fixtures). Runs at every start and only adds what is missing, so a renewed PKI is picked up while
 // everything an admin changed (statuses, revocations, new entries) is kept.
 import fs from 'node:fs';
+import { certificateIdentity } from '@fapi-sandbox/fapi-core/certificate-identity';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { readPem } from '@fapi-sandbox/fapi-core/tls';
 import { z } from 'zod';
 import type { DirectoryStore } from '../store/index.js';
 import type { CertificateAuthority } from './certificate-authority.js';
-import { certificateRecord, certificatesOf, pemChainFromX5c, subjectField } from './certificate-records.js';
+import { certificateRecord, certificatesOf, pemChainFromX5c } from './certificate-records.js';
 import {
   type CertificateRecord,
   type CertificateType,
@@ -177,8 +178,7 @@ export function seedDirectory(deps: {
       log(`[directory] skipped ${pki.file}: not issued by the current Directory CA (run pnpm pki:ensure)`);
       return undefined;
     }
-    const orgId = subjectField(leaf, 'OU')[0];
-    const softwareId = subjectField(leaf, 'CN')[0];
+    const { orgId, softwareId } = certificateIdentity(leaf);
     const software = softwareId ? store.softwareStatements.get(softwareId) : undefined;
     if (!software || software.orgId !== orgId) {
       log(`[directory] skipped ${pki.file}: its subject names no registered software statement`);

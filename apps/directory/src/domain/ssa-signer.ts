@@ -1,6 +1,7 @@
 // The directory's SSA signing keys (config.directory.ssaSigningJwks, a private JWKS from the generated PKI):
 // signs software statement assertions and publishes the public half so banks can verify them.
 import fs from 'node:fs';
+import { isEveryProfileSigningAlg } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { z } from 'zod';
 
@@ -11,7 +12,11 @@ const privateJwks = z.object({
   keys: z
     .array(
       z
-        .object({ kty: z.enum(['RSA', 'EC']), kid: z.string().min(1), alg: z.enum(['PS256', 'ES256']) })
+        .object({
+          kty: z.enum(['RSA', 'EC']),
+          kid: z.string().min(1),
+          alg: z.string().refine(isEveryProfileSigningAlg),
+        })
         .loose(),
     )
     .min(1),

@@ -2,11 +2,11 @@
 // certificate, checked the way a relying party checks it (RFC 8705 §2.1, PKI method): chain to the Directory
 // CA, validity, revocation in the directory's own records, and the subject binding to the software.
 import type { X509Certificate } from 'node:crypto';
+import { certificateIdentity } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { PeerCertificate } from '@fapi-sandbox/fapi-core/peer-certificate';
 import type { DirectoryStore } from '../store/index.js';
 import type { CertificateAuthority } from './certificate-authority.js';
-import { subjectField } from './certificate-records.js';
 import { type CertificateRecord, certificateStatus } from './model.js';
 
 const PRESENT_CERTIFICATE =
@@ -99,15 +99,13 @@ export function transportIdentity(deps: { store: DirectoryStore; ca: Certificate
 
     /** The certificate must belong to the software whose SSA it asks for, by record and by subject. */
     assertBoundTo(record: CertificateRecord, peer: X509Certificate, orgId: string, softwareId: string): void {
-      const subjectOrg = subjectField(peer, 'OU');
-      const subjectSoftware = subjectField(peer, 'CN');
+      // OB DCR v3.3 §4.2: the subject names the organisation (OU) and software (CN), each exactly once.
+      const subject = certificateIdentity(peer);
       const bound =
         record.orgId === orgId &&
         record.softwareId === softwareId &&
-        subjectOrg.length === 1 &&
-        subjectOrg[0] === orgId &&
-        subjectSoftware.length === 1 &&
-        subjectSoftware[0] === softwareId;
+        subject.orgId === orgId &&
+        subject.softwareId === softwareId;
       if (!bound) {
         throw refused(
           `Transport certificate ${record.serialNumber} belongs to software ${record.softwareId} of organisation ${record.orgId}, not to software ${softwareId} of organisation ${orgId}`,

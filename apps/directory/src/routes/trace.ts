@@ -3,8 +3,9 @@
 // under the participant its transport certificate names; GET /trace on the mTLS listener to read them.
 
 import type { X509Certificate } from 'node:crypto';
+import { directoryParticipantOf } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { INTERACTION_ID_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
-import { directoryParticipantOf, peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
+import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import {
   type CheckResult,
   type DecodedJwt,
@@ -54,9 +55,7 @@ export function recordRequests(
         requestHeaders: req.headers as Record<string, string>,
         jwts: (res.locals.traceJwts as DecodedJwt[] | undefined) ?? [],
         checks: traceChecks(res),
-        ...(peer
-          ? { certificate: { subject: peer.subject.raw.replace(/\n/g, ', '), x5tS256: peer.x5tS256 } }
-          : {}),
+        ...(peer ? { certificate: { subject: peer.identity.subjectDn, x5tS256: peer.x5tS256 } } : {}),
       });
     });
     next();

@@ -46,6 +46,20 @@ export function allFapiSigningAlgs(): readonly FapiSigningAlg[] {
   return [...new Set(Object.values(ALGS_BY_PROFILE).flat())];
 }
 
+/**
+ * The algorithms every FAPI profile allows (FAPI 2.0 SP §5.4.1-1.2 ∩ FAPI 1.0 Adv §8.6-1: PS256, ES256): for
+ * what one party signs for parties of either profile (the directory's SSAs, its certificates' keys).
+ */
+export function everyProfileSigningAlgs(): readonly FapiSigningAlg[] {
+  const [first, ...rest] = Object.values(ALGS_BY_PROFILE);
+  return (first ?? []).filter((alg) => rest.every((algs) => algs.includes(alg)));
+}
+
+/** Whether every FAPI profile allows `alg` (PS256, ES256). */
+export function isEveryProfileSigningAlg(alg: unknown): alg is FapiSigningAlg {
+  return typeof alg === 'string' && (everyProfileSigningAlgs() as readonly string[]).includes(alg);
+}
+
 export function isFapiSigningAlg(alg: unknown, profile: FapiProfile = 'fapi2'): alg is FapiSigningAlg {
   return typeof alg === 'string' && (ALGS_BY_PROFILE[profile] as readonly string[]).includes(alg);
 }

@@ -6,7 +6,9 @@ import {
   assertFapiAlg,
   assertFapiKey,
   describeKey,
+  everyProfileSigningAlgs,
   fapiSigningAlgs,
+  isEveryProfileSigningAlg,
   isFapiSigningAlg,
 } from '../../src/jose/algorithms.js';
 import { rejectAs } from '../../src/jose/reject.js';
@@ -32,6 +34,14 @@ describe('FAPI signing algorithms', () => {
     expect(isFapiSigningAlg('Ed25519')).toBe(true);
     expect(isFapiSigningAlg('Ed25519', 'fapi1-advanced')).toBe(false);
     expect(isFapiSigningAlg('RS256')).toBe(false);
+  });
+
+  it('names PS256 and ES256 as what every profile allows (what the bank and the directory sign with)', () => {
+    expect(everyProfileSigningAlgs()).toEqual(['PS256', 'ES256']);
+    expect(isEveryProfileSigningAlg('ES256')).toBe(true);
+    expect(isEveryProfileSigningAlg('EdDSA')).toBe(false);
+    expect(isEveryProfileSigningAlg('RS256')).toBe(false);
+    expect(isEveryProfileSigningAlg(undefined)).toBe(false);
   });
 
   it.each(['PS256', 'ES256', 'EdDSA', 'Ed25519'])('accepts %s', (alg) => {

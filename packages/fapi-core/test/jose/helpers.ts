@@ -53,12 +53,6 @@ export function signPs256WithNodeKey(
   return `${input}.${signature.toString('base64url')}`;
 }
 
-/** The same JWT with its payload replaced, so that the signature no longer matches. */
-export function tamperPayload(jwt: string, claims: JWTPayload): string {
-  const [header, , signature] = jwt.split('.');
-  return `${header}.${b64(claims)}.${signature}`;
-}
-
 /** A fixed clock: 2025-06-01T12:00:00Z, shifted by `offsetSeconds`. */
 export const NOW_MS = Date.UTC(2025, 5, 1, 12, 0, 0);
 export const NOW = NOW_MS / 1000;

@@ -1,7 +1,7 @@
 // How the client authenticates: a confidential-client method the profile allows (FAPI 2.0 SP
 // §5.3.2.1-3/-6, FAPI 1.0 Adv §5.2.2-14/-16), and for tls_client_auth the subject of the transport
 // certificate the registration arrived with (RFC 8705 §2.1.2).
-import { sameDistinguishedName } from '../../mtls/distinguished-name.js';
+import { sameDistinguishedName } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { clausesOf, invalidMetadata, type MetadataCheck, optionalString } from './context.js';
 
 export const clientAuthentication: MetadataCheck = {
