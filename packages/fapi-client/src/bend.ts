@@ -1,6 +1,7 @@
 // The bend hook: every message the engine sends passes through one function that may change one thing
 // before it leaves (a claim before signing, a header, a form field, the key or the certificate), so an
 // attack test can show which rule the bank enforces. The default changes nothing.
+import type { AsymmetricKeyInput } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import { decodeJwt, decodeProtectedHeader, type JWTHeaderParameters, type JWTPayload, SignJWT } from 'jose';
 import type { Dispatcher } from 'undici';
 import type { StepRef } from './observer.js';
@@ -20,9 +21,9 @@ export interface HttpMessage extends StepRef {
   nonceRetry?: boolean;
 }
 
-/** The private key a JWT is signed with (a jose KeyLike or CryptoKey) and its algorithm. */
+/** The private key a JWT is signed with, and its algorithm. */
 export interface JwtSigningKey {
-  key: Parameters<SignJWT['sign']>[0];
+  key: AsymmetricKeyInput;
   alg: string;
 }
 

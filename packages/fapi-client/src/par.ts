@@ -37,7 +37,7 @@ export async function pushAuthorizationRequest<R extends ExchangeResponse>(
     params,
   });
   const request = await bendJwt(engine.bend, step, 'request_object', requestObject, {
-    key: client.signingKey.key as never,
+    key: client.signingKey.key,
     alg: client.signingKey.alg,
   });
   return backChannelPost(engine, client, step, 'pushed_authorization_request_endpoint', { request });

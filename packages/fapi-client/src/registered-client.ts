@@ -87,7 +87,7 @@ export async function clientAuthentication(
     signingKey: client.signingKey,
   });
   const bent = await bendJwt(engine.bend, step, 'client_assertion', assertion, {
-    key: client.signingKey.key as never,
+    key: client.signingKey.key,
     alg: client.signingKey.alg,
   });
   return { client_id: client.clientId, ...clientAssertionParams(bent) };
@@ -107,7 +107,7 @@ export async function dpopHeaders(
   const proof = await createDpopProof({ key, method, url, accessToken, nonce: nonces.get(url) });
   return {
     dpop: await bendJwt(engine.bend, step, 'dpop_proof', proof, {
-      key: key.privateKey as never,
+      key: key.privateKey,
       alg: key.alg,
     }),
   };
