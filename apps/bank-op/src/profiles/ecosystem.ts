@@ -66,7 +66,7 @@ export const ecosystemRules: readonly Rule[] = [
     clause: 'OB Read/Write API v3.1 §Consent',
     requirement:
       'Authorising or rejecting writes the consent; tokens carry its id and are issued only while it stays authorised',
-    enforcedBy: bankOp('interactions/routes.ts, provider/intent.ts'),
+    enforcedBy: bankOp('interactions/consent-decision.ts, interactions/requested-consent.ts, provider/intent.ts'),
   },
   {
     id: 'connection-lasts-as-long-as-consent',
@@ -142,7 +142,7 @@ export const ecosystemRules: readonly Rule[] = [
     id: 'strong-customer-authentication',
     clause: 'PSD2 RTS Art. 4, OB Security Profile (acr urn:openbanking:psd2:sca)',
     requirement: 'The customer signs in with a password and a one-time passcode (two factors)',
-    enforcedBy: bankOp('interactions/routes.ts'),
+    enforcedBy: bankOp('interactions/sign-in.ts'),
   },
   {
     id: 'payment-sca-dynamic-linking',

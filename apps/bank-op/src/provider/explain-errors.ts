@@ -6,7 +6,7 @@
 //     the error_description of a WWW-Authenticate challenge, when the endpoint sets one);
 //   - authorization-endpoint redirects: `explainAuthorizationRedirects` rewrites error_description
 //     in the Location of a query or fragment redirect, and puts it in a JARM response before it is signed;
-//   - the HTML error page: renderError (interactions/pages.ts) calls `explain` itself.
+//   - the HTML error page: renderError (provider/create-provider.ts, rendering interactions/error-page.ts) calls `explain` itself.
 import { composeDescription, oauthSafeText, refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
