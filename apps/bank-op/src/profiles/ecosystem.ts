@@ -66,7 +66,9 @@ export const ecosystemRules: readonly Rule[] = [
     clause: 'OB Read/Write API v3.1 §Consent',
     requirement:
       'Authorising or rejecting writes the consent; tokens carry its id and are issued only while it stays authorised',
-    enforcedBy: bankOp('interactions/consent-decision.ts, interactions/requested-consent.ts, provider/intent.ts'),
+    enforcedBy: bankOp(
+      'interactions/consent-decision.ts, interactions/requested-consent.ts, provider/intent.ts',
+    ),
   },
   {
     id: 'connection-lasts-as-long-as-consent',
