@@ -1,0 +1,105 @@
+// The redirect back from the bank: match the state (RFC 6749 §10.12), verify the authorization response,
+// exchange the code once (RFC 6749 §4.1.3, §10.5) and verify the ID token before the connection is active.
+import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
+import type { ApiError } from '../shared/api.js';
+import { STEPS } from '../trace/steps.js';
+import {
+  AuthorizationResponseRejected,
+  stateOf,
+  verifyAuthorizationResponse,
+} from './authorization-response.js';
+import { type ConnectionKit, type Customer, toApiError } from './connection-kit.js';
+import { ACCOUNTS, paymentGrant } from './connection-tokens.js';
+import { verifyIdToken } from './id-token.js';
+import type { CompletePayment } from './payments.js';
+import { storedToken } from './token-endpoint.js';
+
+export interface CallbackOutcome {
+  connectionId?: string;
+  paymentId?: string;
+  error?: ApiError;
+}
+
+export type CompleteConnection = (input: {
+  sessionId: string | undefined;
+  params: Record<string, string>;
+  url: string;
+}) => Promise<CallbackOutcome>;
+
+export function createCompleteConnection(
+  { deps, clientFor, context, recordFrontChannel }: ConnectionKit,
+  completePayment: CompletePayment,
+): CompleteConnection {
+  const { store, trace, now } = deps;
+  return async function complete({ sessionId, params, url }) {
+    const state = stateOf(params);
+    const pending = state ? store.authorization(state) : undefined;
+    if (!pending) {
+      return {
+        error: {
+          error: 'invalid_state',
+          error_description:
+            'This authorization response matches no request Moneywise made (unknown or missing state) and was discarded (RFC 6749 §10.12). Fix: start the connection again from the Connect page.',
+        },
+      };
+    }
+    let connection = store.get(pending.connectionId)!;
+    recordFrontChannel(connection, { ...STEPS.callback, url, inbound: true });
+    const payment = pending.paymentId ? store.payment(pending.paymentId) : undefined;
+    const outcome: CallbackOutcome = { connectionId: connection.id, paymentId: payment?.id };
+    const customer: Customer = { sessionId: pending.sessionId };
+    const fail = (err: unknown) => {
+      const error = toApiError(err);
+      if (payment) store.updatePayment(payment.id, { status: 'failed', error });
+      else connection = store.update(connection.id, { status: 'failed', error });
+      return { ...outcome, error };
+    };
+    try {
+      const client = await clientFor(connection);
+      let verified: Awaited<ReturnType<typeof verifyAuthorizationResponse>>;
+      try {
+        verified = await verifyAuthorizationResponse({ params, pending, sessionId, client, now: now() });
+        trace.recordChecks({ ...context(connection), step: 'response-checks', checks: verified.checks });
+      } catch (err) {
+        if (err instanceof AuthorizationResponseRejected)
+          trace.recordChecks({ ...context(connection), step: 'response-checks', checks: err.checks });
+        throw err;
+      }
+      // RFC 6749 §10.5: the response is used once, even if what follows fails.
+      store.completeAuthorization(pending.state);
+      const grant = payment ? paymentGrant(payment.id) : ACCOUNTS;
+      const response = await deps.tokens.request(
+        client,
+        'token-code',
+        {
+          grant_type: 'authorization_code',
+          code: verified.code,
+          redirect_uri: deps.redirectUri,
+          code_verifier: pending.codeVerifier,
+        },
+        context(connection),
+      );
+      const checks: CheckResult[] = [];
+      try {
+        await verifyIdToken({
+          idToken: response.id_token,
+          client,
+          nonce: pending.nonce,
+          consentId: pending.consentId,
+          checks,
+        });
+      } finally {
+        trace.recordChecks({ ...context(connection), step: 'id-token', checks });
+      }
+      store.saveToken(storedToken(connection.id, grant, response, now()));
+      if (payment) {
+        await completePayment(connection, client, payment, customer);
+      } else {
+        connection = store.update(connection.id, { status: 'active', error: undefined });
+      }
+      return outcome;
+    } catch (err) {
+      return fail(err);
+    }
+  };
+}

@@ -1,0 +1,64 @@
+// Starting a connection: register with the bank if need be, create the account-access consent
+// (UK OB Account and Transaction API v3.1) with a client-credentials token, and push the request (RFC 9126).
+import { randomUUID } from 'node:crypto';
+import type { ConnectionView } from '../shared/api.js';
+import type { Connection } from '../store/connections.js';
+import type { Authorize } from './authorize.js';
+import { newDpopPrivateJwk } from './bound-client.js';
+import { type ConnectionKit, type Customer, toApiError } from './connection-kit.js';
+import type { ConnectionTokens } from './connection-tokens.js';
+import { type ClientAuthMethod, PROFILES, type ProfileId } from './profiles.js';
+
+export type StartConnection = (input: {
+  customer: Customer;
+  profile: ProfileId;
+  clientAuth: ClientAuthMethod;
+}) => Promise<{ connection: ConnectionView; authorizationUrl: string }>;
+
+export function createStartConnection(
+  { deps, context, apiContext, withRegisteredClient }: ConnectionKit,
+  { clientCredentialsToken }: ConnectionTokens,
+  authorize: Authorize,
+  view: (connection: Connection) => ConnectionView,
+): StartConnection {
+  const { store, onboarding } = deps;
+  return async function start({ customer, profile, clientAuth }) {
+    const now = new Date().toISOString();
+    let connection: Connection = {
+      id: randomUUID(),
+      sessionId: customer.sessionId,
+      profile,
+      clientAuth,
+      interactionId: randomUUID(),
+      status: 'authorising',
+      dpopPrivateJwk: PROFILES[profile].senderConstraint === 'dpop' ? await newDpopPrivateJwk() : undefined,
+      createdAt: now,
+      updatedAt: now,
+    };
+    store.create(connection);
+    try {
+      const registration = await onboarding.ensureRegistration(profile, clientAuth, context(connection));
+      connection = store.update(connection.id, { clientId: registration.clientId });
+      const outcome = await withRegisteredClient(connection, async (client) => {
+        const ccToken = await clientCredentialsToken(connection, client, 'accounts');
+        const consent = await deps.bankApi.createAccountAccessConsent(
+          client,
+          ccToken,
+          apiContext(connection, customer),
+        );
+        store.update(connection.id, { consentId: consent.consentId });
+        const authorizationUrl = await authorize(connection, client, {
+          scope: 'openid accounts',
+          consentId: consent.consentId,
+          purpose: 'accounts',
+          sessionId: customer.sessionId,
+        });
+        return authorizationUrl;
+      });
+      return { connection: view(store.get(connection.id)!), authorizationUrl: outcome.result };
+    } catch (err) {
+      store.update(connection.id, { status: 'failed', error: toApiError(err) });
+      throw err;
+    }
+  };
+}

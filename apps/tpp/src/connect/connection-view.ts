@@ -1,0 +1,41 @@
+// What the learner's browser sees of a connection and its payments: status, consent, token expiry,
+// and the bank's error with its clause and fix. Never a token or a key.
+import type { ConnectionView, PaymentView } from '../shared/api.js';
+import type { Connection, ConnectionStore, Payment } from '../store/connections.js';
+import { ACCOUNTS } from './connection-tokens.js';
+import { PROFILES } from './profiles.js';
+
+export function paymentView(payment: Payment): PaymentView {
+  return {
+    id: payment.id,
+    status: payment.status,
+    request: payment.request,
+    consentId: payment.consentId,
+    domesticPaymentId: payment.domesticPaymentId,
+    bankStatus: payment.bankStatus,
+    error: payment.error,
+    createdAt: payment.createdAt,
+    updatedAt: payment.updatedAt,
+  };
+}
+
+export function createConnectionView(store: ConnectionStore): (connection: Connection) => ConnectionView {
+  return function view(connection: Connection): ConnectionView {
+    const token = store.token(connection.id, ACCOUNTS);
+    return {
+      id: connection.id,
+      profile: connection.profile,
+      profileTitle: PROFILES[connection.profile].title,
+      clientAuth: connection.clientAuth,
+      clientId: connection.clientId,
+      interactionId: connection.interactionId,
+      status: connection.status,
+      consentId: connection.consentId,
+      createdAt: connection.createdAt,
+      updatedAt: connection.updatedAt,
+      error: connection.error,
+      accessTokenExpiresAt: token?.expiresAt ? new Date(token.expiresAt * 1000).toISOString() : undefined,
+      payments: store.payments(connection.id).map(paymentView),
+    };
+  };
+}
