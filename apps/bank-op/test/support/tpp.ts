@@ -1,15 +1,31 @@
-// A hand-written FAPI client for the tests: it registers through DCR with the participant's SSA and
-// transport certificate, authenticates with private_key_jwt or its certificate, binds tokens with mTLS
-// or DPoP (answering DPoP nonce challenges), and drives the customer's browser through sign-in and
-// consent. The negative tests bend exactly one thing at a time.
+// The bank-op tests' FAPI client, built on the client engine (@fapi-sandbox/fapi-client): it registers
+// through DCR with the participant's SSA and transport certificate, and sends its PAR and token requests
+// with the engine's calls, which add client authentication (private_key_jwt or the certificate), DPoP
+// proofs and the DPoP nonce retry. The negative tests bend exactly one thing at a time, as a Bend.
 
+import { readFileSync } from 'node:fs';
+import {
+  type Bend,
+  clientAuthentication,
+  createExchange,
+  DpopNonces,
+  dpopHeaders,
+  type RegisteredClient as EngineClient,
+  type EngineContext,
+  type ExchangeResponse,
+  type HttpMessage,
+  pushAuthorizationRequest,
+  type StepRef,
+  sendWithDpopNonce,
+  tokenRequest,
+} from '@fapi-sandbox/fapi-client';
 import { CustomerBrowser, redirectOf } from '@fapi-sandbox/fapi-client/customer';
 import type { Participant } from '@fapi-sandbox/fapi-core/config';
-import { clientAssertionParams, createClientAssertion } from '@fapi-sandbox/fapi-core/jose/client-assertion';
-import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
+import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { loadSigningKeys, type SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
+import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { type Agent, fetch, type Response } from 'undici';
 import type { Sandbox } from './sandbox.js';
 
@@ -45,40 +61,87 @@ export async function json(response: Response): Promise<JsonResponse> {
   return { status: response.status, headers: response.headers as unknown as Headers, body };
 }
 
-/** A DPoP key with the last nonce each server handed out (RFC 9449 §8). */
+/** The engine's answer in the shape the tests read: fetch Headers, and a JSON object (or `{ raw }`). */
+function fromExchange(response: ExchangeResponse): JsonResponse {
+  const body =
+    response.body !== null && typeof response.body === 'object'
+      ? (response.body as Record<string, unknown>)
+      : response.text
+        ? { raw: response.text }
+        : {};
+  return { status: response.status, headers: new Headers(response.headers), body };
+}
+
+/** Client authentication form parameters the engine may add; an `auth` knob replaces all of them. */
+const CLIENT_AUTH_FIELDS = ['client_id', 'client_assertion', 'client_assertion_type'] as const;
+
+/**
+ * The Bend that sends the form a test asked for: the test's own parameters win over those the engine
+ * added (a test may send a foreign client_id), and an `auth` knob replaces the engine's client
+ * authentication (`auth[1]` on the RFC 9449 §8 nonce retry, as the bank burns each assertion's jti).
+ */
+function formAsAsked(
+  params: Record<string, string>,
+  auth: readonly (Record<string, string> | undefined)[] | undefined,
+  dropEngineClientId: boolean,
+): Bend {
+  return (message) => {
+    if (message.kind !== 'http' || !message.form) return undefined;
+    const form = { ...message.form };
+    const override = auth?.[message.nonceRetry ? 1 : 0];
+    if (override) for (const field of CLIENT_AUTH_FIELDS) delete form[field];
+    else if (dropEngineClientId) delete form.client_id;
+    message.form = { ...form, ...params, ...override };
+    return message;
+  };
+}
+
+/** A DPoP key with the last nonce each server handed out (RFC 9449 §8), kept as the engine keeps it. */
 export class DpopSession {
-  readonly nonces = new Map<string, string>();
+  readonly nonces = new DpopNonces();
   constructor(readonly key: DpopKey) {}
 
   static async create(alg: 'ES256' | 'PS256' | 'EdDSA' = 'ES256'): Promise<DpopSession> {
     return new DpopSession(await generateDpopKey(alg));
   }
 
-  proof(method: string, url: string, accessToken?: string): Promise<string> {
-    const nonce = this.nonces.get(new URL(url).origin);
-    return createDpopProof({
-      key: this.key,
+  /** The engine's proof for one request (RFC 9449 §4.2), with the nonce this server last sent. */
+  async proof(method: string, url: string, accessToken?: string): Promise<string> {
+    const { dpop } = await dpopHeaders(
+      {},
+      { dpop: { key: this.key, nonces: this.nonces } } as EngineClient,
+      { step: 'dpop', clause: 'RFC 9449 §4.2' },
       method,
       url,
-      ...(accessToken ? { accessToken } : {}),
-      ...(nonce ? { nonce } : {}),
-    });
+      accessToken,
+    );
+    return dpop!;
   }
 
   remember(url: string, response: { headers: Headers }): void {
-    const nonce = response.headers.get('dpop-nonce');
-    if (nonce) this.nonces.set(new URL(url).origin, nonce);
+    this.nonces.remember(url, response.headers.get('dpop-nonce') ?? undefined);
   }
 }
 
+type BackChannelPath = '/par' | '/token' | '/token/introspect' | '/token/revoke';
+
+const ENGINE_ENDPOINT_PATHS: Record<string, BackChannelPath> = {
+  pushed_authorization_request_endpoint: '/par',
+  token_endpoint: '/token',
+  revocation_endpoint: '/token/revoke',
+};
+
 export class TestTpp {
   readonly #keys: Promise<SigningKeySet>;
+  /** RFC 8705 §3.1: the x5t#S256 an mTLS-bound token of this participant carries. */
+  readonly #certificateThumbprint: string;
 
   constructor(
     readonly sandbox: Sandbox,
     readonly participant: Participant,
   ) {
     this.#keys = loadSigningKeys(participant.signingJwks);
+    this.#certificateThumbprint = certificateThumbprint(readFileSync(participant.transportCert));
   }
 
   get config() {
@@ -159,10 +222,7 @@ export class TestTpp {
   }
 
   /** The back-channel endpoint the client uses: the mTLS alias with its certificate, else the top level. */
-  endpoint(
-    client: RegisteredClient,
-    path: '/par' | '/token' | '/token/introspect' | '/token/revoke',
-  ): string {
+  endpoint(client: RegisteredClient, path: BackChannelPath): string {
     const origin = this.usesCertificate(client) ? this.config.bankOp.mtls.origin : this.config.bankOp.issuer;
     return `${origin}${path}`;
   }
@@ -171,8 +231,49 @@ export class TestTpp {
     return this.usesCertificate(client) ? this.transport : this.sandbox.plain;
   }
 
-  /** A token request (client authentication added, fresh on a DPoP nonce retry). */
-  token(
+  /**
+   * The client as the engine sees it. `url` and `agent` are the knobs of a test that sends a request to
+   * another endpoint or over another TLS client (another certificate, or none).
+   */
+  async engineClient(
+    client: RegisteredClient,
+    options: { dpop?: DpopSession; agent?: Agent; url?: string } = {},
+  ): Promise<EngineClient> {
+    const { dpop } = options;
+    return {
+      clientId: client.clientId,
+      issuer: this.issuer,
+      clientAuth: client.authMethod,
+      endpoint: (name) => {
+        const path = ENGINE_ENDPOINT_PATHS[name];
+        if (!path) throw new Error(`the test client does not call ${name} through the engine`);
+        return options.url ?? this.endpoint(client, path);
+      },
+      opDispatcher: options.agent ?? this.dispatcher(client),
+      apiDispatcher: this.transport,
+      signingKey: (await this.signingKeys()).forAlg('PS256'),
+      ...(dpop ? { dpop: { key: dpop.key, nonces: dpop.nonces } } : {}),
+      authorizationScheme: dpop ? 'DPoP' : 'Bearer',
+      expectedCnf: dpop ? { jkt: dpop.key.jkt } : { 'x5t#S256': this.#certificateThumbprint },
+    };
+  }
+
+  /** An engine context whose exchanges go through `bend` (and nothing watching). */
+  #engine(bend?: Bend): EngineContext {
+    return { exchange: createExchange({ bend }), bend };
+  }
+
+  /** An `auth` knob evaluated for the first request and, for a DPoP client, the nonce retry. */
+  async #authAttempts(
+    auth: (() => Promise<Record<string, string>>) | undefined,
+    dpop: DpopSession | undefined,
+  ): Promise<Record<string, string>[] | undefined> {
+    if (!auth) return undefined;
+    return dpop ? [await auth(), await auth()] : [await auth()];
+  }
+
+  /** A token request through the engine (RFC 6749 §3.2), client authentication and DPoP proof added. */
+  async token(
     client: RegisteredClient,
     params: Record<string, string>,
     options: {
@@ -182,11 +283,14 @@ export class TestTpp {
       auth?: () => Promise<Record<string, string>>;
     } = {},
   ): Promise<JsonResponse> {
-    return this.post(
-      client,
-      options.url ?? this.endpoint(client, '/token'),
-      async () => ({ ...params, ...(options.auth ? await options.auth() : await this.clientAuth(client)) }),
-      options,
+    const bend = formAsAsked(
+      params,
+      await this.#authAttempts(options.auth, options.dpop),
+      client.authMethod === 'private_key_jwt' && !('client_id' in params),
+    );
+    const step: StepRef = { step: `token:${params.grant_type}`, clause: 'RFC 6749 §3.2' };
+    return fromExchange(
+      await tokenRequest(this.#engine(bend), await this.engineClient(client, options), step, params),
     );
   }
 
@@ -214,38 +318,39 @@ export class TestTpp {
     );
   }
 
-  /** Client authentication parameters (RFC 7523 assertion or client_id for mTLS auth). */
+  /**
+   * Client authentication parameters from the engine (RFC 7523 assertion, or client_id for mTLS auth),
+   * without the client_id the engine adds beside an assertion. The knobs bend the assertion before it is
+   * signed: its aud, its claims (undefined removes one) or the key (`alg`) that signs it.
+   */
   async clientAuth(
     client: RegisteredClient,
     overrides: { aud?: unknown; alg?: 'PS256' | 'ES256'; claims?: Record<string, unknown> } = {},
   ): Promise<Record<string, string>> {
-    if (client.authMethod !== 'private_key_jwt') return { client_id: client.clientId };
     const keys = await this.signingKeys();
-    const signingKey = keys.forAlg(overrides.alg ?? 'PS256');
-    if (overrides.aud === undefined && overrides.claims === undefined) {
-      return clientAssertionParams(
-        await createClientAssertion({ clientId: client.clientId, issuer: this.issuer, signingKey }),
-      );
-    }
-    const { SignJWT } = await import('jose');
-    const now = Math.floor(Date.now() / 1000);
-    const assertion = await new SignJWT({
-      iss: client.clientId,
-      sub: client.clientId,
-      aud: (overrides.aud ?? this.issuer) as string,
-      jti: crypto.randomUUID(),
-      iat: now,
-      exp: now + 60,
-      ...overrides.claims,
-    })
-      .setProtectedHeader({ alg: signingKey.alg, kid: signingKey.kid })
-      .sign(signingKey.key);
-    return clientAssertionParams(assertion);
+    const bend: Bend = (message) => {
+      if (message.kind !== 'jwt' || message.purpose !== 'client_assertion') return undefined;
+      if (overrides.aud !== undefined) message.claims.aud = overrides.aud as string;
+      Object.assign(message.claims, overrides.claims);
+      if (overrides.alg) {
+        const key = keys.forAlg(overrides.alg);
+        message.key = { key: key.key, alg: key.alg };
+        message.header = { alg: key.alg, ...(key.kid ? { kid: key.kid } : {}) };
+      }
+      return message;
+    };
+    const { client_id, ...assertion } = await clientAuthentication(
+      { bend },
+      await this.engineClient(client),
+      { step: 'client_assertion', clause: 'RFC 7523 §3' },
+    );
+    return client.authMethod === 'private_key_jwt' ? assertion : { client_id: client_id! };
   }
 
   /**
-   * POSTs a form to a back-channel endpoint; with a DPoP session it sends a proof and, on a nonce
-   * challenge (400 use_dpop_nonce), retries once with the nonce (RFC 9449 §8).
+   * POSTs a form to a back-channel endpoint (introspection, revocation, or a request the engine has no
+   * call for) with the engine's exchange; with a DPoP session it sends the engine's proof and, on a nonce
+   * challenge (400 use_dpop_nonce), the engine retries once with the nonce (RFC 9449 §8).
    */
   async post(
     client: RegisteredClient,
@@ -261,34 +366,24 @@ export class TestTpp {
   ): Promise<JsonResponse> {
     // A retry needs a fresh client assertion: the server burns each jti (RFC 7523 §3-7).
     const formFor = typeof form === 'function' ? form : async () => form;
-    const send = async () => {
-      const headers: Record<string, string> = {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-        ...options.headers,
-      };
-      if (options.dpop) headers.dpop = await options.dpop.proof('POST', url);
-      const response = await json(
-        await fetch(url, {
-          method: 'POST',
-          headers,
-          body: new URLSearchParams(await formFor()).toString(),
-          dispatcher: options.agent ?? this.dispatcher(client),
-        }),
-      );
-      options.dpop?.remember(url, response);
-      return response;
-    };
-    const first = await send();
-    if (
-      options.dpop &&
-      options.retryNonce !== false &&
-      first.status === 400 &&
-      first.body.error === 'use_dpop_nonce'
-    ) {
-      return send();
+    const engine = this.#engine();
+    const engineClient = await this.engineClient(client, options);
+    const step: StepRef = { step: 'back-channel', clause: 'RFC 6749 §2.3' };
+    const build = async (): Promise<HttpMessage> => ({
+      ...step,
+      kind: 'http',
+      method: 'POST',
+      url,
+      dispatcher: engineClient.opDispatcher,
+      headers: { ...options.headers, ...(await dpopHeaders(engine, engineClient, step, 'POST', url)) },
+      form: await formFor(),
+    });
+    if (options.retryNonce === false) {
+      const response = await engine.exchange(await build());
+      engineClient.dpop?.nonces.remember(url, response.headers['dpop-nonce']);
+      return fromExchange(response);
     }
-    return first;
+    return fromExchange(await sendWithDpopNonce(engine, engineClient, build));
   }
 
   /** A complete set of FAPI authorization parameters for this client and a consent. */
@@ -337,7 +432,7 @@ export class TestTpp {
     });
   }
 
-  /** PAR with the given parameters (client authentication added). */
+  /** PAR through the engine (RFC 9126 §2.1) with the given parameters, client authentication added. */
   async par(
     client: RegisteredClient,
     params: Record<string, string>,
@@ -348,11 +443,32 @@ export class TestTpp {
       headers?: Record<string, string>;
     } = {},
   ): Promise<JsonResponse> {
-    return this.post(
-      client,
-      this.endpoint(client, '/par'),
-      async () => ({ ...params, ...(options.auth ?? (await this.clientAuth(client))) }),
-      options,
+    // The engine's PAR call always answers a nonce challenge and sends no extra headers: those knobs
+    // take the generic back-channel POST.
+    if (options.retryNonce === false || options.headers) {
+      return this.post(
+        client,
+        this.endpoint(client, '/par'),
+        async () => ({ ...params, ...(options.auth ?? (await this.clientAuth(client))) }),
+        options,
+      );
+    }
+    const bend = formAsAsked(
+      params,
+      options.auth ? [options.auth, options.auth] : undefined,
+      client.authMethod === 'private_key_jwt' && !('client_id' in params),
+    );
+    const step: StepRef = { step: 'par', clause: 'RFC 9126 §2.1' };
+    return fromExchange(
+      await pushAuthorizationRequest(
+        this.#engine(bend),
+        await this.engineClient(client, options),
+        step,
+        params,
+        {
+          signedRequest: false,
+        },
+      ),
     );
   }
 
