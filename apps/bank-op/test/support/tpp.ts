@@ -79,11 +79,13 @@ const CLIENT_AUTH_FIELDS = ['client_id', 'client_assertion', 'client_assertion_t
  * The Bend that sends the form a test asked for: the test's own parameters win over those the engine
  * added (a test may send a foreign client_id), and an `auth` knob replaces the engine's client
  * authentication (`auth[1]` on the RFC 9449 §8 nonce retry, as the bank burns each assertion's jti).
+ * `headers` are sent too (an interaction id, a broken DPoP header); the engine's own proof wins.
  */
 function formAsAsked(
   params: Record<string, string>,
   auth: readonly (Record<string, string> | undefined)[] | undefined,
   dropEngineClientId: boolean,
+  headers: Record<string, string> = {},
 ): Bend {
   return (message) => {
     if (message.kind !== 'http' || !message.form) return undefined;
@@ -92,6 +94,7 @@ function formAsAsked(
     if (override) for (const field of CLIENT_AUTH_FIELDS) delete form[field];
     else if (dropEngineClientId) delete form.client_id;
     message.form = { ...form, ...params, ...override };
+    message.headers = { ...headers, ...message.headers };
     return message;
   };
 }
@@ -443,9 +446,9 @@ export class TestTpp {
       headers?: Record<string, string>;
     } = {},
   ): Promise<JsonResponse> {
-    // The engine's PAR call always answers a nonce challenge and sends no extra headers: those knobs
-    // take the generic back-channel POST.
-    if (options.retryNonce === false || options.headers) {
+    // The engine's PAR call always answers a nonce challenge: a test that wants the challenge itself
+    // takes the generic back-channel POST.
+    if (options.retryNonce === false) {
       return this.post(
         client,
         this.endpoint(client, '/par'),
@@ -457,6 +460,7 @@ export class TestTpp {
       params,
       options.auth ? [options.auth, options.auth] : undefined,
       client.authMethod === 'private_key_jwt' && !('client_id' in params),
+      options.headers,
     );
     const step: StepRef = { step: 'par', clause: 'RFC 9126 §2.1' };
     return fromExchange(
