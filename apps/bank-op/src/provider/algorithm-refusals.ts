@@ -74,21 +74,23 @@ export function explainAlgorithmRefusal(ctx: KoaContextWithOIDC, err: ProviderEr
   if (alg === undefined) return undefined;
   const client = ctx.oidc?.client as unknown as Record<string, unknown> | undefined;
   const registered = kind.registeredAs ? client?.[kind.registeredAs.property] : undefined;
+  const profile = profileOf(client as never);
+  const profileClause = ruleById(profile, 'signing-algorithms').clause;
 
-  // RFC 7591 §2 / OIDC Registration §2: a client that registered an algorithm signs with that one only.
+  // RFC 7591 §2 / OIDC Registration §2: a client that registered an algorithm signs with that one only;
+  // the clause of the client's own profile (FAPI 2.0 SP §5.4.1-1 or FAPI 1.0 Adv §8.6-1) comes with it.
   if (typeof registered === 'string' && registered !== alg) {
     return composeDescription({
       description: `The ${kind.what} is signed with ${quote(alg, 20)}, but this client registered ${kind.registeredAs!.metadata} ${registered}`,
-      clause: `RFC 7591 §2 (${kind.registeredAs!.metadata}), FAPI 2.0 SP §5.4.1-1`,
+      clause: `RFC 7591 §2 (${kind.registeredAs!.metadata}), ${profileClause}`,
       fix: `sign the ${kind.what} with ${registered}, the algorithm this client registered, or update the registration (RFC 7592) to name ${quote(alg, 20)} first`,
     });
   }
   // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6-1: the profile's list (DPoP is FAPI 2.0 only).
-  const profile = profileOf(client as never);
   const accepted = profile.client.signingAlgs.join(', ');
   return composeDescription({
     description: `The ${kind.what} is signed with ${quote(alg, 20)}, which this server does not accept for ${profile.title} (it accepts ${accepted})`,
-    clause: ruleById(profile, 'signing-algorithms').clause,
+    clause: profileClause,
     fix: `sign the ${kind.what} with one of ${accepted}`,
   });
 }
