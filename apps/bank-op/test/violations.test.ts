@@ -172,6 +172,12 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     tpp.par(clientFor(p), await pushed(clientFor(p)), {
       auth: await tpp.clientAuth(clientFor(p), { aud: 'https://elsewhere.example' }),
     }),
+  'client assertion replayed': async (p) => {
+    const auth = await tpp.clientAuth(clientFor(p));
+    const first = await tpp.par(clientFor(p), await pushed(clientFor(p)), { auth });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    return tpp.par(clientFor(p), await pushed(clientFor(p)), { auth });
+  },
   'unknown client_id': async (p) =>
     tpp.par(clientFor(p), await pushed(clientFor(p)), { auth: { client_id: 'no-such-client' } }),
   'expired client assertion': async (p) => {
@@ -445,6 +451,7 @@ const table: Record<string, keyof typeof requests> = {
   'fapi2 client-authentication #4': 'tls_client_auth with another software certificate',
   'fapi2 client-authentication #5': 'client assertion without jti',
   'fapi2 client-authentication #6': 'unknown client_id',
+  'fapi2 client-authentication #7': 'client assertion replayed',
   'fapi2 assertion-audience-is-issuer #0': 'client assertion for the wrong audience',
   'fapi2 dpop-nonce #0': 'DPoP proof without the server nonce',
   'fapi2 dpop-proof #0': 'malformed DPoP proof',
@@ -491,6 +498,7 @@ const table: Record<string, keyof typeof requests> = {
   'fapi1-advanced client-authentication #3': 'tls_client_auth with another software certificate',
   'fapi1-advanced client-authentication #4': 'client assertion for the wrong audience',
   'fapi1-advanced client-authentication #5': 'unknown client_id',
+  'fapi1-advanced client-authentication #6': 'client assertion replayed',
   'fapi1-advanced assertion-lifetime #0': 'expired client assertion',
   'fapi1-advanced pkce-with-par #0': 'no code_challenge',
   'fapi1-advanced pkce-with-par #1': 'code_challenge_method plain',

@@ -137,6 +137,12 @@ export const fapi1Advanced: ProfileDefinition = {
           message: /client_assertion|JWT (issuer|subject|ID)|audience \(aud\)/,
         },
         { error: 'invalid_client', message: /^client not found$/ },
+        {
+          error: 'invalid_client',
+          message: /^client assertion tokens must only be used once$/,
+          explain:
+            'This client assertion was already used: its jti may authenticate one request only (RFC 7523 section 3, item 7)',
+        },
       ],
     },
     {

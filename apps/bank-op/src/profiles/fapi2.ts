@@ -98,6 +98,12 @@ export const fapi2: ProfileDefinition = {
           message: /client_assertion|JWT (issuer|subject|ID)/,
         },
         { error: 'invalid_client', message: /^client not found$/ },
+        {
+          error: 'invalid_client',
+          message: /^client assertion tokens must only be used once$/,
+          explain:
+            'This client assertion was already used: its jti may authenticate one request only (RFC 7523 section 3, item 7)',
+        },
       ],
     },
     {
