@@ -78,7 +78,7 @@ export async function bendJwt(
 }
 
 /** A copy the hook may edit in place; keys and dispatchers are shared, not cloned. */
-function copyOf<T extends OutgoingMessage>(message: T): T {
+export function copyOf<T extends OutgoingMessage>(message: T): T {
   if (message.kind === 'http') {
     return {
       ...message,

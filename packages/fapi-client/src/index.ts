@@ -1,3 +1,4 @@
+export * from './attacks/index.js';
 export * from './authorization-response.js';
 export * from './bank-api.js';
 export * from './bend.js';

@@ -1,0 +1,84 @@
+// The attack lab's catalogue, in the order of a connection: authorization request, response, token
+// endpoint, bank API, payment, directory.
+
+import {
+  accessTokenRevoked,
+  dpopOtherKey,
+  dpopProofReplayed,
+  dpopWithoutAth,
+  dpopWrongHtm,
+  dpopWrongHtu,
+  idempotencyKeyReused,
+  otherTppConsent,
+  paymentAmountChanged,
+  paymentPayeeChanged,
+  tokenInQuery,
+  tokenWithAnotherCertificate,
+  tokenWithoutBinding,
+} from './api.js';
+import type { Attack, AttackMessage } from './attack.js';
+import {
+  jarmTampered,
+  mixUp,
+  redirectUriAltered,
+  requestObjectExpired,
+  requestObjectTampered,
+  requestObjectUnsigned,
+  requestObjectWrongAudience,
+  requestUriReplayed,
+  stateSwapped,
+} from './authorization.js';
+import { softwareSuspended } from './directory.js';
+import {
+  clientAssertionReplayed,
+  clientAssertionWrongAudience,
+  codeInjection,
+  codeOfAnotherClient,
+  codeReuse,
+  pkceVerifierMissing,
+  pkceVerifierWrong,
+  refreshTokenRevoked,
+} from './token.js';
+
+export const ATTACKS: readonly Attack[] = [
+  redirectUriAltered,
+  otherTppConsent,
+  requestObjectTampered,
+  requestObjectUnsigned,
+  requestObjectExpired,
+  requestObjectWrongAudience,
+  requestUriReplayed,
+  stateSwapped,
+  mixUp,
+  jarmTampered,
+  codeReuse,
+  codeInjection,
+  pkceVerifierMissing,
+  pkceVerifierWrong,
+  codeOfAnotherClient,
+  clientAssertionReplayed,
+  clientAssertionWrongAudience,
+  refreshTokenRevoked,
+  tokenWithoutBinding,
+  tokenWithAnotherCertificate,
+  tokenInQuery,
+  dpopProofReplayed,
+  dpopWrongHtu,
+  dpopWrongHtm,
+  dpopWithoutAth,
+  dpopOtherKey,
+  accessTokenRevoked,
+  idempotencyKeyReused,
+  paymentAmountChanged,
+  paymentPayeeChanged,
+  softwareSuspended,
+];
+
+export function attackById(id: string): Attack | undefined {
+  return ATTACKS.find((attack) => attack.id === id);
+}
+
+/** The attacks that bend one message of a connection (what the TPP's inspector offers beside it). */
+export function attacksOn(message: AttackMessage): Attack[] {
+  return ATTACKS.filter((attack) => attack.message === message);
+}

@@ -1,0 +1,10 @@
+export * from './attack.js';
+export * from './catalogue.js';
+export {
+  type AttackOutcome,
+  clauseOf,
+  RefusedPage,
+  type RunAttackOptions,
+  runAttack,
+  type SentMessage,
+} from './runner.js';
