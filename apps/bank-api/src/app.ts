@@ -18,6 +18,7 @@ import { createPipeline, defaultChecks, type PipelineDependencies } from './pipe
 import { accountAccessConsentRoutes } from './routes/account-access-consents.js';
 import { accountRoutes } from './routes/accounts.js';
 import { paymentRoutes } from './routes/payments.js';
+import { sandboxRulesRoute } from './routes/sandbox-rules.js';
 
 export const API_BASE_PATH = '/open-banking/v3.1';
 
@@ -46,8 +47,9 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
   const { config, store, trace } = deps;
   const baseUrl = config.bankApi.baseUrl;
   const directoryCa = new X509Certificate(readPem(config.ca.directory));
+  const checks = defaultChecks({ ...deps.checks, store });
   const pipeline = createPipeline({
-    checks: defaultChecks({ ...deps.checks, store }),
+    checks,
     origin: config.bankApi.web.origin,
     ...(deps.checks.nonces ? { nonces: deps.checks.nonces } : {}),
   });
@@ -80,6 +82,8 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
     const params = new URL(req.originalUrl, config.bankApi.web.origin).searchParams;
     res.set('Cache-Control', 'no-store').json({ events: handleTraceQuery(trace, params, reader) });
   });
+
+  app.get('/sandbox/rules', sandboxRulesRoute(checks));
 
   app.get(`${API_BASE_PATH}/openapi.json`, (_req, res) => {
     res.json(openApiDocument(baseUrl));

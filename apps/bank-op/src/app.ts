@@ -22,6 +22,7 @@ import type Provider from 'oidc-provider';
 import type { Dispatcher } from 'undici';
 import type { FlowIds } from './http/flow-ids.js';
 import { postOnly } from './http/post-only.js';
+import { sandboxRulesRoute } from './http/sandbox-rules.js';
 import { channelByEndpoint, traceOnWebListener, traceQueryRoute, traceRequests } from './http/trace.js';
 import { errorPage } from './interactions/error-page.js';
 import { PAGE_CSP } from './interactions/layout.js';
@@ -126,6 +127,7 @@ export function createWebApp(services: BankOpServices): express.Express {
     res.json({ status: 'ok', party: 'bank-op' });
   });
   app.get('/trace', traceOnWebListener(config.bankOp.mtls.origin));
+  app.get('/sandbox/rules', sandboxRulesRoute());
   app.use(certificates.rejectForwardedCertificates());
   app.use(
     interactionRoutes({
