@@ -54,6 +54,8 @@ describe('every attack is refused by the party that must refuse it', () => {
       });
       expect(outcome.matched, summary(outcome)).toBe(true);
       expect(outcome.changes.length, 'the runner says what was bent').toBeGreaterThan(0);
+      // The client engine's refusals name the check that failed, which the attack lists among its rules.
+      if (outcome.by === 'tpp') expect(attack.rules).toContain(`tpp:${outcome.check}`);
     },
     30_000,
   );

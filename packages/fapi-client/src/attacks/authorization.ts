@@ -192,6 +192,7 @@ export const mixUp = defineAttack({
   fix: 'compare iss (FAPI 2.0: the iss parameter, RFC 9207; FAPI 1.0: the JARM JWT’s signature and iss) with the issuer the request went to',
   rules: [
     'tpp:iss is the bank the request was sent to',
+    'tpp:JARM response verifies',
     'bank-op:iss-in-authorization-response',
     'bank-op:jarm',
   ],
