@@ -19,6 +19,7 @@ import type Provider from 'oidc-provider';
 import { createMtlsApp, createWebApp } from './app.js';
 import { FlowIds } from './http/flow-ids.js';
 import { traceFrontChannel } from './http/front-channel-trace.js';
+import { traceTokenEndpoint } from './http/token-endpoint-trace.js';
 import { createCertificateBinding } from './mtls/certificate-binding.js';
 import { createCertificateSource, type TrustedProxy } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
@@ -87,6 +88,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   logProviderRefusals(provider, (line) => log(`bank-op ${line}`));
   const flowIds = new FlowIds();
   traceFrontChannel(provider, flowIds);
+  traceTokenEndpoint(provider, certificates);
 
   const services = {
     config,

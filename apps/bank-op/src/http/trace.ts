@@ -69,6 +69,19 @@ export function noteCheck(res: unknown, check: CheckResult): void {
   target.locals.traceChecks.push(check);
 }
 
+/**
+ * Records checks a request passed before it was refused: ahead of the first failed check already noted
+ * (the refusal), so the trace reads in the order the checks ran.
+ */
+export function noteChecksBeforeRefusal(res: unknown, checks: CheckResult[]): void {
+  const target = res as WithChecks;
+  if (!target.locals || checks.length === 0) return;
+  target.locals.traceChecks ??= [];
+  const noted = target.locals.traceChecks;
+  const refusal = noted.findIndex((check) => !check.passed);
+  noted.splice(refusal === -1 ? noted.length : refusal, 0, ...checks);
+}
+
 /** Names this request's step for the trace (replacing the endpoint's generic title). */
 export function noteStep(res: unknown, note: StepNote | ((outcome: Outcome) => StepNote)): void {
   const target = res as WithChecks;

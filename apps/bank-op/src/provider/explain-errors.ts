@@ -40,7 +40,8 @@ const JSON_ERROR_EVENTS = [
   'userinfo.error',
 ] as const;
 
-function findRule(
+/** The rule of the client's profile (or the ecosystem's) that an oidc-provider error violates. */
+export function findRule(
   profile: ProfileDefinition,
   error: string,
   texts: string[],

@@ -3,6 +3,7 @@
 import type { TokenSource } from '../bank-api/client.js';
 import { PartyError } from '../http/party-error.js';
 import type { Connection } from '../store/connections.js';
+import { runInPhase } from '../trace/phase.js';
 import type { BoundClient } from './bound-client.js';
 import { type ConnectionKit, toApiError } from './connection-kit.js';
 import { storedToken, type TokenEndpoint } from './token-endpoint.js';
@@ -70,14 +71,18 @@ export function createConnectionTokens({ deps, context }: ConnectionKit): Connec
   function customerToken(connection: Connection, client: BoundClient, grant: string): TokenSource {
     const refresh = async (): Promise<string | undefined> => {
       const current = store.token(connection.id, grant);
-      if (!current?.refreshToken) return undefined;
+      const refreshToken = current?.refreshToken;
+      if (!refreshToken) return undefined;
       let response: Awaited<ReturnType<TokenEndpoint['request']>>;
       try {
-        response = await deps.tokens.request(
-          client,
-          'refresh',
-          { grant_type: 'refresh_token', refresh_token: current.refreshToken },
-          context(connection),
+        // A refresh is a phase of its own in the inspector, whichever call needed it.
+        response = await runInPhase('refresh', () =>
+          deps.tokens.request(
+            client,
+            'refresh',
+            { grant_type: 'refresh_token', refresh_token: refreshToken },
+            context(connection),
+          ),
         );
       } catch (err) {
         if (grant === ACCOUNTS && err instanceof PartyError && err.error === 'invalid_grant') {

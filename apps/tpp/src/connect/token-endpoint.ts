@@ -11,7 +11,7 @@ import {
 import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { StoredToken } from '../store/connections.js';
-import type { StepKind } from '../trace/steps.js';
+import { revocationStep, type StepKind } from '../trace/steps.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import type { BoundClient } from './bound-client.js';
 import { type CallContext, createTppEngine, tppStep } from './engine.js';
@@ -95,7 +95,7 @@ export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog 
     },
 
     async revoke(client, token, hint, context) {
-      const response = await revokeToken(engine, client, tppStep('revoke', context), token, hint);
+      const response = await revokeToken(engine, client, tppStep(revocationStep(hint), context), token, hint);
       // RFC 7009 §2.2: 200 whether or not the token was still valid.
       if (response.ok) return true;
       // RFC 7009 §2.2.1: a server may not revoke some token types, e.g. self-contained JWT access tokens

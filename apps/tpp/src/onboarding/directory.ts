@@ -48,7 +48,7 @@ export interface DirectoryCalls {
 /** The step each directory read is part of; the keys are fetched to check the SSA. */
 const STEP_OF: Record<DirectoryOperation, StepDescription> = {
   fetchSsa: STEPS.ssa,
-  jwks: STEPS['ssa-verify'],
+  jwks: STEPS['directory-jwks'],
   participants: STEPS.participants,
   certificateStatus: STEPS['directory-read'],
   softwareStatement: STEPS['directory-read'],

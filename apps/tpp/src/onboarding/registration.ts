@@ -15,6 +15,7 @@ import { type ClientAuthMethod, PROFILES, type ProfileId } from '../connect/prof
 import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { Registration, RegistrationStore } from '../store/registrations.js';
+import { registrationStep, STEPS } from '../trace/steps.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import type { BankMetadata } from './bank-metadata.js';
 
@@ -65,7 +66,6 @@ export function createRegistrar(deps: {
     });
   return {
     async register(profileId, clientAuth, context) {
-      const profile = PROFILES[profileId];
       const chosen = requested(profileId, clientAuth);
       const metadata = clientMetadata({
         requested: chosen,
@@ -73,12 +73,7 @@ export function createRegistrar(deps: {
         jwksUri: context.jwksUri,
       });
       // RFC 7591 §3.1: POST the metadata as JSON; the bank's mTLS alias sees the transport certificate.
-      const step = {
-        title: `Register at the bank (DCR): ${profile.title}, ${clientAuth}`,
-        explanation:
-          'Moneywise sends its client metadata and the directory-signed SSA over mutual TLS. The bank checks the SSA and that the certificate belongs to the same software, then issues a client_id.',
-        clause: 'RFC 7591 §3.1, RFC 8705 §2',
-      };
+      const step = registrationStep(profileId, clientAuth);
       const response = await registerClient(engine, tppStep(step, context), {
         registrationEndpoint: context.bank.endpoint('registration_endpoint', true),
         transport: deps.transportAgent,
@@ -90,7 +85,7 @@ export function createRegistrar(deps: {
       if (typeof body?.client_id !== 'string') {
         throw new PartyError({
           party: 'bank-op',
-          step: 'Register at the bank (DCR)',
+          step: step.title,
           upstreamStatus: response.status,
           error: 'invalid_client_metadata',
           description: 'The registration response has no client_id',
@@ -139,7 +134,7 @@ export function createRegistrar(deps: {
       });
       const status = registrationStatus(response);
       if (status) return status;
-      throw PartyError.fromResponse('bank-op', 'Check the registration is still known', response);
+      throw PartyError.fromResponse('bank-op', STEPS['dcr-read'].title, response);
     },
   };
 }

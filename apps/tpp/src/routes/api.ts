@@ -10,6 +10,8 @@ import type { ConnectionTrace } from '../shared/timeline.js';
 import type { Connection, ConnectionStore } from '../store/connections.js';
 import type { SessionStore } from '../store/sessions.js';
 import type { TraceCollector } from '../trace/collector.js';
+import { inPhase } from '../trace/phase.js';
+import { profileInWords } from '../trace/profile-in-words.js';
 import { sessionMiddleware } from './session.js';
 import { accountView, balanceView, clientAuthViews, profileViews, transactionView } from './views.js';
 
@@ -120,7 +122,7 @@ export function apiRoutes(deps: {
   router.get('/onboarding', (_req, res) => {
     res.json(deps.onboarding.view());
   });
-  router.post('/onboarding', async (_req, res) => {
+  router.post('/onboarding', inPhase('onboarding'), async (_req, res) => {
     res.json(await deps.onboarding.run());
   });
   router.get('/onboarding/trace', async (_req, res) => {
@@ -138,7 +140,7 @@ export function apiRoutes(deps: {
   router.get('/connections', (_req, res) => {
     res.json({ connections: store.listForSession(res.locals.session.id).map(connections.view) });
   });
-  router.post('/connections', async (req, res) => {
+  router.post('/connections', inPhase('connect'), async (req, res) => {
     const parsed = connectBody.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidBody(parsed.error);
     const { profile, clientAuth } = parsed.data;
@@ -150,16 +152,16 @@ export function apiRoutes(deps: {
   router.get('/connections/:id', (req, res) => {
     res.json(connections.view(owned(req, res)));
   });
-  router.post('/connections/:id/disconnect', async (req, res) => {
+  router.post('/connections/:id/disconnect', inPhase('disconnect'), async (req, res) => {
     const connection = active(req, res);
     res.json(await connections.disconnect(connection, customerOf(req, res)));
   });
 
-  router.get('/connections/:id/accounts', async (req, res) => {
+  router.get('/connections/:id/accounts', inPhase('use'), async (req, res) => {
     const accounts = await connections.accounts(active(req, res), customerOf(req, res));
     res.json({ accounts: accounts.map(accountView) });
   });
-  router.get('/connections/:id/accounts/:accountId/balances', async (req, res) => {
+  router.get('/connections/:id/accounts/:accountId/balances', inPhase('use'), async (req, res) => {
     const balances = await connections.balances(
       active(req, res),
       String(req.params.accountId),
@@ -167,7 +169,7 @@ export function apiRoutes(deps: {
     );
     res.json({ balances: balances.map(balanceView) });
   });
-  router.get('/connections/:id/accounts/:accountId/transactions', async (req, res) => {
+  router.get('/connections/:id/accounts/:accountId/transactions', inPhase('use'), async (req, res) => {
     const transactions = await connections.transactions(
       active(req, res),
       String(req.params.accountId),
@@ -176,13 +178,13 @@ export function apiRoutes(deps: {
     res.json({ transactions: transactions.map(transactionView) });
   });
 
-  router.post('/connections/:id/payments', async (req, res) => {
+  router.post('/connections/:id/payments', inPhase('pay'), async (req, res) => {
     const connection = active(req, res);
     const parsed = paymentBody.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidBody(parsed.error);
     res.status(201).json(await connections.startPayment(connection, parsed.data, customerOf(req, res)));
   });
-  router.get('/connections/:id/payments/:paymentId', async (req, res) => {
+  router.get('/connections/:id/payments/:paymentId', inPhase('pay'), async (req, res) => {
     const connection = owned(req, res);
     const payment = store.payment(String(req.params.paymentId));
     if (!payment || payment.connectionId !== connection.id) throw notFound('payment');
@@ -194,7 +196,9 @@ export function apiRoutes(deps: {
   });
 
   const traceOf = async (connection: Connection): Promise<ConnectionTrace> => {
-    const { entries, unavailable } = await deps.collector.collect([connection.interactionId]);
+    const { entries, unavailable } = await deps.collector.collect([connection.interactionId], {
+      profile: profileInWords(connection),
+    });
     return { connectionId: connection.id, interactionId: connection.interactionId, entries, unavailable };
   };
   router.get('/connections/:id/trace', async (req, res) => {

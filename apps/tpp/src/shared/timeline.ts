@@ -15,6 +15,28 @@ export const LANE_TITLES: Record<Lane, string> = {
   'bank-api': 'Bank API',
 };
 
+/**
+ * The phases of a connection's life, in the order a learner meets them; the inspector lists messages
+ * under a heading per phase. `attacks` is reserved for the attack lab's resent messages.
+ */
+export const PHASES = ['onboarding', 'connect', 'use', 'pay', 'refresh', 'disconnect', 'attacks'] as const;
+
+export type Phase = (typeof PHASES)[number];
+
+export const PHASE_TITLES: Record<Phase, string> = {
+  onboarding: 'Onboarding: SSA, discovery and registration',
+  connect: 'Connect: consent, authorization and tokens',
+  use: 'Use: account reads',
+  pay: 'Pay: payment consent, authorization and submission',
+  refresh: 'Refresh: a new access token',
+  disconnect: 'Disconnect: revoke and delete the consent',
+  attacks: 'Attacks: messages resent with one thing wrong',
+};
+
+export function isPhase(value: unknown): value is Phase {
+  return typeof value === 'string' && (PHASES as readonly string[]).includes(value);
+}
+
 export interface TimelineCheck {
   name: string;
   passed: boolean;
@@ -67,6 +89,15 @@ export interface TimelineEntry {
   binding?: TimelineBinding;
   /** The parties whose traces describe this message (sender and receiver, when both recorded it). */
   reportedBy: Lane[];
+  /** The phase of the connection the message belongs to. */
+  phase: Phase;
+  /**
+   * A refusal the flow expects and answers (a use_dpop_nonce answered by a retry, a 401 after
+   * disconnecting): not a failure, so the inspector does not paint it as one.
+   */
+  expected?: true;
+  /** Why the refusal is expected, naming the profile in use. */
+  expectedBecause?: string;
 }
 
 export interface ConnectionTrace {

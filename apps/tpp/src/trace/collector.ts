@@ -8,12 +8,13 @@ import { redactEvent } from '@fapi-sandbox/fapi-core/redact';
 import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { type Dispatcher, fetch } from 'undici';
 import type { Lane, TimelineEntry } from '../shared/timeline.js';
-import { buildTimeline } from './timeline.js';
+import { buildTimeline, type TimelineOptions } from './timeline.js';
 import type { TraceLog } from './trace-log.js';
 
 export interface TraceCollector {
   collect(
     interactionIds: string[],
+    options?: TimelineOptions,
   ): Promise<{ entries: TimelineEntry[]; unavailable: { party: Lane; error: string }[] }>;
 }
 
@@ -58,7 +59,7 @@ export function createTraceCollector(deps: {
   ];
 
   return {
-    async collect(interactionIds) {
+    async collect(interactionIds, options) {
       const events: TraceEvent[] = interactionIds.flatMap((id) => deps.trace.forInteraction(id));
       const unavailable: { party: Lane; error: string }[] = [];
       await Promise.all(
@@ -74,7 +75,7 @@ export function createTraceCollector(deps: {
           }
         }),
       );
-      return { entries: await buildTimeline(events, deps.partyOf), unavailable };
+      return { entries: await buildTimeline(events, deps.partyOf, options), unavailable };
     },
   };
 }

@@ -1,10 +1,15 @@
 // Every step the TPP takes, with what it proves and the clause that asks for it: the sentences the
 // flow inspector shows beside each message.
+import type { Phase } from '../shared/timeline.js';
 
 export interface StepDescription {
   title: string;
   explanation: string;
   clause: string;
+  /** The title of the TPP's own checks of this step, when the step is also a message (no two alike). */
+  checksTitle?: string;
+  /** A phase of its own wherever it happens (the registration checks before a connection are onboarding). */
+  phase?: Phase;
 }
 
 export const STEPS = {
@@ -14,54 +19,72 @@ export const STEPS = {
       'Moneywise asks the directory for its signed software statement over mutual TLS. Only the holder of the ' +
       'transport certificate the directory issued for this software gets it, so the SSA is proof the ecosystem vouches for Moneywise.',
     clause: 'RFC 7591 §2.3, UK OB DCR v3.3 §3.1',
+    phase: 'onboarding',
   },
   'ssa-verify': {
     title: 'Check the SSA signature',
     explanation:
       'The SSA is verified against the directory’s published keys before it is sent anywhere: a forged or expired statement would be refused by the bank anyway, and Moneywise finds out first.',
     clause: 'RFC 7591 §2.3, RFC 7515 §5.2',
+    phase: 'onboarding',
+  },
+  'directory-jwks': {
+    title: 'Fetch the directory’s signing keys',
+    explanation:
+      'The keys the directory signs software statements with, from its published JWKS: what the SSA signature is checked against.',
+    clause: 'RFC 7591 §2.3, RFC 7517 §5',
+    phase: 'onboarding',
   },
   participants: {
     title: 'Find the bank in the directory',
     explanation:
       'The directory lists the authorisation servers of the ecosystem. Moneywise takes the bank’s issuer from this trusted list rather than from anything a browser could supply.',
     clause: 'FAPI 2.0 SP §5.3.3.1 (issuer from a trusted source), RFC 8414 §3',
+    checksTitle: 'Check the bank is listed and active',
+    phase: 'onboarding',
   },
   'directory-read': {
     title: 'Read from the directory',
     explanation:
       'Moneywise reads what the directory, the trust anchor of the ecosystem, says about a participant, its keys or its certificates.',
     clause: 'UK OB Directory §Participants',
+    phase: 'onboarding',
   },
   discovery: {
     title: 'Read the bank’s OpenID configuration',
     explanation:
       'The discovery document names the bank’s endpoints and their mTLS aliases. Its issuer must equal the issuer the directory listed, which stops a mix-up with another server.',
     clause: 'OIDC Discovery §4.3, RFC 8414 §3.3, RFC 8705 §5',
+    checksTitle: 'Check the bank’s OpenID configuration',
+    phase: 'onboarding',
   },
   'op-jwks': {
     title: 'Fetch the bank’s signing keys',
     explanation:
       'The keys the bank signs ID tokens and JARM responses with, from the jwks_uri its discovery document names.',
     clause: 'OIDC Discovery §3 (jwks_uri), RFC 7517 §5',
+    phase: 'onboarding',
   },
   dcr: {
-    title: 'Register at the bank (DCR)',
+    title: 'DCR: register client (RFC 7591)',
     explanation:
       'Moneywise sends its client metadata and the directory-signed SSA over mutual TLS. The bank checks the SSA and that the certificate belongs to the same software, then issues a client_id.',
     clause: 'RFC 7591 §3.1, FAPI 2.0 SP §5.3.3.1, RFC 8705 §2',
+    phase: 'onboarding',
   },
   'dcr-read': {
-    title: 'Check the registration is still known',
+    title: 'DCR: read registration (RFC 7592)',
     explanation:
       'Before reusing a stored client_id, Moneywise reads its registration with the registration access token. A 401 means the bank forgot the client, and Moneywise registers again.',
     clause: 'RFC 7592 §2.1',
+    phase: 'onboarding',
   },
   'dcr-version': {
     title: 'Check the stored registration is current',
     explanation:
       'A client’s profile, token binding and signing choices are fixed when it registers. A stored registration made with other metadata than Moneywise asks for now (for example before it named the FAPI profile) would hold it to the wrong rules, so it is registered again.',
     clause: 'RFC 7591 §2, RFC 7592 §2',
+    phase: 'onboarding',
   },
   'token-client-credentials': {
     title: 'Client-credentials token',
@@ -171,6 +194,31 @@ export const STEPS = {
 } satisfies Record<string, StepDescription>;
 
 export type StepKind = keyof typeof STEPS;
+
+/** One registration per way of connecting: the title names which, early enough to survive truncation. */
+export function registrationStep(profileId: string, clientAuth: string): StepDescription {
+  return { ...STEPS.dcr, title: `DCR: register ${profileId}, ${clientAuth} (RFC 7591)` };
+}
+
+/** RFC 7009 §2.1: the token_type_hint says which token is revoked; the title says it too. */
+export function revocationStep(hint: 'access_token' | 'refresh_token' | string): StepDescription {
+  return {
+    ...STEPS.revoke,
+    title: hint === 'refresh_token' ? 'Revoke the refresh token' : 'Revoke the access token',
+  };
+}
+
+/** The phase a TPP step has wherever it happens, from the title it was recorded with. */
+export function phaseOfStep(title: string | undefined): Phase | undefined {
+  if (!title) return undefined;
+  const step = title.startsWith(`${DPOP_NONCE_RETRY.title}: `)
+    ? title.slice(DPOP_NONCE_RETRY.title.length + 2)
+    : title;
+  if (step.startsWith('DCR: ')) return 'onboarding';
+  return Object.values(STEPS as Record<string, StepDescription>).find(
+    (described) => described.title === step || described.checksTitle === step,
+  )?.phase;
+}
 
 /** RFC 9449 §8 and §9: the nonce retry is a step of its own in the timeline. */
 export const DPOP_NONCE_RETRY: StepDescription = {

@@ -1,11 +1,14 @@
 // One timeline from every party's trace events: a message both sides recorded (the TPP's outbound call
 // and the bank's view of the same request) becomes one entry with both sides' checks; each entry gets
-// its lanes for the sequence diagram, and the key or certificate presented beside the token's cnf.
+// its lanes for the sequence diagram, its phase, and the key or certificate presented beside the token's
+// cnf. Entries are ordered by cause and effect first and by clock second (causal-order.ts).
 
 import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import type { Lane, TimelineBinding, TimelineEntry } from '../shared/timeline.js';
-import { LANES } from '../shared/timeline.js';
+import type { Lane, Phase, TimelineBinding, TimelineEntry } from '../shared/timeline.js';
+import { isPhase, LANES } from '../shared/timeline.js';
+import { type CausalNode, causalOrder } from './causal-order.js';
+import { markExpectedRefusals } from './expected-refusals.js';
 
 /** How far apart the sender's and the receiver's records of one message may be. */
 const PAIRING_WINDOW_MS = 15_000;
@@ -63,7 +66,15 @@ function toEntry(event: TraceEvent, partyOf: (url: string) => Lane | undefined):
     checks: (event.checks ?? []).map((check) => ({ ...check, by })),
     certificate: event.certificate,
     reportedBy: [by],
+    // Filled in once the entries are in order (assignPhases); the TPP stamps its own events.
+    phase: phaseOf(event) ?? 'connect',
   };
+}
+
+/** The phase the recording party stamped on its event (the TPP does; the bank's parties do not). */
+function phaseOf(event: TraceEvent): Phase | undefined {
+  const phase = (event as { phase?: unknown }).phase;
+  return isPhase(phase) ? phase : undefined;
 }
 
 /** Adds the receiver's view (its checks, the certificate it saw, the JWTs it verified) to the sender's. */
@@ -125,12 +136,30 @@ async function bindingOf(entry: TimelineEntry): Promise<TimelineBinding | undefi
 }
 
 /**
+ * A message or check without a phase of its own (the bank's front-channel pages, a party's record the
+ * TPP has no counterpart for) belongs to the phase of what caused it: the entry before it in causal order.
+ */
+function assignPhases(entries: TimelineEntry[], stamped: Set<TimelineEntry>): void {
+  let current = entries.find((entry) => stamped.has(entry))?.phase ?? 'connect';
+  for (const entry of entries) {
+    if (stamped.has(entry)) current = entry.phase;
+    else entry.phase = current;
+  }
+}
+
+export interface TimelineOptions {
+  /** The connection's profile in words ("FAPI 2.0 + DPoP, private_key_jwt"), for the explanations. */
+  profile?: string;
+}
+
+/**
  * Builds the timeline: the events of every party, sender and receiver records of one message paired,
- * ordered by time.
+ * ordered by cause and effect (then by time), each in its phase, expected refusals marked.
  */
 export async function buildTimeline(
   events: TraceEvent[],
   partyOf: (url: string) => Lane | undefined,
+  options: TimelineOptions = {},
 ): Promise<TimelineEntry[]> {
   const unique = [...new Map(events.map((event) => [event.id, event])).values()].sort(
     (a, b) => time(a) - time(b),
@@ -161,14 +190,46 @@ export async function buildTimeline(
       receiverOf.set(event.id, receiver);
     }
   }
-  const entries: TimelineEntry[] = [];
+  const nodes: CausalNode<TimelineEntry>[] = [];
+  const stamped = new Set<TimelineEntry>();
   for (const event of unique) {
     if (paired.has(event.id)) continue;
     let entry = toEntry(event, partyOf);
+    const records = [event];
     const receiver = receiverOf.get(event.id);
-    if (receiver) entry = mergeReceiver(entry, toEntry(receiver, partyOf));
-    entries.push(entry);
+    if (receiver) {
+      entry = mergeReceiver(entry, toEntry(receiver, partyOf));
+      records.push(receiver);
+    }
+    if (records.some((record) => phaseOf(record) !== undefined)) stamped.add(entry);
+    nodes.push({
+      value: entry,
+      at: Date.parse(entry.at),
+      recordedAt: records.map((record) => ({ party: record.party, at: time(record) })),
+      ...frontChannelHop(event, partyOf),
+    });
   }
+  const entries = causalOrder(nodes);
+  assignPhases(entries, stamped);
+  markExpectedRefusals(entries, options.profile);
   for (const entry of entries) entry.binding = await bindingOf(entry);
-  return entries.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  return entries;
+}
+
+/**
+ * A front-channel message names where the browser goes next: the TPP's redirect to the bank's
+ * authorization endpoint, the bank's redirect back to the TPP's callback. The browser's request there
+ * is its effect, whatever the two parties' clocks say.
+ */
+function frontChannelHop(
+  event: TraceEvent,
+  partyOf: (url: string) => Lane | undefined,
+): Pick<CausalNode<TimelineEntry>, 'sends' | 'arrives'> {
+  if (event.channel !== 'front') return {};
+  const arrives =
+    event.direction === 'inbound' && event.url ? { party: event.party, path: pathOf(event.url) } : undefined;
+  const next = event.direction === 'outbound' ? event.url : (event.responseHeaders?.location ?? undefined);
+  const target = next ? partyOf(next) : undefined;
+  const sends = next && target && target !== event.party ? { party: target, path: pathOf(next) } : undefined;
+  return { ...(sends ? { sends } : {}), ...(arrives ? { arrives } : {}) };
 }

@@ -102,7 +102,7 @@ describe('TPP with the directory but no bank running', () => {
         `/organisations/${sandbox.config.participants.demo.orgId}/software-statements/${sandbox.config.participants.demo.softwareId}/ssa`,
         200,
       ],
-      ['Check the SSA signature', 'GET', '/.well-known/jwks.json', 200],
+      ['Fetch the directory’s signing keys', 'GET', '/.well-known/jwks.json', 200],
       ['Find the bank in the directory', 'GET', '/participants', 200],
     ]);
     // The directory files the SSA fetch under Moneywise (its transport certificate) and hands it back to

@@ -28,6 +28,57 @@ function event(
   };
 }
 
+const sendToBank = (at: string) =>
+  event(at, {
+    party: 'tpp',
+    direction: 'outbound',
+    channel: 'front',
+    step: 'Send the customer to the bank',
+    method: 'GET',
+    url: `${BANK}/authorize?client_id=c&request_uri=urn:x`,
+  });
+
+/** bank-op's record of its authorization response: the redirect that sends the browser to `location`. */
+const redirectBack = (at: string, location: string) =>
+  atTheBank(at, 'Authorization response (redirect to the client)', '/authorize/abc', {
+    responseHeaders: { location },
+  });
+
+/** bank-op's record of a browser request at one of its pages. */
+const atTheBank = (at: string, step: string, path: string, fields: Partial<TraceEvent> = {}) =>
+  event(at, {
+    party: 'bank-op',
+    direction: 'inbound',
+    channel: 'front',
+    step,
+    method: 'GET',
+    url: `${BANK}${path}`,
+    status: 303,
+    ...fields,
+  });
+
+const customerReturns = (at: string, url: string) =>
+  event(at, {
+    party: 'tpp',
+    direction: 'inbound',
+    channel: 'front',
+    step: 'Customer returns to Moneywise',
+    method: 'GET',
+    url,
+  });
+
+/** bank-op's record of a token request on its mTLS listener. */
+const tokenRequestAtTheBank = (at: string, status: number) =>
+  event(at, {
+    party: 'bank-op',
+    direction: 'inbound',
+    channel: 'back',
+    step: 'Token request',
+    method: 'POST',
+    url: `${BANK_MTLS}/token`,
+    status,
+  });
+
 const lanes = (entries: { title: string; from: Lane; to: Lane; channel: string; reportedBy: Lane[] }[]) =>
   entries.map((e) => [e.title, `${e.from}→${e.to}`, e.channel, e.reportedBy.join('+')]);
 
@@ -35,53 +86,15 @@ describe('buildTimeline', () => {
   it('draws bank-op’s front-channel records between the browser and the bank', async () => {
     const entries = await buildTimeline(
       [
-        event('01.000', {
-          party: 'tpp',
-          direction: 'outbound',
-          channel: 'front',
-          step: 'Send the customer to the bank',
-          method: 'GET',
-          url: `${BANK}/authorize?client_id=c&request_uri=urn:x`,
-        }),
-        event('01.100', {
-          party: 'bank-op',
-          direction: 'inbound',
-          channel: 'front',
-          step: 'Authorization request (front channel)',
-          method: 'GET',
-          url: `${BANK}/authorize`,
-          status: 303,
+        sendToBank('01.000'),
+        atTheBank('01.100', 'Authorization request (front channel)', '/authorize', {
           checks: [
             { name: 'request_uri bound to this client', passed: true, clause: 'RFC 9126 §4', detail: 'ok' },
           ],
         }),
-        event('05.000', {
-          party: 'bank-op',
-          direction: 'inbound',
-          channel: 'front',
-          step: 'Customer sign-in and consent',
-          method: 'POST',
-          url: `${BANK}/interaction/abc/login`,
-          status: 303,
-        }),
-        event('09.000', {
-          party: 'bank-op',
-          direction: 'inbound',
-          channel: 'front',
-          step: 'Authorization response (redirect to the client)',
-          method: 'GET',
-          url: `${BANK}/authorize/abc`,
-          status: 303,
-          responseHeaders: { location: `${TPP}/callback?code=abcdefgh…&state=s&iss=x` },
-        }),
-        event('09.200', {
-          party: 'tpp',
-          direction: 'inbound',
-          channel: 'front',
-          step: 'Customer returns to Moneywise',
-          method: 'GET',
-          url: `${TPP}/callback?code=%5Bredacted%5D`,
-        }),
+        atTheBank('05.000', 'Customer sign-in and consent', '/interaction/abc/login', { method: 'POST' }),
+        redirectBack('09.000', `${TPP}/callback?code=abcdefgh…&state=s&iss=x`),
+        customerReturns('09.200', `${TPP}/callback?code=%5Bredacted%5D`),
       ],
       partyOf,
     );
@@ -138,15 +151,7 @@ describe('buildTimeline', () => {
           status: 201,
         }),
         // A record the TPP has no counterpart for (another status) stays on its own.
-        event('04.000', {
-          party: 'bank-op',
-          direction: 'inbound',
-          channel: 'back',
-          step: 'Token request',
-          method: 'POST',
-          url: `${BANK_MTLS}/token`,
-          status: 400,
-        }),
+        tokenRequestAtTheBank('04.000', 400),
       ],
       partyOf,
     );
@@ -198,5 +203,71 @@ describe('buildTimeline', () => {
       ['Customer sign-in and consent', 'browser→bank-op', 'front', 'bank-op'],
       ['Pushed authorization request', 'browser→bank-op', 'front', 'bank-op'],
     ]);
+  });
+});
+
+describe('causal order', () => {
+  // Each profile's return from the bank: FAPI 2.0 (code, state and iss in the query, with DPoP or mTLS)
+  // and FAPI 1.0 Advanced (a JARM response). bank-op stamps its redirect when the response has finished,
+  // which under load is after the browser already reached the TPP: its clock puts the effect first.
+  const returns = {
+    'fapi2-dpop': `${TPP}/callback?code=-3KVWpk5%E2%80%A6&state=s1&iss=x`,
+    'fapi2-mtls': `${TPP}/callback?code=Zr8aQ1bc%E2%80%A6&state=s2&iss=x`,
+    'fapi1-advanced': `${TPP}/callback?response=eyJhbGci%E2%80%A6`,
+  };
+
+  it.each(Object.entries(returns))(
+    '%s: the bank’s redirect comes before the customer returning to Moneywise and its checks, whatever the clocks say',
+    async (_profile, callback) => {
+      const entries = await buildTimeline(
+        [
+          sendToBank('01.000'),
+          atTheBank('01.100', 'Consent decision', '/interaction/abc/consent', {
+            method: 'POST',
+            responseHeaders: { location: `${BANK}/authorize/abc` },
+          }),
+          // The TPP's records of what the redirect caused, stamped 2 ms before the redirect itself.
+          customerReturns('01.201', callback),
+          event('01.202', {
+            party: 'tpp',
+            direction: 'internal',
+            channel: 'back',
+            step: 'Check the authorization response',
+          }),
+          redirectBack('01.203', callback),
+          event('01.300', {
+            party: 'tpp',
+            direction: 'outbound',
+            channel: 'back',
+            step: 'Exchange the code for tokens',
+            method: 'POST',
+            url: `${BANK_MTLS}/token`,
+            status: 200,
+          }),
+          tokenRequestAtTheBank('01.290', 200),
+        ],
+        partyOf,
+      );
+      expect(entries.map((e) => e.title)).toEqual([
+        'Send the customer to the bank',
+        'Consent decision',
+        'Authorization response (redirect to the client)',
+        'Customer returns to Moneywise',
+        'Check the authorization response',
+        'Exchange the code for tokens',
+      ]);
+    },
+  );
+
+  it('keeps clock order between messages that do not cause one another', async () => {
+    const entries = await buildTimeline(
+      [
+        event('02.000', { party: 'tpp', direction: 'internal', channel: 'back', step: 'B' }),
+        event('01.000', { party: 'directory', direction: 'inbound', channel: 'back', step: 'A' }),
+        event('03.000', { party: 'bank-op', direction: 'inbound', channel: 'back', step: 'C' }),
+      ],
+      partyOf,
+    );
+    expect(entries.map((e) => e.title)).toEqual(['A', 'B', 'C']);
   });
 });

@@ -121,6 +121,7 @@ const entry = (overrides: Partial<TimelineEntry>): TimelineEntry => ({
   jwts: [],
   checks: [],
   reportedBy: ['tpp'],
+  phase: 'connect',
   ...overrides,
 });
 

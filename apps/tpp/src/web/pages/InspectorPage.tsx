@@ -1,7 +1,13 @@
 // The flow inspector: every message of a connection (or of onboarding) from every party, as a timeline
 // and as a sequence diagram, with the selected message in full beside them; and the JSON export.
 import { useState } from 'react';
-import { type ConnectionTrace, LANE_TITLES, type TimelineEntry } from '../../shared/timeline.js';
+import {
+  type ConnectionTrace,
+  LANE_TITLES,
+  PHASE_TITLES,
+  type Phase,
+  type TimelineEntry,
+} from '../../shared/timeline.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatTime } from '../components/format.js';
 import { SequenceDiagram } from '../components/SequenceDiagram.js';
@@ -9,10 +15,28 @@ import { TimelineDetail } from '../components/TimelineDetail.js';
 import { useResource } from '../components/useResource.js';
 import { Link } from '../router.js';
 
-function outcome(entry: TimelineEntry): 'ok' | 'failed' | 'info' {
+function outcome(entry: TimelineEntry): 'ok' | 'failed' | 'expected' | 'info' {
+  // A refusal the flow expects and answers (a DPoP nonce retry, the 401 after disconnecting) is not a failure.
+  if (entry.expected) return 'expected';
   if ((entry.status !== undefined && entry.status >= 400) || entry.checks.some((c) => !c.passed))
     return 'failed';
   return entry.status !== undefined || entry.checks.length > 0 ? 'ok' : 'info';
+}
+
+/** Consecutive entries of one phase, under one heading; a phase met again later gets a heading again. */
+function byPhase(entries: TimelineEntry[]): { phase: Phase; entries: TimelineEntry[] }[] {
+  const groups: { phase: Phase; entries: TimelineEntry[] }[] = [];
+  for (const entry of entries) {
+    const last = groups.at(-1);
+    if (last?.phase === entry.phase) last.entries.push(entry);
+    else groups.push({ phase: entry.phase, entries: [entry] });
+  }
+  return groups;
+}
+
+/** The message a learner starts from: the first of the connect phase, not the registration checks before it. */
+export function startOfFlow(entries: TimelineEntry[]): TimelineEntry | undefined {
+  return entries.find((entry) => entry.phase === 'connect') ?? entries[0];
 }
 
 export function Timeline({
@@ -25,27 +49,42 @@ export function Timeline({
   onSelect: (id: string) => void;
 }) {
   return (
-    <ol className="timeline" aria-label="Timeline of messages">
-      {entries.map((entry) => (
-        <li key={entry.id}>
-          <button
-            type="button"
-            className={`timeline-entry ${entry.id === selectedId ? 'selected' : ''} outcome-${outcome(entry)}`}
-            aria-pressed={entry.id === selectedId}
-            onClick={() => onSelect(entry.id)}
-            data-testid="timeline-entry"
-            data-outcome={outcome(entry)}
-          >
-            <span className="timeline-time">{formatTime(entry.at)}</span>
-            <span className="timeline-title">{entry.title}</span>
-            <span className="timeline-route muted">
-              {LANE_TITLES[entry.from]} → {LANE_TITLES[entry.to]}
-              {entry.status !== undefined ? ` · ${entry.status}` : ''}
-            </span>
-          </button>
-        </li>
+    <section className="timeline" aria-label="Timeline of messages">
+      {byPhase(entries).map((group, index) => (
+        <section
+          key={`${group.phase}-${group.entries[0]!.id}`}
+          data-testid="timeline-phase"
+          data-phase={group.phase}
+        >
+          <h2 className="timeline-phase" id={`phase-${index}`}>
+            {PHASE_TITLES[group.phase]}
+          </h2>
+          <ol className="timeline-list" aria-labelledby={`phase-${index}`}>
+            {group.entries.map((entry) => (
+              <li key={entry.id}>
+                <button
+                  type="button"
+                  className={`timeline-entry ${entry.id === selectedId ? 'selected' : ''} outcome-${outcome(entry)}`}
+                  aria-pressed={entry.id === selectedId}
+                  onClick={() => onSelect(entry.id)}
+                  data-testid="timeline-entry"
+                  data-outcome={outcome(entry)}
+                  title={entry.expectedBecause}
+                >
+                  <span className="timeline-time">{formatTime(entry.at)}</span>
+                  <span className="timeline-title">{entry.title}</span>
+                  <span className="timeline-route muted">
+                    {LANE_TITLES[entry.from]} → {LANE_TITLES[entry.to]}
+                    {entry.status !== undefined ? ` · ${entry.status}` : ''}
+                    {entry.expected ? ' · expected refusal' : ''}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </section>
       ))}
-    </ol>
+    </section>
   );
 }
 
@@ -58,7 +97,7 @@ export function InspectorView({
   exportHref?: string;
   backTo: string;
 }) {
-  const [selectedId, setSelectedId] = useState<string | undefined>(trace.entries[0]?.id);
+  const [selectedId, setSelectedId] = useState<string | undefined>(startOfFlow(trace.entries)?.id);
   const selected = trace.entries.find((e) => e.id === selectedId);
   return (
     <>
