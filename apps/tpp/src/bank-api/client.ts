@@ -5,8 +5,7 @@ import { bankApiCall, tokenRefused } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { AUTH_DATE_HEADER, CUSTOMER_IP_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
 import type { BoundClient } from '../connect/bound-client.js';
-import { createTppEngine, tppStep } from '../connect/engine.js';
-import type { PartyClient, PartyResponse } from '../http/party-client.js';
+import { type PartyResponse, type TppEngine, tppStep } from '../connect/engine.js';
 import { PartyError } from '../http/party-error.js';
 import type { StepDescription, StepKind } from '../trace/steps.js';
 
@@ -151,8 +150,8 @@ function data<T>(response: PartyResponse, member: string, step: string): T {
   return value as T;
 }
 
-export function createBankApiClient(deps: { config: SandboxConfig; party: PartyClient }): BankApiClient {
-  const engine = createTppEngine(deps.party);
+export function createBankApiClient(deps: { config: SandboxConfig; engine: TppEngine }): BankApiClient {
+  const { engine } = deps;
   const base = deps.config.bankApi.baseUrl;
 
   function attempt(client: BoundClient, token: string, request: ApiRequest, context: ApiContext) {
@@ -191,7 +190,7 @@ export function createBankApiClient(deps: { config: SandboxConfig; party: PartyC
   async function ok(client: BoundClient, tokens: TokenSource, request: ApiRequest, context: ApiContext) {
     const response = await send(client, tokens, request, context);
     if (!response.ok)
-      throw PartyError.fromResponse('bank-api', response.event.step ?? String(request.step), response);
+      throw PartyError.fromResponse('bank-api', response.recorded.step ?? String(request.step), response);
     return response;
   }
 

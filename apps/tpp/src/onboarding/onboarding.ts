@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Participant } from '@fapi-sandbox/fapi-core/config';
 import type { Dispatcher } from 'undici';
+import type { TppEngine } from '../connect/engine.js';
 import { CLIENT_AUTH_METHODS, type ClientAuthMethod, PROFILES, type ProfileId } from '../connect/profiles.js';
-import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { ApiError, OnboardingStepView, OnboardingView, RegistrationView } from '../shared/api.js';
 import type { Db } from '../store/database.js';
@@ -83,7 +83,7 @@ export function createOnboarding(deps: {
   directory: DirectoryCalls;
   registrar: Registrar;
   registrations: RegistrationStore;
-  party: PartyClient;
+  engine: TppEngine;
   trace: TraceLog;
   webAgent: Dispatcher;
 }): Onboarding {
@@ -108,7 +108,7 @@ export function createOnboarding(deps: {
     const server = await directory.findBank(context.interactionId);
     bankMetadata = await discoverBank({
       server,
-      party: deps.party,
+      engine: deps.engine,
       trace: deps.trace,
       webAgent: deps.webAgent,
       interactionId: context.interactionId,
@@ -183,7 +183,7 @@ export function createOnboarding(deps: {
         current = at('discovery');
         bankMetadata = await discoverBank({
           server,
-          party: deps.party,
+          engine: deps.engine,
           trace: deps.trace,
           webAgent: deps.webAgent,
           interactionId,

@@ -27,12 +27,6 @@ export const STEPS = {
       'The directory lists the authorisation servers of the ecosystem. Moneywise takes the bank’s issuer from this trusted list rather than from anything a browser could supply.',
     clause: 'FAPI 2.0 SP §5.3.3.1 (issuer from a trusted source), RFC 8414 §3',
   },
-  'directory-read': {
-    title: 'Read from the directory',
-    explanation:
-      'Moneywise reads what the directory, the trust anchor of the ecosystem, says about a participant, its keys or its certificates.',
-    clause: 'UK OB Directory §Participants',
-  },
   discovery: {
     title: 'Read the bank’s OpenID configuration',
     explanation:
