@@ -63,7 +63,7 @@ export async function json(response: Response): Promise<JsonResponse> {
 }
 
 /** The engine's answer in the shape the tests read: fetch Headers, and a JSON object (or `{ raw }`). */
-function fromExchange(response: ExchangeResponse): JsonResponse {
+export function fromExchange(response: ExchangeResponse): JsonResponse {
   const body =
     response.body !== null && typeof response.body === 'object'
       ? (response.body as Record<string, unknown>)
