@@ -6,6 +6,7 @@ import {
   FapiFlowClient,
   FLOW_VARIANTS,
   type FlowVariant,
+  type JwtMessage,
   type ObservedCheck,
   type ObservedExchange,
 } from '@fapi-sandbox/fapi-client';
@@ -15,23 +16,46 @@ import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCustomer, type Stoppable, startParties } from './support/parties.js';
 
-function recordingObserver() {
-  const exchanges: ObservedExchange[] = [];
-  const checks: ObservedCheck[] = [];
-  return {
-    exchanges,
-    checks,
-    observer: {
-      exchange: (e: ObservedExchange) => exchanges.push(e),
-      check: (c: ObservedCheck) => checks.push(c),
-    },
-  };
-}
-
 describe('the client engine: observer and bend hook', () => {
   let config: SandboxConfig;
   let parties: Stoppable[] = [];
   const variant = (id: FlowVariant['id']) => FLOW_VARIANTS.find((v) => v.id === id)!;
+
+  /**
+   * Connects a client of `variantId` whose every message passes through `bend` (none: nothing bent), runs
+   * `run` with it, closes it, and answers every exchange and check the observer saw.
+   */
+  async function withBentClient(
+    variantId: FlowVariant['id'],
+    bend: Bend | undefined,
+    run: (client: FapiFlowClient) => Promise<void>,
+  ): Promise<{ exchanges: ObservedExchange[]; checks: ObservedCheck[] }> {
+    const seen = { exchanges: [] as ObservedExchange[], checks: [] as ObservedCheck[] };
+    const observer = {
+      exchange: (e: ObservedExchange) => void seen.exchanges.push(e),
+      check: (c: ObservedCheck) => void seen.checks.push(c),
+    };
+    const client = await FapiFlowClient.connect({ config, variant: variant(variantId), observer, bend });
+    try {
+      await run(client);
+    } finally {
+      await client.close();
+    }
+    return seen;
+  }
+
+  /** A bend that makes the JWT for `purpose` (at `step`, when named) name another audience. */
+  const foreignAudience =
+    (purpose: JwtMessage['purpose'], step?: string): Bend =>
+    (message) => {
+      if (message.kind !== 'jwt' || message.purpose !== purpose || (step && message.step !== step)) return;
+      message.claims.aud = 'https://evil.localhost';
+      return message;
+    };
+
+  /** UK OB: the account-access consent a client creates with its own token before PAR. */
+  const newConsent = async (client: FapiFlowClient) =>
+    client.createAccountAccessConsent(await client.clientCredentialsToken('accounts'));
 
   beforeAll(async () => {
     config = await isolatedConfig();
@@ -44,28 +68,20 @@ describe('the client engine: observer and bend hook', () => {
   });
 
   it('reports every exchange and every check of a DPoP journey, each with its clause, none bent', async () => {
-    const seen = recordingObserver();
-    const client = await FapiFlowClient.connect({
-      config,
-      variant: variant('fapi2-dpop'),
-      observer: seen.observer,
-    });
-    try {
-      const consentId = await client.createAccountAccessConsent(
-        await client.clientCredentialsToken('accounts'),
-      );
-      const pending = await client.pushAuthorizationRequest(consentId);
+    const seen = await withBentClient('fapi2-dpop', undefined, async (client) => {
+      const pending = await client.pushAuthorizationRequest(await newConsent(client));
       const code = await client.authorizationCode(
         await client.customerAuthorizes(pending, demoCustomer()),
         pending,
       );
       const token = await client.exchangeCode(pending, code);
       expect((await client.api(token, 'GET', '/aisp/accounts')).status).toBe(200);
-    } finally {
-      await client.close();
-    }
+    });
     const steps = seen.exchanges.map((e) => e.step);
     for (const step of [
+      'participants',
+      'ssa',
+      'ssa-check',
       'discovery',
       'registration',
       'token:client_credentials',
@@ -90,6 +106,8 @@ describe('the client engine: observer and bend hook', () => {
     const checkNames = seen.checks.map((c) => `${c.name} (${c.clause})`);
     expect(checkNames).toEqual(
       expect.arrayContaining([
+        'SSA signed by the directory (RFC 7591 §2.3, RFC 7515 §5.2)',
+        'SSA names this software (RFC 7591 §2.3)',
         'iss is the bank the request was sent to (RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2)',
         'state matches the request (RFC 6749 §10.12)',
         'token_type is DPoP (RFC 9449 §5)',
@@ -102,16 +120,8 @@ describe('the client engine: observer and bend hook', () => {
   });
 
   it('the observer sees a failed check, with its clause, when the response names another issuer', async () => {
-    const seen = recordingObserver();
-    const client = await FapiFlowClient.connect({
-      config,
-      variant: variant('fapi2-mtls'),
-      observer: seen.observer,
-    });
-    try {
-      const pending = await client.pushAuthorizationRequest(
-        await client.createAccountAccessConsent(await client.clientCredentialsToken('accounts')),
-      );
+    const seen = await withBentClient('fapi2-mtls', undefined, async (client) => {
+      const pending = await client.pushAuthorizationRequest(await newConsent(client));
       const landing = new URL(config.participants.demo.redirectUris[0]!);
       landing.search = new URLSearchParams({
         code: 'c',
@@ -119,9 +129,7 @@ describe('the client engine: observer and bend hook', () => {
         iss: 'https://evil.localhost',
       }).toString();
       await expect(client.authorizationCode(landing, pending)).rejects.toThrow(/iss/);
-    } finally {
-      await client.close();
-    }
+    });
     expect(seen.checks).toContainEqual(
       expect.objectContaining({
         name: 'iss is the bank the request was sent to',
@@ -132,28 +140,12 @@ describe('the client engine: observer and bend hook', () => {
   });
 
   it('bending the PAR client assertion’s aud makes the bank refuse the pushed request (invalid_client)', async () => {
-    const seen = recordingObserver();
-    const bend: Bend = (message) => {
-      if (message.kind !== 'jwt' || message.step !== 'par' || message.purpose !== 'client_assertion') return;
-      message.claims.aud = 'https://evil.localhost';
-      return message;
-    };
-    const client = await FapiFlowClient.connect({
-      config,
-      variant: variant('fapi2-dpop'),
-      observer: seen.observer,
-      bend,
-    });
-    try {
-      const consentId = await client.createAccountAccessConsent(
-        await client.clientCredentialsToken('accounts'),
-      );
-      await expect(client.pushAuthorizationRequest(consentId)).rejects.toThrow(
+    const bend = foreignAudience('client_assertion', 'par');
+    const seen = await withBentClient('fapi2-dpop', bend, async (client) => {
+      await expect(client.pushAuthorizationRequest(await newConsent(client))).rejects.toThrow(
         /PAR refused: 401.*invalid_client/,
       );
-    } finally {
-      await client.close();
-    }
+    });
     const refused = seen.exchanges.filter((e) => e.step === 'par').at(-1)!;
     expect(refused).toMatchObject({ status: 401, clause: expect.stringMatching(/RFC 9126/) });
     expect(refused.responseBody).toMatchObject({ error: 'invalid_client' });
@@ -165,46 +157,22 @@ describe('the client engine: observer and bend hook', () => {
   });
 
   it('bending the request object’s aud makes the bank refuse the FAPI 1.0 pushed request', async () => {
-    const seen = recordingObserver();
-    const bend: Bend = (message) => {
-      if (message.kind !== 'jwt' || message.purpose !== 'request_object') return;
-      message.claims.aud = 'https://evil.localhost';
-      return message;
-    };
-    const client = await FapiFlowClient.connect({
-      config,
-      variant: variant('fapi1-advanced'),
-      observer: seen.observer,
-      bend,
-    });
-    try {
-      const consentId = await client.createAccountAccessConsent(
-        await client.clientCredentialsToken('accounts'),
-      );
-      await expect(client.pushAuthorizationRequest(consentId)).rejects.toThrow(
+    const seen = await withBentClient('fapi1-advanced', foreignAudience('request_object'), async (client) => {
+      await expect(client.pushAuthorizationRequest(await newConsent(client))).rejects.toThrow(
         /PAR refused: 400.*invalid_request_object/,
       );
-    } finally {
-      await client.close();
-    }
+    });
     expect(seen.exchanges.filter((e) => e.step === 'par').at(-1)).toMatchObject({ status: 400 });
   });
 
   it('dropping the DPoP header from an API call makes the bank API refuse the DPoP-bound token', async () => {
-    const seen = recordingObserver();
     let dropProof = false;
     const bend: Bend = (message) => {
       if (!dropProof || message.kind !== 'http' || message.step !== 'api') return;
       delete message.headers.dpop;
       return message;
     };
-    const client = await FapiFlowClient.connect({
-      config,
-      variant: variant('fapi2-dpop'),
-      observer: seen.observer,
-      bend,
-    });
-    try {
+    const seen = await withBentClient('fapi2-dpop', bend, async (client) => {
       const token = await client.clientCredentialsToken('accounts');
       dropProof = true;
       const response = await client.api(token, 'POST', '/aisp/account-access-consents', {
@@ -212,9 +180,7 @@ describe('the client engine: observer and bend hook', () => {
         Risk: {},
       });
       expect(response.status).toBe(401);
-    } finally {
-      await client.close();
-    }
+    });
     const refused = seen.exchanges.filter((e) => e.step === 'api').at(-1)!;
     expect(refused).toMatchObject({ status: 401, bent: true });
     expect(refused.requestHeaders.dpop).toBeUndefined();
@@ -222,28 +188,18 @@ describe('the client engine: observer and bend hook', () => {
   });
 
   it('swapping the certificate of an mTLS-bound API call makes the bank API refuse the token', async () => {
-    const seen = recordingObserver();
     const noCertificate = createSandboxAgent({}, config);
     let swap = false;
     const bend: Bend = (message) => {
       if (!swap || message.kind !== 'http' || message.step !== 'api') return;
       return { ...message, dispatcher: noCertificate };
     };
-    const client = await FapiFlowClient.connect({
-      config,
-      variant: variant('fapi2-mtls'),
-      observer: seen.observer,
-      bend,
-    });
-    try {
+    const seen = await withBentClient('fapi2-mtls', bend, async (client) => {
       const token = await client.clientCredentialsToken('accounts');
       swap = true;
       const response = await client.api(token, 'GET', '/aisp/account-access-consents/none');
       expect(response.status).toBe(401);
-    } finally {
-      await client.close();
-      await noCertificate.close();
-    }
+    }).finally(() => noCertificate.close());
     expect(seen.exchanges.filter((e) => e.step === 'api').at(-1)).toMatchObject({ status: 401, bent: true });
   });
 });

@@ -3,6 +3,12 @@
 // directory-issued transport certificate, and only metadata the SSA and the bank allow.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import {
+  createExchange,
+  deleteRegistration,
+  readRegistration,
+  updateRegistration,
+} from '@fapi-sandbox/fapi-client';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import {
   decodeJwt,
@@ -17,7 +23,7 @@ import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectOAuthError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
-import { json, TestTpp } from './support/tpp.js';
+import { fromExchange, json, TestTpp } from './support/tpp.js';
 
 let sandbox: Sandbox;
 let tpp: TestTpp;
@@ -381,27 +387,30 @@ describe('registration refused for the transport certificate', () => {
 describe('client management with the registration access token (RFC 7592)', () => {
   it('reads, updates (rotating the token), and deletes a registration', async () => {
     const client = await tpp.register();
-    const call = (method: string, token: string, body?: unknown) =>
-      fetch(client.registrationClientUri, {
-        method,
-        dispatcher: tpp.transport,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
+    // RFC 7592 through the client engine, with the given registration access token.
+    const engine = { exchange: createExchange() };
+    const step = { step: 'registration-management', clause: 'RFC 7592 §2' };
+    const management = (token: string) => ({
+      registrationClientUri: client.registrationClientUri,
+      registrationAccessToken: token,
+      transport: tpp.transport,
+    });
 
-    const read = await json(await call('GET', client.registrationAccessToken));
+    const read = fromExchange(
+      await readRegistration(engine, step, management(client.registrationAccessToken)),
+    );
     expect(read.status).toBe(200);
     expect(read.body.client_id).toBe(client.clientId);
 
-    const updated = await json(
-      await call('PUT', client.registrationAccessToken, {
-        client_id: client.clientId,
-        software_statement: await tpp.ssa(),
-        redirect_uris: [tpp.participant.redirectUris[0]],
-        tls_client_certificate_bound_access_tokens: true,
+    const updated = fromExchange(
+      await updateRegistration(engine, step, {
+        ...management(client.registrationAccessToken),
+        metadata: {
+          client_id: client.clientId,
+          software_statement: await tpp.ssa(),
+          redirect_uris: [tpp.participant.redirectUris[0]],
+          tls_client_certificate_bound_access_tokens: true,
+        },
       }),
     );
     expect(updated.status, JSON.stringify(updated.body)).toBe(200);
@@ -409,15 +418,16 @@ describe('client management with the registration access token (RFC 7592)', () =
     const rotated = String(updated.body.registration_access_token);
     expect(rotated).not.toBe(client.registrationAccessToken);
 
-    expectOAuthError(await json(await call('GET', client.registrationAccessToken)), {
+    expectOAuthError(
+      fromExchange(await readRegistration(engine, step, management(client.registrationAccessToken))),
+      { status: 401, error: 'invalid_token' },
+    );
+
+    expect((await deleteRegistration(engine, step, management(rotated))).status).toBe(204);
+    expectOAuthError(fromExchange(await readRegistration(engine, step, management(rotated))), {
       status: 401,
       error: 'invalid_token',
     });
-
-    const deleted = await call('DELETE', rotated);
-    expect(deleted.status).toBe(204);
-    await deleted.body?.cancel();
-    expectOAuthError(await json(await call('GET', rotated)), { status: 401, error: 'invalid_token' });
   });
 
   it("refuses management from another software's certificate", async () => {

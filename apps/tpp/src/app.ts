@@ -2,7 +2,6 @@
 // The back end holds every key and certificate; the browser gets views and a session cookie.
 
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
@@ -12,10 +11,10 @@ import express, { type Express, Router } from 'express';
 import type { Agent } from 'undici';
 import { createBankApiClient } from './bank-api/client.js';
 import { createConnectionService } from './connect/connections.js';
+import { createPartyOf, createTppEngine } from './connect/engine.js';
 import { createTokenEndpoint } from './connect/token-endpoint.js';
-import { createPartyClient } from './http/party-client.js';
 import { securityHeaders } from './http/security-headers.js';
-import { createDirectoryCalls, traceDirectoryExchange } from './onboarding/directory.js';
+import { createDirectoryCalls } from './onboarding/directory.js';
 import { createOnboarding } from './onboarding/onboarding.js';
 import { createRegistrar } from './onboarding/registration.js';
 import { apiRoutes } from './routes/api.js';
@@ -57,23 +56,14 @@ export async function buildTpp(options: {
   const signingKeys = await loadSigningKeys(participant.signingJwks);
   const transportThumbprint = certificateThumbprint(readPem(participant.transportCert).toString('utf8'));
 
-  const party = createPartyClient({ config, trace });
+  // Every back-channel message goes through the client engine; the trace observes each exchange.
+  const engine = createTppEngine({ config, trace });
   const registrations = createRegistrationStore(db);
   const sessions = createSessionStore(db);
   const store = createConnectionStore(db);
-  const directory = createDirectoryCalls({
-    config,
-    client: createDirectoryClient({
-      config,
-      dispatcher: webAgent,
-      onExchange: traceDirectoryExchange(trace),
-    }),
-    trace,
-    participant,
-    transportAgent,
-  });
+  const directory = createDirectoryCalls({ config, engine, trace, participant, transportAgent, webAgent });
   const registrar = createRegistrar({
-    party,
+    engine,
     trace,
     store: registrations,
     transportAgent,
@@ -86,16 +76,16 @@ export async function buildTpp(options: {
     directory,
     registrar,
     registrations,
-    party,
+    engine,
     trace,
     webAgent,
   });
   const connections = createConnectionService({
     store,
     onboarding,
-    tokens: createTokenEndpoint({ party, trace }),
-    bankApi: createBankApiClient({ config, party }),
-    party,
+    tokens: createTokenEndpoint({ engine, trace }),
+    bankApi: createBankApiClient({ config, engine }),
+    engine,
     trace,
     signingKeys,
     transportAgent,
@@ -104,7 +94,7 @@ export async function buildTpp(options: {
     redirectUri,
     now: options.now ?? Date.now,
   });
-  const collector = createTraceCollector({ config, trace, transportAgent, partyOf: party.partyOf });
+  const collector = createTraceCollector({ config, trace, transportAgent, partyOf: createPartyOf(config) });
 
   const app = express();
   app.disable('x-powered-by');

@@ -1,9 +1,10 @@
 // One HTTP exchange of the client engine: the bend hook sees the request, undici sends it over the
 // sandbox's TLS (with the certificate its dispatcher presents), and the observer sees request and answer.
 // Redirects are not followed: a FAPI back channel never redirects, and the caller reads front-channel ones.
+import { INTERACTION_ID_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
 import { fetch } from 'undici';
 import { type Bend, bendHttp, type HttpMessage } from './bend.js';
-import type { FapiObserver } from './observer.js';
+import type { FapiObserver, ObservedExchange } from './observer.js';
 
 export interface ExchangeResponse {
   status: number;
@@ -48,11 +49,27 @@ export function headerRecord(headers: { forEach(cb: (value: string, name: string
   return out;
 }
 
-/** The default exchange: undici, 15 s timeout, the bend hook, then the observer. */
-export function createExchange(options: { observer?: FapiObserver; bend?: Bend } = {}): Exchange {
+/** An answer with what the observer recorded of its exchange (undefined without an observer). */
+export interface ObservedResponse<Recorded> extends ExchangeResponse {
+  recorded: Recorded;
+}
+
+/**
+ * The default exchange: the bend hook, the headers every request carries (Accept, the interaction id,
+ * the body's Content-Type), undici with a 15 s timeout, then the observer, whose record of the exchange
+ * comes back with the answer. A request that gets no answer is reported to the observer, then thrown.
+ */
+export function createExchange<Recorded = undefined>(
+  options: { observer?: FapiObserver<Recorded>; bend?: Bend } = {},
+): Exchange<ObservedResponse<Recorded>> {
   return async (original) => {
     const { message, bent } = bendHttp(options.bend, original);
-    const headers: Record<string, string> = { accept: 'application/json', ...message.headers };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      // FAPI 1.0 Part 1 §6.2.1-11: the caller's interaction id, unless the message names its own.
+      ...(message.interactionId ? { [INTERACTION_ID_HEADER]: message.interactionId } : {}),
+      ...message.headers,
+    };
     let body: string | undefined;
     let shownBody: unknown;
     if (message.form) {
@@ -65,15 +82,18 @@ export function createExchange(options: { observer?: FapiObserver; bend?: Bend }
       shownBody = message.json;
     }
     const started = Date.now();
-    const observed = {
+    const observed: ObservedExchange = {
       step: message.step,
       clause: message.clause,
       context: message.context,
+      ...(message.interactionId ? { interactionId: message.interactionId } : {}),
       method: message.method,
       url: message.url,
       requestHeaders: headers,
       requestBody: shownBody,
+      durationMs: 0,
       bent,
+      ...(message.nonceRetry ? { nonceRetry: true } : {}),
     };
     let response: Awaited<ReturnType<typeof fetch>>;
     try {
@@ -92,19 +112,20 @@ export function createExchange(options: { observer?: FapiObserver; bend?: Bend }
     const text = await response.text();
     const responseHeaders = headerRecord(response.headers);
     const parsed = parseBody(text, response.headers.get('content-type'));
-    options.observer?.exchange?.({
+    const recorded = options.observer?.exchange?.({
       ...observed,
       status: response.status,
       responseHeaders,
       responseBody: parsed,
       durationMs: Date.now() - started,
-    });
+    }) as Recorded;
     return {
       status: response.status,
       headers: responseHeaders,
       body: parsed,
       text,
       ok: response.status >= 200 && response.status < 300,
+      recorded,
     };
   };
 }

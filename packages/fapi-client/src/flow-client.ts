@@ -1,7 +1,7 @@
 // A FAPI client from a script, step by step: what a TPP's back end does to read a customer's accounts at
 // the sandbox bank, with no browser. Read it top to bottom beside the specs:
 //
-//   connect()                     discovery, the bank's keys, the SSA from the directory, DCR (RFC 7591)
+//   connect()                     the bank from the directory, discovery, its keys, the SSA, DCR (RFC 7591)
 //   clientCredentialsToken()      the TPP acting for itself (RFC 6749 §4.4), to create a consent
 //   createAccountAccessConsent()  UK OB: the consent the customer will be asked about
 //   pushAuthorizationRequest()    PAR (RFC 9126) with PKCE (RFC 7636), or a signed request object (JAR)
@@ -14,7 +14,6 @@
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
@@ -32,6 +31,7 @@ import {
   CustomerBrowser,
   redirectOf,
 } from './customer/customer-browser.js';
+import { checkSoftwareStatement, fetchSoftwareStatement, findAuthorisationServer } from './directory.js';
 import { discoverBank, endpointOf, type OpMetadata } from './discovery.js';
 import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
 import { verifyIdToken } from './id-token.js';
@@ -147,6 +147,9 @@ interface ClientParts {
 
 /** The steps' names and clauses, as the observer sees them. */
 const STEP = {
+  participants: { step: 'participants', clause: 'FAPI 2.0 SP §5.3.3.1, UK OB Directory §Participants' },
+  ssa: { step: 'ssa', clause: 'RFC 7591 §2.3' },
+  ssaCheck: { step: 'ssa-check', clause: 'RFC 7591 §2.3, RFC 7515 §5.2' },
   discovery: { step: 'discovery', clause: 'OIDC Discovery §4, RFC 8414 §3' },
   registration: { step: 'registration', clause: 'RFC 7591 §3.1, RFC 8705 §2' },
   clientCredentials: { step: 'token:client_credentials', clause: 'RFC 6749 §4.4' },
@@ -211,23 +214,21 @@ export class FapiFlowClient {
       bend: options.bend,
     };
     try {
+      // FAPI 2.0 SP §5.3.3.1: the bank's issuer and discovery document come from the directory's list.
+      const found = await findAuthorisationServer(engine, STEP.participants, {
+        directory: config.directory,
+        bank: config.bank,
+        dispatcher: plain,
+      });
+      if ('failed' in found) throw new Error(`participants list answered ${describeAnswer(found.failed)}`);
+      if ('refusal' in found) throw new Error(describeRefusal(found.refusal));
       const discovered = await discoverBank(
         engine,
         { discovery: STEP.discovery, jwks: STEP.discovery },
-        {
-          discoveryUrl: `${config.bankOp.issuer}/.well-known/openid-configuration`,
-          issuer: config.bankOp.issuer,
-          dispatcher: plain,
-        },
+        { discoveryUrl: found.server.discoveryUrl, issuer: found.server.issuer, dispatcher: plain },
       );
-      if ('failed' in discovered) {
-        throw new Error(
-          `discovery answered ${discovered.failed.status}: ${discovered.failed.text.slice(0, 300)}`,
-        );
-      }
-      if ('refusal' in discovered) {
-        throw new Error(`${discovered.refusal.description} (${discovered.refusal.clause})`);
-      }
+      if ('failed' in discovered) throw new Error(`discovery answered ${describeAnswer(discovered.failed)}`);
+      if ('refusal' in discovered) throw new Error(describeRefusal(discovered.refusal));
       const { metadata: bank, keys: bankKeys } = discovered;
       const endpoint = (name: BackChannelEndpoint, mutualTls: boolean): string => {
         const url = endpointOf(bank, name, mutualTls);
@@ -239,9 +240,24 @@ export class FapiFlowClient {
       const dpopKey =
         variant.binding === 'dpop' ? (options.dpopKey ?? (await generateDpopKey('ES256'))) : undefined;
 
-      // The directory hands the SSA only to the software's own transport certificate.
-      const directory = createDirectoryClient({ config, dispatcher: plain });
-      const ssa = await directory.fetchSsa(participant.orgId, participant.softwareId, transport);
+      // The directory hands the SSA only to the software's own transport certificate; the client checks
+      // it before sending it to the bank (RFC 7591 §2.3).
+      const fetched = await fetchSoftwareStatement(engine, STEP.ssa, {
+        directory: config.directory,
+        software: participant,
+        transport,
+      });
+      if ('failed' in fetched) throw new Error(`the SSA fetch answered ${describeAnswer(fetched.failed)}`);
+      const { ssa } = fetched;
+      const checked = await checkSoftwareStatement(engine, STEP.ssaCheck, {
+        ssa,
+        directory: config.directory,
+        software: participant,
+        dispatcher: plain,
+      });
+      if ('failed' in checked)
+        throw new Error(`the directory's keys answered ${describeAnswer(checked.failed)}`);
+      if ('refusal' in checked) throw new Error(describeRefusal(checked.refusal));
 
       // RFC 7591 §3.1 over mutual TLS (RFC 8705 §2): the bank checks the SSA's signature and that the
       // certificate belongs to the same software. fapi_profile is bank-op's metadata naming the profile.
@@ -499,4 +515,14 @@ export class FapiFlowClient {
 function jsonObject(response: ExchangeResponse): Record<string, unknown> {
   if (response.body && typeof response.body === 'object') return response.body as Record<string, unknown>;
   return response.text ? { unparsable_body: response.text.slice(0, 300) } : {};
+}
+
+/** An answer the script stops at: its status and the start of its body. */
+function describeAnswer(response: ExchangeResponse): string {
+  return `${response.status}: ${response.text.slice(0, 300)}`;
+}
+
+/** A refusal the script stops at, with its clause. */
+function describeRefusal(refusal: { description: string; clause: string }): string {
+  return `${refusal.description} (${refusal.clause})`;
 }

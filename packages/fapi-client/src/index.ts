@@ -4,6 +4,7 @@ export * from './bank-api.js';
 export * from './bend.js';
 export * from './client-metadata.js';
 export * from './customer/customer-browser.js';
+export * from './directory.js';
 export * from './discovery.js';
 export * from './dpop-nonce.js';
 export * from './exchange.js';

@@ -9,8 +9,13 @@ export interface StepRef {
   step: string;
   /** The clause this step implements, e.g. `RFC 9126 §2.1`. */
   clause: string;
-  /** Whatever the caller passed with the request (interaction id, connection id), handed back untouched. */
+  /** Whatever the caller passed with the request (connection id, its own step names), handed back untouched. */
   context?: Record<string, unknown>;
+  /**
+   * Sent as `x-fapi-interaction-id` (FAPI 1.0 Part 1 §6.2.1-11) with every request of the step, so each
+   * party files the exchange under the caller's interaction.
+   */
+  interactionId?: string;
 }
 
 export interface ObservedExchange extends StepRef {
@@ -29,6 +34,8 @@ export interface ObservedExchange extends StepRef {
   failure?: unknown;
   /** Whether a bend hook changed this message before it was sent. */
   bent: boolean;
+  /** RFC 9449 §8/§9: the same request sent again with the nonce the server asked for. */
+  nonceRetry?: boolean;
 }
 
 /**
@@ -42,8 +49,12 @@ export interface ObservedCheck extends CheckOutcome {
   context?: Record<string, unknown>;
 }
 
-export interface FapiObserver {
-  exchange?(exchange: ObservedExchange): void;
+/**
+ * `Recorded` is what the observer makes of an exchange (a TPP's trace event): createExchange hands it
+ * back with the answer, so a caller can name the step it recorded.
+ */
+export interface FapiObserver<Recorded = unknown> {
+  exchange?(exchange: ObservedExchange): Recorded;
   check?(check: ObservedCheck): void;
 }
 

@@ -13,6 +13,7 @@ import {
   type RegisteredClient as EngineClient,
   type EngineContext,
   type ExchangeResponse,
+  fetchSoftwareStatement,
   type HttpMessage,
   pushAuthorizationRequest,
   type StepRef,
@@ -62,7 +63,7 @@ export async function json(response: Response): Promise<JsonResponse> {
 }
 
 /** The engine's answer in the shape the tests read: fetch Headers, and a JSON object (or `{ raw }`). */
-function fromExchange(response: ExchangeResponse): JsonResponse {
+export function fromExchange(response: ExchangeResponse): JsonResponse {
   const body =
     response.body !== null && typeof response.body === 'object'
       ? (response.body as Record<string, unknown>)
@@ -164,12 +165,16 @@ export class TestTpp {
     return this.#keys;
   }
 
-  ssa(): Promise<string> {
-    return this.sandbox.directoryClient.fetchSsa(
-      this.participant.orgId,
-      this.participant.softwareId,
-      this.transport,
+  /** The participant's SSA, fetched over mutual TLS with its transport certificate (RFC 7591 §2.3). */
+  async ssa(): Promise<string> {
+    const fetched = await fetchSoftwareStatement(
+      this.#engine(),
+      { step: 'ssa', clause: 'RFC 7591 §2.3' },
+      { directory: this.config.directory, software: this.participant, transport: this.transport },
     );
+    if ('failed' in fetched)
+      throw new Error(`SSA fetch failed: ${fetched.failed.status} ${fetched.failed.text}`);
+    return fetched.ssa;
   }
 
   async registerRaw(body: Record<string, unknown>, agent: Agent = this.transport): Promise<JsonResponse> {

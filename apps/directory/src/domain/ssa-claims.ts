@@ -1,6 +1,6 @@
 // The claims of a software statement assertion (RFC 7591 §2.3), UK Open Banking style: what the directory
 // asserts about a TPP's software and its organisation when a bank registers the TPP as a client.
-import type { SsaClaims } from '@fapi-sandbox/fapi-core/directory-client';
+import type { SsaClaims } from '@fapi-sandbox/fapi-core/software-statement';
 import { effectiveStatus, type Organisation, obStatus, type SoftwareStatement } from './model.js';
 
 /** How long an SSA may be used to register (the contract: one hour). */

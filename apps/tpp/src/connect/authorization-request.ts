@@ -8,11 +8,10 @@ import {
   SIGNING_ALG,
 } from '@fapi-sandbox/fapi-client';
 import { createPkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
-import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import { describeStep } from '../trace/trace-log.js';
 import type { BoundClient } from './bound-client.js';
-import { createTppEngine, tppStep } from './engine.js';
+import { type TppEngine, tppStep } from './engine.js';
 
 export interface PushedRequest {
   state: string;
@@ -40,7 +39,7 @@ function randomToken(): string {
 }
 
 export async function pushAuthorizationRequest(deps: {
-  party: PartyClient;
+  engine: TppEngine;
   client: BoundClient;
   redirectUri: string;
   scope: 'openid accounts' | 'openid payments';
@@ -48,7 +47,7 @@ export async function pushAuthorizationRequest(deps: {
   interactionId: string;
   connectionId: string;
 }): Promise<PushedRequest> {
-  const { client, party } = deps;
+  const { client, engine } = deps;
   const pkce = createPkcePair();
   const state = randomToken();
   const nonce = randomToken();
@@ -88,7 +87,7 @@ export async function pushAuthorizationRequest(deps: {
   ];
   const context = { interactionId: deps.interactionId, connectionId: deps.connectionId };
   // FAPI 1.0 Adv §5.2.2-1 / RFC 9101 §4: a FAPI 1.0 client signs every parameter in a request object.
-  const response = await pushToBank(createTppEngine(party), client, tppStep('par', context, checks), params, {
+  const response = await pushToBank(engine, client, tppStep('par', context, checks), params, {
     signedRequest: client.profile.signedRequestObject,
   });
   if (!response.ok) throw PartyError.fromResponse('bank-op', describeStep('par').title, response);

@@ -23,7 +23,7 @@ export type Authorize = (
 export function createAuthorize({ deps, context, recordFrontChannel }: ConnectionKit): Authorize {
   return async function authorize(connection, client, input) {
     const pushed = await pushAuthorizationRequest({
-      party: deps.party,
+      engine: deps.engine,
       client,
       redirectUri: deps.redirectUri,
       scope: input.scope,

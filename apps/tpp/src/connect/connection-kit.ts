@@ -4,13 +4,13 @@ import type { SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
 import type { Dispatcher } from 'undici';
 import type { ApiContext, BankApiClient } from '../bank-api/client.js';
-import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { Onboarding } from '../onboarding/onboarding.js';
 import type { ApiError } from '../shared/api.js';
 import type { Connection, ConnectionStore } from '../store/connections.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import { type BoundClient, createBoundClient, DpopNonces } from './bound-client.js';
+import type { TppEngine } from './engine.js';
 import { PROFILES } from './profiles.js';
 import { type TokenEndpoint, UnknownClientError } from './token-endpoint.js';
 
@@ -26,7 +26,7 @@ export interface ConnectionDeps {
   onboarding: Onboarding;
   tokens: TokenEndpoint;
   bankApi: BankApiClient;
-  party: PartyClient;
+  engine: TppEngine;
   trace: TraceLog;
   signingKeys: SigningKeySet;
   transportAgent: Dispatcher;

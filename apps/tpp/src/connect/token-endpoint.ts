@@ -8,13 +8,12 @@ import {
   type TokenResponse,
   tokenRequest,
 } from '@fapi-sandbox/fapi-client';
-import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { StoredToken } from '../store/connections.js';
 import { revocationStep, type StepKind } from '../trace/steps.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import type { BoundClient } from './bound-client.js';
-import { type CallContext, createTppEngine, tppStep } from './engine.js';
+import { type CallContext, type TppEngine, tppStep } from './engine.js';
 
 export type { CallContext, TokenResponse };
 
@@ -37,14 +36,13 @@ export interface TokenEndpoint {
   ): Promise<boolean>;
 }
 
-export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog }): TokenEndpoint {
-  const { trace } = deps;
-  const engine = createTppEngine(deps.party);
+export function createTokenEndpoint(deps: { engine: TppEngine; trace: TraceLog }): TokenEndpoint {
+  const { trace, engine } = deps;
   return {
     async request(client, step, params, context) {
       const response = await tokenRequest(engine, client, tppStep(step, context), params);
       if (!response.ok) {
-        const error = PartyError.fromResponse('bank-op', response.event.step ?? step, response);
+        const error = PartyError.fromResponse('bank-op', response.recorded.step ?? step, response);
         // RFC 6749 §5.2: the client is unknown or failed to authenticate.
         if ((response.body as { error?: string } | undefined)?.error === 'invalid_client') {
           throw new UnknownClientError({
@@ -61,7 +59,7 @@ export function createTokenEndpoint(deps: { party: PartyClient; trace: TraceLog 
       if (!isTokenResponse(body)) {
         throw new PartyError({
           party: 'bank-op',
-          step: response.event.step ?? step,
+          step: response.recorded.step ?? step,
           upstreamStatus: response.status,
           error: 'invalid_token_response',
           description: 'The token response has no access_token or token_type',

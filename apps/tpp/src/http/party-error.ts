@@ -69,3 +69,26 @@ export class PartyError extends OAuthError {
     return { ...super.toJSON(), party: this.party, step: this.step, status: this.upstreamStatus };
   }
 }
+
+/** The PartyError for a request that got no answer at all. */
+export function unreachable(
+  party: Lane,
+  request: { step: string; method: string; url: string },
+  err: unknown,
+) {
+  return new PartyError({
+    party,
+    step: request.step,
+    upstreamStatus: 0,
+    error: 'temporarily_unavailable',
+    description: `${request.step}: ${request.method} ${request.url} failed before any answer (${networkReason(err)})`,
+    fix: 'check that the party is running (pnpm dev starts every party) and that its certificate chains to the sandbox CA',
+  });
+}
+
+/** Why a request got no answer: the network error's code and message (ECONNREFUSED, a TLS failure). */
+export function networkReason(err: unknown): string {
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -9,8 +9,7 @@ import {
 } from '@fapi-sandbox/fapi-client';
 import type { JWTVerifyGetKey } from 'jose';
 import type { Dispatcher } from 'undici';
-import { createTppEngine, tppStep } from '../connect/engine.js';
-import type { PartyClient } from '../http/party-client.js';
+import { type TppEngine, tppStep } from '../connect/engine.js';
 import { PartyError } from '../http/party-error.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import type { AuthorisationServer } from './directory.js';
@@ -31,7 +30,7 @@ export interface BankMetadata {
 
 export async function discoverBank(deps: {
   server: AuthorisationServer;
-  party: PartyClient;
+  engine: TppEngine;
   trace: TraceLog;
   webAgent: Dispatcher;
   interactionId: string;
@@ -40,12 +39,12 @@ export async function discoverBank(deps: {
   const context = { interactionId };
   const step = 'Read the bank’s OpenID configuration';
   const discovered = await discover(
-    createTppEngine(deps.party),
+    deps.engine,
     { discovery: tppStep('discovery', context), jwks: tppStep('op-jwks', context) },
     { discoveryUrl: server.discoveryUrl, issuer: server.issuer, dispatcher: deps.webAgent },
   );
   if ('failed' in discovered) {
-    throw PartyError.fromResponse('bank-op', discovered.failed.event.step ?? step, discovered.failed);
+    throw PartyError.fromResponse('bank-op', discovered.failed.recorded.step ?? step, discovered.failed);
   }
   if (discovered.checks.length > 0)
     deps.trace.recordChecks({ interactionId, step: 'discovery', checks: discovered.checks });

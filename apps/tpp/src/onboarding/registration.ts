@@ -10,9 +10,8 @@ import {
   requestedMetadata,
 } from '@fapi-sandbox/fapi-client';
 import type { Dispatcher } from 'undici';
-import { createTppEngine, tppStep } from '../connect/engine.js';
+import { type TppEngine, tppStep } from '../connect/engine.js';
 import { type ClientAuthMethod, PROFILES, type ProfileId } from '../connect/profiles.js';
-import type { PartyClient } from '../http/party-client.js';
 import { PartyError } from '../http/party-error.js';
 import type { Registration, RegistrationStore } from '../store/registrations.js';
 import { registrationStep, STEPS } from '../trace/steps.js';
@@ -48,7 +47,7 @@ export interface Registrar {
 export type RegistrationCheck = 'known' | 'forgotten' | 'outdated';
 
 export function createRegistrar(deps: {
-  party: PartyClient;
+  engine: TppEngine;
   trace: TraceLog;
   store: RegistrationStore;
   transportAgent: Dispatcher;
@@ -56,7 +55,7 @@ export function createRegistrar(deps: {
   clientName: string;
 }): Registrar {
   const { store } = deps;
-  const engine = createTppEngine(deps.party);
+  const { engine } = deps;
   const requested = (profile: ProfileId, clientAuth: ClientAuthMethod) =>
     requestedMetadata({
       profile: PROFILES[profile],

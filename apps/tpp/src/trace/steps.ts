@@ -43,13 +43,6 @@ export const STEPS = {
     checksTitle: 'Check the bank is listed and active',
     phase: 'onboarding',
   },
-  'directory-read': {
-    title: 'Read from the directory',
-    explanation:
-      'Moneywise reads what the directory, the trust anchor of the ecosystem, says about a participant, its keys or its certificates.',
-    clause: 'UK OB Directory §Participants',
-    phase: 'onboarding',
-  },
   discovery: {
     title: 'Read the bank’s OpenID configuration',
     explanation:

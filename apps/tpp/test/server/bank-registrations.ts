@@ -1,10 +1,10 @@
 // The TPP's stored registrations, read straight from its SQLite file, and what the bank holds for each
 // of them (RFC 7592 §2.1 read over mutual TLS with the transport certificate).
 import path from 'node:path';
+import { createExchange, readRegistration as readEngineRegistration } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
 import Database from 'better-sqlite3';
-import { fetch } from 'undici';
 
 export interface StoredRegistrationRow {
   registration_key: string;
@@ -42,19 +42,24 @@ export function forgetMetadataVersions(config: SandboxConfig, profile: string): 
   }
 }
 
-/** RFC 7592 §2.1: GET the client configuration endpoint with the registration access token. */
+/** RFC 7592 §2.1: GET the client configuration endpoint with the registration access token (the engine's read). */
 export async function readRegistration(
   config: SandboxConfig,
   row: Pick<StoredRegistrationRow, 'registration_client_uri' | 'registration_access_token'>,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const agent = transportAgentFor(config.participants.demo, config);
+  const transport = transportAgentFor(config.participants.demo, config);
   try {
-    const response = await fetch(row.registration_client_uri, {
-      headers: { authorization: `Bearer ${row.registration_access_token}`, accept: 'application/json' },
-      dispatcher: agent,
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    const response = await readEngineRegistration(
+      { exchange: createExchange() },
+      { step: 'dcr-read', clause: 'RFC 7592 §2.1' },
+      {
+        registrationClientUri: row.registration_client_uri,
+        registrationAccessToken: row.registration_access_token,
+        transport,
+      },
+    );
+    return { status: response.status, body: response.body as Record<string, unknown> };
   } finally {
-    await agent.close();
+    await transport.close();
   }
 }
