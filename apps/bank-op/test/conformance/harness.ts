@@ -231,6 +231,7 @@ export class VariantClient {
 export interface PlanClients {
   client1: VariantClient;
   client2: VariantClient;
+  sandbox: Sandbox;
 }
 
 /**
@@ -247,6 +248,7 @@ export function conformanceSandbox(plan: Plan, profile: ProfileId) {
       clients.set(variantLabel(variant), {
         client1: await VariantClient.register(sandbox, demo, profile, variant),
         client2: await VariantClient.register(sandbox, second, profile, variant),
+        sandbox,
       });
     }
   });
