@@ -5,7 +5,7 @@
 // validated against the OpenAPI document.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
+import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/fapi-client';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
@@ -37,34 +37,43 @@ export interface TestClients {
   budgetlyMtls: TestClient;
 }
 
+/** Registers one client at bank-op (discovery, SSA, DCR) with the honest flow client of `variant`. */
+export async function connectTestClient(
+  config: SandboxConfig,
+  participant: Participant,
+  variant: FlowVariant,
+  name: string,
+): Promise<TestClient> {
+  const binding = variant.binding;
+  // The caller signs proofs with the same key the flow client's tokens are bound to.
+  const dpopKey = binding === 'dpop' ? await generateDpopKey('ES256') : undefined;
+  const flow = await FapiFlowClient.connect({
+    config,
+    variant,
+    participant,
+    ...(dpopKey ? { dpopKey } : {}),
+  });
+  return {
+    name,
+    flow,
+    clientId: flow.clientId,
+    participant,
+    binding,
+    ...(dpopKey ? { dpopKey } : {}),
+    certificateThumbprint: certificateThumbprint(fs.readFileSync(participant.transportCert, 'utf8')),
+    dispatcher: binding === 'mtls' ? transportAgentFor(participant, config) : createSandboxAgent({}, config),
+  };
+}
+
 /** Registers the four clients at bank-op (discovery, SSA, DCR) as FAPI 2.0 clients. */
 export async function createTestClients(config: SandboxConfig): Promise<TestClients> {
-  const make = async (
-    participant: Participant,
-    binding: 'mtls' | 'dpop',
-    name: string,
-  ): Promise<TestClient> => {
-    // The caller signs proofs with the same key the flow client's tokens are bound to.
-    const dpopKey = binding === 'dpop' ? await generateDpopKey('ES256') : undefined;
-    const variant = FLOW_VARIANTS.find((v) => v.id === (binding === 'dpop' ? 'fapi2-dpop' : 'fapi2-mtls'))!;
-    const flow = await FapiFlowClient.connect({
+  const make = (participant: Participant, binding: 'mtls' | 'dpop', name: string) =>
+    connectTestClient(
       config,
-      variant,
       participant,
-      ...(dpopKey ? { dpopKey } : {}),
-    });
-    return {
+      FLOW_VARIANTS.find((v) => v.id === (binding === 'dpop' ? 'fapi2-dpop' : 'fapi2-mtls'))!,
       name,
-      flow,
-      clientId: flow.clientId,
-      participant,
-      binding,
-      ...(dpopKey ? { dpopKey } : {}),
-      certificateThumbprint: certificateThumbprint(fs.readFileSync(participant.transportCert, 'utf8')),
-      dispatcher:
-        binding === 'mtls' ? transportAgentFor(participant, config) : createSandboxAgent({}, config),
-    };
-  };
+    );
   const { demo, second } = config.participants;
   return {
     moneywiseDpop: await make(demo, 'dpop', 'Moneywise (DPoP)'),

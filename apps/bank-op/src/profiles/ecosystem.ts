@@ -22,6 +22,7 @@ export const ecosystemRules: readonly Rule[] = [
   {
     id: 'token-bound-to-own-certificate',
     clause: 'RFC 8705 §3, OB DCR v3.3 §4.2',
+    conformance: ['fapi2-security-profile-final-happy-flow', 'fapi1-advanced-final'],
     requirement:
       "A token is bound only to an active transport certificate the directory issued to the client's own software (bank-api checks it again)",
     enforcedBy: both('features.mTLS.getCertificate', 'mtls/certificate-binding.ts'),
@@ -64,6 +65,10 @@ export const ecosystemRules: readonly Rule[] = [
   {
     id: 'intent-bound-grant',
     clause: 'OB Read/Write API v3.1 §Consent',
+    conformance: [
+      'fapi2-security-profile-final-ensure-server-handles-non-matching-intent-id',
+      'fapi1-advanced-final-ensure-server-handles-non-matching-intent-id',
+    ],
     requirement:
       'Authorising or rejecting writes the consent; tokens carry its id and are issued only while it stays authorised',
     enforcedBy: bankOp(
@@ -143,6 +148,10 @@ export const ecosystemRules: readonly Rule[] = [
   {
     id: 'strong-customer-authentication',
     clause: 'PSD2 RTS Art. 4, OB Security Profile (acr urn:openbanking:psd2:sca)',
+    conformance: [
+      'fapi2-security-profile-final-test-essential-acr-sca-claim',
+      'fapi1-advanced-final-test-essential-acr-sca-claim',
+    ],
     requirement: 'The customer signs in with a password and a one-time passcode (two factors)',
     enforcedBy: bankOp('interactions/sign-in.ts'),
   },

@@ -28,6 +28,7 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'discovery',
       clause: `${SP} §5.3.2.1-1, RFC 8414, RFC 8705 §5`,
+      conformance: ['fapi2-security-profile-final-discovery-end-point-verification'],
       requirement:
         'Publish discovery metadata advertising exactly what is enforced, mTLS endpoints through mtls_endpoint_aliases',
       enforcedBy: both('discovery', 'provider/discovery.ts'),
@@ -43,12 +44,17 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'confidential-clients-only',
       clause: `${SP} §5.3.2.1-3`,
+      conformance: ['fapi2-security-profile-final-ensure-client-assertion-in-token-endpoint'],
       requirement: 'Only confidential clients (no token_endpoint_auth_method "none")',
       enforcedBy: both('clientAuthMethods', 'registration/metadata-policy.ts'),
     },
     {
       id: 'sender-constrained-tokens',
       clause: `${SP} §5.3.2.1-4, §5.3.2.1-5`,
+      conformance: [
+        'fapi2-security-profile-final-ensure-holder-of-key-required',
+        'fapi2-security-profile-final-refresh-token',
+      ],
       requirement:
         'Issue only sender-constrained access tokens, bound to the client certificate (RFC 8705) or a DPoP key (RFC 9449)',
       enforcedBy: both(
@@ -75,6 +81,12 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'client-authentication',
       clause: `${SP} §5.3.2.1-6, RFC 8705 §2`,
+      conformance: [
+        'fapi2-security-profile-final-ensure-client-assertion-in-token-endpoint',
+        'fapi2-security-profile-final-ensure-client-assertion-with-wrong-aud-fails',
+        'fapi2-security-profile-final-ensure-client-assertion-with-no-sub-fails',
+        'fapi2-security-profile-final-ensure-client-id-in-token-endpoint',
+      ],
       requirement:
         'Authenticate clients with private_key_jwt or tls_client_auth (self_signed_tls_client_auth is not offered: tokens are bound only to directory transport certificates)',
       enforcedBy: oidcProvider("clientAuthMethods: ['private_key_jwt', 'tls_client_auth']"),
@@ -109,6 +121,12 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'assertion-audience-is-issuer',
       clause: `${SP} §5.3.2.1-8`,
+      conformance: [
+        'fapi2-security-profile-final-par-test-array-as-audience-fails',
+        'fapi2-security-profile-final-par-test-par-endpoint-url-as-audience-fails',
+        'fapi2-security-profile-final-par-test-token-endpoint-url-as-audience-fails',
+        'fapi2-security-profile-final-ensure-client-assertion-with-wrong-aud-fails',
+      ],
       requirement: 'Accept only the issuer identifier, as a string, as the aud of a client assertion',
       enforcedBy: oidcProvider("features.fapi.profile '2.0' (assertJwtClientAuthClaimsAndHeader)"),
       fix: 'set aud to the issuer identifier exactly, as a string (not an array, not the endpoint URL)',
@@ -117,12 +135,14 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'no-refresh-token-rotation',
       clause: `${SP} §5.3.2.1-9`,
+      conformance: ['fapi2-security-profile-final-refresh-token'],
       requirement: 'Do not rotate refresh tokens',
       enforcedBy: oidcProvider('rotateRefreshToken: false'),
     },
     {
       id: 'dpop-nonce',
       clause: `${SP} §5.3.2.1-10, RFC 9449 §8`,
+      conformance: ['fapi2-security-profile-final-ensure-dpopproof-at-par-endpoint-binding-success'],
       requirement: 'DPoP proofs at the authorization server carry a server-provided nonce',
       enforcedBy: oidcProvider(
         `features.dPoP { nonceSecret, requireNonce: ${settings.dpopNonceRequired} } (provider.dpopNonceRequired)`,
@@ -133,6 +153,12 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'dpop-proof',
       clause: 'RFC 9449 §4.3',
+      conformance: [
+        'fapi2-security-profile-final-check-dpop-proof-nbf-exp',
+        'fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-before-succeeds',
+        'fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-after-succeeds',
+        'fapi2-security-profile-final-dpop-negative-tests',
+      ],
       requirement: 'A DPoP proof is a fresh, well-formed JWS over this request (htm, htu, iat, jti, ath)',
       enforcedBy: oidcProvider('features.dPoP'),
       fix: 'sign a new proof for this exact method and URL with typ dpop+jwt, a public jwk, a unique jti and the current iat',
@@ -148,6 +174,7 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'code-lifetime',
       clause: `${SP} §5.3.2.1-11`,
+      conformance: ['fapi2-security-profile-final-ensure-token-endpoint-fails-with-expired-auth-code'],
       requirement: `Authorization codes live at most 60 seconds (here ${settings.authorizationCodeSeconds})`,
       enforcedBy: oidcProvider(
         `ttl.AuthorizationCode: ${settings.authorizationCodeSeconds} (provider.authorizationCodeSeconds)`,
@@ -158,6 +185,13 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'dpop-code-binding',
       clause: `${SP} §5.3.2.1-12, RFC 9449 §10`,
+      conformance: [
+        'fapi2-security-profile-final-ensure-mismatched-dpop-jkt-fails',
+        'fapi2-security-profile-final-ensure-token-endpoint-fails-with-mismatched-dpop-proof-jkt',
+        'fapi2-security-profile-final-ensure-token-endpoint-fails-with-mismatched-dpop-jkt',
+        'fapi2-security-profile-final-ensure-dpopproof-at-par-endpoint-binding-success',
+        'fapi2-security-profile-final-ensure-dpop-auth-code-binding-success',
+      ],
       requirement:
         'Bind the authorization code to the DPoP key named at PAR (dpop_jkt or the PAR DPoP proof)',
       enforcedBy: oidcProvider('features.dPoP + PAR (dpop_jkt)'),
@@ -176,6 +210,13 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'clock-tolerance',
       clause: `${SP} §5.3.2.1-13`,
+      conformance: [
+        'fapi2-security-profile-final-par-ensure-jwt-client-assertions-nbf-8-seconds-in-the-future-is-accepted',
+        'fapi2-security-profile-final-par-ensure-jwt-client-assertions-nbf-over-60-seconds-in-the-future-fails',
+        'fapi2-security-profile-final-ensure-client-assertion-with-exp-is-5-minutes-in-past-fails',
+        'fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-before-succeeds',
+        'fapi2-security-profile-final-ensure-dpopproof-with-iat-10seconds-after-succeeds',
+      ],
       requirement: 'Accept iat/nbf up to 10 s in the future, reject more than 60 s',
       enforcedBy: oidcProvider(
         `clockTolerance: ${settings.clockToleranceSeconds} (provider.clockToleranceSeconds)`,
@@ -188,6 +229,10 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'response-type-code',
       clause: `${SP} §5.3.2.2-1`,
+      conformance: [
+        'fapi2-security-profile-final-ensure-response-type-code-idtoken-fails',
+        'fapi2-security-profile-final-ensure-response-type-token-fails',
+      ],
       requirement: 'response_type is code, and only code',
       enforcedBy: both("client metadata response_types: ['code']", 'registration/metadata-policy.ts'),
       fix: 'send response_type=code',
@@ -199,6 +244,14 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'par-required',
       clause: `${SP} §5.3.2.2-3, RFC 9126 §5`,
+      conformance: [
+        'fapi2-security-profile-final-ensure-unsigned-authorization-request-without-using-par-fails',
+        'fapi2-security-profile-final-par-without-duplicate-parameters',
+        'fapi2-security-profile-final-ensure-different-state-inside-and-outside-request-object',
+        'fapi2-security-profile-final-ensure-different-nonce-inside-and-outside-request-object',
+        'fapi2-security-profile-final-state-only-outside-request-object-not-used',
+        'fapi2-security-profile-final-par-authorization-request-containing-request_uri-form-param',
+      ],
       requirement:
         'Authorization requests arrive only through PAR: the authorization endpoint takes client_id and request_uri',
       enforcedBy: both(
@@ -211,12 +264,19 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'par-client-authentication',
       clause: `${SP} §5.3.2.2-4`,
+      conformance: ['fapi2-security-profile-final-par-attempt-to-use-request_uri-for-different-client'],
       requirement: 'Pushed authorization requests are client-authenticated',
       enforcedBy: oidcProvider('features.pushedAuthorizationRequests'),
     },
     {
       id: 'pkce-s256',
       clause: `${SP} §5.3.2.2-5, RFC 7636`,
+      conformance: [
+        'fapi2-security-profile-final-par-ensure-pkce-required',
+        'fapi2-security-profile-final-ensure-pkce-code-verifier-required',
+        'fapi2-security-profile-final-incorrect-pkce-code-verifier-rejected',
+        'fapi2-security-profile-final-par-plain-pkce-rejected',
+      ],
       requirement: 'PKCE with S256 on every authorization request',
       enforcedBy: oidcProvider('pkce.required'),
       fix: 'send code_challenge=BASE64URL(SHA256(code_verifier)) with code_challenge_method=S256, and the code_verifier at the token endpoint',
@@ -238,6 +298,11 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'redirect-uri-required-and-exact',
       clause: `${SP} §5.3.2.2-6, RFC 9126 §2.4`,
+      conformance: [
+        'fapi2-security-profile-final-ensure-registered-redirect-uri',
+        'fapi2-security-profile-final-ensure-request-object-without-redirect-uri-fails',
+        'fapi2-security-profile-final-ensure-redirect-uri-in-authorization-request',
+      ],
       requirement: 'redirect_uri is required in the pushed request and must equal a registered one exactly',
       enforcedBy: oidcProvider(
         'allowOmittingSingleRegisteredRedirectUri: false, PAR allowUnregisteredRedirectUris: false',
@@ -253,6 +318,10 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'iss-in-authorization-response',
       clause: `${SP} §5.3.2.2-7, RFC 9207`,
+      conformance: [
+        'fapi2-security-profile-final-happy-flow',
+        'fapi2-security-profile-final-user-rejects-authentication',
+      ],
       requirement: 'Every authorization response carries iss',
       enforcedBy: oidcProvider('always on (authorization_response_iss_parameter_supported)'),
     },
@@ -265,6 +334,7 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'code-single-use',
       clause: `${SP} §5.3.2.2-9, RFC 6749 §4.1.2`,
+      conformance: ['fapi2-security-profile-final-attempt-reuse-authorization-code-after-one-second'],
       requirement: 'An authorization code is used once; reuse revokes every token it issued',
       enforcedBy: oidcProvider('AuthorizationCode.consume + revokeByGrantId (storage/sqlite-adapter.ts)'),
       fix: 'redeem each code once; the tokens from the first redemption are now revoked',
@@ -273,6 +343,10 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'code-bound-to-client',
       clause: 'RFC 6749 §4.1.3',
+      conformance: [
+        'fapi2-security-profile-final-ensure-authorization-code-is-bound-to-client',
+        'fapi2-security-profile-final-ensure-client-id-in-token-endpoint',
+      ],
       requirement: 'A code is redeemed only by the client it was issued to',
       enforcedBy: oidcProvider('authorization_code grant'),
       fix: 'redeem the code with the client that started the authorization',
@@ -288,6 +362,11 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'request-uri-lifetime',
       clause: `${SP} §5.3.2.2-12, RFC 9126 §2.2`,
+      conformance: [
+        'fapi2-security-profile-final-par-attempt-to-use-expired-request_uri',
+        'fapi2-security-profile-final-par-attempt-reuse-request_uri',
+        'fapi2-security-profile-final-par-ensure-reused-request-uri-prior-to-auth-completion-succeeds',
+      ],
       requirement: `request_uri values live ${settings.requestUriSeconds} seconds (less than 600) and are used once`,
       enforcedBy: oidcProvider(`PAR expires_in ${settings.requestUriSeconds} (provider.requestUriSeconds)`),
       fix: 'push a new authorization request and redirect the user at once',
@@ -296,12 +375,17 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'nonce-length',
       clause: `${SP} §5.3.2.2-14`,
+      conformance: [
+        'fapi2-security-profile-final-ensure-authorization-request-with-64-char-nonce-success',
+        'fapi2-security-profile-final-ensure-authorization-request-with-long-nonce',
+      ],
       requirement: 'nonce values of up to 64 characters are accepted and returned unchanged',
       enforcedBy: oidcProvider('no nonce length limit'),
     },
     {
       id: 'informed-consent',
       clause: `${SP} §5.3.2.2-13`,
+      conformance: ['fapi2-security-profile-final-user-rejects-authentication'],
       requirement: 'Show the customer who the client is and what it asks for',
       enforcedBy: bankOp('interactions/consent-page.ts'),
     },
@@ -329,6 +413,7 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'signing-algorithms',
       clause: `${SP} §5.4.1-1`,
+      conformance: ['fapi2-security-profile-final-ensure-signed-client-assertion-with-RS256-fails'],
       requirement:
         'JWS with PS256, ES256 or EdDSA (also named Ed25519, RFC 9864) only; never none, never RS256',
       enforcedBy: both('enabledJWA', 'provider/jwt-checks.ts'),
@@ -345,6 +430,7 @@ export const fapi2: ProfileDefinition = {
     {
       id: 'credential-entropy',
       clause: `${SP} §5.4.1-4, RFC 6749 §10.10`,
+      conformance: ['fapi2-security-profile-final-happy-flow'],
       requirement: 'Codes, refresh tokens and request_uri values carry at least 128 bits of entropy',
       enforcedBy: oidcProvider('formats.bitsOfOpaqueRandomness: 256 (default)'),
     },

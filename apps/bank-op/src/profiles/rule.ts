@@ -33,6 +33,11 @@ export interface Rule {
   /** What the caller should do when it is violated. */
   fix?: string;
   violations?: ViolationSignature[];
+  /**
+   * The OpenID Foundation conformance modules (the suite's module ids) that exercise this rule: what a
+   * certification run checks it with (apps/bank-op/test/conformance runs each of them).
+   */
+  conformance?: readonly string[];
 }
 
 export const oidcProvider = (setting: string): Enforcement => ({ by: 'oidc-provider', setting });
