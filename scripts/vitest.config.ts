@@ -1,5 +1,10 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'scripts', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
+  test: {
+    name: 'scripts',
+    include: ['test/**/*.test.ts'],
+    env: { LOG_LEVEL: 'silent' },
+    testTimeout: 60_000,
+  },
 });

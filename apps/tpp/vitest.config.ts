@@ -10,6 +10,7 @@ export default defineProject({
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
     setupFiles: ['test/setup.ts'],
+    env: { LOG_LEVEL: 'silent' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

@@ -25,7 +25,8 @@ async function startDev(args: string[]): Promise<DevRun> {
     ['--import', 'tsx', path.join('scripts', 'src', 'dev', 'cli.ts'), ...args],
     {
       cwd: config.repoRoot,
-      env: { ...process.env, ...environmentFor(config) },
+      // The parties log as pnpm dev shows them to a learner (the test runner's LOG_LEVEL is silent).
+      env: { ...process.env, ...environmentFor(config), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
@@ -116,7 +117,15 @@ describe('pnpm dev supervises its parties', () => {
     process.kill(killed, 'SIGKILL');
 
     await until(run, /✖ bank-op exited \(signal SIGKILL\)\. Its last \d+ lines:/, 10_000);
-    expect(run.output()).toMatch(/│ bank-op ready: https:\/\/bank\.localhost/);
+    // The exit report's last lines, as readable as the live ones.
+    expect(run.output()).toMatch(/ {2}│ \[[\d:]+\] INFO: ready: https:\/\/bank\.localhost/);
+    // Each party's JSON log lines shown readable, under its prefix only once.
+    expect(run.output()).toMatch(/bank-op\s+│ \[[\d:]+\] INFO: ready: https:\/\/bank\.localhost/);
+    expect(run.output()).toMatch(/tpp\s+│ \[[\d:]+\] INFO: GET \/health 200 \d+ ms/);
+    expect(run.output()).not.toMatch(
+      /(directory|bank-op|bank-api|tpp)\s+│ (\[directory\] |bank-op |bank-api |tpp )/,
+    );
+    expect(run.output()).not.toMatch(/│ \{"level"/);
     await until(run, /Restarting bank-op in 1 s/, 1000);
     await until(run, /bank-op is healthy again/, 90_000);
     const restarted = lastPidOf(run, 'bank-op');

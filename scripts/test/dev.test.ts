@@ -5,6 +5,7 @@ import { loadConfig } from '@fapi-sandbox/fapi-core/config';
 import { describe, expect, it } from 'vitest';
 import { demoCustomers } from '../src/dev/demo-customers.js';
 import { startableParties } from '../src/dev/parties.js';
+import { partyLineFormatter } from '../src/dev/party-lines.js';
 import { renderReadyTable } from '../src/dev/ready-table.js';
 import { sourceFoldersOf, watchSources } from '../src/dev/source-watch.js';
 import { backoffMs } from '../src/dev/supervisor.js';
@@ -88,5 +89,42 @@ describe('pnpm dev watch mode', () => {
 
   it('backs off a party that keeps dying at boot: 1 s, 2 s, 4 s … at most 30 s', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map(backoffMs)).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  });
+
+  it("shows a party's JSON log line as one readable line: time, level, the learner's message and the interaction id", () => {
+    const format = partyLineFormatter({ colour: false });
+    const refusal = JSON.stringify({
+      level: 40,
+      time: '2026-01-02T10:11:12.000Z',
+      party: 'bank-op',
+      interactionId: '4c1f1f3e-7d8a-4d2b-9b1e-0123456789ab',
+      method: 'PUT',
+      path: '/par',
+      status: 405,
+      error: 'invalid_request',
+      msg: 'refused PUT /par: 405 invalid_request: use POST (RFC 9126 section 2.1).',
+    });
+    const [shown, ...more] = format(refusal);
+    expect(more).toEqual([]);
+    expect(shown).toMatch(
+      /^\[\d\d:\d\d:\d\d\] WARN: refused PUT \/par: 405 invalid_request: use POST \(RFC 9126 section 2\.1\)\. \{"interactionId":"4c1f1f3e-7d8a-4d2b-9b1e-0123456789ab"\}$/,
+    );
+    // The party is the supervisor's prefix: not said twice.
+    expect(shown).not.toContain('bank-op');
+  });
+
+  it('shows an unexpected error with its stack, and passes lines that are not JSON as they are', () => {
+    const format = partyLineFormatter({ colour: false });
+    const failure = JSON.stringify({
+      level: 50,
+      time: '2026-01-02T10:11:12.000Z',
+      party: 'tpp',
+      err: { type: 'Error', message: 'boom', stack: 'Error: boom\n    at handler (app.ts:1:1)' },
+      msg: 'failed GET /x: boom',
+    });
+    const shown = format(failure);
+    expect(shown[0]).toMatch(/ERROR: failed GET \/x: boom$/);
+    expect(shown.join('\n')).toContain('at handler (app.ts:1:1)');
+    expect(format('Vite ready in 300 ms')).toEqual(['Vite ready in 300 ms']);
   });
 });

@@ -6,6 +6,7 @@ import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { INTERACTION_ID_HEADER, isUuid } from '@fapi-sandbox/fapi-core/fapi-headers';
+import { type Logger, requestLogger } from '@fapi-sandbox/fapi-core/log';
 import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
 import { readPem } from '@fapi-sandbox/fapi-core/tls';
@@ -27,7 +28,7 @@ export interface BankApiAppDependencies {
   store: BankStore;
   trace: TraceRecorder;
   checks: Omit<PipelineDependencies, 'store'>;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 /** Short names for the trace timeline. */
@@ -57,6 +58,7 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestLogger(deps.log));
 
   // FAPI 1.0 Part 1 §6.2.1-11: every response carries x-fapi-interaction-id (the client's UUID, or a minted
   // one), set before anything can fail. Node adds the Date header to every response (§6.2.1-10).
@@ -108,12 +110,7 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
       `see ${baseUrl}/openapi.json for the endpoints this bank serves`,
     );
   });
-  api.use(
-    obErrorHandler(
-      (err) => deps.log(`bank-api error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
-      (line) => deps.log(`bank-api ${line}`),
-    ),
-  );
+  api.use(obErrorHandler(deps.log));
   app.use(API_BASE_PATH, api);
 
   app.use((req) => {
@@ -124,11 +121,6 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
       fix: `the API is under ${baseUrl}`,
     });
   });
-  app.use(
-    expressErrorHandler(
-      (err) => deps.log(`bank-api error: ${String(err)}`),
-      (line) => deps.log(`bank-api ${line}`),
-    ),
-  );
+  app.use(expressErrorHandler(deps.log));
   return app;
 }

@@ -10,12 +10,13 @@ import {
   PaymentMismatch,
 } from '@fapi-sandbox/bank-domain';
 import {
+  clauseOf,
   composeDescription,
   isExpectedRefusal,
   isOAuthError,
-  refusalLogLine,
   toErrorResponse,
 } from '@fapi-sandbox/fapi-core/errors';
+import { type Logger, logFailure, logRefusal } from '@fapi-sandbox/fapi-core/log';
 import type { NextFunction, Request, Response } from 'express';
 
 export interface ObErrorEntry {
@@ -222,18 +223,21 @@ export function obErrorBody(status: number, entry: ObErrorEntry, oauthError: str
 }
 
 /** Express error handler for the Open Banking routes; mounted before fapi-core's catch-all. */
-export function obErrorHandler(log: (err: unknown) => void, logRefusal?: (line: string) => void) {
+export function obErrorHandler(log: Logger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction): void => {
     if (res.headersSent) {
       next(err);
       return;
     }
     const mapped = mapError(err);
-    if (!isExpectedRefusal(err, mapped.status)) log(err);
+    if (!isExpectedRefusal(err, mapped.status)) logFailure(log, req, res, err);
     else
-      logRefusal?.(
-        refusalLogLine(req, mapped.status, { error: mapped.errorCode, error_description: mapped.message }),
-      );
+      logRefusal(log, req, res, {
+        status: mapped.status,
+        error: mapped.errorCode,
+        error_description: mapped.message,
+        clause: clauseOf(err),
+      });
     const entry: ObErrorEntry = {
       ErrorCode: mapped.errorCode,
       Message: mapped.message,

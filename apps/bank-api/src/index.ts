@@ -6,6 +6,7 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { RotatingDpopNonce } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { InMemoryReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
+import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
 import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
@@ -17,7 +18,8 @@ export const PARTICIPANT_STATUS_CACHE_MS = 1000;
 
 export interface StartBankApiOptions {
   config: SandboxConfig;
-  log?: (line: string) => void;
+  /** Where its log lines go (default: JSON lines on stdout, see fapi-core/log). */
+  log?: Logger;
   /**
    * RFC 9449 §9: require a server-issued nonce in DPoP proofs (default true). Clients get
    * 401 use_dpop_nonce with a DPoP-Nonce header on their first call and retry once.
@@ -42,7 +44,7 @@ export function bankStoreFile(config: SandboxConfig): string {
 
 export async function startBankApi(options: StartBankApiOptions): Promise<RunningBankApi> {
   const { config } = options;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? createLogger('bank-api');
   const store = openBankStore({ file: bankStoreFile(config) });
   const trace = new TraceRecorder();
   const agent = createSandboxAgent({}, config);

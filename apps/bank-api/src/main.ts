@@ -1,10 +1,12 @@
 // Process entry: `pnpm --filter @fapi-sandbox/bank-api start` (pnpm dev runs it beside the other parties).
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createLogger } from '@fapi-sandbox/fapi-core/log';
 import { startBankApi } from './index.js';
 
 const config = sandboxConfig();
-const api = await startBankApi({ config });
-console.log(`bank-api ready: ${api.baseUrl} (OpenAPI: ${api.baseUrl}/openapi.json)`);
+const log = createLogger('bank-api');
+const api = await startBankApi({ config, log });
+log.info({ baseUrl: api.baseUrl }, `ready: ${api.baseUrl} (OpenAPI: ${api.baseUrl}/openapi.json)`);
 
 const shutdown = async () => {
   await api.stop();

@@ -86,7 +86,7 @@ describe.each(['moneywiseMtls', 'moneywiseDpop'] as const)('for %s, the token', 
     const config = await otherApiConfig(sb.config);
     let other: RunningBankApi | undefined;
     try {
-      other = await startBankApi({ config, log: () => {} });
+      other = await startBankApi({ config });
       const call = createCaller(config, openApiValidator(sb.openapi));
       await refuses(
         await realToken(),

@@ -24,9 +24,9 @@ let transport: Agent;
 
 beforeAll(async () => {
   config = await isolatedConfigWithDataInCheckout();
-  directory = await startDirectory({ config, log: () => {} });
-  bankOp = await startBankOp({ config, log: () => {} });
-  bankApi = await startBankApi({ config, log: () => {} });
+  directory = await startDirectory({ config });
+  bankOp = await startBankOp({ config });
+  bankApi = await startBankApi({ config });
   plain = createSandboxAgent({}, config);
   transport = transportAgentFor(config.participants.demo, config);
 });

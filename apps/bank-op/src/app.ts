@@ -7,12 +7,13 @@ import { X509Certificate } from 'node:crypto';
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import {
+  clauseOf,
   expressErrorHandler,
   isExpectedRefusal,
   OAuthError,
-  refusalLogLine,
   toErrorResponse,
 } from '@fapi-sandbox/fapi-core/errors';
+import { type Logger, logFailure, logRefusal, requestLogger } from '@fapi-sandbox/fapi-core/log';
 import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
 import { readPem } from '@fapi-sandbox/fapi-core/tls';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
@@ -48,7 +49,7 @@ export interface BankOpServices {
   bankName: string;
   interactionSecret: Buffer;
   statusCacheMs: number;
-  log: (line: string) => void;
+  log: Logger;
 }
 
 /** The endpoints that answer clients (not browsers) with JSON, behind the participant status gate. */
@@ -60,23 +61,25 @@ const BACK_CHANNEL = [
 ];
 
 /** fapi-core's OAuth JSON error body (its error_description is already in the RFC 6749 §5.2 charset). */
-function oauthErrorHandlers(log: (line: string) => void) {
-  return expressErrorHandler(
-    (err) => log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`),
-    (line) => log(`bank-op ${line}`),
-  );
+function oauthErrorHandlers(log: Logger) {
+  return expressErrorHandler(log);
+}
+
+/** One line per request, under the flow's interaction id: the front channel's comes from FlowIds. */
+function logRequests(services: BankOpServices) {
+  return requestLogger(services.log, { interactionIdOf: (req) => services.flowIds.interactionIdOf(req) });
 }
 
 /** Browsers get the bank's error page; anything else the OAuth JSON error. */
-function browserErrorPage(bankName: string, log: (line: string) => void) {
+function browserErrorPage(bankName: string, log: Logger) {
   return (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent || req.accepts(['json', 'html']) !== 'html') {
       next(err);
       return;
     }
     const { status, body } = toErrorResponse(err);
-    if (isExpectedRefusal(err, status)) log(`bank-op ${refusalLogLine(req, status, body)}`);
-    else log(`bank-op error: ${err instanceof Error ? err.stack : String(err)}`);
+    if (isExpectedRefusal(err, status)) logRefusal(log, req, res, { status, ...body, clause: clauseOf(err) });
+    else logFailure(log, req, res, err);
     res
       .status(status)
       .set({ 'Content-Security-Policy': PAGE_CSP, 'Cache-Control': 'no-store' })
@@ -108,6 +111,7 @@ export function createWebApp(services: BankOpServices): express.Express {
   const { config, provider, certificates } = services;
   const app = express();
   app.disable('x-powered-by');
+  app.use(logRequests(services));
   app.use(transportSecurityHeaders());
   // Nothing outside the routes: certs/ and data/ (the token-signing key, secrets.json) never leave over HTTP.
   app.use(refuseOutsideWebRoot());
@@ -159,6 +163,7 @@ export function createMtlsApp(services: BankOpServices): express.Express {
   const { config, provider, certificates } = services;
   const app = express();
   app.disable('x-powered-by');
+  app.use(logRequests(services));
   app.use(transportSecurityHeaders());
   app.use(refuseOutsideWebRoot());
   const callback = provider.callback() as (req: Request, res: Response) => void;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openBankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
+import { createLogger, type Logger, logFailure } from '@fapi-sandbox/fapi-core/log';
 import {
   close,
   createMtlsServer,
@@ -35,7 +36,8 @@ export { ecosystemRules, profiles } from './profiles/index.js';
 
 export interface BankOpOptions {
   config: SandboxConfig;
-  log?: (line: string) => void;
+  /** Where its log lines go (default: JSON lines on stdout, see fapi-core/log). */
+  log?: Logger;
   /** The directory's reads; by default over HTTPS to the configured directory. */
   directoryClient?: DirectoryReads;
   /** Accept client certificates forwarded by this TLS-terminating proxy (off unless given). */
@@ -54,7 +56,7 @@ export interface RunningBankOp {
 
 export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp> {
   const { config } = options;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? createLogger('bank-op');
   const dataDir = path.join(config.dataDir, 'bank-op');
 
   const signingJwks = loadSigningJwks(config.bankOp.signingJwks);
@@ -82,10 +84,8 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     bankName,
     fetch: outboundFetch({ config, sandboxAgent: directoryAgent }) as never,
   });
-  provider.on('server_error', (_ctx, err) =>
-    log(`bank-op oidc-provider server_error: ${err.stack ?? err.message}`),
-  );
-  logProviderRefusals(provider, (line) => log(`bank-op ${line}`));
+  provider.on('server_error', (ctx, err) => logFailure(log, ctx.req, ctx.res, err));
+  logProviderRefusals(provider, log);
   const flowIds = new FlowIds();
   traceFrontChannel(provider, flowIds);
   traceTokenEndpoint(provider, certificates);
@@ -117,7 +117,10 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     await directoryAgent.close();
     throw err;
   }
-  log(`bank-op ready: ${config.bankOp.issuer} (web), ${config.bankOp.mtls.origin} (mTLS)`);
+  log.info(
+    { issuer: config.bankOp.issuer, mtlsOrigin: config.bankOp.mtls.origin },
+    `ready: ${config.bankOp.issuer} (web), ${config.bankOp.mtls.origin} (mTLS)`,
+  );
 
   return {
     issuer: config.bankOp.issuer,

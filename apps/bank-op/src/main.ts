@@ -2,6 +2,7 @@
 // FAPI_BANK_OP_TRUSTED_PROXY="<address>[,<address>…]:<header>" accepts client certificates a
 // TLS-terminating proxy forwards from those addresses in that header; without it, none are.
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createLogger } from '@fapi-sandbox/fapi-core/log';
 import { startBankOp, type TrustedProxy } from './index.js';
 
 function trustedProxyFromEnv(value: string | undefined): TrustedProxy | undefined {
@@ -23,14 +24,15 @@ function trustedProxyFromEnv(value: string | undefined): TrustedProxy | undefine
 }
 
 const trustedProxy = trustedProxyFromEnv(process.env.FAPI_BANK_OP_TRUSTED_PROXY);
-const bankOp = await startBankOp({ config: sandboxConfig(), ...(trustedProxy ? { trustedProxy } : {}) });
+const log = createLogger('bank-op');
+const bankOp = await startBankOp({ config: sandboxConfig(), log, ...(trustedProxy ? { trustedProxy } : {}) });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     bankOp.stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(err);
+        log.error({ err }, `could not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
         process.exit(1);
       },
     );

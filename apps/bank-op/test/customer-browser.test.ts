@@ -262,8 +262,10 @@ describe('step by step, for tests that bend one thing', () => {
     const { browser, login } = await signInPage();
     await expireInteraction(login);
     expectExpiredPage(pageOf(await browser.signIn(login, ALICE)));
-    expect(sandbox.logs.at(-1)).toMatch(
-      /^bank-op refused POST \/interaction\/[\w-]+\/login: 400 invalid_request: sign-in expired: /,
+    const refusal = sandbox.logs.findLast((line) => line.msg.startsWith('refused '));
+    expect(refusal).toMatchObject({ party: 'bank-op', status: 400, error: 'invalid_request' });
+    expect(refusal?.msg).toMatch(
+      /^refused POST \/interaction\/[\w-]+\/login: 400 invalid_request: sign-in expired: /,
     );
   });
 

@@ -122,7 +122,7 @@ describe('directory unreachable', () => {
       });
       expectOAuthError(registration, { status: 503, error: 'temporarily_unavailable' });
     } finally {
-      sandbox.directory = await startDirectory({ config: sandbox.config, log: () => {} });
+      sandbox.directory = await startDirectory({ config: sandbox.config });
     }
   });
 });

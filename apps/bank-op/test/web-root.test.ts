@@ -22,8 +22,8 @@ let transport: Agent;
 
 beforeAll(async () => {
   config = await isolatedConfigWithDataInCheckout();
-  directory = await startDirectory({ config, log: () => {} });
-  bankOp = await startBankOp({ config, log: () => {} });
+  directory = await startDirectory({ config });
+  bankOp = await startBankOp({ config });
   plain = createSandboxAgent({}, config);
   transport = transportAgentFor(config.participants.demo, config);
 });

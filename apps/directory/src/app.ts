@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler } from '@fapi-sandbox/fapi-core/errors';
 import { fapiHeadersMiddleware } from '@fapi-sandbox/fapi-core/fapi-headers';
+import { type Logger, requestLogger } from '@fapi-sandbox/fapi-core/log';
 import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { refuseOutsideWebRoot } from '@fapi-sandbox/fapi-core/web-root';
@@ -36,7 +37,7 @@ export function directoryDatabaseFile(config: SandboxConfig): string {
 
 export async function createDirectoryServices(
   config: SandboxConfig,
-  log: (line: string) => void,
+  log: Logger,
 ): Promise<DirectoryServices> {
   // Keys first: a missing PKI fails here, before a data folder is written.
   const ca = await loadCertificateAuthority({
@@ -73,6 +74,7 @@ export async function createDirectoryServices(
 function baseApp(services: DirectoryServices, listener: 'web' | 'mtls'): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogger(services.log));
   app.use(transportSecurityHeaders());
   // Nothing outside the routes: certs/ and data/ (the CA key, the admin credential) never leave over HTTP.
   app.use(refuseOutsideWebRoot());
@@ -89,12 +91,7 @@ function finish(app: Express, services: DirectoryServices): Express {
       'see apps/directory/README.md for its endpoints',
     );
   });
-  app.use(
-    expressErrorHandler(
-      (err) => services.log(`[directory] unexpected error: ${(err as Error)?.stack ?? String(err)}`),
-      (line) => services.log(`[directory] ${line}`),
-    ),
-  );
+  app.use(expressErrorHandler(services.log));
   return app;
 }
 

@@ -1,12 +1,14 @@
 // Starts the directory: its web listener (public reads, admin API, web page) and its mTLS listener (SSAs).
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
 import { close, createMtlsServer, createWebServer, listen } from '@fapi-sandbox/fapi-core/tls';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createDirectoryServices, createMtlsApp, createWebApp } from './app.js';
 
 export interface StartDirectoryOptions {
   config: SandboxConfig;
-  log?: (line: string) => void;
+  /** Where its log lines go (default: JSON lines on stdout, see fapi-core/log). */
+  log?: Logger;
 }
 
 export interface RunningDirectory {
@@ -23,7 +25,7 @@ export interface RunningDirectory {
 
 export async function startDirectory(options: StartDirectoryOptions): Promise<RunningDirectory> {
   const { config } = options;
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? createLogger('directory');
   const services = await createDirectoryServices(config, log);
   const web = createWebServer(config.directory, createWebApp(services));
   const mtls = createMtlsServer(config.directory, createMtlsApp(services), config);

@@ -1,27 +1,30 @@
-// Process entry of the directory (`pnpm dev` / `pnpm start`): starts it from the sandbox config, prints
-// where it listens and the admin credential, and stops cleanly on Ctrl-C.
+// Process entry of the directory (`pnpm dev` / `pnpm start`): starts it from the sandbox config, logs
+// where it listens and where the admin credential is kept, and stops cleanly on Ctrl-C.
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createLogger } from '@fapi-sandbox/fapi-core/log';
 import { startDirectory } from './index.js';
 
 const config = sandboxConfig();
+const log = createLogger('directory');
 
 try {
-  const directory = await startDirectory({ config, log: (line) => console.log(line) });
-  console.log(`[directory] ready: ${directory.webOrigin} (web, API and page at ${directory.webOrigin}/ui)`);
-  console.log(`[directory] SSA endpoint on mTLS: ${directory.mtlsOrigin}`);
-  console.log(
-    `[directory] admin credential${directory.adminCredentialCreated ? ' (created now)' : ''}: ${directory.adminCredential}`,
+  const directory = await startDirectory({ config, log });
+  log.info(
+    { webOrigin: directory.webOrigin, mtlsOrigin: directory.mtlsOrigin },
+    `ready: ${directory.webOrigin} (web, API and page at ${directory.webOrigin}/ui); SSA endpoint on mTLS: ${directory.mtlsOrigin}`,
   );
-  console.log(
-    `[directory]   stored in ${directory.adminCredentialFile}; send it as Authorization: Bearer <credential>`,
+  // The credential itself stays out of the log (pnpm dev's ready table shows it to the learner).
+  log.info(
+    { file: directory.adminCredentialFile },
+    `admin credential${directory.adminCredentialCreated ? ' (created now)' : ''} in ${directory.adminCredentialFile}; send it as Authorization: Bearer <credential>`,
   );
 
   const shutdown = (signal: string) => {
-    console.log(`[directory] ${signal}: stopping`);
+    log.info({ signal }, `${signal}: stopping`);
     directory.stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        console.error(err);
+        log.error({ err }, `could not stop cleanly: ${(err as Error).message}`);
         process.exit(1);
       },
     );
@@ -29,6 +32,6 @@ try {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 } catch (err) {
-  console.error(`[directory] could not start: ${(err as Error).message}`);
+  log.fatal({ err }, `could not start: ${(err as Error).message}`);
   process.exit(1);
 }

@@ -1,5 +1,6 @@
 // Everything the routes and pages need, built once by the composition root (app.ts) and handed down.
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { Logger } from '@fapi-sandbox/fapi-core/log';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import type { AdminCredential } from './admin-credential.js';
 import type { CertificateAuthority } from './domain/certificate-authority.js';
@@ -19,5 +20,5 @@ export interface DirectoryServices {
   ca: CertificateAuthority;
   adminCredential: AdminCredential;
   trace: TraceRecorder;
-  log: (line: string) => void;
+  log: Logger;
 }

@@ -2,6 +2,7 @@
 // the sandbox CA (undici + fapi-core's sandbox agent), as bank-op, bank-api and the TPP do.
 import { webcrypto } from 'node:crypto';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { captureLogs, type LogLine } from '@fapi-sandbox/fapi-core/log-capture';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { type Agent, fetch, type RequestInit, type Response } from 'undici';
@@ -13,7 +14,8 @@ export { x509 };
 export interface TestDirectory {
   config: SandboxConfig;
   directory: RunningDirectory;
-  logs: string[];
+  /** What the parties logged, parsed (fapi-core/log lines). */
+  logs: LogLine[];
   web: Agent;
   /** GET/POST/... on the web listener. */
   call(path: string, init?: RequestInit): Promise<Response>;
@@ -30,9 +32,10 @@ export interface TestDirectory {
 
 export async function startTestDirectory(existing?: SandboxConfig): Promise<TestDirectory> {
   const config = existing ?? (await isolatedConfig());
-  const logs: string[] = [];
+  const captured = captureLogs();
+  const logs = captured.lines;
   const web = createSandboxAgent({}, config);
-  const start = () => startDirectory({ config, log: (line) => logs.push(line) });
+  const start = () => startDirectory({ config, log: captured.logOf('directory') });
   const handle: TestDirectory = {
     config,
     directory: await start(),

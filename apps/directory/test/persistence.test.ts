@@ -68,7 +68,6 @@ describe('persistence', () => {
     const previousCredential = t.directory.adminCredential;
     t.directory = await (await import('../src/index.js')).startDirectory({
       config: t.config,
-      log: (l) => t.logs.push(l),
     });
 
     expect(t.directory.adminCredentialCreated).toBe(true);

@@ -20,7 +20,7 @@ let transport: Agent;
 
 beforeAll(async () => {
   config = await isolatedConfigWithDataInCheckout();
-  directory = await startDirectory({ config, log: () => {} });
+  directory = await startDirectory({ config });
   plain = createSandboxAgent({}, config);
   transport = transportAgentFor(config.participants.demo, config);
 });

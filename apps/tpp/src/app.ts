@@ -5,6 +5,7 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { type Logger, requestLogger } from '@fapi-sandbox/fapi-core/log';
 import { sameOriginStateChanges } from '@fapi-sandbox/fapi-core/same-origin';
 import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
 import express, { type Express, Router } from 'express';
@@ -29,6 +30,13 @@ import { createTraceLog } from './trace/trace-log.js';
 const SAME_ORIGIN_FIX = (origin: string) =>
   `use Moneywise's own pages at ${origin}; a script calling its JSON API sends Origin: ${origin}`;
 
+/** The React app's scripts, styles and images (Vite's modules in dev): not worth a log line each. */
+function isWebModule(req: { url?: string }): boolean {
+  return /^\/(@|node_modules\/|src\/web\/|assets\/)|\.[A-Za-z0-9]+$/.test(
+    (req.url ?? '').split('?')[0] ?? '',
+  );
+}
+
 export interface TppApp {
   app: Express;
   /** In front of every route: where web-serving.ts puts its guard of the web root. */
@@ -41,7 +49,7 @@ export interface TppApp {
 
 export async function buildTpp(options: {
   config: SandboxConfig;
-  log: (line: string) => void;
+  log: Logger;
   /** The TPP's clock, ms since the epoch (tests move it to reach token expiry). */
   now?: () => number;
 }): Promise<TppApp> {
@@ -99,6 +107,7 @@ export async function buildTpp(options: {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(requestLogger(log, { ignore: isWebModule }));
   app.use(securityHeaders());
   const frontDoor = Router();
   app.use(frontDoor);
@@ -122,12 +131,7 @@ export async function buildTpp(options: {
   app.use('/api', apiRoutes({ sessions, onboarding, connections, store, collector }));
   const web = Router();
   app.use(web);
-  app.use(
-    expressErrorHandler(
-      (err) => log(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`),
-      // A bank's refusal relayed as a 502 (PartyError) is expected too: one line, no stack.
-      log,
-    ),
-  );
+  // A bank's refusal relayed as a 502 (PartyError) is expected too: one line, no stack.
+  app.use(expressErrorHandler(log));
   return { app, frontDoor, web, db, agents: [webAgent, transportAgent] };
 }

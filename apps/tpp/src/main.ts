@@ -1,10 +1,12 @@
 // Process entry of the TPP (pnpm dev runs it): the sandbox configuration, one listener, a clean stop.
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createLogger } from '@fapi-sandbox/fapi-core/log';
 import { startTpp } from './index.js';
 
 const config = sandboxConfig();
-const tpp = await startTpp({ config });
-console.log(`tpp ready: ${config.tpp.web.origin} (Moneywise, the demo TPP)`);
+const log = createLogger('tpp');
+const tpp = await startTpp({ config, log });
+log.info({ origin: config.tpp.web.origin }, `ready: ${config.tpp.web.origin} (Moneywise, the demo TPP)`);
 
 const stop = async () => {
   await tpp.stop();

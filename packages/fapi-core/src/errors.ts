@@ -1,5 +1,6 @@
 // One error type for every party: an OAuth 2.0 error (RFC 6749 §5.2 shape, `{error, error_description}`)
 // whose description tells a learner what went wrong, which clause says so, and how to fix it.
+import { type LoggedRequest, type LoggedResponse, type Logger, logFailure, logRefusal } from './log.js';
 
 export interface OAuthErrorInit {
   /** HTTP status to answer with. */
@@ -167,31 +168,11 @@ function bodyParserError(
   }
 }
 
-interface MinimalResponse {
+interface MinimalResponse extends LoggedResponse {
   headersSent: boolean;
   status(code: number): MinimalResponse;
   set(headers: Record<string, string>): MinimalResponse;
   json(body: unknown): unknown;
-}
-
-interface MinimalRequest {
-  method?: string;
-  originalUrl?: string;
-  url?: string;
-}
-
-/**
- * The one log line for a request a party refused on purpose: method, path (without its query, which
- * may carry authorization parameters), status, error and description. No stack trace: the refusal is
- * the party doing its job, and the description already says why.
- */
-export function refusalLogLine(
-  request: MinimalRequest,
-  status: number,
-  body: { error: string; error_description: string },
-): string {
-  const path = (request.originalUrl ?? request.url ?? '').split('?')[0];
-  return `refused ${request.method ?? '?'} ${path}: ${status} ${body.error}: ${body.error_description}`;
 }
 
 /** A deliberate refusal (any OAuthError, even a 502 that relays another party's, or any 4xx), not a failure. */
@@ -200,25 +181,28 @@ export function isExpectedRefusal(err: unknown, status: number): boolean {
 }
 
 /**
- * Express error middleware (four arguments) answering every error in the OAuth shape.
- * `log` receives unexpected errors (500s) with their stack, so they show in the party's log;
- * `logRefusal`, when given, receives one line per expected refusal (`refusalLogLine`).
+ * Express error middleware (four arguments) answering every error in the OAuth shape. Each expected
+ * refusal is one `warn` line (logRefusal: error, status, clause); an unexpected error (a 500) is an
+ * `error` line with its stack (logFailure).
  */
-export function expressErrorHandler(
-  log: (err: unknown) => void = (err) => console.error(err),
-  logRefusal?: (line: string) => void,
-) {
-  return (err: unknown, req: MinimalRequest, res: MinimalResponse, next: (err?: unknown) => void): void => {
+export function expressErrorHandler(log: Logger) {
+  return (err: unknown, req: LoggedRequest, res: MinimalResponse, next: (err?: unknown) => void): void => {
     if (res.headersSent) {
       next(err);
       return;
     }
     const response = toErrorResponse(err);
-    if (!isExpectedRefusal(err, response.status)) log(err);
-    else logRefusal?.(refusalLogLine(req, response.status, response.body));
+    if (!isExpectedRefusal(err, response.status)) logFailure(log, req, res, err);
+    else logRefusal(log, req, res, { status: response.status, ...response.body, clause: clauseOf(err) });
     res
       .status(response.status)
       .set({ 'Cache-Control': 'no-store', ...response.headers })
       .json(response.body);
   };
+}
+
+/** The clause an error names (OAuthError, bank-api's ObRequestError), for the log line's `clause` field. */
+export function clauseOf(err: unknown): string | undefined {
+  const clause = (err as { clause?: unknown } | null)?.clause;
+  return typeof clause === 'string' ? clause : undefined;
 }

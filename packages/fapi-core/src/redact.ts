@@ -9,7 +9,15 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import type { DecodedJwt, TraceEventInput } from './trace.js';
 
 /** Shown as "[redacted]": a value whose start would already help a guesser. */
-const HIDDEN_FIELDS = new Set(['password', 'passcode', 'otp', 'pin', 'client_secret', 'private_key']);
+const HIDDEN_FIELDS = new Set([
+  'password',
+  'passcode',
+  'otp',
+  'pin',
+  'client_secret',
+  'private_key',
+  'privateKey',
+]);
 
 /** Shown by their first 8 characters, enough to tell two apart; JWTs among them are decoded first. */
 const SHORTENED_FIELDS = new Set([
@@ -37,8 +45,28 @@ const COOKIE_HEADERS = new Set(['cookie', 'set-cookie']);
 /** Authorization-style headers: the scheme stays, the credential is shortened. */
 const SCHEME_HEADERS = new Set(['authorization', 'proxy-authorization']);
 /** Any other header carrying a credential: known names, and names that say they do. */
-const SECRET_HEADER = /^(dpop|x-jws-signature|x-api-key|api-key|x-auth-token|x-access-token|x-csrf-token)$/;
+const SECRET_HEADERS = new Set([
+  'dpop',
+  'x-jws-signature',
+  'x-api-key',
+  'api-key',
+  'x-auth-token',
+  'x-access-token',
+  'x-csrf-token',
+]);
 const SECRET_HEADER_NAME = /token|secret|api-?key|password|session|credential/;
+
+/**
+ * The one list of names a credential travels under: fields, parameters and headers (lower case). The trace
+ * redacts by it (above) and so do the parties' logs (log.ts turns it into pino redaction paths).
+ */
+export const CREDENTIAL_NAMES: readonly string[] = [
+  ...HIDDEN_FIELDS,
+  ...SHORTENED_FIELDS,
+  ...COOKIE_HEADERS,
+  ...SCHEME_HEADERS,
+  ...SECRET_HEADERS,
+];
 
 /** Labels for the decoded list: what the JWT in a field or header is. */
 const JWT_LABELS: Record<string, string> = {
@@ -123,7 +151,7 @@ export function redactHeaders(headers: HeaderInput, jwts?: DecodedJwt[]): Record
     if (COOKIE_HEADERS.has(name)) result[name] = '[redacted]';
     else if (SCHEME_HEADERS.has(name)) result[name] = redactAuthorization(text, jwts);
     else if (name === 'location' || name === 'content-location') result[name] = redactUrl(text, jwts);
-    else if (SECRET_HEADER.test(name) || SECRET_HEADER_NAME.test(name)) {
+    else if (SECRET_HEADERS.has(name) || SECRET_HEADER_NAME.test(name)) {
       decodeInto(jwts, JWT_LABELS[name] ?? `${name} header`, text);
       result[name] = shorten(text);
     } else result[name] = text;

@@ -5,9 +5,10 @@ import {
   isExpectedRefusal,
   OAuthError,
   oauthSafeText,
-  refusalLogLine,
   toErrorResponse,
 } from '../src/errors.js';
+import { refusalMessage } from '../src/log.js';
+import { captureLogs } from '../src/log-capture.js';
 
 describe('OAuthError', () => {
   it('composes the description a learner reads: problem, clause, fix; on the wire in the RFC 6749 §5.2 charset', () => {
@@ -88,7 +89,7 @@ describe('expressErrorHandler', () => {
 
   it('writes the OAuth body with Cache-Control: no-store', () => {
     const { res, sent } = fakeResponse();
-    expressErrorHandler()(
+    expressErrorHandler(captureLogs().logOf('test'))(
       new OAuthError({ status: 403, error: 'access_denied', description: 'no' }),
       {},
       res,
@@ -100,16 +101,18 @@ describe('expressErrorHandler', () => {
   });
 
   it('logs unexpected errors and hands over when headers were already sent', () => {
-    const logged: unknown[] = [];
+    const captured = captureLogs();
+    const log = captured.logOf('test');
     const { res } = fakeResponse();
-    expressErrorHandler((e) => logged.push(e))(new Error('boom'), {}, res, () => {});
-    expect(logged).toHaveLength(1);
+    expressErrorHandler(log)(new Error('boom'), {}, res, () => {});
+    expect(captured.lines).toHaveLength(1);
 
     let passedOn: unknown;
-    expressErrorHandler()(new Error('late'), {}, { ...res, headersSent: true }, (e) => {
+    expressErrorHandler(log)(new Error('late'), {}, { ...res, headersSent: true }, (e) => {
       passedOn = e;
     });
     expect((passedOn as Error).message).toBe('late');
+    expect(captured.lines).toHaveLength(1);
   });
 });
 
@@ -121,18 +124,16 @@ describe('refusal logging', () => {
     json: () => res,
   };
 
-  it('logs an expected refusal as one line with method, path (no query), status and description, and no stack', () => {
-    const failures: unknown[] = [];
-    const lines: string[] = [];
-    const handler = expressErrorHandler(
-      (e) => failures.push(e),
-      (line) => lines.push(line),
-    );
+  it("logs an expected refusal as one warn line: the learner's sentence as msg, error, status and clause as fields, no stack", () => {
+    const captured = captureLogs();
+    const log = captured.logOf('bank-op');
+    const handler = expressErrorHandler(log);
     handler(
       new OAuthError({
         status: 401,
         error: 'invalid_client',
         description: 'unknown client',
+        clause: 'RFC 7523 §3',
         fix: 'register first',
       }),
       { method: 'POST', originalUrl: '/par?client_id=abc' },
@@ -146,32 +147,39 @@ describe('refusal logging', () => {
       res,
       () => {},
     );
-    expect(failures).toEqual([]);
-    expect(lines).toEqual([
-      'refused POST /par: 401 invalid_client: unknown client. Fix: register first.',
+    const lines = captured.lines;
+    expect(lines.map((l) => l.msg)).toEqual([
+      'refused POST /par: 401 invalid_client: unknown client (RFC 7523 section 3). Fix: register first.',
       'refused POST /api/connect: 502 invalid_grant: the bank refused.',
     ]);
-    expect(lines.join('\n')).not.toMatch(/\n\s+at /);
+    expect(lines[0]).toMatchObject({
+      party: 'bank-op',
+      level: 40,
+      method: 'POST',
+      path: '/par',
+      status: 401,
+      error: 'invalid_client',
+      clause: 'RFC 7523 §3',
+    });
+    expect(captured.text()).not.toContain('client_id=abc');
+    expect(captured.text()).not.toMatch(/\\n\s+at /);
   });
 
-  it('hands an unexpected error (a plain Error, 500) to the failure log with its stack, not the refusal log', () => {
-    const failures: unknown[] = [];
-    const lines: string[] = [];
-    expressErrorHandler(
-      (e) => failures.push(e),
-      (line) => lines.push(line),
-    )(new Error('boom'), { method: 'GET', originalUrl: '/x' }, res, () => {});
-    expect(failures).toHaveLength(1);
-    expect((failures[0] as Error).stack).toContain('boom');
-    expect(lines).toEqual([]);
+  it('logs an unexpected error (a plain Error, 500) at error with its stack, not as a refusal', () => {
+    const captured = captureLogs();
+    const log = captured.logOf('tpp');
+    expressErrorHandler(log)(new Error('boom'), { method: 'GET', originalUrl: '/x' }, res, () => {});
+    const [line] = captured.lines;
+    expect(line).toMatchObject({ level: 50, msg: 'failed GET /x: boom', status: 500 });
+    expect((line?.err as { stack?: string } | undefined)?.stack).toContain('boom');
   });
 
-  it('keeps the refusal line in one line for a refusal from body parsing (4xx, not an OAuthError)', () => {
+  it('keeps the refusal in one line for a refusal from body parsing (4xx, not an OAuthError)', () => {
     expect(
-      refusalLogLine({ method: 'POST', url: '/token' }, 400, {
-        error: 'invalid_request',
-        error_description: 'The request body is not valid JSON',
-      }),
+      refusalMessage(
+        { method: 'POST', url: '/token' },
+        { status: 400, error: 'invalid_request', error_description: 'The request body is not valid JSON' },
+      ),
     ).toBe('refused POST /token: 400 invalid_request: The request body is not valid JSON');
     expect(isExpectedRefusal({ status: 413, expose: true }, 413)).toBe(true);
     expect(isExpectedRefusal(new Error('x'), 500)).toBe(false);

@@ -1,6 +1,7 @@
 // Every party of the sandbox in this one process, on free ports with their own data folder
 // (isolatedConfig), started one after the other in `pnpm dev`'s order and timed until each /health answers.
 import type { PartyName, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
 import { waitUntilHealthy } from '../dev/wait-ready.js';
 import { timed } from './stats.js';
 
@@ -12,14 +13,10 @@ interface Stoppable {
 
 /** The four apps' start functions, loaded on demand so that loading them can be timed. */
 export interface PartyModules {
-  startDirectory(options: { config: SandboxConfig; log: (line: string) => void }): Promise<Stoppable>;
-  startBankOp(options: { config: SandboxConfig; log: (line: string) => void }): Promise<Stoppable>;
-  startBankApi(options: { config: SandboxConfig; log: (line: string) => void }): Promise<Stoppable>;
-  startTpp(options: {
-    config: SandboxConfig;
-    log: (line: string) => void;
-    web?: TppWebMode;
-  }): Promise<Stoppable>;
+  startDirectory(options: { config: SandboxConfig; log: Logger }): Promise<Stoppable>;
+  startBankOp(options: { config: SandboxConfig; log: Logger }): Promise<Stoppable>;
+  startBankApi(options: { config: SandboxConfig; log: Logger }): Promise<Stoppable>;
+  startTpp(options: { config: SandboxConfig; log: Logger; web?: TppWebMode }): Promise<Stoppable>;
   /** How long importing each app took, in load order (the first also loads what they share). */
   importMs: Record<PartyName, number>;
 }
@@ -68,7 +65,8 @@ export async function startSandbox(
   options: StartOptions = {},
 ): Promise<RunningSandbox> {
   const logs: string[] = [];
-  const log = (line: string) => logs.push(line);
+  const logOf = (party: PartyName) =>
+    createLogger(party, { level: 'info', destination: { write: (line: string) => void logs.push(line) } });
   const running: Stoppable[] = [];
   const startups: PartyStartup[] = [];
   const stop = async () => {
@@ -86,15 +84,17 @@ export async function startSandbox(
   const began = performance.now();
   try {
     await start('directory', `${config.directory.web.origin}/health`, () =>
-      modules.startDirectory({ config, log }),
+      modules.startDirectory({ config, log: logOf('directory') }),
     );
-    await start('bank-op', `${config.bankOp.web.origin}/health`, () => modules.startBankOp({ config, log }));
+    await start('bank-op', `${config.bankOp.web.origin}/health`, () =>
+      modules.startBankOp({ config, log: logOf('bank-op') }),
+    );
     await start('bank-api', `${config.bankApi.web.origin}/health`, () =>
-      modules.startBankApi({ config, log }),
+      modules.startBankApi({ config, log: logOf('bank-api') }),
     );
     if (options.tpp !== false) {
       await start('tpp', `${config.tpp.web.origin}/health`, () =>
-        modules.startTpp({ config, log, ...(options.tppWeb ? { web: options.tppWeb } : {}) }),
+        modules.startTpp({ config, log: logOf('tpp'), ...(options.tppWeb ? { web: options.tppWeb } : {}) }),
       );
     }
   } catch (err) {

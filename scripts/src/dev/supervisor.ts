@@ -1,11 +1,13 @@
 // Owns each party's node process: starts it with tsx's loader (no launcher in between, so its exit is
-// seen at once), labels its output, reports an exit nobody asked for with the party's last lines,
-// restarts it in watch mode (after a backoff, or at once when a source file changes) and stops them all.
+// seen at once), labels its output (its JSON log lines made readable: party-lines.ts), reports an exit
+// nobody asked for with the party's last lines, restarts it in watch mode (after a backoff, or at once
+// when a source file changes) and stops them all.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
 import { partyCommand } from './party-command.js';
+import { partyLineFormatter } from './party-lines.js';
 import { sourceFoldersOf, watchSources } from './source-watch.js';
 
 const COLOURS = ['\x1b[36m', '\x1b[33m', '\x1b[35m', '\x1b[32m', '\x1b[34m'];
@@ -64,6 +66,8 @@ export class Supervisor {
   private readonly parties = new Map<string, SupervisedParty>();
   private stopping = false;
   private readonly useColour = process.stdout.isTTY === true;
+  /** The parties' JSON log lines, readable. */
+  private readonly format = partyLineFormatter({ colour: this.useColour });
   private readonly width: number;
 
   constructor(
@@ -148,9 +152,11 @@ export class Supervisor {
     this.print(party, `started (pid ${child.pid})`);
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream }).on('line', (line) => {
-        party.lastLines.push(line);
-        if (party.lastLines.length > LAST_LINES) party.lastLines.shift();
-        process.stdout.write(`${party.prefix} ${line}\n`);
+        for (const shown of this.format(line)) {
+          party.lastLines.push(shown);
+          if (party.lastLines.length > LAST_LINES) party.lastLines.shift();
+          process.stdout.write(`${party.prefix} ${shown}\n`);
+        }
       });
     }
     child.once('error', (err) => {

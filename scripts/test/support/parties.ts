@@ -12,12 +12,11 @@ export interface Stoppable {
 }
 
 export async function startParties(config: SandboxConfig): Promise<Stoppable[]> {
-  const log = () => {};
   const running: Stoppable[] = [];
   try {
-    running.push(await startDirectory({ config, log }));
-    running.push(await startBankOp({ config, log }));
-    running.push(await startBankApi({ config, log }));
+    running.push(await startDirectory({ config }));
+    running.push(await startBankOp({ config }));
+    running.push(await startBankApi({ config }));
   } catch (err) {
     for (const party of running.reverse()) await party.stop();
     throw err;

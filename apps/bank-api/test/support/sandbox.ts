@@ -5,6 +5,7 @@ import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import { type RunningBankOp, startBankOp } from '@fapi-sandbox/bank-op';
 import { type RunningDirectory, startDirectory } from '@fapi-sandbox/directory';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { captureLogs, type LogLine } from '@fapi-sandbox/fapi-core/log-capture';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { fetch, type Response } from 'undici';
@@ -35,7 +36,8 @@ export interface Sandbox {
   clients: TestClients;
   call: Caller;
   openapi: Record<string, unknown>;
-  logs: string[];
+  /** What the parties logged, parsed (fapi-core/log lines). */
+  logs: LogLine[];
   /** bank-api's clock: tests move it forward to see tokens and consents expire (and sign proofs with it). */
   clock: { offsetMs: number; now(): number };
   /** An admin call to the directory (suspend or reactivate software and organisations). */
@@ -47,16 +49,16 @@ export interface Sandbox {
 
 export async function startSandbox(options: Partial<StartBankApiOptions> = {}): Promise<Sandbox> {
   const config = await isolatedConfig();
-  const logs: string[] = [];
-  const log = (line: string) => logs.push(line);
+  const captured = captureLogs();
+  const logs = captured.lines;
   const plain = createSandboxAgent({}, config);
   const clock = {
     offsetMs: 0,
     now: () => Date.now() + clock.offsetMs,
   };
-  const directory = await startDirectory({ config, log });
-  const bankOp = await startBankOp({ config, log });
-  const api = await startBankApi({ config, log, now: clock.now, ...options });
+  const directory = await startDirectory({ config, log: captured.logOf('directory') });
+  const bankOp = await startBankOp({ config, log: captured.logOf('bank-op') });
+  const api = await startBankApi({ config, log: captured.logOf('bank-api'), now: clock.now, ...options });
   const store = openBankStore({ file: bankStoreFile(config) });
 
   const clients = await createTestClients(config);
@@ -93,7 +95,7 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
       try {
         return await body();
       } finally {
-        sandbox.directory = await startDirectory({ config, log });
+        sandbox.directory = await startDirectory({ config, log: captured.logOf('directory') });
       }
     },
     async stop() {

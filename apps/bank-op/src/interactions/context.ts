@@ -3,6 +3,7 @@
 // back to oidc-provider, OIDC Core §3.1.2.5-6).
 import type { BankStore } from '@fapi-sandbox/bank-domain';
 import { oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
+import type { Logger } from '@fapi-sandbox/fapi-core/log';
 import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
@@ -19,7 +20,7 @@ export interface InteractionDependencies {
   /** Secret for the per-interaction CSRF token and the one-time passcodes. */
   secret: Buffer;
   /** One line per sign-in the bank no longer holds (an expected refusal, like every other). */
-  log?: (line: string) => void;
+  log?: Logger;
 }
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -34,7 +35,7 @@ export interface InteractionContext {
   provider: Provider;
   bank: BankStore;
   bankName: string;
-  log?: (line: string) => void;
+  log?: Logger;
   formToken: FormToken;
   passcodes: Passcodes;
   /** Sends one of the bank's pages: its own CSP, never cached. */

@@ -1,6 +1,6 @@
 // A sign-in the bank no longer holds (oidc-provider's SessionNotFound: the interaction expired or the
 // browser lost its cookie): the customer gets a 400 page with a way back to the app, not an error at it.
-import { refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
+import { logRefusal } from '@fapi-sandbox/fapi-core/log';
 import type { NextFunction, Request, Response } from 'express';
 import { errors } from 'oidc-provider';
 import type { InteractionContext } from './context.js';
@@ -28,9 +28,13 @@ async function renderExpired(
 ): Promise<void> {
   const app = await returnLinkOf(ctx, formValue(req.body, 'client_id'));
   const reason = `the bank no longer holds this sign-in (${err.error_description ?? err.message})`;
-  ctx.log?.(
-    `bank-op ${refusalLogLine(req, 400, { error: 'invalid_request', error_description: `sign-in expired: ${reason}` })}`,
-  );
+  if (ctx.log) {
+    logRefusal(ctx.log, req, res, {
+      status: 400,
+      error: 'invalid_request',
+      error_description: `sign-in expired: ${reason}`,
+    });
+  }
   ctx.send(res, 400, expiredSignInPage({ bankName: ctx.bankName, reason, ...(app ? { app } : {}) }));
 }
 

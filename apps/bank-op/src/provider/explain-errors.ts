@@ -7,7 +7,8 @@
 //   - authorization-endpoint redirects: `explainAuthorizationRedirects` rewrites error_description
 //     in the Location of a query or fragment redirect, and puts it in a JARM response before it is signed;
 //   - the HTML error page: renderError (provider/create-provider.ts, rendering interactions/error-page.ts) calls `explain` itself.
-import { composeDescription, oauthSafeText, refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
+import { composeDescription, oauthSafeText } from '@fapi-sandbox/fapi-core/errors';
+import { type Logger, logRefusal } from '@fapi-sandbox/fapi-core/log';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { noteCheck } from '../http/trace.js';
@@ -175,19 +176,22 @@ export function explainAuthorizationRedirects(provider: Provider): void {
  * the explained description: a learner watching `pnpm dev` sees why, without a stack trace. Registered
  * after the explainers, so the description it logs is theirs.
  */
-export function logProviderRefusals(provider: Provider, log: (line: string) => void): void {
-  const request = (ctx: KoaContextWithOIDC) => ({ method: ctx.method, url: ctx.path });
+export function logProviderRefusals(provider: Provider, log: Logger): void {
   for (const event of JSON_ERROR_EVENTS) {
     provider.on(event as 'grant.error', (ctx: KoaContextWithOIDC) => {
       const body = ctx.body as { error?: unknown; error_description?: unknown } | undefined;
       if (typeof body?.error !== 'string') return;
       const description = String(body.error_description ?? '');
-      log(refusalLogLine(request(ctx), ctx.status, { error: body.error, error_description: description }));
+      logRefusal(log, ctx.req, ctx.res, {
+        status: ctx.status,
+        error: body.error,
+        error_description: description,
+      });
     });
   }
   provider.on('authorization.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
     const error = err.error ?? err.message ?? 'server_error';
     const description = explainedAuthorizationErrors.get(ctx) ?? err.error_description ?? '';
-    log(refusalLogLine(request(ctx), ctx.status, { error, error_description: description }));
+    logRefusal(log, ctx.req, ctx.res, { status: ctx.status, error, error_description: description });
   });
 }

@@ -5,6 +5,7 @@ import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import { type RunningDirectory, startDirectory } from '@fapi-sandbox/directory';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient, type DirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
+import { captureLogs, type LogLine } from '@fapi-sandbox/fapi-core/log-capture';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
 import { type Agent, fetch, type RequestInit, type Response } from 'undici';
@@ -17,7 +18,8 @@ export interface Sandbox {
   /** The bank's domain, opened on the same file as bank-op (as bank-api does). */
   bank: BankStore;
   directoryClient: DirectoryClient;
-  logs: string[];
+  /** What the parties logged, parsed (fapi-core/log lines). */
+  logs: LogLine[];
   /** Trusts the sandbox CA, presents no certificate. */
   plain: Agent;
   /** Presents the participant's transport certificate. */
@@ -32,12 +34,13 @@ export async function startSandbox(
   options: { bankOp?: Omit<BankOpOptions, 'config' | 'log' | 'directoryClient'> } = {},
 ): Promise<Sandbox> {
   const config = await isolatedConfig();
-  const logs: string[] = [];
-  const log = (line: string) => logs.push(line);
-  const directory = await startDirectory({ config, log });
+  const captured = captureLogs();
+  const logs = captured.lines;
+  const directory = await startDirectory({ config, log: captured.logOf('directory') });
   const plain = createSandboxAgent({}, config);
   const directoryClient = createDirectoryClient({ config, dispatcher: plain });
-  const start = () => startBankOp({ config, log, directoryClient, ...options.bankOp });
+  const start = () =>
+    startBankOp({ config, log: captured.logOf('bank-op'), directoryClient, ...options.bankOp });
   const agents = new Map<string, Agent>();
 
   const sandbox: Sandbox = {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { certificateIdentity } from '@fapi-sandbox/fapi-core/certificate-identity';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { Logger } from '@fapi-sandbox/fapi-core/log';
 import { readPem } from '@fapi-sandbox/fapi-core/tls';
 import { z } from 'zod';
 import type { DirectoryStore } from '../store/index.js';
@@ -101,7 +102,7 @@ export function seedDirectory(deps: {
   config: SandboxConfig;
   store: DirectoryStore;
   ca: CertificateAuthority;
-  log: (line: string) => void;
+  log: Logger;
 }): void {
   const { config, store, ca, log } = deps;
   const at = new Date().toISOString();
@@ -175,13 +176,16 @@ export function seedDirectory(deps: {
   function registrable(pki: PkiCertificate): CertificateRecord | undefined {
     const [leaf] = certificatesOf(pki.chainPem);
     if (!leaf || !ca.issued(leaf)) {
-      log(`[directory] skipped ${pki.file}: not issued by the current Directory CA (run pnpm pki:ensure)`);
+      log.warn(
+        { file: pki.file },
+        `skipped ${pki.file}: not issued by the current Directory CA (run pnpm pki:ensure)`,
+      );
       return undefined;
     }
     const { orgId, softwareId } = certificateIdentity(leaf);
     const software = softwareId ? store.softwareStatements.get(softwareId) : undefined;
     if (!software || software.orgId !== orgId) {
-      log(`[directory] skipped ${pki.file}: its subject names no registered software statement`);
+      log.warn({ file: pki.file }, `skipped ${pki.file}: its subject names no registered software statement`);
       return undefined;
     }
     const record = certificateRecord({

@@ -1,7 +1,8 @@
 // The directory's web page (server-rendered HTML, no scripts): browse participants, certificates and
 // SSAs, and, as admin, suspend software or revoke certificates. Forms post to the same origin only.
 
-import { isOAuthError, refusalLogLine } from '@fapi-sandbox/fapi-core/errors';
+import { clauseOf, isOAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { logFailure, logRefusal } from '@fapi-sandbox/fapi-core/log';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { PARTICIPANT_STATUSES, type ParticipantStatus } from '../domain/model.js';
 import type { DirectoryServices } from '../services.js';
@@ -160,13 +161,15 @@ export function uiRoutes(services: DirectoryServices): Router {
       : status < 500 && (err as { expose?: boolean }).expose
         ? String((err as Error).message)
         : 'The directory failed to do that; nothing was changed. See the directory log.';
-    if (status >= 500)
-      services.log(
-        `[directory] unexpected error on ${req.method} ${req.path}: ${(err as Error)?.stack ?? String(err)}`,
-      );
+    if (status >= 500) logFailure(services.log, req, res, err);
     else {
       const error = isOAuthError(err) ? err.error : 'invalid_request';
-      services.log(`[directory] ${refusalLogLine(req, status, { error, error_description: message })}`);
+      logRefusal(services.log, req, res, {
+        status,
+        error,
+        error_description: message,
+        clause: clauseOf(err),
+      });
     }
     send(res, errorPage(status, message, context(req)), status >= 400 ? status : 500);
   });

@@ -23,9 +23,8 @@ let bankOp: RunningBankOp;
 beforeAll(async () => {
   sandbox = await startSandbox({
     bank: async (config) => {
-      const quiet = () => {};
-      bankOp = await startBankOp({ config, log: quiet });
-      return [await startBankApi({ config, log: quiet }), bankOp];
+      bankOp = await startBankOp({ config });
+      return [await startBankApi({ config }), bankOp];
     },
   });
   bank = openBankStore({ file: path.join(sandbox.config.dataDir, 'bank', 'bank.sqlite') });

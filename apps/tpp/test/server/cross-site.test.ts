@@ -17,7 +17,7 @@ let sandbox: Sandbox;
 
 beforeAll(async () => {
   sandbox = await startSandbox({
-    bank: async (config) => [await startBankOp({ config, log: () => {} })],
+    bank: async (config) => [await startBankOp({ config })],
   });
 });
 afterAll(async () => {

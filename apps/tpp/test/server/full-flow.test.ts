@@ -28,9 +28,8 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   sandbox = await startSandbox({
     bank: async (config) => {
-      const quiet = () => {};
-      const op = await startBankOp({ config, log: quiet });
-      const api = await startBankApi({ config, log: quiet });
+      const op = await startBankOp({ config });
+      const api = await startBankApi({ config });
       return [api, op];
     },
   });

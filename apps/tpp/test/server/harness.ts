@@ -28,12 +28,11 @@ export async function startSandbox(
   options: { bank?: BankStarter; tpp?: Pick<StartTppOptions, 'now'> } = {},
 ): Promise<Sandbox> {
   const config = await isolatedConfig();
-  const quiet = () => {};
   const parties: Party[] = [];
   try {
-    parties.push(await startDirectory({ config, log: quiet }));
+    parties.push(await startDirectory({ config }));
     if (options.bank) parties.push(...(await options.bank(config)));
-    parties.push(await startTpp({ config, log: quiet, web: 'none', ...options.tpp }));
+    parties.push(await startTpp({ config, web: 'none', ...options.tpp }));
   } catch (err) {
     await Promise.all(parties.map((p) => p.stop()));
     removeTestData(config);

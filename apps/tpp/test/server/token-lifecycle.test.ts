@@ -24,9 +24,8 @@ beforeAll(async () => {
   sandbox = await startSandbox({
     tpp: { now: () => Date.now() + offsets.tpp },
     bank: async (config) => {
-      const quiet = () => {};
-      const op = await startBankOp({ config, log: quiet });
-      const api = await startBankApi({ config, log: quiet, now: () => Date.now() + offsets.bankApi });
+      const op = await startBankOp({ config });
+      const api = await startBankApi({ config, now: () => Date.now() + offsets.bankApi });
       return [api, op];
     },
   });

@@ -27,7 +27,7 @@ let agent: Agent;
 beforeAll(async () => {
   config = await isolatedConfigWithDataInCheckout();
   // The directory writes its admin credential and store into data/, as under pnpm dev.
-  directory = await startDirectory({ config, log: () => {} });
+  directory = await startDirectory({ config });
   agent = createSandboxAgent({}, config);
 });
 afterAll(async () => {
@@ -76,7 +76,7 @@ async function get(url: string) {
 describe('in development, with Vite in middleware mode', () => {
   let tpp: RunningTpp;
   beforeAll(async () => {
-    tpp = await startTpp({ config, log: () => {}, web: 'vite' });
+    tpp = await startTpp({ config, web: 'vite' });
   });
   afterAll(async () => {
     await tpp?.stop();
@@ -141,7 +141,7 @@ describe('built, from dist/', () => {
       logLevel: 'silent',
       build: { outDir: builtDir, emptyOutDir: true },
     });
-    tpp = await startTpp({ config, log: () => {}, web: 'dist', distDir: builtDir });
+    tpp = await startTpp({ config, web: 'dist', distDir: builtDir });
   });
   afterAll(async () => {
     await tpp?.stop();

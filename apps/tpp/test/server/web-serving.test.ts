@@ -10,7 +10,7 @@ let config: Awaited<ReturnType<typeof isolatedConfig>>;
 
 beforeAll(async () => {
   config = await isolatedConfig();
-  tpp = await startTpp({ config, log: () => {}, web: 'vite' });
+  tpp = await startTpp({ config, web: 'vite' });
   browser = new Browser(config);
 });
 afterAll(async () => {
