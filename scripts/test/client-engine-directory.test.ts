@@ -30,7 +30,7 @@ let transport: Agent;
 
 beforeAll(async () => {
   config = await isolatedConfig();
-  directory = await startDirectory({ config, log: () => {} });
+  directory = await startDirectory({ config });
   plain = createSandboxAgent({}, config);
   transport = transportAgentFor(config.participants.demo, config);
 }, 30_000);

@@ -15,8 +15,7 @@ let sandbox: Sandbox;
 beforeAll(async () => {
   sandbox = await startSandbox({
     bank: async (config) => {
-      const quiet = () => {};
-      return [await startBankApi({ config, log: quiet }), await startBankOp({ config, log: quiet })];
+      return [await startBankApi({ config }), await startBankOp({ config })];
     },
   });
   expect((await sandbox.browser.api('/onboarding', { method: 'POST' })).status).toBe(200);
