@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { ApiError, OnboardingStepView, OnboardingView } from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
+import { ClauseChip } from '../components/ClauseChip.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatDate } from '../components/format.js';
 import { useResource } from '../components/useResource.js';
@@ -37,7 +38,7 @@ export function StepList({ steps }: { steps: OnboardingStepView[] }) {
             <h2 className="step-title">{step.title}</h2>
           </div>
           <p className="step-explanation">
-            {step.explanation} <span className="clause">{step.clause}</span>
+            {step.explanation} <ClauseChip clause={step.clause} />
           </p>
           {step.detail ? <p className="step-detail">{step.detail}</p> : null}
           {step.error ? <ErrorNotice error={step.error} /> : null}
