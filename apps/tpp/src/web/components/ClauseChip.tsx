@@ -74,10 +74,13 @@ function ClauseDialog({ clause, onClose }: { clause: string; onClose: () => void
 export function ClauseChip({ clause }: { clause: string }) {
   const [open, setOpen] = useState(false);
   const chip = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
-    chip.current?.focus();
-  };
+  const wasOpen = useRef(false);
+  // Focus returns to the chip once the dialog is gone: while a modal dialog is open the chip is inert.
+  useEffect(() => {
+    if (open) wasOpen.current = true;
+    else if (wasOpen.current) chip.current?.focus();
+  }, [open]);
+  const close = () => setOpen(false);
   return (
     <>
       <button

@@ -146,7 +146,13 @@ export function OnboardingPage() {
             so Moneywise holds one registration per way of connecting, reuses it while the bank knows it, and
             registers again if not.
           </p>
-          <div className="table-wrap">
+          {/* Scrolls sideways on a phone: focusable and named so keyboard users can scroll it (WCAG 2.1.1). */}
+          <section
+            className="table-wrap"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+            tabIndex={0}
+            aria-label="Registrations at the bank (scrolls sideways)"
+          >
             <table data-testid="registrations">
               <thead>
                 <tr>
@@ -173,7 +179,7 @@ export function OnboardingPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         </section>
       ) : null}
       {view?.interactionId ? (
