@@ -115,8 +115,10 @@ export function SequenceDiagram({
                 viewBox="0 0 10 10"
                 refX="9"
                 refY="5"
-                markerWidth="7"
-                markerHeight="7"
+                // The head keeps its size when the selected arrow's line gets thicker.
+                markerUnits="userSpaceOnUse"
+                markerWidth="10"
+                markerHeight="10"
                 orient="auto-start-reverse"
               >
                 <path d="M0,0 L10,5 L0,10 z" fill={colour} />
