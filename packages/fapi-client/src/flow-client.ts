@@ -153,7 +153,7 @@ const STEP = {
   discovery: { step: 'discovery', clause: 'OIDC Discovery §4, RFC 8414 §3' },
   registration: { step: 'registration', clause: 'RFC 7591 §3.1, RFC 8705 §2' },
   clientCredentials: { step: 'token:client_credentials', clause: 'RFC 6749 §4.4' },
-  par: { step: 'par', clause: 'RFC 9126 §2.1, FAPI 2.0 SP §5.3.1.2-2' },
+  par: { step: 'par', clause: 'RFC 9126 §2.1, FAPI 2.0 SP §5.3.3.2-2' },
   authorizationResponse: { step: 'authorization-response', clause: 'RFC 9207 §2.4, RFC 6749 §10.12' },
   code: { step: 'token:authorization_code', clause: 'RFC 6749 §4.1.3, RFC 7636 §4.5' },
   idToken: { step: 'id-token', clause: 'OIDC Core §3.1.3.7' },

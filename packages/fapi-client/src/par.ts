@@ -1,4 +1,4 @@
-// Pushed authorization requests (RFC 9126 §2.1; FAPI 2.0 SP §5.3.1.2-2, FAPI 1.0 Adv §5.2.2-14): the
+// Pushed authorization requests (RFC 9126 §2.1; FAPI 2.0 SP §5.3.3.2-2, FAPI 1.0 Adv §5.2.2-14): the
 // authorization parameters go to the bank over the back channel, authenticated, and the browser carries
 // only the request_uri. A FAPI 1.0 Advanced client signs them into a request object (JAR, RFC 9101 §4;
 // FAPI 1.0 Adv §5.2.2-1) with typ oauth-authz-req+jwt, aud the issuer.

@@ -150,6 +150,7 @@ const trace: ConnectionTrace = {
       method: 'GET',
       url: 'https://api.bank.localhost:9543/open-banking/v3.1/aisp/accounts',
       status: 200,
+      requestHeaders: { authorization: 'DPoP eyJhbGci…', dpop: 'eyJ0eXAi…' },
       at: '2025-06-30T09:00:02.000Z',
       reportedBy: ['tpp', 'bank-api'],
       checks: [

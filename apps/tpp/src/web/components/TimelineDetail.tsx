@@ -1,7 +1,12 @@
 // One message in full: what it proves and the clause, the checks every party ran, the presented key or
-// certificate beside the token's cnf, the decoded JWTs, headers and bodies (secrets already redacted).
+// certificate beside the token's cnf (where there is a token), the decoded JWTs with their times, headers
+// and bodies (secrets already redacted), and a link to the message.
+import { useState } from 'react';
 import { LANE_TITLES, type TimelineEntry } from '../../shared/timeline.js';
+import { ClauseChip } from './ClauseChip.js';
 import { formatTime } from './format.js';
+import { JwtTimes } from './JwtTimes.js';
+import { carriesToken, type Outcome, outcomeOf } from './outcome.js';
 
 function Json({ value }: { value: unknown }) {
   return <pre className="code">{typeof value === 'string' ? value : JSON.stringify(value, null, 2)}</pre>;
@@ -24,10 +29,46 @@ function Headers({ headers, label }: { headers?: Record<string, string>; label: 
   );
 }
 
-export function TimelineDetail({ entry }: { entry: TimelineEntry }) {
+function checkClass(passed: boolean, outcome: Outcome): string {
+  return passed ? 'pass' : outcome === 'expected' ? 'expected' : 'fail';
+}
+
+function CopyLink({ href }: { href: string }) {
+  const [copied, setCopied] = useState<'yes' | 'no' | undefined>();
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(href);
+      setCopied('yes');
+    } catch {
+      setCopied('no');
+    }
+  };
   return (
-    <article className="detail" data-testid="timeline-detail" aria-labelledby="detail-title">
+    <p className="permalink">
+      <a href={href} data-testid="message-permalink">
+        Link to this message
+      </a>{' '}
+      <button type="button" className="button small" onClick={() => void copy()} data-testid="copy-link">
+        Copy link
+      </button>{' '}
+      <span role="status" className="muted">
+        {copied === 'yes' ? 'Link copied.' : copied === 'no' ? 'Copying failed: copy the link above.' : ''}
+      </span>
+    </p>
+  );
+}
+
+export function TimelineDetail({ entry, permalink }: { entry: TimelineEntry; permalink?: string }) {
+  const outcome = outcomeOf(entry);
+  return (
+    <article
+      className="detail"
+      data-testid="timeline-detail"
+      data-outcome={outcome}
+      aria-labelledby="detail-title"
+    >
       <h2 id="detail-title">{entry.title}</h2>
+      {permalink ? <CopyLink href={permalink} /> : null}
       <p className="muted">
         {formatTime(entry.at)} · {LANE_TITLES[entry.from]} → {LANE_TITLES[entry.to]} ·{' '}
         {entry.channel === 'front'
@@ -39,7 +80,13 @@ export function TimelineDetail({ entry }: { entry: TimelineEntry }) {
       </p>
       {entry.explanation ? (
         <p className="explanation">
-          {entry.explanation} {entry.clause ? <span className="clause">{entry.clause}</span> : null}
+          {entry.explanation} {entry.clause ? <ClauseChip clause={entry.clause} /> : null}
+        </p>
+      ) : null}
+      {outcome === 'expected' ? (
+        <p className="expected-refusal" data-testid="expected-refusal">
+          An expected refusal: the flow provoked it on purpose, and the party refused as the rule says it
+          must.
         </p>
       ) : null}
       {entry.method || entry.url ? (
@@ -48,7 +95,11 @@ export function TimelineDetail({ entry }: { entry: TimelineEntry }) {
             {entry.method} {entry.url}
           </code>
           {entry.status !== undefined ? (
-            <span className={`status status-${Math.floor(entry.status / 100)}xx`}>{entry.status}</span>
+            <span
+              className={`status status-${outcome === 'expected' ? 'expected' : `${Math.floor(entry.status / 100)}xx`}`}
+            >
+              {entry.status}
+            </span>
           ) : null}
         </p>
       ) : null}
@@ -58,22 +109,24 @@ export function TimelineDetail({ entry }: { entry: TimelineEntry }) {
           <ul className="checks" data-testid="timeline-checks">
             {entry.checks.map((check, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a static list; two parties may run a check of the same name
-              <li key={`${check.name}-${i}`} className={check.passed ? 'pass' : 'fail'}>
+              <li key={`${check.name}-${i}`} className={checkClass(check.passed, outcome)}>
                 <span className="check-mark" aria-hidden="true">
                   {check.passed ? '✓' : '✗'}
                 </span>
-                <span className="sr-only">{check.passed ? 'Passed:' : 'Failed:'}</span>
+                <span className="sr-only">
+                  {check.passed ? 'Passed:' : outcome === 'expected' ? 'Refused, as expected:' : 'Failed:'}
+                </span>
                 <span>
                   <strong>{check.name}</strong> <span className="muted">({LANE_TITLES[check.by]})</span>
                   <br />
-                  {check.detail} <span className="clause">{check.clause}</span>
+                  {check.detail} <ClauseChip clause={check.clause} />
                 </span>
               </li>
             ))}
           </ul>
         </section>
       ) : null}
-      {entry.binding ? (
+      {entry.binding && carriesToken(entry) ? (
         <section
           aria-label="Token binding"
           className="binding"
@@ -112,7 +165,7 @@ export function TimelineDetail({ entry }: { entry: TimelineEntry }) {
           ) : null}
         </section>
       ) : null}
-      {entry.certificate && !entry.binding ? (
+      {entry.certificate && !(entry.binding && carriesToken(entry)) ? (
         <p>
           Client certificate <code>{entry.certificate.subject}</code> x5t#S256{' '}
           <code>{entry.certificate.x5tS256}</code>
@@ -144,6 +197,7 @@ export function TimelineDetail({ entry }: { entry: TimelineEntry }) {
                 <div>
                   <h4>Claims</h4>
                   <Json value={jwt.claims} />
+                  <JwtTimes claims={jwt.claims} />
                 </div>
               </div>
             </details>

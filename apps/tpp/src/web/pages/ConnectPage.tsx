@@ -12,6 +12,7 @@ import type {
 import { apiRequest, asApiError } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useResource } from '../components/useResource.js';
+import { useRouter } from '../router.js';
 
 export interface ConnectPageProps {
   /** Where the browser goes next; a test passes a spy instead of leaving the page. */
@@ -20,7 +21,12 @@ export interface ConnectPageProps {
 
 export function ConnectPage({ redirect = (url) => window.location.assign(url) }: ConnectPageProps) {
   const options = useResource<{ profiles: ProfileView[]; clientAuthMethods: ClientAuthView[] }>('/profiles');
-  const [profile, setProfile] = useState<ProfileId>('fapi2-dpop');
+  const { search } = useRouter();
+  // "Connect with FAPI 2.0 + mTLS" links (the inspector's profile comparison) preselect the profile.
+  const [profile, setProfile] = useState<ProfileId>(() => {
+    const asked = search.get('profile');
+    return asked === 'fapi2-mtls' || asked === 'fapi1-advanced' ? asked : 'fapi2-dpop';
+  });
   const [clientAuth, setClientAuth] = useState<ClientAuthMethod>('private_key_jwt');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();

@@ -1,6 +1,7 @@
 // The flow inspector: every message of a connection (or of onboarding) from every party, as a timeline
-// and as a sequence diagram, with the selected message in full beside them; and the JSON export.
-import { useState } from 'react';
+// and as a sequence diagram, with the selected message in full beside them; a permalink per message
+// (#message-<id>), the same step under the other profiles, and the JSON and SVG exports.
+import { useEffect, useState } from 'react';
 import {
   type ConnectionTrace,
   LANE_TITLES,
@@ -8,19 +9,19 @@ import {
   type Phase,
   type TimelineEntry,
 } from '../../shared/timeline.js';
+import { CompareProfiles } from '../components/CompareProfiles.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatTime } from '../components/format.js';
+import { outcomeOf } from '../components/outcome.js';
 import { SequenceDiagram } from '../components/SequenceDiagram.js';
 import { TimelineDetail } from '../components/TimelineDetail.js';
 import { useResource } from '../components/useResource.js';
 import { Link } from '../router.js';
 
-function outcome(entry: TimelineEntry): 'ok' | 'failed' | 'expected' | 'info' {
-  // A refusal the flow expects and answers (a DPoP nonce retry, the 401 after disconnecting) is not a failure.
-  if (entry.expected) return 'expected';
-  if ((entry.status !== undefined && entry.status >= 400) || entry.checks.some((c) => !c.passed))
-    return 'failed';
-  return entry.status !== undefined || entry.checks.length > 0 ? 'ok' : 'info';
+/** The message a permalink (`#message-<id>`) names, when it is in this trace. */
+function messageInHash(entries: TimelineEntry[]): string | undefined {
+  const id = /^#message-(.+)$/.exec(window.location.hash)?.[1];
+  return id && entries.some((e) => e.id === decodeURIComponent(id)) ? decodeURIComponent(id) : undefined;
 }
 
 /** Consecutive entries of one phase, under one heading; a phase met again later gets a heading again. */
@@ -64,11 +65,11 @@ export function Timeline({
               <li key={entry.id}>
                 <button
                   type="button"
-                  className={`timeline-entry ${entry.id === selectedId ? 'selected' : ''} outcome-${outcome(entry)}`}
+                  className={`timeline-entry ${entry.id === selectedId ? 'selected' : ''} outcome-${outcomeOf(entry)}`}
                   aria-pressed={entry.id === selectedId}
                   onClick={() => onSelect(entry.id)}
                   data-testid="timeline-entry"
-                  data-outcome={outcome(entry)}
+                  data-outcome={outcomeOf(entry)}
                   title={entry.expectedBecause}
                 >
                   <span className="timeline-time">{formatTime(entry.at)}</span>
@@ -97,8 +98,34 @@ export function InspectorView({
   exportHref?: string;
   backTo: string;
 }) {
-  const [selectedId, setSelectedId] = useState<string | undefined>(startOfFlow(trace.entries)?.id);
+  const [selectedId, setSelectedId] = useState<string | undefined>(
+    () => messageInHash(trace.entries) ?? startOfFlow(trace.entries)?.id,
+  );
+  const [comparing, setComparing] = useState(false);
   const selected = trace.entries.find((e) => e.id === selectedId);
+  const connectionId = 'connectionId' in trace ? trace.connectionId : undefined;
+  // Selecting a message makes the address its permalink (replaceState: Back still leaves the inspector).
+  const select = (id: string) => {
+    setSelectedId(id);
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}#message-${id}`);
+  };
+  // Opened from a permalink: the message is selected, and scrolled to in the list and the detail.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the inspector opens
+  useEffect(() => {
+    if (!messageInHash(trace.entries)) return;
+    document
+      .querySelector('[data-testid="timeline-entry"][aria-pressed="true"]')
+      ?.scrollIntoView?.({ block: 'nearest' });
+    document.querySelector('[data-testid="timeline-detail"]')?.scrollIntoView?.({ block: 'start' });
+  }, []);
+  useEffect(() => {
+    const onHash = () => {
+      const id = messageInHash(trace.entries);
+      if (id) setSelectedId(id);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [trace.entries]);
   return (
     <>
       <div className="actions">
@@ -128,10 +155,36 @@ export function InspectorView({
       {trace.entries.length === 0 ? <p>No messages yet.</p> : null}
       {trace.entries.length > 0 ? (
         <>
-          <SequenceDiagram entries={trace.entries} selectedId={selectedId} onSelect={setSelectedId} />
+          <SequenceDiagram
+            entries={trace.entries}
+            selectedId={selectedId}
+            onSelect={select}
+            fileName={`fapi-flow-${trace.interactionId}.svg`}
+          />
           <div className="inspector">
-            <Timeline entries={trace.entries} selectedId={selectedId} onSelect={setSelectedId} />
-            {selected ? <TimelineDetail entry={selected} /> : null}
+            <Timeline entries={trace.entries} selectedId={selectedId} onSelect={select} />
+            {selected ? (
+              <div className="detail-column">
+                <TimelineDetail
+                  entry={selected}
+                  permalink={`${window.location.origin}${window.location.pathname}#message-${selected.id}`}
+                />
+                {connectionId ? (
+                  comparing ? (
+                    <CompareProfiles connectionId={connectionId} step={selected} />
+                  ) : (
+                    <button
+                      type="button"
+                      className="button"
+                      data-testid="compare-open"
+                      onClick={() => setComparing(true)}
+                    >
+                      Compare this step across profiles
+                    </button>
+                  )
+                ) : null}
+              </div>
+            ) : null}
           </div>
         </>
       ) : null}
@@ -153,6 +206,7 @@ export function InspectorPage({ connectionId }: { connectionId?: string }) {
       {trace.error ? <ErrorNotice error={trace.error} /> : null}
       {trace.data ? (
         <InspectorView
+          key={trace.data.interactionId}
           trace={trace.data}
           exportHref={connectionId ? `/api/connections/${connectionId}/trace/export` : undefined}
           backTo={connectionId ? `/connections/${connectionId}` : '/onboarding'}

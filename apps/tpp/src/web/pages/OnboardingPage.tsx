@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { ApiError, OnboardingStepView, OnboardingView } from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
+import { ClauseChip } from '../components/ClauseChip.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatDate } from '../components/format.js';
 import { useResource } from '../components/useResource.js';
@@ -37,7 +38,7 @@ export function StepList({ steps }: { steps: OnboardingStepView[] }) {
             <h2 className="step-title">{step.title}</h2>
           </div>
           <p className="step-explanation">
-            {step.explanation} <span className="clause">{step.clause}</span>
+            {step.explanation} <ClauseChip clause={step.clause} />
           </p>
           {step.detail ? <p className="step-detail">{step.detail}</p> : null}
           {step.error ? <ErrorNotice error={step.error} /> : null}
@@ -145,7 +146,13 @@ export function OnboardingPage() {
             so Moneywise holds one registration per way of connecting, reuses it while the bank knows it, and
             registers again if not.
           </p>
-          <div className="table-wrap">
+          {/* Scrolls sideways on a phone: focusable and named so keyboard users can scroll it (WCAG 2.1.1). */}
+          <section
+            className="table-wrap"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+            tabIndex={0}
+            aria-label="Registrations at the bank (scrolls sideways)"
+          >
             <table data-testid="registrations">
               <thead>
                 <tr>
@@ -172,7 +179,7 @@ export function OnboardingPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         </section>
       ) : null}
       {view?.interactionId ? (
