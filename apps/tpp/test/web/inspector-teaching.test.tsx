@@ -31,6 +31,7 @@ const entry = (overrides: Partial<TimelineEntry> & Pick<TimelineEntry, 'id' | 't
   checks: [],
   reportedBy: ['tpp'],
   ...overrides,
+  phase: overrides.phase ?? 'connect',
 });
 
 const par = entry({

@@ -442,6 +442,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
     'The OAuth 2.0 Authorization Framework',
     'OAuth 2.0: authorization codes, access and refresh tokens, client authentication and the token endpoint.',
     {
+      '2.3': s(
+        'Client authentication',
+        'If the client type is confidential, the client and authorization server establish a client authentication method suitable for the security requirements of the authorization server. Confidential clients are typically issued (or establish) a set of client credentials used for authenticating with the authorization server.',
+      ),
       '3.1.2': s(
         'Redirection endpoint',
         'After completing its interaction with the resource owner, the authorization server directs the user-agent to the client’s redirection endpoint. The endpoint URI must be an absolute URI.',
@@ -699,6 +703,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       '4.5': s(
         'Client sends the code and the secret to the token endpoint',
         'The client sends code_verifier with the access token request.',
+      ),
+      '4.6': s(
+        'Server verifies code_verifier before returning the tokens',
+        'The server calculates the code challenge from the received code_verifier and compares it with the code_challenge it associated with the code. If the values are equal, the token endpoint continues processing as normal; if they are not, it must return an invalid_grant error.',
       ),
     },
   ),

@@ -2,6 +2,7 @@
 // clause's text from the bundled excerpts, in a modal dialog (Escape or the Close button closes it and
 // focus returns to the chip), with a link to the public specification.
 import { useEffect, useId, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { excerptsOf } from '../clauses/excerpts.js';
 
 function ClauseDialog({ clause, onClose }: { clause: string; onClose: () => void }) {
@@ -95,7 +96,8 @@ export function ClauseChip({ clause }: { clause: string }) {
       >
         {clause}
       </button>
-      {open ? <ClauseDialog clause={clause} onClose={close} /> : null}
+      {/* In the document's body: a chip sits inside paragraphs, where a dialog's headings may not. */}
+      {open ? createPortal(<ClauseDialog clause={clause} onClose={close} />, document.body) : null}
     </>
   );
 }
