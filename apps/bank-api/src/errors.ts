@@ -13,6 +13,7 @@ import {
   composeDescription,
   isExpectedRefusal,
   isOAuthError,
+  oauthSafeText,
   refusalLogLine,
   toErrorResponse,
 } from '@fapi-sandbox/fapi-core/errors';
@@ -217,7 +218,8 @@ export function obErrorBody(status: number, entry: ObErrorEntry, oauthError: str
     Message: entry.Message,
     Errors: [entry],
     error: oauthError,
-    error_description: entry.Message,
+    // RFC 6749 §5.2: error_description is printable ASCII without '"' and '\'; Message keeps the clause signs.
+    error_description: oauthSafeText(entry.Message),
   };
 }
 
