@@ -115,6 +115,12 @@ function requestError(error: ErrorObject, where: string, schemaName: string): Ob
   }
 }
 
+/** `/Risk must NOT have additional properties: InternalFraudScore`, for the log. */
+function describe(error: ErrorObject): string {
+  const extra = error.keyword === 'additionalProperties' ? `: ${error.params.additionalProperty}` : '';
+  return `${error.instancePath || '/'} ${error.message}${extra}`;
+}
+
 export interface ApiContract {
   /** Every operation the document describes. */
   readonly operations: readonly DocumentedOperation[];
@@ -221,7 +227,7 @@ export function createApiContract(document: Record<string, unknown> = bankApiDoc
       if (!schema?.$ref) return body === undefined ? undefined : `${status} should have no body`;
       const validate = refValidator(schema.$ref);
       if (validate(body)) return undefined;
-      return `${status} is not ${schemaNameOf(schema.$ref)}: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`;
+      return `${status} is not ${schemaNameOf(schema.$ref)}: ${validate.errors!.map(describe).join('; ')}`;
     },
   };
 }
