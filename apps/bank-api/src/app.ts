@@ -44,13 +44,12 @@ function stepOf(req: Request): string {
   return `${req.method} ${path}`;
 }
 
-/** Every Open Banking resource route, in one router (a test walks it against the OpenAPI document). */
-export function openBankingRoutes(deps: RouteDependencies): express.Router {
-  const router = express.Router();
-  router.use(accountAccessConsentRoutes(deps));
-  router.use(accountRoutes(deps));
-  router.use(paymentRoutes(deps));
-  return router;
+/**
+ * The Open Banking resource routers, one per API area, each mounted on the API router as it is (a test
+ * walks them against the OpenAPI document).
+ */
+export function openBankingRoutes(deps: RouteDependencies): express.Router[] {
+  return [accountAccessConsentRoutes(deps), accountRoutes(deps), paymentRoutes(deps)];
 }
 
 export function createBankApiApp(deps: BankApiAppDependencies): express.Express {

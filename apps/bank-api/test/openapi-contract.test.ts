@@ -63,13 +63,13 @@ describe('the document', () => {
 
   it('describes every route bank-api serves, and bank-api serves every operation it describes', () => {
     const contract = createApiContract();
-    const router = openBankingRoutes({
+    const routers = openBankingRoutes({
       store,
       pipeline: createPipeline({ checks: [], origin: 'https://api.bank.localhost' }),
       contract,
       baseUrl: 'https://api.bank.localhost/open-banking/v3.1',
-    }) as unknown as RouterLike;
-    const served = routesOf(router);
+    }) as unknown as RouterLike[];
+    const served = routers.flatMap(routesOf);
     const documented = contract.operations.map((op) => `${op.method} ${op.path}`);
     // accounts, balances, transactions, both consents, funds confirmation, payments and their details.
     expect(served).toHaveLength(12);

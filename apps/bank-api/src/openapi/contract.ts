@@ -175,6 +175,20 @@ export function createApiContract(document: Record<string, unknown> = bankApiDoc
   };
   const schemaNameOf = (ref: string | undefined) => ref?.split('/').at(-1) ?? 'the operation';
 
+  // Compile every schema the operations use now: a broken document fails at start, not on a request.
+  refValidator('#/components/schemas/OBErrorResponse1');
+  for (const { operationId } of operations) {
+    const op = operation(operationId);
+    const body = op.requestBody?.content['application/json'].schema.$ref;
+    if (body) refValidator(body);
+    for (const response of Object.values(op.responses)) {
+      const schema =
+        resolve<NonNullable<Operation['responses'][string]>>(response).content?.['application/json'].schema
+          .$ref;
+      if (schema) refValidator(schema);
+    }
+  }
+
   return {
     operations,
 
