@@ -14,10 +14,12 @@ import { handleTraceQuery, type TraceRecorder, traceReaderOf } from '@fapi-sandb
 import { refuseOutsideWebRoot } from '@fapi-sandbox/fapi-core/web-root';
 import express, { type Request } from 'express';
 import { ObRequestError, obErrorHandler } from './errors.js';
+import { createApiContract, enforceResponseContract } from './openapi/contract.js';
 import { openApiDocument } from './openapi/document.js';
 import { createPipeline, defaultChecks, type PipelineDependencies } from './pipeline.js';
 import { accountAccessConsentRoutes } from './routes/account-access-consents.js';
 import { accountRoutes } from './routes/accounts.js';
+import type { RouteDependencies } from './routes/dependencies.js';
 import { paymentRoutes } from './routes/payments.js';
 import { sandboxRulesRoute } from './routes/sandbox-rules.js';
 
@@ -44,6 +46,14 @@ function stepOf(req: Request): string {
   return `${req.method} ${path}`;
 }
 
+/**
+ * The Open Banking resource routers, one per API area, each mounted on the API router as it is (a test
+ * walks them against the OpenAPI document).
+ */
+export function openBankingRoutes(deps: RouteDependencies): express.Router[] {
+  return [accountAccessConsentRoutes(deps), accountRoutes(deps), paymentRoutes(deps)];
+}
+
 export function createBankApiApp(deps: BankApiAppDependencies): express.Express {
   const { config, store, trace } = deps;
   const baseUrl = config.bankApi.baseUrl;
@@ -54,6 +64,8 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
     origin: config.bankApi.web.origin,
     ...(deps.checks.nonces ? { nonces: deps.checks.nonces } : {}),
   });
+
+  const contract = createApiContract();
 
   const app = express();
   app.disable('x-powered-by');
@@ -97,10 +109,10 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  // Every JSON answer, success or error, is checked against the OpenAPI document before it leaves.
+  api.use(enforceResponseContract(contract, deps.log));
   api.use(express.json({ limit: '64kb' }));
-  api.use(accountAccessConsentRoutes({ store, pipeline, baseUrl }));
-  api.use(accountRoutes({ store, pipeline, baseUrl }));
-  api.use(paymentRoutes({ store, pipeline, baseUrl }));
+  api.use(openBankingRoutes({ store, pipeline, contract, baseUrl }));
   api.use((req) => {
     throw new ObRequestError(
       404,

@@ -14,6 +14,7 @@ import {
   composeDescription,
   isExpectedRefusal,
   isOAuthError,
+  oauthSafeText,
   toErrorResponse,
 } from '@fapi-sandbox/fapi-core/errors';
 import { type Logger, logFailure, logRefusal } from '@fapi-sandbox/fapi-core/log';
@@ -218,7 +219,8 @@ export function obErrorBody(status: number, entry: ObErrorEntry, oauthError: str
     Message: entry.Message,
     Errors: [entry],
     error: oauthError,
-    error_description: entry.Message,
+    // RFC 6749 §5.2: error_description is printable ASCII without '"' and '\'; Message keeps the clause signs.
+    error_description: oauthSafeText(entry.Message),
   };
 }
 

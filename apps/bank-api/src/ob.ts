@@ -1,35 +1,34 @@
 // The bank's domain objects in UK OB v3.1 JSON (PascalCase, amounts as decimal strings), and back.
-// Which fields appear depends on the consent's permissions (Basic vs Detail).
+// Which fields appear depends on the consent's permissions (Basic vs Detail). Every shape is the OpenAPI
+// document's (types generated from it), so a field renamed there fails the typecheck here.
 import {
   type Account,
+  type AccountIdentification,
   type Balance,
   type Consent,
+  type ConsentStatus,
   type DomesticPayment,
   type DomesticPaymentInitiation,
   formatMinorUnits,
-  type PaymentRisk,
   type Permission,
   type Transaction,
   toMinorUnits,
 } from '@fapi-sandbox/bank-domain';
-import type { z } from 'zod';
-import type { initiationSchema } from './schemas.js';
+import type { components } from './openapi/generated.js';
 
-export type ObInitiation = z.infer<typeof initiationSchema>;
+type Schemas = components['schemas'];
+export type ObInitiation = Schemas['OBDomestic2Initiation'];
+type ObIdentification = Schemas['OBCashAccountDebtor4'];
 
-const amount = (minor: number, currency: string) => ({
+const amount = (minor: number, currency: string): Schemas['ActiveOrHistoricCurrencyAndAmount'] => ({
   Amount: formatMinorUnits(minor, currency),
   Currency: currency,
 });
 
-function obIdentification(a: {
-  schemeName: string;
-  identification: string;
-  name?: string;
-  secondaryIdentification?: string;
-}) {
+function obIdentification(a: AccountIdentification): ObIdentification {
   return {
-    SchemeName: a.schemeName,
+    // Stored as sent (validated against this schema on the way in) or seeded by the bank.
+    SchemeName: a.schemeName as ObIdentification['SchemeName'],
     Identification: a.identification,
     ...(a.name !== undefined ? { Name: a.name } : {}),
     ...(a.secondaryIdentification !== undefined
@@ -38,12 +37,7 @@ function obIdentification(a: {
   };
 }
 
-function domainIdentification(a: {
-  SchemeName: string;
-  Identification: string;
-  Name?: string | undefined;
-  SecondaryIdentification?: string | undefined;
-}) {
+function domainIdentification(a: ObIdentification): AccountIdentification {
   return {
     schemeName: a.SchemeName,
     identification: a.Identification,
@@ -81,14 +75,17 @@ export function toDomainInitiation(ob: ObInitiation): DomesticPaymentInitiation 
   };
 }
 
-export function toObInitiation(d: DomesticPaymentInitiation) {
+export function toObInitiation(d: DomesticPaymentInitiation): ObInitiation {
   return {
     InstructionIdentification: d.instructionIdentification,
     EndToEndIdentification: d.endToEndIdentification,
-    ...(d.localInstrument !== undefined ? { LocalInstrument: d.localInstrument } : {}),
+    ...(d.localInstrument !== undefined
+      ? { LocalInstrument: d.localInstrument as ObInitiation['LocalInstrument'] }
+      : {}),
     InstructedAmount: amount(d.instructedAmount.amountMinor, d.instructedAmount.currency),
     ...(d.debtorAccount ? { DebtorAccount: obIdentification(d.debtorAccount) } : {}),
-    CreditorAccount: obIdentification(d.creditorAccount),
+    // OBCashAccountCreditor3 requires the Name; the consent request that stored it carried one.
+    CreditorAccount: { ...obIdentification(d.creditorAccount), Name: d.creditorAccount.name! },
     ...(d.remittanceInformation
       ? {
           RemittanceInformation: {
@@ -104,15 +101,43 @@ export function toObInitiation(d: DomesticPaymentInitiation) {
   };
 }
 
-const links = (self: string) => ({ Links: { Self: self }, Meta: { TotalPages: 1 } });
+const links = (self: string): { Links: Schemas['Links']; Meta: Schemas['Meta'] } => ({
+  Links: { Self: self },
+  Meta: { TotalPages: 1 },
+});
+
+/** A status the document has no code for is a bug in the bank, not something to send. */
+function statusIn<Allowed extends ConsentStatus>(
+  status: ConsentStatus,
+  allowed: readonly Allowed[],
+  what: string,
+): Allowed {
+  if (!(allowed as readonly ConsentStatus[]).includes(status))
+    throw new Error(`a ${what} is never ${status}; the OpenAPI document has no such status`);
+  return status as Allowed;
+}
+
+/** UK OB v3.1 account-access consent statuses (OBExternalRequestStatus1Code). */
+const ACCOUNT_ACCESS_STATUSES = ['Authorised', 'AwaitingAuthorisation', 'Rejected', 'Revoked'] as const;
+/** UK OB v3.1 payment consent statuses (OBExternalConsentStatus1Code), plus the customer's withdrawal. */
+const PAYMENT_CONSENT_STATUSES = [
+  'Authorised',
+  'AwaitingAuthorisation',
+  'Consumed',
+  'Rejected',
+  'Revoked',
+] as const;
 
 /** OBReadConsentResponse1 */
-export function accountAccessConsentResponse(consent: Consent, self: string) {
+export function accountAccessConsentResponse(
+  consent: Consent,
+  self: string,
+): Schemas['OBReadConsentResponse1'] {
   return {
     Data: {
       ConsentId: consent.consentId,
       CreationDateTime: consent.creationDateTime,
-      Status: consent.status,
+      Status: statusIn(consent.status, ACCOUNT_ACCESS_STATUSES, 'account-access consent'),
       StatusUpdateDateTime: consent.statusUpdateDateTime,
       Permissions: consent.permissions ?? [],
       ...(consent.expirationDateTime ? { ExpirationDateTime: consent.expirationDateTime } : {}),
@@ -127,16 +152,20 @@ export function accountAccessConsentResponse(consent: Consent, self: string) {
 }
 
 /** OBWriteDomesticConsentResponse5 */
-export function domesticPaymentConsentResponse(consent: Consent, self: string) {
+export function domesticPaymentConsentResponse(
+  consent: Consent,
+  self: string,
+): Schemas['OBWriteDomesticConsentResponse5'] {
   return {
     Data: {
       ConsentId: consent.consentId,
       CreationDateTime: consent.creationDateTime,
-      Status: consent.status,
+      Status: statusIn(consent.status, PAYMENT_CONSENT_STATUSES, 'domestic-payment consent'),
       StatusUpdateDateTime: consent.statusUpdateDateTime,
       Initiation: toObInitiation(consent.initiation!),
     },
-    Risk: (consent.risk ?? {}) as PaymentRisk,
+    // Stored as the TPP sent it, after it was validated against OBRisk1.
+    Risk: (consent.risk ?? {}) as Schemas['OBRisk1'],
     ...links(self),
   };
 }
@@ -145,7 +174,7 @@ export function domesticPaymentConsentResponse(consent: Consent, self: string) {
 export function fundsConfirmationResponse(
   result: { fundsAvailable: boolean; fundsAvailableDateTime: string },
   self: string,
-) {
+): Schemas['OBWriteFundsConfirmationResponse1'] {
   return {
     Data: {
       FundsAvailableResult: {
@@ -158,7 +187,10 @@ export function fundsConfirmationResponse(
 }
 
 /** OBWriteDomesticResponse5 */
-export function domesticPaymentResponse(payment: DomesticPayment, self: string) {
+export function domesticPaymentResponse(
+  payment: DomesticPayment,
+  self: string,
+): Schemas['OBWriteDomesticResponse5'] {
   return {
     Data: {
       DomesticPaymentId: payment.domesticPaymentId,
@@ -173,7 +205,7 @@ export function domesticPaymentResponse(payment: DomesticPayment, self: string) 
 }
 
 /** OBAccount6: ReadAccountsDetail adds the account identification (sort code and number). */
-export function obAccount(account: Account, permissions: readonly Permission[]) {
+export function obAccount(account: Account, permissions: readonly Permission[]): Schemas['OBAccount6'] {
   return {
     AccountId: account.accountId,
     Status: account.status,
@@ -186,12 +218,16 @@ export function obAccount(account: Account, permissions: readonly Permission[]) 
   };
 }
 
-export function accountsResponse(accounts: Account[], permissions: readonly Permission[], self: string) {
+export function accountsResponse(
+  accounts: Account[],
+  permissions: readonly Permission[],
+  self: string,
+): Schemas['OBReadAccount6'] {
   return { Data: { Account: accounts.map((a) => obAccount(a, permissions)) }, ...links(self) };
 }
 
 /** OBReadBalance1 */
-export function balancesResponse(balances: Balance[], self: string) {
+export function balancesResponse(balances: Balance[], self: string): Schemas['OBReadBalance1'] {
   return {
     Data: {
       Balance: balances.map((b) => ({
@@ -216,7 +252,10 @@ export function balancesResponse(balances: Balance[], self: string) {
 }
 
 /** OBTransaction6: ReadTransactionsDetail adds the narrative, running balance and merchant. */
-export function obTransaction(tx: Transaction, permissions: readonly Permission[]) {
+export function obTransaction(
+  tx: Transaction,
+  permissions: readonly Permission[],
+): Schemas['OBTransaction6'] {
   const detail = permissions.includes('ReadTransactionsDetail');
   return {
     AccountId: tx.accountId,

@@ -257,6 +257,9 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
         ErrorCode: 'UK.OBIE.Resource.ConsentMismatch',
         Path: 'Data.ConsentId',
       });
+      // RFC 6749 §5.2: the clause's section sign is spelled out in error_description, kept in Message.
+      expect(response.body.error_description).toMatch(/FAPI 1.0 Part 1 section 6.2.1-6/);
+      expect(response.body.Errors[0].Message).toMatch(/FAPI 1.0 Part 1 §6.2.1-6/);
       expect(sb.store.consents.get(other.consentId)?.status).toBe('Authorised');
     });
 

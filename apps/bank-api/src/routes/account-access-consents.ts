@@ -1,26 +1,22 @@
 // UK OB v3.1 Account and Transaction API: account-access consents. The TPP creates, reads and deletes
 // them with a client-credentials token (scope accounts); the customer authorises them at bank-op.
-import type { BankStore, Consent } from '@fapi-sandbox/bank-domain';
+import type { Consent } from '@fapi-sandbox/bank-domain';
 import { Router } from 'express';
 import { createdId, respondIdempotently } from '../idempotency.js';
 import { accountAccessConsentResponse } from '../ob.js';
-import { type createPipeline, pipelineContext } from '../pipeline.js';
-import { accountAccessConsentRequest, parseRequest } from '../schemas.js';
+import { pipelineContext } from '../pipeline.js';
+import type { RouteDependencies } from './dependencies.js';
 import { pathParam } from './params.js';
 
-export function accountAccessConsentRoutes(deps: {
-  store: BankStore;
-  pipeline: ReturnType<typeof createPipeline>;
-  baseUrl: string;
-}): Router {
-  const { store, pipeline } = deps;
+export function accountAccessConsentRoutes(deps: RouteDependencies): Router {
+  const { store, pipeline, contract } = deps;
   const router = Router();
   const self = (id: string) => `${deps.baseUrl}/aisp/account-access-consents/${id}`;
   const tpp = pipeline.protect({ scope: 'accounts', grant: 'client_credentials' });
 
   router.post('/aisp/account-access-consents', tpp, (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
-    const { Data } = parseRequest(accountAccessConsentRequest, req.body, 'body');
+    const { Data } = contract.requestBody('CreateAccountAccessConsents', req.body);
     const created = (consent: Consent) => ({
       status: 201,
       body: accountAccessConsentResponse(consent, self(consent.consentId)),

@@ -1,30 +1,45 @@
 // UK OB v3.1 Account and Transaction API: accounts, balances, transactions — read under an authorised
 // account-access consent, with an authorization-code token (scope accounts) naming it.
-import {
-  type BankStore,
-  DEFAULT_PAGE_SIZE,
-  type Permission,
-  type TransactionQuery,
-} from '@fapi-sandbox/bank-domain';
+import { DEFAULT_PAGE_SIZE, type Permission, type TransactionQuery } from '@fapi-sandbox/bank-domain';
 import { Router } from 'express';
+import { ObRequestError } from '../errors.js';
 import { accountsResponse, balancesResponse, obTransaction } from '../ob.js';
-import { type createPipeline, pipelineContext } from '../pipeline.js';
-import { parseRequest, transactionsQuery } from '../schemas.js';
+import { pipelineContext } from '../pipeline.js';
+import type { RouteDependencies } from './dependencies.js';
 import { pathParam } from './params.js';
 
 const ACCOUNTS: Permission[] = ['ReadAccountsBasic', 'ReadAccountsDetail'];
 const TRANSACTION_LEVEL: Permission[] = ['ReadTransactionsBasic', 'ReadTransactionsDetail'];
 const TRANSACTION_DIRECTION: Permission[] = ['ReadTransactionsCredits', 'ReadTransactionsDebits'];
 
+/**
+ * UK OB v3.1 Filtering: fromBookingDateTime/toBookingDateTime are a date with an optional time (the
+ * document's pattern); the time defaults to 00:00:00 and a time zone, if sent, is ignored (the bank books
+ * in UTC). Answers the instant as ISO 8601, or refuses a date that does not exist (2025-02-30).
+ */
+function bookingDateTime(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = /T(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)/.exec(value)?.[1] ?? '00:00:00';
+  const utc = `${value.slice(0, 10)}T${time.length === 5 ? `${time}:00` : time}Z`;
+  const instant = new Date(utc);
+  if (Number.isNaN(instant.getTime()) || instant.toISOString().slice(0, 10) !== value.slice(0, 10)) {
+    throw new ObRequestError(
+      400,
+      'UK.OBIE.Field.Invalid',
+      `Invalid ${name}: ${value} is not a real date`,
+      'UK OB v3.1 Account and Transaction API, Filtering',
+      'send a date that exists, as YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS',
+      name,
+    );
+  }
+  return instant.toISOString();
+}
+
 const later = (a: string | undefined, b: string | undefined) => (a && b ? (a > b ? a : b) : (a ?? b));
 const earlier = (a: string | undefined, b: string | undefined) => (a && b ? (a < b ? a : b) : (a ?? b));
 
-export function accountRoutes(deps: {
-  store: BankStore;
-  pipeline: ReturnType<typeof createPipeline>;
-  baseUrl: string;
-}): Router {
-  const { store, pipeline, baseUrl } = deps;
+export function accountRoutes(deps: RouteDependencies): Router {
+  const { store, pipeline, contract, baseUrl } = deps;
   const router = Router();
   const customer = (permissions: Permission[][], accountParam?: string) =>
     pipeline.protect({
@@ -67,10 +82,16 @@ export function accountRoutes(deps: {
       const consent = pipelineContext(res).consent!;
       const permissions = consent.permissions ?? [];
       const accountId = pathParam(req, 'AccountId');
-      const query = parseRequest(transactionsQuery, req.query, 'query');
+      const query = contract.query('GetAccountsAccountIdTransactions', req.query);
       // The consent's TransactionFrom/ToDateTime bound what the TPP may see, whatever it asks for.
-      const from = later(query.fromBookingDateTime, consent.transactionFromDateTime);
-      const to = earlier(query.toBookingDateTime, consent.transactionToDateTime);
+      const from = later(
+        bookingDateTime('fromBookingDateTime', query.fromBookingDateTime),
+        consent.transactionFromDateTime,
+      );
+      const to = earlier(
+        bookingDateTime('toBookingDateTime', query.toBookingDateTime),
+        consent.transactionToDateTime,
+      );
       const credits = permissions.includes('ReadTransactionsCredits');
       const debits = permissions.includes('ReadTransactionsDebits');
       const filter: TransactionQuery = {
@@ -78,7 +99,7 @@ export function accountRoutes(deps: {
         ...(to ? { toBookingDateTime: to } : {}),
         ...(credits && !debits ? { creditDebitIndicator: 'Credit' as const } : {}),
         ...(debits && !credits ? { creditDebitIndicator: 'Debit' as const } : {}),
-        page: query.page ?? 1,
+        page: Number(query.page ?? 1),
         pageSize: DEFAULT_PAGE_SIZE,
       };
       const page =

@@ -1,7 +1,7 @@
 // UK OB v3.1 Payment Initiation API: domestic-payment consents (client-credentials token, scope
 // payments), their funds confirmation and the payment itself (authorization-code token naming the
 // consent). The payment must repeat the consent's Initiation and Risk exactly and executes once.
-import type { BankStore, Consent, DomesticPayment } from '@fapi-sandbox/bank-domain';
+import type { Consent, DomesticPayment } from '@fapi-sandbox/bank-domain';
 import { Router } from 'express';
 import { ObRequestError } from '../errors.js';
 import { createdId, respondIdempotently } from '../idempotency.js';
@@ -11,8 +11,8 @@ import {
   fundsConfirmationResponse,
   toDomainInitiation,
 } from '../ob.js';
-import { type createPipeline, pipelineContext } from '../pipeline.js';
-import { domesticPaymentConsentRequest, domesticPaymentRequest, parseRequest } from '../schemas.js';
+import { pipelineContext } from '../pipeline.js';
+import type { RouteDependencies } from './dependencies.js';
 import { pathParam } from './params.js';
 
 function consentMismatch(description: string, path: string): ObRequestError {
@@ -26,12 +26,8 @@ function consentMismatch(description: string, path: string): ObRequestError {
   );
 }
 
-export function paymentRoutes(deps: {
-  store: BankStore;
-  pipeline: ReturnType<typeof createPipeline>;
-  baseUrl: string;
-}): Router {
-  const { store, pipeline, baseUrl } = deps;
+export function paymentRoutes(deps: RouteDependencies): Router {
+  const { store, pipeline, contract, baseUrl } = deps;
   const router = Router();
   const consentSelf = (id: string) => `${baseUrl}/pisp/domestic-payment-consents/${id}`;
   const paymentSelf = (id: string) => `${baseUrl}/pisp/domestic-payments/${id}`;
@@ -39,7 +35,7 @@ export function paymentRoutes(deps: {
 
   router.post('/pisp/domestic-payment-consents', tpp, (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
-    const body = parseRequest(domesticPaymentConsentRequest, req.body, 'body');
+    const body = contract.requestBody('CreateDomesticPaymentConsents', req.body);
     const initiation = toDomainInitiation(body.Data.Initiation);
     const created = (consent: Consent) => ({
       status: 201,
@@ -94,7 +90,7 @@ export function paymentRoutes(deps: {
     (req, res) => {
       const ctx = pipelineContext(res);
       const clientId = ctx.token!.client_id;
-      const body = parseRequest(domesticPaymentRequest, req.body, 'body');
+      const body = contract.requestBody('CreateDomesticPayments', req.body);
       if (body.Data.ConsentId !== ctx.consent!.consentId) {
         throw consentMismatch(
           `Data.ConsentId ${body.Data.ConsentId} is not the consent the token was issued for (${ctx.consent!.consentId})`,
