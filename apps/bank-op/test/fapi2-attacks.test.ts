@@ -274,7 +274,11 @@ describe('client assertion (private_key_jwt)', () => {
     const auth = await tpp.clientAuth(mtlsClient);
     expect((await tpp.par(mtlsClient, parParams(mtlsClient), { auth })).status).toBe(201);
     const res = await tpp.par(mtlsClient, parParams(mtlsClient), { auth });
-    expectOAuthError(res, { status: 401, error: 'invalid_client', mentions: /only be used once/ });
+    expectOAuthError(res, {
+      status: 401,
+      error: 'invalid_client',
+      mentions: /already used: its jti may authenticate one request only/,
+    });
   });
 });
 
