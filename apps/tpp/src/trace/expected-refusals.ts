@@ -18,6 +18,10 @@ function nextMessage(entries: TimelineEntry[], index: number): TimelineEntry | u
   return entries.slice(index + 1).find((later) => later.channel !== 'internal');
 }
 
+function succeeded(entry: TimelineEntry | undefined): boolean {
+  return entry?.status !== undefined && entry.status < 400;
+}
+
 function whyExpected(entries: TimelineEntry[], index: number, profile: string): string | undefined {
   const entry = entries[index]!;
   if (entry.status === undefined || entry.status < 400) return undefined;
@@ -32,7 +36,15 @@ function whyExpected(entries: TimelineEntry[], index: number, profile: string): 
     return `Expected under ${profile}: ${where}. The first proof had none, so the bank answered use_dpop_nonce with a fresh DPoP-Nonce header, and Moneywise signed a new proof with it and retried (the next message). The nonce proves each proof was made just now.`;
   }
   // RFC 6750 §3.1, RFC 6749 §6: an expired access token is answered by a refresh, then the call again.
-  if (entry.status === 401 && error === 'invalid_token' && next?.title === STEPS.refresh.title) {
+  // Only when the refresh and the call after it succeed: a token refused for another reason (the
+  // software suspended, the grant revoked) is not answered by a refresh, and is a real refusal.
+  if (
+    entry.status === 401 &&
+    error === 'invalid_token' &&
+    next?.title === STEPS.refresh.title &&
+    succeeded(next) &&
+    succeeded(nextMessage(entries, entries.indexOf(next)))
+  ) {
     return `Expected under ${profile}: the access token had expired at the bank API (RFC 6750 §3.1), so Moneywise refreshed it with its refresh token and client authentication (RFC 6749 §6) and called again.`;
   }
   // RFC 7009 §2: after disconnecting, the old token must be refused at once.
