@@ -26,6 +26,9 @@ const PARTY_NAMES: Record<string, string> = {
   tpp: 'Moneywise',
 };
 
+/** A clause of the catalogue ended as a sentence, whether or not it came with its full stop. */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+
 const profileTitle = (id: ProfileId) => PROFILES.find((p) => p.id === id)?.title ?? id;
 
 function appliesTo(attack: AttackSummary, filter: ProfileFilter): boolean {
@@ -130,10 +133,10 @@ function AttackItem({ attack }: { attack: AttackSummary }) {
         <code>pnpm attack {attack.id}</code>
       </p>
       <p>
-        <strong>Without the rule:</strong> {attack.threat}.
+        <strong>Without the rule:</strong> {sentence(attack.threat)}
       </p>
       <p>
-        <strong>Fix:</strong> {attack.fix}.
+        <strong>Fix:</strong> {sentence(attack.fix)}
       </p>
       <h4 className="rule-subtitle">Who refuses it</h4>
       <ul className="rule-links">
