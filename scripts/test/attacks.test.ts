@@ -1,10 +1,11 @@
 // The attack lab against the real directory, bank-op and bank-api: every attack of the catalogue, for
 // every profile it applies to, is refused by the party it names, with its status and error, and the
 // refusal's description names the clause. An attack that gets through fails here.
-import { ATTACKS, type AttackOutcome, FLOW_VARIANTS, runAttack } from '@fapi-sandbox/fapi-client';
+import { ATTACKS, FLOW_VARIANTS, runAttack } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summary } from './support/attack-outcome.js';
 import { demoCustomer, type Stoppable, startParties } from './support/parties.js';
 
 let config: SandboxConfig;
@@ -19,21 +20,6 @@ afterAll(async () => {
   for (const party of parties.reverse()) await party.stop();
   if (config) removeTestData(config);
 });
-
-/** What a reader of a failure needs: who refused, how, and what was expected. */
-function summary(outcome: AttackOutcome): string {
-  return JSON.stringify(
-    {
-      by: outcome.by,
-      status: outcome.status,
-      error: outcome.error,
-      description: outcome.errorDescription,
-      mismatches: outcome.mismatches,
-    },
-    null,
-    2,
-  );
-}
 
 const cases = ATTACKS.flatMap((attack) =>
   attack.profiles.map((profile) => ({ attack, variant: FLOW_VARIANTS.find((v) => v.id === profile)! })),

@@ -20,6 +20,8 @@ import { createOnboarding } from './onboarding/onboarding.js';
 import { createRegistrar } from './onboarding/registration.js';
 import { apiRoutes } from './routes/api.js';
 import { callbackRoutes } from './routes/callback.js';
+import { rulesRoutes } from './routes/rules.js';
+import { createBankRulesReader } from './rules/bank-rules.js';
 import { createConnectionStore } from './store/connections.js';
 import { type Db, openDatabase } from './store/database.js';
 import { createRegistrationStore } from './store/registrations.js';
@@ -128,6 +130,7 @@ export async function buildTpp(options: {
     });
   });
   app.use(callbackRoutes({ connections, sessions, origin: config.tpp.web.origin }));
+  app.use('/api', rulesRoutes({ bankRules: createBankRulesReader({ config, engine, webAgent }) }));
   app.use('/api', apiRoutes({ sessions, onboarding, connections, store, collector }));
   const web = Router();
   app.use(web);

@@ -6,6 +6,7 @@ import { ConnectPage } from './pages/ConnectPage.js';
 import { InspectorPage } from './pages/InspectorPage.js';
 import { OnboardingPage } from './pages/OnboardingPage.js';
 import { PayPage } from './pages/PayPage.js';
+import { RulesPage } from './pages/RulesPage.js';
 import { match, useRouter } from './router.js';
 
 function Page() {
@@ -13,6 +14,7 @@ function Page() {
   if (path === '/onboarding') return <OnboardingPage />;
   if (path === '/onboarding/inspector') return <InspectorPage />;
   if (path === '/connect') return <ConnectPage />;
+  if (path === '/rules') return <RulesPage />;
   const inspector = match('/connections/:id/inspector', path);
   if (inspector) return <InspectorPage connectionId={inspector.id} />;
   const pay = match('/connections/:id/pay', path);

@@ -50,10 +50,19 @@ export interface AttackContext {
   bend(hook: Bend): void;
   /** Marks the attacked message when no hook changes it (a code sent twice); `change` says what is wrong. */
   attackNow(change: string): void;
-  /** Another client of the same variant (another session, another TPP): closed when the attack ends. */
-  connectAnother(participant?: 'demo' | 'second'): Promise<FapiFlowClient>;
+  /**
+   * Another client of the same variant (another session, another TPP, or the same software with other
+   * credentials, e.g. a new transport certificate): closed when the attack ends.
+   */
+  connectAnother(participant?: 'demo' | 'second' | Participant): Promise<FapiFlowClient>;
   /** The directory's admin API (https://directory…/ui's back end), with the sandbox's admin credential. */
   directoryAdmin(method: 'PATCH' | 'POST', path: string, body: unknown): Promise<number>;
+  /** The same, with the answer's body (an issued certificate). */
+  directoryAdminAnswer(
+    method: 'PATCH' | 'POST',
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; body: unknown }>;
   /** Runs when the attack ends, whatever happened (restores the directory's state). */
   onCleanup(step: () => Promise<void>): void;
 }

@@ -1,4 +1,5 @@
 // Attacks on the authorization request and response: what PAR, PKCE, JAR, JARM, `state` and `iss` stop.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Bend } from '../bend.js';
 import { ALL_PROFILES, defineAttack, FAPI2, sameRefusal } from './attack.js';
@@ -65,6 +66,48 @@ export const requestUriReplayed = defineAttack({
   async run(ctx, steps) {
     const { pending } = await steps.authorize(ctx.client, ctx.customer);
     ctx.attackNow('request_uri: the one the customer already used');
+    return openAtBank(ctx, ctx.client.authorizationUrl(pending));
+  },
+});
+
+const FIXED_REQUEST_URI_TTL =
+  'FAPI 2.0 pushes plain parameters, whose request_uri oidc-provider 9 keeps for a fixed 60 s (not configurable): the lab would wait a minute, and the same check refuses it (see request-uri-replayed)';
+
+/** How long the request_uri of request-uri-expired lives: its request object's exp, seconds from now. */
+const SHORT_REQUEST_URI_SECONDS = 2;
+
+export const requestUriExpired = defineAttack({
+  id: 'request-uri-expired',
+  title: 'A PAR request_uri is opened after it expired',
+  message: 'authorization-request',
+  refusals: {
+    'fapi1-advanced': {
+      party: 'bank-op',
+      status: 400,
+      error: 'invalid_request_uri',
+      clause: 'RFC 9126 §2.2',
+    },
+  },
+  notApplicable: { 'fapi2-dpop': FIXED_REQUEST_URI_TTL, 'fapi2-mtls': FIXED_REQUEST_URI_TTL },
+  threat:
+    'an authorization URL found later in a log, a browser history or a shared link starts an authorization the client no longer expects',
+  fix: 'push a new authorization request when the customer is ready; a request_uri lives less than 600 s (FAPI 2.0 SP §5.3.2.2-12), 60 s at this bank',
+  rules: ['bank-op:request-uri-lifetime'],
+  async run(ctx, steps) {
+    const consentId = await steps.consent(ctx.client);
+    // oidc-provider keeps a pushed request object's request_uri until the object's exp (at most 60 s), so a
+    // short exp gives a short-lived request_uri without waiting a minute or moving the bank's clock.
+    const now = Math.floor(Date.now() / 1000);
+    const expires = now + SHORT_REQUEST_URI_SECONDS;
+    ctx.bend(
+      onJwt('request_object', (message) => {
+        message.claims.nbf = now;
+        message.claims.exp = expires;
+      }),
+    );
+    const pending = await ctx.client.pushAuthorizationRequest(consentId);
+    await sleep((expires + 1) * 1000 - Date.now());
+    ctx.attackNow(`request_uri: opened ${Math.floor(Date.now() / 1000) - expires} s after it expired`);
     return openAtBank(ctx, ctx.client.authorizationUrl(pending));
   },
 });

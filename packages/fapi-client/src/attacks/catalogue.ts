@@ -25,10 +25,11 @@ import {
   requestObjectTampered,
   requestObjectUnsigned,
   requestObjectWrongAudience,
+  requestUriExpired,
   requestUriReplayed,
   stateSwapped,
 } from './authorization.js';
-import { softwareSuspended } from './directory.js';
+import { certificateRevoked, softwareSuspended } from './directory.js';
 import {
   clientAssertionReplayed,
   clientAssertionWrongAudience,
@@ -48,6 +49,7 @@ export const ATTACKS: readonly Attack[] = [
   requestObjectExpired,
   requestObjectWrongAudience,
   requestUriReplayed,
+  requestUriExpired,
   stateSwapped,
   mixUp,
   jarmTampered,
@@ -72,6 +74,7 @@ export const ATTACKS: readonly Attack[] = [
   paymentAmountChanged,
   paymentPayeeChanged,
   softwareSuspended,
+  certificateRevoked,
 ];
 
 export function attackById(id: string): Attack | undefined {

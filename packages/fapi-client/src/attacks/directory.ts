@@ -1,7 +1,11 @@
 // Attacks the directory makes possible to stop: a participant it no longer vouches for is refused at the
 // bank's next call, whatever tokens or registrations it still holds.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ALL_PROFILES, defineAttack, sameRefusal } from './attack.js';
+import { createCertificateRequest } from '@fapi-sandbox/fapi-core/certificate-request';
+import { ALL_PROFILES, defineAttack, MTLS_BOUND, sameRefusal } from './attack.js';
 
 /** How long bank-op and bank-api keep the directory's answer on a participant (their status caches). */
 const STATUS_CACHE_MS = 1100;
@@ -31,5 +35,58 @@ export const softwareSuspended = defineAttack({
     ctx.attackNow('directory: software statement suspended');
     await sleep(STATUS_CACHE_MS);
     return ctx.client.clientCredentialsToken('accounts');
+  },
+});
+
+const NO_CERTIFICATE_AT_THE_BANK =
+  'a DPoP client presents its transport certificate only to the directory and at registration: its tokens are bound to its DPoP key, so the bank’s token endpoint and API never see the certificate (the directory refuses the revoked one at the next SSA fetch)';
+
+export const certificateRevoked = defineAttack({
+  id: 'certificate-revoked',
+  title: 'A TPP keeps using a transport certificate the directory revoked',
+  message: 'directory',
+  refusals: sameRefusal(MTLS_BOUND, {
+    party: 'bank-api',
+    status: 401,
+    error: 'invalid_token',
+    clause: 'RFC 8705 §2.1',
+  }),
+  notApplicable: { 'fapi2-dpop': NO_CERTIFICATE_AT_THE_BANK },
+  threat:
+    'a stolen or compromised certificate, and every token bound to it, keeps working until it expires, months later',
+  fix: 'request a new transport certificate from the directory with a CSR, and new tokens bound to it',
+  rules: ['bank-api:Transport: DPoP proof or mutual-TLS client certificate', 'bank-op:participant-status'],
+  async run(ctx) {
+    const { orgId, softwareId } = ctx.participant;
+    // A fresh certificate for the same software, so the sandbox's own (certs/participants/…) stays good.
+    const request = await createCertificateRequest();
+    const issued = await ctx.directoryAdminAnswer(
+      'POST',
+      `/organisations/${orgId}/software-statements/${softwareId}/certificates`,
+      { type: 'transport', csr: request.csrPem },
+    );
+    const { certificate, chainPem } = (issued.body ?? {}) as {
+      certificate?: { serialNumber?: string };
+      chainPem?: string;
+    };
+    if (issued.status !== 201 || !certificate?.serialNumber || !chainPem) {
+      throw new Error(`the directory answered ${issued.status} to the certificate request`);
+    }
+    const folder = mkdtempSync(path.join(tmpdir(), 'fapi-attack-certificate-'));
+    ctx.onCleanup(async () => rmSync(folder, { recursive: true, force: true }));
+    const transportCert = path.join(folder, 'transport.crt');
+    const transportKey = path.join(folder, 'transport.key');
+    writeFileSync(transportCert, chainPem);
+    writeFileSync(transportKey, request.privateKeyPem, { mode: 0o600 });
+    // Registered, and holding a token bound to the new certificate (RFC 8705 §3), before the revocation.
+    const client = await ctx.connectAnother({ ...ctx.participant, transportCert, transportKey });
+    const token = await client.clientCredentialsToken('accounts');
+    const revoked = await ctx.directoryAdmin('POST', `/certificates/${certificate.serialNumber}/revoke`, {
+      reason: 'keyCompromise',
+    });
+    if (revoked !== 200) throw new Error(`the directory answered ${revoked} to the revocation`);
+    ctx.attackNow(`directory: transport certificate ${certificate.serialNumber} revoked (keyCompromise)`);
+    await sleep(STATUS_CACHE_MS);
+    return client.createAccountAccessConsent(token);
   },
 });

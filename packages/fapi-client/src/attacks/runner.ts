@@ -11,6 +11,7 @@ import { fetch } from 'undici';
 import { type Bend, copyOf } from '../bend.js';
 import type { Customer } from '../customer/customer-browser.js';
 import { asksForNonce } from '../dpop-nonce.js';
+import { parseBody } from '../exchange.js';
 import { FapiFlowClient, type FlowVariant } from '../flow-client.js';
 import type { FapiObserver, ObservedCheck, ObservedExchange } from '../observer.js';
 import type { ProfileId } from '../profiles.js';
@@ -139,8 +140,10 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
         arm();
         changes.push(change);
       },
-      connectAnother: (participant) => connect(participant ? config.participants[participant] : undefined),
-      directoryAdmin: (method, path, body) => directoryAdmin(config, method, path, body),
+      connectAnother: (participant) =>
+        connect(typeof participant === 'string' ? config.participants[participant] : participant),
+      directoryAdmin: async (method, path, body) => (await directoryAdmin(config, method, path, body)).status,
+      directoryAdminAnswer: (method, path, body) => directoryAdmin(config, method, path, body),
       onCleanup: (step) => {
         cleanups.push(step);
       },
@@ -292,7 +295,7 @@ async function directoryAdmin(
   method: 'PATCH' | 'POST',
   path: string,
   body: unknown,
-): Promise<number> {
+): Promise<{ status: number; body: unknown }> {
   const credential = readFileSync(config.directory.adminCredentialFile, 'utf8').trim();
   const agent = createSandboxAgent({}, config);
   try {
@@ -302,8 +305,8 @@ async function directoryAdmin(
       headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    await response.body?.cancel();
-    return response.status;
+    const text = await response.text();
+    return { status: response.status, body: parseBody(text, response.headers.get('content-type')) };
   } finally {
     await agent.close();
   }

@@ -25,6 +25,9 @@ export function Layout({ children }: { children: ReactNode }) {
               <li>
                 <Link to="/">Connections</Link>
               </li>
+              <li>
+                <Link to="/rules">Rules</Link>
+              </li>
             </ul>
           </nav>
         </div>
