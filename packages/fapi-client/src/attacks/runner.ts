@@ -59,6 +59,8 @@ export interface RunAttackOptions {
   participant?: Participant;
   /** The bank customer who signs in and consents (one of the demo customers the sign-in page lists). */
   customer: Customer;
+  /** Every request of the attack carries it as x-fapi-interaction-id (the TPP's connection's). */
+  interactionId?: string;
 }
 
 export async function runAttack(attack: Attack, options: RunAttackOptions): Promise<AttackOutcome> {
@@ -71,8 +73,12 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
   }
   const exchanges: ObservedExchange[] = [];
   const checks: ObservedCheck[] = [];
+  // The message right after attackNow() is the attacked one though no hook changed it: reported bent.
+  let sentAsIs = false;
   const observer: FapiObserver = {
-    exchange: (e) => {
+    exchange: (observed) => {
+      const e = sentAsIs ? { ...observed, bent: true } : observed;
+      sentAsIs = false;
       exchanges.push(e);
       options.observer?.exchange?.(e);
     },
@@ -103,6 +109,7 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
       participant: participant ?? options.participant,
       observer,
       bend,
+      ...(options.interactionId ? { interactionId: options.interactionId } : {}),
     });
     clients.push(client);
     return client;
@@ -137,6 +144,7 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
       },
       attackNow: (change) => {
         arm();
+        sentAsIs = true;
         changes.push(change);
       },
       connectAnother: (participant) => connect(participant ? config.participants[participant] : undefined),
