@@ -19,6 +19,7 @@ import { createDirectoryCalls } from './onboarding/directory.js';
 import { createOnboarding } from './onboarding/onboarding.js';
 import { createRegistrar } from './onboarding/registration.js';
 import { apiRoutes } from './routes/api.js';
+import { attackRoutes } from './routes/attacks.js';
 import { callbackRoutes } from './routes/callback.js';
 import { createConnectionStore } from './store/connections.js';
 import { type Db, openDatabase } from './store/database.js';
@@ -128,6 +129,7 @@ export async function buildTpp(options: {
     });
   });
   app.use(callbackRoutes({ connections, sessions, origin: config.tpp.web.origin }));
+  app.use('/api', attackRoutes({ config, trace, participant, sessions, store }));
   app.use('/api', apiRoutes({ sessions, onboarding, connections, store, collector }));
   const web = Router();
   app.use(web);
