@@ -62,7 +62,10 @@ export function outcomeView(outcome: AttackOutcome): AttackOutcomeView {
             ...(outcome.status !== undefined ? { status: outcome.status } : {}),
             ...(outcome.error ? { error: outcome.error } : {}),
             ...(outcome.errorDescription ? { description: outcome.errorDescription } : {}),
-            ...(outcome.clause ? { clause: outcome.clause } : {}),
+            // A refusal as expected names the expected clause, in whatever words the party used.
+            ...(outcome.clause || outcome.matched
+              ? { clause: outcome.clause ?? outcome.expected.clause }
+              : {}),
             ...(outcome.check ? { check: outcome.check } : {}),
           },
         }

@@ -121,6 +121,21 @@ describe('POST /api/connections/:id/attacks/:attackId', () => {
     );
   });
 
+  it('marks the message that carried a JWT the attack bent (a DPoP proof for another URL)', async () => {
+    const response = await attack(dpop.id, 'dpop-wrong-htu');
+    expect(response.status, response.text).toBe(200);
+    expect(response.body).toMatchObject({ refusal: { party: 'bank-api', error: 'invalid_dpop_proof' } });
+    const trace = (await sandbox.browser.api(`/connections/${dpop.id}/trace`)).body as ConnectionTrace;
+    const bent = trace.entries.filter(
+      (entry) =>
+        entry.title.startsWith('Attack: The DPoP proof was made for another URL') &&
+        entry.title.endsWith('(bent)'),
+    );
+    expect(bent.map((entry) => [entry.title.split(' — ')[1], entry.status])).toEqual([
+      ['Read accounts (bent)', 401],
+    ]);
+  });
+
   it('answers 404 for an attack the catalogue does not have', async () => {
     const response = await attack(dpop.id, 'no-such-attack');
     expect(response.status).toBe(404);

@@ -73,12 +73,13 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
   }
   const exchanges: ObservedExchange[] = [];
   const checks: ObservedCheck[] = [];
-  // The message right after attackNow() is the attacked one though no hook changed it: reported bent.
-  let sentAsIs = false;
+  // The message right after attackNow(), or carrying a JWT the hook changed, is the attacked one though
+  // no hook changed the HTTP message itself: it is reported bent.
+  let attackedNext = false;
   const observer: FapiObserver = {
     exchange: (observed) => {
-      const e = sentAsIs ? { ...observed, bent: true } : observed;
-      sentAsIs = false;
+      const e = attackedNext ? { ...observed, bent: true } : observed;
+      attackedNext = false;
       exchanges.push(e);
       options.observer?.exchange?.(e);
     },
@@ -95,6 +96,7 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
     const before = copyOf(message);
     const changed = hook(message);
     if (changed) changes.push(...describeChanges(before, changed));
+    if (changed?.kind === 'jwt') attackedNext = true;
     return changed;
   };
   const arm = () => {
@@ -144,7 +146,7 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
       },
       attackNow: (change) => {
         arm();
-        sentAsIs = true;
+        attackedNext = true;
         changes.push(change);
       },
       connectAnother: (participant) => connect(participant ? config.participants[participant] : undefined),
