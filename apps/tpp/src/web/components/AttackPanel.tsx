@@ -86,6 +86,7 @@ function AttackResult({ attack, outcome }: { attack: AttackView; outcome: Attack
     <article
       className={`attack-result ${refusal ? 'attack-refused' : 'attack-hole'}`}
       data-testid="attack-result"
+      data-attack={outcome.attack}
       data-refused={String(Boolean(refusal))}
       data-party={refusal?.party ?? ''}
       data-matched={String(outcome.matched)}
