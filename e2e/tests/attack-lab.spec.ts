@@ -165,6 +165,12 @@ for (const { title, profile, clientAuth, attacks, sideBySide } of CASES) {
         if (!checkedResult) {
           // The page was checked when the inspector opened; the result panel is new: axe checks it too.
           expect(await accessibilityViolations(page, new Set())).toEqual([]);
+          // On a 390 px phone the result, the changes and the profiles' table fit without sideways scrolling.
+          const viewport = page.viewportSize();
+          await page.setViewportSize({ width: 390, height: 900 });
+          await expect(result).toBeVisible();
+          expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+          if (viewport) await page.setViewportSize(viewport);
           checkedResult = true;
         }
       });

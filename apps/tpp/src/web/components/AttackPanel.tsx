@@ -202,6 +202,9 @@ export function AttackPanel({
         Moneywise sends this message again in a fresh flow, with one thing wrong, as an attacker would. A FAPI
         bank must refuse it.
       </p>
+      {connection.error ? (
+        <ErrorNotice error={connection.error} title="Moneywise could not read this connection’s profile" />
+      ) : null}
       <ul className="attack-list">
         {attacks.map((attack) => {
           const applies = profile !== undefined && attack.profiles.includes(profile);
