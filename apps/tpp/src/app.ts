@@ -19,6 +19,7 @@ import { createDirectoryCalls } from './onboarding/directory.js';
 import { createOnboarding } from './onboarding/onboarding.js';
 import { createRegistrar } from './onboarding/registration.js';
 import { apiRoutes } from './routes/api.js';
+import { attackRoutes } from './routes/attacks.js';
 import { callbackRoutes } from './routes/callback.js';
 import { rulesRoutes } from './routes/rules.js';
 import { createBankRulesReader } from './rules/bank-rules.js';
@@ -131,6 +132,7 @@ export async function buildTpp(options: {
   });
   app.use(callbackRoutes({ connections, sessions, origin: config.tpp.web.origin }));
   app.use('/api', rulesRoutes({ bankRules: createBankRulesReader({ config, engine, webAgent }) }));
+  app.use('/api', attackRoutes({ config, trace, participant, sessions, store }));
   app.use('/api', apiRoutes({ sessions, onboarding, connections, store, collector }));
   const web = Router();
   app.use(web);

@@ -126,6 +126,11 @@ export interface ConnectOptions {
   observer?: FapiObserver;
   /** May change one outgoing message (a claim before signing, a header, the key) for an attack test. */
   bend?: Bend;
+  /**
+   * The x-fapi-interaction-id of every request this client sends (FAPI 1.0 Part 1 §6.2.1-11), so each
+   * party files them under the caller's interaction (a TPP's connection); one per API call by default.
+   */
+  interactionId?: string;
 }
 
 /** What a connected client holds: its registration, the bank's metadata and keys, its own keys and agents. */
@@ -208,8 +213,10 @@ export class FapiFlowClient {
     const participant = options.participant ?? config.participants.demo;
     const plain = createSandboxAgent({}, config);
     const transport = transportAgentFor(participant, config);
+    const send = createExchange({ observer: options.observer, bend: options.bend });
+    const { interactionId } = options;
     const engine: EngineContext = {
-      exchange: createExchange({ observer: options.observer, bend: options.bend }),
+      exchange: interactionId ? (message) => send({ ...message, interactionId }) : send,
       observer: options.observer,
       bend: options.bend,
     };

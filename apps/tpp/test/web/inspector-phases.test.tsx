@@ -6,25 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionTrace, TimelineEntry } from '../../src/shared/timeline.js';
 import { InspectorView } from '../../src/web/pages/InspectorPage.js';
 import { Router } from '../../src/web/router.js';
+import { timelineEntry } from './timeline-entry.js';
 
 const entry = (
   title: string,
   phase: TimelineEntry['phase'],
   fields: Partial<TimelineEntry> = {},
-): TimelineEntry => ({
-  id: title,
-  at: '2025-06-30T09:00:00.000Z',
-  interactionId: 'i1',
-  channel: 'back',
-  from: 'tpp',
-  to: 'bank-op',
-  title,
-  jwts: [],
-  checks: [],
-  reportedBy: ['tpp'],
-  phase,
-  ...fields,
-});
+): TimelineEntry => timelineEntry(title, title, { phase, ...fields });
 
 const trace: ConnectionTrace = {
   connectionId: 'c1',

@@ -60,6 +60,8 @@ export interface RunAttackOptions {
   participant?: Participant;
   /** The bank customer who signs in and consents (one of the demo customers the sign-in page lists). */
   customer: Customer;
+  /** Every request of the attack carries it as x-fapi-interaction-id (the TPP's connection's). */
+  interactionId?: string;
 }
 
 export async function runAttack(attack: Attack, options: RunAttackOptions): Promise<AttackOutcome> {
@@ -72,8 +74,13 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
   }
   const exchanges: ObservedExchange[] = [];
   const checks: ObservedCheck[] = [];
+  // The message right after attackNow(), or carrying a JWT the hook changed, is the attacked one though
+  // no hook changed the HTTP message itself: it is reported bent.
+  let attackedNext = false;
   const observer: FapiObserver = {
-    exchange: (e) => {
+    exchange: (observed) => {
+      const e = attackedNext ? { ...observed, bent: true } : observed;
+      attackedNext = false;
       exchanges.push(e);
       options.observer?.exchange?.(e);
     },
@@ -90,6 +97,7 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
     const before = copyOf(message);
     const changed = hook(message);
     if (changed) changes.push(...describeChanges(before, changed));
+    if (changed?.kind === 'jwt') attackedNext = true;
     return changed;
   };
   const arm = () => {
@@ -104,6 +112,7 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
       participant: participant ?? options.participant,
       observer,
       bend,
+      ...(options.interactionId ? { interactionId: options.interactionId } : {}),
     });
     clients.push(client);
     return client;
@@ -138,6 +147,7 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
       },
       attackNow: (change) => {
         arm();
+        attackedNext = true;
         changes.push(change);
       },
       connectAnother: (participant) =>

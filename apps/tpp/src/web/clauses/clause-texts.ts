@@ -850,9 +850,25 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       'Message abstraction',
       'Each message has control data (method and target, or status), header fields, content and trailers.',
     ),
+    '15.5.1': s(
+      '400 Bad Request',
+      'The server cannot or will not process the request due to something that is perceived to be a client error.',
+    ),
+    '15.5.5': s(
+      '404 Not Found',
+      'The origin server did not find a current representation for the target resource or is not willing to disclose that one exists.',
+    ),
+    '15.5.10': s(
+      '409 Conflict',
+      'The request could not be completed due to a conflict with the current state of the target resource. This code is used in situations where the user might be able to resolve the conflict and resubmit the request.',
+    ),
     '15.5.16': s(
       '415 Unsupported Media Type',
       'The origin server is refusing to service the request because the content is in a format not supported by this method on the target resource.',
+    ),
+    '15.6.3': s(
+      '502 Bad Gateway',
+      'The server, while acting as a gateway or proxy, received an invalid response from an inbound server it accessed while attempting to fulfill the request.',
     ),
   }),
   rfc9112: rfc(9112, 'HTTP/1.1', 'The HTTP/1.1 message syntax.', {

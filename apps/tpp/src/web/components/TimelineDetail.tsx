@@ -1,7 +1,7 @@
 // One message in full: what it proves and the clause, the checks every party ran, the presented key or
 // certificate beside the token's cnf (where there is a token), the decoded JWTs with their times, headers
 // and bodies (secrets already redacted), and a link to the message.
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { LANE_TITLES, type TimelineEntry } from '../../shared/timeline.js';
 import { ClauseChip } from './ClauseChip.js';
 import { formatTime } from './format.js';
@@ -58,7 +58,16 @@ function CopyLink({ href }: { href: string }) {
   );
 }
 
-export function TimelineDetail({ entry, permalink }: { entry: TimelineEntry; permalink?: string }) {
+export function TimelineDetail({
+  entry,
+  permalink,
+  children,
+}: {
+  entry: TimelineEntry;
+  permalink?: string;
+  /** What the inspector offers beside the message (the attack lab's "Try to break it"). */
+  children?: ReactNode;
+}) {
   const outcome = outcomeOf(entry);
   return (
     <article
@@ -126,6 +135,7 @@ export function TimelineDetail({ entry, permalink }: { entry: TimelineEntry; per
           </ul>
         </section>
       ) : null}
+      {children}
       {entry.binding && carriesToken(entry) ? (
         <section
           aria-label="Token binding"

@@ -297,6 +297,20 @@ export function ConnectionPage({ id, redirect = (url) => window.location.assign(
           {account ? <AccountDetail key={account.accountId} connectionId={id} account={account} /> : null}
         </div>
       ) : null}
+      {c ? (
+        <section className="card" aria-labelledby="attacks-title" data-testid="attacks-section">
+          <h2 id="attacks-title">Attacks</h2>
+          <p className="muted">
+            Try to break this connection the way an attacker would: in the flow inspector, select a message
+            (the pushed request, the code exchange, an account read, a payment) and run an attack under “Try
+            to break it”. Moneywise resends it with one thing wrong; you see which party refused it, and the
+            clause that says it must.
+          </p>
+          <Link to={`/connections/${id}/inspector`} className="button" data-testid="open-attacks">
+            Try to break it in the inspector
+          </Link>
+        </section>
+      ) : null}
       {c && (c.status === 'active' || c.status === 'disconnected') ? (
         <Disconnect connection={c} onDone={() => void connection.reload()} />
       ) : null}

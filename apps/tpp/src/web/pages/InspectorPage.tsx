@@ -9,6 +9,7 @@ import {
   type Phase,
   type TimelineEntry,
 } from '../../shared/timeline.js';
+import { AttackPanel } from '../components/AttackPanel.js';
 import { CompareProfiles } from '../components/CompareProfiles.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatTime } from '../components/format.js';
@@ -93,10 +94,13 @@ export function InspectorView({
   trace,
   exportHref,
   backTo,
+  onReload,
 }: {
   trace: ConnectionTrace | Omit<ConnectionTrace, 'connectionId'>;
   exportHref?: string;
   backTo: string;
+  /** Reads the trace again (after an attack run added its messages). */
+  onReload?: () => void;
 }) {
   const [selectedId, setSelectedId] = useState<string | undefined>(
     () => messageInHash(trace.entries) ?? startOfFlow(trace.entries)?.id,
@@ -168,7 +172,16 @@ export function InspectorView({
                 <TimelineDetail
                   entry={selected}
                   permalink={`${window.location.origin}${window.location.pathname}#message-${selected.id}`}
-                />
+                >
+                  {connectionId ? (
+                    <AttackPanel
+                      key={selected.id}
+                      connectionId={connectionId}
+                      entry={selected}
+                      onRan={onReload}
+                    />
+                  ) : null}
+                </TimelineDetail>
                 {connectionId ? (
                   comparing ? (
                     <CompareProfiles connectionId={connectionId} step={selected} />
@@ -210,6 +223,7 @@ export function InspectorPage({ connectionId }: { connectionId?: string }) {
           trace={trace.data}
           exportHref={connectionId ? `/api/connections/${connectionId}/trace/export` : undefined}
           backTo={connectionId ? `/connections/${connectionId}` : '/onboarding'}
+          onReload={() => void trace.reload()}
         />
       ) : trace.loading ? (
         <p>Collecting every party’s trace…</p>
