@@ -9,7 +9,7 @@ import { connectAndShareAccounts, onboard } from '../src/flows.js';
 
 const WIDTHS = [1440, 390] as const;
 
-// Seven pages, two widths, axe and a screenshot each: more than the default two minutes on a busy machine.
+// Eight pages, two widths, axe and a screenshot each: more than the default two minutes on a busy machine.
 test.setTimeout(420_000);
 
 interface Measure {
@@ -23,6 +23,7 @@ interface Measure {
 async function settle(page: Page, path: string): Promise<void> {
   await page.waitForLoadState('networkidle');
   if (path.endsWith('/inspector')) await expect(page.getByTestId('timeline-entry').first()).toBeVisible();
+  if (path === '/rules') await expect(page.getByTestId('rule').first()).toBeVisible();
 }
 
 async function measure(page: Page, testInfo: TestInfo, origin: string, path: string): Promise<Measure[]> {
@@ -60,6 +61,7 @@ test('On a 390 px phone every Moneywise page fits the screen, and the inspector 
     connection,
     `${connection}/pay`,
     `${connection}/inspector`,
+    '/rules',
   ];
   const figures = await step('Measure every page at 1440 and 390 px: width and axe', async () => {
     const all: Measure[] = [];

@@ -4,24 +4,15 @@
 // expired is refused by the bank's authorization endpoint.
 import { type Attack, attackById, FapiFlowClient, FLOW_VARIANTS, runAttack } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { fetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { summary } from './support/attack-outcome.js';
-import { demoCustomer, type Stoppable, startParties } from './support/parties.js';
+import { demoCustomer, useRunningParties } from './support/parties.js';
 
 let config: SandboxConfig;
-let parties: Stoppable[] = [];
-
-beforeAll(async () => {
-  config = await isolatedConfig();
-  parties = await startParties(config);
-}, 30_000);
-
-afterAll(async () => {
-  for (const party of parties.reverse()) await party.stop();
-  if (config) removeTestData(config);
+useRunningParties((started) => {
+  config = started;
 });
 
 const variant = (id: string) => FLOW_VARIANTS.find((v) => v.id === id)!;

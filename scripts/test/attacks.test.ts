@@ -3,22 +3,13 @@
 // refusal's description names the clause. An attack that gets through fails here.
 import { ATTACKS, FLOW_VARIANTS, runAttack } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { summary } from './support/attack-outcome.js';
-import { demoCustomer, type Stoppable, startParties } from './support/parties.js';
+import { demoCustomer, useRunningParties } from './support/parties.js';
 
 let config: SandboxConfig;
-let parties: Stoppable[] = [];
-
-beforeAll(async () => {
-  config = await isolatedConfig();
-  parties = await startParties(config);
-}, 30_000);
-
-afterAll(async () => {
-  for (const party of parties.reverse()) await party.stop();
-  if (config) removeTestData(config);
+useRunningParties((started) => {
+  config = started;
 });
 
 const cases = ATTACKS.flatMap((attack) =>

@@ -11,14 +11,12 @@ import {
   type ObservedExchange,
 } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCustomer, type Stoppable, startParties } from './support/parties.js';
+import { describe, expect, it } from 'vitest';
+import { demoCustomer, useRunningParties } from './support/parties.js';
 
 describe('the client engine: observer and bend hook', () => {
   let config: SandboxConfig;
-  let parties: Stoppable[] = [];
   const variant = (id: FlowVariant['id']) => FLOW_VARIANTS.find((v) => v.id === id)!;
 
   /**
@@ -57,14 +55,8 @@ describe('the client engine: observer and bend hook', () => {
   const newConsent = async (client: FapiFlowClient) =>
     client.createAccountAccessConsent(await client.clientCredentialsToken('accounts'));
 
-  beforeAll(async () => {
-    config = await isolatedConfig();
-    parties = await startParties(config);
-  }, 30_000);
-
-  afterAll(async () => {
-    for (const party of parties.reverse()) await party.stop();
-    if (config) removeTestData(config);
+  useRunningParties((started) => {
+    config = started;
   });
 
   it('reports every exchange and every check of a DPoP journey, each with its clause, none bent', async () => {

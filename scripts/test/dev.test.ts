@@ -63,8 +63,14 @@ describe('pnpm dev watch mode', () => {
       'packages/fapi-core/src',
     ]);
     const tpp = sourceFoldersOf(parties.tpp!, config.repoRoot);
-    // The TPP runs the one FAPI client engine, so a save there restarts it too.
-    expect(rel(tpp.folders)).toEqual(['apps/tpp/src', 'packages/fapi-client/src', 'packages/fapi-core/src']);
+    // The TPP runs the one FAPI client engine (and its attack lab signs in as a seeded bank customer), so
+    // a save there restarts it too.
+    expect(rel(tpp.folders)).toEqual([
+      'apps/tpp/src',
+      'packages/bank-domain/src',
+      'packages/fapi-client/src',
+      'packages/fapi-core/src',
+    ]);
     expect(rel(tpp.ignore)).toEqual(['apps/tpp/src/web']);
   });
 

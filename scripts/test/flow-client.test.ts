@@ -1,52 +1,17 @@
 // The flow client against real in-process parties (directory, bank-op, bank-api): each way of connecting
 // once, and the checks that make the client refuse an authorization response it must not trust.
-import { startBankApi } from '@fapi-sandbox/bank-api';
-import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
-import { startBankOp } from '@fapi-sandbox/bank-op';
-import { startDirectory } from '@fapi-sandbox/directory';
 import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/fapi-client';
-import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-interface Stoppable {
-  stop(): Promise<void>;
-}
-
-async function startParties(config: SandboxConfig): Promise<Stoppable[]> {
-  const running: Stoppable[] = [];
-  try {
-    running.push(await startDirectory({ config }));
-    running.push(await startBankOp({ config }));
-    running.push(await startBankApi({ config }));
-  } catch (err) {
-    for (const party of running.reverse()) await party.stop();
-    throw err;
-  }
-  return running;
-}
-
-function demoCustomer(): Customer {
-  const [first] = SEED_CUSTOMERS;
-  if (!first) throw new Error('the bank seeds no customers');
-  return { username: first.username, password: first.password };
-}
+import { describe, expect, it } from 'vitest';
+import { demoCustomer, useRunningParties } from './support/parties.js';
 
 describe('the flow client against in-process directory, bank-op and bank-api', () => {
   let config: SandboxConfig;
-  let parties: Stoppable[] = [];
   const variant = (id: FlowVariant['id']) => FLOW_VARIANTS.find((v) => v.id === id)!;
 
-  beforeAll(async () => {
-    config = await isolatedConfig();
-    parties = await startParties(config);
-  }, 30_000);
-
-  afterAll(async () => {
-    for (const party of parties.reverse()) await party.stop();
-    if (config) removeTestData(config);
+  useRunningParties((started) => {
+    config = started;
   });
 
   for (const { id, title } of FLOW_VARIANTS) {

@@ -108,7 +108,8 @@ describe('idempotency records', () => {
   });
 });
 
-describe('concurrent payment retries across processes', () => {
+// Each race starts several tsx processes; on a busy machine that alone can take longer than the default 5 s.
+describe('concurrent payment retries across processes', { timeout: 30_000 }, () => {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
   const run = promisify(execFile);

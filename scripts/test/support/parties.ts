@@ -6,6 +6,8 @@ import { startBankOp } from '@fapi-sandbox/bank-op';
 import { startDirectory } from '@fapi-sandbox/directory';
 import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -22,6 +24,24 @@ export async function startParties(config: SandboxConfig): Promise<Stoppable[]> 
     throw err;
   }
   return running;
+}
+
+/**
+ * The parties of one test file: started on an isolated configuration before its tests, stopped and their
+ * data removed after them. `onStarted` hands the test file its configuration.
+ */
+export function useRunningParties(onStarted: (config: SandboxConfig) => void): void {
+  let config: SandboxConfig | undefined;
+  let running: Stoppable[] = [];
+  beforeAll(async () => {
+    config = await isolatedConfig();
+    running = await startParties(config);
+    onStarted(config);
+  }, 30_000);
+  afterAll(async () => {
+    for (const party of running.reverse()) await party.stop();
+    if (config) removeTestData(config);
+  });
 }
 
 export function demoCustomer(): Customer {
