@@ -62,6 +62,8 @@ export const test = base.extend<Fixtures>({
       .slice(1)
       .join(' - ')
       .replace(/[/\\:*?"<>|]+/g, '');
+    // A scenario's folder holds this run's frames only (a renamed step must not leave its old frame behind).
+    if (demo) fs.rmSync(path.join(galleryRoot, folder), { recursive: true, force: true });
     // Taken once the step's last assertion passed, without the caption box: the gallery puts the caption
     // under the frame, so the box never hides the message it explains.
     const screenshot = async (number: number, text: string): Promise<string | undefined> => {
@@ -90,8 +92,13 @@ export const test = base.extend<Fixtures>({
           const violations = await accessibilityViolations(page, checkedPages);
           if (violations.length > 0)
             throw new Error(`axe found accessibility violations on ${page.url()}:\n${violations.join('\n')}`);
-          // The page may have navigated during the step: caption it again for whoever watches live.
-          if (demo) await caption(page, `${number}. ${text}`);
+          if (demo) {
+            // The frame shows the step's effect: whatever the page still fetches when the last check passed
+            // (the accounts after a redirect, say) is given a moment to arrive.
+            await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
+            // The page may have navigated during the step: caption it again for whoever watches live.
+            await caption(page, `${number}. ${text}`);
+          }
           story.end(await screenshot(number, text));
           return result;
         } catch (err) {

@@ -27,6 +27,9 @@ export interface Scenario {
  * A scenario's steps as they run, numbered 1, 2, 3… when they start. A step started inside a running step
  * is part of it (no number or frame of its own), so the numbers stay consecutive and in order.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character starts every terminal colour code.
+const ANSI_COLOURS = /\u001b\[[0-9;]*m/g;
+
 export class Storyboard {
   readonly frames: Frame[] = [];
   #started = 0;
@@ -52,7 +55,8 @@ export class Storyboard {
       ...this.#running,
       image,
       outcome: error === undefined ? 'passed' : 'failed',
-      ...(error === undefined ? {} : { error }),
+      // Playwright colours its messages for a terminal: the page shows them plain.
+      ...(error === undefined ? {} : { error: error.replace(ANSI_COLOURS, '') }),
     });
     this.#running = undefined;
   }

@@ -137,4 +137,14 @@ describe('numbering the steps', () => {
     story.begin('Wait for the bank');
     expect(story.running).toEqual({ number: 1, caption: 'Wait for the bank' });
   });
+
+  it("keeps a failed step's error as plain text, without the terminal's colour codes", () => {
+    const story = new Storyboard();
+    story.begin('Expect the error');
+    story.end(
+      undefined,
+      '\u001b[2mexpect(\u001b[22m\u001b[31mlocator\u001b[39m\u001b[2m).toBeVisible() failed',
+    );
+    expect(story.frames[0]?.error).toBe('expect(locator).toBeVisible() failed');
+  });
 });
