@@ -121,6 +121,7 @@ export const test = base.extend<Fixtures>({
       outcome: failed ? 'failed' : 'passed',
       frames: story.frames,
     });
+    console.log(`Demo gallery: ${path.relative(process.cwd(), path.join(galleryRoot, 'index.html'))}`);
   },
 });
 
