@@ -8,6 +8,9 @@ import { canRecordVideo, chromiumExecutable } from './src/browser.js';
 const demo = process.env.FAPI_DEMO === '1';
 const executablePath = chromiumExecutable();
 const recordVideo = demo && canRecordVideo();
+// Headed needs a display: on Linux without one the demo runs headless (its screenshots and galleries are the same).
+const hasDisplay =
+  process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 if (demo && !recordVideo) {
   console.log(
     "No video: Playwright's ffmpeg is not installed (pnpm --filter @fapi-sandbox/e2e exec playwright install ffmpeg).",
@@ -29,7 +32,7 @@ export default defineConfig({
   outputDir: demo ? 'demo-output/artefacts' : 'test-results',
   use: {
     browserName: 'chromium',
-    headless: !demo,
+    headless: !(demo && hasDisplay),
     trace: demo ? 'on' : 'retain-on-failure',
     video: recordVideo ? 'on' : 'off',
     screenshot: demo ? 'on' : 'only-on-failure',

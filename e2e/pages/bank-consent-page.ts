@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { submit } from './submit.js';
 
 /** The bank's consent page: what the TPP asks for, which accounts to share, Allow or Deny. */
 export class BankConsentPage {
@@ -10,15 +11,15 @@ export class BankConsentPage {
 
   async allow(accountNames: RegExp[]): Promise<void> {
     for (const name of accountNames) await this.page.getByLabel(name).check();
-    await this.page.getByRole('button', { name: 'Allow' }).click();
+    await submit(this.page, this.page.getByRole('button', { name: 'Allow' }));
   }
 
   async confirmPayment(fromAccount: RegExp): Promise<void> {
     await this.page.getByLabel(fromAccount).check();
-    await this.page.getByRole('button', { name: 'Confirm payment' }).click();
+    await submit(this.page, this.page.getByRole('button', { name: 'Confirm payment' }));
   }
 
   async deny(): Promise<void> {
-    await this.page.getByRole('button', { name: 'Deny' }).click();
+    await submit(this.page, this.page.getByRole('button', { name: 'Deny' }));
   }
 }

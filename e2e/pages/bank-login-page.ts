@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { submit } from './submit.js';
 
 /** The bank's sign-in page: username, password and a one-time passcode (two factors). */
 export class BankLoginPage {
@@ -24,7 +25,7 @@ export class BankLoginPage {
     await this.page.getByLabel('Username').fill(username);
     await this.page.getByLabel('Password').fill(password);
     await this.page.getByLabel('One-time passcode').fill(otp);
-    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await submit(this.page, this.page.getByRole('button', { name: 'Sign in' }));
   }
 
   error() {

@@ -4,9 +4,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { accessibilityViolations } from './accessibility.js';
+import { Storyboard, writeGallery } from './gallery.js';
 import { type RunningSandbox, saveOutput, startSandbox } from './sandbox.js';
 
 const demo = process.env.FAPI_DEMO === '1';
+const CAPTION_ID = 'fapi-demo-caption';
 
 export interface Fixtures {
   sandbox: RunningSandbox;
@@ -15,21 +17,23 @@ export interface Fixtures {
 
 async function caption(page: Page, text: string): Promise<void> {
   await page
-    .evaluate((value) => {
-      const id = 'fapi-demo-caption';
-      let box = document.getElementById(id);
-      if (!box) {
-        box = document.createElement('div');
-        box.id = id;
-        box.setAttribute('role', 'status');
-        box.style.cssText =
-          'position:fixed;left:50%;bottom:24px;transform:translateX(-50%);z-index:2147483647;max-width:80vw;' +
-          'padding:12px 20px;border-radius:10px;background:rgba(17,24,39,.92);color:#fff;font:600 18px/1.4 system-ui;' +
-          'box-shadow:0 8px 24px rgba(0,0,0,.3);pointer-events:none';
-        document.body.appendChild(box);
-      }
-      box.textContent = value;
-    }, text)
+    .evaluate(
+      ({ id, value }) => {
+        let box = document.getElementById(id);
+        if (!box) {
+          box = document.createElement('div');
+          box.id = id;
+          box.setAttribute('role', 'status');
+          box.style.cssText =
+            'position:fixed;left:50%;bottom:24px;transform:translateX(-50%);z-index:2147483647;max-width:80vw;' +
+            'padding:12px 20px;border-radius:10px;background:rgba(17,24,39,.92);color:#fff;font:600 18px/1.4 system-ui;' +
+            'box-shadow:0 8px 24px rgba(0,0,0,.3);pointer-events:none';
+          document.body.appendChild(box);
+        }
+        box.textContent = value;
+      },
+      { id: CAPTION_ID, value: text },
+    )
     .catch(() => {
       // The page is between navigations: the caption shows on the next step.
     });
@@ -52,35 +56,72 @@ export const test = base.extend<Fixtures>({
     }
   },
   step: async ({ page }, use, testInfo) => {
-    let n = 0;
+    const story = new Storyboard();
+    const galleryRoot = path.join(testInfo.project.outputDir, '..', 'screenshots');
+    const folder = testInfo.titlePath
+      .slice(1)
+      .join(' - ')
+      .replace(/[/\\:*?"<>|]+/g, '');
+    // A scenario's folder holds this run's frames only (a renamed step must not leave its old frame behind).
+    if (demo) fs.rmSync(path.join(galleryRoot, folder), { recursive: true, force: true });
+    // Taken once the step's last assertion passed, without the caption box: the gallery puts the caption
+    // under the frame, so the box never hides the message it explains.
+    const screenshot = async (number: number, text: string): Promise<string | undefined> => {
+      if (!demo) return undefined;
+      const file = `${String(number).padStart(2, '0')} ${text.replace(/[^\w .-]+/g, '')}.png`;
+      fs.mkdirSync(path.join(galleryRoot, folder), { recursive: true });
+      return page
+        .screenshot({
+          path: path.join(galleryRoot, folder, file),
+          style: `#${CAPTION_ID}{display:none!important}`,
+        })
+        .then(() => file)
+        .catch(() => undefined);
+    };
     // Each page (origin and path) of a scenario is checked once, at the end of the first step that reaches it.
     const checkedPages = new Set<string>();
     await use(async (text, body) =>
       base.step(text, async () => {
-        n += 1;
+        const number = story.begin(text);
+        if (number === undefined) return body();
         testInfo.annotations.push({ type: 'step', description: text });
-        if (demo) await caption(page, `${n}. ${text}`);
-        const result = await body();
-        // Whatever page the step ends on must pass axe (WCAG 2.1 AA): the learner sees every one of them.
-        const violations = await accessibilityViolations(page, checkedPages);
-        if (violations.length > 0)
-          throw new Error(`axe found accessibility violations on ${page.url()}:\n${violations.join('\n')}`);
-        if (demo) {
-          await caption(page, `${n}. ${text}`);
-          const dir = path.join(
-            testInfo.project.outputDir,
-            '..',
-            'screenshots',
-            testInfo.titlePath.slice(1).join(' - '),
-          );
-          fs.mkdirSync(dir, { recursive: true });
-          await page.screenshot({
-            path: path.join(dir, `${String(n).padStart(2, '0')} ${text.replace(/[^\w .-]+/g, '')}.png`),
-          });
+        if (demo) await caption(page, `${number}. ${text}`);
+        try {
+          const result = await body();
+          // Whatever page the step ends on must pass axe (WCAG 2.1 AA): the learner sees every one of them.
+          const violations = await accessibilityViolations(page, checkedPages);
+          if (violations.length > 0)
+            throw new Error(`axe found accessibility violations on ${page.url()}:\n${violations.join('\n')}`);
+          if (demo) {
+            // The frame shows the step's effect: whatever the page still fetches when the last check passed
+            // (the accounts after a redirect, say) is given a moment to arrive.
+            await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
+            // The page may have navigated during the step: caption it again for whoever watches live.
+            await caption(page, `${number}. ${text}`);
+          }
+          story.end(await screenshot(number, text));
+          return result;
+        } catch (err) {
+          story.end(await screenshot(number, text), err instanceof Error ? err.message : String(err));
+          throw err;
         }
-        return result;
       }),
     );
+    if (!demo) return;
+    const failed = testInfo.status !== testInfo.expectedStatus;
+    // A step cut short by the test's timeout never reached its catch: mark it failed here.
+    const cutShort = story.running;
+    if (cutShort && failed)
+      story.end(
+        await screenshot(cutShort.number, cutShort.caption),
+        testInfo.error?.message ?? 'The scenario stopped during this step.',
+      );
+    writeGallery(galleryRoot, folder, {
+      title: testInfo.titlePath.slice(1).join(' › '),
+      outcome: failed ? 'failed' : 'passed',
+      frames: story.frames,
+    });
+    console.log(`Demo gallery: ${path.relative(process.cwd(), path.join(galleryRoot, 'index.html'))}`);
   },
 });
 
