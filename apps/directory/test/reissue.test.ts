@@ -167,3 +167,63 @@ describe('reissuing a transport certificate', () => {
     expect((await reissue(certificate.serialNumber, { confirm: 1 })).status).toBe(400);
   });
 });
+
+describe('reissuing from the page', () => {
+  const form = (path: string, fields: Record<string, string>, cookie = '') =>
+    t.call(path, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: t.config.directory.web.origin,
+        ...(cookie ? { cookie } : {}),
+      },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const page = async (path: string, cookie: string) => (await t.call(path, { headers: { cookie } })).text();
+
+  it('marks the certificate in use, explains the fixture files, and revokes nothing before the confirmation', async () => {
+    const signedIn = await form('/ui/login', { credential: t.directory.adminCredential });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const software = `/ui${DEMO_SSA_PATH(t.config)}`;
+    const current = await transportInUse();
+
+    const before = await page(software, cookie);
+    expect(before).toContain('<span class="badge in-use">in use</span>');
+    expect(before).toContain(`certs/participants/${demo().slug}/transport.crt`);
+    expect(before).toContain('<h2>Fixture certificates</h2>');
+    expect(before).toContain('tpp back end: client certificate for bank-op');
+    expect(before).toContain(`href="/ui/certificates/${current.serialNumber}/reissue"`);
+
+    // The button leads to a question, not to a revocation.
+    const question = await page(`/ui/certificates/${current.serialNumber}/reissue`, cookie);
+    expect(question).toContain(`This revokes certificate <code class="id">${current.serialNumber}</code>`);
+    expect(question).toContain('the bank will refuse tokens bound to it at the next call');
+    expect(question).toContain(`name="confirm" value="${current.serialNumber}"`);
+    // Only the admin is asked.
+    expect((await t.call(`/ui/certificates/${current.serialNumber}/reissue`)).status).toBe(401);
+
+    const unconfirmed = await form(
+      `/ui/certificates/${current.serialNumber}/reissue`,
+      { back: software },
+      cookie,
+    );
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain('no confirmation was sent');
+    expect(await transportInUse()).toMatchObject({ serialNumber: current.serialNumber, status: 'active' });
+
+    const confirmed = await form(
+      `/ui/certificates/${current.serialNumber}/reissue`,
+      { confirm: current.serialNumber, back: software },
+      cookie,
+    );
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get('location')).toBe(`${software}?done=certificate-reissued`);
+    const after = await page(software, cookie);
+    expect(after).toContain('<span class="badge superseded">superseded</span>');
+    const renewed = await transportInUse();
+    expect(renewed.serialNumber).not.toBe(current.serialNumber);
+    expect(after).toContain(`href="/ui/certificates/${renewed.serialNumber}/reissue"`);
+    expect(after).not.toContain(`href="/ui/certificates/${current.serialNumber}/reissue"`);
+  });
+});

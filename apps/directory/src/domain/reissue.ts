@@ -6,13 +6,13 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import type { DirectoryStore } from '../store/index.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { certificateRecord } from './certificate-records.js';
 import type { CertificateService } from './certificates.js';
 import { conflict, invalidRequest } from './errors.js';
+import { fixtureParticipantOf, transportThumbprintInUse } from './fixture-certificates.js';
 import type { CertificateRecord } from './model.js';
 import type { Registry } from './registry.js';
 import { x509 } from './x509.js';
@@ -22,20 +22,6 @@ export interface ReissuedCertificate {
   certificate: CertificateRecord;
   /** Where the new key and certificate were written (relative to the repository). */
   files: { certificate: string; key: string };
-}
-
-/** The fixture participant (certs/participants/<slug>) whose software this is, if any. */
-export function fixtureParticipantOf(config: SandboxConfig, softwareId: string): Participant | undefined {
-  return Object.values(config.participants).find((participant) => participant.softwareId === softwareId);
-}
-
-/** The x5t#S256 of the transport certificate a fixture participant's parties present now (read from its file). */
-export function transportThumbprintInUse(participant: Participant): string | undefined {
-  try {
-    return certificateThumbprint(fs.readFileSync(participant.transportCert, 'utf8'));
-  } catch {
-    return undefined;
-  }
 }
 
 /** Writes through a temporary file and a rename, so a reader never sees half a key or certificate. */
