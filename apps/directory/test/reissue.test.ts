@@ -164,6 +164,15 @@ describe('reissuing a transport certificate', () => {
     expect(error.error_description).toMatch(/issued from a CSR, whose key the directory never sees/);
     expect(error.error_description).toMatch(/Fix: .*issue a new certificate from a CSR/);
     expect((await reissue('00', { confirm: '00' })).status).toBe(404);
+    // Suspended software is not certified again until it is reactivated.
+    const software = DEMO_SSA_PATH(t.config);
+    expect((await t.admin('PATCH', software, { status: 'suspended' })).status).toBe(200);
+    const inUse = await transportInUse();
+    const suspended = await reissue(inUse.serialNumber, { confirm: inUse.serialNumber });
+    expect(suspended.status).toBe(409);
+    expect((await oauthError(suspended)).error_description).toMatch(/is suspended; .*reactivate it first/);
+    expect((await t.admin('PATCH', software, { status: 'active' })).status).toBe(200);
+    expect(await transportInUse()).toMatchObject({ serialNumber: inUse.serialNumber, status: 'active' });
     expect((await reissue(certificate.serialNumber, { confirm: 1 })).status).toBe(400);
   });
 });

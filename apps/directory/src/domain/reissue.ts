@@ -10,7 +10,7 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import type { DirectoryStore } from '../store/index.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { certificateRecord } from './certificate-records.js';
-import type { CertificateService } from './certificates.js';
+import { type CertificateService, softwareToCertify } from './certificates.js';
 import { conflict, invalidRequest } from './errors.js';
 import { fixtureParticipantOf, transportThumbprintInUse } from './fixture-certificates.js';
 import type { CertificateRecord } from './model.js';
@@ -31,7 +31,7 @@ function writeAtomically(file: string, contents: string, mode: number): void {
   fs.renameSync(temporary, file);
 }
 
-async function spkiOf(key: KeyObject): Promise<x509.PublicKey> {
+function spkiOf(key: KeyObject): x509.PublicKey {
   return new x509.PublicKey(key.export({ type: 'spki', format: 'der' }));
 }
 
@@ -77,20 +77,14 @@ export function createReissuer(deps: {
         'RFC 5280 §3.3',
       );
     }
-    const { organisation, status } = registry.software(old.orgId, old.softwareId);
-    if (status !== 'active') {
-      throw conflict(
-        `Software statement ${old.softwareId} is ${status}; the directory certifies only active software`,
-        `reactivate it first (PATCH /organisations/${old.orgId}/software-statements/${old.softwareId} {"status":"active"})`,
-      );
-    }
+    const { organisation } = softwareToCertify(registry, old.orgId, old.softwareId);
 
     // The same kind of key as `pnpm pki` generates for a transport certificate: ECDSA P-256.
     const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const issued = await ca.issue({
       identity: { orgId: old.orgId, orgName: organisation.orgName, softwareId: old.softwareId },
       type: 'transport',
-      publicKey: await spkiOf(keys.publicKey),
+      publicKey: spkiOf(keys.publicKey),
     });
     const record = certificateRecord({
       chainPem: issued.chainPem,
