@@ -28,4 +28,21 @@ export class DirectoryPage {
     await row.getByRole('button', { name: /Revoke certificate/ }).click();
     await expect(this.page.getByRole('row').filter({ hasText: x5tS256 })).toContainText(/revoked/i);
   }
+
+  /**
+   * Reissues the certificate in use whose thumbprint is shown: the page first asks, naming what is revoked.
+   * Returns the thumbprint of the new certificate, the one now marked in use.
+   */
+  async reissueCertificate(x5tS256: string): Promise<string> {
+    const row = this.page.getByRole('row').filter({ hasText: x5tS256 });
+    await row.getByRole('link', { name: /Reissue certificate/ }).click();
+    await expect(this.page.getByRole('heading', { level: 1 })).toHaveText('Reissue certificate?');
+    await expect(this.page.getByText(/the demo TPP uses them at its next call/)).toBeVisible();
+    await this.page.getByRole('button', { name: /Reissue/ }).click();
+    await expect(this.page.getByText(/Certificate reissued/)).toBeVisible();
+    await expect(this.page.getByRole('row').filter({ hasText: x5tS256 })).toContainText(/revoked|superseded/);
+    const current = this.page.getByRole('row').filter({ hasText: 'in use' }).filter({ hasText: 'transport' });
+    await expect(current).toContainText('active');
+    return ((await current.locator('td').nth(2).textContent()) ?? '').trim();
+  }
 }

@@ -11,6 +11,8 @@ const demo = process.env.FAPI_DEMO === '1';
 const CAPTION_ID = 'fapi-demo-caption';
 
 export interface Fixtures {
+  /** `test.use({ ownCertificates: true })`: the scenario's sandbox works on its own copy of certs/. */
+  ownCertificates: boolean;
   sandbox: RunningSandbox;
   step: <T>(caption: string, body: () => Promise<T>) => Promise<T>;
 }
@@ -40,9 +42,9 @@ async function caption(page: Page, text: string): Promise<void> {
 }
 
 export const test = base.extend<Fixtures>({
-  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
-  sandbox: async ({}, use, testInfo) => {
-    const sandbox = await startSandbox();
+  ownCertificates: [false, { option: true }],
+  sandbox: async ({ ownCertificates }, use, testInfo) => {
+    const sandbox = await startSandbox({ ownCertificates });
     testInfo.annotations.push({
       type: 'sandbox startup',
       description: `${(sandbox.startupMs / 1000).toFixed(1)} s`,

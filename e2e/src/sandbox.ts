@@ -5,7 +5,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { environmentFor, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
+import {
+  isolatedConfig,
+  isolatedConfigWithOwnCertificates,
+  removeTestData,
+} from '@fapi-sandbox/fapi-core/testing';
 
 export interface RunningSandbox {
   config: SandboxConfig;
@@ -17,8 +21,12 @@ export interface RunningSandbox {
 
 const READY_LINE = /FAPI Sandbox is ready in/;
 
-export async function startSandbox(timeoutMs = 90_000): Promise<RunningSandbox> {
-  const config = await isolatedConfig();
+export async function startSandbox(
+  options: { ownCertificates?: boolean; timeoutMs?: number } = {},
+): Promise<RunningSandbox> {
+  const { timeoutMs = 90_000 } = options;
+  // A scenario that changes participants' files (the directory reissuing a certificate) gets its own PKI copy.
+  const config = options.ownCertificates ? await isolatedConfigWithOwnCertificates() : await isolatedConfig();
   const scripts = path.join(config.repoRoot, 'scripts');
   const tsx = path.join(config.repoRoot, 'node_modules', '.bin', 'tsx');
   const started = performance.now();

@@ -14,6 +14,7 @@ import { loadCertificateAuthority } from './domain/certificate-authority.js';
 import { createCertificateService } from './domain/certificates.js';
 import { notFound } from './domain/errors.js';
 import { createRegistry } from './domain/registry.js';
+import { createReissuer } from './domain/reissue.js';
 import { seedDirectory } from './domain/seed.js';
 import { createSsaService } from './domain/ssa-service.js';
 import { loadSsaSigner } from './domain/ssa-signer.js';
@@ -51,6 +52,7 @@ export async function createDirectoryServices(
     seedDirectory({ config, store, ca, log });
     const registry = createRegistry(store);
     const certificates = createCertificateService({ store, registry, ca });
+    const reissue = createReissuer({ config, store, registry, ca, certificates });
     const identity = transportIdentity({ store, ca });
     const ssa = createSsaService({ config, store, registry, signer, identity });
     return {
@@ -58,6 +60,7 @@ export async function createDirectoryServices(
       store,
       registry,
       certificates,
+      reissue,
       ssa,
       signer,
       ca,

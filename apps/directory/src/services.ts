@@ -6,6 +6,7 @@ import type { AdminCredential } from './admin-credential.js';
 import type { CertificateAuthority } from './domain/certificate-authority.js';
 import type { CertificateService } from './domain/certificates.js';
 import type { Registry } from './domain/registry.js';
+import type { Reissuer } from './domain/reissue.js';
 import type { SsaService } from './domain/ssa-service.js';
 import type { SsaSigner } from './domain/ssa-signer.js';
 import type { DirectoryStore } from './store/index.js';
@@ -15,6 +16,7 @@ export interface DirectoryServices {
   store: DirectoryStore;
   registry: Registry;
   certificates: CertificateService;
+  reissue: Reissuer;
   ssa: SsaService;
   signer: SsaSigner;
   ca: CertificateAuthority;

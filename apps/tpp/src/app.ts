@@ -2,14 +2,14 @@
 // The back end holds every key and certificate; the browser gets views and a session cookie.
 
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { CurrentTransportAgent } from '@fapi-sandbox/fapi-core/current-transport-agent';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
-import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { type Logger, requestLogger } from '@fapi-sandbox/fapi-core/log';
 import { sameOriginStateChanges } from '@fapi-sandbox/fapi-core/same-origin';
-import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
+import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import express, { type Express, Router } from 'express';
-import type { Agent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createBankApiClient } from './bank-api/client.js';
 import { createConnectionService } from './connect/connections.js';
 import { createPartyOf, createTppEngine } from './connect/engine.js';
@@ -47,7 +47,7 @@ export interface TppApp {
   /** Where the React app's middleware goes (Vite or the prebuilt files), before the error handler. */
   web: Router;
   db: Db;
-  agents: Agent[];
+  agents: Dispatcher[];
 }
 
 export async function buildTpp(options: {
@@ -63,9 +63,9 @@ export async function buildTpp(options: {
   const db = openDatabase(config.dataDir);
   const trace = createTraceLog(db);
   const webAgent = createSandboxAgent({}, config);
-  const transportAgent = transportAgentFor(participant, config);
+  // Follows certs/participants/<slug>/transport.*: a certificate the directory reissues is used at the next call.
+  const transportAgent = new CurrentTransportAgent(participant, config);
   const signingKeys = await loadSigningKeys(participant.signingJwks);
-  const transportThumbprint = certificateThumbprint(readPem(participant.transportCert).toString('utf8'));
 
   // Every back-channel message goes through the client engine; the trace observes each exchange.
   const engine = createTppEngine({ config, trace });
@@ -101,7 +101,7 @@ export async function buildTpp(options: {
     signingKeys,
     transportAgent,
     webAgent,
-    transportThumbprint,
+    transportThumbprint: () => transportAgent.thumbprint(),
     redirectUri,
     now: options.now ?? Date.now,
   });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, type SandboxConfig } from './config.js';
+import { environmentFor, loadConfig, type SandboxConfig } from './config.js';
 
 const PORT_VARIABLES = [
   'FAPI_DIRECTORY_PORT',
@@ -61,6 +61,19 @@ export async function isolatedConfig(env: NodeJS.ProcessEnv = process.env): Prom
   for (const variable of PORT_VARIABLES) overrides[variable] = String(await workerPort(env));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-sandbox-test-'));
   return loadConfig({ ...env, ...overrides, FAPI_SANDBOX_DATA_DIR: dataDir });
+}
+
+/**
+ * An isolated configuration with its own copy of the PKI (inside its data folder, removed with it): for
+ * tests that change participants' files, such as the directory reissuing a transport certificate.
+ */
+export async function isolatedConfigWithOwnCertificates(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<SandboxConfig> {
+  const base = await isolatedConfig(env);
+  const certsDir = path.join(base.dataDir, 'certs');
+  fs.cpSync(base.certsDir, certsDir, { recursive: true });
+  return loadConfig({ ...env, ...environmentFor(base), FAPI_SANDBOX_CERTS_DIR: certsDir });
 }
 
 /** Removes the temporary data folder of an isolated configuration. */

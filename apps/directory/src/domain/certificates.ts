@@ -37,6 +37,18 @@ export interface IssuedCertificateResult {
   chainPem: string;
 }
 
+/** The directory certifies only active software: the one rule for issuing from a CSR and for reissuing. */
+export function softwareToCertify(registry: Registry, orgId: string, softwareId: string) {
+  const found = registry.software(orgId, softwareId);
+  if (found.status !== 'active') {
+    throw conflict(
+      `Software statement ${softwareId} is ${found.status}; the directory certifies only active software`,
+      `reactivate it first (PATCH /organisations/${orgId}/software-statements/${softwareId} {"status":"active"})`,
+    );
+  }
+  return found;
+}
+
 /** A CRL is re-signed at least this often, and immediately when the revoked set changes. */
 const CRL_MAX_AGE_MS = 60 * 60 * 1000;
 
@@ -67,13 +79,7 @@ export function createCertificateService(deps: {
       softwareId: string,
       request: { type: CertificateType; csr: string },
     ): Promise<IssuedCertificateResult> {
-      const before = registry.software(orgId, softwareId);
-      if (before.status !== 'active') {
-        throw conflict(
-          `Software statement ${softwareId} is ${before.status}; the directory certifies only active software`,
-          `reactivate it first (PATCH /organisations/${orgId}/software-statements/${softwareId} {"status":"active"})`,
-        );
-      }
+      const before = softwareToCertify(registry, orgId, softwareId);
       const accepted = await acceptCsr(request.csr);
       const issued = await ca.issue({
         identity: { orgId, orgName: before.organisation.orgName, softwareId },

@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { CERTIFICATE_TYPES, type CertificateType } from '../domain/model.js';
 import type { DirectoryServices } from '../services.js';
 import { jsonBody, param, parseBody, requireAdmin, sendJson } from './http.js';
-import { issueCertificateBody, revokeCertificateBody } from './schemas.js';
+import { issueCertificateBody, reissueCertificateBody, revokeCertificateBody } from './schemas.js';
 import { certificateView } from './views.js';
 
 const X5T_S256 = /^[A-Za-z0-9_-]{43}$/;
@@ -29,6 +29,7 @@ export function certificateRoutes({
   certificates,
   store,
   adminCredential,
+  reissue,
 }: DirectoryServices): Router {
   const router = Router();
   const admin = requireAdmin(adminCredential);
@@ -58,6 +59,18 @@ export function certificateRoutes({
     const { reason } = parseBody(revokeCertificateBody, req.body);
     const revoked = certificates.revoke(param(req, 'serialNumber'), reason ?? 'unspecified');
     sendJson(res, 200, certificateView(revoked));
+  });
+
+  // A fixture participant's transport certificate: revoked as superseded, replaced by a new key and certificate.
+  router.post('/certificates/:serialNumber/reissue', admin, ...jsonBody(), async (req, res) => {
+    const { confirm } = parseBody(reissueCertificateBody, req.body);
+    const reissued = await reissue(param(req, 'serialNumber'), confirm);
+    res.location(`/certificates/${reissued.certificate.serialNumber}`);
+    sendJson(res, 201, {
+      revoked: certificateView(reissued.revoked),
+      certificate: certificateView(reissued.certificate),
+      files: reissued.files,
+    });
   });
 
   router.get(ofSoftware, (req, res) => {

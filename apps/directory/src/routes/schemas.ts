@@ -78,6 +78,11 @@ export const issueCertificateBody = z.strictObject({
   csr: z.string().min(1, 'must hold a PEM certificate request').max(16_000),
 });
 
+/** `confirm` names the certificate the caller agrees to revoke: a reissue without it changes nothing. */
+export const reissueCertificateBody = z.strictObject({
+  confirm: z.string().max(64).optional(),
+});
+
 export const revokeCertificateBody = z.strictObject({
   reason: z.enum(REVOCATION_REASONS).optional(),
 });

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { html, type SafeHtml } from '@fapi-sandbox/fapi-core/html';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { certificatesInUse, fixtureFiles, fixtureParticipantOf } from '../domain/fixture-certificates.js';
 import { type CertificateRecord, certificateStatus, effectiveStatus } from '../domain/model.js';
 import { softwareJwksUri, ssaUrl } from '../domain/urls.js';
 import type { DirectoryServices } from '../services.js';
@@ -42,22 +43,39 @@ function statusForm(action: string, current: string, subject: string): SafeHtml 
   )}</div>`;
 }
 
-function certificateRows(certificates: CertificateRecord[], context: PageContext, back: string): SafeHtml {
+/** RFC 5280 §5.3.1: a certificate revoked as `superseded` was replaced, not withdrawn; the page says so. */
+function certificateMark(certificate: CertificateRecord): string {
+  return certificate.revocationReason === 'superseded' ? 'superseded' : certificateStatus(certificate);
+}
+
+/** Reissue is offered for the certificate a fixture participant's parties present now: the directory holds its key. */
+function reissueLink(certificate: CertificateRecord, inUseFile: string | undefined): SafeHtml | string {
+  if (certificate.type !== 'transport' || !inUseFile) return '';
+  return html`<a class="button" href="/ui/certificates/${encodeURIComponent(certificate.serialNumber)}/reissue" aria-label="Reissue certificate ${certificate.serialNumber}">Reissue…</a>`;
+}
+
+function certificateRows(
+  certificates: CertificateRecord[],
+  context: PageContext,
+  back: string,
+  inUse: Map<string, string>,
+): SafeHtml {
   if (certificates.length === 0) return html`<p class="muted">No certificates.</p>`;
   return html`<table>
   <thead><tr><th scope="col">Type</th><th scope="col">Serial number</th><th scope="col">Thumbprint (x5t#S256)</th><th scope="col">Key</th><th scope="col">Valid until</th><th scope="col">Status</th>${context.admin ? html`<th scope="col">Action</th>` : ''}</tr></thead>
   <tbody>${certificates.map((certificate) => {
-    const status = certificateStatus(certificate);
+    const status = certificateMark(certificate);
+    const inUseFile = inUse.get(certificate.x5tS256);
     return html`<tr>
       <td>${certificate.type}${certificate.kid ? html`<br><span class="muted">kid ${certificate.kid.slice(0, 12)}…</span>` : ''}</td>
       <td><code class="id">${certificate.serialNumber}</code><br><span class="muted">${certificate.source === 'pki' ? 'from pnpm pki' : 'issued from a CSR'}</span></td>
       <td><code class="id">${certificate.x5tS256}</code></td>
       <td>${certificate.keyType}</td>
       <td>${date(certificate.notAfter)}</td>
-      <td>${statusBadge(status)}${certificate.revokedAt ? html`<br><span class="muted">${date(certificate.revokedAt)} (${certificate.revocationReason})</span>` : ''}</td>
+      <td>${statusBadge(status)}${inUseFile ? html` <span class="badge in-use">in use</span><br><span class="muted">${inUseFile}</span>` : ''}${certificate.revokedAt ? html`<br><span class="muted">${date(certificate.revokedAt)} (${certificate.revocationReason})</span>` : ''}</td>
       ${
         context.admin
-          ? html`<td>${
+          ? html`<td>${reissueLink(certificate, inUseFile)}${
               certificate.revokedAt
                 ? ''
                 : html`<form method="post" action="/ui/certificates/${encodeURIComponent(certificate.serialNumber)}/revoke">
@@ -158,6 +176,52 @@ function curlCommand(services: DirectoryServices, orgId: string, softwareId: str
   return `curl --cacert ${relative(config.ca.serverTrustBundle)} --cert ${cert} --key ${key} \\\n  ${ssaUrl(config, orgId, softwareId)}`;
 }
 
+/** What the fixture participant's files under certs/participants are and who uses each (from certs/manifest.json). */
+function fixtureExplanation(services: DirectoryServices, softwareId: string): SafeHtml | string {
+  const participant = fixtureParticipantOf(services.config, softwareId);
+  if (!participant) return '';
+  const files = fixtureFiles(services.config, participant);
+  return html`<h2>Fixture certificates</h2>
+<p>${participant.clientName} is a fixture participant: <code>pnpm pki</code> generated its keys and certificates under
+<code>certs/participants/${participant.slug}/</code>, and every party of <code>pnpm dev</code> reads them from there. The
+certificate marked <strong>in use</strong> is the one in those files now. <strong>Reissue</strong> revokes it (as
+superseded), writes a new key and certificate into the same files, and the demo TPP presents the new one at its next
+call: the way back from the revoke lesson without <code>pnpm reset</code>. Certificates issued from a CSR are never
+in use here: their key stays with whoever sent the CSR.</p>
+${
+  files.length
+    ? html`<table><thead><tr><th scope="col">File</th><th scope="col">What it is</th><th scope="col">Used by</th></tr></thead>
+<tbody>${files.map(
+        (entry) =>
+          html`<tr><td><code class="id">${entry.file}</code>${entry.secret ? html`<br><span class="muted">secret (0600)</span>` : ''}</td><td>${entry.what}</td><td>${entry.usedBy.map((use) => html`${use}<br>`)}</td></tr>`,
+      )}</tbody></table>`
+    : html`<p class="muted">certs/manifest.json is missing: run <code>pnpm pki:ensure</code>.</p>`
+}`;
+}
+
+/** The confirmation asked before a reissue revokes anything. */
+export function reissuePage(services: DirectoryServices, serialNumber: string, context: PageContext): string {
+  const certificate = services.certificates.get(serialNumber);
+  const software = services.store.softwareStatements.get(certificate.softwareId);
+  const back = software ? softwareHref(software.orgId, software.softwareId) : '/ui/certificates';
+  const consequence = certificate.revokedAt
+    ? html`Certificate <code class="id">${certificate.serialNumber}</code> is already revoked. Reissuing writes a new key and certificate in its place, and the demo TPP uses them at its next call.`
+    : html`This revokes certificate <code class="id">${certificate.serialNumber}</code> of ${software?.clientName ?? certificate.softwareId}: the bank will refuse tokens bound to it at the next call. A new key and certificate for the same software replace it, and the demo TPP uses them at its next call.`;
+  return page(
+    'Reissue certificate',
+    context,
+    html`<h1>Reissue certificate?</h1>
+<p class="lead">${consequence}</p>
+<dl class="facts"><dt>Type</dt><dd>${certificate.type}</dd><dt>Thumbprint (x5t#S256)</dt><dd><code class="id">${certificate.x5tS256}</code></dd>
+<dt>Status</dt><dd>${statusBadge(certificateMark(certificate))}</dd></dl>
+<form method="post" action="/ui/certificates/${encodeURIComponent(certificate.serialNumber)}/reissue">
+  <input type="hidden" name="confirm" value="${certificate.serialNumber}">
+  <input type="hidden" name="back" value="${back}">
+  <div class="actions"><button type="submit" class="danger">${certificate.revokedAt ? 'Reissue' : 'Revoke and reissue'}</button> <a href="${back}">Cancel</a></div>
+</form>`,
+  );
+}
+
 export function softwarePage(
   services: DirectoryServices,
   orgId: string,
@@ -187,7 +251,8 @@ ${status !== software.status ? html` Its own status is ${software.status}, but i
 ${context.admin ? html`<h2>Change status</h2>${statusForm(`${here}/status`, software.status, software.clientName)}<p class="muted">A suspended software statement gets no SSA and shows as suspended in /participants; revoking it also revokes its certificates.</p>` : ''}
 
 <h2>Certificates</h2>
-${certificateRows(certificates, context, here)}
+${certificateRows(certificates, context, here, certificatesInUse(config))}
+${fixtureExplanation(services, softwareId)}
 
 <h2>Software statement assertion</h2>
 <p>The signed SSA is handed out only over mutual TLS, to this software's own transport certificate:</p>
@@ -214,6 +279,7 @@ export function certificatesPage(services: DirectoryServices, context: PageConte
   const certificates = services.store.certificates.list();
   const software = new Map(services.store.softwareStatements.list().map((s) => [s.softwareId, s]));
   const groups = [...new Set(certificates.map((c) => c.softwareId))];
+  const inUse = certificatesInUse(services.config);
   return page(
     'Certificates',
     context,
@@ -227,6 +293,7 @@ ${groups.map((softwareId) => {
     certificates.filter((c) => c.softwareId === softwareId),
     context,
     '/ui/certificates',
+    inUse,
   )}`;
 })}`,
   );

@@ -13,6 +13,7 @@ import {
   loginPage,
   organisationPage,
   overviewPage,
+  reissuePage,
   softwarePage,
 } from './pages.js';
 import { createSessions } from './session.js';
@@ -24,6 +25,8 @@ const NOTICES: Record<string, string> = {
   active: 'Reactivated.',
   suspended: 'Suspended: no SSA is issued and /participants shows it as suspended.',
   revoked: 'Revoked: its certificates are revoked too, and this cannot be undone.',
+  'certificate-reissued':
+    'Certificate reissued: the old one is revoked, and the new key and certificate are in certs/participants, where the demo TPP reads them at its next call.',
   'certificate-revoked':
     'Certificate revoked: it is in the CRL, /certificate-status says revoked, and signing keys left the JWKS.',
 };
@@ -94,6 +97,11 @@ export function uiRoutes(services: DirectoryServices): Router {
     send(res, softwarePage(services, String(req.params.orgId), String(req.params.softwareId), context(req))),
   );
 
+  router.get('/certificates/:serialNumber/reissue', (req, res) => {
+    sessions.assertAdmin(req);
+    send(res, reissuePage(services, String(req.params.serialNumber), context(req)));
+  });
+
   router.get('/login', (req, res) => {
     send(res, loginPage({ ...context(req), next: localUiPath(req.query.next) }));
   });
@@ -151,6 +159,12 @@ export function uiRoutes(services: DirectoryServices): Router {
   router.post('/certificates/:serialNumber/revoke', ...adminForm, (req, res) => {
     services.certificates.revoke(String(req.params.serialNumber), 'privilegeWithdrawn');
     res.redirect(303, `${localUiPath(formField(req, 'back'))}?done=certificate-revoked`);
+  });
+
+  // The confirmation page sends the serial number back: nothing is revoked without it.
+  router.post('/certificates/:serialNumber/reissue', ...adminForm, async (req, res) => {
+    await services.reissue(String(req.params.serialNumber), formField(req, 'confirm'));
+    res.redirect(303, `${localUiPath(formField(req, 'back'))}?done=certificate-reissued`);
   });
 
   // Errors on the page are shown as a page (the JSON API answers JSON); unexpected ones are logged.

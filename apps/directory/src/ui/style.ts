@@ -27,11 +27,14 @@ dl.facts dd { margin: 0; word-break: break-word; }
 .badge.active { background: #e3f4e8; color: #14532d; border-color: #86c79b; }
 .badge.suspended { background: #fff4d6; color: #6b4500; border-color: #e0b34c; }
 .badge.revoked { background: #fde4e4; color: #7f1d1d; border-color: #e59a9a; }
+.badge.superseded { background: #eceff3; color: #333d49; border-color: #aab3bf; }
+.badge.in-use { background: #e0ecff; color: #1e3a8a; border-color: #93b4e8; }
 .badge.expired, .badge.unknown { background: #eceff3; color: #333d49; border-color: #aab3bf; }
 .notice { background: #e8f1fc; border: 1px solid #9dbde6; padding: 0.75rem 1rem; margin: 0 0 1rem; }
 .error { background: #fde4e4; border: 1px solid #e59a9a; padding: 0.75rem 1rem; margin: 0 0 1rem; }
 .actions { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; }
 .actions form { margin: 0; }
+a.button { display: inline-block; margin: 0 0 0.3rem; padding: 0.3rem 0.8rem; border-radius: 4px; border: 1px solid #2c3e50; color: var(--ink); text-decoration: none; }
 button { font: inherit; padding: 0.3rem 0.8rem; border-radius: 4px; border: 1px solid #2c3e50; background: #fff; color: var(--ink); cursor: pointer; }
 button.danger { border-color: #991b1b; color: #991b1b; }
 button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }

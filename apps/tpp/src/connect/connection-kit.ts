@@ -31,7 +31,8 @@ export interface ConnectionDeps {
   signingKeys: SigningKeySet;
   transportAgent: Dispatcher;
   webAgent: Dispatcher;
-  transportThumbprint: string;
+  /** The transport certificate's x5t#S256 now (it changes when the directory reissues it). */
+  transportThumbprint: () => string;
   redirectUri: string;
   /** The TPP's clock (ms since the epoch): when tokens expire, how old an authorization is. */
   now: () => number;
@@ -91,7 +92,7 @@ export function createConnectionKit(deps: ConnectionDeps): ConnectionKit {
       signingKeys: deps.signingKeys,
       transportAgent: deps.transportAgent,
       webAgent: deps.webAgent,
-      transportThumbprint: deps.transportThumbprint,
+      transportThumbprint: deps.transportThumbprint(),
       dpopPrivateJwk: connection.dpopPrivateJwk,
       nonces,
     });
