@@ -157,6 +157,16 @@ export function apiRoutes(deps: {
     res.json(await connections.disconnect(connection, customerOf(req, res)));
   });
 
+  // Remove a card: the same-origin rule (app.ts) guards this DELETE, and the session must own the
+  // connection. A live one is disconnected first (RFC 7009 revocation, the consent deleted at the bank),
+  // so removing never leaves a grant the learner can no longer see.
+  router.delete('/connections/:id', inPhase('disconnect'), async (req, res) => {
+    const connection = owned(req, res);
+    if (connection.status === 'active') await connections.disconnect(connection, customerOf(req, res));
+    store.remove(connection.id);
+    res.status(204).end();
+  });
+
   router.get('/connections/:id/accounts', inPhase('use'), async (req, res) => {
     const accounts = await connections.accounts(active(req, res), customerOf(req, res));
     res.json({ accounts: accounts.map(accountView) });

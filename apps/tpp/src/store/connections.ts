@@ -71,6 +71,8 @@ export interface ConnectionStore {
   create(connection: Connection): void;
   get(id: string): Connection | undefined;
   listForSession(sessionId: string): Connection[];
+  /** Forgets the connection and all it holds: tokens, pending authorizations, payments. */
+  remove(id: string): void;
   update(
     id: string,
     changes: Partial<Pick<Connection, 'status' | 'consentId' | 'clientId' | 'error'>>,
@@ -213,6 +215,9 @@ export function createConnectionStore(db: Db): ConnectionStore {
     getToken: db.prepare('SELECT * FROM tokens WHERE connection_id = ? AND grant_name = ?'),
     listTokens: db.prepare('SELECT * FROM tokens WHERE connection_id = ?'),
     deleteTokens: db.prepare('DELETE FROM tokens WHERE connection_id = ?'),
+    deleteAuthorizations: db.prepare('DELETE FROM authorizations WHERE connection_id = ?'),
+    deletePayments: db.prepare('DELETE FROM payments WHERE connection_id = ?'),
+    deleteConnection: db.prepare('DELETE FROM connections WHERE id = ?'),
     insertAuthorization: db.prepare(`INSERT INTO authorizations
       (state, connection_id, session_id, purpose, payment_id, nonce, code_verifier, consent_id, created_at, completed_at)
       VALUES (@state, @connectionId, @sessionId, @purpose, @paymentId, @nonce, @codeVerifier, @consentId, @createdAt, NULL)`),
@@ -282,6 +287,10 @@ export function createConnectionStore(db: Db): ConnectionStore {
     deleteTokens(connectionId) {
       q.deleteTokens.run(connectionId);
     },
+    remove: db.transaction((id: string) => {
+      for (const statement of [q.deleteTokens, q.deleteAuthorizations, q.deletePayments, q.deleteConnection])
+        statement.run(id);
+    }),
 
     saveAuthorization(authorization) {
       q.insertAuthorization.run({ ...authorization, paymentId: orNull(authorization.paymentId) });
