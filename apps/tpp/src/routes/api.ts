@@ -3,6 +3,7 @@
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { expireIfAbandoned } from '../connect/abandoned.js';
 import type { ConnectionService, Customer } from '../connect/connections.js';
 import { isClientAuthMethod, isProfileId } from '../connect/profiles.js';
 import type { Onboarding } from '../onboarding/onboarding.js';
@@ -138,7 +139,8 @@ export function apiRoutes(deps: {
   });
 
   router.get('/connections', (_req, res) => {
-    res.json({ connections: store.listForSession(res.locals.session.id).map(connections.view) });
+    const listed = store.listForSession(res.locals.session.id).map((c) => expireIfAbandoned(store, c));
+    res.json({ connections: listed.map(connections.view) });
   });
   router.post('/connections', inPhase('connect'), async (req, res) => {
     const parsed = connectBody.safeParse(req.body ?? {});

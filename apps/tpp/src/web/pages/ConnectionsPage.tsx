@@ -103,7 +103,7 @@ function ConnectionCard({ connection: c, onRemoved }: { connection: ConnectionVi
             </span>
             <button
               type="button"
-              className="button"
+              className="button danger"
               onClick={remove}
               disabled={busy}
               data-testid="remove-confirm"
