@@ -171,7 +171,9 @@ export function apiRoutes(deps: {
 
   router.get('/connections/:id/accounts', inPhase('use'), async (req, res) => {
     const accounts = await connections.accounts(active(req, res), customerOf(req, res));
-    res.json({ accounts: accounts.map(accountView) });
+    const views = accounts.map(accountView);
+    store.saveSharedAccounts(String(req.params.id), views);
+    res.json({ accounts: views });
   });
   router.get('/connections/:id/accounts/:accountId/balances', inPhase('use'), async (req, res) => {
     const balances = await connections.balances(

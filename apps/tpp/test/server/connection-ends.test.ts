@@ -166,6 +166,12 @@ describe('a connection the bank has ended', () => {
 
   it('Remove: a live connection is disconnected first (consent deleted at the bank), then forgotten', async () => {
     const connection = await connect();
+    // The card says which accounts the customer shared, once Moneywise has read them.
+    expect((await sandbox.browser.api(`/connections/${connection.id}/accounts`)).status).toBe(200);
+    const card = (await sandbox.browser.api('/connections')).body as { connections: ConnectionView[] };
+    expect(
+      card.connections.find((c) => c.id === connection.id)?.sharedAccounts?.map((a) => a.accountId),
+    ).toEqual(['70000101', '70000102']);
     // Another browser (another session) cannot remove it: it is not theirs to see.
     const stranger = new Browser(sandbox.config);
     try {

@@ -70,7 +70,19 @@ describe('Home: connection cards', () => {
     api.answer('GET', '/connections', {
       body: {
         connections: [
-          connection({}),
+          connection({
+            sharedAccounts: [
+              {
+                accountId: '70000101',
+                nickname: 'Everyday',
+                currency: 'GBP',
+                identification: [
+                  { schemeName: 'UK.OBIE.SortCodeAccountNumber', identification: '60161331926819' },
+                ],
+              },
+              { accountId: '70000102', nickname: 'Rainy day', currency: 'GBP' },
+            ],
+          }),
           connection({
             id: 'c2',
             profileTitle: 'FAPI 1.0 Advanced',
@@ -88,6 +100,10 @@ describe('Home: connection cards', () => {
       /FAPI 2\.0 with DPoP.*private_key_jwt.*started .*consent aac-1.*Connected/,
     );
     expect(pending!.textContent).toMatch(/FAPI 1\.0 Advanced.*tls_client_auth.*Waiting for the bank/);
+    expect(within(live!).getByTestId('shared-accounts').textContent).toBe(
+      'Shares Everyday (Sort code 60-16-13 · Account 31926819), Rainy day',
+    );
+    expect(within(pending!).queryByTestId('shared-accounts')).toBeNull();
   });
 
   it('removes a connection only after the learner confirms, with DELETE, and lists the rest', async () => {

@@ -1,10 +1,10 @@
 // Home: where to start (onboard → connect → inspect → break it → rules, each step marked done), the
 // learner's connections, newest first, each removable, and any error the bank's callback brought back.
 import { useState } from 'react';
-import type { ApiError, ConnectionView, OnboardingView } from '../../shared/api.js';
+import type { AccountView, ApiError, ConnectionView, OnboardingView } from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { formatDate } from '../components/format.js';
+import { formatDate, sortCodeAccount } from '../components/format.js';
 import { useResource } from '../components/useResource.js';
 import { Link, useRouter } from '../router.js';
 
@@ -15,6 +15,13 @@ export const STATUS_TEXT: Record<ConnectionView['status'], string> = {
   ended: 'Ended by the bank',
   disconnected: 'Disconnected',
 };
+
+/** "Everyday (Sort code 60-16-13 · Account 31926819)", or the nickname alone when there is no number. */
+function sharedAccountLabel(account: AccountView): string {
+  const identification = account.identification?.[0]?.identification;
+  const name = account.nickname ?? account.accountId;
+  return identification ? `${name} (${sortCodeAccount(identification)})` : name;
+}
 
 /** The learner's path through the sandbox, with what is done so far. */
 function StartHere({ onboarded, connection }: { onboarded: boolean; connection?: ConnectionView }) {
@@ -92,6 +99,9 @@ function ConnectionCard({ connection: c, onRemoved }: { connection: ConnectionVi
         </p>
       </div>
       <span className={`badge badge-${c.status}`}>{STATUS_TEXT[c.status]}</span>
+      {c.sharedAccounts?.length ? (
+        <p data-testid="shared-accounts">Shares {c.sharedAccounts.map(sharedAccountLabel).join(', ')}</p>
+      ) : null}
       {c.error ? <ErrorNotice error={c.error} /> : null}
       <div className="actions">
         {confirming ? (
