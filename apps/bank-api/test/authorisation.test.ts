@@ -2,7 +2,15 @@
 // by the TPP or the customer, expired, missing a permission, or not covering the account.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResponse } from './support/clients.js';
-import { ALICE, accountAccess, BOB, paymentAccess, type Sandbox, startSandbox } from './support/sandbox.js';
+import {
+  ALICE,
+  accountAccess,
+  BOB,
+  paymentAccess,
+  type Sandbox,
+  seededDaysAgo,
+  startSandbox,
+} from './support/sandbox.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -188,38 +196,36 @@ describe('transactions under the consent', () => {
 
   it("stay within the consent's TransactionFrom/ToDateTime whatever the TPP asks", async () => {
     const client = sb.clients.moneywiseMtls;
+    const [from, to] = [seededDaysAgo(30), seededDaysAgo(20)];
     const { token } = await accountAccess(sb, client, {
-      data: {
-        TransactionFromDateTime: '2025-06-01T00:00:00Z',
-        TransactionToDateTime: '2025-06-10T23:59:59Z',
-      },
+      data: { TransactionFromDateTime: from, TransactionToDateTime: to },
     });
+    const [asksFrom, asksTo] = [seededDaysAgo(90).slice(0, 10), seededDaysAgo(-1).slice(0, 10)];
     const response = await sb.call(
       client,
       'GET',
-      `/aisp/accounts/${ALICE.current}/transactions?fromBookingDateTime=2025-01-01&toBookingDateTime=2025-12-31`,
+      `/aisp/accounts/${ALICE.current}/transactions?fromBookingDateTime=${asksFrom}&toBookingDateTime=${asksTo}`,
       { token },
     );
     const dates = (response.body.Data.Transaction as { BookingDateTime: string }[]).map(
       (t) => t.BookingDateTime,
     );
     expect(dates.length).toBeGreaterThan(0);
-    expect(dates.every((d) => d >= '2025-06-01' && d <= '2025-06-10T23:59:59Z')).toBe(true);
+    expect(dates.every((d) => d >= from && d <= to)).toBe(true);
   });
 
   it('page with First/Prev/Next/Last links that keep the filter', async () => {
     const client = sb.clients.moneywiseMtls;
     const { token } = await accountAccess(sb, client);
-    const base = `/aisp/accounts/${ALICE.current}/transactions?fromBookingDateTime=2025-05-01&toBookingDateTime=2025-05-31`;
+    const filter = `fromBookingDateTime=${seededDaysAgo(60).slice(0, 10)}&toBookingDateTime=${seededDaysAgo(30).slice(0, 10)}`;
+    const base = `/aisp/accounts/${ALICE.current}/transactions?${filter}`;
     const first = await sb.call(client, 'GET', base, { token });
     const last = first.body.Meta.TotalPages as number;
     expect(last).toBeGreaterThan(1);
     const second = await sb.call(client, 'GET', `${base}&page=2`, { token });
     expect(second.body.Links.Prev).toBe(first.body.Links.Self);
     expect(second.body.Links.Self).toBe(first.body.Links.Next);
-    expect(second.body.Links.Last).toMatch(
-      new RegExp(`fromBookingDateTime=2025-05-01&toBookingDateTime=2025-05-31&page=${last}$`),
-    );
+    expect(second.body.Links.Last).toMatch(new RegExp(`${filter}&page=${last}$`));
     const ids = new Set(
       [...first.body.Data.Transaction, ...second.body.Data.Transaction].map(
         (t: { TransactionId: string }) => t.TransactionId,

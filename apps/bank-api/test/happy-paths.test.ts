@@ -8,6 +8,7 @@ import {
   paymentAccess,
   RISK,
   type Sandbox,
+  seededDaysAgo,
   startSandbox,
 } from './support/sandbox.js';
 
@@ -70,27 +71,33 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('happy path for %s', 
       { Included: true, Type: 'Available', Amount: { Amount: '500.00', Currency: 'GBP' } },
     ]);
 
-    // The seeded history ends before 2025-06-30; later rows are payments other tests made.
+    // The seeded history ends yesterday (the bank is seeded today); later rows are payments other tests made.
+    const endOfHistory = new Date(Date.parse(seededDaysAgo(0)) - 1000).toISOString().slice(0, 19);
     const transactions = await sb.call(
       client,
       'GET',
-      `/aisp/accounts/${ALICE.current}/transactions?toBookingDateTime=2025-06-29T23:59:59`,
+      `/aisp/accounts/${ALICE.current}/transactions?toBookingDateTime=${endOfHistory}`,
       { token },
     );
+    const seededPage = sb.store.accounts.transactions(ALICE.current, {
+      toBookingDateTime: `${endOfHistory}Z`,
+      pageSize: 25,
+    });
+    const newest = seededPage.transactions[0]!;
     expect(transactions.status).toBe(200);
     expect(transactions.body.Data.Transaction).toHaveLength(25);
     expect(transactions.body.Data.Transaction[0]).toMatchObject({
       AccountId: ALICE.current,
-      TransactionId: '70000101-0164',
-      Amount: { Amount: '68.92', Currency: 'GBP' },
-      CreditDebitIndicator: 'Debit',
-      TransactionInformation: 'CARD PAYMENT TO TESCO STORES',
-      MerchantDetails: { MerchantName: 'Tesco Stores', MerchantCategoryCode: '5411' },
+      TransactionId: newest.transactionId,
+      Amount: { Amount: (newest.amountMinor / 100).toFixed(2), Currency: 'GBP' },
+      CreditDebitIndicator: newest.creditDebitIndicator,
+      TransactionInformation: newest.transactionInformation,
     });
     expect(transactions.body.Links.Next).toBe(
-      `${sb.config.bankApi.baseUrl}/aisp/accounts/${ALICE.current}/transactions?toBookingDateTime=2025-06-29T23%3A59%3A59&page=2`,
+      `${sb.config.bankApi.baseUrl}/aisp/accounts/${ALICE.current}/transactions?toBookingDateTime=${encodeURIComponent(endOfHistory)}&page=2`,
     );
-    expect(transactions.body.Meta.TotalPages).toBe(7);
+    expect(transactions.body.Meta.TotalPages).toBe(Math.ceil(seededPage.totalCount / 25));
+    expect(seededPage.totalCount).toBeGreaterThan(100);
   });
 
   it('pays a bill: consent, funds confirmation, payment, and the balance and transactions change', async () => {

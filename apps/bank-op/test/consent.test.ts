@@ -2,7 +2,15 @@
 // consent page (who asks, for what, from which accounts), and the bank's intents: authorising or
 // rejecting writes the consent, and a request naming someone else's or a used consent is refused.
 
-import { consentForm, pageError, pageOf, redirectOf, signInForm } from '@fapi-sandbox/fapi-client/customer';
+import {
+  consentForm,
+  isSignInPage,
+  pageError,
+  pageOf,
+  redirectOf,
+  signInForm,
+  signOutForm,
+} from '@fapi-sandbox/fapi-client/customer';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectRedirectError } from './support/expect-error.js';
@@ -39,6 +47,25 @@ async function pushedUrl(
 }
 
 const ALICE = { username: 'alice', password: 'wonderland' };
+
+/** A payment consent of the test client's: GBP 123.45 to Ace <Plumbing> & Co, reference Invoice 42. */
+function paymentConsent(instruction: string) {
+  return sandbox.bank.consents.createDomesticPayment({
+    clientId: client.clientId,
+    initiation: {
+      instructionIdentification: instruction,
+      endToEndIdentification: `E2E-${instruction}`,
+      instructedAmount: { amountMinor: 12_345, currency: 'GBP' },
+      creditorAccount: {
+        schemeName: 'UK.OBIE.SortCodeAccountNumber',
+        identification: '40400411223344',
+        name: 'Ace <Plumbing> & Co',
+      },
+      remittanceInformation: { reference: 'Invoice 42' },
+    },
+    risk: {},
+  });
+}
 
 async function signIn(url: URL) {
   const browser = tpp.newBrowser();
@@ -164,21 +191,7 @@ describe('consent page', () => {
   });
 
   it('shows the payee and amount of a payment, pays from one account, and issues no refresh token', async () => {
-    const payment = sandbox.bank.consents.createDomesticPayment({
-      clientId: client.clientId,
-      initiation: {
-        instructionIdentification: 'INSTR-1',
-        endToEndIdentification: 'E2E-1',
-        instructedAmount: { amountMinor: 12_345, currency: 'GBP' },
-        creditorAccount: {
-          schemeName: 'UK.OBIE.SortCodeAccountNumber',
-          identification: '40400411223344',
-          name: 'Ace <Plumbing> & Co',
-        },
-        remittanceInformation: { reference: 'Invoice 42' },
-      },
-      risk: {},
-    });
+    const payment = paymentConsent('INSTR-1');
     const { url, pkce } = await pushedUrl({ consentId: payment.consentId, scope: 'openid payments' });
     const { browser, consent } = await signIn(url);
     const page = pageOf(consent);
@@ -196,6 +209,79 @@ describe('consent page', () => {
       openbanking_intent_id: payment.consentId,
     });
     expect(token.body.refresh_token).toBeUndefined();
+  });
+});
+
+describe('Not Alice? Sign out, and Select all accounts', () => {
+  const BOB = { username: 'bob', password: 'builder' };
+
+  it('signs Alice out of the bank and shows the same interaction’s sign-in page, where Bob carries on', async () => {
+    const consentId = tpp.accountConsent(client);
+    const { url, state } = await pushedUrl({ consentId });
+    const { browser, consent } = await signIn(url);
+    const page = pageOf(consent);
+    expect(signOutForm(page)?.label).toBe('Not Alice? Sign out');
+    // The scripted customer posts the first form on a page: the consent form stays first.
+    expect(consentForm(page).action.pathname).toMatch(/\/consent$/);
+
+    const again = pageOf(await browser.signOut(page));
+    expect(again.status).toBe(200);
+    expect(isSignInPage(again)).toBe(true);
+    expect(again.url.pathname).toBe(page.url.pathname);
+    expect(signOutForm(again)).toBeUndefined();
+
+    const bobsConsent = pageOf(await browser.signIn(again, BOB));
+    expect(signOutForm(bobsConsent)?.label).toBe('Not Bob? Sign out');
+    expect(consentForm(bobsConsent).accounts).toEqual(['70000201', '70000202']);
+    const { params } = redirectOf(await browser.allow(bobsConsent, ['70000201']));
+    expect(params.get('state')).toBe(state);
+    expect(sandbox.bank.consents.get(consentId)).toMatchObject({
+      status: 'Authorised',
+      customerId: 'cust-bob',
+      accountIds: ['70000201'],
+    });
+  });
+
+  it('offers Not Alice? on the sign-in page a payment asks a signed-in customer for', async () => {
+    const { url } = await pushedUrl();
+    const { browser, consent } = await signIn(url);
+    redirectOf(await browser.allow(pageOf(consent)));
+    const payment = paymentConsent('INSTR-2');
+    const paid = await pushedUrl({ consentId: payment.consentId, scope: 'openid payments' });
+    const login = pageOf(await browser.open(paid.url));
+    expect(isSignInPage(login)).toBe(true);
+    expect(signOutForm(login)?.label).toBe('Not Alice? Sign out');
+    expect(signInForm(login).action.pathname).toMatch(/\/login$/);
+    const again = pageOf(await browser.signOut(login));
+    expect(isSignInPage(again)).toBe(true);
+    expect(signOutForm(again)).toBeUndefined();
+  });
+
+  it('refuses a sign-out posted from another site (CSRF) and keeps the customer signed in', async () => {
+    const { url } = await pushedUrl();
+    const { browser, consent } = await signIn(url);
+    const page = pageOf(consent);
+    const crossSite = pageOf(await browser.signOut(page, { origin: 'https://attacker.localhost' }));
+    expect(crossSite.status).toBe(403);
+    expect(pageError(crossSite)).toMatch(/Cross-site request refused/);
+    const forged = pageOf(await browser.submit(signOutForm(page)!.action, { csrf: 'forged' }));
+    expect(forged.status).toBe(403);
+    expect(redirectOf(await browser.allow(page)).params.get('code')).toBeTruthy();
+  });
+
+  it('ticks no account at first; Select all accounts shows the page again with every one ticked', async () => {
+    const consentId = tpp.accountConsent(client);
+    const { url } = await pushedUrl({ consentId });
+    const { browser, consent } = await signIn(url);
+    const page = pageOf(consent);
+    expect(page.html).not.toMatch(/name="accounts"[^>]*checked/);
+    expect(page.html).toContain('>Select all accounts</button>');
+    const all = pageOf(await browser.selectAll(page));
+    expect(all.status).toBe(200);
+    expect(all.html.match(/type="checkbox"[^>]*name="accounts"[^>]*checked/g)).toHaveLength(2);
+    expect(sandbox.bank.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
+    redirectOf(await browser.allow(all, 'all'));
+    expect(sandbox.bank.consents.get(consentId)?.accountIds).toEqual(['70000101', '70000102']);
   });
 });
 

@@ -10,7 +10,7 @@ import { type Customers, customersRepository } from './customers.js';
 import { type Idempotency, idempotencyRepository } from './idempotency.js';
 import { type Payments, paymentsRepository } from './payments.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
-import { SEED_REFERENCE_DATE, seedBank } from './seed.js';
+import { seedBank, seedReferenceDate } from './seed.js';
 import { type TokenRevocations, tokenRevocationsRepository } from './token-revocations.js';
 
 export interface BankStoreOptions {
@@ -18,7 +18,7 @@ export interface BankStoreOptions {
   file: string;
   /** The clock (tests move it to check expiry). */
   now?: () => Date;
-  /** End of the seeded transaction history (only read when the file is first created). */
+  /** End of the seeded history (only read when the file is first created); default: today, per `now`. */
   seedReferenceDate?: Date;
   /** How long a writer waits for the other process's lock, in ms. */
   busyTimeoutMs?: number;
@@ -43,7 +43,7 @@ export function openBankStore(options: BankStoreOptions): BankStore {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
-    createAndSeed(db, options.seedReferenceDate ?? new Date(SEED_REFERENCE_DATE));
+    createAndSeed(db, options.seedReferenceDate ?? seedReferenceDate(now()));
   } catch (err) {
     db.close();
     throw err;

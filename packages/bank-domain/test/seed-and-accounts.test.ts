@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AccountNotFound, InvalidQuery, openBankStore, SEED_REFERENCE_DATE } from '../src/index.js';
+import { AccountNotFound, InvalidQuery, openBankStore, seedReferenceDate } from '../src/index.js';
 import { ALICE, BOB, openTestBank, type TestBank } from './helpers.js';
 
 let bank: TestBank;
@@ -71,7 +71,7 @@ describe('seeded accounts', () => {
     }
   });
 
-  it('has about three months of merchant history ending before the reference date', () => {
+  it('has about three months of merchant history ending the day before it was seeded', () => {
     const page = bank.store.accounts.transactions(ALICE.current, { pageSize: 100 });
     expect(page.totalCount).toBeGreaterThan(100);
     const all = [1, 2].flatMap(
@@ -80,13 +80,26 @@ describe('seeded accounts', () => {
     expect(all).toHaveLength(page.totalCount);
     const newest = all[0]!.bookingDateTime;
     const oldest = all.at(-1)!.bookingDateTime;
-    expect(newest < SEED_REFERENCE_DATE).toBe(true);
+    const seededDay = seedReferenceDate(bank.clock.now).toISOString();
+    expect(newest < seededDay).toBe(true);
+    expect(Date.parse(seededDay) - Date.parse(newest)).toBeLessThan(2 * 86_400_000);
     const days = (Date.parse(newest) - Date.parse(oldest)) / 86_400_000;
     expect(days).toBeGreaterThan(85);
     expect(all.some((t) => t.merchantDetails?.merchantName === 'Tesco Stores')).toBe(true);
     expect(
       all.some((t) => t.transactionInformation.includes('SALARY') && t.creditDebitIndicator === 'Credit'),
     ).toBe(true);
+  });
+
+  it('seeds recent history whatever the date: a bank seeded today shows last week', () => {
+    const later = openTestBank(new Date('2031-03-15T16:45:00.000Z'));
+    try {
+      const [newest] = later.store.accounts.transactions(ALICE.current, { pageSize: 1 }).transactions;
+      expect(newest!.bookingDateTime.slice(0, 10)).toBe('2031-03-14');
+      expect(seedReferenceDate(later.clock.now).toISOString()).toBe('2031-03-15T00:00:00.000Z');
+    } finally {
+      later.cleanup();
+    }
   });
 
   it('keeps each transaction’s running balance consistent with the booked balance', () => {

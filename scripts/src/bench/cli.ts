@@ -4,7 +4,7 @@
 
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { readCommandLine } from '../command-line.js';
-import { ensurePki } from '../pki/ensure.js';
+import { ensurePki, generatedNotice } from '../pki/ensure.js';
 import { renderReport } from './report.js';
 import { runBenchmark, settingsFor } from './run.js';
 
@@ -19,8 +19,9 @@ const settings = settingsFor(values.quick);
 
 try {
   // The parties load the sandbox PKI from certs/; generate it first if it is missing or stale.
-  const pki = await ensurePki(sandboxConfig());
-  if (pki.action === 'generated') console.error(`Generated the sandbox PKI (${pki.reasons.join('; ')}).`);
+  const config = sandboxConfig();
+  const pki = await ensurePki(config);
+  if (pki.action === 'generated') console.error(generatedNotice(config, pki));
   const report = await runBenchmark(settings, (line) => console.error(`▸ ${line}`));
   console.log(json ? JSON.stringify(report, null, 2) : renderReport(report));
   // Keep-alive sockets and timers of the parties' libraries must not keep the process alive once done.

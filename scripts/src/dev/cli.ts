@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { readCommandLine } from '../command-line.js';
-import { ensurePki } from '../pki/ensure.js';
+import { ensurePki, generatedNotice } from '../pki/ensure.js';
 import { demoCustomers } from './demo-customers.js';
 import { exitReport } from './exit-report.js';
 import { startableParties } from './parties.js';
@@ -20,8 +20,7 @@ const config = sandboxConfig();
 const started = performance.now();
 
 const pki = await ensurePki(config);
-if (pki.action === 'generated')
-  console.log(`Generated the sandbox PKI in ${config.certsDir} (${pki.reasons.join('; ')}).`);
+if (pki.action === 'generated') console.log(generatedNotice(config, pki));
 
 const parties = startableParties(config);
 let shuttingDown = false;

@@ -18,6 +18,9 @@ export interface CheckOptions {
   now?: Date;
 }
 
+/** Why a PKI is generated on a fresh clone. */
+export const NO_PKI_YET = 'there was no sandbox PKI yet (first run)';
+
 const certificateKinds = new Set(['certificate', 'certificate-chain', 'trust-bundle']);
 
 /** The certificates a file holds: PEM blocks in file order, or each JWK's own certificate (x5c[0]). */
@@ -41,6 +44,13 @@ const spki = (key: ReturnType<typeof createPublicKey>) => key.export({ type: 'sp
 
 export async function checkPki(config: SandboxConfig, options: CheckOptions = {}): Promise<PkiStatus> {
   const now = options.now ?? new Date();
+  // A first run is not an error: say "no PKI yet", not readPkiManifest's "generate it with pnpm pki",
+  // which callers print right after generating it.
+  const hasManifest = await access(config.pkiManifest).then(
+    () => true,
+    () => false,
+  );
+  if (!hasManifest) return { fresh: false, reasons: [NO_PKI_YET] };
   let manifest: PkiManifest;
   try {
     manifest = await readPkiManifest(config);

@@ -27,3 +27,11 @@ export async function ensurePki(config: SandboxConfig, options: EnsureOptions = 
     return { action: 'generated', reasons: recheck.reasons, result };
   });
 }
+
+/** One line for `pnpm dev` and `pnpm bench` after `ensurePki` generated: what, where and why. */
+export function generatedNotice(
+  config: SandboxConfig,
+  outcome: Extract<EnsureOutcome, { action: 'generated' }>,
+) {
+  return `Generated the sandbox PKI in ${config.certsDir} because ${outcome.reasons.join('; ')}.`;
+}

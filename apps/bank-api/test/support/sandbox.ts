@@ -1,7 +1,7 @@
 // One running sandbox per test file: the real directory (SSAs, certificate status), the real bank-op
 // (DCR, PAR, sign-in and consent pages, tokens) and bank-api, each on free ports with a fresh data
 // folder. The test opens the bank store file too, as a third process would.
-import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
+import { type BankStore, openBankStore, seedReferenceDate } from '@fapi-sandbox/bank-domain';
 import { type RunningBankOp, startBankOp } from '@fapi-sandbox/bank-op';
 import { type RunningDirectory, startDirectory } from '@fapi-sandbox/directory';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -111,6 +111,11 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
     },
   };
   return sandbox;
+}
+
+/** An instant `days` before the end of the seeded history (the bank is seeded today), as ISO 8601. */
+export function seededDaysAgo(days: number): string {
+  return new Date(seedReferenceDate(new Date()).getTime() - days * 86_400_000).toISOString();
 }
 
 export const ALICE = { username: 'alice', password: 'wonderland', current: '70000101', savings: '70000102' };

@@ -7,6 +7,7 @@ import { consentPage } from './consent-page.js';
 import type { Details, InteractionContext } from './context.js';
 import { formValue, formValues } from './form-fields.js';
 import { consentOrRefuse } from './requested-consent.js';
+import { signedInAs } from './sign-out.js';
 import { noteDecision } from './trace-notes.js';
 
 export async function renderConsent(
@@ -16,6 +17,7 @@ export async function renderConsent(
   consent: Consent,
   status = 200,
   error?: string,
+  chosenAccountIds: readonly string[] = [],
 ): Promise<void> {
   const customerId = String(details.session?.accountId);
   const customer = ctx.bank.customers.get(customerId);
@@ -31,6 +33,8 @@ export async function renderConsent(
       consent,
       accounts: ctx.bank.accounts.listForCustomer(customerId),
       customerName: customer?.displayName ?? customerId,
+      signedIn: signedInAs(ctx, details),
+      chosenAccountIds,
       ...(error ? { error } : {}),
     }),
   );
@@ -52,7 +56,13 @@ export function submitConsentDecision(ctx: InteractionContext) {
     const consent = await consentOrRefuse(ctx, req, res, details);
     if (!consent) return;
 
-    if (formValue(req.body, 'decision') !== 'allow') {
+    const decision = formValue(req.body, 'decision');
+    if (decision === 'select-all') {
+      const every = bank.accounts.listForCustomer(String(details.session.accountId)).map((a) => a.accountId);
+      await renderConsent(ctx, res, details, consent, 200, undefined, every);
+      return;
+    }
+    if (decision !== 'allow') {
       noteDecision(res, consent, 'denied');
       bank.consents.reject(consent.consentId);
       await ctx.refuse(req, res, 'access_denied', 'The customer denied the request');

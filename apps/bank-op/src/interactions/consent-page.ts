@@ -6,6 +6,7 @@ import { formatMinorUnits } from '@fapi-sandbox/bank-domain';
 import { html } from '@fapi-sandbox/fapi-core/html';
 import { GRANT_LIFETIME_SECONDS } from '../provider/configuration.js';
 import { page } from './layout.js';
+import { type SignedInAs, signOutForm } from './sign-out.js';
 
 /** UK OB v3.1 permission codes in the words a customer reads. */
 const PERMISSION_WORDS: Record<Permission, string> = {
@@ -42,6 +43,10 @@ export interface ConsentPageInput {
   consent: Consent;
   accounts: Account[];
   customerName: string;
+  /** The sign-out form ("Not Alice? Sign out"). */
+  signedIn?: SignedInAs | undefined;
+  /** Accounts shown ticked: none at first, every one after "Select all accounts". */
+  chosenAccountIds?: readonly string[];
   error?: string;
 }
 
@@ -79,10 +84,17 @@ export function consentPage(input: ConsentPageInput): string {
     <legend>${isPayment ? 'Pay from' : 'Accounts to share'}</legend>
     ${input.accounts.map(
       (account, i) => html`<div class="account">
-      <input type="${isPayment ? 'radio' : 'checkbox'}" id="account-${i}" name="accounts" value="${account.accountId}"${isPayment && i === 0 ? html` checked` : ''}>
+      <input type="${isPayment ? 'radio' : 'checkbox'}" id="account-${i}" name="accounts" value="${account.accountId}"${(isPayment && i === 0) || input.chosenAccountIds?.includes(account.accountId) ? html` checked` : ''}>
       <label for="account-${i}">${account.nickname} (${account.accountSubType === 'Savings' ? 'Savings' : 'Current account'})<span class="number">${accountLabel(account)}</span></label>
     </div>`,
     )}
+    ${
+      // A submit button, so it works without scripts (the page's CSP allows none): the bank shows the page
+      // again with every account ticked, and the customer still presses Allow.
+      !isPayment && input.accounts.length > 1
+        ? html`<button class="secondary" type="submit" name="decision" value="select-all" formnovalidate>Select all accounts</button>`
+        : ''
+    }
   </fieldset>`;
 
   const body = html`<div class="card">
@@ -104,6 +116,7 @@ export function consentPage(input: ConsentPageInput): string {
       <button class="secondary" type="submit" name="decision" value="deny">Deny</button>
     </div>
   </form>
+  ${input.signedIn ? signOutForm(input.signedIn) : ''}
 </div>`;
   return page({
     title: isPayment ? 'Confirm payment' : 'Share account information',

@@ -7,6 +7,7 @@ import type { DemoCredential } from '@fapi-sandbox/bank-domain';
 import { html } from '@fapi-sandbox/fapi-core/html';
 import { page } from './layout.js';
 import type { PaymentToConfirm } from './passcode.js';
+import { type SignedInAs, signOutForm } from './sign-out.js';
 
 export interface LoginPageInput {
   bankName: string;
@@ -21,6 +22,8 @@ export interface LoginPageInput {
   payment?: PaymentToConfirm | undefined;
   username?: string;
   error?: string;
+  /** The customer the bank already has a session for (a payment asks them to sign in again). */
+  signedIn?: SignedInAs | undefined;
 }
 
 export function loginPage(input: LoginPageInput): string {
@@ -53,6 +56,7 @@ export function loginPage(input: LoginPageInput): string {
       <button class="secondary" type="submit" name="action" value="cancel" formnovalidate>Cancel</button>
     </div>
   </form>
+  ${input.signedIn ? signOutForm(input.signedIn) : ''}
   <section class="demo" aria-labelledby="demo-heading">
     <h2 id="demo-heading">Demo customers</h2>
     <table>

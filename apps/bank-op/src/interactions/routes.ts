@@ -1,7 +1,8 @@
 // The customer's part of an authorization (oidc-provider "interactions"), composed from one module per
 // step: sign in with strong customer authentication (sign-in.ts; for a payment every time, with a
 // passcode linked to its amount and payee, see provider/interaction-policy.ts), then authorise or reject
-// the consent the TPP's request names (consent-decision.ts). The consent's status is written in the
+// the consent the TPP's request names (consent-decision.ts). "Not Alice? Sign out" ends the bank session
+// and shows the same interaction's sign-in page again (sign-out.ts). The consent's status is written in the
 // bank's domain, and the grant handed to oidc-provider covers exactly what was asked. Deny and cancel
 // send access_denied back to the TPP; a sign-in the bank no longer holds gets its own page
 // (expired-sign-in.ts).
@@ -14,6 +15,7 @@ import { createInteractionContext, type InteractionDependencies } from './contex
 import { expiryAware } from './expired-sign-in.js';
 import { showStep } from './show-step.js';
 import { submitSignIn } from './sign-in.js';
+import { submitSignOut } from './sign-out.js';
 
 export type { InteractionDependencies } from './context.js';
 
@@ -26,6 +28,7 @@ export function interactionRoutes(deps: InteractionDependencies): Router {
   router.get('/interaction/:uid', handle(showStep(ctx)));
   router.post('/interaction/:uid/login', form, handle(submitSignIn(ctx)));
   router.post('/interaction/:uid/consent', form, handle(submitConsentDecision(ctx)));
+  router.post('/interaction/:uid/sign-out', form, handle(submitSignOut(ctx)));
 
   return router;
 }

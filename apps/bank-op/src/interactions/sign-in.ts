@@ -7,6 +7,7 @@ import { formValue } from './form-fields.js';
 import { loginPage } from './login-page.js';
 import type { PaymentToConfirm } from './passcode.js';
 import { rejectNamedConsent, signInFor } from './requested-consent.js';
+import { signedInAs } from './sign-out.js';
 import { noteSignIn } from './trace-notes.js';
 
 export async function renderSignIn(
@@ -31,6 +32,7 @@ export async function renderSignIn(
       demoCredentials: ctx.bank.customers.demoCredentials(),
       passcode: ctx.passcodes.codeFor(details.uid, signIn.payment),
       payment: signIn.payment,
+      signedIn: signedInAs(ctx, details),
       ...(error ? { error } : {}),
       ...(username ? { username } : {}),
     }),

@@ -35,6 +35,7 @@ export function createConnectionView(store: ConnectionStore): (connection: Conne
       updatedAt: connection.updatedAt,
       error: connection.error,
       accessTokenExpiresAt: token?.expiresAt ? new Date(token.expiresAt * 1000).toISOString() : undefined,
+      sharedAccounts: connection.sharedAccounts,
       payments: store.payments(connection.id).map(paymentView),
     };
   };

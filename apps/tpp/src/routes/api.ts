@@ -3,6 +3,7 @@
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { expireIfAbandoned } from '../connect/abandoned.js';
 import type { ConnectionService, Customer } from '../connect/connections.js';
 import { isClientAuthMethod, isProfileId } from '../connect/profiles.js';
 import type { Onboarding } from '../onboarding/onboarding.js';
@@ -138,7 +139,8 @@ export function apiRoutes(deps: {
   });
 
   router.get('/connections', (_req, res) => {
-    res.json({ connections: store.listForSession(res.locals.session.id).map(connections.view) });
+    const listed = store.listForSession(res.locals.session.id).map((c) => expireIfAbandoned(store, c));
+    res.json({ connections: listed.map(connections.view) });
   });
   router.post('/connections', inPhase('connect'), async (req, res) => {
     const parsed = connectBody.safeParse(req.body ?? {});
@@ -157,9 +159,21 @@ export function apiRoutes(deps: {
     res.json(await connections.disconnect(connection, customerOf(req, res)));
   });
 
+  // Remove a card: the same-origin rule (app.ts) guards this DELETE, and the session must own the
+  // connection. A live one is disconnected first (RFC 7009 revocation, the consent deleted at the bank),
+  // so removing never leaves a grant the learner can no longer see.
+  router.delete('/connections/:id', inPhase('disconnect'), async (req, res) => {
+    const connection = owned(req, res);
+    if (connection.status === 'active') await connections.disconnect(connection, customerOf(req, res));
+    store.remove(connection.id);
+    res.status(204).end();
+  });
+
   router.get('/connections/:id/accounts', inPhase('use'), async (req, res) => {
     const accounts = await connections.accounts(active(req, res), customerOf(req, res));
-    res.json({ accounts: accounts.map(accountView) });
+    const views = accounts.map(accountView);
+    store.saveSharedAccounts(String(req.params.id), views);
+    res.json({ accounts: views });
   });
   router.get('/connections/:id/accounts/:accountId/balances', inPhase('use'), async (req, res) => {
     const balances = await connections.balances(

@@ -86,6 +86,8 @@ export interface ConnectionView {
   error?: ApiError;
   /** When the current access token expires (no token itself). */
   accessTokenExpiresAt?: string;
+  /** The accounts the customer shared, as Moneywise last read them (none before the first read). */
+  sharedAccounts?: AccountView[];
   payments: PaymentView[];
 }
 

@@ -2,7 +2,13 @@
 // requests in flight and the payments made through them. Rows only; the rules live in connect/*.
 import type { JWK } from 'jose';
 import type { ClientAuthMethod, ProfileId } from '../connect/profiles.js';
-import type { ApiError, ConnectionStatus, PaymentRequest, PaymentStatus } from '../shared/api.js';
+import type {
+  AccountView,
+  ApiError,
+  ConnectionStatus,
+  PaymentRequest,
+  PaymentStatus,
+} from '../shared/api.js';
 import type { Db } from './database.js';
 
 export interface Connection {
@@ -18,6 +24,8 @@ export interface Connection {
   /** The DPoP private key (RFC 9449), for the DPoP profile only. */
   dpopPrivateJwk?: JWK;
   error?: ApiError;
+  /** The accounts the bank answered with when Moneywise last read them: the ones the customer shared. */
+  sharedAccounts?: AccountView[];
   createdAt: string;
   updatedAt: string;
 }
@@ -71,6 +79,9 @@ export interface ConnectionStore {
   create(connection: Connection): void;
   get(id: string): Connection | undefined;
   listForSession(sessionId: string): Connection[];
+  saveSharedAccounts(id: string, accounts: AccountView[]): void;
+  /** Forgets the connection and all it holds: tokens, pending authorizations, payments. */
+  remove(id: string): void;
   update(
     id: string,
     changes: Partial<Pick<Connection, 'status' | 'consentId' | 'clientId' | 'error'>>,
@@ -106,6 +117,7 @@ interface ConnectionRow {
   consent_id: string | null;
   dpop_private_jwk: string | null;
   error_json: string | null;
+  shared_accounts_json: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -122,6 +134,7 @@ function connectionFrom(row: ConnectionRow): Connection {
     consentId: row.consent_id ?? undefined,
     dpopPrivateJwk: json<JWK>(row.dpop_private_jwk),
     error: json<ApiError>(row.error_json),
+    sharedAccounts: json<AccountView[]>(row.shared_accounts_json),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -213,6 +226,10 @@ export function createConnectionStore(db: Db): ConnectionStore {
     getToken: db.prepare('SELECT * FROM tokens WHERE connection_id = ? AND grant_name = ?'),
     listTokens: db.prepare('SELECT * FROM tokens WHERE connection_id = ?'),
     deleteTokens: db.prepare('DELETE FROM tokens WHERE connection_id = ?'),
+    deleteAuthorizations: db.prepare('DELETE FROM authorizations WHERE connection_id = ?'),
+    deletePayments: db.prepare('DELETE FROM payments WHERE connection_id = ?'),
+    deleteConnection: db.prepare('DELETE FROM connections WHERE id = ?'),
+    saveSharedAccounts: db.prepare('UPDATE connections SET shared_accounts_json = ? WHERE id = ?'),
     insertAuthorization: db.prepare(`INSERT INTO authorizations
       (state, connection_id, session_id, purpose, payment_id, nonce, code_verifier, consent_id, created_at, completed_at)
       VALUES (@state, @connectionId, @sessionId, @purpose, @paymentId, @nonce, @codeVerifier, @consentId, @createdAt, NULL)`),
@@ -282,6 +299,13 @@ export function createConnectionStore(db: Db): ConnectionStore {
     deleteTokens(connectionId) {
       q.deleteTokens.run(connectionId);
     },
+    saveSharedAccounts(id, accounts) {
+      q.saveSharedAccounts.run(JSON.stringify(accounts), id);
+    },
+    remove: db.transaction((id: string) => {
+      for (const statement of [q.deleteTokens, q.deleteAuthorizations, q.deletePayments, q.deleteConnection])
+        statement.run(id);
+    }),
 
     saveAuthorization(authorization) {
       q.insertAuthorization.run({ ...authorization, paymentId: orNull(authorization.paymentId) });

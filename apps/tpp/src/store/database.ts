@@ -103,6 +103,7 @@ export function openDatabase(dataDir: string): Db {
 /** Columns added after the first release: a store written by an older TPP gets them (NULL in old rows). */
 const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'registrations', column: 'metadata_version', definition: 'TEXT' },
+  { table: 'connections', column: 'shared_accounts_json', definition: 'TEXT' },
 ];
 
 function addMissingColumns(db: Db): void {

@@ -6,13 +6,15 @@ import path from 'node:path';
 import { startBankApi } from '@fapi-sandbox/bank-api';
 import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import { type RunningBankOp, startBankOp } from '@fapi-sandbox/bank-op';
+import { cookieHeader } from '@fapi-sandbox/fapi-client/customer';
 import Database from 'better-sqlite3';
 import { decodeJwt } from 'jose';
+import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, ConnectionView, StartConnectionResponse } from '../../src/shared/api.js';
 import type { ConnectionTrace } from '../../src/shared/timeline.js';
 import { visitBank } from './bank-browser.js';
-import { type Sandbox, startSandbox } from './harness.js';
+import { Browser, type Sandbox, startSandbox } from './harness.js';
 
 const ALICE = { username: 'alice', password: 'wonderland' };
 
@@ -160,5 +162,52 @@ describe('a connection the bank has ended', () => {
         detail: expect.stringMatching(/refresh token revoked/),
       }),
     );
+  });
+
+  it('Remove: a live connection is disconnected first (consent deleted at the bank), then forgotten', async () => {
+    const connection = await connect();
+    // The card says which accounts the customer shared, once Moneywise has read them.
+    expect((await sandbox.browser.api(`/connections/${connection.id}/accounts`)).status).toBe(200);
+    const card = (await sandbox.browser.api('/connections')).body as { connections: ConnectionView[] };
+    expect(
+      card.connections.find((c) => c.id === connection.id)?.sharedAccounts?.map((a) => a.accountId),
+    ).toEqual(['70000101', '70000102']);
+    // Another browser (another session) cannot remove it: it is not theirs to see.
+    const stranger = new Browser(sandbox.config);
+    try {
+      const refused = await stranger.api(`/connections/${connection.id}`, { method: 'DELETE' });
+      expect(refused.status).toBe(404);
+    } finally {
+      await stranger.close();
+    }
+    const crossSite = await fetch(`${sandbox.config.tpp.web.origin}/api/connections/${connection.id}`, {
+      method: 'DELETE',
+      headers: {
+        origin: 'https://evil.example',
+        cookie: cookieHeader(sandbox.browser.cookies, new URL(sandbox.config.tpp.web.origin)) ?? '',
+      },
+      dispatcher: sandbox.browser.agent,
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await connectionView(connection.id)).status).toBe('active');
+
+    const removed = await sandbox.browser.api(`/connections/${connection.id}`, { method: 'DELETE' });
+    expect(removed.status, removed.text).toBe(204);
+    expect(bank.consents.get(connection.consentId!)?.status).toBe('Revoked');
+    expect(storedTokens(connection.id)).toEqual([]);
+    expect((await sandbox.browser.api(`/connections/${connection.id}`)).status).toBe(404);
+    const list = (await sandbox.browser.api('/connections')).body as { connections: ConnectionView[] };
+    expect(list.connections.map((c) => c.id)).not.toContain(connection.id);
+  });
+
+  it('Remove: a connection never completed at the bank is simply forgotten', async () => {
+    const started = await sandbox.browser.api('/connections', {
+      json: { profile: 'fapi2-dpop', clientAuth: 'private_key_jwt' },
+    });
+    const { connection } = started.body as StartConnectionResponse;
+    expect(connection.status).toBe('authorising');
+    const removed = await sandbox.browser.api(`/connections/${connection.id}`, { method: 'DELETE' });
+    expect(removed.status, removed.text).toBe(204);
+    expect((await sandbox.browser.api(`/connections/${connection.id}`)).status).toBe(404);
   });
 });

@@ -112,7 +112,7 @@ describe('Connection page', () => {
         .getAllByTestId('account')
         .map((b) => b.dataset.accountId),
     ).toEqual(['acc-1', 'acc-2']);
-    expect(within(list).getByText(/40-40-04 12345678/)).toBeTruthy();
+    expect(within(list).getByText(/Sort code 40-40-04 · Account 12345678/)).toBeTruthy();
     expect((await screen.findByTestId('balance')).textContent).toBe('£1,234.56');
     const rows = within(await screen.findByTestId('transactions')).getAllByTestId('transaction');
     expect(rows.map((r) => r.textContent)).toEqual([

@@ -30,6 +30,9 @@ describe('Pay page', () => {
     await userEvent.type(within(form).getByLabelText('Payee name'), 'Bob Builder');
     await userEvent.type(within(form).getByLabelText('Sort code'), '20-00-00');
     await userEvent.type(within(form).getByLabelText('Account number'), '55779911');
+    expect(within(form).getByTestId('payment-creditor').textContent).toBe(
+      'Pays Sort code 20-00-00 · Account 55779911',
+    );
     await userEvent.type(within(form).getByLabelText('Amount (£)'), '12.50');
     await userEvent.type(within(form).getByLabelText('Reference'), 'Lunch');
     await userEvent.click(screen.getByTestId('payment-submit'));
@@ -106,6 +109,9 @@ describe('Pay page', () => {
     expect(result.dataset.status).toBe('submitted');
     expect(screen.getByTestId('payment-bank-status').textContent).toBe('AcceptedSettlementCompleted');
     expect(result.textContent).toMatch(/£12\.50/);
+    expect(within(result).getByTestId('payment-creditor').textContent).toBe(
+      'Sort code 20-00-00 · Account 55779911',
+    );
     expect(screen.queryByTestId('payment-form')).toBeNull();
   });
 });

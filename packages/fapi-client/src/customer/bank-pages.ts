@@ -138,6 +138,23 @@ export function consentForm(page: BankPage): ConsentForm {
   };
 }
 
+/** The "Not Alice? Sign out" form on a page where the customer is signed in (sign-out.ts), if any. */
+export function signOutForm(page: BankPage): { action: URL; csrf: string; label: string } | undefined {
+  const [form] = elements(
+    page,
+    (e) => e.tagName === 'form' && /\/sign-out$/.test(attribute(e, 'action') ?? ''),
+  );
+  if (!form) return undefined;
+  const inside = [...elementsUnder(form)];
+  const csrf = inside.find((e) => e.tagName === 'input' && attribute(e, 'name') === 'csrf');
+  const button = inside.find((e) => e.tagName === 'button');
+  return {
+    action: new URL(attribute(form, 'action') ?? '', page.url),
+    csrf: (csrf && attribute(csrf, 'value')) ?? '',
+    label: button ? textOf(button) : '',
+  };
+}
+
 /**
  * What went wrong, as the page tells the customer: the OAuth error and its description on the error
  * page ("invalid_request_uri: …"), or the alert on a sign-in or consent page shown again.

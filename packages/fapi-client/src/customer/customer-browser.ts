@@ -8,8 +8,8 @@
 //   const back = redirectOf(await browser.authorize(authorizationUrl, { username, password }));
 //   back.params.get('code'); back.params.get('state'); back.params.get('iss')  // or 'response' (JARM)
 //
-// Step by step, for tests that bend one thing: open() → signIn() or cancel() → allow() or deny(), and
-// submit() for a form posted by hand.
+// Step by step, for tests that bend one thing: open() → signIn() or cancel() → allow() or deny() (or
+// selectAll(), signOut()), and submit() for a form posted by hand.
 import { type Dispatcher, fetch } from 'undici';
 import {
   type BankPage,
@@ -19,6 +19,7 @@ import {
   isConsentPage,
   isSignInPage,
   signInForm,
+  signOutForm,
 } from './bank-pages.js';
 import { type CookieJar, cookieHeader, keepCookies } from './cookie-jar.js';
 
@@ -31,6 +32,7 @@ export {
   isSignInPage,
   pageError,
   signInForm,
+  signOutForm,
 } from './bank-pages.js';
 export { type CookieJar, cookieHeader, keepCookies } from './cookie-jar.js';
 
@@ -156,17 +158,38 @@ export class CustomerBrowser {
     return this.submit(form.action, { ...hiddenInputs(page), csrf: form.csrf, decision: 'deny' });
   }
 
-  /** Posts a form (a field given a list is sent once per value, as ticked checkboxes are). */
-  submit(action: string | URL, fields: Record<string, string | readonly string[]>): Promise<Visit> {
+  /** The consent page's "Select all accounts" button: the page again, every account ticked. */
+  selectAll(page: BankPage): Promise<Visit> {
+    const form = consentForm(page);
+    return this.submit(form.action, { ...hiddenInputs(page), csrf: form.csrf, decision: 'select-all' });
+  }
+
+  /** "Not Alice? Sign out": the sign-in page of the same interaction, for another customer. */
+  signOut(page: BankPage, from: { origin?: string } = {}): Promise<Visit> {
+    const form = signOutForm(page);
+    if (!form) throw new Error(`no sign-out button on ${describeVisit(page)}`);
+    return this.submit(form.action, { csrf: form.csrf }, from.origin);
+  }
+
+  /**
+   * Posts a form (a field given a list is sent once per value, as ticked checkboxes are) from a page of
+   * `origin` (default: the form's own origin, as when the bank's page posts its own form).
+   */
+  submit(
+    action: string | URL,
+    fields: Record<string, string | readonly string[]>,
+    origin?: string,
+  ): Promise<Visit> {
     const form = new URLSearchParams();
     for (const [name, value] of Object.entries(fields)) {
       for (const item of typeof value === 'string' ? [value] : value) form.append(name, item);
     }
-    return this.#visit(new URL(action), 'POST', form);
+    const url = new URL(action);
+    return this.#visit(url, 'POST', { body: form, origin: origin ?? url.origin });
   }
 
   /** One request, then GETs along the bank's redirects until a page, or a redirect off the bank's host. */
-  async #visit(start: URL, method: string, form?: URLSearchParams): Promise<Visit> {
+  async #visit(start: URL, method: string, form?: { body: URLSearchParams; origin: string }): Promise<Visit> {
     let url = start;
     let response = await this.#request(url, method, form);
     for (let redirects = 0; ; redirects++) {
@@ -189,17 +212,19 @@ export class CustomerBrowser {
     }
   }
 
-  async #request(url: URL, method: string, form?: URLSearchParams) {
+  async #request(url: URL, method: string, form?: { body: URLSearchParams; origin: string }) {
     const headers: Record<string, string> = { accept: 'text/html' };
     const cookie = cookieHeader(this.#cookies, url);
     if (cookie) headers.cookie = cookie;
-    if (form) headers['content-type'] = 'application/x-www-form-urlencoded';
+    // A browser names the page a form was posted from (RFC 6454 §7); the bank's sign-out checks it.
+    if (form)
+      Object.assign(headers, { 'content-type': 'application/x-www-form-urlencoded', origin: form.origin });
     const response = await fetch(url, {
       method,
       headers,
       redirect: 'manual',
       dispatcher: this.#dispatcher,
-      ...(form ? { body: form.toString() } : {}),
+      ...(form ? { body: form.body.toString() } : {}),
     });
     keepCookies(this.#cookies, url, response.headers.getSetCookie());
     return response;

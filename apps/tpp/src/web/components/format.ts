@@ -21,8 +21,18 @@ export function formatTime(iso: string): string {
     : `${date.toLocaleTimeString('en-GB', { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
 
-/** Sort code and account number from a UK.OBIE.SortCodeAccountNumber identification. */
+/**
+ * A UK.OBIE.SortCodeAccountNumber identification (6-digit sort code + 8-digit account number) as a
+ * customer reads it: "Sort code 08-08-00 · Account 21325698". Anything else is shown as it is.
+ */
 export function sortCodeAccount(identification: string): string {
   if (!/^\d{14}$/.test(identification)) return identification;
-  return `${identification.slice(0, 2)}-${identification.slice(2, 4)}-${identification.slice(4, 6)} ${identification.slice(6)}`;
+  const sortCode = identification.slice(0, 6).match(/\d\d/g)!.join('-');
+  return `Sort code ${sortCode} · Account ${identification.slice(6)}`;
+}
+
+/** The creditor of a payment the customer typed: sort code (with or without dashes) and account number. */
+export function creditorAccount(sortCode: string, accountNumber: string): string | undefined {
+  const identification = `${sortCode.replace(/[\s-]/g, '')}${accountNumber.trim()}`;
+  return /^\d{14}$/.test(identification) ? sortCodeAccount(identification) : undefined;
 }

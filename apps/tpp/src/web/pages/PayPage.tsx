@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import type { ApiError, PaymentRequest, PaymentView, StartPaymentResponse } from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
-import { formatMoney } from '../components/format.js';
+import { creditorAccount, formatMoney } from '../components/format.js';
 import { useResource } from '../components/useResource.js';
 import { Link, useRouter } from '../router.js';
 
@@ -26,6 +26,10 @@ export function PaymentResult({ payment }: { payment: PaymentView }) {
       <p className="amount">{formatMoney(payment.request.amount, 'GBP')}</p>
       <p>
         to {payment.request.payeeName} · reference “{payment.request.reference}”
+      </p>
+      <p data-testid="payment-creditor">
+        {creditorAccount(payment.request.sortCode, payment.request.accountNumber) ??
+          `${payment.request.sortCode} ${payment.request.accountNumber}`}
       </p>
       {payment.bankStatus ? (
         <p>
@@ -58,6 +62,7 @@ export function PaymentForm({
       setForm((f) => ({ ...f, [name]: event.target.value })),
     required: true,
   });
+  const creditor = creditorAccount(form.sortCode, form.accountNumber);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit(form);
@@ -100,6 +105,11 @@ export function PaymentForm({
           </p>
         </div>
       </div>
+      <p className="hint" data-testid="payment-creditor" aria-live="polite">
+        {creditor
+          ? `Pays ${creditor}`
+          : 'A UK account: a six-digit sort code and an eight-digit account number.'}
+      </p>
       <div className="field-row">
         <div className="field">
           <label htmlFor="payment-amount">Amount (£)</label>
