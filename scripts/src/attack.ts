@@ -10,7 +10,7 @@
 // a hole in the bank, and the output says so loudly).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
+import { demoCustomer } from '@fapi-sandbox/bank-domain';
 import {
   ATTACKS,
   type Attack,
@@ -131,14 +131,12 @@ async function main(config: SandboxConfig): Promise<number> {
     console.error(variants);
     return 2;
   }
-  const [customer] = SEED_CUSTOMERS;
-  if (!customer) throw new Error('the bank seeds no customers');
   let allRefused = true;
   for (const variant of variants) {
     const outcome = await runAttack(attack, {
       config,
       variant,
-      customer: { username: customer.username, password: customer.password },
+      customer: demoCustomer(),
     });
     console.log(`${formatOutcome(attack, variant, outcome)}\n`);
     if (outcome.failure?.match(/ECONNREFUSED|fetch failed/)) {

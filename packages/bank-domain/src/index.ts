@@ -23,7 +23,7 @@ export {
   type Permission,
   validatePermissions,
 } from './permissions.js';
-export { SEED_CUSTOMERS, seedReferenceDate } from './seed.js';
+export { demoCustomer, SEED_CUSTOMERS, seedReferenceDate } from './seed.js';
 export { type BankStore, type BankStoreOptions, openBankStore } from './store.js';
 export {
   GRANT_ID_CLAIM,

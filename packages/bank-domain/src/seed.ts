@@ -131,6 +131,13 @@ export const SEED_CUSTOMERS: readonly SeedCustomer[] = [
   },
 ];
 
+/** The customer a script signs in as: the first seeded one (Alice); the sign-in page shows the same. */
+export function demoCustomer(): { username: string; password: string } {
+  const [first] = SEED_CUSTOMERS;
+  if (!first) throw new Error('the bank seeds no customers');
+  return { username: first.username, password: first.password };
+}
+
 interface Merchant {
   name: string;
   mcc: string;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
+import { demoCustomer } from '@fapi-sandbox/bank-domain';
 import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
 import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { PartyName, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -124,13 +124,6 @@ const startupRun = (sandbox: RunningSandbox): StartupRun => ({
   totalMs: sandbox.totalMs,
 });
 
-/** The bank's first demo customer, as seeded (the login page shows the same credentials). */
-export function demoCustomer(): Customer {
-  const [first] = SEED_CUSTOMERS;
-  if (!first) throw new Error('the bank seeds no customers');
-  return { username: first.username, password: first.password };
-}
-
 export async function runBenchmark(
   settings: BenchSettings,
   progress: (line: string) => void,
@@ -235,3 +228,5 @@ async function benchChildProcesses(
     config.remove();
   }
 }
+
+export { demoCustomer };

@@ -1,10 +1,9 @@
 // The parties a client talks to, started in-process on an isolated configuration: the directory, the
 // bank's authorization server and its resource server.
 import { startBankApi } from '@fapi-sandbox/bank-api';
-import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
+import { demoCustomer } from '@fapi-sandbox/bank-domain';
 import { startBankOp } from '@fapi-sandbox/bank-op';
 import { startDirectory } from '@fapi-sandbox/directory';
-import type { Customer } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { afterAll, beforeAll } from 'vitest';
@@ -44,8 +43,4 @@ export function useRunningParties(onStarted: (config: SandboxConfig) => void): v
   });
 }
 
-export function demoCustomer(): Customer {
-  const [first] = SEED_CUSTOMERS;
-  if (!first) throw new Error('the bank seeds no customers');
-  return { username: first.username, password: first.password };
-}
+export { demoCustomer };

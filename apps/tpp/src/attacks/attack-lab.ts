@@ -3,7 +3,7 @@
 // connection's profile, with the demo customer signing in at the bank, and records every message of the
 // run into that connection's trace. One run at a time per session: a run signs in, consents and may
 // suspend Moneywise at the directory for a moment, which two runs at once would tangle.
-import { SEED_CUSTOMERS } from '@fapi-sandbox/bank-domain';
+import { demoCustomer } from '@fapi-sandbox/bank-domain';
 import {
   ATTACKS,
   type Attack,
@@ -24,13 +24,6 @@ import { catalogueView, outcomeView } from './outcome-view.js';
 export interface AttackLab {
   catalogue(): AttackCatalogueView;
   run(connection: Connection, attackId: string, sessionId: string): Promise<AttackOutcomeView>;
-}
-
-/** The customer the scripted sign-in uses: the bank's first seeded demo customer (Alice). */
-export function demoCustomer(): Customer {
-  const [first] = SEED_CUSTOMERS;
-  if (!first) throw new Error('the bank seeds no demo customer');
-  return { username: first.username, password: first.password };
 }
 
 // RFC 9110 §15.5.5: no such attack.
