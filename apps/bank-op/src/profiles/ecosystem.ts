@@ -2,7 +2,7 @@
 // (the directory vouches for the software and its certificate), what it may register, and how the
 // bank's consents (UK Open Banking "intents") bind an authorization. One line per rule, as in
 // fapi2.ts and fapi1-advanced.ts.
-import { bankOp, both, type Rule } from './rule.js';
+import { bankOp, both, oidcProvider, type Rule } from './rule.js';
 
 export const ecosystemRules: readonly Rule[] = [
   {
@@ -142,6 +142,39 @@ export const ecosystemRules: readonly Rule[] = [
         error: 'invalid_request',
         message: /missing required parameter 'token'/,
         explain: 'The request has no token parameter',
+      },
+    ],
+  },
+  {
+    id: 'par-carries-the-request',
+    clause: 'RFC 9126 §2.1',
+    requirement:
+      'A pushed authorization request carries the authorization parameters (or a request object), never a request_uri',
+    enforcedBy: oidcProvider('features.pushedAuthorizationRequests'),
+    fix: 'send the authorization parameters, or a signed request object in the request parameter, in the PAR body; request_uri is what the bank answers with',
+    // oidc-provider says only `request_uri_not_supported`, with no description at all.
+    violations: [
+      {
+        error: 'request_uri_not_supported',
+        message: /^$/,
+        explain:
+          'The pushed authorization request carried a request_uri: the PAR body must hold the request itself',
+      },
+    ],
+  },
+  {
+    id: 'assertion-signed-by-the-client-it-names',
+    clause: 'RFC 7523 §3, OIDC Core §9',
+    requirement:
+      "A client assertion authenticates the client named in its iss and sub only if it is signed with one of that client's registered keys",
+    enforcedBy: oidcProvider("clientAuthMethods: ['private_key_jwt']"),
+    fix: "set iss and sub to your own client_id and sign with a key published in your own software statement's JWKS; a client cannot authenticate as another",
+    violations: [
+      {
+        error: 'invalid_client',
+        message: /^no applicable key found in the JSON Web Key Set$/,
+        explain:
+          "The client assertion names a client (iss and sub) whose registered keys did not sign it: none of that client's keys verifies the signature",
       },
     ],
   },

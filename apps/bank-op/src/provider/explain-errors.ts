@@ -47,10 +47,13 @@ export function findRule(
   error: string,
   texts: string[],
 ): { rule: Rule; explain?: string } | undefined {
+  // Some errors come with no text at all (request_uri_not_supported): they are matched as ''.
+  const candidates = texts.length > 0 ? texts : [''];
   for (const rule of [...profile.rules, ...ecosystemRules]) {
     for (const violation of rule.violations ?? []) {
       if (violation.error !== error) continue;
-      if (texts.some((text) => violation.message.test(text))) return { rule, explain: violation.explain };
+      if (candidates.some((text) => violation.message.test(text)))
+        return { rule, explain: violation.explain };
     }
   }
   return undefined;

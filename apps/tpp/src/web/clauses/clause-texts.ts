@@ -888,7 +888,7 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       ),
       '2.1': s(
         'Request',
-        'The authorization server must authenticate the client in the same way as at the token endpoint, reject the request if client authentication fails, and validate the pushed request as it would an authorization request.',
+        'The client sends the authorization request parameters themselves; the request_uri parameter is the one exception and must not be provided. The authorization server must authenticate the client in the same way as at the token endpoint, reject the request if client authentication fails, and validate the pushed request as it would an authorization request.',
       ),
       '2.2': s(
         'Successful response',
