@@ -1,5 +1,6 @@
 // `pnpm lab check` against the real directory, bank-op and bank-api: each lab's check fails before the
 // learner has done the lab's flow and passes after it, read from the parties' own traces.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -141,4 +142,60 @@ describe('pnpm lab check, against the running parties', () => {
     );
     expect(after.code).toBe(0);
   }, 120_000);
+
+  it('lab 7 passes once a payment was made and then retried with the same idempotency key', async () => {
+    expect((await lab(config, 'check', 'payments')).code).toBe(1);
+    // The retry: every POST /pisp/domestic-payments of this client goes with one idempotency key.
+    const retryKey = randomUUID();
+    const client = await FapiFlowClient.connect({
+      config,
+      variant: variant('fapi2-mtls'),
+      bend: (message) => {
+        if (message.kind !== 'http' || !message.url.endsWith('/pisp/domestic-payments')) return undefined;
+        message.headers['x-idempotency-key'] = retryKey;
+        return message;
+      },
+    });
+    try {
+      const initiation = {
+        InstructionIdentification: 'LAB-7',
+        EndToEndIdentification: 'E2E-LAB-7',
+        InstructedAmount: { Amount: '9.99', Currency: 'GBP' },
+        CreditorAccount: {
+          SchemeName: 'UK.OBIE.SortCodeAccountNumber',
+          Identification: '08080021325698',
+          Name: 'ACME Plumbing Ltd',
+        },
+      };
+      const consent = await client.api(
+        await client.clientCredentialsToken('payments'),
+        'POST',
+        '/pisp/domestic-payment-consents',
+        {
+          Data: { Initiation: initiation },
+          Risk: {},
+        },
+      );
+      const consentId = consent.body.Data.ConsentId;
+      const pending = await client.pushAuthorizationRequest(consentId, 'openid payments');
+      const code = await client.authorizationCode(
+        await client.customerAuthorizes(pending, demoCustomer()),
+        pending,
+      );
+      const token = await client.exchangeCode(pending, code);
+      const payment = { Data: { ConsentId: consentId, Initiation: initiation }, Risk: {} };
+      const first = await client.api(token, 'POST', '/pisp/domestic-payments', payment);
+      expect(first.status).toBe(201);
+      const paid = await lab(config, 'check', '7');
+      expect(paid.output).toMatch(/✓ a domestic payment made/);
+      expect(paid.output).toMatch(/✗ a payment retried with the same x-idempotency-key/);
+      expect(paid.code).toBe(1);
+
+      const retry = await client.api(token, 'POST', '/pisp/domestic-payments', payment);
+      expect(retry.body.Data.DomesticPaymentId).toBe(first.body.Data.DomesticPaymentId);
+      expect((await lab(config, 'check', '7')).code).toBe(0);
+    } finally {
+      await client.close();
+    }
+  }, 60_000);
 });
