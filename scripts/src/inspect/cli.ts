@@ -49,7 +49,7 @@ export async function runInspect(
     return { code: 2 };
   }
   const read = await readTraces(reader);
-  print(`${reader.label}: ${read.events.length} events`);
+  print(`${reader.label}: ${read.events.length} events (times in UTC)`);
   for (const failure of read.failures) {
     print(`✗ could not read ${failure.party}'s trace at ${failure.url}: ${failure.problem}`);
   }
@@ -78,6 +78,6 @@ export async function runInspect(
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { code, server } = await runInspect(process.argv.slice(2), sandboxConfig());
-  if (server) process.once('SIGINT', () => void server.close());
+  if (server) process.once('SIGINT', () => void server.close().finally(() => process.exit(0)));
   else process.exitCode = code;
 }

@@ -3,7 +3,6 @@
 // arrived (server-sent events); the page then fetches the sequence again.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TRANSPORT_SECURITY_HEADERS } from '@fapi-sandbox/fapi-core/security-headers';
 import type { TraceRead } from '../lab/traces.js';
 import { inspectorPage, REFRESH_SCRIPT, sequenceView } from './page.js';
 
@@ -16,7 +15,7 @@ export interface InspectorServer {
 
 // The page runs only its own script and loads nothing from elsewhere.
 const PAGE_HEADERS = {
-  ...TRANSPORT_SECURITY_HEADERS,
+  'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy':
     "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'Cache-Control': 'no-store',
@@ -86,7 +85,9 @@ export async function startInspectorServer(options: {
     close: async () => {
       clearInterval(timer);
       for (const listener of listeners) listener.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
