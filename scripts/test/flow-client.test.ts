@@ -4,7 +4,8 @@ import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/f
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { decodeJwt, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { demoCustomer, useRunningParties } from './support/parties.js';
+import { customerConsents } from './support/journey.js';
+import { useRunningParties } from './support/parties.js';
 
 describe('the flow client against in-process directory, bank-op and bank-api', () => {
   let config: SandboxConfig;
@@ -26,15 +27,7 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
             ? { tls_client_certificate_bound_access_tokens: true }
             : { dpop_bound_access_tokens: true }),
         });
-        const consentId = await client.createAccountAccessConsent(
-          await client.clientCredentialsToken('accounts'),
-        );
-        const pending = await client.pushAuthorizationRequest(consentId);
-        const code = await client.authorizationCode(
-          await client.customerAuthorizes(pending, demoCustomer()),
-          pending,
-        );
-        const token = await client.exchangeCode(pending, code);
+        const token = await customerConsents(client);
         const accounts = await client.api(token, 'GET', '/aisp/accounts');
         expect(accounts.status).toBe(200);
         expect(accounts.body.Data.Account.length).toBeGreaterThan(0);

@@ -144,6 +144,8 @@ export interface SandboxAgentOptions {
   key?: string | Buffer;
   /** Trust anchors; defaults to the sandbox's server trust bundle. */
   caFile?: string;
+  /** PEM trust anchors instead of a file (e.g. a client bundle's). */
+  ca?: string | Buffer;
 }
 
 /** An undici dispatcher that verifies every server against the sandbox CA and can present a client certificate. */
@@ -155,7 +157,7 @@ export function createSandboxAgent(
   const key = options.key ?? (options.keyFile ? readPem(options.keyFile) : undefined);
   const connect: SecureContextOptions & { lookup: LookupFunction; minVersion: typeof FAPI_TLS_MIN_VERSION } =
     {
-      ca: readPem(options.caFile ?? config.ca.serverTrustBundle),
+      ca: options.ca ?? readPem(options.caFile ?? config.ca.serverTrustBundle),
       lookup: sandboxLookup,
       minVersion: FAPI_TLS_MIN_VERSION,
       ...(cert && key ? { cert, key } : {}),

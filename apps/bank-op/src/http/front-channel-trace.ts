@@ -4,6 +4,7 @@
 // events say what happened; this notes it on the request's trace event (http/trace.ts) and hands the
 // flow's interaction id on to each interaction it starts (http/flow-ids.ts). No secret is noted: codes
 // and challenges appear by their first characters only.
+import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC, PromptDetail } from 'oidc-provider';
 import { profileOf } from '../profiles/index.js';
@@ -111,6 +112,17 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
       clause: 'RFC 9126 §2.2',
       detail: `request_uri …${String(pushed?.jti).slice(-6)} expires in ${body?.expires_in ?? '?'} s`,
     });
+    // FAPI 1.0 Adv §5.2.2-1, RFC 9101 §5: oidc-provider verified the request object's signature to get here.
+    const requestObject = (ctx.oidc.body as { request?: unknown } | undefined)?.request;
+    if (typeof requestObject === 'string') {
+      const [decoded] = decodeJwtsIn(requestObject, 'request');
+      noteCheck(ctx.res, {
+        name: 'Authorization parameters in a request object the client signed',
+        passed: true,
+        clause: 'FAPI 1.0 Adv §5.2.2-1, RFC 9101 §5',
+        detail: `request object signed ${String(decoded?.header.alg)} with key ${String(decoded?.header.kid)} of the client's registered JWKS`,
+      });
+    }
   });
 
   provider.on('interaction.started', (ctx, prompt) => {
