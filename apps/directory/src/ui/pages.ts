@@ -13,6 +13,12 @@ const softwareHref = (orgId: string, softwareId: string) =>
   `/ui/organisations/${encodeURIComponent(orgId)}/software-statements/${encodeURIComponent(softwareId)}`;
 const organisationHref = (orgId: string) => `/ui/organisations/${encodeURIComponent(orgId)}`;
 
+const SOURCE_LABELS: Record<CertificateRecord['source'], string> = {
+  pki: 'from pnpm pki',
+  csr: 'issued from a CSR',
+  bundle: 'made for a client bundle',
+};
+
 /** Only http(s) links are rendered as links; anything else (javascript:, data:) becomes inert. */
 function safeHref(url: string): string {
   return /^https?:\/\//i.test(url) ? url : '#';
@@ -68,7 +74,7 @@ function certificateRows(
     const inUseFile = inUse.get(certificate.x5tS256);
     return html`<tr>
       <td>${certificate.type}${certificate.kid ? html`<br><span class="muted">kid ${certificate.kid.slice(0, 12)}…</span>` : ''}</td>
-      <td><code class="id">${certificate.serialNumber}</code><br><span class="muted">${certificate.source === 'pki' ? 'from pnpm pki' : 'issued from a CSR'}</span></td>
+      <td><code class="id">${certificate.serialNumber}</code><br><span class="muted">${SOURCE_LABELS[certificate.source]}</span></td>
       <td><code class="id">${certificate.x5tS256}</code></td>
       <td>${certificate.keyType}</td>
       <td>${date(certificate.notAfter)}</td>
