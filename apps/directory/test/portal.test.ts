@@ -362,3 +362,115 @@ describe("a certificate from a learner's CSR", () => {
     expect((await oauthError(response)).error_description).toContain('FAPI 2.0 SP');
   });
 });
+
+describe('the portal pages', () => {
+  const origin = () => t.config.directory.web.origin;
+
+  function postForm(path: string, form: URLSearchParams, headers: Record<string, string> = {}) {
+    return t.call(path, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: form.toString(),
+    });
+  }
+
+  async function signUpInBrowser(orgName: string): Promise<string> {
+    const response = await postForm(
+      '/portal/forms/sign-up',
+      new URLSearchParams({ inviteCode: inviteCode(), orgName }),
+      { origin: origin() },
+    );
+    expect(response.status).toBe(303);
+    const cookie = response.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(
+      /^__Host-directory-portal=[A-Za-z0-9_-]{43}; Path=\/; Secure; HttpOnly; SameSite=Strict/,
+    );
+    return cookie.split(';')[0]!;
+  }
+
+  it('explain the portal and offer the sign-up form; the directory home links to them', async () => {
+    const landing = await (await t.call('/portal')).text();
+    expect(landing).toContain('name="inviteCode"');
+    expect(landing).toContain('pnpm --silent sandbox:info');
+    expect(landing).toContain('docs/workshop/lab-08-own-client.md');
+    expect(await (await t.call('/ui')).text()).toContain('href="/portal"');
+  });
+
+  it('refuse a sign-up from another site, and one without the invite code', async () => {
+    const crossSite = await postForm(
+      '/portal/forms/sign-up',
+      new URLSearchParams({ inviteCode: inviteCode(), orgName: 'Forged Ltd' }),
+      { origin: 'https://evil.example' },
+    );
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.headers.get('set-cookie')).toBeNull();
+    const noCode = await postForm('/portal/forms/sign-up', new URLSearchParams({ orgName: 'No Code Ltd' }), {
+      origin: origin(),
+    });
+    expect(noCode.status).toBe(403);
+    expect(await noCode.text()).toContain('sandbox:info');
+  });
+
+  it('show the developer token once after sign-up, register software and download its bundle as an attachment', async () => {
+    const cookie = await signUpInBrowser('Browser Learner Ltd');
+    const first = await (await t.call('/portal', { headers: { cookie } })).text();
+    const token = /fdt_[A-Za-z0-9_-]{43}/.exec(first)?.[0];
+    expect(token).toBeTruthy();
+    expect(await (await t.call('/portal', { headers: { cookie } })).text()).not.toContain(token!);
+
+    const form = new URLSearchParams({
+      clientName: 'Browser client',
+      redirectUris: 'https://localhost:3443/callback\n',
+    });
+    form.append('roles', 'AISP');
+    form.append('roles', 'PISP');
+    const registered = await postForm('/portal/forms/software-statements', form, {
+      origin: origin(),
+      cookie,
+    });
+    expect(registered.status).toBe(303);
+    const page = await (await t.call('/portal', { headers: { cookie } })).text();
+    const softwareId = /forms\/software-statements\/([A-Za-z0-9]{22})\/bundle/.exec(page)?.[1];
+    expect(softwareId).toBeTruthy();
+
+    const download = await postForm(
+      `/portal/forms/software-statements/${softwareId}/bundle`,
+      new URLSearchParams(),
+      { origin: origin(), cookie },
+    );
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toBe(
+      `attachment; filename="${softwareId}.bundle.json"`,
+    );
+    expect(download.headers.get('cache-control')).toBe('no-store');
+    const bundle = (await download.json()) as ClientBundle;
+    expect(bundle.software).toMatchObject({ softwareId, roles: ['AISP', 'PISP'] });
+
+    // The same token drives the API for the same organisation.
+    const api = await t.call(`/portal/organisations/${bundle.organisation.orgId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(api.status).toBe(200);
+  });
+
+  it('refuse a form without a portal session, and an http redirect URI with the clause', async () => {
+    const form = new URLSearchParams({
+      clientName: 'No session',
+      roles: 'AISP',
+      redirectUris: 'https://a.example/cb',
+    });
+    const anonymous = await postForm('/portal/forms/software-statements', form, { origin: origin() });
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toBe('/portal');
+
+    const cookie = await signUpInBrowser('Plain Http Ltd');
+    const insecure = await postForm(
+      '/portal/forms/software-statements',
+      new URLSearchParams({ clientName: 'Insecure', roles: 'AISP', redirectUris: 'http://localhost/cb' }),
+      { origin: origin(), cookie },
+    );
+    expect(insecure.status).toBe(400);
+    expect(await insecure.text()).toContain('FAPI 1.0 Part 1');
+  });
+});

@@ -108,6 +108,8 @@ export function overviewPage(services: DirectoryServices, context: PageContext):
 <p class="lead">The directory is the ecosystem's trust anchor: it registers organisations and their software,
 issues their certificates, and signs software statement assertions (SSAs) that banks check before they register a
 client. Suspend a software statement or revoke a certificate here and watch the bank refuse it.</p>
+<p>Bringing your own client? <a href="/portal">Sign up at the developer portal</a> with the sandbox's invite code,
+register your software and download its keys and certificates.</p>
 
 <h2>Authorisation servers</h2>
 <table><thead><tr><th scope="col">Bank</th><th scope="col">Issuer</th><th scope="col">API base URL</th><th scope="col">Status</th></tr></thead>
@@ -325,6 +327,8 @@ export function errorPage(status: number, message: string, context: PageContext)
   return page(
     `Error ${status}`,
     { ...context, error: message },
-    html`<h1>Could not do that</h1><p><a href="/ui">Back to the participants</a></p>`,
+    context.portal
+      ? html`<h1>Could not do that</h1><p><a href="/portal">Back to the developer portal</a></p>`
+      : html`<h1>Could not do that</h1><p><a href="/ui">Back to the participants</a></p>`,
   );
 }
