@@ -92,7 +92,7 @@ Store the file as you would a password. Each download makes new keys; the earlie
   <select id="type-${software.softwareId}" name="type"><option value="transport">transport (mutual TLS)</option><option value="signing">signing (JWS)</option></select></div>
   <div class="field"><label for="csr-${software.softwareId}">Certificate signing request (PEM, PKCS#10)</label>
   <textarea id="csr-${software.softwareId}" name="csr" rows="6" required placeholder="-----BEGIN CERTIFICATE REQUEST-----"></textarea>
-  <span class="muted">e.g. <code>openssl req -new -key transport.key -subj "/CN=any"</code>; the directory sets the subject.</span></div>
+  <span class="muted hint">e.g. <code>openssl req -new -key transport.key -subj "/CN=any"</code>; the directory sets the subject.</span></div>
   <p><button type="submit">Issue certificate</button></p>
 </form>
 

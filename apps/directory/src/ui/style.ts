@@ -6,7 +6,7 @@ body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, s
 header.site { background: #102a43; color: #fff; padding: 0.75rem 1.5rem; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; }
 header.site a { color: #fff; }
 header.site .brand { font-weight: 700; text-decoration: none; margin-right: auto; }
-header.site nav { display: flex; gap: 1rem; align-items: center; }
+header.site nav { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; align-items: center; }
 header.site form { margin: 0; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0 1rem; }
@@ -50,7 +50,8 @@ label.inline { display: inline-flex; gap: 0.35rem; align-items: center; font-wei
 .field { margin: 0 0 1rem; }
 .warning { background: #fff4d6; border: 1px solid #e0b34c; padding: 0.75rem 1rem; margin: 0 0 1rem; }
 section.card { background: #fff; border: 1px solid var(--line); padding: 1rem; margin: 0 0 1rem; }
-section.card h3 { margin-top: 0; }
+section.card h2, section.card h3 { margin-top: 0; }
+.hint { display: block; margin-top: 0.25rem; }
 ol.steps li { margin: 0 0 0.4rem; }
 .muted { color: var(--muted); }
 .two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
