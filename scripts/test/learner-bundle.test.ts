@@ -123,9 +123,14 @@ describe('a client brought by a learner, with only the portal bundle', () => {
     expect(token.body.error).toBe('invalid_client');
   });
 
-  it("reads the learner's own trace at the directory with the bundle's transport certificate", async () => {
-    const trace = await jsonOf(await fetch(bundle.endpoints.trace.directory, { dispatcher: transport }));
-    expect(trace.status).toBe(200);
-    expect(JSON.stringify(trace.body.events)).toContain(bundle.software.softwareId);
+  it("reads the learner's own traffic at the directory and the bank with the bundle's transport certificate", async () => {
+    const directory = await jsonOf(await fetch(bundle.endpoints.trace.directory, { dispatcher: transport }));
+    expect(directory.status).toBe(200);
+    expect(JSON.stringify(directory.body.events)).toContain(`${bundle.software.softwareId}/ssa`);
+    const bankOp = await jsonOf(await fetch(bundle.endpoints.trace.bankOp, { dispatcher: transport }));
+    expect(bankOp.status).toBe(200);
+    const steps = (bankOp.body.events as { status: number }[]).map((event) => event.status);
+    // The registration (201), the token (200) and the refused assertion (401) of the tests above.
+    expect(steps).toEqual(expect.arrayContaining([201, 200, 401]));
   });
 });
