@@ -1,6 +1,7 @@
 // `pnpm --silent sandbox:info`: the sandbox's addresses and credential paths as JSON, for scripts,
-// curl recipes and the conformance suite setup. Pure data from the configuration: nothing is started
-// and no file is read.
+// curl recipes and the conformance suite setup. Data from the configuration, and the developer portal's
+// invite code from the file the directory created at its first start (null before that): nothing is started.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Listener, type Party, type SandboxConfig, sandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -34,6 +35,12 @@ export function ssaUrl(config: SandboxConfig, orgId: string, softwareId: string)
     .replace('{softwareId}', encodeURIComponent(softwareId));
 }
 
+/** The invite code a learner signs up to the developer portal with, or null before the directory's first start. */
+export function inviteCodeOf(config: SandboxConfig): string | null {
+  const file = config.directory.inviteCodeFile;
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
+}
+
 export function sandboxInfo(config: SandboxConfig) {
   return {
     parties: {
@@ -55,7 +62,11 @@ export function sandboxInfo(config: SandboxConfig) {
     },
     directory: {
       ssaUrlPattern: ssaUrlPattern(config),
+      portal: `${config.directory.web.origin}/portal`,
+      inviteCodeFile: config.directory.inviteCodeFile,
     },
+    /** Bring your own client: the developer portal's sign-up needs it. */
+    inviteCode: inviteCodeOf(config),
     pkiManifest: config.pkiManifest,
   };
 }

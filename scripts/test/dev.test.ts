@@ -28,6 +28,7 @@ describe('pnpm dev', () => {
       startupMs: 4321,
       perPartyMs: { directory: 3100, 'bank-op': 3600, 'bank-api': 2900, tpp: 4200 },
       adminCredential: 'admin-secret',
+      inviteCode: 'fapi-7Q2M-K9XD',
       demoCustomers: demoCustomers(),
     });
     expect(table).toContain('FAPI Sandbox is ready in 4.3 s.');
@@ -35,6 +36,8 @@ describe('pnpm dev', () => {
       /bank-op\s+https:\/\/bank\.localhost:9443\s+https:\/\/mtls\.bank\.localhost:9444\s+3\.6 s/,
     );
     expect(table).toContain('Directory admin credential: admin-secret');
+    expect(table).toContain('Developer portal invite code: fapi-7Q2M-K9XD');
+    expect(table).toContain(`${config.directory.web.origin}/portal`);
     expect(table).toContain('Start here: https://tpp.localhost:17443');
     for (const customer of demoCustomers()) {
       expect(table).toMatch(new RegExp(`${customer.username}\\s+${customer.password}`));
@@ -49,6 +52,7 @@ describe('pnpm dev', () => {
       demoCustomers: [],
     });
     expect(table).toContain('Directory admin credential: (not found)');
+    expect(table).toContain('Developer portal invite code: (not found)');
     expect(table).toContain('(none seeded)');
   });
 });

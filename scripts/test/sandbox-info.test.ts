@@ -1,5 +1,8 @@
 // `pnpm --silent sandbox:info`: the addresses and credential paths, straight from the configuration.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { loadConfig } from '@fapi-sandbox/fapi-core/config';
@@ -48,6 +51,20 @@ describe('sandboxInfo', () => {
     expect(info.directory.ssaUrlPattern).toBe(
       'https://mtls.directory.localhost:18444/organisations/{orgId}/software-statements/{softwareId}/ssa',
     );
+  });
+
+  it("includes the developer portal's invite code once the directory has created it, else null", () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-info-'));
+    try {
+      const fresh = loadConfig({ ...process.env, FAPI_SANDBOX_DATA_DIR: dataDir });
+      expect(sandboxInfo(fresh).inviteCode).toBeNull();
+      fs.mkdirSync(path.dirname(fresh.directory.inviteCodeFile), { recursive: true });
+      fs.writeFileSync(fresh.directory.inviteCodeFile, 'fapi-7Q2M-K9XD\n');
+      expect(sandboxInfo(fresh).inviteCode).toBe('fapi-7Q2M-K9XD');
+      expect(sandboxInfo(fresh).directory.portal).toBe(`${fresh.directory.web.origin}/portal`);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('prints the same data as JSON when run as a script', async () => {

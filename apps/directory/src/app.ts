@@ -12,6 +12,8 @@ import express, { type Express } from 'express';
 import { loadOrCreateAdminCredential } from './admin-credential.js';
 import { loadCertificateAuthority } from './domain/certificate-authority.js';
 import { createCertificateService } from './domain/certificates.js';
+import { createBundleMaker } from './domain/client-bundle.js';
+import { createDevelopers } from './domain/developers.js';
 import { notFound } from './domain/errors.js';
 import { createRegistry } from './domain/registry.js';
 import { createReissuer } from './domain/reissue.js';
@@ -19,16 +21,19 @@ import { seedDirectory } from './domain/seed.js';
 import { createSsaService } from './domain/ssa-service.js';
 import { loadSsaSigner } from './domain/ssa-signer.js';
 import { transportIdentity } from './domain/transport-identity.js';
+import { loadOrCreateInviteCode } from './invite-code.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { directoryKeyRoutes } from './routes/directory-keys.js';
 import { healthRoutes } from './routes/health.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { participantsRoutes } from './routes/participants.js';
+import { portalRoutes } from './routes/portal.js';
 import { softwareStatementRoutes } from './routes/software-statements.js';
 import { ssaOnWebListenerRoutes, ssaRoutes } from './routes/ssa.js';
 import { recordRequests, traceOnWebListenerRoutes, traceRoutes } from './routes/trace.js';
 import type { DirectoryServices } from './services.js';
 import { openDirectoryStore } from './store/index.js';
+import { portalPageRoutes } from './ui/portal-routes.js';
 import { uiRoutes } from './ui/routes.js';
 
 /** The directory's SQLite file: `<dataDir>/directory/directory.sqlite`. */
@@ -49,12 +54,15 @@ export async function createDirectoryServices(
   const store = openDirectoryStore(directoryDatabaseFile(config));
   try {
     const adminCredential = loadOrCreateAdminCredential(config.directory.adminCredentialFile);
+    const inviteCode = loadOrCreateInviteCode(config.directory.inviteCodeFile);
     seedDirectory({ config, store, ca, log });
     const registry = createRegistry(store);
     const certificates = createCertificateService({ store, registry, ca });
     const reissue = createReissuer({ config, store, registry, ca, certificates });
     const identity = transportIdentity({ store, ca });
     const ssa = createSsaService({ config, store, registry, signer, identity });
+    const makeClientBundle = createBundleMaker({ config, registry, certificates });
+    const developers = createDevelopers({ store, registry, inviteCode, certificates, makeClientBundle });
     return {
       config,
       store,
@@ -65,6 +73,8 @@ export async function createDirectoryServices(
       signer,
       ca,
       adminCredential,
+      inviteCode,
+      developers,
       trace: new TraceRecorder(),
       log,
     };
@@ -110,6 +120,8 @@ export function createWebApp(services: DirectoryServices): Express {
   app.use(ssaOnWebListenerRoutes(services));
   app.get('/', (_req, res) => res.redirect(303, '/ui'));
   app.use('/ui', uiRoutes(services));
+  app.use('/portal', portalRoutes(services));
+  app.use('/portal', portalPageRoutes(services));
   return finish(app, services);
 }
 

@@ -19,6 +19,8 @@ export interface RunningDirectory {
   adminCredentialFile: string;
   /** True when this start created the credential (first run of a data folder). */
   adminCredentialCreated: boolean;
+  /** The developer portal's invite code (also in `config.directory.inviteCodeFile`). */
+  inviteCode: string;
   trace: TraceRecorder;
   stop(): Promise<void>;
 }
@@ -43,6 +45,7 @@ export async function startDirectory(options: StartDirectoryOptions): Promise<Ru
     adminCredential: services.adminCredential.token,
     adminCredentialFile: services.adminCredential.file,
     adminCredentialCreated: services.adminCredential.created,
+    inviteCode: services.inviteCode.value,
     trace: services.trace,
     async stop() {
       await Promise.all([close(web), close(mtls)]);

@@ -19,6 +19,11 @@ try {
     `admin credential${directory.adminCredentialCreated ? ' (created now)' : ''} in ${directory.adminCredentialFile}; send it as Authorization: Bearer <credential>`,
   );
 
+  log.info(
+    { file: config.directory.inviteCodeFile },
+    `developer portal at ${directory.webOrigin}/portal; its invite code (pnpm dev prints it) is in ${config.directory.inviteCodeFile}`,
+  );
+
   const shutdown = (signal: string) => {
     log.info({ signal }, `${signal}: stopping`);
     directory.stop().then(

@@ -36,6 +36,7 @@ function secrets() {
   expect(files).toContain(config.bankOp.signingJwks);
   expect(files).toContain(config.directory.ssaSigningJwks);
   expect(files).toContain(config.directory.adminCredentialFile);
+  expect(files).toContain(config.directory.inviteCodeFile);
   expect(files.some((file) => file.endsWith('directory.sqlite'))).toBe(true);
   return found;
 }

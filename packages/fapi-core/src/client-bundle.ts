@@ -1,8 +1,7 @@
-// A client bundle: everything a learner's own client needs to join the sandbox's network as a participant
-// (the directory's developer portal hands it out once, with private keys it does not keep). Format
-// "fapi-sandbox/client-bundle@1": the organisation and software, the transport certificate and key (its
-// mTLS identity, RFC 8705 §2.1), the signing keys (private_key_jwt, JAR), the CA bundle that verifies the
-// parties' TLS, and the running sandbox's endpoints.
+// The client bundle the directory's developer portal hands a learner who brings their own client: who the
+// software is, its transport key and certificate (mTLS, RFC 8705), its signing keys (private_key_jwt,
+// RFC 7523; the directory publishes the public half at jwksUri), what to trust and where everything is.
+// The private keys are in it once: the directory does not keep them.
 import fs from 'node:fs';
 import type { JWK } from 'jose';
 
@@ -16,26 +15,38 @@ export interface ClientBundle {
     clientName: string;
     roles: string[];
     redirectUris: string[];
+    /** The software's public signing keys, published by the directory (register it as jwks_uri). */
     jwksUri: string;
   };
   transport: {
-    /** The leaf, then the Directory CA. */
+    /** Leaf, then the Directory CA (PEM). */
     certificatePem: string;
     /** PKCS#8 PEM. */
     privateKeyPem: string;
+    /** RFC 8705 §3.1 thumbprint of the certificate: what a bound access token's cnf names. */
     x5tS256: string;
     serialNumber: string;
   };
-  signing: { privateJwks: { keys: JWK[] }; publicJwks: { keys: JWK[] } };
-  trust: { serverCaBundlePem: string };
+  signing: {
+    /** One PS256 RSA-2048 and one ES256 P-256 key; each kid is the RFC 7638 thumbprint, x5c its chain. */
+    privateJwks: { keys: JWK[] };
+    publicJwks: { keys: JWK[] };
+  };
+  trust: {
+    /** Root + server CA: verifies every party's TLS server certificate. */
+    serverCaBundlePem: string;
+  };
   endpoints: {
     directory: string;
+    /** GET with the transport certificate (mTLS): the software statement assertion. */
     ssa: string;
+    /** GET with the transport certificate: this software's own trace events at each party. */
     trace: { directory: string; bankOp: string; bankApi: string };
     bankIssuer: string;
     bankDiscovery: string;
     bankApi: string;
   };
+  /** Every sandbox host name resolves to loopback (curl --resolve, /etc/hosts). */
   resolve: Record<string, string>;
 }
 

@@ -72,7 +72,13 @@ export interface SandboxConfig {
     /** root + directory CA: what an mTLS listener trusts for client certificates. */
     clientTrustBundle: string;
   };
-  directory: Party & { mtls: Listener; ssaSigningJwks: string; adminCredentialFile: string };
+  directory: Party & {
+    mtls: Listener;
+    ssaSigningJwks: string;
+    adminCredentialFile: string;
+    /** The developer portal's invite code (sign-up needs it), created at the directory's first start. */
+    inviteCodeFile: string;
+  };
   bankOp: Party & { mtls: Listener; issuer: string; signingJwks: string };
   bankApi: Party & { baseUrl: string };
   tpp: Party;
@@ -160,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
       serverKey: cert('servers', 'directory.key'),
       ssaSigningJwks: cert('directory', 'ssa-signing.private.jwks.json'),
       adminCredentialFile: path.join(dataDir, 'directory', 'admin-credential.txt'),
+      inviteCodeFile: path.join(dataDir, 'directory', 'invite-code'),
     },
     bankOp: {
       name: 'bank-op',

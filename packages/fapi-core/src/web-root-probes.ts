@@ -76,9 +76,10 @@ export function sandboxSecrets(config: SandboxConfig): SecretFile[] {
     { file: config.ca.directoryKey, marker: pemMarker(config.ca.directoryKey) },
     { file: config.bankOp.serverKey, marker: pemMarker(config.bankOp.serverKey) },
   ];
-  const credential = config.directory.adminCredentialFile;
-  if (fs.existsSync(credential))
-    secrets.push({ file: credential, marker: fs.readFileSync(credential, 'utf8').trim() });
+  // The directory's admin credential and the developer portal's invite code, once its first start made them.
+  for (const file of [config.directory.adminCredentialFile, config.directory.inviteCodeFile]) {
+    if (fs.existsSync(file)) secrets.push({ file, marker: fs.readFileSync(file, 'utf8').trim() });
+  }
   const bankOpSecrets = path.join(config.dataDir, 'bank-op', 'secrets.json');
   if (fs.existsSync(bankOpSecrets)) {
     const { dpopNonceSecret } = JSON.parse(fs.readFileSync(bankOpSecrets, 'utf8')) as {

@@ -88,14 +88,14 @@ await Promise.all(
 );
 if (shuttingDown) await new Promise(() => {});
 
-const adminCredential = fs.existsSync(config.directory.adminCredentialFile)
-  ? fs.readFileSync(config.directory.adminCredentialFile, 'utf8').trim()
-  : undefined;
+const readSecret = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined);
+const adminCredential = readSecret(config.directory.adminCredentialFile);
 console.log(
   renderReadyTable(config, {
     startupMs: performance.now() - started,
     perPartyMs,
     adminCredential,
+    inviteCode: readSecret(config.directory.inviteCodeFile),
     demoCustomers: demoCustomers(),
   }),
 );

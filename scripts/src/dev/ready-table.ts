@@ -5,6 +5,8 @@ export interface ReadyFacts {
   startupMs: number;
   perPartyMs: Record<string, number>;
   adminCredential: string | undefined;
+  /** The developer portal's invite code (what a learner needs to sign up). */
+  inviteCode?: string | undefined;
   demoCustomers: { username: string; password: string; displayName: string }[];
 }
 
@@ -43,6 +45,8 @@ export function renderReadyTable(config: SandboxConfig, facts: ReadyFacts): stri
     '',
     `Directory admin credential: ${facts.adminCredential ?? '(not found)'}`,
     `  (Authorization: Bearer … on the directory's admin API; stored in ${config.directory.adminCredentialFile})`,
+    `Developer portal invite code: ${facts.inviteCode ?? '(not found)'}`,
+    `  (bring your own client: sign up at ${config.directory.web.origin}/portal; stored in ${config.directory.inviteCodeFile})`,
     '',
     `Start here: ${config.tpp.web.origin}  (pnpm open starts a browser that trusts the sandbox CA)`,
     `OP discovery: ${config.bankOp.issuer}/.well-known/openid-configuration`,

@@ -2,7 +2,7 @@
 import { X509Certificate } from 'node:crypto';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { describeKey } from './keys.js';
-import type { CertificateRecord, CertificateType, RevocationReason } from './model.js';
+import type { CertificateRecord, CertificateSource, CertificateType, RevocationReason } from './model.js';
 import { x509 } from './x509.js';
 
 /** Splits a PEM bundle into its certificates, leaf first. */
@@ -24,7 +24,7 @@ export function certificateRecord(input: {
   orgId: string;
   softwareId: string;
   type: CertificateType;
-  source: 'pki' | 'csr';
+  source: CertificateSource;
   kid?: string;
   alg?: string;
   revoked?: { at: string; reason: RevocationReason };

@@ -10,12 +10,14 @@ import { acceptCsr } from './csr.js';
 import { conflict, notFound, shown } from './errors.js';
 import {
   type CertificateRecord,
+  type CertificateSource,
   type CertificateType,
   certificateStatus,
   type ParticipantStatus,
   type RevocationReason,
 } from './model.js';
 import type { Registry } from './registry.js';
+import type { x509 } from './x509.js';
 
 export interface CertificateStatusReport {
   status: 'active' | 'revoked' | 'expired' | 'unknown';
@@ -71,48 +73,68 @@ export function createCertificateService(deps: {
     return found;
   }
 
+  /**
+   * Certifies a public key for active software under the Directory CA and records it: the one issuer
+   * behind a CSR upload and a portal bundle. A signing certificate gets its RFC 7638 kid and its alg.
+   */
+  async function certify(
+    orgId: string,
+    softwareId: string,
+    request: { type: CertificateType; publicKey: x509.PublicKey; alg: string; source: CertificateSource },
+  ): Promise<IssuedCertificateResult> {
+    const before = softwareToCertify(registry, orgId, softwareId);
+    const issued = await ca.issue({
+      identity: { orgId, orgName: before.organisation.orgName, softwareId },
+      type: request.type,
+      publicKey: request.publicKey,
+    });
+    const signingKey =
+      request.type === 'signing'
+        ? {
+            kid: await jwkThumbprint(issued.certificate.publicKey.export({ format: 'jwk' }) as JWK),
+            alg: request.alg,
+          }
+        : {};
+    const record = certificateRecord({
+      chainPem: issued.chainPem,
+      orgId,
+      softwareId,
+      type: request.type,
+      source: request.source,
+      ...signingKey,
+    });
+    // Signing took a moment: the software may have been suspended meanwhile, so check again as we write.
+    store.transaction(() => {
+      const now = registry.software(orgId, softwareId);
+      if (now.status !== 'active') {
+        throw conflict(
+          `Software statement ${softwareId} became ${now.status} while the certificate was being issued`,
+          'reactivate it and send the request again',
+        );
+      }
+      store.certificates.insert(record);
+    });
+    return { certificate: record, chainPem: issued.chainPem };
+  }
+
   return {
     get,
+    certify,
 
+    /** RFC 2986: a participant's own key, proven by the CSR's self-signature. */
     async issue(
       orgId: string,
       softwareId: string,
       request: { type: CertificateType; csr: string },
     ): Promise<IssuedCertificateResult> {
-      const before = softwareToCertify(registry, orgId, softwareId);
+      softwareToCertify(registry, orgId, softwareId);
       const accepted = await acceptCsr(request.csr);
-      const issued = await ca.issue({
-        identity: { orgId, orgName: before.organisation.orgName, softwareId },
+      return certify(orgId, softwareId, {
         type: request.type,
         publicKey: accepted.publicKey,
-      });
-      const signingKey =
-        request.type === 'signing'
-          ? {
-              kid: await jwkThumbprint(issued.certificate.publicKey.export({ format: 'jwk' }) as JWK),
-              alg: accepted.alg,
-            }
-          : {};
-      const record = certificateRecord({
-        chainPem: issued.chainPem,
-        orgId,
-        softwareId,
-        type: request.type,
+        alg: accepted.alg,
         source: 'csr',
-        ...signingKey,
       });
-      // Signing took a moment: the software may have been suspended meanwhile, so check again as we write.
-      store.transaction(() => {
-        const now = registry.software(orgId, softwareId);
-        if (now.status !== 'active') {
-          throw conflict(
-            `Software statement ${softwareId} became ${now.status} while the certificate was being issued`,
-            'reactivate it and send the CSR again',
-          );
-        }
-        store.certificates.insert(record);
-      });
-      return { certificate: record, chainPem: issued.chainPem };
     },
 
     revoke(serialNumber: string, reason: RevocationReason): CertificateRecord {

@@ -1,6 +1,7 @@
 // What kind of key a certificate or CSR carries, and whether FAPI lets a participant use it.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { x509 } from './x509.js';
 
 export interface KeyDescription {
   /** e.g. "RSA 2048", "EC P-256". */
@@ -13,6 +14,11 @@ const CURVE_NAMES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P
 
 export function publicKeyFromSpki(spki: ArrayBuffer | Uint8Array): KeyObject {
   return createPublicKey({ key: Buffer.from(spki as ArrayBuffer), format: 'der', type: 'spki' });
+}
+
+/** A key as the certificate generator takes it (its SubjectPublicKeyInfo). */
+export function spkiOf(key: KeyObject): x509.PublicKey {
+  return new x509.PublicKey(key.export({ type: 'spki', format: 'der' }));
 }
 
 /** Plain description of any key, for listings (never throws). */

@@ -3,7 +3,7 @@
 // certifies it under the Directory CA for the same software, and writes key and certificate over
 // certs/participants/<slug>/transport.*, where every party of `pnpm dev` reads the participant's identity.
 // Only the fixture participants qualify: the directory holds no one else's private key (they send a CSR).
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -13,9 +13,9 @@ import { certificateRecord } from './certificate-records.js';
 import { type CertificateService, softwareToCertify } from './certificates.js';
 import { conflict, invalidRequest } from './errors.js';
 import { fixtureParticipantOf, transportThumbprintInUse } from './fixture-certificates.js';
+import { spkiOf } from './keys.js';
 import type { CertificateRecord } from './model.js';
 import type { Registry } from './registry.js';
-import { x509 } from './x509.js';
 
 export interface ReissuedCertificate {
   revoked: CertificateRecord;
@@ -29,10 +29,6 @@ function writeAtomically(file: string, contents: string, mode: number): void {
   const temporary = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, contents, { mode });
   fs.renameSync(temporary, file);
-}
-
-function spkiOf(key: KeyObject): x509.PublicKey {
-  return new x509.PublicKey(key.export({ type: 'spki', format: 'der' }));
 }
 
 export function createReissuer(deps: {

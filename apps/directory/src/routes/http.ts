@@ -11,6 +11,11 @@ export const JSON_BODY_LIMIT = '64kb';
 
 const REALM = 'FAPI Sandbox Directory';
 
+/** RFC 6750 §2.1: the b64token of an `Authorization: Bearer <token>` header, or undefined. */
+export function bearerTokenOf(header: string): string | undefined {
+  return /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header)?.[1];
+}
+
 /** RFC 6750 §2.1: the admin credential travels as `Authorization: Bearer <token>`. */
 export function requireAdmin(credential: AdminCredential): RequestHandler {
   return (req, _res, next) => {
@@ -26,8 +31,8 @@ export function requireAdmin(credential: AdminCredential): RequestHandler {
         headers: { 'WWW-Authenticate': `Bearer realm="${REALM}"` },
       });
     }
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
-    if (!match || !credential.matches(match[1]!)) {
+    const token = bearerTokenOf(header);
+    if (token === undefined || !credential.matches(token)) {
       throw new OAuthError({
         status: 401,
         error: 'invalid_token',

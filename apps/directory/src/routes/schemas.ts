@@ -71,6 +71,15 @@ export const newSoftwareStatementBody = z.strictObject({
   logoUri: httpsUrl.optional(),
 });
 
+/** The developer portal's software statement: the admin API's body, the id always minted by the directory. */
+export const portalSoftwareStatementBody = newSoftwareStatementBody.omit({ softwareId: true });
+
+/** Developer portal sign-up (the invite code is checked before this body is validated). */
+export const portalSignUpBody = z.strictObject({
+  inviteCode: z.string().max(64),
+  orgName: newOrganisationBody.shape.orgName,
+});
+
 export const statusBody = z.strictObject({ status: z.enum(PARTICIPANT_STATUSES) });
 
 export const issueCertificateBody = z.strictObject({

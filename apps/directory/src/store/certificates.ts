@@ -1,5 +1,10 @@
 // Certificates the directory issued (or registered from the generated PKI), and their revocation.
-import type { CertificateRecord, CertificateType, RevocationReason } from '../domain/model.js';
+import type {
+  CertificateRecord,
+  CertificateSource,
+  CertificateType,
+  RevocationReason,
+} from '../domain/model.js';
 import type { Db } from './database.js';
 
 interface CertificateRow {
@@ -15,7 +20,7 @@ interface CertificateRow {
   not_before: string;
   not_after: string;
   chain_pem: string;
-  source: 'pki' | 'csr';
+  source: CertificateSource;
   revoked_at: string | null;
   revocation_reason: RevocationReason | null;
   created_at: string;

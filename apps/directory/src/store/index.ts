@@ -2,6 +2,7 @@
 // multi-step write happens entirely or not at all.
 import { certificatesRepository } from './certificates.js';
 import { openDatabase } from './database.js';
+import { developerTokensRepository } from './developer-tokens.js';
 import { organisationsRepository } from './organisations.js';
 import { settingsRepository } from './settings.js';
 import { softwareStatementsRepository } from './software-statements.js';
@@ -15,6 +16,7 @@ export function openDirectoryStore(file: string) {
     certificates: certificatesRepository(db),
     ssaIssuances: ssaIssuancesRepository(db),
     settings: settingsRepository(db),
+    developerTokens: developerTokensRepository(db),
     /** Runs `work` in one SQLite transaction: it commits when `work` returns and rolls back when it throws. */
     transaction<T>(work: () => T): T {
       return db.transaction(work)();

@@ -1,7 +1,51 @@
 // The directory's tables. Created on first open; `user_version` records the schema so a later change can
 // migrate a kept data folder instead of silently misreading it.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** `source`: pki (from `pnpm pki`), csr (a participant's request), bundle (keys made for a portal bundle). */
+function certificatesTable(name: string): string {
+  return `
+CREATE TABLE ${name} (
+  serial_number      TEXT PRIMARY KEY,
+  x5t_s256           TEXT NOT NULL UNIQUE,
+  org_id             TEXT NOT NULL REFERENCES organisations (org_id),
+  software_id        TEXT NOT NULL REFERENCES software_statements (software_id),
+  type               TEXT NOT NULL CHECK (type IN ('transport', 'signing')),
+  subject            TEXT NOT NULL,
+  key_type           TEXT NOT NULL,
+  kid                TEXT,
+  alg                TEXT,
+  not_before         TEXT NOT NULL,
+  not_after          TEXT NOT NULL,
+  chain_pem          TEXT NOT NULL,
+  source             TEXT NOT NULL CHECK (source IN ('pki', 'csr', 'bundle')),
+  revoked_at         TEXT,
+  revocation_reason  TEXT,
+  created_at         TEXT NOT NULL
+);`;
+}
+
+const CERTIFICATES_INDEX = 'CREATE INDEX certificates_by_software ON certificates (software_id);';
+
+/** Developer portal sign-ups: only a SHA-256 of each developer token is kept, never the token. */
+const DEVELOPER_TOKENS = `
+CREATE TABLE developer_tokens (
+  token_hash  TEXT PRIMARY KEY,
+  org_id      TEXT NOT NULL REFERENCES organisations (org_id),
+  created_at  TEXT NOT NULL
+);
+CREATE INDEX developer_tokens_by_org ON developer_tokens (org_id);`;
+
+/** Version 1 to 2: developer tokens, and the `bundle` certificate source (SQLite rebuilds a table to widen a CHECK). */
+export const MIGRATIONS: Record<number, string> = {
+  1: `${DEVELOPER_TOKENS}
+${certificatesTable('certificates_v2')}
+INSERT INTO certificates_v2 SELECT * FROM certificates;
+DROP TABLE certificates;
+ALTER TABLE certificates_v2 RENAME TO certificates;
+${CERTIFICATES_INDEX}`,
+};
 
 export const SCHEMA = `
 CREATE TABLE organisations (
@@ -38,25 +82,8 @@ CREATE TABLE software_statements (
 );
 CREATE INDEX software_statements_by_org ON software_statements (org_id);
 
-CREATE TABLE certificates (
-  serial_number      TEXT PRIMARY KEY,
-  x5t_s256           TEXT NOT NULL UNIQUE,
-  org_id             TEXT NOT NULL REFERENCES organisations (org_id),
-  software_id        TEXT NOT NULL REFERENCES software_statements (software_id),
-  type               TEXT NOT NULL CHECK (type IN ('transport', 'signing')),
-  subject            TEXT NOT NULL,
-  key_type           TEXT NOT NULL,
-  kid                TEXT,
-  alg                TEXT,
-  not_before         TEXT NOT NULL,
-  not_after          TEXT NOT NULL,
-  chain_pem          TEXT NOT NULL,
-  source             TEXT NOT NULL CHECK (source IN ('pki', 'csr')),
-  revoked_at         TEXT,
-  revocation_reason  TEXT,
-  created_at         TEXT NOT NULL
-);
-CREATE INDEX certificates_by_software ON certificates (software_id);
+${certificatesTable('certificates')}
+${CERTIFICATES_INDEX}
 
 CREATE TABLE ssa_issuances (
   jti                        TEXT PRIMARY KEY,
@@ -73,4 +100,5 @@ CREATE TABLE settings (
   key    TEXT PRIMARY KEY,
   value  TEXT NOT NULL
 );
+${DEVELOPER_TOKENS}
 `;

@@ -7,6 +7,8 @@ export interface PageContext {
   path: string;
   notice?: string;
   error?: string;
+  /** A developer portal page: its errors lead back to /portal. */
+  portal?: boolean;
 }
 
 export function statusBadge(status: string): SafeHtml {
@@ -31,6 +33,7 @@ export function page(title: string, context: PageContext, content: SafeHtml): st
   <nav aria-label="Directory">
     <a href="/ui">Participants</a>
     <a href="/ui/certificates">Certificates</a>
+    <a href="/portal">Developer portal</a>
     ${account}
   </nav>
 </header>

@@ -13,6 +13,12 @@ const softwareHref = (orgId: string, softwareId: string) =>
   `/ui/organisations/${encodeURIComponent(orgId)}/software-statements/${encodeURIComponent(softwareId)}`;
 const organisationHref = (orgId: string) => `/ui/organisations/${encodeURIComponent(orgId)}`;
 
+const SOURCE_LABELS: Record<CertificateRecord['source'], string> = {
+  pki: 'from pnpm pki',
+  csr: 'issued from a CSR',
+  bundle: 'made for a client bundle',
+};
+
 /** Only http(s) links are rendered as links; anything else (javascript:, data:) becomes inert. */
 function safeHref(url: string): string {
   return /^https?:\/\//i.test(url) ? url : '#';
@@ -68,7 +74,7 @@ function certificateRows(
     const inUseFile = inUse.get(certificate.x5tS256);
     return html`<tr>
       <td>${certificate.type}${certificate.kid ? html`<br><span class="muted">kid ${certificate.kid.slice(0, 12)}…</span>` : ''}</td>
-      <td><code class="id">${certificate.serialNumber}</code><br><span class="muted">${certificate.source === 'pki' ? 'from pnpm pki' : 'issued from a CSR'}</span></td>
+      <td><code class="id">${certificate.serialNumber}</code><br><span class="muted">${SOURCE_LABELS[certificate.source]}</span></td>
       <td><code class="id">${certificate.x5tS256}</code></td>
       <td>${certificate.keyType}</td>
       <td>${date(certificate.notAfter)}</td>
@@ -102,6 +108,8 @@ export function overviewPage(services: DirectoryServices, context: PageContext):
 <p class="lead">The directory is the ecosystem's trust anchor: it registers organisations and their software,
 issues their certificates, and signs software statement assertions (SSAs) that banks check before they register a
 client. Suspend a software statement or revoke a certificate here and watch the bank refuse it.</p>
+<p>Bringing your own client? <a href="/portal">Sign up at the developer portal</a> with the sandbox's invite code,
+register your software and download its keys and certificates.</p>
 
 <h2>Authorisation servers</h2>
 <table><thead><tr><th scope="col">Bank</th><th scope="col">Issuer</th><th scope="col">API base URL</th><th scope="col">Status</th></tr></thead>
@@ -319,6 +327,8 @@ export function errorPage(status: number, message: string, context: PageContext)
   return page(
     `Error ${status}`,
     { ...context, error: message },
-    html`<h1>Could not do that</h1><p><a href="/ui">Back to the participants</a></p>`,
+    context.portal
+      ? html`<h1>Could not do that</h1><p><a href="/portal">Back to the developer portal</a></p>`
+      : html`<h1>Could not do that</h1><p><a href="/ui">Back to the participants</a></p>`,
   );
 }

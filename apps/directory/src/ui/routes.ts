@@ -62,6 +62,38 @@ function statusField(req: Request): ParticipantStatus {
   return status as ParticipantStatus;
 }
 
+/** Errors on a page are shown as a page (the JSON API answers JSON); unexpected ones are logged. */
+export function pageErrors(
+  services: DirectoryServices,
+  context: (req: Request) => PageContext,
+  send: (res: Response, body: string, status: number) => void,
+) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status ?? 500;
+    const message = isOAuthError(err)
+      ? err.errorDescription
+      : status < 500 && (err as { expose?: boolean }).expose
+        ? String((err as Error).message)
+        : 'The directory failed to do that; nothing was changed. See the directory log.';
+    if (status >= 500) logFailure(services.log, req, res, err);
+    else {
+      const error = isOAuthError(err) ? err.error : 'invalid_request';
+      logRefusal(services.log, req, res, {
+        status,
+        error,
+        error_description: message,
+        clause: clauseOf(err),
+      });
+    }
+    send(res, errorPage(status, message, context(req)), status >= 400 ? status : 500);
+  };
+}
+
+/** The page's response headers: a strict CSP (no scripts at all), no sniffing, no caching. */
+export function sendPage(res: Response, body: string, status = 200): void {
+  res.status(status).set(SECURITY_HEADERS).type('html').send(body);
+}
+
 export function uiRoutes(services: DirectoryServices): Router {
   const router = Router();
   const sessions = createSessions(services.config.directory.web.origin);
@@ -71,9 +103,7 @@ export function uiRoutes(services: DirectoryServices): Router {
     const done = typeof req.query.done === 'string' ? NOTICES[req.query.done] : undefined;
     return { admin: sessions.isAdmin(req), path: localUiPath(req.originalUrl.split('?')[0]), notice: done };
   };
-  const send = (res: Response, body: string, status = 200) => {
-    res.status(status).set(SECURITY_HEADERS).type('html').send(body);
-  };
+  const send = sendPage;
   /** Every state-changing form: same origin, then the admin session, then the form body. */
   const adminForm = [
     (req: Request, _res: Response, next: NextFunction) => {
@@ -167,26 +197,7 @@ export function uiRoutes(services: DirectoryServices): Router {
     res.redirect(303, `${localUiPath(formField(req, 'back'))}?done=certificate-reissued`);
   });
 
-  // Errors on the page are shown as a page (the JSON API answers JSON); unexpected ones are logged.
-  router.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = (err as { status?: number }).status ?? 500;
-    const message = isOAuthError(err)
-      ? err.errorDescription
-      : status < 500 && (err as { expose?: boolean }).expose
-        ? String((err as Error).message)
-        : 'The directory failed to do that; nothing was changed. See the directory log.';
-    if (status >= 500) logFailure(services.log, req, res, err);
-    else {
-      const error = isOAuthError(err) ? err.error : 'invalid_request';
-      logRefusal(services.log, req, res, {
-        status,
-        error,
-        error_description: message,
-        clause: clauseOf(err),
-      });
-    }
-    send(res, errorPage(status, message, context(req)), status >= 400 ? status : 500);
-  });
+  router.use(pageErrors(services, context, send));
 
   return router;
 }

@@ -16,48 +16,62 @@ function cookieValue(req: Request, name: string): string | undefined {
   return parseCookie(req.headers.cookie ?? '')[name];
 }
 
-export function createSessions(origin: string) {
-  const sessions = new Map<string, number>();
-
-  function isAdmin(req: Request): boolean {
-    const id = cookieValue(req, SESSION_COOKIE);
-    if (!id) return false;
-    const expiresAt = sessions.get(id);
-    if (expiresAt === undefined) return false;
-    if (expiresAt < Date.now()) {
-      sessions.delete(id);
-      return false;
-    }
-    return true;
-  }
+/**
+ * Random session ids (256 bits) in a `__Host-` cookie that is HttpOnly, Secure and SameSite=Strict
+ * (RFC 6265bis §4.1.3.2), each mapped in memory to what the session is for; lost at a restart.
+ */
+export function createCookieSessions<T>(cookieName: string) {
+  const sessions = new Map<string, { value: T; expiresAt: number }>();
 
   return {
-    isAdmin,
+    get(req: Request): T | undefined {
+      const id = cookieValue(req, cookieName);
+      if (!id) return undefined;
+      const session = sessions.get(id);
+      if (!session) return undefined;
+      if (session.expiresAt < Date.now()) {
+        sessions.delete(id);
+        return undefined;
+      }
+      return session.value;
+    },
 
-    start(res: Response): void {
+    start(res: Response, value: T): void {
       if (sessions.size >= MAX_SESSIONS) {
         const oldest = sessions.keys().next().value;
         if (oldest !== undefined) sessions.delete(oldest);
       }
       const id = randomBytes(32).toString('base64url');
-      sessions.set(id, Date.now() + SESSION_LIFETIME_MS);
+      sessions.set(id, { value, expiresAt: Date.now() + SESSION_LIFETIME_MS });
       res.append(
         'Set-Cookie',
-        `${SESSION_COOKIE}=${id}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${SESSION_LIFETIME_MS / 1000}`,
+        `${cookieName}=${id}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=${SESSION_LIFETIME_MS / 1000}`,
       );
     },
 
     end(req: Request, res: Response): void {
-      const id = cookieValue(req, SESSION_COOKIE);
+      const id = cookieValue(req, cookieName);
       if (id) sessions.delete(id);
-      res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
+      res.append('Set-Cookie', `${cookieName}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`);
     },
+  };
+}
 
-    /** Every form POST: same origin only (defence in depth beside SameSite=Strict), fapi-core's one rule. */
-    assertSameOrigin(req: Request): void {
-      const refusal = crossSiteRefusal(req.headers, origin, "submit the form from the directory's own page");
-      if (refusal) throw refusal;
-    },
+/** Every form POST: same origin only (defence in depth beside SameSite=Strict), fapi-core's one rule. */
+export function assertSameOrigin(req: Request, origin: string): void {
+  const refusal = crossSiteRefusal(req.headers, origin, "submit the form from the directory's own page");
+  if (refusal) throw refusal;
+}
+
+export function createSessions(origin: string) {
+  const sessions = createCookieSessions<true>(SESSION_COOKIE);
+  const isAdmin = (req: Request): boolean => sessions.get(req) === true;
+
+  return {
+    isAdmin,
+    start: (res: Response): void => sessions.start(res, true),
+    end: sessions.end,
+    assertSameOrigin: (req: Request): void => assertSameOrigin(req, origin),
 
     assertAdmin(req: Request): void {
       if (!isAdmin(req)) {

@@ -6,7 +6,7 @@ body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, s
 header.site { background: #102a43; color: #fff; padding: 0.75rem 1.5rem; display: flex; gap: 1.5rem; align-items: center; flex-wrap: wrap; }
 header.site a { color: #fff; }
 header.site .brand { font-weight: 700; text-decoration: none; margin-right: auto; }
-header.site nav { display: flex; gap: 1rem; align-items: center; }
+header.site nav { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; align-items: center; }
 header.site form { margin: 0; }
 main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
 h1 { font-size: 1.6rem; margin: 0.5rem 0 1rem; }
@@ -42,6 +42,17 @@ button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible
 label { font-weight: 600; display: block; margin-bottom: 0.25rem; }
 input[type=password] { font: inherit; padding: 0.4rem; width: 100%; max-width: 32rem; border: 1px solid #6b7785; border-radius: 4px; }
 select { font: inherit; padding: 0.25rem; }
+input[type=text], textarea { font: inherit; padding: 0.4rem; width: 100%; max-width: 40rem; border: 1px solid #6b7785; border-radius: 4px; }
+textarea { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.875rem; }
+fieldset { border: 1px solid var(--line); background: #fff; padding: 0.75rem 1rem; margin: 0 0 1rem; }
+legend { font-weight: 600; padding: 0 0.25rem; }
+label.inline { display: inline-flex; gap: 0.35rem; align-items: center; font-weight: 400; margin-right: 1rem; }
+.field { margin: 0 0 1rem; }
+.warning { background: #fff4d6; border: 1px solid #e0b34c; padding: 0.75rem 1rem; margin: 0 0 1rem; }
+section.card { background: #fff; border: 1px solid var(--line); padding: 1rem; margin: 0 0 1rem; }
+section.card h2, section.card h3 { margin-top: 0; }
+.hint { display: block; margin-top: 0.25rem; }
+ol.steps li { margin: 0 0 0.4rem; }
 .muted { color: var(--muted); }
 .two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 @media (max-width: 50rem) { .two-col { grid-template-columns: 1fr; } }

@@ -1,0 +1,109 @@
+// The developer portal's client bundle: the directory generates a transport key pair and a signing key
+// pair per FAPI algorithm for a learner's software, certifies them with the one issuer (certificates.ts),
+// and hands back the private keys once. It keeps only the certificates, so the software's JWKS (its
+// jwks_uri) publishes the new signing keys and bank-op verifies the learner's private_key_jwt with them.
+import { generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import { promisify } from 'node:util';
+import { CLIENT_BUNDLE_FORMAT, type ClientBundle } from '@fapi-sandbox/fapi-core/client-bundle';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { JWK } from 'jose';
+import { x5cOf } from './certificate-records.js';
+import { type CertificateService, softwareToCertify } from './certificates.js';
+import { assertFapiParticipantKey, spkiOf } from './keys.js';
+import type { Registry } from './registry.js';
+import { softwareJwksUri, ssaUrl } from './urls.js';
+
+const generateKeyPair = promisify(generateKeyPairCallback);
+
+/** FAPI 2.0 SP §5.4.1: PS256 with RSA of at least 2048 bits (§5.4.1-2), and ES256 with P-256. */
+function signingKeyPairs(): Promise<{ publicKey: KeyObject; privateKey: KeyObject }[]> {
+  return Promise.all([
+    generateKeyPair('rsa', { modulusLength: 2048 }),
+    generateKeyPair('ec', { namedCurve: 'P-256' }),
+  ]);
+}
+
+/** The hosts a client outside the browser must resolve to loopback. */
+function sandboxResolve(config: SandboxConfig): Record<string, string> {
+  const hosts = [
+    config.directory.web.host,
+    config.directory.mtls.host,
+    config.bankOp.web.host,
+    config.bankOp.mtls.host,
+    config.bankApi.web.host,
+  ];
+  return Object.fromEntries(hosts.map((host) => [host, '127.0.0.1']));
+}
+
+export function createBundleMaker(deps: {
+  config: SandboxConfig;
+  registry: Registry;
+  certificates: CertificateService;
+}) {
+  const { config, registry, certificates } = deps;
+
+  return async function makeClientBundle(orgId: string, softwareId: string): Promise<ClientBundle> {
+    const { organisation, software } = softwareToCertify(registry, orgId, softwareId);
+
+    // The same kind of transport key as `pnpm pki` and a reissue make: ECDSA P-256.
+    const transportKeys = await generateKeyPair('ec', { namedCurve: 'P-256' });
+    const transport = await certificates.certify(orgId, softwareId, {
+      type: 'transport',
+      publicKey: spkiOf(transportKeys.publicKey),
+      alg: 'ES256',
+      source: 'bundle',
+    });
+
+    const privateKeys: JWK[] = [];
+    const publicKeys: JWK[] = [];
+    for (const pair of await signingKeyPairs()) {
+      const { alg } = assertFapiParticipantKey(pair.publicKey);
+      const issued = await certificates.certify(orgId, softwareId, {
+        type: 'signing',
+        publicKey: spkiOf(pair.publicKey),
+        alg,
+        source: 'bundle',
+      });
+      // RFC 7517 §4: kid (RFC 7638 thumbprint, as the JWKS publishes it), alg, use and the x5c chain.
+      const members = { kid: issued.certificate.kid!, alg, use: 'sig', x5c: x5cOf(issued.chainPem) };
+      privateKeys.push({ ...(pair.privateKey.export({ format: 'jwk' }) as JWK), ...members });
+      publicKeys.push({ ...(pair.publicKey.export({ format: 'jwk' }) as JWK), ...members });
+    }
+
+    return {
+      format: CLIENT_BUNDLE_FORMAT,
+      organisation: { orgId: organisation.orgId, orgName: organisation.orgName },
+      software: {
+        softwareId: software.softwareId,
+        clientName: software.clientName,
+        roles: software.roles,
+        redirectUris: software.redirectUris,
+        jwksUri: softwareJwksUri(config, orgId, softwareId),
+      },
+      transport: {
+        certificatePem: transport.chainPem,
+        privateKeyPem: transportKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        x5tS256: transport.certificate.x5tS256,
+        serialNumber: transport.certificate.serialNumber,
+      },
+      signing: { privateJwks: { keys: privateKeys }, publicJwks: { keys: publicKeys } },
+      trust: { serverCaBundlePem: fs.readFileSync(config.ca.serverTrustBundle, 'utf8') },
+      endpoints: {
+        directory: config.directory.web.origin,
+        ssa: ssaUrl(config, orgId, softwareId),
+        trace: {
+          directory: `${config.directory.mtls.origin}/trace`,
+          bankOp: `${config.bankOp.mtls.origin}/trace`,
+          bankApi: `${config.bankApi.web.origin}/trace`,
+        },
+        bankIssuer: config.bankOp.issuer,
+        bankDiscovery: `${config.bankOp.issuer}/.well-known/openid-configuration`,
+        bankApi: config.bankApi.web.origin,
+      },
+      resolve: sandboxResolve(config),
+    };
+  };
+}
+
+export type BundleMaker = ReturnType<typeof createBundleMaker>;
