@@ -1,7 +1,8 @@
 // A PKCS#10 certificate signing request (RFC 2986) for a fresh key pair: what a participant sends the
 // directory to be issued a new certificate (POST /organisations/…/software-statements/…/certificates).
 // The directory takes only the public key from it and writes the subject itself, so the subject here is
-// a placeholder. EC P-256 (ES256): a key FAPI lets a participant use (FAPI 2.0 SP §5.4.1).
+// a placeholder. EC P-256 (ES256) by default, or RSA 2048 (PS256): the keys FAPI lets a participant use
+// (FAPI 2.0 SP §5.4.1).
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
@@ -13,8 +14,29 @@ export interface CertificateRequest {
   privateKeyPem: string;
 }
 
-export async function createCertificateRequest(): Promise<CertificateRequest> {
-  const keys = (await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+/** The key algorithms a participant's key pair is generated for: the parameters of its key and CSR signature. */
+const KEY_ALGORITHMS = {
+  ES256: {
+    key: { name: 'ECDSA', namedCurve: 'P-256' },
+    csrSignature: { name: 'ECDSA', hash: 'SHA-256' },
+  },
+  PS256: {
+    key: {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
+    // The CSR's own signature only proves possession; the certified key is used with PS256 afterwards.
+    csrSignature: { name: 'RSASSA-PKCS1-v1_5' },
+  },
+} as const;
+
+export async function createCertificateRequest(
+  alg: keyof typeof KEY_ALGORITHMS = 'ES256',
+): Promise<CertificateRequest> {
+  const algorithm = KEY_ALGORITHMS[alg];
+  const keys = (await webcrypto.subtle.generateKey(algorithm.key, true, [
     'sign',
     'verify',
   ])) as webcrypto.CryptoKeyPair;
@@ -22,7 +44,7 @@ export async function createCertificateRequest(): Promise<CertificateRequest> {
     {
       name: 'CN=certificate request',
       keys: keys as unknown as x509.Pkcs10CertificateRequestCreateParams['keys'],
-      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      signingAlgorithm: algorithm.csrSignature,
     },
     webcrypto as unknown as Parameters<typeof x509.Pkcs10CertificateRequestGenerator.create>[1],
   );
