@@ -1,7 +1,6 @@
 // Bring your own client, in Node: the example in examples/node-openid-client (openid-client 6) runs the
 // whole FAPI 2.0 flow against the real directory, bank-op and bank-api with nothing but a learner's client
 // bundle — its own organisation, software statement, redirect URI, transport certificate and signing keys.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CustomerBrowser } from '@fapi-sandbox/fapi-client/customer';
@@ -16,6 +15,7 @@ import { startCallbackListener } from '../../examples/node-openid-client/src/cal
 import { runFlow } from '../../examples/node-openid-client/src/flow.js';
 import { createLearnerBundle } from './support/learner-bundle.js';
 import { demoCustomer, useRunningParties } from './support/parties.js';
+import { type CommandResult, runCommand } from './support/run-command.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-openid-client');
 
@@ -29,21 +29,9 @@ async function learnerBundle(): Promise<{ bundle: ClientBundle; redirectUri: str
   return { bundle: await createLearnerBundle(config, { redirectUris: [redirectUri] }), redirectUri };
 }
 
-/** The example's command line in a child process, as a learner runs it; resolves with its exit and output. */
-function runCli(bundleFile: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', bundleFile], {
-    cwd: EXAMPLE,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+/** The example's command line in a child process, as a learner runs it. */
+function runCli(bundleFile: string): Promise<CommandResult> {
+  return runCommand(process.execPath, ['--import', 'tsx', 'src/cli.ts', bundleFile], { cwd: EXAMPLE });
 }
 
 describe('examples/node-openid-client with a learner’s own bundle', () => {
