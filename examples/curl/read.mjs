@@ -23,7 +23,10 @@ const shorten = (text) =>
     .replace(
       /("(?:access_token|refresh_token|registration_access_token)"\s*:\s*")([^"]{12})[^"]*"/g,
       '$1$2…"',
-    );
+    )
+    // The code and its PKCE verifier (RFC 7636 §4.1), and the bank's session cookies.
+    .replace(/\b(code|code_verifier)=([A-Za-z0-9_-]{8})[A-Za-z0-9_-]+/g, '$1=$2…')
+    .replace(/^(\s*Set-Cookie: [^=]+=)([^;]{8})[^;]+/gim, '$1$2…');
 
 function field(value, dotted) {
   return dotted

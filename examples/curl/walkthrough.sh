@@ -162,6 +162,7 @@ APP_TOKEN=$(json_field access_token)
 step '5. The account-access consent' 'UK OB Account and Transaction API v3.1: POST /aisp/account-access-consents; DPoP-bound token with ath (RFC 9449 §7)'
 consent_request() {
   reset_request
+  MTLS=1 # not needed for a DPoP token, but bank-api files the call under it: see it in your own /trace
   HEADERS=("authorization: DPoP $APP_TOKEN"
     "DPoP: $(jwt dpop "$WORK/dpop.jwk" POST "$BANK_API/aisp/account-access-consents" "$1" "$APP_TOKEN")"
     "x-fapi-interaction-id: $(node -e 'console.log(crypto.randomUUID())')")
@@ -270,6 +271,7 @@ jwt verify-id-token "$ID_TOKEN" "$WORK/bank-jwks.json" "$ISSUER" "$CLIENT_ID" "$
 step '11. The accounts' 'UK OB Account and Transaction API v3.1: GET /aisp/accounts; DPoP-bound token, proof with ath (RFC 9449 §7), FAPI interaction id'
 accounts_request() {
   reset_request
+  MTLS=1 # not needed for a DPoP token, but bank-api files the call under it: see it in your own /trace
   HEADERS=("authorization: DPoP $ACCESS_TOKEN"
     "DPoP: $(jwt dpop "$WORK/dpop.jwk" GET "$BANK_API/aisp/accounts" "$1" "$ACCESS_TOKEN")"
     "x-fapi-interaction-id: $(node -e 'console.log(crypto.randomUUID())')")

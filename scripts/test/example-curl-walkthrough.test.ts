@@ -8,6 +8,7 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createLearnerBundle } from './support/learner-bundle.js';
+import { ownTraceUrls } from './support/own-trace.js';
 import { demoCustomer, useRunningParties } from './support/parties.js';
 import { type CommandResult, runCommand } from './support/run-command.js';
 
@@ -62,6 +63,10 @@ describe('examples/curl/walkthrough.sh with a learner’s own bundle', () => {
     expect(stdout).toMatch(/token_type: DPoP/i);
     expect(stdout).toMatch(/"openbanking_intent_id": "[^"]+"/);
     expect(stdout).toMatch(/✓ Done: \d+ accounts shared: /);
+    // The calls to bank-api carried the learner's certificate: they are in the learner's own trace.
+    expect(await ownTraceUrls(config, bundle, bundle.endpoints.trace.bankApi)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/aisp\/accounts$/)]),
+    );
     // Secrets are shortened in the printout, and the private keys never printed.
     expect(stdout).not.toContain(bundle.transport.privateKeyPem.split('\n')[1]!);
     expect(stdout).not.toMatch(/eyJ[A-Za-z0-9_-]{40,}\.[A-Za-z0-9_-]{40,}\.[A-Za-z0-9_-]{40,}/);

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { startCallbackListener } from '../../examples/node-openid-client/src/callback-listener.js';
 import { runFlow } from '../../examples/node-openid-client/src/flow.js';
 import { createLearnerBundle } from './support/learner-bundle.js';
+import { ownTraceUrls } from './support/own-trace.js';
 import { demoCustomer, useRunningParties } from './support/parties.js';
 import { type CommandResult, runCommand } from './support/run-command.js';
 
@@ -73,6 +74,10 @@ describe('examples/node-openid-client with a learner’s own bundle', () => {
         '6.',
       ]);
       expect(lines.join('\n')).toMatch(/token_type dpop/i);
+      // The learner reads their own traffic at the bank's API with their own transport certificate.
+      expect(await ownTraceUrls(config, bundle, bundle.endpoints.trace.bankApi)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/\/aisp\/accounts$/)]),
+      );
     } finally {
       await bankBrowser.close();
     }

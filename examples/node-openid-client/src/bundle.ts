@@ -19,7 +19,7 @@ export interface ClientBundle {
     jwksUri: string;
   };
   transport: { certificatePem: string; privateKeyPem: string; x5tS256: string; serialNumber: string };
-  signing: { privateJwks: { keys: (JWK & { kid: string; alg: string })[] } };
+  signing: { privateJwks: { keys: JWK[] } };
   trust: { serverCaBundlePem: string };
   endpoints: { ssa: string; bankIssuer: string; bankApi: string };
   resolve: Record<string, string>;

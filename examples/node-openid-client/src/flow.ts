@@ -66,7 +66,8 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
 
     log('2. Discovery and dynamic client registration with the SSA (RFC 7591 §3.1, FAPI 2.0 SP §5.3.3.1)');
     const signing = bundle.signing.privateJwks.keys.find((key) => key.alg === 'PS256');
-    if (!signing) throw new Error('the bundle has no PS256 signing key (signing.privateJwks)');
+    if (!signing?.kid)
+      throw new Error('the bundle has no PS256 signing key with a kid (signing.privateJwks)');
     const clientAuth = oidc.PrivateKeyJwt({
       key: (await importJWK(signing, 'PS256')) as oidc.CryptoKey,
       kid: signing.kid,

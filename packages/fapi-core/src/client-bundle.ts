@@ -1,23 +1,10 @@
-// The client bundle: everything a learner's own client needs to join the sandbox, in one JSON file — who it
-// is (organisation, software statement), its transport certificate and key (RFC 8705 mutual TLS), its
-// signing keys with their certificates (the private_key_jwt assertion, RFC 7523, and the directory's
-// jwks_uri), the trust anchors of the parties' TLS, and where every party is. The developer portal hands it
-// out once (the private keys are not kept); the example clients in examples/ take it as their only input.
+// The client bundle the directory's developer portal hands a learner who brings their own client: who the
+// software is, its transport key and certificate (mTLS, RFC 8705), its signing keys (private_key_jwt,
+// RFC 7523; the directory publishes the public half at jwksUri), what to trust and where everything is.
+// The private keys are in it once: the directory does not keep them.
+import type { JWK } from 'jose';
 
-/** The `format` member: the shape below, version 1. */
 export const CLIENT_BUNDLE_FORMAT = 'fapi-sandbox/client-bundle@1';
-
-/** A JWK as JSON (private or public members), with the members the bundle always sets. */
-export interface BundleJwk {
-  kty: string;
-  /** RFC 7638 thumbprint: the kid the directory publishes the key under at the software's jwks_uri. */
-  kid: string;
-  alg: 'PS256' | 'ES256';
-  use: 'sig';
-  /** The signing certificate, then the Directory CA (base64 DER, RFC 7517 §4.7). */
-  x5c: string[];
-  [member: string]: unknown;
-}
 
 export interface ClientBundle {
   format: typeof CLIENT_BUNDLE_FORMAT;
@@ -27,34 +14,37 @@ export interface ClientBundle {
     clientName: string;
     roles: string[];
     redirectUris: string[];
+    /** The software's public signing keys, published by the directory (register it as jwks_uri). */
     jwksUri: string;
   };
   transport: {
-    /** The transport certificate, then the Directory CA (PEM). */
+    /** Leaf, then the Directory CA (PEM). */
     certificatePem: string;
     /** PKCS#8 PEM. */
     privateKeyPem: string;
-    /** RFC 8705 §3.1 thumbprint of the certificate: what an mTLS-bound token's cnf holds. */
+    /** RFC 8705 §3.1 thumbprint of the certificate: what a bound access token's cnf names. */
     x5tS256: string;
     serialNumber: string;
   };
   signing: {
-    /** One PS256 RSA-2048 key and one ES256 P-256 key. */
-    privateJwks: { keys: BundleJwk[] };
-    publicJwks: { keys: BundleJwk[] };
+    /** One PS256 RSA-2048 and one ES256 P-256 key; each kid is the RFC 7638 thumbprint, x5c its chain. */
+    privateJwks: { keys: JWK[] };
+    publicJwks: { keys: JWK[] };
   };
   trust: {
-    /** The sandbox root CA and the server CA: verifies every party's TLS server certificate. */
+    /** Root + server CA: verifies every party's TLS server certificate. */
     serverCaBundlePem: string;
   };
   endpoints: {
     directory: string;
+    /** GET with the transport certificate (mTLS): the software statement assertion. */
     ssa: string;
+    /** GET with the transport certificate: this software's own trace events at each party. */
     trace: { directory: string; bankOp: string; bankApi: string };
     bankIssuer: string;
     bankDiscovery: string;
     bankApi: string;
   };
-  /** Host name to IP address: the parties' `*.localhost` names, for clients whose resolver does not know them. */
+  /** Every sandbox host name resolves to loopback (curl --resolve, /etc/hosts). */
   resolve: Record<string, string>;
 }

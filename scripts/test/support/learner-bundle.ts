@@ -6,11 +6,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import { createCertificateRequest } from '@fapi-sandbox/fapi-core/certificate-request';
-import {
-  type BundleJwk,
-  CLIENT_BUNDLE_FORMAT,
-  type ClientBundle,
-} from '@fapi-sandbox/fapi-core/client-bundle';
+import { CLIENT_BUNDLE_FORMAT, type ClientBundle } from '@fapi-sandbox/fapi-core/client-bundle';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { certificateThumbprint, jwkThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
@@ -128,16 +124,14 @@ function bundleEndpoints(
 async function signingJwk(
   issued: { chainPem: string; privateKeyPem: string },
   alg: 'PS256' | 'ES256',
-): Promise<BundleJwk> {
+): Promise<JWK> {
   const jwk = createPrivateKey(issued.privateKeyPem).export({ format: 'jwk' }) as JWK;
   const x5c = [...issued.chainPem.matchAll(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g)].map(
     ([pem]) => new X509Certificate(pem).raw.toString('base64'),
   );
-  return { ...jwk, kty: jwk.kty!, kid: await jwkThumbprint(jwk), alg, use: 'sig', x5c };
+  return { ...jwk, kid: await jwkThumbprint(jwk), alg, use: 'sig', x5c };
 }
 
-function publicJwk(key: BundleJwk): BundleJwk {
-  return Object.fromEntries(
-    PUBLIC_MEMBERS.filter((m) => key[m] !== undefined).map((m) => [m, key[m]]),
-  ) as BundleJwk;
+function publicJwk(key: JWK): JWK {
+  return Object.fromEntries(PUBLIC_MEMBERS.filter((m) => key[m] !== undefined).map((m) => [m, key[m]]));
 }
