@@ -16,7 +16,7 @@ import { runFlow } from '../../examples/node-openid-client/src/flow.js';
 import { createLearnerBundle } from './support/learner-bundle.js';
 import { ownTraceUrls } from './support/own-trace.js';
 import { demoCustomer, useRunningParties } from './support/parties.js';
-import { type CommandResult, runCommand } from './support/run-command.js';
+import { type CommandOptions, type CommandResult, runCommand } from './support/run-command.js';
 
 const EXAMPLE = path.resolve(import.meta.dirname, '../../examples/node-openid-client');
 
@@ -31,8 +31,17 @@ async function learnerBundle(): Promise<{ bundle: ClientBundle; redirectUri: str
 }
 
 /** The example's command line in a child process, as a learner runs it. */
-function runCli(bundleFile: string): Promise<CommandResult> {
-  return runCommand(process.execPath, ['--import', 'tsx', 'src/cli.ts', bundleFile], { cwd: EXAMPLE });
+function runCli(bundleFile: string, onOutput?: CommandOptions['onOutput']): Promise<CommandResult> {
+  return runCommand(process.execPath, ['--import', 'tsx', 'src/cli.ts', bundleFile], {
+    cwd: EXAMPLE,
+    ...(onOutput ? { onOutput } : {}),
+  });
+}
+
+function writeBundle(bundle: ClientBundle, name: string): string {
+  const file = path.join(config.dataDir, name);
+  fs.writeFileSync(file, JSON.stringify(bundle));
+  return file;
 }
 
 describe('examples/node-openid-client with a learner’s own bundle', () => {
@@ -83,16 +92,39 @@ describe('examples/node-openid-client with a learner’s own bundle', () => {
     }
   });
 
+  it('from the command line: prints the authorization URL and takes the callback URL pasted on stdin', async () => {
+    const { bundle } = await learnerBundle();
+    const bankBrowser = createSandboxAgent({}, config);
+    let pasted = false;
+    try {
+      const { code, stdout, stderr } = await runCli(
+        writeBundle(bundle, 'learner.bundle.json'),
+        (output, stdin) => {
+          const url = /^\s+(https:\/\/\S+\/authorize\?\S+)$/m.exec(output)?.[1];
+          if (!url || pasted || !output.includes('or paste here')) return;
+          pasted = true;
+          // The customer signs in and consents in "a browser"; the learner copies the address bar into the terminal.
+          void new CustomerBrowser({ dispatcher: bankBrowser, bank: config.bankOp.issuer })
+            .authorize(url, demoCustomer())
+            .then((back) => stdin.write(`${back.kind === 'redirect' ? back.url.href : 'not a redirect'}\n`));
+        },
+      );
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      expect(stdout).toMatch(/its certificate is self-signed, SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+      expect(stdout).toMatch(/account \d+/);
+      expect(stdout).toContain('Done: the bank shared the accounts with your own client.');
+    } finally {
+      await bankBrowser.close();
+    }
+  });
+
   it('stops on a tampered signing key with the bank’s invalid_client and its clause, not a stack trace', async () => {
     const { bundle } = await learnerBundle();
     // Another key under the directory's kid: the bank verifies the client assertion with the published key.
     const impostor = await exportJWK((await generateKeyPair('PS256', { extractable: true })).privateKey);
     const signing = bundle.signing.privateJwks.keys.find((key) => key.alg === 'PS256')!;
     Object.assign(signing, impostor);
-    const file = path.join(config.dataDir, 'tampered.bundle.json');
-    fs.writeFileSync(file, JSON.stringify(bundle));
-
-    const { code, stdout, stderr } = await runCli(file);
+    const { code, stdout, stderr } = await runCli(writeBundle(bundle, 'tampered.bundle.json'));
     expect(code).toBe(1);
     expect(stdout).toContain('registered: client_id');
     expect(stderr).toMatch(/Stopped: the bank answered 401 invalid_client: .*RFC 7523/);
