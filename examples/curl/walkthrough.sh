@@ -10,6 +10,10 @@
 # and consent at the bank's pages — is done with curl too, as the demo customer (alice by default).
 # README.md walks through the output message by message.
 set -euo pipefail
+if ((BASH_VERSINFO[0] < 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] < 4))); then
+  echo "walkthrough.sh needs bash 4.4 or later (this is $BASH_VERSION; on macOS: brew install bash)" >&2
+  exit 2
+fi
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 BUNDLE=${1:-${BUNDLE:-}}
