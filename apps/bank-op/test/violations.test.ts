@@ -362,6 +362,16 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     const client = await tpp.register({ profile: p, extra: { token_endpoint_auth_signing_alg: 'PS256' } });
     return tpp.par(client, await pushed(client), { auth: await tpp.clientAuth(client, { alg: 'ES256' }) });
   },
+  'client assertion signed by a key the directory does not publish': async (p) => {
+    const { client_assertion, ...auth } = await tpp.clientAuth(clientFor(p));
+    const { generateKeyPair, decodeJwt, decodeProtectedHeader } = await import('jose');
+    const { privateKey } = await generateKeyPair('PS256');
+    // The same claims and kid, signed by another key: what a client with a tampered or stale key sends.
+    const forged = await new SignJWT(decodeJwt(client_assertion!))
+      .setProtectedHeader(decodeProtectedHeader(client_assertion!) as { alg: string })
+      .sign(privateKey);
+    return tpp.par(clientFor(p), await pushed(clientFor(p)), { auth: { ...auth, client_assertion: forged } });
+  },
   'tls_client_auth with a certificate from another CA': async (p) => {
     const client = tlsClientFor(p);
     const neg = sandbox.config.negative;
@@ -537,6 +547,8 @@ const table: Record<string, keyof typeof requests> = {
   'ecosystem revocation-reaches-bank-api #0': 'unknown refresh token',
   'ecosystem revocation-reaches-bank-api #1': 'refresh after the grant was revoked',
   'ecosystem revocation-reaches-bank-api #2': 'refresh token after its lifetime',
+  'ecosystem client-assertion-key-at-directory #0':
+    'client assertion signed by a key the directory does not publish',
   'ecosystem access-tokens-for-bank-api #0': 'userinfo with a bank-api access token',
   'ecosystem introspect-refresh-tokens-only #0': 'introspecting a JWT access token',
   'ecosystem introspect-refresh-tokens-only #1': 'introspection without a token',

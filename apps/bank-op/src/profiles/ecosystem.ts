@@ -56,6 +56,22 @@ export const ecosystemRules: readonly Rule[] = [
     enforcedBy: bankOp('provider/outbound-fetch.ts'),
   },
   {
+    id: 'client-assertion-key-at-directory',
+    clause: 'RFC 7523 §3-9, RFC 7591 §2 (jwks_uri)',
+    requirement:
+      "A private_key_jwt client assertion verifies with the key the directory publishes under its kid at the software's jwks_uri",
+    enforcedBy: oidcProvider("clientAuthMethods 'private_key_jwt', keys from the SSA's software_jwks_uri"),
+    fix: 'sign with the private key of a signing certificate the directory issued to your software, under its kid (the RFC 7638 thumbprint your jwks_uri lists)',
+    violations: [
+      {
+        error: 'invalid_client',
+        message: /^signature verification failed$/,
+        explain:
+          "The client assertion's signature does not verify with the key the directory publishes for this software under its kid",
+      },
+    ],
+  },
+  {
     id: 'intent-required',
     clause: 'OB Read/Write API v3.1 §Consent, OIDC Core §5.5',
     requirement:

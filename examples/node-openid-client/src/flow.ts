@@ -1,0 +1,193 @@
+// Bring your own client: openid-client 6 (an OpenID-certified FAPI 2.0 relying party) against the sandbox
+// bank, FAPI 2.0 Security Profile with private_key_jwt client authentication and DPoP-bound tokens:
+//
+//   1. fetch the software statement assertion (SSA) from the directory with the transport certificate
+//   2. discover the bank and register by DCR with the SSA (RFC 7591, over mutual TLS)
+//   3. client_credentials token (RFC 6749 §4.4) to create an account-access consent at the bank's API
+//   4. PAR (RFC 9126) with PKCE (RFC 7636), then the customer signs in and consents at the bank
+//   5. the code grant: iss (RFC 9207), state, nonce and the ID token checked by openid-client
+//   6. GET /accounts with the DPoP-bound access token (RFC 9449)
+//
+// Everything the flow needs comes from the client bundle; `authorize` is the human part (a browser, or a
+// scripted customer in tests): it gets the authorization URL and returns the URL the bank redirected to.
+import { importJWK } from 'jose';
+import * as oidc from 'openid-client';
+import { type Agent, fetch } from 'undici';
+import { bundleAgent, type ClientBundle } from './bundle.js';
+
+export interface FlowOptions {
+  bundle: ClientBundle;
+  /** Sends the customer to the bank; resolves with the callback URL the bank redirected them to. */
+  authorize: (authorizationUrl: URL) => Promise<URL | string>;
+  /** Where each step and HTTP message is printed (default: console.log). */
+  log?: (line: string) => void;
+  /** UK OB permissions asked for (default: ReadAccountsBasic, ReadAccountsDetail). */
+  permissions?: string[];
+}
+
+export interface FlowResult {
+  clientId: string;
+  consentId: string;
+  accounts: { AccountId: string; Nickname?: string; Currency?: string }[];
+}
+
+const API_VERSION_PATH = '/open-banking/v3.1';
+
+/** openid-client's HTTP, through the bundle's agent, each request and answer printed as it happens. */
+function loggingFetch(agent: Agent, log: (line: string) => void): oidc.CustomFetch {
+  return (async (url: string, options: oidc.CustomFetchOptions) => {
+    log(`   → ${options.method} ${url}`);
+    const response = await fetch(url, { ...(options as object), dispatcher: agent });
+    const nonce = response.headers.get('dpop-nonce') ? ' (with a DPoP-Nonce)' : '';
+    log(`   ← ${response.status} ${response.headers.get('content-type') ?? ''}${nonce}`);
+    return response;
+  }) as unknown as oidc.CustomFetch;
+}
+
+export async function runFlow(options: FlowOptions): Promise<FlowResult> {
+  const { bundle } = options;
+  const log = options.log ?? ((line: string) => console.log(line));
+  const agent = bundleAgent(bundle);
+  const customFetch = loggingFetch(agent, log);
+  try {
+    log(
+      '1. The software statement assertion, over mutual TLS with the transport certificate (RFC 7591 §2.3)',
+    );
+    const ssaResponse = await customFetch(bundle.endpoints.ssa, {
+      method: 'GET',
+      headers: { accept: 'application/jwt' },
+      body: undefined,
+      redirect: 'manual',
+    } as oidc.CustomFetchOptions);
+    if (ssaResponse.status !== 200) {
+      throw new Error(`the directory refused the SSA: ${ssaResponse.status} ${await ssaResponse.text()}`);
+    }
+    const ssa = await ssaResponse.text();
+
+    log('2. Discovery and dynamic client registration with the SSA (RFC 7591 §3.1, FAPI 2.0 SP §5.3.3.1)');
+    const signing = bundle.signing.privateJwks.keys.find((key) => key.alg === 'PS256');
+    if (!signing?.kid)
+      throw new Error('the bundle has no PS256 signing key with a kid (signing.privateJwks)');
+    const clientAuth = oidc.PrivateKeyJwt({
+      key: (await importJWK(signing, 'PS256')) as oidc.CryptoKey,
+      kid: signing.kid,
+    });
+    const config = await oidc.dynamicClientRegistration(
+      new URL(bundle.endpoints.bankIssuer),
+      {
+        software_statement: ssa,
+        redirect_uris: [bundle.software.redirectUris[0]!],
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'PS256',
+        dpop_bound_access_tokens: true,
+        id_token_signed_response_alg: 'PS256',
+      },
+      clientAuth,
+      { [oidc.customFetch]: customFetch },
+    );
+    const clientId = config.clientMetadata().client_id;
+    log(`   registered: client_id ${clientId}`);
+
+    // RFC 9449: one key pair for this session; every token the bank issues is bound to it (cnf.jkt).
+    const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+
+    log(
+      '3. A client_credentials token to create the consent (RFC 6749 §4.4, private_key_jwt RFC 7523, DPoP)',
+    );
+    const appToken = await oidc.clientCredentialsGrant(config, { scope: 'accounts' }, { DPoP });
+    log('   POST /aisp/account-access-consents (UK OB Account and Transaction API v3.1)');
+    const consentResponse = await oidc.fetchProtectedResource(
+      config,
+      appToken.access_token,
+      new URL(`${bundle.endpoints.bankApi}${API_VERSION_PATH}/aisp/account-access-consents`),
+      'POST',
+      JSON.stringify({
+        Data: { Permissions: options.permissions ?? ['ReadAccountsBasic', 'ReadAccountsDetail'] },
+        Risk: {},
+      }),
+      new Headers({ 'content-type': 'application/json', 'x-fapi-interaction-id': crypto.randomUUID() }),
+      { DPoP },
+    );
+    const consent = (await consentResponse.json()) as { Data?: { ConsentId?: string } };
+    const consentId = consent.Data?.ConsentId;
+    if (consentResponse.status !== 201 || !consentId) {
+      throw new Error(`the bank refused the consent: ${consentResponse.status} ${JSON.stringify(consent)}`);
+    }
+    log(`   consent ${consentId} awaits the customer`);
+
+    log('4. PAR with PKCE S256 (RFC 9126, RFC 7636; FAPI 2.0 SP §5.3.3.2), then the customer at the bank');
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const authorizationUrl = await oidc.buildAuthorizationUrlWithPAR(
+      config,
+      {
+        redirect_uri: bundle.software.redirectUris[0]!,
+        scope: 'openid accounts',
+        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+        // UK OB: the consent this authorization is for, as an essential ID token claim.
+        claims: JSON.stringify({
+          id_token: {
+            openbanking_intent_id: { value: consentId, essential: true },
+            acr: { essential: true, values: ['urn:openbanking:psd2:sca'] },
+          },
+        }),
+      },
+      { DPoP },
+    );
+    const callback = new URL(await options.authorize(authorizationUrl));
+
+    log('5. The code grant: iss, state, PKCE, nonce and the ID token checked (RFC 9207, OIDC Core §3.1.3.7)');
+    const tokens = await oidc.authorizationCodeGrant(
+      config,
+      callback,
+      { pkceCodeVerifier: codeVerifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true },
+      undefined,
+      { DPoP },
+    );
+    log(
+      `   token_type ${tokens.token_type}, ID token for intent ${String(tokens.claims()?.openbanking_intent_id)}`,
+    );
+
+    log('6. GET /aisp/accounts with the DPoP-bound access token (RFC 9449 §7)');
+    const accountsResponse = await oidc.fetchProtectedResource(
+      config,
+      tokens.access_token,
+      new URL(`${bundle.endpoints.bankApi}${API_VERSION_PATH}/aisp/accounts`),
+      'GET',
+      undefined,
+      new Headers({ 'x-fapi-interaction-id': crypto.randomUUID() }),
+      { DPoP },
+    );
+    const body = (await accountsResponse.json()) as { Data?: { Account?: FlowResult['accounts'] } };
+    if (accountsResponse.status !== 200) {
+      throw new Error(
+        `the bank refused the accounts read: ${accountsResponse.status} ${JSON.stringify(body)}`,
+      );
+    }
+    const accounts = body.Data?.Account ?? [];
+    for (const account of accounts) {
+      log(`   account ${account.AccountId} ${account.Nickname ?? ''} ${account.Currency ?? ''}`.trimEnd());
+    }
+    return { clientId, consentId, accounts };
+  } finally {
+    await agent.close();
+  }
+}
+
+/** What the bank or the library said, in one line: an OAuth error with its description, never a stack trace. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof oidc.ResponseBodyError) {
+    return `the bank answered ${err.status} ${err.error}: ${err.error_description ?? '(no description)'}`;
+  }
+  if (err instanceof oidc.WWWAuthenticateChallengeError) {
+    const [challenge] = err.cause;
+    const parameters = challenge?.parameters ?? {};
+    return `the bank answered ${err.status} ${parameters.error ?? ''}: ${parameters.error_description ?? ''}`;
+  }
+  if (err instanceof oidc.ClientError) return `${err.message}${err.cause ? ` (${String(err.cause)})` : ''}`;
+  return err instanceof Error ? err.message : String(err);
+}

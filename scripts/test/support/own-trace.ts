@@ -1,0 +1,26 @@
+// A learner's own traffic, as the learner reads it: GET /trace at a party's mTLS origin with the bundle's own
+// transport certificate (fapi-core/trace.ts handleTraceQuery gives a participant its own events only).
+import type { ClientBundle } from '@fapi-sandbox/fapi-core/client-bundle';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
+import { fetch } from 'undici';
+
+/** The URLs of the events `traceUrl` (one of the bundle's `endpoints.trace`) hands the bundle's certificate. */
+export async function ownTraceUrls(
+  config: SandboxConfig,
+  bundle: ClientBundle,
+  traceUrl: string,
+): Promise<string[]> {
+  const own = createSandboxAgent(
+    { cert: bundle.transport.certificatePem, key: bundle.transport.privateKeyPem },
+    config,
+  );
+  try {
+    const response = await fetch(`${traceUrl}?limit=50`, { dispatcher: own });
+    if (response.status !== 200) throw new Error(`GET ${traceUrl} answered ${response.status}`);
+    const { events } = (await response.json()) as { events: { url?: string }[] };
+    return events.flatMap((event) => (event.url ? [event.url] : []));
+  } finally {
+    await own.close();
+  }
+}
