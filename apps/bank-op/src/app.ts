@@ -32,6 +32,7 @@ import type { CertificateBinding } from './mtls/certificate-binding.js';
 import type { CertificateSource } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createStatusGate } from './participants/status-gate.js';
+import { clientKeysRefresher } from './provider/client-keys.js';
 import { ROUTES } from './provider/discovery.js';
 import { registrationGate, registrationOnlyOverMtls } from './registration/gate.js';
 
@@ -98,6 +99,7 @@ function gates(services: BankOpServices) {
     certificates: services.certificates,
     findClient,
     cacheMs: services.statusCacheMs,
+    refreshClientKeys: clientKeysRefresher(services.provider),
   });
   return { status, findClient };
 }
