@@ -277,6 +277,26 @@ describe('reissuing from the page', () => {
     });
   const page = async (path: string, cookie: string) => (await t.call(path, { headers: { cookie } })).text();
 
+  it('offers Reissue for the signing certificates in use, and asks first, naming the kid whose signatures the bank will refuse', async () => {
+    const signedIn = await form('/ui/login', { credential: t.directory.adminCredential });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const software = `/ui${DEMO_SSA_PATH(t.config)}`;
+    const keys = (
+      JSON.parse(fs.readFileSync(demo().signingPublicJwks, 'utf8')) as {
+        keys: { kid: string; x5c: string[] }[];
+      }
+    ).keys;
+    const before = await page(software, cookie);
+    for (const key of keys) {
+      const serial = new X509Certificate(Buffer.from(key.x5c[0]!, 'base64')).serialNumber.toUpperCase();
+      expect(before).toContain(`href="/ui/certificates/${serial}/reissue"`);
+      const question = await page(`/ui/certificates/${serial}/reissue`, cookie);
+      expect(question).toContain(`its key (kid ${key.kid}) leaves the software`);
+      expect(question).toContain('the bank will refuse client assertions and request objects signed with it');
+      expect(question).toContain('A new signing key (new kid) and certificate');
+    }
+  });
+
   it('marks the certificate in use, explains the fixture files, and revokes nothing before the confirmation', async () => {
     const signedIn = await form('/ui/login', { credential: t.directory.adminCredential });
     const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;

@@ -276,9 +276,9 @@ export function revokePage(
 (RFC 5280 §3.3): it goes into the CRL, <code>/certificate-status</code> answers revoked, and ${whatRevokingBreaks(certificate)}.</p>
 ${
   reissuable
-    ? html`<p>${software?.clientName ?? 'This software'}'s parties use this certificate now. To replace it rather than only withdraw it,
-<a class="button" href="${certificateHref(certificate.serialNumber, 'reissue')}">Reissue instead…</a> revokes it and writes a new one where they read it.
-Revoke alone to watch the bank refuse it; Reissue afterwards undoes the lesson.</p>`
+    ? html`<p>${software?.clientName ?? 'This software'}'s parties use this certificate now. <strong>Reissue</strong> revokes it too, but
+writes a new one where they read it, so they keep working. Revoke alone to watch the bank refuse it; a Reissue afterwards undoes the lesson.</p>
+<p><a class="button" href="${certificateHref(certificate.serialNumber, 'reissue')}">Reissue instead…</a></p>`
     : ''
 }
 ${confirmationForm(certificate, 'revoke', returnTo, 'Revoke certificate')}`,
