@@ -187,8 +187,9 @@ function fixtureExplanation(services: DirectoryServices, softwareId: string): Sa
 <p>${participant.clientName} is a fixture participant: <code>pnpm pki</code> generated its keys and certificates under
 <code>certs/participants/${participant.slug}/</code>, and every party of <code>pnpm dev</code> reads them from there. The
 certificate marked <strong>in use</strong> is the one in those files now. <strong>Reissue</strong> revokes it (as
-superseded), writes a new key and certificate into the same files, and the demo TPP presents the new one at its next
-call: the way back from the revoke lesson without <code>pnpm reset</code>. Certificates issued from a CSR are never
+superseded), writes a new key and certificate into the same files (a signing key gets a new kid, which the software's
+JWKS publishes in place of the old one), and the demo TPP presents or signs with the new one at its next call: the way
+back from the revoke lesson without <code>pnpm reset</code>. Certificates issued from a CSR are never
 in use here: their key stays with whoever sent the CSR.</p>
 ${
   files.length
