@@ -10,7 +10,6 @@ import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { describe, expect, it } from 'vitest';
 import { useReissuingDirectory } from './support/reissuing-directory.js';
 
-const variant = (id: string) => FLOW_VARIANTS.find((v) => v.id === id)!;
 /** bank-op remembers the directory's answers this long. */
 const STATUS_CACHE_MS = 1000;
 
@@ -48,13 +47,19 @@ describe('the directory reissues Moneywise’s signing certificate', () => {
     return { oldKey, newKey };
   }
 
-  it('the bank accepts a client assertion signed with the new key at once and refuses the old key', async () => {
+  /** A registered client whose JWTs are signed with the keys the test puts in `keys` (its own until then). */
+  async function connectSigningWith(id: string) {
     const keys: Partial<Record<SignedByClient, LoadedSigningKey>> = {};
     const client = await FapiFlowClient.connect({
       config: sandbox.config,
-      variant: variant('fapi2-dpop'),
+      variant: FLOW_VARIANTS.find((v) => v.id === id)!,
       bend: signingWith(keys),
     });
+    return { client, keys };
+  }
+
+  it('the bank accepts a client assertion signed with the new key at once and refuses the old key', async () => {
+    const { client, keys } = await connectSigningWith('fapi2-dpop');
     try {
       expect((await client.clientCredentialsToken('accounts')).value).toBeTruthy();
       const { oldKey, newKey } = await reissueSigningKey();
@@ -74,12 +79,7 @@ describe('the directory reissues Moneywise’s signing certificate', () => {
   });
 
   it('the bank refuses a request object signed with the old key (FAPI 1.0 Advanced) and accepts the new one', async () => {
-    const keys: Partial<Record<SignedByClient, LoadedSigningKey>> = {};
-    const client = await FapiFlowClient.connect({
-      config: sandbox.config,
-      variant: variant('fapi1-advanced'),
-      bend: signingWith(keys),
-    });
+    const { client, keys } = await connectSigningWith('fapi1-advanced');
     try {
       const consentId = await client.createAccountAccessConsent(
         await client.clientCredentialsToken('accounts'),
