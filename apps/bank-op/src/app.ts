@@ -92,7 +92,7 @@ function browserErrorPage(bankName: string, log: Logger) {
 function gates(services: BankOpServices) {
   const findClient = async (clientId: string) =>
     (await services.provider.Client.find(clientId)) as unknown as
-      | { software_id?: unknown; org_id?: unknown }
+      | { software_id?: unknown; org_id?: unknown; jwksUri?: unknown }
       | undefined;
   const status = createStatusGate({
     directory: services.directory,

@@ -26,7 +26,9 @@ const CLAUSE = 'OB Directory participant status, RFC 8705 §2.1';
 export interface StatusGateOptions {
   directory: DirectoryReads;
   certificates: CertificateSource;
-  findClient(clientId: string): Promise<{ software_id?: unknown; org_id?: unknown } | undefined>;
+  findClient(
+    clientId: string,
+  ): Promise<{ software_id?: unknown; org_id?: unknown; jwksUri?: unknown } | undefined>;
   /** How long a directory answer is reused; "a few seconds at most". */
   cacheMs?: number;
   /** Makes the provider fetch the client's jwks_uri again if its copy has no key `kid`. */
@@ -119,6 +121,8 @@ export function createStatusGate(options: StatusGateOptions) {
         'the organisation must ask the directory to reactivate the software',
       );
     }
+    // The software's JWKS is the client's key set only when it registered the directory's jwks_uri.
+    if (typeof client.jwksUri !== 'string') return;
     for (const jwt of clientSignedJwts(params)) {
       await checkSigningKey(res, jwt, { clientId, orgId, softwareId });
     }
