@@ -22,10 +22,18 @@ export class DirectoryPage {
     await expect(this.page.getByRole('button', { name: `Reactivate ${clientName}` })).toBeVisible();
   }
 
-  /** Revokes the certificate whose x5t#S256 thumbprint is shown in its row. */
+  /**
+   * Revokes the certificate whose x5t#S256 thumbprint is shown in its row: the page first asks, saying what
+   * breaks and offering a reissue instead.
+   */
   async revokeCertificate(x5tS256: string): Promise<void> {
     const row = this.page.getByRole('row').filter({ hasText: x5tS256 });
-    await row.getByRole('button', { name: /Revoke certificate/ }).click();
+    await row.getByRole('link', { name: /Revoke certificate/ }).click();
+    await expect(this.page.getByRole('heading', { level: 1 })).toHaveText('Revoke certificate?');
+    await expect(this.page.getByText(/the bank will refuse/)).toBeVisible();
+    await expect(this.page.getByRole('link', { name: 'Reissue instead…' })).toBeVisible();
+    await this.page.getByRole('button', { name: 'Revoke certificate' }).click();
+    await expect(this.page.getByText(/Certificate revoked/)).toBeVisible();
     await expect(this.page.getByRole('row').filter({ hasText: x5tS256 })).toContainText(/revoked/i);
   }
 

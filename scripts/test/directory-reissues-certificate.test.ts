@@ -5,55 +5,31 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startBankApi } from '@fapi-sandbox/bank-api';
-import { startBankOp } from '@fapi-sandbox/bank-op';
-import { startDirectory } from '@fapi-sandbox/directory';
 import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
-import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
-import { isolatedConfigWithOwnCertificates, removeTestData } from '@fapi-sandbox/fapi-core/testing';
-import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { decodeJwt } from 'jose';
-import { fetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCustomer, type Stoppable } from './support/parties.js';
+import { describe, expect, it } from 'vitest';
+import { demoCustomer } from './support/parties.js';
+import { useReissuingDirectory } from './support/reissuing-directory.js';
 
 const mtls = FLOW_VARIANTS.find((v) => v.id === 'fapi2-mtls')!;
 /** bank-api remembers a certificate's status this long. */
 const STATUS_CACHE_MS = 1000;
 
 describe('the directory reissues Moneywise’s transport certificate', () => {
-  let config: SandboxConfig;
-  let parties: Stoppable[] = [];
-  let adminCredential: string;
-  let web: ReturnType<typeof createSandboxAgent>;
-
-  beforeAll(async () => {
-    config = await isolatedConfigWithOwnCertificates();
-    web = createSandboxAgent({}, config);
-    const directory = await startDirectory({ config });
-    adminCredential = directory.adminCredential;
-    parties = [directory, await startBankOp({ config }), await startBankApi({ config })];
-  }, 30_000);
-
-  afterAll(async () => {
-    for (const party of parties.reverse()) await party.stop();
-    await web?.close();
-    if (config) removeTestData(config);
-  });
+  const sandbox = useReissuingDirectory({ bankApi: true });
 
   async function reissue(serialNumber: string) {
-    const response = await fetch(`${config.directory.web.origin}/certificates/${serialNumber}/reissue`, {
-      method: 'POST',
-      dispatcher: web,
-      headers: { authorization: `Bearer ${adminCredential}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ confirm: serialNumber }),
-    });
+    const response = await sandbox.reissue<{
+      certificate: { x5tS256: string };
+      revoked: { serialNumber: string };
+    }>(serialNumber, { confirm: serialNumber });
     expect(response.status).toBe(201);
-    return (await response.json()) as { certificate: { x5tS256: string }; revoked: { serialNumber: string } };
+    return response.body;
   }
 
   it('the bank refuses the old certificate and its tokens at the next call, and accepts the new one', async () => {
+    const { config } = sandbox;
     const demo = config.participants.demo;
     const oldPem = fs.readFileSync(demo.transportCert, 'utf8');
     const before = await FapiFlowClient.connect({ config, variant: mtls });

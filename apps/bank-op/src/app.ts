@@ -32,6 +32,7 @@ import type { CertificateBinding } from './mtls/certificate-binding.js';
 import type { CertificateSource } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createStatusGate } from './participants/status-gate.js';
+import { clientKeysRefresher } from './provider/client-keys.js';
 import { ROUTES } from './provider/discovery.js';
 import { registrationGate, registrationOnlyOverMtls } from './registration/gate.js';
 
@@ -91,13 +92,14 @@ function browserErrorPage(bankName: string, log: Logger) {
 function gates(services: BankOpServices) {
   const findClient = async (clientId: string) =>
     (await services.provider.Client.find(clientId)) as unknown as
-      | { software_id?: unknown; org_id?: unknown }
+      | { software_id?: unknown; org_id?: unknown; jwksUri?: unknown }
       | undefined;
   const status = createStatusGate({
     directory: services.directory,
     certificates: services.certificates,
     findClient,
     cacheMs: services.statusCacheMs,
+    refreshClientKeys: clientKeysRefresher(services.provider),
   });
   return { status, findClient };
 }

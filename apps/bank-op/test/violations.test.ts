@@ -335,10 +335,13 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     tpp.par(clientFor(p), {
       request: await signedRequest(await requestClaims(clientFor(p), { iss: 'someone-else' })),
     }),
+  // Under the client's own kid: a kid the directory does not publish is refused before oidc-provider
+  // verifies anything (participants/signing-key-gate.ts), so this one reaches its signature check.
   'request object signed by another key': async (p) => {
     const key = (await other.signingKeys()).forAlg('PS256');
+    const ownKid = (await tpp.signingKeys()).forAlg('PS256').kid;
     const request = await new SignJWT(await requestClaims(clientFor(p)))
-      .setProtectedHeader({ alg: 'PS256', kid: key.kid })
+      .setProtectedHeader({ alg: 'PS256', kid: ownKid })
       .sign(key.key);
     return tpp.par(clientFor(p), { request });
   },

@@ -177,6 +177,92 @@ describe('reissuing a transport certificate', () => {
   });
 });
 
+describe('reissuing a signing certificate', () => {
+  interface Jwk {
+    kid: string;
+    alg: string;
+    kty: string;
+    d?: string;
+    x5c: string[];
+  }
+  const readJwks = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: Jwk[] }).keys;
+  const publishedKids = async () =>
+    ((await (await t.call(`${DEMO_SSA_PATH(t.config)}/jwks`)).json()) as { keys: Jwk[] }).keys.map(
+      (key) => key.kid,
+    );
+  async function signingCertificateOf(key: Jwk): Promise<CertificateBody & { kid: string; keyType: string }> {
+    const x5t = certificateThumbprint(Buffer.from(key.x5c[0]!, 'base64'));
+    const status = (await (
+      await t.call(`/certificate-status?${new URLSearchParams({ 'x5t#S256': x5t })}`)
+    ).json()) as { serialNumber: string };
+    return (await (await t.call(`/certificates/${status.serialNumber}`)).json()) as CertificateBody & {
+      kid: string;
+      keyType: string;
+    };
+  }
+
+  it('refuses without a confirmation naming the certificate, saying the bank will refuse what the key signed', async () => {
+    const [key] = readJwks(demo().signingPublicJwks);
+    const old = await signingCertificateOf(key!);
+    const privateBefore = fs.readFileSync(demo().signingJwks, 'utf8');
+    const refused = await reissue(old.serialNumber, {});
+    expect(refused.status).toBe(400);
+    const error = await oauthError(refused);
+    expect(error.error_description).toContain(
+      `Reissuing revokes signing certificate ${old.serialNumber} (kid ${key!.kid})`,
+    );
+    expect(error.error_description).toMatch(
+      /refuse client assertions and request objects signed with its key/,
+    );
+    expect(fs.readFileSync(demo().signingJwks, 'utf8')).toBe(privateBefore);
+    expect(await publishedKids()).toContain(key!.kid);
+  });
+
+  it.each(['PS256', 'ES256'])(
+    'replaces the %s key: old certificate revoked, a new key of the same kind with a new kid in both JWKS files and in the software JWKS',
+    async (alg) => {
+      const before = readJwks(demo().signingJwks);
+      const oldKey = readJwks(demo().signingPublicJwks).find((key) => key.alg === alg)!;
+      const old = await signingCertificateOf(oldKey);
+      const response = await reissue(old.serialNumber, { confirm: old.serialNumber });
+      expect(response.status).toBe(201);
+      const body = (await response.json()) as {
+        revoked: CertificateBody;
+        certificate: CertificateBody & { kid: string; alg: string; keyType: string };
+        files: { certificate: string; key: string };
+      };
+      expect(body.revoked).toMatchObject({ serialNumber: old.serialNumber, revocationReason: 'superseded' });
+      expect(body.certificate).toMatchObject({ status: 'active', alg, keyType: old.keyType });
+      expect(body.certificate.kid).not.toBe(oldKey.kid);
+      expect(body.files.certificate).toMatch(/participants\/tpp-demo\/signing\.public\.jwks\.json$/);
+      expect(body.files.key).toMatch(/participants\/tpp-demo\/signing\.private\.jwks\.json$/);
+
+      // The files: the same keys in the same order, the one reissued swapped for the new private key and its x5c.
+      const privateAfter = readJwks(demo().signingJwks);
+      const publicAfter = readJwks(demo().signingPublicJwks);
+      expect(privateAfter.map((key) => key.alg)).toEqual(before.map((key) => key.alg));
+      const newPrivate = privateAfter.find((key) => key.alg === alg)!;
+      const newPublic = publicAfter.find((key) => key.alg === alg)!;
+      expect(newPrivate).toMatchObject({ kid: body.certificate.kid, use: 'sig', kty: oldKey.kty });
+      expect(typeof newPrivate.d).toBe('string');
+      expect(newPublic.d).toBeUndefined();
+      expect(newPublic.x5c).toEqual(newPrivate.x5c);
+      const leaf = new X509Certificate(Buffer.from(newPrivate.x5c[0]!, 'base64'));
+      expect(leaf.serialNumber.toUpperCase()).toBe(body.certificate.serialNumber);
+      expect(leaf.checkPrivateKey(createPrivateKey({ key: newPrivate as never, format: 'jwk' }))).toBe(true);
+      expect(fs.statSync(demo().signingJwks).mode & 0o777).toBe(0o600);
+      // The other key is untouched.
+      expect(privateAfter.find((key) => key.alg !== alg)).toEqual(before.find((key) => key.alg !== alg));
+
+      // What the bank fetches as the client's jwks_uri: the new kid in, the old one out.
+      const kids = await publishedKids();
+      expect(kids).toContain(body.certificate.kid);
+      expect(kids).not.toContain(oldKey.kid);
+      expect((await signingCertificateOf(newPublic)).serialNumber).toBe(body.certificate.serialNumber);
+    },
+  );
+});
+
 describe('reissuing from the page', () => {
   const form = (path: string, fields: Record<string, string>, cookie = '') =>
     t.call(path, {
@@ -190,6 +276,26 @@ describe('reissuing from the page', () => {
       body: new URLSearchParams(fields).toString(),
     });
   const page = async (path: string, cookie: string) => (await t.call(path, { headers: { cookie } })).text();
+
+  it('offers Reissue for the signing certificates in use, and asks first, naming the kid whose signatures the bank will refuse', async () => {
+    const signedIn = await form('/ui/login', { credential: t.directory.adminCredential });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const software = `/ui${DEMO_SSA_PATH(t.config)}`;
+    const keys = (
+      JSON.parse(fs.readFileSync(demo().signingPublicJwks, 'utf8')) as {
+        keys: { kid: string; x5c: string[] }[];
+      }
+    ).keys;
+    const before = await page(software, cookie);
+    for (const key of keys) {
+      const serial = new X509Certificate(Buffer.from(key.x5c[0]!, 'base64')).serialNumber.toUpperCase();
+      expect(before).toContain(`href="/ui/certificates/${serial}/reissue"`);
+      const question = await page(`/ui/certificates/${serial}/reissue`, cookie);
+      expect(question).toContain(`its key (kid ${key.kid}) leaves the software`);
+      expect(question).toContain('the bank will refuse client assertions and request objects signed with it');
+      expect(question).toContain('A new signing key (new kid) and certificate');
+    }
+  });
 
   it('marks the certificate in use, explains the fixture files, and revokes nothing before the confirmation', async () => {
     const signedIn = await form('/ui/login', { credential: t.directory.adminCredential });

@@ -212,15 +212,50 @@ describe('admin actions', () => {
     expect(await demoStatus()).toBe('active');
   });
 
-  it('revokes a certificate from the page: the status endpoint and the CRL show it', async () => {
+  it('revokes a certificate only after its confirmation page, which says what breaks and offers Reissue instead', async () => {
     const cookie = await signIn();
     const { certificates } = (await (
       await t.call(`/certificates?softwareId=${t.config.participants.second.softwareId}&type=transport`)
     ).json()) as { certificates: { serialNumber: string; x5tS256: string }[] };
     const target = certificates[0]!;
-    const response = await post(
-      `/ui/certificates/${target.serialNumber}/revoke`,
+    const revokeForm = `/ui/certificates/${target.serialNumber}/revoke`;
+    const isActive = async () =>
+      (
+        (await (await t.call(`/certificate-status?x5t%23S256=${target.x5tS256}`)).json()) as {
+          status: string;
+        }
+      ).status === 'active';
+
+    // The list offers a link to a question, not a button that revokes at one click.
+    const list = await (await t.call('/ui/certificates', { headers: { cookie } })).text();
+    expect(list).toContain(`href="${revokeForm}?back=%2Fui%2Fcertificates"`);
+    expect(list).not.toContain(`action="${revokeForm}"`);
+
+    const question = await t.call(`${revokeForm}?back=%2Fui%2Fcertificates`, { headers: { cookie } });
+    expect(question.status).toBe(200);
+    const text = await question.text();
+    expect(text).toContain('<h1>Revoke certificate?</h1>');
+    expect(text).toContain('the bank will refuse tokens bound to it at the next call');
+    expect(text).toContain(`href="/ui/certificates/${target.serialNumber}/reissue">Reissue instead…</a>`);
+    expect(text).toContain(`name="confirm" value="${target.serialNumber}"`);
+    expect(text).toContain('name="back" value="/ui/certificates"');
+    // Only the admin is asked.
+    expect((await t.call(revokeForm)).status).toBe(401);
+
+    // A post without the confirmation (a stale page, a forged form) revokes nothing.
+    for (const fields of [
       { back: '/ui/certificates' },
+      { confirm: 'ABCDEF', back: '/ui/certificates' },
+    ] as Record<string, string>[]) {
+      const unconfirmed = await post(revokeForm, fields, { origin: origin(), cookie });
+      expect(unconfirmed.status).toBe(400);
+      expect(await unconfirmed.text()).toContain('was not revoked: the form did not confirm it');
+      expect(await isActive()).toBe(true);
+    }
+
+    const response = await post(
+      revokeForm,
+      { confirm: target.serialNumber, back: '/ui/certificates' },
       { origin: origin(), cookie },
     );
     expect(response.status).toBe(303);

@@ -4,7 +4,7 @@
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { CurrentTransportAgent } from '@fapi-sandbox/fapi-core/current-transport-agent';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
-import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
+import { currentSigningKeys } from '@fapi-sandbox/fapi-core/jose/current-signing-keys';
 import { type Logger, requestLogger } from '@fapi-sandbox/fapi-core/log';
 import { sameOriginStateChanges } from '@fapi-sandbox/fapi-core/same-origin';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
@@ -65,7 +65,9 @@ export async function buildTpp(options: {
   const webAgent = createSandboxAgent({}, config);
   // Follows certs/participants/<slug>/transport.*: a certificate the directory reissues is used at the next call.
   const transportAgent = new CurrentTransportAgent(participant, config);
-  const signingKeys = await loadSigningKeys(participant.signingJwks);
+  // Follows certs/participants/<slug>/signing.private.jwks.json: a signing key the directory reissues signs the next request.
+  const signingKeys = currentSigningKeys(participant.signingJwks);
+  await signingKeys();
 
   // Every back-channel message goes through the client engine; the trace observes each exchange.
   const engine = createTppEngine({ config, trace });

@@ -9,17 +9,18 @@ import { certificateThumbprint } from './jose/thumbprint.js';
 import { createSandboxAgent } from './tls.js';
 
 interface Identity {
-  /** mtime and size of both files: cheap to compare on every call. */
+  /** inode, mtime and size of both files: cheap to compare on every call. */
   stamp: string;
   agent: Agent;
   thumbprint: string;
 }
 
-function stampOf(files: string[]): string {
+/** inode, mtime and size of each file: what changes when a file is rewritten or renamed over (no contents read). */
+export function stampOf(files: string[]): string {
   return files
     .map((file) => {
       const stat = fs.statSync(file);
-      return `${stat.mtimeMs}:${stat.size}`;
+      return `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
     })
     .join('|');
 }

@@ -42,6 +42,8 @@ export interface DirectoryReads {
   softwareStatement(orgId: string, softwareId: string): Promise<SoftwareStatementRecord>;
   certificateStatus(x5tS256: string): Promise<CertificateStatusRecord>;
   participants(): Promise<ParticipantsList>;
+  /** The software's signing keys as the directory publishes them now (the client's jwks_uri). */
+  softwareJwks(orgId: string, softwareId: string): Promise<JSONWebKeySet>;
 }
 
 /**

@@ -3,7 +3,8 @@
 // in front of oidc-provider on every back-channel endpoint (PAR, token, introspection, revocation) and
 // on the authorization endpoint: it finds which client is calling, asks the directory for the
 // software's status and the presented certificate's status (answers cached for a second at most), and
-// refuses with invalid_client when either is no longer active.
+// refuses with invalid_client when either is no longer active. Then the JWTs the client signed (client
+// assertion, request object) must name a key the directory still publishes (signing-key-gate.ts).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
@@ -18,15 +19,20 @@ import {
   type DirectoryReads,
   type ParticipantStatus,
 } from './directory.js';
+import { type ClientSignedJwt, createSigningKeyGate } from './signing-key-gate.js';
 
 const CLAUSE = 'OB Directory participant status, RFC 8705 §2.1';
 
 export interface StatusGateOptions {
   directory: DirectoryReads;
   certificates: CertificateSource;
-  findClient(clientId: string): Promise<{ software_id?: unknown; org_id?: unknown } | undefined>;
+  findClient(
+    clientId: string,
+  ): Promise<{ software_id?: unknown; org_id?: unknown; jwksUri?: unknown } | undefined>;
   /** How long a directory answer is reused; "a few seconds at most". */
   cacheMs?: number;
+  /** Makes the provider fetch the client's jwks_uri again if its copy has no key `kid`. */
+  refreshClientKeys(clientId: string, kid: string): Promise<void>;
 }
 
 function refused(description: string, fix: string): OAuthError {
@@ -47,6 +53,16 @@ function claimedClientId(params: URLSearchParams): string | undefined {
   }
 }
 
+/** The JWTs a request carries that the client signed: its client assertion and its request object. */
+function clientSignedJwts(params: URLSearchParams): ClientSignedJwt[] {
+  const assertion = params.get('client_assertion');
+  const request = params.get('request');
+  return [
+    ...(assertion ? [{ token: assertion, purpose: 'client_assertion' as const }] : []),
+    ...(request ? [{ token: request, purpose: 'request_object' as const }] : []),
+  ];
+}
+
 export function createStatusGate(options: StatusGateOptions) {
   const ttl = options.cacheMs ?? 1000;
   const softwareStatus = shortLivedCache(
@@ -59,7 +75,14 @@ export function createStatusGate(options: StatusGateOptions) {
     (x5t: string): Promise<CertificateStatusRecord> => options.directory.certificateStatus(x5t),
   );
 
-  async function check(req: Request, res: Response, clientId: string | undefined): Promise<void> {
+  const checkSigningKey = createSigningKeyGate({
+    directory: options.directory,
+    refreshClientKeys: options.refreshClientKeys,
+    cacheMs: ttl,
+  });
+
+  async function check(req: Request, res: Response, params: URLSearchParams): Promise<void> {
+    const clientId = claimedClientId(params);
     const presented = options.certificates.certificateOf(req);
     if (presented) {
       const x5t = certificateThumbprint(presented.x509);
@@ -98,6 +121,11 @@ export function createStatusGate(options: StatusGateOptions) {
         'the organisation must ask the directory to reactivate the software',
       );
     }
+    // The software's JWKS is the client's key set only when it registered the directory's jwks_uri.
+    if (typeof client.jwksUri !== 'string') return;
+    for (const jwt of clientSignedJwts(params)) {
+      await checkSigningKey(res, jwt, { clientId, orgId, softwareId });
+    }
   }
 
   const rawForm = express.raw({ type: () => true, limit: '64kb' });
@@ -110,7 +138,7 @@ export function createStatusGate(options: StatusGateOptions) {
         (req: Request, res: Response, next: NextFunction) => {
           const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           const params = new URLSearchParams(body.toString('utf8'));
-          check(req, res, claimedClientId(params))
+          check(req, res, params)
             .then(() => provider(requestWithBody(req, body) as Request, res))
             .catch(next);
         },
@@ -120,8 +148,12 @@ export function createStatusGate(options: StatusGateOptions) {
     /** For the authorization endpoint (GET, client_id in the query). */
     frontChannel() {
       return (req: Request, res: Response, next: NextFunction) => {
-        const clientId = typeof req.query.client_id === 'string' ? req.query.client_id : undefined;
-        check(req, res, clientId).then(() => next(), next);
+        const params = new URLSearchParams();
+        for (const name of ['client_id', 'request']) {
+          const value = req.query[name];
+          if (typeof value === 'string') params.set(name, value);
+        }
+        check(req, res, params).then(() => next(), next);
       };
     },
   };

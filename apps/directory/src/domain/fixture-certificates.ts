@@ -21,7 +21,26 @@ export function transportThumbprintInUse(participant: Participant): string | und
   }
 }
 
-const publicJwks = z.object({ keys: z.array(z.object({ x5c: z.array(z.string()).min(1) }).loose()) });
+const publicJwks = z.object({
+  keys: z.array(z.object({ kid: z.string(), x5c: z.array(z.string()).min(1) }).loose()),
+});
+
+/**
+ * The signing certificates a fixture participant's parties sign with now: x5t#S256 of each key's x5c[0]
+ * in certs/participants/<slug>/signing.public.jwks.json → that key's kid. Empty when the file is unreadable.
+ */
+export function signingThumbprintsInUse(participant: Participant): Map<string, string> {
+  const inUse = new Map<string, string>();
+  try {
+    const jwks = publicJwks.parse(JSON.parse(fs.readFileSync(participant.signingPublicJwks, 'utf8')));
+    for (const key of jwks.keys) {
+      inUse.set(certificateThumbprint(pemChainFromX5c(key.x5c.slice(0, 1))), key.kid);
+    }
+  } catch {
+    // A missing or unreadable JWKS marks nothing in use; `pnpm pki:ensure` reports the file.
+  }
+  return inUse;
+}
 
 /** Thumbprint → the certs/ file that holds that certificate now, for every fixture participant. */
 export function certificatesInUse(config: SandboxConfig): Map<string, string> {
@@ -30,16 +49,8 @@ export function certificatesInUse(config: SandboxConfig): Map<string, string> {
   for (const participant of Object.values(config.participants)) {
     const transport = transportThumbprintInUse(participant);
     if (transport) inUse.set(transport, shown(participant.transportCert));
-    try {
-      const jwks = publicJwks.parse(JSON.parse(fs.readFileSync(participant.signingPublicJwks, 'utf8')));
-      for (const key of jwks.keys) {
-        inUse.set(
-          certificateThumbprint(pemChainFromX5c(key.x5c.slice(0, 1))),
-          shown(participant.signingPublicJwks),
-        );
-      }
-    } catch {
-      // A missing or unreadable JWKS marks nothing in use; `pnpm pki:ensure` reports the file.
+    for (const x5t of signingThumbprintsInUse(participant).keys()) {
+      inUse.set(x5t, shown(participant.signingPublicJwks));
     }
   }
   return inUse;

@@ -54,10 +54,19 @@ function certificateMark(certificate: CertificateRecord): string {
   return certificate.revocationReason === 'superseded' ? 'superseded' : certificateStatus(certificate);
 }
 
-/** Reissue is offered for the certificate a fixture participant's parties present now: the directory holds its key. */
+const certificateHref = (serialNumber: string, action: 'reissue' | 'revoke') =>
+  `/ui/certificates/${encodeURIComponent(serialNumber)}/${action}`;
+
+/** Reissue is offered for the certificate a fixture participant's parties use now: the directory holds its key. */
 function reissueLink(certificate: CertificateRecord, inUseFile: string | undefined): SafeHtml | string {
-  if (certificate.type !== 'transport' || !inUseFile) return '';
-  return html`<a class="button" href="/ui/certificates/${encodeURIComponent(certificate.serialNumber)}/reissue" aria-label="Reissue certificate ${certificate.serialNumber}">Reissue…</a>`;
+  if (!inUseFile) return '';
+  return html`<a class="button" href="${certificateHref(certificate.serialNumber, 'reissue')}" aria-label="Reissue certificate ${certificate.serialNumber}">Reissue…</a>`;
+}
+
+/** Revoking is a question first (revokePage): a link, never a button that revokes at one click. */
+function revokeLink(certificate: CertificateRecord, back: string): SafeHtml | string {
+  if (certificate.revokedAt) return '';
+  return html`<a class="button danger" href="${certificateHref(certificate.serialNumber, 'revoke')}?back=${encodeURIComponent(back)}" aria-label="Revoke certificate ${certificate.serialNumber}">Revoke…</a>`;
 }
 
 function certificateRows(
@@ -81,14 +90,7 @@ function certificateRows(
       <td>${statusBadge(status)}${inUseFile ? html` <span class="badge in-use">in use</span><br><span class="muted">${inUseFile}</span>` : ''}${certificate.revokedAt ? html`<br><span class="muted">${date(certificate.revokedAt)} (${certificate.revocationReason})</span>` : ''}</td>
       ${
         context.admin
-          ? html`<td>${reissueLink(certificate, inUseFile)}${
-              certificate.revokedAt
-                ? ''
-                : html`<form method="post" action="/ui/certificates/${encodeURIComponent(certificate.serialNumber)}/revoke">
-                  <input type="hidden" name="back" value="${back}">
-                  <button type="submit" class="danger" aria-label="Revoke certificate ${certificate.serialNumber}">Revoke</button>
-                </form>`
-            }</td>`
+          ? html`<td><div class="actions">${reissueLink(certificate, inUseFile)}${revokeLink(certificate, back)}</div></td>`
           : ''
       }
     </tr>`;
@@ -193,8 +195,9 @@ function fixtureExplanation(services: DirectoryServices, softwareId: string): Sa
 <p>${participant.clientName} is a fixture participant: <code>pnpm pki</code> generated its keys and certificates under
 <code>certs/participants/${participant.slug}/</code>, and every party of <code>pnpm dev</code> reads them from there. The
 certificate marked <strong>in use</strong> is the one in those files now. <strong>Reissue</strong> revokes it (as
-superseded), writes a new key and certificate into the same files, and the demo TPP presents the new one at its next
-call: the way back from the revoke lesson without <code>pnpm reset</code>. Certificates issued from a CSR are never
+superseded), writes a new key and certificate into the same files (a signing key gets a new kid, which the software's
+JWKS publishes in place of the old one), and the demo TPP presents or signs with the new one at its next call: the way
+back from the revoke lesson without <code>pnpm reset</code>. Certificates issued from a CSR are never
 in use here: their key stays with whoever sent the CSR.</p>
 ${
   files.length
@@ -207,26 +210,87 @@ ${
 }`;
 }
 
+/** What stops working once a certificate is revoked: the bank's next check refuses it. */
+function whatRevokingBreaks(certificate: CertificateRecord): string {
+  return certificate.type === 'transport'
+    ? 'the bank will refuse tokens bound to it at the next call, and refuses the certificate itself at the next mutual TLS handshake it checks'
+    : `its key (kid ${certificate.kid ?? 'unknown'}) leaves the software's JWKS, and the bank will refuse client assertions and request objects signed with it at the next call`;
+}
+
+/** The facts both confirmations show, and the form that sends the serial number back as the confirmation. */
+function confirmationForm(
+  certificate: CertificateRecord,
+  action: 'reissue' | 'revoke',
+  back: string,
+  label: string,
+): SafeHtml {
+  return html`<dl class="facts"><dt>Type</dt><dd>${certificate.type}${certificate.kid ? html` (kid <code class="id">${certificate.kid}</code>)` : ''}</dd>
+<dt>Thumbprint (x5t#S256)</dt><dd><code class="id">${certificate.x5tS256}</code></dd>
+<dt>Status</dt><dd>${statusBadge(certificateMark(certificate))}</dd></dl>
+<form method="post" action="${certificateHref(certificate.serialNumber, action)}">
+  <input type="hidden" name="confirm" value="${certificate.serialNumber}">
+  <input type="hidden" name="back" value="${back}">
+  <p class="actions"><button type="submit" class="danger">${label}</button> <a href="${back}">Cancel</a></p>
+</form>`;
+}
+
+function backOf(services: DirectoryServices, certificate: CertificateRecord): string {
+  const software = services.store.softwareStatements.get(certificate.softwareId);
+  return software ? softwareHref(software.orgId, software.softwareId) : '/ui/certificates';
+}
+
 /** The confirmation asked before a reissue revokes anything. */
 export function reissuePage(services: DirectoryServices, serialNumber: string, context: PageContext): string {
   const certificate = services.certificates.get(serialNumber);
   const software = services.store.softwareStatements.get(certificate.softwareId);
-  const back = software ? softwareHref(software.orgId, software.softwareId) : '/ui/certificates';
+  const files =
+    certificate.type === 'transport' ? 'key and certificate' : 'signing key (new kid) and certificate';
   const consequence = certificate.revokedAt
-    ? html`Certificate <code class="id">${certificate.serialNumber}</code> is already revoked. Reissuing writes a new key and certificate in its place, and the demo TPP uses them at its next call.`
-    : html`This revokes certificate <code class="id">${certificate.serialNumber}</code> of ${software?.clientName ?? certificate.softwareId}: the bank will refuse tokens bound to it at the next call. A new key and certificate for the same software replace it, and the demo TPP uses them at its next call.`;
+    ? html`Certificate <code class="id">${certificate.serialNumber}</code> is already revoked. Reissuing writes a new ${files} in its place, and the demo TPP uses them at its next call.`
+    : html`This revokes certificate <code class="id">${certificate.serialNumber}</code> of ${software?.clientName ?? certificate.softwareId}: ${whatRevokingBreaks(certificate)}. A new ${files} for the same software replace it, and the demo TPP uses them at its next call.`;
   return page(
     'Reissue certificate',
     context,
     html`<h1>Reissue certificate?</h1>
 <p class="lead">${consequence}</p>
-<dl class="facts"><dt>Type</dt><dd>${certificate.type}</dd><dt>Thumbprint (x5t#S256)</dt><dd><code class="id">${certificate.x5tS256}</code></dd>
-<dt>Status</dt><dd>${statusBadge(certificateMark(certificate))}</dd></dl>
-<form method="post" action="/ui/certificates/${encodeURIComponent(certificate.serialNumber)}/reissue">
-  <input type="hidden" name="confirm" value="${certificate.serialNumber}">
-  <input type="hidden" name="back" value="${back}">
-  <div class="actions"><button type="submit" class="danger">${certificate.revokedAt ? 'Reissue' : 'Revoke and reissue'}</button> <a href="${back}">Cancel</a></div>
-</form>`,
+${confirmationForm(certificate, 'reissue', backOf(services, certificate), certificate.revokedAt ? 'Reissue' : 'Revoke and reissue')}`,
+  );
+}
+
+/** The confirmation asked before a revocation: what breaks, and the reissue that undoes it where there is one. */
+export function revokePage(
+  services: DirectoryServices,
+  serialNumber: string,
+  back: string | undefined,
+  context: PageContext,
+): string {
+  const certificate = services.certificates.get(serialNumber);
+  const software = services.store.softwareStatements.get(certificate.softwareId);
+  const returnTo = back ?? backOf(services, certificate);
+  if (certificate.revokedAt) {
+    return page(
+      'Revoke certificate',
+      context,
+      html`<h1>Certificate already revoked</h1>
+<p class="lead">Certificate <code class="id">${certificate.serialNumber}</code> was revoked at ${date(certificate.revokedAt)} (${certificate.revocationReason}); a revoked certificate stays revoked.</p>
+<p><a href="${returnTo}">Back</a></p>`,
+    );
+  }
+  const reissuable = certificatesInUse(services.config).has(certificate.x5tS256);
+  return page(
+    'Revoke certificate',
+    context,
+    html`<h1>Revoke certificate?</h1>
+<p class="lead">This revokes certificate <code class="id">${certificate.serialNumber}</code> of ${software?.clientName ?? certificate.softwareId} for good
+(RFC 5280 §3.3): it goes into the CRL, <code>/certificate-status</code> answers revoked, and ${whatRevokingBreaks(certificate)}.</p>
+${
+  reissuable
+    ? html`<p>${software?.clientName ?? 'This software'}'s parties use this certificate now. <strong>Reissue</strong> revokes it too, but
+writes a new one where they read it, so they keep working. Revoke alone to watch the bank refuse it; a Reissue afterwards undoes the lesson.</p>
+<p><a class="button" href="${certificateHref(certificate.serialNumber, 'reissue')}">Reissue instead…</a></p>`
+    : ''
+}
+${confirmationForm(certificate, 'revoke', returnTo, 'Revoke certificate')}`,
   );
 }
 

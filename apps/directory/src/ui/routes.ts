@@ -1,7 +1,7 @@
 // The directory's web page (server-rendered HTML, no scripts): browse participants, certificates and
 // SSAs, and, as admin, suspend software or revoke certificates. Forms post to the same origin only.
 
-import { clauseOf, isOAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { clauseOf, isOAuthError, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { logFailure, logRefusal } from '@fapi-sandbox/fapi-core/log';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { PARTICIPANT_STATUSES, type ParticipantStatus } from '../domain/model.js';
@@ -14,6 +14,7 @@ import {
   organisationPage,
   overviewPage,
   reissuePage,
+  revokePage,
   softwarePage,
 } from './pages.js';
 import { createSessions } from './session.js';
@@ -94,6 +95,17 @@ export function sendPage(res: Response, body: string, status = 200): void {
   res.status(status).set(SECURITY_HEADERS).type('html').send(body);
 }
 
+/** RFC 5280 §3.3: revocation is final, so the page revokes only what its confirmation names. */
+function unconfirmedRevocation(serialNumber: string): OAuthError {
+  return new OAuthError({
+    status: 400,
+    error: 'invalid_request',
+    description: `Certificate ${serialNumber} was not revoked: the form did not confirm it`,
+    clause: 'RFC 5280 §3.3',
+    fix: `open /ui/certificates/${serialNumber}/revoke, read what revoking breaks, and confirm there`,
+  });
+}
+
 export function uiRoutes(services: DirectoryServices): Router {
   const router = Router();
   const sessions = createSessions(services.config.directory.web.origin);
@@ -126,6 +138,12 @@ export function uiRoutes(services: DirectoryServices): Router {
   router.get('/organisations/:orgId/software-statements/:softwareId', (req, res) =>
     send(res, softwarePage(services, String(req.params.orgId), String(req.params.softwareId), context(req))),
   );
+
+  router.get('/certificates/:serialNumber/revoke', (req, res) => {
+    sessions.assertAdmin(req);
+    const back = typeof req.query.back === 'string' ? localUiPath(req.query.back) : undefined;
+    send(res, revokePage(services, String(req.params.serialNumber), back, context(req)));
+  });
 
   router.get('/certificates/:serialNumber/reissue', (req, res) => {
     sessions.assertAdmin(req);
@@ -186,8 +204,13 @@ export function uiRoutes(services: DirectoryServices): Router {
     );
   });
 
+  // The confirmation page sends the serial number back: one click on a stale or forged form revokes nothing.
   router.post('/certificates/:serialNumber/revoke', ...adminForm, (req, res) => {
-    services.certificates.revoke(String(req.params.serialNumber), 'privilegeWithdrawn');
+    const certificate = services.certificates.get(String(req.params.serialNumber));
+    if (!certificate.revokedAt && formField(req, 'confirm') !== certificate.serialNumber) {
+      throw unconfirmedRevocation(certificate.serialNumber);
+    }
+    services.certificates.revoke(certificate.serialNumber, 'privilegeWithdrawn');
     res.redirect(303, `${localUiPath(formField(req, 'back'))}?done=certificate-revoked`);
   });
 

@@ -36,7 +36,7 @@ dl.facts dd { margin: 0; word-break: break-word; }
 .actions form { margin: 0; }
 a.button { display: inline-block; margin: 0 0 0.3rem; padding: 0.3rem 0.8rem; border-radius: 4px; border: 1px solid #2c3e50; color: var(--ink); text-decoration: none; }
 button { font: inherit; padding: 0.3rem 0.8rem; border-radius: 4px; border: 1px solid #2c3e50; background: #fff; color: var(--ink); cursor: pointer; }
-button.danger { border-color: #991b1b; color: #991b1b; }
+button.danger, a.button.danger { border-color: #991b1b; color: #991b1b; }
 button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
 button:focus-visible, a:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 label { font-weight: 600; display: block; margin-bottom: 0.25rem; }

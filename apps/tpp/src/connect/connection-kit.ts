@@ -28,7 +28,8 @@ export interface ConnectionDeps {
   bankApi: BankApiClient;
   engine: TppEngine;
   trace: TraceLog;
-  signingKeys: SigningKeySet;
+  /** The signing keys now (they change when the directory reissues a signing certificate). */
+  signingKeys: () => Promise<SigningKeySet>;
   transportAgent: Dispatcher;
   webAgent: Dispatcher;
   /** The transport certificate's x5t#S256 now (it changes when the directory reissues it). */
@@ -89,7 +90,7 @@ export function createConnectionKit(deps: ConnectionDeps): ConnectionKit {
       profile: PROFILES[connection.profile],
       clientAuth: connection.clientAuth,
       bank,
-      signingKeys: deps.signingKeys,
+      signingKeys: await deps.signingKeys(),
       transportAgent: deps.transportAgent,
       webAgent: deps.webAgent,
       transportThumbprint: deps.transportThumbprint(),

@@ -5,7 +5,11 @@
 import { startDirectory } from '@fapi-sandbox/directory';
 import { type CookieJar, cookieHeader, keepCookies } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
+import {
+  isolatedConfig,
+  isolatedConfigWithOwnCertificates,
+  removeTestData,
+} from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { type Agent, fetch } from 'undici';
 import { type StartTppOptions, startTpp } from '../../src/index.js';
@@ -25,9 +29,14 @@ export interface Sandbox {
 export type BankStarter = (config: SandboxConfig) => Promise<Party[]>;
 
 export async function startSandbox(
-  options: { bank?: BankStarter; tpp?: Pick<StartTppOptions, 'now'> } = {},
+  options: {
+    bank?: BankStarter;
+    tpp?: Pick<StartTppOptions, 'now'>;
+    /** A copy of the certificates of its own, for a test that makes the directory rewrite them (a reissue). */
+    ownCertificates?: boolean;
+  } = {},
 ): Promise<Sandbox> {
-  const config = await isolatedConfig();
+  const config = options.ownCertificates ? await isolatedConfigWithOwnCertificates() : await isolatedConfig();
   const parties: Party[] = [];
   try {
     parties.push(await startDirectory({ config }));

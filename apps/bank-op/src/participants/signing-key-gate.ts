@@ -1,0 +1,74 @@
+// The key a client signed with must be one the directory publishes for its software now (the software's
+// JWKS, which is the client's jwks_uri). oidc-provider keeps its copy of a client's jwks_uri for at least
+// 60 s and fetches it again only once that copy is stale, so on its own it would accept a key the directory
+// revoked a moment ago and refuse the new key of a reissued signing certificate for up to a minute. This
+// rule asks the directory (answers cached like the status gate's): a kid the directory no longer
+// publishes is refused; a published kid the provider does not know yet makes it fetch the JWKS again.
+// RFC 7515 §4.1.4 (kid selects the key), OIDC Core §10.1.1 (on an unknown kid, fetch the JWKS again).
+import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
+import type { Response } from 'express';
+import { decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { noteCheck } from '../http/trace.js';
+import { askDirectory, type DirectoryReads } from './directory.js';
+
+const CLAUSE = 'RFC 7515 §4.1.4, OIDC Core §10.1.1';
+
+/** A JWT the client signed, and what it is for (which decides the error code of a refusal). */
+export interface ClientSignedJwt {
+  token: string;
+  purpose: 'client_assertion' | 'request_object';
+}
+
+export interface SigningKeyGateOptions {
+  directory: Pick<DirectoryReads, 'softwareJwks'>;
+  /** Makes the provider fetch the client's jwks_uri again if its copy has no key `kid`. */
+  refreshClientKeys(clientId: string, kid: string): Promise<void>;
+  cacheMs: number;
+}
+
+function kidOf(token: string): string | undefined {
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined; // not a JWS: oidc-provider refuses it with its own error
+  }
+}
+
+export function createSigningKeyGate(options: SigningKeyGateOptions) {
+  const softwareJwks = shortLivedCache(
+    options.cacheMs,
+    (orgId: string, softwareId: string): Promise<JSONWebKeySet> =>
+      options.directory.softwareJwks(orgId, softwareId),
+  );
+
+  return async function checkSigningKey(
+    res: Response,
+    jwt: ClientSignedJwt,
+    client: { clientId: string; orgId: string; softwareId: string },
+  ): Promise<void> {
+    const kid = kidOf(jwt.token);
+    // Without a kid the provider tries every key it holds for the algorithm; nothing to look up here.
+    if (!kid) return;
+    const published = await askDirectory(() => softwareJwks.get(client.orgId, client.softwareId));
+    const known = published.keys.some((key) => key.kid === kid);
+    const what = jwt.purpose === 'client_assertion' ? 'client assertion' : 'request object';
+    noteCheck(res, {
+      name: `The key that signed the ${what} is in the software's JWKS at the directory`,
+      passed: known,
+      clause: CLAUSE,
+      detail: `kid ${kid} ${known ? 'is' : 'is not'} published for software ${client.softwareId}`,
+    });
+    if (!known) {
+      throw new OAuthError({
+        status: jwt.purpose === 'client_assertion' ? 401 : 400,
+        error: jwt.purpose === 'client_assertion' ? 'invalid_client' : 'invalid_request_object',
+        description: `The ${what} is signed with key ${kid}, which the directory no longer publishes for software ${client.softwareId} (its signing certificate was revoked or replaced)`,
+        clause: CLAUSE,
+        fix: "sign with a key from the software's JWKS at the directory; after a reissue, the new key in certs/participants",
+      });
+    }
+    await options.refreshClientKeys(client.clientId, kid);
+  };
+}
