@@ -4,8 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { accessibilityViolations } from './accessibility.js';
+import { focusFrame } from './frame-focus.js';
 import { Storyboard, writeGallery } from './gallery.js';
 import { type RunningSandbox, saveOutput, startSandbox } from './sandbox.js';
+import { WORKSHOP_IMAGE_DIR, workshopScreenshotsWanted, workshopShotFor } from './workshop-screenshots.js';
 
 const demo = process.env.FAPI_DEMO === '1';
 const CAPTION_ID = 'fapi-demo-caption';
@@ -80,6 +82,17 @@ export const test = base.extend<Fixtures>({
         .then(() => file)
         .catch(() => undefined);
     };
+    // A frame the workshop's labs show (docs/workshop/img), taken like the gallery's: without the caption box.
+    const workshopShot = async (text: string): Promise<void> => {
+      const shot = workshopScreenshotsWanted() && workshopShotFor(testInfo.file, testInfo.title, text);
+      if (!shot) return;
+      await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
+      await focusFrame(page, text);
+      await page.screenshot({
+        path: path.join(WORKSHOP_IMAGE_DIR, `${shot.image}.png`),
+        style: `#${CAPTION_ID}{display:none!important}`,
+      });
+    };
     // Each page (origin and path) of a scenario is checked once, at the end of the first step that reaches it.
     const checkedPages = new Set<string>();
     await use(async (text, body) =>
@@ -100,7 +113,9 @@ export const test = base.extend<Fixtures>({
             await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
             // The page may have navigated during the step: caption it again for whoever watches live.
             await caption(page, `${number}. ${text}`);
+            await focusFrame(page, text);
           }
+          await workshopShot(text);
           story.end(await screenshot(number, text));
           return result;
         } catch (err) {

@@ -1,0 +1,20 @@
+// What a step's frame must show when it lies below the fold: a frame is taken where the page happens to be
+// scrolled, and an attack's result or a token's binding appear under the part the step clicked. Used by the
+// demo's gallery and the workshop's screenshots alike, so a frame matches its caption.
+import type { Page } from '@playwright/test';
+
+const FOCUS: readonly { step: RegExp; selector: string }[] = [
+  // attack-lab.spec.ts: "Select “…” and run the attack …" shows the attack's result.
+  { step: /and run the attack /, selector: '[data-testid="attack-result"]' },
+  // connect-and-read-accounts.spec.ts: the token's cnf beside the key or certificate presented.
+  { step: /^The flow inspector shows every message/, selector: '[data-testid="timeline-binding"]' },
+];
+
+/** Scrolls the step's subject, if it has one on the page, to the middle of the viewport. */
+export async function focusFrame(page: Page, stepCaption: string): Promise<void> {
+  const focus = FOCUS.find(({ step }) => step.test(stepCaption));
+  if (!focus) return;
+  const subject = page.locator(focus.selector).last();
+  if ((await subject.count()) === 0) return;
+  await subject.evaluate((element) => element.scrollIntoView({ block: 'center' })).catch(() => undefined);
+}
