@@ -8,6 +8,8 @@ const FOCUS: readonly { step: RegExp; selector: string }[] = [
   { step: /and run the attack /, selector: '[data-testid="attack-result"]' },
   // connect-and-read-accounts.spec.ts: the token's cnf beside the key or certificate presented.
   { step: /^The flow inspector shows every message/, selector: '[data-testid="timeline-binding"]' },
+  // directory-revokes-certificate.spec.ts: the certificate just revoked is the one still marked in use.
+  { step: /revokes Moneywise's transport certificate$/, selector: 'tr:has(.in-use)' },
 ];
 
 /** Scrolls the step's subject, if it has one on the page, to the middle of the viewport. */
