@@ -43,6 +43,30 @@ async function caption(page: Page, text: string): Promise<void> {
     });
 }
 
+/**
+ * A screenshot without the caption box. The box is hidden through the DOM: the `style` option of
+ * page.screenshot adds a <style> element, which a page's Content-Security-Policy (the directory's, the
+ * bank's) refuses, so the box stayed in those frames, over the message it explains.
+ */
+async function screenshotWithoutCaption(page: Page, file: string): Promise<void> {
+  const showCaption = (visible: boolean) =>
+    page
+      .evaluate(
+        ({ id, visible }) => {
+          const box = document.getElementById(id);
+          if (box) box.style.visibility = visible ? 'visible' : 'hidden';
+        },
+        { id: CAPTION_ID, visible },
+      )
+      .catch(() => undefined);
+  await showCaption(false);
+  try {
+    await page.screenshot({ path: file });
+  } finally {
+    await showCaption(true);
+  }
+}
+
 export const test = base.extend<Fixtures>({
   ownCertificates: [false, { option: true }],
   sandbox: async ({ ownCertificates }, use, testInfo) => {
@@ -74,11 +98,7 @@ export const test = base.extend<Fixtures>({
       if (!demo) return undefined;
       const file = `${String(number).padStart(2, '0')} ${text.replace(/[^\w .-]+/g, '')}.png`;
       fs.mkdirSync(path.join(galleryRoot, folder), { recursive: true });
-      return page
-        .screenshot({
-          path: path.join(galleryRoot, folder, file),
-          style: `#${CAPTION_ID}{display:none!important}`,
-        })
+      return screenshotWithoutCaption(page, path.join(galleryRoot, folder, file))
         .then(() => file)
         .catch(() => undefined);
     };
@@ -88,10 +108,7 @@ export const test = base.extend<Fixtures>({
       if (!shot) return;
       await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
       await focusFrame(page, text);
-      await page.screenshot({
-        path: path.join(WORKSHOP_IMAGE_DIR, `${shot.image}.png`),
-        style: `#${CAPTION_ID}{display:none!important}`,
-      });
+      await screenshotWithoutCaption(page, path.join(WORKSHOP_IMAGE_DIR, `${shot.image}.png`));
     };
     // Each page (origin and path) of a scenario is checked once, at the end of the first step that reaches it.
     const checkedPages = new Set<string>();
