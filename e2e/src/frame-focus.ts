@@ -14,6 +14,11 @@ const FOCUS: readonly { step: RegExp; selector: string; block?: ScrollLogicalPos
   },
   // connect-and-read-accounts.spec.ts: the token's cnf beside the key or certificate presented.
   { step: /^The flow inspector shows every message/, selector: '[data-testid="timeline-binding"]' },
+  // directory-suspends-moneywise.spec.ts: the Participant check that failed, under the checks that passed.
+  {
+    step: /^The flow inspector shows the bank's API refused the token/,
+    selector: '[data-testid="timeline-checks"] li:has-text("Participant: the software is active")',
+  },
   // directory-revokes-certificate.spec.ts: the certificate just revoked is the one still marked in use.
   { step: /revokes Moneywise's transport certificate$/, selector: 'tr:has(.in-use)' },
 ];
