@@ -2,6 +2,7 @@ import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { chromiumTrustArgs } from '@fapi-sandbox/scripts/browser-trust';
 import { defineConfig } from '@playwright/test';
 import { canRecordVideo, chromiumExecutable } from './src/browser.js';
+import { WORKSHOP_VIEWPORT, workshopScreenshotsWanted } from './src/workshop-screenshots.js';
 
 // `pnpm e2e`: headless, as CI runs it. `pnpm demo`: headed and slowed, each step captioned in the page,
 // with a trace, a video and a screenshot per step saved under demo-output/ for slides.
@@ -32,6 +33,8 @@ export default defineConfig({
   outputDir: demo ? 'demo-output/artefacts' : 'test-results',
   use: {
     browserName: 'chromium',
+    // The workshop's frames (docs/workshop/img) are 1440 px wide.
+    ...(workshopScreenshotsWanted() ? { viewport: WORKSHOP_VIEWPORT } : {}),
     headless: !(demo && hasDisplay),
     trace: demo ? 'on' : 'retain-on-failure',
     video: recordVideo ? 'on' : 'off',

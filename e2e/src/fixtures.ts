@@ -4,8 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
 import { accessibilityViolations } from './accessibility.js';
+import { focusFrame } from './frame-focus.js';
 import { Storyboard, writeGallery } from './gallery.js';
 import { type RunningSandbox, saveOutput, startSandbox } from './sandbox.js';
+import { WORKSHOP_IMAGE_DIR, workshopScreenshotsWanted, workshopShotFor } from './workshop-screenshots.js';
 
 const demo = process.env.FAPI_DEMO === '1';
 const CAPTION_ID = 'fapi-demo-caption';
@@ -41,6 +43,30 @@ async function caption(page: Page, text: string): Promise<void> {
     });
 }
 
+/**
+ * A screenshot without the caption box. The box is hidden through the DOM: the `style` option of
+ * page.screenshot adds a <style> element, which a page's Content-Security-Policy (the directory's, the
+ * bank's) refuses, so the box stayed in those frames, over the message it explains.
+ */
+async function screenshotWithoutCaption(page: Page, file: string): Promise<void> {
+  const showCaption = (visible: boolean) =>
+    page
+      .evaluate(
+        ({ id, visible }) => {
+          const box = document.getElementById(id);
+          if (box) box.style.visibility = visible ? 'visible' : 'hidden';
+        },
+        { id: CAPTION_ID, visible },
+      )
+      .catch(() => undefined);
+  await showCaption(false);
+  try {
+    await page.screenshot({ path: file });
+  } finally {
+    await showCaption(true);
+  }
+}
+
 export const test = base.extend<Fixtures>({
   ownCertificates: [false, { option: true }],
   sandbox: async ({ ownCertificates }, use, testInfo) => {
@@ -72,13 +98,17 @@ export const test = base.extend<Fixtures>({
       if (!demo) return undefined;
       const file = `${String(number).padStart(2, '0')} ${text.replace(/[^\w .-]+/g, '')}.png`;
       fs.mkdirSync(path.join(galleryRoot, folder), { recursive: true });
-      return page
-        .screenshot({
-          path: path.join(galleryRoot, folder, file),
-          style: `#${CAPTION_ID}{display:none!important}`,
-        })
+      return screenshotWithoutCaption(page, path.join(galleryRoot, folder, file))
         .then(() => file)
         .catch(() => undefined);
+    };
+    // A frame the workshop's labs show (docs/workshop/img), taken like the gallery's: without the caption box.
+    const workshopShot = async (text: string): Promise<void> => {
+      const shot = workshopScreenshotsWanted() && workshopShotFor(testInfo.file, testInfo.title, text);
+      if (!shot) return;
+      await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
+      await focusFrame(page, text);
+      await screenshotWithoutCaption(page, path.join(WORKSHOP_IMAGE_DIR, `${shot.image}.png`));
     };
     // Each page (origin and path) of a scenario is checked once, at the end of the first step that reaches it.
     const checkedPages = new Set<string>();
@@ -100,7 +130,9 @@ export const test = base.extend<Fixtures>({
             await page.waitForLoadState('networkidle', { timeout: 3_000 }).catch(() => undefined);
             // The page may have navigated during the step: caption it again for whoever watches live.
             await caption(page, `${number}. ${text}`);
+            await focusFrame(page, text);
           }
+          await workshopShot(text);
           story.end(await screenshot(number, text));
           return result;
         } catch (err) {
