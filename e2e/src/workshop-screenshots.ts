@@ -100,6 +100,12 @@ export const WORKSHOP_SHOTS: readonly WorkshopShot[] = [
     test: 'Alice pays £12.34 through Moneywise',
     step: 'Moneywise submits the payment with an idempotency key',
   },
+  {
+    image: 'portal-software-bundle',
+    spec: 'developer-portal.spec.ts',
+    test: 'A learner signs up at the developer portal',
+    step: 'The learner downloads the client bundle',
+  },
 ];
 
 /** Where the labs look for their images. */
