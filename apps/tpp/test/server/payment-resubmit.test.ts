@@ -2,6 +2,8 @@
 // again, as a TPP whose submission timed out would, and the real bank answers with the payment it already
 // made (UK OB Read/Write API v3.1, Idempotency). The bank's own store shows nothing was paid twice.
 import path from 'node:path';
+import { startBankApi } from '@fapi-sandbox/bank-api';
+import { startBankOp } from '@fapi-sandbox/bank-op';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
@@ -14,7 +16,7 @@ import type {
 } from '../../src/shared/api.js';
 import type { ConnectionTrace } from '../../src/shared/timeline.js';
 import { visitBank } from './bank-browser.js';
-import { realBank, type Sandbox, startSandbox } from './harness.js';
+import { type Sandbox, startSandbox } from './harness.js';
 
 const ALICE = { username: 'alice', password: 'wonderland' };
 const PAYMENT = {
@@ -27,9 +29,17 @@ const PAYMENT = {
 
 let sandbox: Sandbox;
 let connection: ConnectionView;
+/** How far bank-api's clock is moved ahead of real time, in ms (bank-op keeps the real one). */
+let bankApiAhead = 0;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ bank: realBank });
+  sandbox = await startSandbox({
+    bank: async (config) => {
+      const op = await startBankOp({ config });
+      const api = await startBankApi({ config, now: () => Date.now() + bankApiAhead });
+      return [api, op];
+    },
+  });
   const started = await sandbox.browser.api('/connections', {
     json: { profile: 'fapi2-dpop', clientAuth: 'private_key_jwt' },
   });
@@ -94,6 +104,25 @@ describe('POST /api/connections/:id/payments/:paymentId/resubmit', () => {
     const keyOf = (entry: typeof first) => entry?.requestHeaders?.['x-idempotency-key'];
     expect(keyOf(again)).toBeTruthy();
     expect(keyOf(again)).toBe(keyOf(first));
+  });
+
+  it('passes on the bank’s refusal as the other routes do (502, the bank’s status, clause and fix)', async () => {
+    const { payment, authorizationUrl } = await startPayment();
+    await visitBank(sandbox.browser, authorizationUrl, ALICE);
+    const paymentsBefore = bankPaymentCount();
+    // bank-api reads a clock three hours ahead: the DPoP proofs Moneywise makes now are too old for it.
+    bankApiAhead = 3 * 60 * 60 * 1000;
+    try {
+      const response = await resubmit(payment.id);
+      const body = response.body as ApiError;
+      expect(response.status, JSON.stringify(body)).toBe(502);
+      expect(body).toMatchObject({ party: 'bank-api', status: 401, error: 'invalid_dpop_proof' });
+      expect(body.step).toMatch(/Send the payment again \(same idempotency key\)$/);
+      expect(body.error_description).toMatch(/RFC 9449 section 4\.3.*Fix: /);
+    } finally {
+      bankApiAhead = 0;
+    }
+    expect(bankPaymentCount()).toBe(paymentsBefore);
   });
 
   it('answers 409 with a fix for a payment the customer has not authorised yet', async () => {
