@@ -25,6 +25,12 @@ export class TppPaymentPage {
     return this.page.getByTestId('payment-result');
   }
 
+  /** "Send it again (same idempotency key)": the bank's answer, as the live region announces it. */
+  async sendAgain() {
+    await this.page.getByRole('button', { name: 'Send it again (same idempotency key)' }).click();
+    return this.page.getByTestId('resend-payment-result');
+  }
+
   async expectBankStatus(status: RegExp): Promise<void> {
     await expect(this.page.getByTestId('payment-bank-status')).toHaveText(status, { timeout: 30_000 });
   }

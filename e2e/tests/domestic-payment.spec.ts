@@ -4,7 +4,7 @@ import { TppPaymentPage } from '../pages/tpp-payment-page.js';
 import { expect, test } from '../src/fixtures.js';
 import { ALICE, connectAndShareAccounts, onboard } from '../src/flows.js';
 
-test('Alice pays £12.34 through Moneywise: the bank executes it and her balance goes down', async ({
+test('Alice pays £12.34 through Moneywise: the bank executes it once, even when sent again, and her balance goes down', async ({
   page,
   sandbox,
   step,
@@ -46,7 +46,18 @@ test('Alice pays £12.34 through Moneywise: the bank executes it and her balance
   await step('Moneywise submits the payment with an idempotency key; the bank accepts it', async () => {
     await payment.expectBankStatus(/Accepted|Completed/i);
   });
-  await step('Back on the account: the balance is £12.34 lower', async () => {
+  await step(
+    'Moneywise sends the same payment again, as after a timeout: same idempotency key, same payment',
+    async () => {
+      const domesticPaymentId = await payment.result().locator('code').first().textContent();
+      const answer = await payment.sendAgain();
+      await expect(answer).toHaveText(
+        `The bank answered with the same payment ${domesticPaymentId}: nothing was paid twice (UK OB idempotency)`,
+        { timeout: 30_000 },
+      );
+    },
+  );
+  await step('Back on the account: the balance is £12.34 lower, not twice that', async () => {
     await page.goto(page.url().replace(/\/pay.*$/, ''));
     await connection.openAccount(/Everyday/);
     await expect.poll(() => connection.balance()).toBeCloseTo(before - 12.34, 2);

@@ -1,6 +1,7 @@
 // UK OB Payment Initiation API v3.1, domestic payments: the consent (with an idempotency key, so a retried
 // POST cannot create a second one), the payment once the customer authorised it, and its status.
 import type { BoundClient } from '../connect/bound-client.js';
+import { STEPS } from '../trace/steps.js';
 import { type ApiCall, type ApiContext, dataMember, postConsent, type TokenSource } from './api-call.js';
 import type { ObDomesticInitiation } from './ob-types.js';
 
@@ -15,7 +16,13 @@ export interface PaymentCalls {
   submitPayment(
     client: BoundClient,
     tokens: TokenSource,
-    input: { consentId: string; initiation: ObDomesticInitiation; idempotencyKey: string },
+    input: {
+      consentId: string;
+      initiation: ObDomesticInitiation;
+      idempotencyKey: string;
+      /** 'payment-resubmit' when the TPP sends the same payment again (the inspector names it). */
+      step?: 'payment-authorised' | 'payment-resubmit';
+    },
     context: ApiContext,
   ): Promise<{ domesticPaymentId: string; status: string }>;
   paymentStatus(
@@ -44,12 +51,13 @@ export function paymentCalls(api: ApiCall): PaymentCalls {
       ),
 
     async submitPayment(client, tokens, input, context) {
-      const step = 'Submit the payment';
+      const kind = input.step ?? 'payment-authorised';
+      const step = STEPS[kind].title;
       const response = await api.ok(
         client,
         tokens,
         {
-          step: 'payment-authorised',
+          step: kind,
           method: 'POST',
           path: '/pisp/domestic-payments',
           json: { Data: { ConsentId: input.consentId, Initiation: input.initiation }, Risk: {} },

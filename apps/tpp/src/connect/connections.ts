@@ -25,6 +25,7 @@ export interface ConnectionService extends AccountReads {
   view(connection: Connection): ConnectionView;
   startPayment: Payments['startPayment'];
   refreshPayment: Payments['refreshPayment'];
+  resubmitPayment: Payments['resubmitPayment'];
   disconnect: Disconnect;
 }
 
@@ -41,6 +42,7 @@ export function createConnectionService(deps: ConnectionDeps): ConnectionService
     ...createAccountReads(kit, tokens),
     startPayment: payments.startPayment,
     refreshPayment: payments.refreshPayment,
+    resubmitPayment: payments.resubmitPayment,
     disconnect: createDisconnect(kit, tokens, view),
   };
 }

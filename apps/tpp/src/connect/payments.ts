@@ -2,7 +2,7 @@
 // the payment submitted with the customer's token, and its status read back with a client-credentials token.
 import { randomUUID } from 'node:crypto';
 import type { ObDomesticInitiation } from '../bank-api/client.js';
-import type { PaymentRequest, PaymentView } from '../shared/api.js';
+import type { PaymentRequest, PaymentView, ResubmitPaymentResponse } from '../shared/api.js';
 import type { Connection, Payment } from '../store/connections.js';
 import type { Authorize } from './authorize.js';
 import type { BoundClient } from './bound-client.js';
@@ -42,6 +42,27 @@ export interface Payments {
   ): Promise<{ payment: PaymentView; authorizationUrl: string }>;
   completePayment: CompletePayment;
   refreshPayment(connection: Connection, payment: Payment, customer: Customer): Promise<PaymentView>;
+  resubmitPayment(
+    connection: Connection,
+    payment: Payment,
+    customer: Customer,
+  ): Promise<ResubmitPaymentResponse>;
+}
+
+/** UK OB R/W API v3.1 Idempotency: the same key and body must answer with the resource already made. */
+export function resubmitOutcome(
+  payment: Payment,
+  domesticPaymentId: string,
+): Omit<ResubmitPaymentResponse, 'payment'> {
+  const samePayment = domesticPaymentId === payment.domesticPaymentId;
+  return {
+    domesticPaymentId,
+    samePayment,
+    message: samePayment
+      ? `The bank answered with the same payment ${domesticPaymentId}: nothing was paid twice (UK OB idempotency)`
+      : `The bank answered with a different payment ${domesticPaymentId} (the first was ${payment.domesticPaymentId}): ` +
+        'it did not honour the x-idempotency-key, so the customer may have paid twice (UK OB R/W API v3.1 Idempotency)',
+  };
 }
 
 export function createPayments(
@@ -51,20 +72,34 @@ export function createPayments(
 ): Payments {
   const { store } = deps;
 
+  /** POST /pisp/domestic-payments with the customer's token: the body and key are the payment's own. */
+  function submit(
+    connection: Connection,
+    client: BoundClient,
+    payment: Payment,
+    customer: Customer,
+    step: 'payment-authorised' | 'payment-resubmit',
+  ) {
+    return deps.bankApi.submitPayment(
+      client,
+      customerToken(connection, client, paymentGrant(payment.id)),
+      {
+        consentId: payment.consentId!,
+        initiation: initiationFor(payment.request, payment.id),
+        idempotencyKey: payment.idempotencyKey,
+        step,
+      },
+      apiContext(connection, customer),
+    );
+  }
+
   async function completePayment(
     connection: Connection,
     client: BoundClient,
     payment: Payment,
     customer: Customer,
   ): Promise<void> {
-    const tokens = customerToken(connection, client, paymentGrant(payment.id));
-    const initiation = initiationFor(payment.request, payment.id);
-    const submitted = await deps.bankApi.submitPayment(
-      client,
-      tokens,
-      { consentId: payment.consentId!, initiation, idempotencyKey: payment.idempotencyKey },
-      apiContext(connection, customer),
-    );
+    const submitted = await submit(connection, client, payment, customer, 'payment-authorised');
     store.updatePayment(payment.id, {
       status: 'submitted',
       domesticPaymentId: submitted.domesticPaymentId,
@@ -120,6 +155,13 @@ export function createPayments(
         store.updatePayment(payment.id, { status: 'failed', error: toApiError(err) });
         throw err;
       }
+    },
+
+    // A TPP whose submission timed out sends the exact same POST again; the bank's idempotency makes it safe.
+    async resubmitPayment(connection, payment, customer) {
+      const client = await clientFor(connection);
+      const { domesticPaymentId } = await submit(connection, client, payment, customer, 'payment-resubmit');
+      return { payment: paymentView(payment), ...resubmitOutcome(payment, domesticPaymentId) };
     },
 
     async refreshPayment(connection, payment, customer) {

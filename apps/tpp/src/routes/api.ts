@@ -209,6 +209,25 @@ export function apiRoutes(deps: {
     );
   });
 
+  // UK OB R/W API v3.1 Idempotency: the same POST sent again, as a TPP whose submission timed out would.
+  router.post('/connections/:id/payments/:paymentId/resubmit', inPhase('pay'), async (req, res) => {
+    const connection = active(req, res);
+    const payment = store.payment(String(req.params.paymentId));
+    if (!payment || payment.connectionId !== connection.id) throw notFound('payment');
+    if (payment.status !== 'submitted' || !payment.domesticPaymentId) {
+      throw new OAuthError({
+        status: 409,
+        error: 'payment_not_submitted',
+        description: `This payment is ${payment.status}, so there is no submission to send again (UK OB R/W API v3.1 Idempotency)`,
+        fix:
+          payment.status === 'authorising'
+            ? 'authorise the payment at the bank first; Moneywise submits it when you return'
+            : 'start a new payment',
+      });
+    }
+    res.json(await connections.resubmitPayment(connection, payment, customerOf(req, res)));
+  });
+
   const traceOf = async (connection: Connection): Promise<ConnectionTrace> => {
     const { entries, unavailable } = await deps.collector.collect([connection.interactionId], {
       profile: profileInWords(connection),

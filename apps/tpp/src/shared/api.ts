@@ -150,6 +150,16 @@ export interface PaymentView {
   updatedAt: string;
 }
 
+/** What the bank answered when Moneywise sent a submitted payment again with the same idempotency key. */
+export interface ResubmitPaymentResponse {
+  payment: PaymentView;
+  /** The DomesticPaymentId of the second answer. */
+  domesticPaymentId: string;
+  /** True when it is the payment the first POST made: nothing was paid twice. */
+  samePayment: boolean;
+  message: string;
+}
+
 export interface StartPaymentResponse {
   payment: PaymentView;
   authorizationUrl: string;

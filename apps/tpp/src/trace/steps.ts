@@ -163,6 +163,12 @@ export const STEPS = {
       'With the token the customer’s approval produced, Moneywise submits exactly what the consent fixed. The idempotency key means a retry cannot pay twice.',
     clause: 'UK OB Payment Initiation API v3.1 §Domestic Payments, x-idempotency-key',
   },
+  'payment-resubmit': {
+    title: 'Send the payment again (same idempotency key)',
+    explanation:
+      'As a TPP whose submission timed out would, Moneywise sends the very same POST again with the same x-idempotency-key. The bank answers with the payment it already made instead of paying twice.',
+    clause: 'UK OB Read/Write API v3.1 §Idempotency, x-idempotency-key',
+  },
   'payment-status': {
     title: 'Read the payment status',
     explanation: 'Moneywise reads back the payment the bank created to show the customer its status.',

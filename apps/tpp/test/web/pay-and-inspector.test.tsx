@@ -7,6 +7,7 @@ import { InspectorView } from '../../src/web/pages/InspectorPage.js';
 import { PayPage } from '../../src/web/pages/PayPage.js';
 import { Router } from '../../src/web/router.js';
 import { fakeApi } from './fake-api.js';
+import { paymentView } from './payment-fixture.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -82,24 +83,7 @@ describe('Pay page', () => {
   it('shows the result of a payment the bank accepted, after the redirect back', async () => {
     window.history.replaceState(null, '', '/connections/c1/pay?payment=p1');
     const api = fakeApi();
-    api.answer('GET', '/connections/c1/payments/p1', {
-      body: {
-        id: 'p1',
-        status: 'submitted',
-        request: {
-          payeeName: 'Bob Builder',
-          sortCode: '200000',
-          accountNumber: '55779911',
-          amount: '12.50',
-          reference: 'Lunch',
-        },
-        consentId: 'pc-1',
-        domesticPaymentId: 'dp-1',
-        bankStatus: 'AcceptedSettlementCompleted',
-        createdAt: '2025-06-30T09:00:00Z',
-        updatedAt: '2025-06-30T09:00:01Z',
-      },
-    });
+    api.answer('GET', '/connections/c1/payments/p1', { body: paymentView('submitted') });
     render(
       <Router>
         <PayPage id="c1" />

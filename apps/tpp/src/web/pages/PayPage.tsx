@@ -1,7 +1,13 @@
 // Pay: payee, amount and reference → a payment consent at the bank → the customer authorises it there →
 // back here, Moneywise submits it with an idempotency key and shows the bank's status and the new balance.
 import { type FormEvent, useState } from 'react';
-import type { ApiError, PaymentRequest, PaymentView, StartPaymentResponse } from '../../shared/api.js';
+import type {
+  ApiError,
+  PaymentRequest,
+  PaymentView,
+  ResubmitPaymentResponse,
+  StartPaymentResponse,
+} from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { creditorAccount, formatMoney } from '../components/format.js';
@@ -42,6 +48,63 @@ export function PaymentResult({ payment }: { payment: PaymentView }) {
         </p>
       ) : null}
       {payment.error ? <ErrorNotice error={payment.error} /> : null}
+    </div>
+  );
+}
+
+/**
+ * UK OB R/W API v3.1 Idempotency, seen: the submitted payment's POST sent again with the same
+ * x-idempotency-key, as a TPP whose submission timed out would, and what the bank answered.
+ */
+export function ResendPayment({ connectionId, payment }: { connectionId: string; payment: PaymentView }) {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<ResubmitPaymentResponse>();
+  const [error, setError] = useState<ApiError>();
+  const resend = async () => {
+    setBusy(true);
+    setOutcome(undefined);
+    setError(undefined);
+    try {
+      setOutcome(
+        await apiRequest<ResubmitPaymentResponse>(
+          `/connections/${connectionId}/payments/${payment.id}/resubmit`,
+          { method: 'POST' },
+        ),
+      );
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="resend-payment" data-testid="resend-payment">
+      <button
+        type="button"
+        className="button"
+        onClick={resend}
+        disabled={busy}
+        aria-describedby="resend-payment-why"
+        data-testid="resend-payment-button"
+      >
+        {busy ? 'Sending it again…' : 'Send it again (same idempotency key)'}
+      </button>
+      <p id="resend-payment-why" className="hint">
+        A TPP whose request timed out cannot tell whether the bank paid, so it sends the same request with the
+        same x-idempotency-key: the bank must answer with the payment it already made.
+      </p>
+      <div aria-live="polite" data-testid="resend-payment-live">
+        {outcome ? (
+          <p
+            className={`notice ${outcome.samePayment ? 'notice-ok' : 'notice-error'}`}
+            data-testid="resend-payment-result"
+            data-same-payment={String(outcome.samePayment)}
+          >
+            {outcome.message}
+          </p>
+        ) : null}
+        {error ? <ErrorNotice error={error} title="The bank did not take the payment again" /> : null}
+      </div>
     </div>
   );
 }
@@ -167,6 +230,9 @@ export function PayPage({
       </p>
       {payment.error ? <ErrorNotice error={payment.error} /> : null}
       {payment.data ? <PaymentResult payment={payment.data} /> : null}
+      {payment.data?.status === 'submitted' ? (
+        <ResendPayment connectionId={id} payment={payment.data} />
+      ) : null}
       {paymentId && payment.data ? (
         <div className="actions">
           <Link to={`/connections/${id}`} className="button primary">
