@@ -170,7 +170,7 @@ export const LABS: readonly Lab[] = [
     check: inDemoTraffic(
       paymentMade(`make a domestic payment ${TPP} and let the customer approve it`),
       idempotentRetry(
-        'send POST /pisp/domestic-payments again with the same x-idempotency-key and the same body, as a client retrying after a lost answer does (the lab’s retry step): the bank must answer with the same payment, not pay twice',
+        'press Send it again (same idempotency key) on the payment in Moneywise (or send POST /pisp/domestic-payments again with the same x-idempotency-key and the same body, as a client retrying after a lost answer does): the bank must answer with the same payment, not pay twice',
       ),
     ),
   },
