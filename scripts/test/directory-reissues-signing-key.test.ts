@@ -71,7 +71,7 @@ describe('the directory reissues Moneywise’s signing certificate', () => {
       // The old key: its certificate is revoked and it left the software's JWKS, so the bank refuses it.
       keys.client_assertion = oldKey;
       await expect(client.clientCredentialsToken('accounts')).rejects.toThrow(
-        /invalid_client.*signed with key .*which the directory no longer publishes/,
+        /invalid_client.*signed with key .*which the directory does not publish/,
       );
     } finally {
       await client.close();
@@ -89,7 +89,7 @@ describe('the directory reissues Moneywise’s signing certificate', () => {
 
       keys.request_object = oldKey;
       await expect(client.pushAuthorizationRequest(consentId)).rejects.toThrow(
-        /invalid_request_object.*request object is signed with key .*which the directory no longer publishes/,
+        /invalid_request_object.*request object is signed with key .*which the directory does not publish/,
       );
       keys.request_object = newKey;
       expect((await client.pushAuthorizationRequest(consentId)).requestUri).toMatch(/^urn:/);

@@ -295,19 +295,6 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
       ...(await pushed(clientFor(p))),
       request_uri: 'urn:ietf:params:oauth:request_uri:x',
     }),
-  // Another software's private_key_jwt client: its keys are not ours (a client of our own software would
-  // share our keys, and the assertion would verify).
-  'client assertion naming another client': async (p) => {
-    const victim = await other.register({ profile: p });
-    // At the token endpoint, where no client_id travels beside the assertion (PAR's would not match).
-    return tpp.token(
-      clientFor(p),
-      { grant_type: 'client_credentials', scope: 'accounts' },
-      {
-        auth: () => tpp.clientAuth(clientFor(p), { claims: { iss: victim.clientId, sub: victim.clientId } }),
-      },
-    );
-  },
   'code redeemed by another client': async (p) => {
     const authorized = await authorize(clientFor(p));
     return tpp.redeem(tlsClientFor(p), authorized.code, authorized.pkce);
@@ -556,7 +543,6 @@ const table: Record<string, keyof typeof requests> = {
   'ecosystem introspect-refresh-tokens-only #0': 'introspecting a JWT access token',
   'ecosystem introspect-refresh-tokens-only #1': 'introspection without a token',
   'ecosystem par-carries-the-request #0': 'request_uri inside a pushed request',
-  'ecosystem assertion-signed-by-the-client-it-names #0': 'client assertion naming another client',
 };
 
 function violationsOf(name: string, rules: readonly Rule[]): [string, Rule, ViolationSignature][] {

@@ -13,6 +13,8 @@ import { noteCheck } from '../http/trace.js';
 import { askDirectory, type DirectoryReads } from './directory.js';
 
 const CLAUSE = 'RFC 7515 §4.1.4, OIDC Core §10.1.1';
+// RFC 7523 §3: an assertion authenticates the client it names (iss, sub) only with that client's own key.
+const ASSERTION_CLAUSE = 'RFC 7523 §3, OIDC Core §10.1.1';
 
 /** A JWT the client signed, and what it is for (which decides the error code of a refusal). */
 export interface ClientSignedJwt {
@@ -57,16 +59,18 @@ export function createSigningKeyGate(options: SigningKeyGateOptions) {
     noteCheck(res, {
       name: `The key that signed the ${what} is in the software's JWKS at the directory`,
       passed: known,
-      clause: CLAUSE,
+      clause: jwt.purpose === 'client_assertion' ? ASSERTION_CLAUSE : CLAUSE,
       detail: `kid ${kid} ${known ? 'is' : 'is not'} published for software ${client.softwareId}`,
     });
     if (!known) {
       throw new OAuthError({
         status: jwt.purpose === 'client_assertion' ? 401 : 400,
         error: jwt.purpose === 'client_assertion' ? 'invalid_client' : 'invalid_request_object',
-        description: `The ${what} is signed with key ${kid}, which the directory no longer publishes for software ${client.softwareId} (its signing certificate was revoked or replaced)`,
-        clause: CLAUSE,
-        fix: "sign with a key from the software's JWKS at the directory; after a reissue, the new key in certs/participants",
+        // Two ways to get here, and the bank cannot tell them apart: a key of another software (an assertion
+        // naming someone else's client), or this software's own key after its certificate was revoked.
+        description: `The ${what} is signed with key ${kid}, which the directory does not publish for software ${client.softwareId}, the software of the client it names: a key of another software, or one whose signing certificate was revoked or replaced`,
+        clause: jwt.purpose === 'client_assertion' ? ASSERTION_CLAUSE : CLAUSE,
+        fix: "name your own client_id (iss and sub of an assertion) and sign with a key your software's JWKS at the directory publishes; after a reissue, the new key in certs/participants",
       });
     }
     await options.refreshClientKeys(client.clientId, kid);

@@ -180,19 +180,13 @@ export const ecosystemRules: readonly Rule[] = [
   },
   {
     id: 'assertion-signed-by-the-client-it-names',
-    clause: 'RFC 7523 §3, OIDC Core §9',
+    clause: 'RFC 7523 §3, OIDC Core §10.1.1',
     requirement:
-      "A client assertion authenticates the client named in its iss and sub only if it is signed with one of that client's registered keys",
-    enforcedBy: oidcProvider("clientAuthMethods: ['private_key_jwt']"),
+      "A client assertion authenticates the client named in its iss and sub only if it is signed with a key the directory publishes now for that client's software",
+    enforcedBy: both("clientAuthMethods: ['private_key_jwt']", 'participants/signing-key-gate.ts'),
     fix: "set iss and sub to your own client_id and sign with a key published in your own software statement's JWKS; a client cannot authenticate as another",
-    violations: [
-      {
-        error: 'invalid_client',
-        message: /^no applicable key found in the JSON Web Key Set$/,
-        explain:
-          "The client assertion names a client (iss and sub) whose registered keys did not sign it: none of that client's keys verifies the signature",
-      },
-    ],
+    // No violations entry: the signing-key gate refuses first, with this clause, before oidc-provider's own
+    // 'no applicable key found' can be reached.
   },
   {
     id: 'strong-customer-authentication',

@@ -279,6 +279,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
         'Requesting claims using the "claims" request parameter',
         'The claims parameter requests that specific claims be returned, in the ID Token or from the UserInfo endpoint, each optionally marked essential or with a required value (as UK Open Banking does with openbanking_intent_id).',
       ),
+      '10.1.1': s(
+        'Rotation of asymmetric signing keys',
+        'The signer publishes its keys in a JWK Set at its jwks_uri and names the signing key with kid in the JOSE header of each message. Keys roll over by adding new keys to the JWK Set; the signer starts using a new key at its discretion and signals it with the kid. The verifier, seeing an unfamiliar kid, goes back to the jwks_uri to retrieve the keys again.',
+      ),
       '9': s(
         'Client authentication',
         'private_key_jwt: clients that have registered a public key sign a JWT using that key. The JWT must contain iss and sub (both the client_id), aud (identifying the authorization server), jti (a unique identifier, to prevent reuse) and exp; it may contain iat.',
@@ -630,6 +634,9 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       '3': s(
         'JWT format and processing requirements',
         'The JWT must contain iss and sub (for client authentication, the client_id); an aud identifying the authorization server (the JWT must be rejected if it does not); an exp (rejected after it); may contain a jti, which the server may use to reject replays; and must be digitally signed.',
+        {
+          9: 'The JWT MUST be digitally signed or have a Message Authentication Code (MAC) applied by the issuer. The authorization server MUST reject JWTs with an invalid signature or MAC.',
+        },
       ),
     },
   ),
@@ -853,6 +860,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
     '15.5.1': s(
       '400 Bad Request',
       'The server cannot or will not process the request due to something that is perceived to be a client error.',
+    ),
+    '15.5.4': s(
+      '403 Forbidden',
+      'The server understood the request but refuses to fulfil it. A server that wishes to make public why the request has been forbidden can describe that reason in the response content.',
     ),
     '15.5.5': s(
       '404 Not Found',
