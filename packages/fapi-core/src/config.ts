@@ -79,7 +79,7 @@ export interface SandboxConfig {
     /** The developer portal's invite code (sign-up needs it), created at the directory's first start. */
     inviteCodeFile: string;
   };
-  bankOp: Party & { mtls: Listener; issuer: string; signingJwks: string };
+  bankOp: Party & { mtls: Listener; issuer: string; signingJwks: string; encryptionJwks: string };
   bankApi: Party & { baseUrl: string };
   tpp: Party;
   bank: BankOrganisation;
@@ -177,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
       serverKey: cert('servers', 'bank-op.key'),
       issuer: bankOpWeb.origin,
       signingJwks: cert('bank-op', 'signing.private.jwks.json'),
+      encryptionJwks: cert('bank-op', 'encryption.private.jwks.json'),
     },
     bankApi: {
       name: 'bank-api',

@@ -55,6 +55,11 @@ export interface PlannedFile extends PkiFileDescription {
   bundleOf?: string[];
   /** Private keys: id of the certificate file holding the matching public key. */
   keyOf?: string;
+  /**
+   * A key nobody certifies, added after the first PKI format: `pnpm pki:ensure` writes it into an
+   * existing PKI that lacks it instead of regenerating everything (encryption.ts).
+   */
+  addable?: boolean;
 }
 
 /** Not in `SandboxConfig` (no app needs it): kept so the issuing CAs can be re-issued under the same root. */
@@ -297,6 +302,19 @@ function signingKeyFiles(config: SandboxConfig, file: FileFactory): PlannedFile[
         'FAPI permits PS256 and ES256 for signatures; the provider offers both so clients of either kind can ' +
         'verify what it signs.',
     }),
+    file('bankOp.encryptionJwks', config.bankOp.encryptionJwks, {
+      kind: 'private-jwks',
+      group: 'signing-keys',
+      what: "Bank OpenID Provider's encryption keys (use enc): RSA-OAEP-256 (RSA 2048) and ECDH-ES (P-256), private JWKS with kid, alg, use.",
+      usedBy: [
+        `bank-op: decrypts encrypted request objects (RFC 9101 §6.1); publishes the public half at the jwks_uri of ${config.bankOp.issuer}`,
+        "clients: encrypt a request object to the bank's published key (RFC 7516, OIDC Core §10.2)",
+      ],
+      why:
+        'A request object travels through the browser: encrypting it keeps its content from the browser, its ' +
+        'extensions and logs. Separate keys from the signing ones (RFC 7517 §4.2 use).',
+      addable: true,
+    }),
     file('directory.ssaSigningJwks', config.directory.ssaSigningJwks, {
       kind: 'private-jwks',
       group: 'signing-keys',
@@ -412,7 +430,8 @@ function aboutFiles(config: SandboxConfig, file: FileFactory): PlannedFile[] {
 type FileFactory = (
   id: string,
   absolutePath: string,
-  description: PkiFileDescription & Pick<PlannedFile, 'issuerId' | 'expiredOnPurpose' | 'bundleOf' | 'keyOf'>,
+  description: PkiFileDescription &
+    Pick<PlannedFile, 'issuerId' | 'expiredOnPurpose' | 'bundleOf' | 'keyOf' | 'addable'>,
 ) => PlannedFile;
 
 /** Every file of a complete PKI for `config`, in the order the explanation presents them. */
@@ -441,7 +460,10 @@ export function pkiLayout(config: SandboxConfig): PlannedFile[] {
 export function planDigest(config: SandboxConfig): string {
   const inputs = {
     formatVersion: PKI_FORMAT_VERSION,
-    files: pkiLayout(config).map((f) => [f.id, f.relativePath]),
+    // Addable files are left out: adding one to an existing PKI must not make it look reconfigured.
+    files: pkiLayout(config)
+      .filter((f) => !f.addable)
+      .map((f) => [f.id, f.relativePath]),
     servers: serverKeys.map((key) => [key, serverHostnames(config[key])]),
     participants: Object.entries(config.participants).map(([key, p]) => [
       key,
