@@ -13,6 +13,7 @@ import { decodeJwt } from 'jose';
 import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
+import { rememberRequestObjectEnvelope } from '../provider/request-object-encryption.js';
 import {
   askDirectory,
   type CertificateStatusRecord,
@@ -138,6 +139,7 @@ export function createStatusGate(options: StatusGateOptions) {
         (req: Request, res: Response, next: NextFunction) => {
           const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           const params = new URLSearchParams(body.toString('utf8'));
+          rememberRequestObjectEnvelope(res, params.get('request'));
           check(req, res, params)
             .then(() => provider(requestWithBody(req, body) as Request, res))
             .catch(next);
