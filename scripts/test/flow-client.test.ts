@@ -48,6 +48,49 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
     });
   }
 
+  for (const [id, alg] of [
+    ['fapi1-advanced', 'RSA-OAEP-256'],
+    ['fapi2-dpop', 'ECDH-ES'],
+  ] as const) {
+    it(`runs the journey with its request object signed, then encrypted to the bank (${id}, ${alg})`, async () => {
+      const checks: { step: string; name: string; detail: string }[] = [];
+      const parBodies: unknown[] = [];
+      const client = await FapiFlowClient.connect({
+        config,
+        variant: { ...variant(id), encryptRequestObject: alg },
+        observer: {
+          check: (check) => checks.push(check),
+          exchange: (exchange) => {
+            if (exchange.step === 'par') parBodies.push(exchange.requestBody);
+          },
+        },
+      });
+      try {
+        expect(client.metadata).toMatchObject({
+          request_object_encryption_alg: alg,
+          request_object_encryption_enc: 'A256GCM',
+        });
+        const token = await customerConsents(client);
+        expect((await client.api(token, 'GET', '/aisp/accounts')).status).toBe(200);
+        // What travelled through PAR was a five-part JWE, not the signed parameters.
+        const sent = parBodies.map((body) => (body as { request?: string }).request);
+        expect(sent.length).toBeGreaterThan(0);
+        for (const request of sent) expect(request?.split('.')).toHaveLength(5);
+        const encrypted = checks.find((check) =>
+          check.name.startsWith('Request object signed, then encrypted'),
+        );
+        expect(encrypted?.step).toBe('par');
+        expect(JSON.parse(encrypted!.detail.replace('JWE protected header ', ''))).toMatchObject({
+          alg,
+          enc: 'A256GCM',
+          cty: 'JWT',
+        });
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
   it('refuses an authorization response from another issuer, with another state, or elsewhere', async () => {
     const client = await FapiFlowClient.connect({ config, variant: variant('fapi2-mtls') });
     try {

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
+import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
@@ -33,6 +34,7 @@ import {
 } from './customer/customer-browser.js';
 import { checkSoftwareStatement, fetchSoftwareStatement, findAuthorisationServer } from './directory.js';
 import { discoverBank, endpointOf, type OpMetadata } from './discovery.js';
+import { bankRequestObjectKey } from './encryption.js';
 import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
 import { verifyIdToken } from './id-token.js';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
@@ -60,6 +62,8 @@ export interface FlowVariant {
   signedRequest: boolean;
   /** JARM: the bank answers the authorization request with a JWT it signs. */
   jarm: boolean;
+  /** RFC 9101 §6.1: request objects signed, then encrypted to the bank's key with this algorithm. */
+  encryptRequestObject?: KeyManagementAlg;
 }
 
 /** A variant from the engine's profile facts and a client authentication method. */
@@ -236,7 +240,7 @@ export class FapiFlowClient {
       );
       if ('failed' in discovered) throw new Error(`discovery answered ${describeAnswer(discovered.failed)}`);
       if ('refusal' in discovered) throw new Error(describeRefusal(discovered.refusal));
-      const { metadata: bank, keys: bankKeys } = discovered;
+      const { metadata: bank, keys: bankKeys, jwks: bankJwks } = discovered;
       const endpoint = (name: BackChannelEndpoint, mutualTls: boolean): string => {
         const url = endpointOf(bank, name, mutualTls);
         if (!url) throw new Error(`the bank's discovery document has no ${name} (RFC 8414 §2)`);
@@ -274,7 +278,11 @@ export class FapiFlowClient {
         metadata: {
           software_statement: ssa,
           ...requestedMetadata({
-            profile: { ...PROFILE_FACTS[variant.id], title: variant.title },
+            profile: {
+              ...PROFILE_FACTS[variant.id],
+              title: variant.title,
+              requestObjectEncryption: variant.encryptRequestObject,
+            },
             clientAuth: variant.clientAuth,
             redirectUri: participant.redirectUris[0]!,
             clientName: participant.clientName,
@@ -306,6 +314,15 @@ export class FapiFlowClient {
           opDispatcher: usesCertificate ? transport : plain,
           apiDispatcher: variant.binding === 'mtls' ? transport : plain,
           signingKey: signingKeys.forAlg(SIGNING_ALG),
+          ...(variant.encryptRequestObject
+            ? {
+                requestObjectEncryptionKey: bankRequestObjectKey(
+                  bank,
+                  bankJwks,
+                  variant.encryptRequestObject,
+                ),
+              }
+            : {}),
           ...(dpopKey ? { dpop: { key: dpopKey, nonces: new DpopNonces() } } : {}),
           authorizationScheme: dpopKey ? 'DPoP' : 'Bearer',
           expectedCnf: dpopKey
