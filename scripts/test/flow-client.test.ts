@@ -91,6 +91,40 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
     });
   }
 
+  it('runs the journey with ID tokens signed by the bank, then encrypted to Moneywise (OIDC Core §10.2)', async () => {
+    const checks: { step: string; name: string; detail: string }[] = [];
+    const tokenBodies: unknown[] = [];
+    const client = await FapiFlowClient.connect({
+      config,
+      variant: { ...variant('fapi2-mtls'), encryptedIdToken: 'RSA-OAEP-256' },
+      observer: {
+        check: (check) => checks.push(check),
+        exchange: (exchange) => {
+          if (exchange.step === 'token:authorization_code') tokenBodies.push(exchange.responseBody);
+        },
+      },
+    });
+    try {
+      expect(client.metadata).toMatchObject({
+        id_token_encrypted_response_alg: 'RSA-OAEP-256',
+        id_token_encrypted_response_enc: 'A256GCM',
+      });
+      const token = await customerConsents(client);
+      expect((await client.api(token, 'GET', '/aisp/accounts')).status).toBe(200);
+      // The token endpoint answered with a five-part JWE as the ID token.
+      const idTokens = tokenBodies.map((body) => (body as { id_token?: string }).id_token);
+      expect(idTokens.length).toBeGreaterThan(0);
+      for (const idToken of idTokens) expect(idToken?.split('.')).toHaveLength(5);
+      const decrypted = checks.find((check) => check.name.startsWith('ID token encrypted to'));
+      expect(decrypted?.step).toBe('id-token');
+      expect(decrypted?.detail).toContain('"alg":"RSA-OAEP-256"');
+      // …and the usual checks ran on what was inside.
+      expect(checks.map((check) => check.name)).toContain('openbanking_intent_id is our consent');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('refuses an authorization response from another issuer, with another state, or elsewhere', async () => {
     const client = await FapiFlowClient.connect({ config, variant: variant('fapi2-mtls') });
     try {

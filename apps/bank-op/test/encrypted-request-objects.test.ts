@@ -171,6 +171,38 @@ describe('registration', () => {
     expect(String(response.body.error_description)).toContain('OIDC Registration section 2');
   });
 
+  it.each([
+    [
+      { id_token_encrypted_response_alg: 'RSA1_5' },
+      'id_token_encrypted_response_alg RSA1_5 is not an algorithm',
+    ],
+    [{ id_token_encrypted_response_enc: 'A256GCM' }, 'id_token_encrypted_response_enc is set without'],
+    [
+      { id_token_encrypted_response_alg: 'ECDH-ES', id_token_encrypted_response_enc: 'A128GCM' },
+      'id_token_encrypted_response_enc A128GCM is not an algorithm',
+    ],
+  ])('refuses ID token encryption metadata the bank cannot honour: %j', async (metadata, message) => {
+    const response = await tpp.registerRaw({
+      software_statement: await tpp.ssa(),
+      fapi_profile: 'fapi2',
+      token_endpoint_auth_method: 'private_key_jwt',
+      tls_client_certificate_bound_access_tokens: true,
+      redirect_uris: sandbox.config.participants.demo.redirectUris,
+      ...metadata,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('invalid_client_metadata');
+    expect(String(response.body.error_description)).toContain(message);
+  });
+
+  it('registers ID token encryption when the software JWKS has a key of that alg with use enc', async () => {
+    const client = await tpp.register({ extra: { id_token_encrypted_response_alg: 'ECDH-ES' } });
+    expect(client.metadata).toMatchObject({
+      id_token_encrypted_response_alg: 'ECDH-ES',
+      id_token_encrypted_response_enc: 'A256GCM',
+    });
+  });
+
   it('defaults request_object_encryption_enc to A256GCM, the one the bank accepts', () => {
     expect(fapi1Encrypting.metadata.request_object_encryption_enc).toBe('A256GCM');
   });

@@ -56,6 +56,13 @@ export function requestedMetadata(input: {
           request_object_encryption_enc: 'A256GCM',
         }
       : {}),
+    // OIDC Core §10.2: ID tokens signed by the bank, then encrypted to the client's key (use enc).
+    ...(profile.idTokenEncryption
+      ? {
+          id_token_encrypted_response_alg: profile.idTokenEncryption,
+          id_token_encrypted_response_enc: 'A256GCM',
+        }
+      : {}),
   };
 }
 

@@ -13,6 +13,7 @@
 // Everything is real: TLS against the sandbox CA, the participant's directory-issued transport certificate,
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
@@ -20,7 +21,7 @@ import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
-import type { JWTVerifyGetKey } from 'jose';
+import type { JWK, JWTVerifyGetKey } from 'jose';
 import type { Agent } from 'undici';
 import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
@@ -64,6 +65,8 @@ export interface FlowVariant {
   jarm: boolean;
   /** RFC 9101 §6.1: request objects signed, then encrypted to the bank's key with this algorithm. */
   encryptRequestObject?: KeyManagementAlg;
+  /** OIDC Core §10.2: ID tokens encrypted to the participant's key with this algorithm. */
+  encryptedIdToken?: KeyManagementAlg;
 }
 
 /** A variant from the engine's profile facts and a client authentication method. */
@@ -282,6 +285,7 @@ export class FapiFlowClient {
               ...PROFILE_FACTS[variant.id],
               title: variant.title,
               requestObjectEncryption: variant.encryptRequestObject,
+              idTokenEncryption: variant.encryptedIdToken,
             },
             clientAuth: variant.clientAuth,
             redirectUri: participant.redirectUris[0]!,
@@ -359,6 +363,14 @@ export class FapiFlowClient {
       throw new Error(`consent creation refused: ${response.status} ${JSON.stringify(response.body)}`);
     }
     return consentId;
+  }
+
+  /** The participant's private encryption keys (use enc), for ID tokens encrypted to it (OIDC Core §10.2). */
+  #decryptionKeys(): { keys: JWK[] } {
+    const file = this.#participant.encryptionJwks;
+    if (!file)
+      throw new Error(`${this.#participant.clientName} has no encryption keys (certs: pnpm pki:ensure)`);
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] };
   }
 
   /**
@@ -469,6 +481,7 @@ export class FapiFlowClient {
       consentId: pending.consentId,
       observer: this.#engine.observer,
       step: STEP.idToken,
+      ...(this.variant.encryptedIdToken ? { decryptionKeys: this.#decryptionKeys() } : {}),
     });
     return token;
   }

@@ -20,6 +20,8 @@ export interface ProfileFacts {
   jarm: boolean;
   /** RFC 9101 §6.1: the client registers request_object_encryption_alg and encrypts its request objects. */
   requestObjectEncryption?: KeyManagementAlg;
+  /** OIDC Core §10.2: the client registers id_token_encrypted_response_alg; the bank encrypts its ID tokens. */
+  idTokenEncryption?: KeyManagementAlg;
 }
 
 export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {

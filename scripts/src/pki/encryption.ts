@@ -28,6 +28,18 @@ export async function encryptionJwks(): Promise<Jwks> {
   return { keys };
 }
 
+/** `participants.demo.encryptionPublicJwks` → `participants.demo.encryptionJwks`; undefined for a private JWKS. */
+function privateIdOf(planned: PlannedFile): string | undefined {
+  return planned.kind === 'public-jwks' ? planned.id.replace(/PublicJwks$/, 'Jwks') : undefined;
+}
+
+/** The public members of each key (RFC 7518 §6.2.1, §6.3.1): no d, p, q, dp, dq, qi. */
+export function publicHalfOf(jwks: Jwks): Jwks {
+  return {
+    keys: jwks.keys.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...rest }) => rest),
+  };
+}
+
 const exists = (file: string) =>
   access(file).then(
     () => true,
@@ -48,14 +60,23 @@ export async function addMissingEncryptionKeys(
   config: SandboxConfig,
   manifest: PkiManifest,
 ): Promise<string[]> {
+  const addable = pkiLayout(config).filter((file) => file.addable);
   const missing: PlannedFile[] = [];
-  for (const planned of pkiLayout(config).filter((file) => file.addable)) {
-    if (!(await exists(planned.path))) missing.push(planned);
+  for (const planned of addable) {
+    // A public JWKS is the half of its private one: written again whenever that one is.
+    const privateHalf = addable.find((file) => file.id === privateIdOf(planned));
+    const absent = !(await exists(planned.path)) || (privateHalf && !(await exists(privateHalf.path)));
+    if (absent) missing.push(planned);
   }
   if (missing.length === 0) return [];
   const files = manifest.files.filter((file) => !missing.some((planned) => planned.id === file.id));
+  const written = new Map<string, Jwks>();
+  // The layout lists each private JWKS before its public half.
   for (const planned of missing) {
-    const content = `${JSON.stringify(await encryptionJwks(), null, 2)}\n`;
+    const privateHalf = written.get(privateIdOf(planned) ?? '');
+    const jwks = privateHalf ? publicHalfOf(privateHalf) : await encryptionJwks();
+    written.set(planned.id, jwks);
+    const content = `${JSON.stringify(jwks, null, 2)}\n`;
     await writeSecret(planned.path, content, planned.secret ? 0o600 : 0o644);
     files.push(describeFile(planned, content));
   }

@@ -9,7 +9,7 @@ import {
   createUntrustedCa,
   reuseRootCa,
 } from './authorities.js';
-import { encryptionJwks } from './encryption.js';
+import { encryptionJwks, publicHalfOf } from './encryption.js';
 import { explainMarkdown } from './explain.js';
 import {
   type Authority,
@@ -145,6 +145,9 @@ async function participantContents(
       contents.set(`${id}.transportKey`, await privateKeyToPem(transport.key));
       contents.set(`${id}.signingJwks`, json(signing.privateJwks));
       contents.set(`${id}.signingPublicJwks`, json(signing.publicJwks));
+      const encryption = await encryptionJwks();
+      contents.set(`${id}.encryptionJwks`, json(encryption));
+      contents.set(`${id}.encryptionPublicJwks`, json(publicHalfOf(encryption)));
     }),
   );
 }

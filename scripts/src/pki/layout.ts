@@ -252,6 +252,25 @@ function participantFiles(config: SandboxConfig, file: FileFactory): PlannedFile
           'tokens to its thumbprint (cnf x5t#S256, RFC 8705 §3) so a stolen token is useless without the key.',
         issuerId: 'ca.directory',
       }),
+      file(`${id}.encryptionJwks`, p.encryptionJwks!, {
+        kind: 'private-jwks',
+        group: 'participants',
+        what: `${p.clientName}'s encryption keys (use enc): RSA-OAEP-256 (RSA 2048) and ECDH-ES (P-256), private JWKS.`,
+        usedBy: ['tpp back end: decrypts the ID tokens the bank encrypts to it (OIDC Core §10.2)'],
+        why: 'Only the TPP can read an ID token encrypted to these keys; the bank signs it first, so it is still verifiable.',
+        addable: true,
+      }),
+      file(`${id}.encryptionPublicJwks`, p.encryptionPublicJwks!, {
+        kind: 'public-jwks',
+        group: 'participants',
+        what: `Public half of ${p.clientName}'s encryption keys (same kid, alg, use).`,
+        usedBy: [
+          "directory: publishes them in the software's JWKS beside the signing keys",
+          'bank-op: encrypts ID tokens to them for a client that registered id_token_encrypted_response_alg',
+        ],
+        why: "The bank finds the key to encrypt to where it finds the client's other keys: the jwks_uri.",
+        addable: true,
+      }),
       file(`${id}.transportKey`, p.transportKey, {
         kind: 'private-key',
         group: 'participants',

@@ -3,7 +3,14 @@
 // enabledJWA and discovery, its registration checks, and the client engine read it.
 //   key management: RSA-OAEP-256 (RFC 7518 §4.3) and ECDH-ES (§4.6), never RSA1_5 (RFC 8725 §3.2);
 //   content encryption: A256GCM (§5.3).
-import { CompactEncrypt, decodeProtectedHeader, importJWK, type JWK, type JWTHeaderParameters } from 'jose';
+import {
+  CompactEncrypt,
+  compactDecrypt,
+  decodeProtectedHeader,
+  importJWK,
+  type JWK,
+  type JWTHeaderParameters,
+} from 'jose';
 
 export const keyManagementAlgs = ['RSA-OAEP-256', 'ECDH-ES'] as const;
 export const contentEncryptionAlgs = ['A256GCM'] as const;
@@ -53,4 +60,31 @@ export async function encryptNestedJwt(
   return new CompactEncrypt(new TextEncoder().encode(signedJwt))
     .setProtectedHeader({ alg: recipientKey.alg, enc, kid: recipientKey.kid, cty: 'JWT' })
     .encrypt(key);
+}
+
+/**
+ * Decrypts a nested JWT with the recipient's private keys (use enc): the key the header's kid (or, without
+ * one, its alg) names, and only fapi-core's algorithms. Returns the inner JWS and the JWE protected header.
+ */
+export async function decryptNestedJwt(
+  jwe: string,
+  privateKeys: { keys: JWK[] },
+): Promise<{ jws: string; header: JWTHeaderParameters; key: JWK }> {
+  const header = decodeProtectedHeader(jwe) as JWTHeaderParameters;
+  const key = privateKeys.keys.find(
+    (candidate) =>
+      candidate.use === 'enc' &&
+      candidate.alg === header.alg &&
+      (header.kid === undefined || candidate.kid === header.kid),
+  );
+  if (!key || !isKeyManagementAlg(key.alg)) {
+    throw new Error(
+      `no private key with use enc for alg ${String(header.alg)} and kid ${String(header.kid)}`,
+    );
+  }
+  const { plaintext } = await compactDecrypt(jwe, await importJWK(key, key.alg), {
+    keyManagementAlgorithms: [...keyManagementAlgs],
+    contentEncryptionAlgorithms: [...contentEncryptionAlgs],
+  });
+  return { jws: new TextDecoder().decode(plaintext), header, key };
 }
