@@ -3,7 +3,7 @@
 // encrypted) accepted at PAR with either key management algorithm, and each refusal with its clause.
 import { randomUUID } from 'node:crypto';
 import { encryptionKeyFor, encryptNestedJwt } from '@fapi-sandbox/fapi-core/jose/encryption';
-import { CompactEncrypt, exportJWK, generateKeyPair, importJWK, type JWK, UnsecuredJWT } from 'jose';
+import { CompactEncrypt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
@@ -140,6 +140,28 @@ describe('refusals', () => {
     const par = await push(fapi1, await encryptNestedJwt(unsigned, bankKey('RSA-OAEP-256')));
     expectRefusal(par, 'OIDC Core section 10.2');
     expect(String(par.body.error_description)).toContain('unsigned JWT (alg none)');
+  });
+
+  it('refuses an encrypted request object signed with a key the directory does not publish', async () => {
+    const { privateKey } = await generateKeyPair('PS256');
+    const now = Math.floor(Date.now() / 1000);
+    const { client_id: _ignored, ...params } = tpp.authorizationParams(
+      fapi1,
+      tpp.accountConsent(fapi1),
+      tpp.pkce(),
+    ) as Record<string, string>;
+    const forged = await new SignJWT({ ...params, response_type: 'code id_token', client_id: fapi1.clientId })
+      .setProtectedHeader({ alg: 'PS256', kid: 'not-published', typ: 'oauth-authz-req+jwt' })
+      .setIssuer(fapi1.clientId)
+      .setAudience(tpp.issuer)
+      .setNotBefore(now)
+      .setExpirationTime(now + 300)
+      .sign(privateKey);
+    const par = await push(fapi1, await encryptNestedJwt(forged, bankKey('RSA-OAEP-256')));
+    expectRefusal(par, 'RFC 7515 section 4.1.4');
+    expect(String(par.body.error_description)).toContain(
+      'not-published, which the directory no longer publishes',
+    );
   });
 
   it('refuses a request object in clear from a client that registered encryption', async () => {

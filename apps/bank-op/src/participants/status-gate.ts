@@ -13,7 +13,10 @@ import { decodeJwt } from 'jose';
 import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
-import { rememberRequestObjectEnvelope } from '../provider/request-object-encryption.js';
+import {
+  rememberInnerSigningKeyCheck,
+  rememberRequestObjectEnvelope,
+} from '../provider/request-object-encryption.js';
 import {
   askDirectory,
   type CertificateStatusRecord,
@@ -127,6 +130,11 @@ export function createStatusGate(options: StatusGateOptions) {
     for (const jwt of clientSignedJwts(params)) {
       await checkSigningKey(res, jwt, { clientId, orgId, softwareId });
     }
+    // An encrypted request object names the bank's key outside; the key that signed it is checked once
+    // oidc-provider has decrypted it, before it verifies the signature (provider/request-object-encryption.ts).
+    rememberInnerSigningKeyCheck(res, (jws) =>
+      checkSigningKey(res, { token: jws, purpose: 'request_object' }, { clientId, orgId, softwareId }),
+    );
   }
 
   const rawForm = express.raw({ type: () => true, limit: '64kb' });

@@ -5,7 +5,7 @@
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import { type Client, errors, type JsonValue, type KoaContextWithOIDC } from 'oidc-provider';
 import { profileOf, ruleById } from '../profiles/index.js';
-import { assertRegisteredEncryption } from './request-object-encryption.js';
+import { assertInnerSigningKey, assertRegisteredEncryption } from './request-object-encryption.js';
 
 type Claims = Record<string, JsonValue>;
 
@@ -30,6 +30,7 @@ export async function assertRequestObject(
   if ('PushedAuthorizationRequest' in ctx.oidc.entities) return;
   // OIDC Registration §2: encrypted with the alg and enc the client registered, if it registered them.
   assertRegisteredEncryption(ctx, client);
+  await assertInnerSigningKey(ctx);
   const profile = profileOf(client as never);
   const alg = String(header.alg);
 

@@ -7,7 +7,7 @@
 //   - explanations: a JWE the bank cannot decrypt (wrong key, algorithm it does not accept) and a JWE
 //     holding an unsigned JWT (alg none) get the clause and the fix.
 // The envelope is read from the raw form before oidc-provider replaces the parameter with its plaintext.
-import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
+import { composeDescription, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import {
   contentEncryptionAlgs,
   isContentEncryptionAlg,
@@ -25,7 +25,17 @@ import { profileOf, ruleById } from '../profiles/index.js';
 import type { ProviderError } from './explain-errors.js';
 
 interface WithEnvelope {
-  locals?: { requestObjectJwe?: JWTHeaderParameters };
+  locals?: {
+    requestObjectJwe?: JWTHeaderParameters;
+    /** The directory check of the key that signed the request object (participants/signing-key-gate.ts). */
+    checkInnerSigningKey?: (jws: string) => Promise<void>;
+  };
+}
+
+/** Keeps the signing-key gate's check for the decrypted request object of this request. */
+export function rememberInnerSigningKeyCheck(res: unknown, check: (jws: string) => Promise<void>): void {
+  const target = res as WithEnvelope;
+  if (target.locals?.requestObjectJwe) target.locals.checkInnerSigningKey = check;
 }
 
 /** Remembers the JWE protected header of the request object in the form, if it is encrypted. */
@@ -43,6 +53,24 @@ export function requestObjectEnvelope(res: unknown): JWTHeaderParameters | undef
 function explained(ruleId: string, client: unknown, description: string): string {
   const rule = ruleById(profileOf(client as never), ruleId);
   return composeDescription({ description, clause: rule.clause, fix: rule.fix });
+}
+
+/**
+ * RFC 7515 §4.1.4, OIDC Core §10.1.1: the key that signed an encrypted request object must be one the
+ * directory still publishes, as for one sent in clear; checked on the decrypted JWS (the hook runs before
+ * oidc-provider verifies the signature).
+ */
+export async function assertInnerSigningKey(ctx: KoaContextWithOIDC): Promise<void> {
+  const check = (ctx.res as WithEnvelope).locals?.checkInnerSigningKey;
+  const jws = ctx.oidc.params?.request;
+  if (!check || typeof jws !== 'string') return;
+  try {
+    await check(jws);
+  } catch (err) {
+    // The gate's refusal, as oidc-provider's own error (it answers anything else with server_error).
+    if (err instanceof OAuthError) throw new errors.InvalidRequestObject(err.errorDescription);
+    throw err;
+  }
 }
 
 /** Part of requestObjects.assertJwtClaimsAndHeader: the encryption the client registered. */
