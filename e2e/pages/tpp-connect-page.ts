@@ -13,9 +13,14 @@ export class TppConnectPage {
   }
 
   /** Starts the connection; the browser ends up at the bank's sign-in page. */
-  async connect(profile: Profile, clientAuth: ClientAuth): Promise<void> {
+  async connect(
+    profile: Profile,
+    clientAuth: ClientAuth,
+    options: { encryptRequestObject?: boolean } = {},
+  ): Promise<void> {
     await this.page.getByTestId(`profile-${profile}`).check();
     await this.page.getByTestId(`client-auth-${clientAuth}`).check();
+    if (options.encryptRequestObject) await this.page.getByTestId('option-encrypt-request-object').check();
     await this.page.getByTestId('connect-button').click();
   }
 }

@@ -48,6 +48,83 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
     });
   }
 
+  for (const [id, alg] of [
+    ['fapi1-advanced', 'RSA-OAEP-256'],
+    ['fapi2-dpop', 'ECDH-ES'],
+  ] as const) {
+    it(`runs the journey with its request object signed, then encrypted to the bank (${id}, ${alg})`, async () => {
+      const checks: { step: string; name: string; detail: string }[] = [];
+      const parBodies: unknown[] = [];
+      const client = await FapiFlowClient.connect({
+        config,
+        variant: { ...variant(id), encryptRequestObject: alg },
+        observer: {
+          check: (check) => checks.push(check),
+          exchange: (exchange) => {
+            if (exchange.step === 'par') parBodies.push(exchange.requestBody);
+          },
+        },
+      });
+      try {
+        expect(client.metadata).toMatchObject({
+          request_object_encryption_alg: alg,
+          request_object_encryption_enc: 'A256GCM',
+        });
+        const token = await customerConsents(client);
+        expect((await client.api(token, 'GET', '/aisp/accounts')).status).toBe(200);
+        // What travelled through PAR was a five-part JWE, not the signed parameters.
+        const sent = parBodies.map((body) => (body as { request?: string }).request);
+        expect(sent.length).toBeGreaterThan(0);
+        for (const request of sent) expect(request?.split('.')).toHaveLength(5);
+        const encrypted = checks.find((check) =>
+          check.name.startsWith('Request object signed, then encrypted'),
+        );
+        expect(encrypted?.step).toBe('par');
+        expect(JSON.parse(encrypted!.detail.replace('JWE protected header ', ''))).toMatchObject({
+          alg,
+          enc: 'A256GCM',
+          cty: 'JWT',
+        });
+      } finally {
+        await client.close();
+      }
+    });
+  }
+
+  it('runs the journey with ID tokens signed by the bank, then encrypted to Moneywise (OIDC Core §10.2)', async () => {
+    const checks: { step: string; name: string; detail: string }[] = [];
+    const tokenBodies: unknown[] = [];
+    const client = await FapiFlowClient.connect({
+      config,
+      variant: { ...variant('fapi2-mtls'), encryptedIdToken: 'RSA-OAEP-256' },
+      observer: {
+        check: (check) => checks.push(check),
+        exchange: (exchange) => {
+          if (exchange.step === 'token:authorization_code') tokenBodies.push(exchange.responseBody);
+        },
+      },
+    });
+    try {
+      expect(client.metadata).toMatchObject({
+        id_token_encrypted_response_alg: 'RSA-OAEP-256',
+        id_token_encrypted_response_enc: 'A256GCM',
+      });
+      const token = await customerConsents(client);
+      expect((await client.api(token, 'GET', '/aisp/accounts')).status).toBe(200);
+      // The token endpoint answered with a five-part JWE as the ID token.
+      const idTokens = tokenBodies.map((body) => (body as { id_token?: string }).id_token);
+      expect(idTokens.length).toBeGreaterThan(0);
+      for (const idToken of idTokens) expect(idToken?.split('.')).toHaveLength(5);
+      const decrypted = checks.find((check) => check.name.startsWith('ID token encrypted to'));
+      expect(decrypted?.step).toBe('id-token');
+      expect(decrypted?.detail).toContain('"alg":"RSA-OAEP-256"');
+      // …and the usual checks ran on what was inside.
+      expect(checks.map((check) => check.name)).toContain('openbanking_intent_id is our consent');
+    } finally {
+      await client.close();
+    }
+  });
+
   it('refuses an authorization response from another issuer, with another state, or elsewhere', async () => {
     const client = await FapiFlowClient.connect({ config, variant: variant('fapi2-mtls') });
     try {

@@ -79,6 +79,30 @@ describe('ensurePki', () => {
     expect((await checkPki(config)).fresh).toBe(true);
   });
 
+  it("adds the bank's encryption keys to a PKI generated before them, regenerating nothing else", async () => {
+    await generatePki(config);
+    // A PKI of the earlier layout: no encryption JWKS, and the manifest does not list it.
+    await unlink(config.bankOp.encryptionJwks);
+    const manifest = await readPkiManifest(config);
+    const older = { ...manifest, files: manifest.files.filter((f) => f.id !== 'bankOp.encryptionJwks') };
+    await writeFile(config.pkiManifest, JSON.stringify(older, null, 2));
+    const serverBefore = await fingerprint(config.bankOp.serverCert);
+    const signingBefore = await readFile(config.bankOp.signingJwks, 'utf8');
+
+    const outcome = await ensurePki(config);
+    if (outcome.action !== 'kept') throw new Error(`expected the PKI kept, it was ${outcome.action}`);
+    expect(outcome.added).toEqual(['bank-op/encryption.private.jwks.json']);
+    expect(await fingerprint(config.bankOp.serverCert)).toBe(serverBefore);
+    expect(await readFile(config.bankOp.signingJwks, 'utf8')).toBe(signingBefore);
+    const keys = JSON.parse(await readFile(config.bankOp.encryptionJwks, 'utf8')).keys;
+    expect(keys.map((k: { alg: string; use: string }) => `${k.alg}/${k.use}`)).toEqual([
+      'RSA-OAEP-256/enc',
+      'ECDH-ES/enc',
+    ]);
+    expect((await readPkiManifest(config)).files.map((f) => f.id)).toContain('bankOp.encryptionJwks');
+    expect((await checkPki(config)).fresh).toBe(true);
+  });
+
   it('regenerates when a certificate expires within 30 days', async () => {
     // Generated 340 days ago: the leaves have 25 days left.
     await generatePki(config, { now: addDays(new Date(), -340) });

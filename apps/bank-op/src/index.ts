@@ -26,7 +26,7 @@ import { createCertificateSource, type TrustedProxy } from './mtls/client-certif
 import type { DirectoryReads } from './participants/directory.js';
 import { createProvider } from './provider/create-provider.js';
 import { logProviderRefusals } from './provider/explain-errors.js';
-import { loadOrCreateSecrets, loadSigningJwks } from './provider/keys-and-secrets.js';
+import { loadEncryptionJwks, loadOrCreateSecrets, loadSigningJwks } from './provider/keys-and-secrets.js';
 import { outboundFetch } from './provider/outbound-fetch.js';
 import { openOidcStore } from './storage/sqlite-adapter.js';
 
@@ -60,6 +60,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   const dataDir = path.join(config.dataDir, 'bank-op');
 
   const signingJwks = loadSigningJwks(config.bankOp.signingJwks);
+  const encryptionJwks = loadEncryptionJwks(config.bankOp.encryptionJwks);
   const secrets = loadOrCreateSecrets(dataDir);
   const bank = openBankStore({ file: path.join(config.dataDir, 'bank', 'bank.sqlite') });
   const store = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
@@ -78,6 +79,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     bank,
     store,
     signingJwks,
+    encryptionJwks,
     secrets,
     certificates,
     certificateBinding,

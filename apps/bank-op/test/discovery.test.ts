@@ -94,10 +94,17 @@ describe('discovery', () => {
     );
   });
 
-  it('publishes the bank signing keys without private members', async () => {
+  it('publishes the bank signing and encryption keys without private members', async () => {
     const res = await json(await fetch(String(metadata.jwks_uri), { dispatcher: sandbox.plain }));
     const keys = res.body.keys as Record<string, unknown>[];
-    expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'PS256']);
+    const byUse = (use: string) =>
+      keys
+        .filter((key) => key.use === use)
+        .map((key) => key.alg)
+        .sort();
+    expect(byUse('sig')).toEqual(['ES256', 'PS256']);
+    expect(byUse('enc')).toEqual(['ECDH-ES', 'RSA-OAEP-256']);
+    expect(keys).toHaveLength(4);
     for (const key of keys) expect(key.d).toBeUndefined();
   });
 

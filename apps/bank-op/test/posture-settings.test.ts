@@ -1,6 +1,7 @@
 // The posture list is the configuration: every value oidc-provider enforces for a profile's clients is
 // read from the profile (profiles/provider-settings.ts, profiles/client-policy.ts). Changing a value in
 // the profile changes what the running provider enforces, and the configuration cannot say otherwise.
+import { contentEncryptionAlgs, keyManagementAlgs } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ProfileDefinition, profiles, unionOfProfiles } from '../src/profiles/index.js';
@@ -94,6 +95,7 @@ describe('the provider configuration reads every FAPI value from the profiles', 
       bank: sandbox.bank,
       store: { adapterFor: () => undefined } as never,
       signingJwks: { keys: [] },
+      encryptionJwks: { keys: [] },
       secrets: { cookieKeys: ['k'], dpopNonceSecret: Buffer.alloc(32) } as never,
       certificates: {} as never,
       certificateBinding: {} as never,
@@ -146,6 +148,13 @@ describe('the provider configuration reads every FAPI value from the profiles', 
       authorizationSigningAlgValues: bankAlgs,
       introspectionSigningAlgValues: bankAlgs,
       userinfoSigningAlgValues: bankAlgs,
+      // fapi-core's encryption list, for every profile (profiles/encryption.ts).
+      ...Object.fromEntries(
+        ['requestObject', 'idToken', 'authorization'].flatMap((what) => [
+          [`${what}EncryptionAlgValues`, [...keyManagementAlgs]],
+          [`${what}EncryptionEncValues`, [...contentEncryptionAlgs]],
+        ]),
+      ),
     });
     const senderConstraints = unionOfProfiles((profile) => profile.client.senderConstraints);
     expect(config.features!.mTLS!.certificateBoundAccessTokens).toBe(senderConstraints.includes('mtls'));

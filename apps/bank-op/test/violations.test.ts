@@ -4,8 +4,9 @@
 // explainer attributes it to that rule: if an upgrade rewords an error, its row fails here instead of a
 // learner silently losing the clause and the fix.
 
+import { encryptNestedJwt } from '@fapi-sandbox/fapi-core/jose/encryption';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
-import { SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -448,6 +449,19 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
       ...(await tpp.clientAuth(client)),
     }));
   },
+  'request object encrypted to a key that is not the bank’s': async () => {
+    const { publicKey } = await generateKeyPair('RSA-OAEP-256');
+    const notTheBanks = { ...(await exportJWK(publicKey)), alg: 'RSA-OAEP-256', kid: 'not-the-banks' };
+    const { request } = await pushed(clients.fapi1);
+    return tpp.par(clients.fapi1, { request: await encryptNestedJwt(request!, notTheBanks) });
+  },
+  'request object in clear from a client that registered encryption': async () => {
+    const encrypting = await tpp.register({
+      profile: 'fapi1-advanced',
+      extra: { request_object_encryption_alg: 'ECDH-ES' },
+    });
+    return tpp.par(encrypting, await pushed(encrypting));
+  },
   'introspection without a token': (p) =>
     tpp.post(clientFor(p), tpp.endpoint(clientFor(p), '/token/introspect'), async () =>
       tpp.clientAuth(clientFor(p)),
@@ -543,6 +557,9 @@ const table: Record<string, keyof typeof requests> = {
   'ecosystem introspect-refresh-tokens-only #0': 'introspecting a JWT access token',
   'ecosystem introspect-refresh-tokens-only #1': 'introspection without a token',
   'ecosystem par-carries-the-request #0': 'request_uri inside a pushed request',
+  'ecosystem request-object-encryption #0': 'request object encrypted to a key that is not the bank’s',
+  'ecosystem request-object-encryption-registered #0':
+    'request object in clear from a client that registered encryption',
 };
 
 function violationsOf(name: string, rules: readonly Rule[]): [string, Rule, ViolationSignature][] {

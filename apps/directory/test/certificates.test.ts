@@ -147,6 +147,15 @@ describe('issuing a signing certificate from a CSR', () => {
     expect(after.keys).toHaveLength(before.keys.length - 1);
   });
 
+  it("publishes the fixture software's encryption keys (use enc, public members only) beside its signing keys", async () => {
+    const { keys } = (await (await t.call(`${DEMO_SSA_PATH(t.config)}/jwks`)).json()) as {
+      keys: Record<string, unknown>[];
+    };
+    const enc = keys.filter((key) => key.use === 'enc');
+    expect(enc.map((key) => key.alg)).toEqual(['RSA-OAEP-256', 'ECDH-ES']);
+    for (const key of enc) expect(key.d).toBeUndefined();
+  });
+
   it('certifies an EC P-256 key for ES256', async () => {
     const { certificate } = await issue('signing', (await generateCsr('EC P-256')).csr);
     expect(certificate.alg).toBe('ES256');

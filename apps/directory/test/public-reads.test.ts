@@ -140,9 +140,11 @@ describe('keys', () => {
     const demo = t.config.participants.demo;
     const response = await t.call(`${DEMO_SSA_PATH(t.config)}/jwks`);
     expect(response.status).toBe(200);
-    const { keys } = (await response.json()) as {
-      keys: { kid: string; alg: string; x5c: string[]; kty: string }[];
+    const { keys: all } = (await response.json()) as {
+      keys: { kid: string; alg: string; x5c: string[]; kty: string; use: string }[];
     };
+    // The software's encryption keys (use enc) sit beside them: encryption-keys.ts.
+    const keys = all.filter((key) => key.use === 'sig');
     const published = JSON.parse(fs.readFileSync(demo.signingPublicJwks, 'utf8')) as {
       keys: { kid: string; alg: string }[];
     };

@@ -48,6 +48,21 @@ export function requestedMetadata(input: {
       : {}),
     // JARM §3 / FAPI 1.0 Adv §5.2.2-2: the bank signs its authorization responses.
     ...(profile.jarm ? { authorization_signed_response_alg: SIGNING_ALG } : {}),
+    // RFC 9101 §6.1, OIDC Registration §2: every request object signed, then encrypted to the bank.
+    ...(profile.requestObjectEncryption
+      ? {
+          request_object_signing_alg: SIGNING_ALG,
+          request_object_encryption_alg: profile.requestObjectEncryption,
+          request_object_encryption_enc: 'A256GCM',
+        }
+      : {}),
+    // OIDC Core §10.2: ID tokens signed by the bank, then encrypted to the client's key (use enc).
+    ...(profile.idTokenEncryption
+      ? {
+          id_token_encrypted_response_alg: profile.idTokenEncryption,
+          id_token_encrypted_response_enc: 'A256GCM',
+        }
+      : {}),
   };
 }
 

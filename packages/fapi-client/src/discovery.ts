@@ -36,7 +36,7 @@ export interface DiscoveryRefusal {
 }
 
 export type Discovered<R> =
-  | { metadata: OpMetadata; keys: JWTVerifyGetKey; checks: CheckResult[] }
+  | { metadata: OpMetadata; keys: JWTVerifyGetKey; jwks: JSONWebKeySet; checks: CheckResult[] }
   | { refusal: DiscoveryRefusal; checks: CheckResult[]; response: R };
 
 /** RFC 8414 §3.3, FAPI 2.0 SP §5.3.3.2: what the client checks in the document before using it. */
@@ -115,7 +115,8 @@ export async function discoverBank<R extends ExchangeResponse>(
   }
   const jwks = await get(steps.jwks, metadata.jwks_uri);
   if (!jwks.ok) return { failed: jwks };
-  return { metadata, keys: createLocalJWKSet(jwks.body as JSONWebKeySet), checks };
+  const keySet = jwks.body as JSONWebKeySet;
+  return { metadata, keys: createLocalJWKSet(keySet), jwks: keySet, checks };
 }
 
 /** RFC 8705 §5: the endpoint's URL, its mTLS alias when the call presents the certificate. */

@@ -13,13 +13,15 @@
 // Everything is real: TLS against the sandbox CA, the participant's directory-issued transport certificate,
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
+import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
-import type { JWTVerifyGetKey } from 'jose';
+import type { JWK, JWTVerifyGetKey } from 'jose';
 import type { Agent } from 'undici';
 import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
@@ -33,6 +35,7 @@ import {
 } from './customer/customer-browser.js';
 import { checkSoftwareStatement, fetchSoftwareStatement, findAuthorisationServer } from './directory.js';
 import { discoverBank, endpointOf, type OpMetadata } from './discovery.js';
+import { bankRequestObjectKey } from './encryption.js';
 import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
 import { verifyIdToken } from './id-token.js';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
@@ -60,6 +63,10 @@ export interface FlowVariant {
   signedRequest: boolean;
   /** JARM: the bank answers the authorization request with a JWT it signs. */
   jarm: boolean;
+  /** RFC 9101 §6.1: request objects signed, then encrypted to the bank's key with this algorithm. */
+  encryptRequestObject?: KeyManagementAlg;
+  /** OIDC Core §10.2: ID tokens encrypted to the participant's key with this algorithm. */
+  encryptedIdToken?: KeyManagementAlg;
 }
 
 /** A variant from the engine's profile facts and a client authentication method. */
@@ -236,7 +243,7 @@ export class FapiFlowClient {
       );
       if ('failed' in discovered) throw new Error(`discovery answered ${describeAnswer(discovered.failed)}`);
       if ('refusal' in discovered) throw new Error(describeRefusal(discovered.refusal));
-      const { metadata: bank, keys: bankKeys } = discovered;
+      const { metadata: bank, keys: bankKeys, jwks: bankJwks } = discovered;
       const endpoint = (name: BackChannelEndpoint, mutualTls: boolean): string => {
         const url = endpointOf(bank, name, mutualTls);
         if (!url) throw new Error(`the bank's discovery document has no ${name} (RFC 8414 §2)`);
@@ -274,7 +281,12 @@ export class FapiFlowClient {
         metadata: {
           software_statement: ssa,
           ...requestedMetadata({
-            profile: { ...PROFILE_FACTS[variant.id], title: variant.title },
+            profile: {
+              ...PROFILE_FACTS[variant.id],
+              title: variant.title,
+              requestObjectEncryption: variant.encryptRequestObject,
+              idTokenEncryption: variant.encryptedIdToken,
+            },
             clientAuth: variant.clientAuth,
             redirectUri: participant.redirectUris[0]!,
             clientName: participant.clientName,
@@ -306,6 +318,15 @@ export class FapiFlowClient {
           opDispatcher: usesCertificate ? transport : plain,
           apiDispatcher: variant.binding === 'mtls' ? transport : plain,
           signingKey: signingKeys.forAlg(SIGNING_ALG),
+          ...(variant.encryptRequestObject
+            ? {
+                requestObjectEncryptionKey: bankRequestObjectKey(
+                  bank,
+                  bankJwks,
+                  variant.encryptRequestObject,
+                ),
+              }
+            : {}),
           ...(dpopKey ? { dpop: { key: dpopKey, nonces: new DpopNonces() } } : {}),
           authorizationScheme: dpopKey ? 'DPoP' : 'Bearer',
           expectedCnf: dpopKey
@@ -342,6 +363,14 @@ export class FapiFlowClient {
       throw new Error(`consent creation refused: ${response.status} ${JSON.stringify(response.body)}`);
     }
     return consentId;
+  }
+
+  /** The participant's private encryption keys (use enc), for ID tokens encrypted to it (OIDC Core §10.2). */
+  #decryptionKeys(): { keys: JWK[] } {
+    const file = this.#participant.encryptionJwks;
+    if (!file)
+      throw new Error(`${this.#participant.clientName} has no encryption keys (certs: pnpm pki:ensure)`);
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] };
   }
 
   /**
@@ -452,6 +481,7 @@ export class FapiFlowClient {
       consentId: pending.consentId,
       observer: this.#engine.observer,
       step: STEP.idToken,
+      ...(this.variant.encryptedIdToken ? { decryptionKeys: this.#decryptionKeys() } : {}),
     });
     return token;
   }

@@ -2,8 +2,9 @@
 // trusted: the bank's signature, iss, aud, exp, the nonce of this request, and (UK OB Security Profile)
 // the consent id it echoes. Every check, passed or failed, is appended to `checks`.
 import { everyProfileSigningAlgs } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import { decryptNestedJwt, isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
-import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { errors, type JWK, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
 
 /** An ID token the client refused: the check that failed, with its clause. */
@@ -27,6 +28,11 @@ export async function verifyIdToken(input: {
   checks?: CheckResult[];
   observer?: FapiObserver;
   step?: StepRef;
+  /**
+   * OIDC Core §10.2: the client's private encryption keys, when it registered id_token_encrypted_response_alg:
+   * the ID token must then arrive encrypted, and is decrypted before the checks below.
+   */
+  decryptionKeys?: { keys: JWK[] };
 }): Promise<Record<string, unknown>> {
   const checks = input.checks ?? [];
   const record = (check: CheckResult) => {
@@ -42,9 +48,27 @@ export async function verifyIdToken(input: {
   if (typeof input.idToken !== 'string' || !input.idToken) {
     fail('ID token present', 'the token response has no id_token', 'OIDC Core §3.1.3.3');
   }
+  let signed = input.idToken as string;
+  if (input.decryptionKeys) {
+    // OIDC Core §10.2: signed by the bank, then encrypted to the client; a JWS in clear was exposed.
+    const name = "ID token encrypted to Moneywise's key, then decrypted";
+    if (!isCompactJwe(signed)) fail(name, 'the ID token arrived in clear (a JWS)', 'OIDC Core §10.2');
+    try {
+      const decrypted = await decryptNestedJwt(signed, input.decryptionKeys);
+      signed = decrypted.jws;
+      record({
+        name,
+        passed: true,
+        clause: 'OIDC Core §10.2, RFC 7516',
+        detail: `JWE protected header ${JSON.stringify(decrypted.header)}`,
+      });
+    } catch (err) {
+      fail(name, err instanceof Error ? err.message : String(err), 'OIDC Core §10.2, RFC 7516 §5.2');
+    }
+  }
   let claims: Record<string, unknown> = {};
   try {
-    const verified = await jwtVerify(input.idToken as string, input.bankKeys, {
+    const verified = await jwtVerify(signed, input.bankKeys, {
       issuer: input.issuer,
       audience: input.clientId,
       // FAPI 2.0 SP §5.4.1, FAPI 1.0 Adv §8.6: what both profiles allow the bank to sign with.

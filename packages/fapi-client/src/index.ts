@@ -7,6 +7,7 @@ export * from './customer/customer-browser.js';
 export * from './directory.js';
 export * from './discovery.js';
 export * from './dpop-nonce.js';
+export * from './encryption.js';
 export * from './exchange.js';
 export * from './flow-client.js';
 export * from './id-token.js';

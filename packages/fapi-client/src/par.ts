@@ -2,10 +2,12 @@
 // authorization parameters go to the bank over the back channel, authenticated, and the browser carries
 // only the request_uri. A FAPI 1.0 Advanced client signs them into a request object (JAR, RFC 9101 §4;
 // FAPI 1.0 Adv §5.2.2-1) with typ oauth-authz-req+jwt, aud the issuer.
+import { encryptNestedJwt } from '@fapi-sandbox/fapi-core/jose/encryption';
 import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
+import { decodeProtectedHeader } from 'jose';
 import { bendJwt } from './bend.js';
 import type { EngineContext, ExchangeResponse } from './exchange.js';
-import type { StepRef } from './observer.js';
+import { reportChecks, type StepRef } from './observer.js';
 import type { RegisteredClient } from './registered-client.js';
 import { backChannelPost } from './token-endpoint.js';
 
@@ -17,7 +19,9 @@ export async function pushAuthorizationRequest<R extends ExchangeResponse>(
   params: Record<string, unknown>,
   options: { signedRequest: boolean },
 ): Promise<R> {
-  if (!options.signedRequest) {
+  // OIDC Core §10.2: an encrypted request object is a signed one, encrypted.
+  const encryptTo = client.requestObjectEncryptionKey;
+  if (!options.signedRequest && !encryptTo) {
     const form = Object.fromEntries(
       Object.entries(params).map(([name, value]) => [
         name,
@@ -40,7 +44,23 @@ export async function pushAuthorizationRequest<R extends ExchangeResponse>(
     key: client.signingKey.key,
     alg: client.signingKey.alg,
   });
-  return backChannelPost(engine, client, step, 'pushed_authorization_request_endpoint', { request });
+  if (!encryptTo) {
+    return backChannelPost(engine, client, step, 'pushed_authorization_request_endpoint', { request });
+  }
+  // RFC 9101 §6.1: only the bank, which holds the key, reads the parameters; the signature inside still
+  // proves they are the client's.
+  const encrypted = await encryptNestedJwt(request, encryptTo);
+  reportChecks(engine.observer, step, [
+    {
+      name: `Request object signed, then encrypted to the bank's key ${encryptTo.kid}`,
+      passed: true,
+      clause: 'RFC 9101 §6.1, OIDC Core §10.2',
+      detail: `JWE protected header ${JSON.stringify(decodeProtectedHeader(encrypted))}`,
+    },
+  ]);
+  return backChannelPost(engine, client, step, 'pushed_authorization_request_endpoint', {
+    request: encrypted,
+  });
 }
 
 /** RFC 9126 §4: the authorization URL carries only client_id and the pushed request's request_uri. */

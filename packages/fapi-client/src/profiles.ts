@@ -2,6 +2,7 @@
 // its tokens, whether it signs its requests (JAR) and expects signed responses (JARM). A TPP adds its
 // own words (titles, the rules it shows) beside these; the engine reads only these.
 import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { ClientAuthMethod } from './registered-client.js';
 
 export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced';
@@ -17,6 +18,10 @@ export interface ProfileFacts {
   signedRequestObject: boolean;
   /** JARM (FAPI 1.0 Adv §5.2.2-2): the bank answers the authorization request with a signed JWT. */
   jarm: boolean;
+  /** RFC 9101 §6.1: the client registers request_object_encryption_alg and encrypts its request objects. */
+  requestObjectEncryption?: KeyManagementAlg;
+  /** OIDC Core §10.2: the client registers id_token_encrypted_response_alg; the bank encrypts its ID tokens. */
+  idTokenEncryption?: KeyManagementAlg;
 }
 
 export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {

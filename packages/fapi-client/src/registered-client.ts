@@ -44,6 +44,8 @@ export interface RegisteredClient {
   apiDispatcher: Dispatcher;
   /** The key private_key_jwt assertions and request objects are signed with. */
   signingKey?: SigningKey;
+  /** RFC 9101 §6.1: the bank's public key its request objects are encrypted to, when it registered so. */
+  requestObjectEncryptionKey?: JWK;
   /** RFC 9449 §4: the client's DPoP key, for DPoP-bound tokens, and the nonces servers gave it. */
   dpop?: { key: DpopKey; nonces: DpopNonces };
   /** The Authorization scheme of this client's access tokens (RFC 9449 §7.1: DPoP; RFC 6750: Bearer). */

@@ -48,6 +48,10 @@ export interface Participant {
   /** Signing keys (PS256 and ES256) as a private JWKS; the directory publishes the public half. */
   signingJwks: string;
   signingPublicJwks: string;
+  /** Encryption keys (use enc, RSA-OAEP-256 and ECDH-ES) for ID tokens; the directory publishes the public half. */
+  /** Absent for software made in the developer portal (its bundle has signing keys only). */
+  encryptionJwks?: string;
+  encryptionPublicJwks?: string;
 }
 
 export interface BankOrganisation {
@@ -79,7 +83,7 @@ export interface SandboxConfig {
     /** The developer portal's invite code (sign-up needs it), created at the directory's first start. */
     inviteCodeFile: string;
   };
-  bankOp: Party & { mtls: Listener; issuer: string; signingJwks: string };
+  bankOp: Party & { mtls: Listener; issuer: string; signingJwks: string; encryptionJwks: string };
   bankApi: Party & { baseUrl: string };
   tpp: Party;
   bank: BankOrganisation;
@@ -131,7 +135,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
     slug: string,
     fields: Omit<
       Participant,
-      'slug' | 'transportCert' | 'transportKey' | 'signingJwks' | 'signingPublicJwks'
+      | 'slug'
+      | 'transportCert'
+      | 'transportKey'
+      | 'signingJwks'
+      | 'signingPublicJwks'
+      | 'encryptionJwks'
+      | 'encryptionPublicJwks'
     >,
   ): Participant => ({
     slug,
@@ -140,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
     transportKey: cert('participants', slug, 'transport.key'),
     signingJwks: cert('participants', slug, 'signing.private.jwks.json'),
     signingPublicJwks: cert('participants', slug, 'signing.public.jwks.json'),
+    encryptionJwks: cert('participants', slug, 'encryption.private.jwks.json'),
+    encryptionPublicJwks: cert('participants', slug, 'encryption.public.jwks.json'),
   });
 
   const bankOpWeb = listener('bank.localhost', port(env, 'FAPI_BANK_OP_PORT', 9443));
@@ -177,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
       serverKey: cert('servers', 'bank-op.key'),
       issuer: bankOpWeb.origin,
       signingJwks: cert('bank-op', 'signing.private.jwks.json'),
+      encryptionJwks: cert('bank-op', 'encryption.private.jwks.json'),
     },
     bankApi: {
       name: 'bank-api',

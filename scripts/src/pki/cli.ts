@@ -53,6 +53,7 @@ async function ensure(config: SandboxConfig): Promise<void> {
   const outcome = await ensurePki(config);
   if (outcome.action === 'kept') {
     const { path: first, notAfter } = outcome.status.firstExpiry;
+    if (outcome.added?.length) console.log(`Added ${outcome.added.join(', ')} to the sandbox PKI.`);
     console.log(
       `The sandbox PKI in ${certsLabel(config)} is complete; first expiry ${notAfter.toISOString().slice(0, 10)} (${first}). Nothing to do.`,
     );

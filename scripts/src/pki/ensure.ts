@@ -2,11 +2,14 @@
 // keeping the root CA so a browser that trusts it keeps trusting the sandbox.
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { checkPki, type PkiStatus } from './check.js';
+import { addMissingEncryptionKeys } from './encryption.js';
 import type { GenerationResult } from './generate.js';
 import { withPkiLock } from './lock.js';
+import { readPkiManifest } from './manifest.js';
 
 export type EnsureOutcome =
-  | { action: 'kept'; status: Extract<PkiStatus, { fresh: true }> }
+  /** `added`: the keys written into the existing PKI (a PKI made before they existed). */
+  | { action: 'kept'; status: Extract<PkiStatus, { fresh: true }>; added?: string[] }
   | { action: 'generated'; reasons: string[]; result: GenerationResult };
 
 export interface EnsureOptions {
@@ -19,8 +22,15 @@ export async function ensurePki(config: SandboxConfig, options: EnsureOptions = 
   if (status.fresh) return { action: 'kept', status };
   return withPkiLock(config.certsDir, async () => {
     // Another process may have generated it while this one waited for the lock.
-    const recheck = await checkPki(config, options);
+    let recheck = await checkPki(config, options);
     if (recheck.fresh) return { action: 'kept', status: recheck };
+    // A PKI from before the encryption keys: add them, keep every certificate.
+    const manifest = await readPkiManifest(config).catch(() => undefined);
+    const added = manifest ? await addMissingEncryptionKeys(config, manifest) : [];
+    if (added.length > 0) {
+      recheck = await checkPki(config, options);
+      if (recheck.fresh) return { action: 'kept', status: recheck, added };
+    }
     // Loaded on demand: the X.509 library is only needed when something must be issued.
     const { generatePkiLocked } = await import('./generate.js');
     const result = await generatePkiLocked(config, { ...options, reuseRoot: true });

@@ -9,6 +9,7 @@ import {
   createUntrustedCa,
   reuseRootCa,
 } from './authorities.js';
+import { encryptionJwks, publicHalfOf } from './encryption.js';
 import { explainMarkdown } from './explain.js';
 import {
   type Authority,
@@ -144,6 +145,9 @@ async function participantContents(
       contents.set(`${id}.transportKey`, await privateKeyToPem(transport.key));
       contents.set(`${id}.signingJwks`, json(signing.privateJwks));
       contents.set(`${id}.signingPublicJwks`, json(signing.publicJwks));
+      const encryption = await encryptionJwks();
+      contents.set(`${id}.encryptionJwks`, json(encryption));
+      contents.set(`${id}.encryptionPublicJwks`, json(publicHalfOf(encryption)));
     }),
   );
 }
@@ -209,15 +213,17 @@ async function buildAndWrite(config: SandboxConfig, options: GenerateOptions): P
   const cas = await createIssuingCas(root, now);
   const leaf = validityFor(now, LEAF_VALIDITY_DAYS);
   const contents: Contents = new Map();
-  const [bankOpJwks, ssaJwks] = await Promise.all([
+  const [bankOpJwks, ssaJwks, bankOpEncryptionJwks] = await Promise.all([
     serviceSigningJwks(),
     serviceSigningJwks(),
+    encryptionJwks(),
     authorityContents(cas, contents),
     serverContents(config, cas, leaf, contents),
     participantContents(config, cas, leaf, contents),
     negativeContents(config, cas, now, contents),
   ]);
   contents.set('bankOp.signingJwks', json(bankOpJwks));
+  contents.set('bankOp.encryptionJwks', json(bankOpEncryptionJwks));
   contents.set('directory.ssaSigningJwks', json(ssaJwks));
   bundleContents(layout, contents);
 

@@ -55,6 +55,11 @@ export interface PlannedFile extends PkiFileDescription {
   bundleOf?: string[];
   /** Private keys: id of the certificate file holding the matching public key. */
   keyOf?: string;
+  /**
+   * A key nobody certifies, added after the first PKI format: `pnpm pki:ensure` writes it into an
+   * existing PKI that lacks it instead of regenerating everything (encryption.ts).
+   */
+  addable?: boolean;
 }
 
 /** Not in `SandboxConfig` (no app needs it): kept so the issuing CAs can be re-issued under the same root. */
@@ -247,6 +252,25 @@ function participantFiles(config: SandboxConfig, file: FileFactory): PlannedFile
           'tokens to its thumbprint (cnf x5t#S256, RFC 8705 §3) so a stolen token is useless without the key.',
         issuerId: 'ca.directory',
       }),
+      file(`${id}.encryptionJwks`, p.encryptionJwks!, {
+        kind: 'private-jwks',
+        group: 'participants',
+        what: `${p.clientName}'s encryption keys (use enc): RSA-OAEP-256 (RSA 2048) and ECDH-ES (P-256), private JWKS.`,
+        usedBy: ['tpp back end: decrypts the ID tokens the bank encrypts to it (OIDC Core §10.2)'],
+        why: 'Only the TPP can read an ID token encrypted to these keys; the bank signs it first, so it is still verifiable.',
+        addable: true,
+      }),
+      file(`${id}.encryptionPublicJwks`, p.encryptionPublicJwks!, {
+        kind: 'public-jwks',
+        group: 'participants',
+        what: `Public half of ${p.clientName}'s encryption keys (same kid, alg, use).`,
+        usedBy: [
+          "directory: publishes them in the software's JWKS beside the signing keys",
+          'bank-op: encrypts ID tokens to them for a client that registered id_token_encrypted_response_alg',
+        ],
+        why: "The bank finds the key to encrypt to where it finds the client's other keys: the jwks_uri.",
+        addable: true,
+      }),
       file(`${id}.transportKey`, p.transportKey, {
         kind: 'private-key',
         group: 'participants',
@@ -296,6 +320,19 @@ function signingKeyFiles(config: SandboxConfig, file: FileFactory): PlannedFile[
       why:
         'FAPI permits PS256 and ES256 for signatures; the provider offers both so clients of either kind can ' +
         'verify what it signs.',
+    }),
+    file('bankOp.encryptionJwks', config.bankOp.encryptionJwks, {
+      kind: 'private-jwks',
+      group: 'signing-keys',
+      what: "Bank OpenID Provider's encryption keys (use enc): RSA-OAEP-256 (RSA 2048) and ECDH-ES (P-256), private JWKS with kid, alg, use.",
+      usedBy: [
+        `bank-op: decrypts encrypted request objects (RFC 9101 §6.1); publishes the public half at the jwks_uri of ${config.bankOp.issuer}`,
+        "clients: encrypt a request object to the bank's published key (RFC 7516, OIDC Core §10.2)",
+      ],
+      why:
+        'A request object travels through the browser: encrypting it keeps its content from the browser, its ' +
+        'extensions and logs. Separate keys from the signing ones (RFC 7517 §4.2 use).',
+      addable: true,
     }),
     file('directory.ssaSigningJwks', config.directory.ssaSigningJwks, {
       kind: 'private-jwks',
@@ -412,7 +449,8 @@ function aboutFiles(config: SandboxConfig, file: FileFactory): PlannedFile[] {
 type FileFactory = (
   id: string,
   absolutePath: string,
-  description: PkiFileDescription & Pick<PlannedFile, 'issuerId' | 'expiredOnPurpose' | 'bundleOf' | 'keyOf'>,
+  description: PkiFileDescription &
+    Pick<PlannedFile, 'issuerId' | 'expiredOnPurpose' | 'bundleOf' | 'keyOf' | 'addable'>,
 ) => PlannedFile;
 
 /** Every file of a complete PKI for `config`, in the order the explanation presents them. */
@@ -441,7 +479,10 @@ export function pkiLayout(config: SandboxConfig): PlannedFile[] {
 export function planDigest(config: SandboxConfig): string {
   const inputs = {
     formatVersion: PKI_FORMAT_VERSION,
-    files: pkiLayout(config).map((f) => [f.id, f.relativePath]),
+    // Addable files are left out: adding one to an existing PKI must not make it look reconfigured.
+    files: pkiLayout(config)
+      .filter((f) => !f.addable)
+      .map((f) => [f.id, f.relativePath]),
     servers: serverKeys.map((key) => [key, serverHostnames(config[key])]),
     participants: Object.entries(config.participants).map(([key, p]) => [
       key,

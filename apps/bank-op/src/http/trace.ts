@@ -58,6 +58,7 @@ interface WithChecks {
     traceChecks?: CheckResult[];
     traceStep?: StepNote | ((outcome: Outcome) => StepNote);
     traceParticipant?: string;
+    traceJwts?: DecodedJwt[];
   };
 }
 
@@ -80,6 +81,14 @@ export function noteChecksBeforeRefusal(res: unknown, checks: CheckResult[]): vo
   const noted = target.locals.traceChecks;
   const refusal = noted.findIndex((check) => !check.passed);
   noted.splice(refusal === -1 ? noted.length : refusal, 0, ...checks);
+}
+
+/** Adds a JWT this party decoded (or decrypted) while handling the request to its trace event. */
+export function noteJwt(res: unknown, jwt: DecodedJwt): void {
+  const target = res as WithChecks;
+  if (!target.locals) return;
+  target.locals.traceJwts ??= [];
+  target.locals.traceJwts.push(jwt);
 }
 
 /** Names this request's step for the trace (replacing the endpoint's generic title). */
@@ -192,6 +201,9 @@ export function traceRequests(options: {
         status: res.statusCode,
         requestHeaders: req.headers as Record<string, string>,
         ...(redirect ? { responseHeaders: { location: redirect.location }, jwts: redirect.jwts } : {}),
+        ...((res as WithChecks).locals?.traceJwts
+          ? { jwts: [...(redirect?.jwts ?? []), ...(res as WithChecks).locals!.traceJwts!] }
+          : {}),
         checks: (res as WithChecks).locals?.traceChecks ?? [],
         ...(presented
           ? {

@@ -6,6 +6,7 @@
 // publishes is refused; a published kid the provider does not know yet makes it fetch the JWKS again.
 // RFC 7515 §4.1.4 (kid selects the key), OIDC Core §10.1.1 (on an unknown kid, fetch the JWKS again).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
 import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import type { Response } from 'express';
 import { decodeProtectedHeader, type JSONWebKeySet } from 'jose';
@@ -30,6 +31,8 @@ export interface SigningKeyGateOptions {
 }
 
 function kidOf(token: string): string | undefined {
+  // An encrypted request object names the bank's key; the signature inside is verified after decryption.
+  if (isCompactJwe(token)) return undefined;
   try {
     const { kid } = decodeProtectedHeader(token);
     return typeof kid === 'string' ? kid : undefined;

@@ -14,6 +14,10 @@ import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import {
+  rememberInnerSigningKeyCheck,
+  rememberRequestObjectEnvelope,
+} from '../provider/request-object-encryption.js';
+import {
   askDirectory,
   type CertificateStatusRecord,
   type DirectoryReads,
@@ -126,6 +130,11 @@ export function createStatusGate(options: StatusGateOptions) {
     for (const jwt of clientSignedJwts(params)) {
       await checkSigningKey(res, jwt, { clientId, orgId, softwareId });
     }
+    // An encrypted request object names the bank's key outside; the key that signed it is checked once
+    // oidc-provider has decrypted it, before it verifies the signature (provider/request-object-encryption.ts).
+    rememberInnerSigningKeyCheck(res, (jws) =>
+      checkSigningKey(res, { token: jws, purpose: 'request_object' }, { clientId, orgId, softwareId }),
+    );
   }
 
   const rawForm = express.raw({ type: () => true, limit: '64kb' });
@@ -138,6 +147,7 @@ export function createStatusGate(options: StatusGateOptions) {
         (req: Request, res: Response, next: NextFunction) => {
           const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
           const params = new URLSearchParams(body.toString('utf8'));
+          rememberRequestObjectEnvelope(res, params.get('request'));
           check(req, res, params)
             .then(() => provider(requestWithBody(req, body) as Request, res))
             .catch(next);

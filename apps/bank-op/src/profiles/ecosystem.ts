@@ -2,6 +2,7 @@
 // (the directory vouches for the software and its certificate), what it may register, and how the
 // bank's consents (UK Open Banking "intents") bind an authorization. One line per rule, as in
 // fapi2.ts and fapi1-advanced.ts.
+import { encryptionRules } from './encryption.js';
 import { bankOp, both, oidcProvider, type Rule } from './rule.js';
 
 export const ecosystemRules: readonly Rule[] = [
@@ -208,4 +209,5 @@ export const ecosystemRules: readonly Rule[] = [
       'provider/interaction-policy.ts, interactions/passcode.ts',
     ),
   },
+  ...encryptionRules,
 ];

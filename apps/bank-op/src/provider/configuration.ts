@@ -7,6 +7,7 @@ import type { BankStore } from '@fapi-sandbox/bank-domain';
 import { sameDistinguishedName, subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
+import { contentEncryptionAlgs, keyManagementAlgs } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateBinding } from '../mtls/certificate-binding.js';
@@ -35,6 +36,8 @@ export interface ConfigurationDependencies {
   bank: BankStore;
   store: OidcStore;
   signingJwks: JSONWebKeySet;
+  /** The bank's decryption keys (use enc): published with the signing keys at jwks_uri. */
+  encryptionJwks: JSONWebKeySet;
   secrets: ServerSecrets;
   certificates: CertificateSource;
   /** Which certificate a token may be bound to (mtls/certificate-binding.ts). */
@@ -76,7 +79,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
 
   return {
     adapter: (model: string) => deps.store.adapterFor(model),
-    jwks: deps.signingJwks as Configuration['jwks'],
+    jwks: { keys: [...deps.signingJwks.keys, ...deps.encryptionJwks.keys] } as Configuration['jwks'],
     routes: ROUTES,
     discovery: discoveryMetadata(config),
 
@@ -121,6 +124,14 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       introspectionSigningAlgValues: bankSigningAlgs,
       userinfoSigningAlgValues: bankSigningAlgs,
       dPoPSigningAlgValues: clientSigningAlgs,
+      // RFC 9101 §6.1, OIDC Core §10.2: RSA-OAEP-256 or ECDH-ES with A256GCM (fapi-core's one list); the
+      // request object algs are those of the bank's enc keys, so discovery lists exactly what it decrypts.
+      requestObjectEncryptionAlgValues: [...keyManagementAlgs],
+      requestObjectEncryptionEncValues: [...contentEncryptionAlgs],
+      idTokenEncryptionAlgValues: [...keyManagementAlgs],
+      idTokenEncryptionEncValues: [...contentEncryptionAlgs],
+      authorizationEncryptionAlgValues: [...keyManagementAlgs],
+      authorizationEncryptionEncValues: [...contentEncryptionAlgs],
     },
     assertJwtClientAuthClaimsAndHeader: assertClientAssertion,
     pkce: {
@@ -204,6 +215,8 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       // endpoint exists; every access token is for bank-api (its audience), which userinfo refuses, and
       // the ID token carries the customer's claims (sub, acr, openbanking_intent_id).
       userinfo: { enabled: true },
+      // Encrypted request objects in, encrypted ID tokens and JARM responses out (provider/request-object-encryption.ts).
+      encryption: { enabled: true },
       fapi: {
         enabled: true,
         profile: (_ctx: KoaContextWithOIDC, client) =>

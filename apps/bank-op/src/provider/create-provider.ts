@@ -13,6 +13,7 @@ import {
   explainJsonErrors,
   type ProviderError,
 } from './explain-errors.js';
+import { traceRequestObjectDecryption } from './request-object-encryption.js';
 import { recordGrantRevocations, revokeJwtAccessTokens } from './token-revocation.js';
 
 export function createProvider(
@@ -36,6 +37,7 @@ export function createProvider(
   explainJsonErrors(provider);
   explainAuthorizationRedirects(provider);
   advertiseMtlsRegistration(provider, deps.config);
+  traceRequestObjectDecryption(provider);
   recordGrantRevocations(provider, deps.bank);
   revokeJwtAccessTokens(provider, {
     bank: deps.bank,

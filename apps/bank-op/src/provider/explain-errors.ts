@@ -15,6 +15,7 @@ import { noteCheck } from '../http/trace.js';
 import { ecosystemRules, type ProfileDefinition, profileOf } from '../profiles/index.js';
 import type { Rule } from '../profiles/rule.js';
 import { explainAlgorithmRefusal } from './algorithm-refusals.js';
+import { explainRequestObjectEncryption } from './request-object-encryption.js';
 
 /** What oidc-provider's errors carry (OIDCProviderError and its subclasses). */
 export interface ProviderError {
@@ -108,6 +109,7 @@ export function explainJsonErrors(provider: Provider): void {
       if (!body || typeof body !== 'object' || typeof body.error !== 'string') return;
       const profile = profileFor(ctx);
       const explained =
+        explainRequestObjectEncryption(ctx, { ...err, error: body.error }) ??
         explainAlgorithmRefusal(ctx, { ...err, error: body.error }) ??
         explain(profile, { ...err, error: body.error });
       const description = oauthSafeText(explained);

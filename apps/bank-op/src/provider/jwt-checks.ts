@@ -5,6 +5,7 @@
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import { type Client, errors, type JsonValue, type KoaContextWithOIDC } from 'oidc-provider';
 import { profileOf, ruleById } from '../profiles/index.js';
+import { assertInnerSigningKey, assertRegisteredEncryption } from './request-object-encryption.js';
 
 type Claims = Record<string, JsonValue>;
 
@@ -27,6 +28,9 @@ export async function assertRequestObject(
   // At the authorization endpoint, a request_uri from PAR is oidc-provider's own stored copy of a request
   // already checked when it was pushed (an unsigned record of plain PAR parameters, or the signed JAR).
   if ('PushedAuthorizationRequest' in ctx.oidc.entities) return;
+  // OIDC Registration §2: encrypted with the alg and enc the client registered, if it registered them.
+  assertRegisteredEncryption(ctx, client);
+  await assertInnerSigningKey(ctx);
   const profile = profileOf(client as never);
   const alg = String(header.alg);
 

@@ -6,6 +6,7 @@ import { createPrivateKey, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { everyProfileSigningAlgs, isEveryProfileSigningAlg } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import { isKeyManagementAlg, keyManagementAlgs } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { JSONWebKeySet, JWK } from 'jose';
 
 /** Reads the private signing JWKS and checks each key is one FAPI allows the bank to sign with. */
@@ -23,6 +24,29 @@ export function loadSigningJwks(file: string): JSONWebKeySet {
     }
     const key = createPrivateKey({ key: jwk as never, format: 'jwk' });
     // FAPI 2.0 SP §5.4.1-2: RSA keys of at least 2048 bits.
+    if (jwk.kty === 'RSA' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+      throw new Error(`${file}: key ${jwk.kid} is smaller than RSA 2048`);
+    }
+  }
+  return jwks;
+}
+
+/**
+ * Reads the bank's private encryption JWKS (use enc): each key for one of fapi-core's key management
+ * algorithms, RSA keys of at least 2048 bits (RFC 7518 §4.3.1 by way of FAPI's key sizes).
+ */
+export function loadEncryptionJwks(file: string): JSONWebKeySet {
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} does not exist. Add the bank's encryption keys: pnpm pki:ensure`);
+  }
+  const jwks = JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] };
+  for (const jwk of jwks.keys) {
+    if (jwk.use !== 'enc' || !isKeyManagementAlg(jwk.alg)) {
+      throw new Error(
+        `${file}: key ${jwk.kid} is ${jwk.use}/${jwk.alg}; the bank decrypts only with use enc and ${keyManagementAlgs.join(' or ')}`,
+      );
+    }
+    const key = createPrivateKey({ key: jwk as never, format: 'jwk' });
     if (jwk.kty === 'RSA' && (key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
       throw new Error(`${file}: key ${jwk.kid} is smaller than RSA 2048`);
     }

@@ -17,6 +17,7 @@
 //  10. profile demands on every client       (FAPI 2.0 SP §5.3.2.2-3, FAPI 1.0 Adv §5.2.2-1)
 //  11. tls_client_auth subject               (RFC 8705 §2.1.2)
 //  12. descriptive metadata                  (RFC 7591 §2)
+//  (after 9) encryption algorithms          (OIDC Registration §2, RFC 9101 §6.1)
 import type { JSONWebKeySet } from 'jose';
 import {
   DEFAULT_PROFILE,
@@ -28,6 +29,7 @@ import {
 import { signingAlgorithms } from './metadata-checks/algorithms.js';
 import { clientAuthentication, tlsClientAuthSubject } from './metadata-checks/client-authentication.js';
 import { invalidMetadata, type MetadataCheck, type RegistrationRequest } from './metadata-checks/context.js';
+import { encryption } from './metadata-checks/encryption.js';
 import { grantTypes, responseTypes, scopeWithinRoles } from './metadata-checks/grants-and-scopes.js';
 import { informational, profileDemands } from './metadata-checks/profile-demands.js';
 import { redirectUris } from './metadata-checks/redirect-uris.js';
@@ -58,6 +60,7 @@ export const registrationChecks: readonly MetadataCheck[] = [
   grantTypes,
   scopeWithinRoles,
   signingAlgorithms,
+  encryption,
   profileDemands,
   tlsClientAuthSubject,
   informational,

@@ -1,5 +1,6 @@
 // Software statements: public reads (including each one's JWKS, the client's jwks_uri), admin writes.
 import { Router } from 'express';
+import { softwareEncryptionKeys } from '../domain/encryption-keys.js';
 import type { DirectoryServices } from '../services.js';
 import { jsonBody, param, parseBody, requireAdmin, sendJson } from './http.js';
 import { newSoftwareStatementBody, statusBody } from './schemas.js';
@@ -50,7 +51,12 @@ export function softwareStatementRoutes({
 
   router.get(`${ONE}/jwks`, (req, res) => {
     res.type('application/jwk-set+json');
-    sendJson(res, 200, certificates.softwareJwks(param(req, 'orgId'), param(req, 'softwareId')));
+    const orgId = param(req, 'orgId');
+    const softwareId = param(req, 'softwareId');
+    const { keys } = certificates.softwareJwks(orgId, softwareId);
+    // Like its certificates, a suspended or revoked software's encryption keys are no longer published.
+    const active = registry.software(orgId, softwareId).status === 'active';
+    sendJson(res, 200, { keys: [...keys, ...(active ? softwareEncryptionKeys(config, softwareId) : [])] });
   });
 
   return router;

@@ -2,6 +2,7 @@
 // authenticates, over which TLS client, what its tokens are bound to) plus the profile it connected
 // with and the bank's metadata.
 import {
+  bankRequestObjectKey,
   DpopNonces,
   dpopKeyFrom,
   newDpopPrivateJwk,
@@ -10,6 +11,7 @@ import {
   usesMutualTls,
 } from '@fapi-sandbox/fapi-client';
 import type { DpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
+import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import type { JWK } from 'jose';
 import type { Dispatcher } from 'undici';
@@ -34,6 +36,8 @@ export async function createBoundClient(input: {
   webAgent: Dispatcher;
   transportThumbprint: string;
   dpopPrivateJwk?: JWK;
+  /** RFC 9101 §6.1: encrypt request objects to the bank's key for this algorithm. */
+  requestObjectEncryption?: KeyManagementAlg;
   /** Shared across the TPP: the last nonce each server sent. */
   nonces: DpopNonces;
 }): Promise<BoundClient> {
@@ -55,6 +59,15 @@ export async function createBoundClient(input: {
     // bank-api's listener always asks for a certificate; the transport certificate identifies the TPP.
     apiDispatcher: input.transportAgent,
     signingKey: input.signingKeys.forAlg(SIGNING_ALG),
+    ...(input.requestObjectEncryption
+      ? {
+          requestObjectEncryptionKey: bankRequestObjectKey(
+            bank.metadata,
+            bank.jwks,
+            input.requestObjectEncryption,
+          ),
+        }
+      : {}),
     authorizationScheme: dpopKey ? 'DPoP' : 'Bearer',
     expectedCnf: dpopKey ? { jkt: dpopKey.jkt } : { 'x5t#S256': input.transportThumbprint },
     ...(dpopKey ? { dpopKey, dpop: { key: dpopKey, nonces: input.nonces } } : {}),

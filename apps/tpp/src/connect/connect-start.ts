@@ -9,10 +9,15 @@ import { type ConnectionKit, type Customer, toApiError } from './connection-kit.
 import type { ConnectionTokens } from './connection-tokens.js';
 import { type ClientAuthMethod, PROFILES, type ProfileId } from './profiles.js';
 
+/** The key management algorithm Moneywise encrypts request objects with (the bank also offers ECDH-ES). */
+const REQUEST_OBJECT_ENCRYPTION = 'RSA-OAEP-256';
+
 export type StartConnection = (input: {
   customer: Customer;
   profile: ProfileId;
   clientAuth: ClientAuthMethod;
+  /** RFC 9101 §6.1: sign, then encrypt the request object to the bank's published key. */
+  encryptRequestObject?: boolean;
 }) => Promise<{ connection: ConnectionView; authorizationUrl: string }>;
 
 export function createStartConnection(
@@ -22,7 +27,7 @@ export function createStartConnection(
   view: (connection: Connection) => ConnectionView,
 ): StartConnection {
   const { store, onboarding } = deps;
-  return async function start({ customer, profile, clientAuth }) {
+  return async function start({ customer, profile, clientAuth, encryptRequestObject }) {
     const now = new Date().toISOString();
     let connection: Connection = {
       id: randomUUID(),
@@ -32,6 +37,7 @@ export function createStartConnection(
       interactionId: randomUUID(),
       status: 'authorising',
       dpopPrivateJwk: PROFILES[profile].senderConstraint === 'dpop' ? await newDpopPrivateJwk() : undefined,
+      ...(encryptRequestObject ? { requestObjectEncryption: REQUEST_OBJECT_ENCRYPTION } : {}),
       createdAt: now,
       updatedAt: now,
     };

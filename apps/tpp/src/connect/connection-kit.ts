@@ -95,6 +95,7 @@ export function createConnectionKit(deps: ConnectionDeps): ConnectionKit {
       webAgent: deps.webAgent,
       transportThumbprint: deps.transportThumbprint(),
       dpopPrivateJwk: connection.dpopPrivateJwk,
+      requestObjectEncryption: connection.requestObjectEncryption,
       nonces,
     });
   }

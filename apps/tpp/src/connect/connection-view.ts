@@ -27,6 +27,9 @@ export function createConnectionView(store: ConnectionStore): (connection: Conne
       profile: connection.profile,
       profileTitle: PROFILES[connection.profile].title,
       clientAuth: connection.clientAuth,
+      ...(connection.requestObjectEncryption
+        ? { requestObjectEncryption: connection.requestObjectEncryption }
+        : {}),
       clientId: connection.clientId,
       interactionId: connection.interactionId,
       status: connection.status,

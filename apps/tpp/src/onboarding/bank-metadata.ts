@@ -7,7 +7,7 @@ import {
   endpointOf,
   type OpMetadata,
 } from '@fapi-sandbox/fapi-client';
-import type { JWTVerifyGetKey } from 'jose';
+import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
 import type { Dispatcher } from 'undici';
 import { type TppEngine, tppStep } from '../connect/engine.js';
 import { PartyError } from '../http/party-error.js';
@@ -26,6 +26,8 @@ export interface BankMetadata {
   endpoint(name: EndpointName, mutualTls: boolean): string;
   /** The bank's signing keys (ID tokens, JARM), fetched once per discovery. */
   keys: JWTVerifyGetKey;
+  /** The JWKS itself: its use enc keys are what request objects are encrypted to (RFC 9101 §6.1). */
+  jwks: JSONWebKeySet;
 }
 
 export async function discoverBank(deps: {
@@ -60,11 +62,12 @@ export async function discoverBank(deps: {
       ...(refusal.fix ? { fix: refusal.fix } : {}),
     });
   }
-  const { metadata, keys } = discovered;
+  const { metadata, keys, jwks } = discovered;
   return {
     server,
     metadata,
     keys,
+    jwks,
     endpoint(name, mutualTls) {
       const url = endpointOf(metadata, name, mutualTls);
       if (!url) {

@@ -23,6 +23,7 @@ const connectBody = z.object({
   clientAuth: z
     .string()
     .refine(isClientAuthMethod, { message: 'clientAuth must be private_key_jwt or tls_client_auth' }),
+  encryptRequestObject: z.boolean().optional(),
 });
 
 const paymentBody = z.object({
@@ -145,10 +146,15 @@ export function apiRoutes(deps: {
   router.post('/connections', inPhase('connect'), async (req, res) => {
     const parsed = connectBody.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidBody(parsed.error);
-    const { profile, clientAuth } = parsed.data;
+    const { profile, clientAuth, encryptRequestObject } = parsed.data;
     if (!isProfileId(profile) || !isClientAuthMethod(clientAuth))
       throw new Error('unreachable: validated above');
-    const started = await connections.start({ customer: customerOf(req, res), profile, clientAuth });
+    const started = await connections.start({
+      customer: customerOf(req, res),
+      profile,
+      clientAuth,
+      encryptRequestObject,
+    });
     res.status(201).json(started);
   });
   router.get('/connections/:id', (req, res) => {

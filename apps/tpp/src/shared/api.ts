@@ -77,6 +77,8 @@ export interface ConnectionView {
   profile: ProfileId;
   profileTitle: string;
   clientAuth: ClientAuthMethod;
+  /** RFC 9101 §6.1: the algorithm request objects are encrypted with, when the learner chose it. */
+  requestObjectEncryption?: string;
   clientId?: string;
   interactionId: string;
   status: ConnectionStatus;

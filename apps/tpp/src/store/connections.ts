@@ -1,5 +1,6 @@
 // Connections (one learner's link to the bank under one profile), their tokens, the authorization
 // requests in flight and the payments made through them. Rows only; the rules live in connect/*.
+import { isKeyManagementAlg, type KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { JWK } from 'jose';
 import type { ClientAuthMethod, ProfileId } from '../connect/profiles.js';
 import type {
@@ -23,6 +24,8 @@ export interface Connection {
   consentId?: string;
   /** The DPoP private key (RFC 9449), for the DPoP profile only. */
   dpopPrivateJwk?: JWK;
+  /** RFC 9101 §6.1: request objects signed, then encrypted to the bank's key with this algorithm. */
+  requestObjectEncryption?: KeyManagementAlg;
   error?: ApiError;
   /** The accounts the bank answered with when Moneywise last read them: the ones the customer shared. */
   sharedAccounts?: AccountView[];
@@ -118,6 +121,7 @@ interface ConnectionRow {
   dpop_private_jwk: string | null;
   error_json: string | null;
   shared_accounts_json: string | null;
+  request_object_encryption: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -133,6 +137,9 @@ function connectionFrom(row: ConnectionRow): Connection {
     status: row.status as ConnectionStatus,
     consentId: row.consent_id ?? undefined,
     dpopPrivateJwk: json<JWK>(row.dpop_private_jwk),
+    ...(isKeyManagementAlg(row.request_object_encryption)
+      ? { requestObjectEncryption: row.request_object_encryption }
+      : {}),
     error: json<ApiError>(row.error_json),
     sharedAccounts: json<AccountView[]>(row.shared_accounts_json),
     createdAt: row.created_at,
@@ -210,8 +217,8 @@ function paymentFrom(row: PaymentRow): Payment {
 export function createConnectionStore(db: Db): ConnectionStore {
   const q = {
     insertConnection: db.prepare(`INSERT INTO connections
-      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at)
-      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt)`),
+      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption)
+      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption)`),
     getConnection: db.prepare('SELECT * FROM connections WHERE id = ?'),
     listConnections: db.prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at DESC'),
     updateConnection:
@@ -264,6 +271,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
         consentId: orNull(connection.consentId),
         dpop: connection.dpopPrivateJwk ? JSON.stringify(connection.dpopPrivateJwk) : null,
         error: connection.error ? JSON.stringify(connection.error) : null,
+        requestObjectEncryption: orNull(connection.requestObjectEncryption),
       });
     },
     get,

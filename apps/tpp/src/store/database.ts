@@ -104,6 +104,7 @@ export function openDatabase(dataDir: string): Db {
 const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'registrations', column: 'metadata_version', definition: 'TEXT' },
   { table: 'connections', column: 'shared_accounts_json', definition: 'TEXT' },
+  { table: 'connections', column: 'request_object_encryption', definition: 'TEXT' },
 ];
 
 function addMissingColumns(db: Db): void {

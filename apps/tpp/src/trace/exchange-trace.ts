@@ -2,6 +2,7 @@
 // event of the connection, under the TPP's step name and explanation (the recorder redacts secrets and
 // decodes JWTs as it stores it). The recorded event goes back to the caller with the answer.
 import type { FapiObserver, ObservedExchange } from '@fapi-sandbox/fapi-client';
+import { jweHeaderOf } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { CheckResult, TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { networkReason } from '../http/party-error.js';
 import { DPOP_NONCE_RETRY, type StepDescription, type StepKind } from './steps.js';
@@ -15,9 +16,15 @@ export interface TppStepContext {
   checks?: CheckResult[];
 }
 
+/** The JWE protected header of an encrypted request object the exchange sends (RFC 9101 §6.1). */
+function requestObjectJwe(exchange: ObservedExchange) {
+  return jweHeaderOf((exchange.requestBody as { request?: unknown } | undefined)?.request);
+}
+
 /** The step an exchange is shown under; a DPoP nonce retry (RFC 9449 §8/§9) is its own step. */
 function tracedStep(exchange: ObservedExchange): StepDescription {
-  const described = describeStep((exchange.context as unknown as TppStepContext).tppStep);
+  const tppStep = (exchange.context as unknown as TppStepContext).tppStep;
+  const described = describeStep(tppStep === 'par' && requestObjectJwe(exchange) ? 'par-encrypted' : tppStep);
   if (!exchange.nonceRetry) return described;
   return { ...DPOP_NONCE_RETRY, title: `${DPOP_NONCE_RETRY.title}: ${described.title}` };
 }
@@ -28,6 +35,7 @@ export function traceExchanges(trace: TraceLog): FapiObserver<TraceEvent> {
       const context = exchange.context as unknown as TppStepContext;
       const step = tracedStep(exchange);
       const answered = exchange.responseHeaders !== undefined;
+      const jwe = requestObjectJwe(exchange);
       return trace.record({
         interactionId: exchange.interactionId ?? '',
         connectionId: context.connectionId,
@@ -44,8 +52,22 @@ export function traceExchanges(trace: TraceLog): FapiObserver<TraceEvent> {
         requestBody: exchange.requestBody,
         responseHeaders: exchange.responseHeaders,
         responseBody: answered ? exchange.responseBody : undefined,
+        // The sender cannot show the content it encrypted as the bank reads it: only the JWE header.
+        ...(jwe
+          ? { jwts: [{ where: 'request (JWE protected header)', header: { ...jwe }, claims: {} }] }
+          : {}),
         checks: [
           ...(context.checks ?? []),
+          ...(jwe
+            ? [
+                {
+                  name: `Request object signed, then encrypted to the bank's key ${String(jwe.kid)}`,
+                  passed: true,
+                  clause: 'RFC 9101 §6.1, OIDC Core §10.2',
+                  detail: `JWE alg ${String(jwe.alg)}, enc ${String(jwe.enc)}, cty ${String(jwe.cty)}`,
+                },
+              ]
+            : []),
           ...(exchange.failure === undefined
             ? []
             : [

@@ -103,6 +103,12 @@ export const STEPS = {
       'The authorization parameters go to the bank over the authenticated back channel, so nothing in the browser can read or change them. The bank answers with a one-time request_uri.',
     clause: 'RFC 9126 §2, FAPI 2.0 SP §5.3.3.2',
   },
+  'par-encrypted': {
+    title: 'Push the authorization request (PAR), encrypted (JWE)',
+    explanation:
+      'Moneywise signs the request object, then encrypts it to the bank’s published key (use enc): the JWE protected header below names the bank’s key and algorithms, the rest only the bank can read. Signing gives integrity and origin; encryption adds confidentiality, so the request stays unreadable to the browser, its extensions, proxies and logs wherever it travels. The bank’s trace shows what it decrypted.',
+    clause: 'RFC 9101 §6.1, OIDC Core §10.2, RFC 7516',
+  },
   'authorize-redirect': {
     title: 'Send the customer to the bank',
     explanation:

@@ -2,6 +2,8 @@
 // the TPP on free ports with a fresh data folder, plus a small browser stand-in: a cookie jar and undici
 // requests that follow the TPP's JSON API the way the React app does.
 
+import { startBankApi } from '@fapi-sandbox/bank-api';
+import { startBankOp } from '@fapi-sandbox/bank-op';
 import { startDirectory } from '@fapi-sandbox/directory';
 import { type CookieJar, cookieHeader, keepCookies } from '@fapi-sandbox/fapi-client/customer';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -27,6 +29,13 @@ export interface Sandbox {
 }
 
 export type BankStarter = (config: SandboxConfig) => Promise<Party[]>;
+
+/** The real bank: bank-op, then bank-api (which reads bank-op's keys). */
+export const realBank: BankStarter = async (config) => {
+  const op = await startBankOp({ config });
+  const api = await startBankApi({ config });
+  return [api, op];
+};
 
 export async function startSandbox(
   options: {

@@ -10,6 +10,7 @@ export const SPEC_NAMES: readonly { id: string; pattern: RegExp }[] = [
   { id: 'jarm', pattern: /JARM/y },
   { id: 'oidc-core', pattern: /OIDC Core/y },
   { id: 'oidc-discovery', pattern: /OIDC Discovery/y },
+  { id: 'oidc-registration', pattern: /OIDC Registration/y },
   { id: 'ob-dcr', pattern: /(?:UK )?OB DCR v3\.3/y },
   { id: 'ob-directory', pattern: /(?:UK )?OB Directory/y },
   { id: 'ob-security', pattern: /(?:UK )?OB Security Profile/y },

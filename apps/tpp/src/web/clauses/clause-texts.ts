@@ -283,9 +283,24 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
         'Rotation of asymmetric signing keys',
         'The signer publishes its keys in a JWK Set at its jwks_uri and names the signing key with kid in the JOSE header of each message. Keys roll over by adding new keys to the JWK Set; the signer starts using a new key at its discretion and signals it with the kid. The verifier, seeing an unfamiliar kid, goes back to the jwks_uri to retrieve the keys again.',
       ),
+      '10.2': s(
+        'Encryption',
+        'When both signing and encryption are used, the content must be signed, then encrypted, producing a nested JWT (the JWE carries cty JWT). The recipient decrypts with its own private key named by the JWE header, then verifies the signature of the JWS inside.',
+      ),
       '9': s(
         'Client authentication',
         'private_key_jwt: clients that have registered a public key sign a JWT using that key. The JWT must contain iss and sub (both the client_id), aud (identifying the authorization server), jti (a unique identifier, to prevent reuse) and exp; it may contain iat.',
+      ),
+    },
+  },
+  'oidc-registration': {
+    name: 'OpenID Connect Dynamic Client Registration 1.0',
+    url: 'https://openid.net/specs/openid-connect-registration-1_0.html',
+    summary: 'The client metadata a relying party registers at an OpenID Provider.',
+    sections: {
+      '2': s(
+        'Client metadata',
+        'request_object_encryption_alg: the JWE alg the client may use to encrypt request objects, declaring that it may send encrypted ones; request_object_encryption_enc: the JWE enc, defaulting to A128CBC-HS256 when only the alg is given. id_token_encrypted_response_alg and _enc: the algorithms the provider must use to encrypt ID tokens to the client; the default, when they are absent, is no encryption.',
       ),
     },
   },
@@ -582,8 +597,16 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       'JWE compact serialization',
       'An encrypted JWT has five base64url parts separated by periods (header, encrypted key, IV, ciphertext, tag), where a signed one has three.',
     ),
+    '5.2': s(
+      'Message decryption',
+      'The recipient parses the protected header, checks that it understands and can process the alg and enc named there, determines the key with the algorithm and key it names, and decrypts; if any step fails, the JWE must be rejected.',
+    ),
   }),
   rfc7517: rfc(7517, 'JSON Web Key (JWK)', 'Keys as JSON, and key sets.', {
+    '4.2': s(
+      '"use" (public key use) parameter',
+      'use identifies the intended use of a public key: "sig" for signature, "enc" for encryption. A party encrypting to a key set picks a key whose use is enc.',
+    ),
     '4.5': s(
       '"kid" (key ID) parameter',
       'The kid is used to match a specific key, for instance to choose among a set of keys within a JWK set during key rollover.',
@@ -601,6 +624,14 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
     '3.5': s(
       'RSASSA-PSS (PS256)',
       'PS256 is RSASSA-PSS using SHA-256 and MGF1 with SHA-256. A key of size 2048 bits or larger must be used.',
+    ),
+    '4': s(
+      'Cryptographic algorithms for key management',
+      'The JWE alg values: among them RSA-OAEP-256 (RSAES OAEP using SHA-256 and MGF1 with SHA-256, a 2048-bit key or larger) and ECDH-ES (Elliptic Curve Diffie-Hellman Ephemeral Static key agreement, the agreed key used directly). RSA1_5 is also defined; RFC 8725 recommends against it.',
+    ),
+    '5': s(
+      'Cryptographic algorithms for content encryption',
+      'The JWE enc values: AES in CBC mode with HMAC (A128CBC-HS256 …) and AES in Galois/Counter Mode (A128GCM, A192GCM, A256GCM), which encrypts and authenticates the content together.',
     ),
   }),
   rfc7519: rfc(7519, 'JSON Web Token (JWT)', 'Claims as a signed or encrypted JSON object.', {
@@ -833,6 +864,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       '5': s(
         'Authorization request',
         'The request object is sent by value (request) or by reference (request_uri); client_id is also sent as a query parameter.',
+      ),
+      '6.1': s(
+        'JWE encrypted request object',
+        'If the request object is encrypted, the authorization server decrypts it with the key the JWE names, per RFC 7516; if it is a nested JWT, the signature of the JWS inside is then validated as for a signed request object. Any failure rejects the request.',
       ),
       '6.2': s(
         'JWS-signed request object',

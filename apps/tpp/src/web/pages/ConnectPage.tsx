@@ -28,6 +28,7 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
     return asked === 'fapi2-mtls' || asked === 'fapi1-advanced' ? asked : 'fapi2-dpop';
   });
   const [clientAuth, setClientAuth] = useState<ClientAuthMethod>('private_key_jwt');
+  const [encryptRequestObject, setEncryptRequestObject] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -37,7 +38,7 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
     setError(undefined);
     try {
       const started = await apiRequest<StartConnectionResponse>('/connections', {
-        json: { profile, clientAuth },
+        json: { profile, clientAuth, ...(encryptRequestObject ? { encryptRequestObject } : {}) },
       });
       redirect(started.authorizationUrl);
     } catch (err) {
@@ -102,6 +103,25 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
                 </span>
               </label>
             ))}
+          </fieldset>
+          <fieldset className="choices choices-compact">
+            <legend>Options</legend>
+            <label className={`choice ${encryptRequestObject ? 'choice-selected' : ''}`}>
+              <input
+                type="checkbox"
+                checked={encryptRequestObject}
+                onChange={(event) => setEncryptRequestObject(event.target.checked)}
+                data-testid="option-encrypt-request-object"
+              />
+              <span className="choice-body">
+                <span className="choice-title">Encrypt the request object (JWE)</span>
+                <span className="choice-summary">
+                  Moneywise signs its authorization request, then encrypts it to the bank&rsquo;s published
+                  key (RSA-OAEP-256, A256GCM): only the bank can read it. The signature still proves it is
+                  Moneywise&rsquo;s. <span className="clause">RFC 9101 §6.1, OIDC Core §10.2</span>
+                </span>
+              </span>
+            </label>
           </fieldset>
           <div className="actions">
             <button type="submit" className="button primary" disabled={busy} data-testid="connect-button">

@@ -170,7 +170,11 @@ function Reconnect({
     setError(undefined);
     try {
       const started = await apiRequest<StartConnectionResponse>('/connections', {
-        json: { profile: connection.profile, clientAuth: connection.clientAuth },
+        json: {
+          profile: connection.profile,
+          clientAuth: connection.clientAuth,
+          ...(connection.requestObjectEncryption ? { encryptRequestObject: true } : {}),
+        },
       });
       redirect(started.authorizationUrl);
     } catch (err) {
