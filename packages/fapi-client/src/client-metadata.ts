@@ -11,6 +11,10 @@ export const SIGNING_ALG = 'PS256';
 /** The bank's client metadata naming the profile it enforces for the client ("fapi2" or "fapi1-advanced"). */
 export const FAPI_PROFILE_METADATA = 'fapi_profile';
 
+/** bank-op's client metadata (a sandbox extension) choosing JWT (RFC 9068) or opaque access tokens (RFC 7662). */
+export const ACCESS_TOKEN_FORMAT_METADATA = 'access_token_format';
+export type AccessTokenFormat = 'jwt' | 'opaque';
+
 /** What the client chooses for a registration; the SSA and the jwks_uri it names are added when it registers. */
 export function requestedMetadata(input: {
   profile: ProfileFacts & { title: string };
@@ -19,6 +23,8 @@ export function requestedMetadata(input: {
   clientName: string;
   /** Default: accounts and payments (an AISP and PISP); see scopeForRoles. */
   scope?: string;
+  /** Default: the bank's (JWT access tokens). */
+  accessTokenFormat?: AccessTokenFormat;
 }): Record<string, unknown> {
   const { profile, clientAuth } = input;
   return {
@@ -48,6 +54,8 @@ export function requestedMetadata(input: {
       : {}),
     // JARM §3 / FAPI 1.0 Adv §5.2.2-2: the bank signs its authorization responses.
     ...(profile.jarm ? { authorization_signed_response_alg: SIGNING_ALG } : {}),
+    // Opaque access tokens: bank-api learns what they mean only by asking bank-op (RFC 7662).
+    ...(input.accessTokenFormat ? { [ACCESS_TOKEN_FORMAT_METADATA]: input.accessTokenFormat } : {}),
   };
 }
 

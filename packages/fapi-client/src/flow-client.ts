@@ -24,7 +24,7 @@ import type { Agent } from 'undici';
 import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
 import type { Bend } from './bend.js';
-import { requestedMetadata, SIGNING_ALG, scopeForRoles } from './client-metadata.js';
+import { type AccessTokenFormat, requestedMetadata, SIGNING_ALG, scopeForRoles } from './client-metadata.js';
 import {
   type AccountChoice,
   type Customer,
@@ -60,6 +60,11 @@ export interface FlowVariant {
   signedRequest: boolean;
   /** JARM: the bank answers the authorization request with a JWT it signs. */
   jarm: boolean;
+  /**
+   * Opaque access tokens that bank-api introspects at bank-op (RFC 7662) instead of JWTs it checks
+   * offline (RFC 9068, the default): bank-op's access_token_format client metadata.
+   */
+  accessTokenFormat?: AccessTokenFormat;
 }
 
 /** A variant from the engine's profile facts and a client authentication method. */
@@ -81,6 +86,15 @@ export const FLOW_VARIANTS: readonly FlowVariant[] = [
   flowVariant('fapi2-mtls', 'FAPI 2.0 + mTLS + tls_client_auth', 'tls_client_auth'),
   flowVariant('fapi1-advanced', 'FAPI 1.0 Advanced (JAR + JARM) + private_key_jwt', 'private_key_jwt'),
 ];
+
+/** The same way of connecting, with opaque access tokens (introspected by bank-api, RFC 7662). */
+export function withOpaqueAccessTokens(variant: FlowVariant): FlowVariant {
+  return {
+    ...variant,
+    title: `${variant.title} + opaque access tokens (introspected)`,
+    accessTokenFormat: 'opaque',
+  };
+}
 
 /** UK OB account-access permissions enough to read accounts, balances and transactions. */
 export const READ_PERMISSIONS = [
@@ -279,6 +293,7 @@ export class FapiFlowClient {
             redirectUri: participant.redirectUris[0]!,
             clientName: participant.clientName,
             scope: scopeForRoles(participant.roles),
+            ...(variant.accessTokenFormat ? { accessTokenFormat: variant.accessTokenFormat } : {}),
           }),
         },
       });

@@ -67,6 +67,8 @@ export interface PipelineContext {
   dpop?: VerifiedDpopProof;
   /** Set by the token check. */
   token?: AccessTokenClaims;
+  /** Set by the token check when it introspected an opaque token at bank-op (RFC 7662). */
+  introspected?: { ms: number };
   /** Set by the authorisation check (authorization_code routes). */
   consent?: Consent;
   /** JWTs seen on this request, for the trace. */
@@ -79,5 +81,7 @@ export interface Check {
   name: string;
   /** The clause the check enforces, shown in the trace when it passes. */
   clause: string;
+  /** The check's name in the trace for this request, when it differs from `name` (e.g. an introspected token). */
+  nameFor?(ctx: PipelineContext): string;
   run(ctx: PipelineContext): Promise<string> | string;
 }
