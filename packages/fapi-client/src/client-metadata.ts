@@ -55,7 +55,9 @@ export function requestedMetadata(input: {
     // JARM §3 / FAPI 1.0 Adv §5.2.2-2: the bank signs its authorization responses.
     ...(profile.jarm ? { authorization_signed_response_alg: SIGNING_ALG } : {}),
     // Opaque access tokens: bank-api learns what they mean only by asking bank-op (RFC 7662).
-    ...(input.accessTokenFormat ? { [ACCESS_TOKEN_FORMAT_METADATA]: input.accessTokenFormat } : {}),
+    ...((input.accessTokenFormat ?? profile.accessTokenFormat)
+      ? { [ACCESS_TOKEN_FORMAT_METADATA]: input.accessTokenFormat ?? profile.accessTokenFormat }
+      : {}),
   };
 }
 

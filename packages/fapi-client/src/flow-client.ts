@@ -78,6 +78,7 @@ function flowVariant(id: ProfileId, title: string, clientAuth: ClientAuthMethod)
     binding: facts.senderConstraint,
     signedRequest: facts.signedRequestObject,
     jarm: facts.jarm,
+    ...(facts.accessTokenFormat ? { accessTokenFormat: facts.accessTokenFormat } : {}),
   };
 }
 

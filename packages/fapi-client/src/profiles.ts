@@ -4,7 +4,7 @@
 import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { ClientAuthMethod } from './registered-client.js';
 
-export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced';
+export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced' | 'fapi2-dpop-opaque';
 export type SenderConstraint = 'dpop' | 'mtls';
 
 export interface ProfileFacts {
@@ -17,6 +17,8 @@ export interface ProfileFacts {
   signedRequestObject: boolean;
   /** JARM (FAPI 1.0 Adv §5.2.2-2): the bank answers the authorization request with a signed JWT. */
   jarm: boolean;
+  /** Opaque access tokens the API introspects at the bank (RFC 7662), not JWTs it reads (RFC 9068). */
+  accessTokenFormat?: 'opaque';
 }
 
 export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
@@ -43,6 +45,15 @@ export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
     senderConstraint: 'mtls',
     signedRequestObject: true,
     jarm: true,
+  },
+  // RFC 7662 / RFC 9701: FAPI 2.0 + DPoP with opaque access tokens that bank-api introspects at bank-op.
+  'fapi2-dpop-opaque': {
+    id: 'fapi2-dpop-opaque',
+    fapiProfile: 'fapi2',
+    senderConstraint: 'dpop',
+    signedRequestObject: false,
+    jarm: false,
+    accessTokenFormat: 'opaque',
   },
 };
 
