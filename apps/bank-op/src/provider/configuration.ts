@@ -66,6 +66,15 @@ type ClientLike = { [PROFILE_METADATA]?: unknown } | undefined;
 /** The provider settings of the client's profile (FAPI 2.0 when there is no client). */
 const settingsOf = (client: unknown) => profileOf(client as ClientLike).provider;
 
+/**
+ * OIDC Core §5.3.1, RFC 8707 §2.2: a refresh-token request for scope=openid alone, naming no resource,
+ * gets an access token for the userinfo endpoint (no audience) instead of one for bank-api.
+ */
+function asksForUserinfoToken(ctx: KoaContextWithOIDC): boolean {
+  const params = ctx.oidc.params as Record<string, unknown> | undefined;
+  return params?.grant_type === 'refresh_token' && params.scope === 'openid' && !params.resource;
+}
+
 export function providerConfiguration(deps: ConfigurationDependencies): Configuration {
   const { config, bank, certificates } = deps;
   const resource = bankApiResource(config);
@@ -208,8 +217,9 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       // OIDC Core §5.3. UK OB authorization requests name the consent in claims.userinfo too, so the
-      // endpoint exists; every access token is for bank-api (its audience), which userinfo refuses, and
-      // the ID token carries the customer's claims (sub, acr, openbanking_intent_id).
+      // endpoint exists and is advertised. It takes only a token meant for it: one the client gets by
+      // refreshing with scope=openid alone (see useGrantedResource); the tokens for bank-api (their
+      // audience) are refused there, and the ID token carries the same claims (sub, acr, openbanking_intent_id).
       userinfo: { enabled: true },
       fapi: {
         enabled: true,
@@ -298,7 +308,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => resource,
-        useGrantedResource: async () => true,
+        useGrantedResource: async (ctx) => !asksForUserinfoToken(ctx),
         getResourceServerInfo: async (_ctx, indicator, client) => {
           if (indicator !== resource) {
             throw new errors.InvalidTarget(`the only resource is bank-api (${resource})`);
