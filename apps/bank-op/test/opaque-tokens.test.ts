@@ -3,12 +3,11 @@
 // client authenticating with its own transport certificate (RFC 8705 §2.1), introspects any access
 // token addressed to it (RFC 7662 §2.1), signed on request (RFC 9701); a TPP introspects only its own
 // refresh tokens.
-import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader } from 'jose';
-import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOAuthError } from './support/expect-error.js';
 import { authorizeFapi2, bankJwks } from './support/flows.js';
+import { introspectAsBankApi as introspect } from './support/introspect-as-bank-api.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type JsonResponse, json, type RegisteredClient, TestTpp } from './support/tpp.js';
 
@@ -38,33 +37,8 @@ async function tokensOf(tpp: TestTpp, client: RegisteredClient) {
   return { accessToken: String(tokens.body.access_token), refreshToken: String(tokens.body.refresh_token) };
 }
 
-/** bank-api at the introspection endpoint, over mTLS with its own certificate (or another's). */
-async function introspectAsBankApi(
-  token: string,
-  options: { accept?: string; certificate?: { certFile: string; keyFile: string } } = {},
-) {
-  const { config } = sandbox;
-  const agent = createSandboxAgent(
-    options.certificate ?? {
-      certFile: config.bankApi.introspectionCert,
-      keyFile: config.bankApi.introspectionKey,
-    },
-    config,
-  );
-  try {
-    return await fetch(`${config.bankOp.mtls.origin}/token/introspect`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: options.accept ?? 'application/json',
-      },
-      body: new URLSearchParams({ client_id: 'bank-api', token }),
-    });
-  } finally {
-    await agent.close();
-  }
-}
+const introspectAsBankApi = (token: string, options?: Parameters<typeof introspect>[2]) =>
+  introspect(sandbox, token, options);
 
 function introspectAsTpp(tpp: TestTpp, client: RegisteredClient, token: string): Promise<JsonResponse> {
   return tpp.post(client, tpp.endpoint(client, '/token/introspect'), async () => ({

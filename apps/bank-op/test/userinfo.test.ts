@@ -1,11 +1,11 @@
 // The userinfo endpoint (OIDC Core §5.3) tells the truth: discovery advertises it, and it answers a token
 // meant for it — one the client gets by refreshing with scope=openid alone — while the access tokens for
 // bank-api are refused there, and the userinfo token is no key to bank-api.
-import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOAuthError } from './support/expect-error.js';
 import { authorizeFapi2 } from './support/flows.js';
+import { introspectAsBankApi } from './support/introspect-as-bank-api.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { json, type RegisteredClient, TestTpp } from './support/tpp.js';
 
@@ -74,21 +74,6 @@ describe('the userinfo endpoint', () => {
 
   it('gives a token bank-api cannot use: introspected by bank-api, it is not active', async () => {
     const { token } = await userinfoToken();
-    const { config } = sandbox;
-    const agent = createSandboxAgent(
-      { certFile: config.bankApi.introspectionCert, keyFile: config.bankApi.introspectionKey },
-      config,
-    );
-    try {
-      const response = await fetch(`${config.bankOp.mtls.origin}/token/introspect`, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ client_id: 'bank-api', token }),
-      });
-      expect(await response.json()).toEqual({ active: false });
-    } finally {
-      await agent.close();
-    }
+    expect(await (await introspectAsBankApi(sandbox, token)).json()).toEqual({ active: false });
   });
 });
