@@ -123,12 +123,16 @@ describe.each(['dpop', 'mtls'] as const)('an opaque %s-bound access token', (bin
 
 describe('when bank-op cannot be asked', () => {
   it('fails closed with 503 naming introspection, never 500, never accepted', async () => {
-    const client = opaque.dpop!;
+    // The mTLS client: its certificate files the refused call under Moneywise, whose trace the test reads.
+    const client = opaque.mtls!;
     const token = await connected(client);
     await sb.bankOp.stop();
     try {
-      const response = await readAccounts(client, token.value);
+      const interactionId = randomUUID();
+      const response = await readAccounts(client, token.value, { interactionId });
       expect(response.status, JSON.stringify(response.body)).toBe(503);
+      const [event] = await traceOf(interactionId);
+      expect(event!.checks.at(-1)).toMatchObject({ name: INTROSPECTED, passed: false });
       expect(response.body.Code).toBe('503 ServiceUnavailable');
       expect(response.body.error).toBe('temporarily_unavailable');
       expect(response.body.error_description).toMatch(

@@ -67,8 +67,6 @@ export interface PipelineContext {
   dpop?: VerifiedDpopProof;
   /** Set by the token check. */
   token?: AccessTokenClaims;
-  /** Set by the token check when it introspected an opaque token at bank-op (RFC 7662). */
-  introspected?: { ms: number };
   /** Set by the authorisation check (authorization_code routes). */
   consent?: Consent;
   /** JWTs seen on this request, for the trace. */

@@ -34,7 +34,6 @@ export async function checkIntrospectedToken(ctx: PipelineContext, options: Intr
     decoded.verified = true;
     ctx.jwts.push(decoded);
   }
-  ctx.introspected = { ms };
   const { reject } = options;
   // RFC 7662 §2.2: inactive covers expired, revoked (its grant too), never issued, or not for this API.
   if (response.active !== true) {
