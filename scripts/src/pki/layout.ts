@@ -28,7 +28,7 @@ export type PkiFileGroup = 'authorities' | 'servers' | 'participants' | 'signing
 export const groupTitles: Record<PkiFileGroup, string> = {
   authorities: 'Certificate authorities and trust bundles',
   servers: 'TLS server certificates',
-  participants: 'Participants (TPPs registered in the directory)',
+  participants: 'Participants (TPPs registered in the directory, and bank-api as a client of bank-op)',
   'signing-keys': 'Signing keys of the bank and the directory',
   negative: 'Negative fixtures (for the attacks FAPI stops)',
   about: 'About this folder',
