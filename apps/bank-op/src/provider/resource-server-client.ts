@@ -2,16 +2,15 @@
 // sent (RFC 7662 §2.1). It authenticates with its own transport certificate, issued by the directory to
 // the bank (tls_client_auth, RFC 8705 §2.1), and takes the answer signed (RFC 9701). A static client: it
 // has no redirect URI, no grant, and is not registered through DCR like a TPP.
-
 import { X509Certificate } from 'node:crypto';
-import fs from 'node:fs';
 import { subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { RESOURCE_SERVER_CLIENT_ID } from '@fapi-sandbox/fapi-core/introspection';
+import { readPem } from '@fapi-sandbox/fapi-core/tls';
 import type { ClientMetadata } from 'oidc-provider';
 
 export function resourceServerClient(config: SandboxConfig, signingAlg: string): ClientMetadata {
-  const certificate = new X509Certificate(fs.readFileSync(config.bankApi.introspectionCert));
+  const certificate = new X509Certificate(readPem(config.bankApi.introspectionCert));
   return {
     client_id: RESOURCE_SERVER_CLIENT_ID,
     client_name: 'Bank API (resource server)',
