@@ -2,6 +2,7 @@
 // profile facts: which FAPI profile the bank must hold the client to, what binds tokens, how it
 // authenticates, what it signs and expects signed.
 import { createHash } from 'node:crypto';
+import { ACCESS_TOKEN_FORMAT_METADATA, type AccessTokenFormat } from '@fapi-sandbox/fapi-core/introspection';
 import type { ProfileFacts } from './profiles.js';
 import type { ClientAuthMethod } from './registered-client.js';
 
@@ -10,10 +11,6 @@ export const SIGNING_ALG = 'PS256';
 
 /** The bank's client metadata naming the profile it enforces for the client ("fapi2" or "fapi1-advanced"). */
 export const FAPI_PROFILE_METADATA = 'fapi_profile';
-
-/** bank-op's client metadata (a sandbox extension) choosing JWT (RFC 9068) or opaque access tokens (RFC 7662). */
-export const ACCESS_TOKEN_FORMAT_METADATA = 'access_token_format';
-export type AccessTokenFormat = 'jwt' | 'opaque';
 
 /** What the client chooses for a registration; the SSA and the jwks_uri it names are added when it registers. */
 export function requestedMetadata(input: {

@@ -14,6 +14,7 @@
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { AccessTokenFormat } from '@fapi-sandbox/fapi-core/introspection';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createPkcePair, type PkcePair } from '@fapi-sandbox/fapi-core/jose/pkce';
@@ -24,7 +25,7 @@ import type { Agent } from 'undici';
 import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
 import type { Bend } from './bend.js';
-import { type AccessTokenFormat, requestedMetadata, SIGNING_ALG, scopeForRoles } from './client-metadata.js';
+import { requestedMetadata, SIGNING_ALG, scopeForRoles } from './client-metadata.js';
 import {
   type AccountChoice,
   type Customer,

@@ -1,6 +1,7 @@
 // The ways a client can connect, as protocol facts: which FAPI profile the bank holds it to, what binds
 // its tokens, whether it signs its requests (JAR) and expects signed responses (JARM). A TPP adds its
 // own words (titles, the rules it shows) beside these; the engine reads only these.
+import type { AccessTokenFormat } from '@fapi-sandbox/fapi-core/introspection';
 import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { ClientAuthMethod } from './registered-client.js';
 
@@ -18,7 +19,7 @@ export interface ProfileFacts {
   /** JARM (FAPI 1.0 Adv §5.2.2-2): the bank answers the authorization request with a signed JWT. */
   jarm: boolean;
   /** Opaque access tokens the API introspects at the bank (RFC 7662), not JWTs it reads (RFC 9068). */
-  accessTokenFormat?: 'opaque';
+  accessTokenFormat?: Extract<AccessTokenFormat, 'opaque'>;
 }
 
 export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {

@@ -2,12 +2,14 @@
 // or an opaque handle bank-api asks bank-op about at every call (RFC 7662 introspection). A sandbox
 // extension of the client metadata, so a learner can compare the two from one bank: real ecosystems fix
 // the format per resource server (what the API can verify), not per client.
+import {
+  ACCESS_TOKEN_FORMAT_METADATA,
+  ACCESS_TOKEN_FORMATS,
+  type AccessTokenFormat,
+} from '@fapi-sandbox/fapi-core/introspection';
 import { errors } from 'oidc-provider';
 
-export const ACCESS_TOKEN_FORMAT_METADATA = 'access_token_format';
-
-export const ACCESS_TOKEN_FORMATS = ['jwt', 'opaque'] as const;
-export type AccessTokenFormat = (typeof ACCESS_TOKEN_FORMATS)[number];
+export { ACCESS_TOKEN_FORMAT_METADATA };
 
 export function isAccessTokenFormat(value: unknown): value is AccessTokenFormat {
   return ACCESS_TOKEN_FORMATS.includes(value as AccessTokenFormat);
