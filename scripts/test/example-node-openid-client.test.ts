@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { startCallbackListener } from '../../examples/node-openid-client/src/callback-listener.js';
 import { runFlow } from '../../examples/node-openid-client/src/flow.js';
 import { createLearnerBundle } from './support/learner-bundle.js';
-import { ownTraceUrls } from './support/own-trace.js';
+import { ownTraceEvents, ownTraceUrls } from './support/own-trace.js';
 import { demoCustomer, useRunningParties } from './support/parties.js';
 import { type CommandOptions, type CommandResult, runCommand } from './support/run-command.js';
 
@@ -44,7 +44,51 @@ function writeBundle(bundle: ClientBundle, name: string): string {
   return file;
 }
 
+/** The customer at the bank allows access; the browser lands on the example's own https listener. */
+function customerAllows(redirectUri: string, bankBrowser: Agent) {
+  return async (url: URL) => {
+    const listener = await startCallbackListener(redirectUri);
+    const browser = new Agent({ connect: { ca: listener.certificatePem } });
+    try {
+      const back = await new CustomerBrowser({
+        dispatcher: bankBrowser,
+        bank: config.bankOp.issuer,
+      }).authorize(url, demoCustomer());
+      if (back.kind !== 'redirect')
+        throw new Error(`the bank stopped on ${back.url}: ${back.html.slice(0, 300)}`);
+      // The browser follows the bank's redirect to the example's own https listener.
+      expect((await fetch(back.url, { dispatcher: browser })).status).toBe(200);
+      return await listener.received;
+    } finally {
+      await browser.close();
+      await listener.close();
+    }
+  };
+}
+
 describe('examples/node-openid-client with a learner’s own bundle', () => {
+  it('with opaque access tokens: bank-api introspects each one at the bank and answers', async () => {
+    const { bundle, redirectUri } = await learnerBundle();
+    const bankBrowser = createSandboxAgent({}, config);
+    try {
+      const result = await runFlow({
+        bundle,
+        log: () => {},
+        accessTokenFormat: 'opaque',
+        authorize: customerAllows(redirectUri, bankBrowser),
+      });
+      expect(result.accounts.length).toBeGreaterThan(0);
+      // bank-api's trace of the accounts call shows the token introspected at the bank, not read offline.
+      const events = await ownTraceEvents(config, bundle, bundle.endpoints.trace.bankApi);
+      const accountsCall = events.find((event) => event.url?.endsWith('/aisp/accounts'));
+      expect(accountsCall?.checks?.map((check) => check.name)).toContain(
+        'Token: introspected at bank-op (opaque), active, for this API, in date',
+      );
+    } finally {
+      await bankBrowser.close();
+    }
+  });
+
   it('registers the learner’s software by DCR and reads the accounts the customer shared, DPoP-bound', async () => {
     const { bundle, redirectUri } = await learnerBundle();
     const lines: string[] = [];
@@ -53,24 +97,7 @@ describe('examples/node-openid-client with a learner’s own bundle', () => {
       const result = await runFlow({
         bundle,
         log: (line) => lines.push(line),
-        async authorize(url) {
-          const listener = await startCallbackListener(redirectUri);
-          const browser = new Agent({ connect: { ca: listener.certificatePem } });
-          try {
-            const back = await new CustomerBrowser({
-              dispatcher: bankBrowser,
-              bank: config.bankOp.issuer,
-            }).authorize(url, demoCustomer());
-            if (back.kind !== 'redirect')
-              throw new Error(`the bank stopped on ${back.url}: ${back.html.slice(0, 300)}`);
-            // The browser follows the bank's redirect to the example's own https listener.
-            expect((await fetch(back.url, { dispatcher: browser })).status).toBe(200);
-            return await listener.received;
-          } finally {
-            await browser.close();
-            await listener.close();
-          }
-        },
+        authorize: customerAllows(redirectUri, bankBrowser),
       });
       expect(result.accounts.length).toBeGreaterThan(0);
       expect(result.accounts[0]).toMatchObject({ AccountId: expect.any(String) });

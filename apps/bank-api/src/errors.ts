@@ -61,6 +61,7 @@ const REASONS: Record<number, string> = {
   415: 'UnsupportedMediaType',
   429: 'TooManyRequests',
   500: 'InternalServerError',
+  502: 'BadGateway',
   503: 'ServiceUnavailable',
 };
 

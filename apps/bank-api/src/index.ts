@@ -11,6 +11,7 @@ import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createBankApiApp } from './app.js';
+import { createIntrospectionClient } from './introspection.js';
 import { bankOpKeys } from './jwks.js';
 
 /** How long the directory's word on a participant is reused: a suspension shows within this window. */
@@ -48,6 +49,12 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   const store = openBankStore({ file: bankStoreFile(config) });
   const trace = new TraceRecorder();
   const agent = createSandboxAgent({}, config);
+  // bank-api's own transport certificate, for bank-op's introspection endpoint (RFC 8705 §2.1).
+  const introspectionAgent = createSandboxAgent(
+    { certFile: config.bankApi.introspectionCert, keyFile: config.bankApi.introspectionKey },
+    config,
+  );
+  const keys = bankOpKeys(`${config.bankOp.issuer}/jwks`, agent);
   const directory = createDirectoryClient({ config, dispatcher: agent });
   const softwareStatements = shortLivedCache(
     PARTICIPANT_STATUS_CACHE_MS,
@@ -66,8 +73,14 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
       ...(now ? { now } : {}),
       certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
       softwareStatement: (orgId, softwareId) => softwareStatements.get(orgId, softwareId),
-      keys: bankOpKeys(`${config.bankOp.issuer}/jwks`, agent),
+      keys,
       issuer: config.bankOp.issuer,
+      introspect: createIntrospectionClient({
+        endpoint: `${config.bankOp.mtls.origin}/token/introspect`,
+        dispatcher: introspectionAgent,
+        keys,
+        issuer: config.bankOp.issuer,
+      }),
       audience: config.bankApi.web.origin,
     },
   });
@@ -76,7 +89,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     await listen(server, config.bankApi.web);
   } catch (err) {
     store.close();
-    await agent.close();
+    await Promise.all([agent.close(), introspectionAgent.close()]);
     throw err;
   }
   return {
@@ -87,7 +100,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     async stop() {
       await close(server);
       store.close();
-      await agent.close();
+      await Promise.all([agent.close(), introspectionAgent.close()]);
     },
   };
 }

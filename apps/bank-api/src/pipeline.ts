@@ -3,7 +3,8 @@
 // FAPI resource server must do before it answers:
 //   1. FAPI headers and token location   (FAPI 1.0 Part 1 §6.2.1, §6.2.2; FAPI 2.0 SP §5.3.4-1/-2)
 //   2. Transport: DPoP proof or mTLS cert (RFC 9449 §4.3, §7.1; RFC 8705 §3)
-//   3. Token: bank-op's signature, iss, aud, exp (RFC 9068 §4)
+//   3. Token: bank-op's signature, iss, aud, exp (RFC 9068 §4), or, for an opaque token, bank-op's
+//      answer to an introspection request (RFC 7662 §2, RFC 9701)
 //   4. Binding: cnf matches the proof key or the certificate (RFC 9449 §6.1; RFC 8705 §3)
 //   5. Revocation: neither the token nor its grant was revoked (FAPI 2.0 SP §5.3.4-3, RFC 7009 §2)
 //   6. Participant: the directory still vouches for the token's software (FAPI 2.0 SP §5.3.4-3)
@@ -97,11 +98,16 @@ export function createPipeline(options: PipelineOptions) {
       for (const check of options.checks) {
         try {
           const detail = await check.run(ctx);
-          results.push({ name: check.name, passed: true, clause: check.clause, detail });
+          results.push({
+            name: check.nameFor?.(ctx) ?? check.name,
+            passed: true,
+            clause: check.clause,
+            detail,
+          });
         } catch (err) {
           const known = err instanceof OAuthError;
           results.push({
-            name: check.name,
+            name: check.nameFor?.(ctx) ?? check.name,
             passed: false,
             clause: known && err.clause ? err.clause : check.clause,
             detail: known ? err.errorDescription : 'the check itself failed; see the bank-api log',

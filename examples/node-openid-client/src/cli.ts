@@ -26,14 +26,18 @@ function pastedUrl(input: readline.Interface): Promise<URL> {
 }
 
 async function main(): Promise<void> {
-  const file = process.argv[2] ?? process.env.BUNDLE;
-  if (!file) throw new Error('usage: pnpm start <bundle.json>  (or BUNDLE=<bundle.json> pnpm start)');
+  // --opaque: opaque access tokens, which bank-api introspects at the bank (RFC 7662).
+  const opaque = process.argv.includes('--opaque');
+  const file = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? process.env.BUNDLE;
+  if (!file)
+    throw new Error('usage: pnpm start [--opaque] <bundle.json>  (or BUNDLE=<bundle.json> pnpm start)');
   const bundle = readBundle(file);
   console.log(
     `${bundle.software.clientName} (${bundle.software.softwareId}) of ${bundle.organisation.orgName}`,
   );
   await runFlow({
     bundle,
+    ...(opaque ? { accessTokenFormat: 'opaque' as const } : {}),
     async authorize(url) {
       const redirectUri = bundle.software.redirectUris[0]!;
       const listener = await startCallbackListener(redirectUri, listenerTls());

@@ -23,6 +23,11 @@ export interface FlowOptions {
   log?: (line: string) => void;
   /** UK OB permissions asked for (default: ReadAccountsBasic, ReadAccountsDetail). */
   permissions?: string[];
+  /**
+   * 'opaque': register for opaque access tokens, which bank-api introspects at the bank at every call
+   * (RFC 7662; the bank's sandbox metadata access_token_format). Default: the bank's JWTs (RFC 9068).
+   */
+  accessTokenFormat?: 'jwt' | 'opaque';
 }
 
 export interface FlowResult {
@@ -81,6 +86,7 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
         token_endpoint_auth_signing_alg: 'PS256',
         dpop_bound_access_tokens: true,
         id_token_signed_response_alg: 'PS256',
+        ...(options.accessTokenFormat ? { access_token_format: options.accessTokenFormat } : {}),
       },
       clientAuth,
       { [oidc.customFetch]: customFetch },

@@ -2,6 +2,7 @@
 // profile facts: which FAPI profile the bank must hold the client to, what binds tokens, how it
 // authenticates, what it signs and expects signed.
 import { createHash } from 'node:crypto';
+import { ACCESS_TOKEN_FORMAT_METADATA, type AccessTokenFormat } from '@fapi-sandbox/fapi-core/introspection';
 import type { ProfileFacts } from './profiles.js';
 import type { ClientAuthMethod } from './registered-client.js';
 
@@ -19,6 +20,8 @@ export function requestedMetadata(input: {
   clientName: string;
   /** Default: accounts and payments (an AISP and PISP); see scopeForRoles. */
   scope?: string;
+  /** Default: the bank's (JWT access tokens). */
+  accessTokenFormat?: AccessTokenFormat;
 }): Record<string, unknown> {
   const { profile, clientAuth } = input;
   return {
@@ -62,6 +65,10 @@ export function requestedMetadata(input: {
           id_token_encrypted_response_alg: profile.idTokenEncryption,
           id_token_encrypted_response_enc: 'A256GCM',
         }
+      : {}),
+    // Opaque access tokens: bank-api learns what they mean only by asking bank-op (RFC 7662).
+    ...((input.accessTokenFormat ?? profile.accessTokenFormat)
+      ? { [ACCESS_TOKEN_FORMAT_METADATA]: input.accessTokenFormat ?? profile.accessTokenFormat }
       : {}),
   };
 }

@@ -15,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { AccessTokenFormat } from '@fapi-sandbox/fapi-core/introspection';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
@@ -67,6 +68,11 @@ export interface FlowVariant {
   encryptRequestObject?: KeyManagementAlg;
   /** OIDC Core §10.2: ID tokens encrypted to the participant's key with this algorithm. */
   encryptedIdToken?: KeyManagementAlg;
+  /**
+   * Opaque access tokens that bank-api introspects at bank-op (RFC 7662) instead of JWTs it checks
+   * offline (RFC 9068, the default): bank-op's access_token_format client metadata.
+   */
+  accessTokenFormat?: AccessTokenFormat;
 }
 
 /** A variant from the engine's profile facts and a client authentication method. */
@@ -80,6 +86,7 @@ function flowVariant(id: ProfileId, title: string, clientAuth: ClientAuthMethod)
     binding: facts.senderConstraint,
     signedRequest: facts.signedRequestObject,
     jarm: facts.jarm,
+    ...(facts.accessTokenFormat ? { accessTokenFormat: facts.accessTokenFormat } : {}),
   };
 }
 
@@ -88,6 +95,15 @@ export const FLOW_VARIANTS: readonly FlowVariant[] = [
   flowVariant('fapi2-mtls', 'FAPI 2.0 + mTLS + tls_client_auth', 'tls_client_auth'),
   flowVariant('fapi1-advanced', 'FAPI 1.0 Advanced (JAR + JARM) + private_key_jwt', 'private_key_jwt'),
 ];
+
+/** The same way of connecting, with opaque access tokens (introspected by bank-api, RFC 7662). */
+export function withOpaqueAccessTokens(variant: FlowVariant): FlowVariant {
+  return {
+    ...variant,
+    title: `${variant.title} + opaque access tokens (introspected)`,
+    accessTokenFormat: 'opaque',
+  };
+}
 
 /** UK OB account-access permissions enough to read accounts, balances and transactions. */
 export const READ_PERMISSIONS = [
@@ -291,6 +307,7 @@ export class FapiFlowClient {
             redirectUri: participant.redirectUris[0]!,
             clientName: participant.clientName,
             scope: scopeForRoles(participant.roles),
+            ...(variant.accessTokenFormat ? { accessTokenFormat: variant.accessTokenFormat } : {}),
           }),
         },
       });

@@ -1,11 +1,12 @@
 // The ways a client can connect, as protocol facts: which FAPI profile the bank holds it to, what binds
 // its tokens, whether it signs its requests (JAR) and expects signed responses (JARM). A TPP adds its
 // own words (titles, the rules it shows) beside these; the engine reads only these.
+import type { AccessTokenFormat } from '@fapi-sandbox/fapi-core/introspection';
 import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { ClientAuthMethod } from './registered-client.js';
 
-export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced';
+export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced' | 'fapi2-dpop-opaque';
 export type SenderConstraint = 'dpop' | 'mtls';
 
 export interface ProfileFacts {
@@ -22,6 +23,8 @@ export interface ProfileFacts {
   requestObjectEncryption?: KeyManagementAlg;
   /** OIDC Core §10.2: the client registers id_token_encrypted_response_alg; the bank encrypts its ID tokens. */
   idTokenEncryption?: KeyManagementAlg;
+  /** Opaque access tokens the API introspects at the bank (RFC 7662), not JWTs it reads (RFC 9068). */
+  accessTokenFormat?: Extract<AccessTokenFormat, 'opaque'>;
 }
 
 export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
@@ -48,6 +51,15 @@ export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
     senderConstraint: 'mtls',
     signedRequestObject: true,
     jarm: true,
+  },
+  // RFC 7662 / RFC 9701: FAPI 2.0 + DPoP with opaque access tokens that bank-api introspects at bank-op.
+  'fapi2-dpop-opaque': {
+    id: 'fapi2-dpop-opaque',
+    fapiProfile: 'fapi2',
+    senderConstraint: 'dpop',
+    signedRequestObject: false,
+    jarm: false,
+    accessTokenFormat: 'opaque',
   },
 };
 

@@ -84,7 +84,15 @@ export interface SandboxConfig {
     inviteCodeFile: string;
   };
   bankOp: Party & { mtls: Listener; issuer: string; signingJwks: string; encryptionJwks: string };
-  bankApi: Party & { baseUrl: string };
+  bankApi: Party & {
+    baseUrl: string;
+    /**
+     * bank-api's own transport certificate and key (the bank is a directory participant too): it
+     * authenticates with them to bank-op's introspection endpoint (RFC 7662 §2.1, tls_client_auth).
+     */
+    introspectionCert: string;
+    introspectionKey: string;
+  };
   tpp: Party;
   bank: BankOrganisation;
   participants: { demo: Participant; second: Participant };
@@ -200,6 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
       serverCert: cert('servers', 'bank-api.crt'),
       serverKey: cert('servers', 'bank-api.key'),
       baseUrl: `${bankApiWeb.origin}/open-banking/v3.1`,
+      introspectionCert: cert('bank-api', 'introspection.crt'),
+      introspectionKey: cert('bank-api', 'introspection.key'),
     },
     tpp: {
       name: 'tpp',

@@ -20,6 +20,7 @@ import {
 import { buildJwks, type Jwks } from './jwks.js';
 import { generateKeyPair, privateKeyToPem, type SandboxKeyPair } from './keys.js';
 import {
+  BANK_API_CLIENT_NAME,
   PKI_FORMAT_VERSION,
   type PlannedFile,
   pkiLayout,
@@ -152,6 +153,21 @@ async function participantContents(
   );
 }
 
+/** bank-api's transport certificate, issued to the bank as a participant (it calls bank-op's introspection). */
+async function bankApiClientContents(
+  config: SandboxConfig,
+  cas: CertificateAuthorities,
+  leaf: Validity,
+  contents: Contents,
+) {
+  const bank = { orgId: config.bank.orgId, orgName: config.bank.orgName, softwareId: BANK_API_CLIENT_NAME };
+  const { key, certificate } = await keyAndCertificate((k) =>
+    issueTransportCertificate(cas.directory, bank, k, leaf),
+  );
+  contents.set('bankApi.introspectionCert', pem(certificate, cas.directory.certificate));
+  contents.set('bankApi.introspectionKey', await privateKeyToPem(key));
+}
+
 /** A private JWKS with a PS256 and an ES256 key, for a party that signs JWTs (no certificates). */
 async function serviceSigningJwks(): Promise<Jwks> {
   const pairs = await Promise.all([generateKeyPair('PS256'), generateKeyPair('ES256')]);
@@ -220,6 +236,7 @@ async function buildAndWrite(config: SandboxConfig, options: GenerateOptions): P
     authorityContents(cas, contents),
     serverContents(config, cas, leaf, contents),
     participantContents(config, cas, leaf, contents),
+    bankApiClientContents(config, cas, leaf, contents),
     negativeContents(config, cas, now, contents),
   ]);
   contents.set('bankOp.signingJwks', json(bankOpJwks));

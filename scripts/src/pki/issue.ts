@@ -125,7 +125,7 @@ export async function issueServerCertificate(
 /** RFC 8705 §2.1 PKI client authentication: a client certificate the directory CA vouches for. */
 export async function issueTransportCertificate(
   issuer: Authority,
-  participant: Participant,
+  participant: Pick<Participant, 'orgId' | 'orgName' | 'softwareId'>,
   key: SandboxKeyPair,
   validity: Validity,
 ): Promise<x509.X509Certificate> {

@@ -7,6 +7,9 @@ import type { Participant, Party, SandboxConfig } from '@fapi-sandbox/fapi-core/
 import { CA_VALIDITY_DAYS, LEAF_VALIDITY_DAYS } from './policy.js';
 import { caNames } from './subjects.js';
 
+/** The CN of bank-api's transport certificate: its name at bank-op, as a resource server. */
+export const BANK_API_CLIENT_NAME = 'bank-api';
+
 /** Bumped when the layout or the content of files changes, so `--ensure` regenerates old PKIs. */
 export const PKI_FORMAT_VERSION = 1;
 
@@ -25,7 +28,7 @@ export type PkiFileGroup = 'authorities' | 'servers' | 'participants' | 'signing
 export const groupTitles: Record<PkiFileGroup, string> = {
   authorities: 'Certificate authorities and trust bundles',
   servers: 'TLS server certificates',
-  participants: 'Participants (TPPs registered in the directory)',
+  participants: 'Participants (TPPs registered in the directory, and bank-api as a client of bank-op)',
   'signing-keys': 'Signing keys of the bank and the directory',
   negative: 'Negative fixtures (for the attacks FAPI stops)',
   about: 'About this folder',
@@ -308,6 +311,36 @@ function participantFiles(config: SandboxConfig, file: FileFactory): PlannedFile
   });
 }
 
+/** bank-api as a client of bank-op's introspection endpoint (RFC 7662 §2.1 over RFC 8705 §2.1). */
+function bankApiClientFiles(config: SandboxConfig, file: FileFactory): PlannedFile[] {
+  const use = [
+    `bank-api: client certificate for bank-op's introspection endpoint (${config.bankOp.mtls.origin}), to check opaque access tokens`,
+    'bank-op: registers bank-api as a resource-server client (tls_client_auth) with its subject',
+  ];
+  return [
+    file('bankApi.introspectionCert', config.bankApi.introspectionCert, {
+      kind: 'certificate-chain',
+      group: 'participants',
+      what:
+        `Transport certificate of bank-api (${config.bank.orgName}, org ${config.bank.orgId}): mTLS client certificate, leaf then Directory CA. ` +
+        `Subject C=GB, O=${config.bank.orgName}, OU=${config.bank.orgId}, CN=${BANK_API_CLIENT_NAME}.`,
+      usedBy: use,
+      why:
+        'The bank is a directory participant too: bank-api authenticates to the introspection endpoint with ' +
+        'this certificate (tls_client_auth, RFC 8705 §2.1), so only the resource server learns what an opaque token means.',
+      issuerId: 'ca.directory',
+    }),
+    file('bankApi.introspectionKey', config.bankApi.introspectionKey, {
+      kind: 'private-key',
+      group: 'participants',
+      what: "Private key of bank-api's transport certificate (ECDSA P-256, PKCS#8).",
+      usedBy: use,
+      why: 'Proves possession of the certificate in the mTLS handshake with bank-op.',
+      keyOf: 'bankApi.introspectionCert',
+    }),
+  ];
+}
+
 function signingKeyFiles(config: SandboxConfig, file: FileFactory): PlannedFile[] {
   return [
     file('bankOp.signingJwks', config.bankOp.signingJwks, {
@@ -466,6 +499,7 @@ export function pkiLayout(config: SandboxConfig): PlannedFile[] {
     ...authorityFiles(config, file),
     ...serverFiles(config, file),
     ...participantFiles(config, file),
+    ...bankApiClientFiles(config, file),
     ...signingKeyFiles(config, file),
     ...negativeFiles(config, file),
     ...aboutFiles(config, file),

@@ -79,5 +79,7 @@ export interface Check {
   name: string;
   /** The clause the check enforces, shown in the trace when it passes. */
   clause: string;
+  /** The check's name in the trace for this request, when it differs from `name` (e.g. an introspected token). */
+  nameFor?(ctx: PipelineContext): string;
   run(ctx: PipelineContext): Promise<string> | string;
 }

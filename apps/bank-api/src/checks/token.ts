@@ -6,8 +6,10 @@ import { audienceValues } from '@fapi-sandbox/fapi-core/jose/claims';
 import type { Violation } from '@fapi-sandbox/fapi-core/jose/reject';
 import { type VerificationKeySource, verifyCompactJws } from '@fapi-sandbox/fapi-core/jose/signature';
 import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
+import type { Introspect } from '../introspection.js';
 import { refuse } from './challenge.js';
 import type { AccessTokenClaims, Check } from './context.js';
+import { checkIntrospectedToken, isOpaqueToken } from './introspected-token.js';
 
 export interface TokenCheckOptions {
   /** bank-op's signing keys: jose's remote JWKS set (cached, refetched on an unknown kid). */
@@ -22,6 +24,8 @@ export interface TokenCheckOptions {
   clockToleranceSeconds?: number;
   /** Milliseconds since the epoch. */
   now?: () => number;
+  /** Asks bank-op about an opaque access token (introspection.ts); without it only JWTs are accepted. */
+  introspect?: Introspect;
 }
 
 const AT_JWT = 'at+jwt';
@@ -29,14 +33,31 @@ const AT_JWT = 'at+jwt';
 export function tokenCheck(options: TokenCheckOptions): Check {
   const tolerance = options.clockToleranceSeconds ?? 10;
   const now = options.now ?? Date.now;
+  const jwtCheckName = 'Token: signed by bank-op, for this API, in date';
   return {
-    name: 'Token: signed by bank-op, for this API, in date',
+    name: jwtCheckName,
     clause: 'RFC 9068 §4, FAPI 2.0 SP §5.3.4-3',
+    // An opaque token is not checked here but asked about at bank-op: the trace says so.
+    nameFor: (ctx) =>
+      options.introspect && ctx.credentials && isOpaqueToken(ctx.credentials.token)
+        ? 'Token: introspected at bank-op (opaque), active, for this API, in date'
+        : jwtCheckName,
     async run(ctx) {
       const scheme = ctx.credentials!.scheme;
       const token = ctx.credentials!.token;
       const reject = (violation: Violation) =>
         refuse(scheme, { status: 401, error: 'invalid_token', ...violation });
+      // RFC 7662 §2.1: a token bank-api cannot read is asked about, at bank-op, on every call.
+      if (options.introspect && isOpaqueToken(token)) {
+        return checkIntrospectedToken(ctx, {
+          introspect: options.introspect,
+          issuer: options.issuer,
+          audience: options.audience,
+          toleranceSeconds: tolerance,
+          now,
+          reject,
+        });
+      }
       const [decoded] = decodeJwtsIn(token, 'access token');
       if (decoded) ctx.jwts.push(decoded);
 

@@ -100,7 +100,7 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
     },
     async stop() {
       await api.stop();
-      await bankOp.stop();
+      await sandbox.bankOp.stop();
       await sandbox.directory.stop();
       store.close();
       const testClients: TestClient[] = Object.values(clients);

@@ -132,9 +132,9 @@ export const ecosystemRules: readonly Rule[] = [
     id: 'access-tokens-for-bank-api',
     clause: 'RFC 8707 §2, RFC 9068 §3, OIDC Core §5.3',
     requirement:
-      'Every access token is a JWT for bank-api (its aud); the userinfo endpoint refuses such tokens, and the ID token carries the claims',
+      'Every access token is for bank-api (its aud): a JWT (RFC 9068), or an opaque token bank-api introspects when the client registered access_token_format "opaque"; the userinfo endpoint refuses such tokens and takes only one meant for it (a refresh with scope=openid alone), and the ID token carries the claims',
     enforcedBy: both('features.resourceIndicators', 'provider/configuration.ts'),
-    fix: 'read sub, acr and openbanking_intent_id from the ID token; use the access token at bank-api',
+    fix: 'read sub, acr and openbanking_intent_id from the ID token, or refresh with scope=openid for a userinfo token; use the access token at bank-api',
     // Not oidc-provider's 'token audience prevents accessing the userinfo endpoint': userinfo looks up only
     // opaque access tokens, so a JWT for bank-api is 'not found' before its audience is read.
     violations: [
@@ -150,7 +150,7 @@ export const ecosystemRules: readonly Rule[] = [
     id: 'introspect-refresh-tokens-only',
     clause: 'RFC 9068 §4, RFC 7662 §2.1, RFC 7009 §2.1',
     requirement:
-      "Introspection and revocation take the client's own refresh token; a JWT access token is self-contained and is not introspected or revoked",
+      'A TPP introspects only its own refresh tokens (its opaque access tokens are for bank-api alone); a JWT access token is self-contained and is not introspected',
     enforcedBy: both('features.introspection, features.revocation', 'provider/configuration.ts'),
     fix: "send the refresh token in the token parameter; check a JWT access token yourself (the bank's JWKS, iss, aud, exp) and let it expire",
     violations: [
@@ -161,6 +161,17 @@ export const ecosystemRules: readonly Rule[] = [
         explain: 'The request has no token parameter',
       },
     ],
+  },
+  {
+    id: 'opaque-access-tokens-introspected',
+    clause: 'RFC 7662 §2.1, RFC 9701 §5, RFC 8705 §2.1',
+    requirement:
+      'bank-api, a resource-server client authenticating with its own directory-issued certificate (tls_client_auth), introspects any access token addressed to it and takes the answer signed by bank-op; a revoked grant makes its tokens inactive at once',
+    enforcedBy: both(
+      'features.introspection.allowedPolicy, features.jwtIntrospection',
+      'provider/resource-server-client.ts, provider/access-token-format.ts',
+    ),
+    fix: 'register with access_token_format "opaque" to get opaque access tokens; only bank-api can read them',
   },
   {
     id: 'par-carries-the-request',

@@ -24,11 +24,13 @@ import {
 } from '../profiles/index.js';
 import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';
 import type { OidcStore } from '../storage/sqlite-adapter.js';
+import { accessTokenFormatOf, assertAccessTokenFormat } from './access-token-format.js';
 import { discoveryMetadata, ROUTES } from './discovery.js';
 import { INTENT_CLAIM, intentIdClaim, intentTokenClaims, SCA_ACR } from './intent.js';
 import { interactionPrompts } from './interaction-policy.js';
 import { assertClientAssertion, assertRequestObject } from './jwt-checks.js';
 import type { ServerSecrets } from './keys-and-secrets.js';
+import { isResourceServer, resourceServerClient } from './resource-server-client.js';
 import { grantIdClaim } from './token-revocation.js';
 
 export interface ConfigurationDependencies {
@@ -67,6 +69,15 @@ type ClientLike = { [PROFILE_METADATA]?: unknown } | undefined;
 /** The provider settings of the client's profile (FAPI 2.0 when there is no client). */
 const settingsOf = (client: unknown) => profileOf(client as ClientLike).provider;
 
+/**
+ * OIDC Core §5.3.1, RFC 8707 §2.2: a refresh-token request for scope=openid alone, naming no resource,
+ * gets an access token for the userinfo endpoint (no audience) instead of one for bank-api.
+ */
+function asksForUserinfoToken(ctx: KoaContextWithOIDC): boolean {
+  const params = ctx.oidc.params as Record<string, unknown> | undefined;
+  return params?.grant_type === 'refresh_token' && params.scope === 'openid' && !params.resource;
+}
+
 export function providerConfiguration(deps: ConfigurationDependencies): Configuration {
   const { config, bank, certificates } = deps;
   const resource = bankApiResource(config);
@@ -82,6 +93,8 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     jwks: { keys: [...deps.signingJwks.keys, ...deps.encryptionJwks.keys] } as Configuration['jwks'],
     routes: ROUTES,
     discovery: discoveryMetadata(config),
+    // bank-api, as the resource server that introspects opaque access tokens (RFC 7662 §2.1).
+    clients: [resourceServerClient(config, bankSigningAlgs[0]!)],
 
     // FAPI 2.0 SP §5.3.2.1-3/6, FAPI 1.0 Adv §5.2.2-14/16: confidential clients, asymmetric or mTLS auth.
     // Not self_signed_tls_client_auth (RFC 8705 §2.2): tokens are bound only to directory transport certificates.
@@ -92,6 +105,8 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       token_endpoint_auth_method: defaultPolicy.clientAuthMethods[0],
       id_token_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
       authorization_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
+      // RFC 9701 §5: a signed introspection response uses a FAPI algorithm (oidc-provider's default is RS256).
+      introspection_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
     },
     extraClientMetadata: {
       properties: EXTRA_CLIENT_METADATA,
@@ -99,6 +114,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
         if (key === PROFILE_METADATA && value !== undefined && !isProfileId(value)) {
           throw new errors.InvalidClientMetadata(`${PROFILE_METADATA} must be "fapi2" or "fapi1-advanced"`);
         }
+        if (key === 'access_token_format') assertAccessTokenFormat(value);
       },
     },
     // FAPI 2.0 SP §5.3.2.2-1 (code) and FAPI 1.0 Adv §5.2.2-2 (code id_token, or code with JARM).
@@ -212,8 +228,9 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       devInteractions: { enabled: false },
       rpInitiatedLogout: { enabled: false },
       // OIDC Core §5.3. UK OB authorization requests name the consent in claims.userinfo too, so the
-      // endpoint exists; every access token is for bank-api (its audience), which userinfo refuses, and
-      // the ID token carries the customer's claims (sub, acr, openbanking_intent_id).
+      // endpoint exists and is advertised. It takes only a token meant for it: one the client gets by
+      // refreshing with scope=openid alone (see useGrantedResource); the tokens for bank-api (their
+      // audience) are refused there, and the ID token carries the same claims (sub, acr, openbanking_intent_id).
       userinfo: { enabled: true },
       // Encrypted request objects in, encrypted ID tokens and JARM responses out (provider/request-object-encryption.ts).
       encryption: { enabled: true },
@@ -267,12 +284,19 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       // UK OB: a TPP creates consents at bank-api with a client-credentials token.
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true },
-      // RFC 7662 for the opaque refresh tokens (JWT access tokens are self-contained, RFC 9068), and only
-      // for the client the token was issued to.
+      // RFC 7662 §2.1: bank-api, the resource server, introspects the opaque access tokens addressed to it
+      // (any client's); a TPP only its own refresh tokens. JWT access tokens are self-contained (RFC 9068)
+      // and are never introspected.
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        allowedPolicy: async (_ctx, client, token) =>
+          isResourceServer(client)
+            ? token.kind !== 'RefreshToken' && [token.aud].flat().includes(resource)
+            : token.kind === 'RefreshToken' && token.clientId === client.clientId,
       },
+      // RFC 9701: the introspection response as a JWT bank-op signs, for a client that asks with
+      // Accept: application/token-introspection+jwt (bank-api does).
+      jwtIntrospection: { enabled: true },
       // RFC 7009 §2.1: a client revokes only tokens issued to it.
       revocation: {
         enabled: true,
@@ -292,11 +316,12 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       // RFC 7591 and RFC 7592, behind registration/gate.ts.
       registration: { enabled: true, initialAccessToken: false, issueRegistrationAccessToken: true },
       registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
-      // RFC 8707 / RFC 9068: every access token is a JWT for bank-api, signed PS256.
+      // RFC 8707: every access token is for bank-api; a JWT signed PS256 (RFC 9068) unless the client chose
+      // opaque tokens, which bank-api introspects (provider/access-token-format.ts).
       resourceIndicators: {
         enabled: true,
         defaultResource: async () => resource,
-        useGrantedResource: async () => true,
+        useGrantedResource: async (ctx) => !asksForUserinfoToken(ctx),
         getResourceServerInfo: async (_ctx, indicator, client) => {
           if (indicator !== resource) {
             throw new errors.InvalidTarget(`the only resource is bank-api (${resource})`);
@@ -305,8 +330,12 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
             scope: 'accounts payments',
             audience: resource,
             accessTokenTTL: settingsOf(client).tokens.accessToken,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: profileOf(client as ClientLike).client.bankSigningAlgs[0] } },
+            ...(accessTokenFormatOf(client) === 'opaque'
+              ? { accessTokenFormat: 'opaque' }
+              : {
+                  accessTokenFormat: 'jwt',
+                  jwt: { sign: { alg: profileOf(client as ClientLike).client.bankSigningAlgs[0] } },
+                }),
           };
         },
       },

@@ -18,6 +18,7 @@
 //  11. tls_client_auth subject               (RFC 8705 §2.1.2)
 //  12. descriptive metadata                  (RFC 7591 §2)
 //  (after 9) encryption algorithms          (OIDC Registration §2, RFC 9101 §6.1)
+//  13. access token format                   (RFC 9068 or RFC 7662; sandbox extension)
 import type { JSONWebKeySet } from 'jose';
 import {
   DEFAULT_PROFILE,
@@ -26,6 +27,8 @@ import {
   type ProfileDefinition,
   profiles,
 } from '../profiles/index.js';
+import { ACCESS_TOKEN_FORMAT_METADATA } from '../provider/access-token-format.js';
+import { accessTokenFormat } from './metadata-checks/access-token-format.js';
 import { signingAlgorithms } from './metadata-checks/algorithms.js';
 import { clientAuthentication, tlsClientAuthSubject } from './metadata-checks/client-authentication.js';
 import { invalidMetadata, type MetadataCheck, type RegistrationRequest } from './metadata-checks/context.js';
@@ -47,6 +50,7 @@ export const EXTRA_CLIENT_METADATA = [
   'org_id',
   'software_roles',
   'software_statement',
+  ACCESS_TOKEN_FORMAT_METADATA,
 ];
 
 /** The checks every registration (and registration update) runs, in order. */
@@ -64,6 +68,7 @@ export const registrationChecks: readonly MetadataCheck[] = [
   profileDemands,
   tlsClientAuthSubject,
   informational,
+  accessTokenFormat,
 ];
 
 /** The profile the request asks for (FAPI 2.0 when it names none). */

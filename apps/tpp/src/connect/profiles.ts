@@ -82,6 +82,29 @@ export const PROFILES: Record<ProfileId, ConnectionProfile> = {
       { rule: 'Tokens bound to the TLS client certificate', clause: 'FAPI 1.0 Adv §5.2.2-5, RFC 8705 §3' },
     ],
   },
+  'fapi2-dpop-opaque': {
+    ...PROFILE_FACTS['fapi2-dpop-opaque'],
+    title: 'FAPI 2.0 + DPoP, opaque access tokens (introspected)',
+    summary:
+      'FAPI 2.0 + DPoP, but the access token is a random handle instead of a signed JWT. The API learns nothing ' +
+      'from it until it asks the bank (token introspection, one extra round trip on every call); in return a ' +
+      'revoked token is refused at its very next call, and no claims travel in the token.',
+    rules: [
+      {
+        rule: 'Authorization request pushed to the bank first (PAR)',
+        clause: 'FAPI 2.0 SP §5.3.3.2, RFC 9126',
+      },
+      { rule: 'PKCE with S256', clause: 'FAPI 2.0 SP §5.3.3.2, RFC 7636 §4' },
+      {
+        rule: 'Tokens bound to a DPoP key; every call signs a proof',
+        clause: 'FAPI 2.0 SP §5.3.3.1, RFC 9449',
+      },
+      {
+        rule: 'Opaque access token: the API asks the bank about it at every call, over mTLS, answer signed',
+        clause: 'RFC 7662 §2, RFC 9701',
+      },
+    ],
+  },
 };
 
 export const CLIENT_AUTH_METHODS: Record<

@@ -142,7 +142,8 @@ export const STEPS = {
   accounts: {
     title: 'Read accounts',
     explanation:
-      'A resource call with the bound access token: the API checks the token, its binding (DPoP proof or certificate), the consent and the FAPI headers before answering.',
+      'A resource call with the bound access token: the API checks the token, its binding (DPoP proof or certificate), the consent and the FAPI headers before answering. ' +
+      'A JWT access token tells the API its claims offline, from the bank’s signature alone; an opaque one tells it nothing until it asks the bank (introspection: one more round trip on every call, and a revoked token is refused at once).',
     clause: 'FAPI 2.0 SP §5.3.4, RFC 9449 §7 / RFC 8705 §3',
   },
   balances: {

@@ -34,6 +34,7 @@ describe('Connect page', () => {
       'fapi2-dpop',
       'fapi2-mtls',
       'fapi1-advanced',
+      'fapi2-dpop-opaque',
     ]);
     expect((screen.getByTestId('profile-fapi2-dpop') as HTMLInputElement).checked).toBe(true);
     const authGroup = screen.getByRole('group', { name: 'How Moneywise proves who it is' });

@@ -749,11 +749,34 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
     },
   ),
   rfc7662: rfc(7662, 'OAuth 2.0 Token Introspection', 'Asking the authorization server about a token.', {
+    '1': s(
+      'Introduction',
+      'A protected resource asks the authorization server about an OAuth token, whose contents it cannot read itself, to learn whether it is active and its meta-information, such as scope and client.',
+    ),
+    '2': s(
+      'Introspection endpoint',
+      'An OAuth endpoint that takes a token and returns a JSON document saying whether it is active and, if it is, what the authorization server knows about it. The endpoint must require some form of authorization from its callers.',
+    ),
     '2.1': s(
       'Introspection request',
       'A protected resource sends the token to the introspection endpoint to learn whether it is active and what it grants; the active member says whether the token may be used now (not expired, not revoked).',
     ),
+    '2.2': s(
+      'Introspection response',
+      'active (required) says whether the token is currently active; scope, client_id, username, token_type, exp, iat, nbf, sub, aud, iss and jti may follow. An inactive token gets only active: false, so the caller learns nothing more about it.',
+    ),
   }),
+  rfc9701: rfc(
+    9701,
+    'JWT Response for OAuth Token Introspection',
+    'The introspection response as a JWT the authorization server signs (Accept: application/token-introspection+jwt).',
+    {
+      '5': s(
+        'JWT response',
+        'The response is a JWT with typ token-introspection+jwt, the iss of the authorization server, an aud naming the resource server that asked, and the introspection answer in the token_introspection claim; the resource server verifies its signature.',
+      ),
+    },
+  ),
   rfc8414: rfc(
     8414,
     'OAuth 2.0 Authorization Server Metadata',
@@ -834,6 +857,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
     'JWT Profile for OAuth 2.0 Access Tokens',
     'Access tokens as signed JWTs the resource server can validate.',
     {
+      '1': s(
+        'Introduction',
+        'Access tokens are often opaque to the resource server, which must ask the authorization server about them (introspection); a JWT access token instead carries what the resource server needs, signed, so it can be validated locally.',
+      ),
       '2.1': s(
         'Header',
         'JWT access tokens must include the typ header parameter "at+jwt" and must be signed.',

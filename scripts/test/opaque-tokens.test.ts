@@ -1,0 +1,84 @@
+// Opaque access tokens end to end, through the one client engine against the real directory, bank-op and
+// bank-api: the client registers for them (access_token_format "opaque"), bank-api introspects each one
+// at bank-op, a revoked connection is refused at the next call, and the attacks on tokens at bank-api
+// are still refused by bank-api when it cannot read the token itself.
+import {
+  ATTACKS,
+  FapiFlowClient,
+  FLOW_VARIANTS,
+  type FlowVariant,
+  runAttack,
+  withOpaqueAccessTokens,
+} from '@fapi-sandbox/fapi-client';
+import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { describe, expect, it } from 'vitest';
+import { summary } from './support/attack-outcome.js';
+import { customerConsents } from './support/journey.js';
+import { demoCustomer, useRunningParties } from './support/parties.js';
+
+let config: SandboxConfig;
+useRunningParties((started) => {
+  config = started;
+});
+
+const opaqueVariant = (id: FlowVariant['id']) =>
+  withOpaqueAccessTokens(FLOW_VARIANTS.find((v) => v.id === id)!);
+
+describe.each(['fapi2-dpop', 'fapi2-mtls'] as const)('opaque access tokens under %s', (id) => {
+  it('runs the consent-to-API journey with a token bank-api introspects', async () => {
+    const client = await FapiFlowClient.connect({ config, variant: opaqueVariant(id) });
+    try {
+      expect(client.metadata.access_token_format).toBe('opaque');
+      const token = await customerConsents(client);
+      expect(token.value.split('.')).toHaveLength(1);
+      const accounts = await client.api(token, 'GET', '/aisp/accounts');
+      expect(accounts.status, JSON.stringify(accounts.body)).toBe(200);
+      expect(accounts.body.Data.Account.length).toBeGreaterThan(0);
+
+      // Revocation takes effect at once: bank-op answers the next introspection with active: false.
+      expect((await client.revoke(token.refreshToken!, 'refresh_token')).status).toBe(200);
+      const after = await client.api(token, 'GET', '/aisp/accounts');
+      expect(after.status).toBe(401);
+      expect(after.body.error_description).toMatch(/not active/);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+// The catalogue's attacks on the token at bank-api: each needs no JWT to read (stolen token, other key or
+// certificate, token in the query, revoked token, another TPP's consent).
+const TOKEN_ATTACKS = [
+  'dpop-other-key',
+  'token-other-certificate',
+  'token-in-query',
+  'access-token-revoked',
+  'other-tpp-consent',
+];
+const cases = ATTACKS.filter((attack) => TOKEN_ATTACKS.includes(attack.id)).flatMap((attack) =>
+  attack.profiles
+    .filter((profile) => profile !== 'fapi1-advanced')
+    .map((profile) => ({ attack, variant: opaqueVariant(profile) })),
+);
+
+describe('token attacks are still refused with opaque access tokens', () => {
+  it('covers every listed attack', () => {
+    expect(new Set(cases.map((c) => c.attack.id))).toEqual(new Set(TOKEN_ATTACKS));
+  });
+
+  it.each(cases.map((c) => [`${c.attack.id} under ${c.variant.id} (opaque)`, c] as const))(
+    '%s',
+    async (_name, { attack, variant }) => {
+      const outcome = await runAttack(attack, { config, variant, customer: demoCustomer() });
+      const expected = attack.refusals[variant.id]!;
+      expect(outcome.failure, summary(outcome)).toBeUndefined();
+      expect(outcome.refused, summary(outcome)).toBe(true);
+      expect(outcome, summary(outcome)).toMatchObject({
+        by: expected.party,
+        status: expected.status,
+        error: expected.error,
+      });
+    },
+    30_000,
+  );
+});
