@@ -4,8 +4,9 @@
 import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { ClientAuthMethod } from './registered-client.js';
 
-export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced';
-export type SenderConstraint = 'dpop' | 'mtls';
+export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced' | 'fapi1-baseline';
+/** 'none': bearer tokens, as FAPI 1.0 Part 1 (Baseline) allows (§6.2.1-2). */
+export type SenderConstraint = 'dpop' | 'mtls' | 'none';
 
 export interface ProfileFacts {
   id: ProfileId;
@@ -17,6 +18,11 @@ export interface ProfileFacts {
   signedRequestObject: boolean;
   /** JARM (FAPI 1.0 Adv §5.2.2-2): the bank answers the authorization request with a signed JWT. */
   jarm: boolean;
+  /**
+   * The authorization parameters travel as plain query parameters in the browser (no PAR, no request
+   * object), as FAPI 1.0 Part 1 allows: the lesson is what Baseline leaves open.
+   */
+  plainAuthorizationRequest?: boolean;
 }
 
 export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
@@ -43,6 +49,15 @@ export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
     senderConstraint: 'mtls',
     signedRequestObject: true,
     jarm: true,
+  },
+  // FAPI 1.0 Part 1: a plain authorization request with PKCE (§5.2.2-7), the code in the query, bearer tokens.
+  'fapi1-baseline': {
+    id: 'fapi1-baseline',
+    fapiProfile: 'fapi1-baseline',
+    senderConstraint: 'none',
+    signedRequestObject: false,
+    jarm: false,
+    plainAuthorizationRequest: true,
   },
 };
 
