@@ -30,6 +30,14 @@ export function bindingCheck(): Check {
       if (!jkt && !x5t && token.fapi_profile === BASELINE && scheme === 'Bearer') {
         return 'no cnf: a FAPI 1.0 Baseline bearer token (Part 1 section 6.2.1-2), usable by whoever holds it; Advanced and FAPI 2.0 bind the token to the client';
       }
+      // RFC 8705 §3: any other token sent as Bearer is only usable on a connection that presents its certificate.
+      if (scheme === 'Bearer' && !ctx.certificate) {
+        throw reject(
+          'A Bearer token arrived on a TLS connection without a client certificate',
+          'RFC 8705 §3, FAPI 2.0 SP §5.3.4-5',
+          'call over mutual TLS with the transport certificate the token was issued to, or use a DPoP-bound token with the DPoP scheme',
+        );
+      }
       // FAPI 2.0 SP §5.3.4-5 / FAPI 1.0 Adv §6.2.1-2: a token not bound to a key or certificate is a bearer instrument.
       if (!jkt && !x5t) {
         throw reject(
