@@ -37,7 +37,7 @@ describe('GET /sandbox/rules', () => {
     const { party, rules } = await rulesOf(config.bankOp.web.origin);
     expect(party).toBe('bank-op');
     expect(new Set(rules.map((rule) => rule.profile))).toEqual(
-      new Set(['fapi2', 'fapi1-advanced', 'ecosystem']),
+      new Set(['fapi2', 'fapi1-advanced', 'fapi1-baseline', 'ecosystem']),
     );
     for (const rule of rules) {
       expect(rule).toMatchObject({

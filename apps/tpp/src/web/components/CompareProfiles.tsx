@@ -15,6 +15,7 @@ export const PROFILES: { id: ProfileId; title: string }[] = [
   { id: 'fapi2-dpop', title: 'FAPI 2.0 + DPoP' },
   { id: 'fapi2-mtls', title: 'FAPI 2.0 + mTLS' },
   { id: 'fapi1-advanced', title: 'FAPI 1.0 Advanced' },
+  { id: 'fapi1-baseline', title: 'FAPI 1.0 Baseline' },
 ];
 
 function pathOf(url: string | undefined): string | undefined {
