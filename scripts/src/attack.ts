@@ -81,7 +81,13 @@ export function formatOutcome(attack: Attack, variant: FlowVariant, outcome: Att
     ...(attack.rules.length ? [row('rules', attack.rules.join(' · '))] : []),
     '',
   );
-  if (outcome.matched) {
+  if (outcome.succeedsAsTaught && outcome.matched) {
+    // FAPI 1.0 Baseline lets it through: the lesson is which rung above refuses it.
+    lines.push(
+      `  ⚠ succeeds under ${variant.title}, as taught: ${outcome.succeedsAsTaught.why}`,
+      `    ${outcome.succeedsAsTaught.stoppedBy} refuses it: ${expected.party}, ${expected.status} ${expected.error} (${expected.clause})`,
+    );
+  } else if (outcome.matched) {
     lines.push(`  ✓ refused as expected: ${expected.party}, ${expected.status} ${expected.error}`);
   } else if (!outcome.refused && !outcome.failure) {
     lines.push(
@@ -98,10 +104,11 @@ export function formatOutcome(attack: Attack, variant: FlowVariant, outcome: Att
 
 /** The variants to run an attack under: the one asked for, or every profile it applies to. */
 export function variantsFor(attack: Attack, profile: string | undefined): FlowVariant[] | string {
-  if (profile === undefined) return FLOW_VARIANTS.filter((variant) => attack.profiles.includes(variant.id));
+  const runsUnder = (id: FlowVariant['id']) => attack.profiles.includes(id) || !!attack.succeedsUnder?.[id];
+  if (profile === undefined) return FLOW_VARIANTS.filter((variant) => runsUnder(variant.id));
   const variant = FLOW_VARIANTS.find((candidate) => candidate.id === profile);
   if (!variant) return `unknown profile '${profile}': use ${FLOW_VARIANTS.map((v) => v.id).join(', ')}`;
-  if (!attack.profiles.includes(variant.id)) {
+  if (!runsUnder(variant.id)) {
     return `${attack.id} does not apply to ${profile}: ${attack.notApplicable?.[variant.id] ?? `it applies to ${attack.profiles.join(', ')}`}`;
   }
   return [variant];
