@@ -85,7 +85,9 @@ function StepSummary({ entry }: { entry: TimelineEntry }) {
       ) : null}
       {entry.binding ? (
         <p>
-          Bound by {entry.binding.kind === 'dpop' ? 'DPoP key (cnf.jkt)' : 'mTLS certificate (cnf.x5t#S256)'}
+          {entry.binding.kind === 'bearer'
+            ? 'A bearer token: bound to nothing (no cnf)'
+            : `Bound by ${entry.binding.kind === 'dpop' ? 'DPoP key (cnf.jkt)' : 'mTLS certificate (cnf.x5t#S256)'}`}
         </p>
       ) : null}
       {entry.clause ? (
