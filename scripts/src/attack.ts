@@ -50,11 +50,12 @@ function row(label: string, text: string): string {
 export function formatList(attacks: readonly Attack[] = ATTACKS): string {
   const idWidth = Math.max(...attacks.map((attack) => attack.id.length)) + 2;
   const messageWidth = Math.max(...attacks.map((attack) => attack.message.length)) + 2;
+  const profilesWidth = Math.max(...attacks.map((attack) => attack.profiles.join(', ').length)) + 2;
   const lines = attacks.map(
     (attack) =>
-      `${attack.id.padEnd(idWidth)}${attack.message.padEnd(messageWidth)}${attack.profiles.join(', ').padEnd(42)}${attack.title}`,
+      `${attack.id.padEnd(idWidth)}${attack.message.padEnd(messageWidth)}${attack.profiles.join(', ').padEnd(profilesWidth)}${attack.title}`,
   );
-  const header = `${'attack'.padEnd(idWidth)}${'message'.padEnd(messageWidth)}${'profiles'.padEnd(42)}title`;
+  const header = `${'attack'.padEnd(idWidth)}${'message'.padEnd(messageWidth)}${'profiles'.padEnd(profilesWidth)}title`;
   return [
     header,
     ...lines,
