@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 
-export type Profile = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced';
+export type Profile = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced' | 'fapi1-baseline';
 export type ClientAuth = 'private_key_jwt' | 'tls_client_auth';
 
 /** Moneywise's "Connect a bank": the learner picks a FAPI profile and how Moneywise authenticates. */

@@ -50,11 +50,12 @@ function row(label: string, text: string): string {
 export function formatList(attacks: readonly Attack[] = ATTACKS): string {
   const idWidth = Math.max(...attacks.map((attack) => attack.id.length)) + 2;
   const messageWidth = Math.max(...attacks.map((attack) => attack.message.length)) + 2;
+  const profilesWidth = Math.max(...attacks.map((attack) => attack.profiles.join(', ').length)) + 2;
   const lines = attacks.map(
     (attack) =>
-      `${attack.id.padEnd(idWidth)}${attack.message.padEnd(messageWidth)}${attack.profiles.join(', ').padEnd(42)}${attack.title}`,
+      `${attack.id.padEnd(idWidth)}${attack.message.padEnd(messageWidth)}${attack.profiles.join(', ').padEnd(profilesWidth)}${attack.title}`,
   );
-  const header = `${'attack'.padEnd(idWidth)}${'message'.padEnd(messageWidth)}${'profiles'.padEnd(42)}title`;
+  const header = `${'attack'.padEnd(idWidth)}${'message'.padEnd(messageWidth)}${'profiles'.padEnd(profilesWidth)}title`;
   return [
     header,
     ...lines,
@@ -81,7 +82,13 @@ export function formatOutcome(attack: Attack, variant: FlowVariant, outcome: Att
     ...(attack.rules.length ? [row('rules', attack.rules.join(' · '))] : []),
     '',
   );
-  if (outcome.matched) {
+  if (outcome.succeedsAsTaught && outcome.matched) {
+    // FAPI 1.0 Baseline lets it through: the lesson is which rung above refuses it.
+    lines.push(
+      `  ⚠ succeeds under ${variant.title}, as taught: ${outcome.succeedsAsTaught.why}`,
+      `    ${outcome.succeedsAsTaught.stoppedBy} refuses it: ${expected.party}, ${expected.status} ${expected.error} (${expected.clause})`,
+    );
+  } else if (outcome.matched) {
     lines.push(`  ✓ refused as expected: ${expected.party}, ${expected.status} ${expected.error}`);
   } else if (!outcome.refused && !outcome.failure) {
     lines.push(
@@ -98,10 +105,11 @@ export function formatOutcome(attack: Attack, variant: FlowVariant, outcome: Att
 
 /** The variants to run an attack under: the one asked for, or every profile it applies to. */
 export function variantsFor(attack: Attack, profile: string | undefined): FlowVariant[] | string {
-  if (profile === undefined) return FLOW_VARIANTS.filter((variant) => attack.profiles.includes(variant.id));
+  const runsUnder = (id: FlowVariant['id']) => attack.profiles.includes(id) || !!attack.succeedsUnder?.[id];
+  if (profile === undefined) return FLOW_VARIANTS.filter((variant) => runsUnder(variant.id));
   const variant = FLOW_VARIANTS.find((candidate) => candidate.id === profile);
   if (!variant) return `unknown profile '${profile}': use ${FLOW_VARIANTS.map((v) => v.id).join(', ')}`;
-  if (!attack.profiles.includes(variant.id)) {
+  if (!runsUnder(variant.id)) {
     return `${attack.id} does not apply to ${profile}: ${attack.notApplicable?.[variant.id] ?? `it applies to ${attack.profiles.join(', ')}`}`;
   }
   return [variant];

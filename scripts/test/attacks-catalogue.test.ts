@@ -37,7 +37,7 @@ describe('GET /sandbox/rules', () => {
     const { party, rules } = await rulesOf(config.bankOp.web.origin);
     expect(party).toBe('bank-op');
     expect(new Set(rules.map((rule) => rule.profile))).toEqual(
-      new Set(['fapi2', 'fapi1-advanced', 'ecosystem']),
+      new Set(['fapi2', 'fapi1-advanced', 'fapi1-baseline', 'ecosystem']),
     );
     for (const rule of rules) {
       expect(rule).toMatchObject({
@@ -83,9 +83,13 @@ describe('the attack catalogue', () => {
       expect(attack.profiles.length, attack.id).toBeGreaterThan(0);
       for (const profile of profiles) {
         const applies = attack.profiles.includes(profile);
-        expect(applies || Boolean(attack.notApplicable?.[profile]), `${attack.id} under ${profile}`).toBe(
-          true,
-        );
+        // FAPI 1.0 Baseline lets some attacks through, as taught: the attack says so and who stops it.
+        const succeeds = attack.succeedsUnder?.[profile];
+        expect(
+          [applies, Boolean(attack.notApplicable?.[profile]), Boolean(succeeds)].filter(Boolean),
+          `${attack.id} under ${profile}: refused, not applicable, or succeeds as taught (exactly one)`,
+        ).toEqual([true]);
+        if (succeeds) expect(attack.refusals[succeeds.stoppedBy], attack.id).toBeDefined();
         if (applies) {
           expect(attack.refusals[profile], `${attack.id} under ${profile}`).toMatchObject({
             status: expect.any(Number),

@@ -25,7 +25,9 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
           token_endpoint_auth_method: v.clientAuth,
           ...(v.binding === 'mtls'
             ? { tls_client_certificate_bound_access_tokens: true }
-            : { dpop_bound_access_tokens: true }),
+            : v.binding === 'dpop'
+              ? { dpop_bound_access_tokens: true }
+              : { tls_client_certificate_bound_access_tokens: false, dpop_bound_access_tokens: false }),
         });
         const token = await customerConsents(client);
         const accounts = await client.api(token, 'GET', '/aisp/accounts');
@@ -38,6 +40,11 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
         if (v.binding === 'dpop') {
           expect(token.scheme).toBe('DPoP');
           expect(claims.cnf).toEqual({ jkt: expect.any(String) });
+        } else if (v.binding === 'none') {
+          // FAPI 1.0 Part 1 §6.2.1-2: a Baseline token is a bearer token, and bank-api accepted it.
+          expect(token.scheme).toBe('Bearer');
+          expect(claims.cnf).toBeUndefined();
+          expect(claims.fapi_profile).toBe('fapi1-baseline');
         } else {
           expect(token.scheme).toBe('Bearer');
           expect(claims.cnf).toEqual({ 'x5t#S256': expect.any(String) });

@@ -20,7 +20,10 @@ import { DpopSession, json, type RegisteredClient, TestTpp } from './support/tpp
 let sandbox: Sandbox;
 let tpp: TestTpp;
 let other: TestTpp;
-let clients: Record<'fapi2' | 'fapi2Dpop' | 'fapi2Tls' | 'fapi1' | 'fapi1Tls', RegisteredClient>;
+let clients: Record<
+  'fapi2' | 'fapi2Dpop' | 'fapi2Tls' | 'fapi1' | 'fapi1Tls' | 'baseline' | 'baselineTls',
+  RegisteredClient
+>;
 
 /** The raw oidc-provider errors of the request under way, as its error events report them. */
 let recorded: ProviderError[] = [];
@@ -43,6 +46,8 @@ beforeAll(async () => {
     fapi2Tls: await tpp.register({ authMethod: 'tls_client_auth' }),
     fapi1: await tpp.register({ profile: 'fapi1-advanced' }),
     fapi1Tls: await tpp.register({ profile: 'fapi1-advanced', authMethod: 'tls_client_auth' }),
+    baseline: await tpp.register({ profile: 'fapi1-baseline' }),
+    baselineTls: await tpp.register({ profile: 'fapi1-baseline', authMethod: 'tls_client_auth' }),
   };
   for (const event of ERROR_EVENTS) {
     sandbox.bankOp.provider.on(event as 'grant.error', (ctx: KoaContextWithOIDC, err: ProviderError) => {
@@ -70,10 +75,14 @@ function advanceClock(seconds: number): void {
   vi.setSystemTime(new Date(Date.now() + seconds * 1000));
 }
 
-const clientFor = (profile: ProfileId) => (profile === 'fapi2' ? clients.fapi2 : clients.fapi1);
-const tlsClientFor = (profile: ProfileId) => (profile === 'fapi2' ? clients.fapi2Tls : clients.fapi1Tls);
+const clientFor = (profile: ProfileId) =>
+  ({ fapi2: clients.fapi2, 'fapi1-advanced': clients.fapi1, 'fapi1-baseline': clients.baseline })[profile];
+const tlsClientFor = (profile: ProfileId) =>
+  ({ fapi2: clients.fapi2Tls, 'fapi1-advanced': clients.fapi1Tls, 'fapi1-baseline': clients.baselineTls })[
+    profile
+  ];
 
-/** Pushed authorization parameters of the profile: plain for FAPI 2.0, in a signed request object for FAPI 1.0. */
+/** Pushed authorization parameters of the profile: in a signed request object for FAPI 1.0 Advanced, else plain. */
 async function pushed(
   client: RegisteredClient,
   overrides: Record<string, string | undefined> = {},
@@ -84,13 +93,13 @@ async function pushed(
       ...overrides,
     }).filter(([, value]) => value !== undefined),
   ) as Record<string, string>;
-  return client.profile === 'fapi2' ? params : { request: await tpp.requestObject(client, params) };
+  return client.profile === 'fapi1-advanced' ? { request: await tpp.requestObject(client, params) } : params;
 }
 
 async function authorize(client: RegisteredClient, dpop?: DpopSession) {
-  return client.profile === 'fapi2'
-    ? authorizeFapi2(tpp, client, dpop ? { dpop } : {})
-    : authorizeFapi1(tpp, client, 'hybrid-par');
+  return client.profile === 'fapi1-advanced'
+    ? authorizeFapi1(tpp, client, 'hybrid-par')
+    : authorizeFapi2(tpp, client, dpop ? { dpop } : {});
 }
 
 /** A request object signed (PS256) with the client's key, with exactly these claims. */
@@ -236,8 +245,8 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     return tpp.redeem(clients.fapi2, authorized.code, authorized.pkce);
   },
   'response_type the client did not register': async (p) => {
-    if (p === 'fapi2')
-      return tpp.par(clients.fapi2, await pushed(clients.fapi2, { response_type: 'code id_token' }));
+    if (p !== 'fapi1-advanced')
+      return tpp.par(clientFor(p), await pushed(clientFor(p), { response_type: 'code id_token' }));
     const hybridOnly = await tpp.register({ profile: p, extra: { response_types: ['code id_token'] } });
     return tpp.par(hybridOnly, await pushed(hybridOnly, { response_type: 'code', response_mode: 'jwt' }));
   },
@@ -548,6 +557,33 @@ const table: Record<string, keyof typeof requests> = {
   'fapi1-advanced request-uri-lifetime #0': 'request_uri used after its lifetime',
   'fapi1-advanced signing-algorithms #0': 'client assertion signed ES256 for a PS256 registration',
   'fapi1-advanced signing-algorithms #1': 'request object signed RS256',
+  // FAPI 1.0 Baseline shares these rules with Advanced (profiles/fapi1-baseline.ts), sent as plain PAR.
+  'fapi1-baseline response-type #0': 'response_type the client did not register',
+  'fapi1-baseline response-type #1': 'response_type no profile offers',
+  'fapi1-baseline client-authentication #0': 'no client authentication',
+  'fapi1-baseline client-authentication #1': 'client_id only for a private_key_jwt client',
+  'fapi1-baseline client-authentication #2': 'tls_client_auth with a certificate from another CA',
+  'fapi1-baseline client-authentication #3': 'tls_client_auth with another software certificate',
+  'fapi1-baseline client-authentication #4': 'client assertion for the wrong audience',
+  'fapi1-baseline client-authentication #5': 'unknown client_id',
+  'fapi1-baseline client-authentication #6': 'client assertion replayed',
+  'fapi1-baseline assertion-lifetime #0': 'expired client assertion',
+  'fapi1-baseline pkce #0': 'no code_challenge',
+  'fapi1-baseline pkce #1': 'code_challenge_method plain',
+  'fapi1-baseline pkce #2': 'short code_challenge',
+  'fapi1-baseline pkce #3': 'wrong code_verifier',
+  'fapi1-baseline redirect-uri-required-and-exact #0': 'no redirect_uri',
+  'fapi1-baseline redirect-uri-required-and-exact #1': 'unregistered redirect_uri',
+  'fapi1-baseline redirect-uri-required-and-exact #2':
+    'unregistered redirect_uri at the authorization endpoint',
+  'fapi1-baseline redirect-uri-required-and-exact #3': 'code redeemed with another redirect_uri',
+  'fapi1-baseline nonce-or-state #0': 'no nonce with openid',
+  'fapi1-baseline code-single-use #0': 'code redeemed twice',
+  'fapi1-baseline code-lifetime #0': 'code redeemed after its lifetime',
+  'fapi1-baseline code-bound-to-client #0': 'code redeemed by another client',
+  'fapi1-baseline request-uri-lifetime #0': 'request_uri used after its lifetime',
+  'fapi1-baseline signing-algorithms #0': 'client assertion signed ES256 for a PS256 registration',
+  'fapi1-baseline signing-algorithms #1': 'request object signed RS256',
   'ecosystem revocation-reaches-bank-api #0': 'unknown refresh token',
   'ecosystem revocation-reaches-bank-api #1': 'refresh after the grant was revoked',
   'ecosystem revocation-reaches-bank-api #2': 'refresh token after its lifetime',
@@ -589,7 +625,7 @@ const DISCOVER = process.env.VIOLATIONS_DISCOVER === '1';
 if (DISCOVER) {
   describe('what each request produces', () => {
     for (const name of Object.keys(requests)) {
-      for (const p of ['fapi2', 'fapi1-advanced'] as ProfileId[]) {
+      for (const p of ['fapi2', 'fapi1-advanced', 'fapi1-baseline'] as ProfileId[]) {
         it(`${name} (${p})`, async () => {
           recorded = [];
           try {

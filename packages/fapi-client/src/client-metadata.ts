@@ -39,8 +39,8 @@ export function requestedMetadata(input: {
     // this registration arrives with (the SSA's software, checked by the bank); the answer shows it.
     ...(clientAuth === 'private_key_jwt' ? { token_endpoint_auth_signing_alg: SIGNING_ALG } : {}),
     id_token_signed_response_alg: SIGNING_ALG,
-    // RFC 9126 §6: this client always pushes its authorization requests.
-    require_pushed_authorization_requests: true,
+    // RFC 9126 §6: this client always pushes its authorization requests (a Baseline one sends them plain).
+    require_pushed_authorization_requests: !profile.plainAuthorizationRequest,
     // RFC 8705 §3.4 / RFC 9449 §5.2: how the bank must bind this client's access tokens, both said
     // explicitly (FAPI 2.0 SP §5.3.2.1-4 lets the client choose; FAPI 1.0 Adv §5.2.2-5 asks for mTLS).
     tls_client_certificate_bound_access_tokens: profile.senderConstraint === 'mtls',

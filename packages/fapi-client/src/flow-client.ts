@@ -41,7 +41,7 @@ import { createExchange, type EngineContext, type ExchangeResponse } from './exc
 import { verifyIdToken } from './id-token.js';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
 import { authorizationUrl, pushAuthorizationRequest } from './par.js';
-import { PROFILE_FACTS, type ProfileFacts, type ProfileId } from './profiles.js';
+import { PROFILE_FACTS, type ProfileFacts, type ProfileId, type SenderConstraint } from './profiles.js';
 import {
   type BackChannelEndpoint,
   type ClientAuthMethod,
@@ -58,8 +58,8 @@ export interface FlowVariant {
   /** bank-op's `fapi_profile` client metadata: which profile's rules the bank holds this client to. */
   profile: ProfileFacts['fapiProfile'];
   clientAuth: ClientAuthMethod;
-  /** How access tokens are sender-constrained: a DPoP key (RFC 9449) or the TLS certificate (RFC 8705). */
-  binding: 'dpop' | 'mtls';
+  /** How access tokens are sender-constrained: a DPoP key (RFC 9449), the TLS certificate (RFC 8705), or not (Baseline). */
+  binding: SenderConstraint;
   /** JAR (RFC 9101): the authorization parameters travel in a request object the client signs. */
   signedRequest: boolean;
   /** JARM: the bank answers the authorization request with a JWT it signs. */
@@ -73,6 +73,8 @@ export interface FlowVariant {
    * offline (RFC 9068, the default): bank-op's access_token_format client metadata.
    */
   accessTokenFormat?: AccessTokenFormat;
+  /** FAPI 1.0 Baseline: the authorization parameters travel in the browser's URL, not pushed (PAR). */
+  plainRequest?: boolean;
 }
 
 /** A variant from the engine's profile facts and a client authentication method. */
@@ -87,6 +89,7 @@ function flowVariant(id: ProfileId, title: string, clientAuth: ClientAuthMethod)
     signedRequest: facts.signedRequestObject,
     jarm: facts.jarm,
     ...(facts.accessTokenFormat ? { accessTokenFormat: facts.accessTokenFormat } : {}),
+    ...(facts.plainAuthorizationRequest ? { plainRequest: true } : {}),
   };
 }
 
@@ -94,6 +97,11 @@ export const FLOW_VARIANTS: readonly FlowVariant[] = [
   flowVariant('fapi2-dpop', 'FAPI 2.0 + DPoP + private_key_jwt', 'private_key_jwt'),
   flowVariant('fapi2-mtls', 'FAPI 2.0 + mTLS + tls_client_auth', 'tls_client_auth'),
   flowVariant('fapi1-advanced', 'FAPI 1.0 Advanced (JAR + JARM) + private_key_jwt', 'private_key_jwt'),
+  flowVariant(
+    'fapi1-baseline',
+    'FAPI 1.0 Baseline (plain request, bearer token) + private_key_jwt',
+    'private_key_jwt',
+  ),
 ];
 
 /** The same way of connecting, with opaque access tokens (introspected by bank-api, RFC 7662). */
@@ -125,7 +133,10 @@ export interface AccessToken {
 /** What the client keeps between pushing the request and receiving the customer back. */
 export interface PendingAuthorization {
   consentId: string;
-  requestUri: string;
+  /** RFC 9126 §2.2: the pushed request's handle; absent for a plain (Baseline) request. */
+  requestUri?: string;
+  /** FAPI 1.0 Part 1: a plain request's parameters, which the browser carries in the URL. */
+  plainParams?: Record<string, string>;
   state: string;
   nonce: string;
   pkce: PkcePair;
@@ -182,6 +193,7 @@ const STEP = {
   registration: { step: 'registration', clause: 'RFC 7591 §3.1, RFC 8705 §2' },
   clientCredentials: { step: 'token:client_credentials', clause: 'RFC 6749 §4.4' },
   par: { step: 'par', clause: 'RFC 9126 §2.1, FAPI 2.0 SP §5.3.3.2-2' },
+  plainRequest: { step: 'authorization-request', clause: 'RFC 6749 §4.1.1, FAPI 1.0 Part 1 §5.2.2-7' },
   authorizationResponse: { step: 'authorization-response', clause: 'RFC 9207 §2.4, RFC 6749 §10.12' },
   code: { step: 'token:authorization_code', clause: 'RFC 6749 §4.1.3, RFC 7636 §4.5' },
   idToken: { step: 'id-token', clause: 'OIDC Core §3.1.3.7' },
@@ -333,7 +345,8 @@ export class FapiFlowClient {
           clientAuth: variant.clientAuth,
           endpoint: (name) => endpoint(name, usesCertificate),
           opDispatcher: usesCertificate ? transport : plain,
-          apiDispatcher: variant.binding === 'mtls' ? transport : plain,
+          // bank-api asks a Bearer caller for its transport certificate (a Baseline client's too).
+          apiDispatcher: variant.binding === 'dpop' ? plain : transport,
           signingKey: signingKeys.forAlg(SIGNING_ALG),
           ...(variant.encryptRequestObject
             ? {
@@ -348,7 +361,9 @@ export class FapiFlowClient {
           authorizationScheme: dpopKey ? 'DPoP' : 'Bearer',
           expectedCnf: dpopKey
             ? { jkt: dpopKey.jkt }
-            : { 'x5t#S256': certificateThumbprint(readPem(participant.transportCert).toString('utf8')) },
+            : variant.binding === 'none'
+              ? null
+              : { 'x5t#S256': certificateThumbprint(readPem(participant.transportCert).toString('utf8')) },
         },
       });
     } catch (err) {
@@ -421,6 +436,19 @@ export class FapiFlowClient {
         userinfo: { openbanking_intent_id: { value: consentId, essential: true } },
       }),
     };
+    if (this.variant.plainRequest) {
+      // FAPI 1.0 Part 1 allows it: nothing pushed, nothing signed; the browser (and whatever runs in it)
+      // sees and could change every parameter. PKCE still ties the code to this client (§5.2.2-7).
+      reportChecks(this.#engine.observer, STEP.plainRequest, [
+        {
+          name: 'plain authorization request: the parameters travel unsigned in the browser URL, with PKCE S256',
+          passed: true,
+          clause: STEP.plainRequest.clause,
+          detail: `response_type code, code_challenge_method S256, state and nonce; Advanced signs them (JAR), FAPI 2.0 pushes them (PAR)`,
+        },
+      ]);
+      return { consentId, plainParams: params, state, nonce, pkce };
+    }
     const response = await pushAuthorizationRequest(this.#engine, this.#registered, STEP.par, params, {
       signedRequest: this.variant.signedRequest,
     });
@@ -433,7 +461,13 @@ export class FapiFlowClient {
 
   /** RFC 9126 §4: the authorization URL carries only client_id and the pushed request's request_uri. */
   authorizationUrl(pending: PendingAuthorization): URL {
-    return authorizationUrl(this.#bank.authorization_endpoint, this.clientId, pending.requestUri);
+    if (pending.plainParams) {
+      // RFC 6749 §4.1.1: every parameter in the query of the authorization endpoint.
+      const url = new URL(this.#bank.authorization_endpoint);
+      url.search = new URLSearchParams({ client_id: this.clientId, ...pending.plainParams }).toString();
+      return url;
+    }
+    return authorizationUrl(this.#bank.authorization_endpoint, this.clientId, pending.requestUri!);
   }
 
   /**

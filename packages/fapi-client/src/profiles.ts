@@ -6,8 +6,14 @@ import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { ClientAuthMethod } from './registered-client.js';
 
-export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced' | 'fapi2-dpop-opaque';
-export type SenderConstraint = 'dpop' | 'mtls';
+export type ProfileId =
+  | 'fapi2-dpop'
+  | 'fapi2-mtls'
+  | 'fapi1-advanced'
+  | 'fapi2-dpop-opaque'
+  | 'fapi1-baseline';
+/** 'none': bearer tokens, as FAPI 1.0 Part 1 (Baseline) allows (§6.2.1-2). */
+export type SenderConstraint = 'dpop' | 'mtls' | 'none';
 
 export interface ProfileFacts {
   id: ProfileId;
@@ -25,6 +31,11 @@ export interface ProfileFacts {
   idTokenEncryption?: KeyManagementAlg;
   /** Opaque access tokens the API introspects at the bank (RFC 7662), not JWTs it reads (RFC 9068). */
   accessTokenFormat?: Extract<AccessTokenFormat, 'opaque'>;
+  /**
+   * The authorization parameters travel as plain query parameters in the browser (no PAR, no request
+   * object), as FAPI 1.0 Part 1 allows: the lesson is what Baseline leaves open.
+   */
+  plainAuthorizationRequest?: boolean;
 }
 
 export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
@@ -60,6 +71,15 @@ export const PROFILE_FACTS: Record<ProfileId, ProfileFacts> = {
     signedRequestObject: false,
     jarm: false,
     accessTokenFormat: 'opaque',
+  },
+  // FAPI 1.0 Part 1: a plain authorization request with PKCE (§5.2.2-7), the code in the query, bearer tokens.
+  'fapi1-baseline': {
+    id: 'fapi1-baseline',
+    fapiProfile: 'fapi1-baseline',
+    senderConstraint: 'none',
+    signedRequestObject: false,
+    jarm: false,
+    plainAuthorizationRequest: true,
   },
 };
 

@@ -50,8 +50,11 @@ export interface RegisteredClient {
   dpop?: { key: DpopKey; nonces: DpopNonces };
   /** The Authorization scheme of this client's access tokens (RFC 9449 §7.1: DPoP; RFC 6750: Bearer). */
   authorizationScheme: 'DPoP' | 'Bearer';
-  /** What the bank should put in the access token's cnf: the DPoP key's jkt or the certificate's x5t#S256. */
-  expectedCnf: { jkt: string } | { 'x5t#S256': string };
+  /**
+   * What the bank should put in the access token's cnf: the DPoP key's jkt or the certificate's x5t#S256;
+   * null for a FAPI 1.0 Baseline bearer token, which carries no cnf (Part 1 §6.2.1-2).
+   */
+  expectedCnf: { jkt: string } | { 'x5t#S256': string } | null;
 }
 
 /** An extractable ES256 key pair, as a private JWK a TPP can store so a connection outlives a restart. */

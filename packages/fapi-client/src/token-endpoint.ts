@@ -81,6 +81,15 @@ export function bindingChecks(client: RegisteredClient, response: TokenResponse)
     // An opaque access token: its binding is only visible to the bank (introspection), not to the client.
     return checks;
   }
+  if (client.expectedCnf === null) {
+    checks.push({
+      name: 'access token is a bearer token (no cnf): whoever holds it can use it',
+      passed: cnf === undefined,
+      clause: 'FAPI 1.0 Part 1 §6.2.1-2, RFC 6750 §2.1',
+      detail: `cnf ${JSON.stringify(cnf ?? null)}; Advanced and FAPI 2.0 bind the token to the client`,
+    });
+    return checks;
+  }
   const [member, expected] = Object.entries(client.expectedCnf)[0]!;
   checks.push({
     name: `access token cnf.${member} is ${expectedType === 'DPoP' ? 'our DPoP key’s thumbprint' : 'our certificate’s thumbprint'}`,

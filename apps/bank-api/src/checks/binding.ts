@@ -4,10 +4,14 @@
 // stolen from one client is useless with another client's certificate or key. The certificate must also be
 // a transport certificate the directory issued to the token's software (OB DCR v3.3 §4.2), so a token bound
 // to another participant's certificate is refused even if its cnf matches.
+import type { FapiProfile } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import { thumbprintsEqual } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { transportCertificateMismatch } from '@fapi-sandbox/fapi-core/transport-certificate';
 import { refuse } from './challenge.js';
 import type { Check } from './context.js';
+
+/** bank-op's `fapi_profile` of FAPI 1.0 Part 1 (Baseline), the one profile whose tokens are not bound. */
+const BASELINE: FapiProfile = 'fapi1-baseline';
 
 export function bindingCheck(): Check {
   return {
@@ -21,6 +25,19 @@ export function bindingCheck(): Check {
       const reject = (description: string, clause: string, fix: string) =>
         refuse(scheme, { status: 401, error: 'invalid_token', description, clause, fix });
 
+      // FAPI 1.0 Part 1 §6.2.1-2 (RFC 6750 §2.1): a Baseline client's token is a bearer token, accepted as
+      // such, and only for Baseline: bank-op names the client's profile in the token it signed.
+      if (!jkt && !x5t && token.fapi_profile === BASELINE && scheme === 'Bearer') {
+        return 'no cnf: a FAPI 1.0 Baseline bearer token (Part 1 section 6.2.1-2), usable by whoever holds it; Advanced and FAPI 2.0 bind the token to the client';
+      }
+      // RFC 8705 §3: any other token sent as Bearer is only usable on a connection that presents its certificate.
+      if (scheme === 'Bearer' && !ctx.certificate) {
+        throw reject(
+          'A Bearer token arrived on a TLS connection without a client certificate',
+          'RFC 8705 §3, FAPI 2.0 SP §5.3.4-5',
+          'call over mutual TLS with the transport certificate the token was issued to, or use a DPoP-bound token with the DPoP scheme',
+        );
+      }
       // FAPI 2.0 SP §5.3.4-5 / FAPI 1.0 Adv §6.2.1-2: a token not bound to a key or certificate is a bearer instrument.
       if (!jkt && !x5t) {
         throw reject(

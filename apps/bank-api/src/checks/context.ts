@@ -42,6 +42,8 @@ export interface AccessTokenClaims {
   /** The consent (UK OB "intent") an authorization-code token was issued for. */
   openbanking_intent_id?: string;
   /** The directory participant the client was registered for: its software statement and organisation. */
+  /** The profile bank-op holds the client to (its `fapi_profile` claim): bearer tokens only for Baseline. */
+  fapi_profile?: string;
   software_id?: string;
   org_id?: string;
 }

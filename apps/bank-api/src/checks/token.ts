@@ -139,7 +139,7 @@ export function tokenCheck(options: TokenCheckOptions): Check {
       }
       const cnf = claims.cnf as AccessTokenClaims['cnf'];
       const intent = claims.openbanking_intent_id;
-      const { software_id: softwareId, org_id: orgId, grant_id: grantId } = claims;
+      const { software_id: softwareId, org_id: orgId, grant_id: grantId, fapi_profile: profile } = claims;
       ctx.token = {
         iss: claims.iss,
         sub: claims.sub as string,
@@ -155,6 +155,7 @@ export function tokenCheck(options: TokenCheckOptions): Check {
         ...(typeof grantId === 'string' && grantId !== '' ? { grant_id: grantId } : {}),
         ...(typeof softwareId === 'string' && softwareId !== '' ? { software_id: softwareId } : {}),
         ...(typeof orgId === 'string' && orgId !== '' ? { org_id: orgId } : {}),
+        ...(typeof profile === 'string' ? { fapi_profile: profile } : {}),
       };
       return `${alg} signature verified with bank-op key ${String(header.kid ?? '?')}; iss ${claims.iss}; aud ${options.audience}; expires in ${claims.exp - seconds} s; client_id ${ctx.token.client_id}; scope '${ctx.token.scopes.join(' ')}'`;
     },

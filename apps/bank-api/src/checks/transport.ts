@@ -1,7 +1,8 @@
 // Check 1: the transport proves who holds the token. A DPoP client proves possession of its key with a
 // proof for this very request (RFC 9449 §4.3, §7); an mTLS client presents its directory-issued transport
 // certificate on the TLS connection (RFC 8705 §3), which must chain to the directory CA, be in date and
-// not be revoked at the directory. FAPI 2.0 SP §5.3.4-5: only sender-constrained tokens are accepted.
+// not be revoked at the directory. FAPI 2.0 SP §5.3.4-5: only sender-constrained tokens are accepted, save a
+// FAPI 1.0 Baseline client's bearer token (Part 1 §6.2.1-2), which needs no certificate (binding.ts decides).
 import type { CertificateStatus } from '@fapi-sandbox/fapi-core/directory-client';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { type DpopNonceSource, verifyDpopProof } from '@fapi-sandbox/fapi-core/jose/dpop';
@@ -47,15 +48,10 @@ async function checkDpopProof(ctx: PipelineContext, options: TransportCheckOptio
 
 async function checkClientCertificate(ctx: PipelineContext, options: TransportCheckOptions): Promise<string> {
   const certificate = peerCertificateOf(ctx.socket);
-  // RFC 8705 §3: a certificate-bound token is only usable on a connection that presents the certificate.
+  // RFC 6750 §2.1: a bearer token needs no certificate, and only a FAPI 1.0 Baseline client's token is
+  // one; the binding check refuses every other token that arrives without its certificate (RFC 8705 §3).
   if (!certificate) {
-    throw refuse('Bearer', {
-      status: 401,
-      error: 'invalid_token',
-      description: 'A Bearer token arrived on a TLS connection without a client certificate',
-      clause: 'RFC 8705 §3, FAPI 2.0 SP §5.3.4-5',
-      fix: 'call over mutual TLS with the transport certificate the token was issued to, or use a DPoP-bound token with the DPoP scheme',
-    });
+    return 'no client certificate on this connection: only a FAPI 1.0 Baseline bearer token may be used without one (the binding check decides)';
   }
   ctx.certificate = certificate;
   // RFC 8705 §2.1 (PKI method): the certificate chains to the ecosystem's CA (the directory's) and is in date.

@@ -20,7 +20,7 @@ export interface TestClient {
   /** Assigned by bank-op at dynamic client registration. */
   clientId: string;
   participant: Participant;
-  binding: 'mtls' | 'dpop';
+  binding: 'mtls' | 'dpop' | 'none';
   dpopKey?: DpopKey;
   /** x5t#S256 of the participant's transport certificate. */
   certificateThumbprint: string;
@@ -61,7 +61,7 @@ export async function connectTestClient(
     binding,
     ...(dpopKey ? { dpopKey } : {}),
     certificateThumbprint: certificateThumbprint(fs.readFileSync(participant.transportCert, 'utf8')),
-    dispatcher: binding === 'mtls' ? transportAgentFor(participant, config) : createSandboxAgent({}, config),
+    dispatcher: binding === 'dpop' ? createSandboxAgent({}, config) : transportAgentFor(participant, config),
   };
 }
 

@@ -37,3 +37,23 @@ export function participantTokenClaims(
   if (typeof softwareId !== 'string' || typeof orgId !== 'string') return undefined;
   return { [SOFTWARE_ID_CLAIM]: softwareId, [ORG_ID_CLAIM]: orgId };
 }
+
+export const PROFILE_CLAIM = 'fapi_profile';
+
+/**
+ * extraTokenClaims part: the profile the client registered for (its `fapi_profile` metadata), so bank-api
+ * accepts a token without cnf only when it was issued to a FAPI 1.0 Baseline client (Part 1 §6.2.1-2),
+ * and refuses it from everyone else (FAPI 2.0 SP §5.3.4-5, FAPI 1.0 Adv §6.2.1-2).
+ */
+export function profileTokenClaim(
+  ctx: KoaContextWithOIDC | undefined,
+  token: TokenLike,
+): Record<string, string> | undefined {
+  if (!ACCESS_TOKEN_KINDS.has(token.kind)) return undefined;
+  const client = (token.client ?? ctx?.oidc.client) as
+    | { clientId: string; fapi_profile?: unknown }
+    | undefined;
+  if (!client || client.clientId !== token.clientId || typeof client.fapi_profile !== 'string')
+    return undefined;
+  return { [PROFILE_CLAIM]: client.fapi_profile };
+}

@@ -1,6 +1,7 @@
 // The profiles a client can register for, and which one applies to a request.
 import { ecosystemRules } from './ecosystem.js';
 import { fapi1Advanced } from './fapi1-advanced.js';
+import { fapi1Baseline } from './fapi1-baseline.js';
 import { fapi2, type ProfileDefinition } from './fapi2.js';
 import type { ProfileId, Rule } from './rule.js';
 
@@ -11,6 +12,7 @@ export type { ProfileId, Rule } from './rule.js';
 export const profiles: Readonly<Record<ProfileId, ProfileDefinition>> = {
   fapi2,
   'fapi1-advanced': fapi1Advanced,
+  'fapi1-baseline': fapi1Baseline,
 };
 
 /** A client that names no profile at registration gets FAPI 2.0. */

@@ -78,3 +78,21 @@ export const fapi1AdvancedProviderSettings: ProviderSettings = {
     refreshToken: 90 * DAY,
   },
 };
+
+export const fapi1BaselineProviderSettings: ProviderSettings = {
+  profile: 'fapi1-baseline',
+  authorizationCodeSeconds: 60,
+  requestUriSeconds: 60,
+  requestObjectWindowSeconds: 60 * MINUTE,
+  clockToleranceSeconds: 15,
+  dpopNonceRequired: true,
+  // Baseline has no JARM: the code comes back in the plain query response.
+  jarm: false,
+  // FAPI 1.0 Part 1 §5.2.2-21: under 10 minutes, as these bearer tokens are not sender-constrained.
+  tokens: {
+    accessToken: 5 * MINUTE,
+    clientCredentials: 5 * MINUTE,
+    idToken: 10 * MINUTE,
+    refreshToken: 90 * DAY,
+  },
+};

@@ -3,7 +3,7 @@
 // message can be turned into one that names the clause and the fix).
 
 /** The profiles a client can register for (the `fapi_profile` client metadata value). */
-export type ProfileId = 'fapi2' | 'fapi1-advanced';
+export type ProfileId = 'fapi2' | 'fapi1-advanced' | 'fapi1-baseline';
 
 /** Where a rule is enforced: by oidc-provider through a setting, or by bank-op code. */
 export type Enforcement =

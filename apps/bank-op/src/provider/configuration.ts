@@ -12,7 +12,7 @@ import type { JSONWebKeySet } from 'jose';
 import { type Configuration, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateBinding } from '../mtls/certificate-binding.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
-import { participantTokenClaims } from '../participants/token-claims.js';
+import { participantTokenClaims, profileTokenClaim } from '../participants/token-claims.js';
 import {
   DEFAULT_PROFILE,
   isProfileId,
@@ -30,6 +30,7 @@ import { INTENT_CLAIM, intentIdClaim, intentTokenClaims, SCA_ACR } from './inten
 import { interactionPrompts } from './interaction-policy.js';
 import { assertClientAssertion, assertRequestObject } from './jwt-checks.js';
 import type { ServerSecrets } from './keys-and-secrets.js';
+import { requireNonceOrState } from './nonce-or-state.js';
 import { isResourceServer, resourceServerClient } from './resource-server-client.js';
 import { grantIdClaim } from './token-revocation.js';
 
@@ -85,7 +86,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
   const defaultPolicy = profiles[DEFAULT_PROFILE].client;
   const clientSigningAlgs = unionOfProfiles((profile) => profile.client.signingAlgs);
   const bankSigningAlgs = unionOfProfiles((profile) => profile.client.bankSigningAlgs);
-  const offers = (constraint: 'mtls' | 'dpop') =>
+  const offers = (constraint: 'mtls' | 'dpop' | 'none') =>
     unionOfProfiles((profile) => profile.client.senderConstraints).includes(constraint);
 
   return {
@@ -112,13 +113,17 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       properties: EXTRA_CLIENT_METADATA,
       validator(_ctx, key, value) {
         if (key === PROFILE_METADATA && value !== undefined && !isProfileId(value)) {
-          throw new errors.InvalidClientMetadata(`${PROFILE_METADATA} must be "fapi2" or "fapi1-advanced"`);
+          throw new errors.InvalidClientMetadata(
+            `${PROFILE_METADATA} must be one of ${Object.keys(profiles).join(', ')}`,
+          );
         }
         if (key === 'access_token_format') assertAccessTokenFormat(value);
       },
     },
     // FAPI 2.0 SP §5.3.2.2-1 (code) and FAPI 1.0 Adv §5.2.2-2 (code id_token, or code with JARM).
     responseTypes: unionOfProfiles((profile) => profile.client.responseTypes.allowed),
+    // FAPI 1.0 Part 1 §5.2.2.2-1/§5.2.2.3-1 for Baseline clients (oidc-provider checks it only in FAPI mode).
+    extraParams: { nonce: requireNonceOrState },
     scopes: ['openid', 'accounts', 'payments'],
     claims: { openid: ['sub'], acr: null, auth_time: null, [INTENT_CLAIM]: null },
     acrValues: [SCA_ACR, 'urn:openbanking:psd2:ca'],
@@ -208,6 +213,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     // They also name their grant, so bank-api refuses them once it is revoked (provider/token-revocation.ts).
     extraTokenClaims: async (ctx, token) => ({
       ...participantTokenClaims(ctx, token),
+      ...profileTokenClaim(ctx, token),
       ...grantIdClaim(token as never),
       ...(await intentClaims(ctx as never, token as never)),
     }),

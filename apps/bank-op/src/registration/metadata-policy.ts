@@ -78,7 +78,7 @@ export function chooseProfile(request: RegistrationRequest): ProfileDefinition {
     throw invalidMetadata(
       `${PROFILE_METADATA} ${JSON.stringify(requested)} is not a profile this bank offers`,
       'bank-op registration policy',
-      `send ${PROFILE_METADATA} "fapi2" (FAPI 2.0 Security Profile, the default) or "fapi1-advanced" (FAPI 1.0 Advanced)`,
+      `send ${PROFILE_METADATA} "fapi2" (FAPI 2.0 Security Profile, the default), "fapi1-advanced" (FAPI 1.0 Advanced) or "fapi1-baseline" (FAPI 1.0 Baseline)`,
     );
   }
   return profiles[requested];

@@ -30,9 +30,9 @@ import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { type Agent, fetch, type Response } from 'undici';
 import type { Sandbox } from './sandbox.js';
 
-export type ProfileId = 'fapi2' | 'fapi1-advanced';
+export type ProfileId = 'fapi2' | 'fapi1-advanced' | 'fapi1-baseline';
 export type AuthMethod = 'private_key_jwt' | 'tls_client_auth';
-export type SenderConstraint = 'mtls' | 'dpop';
+export type SenderConstraint = 'mtls' | 'dpop' | 'none';
 
 export interface RegisteredClient {
   clientId: string;
@@ -198,7 +198,8 @@ export class TestTpp {
   ): Promise<RegisteredClient> {
     const profile = options.profile ?? 'fapi2';
     const authMethod = options.authMethod ?? 'private_key_jwt';
-    const senderConstraint = options.senderConstraint ?? 'mtls';
+    // FAPI 1.0 Baseline tokens are bearer tokens (Part 1 §6.2.1-2); the other profiles bind them.
+    const senderConstraint = options.senderConstraint ?? (profile === 'fapi1-baseline' ? 'none' : 'mtls');
     const response = await this.registerRaw({
       software_statement: await this.ssa(),
       fapi_profile: profile,
@@ -206,7 +207,9 @@ export class TestTpp {
       redirect_uris: this.participant.redirectUris,
       ...(senderConstraint === 'mtls'
         ? { tls_client_certificate_bound_access_tokens: true }
-        : { dpop_bound_access_tokens: true }),
+        : senderConstraint === 'dpop'
+          ? { dpop_bound_access_tokens: true }
+          : {}),
       ...options.extra,
     });
     if (response.status !== 201) {
@@ -262,7 +265,11 @@ export class TestTpp {
       signingKey: (await this.signingKeys()).forAlg('PS256'),
       ...(dpop ? { dpop: { key: dpop.key, nonces: dpop.nonces } } : {}),
       authorizationScheme: dpop ? 'DPoP' : 'Bearer',
-      expectedCnf: dpop ? { jkt: dpop.key.jkt } : { 'x5t#S256': this.#certificateThumbprint },
+      expectedCnf: dpop
+        ? { jkt: dpop.key.jkt }
+        : client.senderConstraint === 'none'
+          ? null
+          : { 'x5t#S256': this.#certificateThumbprint },
     };
   }
 

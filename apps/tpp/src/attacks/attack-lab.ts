@@ -87,7 +87,10 @@ export function createAttackLab(deps: {
       const attack = attackById(attackId);
       if (!attack) throw unknownAttack(attackId);
       const variant = FLOW_VARIANTS.find((candidate) => candidate.id === connection.profile);
-      if (!variant || !attack.profiles.includes(connection.profile)) throw notApplicable(attack, connection);
+      // An attack the profile lets through as taught (FAPI 1.0 Baseline) runs too: that is its lesson.
+      const runs =
+        attack.profiles.includes(connection.profile) || !!attack.succeedsUnder?.[connection.profile];
+      if (!variant || !runs) throw notApplicable(attack, connection);
       if (running.has(sessionId)) throw busy();
       running.add(sessionId);
       try {

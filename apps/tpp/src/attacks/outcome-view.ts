@@ -20,6 +20,7 @@ export function attackView(attack: Attack): AttackView {
     profiles: [...attack.profiles],
     refusals: { ...attack.refusals },
     notApplicable: { ...attack.notApplicable },
+    succeedsUnder: { ...attack.succeedsUnder },
     threat: attack.threat,
     fix: attack.fix,
     rules: [...attack.rules],
@@ -82,6 +83,7 @@ export function outcomeView(outcome: AttackOutcome): AttackOutcomeView {
       : {}),
     changes: outcome.changes.map(redactChange),
     expected: { ...outcome.expected },
+    ...(outcome.succeedsAsTaught ? { succeedsAsTaught: { ...outcome.succeedsAsTaught } } : {}),
     matched: outcome.matched,
     mismatches: outcome.mismatches.map(redactChange),
   };

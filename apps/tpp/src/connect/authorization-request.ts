@@ -1,6 +1,7 @@
 // The authorization request, pushed (RFC 9126): PKCE (RFC 7636), the consent named UK-OB style in the
 // claims parameter, DPoP key binding of the code (RFC 9449 §10) or, for FAPI 1.0 Advanced, every
-// parameter inside a signed request object (RFC 9101) with JARM as the response mode.
+// parameter inside a signed request object (RFC 9101) with JARM as the response mode. FAPI 1.0 Baseline
+// allows the plain request instead: every parameter in the browser's URL, nothing pushed or signed.
 import { randomBytes } from 'node:crypto';
 import {
   authorizationUrl,
@@ -17,8 +18,9 @@ export interface PushedRequest {
   state: string;
   nonce: string;
   codeVerifier: string;
-  requestUri: string;
-  /** Where the browser goes: the authorization endpoint with client_id and request_uri only. */
+  /** RFC 9126 §2.2; absent for a plain (FAPI 1.0 Baseline) request, which is not pushed. */
+  requestUri?: string;
+  /** Where the browser goes: the authorization endpoint with client_id and request_uri only (or, plain, every parameter). */
   authorizationUrl: string;
 }
 
@@ -85,6 +87,15 @@ export async function pushAuthorizationRequest(deps: {
         ]
       : []),
   ];
+  if (client.profile.plainAuthorizationRequest) {
+    // RFC 6749 §4.1.1, FAPI 1.0 Part 1: the browser (and anything running in it) reads and could change
+    // every parameter; PKCE (§5.2.2-7) still ties the code to Moneywise's back end.
+    const url = new URL(client.bank.metadata.authorization_endpoint);
+    for (const [name, value] of Object.entries({ client_id: client.clientId, ...params })) {
+      url.searchParams.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+    }
+    return { state, nonce, codeVerifier: pkce.codeVerifier, authorizationUrl: url.toString() };
+  }
   const context = { interactionId: deps.interactionId, connectionId: deps.connectionId };
   // FAPI 1.0 Adv §5.2.2-1 / RFC 9101 §4: a FAPI 1.0 client signs every parameter in a request object.
   const response = await pushToBank(engine, client, tppStep('par', context, checks), params, {

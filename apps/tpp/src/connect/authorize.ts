@@ -6,6 +6,14 @@ import { pushAuthorizationRequest } from './authorization-request.js';
 import type { BoundClient } from './bound-client.js';
 import type { ConnectionKit } from './connection-kit.js';
 
+/** FAPI 1.0 Baseline: the redirect carries the whole request, which is what the inspector must say. */
+const PLAIN_REQUEST = {
+  ...STEPS['authorize-redirect'],
+  explanation:
+    'FAPI 1.0 Baseline: the browser carries every authorization parameter in the URL, unsigned (scope, redirect_uri, state, nonce, the PKCE challenge, the consent in claims). The browser and anything running in it can read and change them; only PKCE ties the code to Moneywise. FAPI 1.0 Advanced signs them in a request object; FAPI 2.0 pushes them to the bank first (PAR).',
+  clause: 'RFC 6749 §4.1.1, FAPI 1.0 Part 1 §5.2.2-7',
+};
+
 export interface AuthorizeInput {
   scope: 'openid accounts' | 'openid payments';
   consentId: string;
@@ -42,7 +50,7 @@ export function createAuthorize({ deps, context, recordFrontChannel }: Connectio
       createdAt: deps.now(),
     });
     recordFrontChannel(connection, {
-      ...STEPS['authorize-redirect'],
+      ...(client.profile.plainAuthorizationRequest ? PLAIN_REQUEST : STEPS['authorize-redirect']),
       url: pushed.authorizationUrl,
       inbound: false,
     });

@@ -69,7 +69,12 @@ export async function createBoundClient(input: {
         }
       : {}),
     authorizationScheme: dpopKey ? 'DPoP' : 'Bearer',
-    expectedCnf: dpopKey ? { jkt: dpopKey.jkt } : { 'x5t#S256': input.transportThumbprint },
+    // FAPI 1.0 Part 1 §6.2.1-2: a Baseline client's token is a bearer token, with no cnf to expect.
+    expectedCnf: dpopKey
+      ? { jkt: dpopKey.jkt }
+      : profile.senderConstraint === 'none'
+        ? null
+        : { 'x5t#S256': input.transportThumbprint },
     ...(dpopKey ? { dpopKey, dpop: { key: dpopKey, nonces: input.nonces } } : {}),
   };
 }

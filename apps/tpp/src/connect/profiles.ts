@@ -105,6 +105,23 @@ export const PROFILES: Record<ProfileId, ConnectionProfile> = {
       },
     ],
   },
+  'fapi1-baseline': {
+    ...PROFILE_FACTS['fapi1-baseline'],
+    title: 'FAPI 1.0 Baseline (plain request, bearer token)',
+    summary:
+      'The first rung of the ladder, for learning what the others add. Every authorization parameter travels ' +
+      'unsigned in the browser\u2019s address bar, the code comes back in a plain query, and the token is a ' +
+      'bearer token: whoever holds it can use it.',
+    rules: [
+      {
+        rule: 'Plain authorization request in the browser (no PAR, no JAR)',
+        clause: 'FAPI 1.0 Part 1 §5.2.2',
+      },
+      { rule: 'PKCE with S256', clause: 'FAPI 1.0 Part 1 §5.2.2-7, RFC 7636' },
+      { rule: 'nonce in the request, checked in the ID token', clause: 'FAPI 1.0 Part 1 §5.2.2.2-1' },
+      { rule: 'Bearer access token, under 10 minutes', clause: 'FAPI 1.0 Part 1 §6.2.1-2, §5.2.2-21' },
+    ],
+  },
 };
 
 export const CLIENT_AUTH_METHODS: Record<

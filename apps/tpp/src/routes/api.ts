@@ -17,9 +17,9 @@ import { sessionMiddleware } from './session.js';
 import { accountView, balanceView, clientAuthViews, profileViews, transactionView } from './views.js';
 
 const connectBody = z.object({
-  profile: z
-    .string()
-    .refine(isProfileId, { message: 'profile must be fapi2-dpop, fapi2-mtls or fapi1-advanced' }),
+  profile: z.string().refine(isProfileId, {
+    message: 'profile must be fapi2-dpop, fapi2-mtls, fapi1-advanced or fapi1-baseline',
+  }),
   clientAuth: z
     .string()
     .refine(isClientAuthMethod, { message: 'clientAuth must be private_key_jwt or tls_client_auth' }),

@@ -20,7 +20,7 @@ const bankOpRules = z.object({
   party: z.literal('bank-op'),
   rules: z.array(
     z.object({
-      profile: z.enum(['fapi2', 'fapi1-advanced', 'ecosystem']),
+      profile: z.enum(['fapi2', 'fapi1-advanced', 'fapi1-baseline', 'ecosystem']),
       id: z.string(),
       clause: z.string(),
       requirement: z.string(),

@@ -10,12 +10,13 @@ import { CLIENT_CHECKS } from './client-checks.js';
 const SECTION_TITLES: Record<RuleSectionId, string> = {
   fapi2: 'Bank OP · FAPI 2.0 Security Profile',
   'fapi1-advanced': 'Bank OP · FAPI 1.0 Advanced',
+  'fapi1-baseline': 'Bank OP · FAPI 1.0 Baseline',
   ecosystem: 'Bank OP · the ecosystem: directory, consents and tokens',
   'bank-api': 'Bank API · the checks every call runs, in order',
   tpp: 'Moneywise · the client’s own checks of the bank’s answers',
 };
 
-const BANK_OP_SECTIONS = ['fapi2', 'fapi1-advanced', 'ecosystem'] as const;
+const BANK_OP_SECTIONS = ['fapi2', 'fapi1-advanced', 'fapi1-baseline', 'ecosystem'] as const;
 
 function enforcedBy(rule: BankOpRule): string {
   const by = rule.enforcedBy;

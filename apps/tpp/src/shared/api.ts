@@ -1,7 +1,12 @@
 // The JSON the TPP's back end answers its React app with. Types only (no runtime code), shared by both
 // sides. Nothing here is a token, a key or a secret: those stay in the back end.
 
-export type ProfileId = 'fapi2-dpop' | 'fapi2-mtls' | 'fapi1-advanced' | 'fapi2-dpop-opaque';
+export type ProfileId =
+  | 'fapi2-dpop'
+  | 'fapi2-mtls'
+  | 'fapi1-advanced'
+  | 'fapi2-dpop-opaque'
+  | 'fapi1-baseline';
 export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth';
 
 /** Every error the TPP answers, and every error it relays from another party. */
@@ -55,7 +60,7 @@ export interface ProfileView {
   id: ProfileId;
   title: string;
   summary: string;
-  senderConstraint: 'dpop' | 'mtls';
+  senderConstraint: 'dpop' | 'mtls' | 'none';
   rules: { rule: string; clause: string }[];
 }
 

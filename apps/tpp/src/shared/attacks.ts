@@ -23,6 +23,8 @@ export interface AttackView {
   refusals: Partial<Record<ProfileId, ExpectedRefusalView>>;
   /** Why a profile is not listed. */
   notApplicable: Partial<Record<ProfileId, string>>;
+  /** The profiles that let it through as taught (FAPI 1.0 Baseline), why, and the rung that stops it. */
+  succeedsUnder?: Partial<Record<ProfileId, { stoppedBy: ProfileId; why: string }>>;
   /** What would happen without the rule. */
   threat: string;
   fix: string;
@@ -56,8 +58,10 @@ export interface AttackOutcomeView {
   sent?: { method: string; url: string; headers: Record<string, string>; body?: unknown };
   /** What was bent, one line per change, credentials redacted. */
   changes: string[];
-  /** The refusal the catalogue expects under this profile. */
+  /** The refusal the catalogue expects under this profile (or, when it succeeds as taught, the rung's above). */
   expected: ExpectedRefusalView;
+  /** Set when the profile lets the attack through as taught: why, and which profile refuses it. */
+  succeedsAsTaught?: { stoppedBy: ProfileId; why: string };
   /** Refused as expected; otherwise `mismatches` says how it differed. */
   matched: boolean;
   mismatches: string[];

@@ -4,7 +4,7 @@
 import type { ProfileId } from './api.js';
 
 /** Whose rules: bank-op's per profile, bank-api's pipeline, Moneywise's own client checks. */
-export type RuleSectionId = 'fapi2' | 'fapi1-advanced' | 'ecosystem' | 'bank-api' | 'tpp';
+export type RuleSectionId = 'fapi2' | 'fapi1-advanced' | 'fapi1-baseline' | 'ecosystem' | 'bank-api' | 'tpp';
 
 export type RuleParty = 'bank-op' | 'bank-api' | 'tpp';
 

@@ -58,7 +58,8 @@ export interface TimelineJwt {
 
 /** The key or certificate presented beside the token's confirmation claim (RFC 8705 §3.1, RFC 9449 §6). */
 export interface TimelineBinding {
-  kind: 'mtls' | 'dpop';
+  /** 'bearer': a FAPI 1.0 Baseline token, with no cnf: whoever holds it can use it (RFC 6750 §2.1). */
+  kind: 'mtls' | 'dpop' | 'bearer';
   /** x5t#S256 of the TLS client certificate, or the JWK thumbprint of the DPoP proof's key. */
   presented?: string;
   /** The token's cnf claim. */

@@ -111,6 +111,12 @@ async function bindingOf(entry: TimelineEntry): Promise<TimelineBinding | undefi
   );
   const cnf = token?.claims.cnf as Record<string, unknown> | undefined;
   const proof = entry.jwts.find((jwt) => jwt.header.typ === 'dpop+jwt');
+  // FAPI 1.0 Part 1 §6.2.1-2: a Baseline access token carries no cnf; it is bound to nothing.
+  const bearer = entry.jwts.find(
+    (jwt) =>
+      /access token/i.test(jwt.where) && jwt.claims.fapi_profile === 'fapi1-baseline' && !jwt.claims.cnf,
+  );
+  if (bearer && !proof) return { kind: 'bearer', presented: entry.certificate?.x5tS256 };
   if (!cnf && !proof && !entry.certificate) return undefined;
   if (cnf?.jkt !== undefined || (proof && !cnf)) {
     let presented: string | undefined;

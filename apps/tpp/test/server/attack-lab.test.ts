@@ -55,8 +55,12 @@ describe('GET /api/attacks', () => {
     const codeReuse = catalogue.attacks.find((a) => a.id === 'code-reuse');
     expect(codeReuse).toMatchObject({
       message: 'token:authorization_code',
-      profiles: ['fapi2-dpop', 'fapi2-mtls', 'fapi1-advanced'],
+      profiles: ['fapi2-dpop', 'fapi2-mtls', 'fapi1-advanced', 'fapi1-baseline'],
       refusals: { 'fapi2-dpop': { party: 'bank-op', status: 400, error: 'invalid_grant' } },
+    });
+    // FAPI 1.0 Baseline lets a stolen bearer token through, and says which rung stops it.
+    expect(catalogue.attacks.find((a) => a.id === 'token-without-binding')?.succeedsUnder).toMatchObject({
+      'fapi1-baseline': { stoppedBy: 'fapi1-advanced', why: expect.stringMatching(/bearer token/) },
     });
     expect(codeReuse?.threat).toMatch(/leaked/);
     expect(catalogue.steps['token:authorization_code']).toContain('Exchange the code for tokens');

@@ -43,6 +43,7 @@ describe('GET /api/rules: the rule catalogue', () => {
     expect(catalogue.sections.map((s) => [s.id, s.party])).toEqual([
       ['fapi2', 'bank-op'],
       ['fapi1-advanced', 'bank-op'],
+      ['fapi1-baseline', 'bank-op'],
       ['ecosystem', 'bank-op'],
       ['bank-api', 'bank-api'],
       ['tpp', 'tpp'],

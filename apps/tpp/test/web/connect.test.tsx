@@ -26,7 +26,7 @@ function setup() {
 }
 
 describe('Connect page', () => {
-  it('offers the three profiles and two client authentications in plain words, FAPI 2.0 + DPoP first', async () => {
+  it('offers the four profiles and two client authentications in plain words, FAPI 2.0 + DPoP first', async () => {
     setup();
     const profileGroup = await screen.findByRole('group', { name: 'Security profile' });
     const profiles = within(profileGroup).getAllByRole('radio');
@@ -35,6 +35,7 @@ describe('Connect page', () => {
       'fapi2-mtls',
       'fapi1-advanced',
       'fapi2-dpop-opaque',
+      'fapi1-baseline',
     ]);
     expect((screen.getByTestId('profile-fapi2-dpop') as HTMLInputElement).checked).toBe(true);
     const authGroup = screen.getByRole('group', { name: 'How Moneywise proves who it is' });
@@ -45,6 +46,22 @@ describe('Connect page', () => {
     ).toEqual(['private_key_jwt', 'tls_client_auth']);
     expect(screen.getByText(/a stolen token is useless on its own/)).toBeTruthy();
     expect(screen.getByTestId('client-auth-tls_client_auth')).toBeTruthy();
+  });
+
+  it('shows what each rung of the ladder Baseline, Advanced, 2.0 adds and the attack it stops', async () => {
+    setup();
+    const ladder = await screen.findByRole('region', { name: /Baseline → Advanced → 2.0/ });
+    const rows = within(ladder).getAllByRole('row').slice(1);
+    expect(rows.map((row) => within(row).getByRole('rowheader').textContent)).toEqual([
+      'FAPI 1.0 Advanced',
+      'FAPI 1.0 Advanced',
+      'FAPI 1.0 Advanced',
+      'FAPI 2.0',
+      'FAPI 2.0',
+      'FAPI 2.0',
+    ]);
+    expect(within(ladder).getByText(/Replay of a stolen token: without the private key/)).toBeTruthy();
+    expect(within(ladder).getByText(/attack: token-without-binding/)).toBeTruthy();
   });
 
   it('starts the chosen connection and sends the browser to the bank', async () => {

@@ -7,12 +7,13 @@ import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/t
 import type { Agent } from 'undici';
 import type { AccessToken, FapiFlowClient } from '../flow-client.js';
 import {
-  ALL_PROFILES,
   type AttackContext,
+  BASELINE,
   defineAttack,
   type FlowSteps,
   MTLS_BOUND,
   sameRefusal,
+  WITH_BASELINE,
 } from './attack.js';
 import { ATTACKER, onHttp, onJwt, replayFirst } from './bends.js';
 import { openAtBank } from './front-channel.js';
@@ -55,7 +56,11 @@ function dpopProofAttack(attack: {
         clause: attack.clause,
       },
     },
-    notApplicable: { 'fapi2-mtls': CERTIFICATE_BOUND, 'fapi1-advanced': CERTIFICATE_BOUND },
+    notApplicable: {
+      'fapi2-mtls': CERTIFICATE_BOUND,
+      'fapi1-advanced': CERTIFICATE_BOUND,
+      'fapi1-baseline': BASELINE.bearer,
+    },
     threat: attack.threat,
     fix: attack.fix,
     rules: attack.rules ?? [BANK_API_TRANSPORT],
@@ -107,7 +112,11 @@ export const dpopProofReplayed = defineAttack({
   refusals: {
     'fapi2-dpop': { party: 'bank-api', status: 401, error: 'invalid_dpop_proof', clause: 'RFC 9449 §11.1' },
   },
-  notApplicable: { 'fapi2-mtls': CERTIFICATE_BOUND, 'fapi1-advanced': CERTIFICATE_BOUND },
+  notApplicable: {
+    'fapi2-mtls': CERTIFICATE_BOUND,
+    'fapi1-advanced': CERTIFICATE_BOUND,
+    'fapi1-baseline': BASELINE.bearer,
+  },
   threat: 'a request captured with its proof is replayed by whoever captured it',
   fix: 'sign a new proof, with a new jti, for every request',
   rules: [BANK_API_TRANSPORT],
@@ -134,7 +143,11 @@ export const dpopOtherKey = defineAttack({
   refusals: {
     'fapi2-dpop': { party: 'bank-api', status: 401, error: 'invalid_token', clause: 'RFC 9449 §6.1' },
   },
-  notApplicable: { 'fapi2-mtls': CERTIFICATE_BOUND, 'fapi1-advanced': CERTIFICATE_BOUND },
+  notApplicable: {
+    'fapi2-mtls': CERTIFICATE_BOUND,
+    'fapi1-advanced': CERTIFICATE_BOUND,
+    'fapi1-baseline': BASELINE.bearer,
+  },
   threat: 'a stolen DPoP-bound token is used with the thief’s own key',
   fix: 'sign every proof with the key whose thumbprint is the token’s cnf.jkt',
   rules: [BANK_API_BINDING],
@@ -168,6 +181,12 @@ export const tokenWithoutBinding = defineAttack({
       clause: 'RFC 8705 §3',
     }),
   },
+  succeedsUnder: {
+    'fapi1-baseline': {
+      stoppedBy: 'fapi1-advanced',
+      why: 'a Baseline token is a bearer token (FAPI 1.0 Part 1 §6.2.1-2): it works without any certificate or key. That is what Advanced adds: tokens bound to the client certificate (FAPI 1.0 Adv §5.2.2-5)',
+    },
+  },
   threat: 'a token copied from a log is used as a bearer token by whoever copied it',
   fix: 'send a DPoP proof signed with the bound key, or call over mTLS with the bound certificate',
   rules: [BANK_API_TRANSPORT, 'bank-op:sender-constrained-tokens'],
@@ -195,6 +214,12 @@ export const tokenWithAnotherCertificate = defineAttack({
     clause: 'RFC 8705 §3',
   }),
   notApplicable: { 'fapi2-dpop': DPOP_BOUND },
+  succeedsUnder: {
+    'fapi1-baseline': {
+      stoppedBy: 'fapi1-advanced',
+      why: 'a Baseline token is a bearer token (FAPI 1.0 Part 1 §6.2.1-2): another TPP uses it with its own certificate. That is what Advanced adds: the token names the certificate it is bound to (FAPI 1.0 Adv §5.2.2-5)',
+    },
+  },
   threat: 'another TPP that obtained the token uses it with its own valid certificate',
   fix: 'call with the certificate whose thumbprint is the token’s cnf x5t#S256',
   rules: [BANK_API_BINDING, 'bank-op:token-bound-to-own-certificate'],
@@ -215,7 +240,7 @@ export const tokenInQuery = defineAttack({
   id: 'token-in-query',
   title: 'The access token is sent in the query string',
   message: 'api:accounts',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-api',
     status: 400,
     error: 'invalid_request',
@@ -240,7 +265,7 @@ export const accessTokenRevoked = defineAttack({
   id: 'access-token-revoked',
   title: 'An access token revoked at the bank is used again',
   message: 'api:accounts',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-api',
     status: 401,
     error: 'invalid_token',
@@ -264,7 +289,7 @@ export const otherTppConsent = defineAttack({
   id: 'other-tpp-consent',
   title: 'The authorization request names another TPP’s consent',
   message: 'authorization-request',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-op',
     status: 303,
     error: 'invalid_request',
@@ -287,7 +312,7 @@ export const idempotencyKeyReused = defineAttack({
   id: 'idempotency-key-reused',
   title: 'An idempotency key is reused with another body',
   message: 'api:account-access-consents',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-api',
     status: 400,
     error: 'invalid_request',
@@ -366,7 +391,7 @@ function paymentAttack(attack: {
     id: attack.id,
     title: attack.title,
     message: 'payment',
-    refusals: sameRefusal(ALL_PROFILES, {
+    refusals: sameRefusal(WITH_BASELINE, {
       party: 'bank-api',
       status: 400,
       error: 'invalid_request',

@@ -93,6 +93,11 @@ export interface Attack {
   refusals: Readonly<Partial<Record<ProfileId, ExpectedRefusal>>>;
   /** Why a profile is not listed (e.g. FAPI 2.0 sends no request object). */
   notApplicable?: Readonly<Partial<Record<ProfileId, string>>>;
+  /**
+   * The profiles that let the attack through, as they are taught (FAPI 1.0 Baseline's bearer tokens):
+   * `stoppedBy` is the rung above that refuses it, and whose refusal the runner shows beside the success.
+   */
+  succeedsUnder?: Readonly<Partial<Record<ProfileId, { stoppedBy: ProfileId; why: string }>>>;
   /** One sentence: what would happen without the rule. */
   threat: string;
   fix: string;
@@ -115,6 +120,18 @@ export function sameRefusal(
 }
 
 export const ALL_PROFILES: readonly ProfileId[] = ['fapi2-dpop', 'fapi2-mtls', 'fapi1-advanced'];
+/** The same, and FAPI 1.0 Baseline, where Baseline refuses the attack the same way. */
+export const WITH_BASELINE: readonly ProfileId[] = [...ALL_PROFILES, 'fapi1-baseline'];
+/** FAPI 1.0 Baseline: what it sends instead of the attacked message, for `notApplicable`. */
+export const BASELINE = {
+  noRequestObject:
+    'FAPI 1.0 Baseline signs no request object: its parameters travel unsigned in the browser, where anything may change them (Advanced adds JAR, FAPI 1.0 Adv §5.2.2-1)',
+  noPar:
+    'FAPI 1.0 Baseline pushes nothing: the parameters travel in the browser URL, so there is no request_uri (FAPI 2.0 adds PAR)',
+  noJarm:
+    'FAPI 1.0 Baseline answers with a plain query, unsigned: nothing to tamper with but nothing verified either (Advanced adds JARM, FAPI 1.0 Adv §5.2.2-2)',
+  bearer: 'FAPI 1.0 Baseline tokens are bearer tokens: no DPoP proof is sent',
+} as const;
 export const FAPI2: readonly ProfileId[] = ['fapi2-dpop', 'fapi2-mtls'];
 export const MTLS_BOUND: readonly ProfileId[] = ['fapi2-mtls', 'fapi1-advanced'];
 export const PRIVATE_KEY_JWT: readonly ProfileId[] = ['fapi2-dpop', 'fapi1-advanced'];

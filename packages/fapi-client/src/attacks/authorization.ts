@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { generateKeyPair, SignJWT } from 'jose';
 import type { Bend } from '../bend.js';
-import { ALL_PROFILES, defineAttack, FAPI2, sameRefusal } from './attack.js';
+import { ALL_PROFILES, BASELINE, defineAttack, FAPI2, sameRefusal } from './attack.js';
 import { ATTACKER, onHttp, onJwt, withPayload } from './bends.js';
 import { openAtBank } from './front-channel.js';
 
@@ -27,6 +27,10 @@ export const redirectUriAltered = defineAttack({
       error: 'invalid_request',
       clause: 'FAPI 1.0 Part 1 §5.2.2-8',
     },
+  },
+  notApplicable: {
+    'fapi1-baseline':
+      'FAPI 1.0 Baseline pushes nothing; an unregistered redirect_uri in its plain request is refused all the same (FAPI 1.0 Part 1 §5.2.2-10)',
   },
   threat: 'the code is sent to the attacker’s site, which redeems it or injects it elsewhere',
   fix: 'send a redirect_uri byte for byte equal to one the client registered',
@@ -60,6 +64,7 @@ export const requestUriReplayed = defineAttack({
     error: 'invalid_request_uri',
     clause: 'RFC 9126 §2.2',
   }),
+  notApplicable: { 'fapi1-baseline': BASELINE.noPar },
   threat: 'a request_uri read from a log or a browser history starts the customer’s authorization again',
   fix: 'push a new authorization request for each authorization; a request_uri is used once',
   rules: ['bank-op:request-uri-lifetime'],
@@ -88,7 +93,11 @@ export const requestUriExpired = defineAttack({
       clause: 'RFC 9126 §2.2',
     },
   },
-  notApplicable: { 'fapi2-dpop': FIXED_REQUEST_URI_TTL, 'fapi2-mtls': FIXED_REQUEST_URI_TTL },
+  notApplicable: {
+    'fapi2-dpop': FIXED_REQUEST_URI_TTL,
+    'fapi2-mtls': FIXED_REQUEST_URI_TTL,
+    'fapi1-baseline': BASELINE.noPar,
+  },
   threat:
     'an authorization URL found later in a log, a browser history or a shared link starts an authorization the client no longer expects',
   fix: 'push a new authorization request when the customer is ready; a request_uri lives less than 600 s (FAPI 2.0 SP §5.3.2.2-12), 60 s at this bank',
@@ -129,7 +138,11 @@ function requestObjectAttack(attack: {
     refusals: {
       'fapi1-advanced': { party: 'bank-op', status: 400, error: 'invalid_request_object', clause },
     },
-    notApplicable: { 'fapi2-dpop': NO_REQUEST_OBJECT, 'fapi2-mtls': NO_REQUEST_OBJECT },
+    notApplicable: {
+      'fapi2-dpop': NO_REQUEST_OBJECT,
+      'fapi2-mtls': NO_REQUEST_OBJECT,
+      'fapi1-baseline': BASELINE.noRequestObject,
+    },
     async run(ctx, steps) {
       const consentId = await steps.consent(ctx.client);
       ctx.bend(bend(Math.floor(Date.now() / 1000)));
@@ -207,7 +220,12 @@ export const stateSwapped = defineAttack({
   title: 'The authorization response of another session arrives (its state)',
   message: 'authorization-response',
   refusals: {
-    ...sameRefusal(FAPI2, { party: 'tpp', status: 400, error: 'invalid_state', clause: 'RFC 6749 §10.12' }),
+    ...sameRefusal([...FAPI2, 'fapi1-baseline'], {
+      party: 'tpp',
+      status: 400,
+      error: 'invalid_state',
+      clause: 'RFC 6749 §10.12',
+    }),
     'fapi1-advanced': { party: 'tpp', status: 400, error: 'invalid_state', clause: 'JARM §4.4' },
   },
   threat:
@@ -227,7 +245,12 @@ export const mixUp = defineAttack({
   title: 'The authorization response comes from another server (mix-up)',
   message: 'authorization-response',
   refusals: {
-    ...sameRefusal(FAPI2, { party: 'tpp', status: 400, error: 'invalid_issuer', clause: 'RFC 9207 §2.4' }),
+    ...sameRefusal([...FAPI2, 'fapi1-baseline'], {
+      party: 'tpp',
+      status: 400,
+      error: 'invalid_issuer',
+      clause: 'RFC 9207 §2.4',
+    }),
     'fapi1-advanced': { party: 'tpp', status: 400, error: 'invalid_request', clause: 'RFC 7515 §5.2' },
   },
   threat:
@@ -272,7 +295,7 @@ export const jarmTampered = defineAttack({
   refusals: {
     'fapi1-advanced': { party: 'tpp', status: 400, error: 'invalid_request', clause: 'RFC 7515 §5.2' },
   },
-  notApplicable: { 'fapi2-dpop': NO_JARM, 'fapi2-mtls': NO_JARM },
+  notApplicable: { 'fapi2-dpop': NO_JARM, 'fapi2-mtls': NO_JARM, 'fapi1-baseline': BASELINE.noJarm },
   threat: 'a code injected into the response in the browser is redeemed as if the bank had sent it',
   fix: 'verify the JARM JWT’s signature with the bank’s keys before reading code or state',
   rules: ['tpp:JARM response verifies', 'bank-op:jarm'],

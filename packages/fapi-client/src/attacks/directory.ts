@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCertificateRequest } from '@fapi-sandbox/fapi-core/certificate-request';
-import { ALL_PROFILES, defineAttack, MTLS_BOUND, sameRefusal } from './attack.js';
+import { defineAttack, MTLS_BOUND, sameRefusal, WITH_BASELINE } from './attack.js';
 
 /** How long bank-op and bank-api keep the directory's answer on a participant (their status caches). */
 const STATUS_CACHE_MS = 1100;
@@ -14,7 +14,7 @@ export const softwareSuspended = defineAttack({
   id: 'software-suspended',
   title: 'A TPP whose software the directory suspended asks for a token',
   message: 'directory',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-op',
     status: 401,
     error: 'invalid_client',
@@ -45,7 +45,7 @@ export const certificateRevoked = defineAttack({
   id: 'certificate-revoked',
   title: 'A TPP keeps using a transport certificate the directory revoked',
   message: 'directory',
-  refusals: sameRefusal(MTLS_BOUND, {
+  refusals: sameRefusal([...MTLS_BOUND, 'fapi1-baseline'], {
     party: 'bank-api',
     status: 401,
     error: 'invalid_token',

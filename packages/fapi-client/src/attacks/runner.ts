@@ -43,7 +43,13 @@ export interface AttackOutcome {
   sent?: SentMessage;
   /** The bent part, one line per change (`claim aud: 'https://bank…' -> 'https://evil…'`). */
   changes: string[];
+  /** The expected refusal; for an attack the profile lets through, the refusal of the rung that stops it. */
   expected: ExpectedRefusal;
+  /**
+   * Set when the profile lets the attack through as it is taught (FAPI 1.0 Baseline's bearer tokens): why,
+   * and which profile stops it. Then `matched` means it was NOT refused.
+   */
+  succeedsAsTaught?: { stoppedBy: ProfileId; why: string };
   /** Refused by the expected party with the expected status and error, naming the expected clause. */
   matched: boolean;
   /** What differed from the expectation (empty when matched). */
@@ -66,7 +72,8 @@ export interface RunAttackOptions {
 
 export async function runAttack(attack: Attack, options: RunAttackOptions): Promise<AttackOutcome> {
   const { config, variant } = options;
-  const expected = attack.refusals[variant.id];
+  const allowed = attack.succeedsUnder?.[variant.id];
+  const expected = attack.refusals[variant.id] ?? (allowed && attack.refusals[allowed.stoppedBy]);
   if (!expected) {
     throw new Error(
       `attack ${attack.id} does not apply to ${variant.id}: ${attack.notApplicable?.[variant.id] ?? `it applies to ${attack.profiles.join(', ')}`}`,
@@ -124,11 +131,12 @@ export async function runAttack(attack: Attack, options: RunAttackOptions): Prom
       refused: false,
       changes,
       expected,
+      ...(allowed ? { succeedsAsTaught: allowed } : {}),
       matched: false,
       mismatches: [],
       ...found,
     };
-    result.mismatches = mismatchesOf(result, expected);
+    result.mismatches = allowed ? succeededAsTaught(result, allowed.why) : mismatchesOf(result, expected);
     result.matched = result.mismatches.length === 0;
     return result;
   };
@@ -228,6 +236,14 @@ function refusalOf(err: OAuthError) {
     errorDescription: err.errorDescription,
     clause: err.clause ?? clauseOf(err.errorDescription),
   };
+}
+
+/** For an attack the profile lets through: what differs from that (a refusal, or a flow that broke). */
+function succeededAsTaught(outcome: AttackOutcome, why: string): string[] {
+  if (outcome.failure) return [outcome.failure];
+  if (outcome.refused)
+    return [`refused by ${outcome.by}, but ${outcome.profile} should let it through: ${why}`];
+  return [];
 }
 
 /** What differs between a refusal and its expectation. */

@@ -1,7 +1,7 @@
 // Attacks at the token endpoint: what code single use, PKCE, the code's binding to its client and the
 // client's authentication (private_key_jwt) stop.
 import { randomBytes } from 'node:crypto';
-import { ALL_PROFILES, defineAttack, sameRefusal } from './attack.js';
+import { defineAttack, sameRefusal, WITH_BASELINE } from './attack.js';
 import { ATTACKER, onHttp, onJwt, replayFirst } from './bends.js';
 
 const CERTIFICATE_AUTH =
@@ -11,7 +11,7 @@ export const codeReuse = defineAttack({
   id: 'code-reuse',
   title: 'An authorization code is redeemed a second time',
   message: 'token:authorization_code',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-op',
     status: 400,
     error: 'invalid_grant',
@@ -32,7 +32,7 @@ export const codeInjection = defineAttack({
   id: 'code-injection',
   title: 'A code from another session is redeemed with this session’s PKCE verifier',
   message: 'token:authorization_code',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-op',
     status: 400,
     error: 'invalid_grant',
@@ -61,7 +61,7 @@ function pkceAttack(attack: {
   return defineAttack({
     ...described,
     message: 'token:authorization_code',
-    refusals: sameRefusal(ALL_PROFILES, {
+    refusals: sameRefusal(WITH_BASELINE, {
       party: 'bank-op',
       status: 400,
       error: 'invalid_grant',
@@ -104,7 +104,7 @@ export const codeOfAnotherClient = defineAttack({
   id: 'code-of-another-client',
   title: 'Another client redeems this client’s code',
   message: 'token:authorization_code',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-op',
     status: 400,
     error: 'invalid_grant',
@@ -137,6 +137,12 @@ export const clientAssertionReplayed = defineAttack({
       status: 401,
       error: 'invalid_client',
       clause: 'FAPI 1.0 Adv §5.2.2-14',
+    },
+    'fapi1-baseline': {
+      party: 'bank-op',
+      status: 401,
+      error: 'invalid_client',
+      clause: 'FAPI 1.0 Part 1 §5.2.2-4',
     },
   },
   notApplicable: { 'fapi2-mtls': CERTIFICATE_AUTH },
@@ -177,6 +183,12 @@ export const clientAssertionWrongAudience = defineAttack({
       error: 'invalid_client',
       clause: 'FAPI 1.0 Adv §5.2.2-14',
     },
+    'fapi1-baseline': {
+      party: 'bank-op',
+      status: 401,
+      error: 'invalid_client',
+      clause: 'FAPI 1.0 Part 1 §5.2.2-4',
+    },
   },
   notApplicable: { 'fapi2-mtls': CERTIFICATE_AUTH },
   threat: 'an assertion the TPP signed for another server authenticates the attacker here',
@@ -200,7 +212,7 @@ export const refreshTokenRevoked = defineAttack({
   id: 'refresh-token-revoked',
   title: 'A revoked refresh token is used again',
   message: 'token:refresh_token',
-  refusals: sameRefusal(ALL_PROFILES, {
+  refusals: sameRefusal(WITH_BASELINE, {
     party: 'bank-op',
     status: 400,
     error: 'invalid_grant',

@@ -9,7 +9,7 @@ import { base64url, type CryptoKey, type JWK } from 'jose';
 import { quote, type Reject } from './reject.js';
 
 /** The profile whose rules apply: FAPI 2.0 Security Profile, or FAPI 1.0 Part 2 Advanced. */
-export type FapiProfile = 'fapi2' | 'fapi1-advanced';
+export type FapiProfile = 'fapi2' | 'fapi1-advanced' | 'fapi1-baseline';
 
 export type FapiSigningAlg = 'PS256' | 'ES256' | 'EdDSA' | 'Ed25519';
 
@@ -21,19 +21,24 @@ const ALGS_BY_PROFILE: Record<FapiProfile, readonly FapiSigningAlg[]> = {
   fapi2: ['PS256', 'ES256', 'EdDSA', 'Ed25519'],
   // FAPI 1.0 Adv §8.6-1: PS256 or ES256.
   'fapi1-advanced': ['PS256', 'ES256'],
+  // FAPI 1.0 Part 1 names no algorithm list; the bank holds Baseline clients to Advanced's (§8.6-1).
+  'fapi1-baseline': ['PS256', 'ES256'],
 };
 
 const ALG_CLAUSE: Record<FapiProfile, string> = {
   fapi2: 'FAPI 2.0 SP §5.4.1-1.2',
   'fapi1-advanced': 'FAPI 1.0 Adv §8.6-1',
+  'fapi1-baseline': 'FAPI 1.0 Adv §8.6-1 (bank policy for Baseline)',
 };
 const NONE_CLAUSE: Record<FapiProfile, string> = {
   fapi2: 'FAPI 2.0 SP §5.4.1-1.3',
   'fapi1-advanced': 'FAPI 1.0 Adv §8.6-3',
+  'fapi1-baseline': 'FAPI 1.0 Adv §8.6-3 (bank policy for Baseline)',
 };
 const RSA_SIZE_CLAUSE: Record<FapiProfile, string> = {
   fapi2: 'FAPI 2.0 SP §5.4.1-2',
   'fapi1-advanced': 'FAPI 1.0 Part 1 §5.2.2-5',
+  'fapi1-baseline': 'FAPI 1.0 Part 1 §5.2.2-5',
 };
 
 /** The JWS algorithms a profile allows, strongest-supported first. */

@@ -1,5 +1,5 @@
 // Exactly one sender constraint, among the profile's (FAPI 2.0 SP §5.3.2.1-4/-5: mTLS or DPoP;
-// FAPI 1.0 Adv §5.2.2-5/-6: mTLS).
+// FAPI 1.0 Adv §5.2.2-5/-6: mTLS); or none, for FAPI 1.0 Baseline's bearer tokens (Part 1 §6.2.1-2).
 import type { SenderConstraint } from '../../profiles/client-policy.js';
 import { clausesOf, invalidMetadata, type MetadataCheck, optionalBoolean } from './context.js';
 
@@ -8,7 +8,7 @@ export const senderConstraint: MetadataCheck = {
   run({ request, profile, metadata }) {
     const mtls = optionalBoolean(request, 'tls_client_certificate_bound_access_tokens');
     const dpop = optionalBoolean(request, 'dpop_bound_access_tokens');
-    const clause = clausesOf(profile, 'sender-constrained-tokens')!;
+    const clause = clausesOf(profile, 'sender-constrained-tokens', 'bearer-tokens')!;
     const allowed = profile.client.senderConstraints;
     if (mtls && dpop) {
       throw invalidMetadata(
@@ -33,7 +33,9 @@ export const senderConstraint: MetadataCheck = {
       throw invalidMetadata(
         `${profile.title} binds access tokens with ${allowed.join(' or ')}, not ${chosen}`,
         clause,
-        'send tls_client_certificate_bound_access_tokens: true',
+        allowed.includes('none')
+          ? 'leave out tls_client_certificate_bound_access_tokens and dpop_bound_access_tokens, or register with fapi_profile "fapi1-advanced" or "fapi2" for sender-constrained tokens'
+          : 'send tls_client_certificate_bound_access_tokens: true',
       );
     }
     if (mtls === false && chosen === 'mtls') {
@@ -44,6 +46,6 @@ export const senderConstraint: MetadataCheck = {
       );
     }
     if (chosen === 'mtls') metadata.tls_client_certificate_bound_access_tokens = true;
-    else metadata.dpop_bound_access_tokens = true;
+    else if (chosen === 'dpop') metadata.dpop_bound_access_tokens = true;
   },
 };

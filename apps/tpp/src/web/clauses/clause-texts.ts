@@ -188,8 +188,12 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       'The baseline FAPI 1.0 profile: PKCE, pre-registered https redirect URIs, strong client authentication, and the FAPI headers (x-fapi-interaction-id) between client and resource server.',
     sections: {
       '5.2.2': s('Authorization server', 'The authorization server', {
+        1: 'shall support confidential clients;',
+        2: 'should support public clients;',
+        4: 'shall authenticate the confidential client using one of the following methods: Mutual TLS for OAuth Client Authentication as specified in Section 2 of [MTLS], or client_secret_jwt or private_key_jwt as specified in Section 9 of [OIDC];',
         5: 'shall require and use a key of size 2048 bits or larger for RSA algorithms;',
         6: 'shall require and use a key of size 160 bits or larger for elliptic curve algorithms;',
+        7: 'shall require [RFC7636] with S256 as the code challenge method;',
         8: 'shall require redirect URIs to be pre-registered;',
         9: 'shall require the redirect_uri in the authorization request;',
         10: 'shall require the value of redirect_uri to exactly match one of the pre-registered redirect URIs;',
@@ -197,6 +201,7 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
         13: 'shall reject an authorization code (Section 1.3.1 of RFC6749) if it has been previously used;',
         17: 'should clearly identify the details of the grant to the user during authorization;',
         20: 'shall require redirect URIs to use the https scheme;',
+        21: 'should issue access tokens with a lifetime of under 10 minutes unless the tokens are sender-constrained;',
         22: 'shall support [OIDD], may support [RFC8414] and shall not distribute discovery metadata (such as the authorization endpoint) by any other means.',
       }),
       '5.2.2.2': s(
@@ -476,6 +481,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       '3.2': s(
         'Token endpoint',
         'The token endpoint is used by the client to obtain an access token by presenting its authorization grant or refresh token. The client must use the HTTP "POST" method when making access token requests.',
+      ),
+      '4.1.1': s(
+        'Authorization request',
+        'The client constructs the request URI by adding response_type=code, client_id, redirect_uri, scope and state to the query component of the authorization endpoint URI, and directs the resource owner to it with an HTTP redirection response (or other means available to it via the user-agent).',
       ),
       '4.1.2': s(
         'Authorization response',

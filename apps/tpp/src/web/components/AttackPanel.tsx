@@ -95,7 +95,9 @@ function AttackResult({ attack, outcome }: { attack: AttackView; outcome: Attack
       <h4 id="attack-result-title">
         {refusal
           ? `Refused by ${PARTIES[refusal.party] ?? refusal.party}`
-          : 'NOT REFUSED: this is a hole. Every party accepted the bent message.'}
+          : outcome.succeedsAsTaught
+            ? `Not refused, as ${profileTitle(outcome.profile)} allows`
+            : 'NOT REFUSED: this is a hole. Every party accepted the bent message.'}
       </h4>
       <p className="muted">{attack.title}</p>
       {refusal ? (
@@ -119,6 +121,12 @@ function AttackResult({ attack, outcome }: { attack: AttackView; outcome: Attack
           </p>
           {refusal.description ? <p data-testid="attack-description">{refusal.description}</p> : null}
         </>
+      ) : outcome.succeedsAsTaught ? (
+        <p data-testid="attack-succeeds-as-taught">
+          {outcome.succeedsAsTaught.why}. {profileTitle(outcome.succeedsAsTaught.stoppedBy)} refuses it with{' '}
+          {outcome.expected.status} <code>{outcome.expected.error}</code>{' '}
+          <ClauseChip clause={outcome.expected.clause} />.
+        </p>
       ) : (
         <p>
           The bank (or Moneywise) should have refused it with {outcome.expected.status}{' '}
@@ -207,11 +215,17 @@ export function AttackPanel({
       ) : null}
       <ul className="attack-list">
         {attacks.map((attack) => {
-          const applies = profile !== undefined && attack.profiles.includes(profile);
+          const succeeds = profile !== undefined ? attack.succeedsUnder?.[profile] : undefined;
+          const applies = profile !== undefined && (attack.profiles.includes(profile) || !!succeeds);
           return (
             <li key={attack.id} className="attack" data-testid="attack" data-attack-id={attack.id}>
               <p className="attack-title">{attack.title}</p>
               <ExpectedRefusals attack={attack} />
+              {succeeds && profile ? (
+                <p className="muted" data-testid="attack-succeeds-under">
+                  Succeeds under {profileTitle(profile)}, as taught: {succeeds.why}
+                </p>
+              ) : null}
               {applies ? (
                 <button
                   type="button"

@@ -16,6 +16,7 @@ export const PROFILES: { id: ProfileId; title: string }[] = [
   { id: 'fapi2-mtls', title: 'FAPI 2.0 + mTLS' },
   { id: 'fapi1-advanced', title: 'FAPI 1.0 Advanced' },
   { id: 'fapi2-dpop-opaque', title: 'FAPI 2.0 + DPoP, opaque tokens' },
+  { id: 'fapi1-baseline', title: 'FAPI 1.0 Baseline' },
 ];
 
 function pathOf(url: string | undefined): string | undefined {
@@ -85,7 +86,9 @@ function StepSummary({ entry }: { entry: TimelineEntry }) {
       ) : null}
       {entry.binding ? (
         <p>
-          Bound by {entry.binding.kind === 'dpop' ? 'DPoP key (cnf.jkt)' : 'mTLS certificate (cnf.x5t#S256)'}
+          {entry.binding.kind === 'bearer'
+            ? 'A bearer token: bound to nothing (no cnf)'
+            : `Bound by ${entry.binding.kind === 'dpop' ? 'DPoP key (cnf.jkt)' : 'mTLS certificate (cnf.x5t#S256)'}`}
         </p>
       ) : null}
       {entry.clause ? (

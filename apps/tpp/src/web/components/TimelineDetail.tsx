@@ -146,8 +146,17 @@ export function TimelineDetail({
           <h3>
             {entry.binding.kind === 'dpop'
               ? 'DPoP key beside the token’s cnf'
-              : 'Client certificate beside the token’s cnf'}
+              : entry.binding.kind === 'bearer'
+                ? 'A bearer token: no cnf, bound to nothing'
+                : 'Client certificate beside the token’s cnf'}
           </h3>
+          {entry.binding.kind === 'bearer' ? (
+            <p data-testid="timeline-bearer">
+              FAPI 1.0 Baseline (Part 1 §6.2.1-2): whoever holds this token can use it, with any certificate
+              or none. FAPI 1.0 Advanced binds it to Moneywise’s certificate; FAPI 2.0 to a certificate or a
+              DPoP key.
+            </p>
+          ) : null}
           <dl>
             <div>
               <dt>

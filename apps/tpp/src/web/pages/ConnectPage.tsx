@@ -11,6 +11,7 @@ import type {
 } from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { ProfileLadder } from '../components/ProfileLadder.js';
 import { useResource } from '../components/useResource.js';
 import { useRouter } from '../router.js';
 
@@ -25,7 +26,9 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
   // "Connect with FAPI 2.0 + mTLS" links (the inspector's profile comparison) preselect the profile.
   const [profile, setProfile] = useState<ProfileId>(() => {
     const asked = search.get('profile');
-    return asked === 'fapi2-mtls' || asked === 'fapi1-advanced' ? asked : 'fapi2-dpop';
+    return asked === 'fapi2-mtls' || asked === 'fapi1-advanced' || asked === 'fapi1-baseline'
+      ? asked
+      : 'fapi2-dpop';
   });
   const [clientAuth, setClientAuth] = useState<ClientAuthMethod>('private_key_jwt');
   const [encryptRequestObject, setEncryptRequestObject] = useState(false);
@@ -136,6 +139,7 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
         <p>Loading…</p>
       ) : null}
       {error ? <ErrorNotice error={error} title="Moneywise could not start the connection" /> : null}
+      <ProfileLadder />
     </section>
   );
 }

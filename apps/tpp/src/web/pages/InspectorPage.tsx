@@ -14,6 +14,7 @@ import { CompareProfiles } from '../components/CompareProfiles.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatTime } from '../components/format.js';
 import { outcomeOf } from '../components/outcome.js';
+import { ProfileLadder } from '../components/ProfileLadder.js';
 import { SequenceDiagram } from '../components/SequenceDiagram.js';
 import { TimelineDetail } from '../components/TimelineDetail.js';
 import { useResource } from '../components/useResource.js';
@@ -108,6 +109,8 @@ export function InspectorView({
   const [comparing, setComparing] = useState(false);
   const selected = trace.entries.find((e) => e.id === selectedId);
   const connectionId = 'connectionId' in trace ? trace.connectionId : undefined;
+  // A FAPI 1.0 Baseline connection (its token is a bearer token): show what each rung above adds.
+  const baseline = trace.entries.some((entry) => entry.binding?.kind === 'bearer');
   // Selecting a message makes the address its permalink (replaceState: Back still leaves the inspector).
   const select = (id: string) => {
     setSelectedId(id);
@@ -199,6 +202,7 @@ export function InspectorView({
               </div>
             ) : null}
           </div>
+          {baseline ? <ProfileLadder /> : null}
         </>
       ) : null}
     </>

@@ -21,6 +21,7 @@ const PROFILE_TITLES: Record<string, string> = {
   'fapi2-mtls': 'FAPI 2.0 + mTLS',
   'fapi1-advanced': 'FAPI 1.0 Advanced',
   'fapi2-dpop-opaque': 'FAPI 2.0 + DPoP, opaque tokens',
+  'fapi1-baseline': 'FAPI 1.0 Baseline',
 };
 
 export function StepList({ steps }: { steps: OnboardingStepView[] }) {

@@ -12,9 +12,13 @@ import { useResource } from '../components/useResource.js';
 
 /** The profile filter: a bank-op profile, and the ways of connecting that use it. */
 const PROFILE_FILTERS = {
-  all: { title: 'Every profile', variants: ['fapi2-dpop', 'fapi2-mtls', 'fapi1-advanced'] },
+  all: {
+    title: 'Every profile',
+    variants: ['fapi2-dpop', 'fapi2-mtls', 'fapi1-advanced', 'fapi1-baseline'],
+  },
   fapi2: { title: 'FAPI 2.0', variants: ['fapi2-dpop', 'fapi2-mtls'] },
   'fapi1-advanced': { title: 'FAPI 1.0 Advanced', variants: ['fapi1-advanced'] },
+  'fapi1-baseline': { title: 'FAPI 1.0 Baseline', variants: ['fapi1-baseline'] },
 } as const satisfies Record<string, { title: string; variants: readonly ProfileId[] }>;
 
 type ProfileFilter = keyof typeof PROFILE_FILTERS;
@@ -164,7 +168,7 @@ function visibleSections(catalogue: RuleCatalogue, filter: ProfileFilter): RuleS
   return catalogue.sections.filter(
     (section) =>
       filter === 'all' ||
-      (section.id !== 'fapi2' && section.id !== 'fapi1-advanced') ||
+      (section.id !== 'fapi2' && section.id !== 'fapi1-advanced' && section.id !== 'fapi1-baseline') ||
       section.id === filter,
   );
 }

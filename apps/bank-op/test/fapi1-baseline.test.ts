@@ -1,0 +1,146 @@
+// FAPI 1.0 Part 1 (Baseline) as its own profile: what Baseline allows that Advanced and FAPI 2.0 forbid
+// (a plain authorization request in the browser, the code in the query, bearer tokens), and what it
+// still demands (PKCE S256, nonce, confidential clients), each refused with its clause and fix.
+import { decodeJwt } from 'jose';
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectOAuthError, expectRedirectError } from './support/expect-error.js';
+import { type Sandbox, startSandbox } from './support/sandbox.js';
+import { type RegisteredClient, TestTpp } from './support/tpp.js';
+
+let sandbox: Sandbox;
+let tpp: TestTpp;
+let baseline: RegisteredClient;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  tpp = new TestTpp(sandbox, sandbox.config.participants.demo);
+  baseline = await tpp.register({ profile: 'fapi1-baseline' });
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+/** RFC 6749 §4.1.1: every parameter in the query of the authorization endpoint, nothing pushed or signed. */
+function plainRequest(client: RegisteredClient, change: Record<string, string | undefined> = {}) {
+  const pkce = tpp.pkce();
+  const params = { ...tpp.authorizationParams(client, tpp.accountConsent(client), pkce), ...change };
+  const url = new URL(`${tpp.issuer}/authorize`);
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) url.searchParams.set(name, value);
+  return { url, pkce };
+}
+
+/** The bank's first answer to the browser: a redirect (to the sign-in, or back with an error) or a page. */
+async function firstAnswer(url: URL): Promise<{ status: number; location: URL | undefined }> {
+  const response = await fetch(url, { dispatcher: sandbox.plain, redirect: 'manual' });
+  await response.body?.cancel();
+  const location = response.headers.get('location');
+  return { status: response.status, location: location ? new URL(location, url) : undefined };
+}
+
+describe('registration with fapi_profile fapi1-baseline', () => {
+  it('registers a confidential client with bearer tokens, no PAR and no request object required', () => {
+    expect(baseline.metadata).toMatchObject({
+      fapi_profile: 'fapi1-baseline',
+      token_endpoint_auth_method: 'private_key_jwt',
+      require_pushed_authorization_requests: false,
+      require_signed_request_object: false,
+      response_types: ['code'],
+    });
+    expect(baseline.metadata.tls_client_certificate_bound_access_tokens).not.toBe(true);
+    expect(baseline.metadata.dpop_bound_access_tokens).not.toBe(true);
+  });
+
+  it('refuses a Baseline client asking for certificate-bound tokens, and names the profiles that bind them', async () => {
+    const response = await tpp.registerRaw({
+      software_statement: await tpp.ssa(),
+      fapi_profile: 'fapi1-baseline',
+      redirect_uris: tpp.participant.redirectUris,
+      tls_client_certificate_bound_access_tokens: true,
+    });
+    expectOAuthError(response, {
+      status: 400,
+      error: 'invalid_client_metadata',
+      clause: /FAPI 1\.0 Part 1 section 6\.2\.1-2/,
+      mentions: /fapi1-advanced/,
+    });
+  });
+
+  it('refuses a public client (token_endpoint_auth_method none)', async () => {
+    const response = await tpp.registerRaw({
+      software_statement: await tpp.ssa(),
+      fapi_profile: 'fapi1-baseline',
+      redirect_uris: tpp.participant.redirectUris,
+      token_endpoint_auth_method: 'none',
+    });
+    expectOAuthError(response, { status: 400, error: 'invalid_client_metadata', mentions: /none/ });
+  });
+});
+
+describe('a plain authorization request (no PAR, no request object)', () => {
+  it('is accepted for a Baseline client: the code comes back in the query and buys a bearer token', async () => {
+    const { url, pkce } = plainRequest(baseline);
+    const landing = await tpp.customerAuthorizes(url);
+    const code = landing.searchParams.get('code');
+    expect(code, landing.href).toBeTruthy();
+    expect(landing.searchParams.get('response')).toBeNull();
+    const redeemed = await tpp.redeem(baseline, code!, pkce);
+    expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(200);
+    expect(redeemed.body.token_type).toBe('Bearer');
+    const claims = decodeJwt(String(redeemed.body.access_token));
+    expect(claims.cnf).toBeUndefined();
+    expect(claims.fapi_profile).toBe('fapi1-baseline');
+    // FAPI 1.0 Part 1 §5.2.2-21: an unbound token lives under 10 minutes.
+    expect(claims.exp! - claims.iat!).toBeLessThan(600);
+  });
+
+  it('is refused for a FAPI 1.0 Advanced client (a signed request object is required)', async () => {
+    const advanced = await tpp.register({ profile: 'fapi1-advanced' });
+    const { location } = await firstAnswer(plainRequest(advanced, { response_type: 'code id_token' }).url);
+    expect(location?.href).toBeDefined();
+    expectRedirectError(new URLSearchParams(location!.hash.slice(1) || location!.search), {
+      error: 'invalid_request',
+      clause: /FAPI 1\.0 Adv section 5\.2\.2-1/,
+    });
+  });
+
+  it('is refused for a FAPI 2.0 client (PAR is required)', async () => {
+    const fapi2 = await tpp.register({ profile: 'fapi2' });
+    const answer = await firstAnswer(plainRequest(fapi2).url);
+    expect(answer.location?.searchParams.get('error'), answer.location?.href).toBe('invalid_request');
+    expect(answer.location?.searchParams.get('error_description')).toMatch(
+      /FAPI 2\.0 SP section 5\.3\.2\.2-3/,
+    );
+  });
+
+  it('still requires PKCE with S256 from a Baseline client', async () => {
+    const { location } = await firstAnswer(
+      plainRequest(baseline, { code_challenge: undefined, code_challenge_method: undefined }).url,
+    );
+    expectRedirectError(location!.searchParams, {
+      error: 'invalid_request',
+      clause: /FAPI 1\.0 Part 1 section 5\.2\.2-7/,
+      issuer: tpp.issuer,
+    });
+  });
+
+  it('still requires nonce when scope has openid (oidc-provider does not, outside its FAPI mode)', async () => {
+    const { location } = await firstAnswer(plainRequest(baseline, { nonce: undefined }).url);
+    expectRedirectError(location!.searchParams, {
+      error: 'invalid_request',
+      clause: /FAPI 1\.0 Part 1 section 5\.2\.2\.2-1/,
+    });
+  });
+
+  it('refuses the code a second time (Part 1 §5.2.2-13)', async () => {
+    const { url, pkce } = plainRequest(baseline);
+    const code = (await tpp.customerAuthorizes(url)).searchParams.get('code')!;
+    expect((await tpp.redeem(baseline, code, pkce)).status).toBe(200);
+    expectOAuthError(await tpp.redeem(baseline, code, pkce), {
+      status: 400,
+      error: 'invalid_grant',
+      clause: /FAPI 1\.0 Part 1 section 5\.2\.2-13/,
+    });
+  });
+});
