@@ -160,7 +160,7 @@ describe('refusals', () => {
     const par = await push(fapi1, await encryptNestedJwt(forged, bankKey('RSA-OAEP-256')));
     expectRefusal(par, 'RFC 7515 section 4.1.4');
     expect(String(par.body.error_description)).toContain(
-      'not-published, which the directory no longer publishes',
+      'not-published, which the directory does not publish',
     );
   });
 
