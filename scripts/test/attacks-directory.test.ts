@@ -81,7 +81,7 @@ describe('certificate-revoked: a transport certificate the directory revoked', (
 
   it('does not apply to a DPoP client, and says why', () => {
     const revoked = attack('certificate-revoked');
-    expect(revoked.profiles).toEqual(['fapi2-mtls', 'fapi1-advanced']);
+    expect(revoked.profiles).toEqual(['fapi2-mtls', 'fapi1-advanced', 'fapi1-baseline']);
     expect(revoked.notApplicable?.['fapi2-dpop']).toMatch(/DPoP key/);
   });
 });

@@ -57,7 +57,8 @@ const TOKEN_ATTACKS = [
 ];
 const cases = ATTACKS.filter((attack) => TOKEN_ATTACKS.includes(attack.id)).flatMap((attack) =>
   attack.profiles
-    .filter((profile) => profile !== 'fapi1-advanced')
+    // Opaque tokens are offered with the FAPI 2.0 ways of connecting (the TPP's fapi2-dpop-opaque).
+    .filter((profile) => profile === 'fapi2-dpop' || profile === 'fapi2-mtls')
     .map((profile) => ({ attack, variant: opaqueVariant(profile) })),
 );
 

@@ -60,20 +60,20 @@ describe('onboarding', () => {
       ['register', 'done', undefined],
     ]);
     expect(view.status).toBe('done');
-    expect(view.registrations).toHaveLength(8);
-    expect(new Set(view.registrations.map((r) => r.clientId)).size).toBe(8);
+    expect(view.registrations).toHaveLength(10);
+    expect(new Set(view.registrations.map((r) => r.clientId)).size).toBe(10);
     expect(view.registrations.every((r) => r.outcome === 'registered')).toBe(true);
   });
 
   it('reuses the registrations the bank still knows when onboarding runs again', async () => {
     const view = (await sandbox.browser.api('/onboarding', { method: 'POST' })).body as OnboardingView;
     expect(view.status).toBe('done');
-    expect(view.registrations.map((r) => r.outcome)).toEqual(Array(8).fill('reused'));
+    expect(view.registrations.map((r) => r.outcome)).toEqual(Array(10).fill('reused'));
   });
 
   it('registers each client under its own FAPI profile and sender constraint, as the bank reads it back (RFC 7592)', async () => {
     const rows = storedRegistrations(sandbox.config);
-    expect(rows).toHaveLength(8);
+    expect(rows).toHaveLength(10);
     for (const row of rows) {
       const read = await readRegistration(sandbox.config, row);
       expect(read.status, JSON.stringify(read.body)).toBe(200);
@@ -89,6 +89,11 @@ describe('onboarding', () => {
           require_pushed_authorization_requests: true,
         });
         expect(read.body.dpop_bound_access_tokens ?? false).toBe(false);
+      } else if (row.profile === 'fapi1-baseline') {
+        // FAPI 1.0 Part 1: bearer tokens, bound to nothing.
+        expect(read.body, row.registration_key).toMatchObject({ fapi_profile: 'fapi1-baseline' });
+        expect(read.body.dpop_bound_access_tokens ?? false).toBe(false);
+        expect(read.body.tls_client_certificate_bound_access_tokens ?? false).toBe(false);
       } else {
         const dpop = row.profile === 'fapi2-dpop' || row.profile === 'fapi2-dpop-opaque';
         expect(read.body, row.registration_key).toMatchObject({ fapi_profile: 'fapi2' });
@@ -491,7 +496,7 @@ describe('a registration the bank no longer knows', () => {
     const versionChecks = trace.entries
       .filter((e) => e.title === 'Check the stored registration is current')
       .flatMap((e) => e.checks);
-    expect(versionChecks).toHaveLength(8);
+    expect(versionChecks).toHaveLength(10);
     expect(versionChecks.filter((c) => !c.passed).map((c) => c.detail)).toEqual([
       expect.stringMatching(/registered before versions were kept/),
       expect.stringMatching(/registered before versions were kept/),

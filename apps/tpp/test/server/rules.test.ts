@@ -115,6 +115,7 @@ describe('GET /api/rules: the rule catalogue', () => {
       notApplicable: [
         { profile: 'fapi2-dpop', reason: expect.stringMatching(/PAR/) },
         { profile: 'fapi2-mtls', reason: expect.stringMatching(/PAR/) },
+        { profile: 'fapi1-baseline', reason: expect.stringMatching(/signs no request object/) },
       ],
     });
   });
