@@ -147,10 +147,11 @@ for (const { title, profile, clientAuth, attacks, sideBySide } of CASES) {
       await step(`Select “${message}” and run the attack ${attack}`, async () => {
         await lab.select(message);
         if (attack === sideBySide) {
-          // The profiles stop it differently: their refusals stand side by side.
+          // The profiles stop it differently: their refusals stand side by side, Baseline's among them.
           const table = lab.attack(attack).getByTestId('attack-profiles');
-          await expect(table.getByRole('row')).toHaveCount(4);
+          await expect(table.getByRole('row')).toHaveCount(5);
           await expect(table.getByRole('row', { name: /FAPI 1\.0 Advanced/ })).toBeVisible();
+          await expect(table.getByRole('row', { name: /FAPI 1\.0 Baseline/ })).toBeVisible();
         }
         const result = await lab.run(attack);
         await expect(result).toHaveAttribute('data-refused', 'true');
