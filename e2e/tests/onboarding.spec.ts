@@ -18,7 +18,7 @@ test('Moneywise onboards: its SSA from the directory, the bank from the particip
     for (const id of ['ssa', 'ssa-verify', 'participants', 'discovery', 'register'] as const) {
       await expect(onboarding.step(id)).toHaveAttribute('data-status', 'done');
     }
-    await expect(onboarding.registrations()).toHaveCount(6);
+    await expect(onboarding.registrations()).toHaveCount(10);
     await expect(onboarding.registrations().first()).toContainText('registered');
   });
   await step('Onboarding again reuses the registrations the bank still knows', async () => {
