@@ -1,6 +1,7 @@
 // Bring your own client (issue #13): a learner signs up at the directory's developer portal with the
 // sandbox's invite code, registers a software statement and downloads its client bundle, which holds the
 // private keys once. The pages pass axe and fit 1440 and 390 px.
+import { createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import { DeveloperPortalPage } from '../pages/developer-portal-page.js';
 import { accessibilityViolations } from '../src/accessibility.js';
@@ -59,7 +60,7 @@ test('A learner signs up at the developer portal with the invite code and downlo
   expect(fileName).toBe(`${bundle.software.softwareId}.bundle.json`);
   expect(bundle.format).toBe('fapi-sandbox/client-bundle@1');
   expect(bundle.organisation.orgName).toBe('Acme Learner Ltd');
-  expect(bundle.transport.privateKeyPem).toContain('BEGIN PRIVATE KEY');
+  expect(createPrivateKey({ key: bundle.transport.privateKeyPem, format: 'pem' }).type).toBe('private');
   expect(bundle.transport.certificatePem).toContain('BEGIN CERTIFICATE');
   expect(bundle.signing.privateJwks.keys.map((key) => key.alg)).toEqual(['PS256', 'ES256']);
   expect(bundle.signing.privateJwks.keys.every((key) => typeof key.d === 'string')).toBe(true);

@@ -1,7 +1,7 @@
 // The developer portal's API (issue #13, bring your own client): sign-up needs the sandbox's invite code,
 // a developer token acts for its own organisation only, a bundle's keys are certified and published and
 // its transport certificate fetches the SSA over mTLS; a learner's CSR is certified like the admin API's.
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import type { ClientBundle } from '@fapi-sandbox/fapi-core/client-bundle';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
@@ -279,7 +279,8 @@ describe('a client bundle', () => {
     expect(leaf!.subject).toContain(`CN=${softwareId}`);
     expect(leaf!.checkIssued(ca!)).toBe(true);
     expect(leaf!.serialNumber.toUpperCase()).toBe(bundle.transport.serialNumber);
-    expect(bundle.transport.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    // A PKCS#8 private key Node can load (parsed, so no key header sits in the repository's source).
+    expect(createPrivateKey({ key: bundle.transport.privateKeyPem, format: 'pem' }).type).toBe('private');
   });
 
   it('holds a PS256 RSA-2048 and an ES256 P-256 private key whose kids are their thumbprints, and the directory publishes the public halves', async () => {
