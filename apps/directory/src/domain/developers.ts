@@ -37,7 +37,7 @@ export function createDevelopers(deps: {
       throw new OAuthError({
         status: 403,
         error: 'access_denied',
-        description: `${typeof candidate === 'string' && candidate !== '' ? 'That is not the' : 'No'} invite code of this sandbox was sent; signing up to the developer portal needs it`,
+        description: `${typeof candidate === 'string' && candidate !== '' ? 'That is not the invite code of this sandbox' : 'No invite code was sent'}; signing up to the developer portal needs it`,
         fix: 'ask whoever runs the sandbox for the invite code: pnpm dev prints it in its ready table, and pnpm --silent sandbox:info shows it as inviteCode',
       });
     }
