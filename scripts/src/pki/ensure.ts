@@ -32,8 +32,12 @@ export async function ensurePki(config: SandboxConfig, options: EnsureOptions = 
       if (recheck.fresh) return { action: 'kept', status: recheck, added };
     }
     // Loaded on demand: the X.509 library is only needed when something must be issued.
-    const { generatePkiLocked } = await import('./generate.js');
-    const result = await generatePkiLocked(config, { ...options, reuseRoot: true });
+    const { generatePkiLocked, reissueServersLocked } = await import('./generate.js');
+    // A new base domain renames the parties only: their server certificates follow, the rest stays.
+    const result =
+      recheck.fresh === false && recheck.serverNamesOnly
+        ? await reissueServersLocked(config, options)
+        : await generatePkiLocked(config, { ...options, reuseRoot: true });
     return { action: 'generated', reasons: recheck.reasons, result };
   });
 }
