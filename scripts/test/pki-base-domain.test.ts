@@ -12,7 +12,7 @@ import { close, createSandboxAgent, createWebServer, listen } from '@fapi-sandbo
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPki } from '../src/pki/check.js';
-import { ensurePki } from '../src/pki/ensure.js';
+import { ensurePki, generatedNotice } from '../src/pki/ensure.js';
 import { generatePki } from '../src/pki/generate.js';
 import { pkiLayout } from '../src/pki/layout.js';
 
@@ -50,6 +50,9 @@ describe('pnpm pki:ensure under a new base domain', () => {
     );
     expect(outcome.result.reissued).toBe('servers');
     expect(outcome.result.root.reused).toBe(true);
+    expect(generatedNotice(onRoomDomain, outcome)).toMatch(
+      /^Issued the parties' server certificates again in .* Kept: the root CA \(no learner imports it again\)/,
+    );
   });
 
   it("names every party's new hosts in its server certificate (and localhost, for checks on the host)", async () => {

@@ -47,5 +47,10 @@ export function generatedNotice(
   config: SandboxConfig,
   outcome: Extract<EnsureOutcome, { action: 'generated' }>,
 ) {
+  if (outcome.result.reissued === 'servers')
+    return (
+      `Issued the parties' server certificates again in ${config.certsDir} because ${outcome.reasons.join('; ')}. ` +
+      "Kept: the root CA (no learner imports it again), the Directory CA and the participants' keys."
+    );
   return `Generated the sandbox PKI in ${config.certsDir} because ${outcome.reasons.join('; ')}.`;
 }
