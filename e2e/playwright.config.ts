@@ -1,13 +1,10 @@
-import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { chromiumTrustArgs } from '@fapi-sandbox/scripts/browser-trust';
 import { defineConfig } from '@playwright/test';
-import { canRecordVideo, chromiumExecutable } from './src/browser.js';
+import { canRecordVideo, chromiumLaunchOptions } from './src/browser.js';
 import { WORKSHOP_VIEWPORT, workshopScreenshotsWanted } from './src/workshop-screenshots.js';
 
 // `pnpm e2e`: headless, as CI runs it. `pnpm demo`: headed and slowed, each step captioned in the page,
 // with a trace, a video and a screenshot per step saved under demo-output/ for slides.
 const demo = process.env.FAPI_DEMO === '1';
-const executablePath = chromiumExecutable();
 const recordVideo = demo && canRecordVideo();
 // Headed needs a display: on Linux without one the demo runs headless (its screenshots and galleries are the same).
 const hasDisplay =
@@ -39,18 +36,6 @@ export default defineConfig({
     trace: demo ? 'on' : 'retain-on-failure',
     video: recordVideo ? 'on' : 'off',
     screenshot: demo ? 'on' : 'only-on-failure',
-    launchOptions: {
-      ...(executablePath ? { executablePath } : {}),
-      slowMo: demo ? 700 : 0,
-      args: [
-        // The browser trusts exactly the sandbox's server keys (the same mechanism as `pnpm open`).
-        ...chromiumTrustArgs(sandboxConfig()),
-        // No calls home: this machine (and many workshop networks) has no internet.
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
 });

@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
+import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { chromiumTrustArgs } from '@fapi-sandbox/scripts/browser-trust';
+import { chromium, type LaunchOptions } from '@playwright/test';
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -42,4 +44,23 @@ export function canRecordVideo(): boolean {
     );
   if (!fs.existsSync(root)) return false;
   return fs.readdirSync(root).some((entry) => entry.startsWith('ffmpeg'));
+}
+
+/** How every scenario's Chromium starts; `extraArgs` for a scenario that needs more (host resolver rules). */
+export function chromiumLaunchOptions(extraArgs: string[] = []): LaunchOptions {
+  const executablePath = chromiumExecutable();
+  return {
+    ...(executablePath ? { executablePath } : {}),
+    slowMo: process.env.FAPI_DEMO === '1' ? 700 : 0,
+    args: [
+      // The browser trusts exactly the sandbox's server keys (the same mechanism as `pnpm open`).
+      ...chromiumTrustArgs(sandboxConfig()),
+      // No calls home: this machine (and many workshop networks) has no internet.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...extraArgs,
+    ],
+  };
 }

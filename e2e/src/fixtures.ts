@@ -15,6 +15,8 @@ const CAPTION_ID = 'fapi-demo-caption';
 export interface Fixtures {
   /** `test.use({ ownCertificates: true })`: the scenario's sandbox works on its own copy of certs/. */
   ownCertificates: boolean;
+  /** `test.use({ baseDomain: 'sandbox.test' })`: the scenario's parties are named under that domain. */
+  baseDomain: string | undefined;
   sandbox: RunningSandbox;
   step: <T>(caption: string, body: () => Promise<T>) => Promise<T>;
 }
@@ -69,8 +71,9 @@ async function screenshotWithoutCaption(page: Page, file: string): Promise<void>
 
 export const test = base.extend<Fixtures>({
   ownCertificates: [false, { option: true }],
-  sandbox: async ({ ownCertificates }, use, testInfo) => {
-    const sandbox = await startSandbox({ ownCertificates });
+  baseDomain: [undefined, { option: true }],
+  sandbox: async ({ ownCertificates, baseDomain }, use, testInfo) => {
+    const sandbox = await startSandbox({ ownCertificates, ...(baseDomain ? { baseDomain } : {}) });
     testInfo.annotations.push({
       type: 'sandbox startup',
       description: `${(sandbox.startupMs / 1000).toFixed(1)} s`,

@@ -22,11 +22,16 @@ export interface RunningSandbox {
 const READY_LINE = /FAPI Sandbox is ready in/;
 
 export async function startSandbox(
-  options: { ownCertificates?: boolean; timeoutMs?: number } = {},
+  options: { ownCertificates?: boolean; baseDomain?: string; timeoutMs?: number } = {},
 ): Promise<RunningSandbox> {
   const { timeoutMs = 90_000 } = options;
-  // A scenario that changes participants' files (the directory reissuing a certificate) gets its own PKI copy.
-  const config = options.ownCertificates ? await isolatedConfigWithOwnCertificates() : await isolatedConfig();
+  const env = options.baseDomain ? { ...process.env, FAPI_BASE_DOMAIN: options.baseDomain } : process.env;
+  // A scenario that changes participants' files (the directory reissuing a certificate) gets its own PKI
+  // copy, and so does one on another base domain (its server certificates are issued again for the new names).
+  const config =
+    options.ownCertificates || options.baseDomain
+      ? await isolatedConfigWithOwnCertificates(env)
+      : await isolatedConfig(env);
   const scripts = path.join(config.repoRoot, 'scripts');
   const tsx = path.join(config.repoRoot, 'node_modules', '.bin', 'tsx');
   const started = performance.now();

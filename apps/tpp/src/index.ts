@@ -31,6 +31,7 @@ export async function startTpp(options: StartTppOptions): Promise<RunningTpp> {
   const server = createWebServer(config.tpp, tpp.app);
   const web = await serveWebApp(tpp, server, options.web ?? defaultWebMode(), {
     ...(options.distDir ? { distDir: options.distDir } : {}),
+    host: config.tpp.web.host,
   });
   const port = await listen(server, config.tpp.web);
   return {

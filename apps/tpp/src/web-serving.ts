@@ -39,7 +39,7 @@ export async function serveWebApp(
   routers: { frontDoor: Router; web: Router },
   server: Server,
   mode: WebMode,
-  options: { distDir?: string } = {},
+  options: { distDir?: string; host?: string } = {},
 ): Promise<WebServing> {
   const { frontDoor, web } = routers;
   // Vite's /@fs/ URLs are allowed into its own folders only, and only while Vite serves the app.
@@ -61,7 +61,13 @@ export async function serveWebApp(
     appType: 'custom',
     logLevel: 'warn',
     // HMR's WebSocket shares the TPP's https server (Vite 8 names it server.ws; server.hmr.server is deprecated).
-    server: { middlewareMode: true, ws: { server } },
+    // Vite answers only the Host names it allows (its DNS-rebinding guard): `*.localhost` always, and the
+    // TPP's own name under another base domain (FAPI_BASE_DOMAIN).
+    server: {
+      middlewareMode: true,
+      ws: { server },
+      ...(options.host ? { allowedHosts: [options.host] } : {}),
+    },
   });
   web.use(vite.middlewares);
   web.get(APP_PAGES, async (req, res) => {

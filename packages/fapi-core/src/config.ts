@@ -1,6 +1,9 @@
 // The ecosystem's one typed source of truth: hostnames, ports, URLs, key and certificate paths,
 // and the demo participants' identities. Every party and script reads it; environment variables
-// override it (FAPI_<PARTY>_PORT, FAPI_SANDBOX_CERTS_DIR, FAPI_SANDBOX_DATA_DIR).
+// override it (FAPI_<PARTY>_PORT, FAPI_SANDBOX_CERTS_DIR, FAPI_SANDBOX_DATA_DIR, and FAPI_BASE_DOMAIN with
+// FAPI_HOST_ADDRESS for a sandbox hosted for a room under a domain of its own).
+
+import net from 'node:net';
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +11,14 @@ import { fileURLToPath } from 'node:url';
 export type PartyName = 'directory' | 'bank-op' | 'bank-api' | 'tpp';
 
 export interface Listener {
-  /** Host name the listener is reached by. All are `*.localhost`: browsers resolve them to loopback. */
+  /**
+   * Host name the listener is reached by: `<name>.<base domain>`. By default `*.localhost`, which browsers
+   * resolve to loopback; under FAPI_BASE_DOMAIN, names a trainer's DNS (or a browser's host rules) resolves.
+   */
   host: string;
   port: number;
+  /** The local address the listener binds (FAPI_LISTEN_ADDRESS, else the host address). */
+  address: string;
   /** `https://host:port` */
   origin: string;
 }
@@ -61,6 +69,10 @@ export interface BankOrganisation {
 
 export interface SandboxConfig {
   repoRoot: string;
+  /** Every party's name ends in it: `localhost` by default, FAPI_BASE_DOMAIN for a hosted sandbox. */
+  baseDomain: string;
+  /** The address `*.<baseDomain>` resolves to for the sandbox's own clients (FAPI_HOST_ADDRESS, 127.0.0.1). */
+  hostAddress: string;
   certsDir: string;
   dataDir: string;
   ca: {
@@ -122,10 +134,32 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return value;
 }
 
-function listener(host: string, portNumber: number): Listener {
+/** Dot-separated RFC 1123 §2.1 host name labels (letters, digits, inner hyphens). */
+const BASE_DOMAIN = /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*$/;
+
+function baseDomainOf(env: NodeJS.ProcessEnv): string {
+  const raw = (env.FAPI_BASE_DOMAIN ?? '').trim().toLowerCase().replace(/\.$/, '');
+  if (raw === '') return 'localhost';
+  if (!BASE_DOMAIN.test(raw) || raw.length > 200 || net.isIP(raw) !== 0) {
+    throw new Error(
+      `FAPI_BASE_DOMAIN=${env.FAPI_BASE_DOMAIN} is not a DNS domain name (e.g. sandbox.example.org): the parties are named <party>.<domain>`,
+    );
+  }
+  return raw;
+}
+
+function addressOf(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (net.isIP(raw) === 0) throw new Error(`${name}=${raw} is not an IPv4 or IPv6 address`);
+  return raw;
+}
+
+function listener(host: string, portNumber: number, address: string): Listener {
   return {
     host,
     port: portNumber,
+    address,
     origin: portNumber === 443 ? `https://${host}` : `https://${host}:${portNumber}`,
   };
 }
@@ -137,7 +171,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
   const dataDir = path.resolve(repoRoot, env.FAPI_SANDBOX_DATA_DIR ?? 'data');
   const cert = (...parts: string[]) => path.join(certsDir, ...parts);
 
-  const tppWeb = listener('tpp.localhost', port(env, 'FAPI_TPP_PORT', 7443));
+  const baseDomain = baseDomainOf(env);
+  const hostAddress = addressOf(env, 'FAPI_HOST_ADDRESS', '127.0.0.1');
+  const listenAddress = addressOf(env, 'FAPI_LISTEN_ADDRESS', hostAddress);
+  /** `<name>.<base domain>` on `portNumber`, bound to the listen address. */
+  const named = (name: string, portNumber: number) =>
+    listener(`${name}.${baseDomain}`, portNumber, listenAddress);
+
+  const tppWeb = named('tpp', port(env, 'FAPI_TPP_PORT', 7443));
 
   const participant = (
     slug: string,
@@ -162,11 +203,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
     encryptionPublicJwks: cert('participants', slug, 'encryption.public.jwks.json'),
   });
 
-  const bankOpWeb = listener('bank.localhost', port(env, 'FAPI_BANK_OP_PORT', 9443));
-  const bankApiWeb = listener('api.bank.localhost', port(env, 'FAPI_BANK_API_PORT', 9543));
+  const bankOpWeb = named('bank', port(env, 'FAPI_BANK_OP_PORT', 9443));
+  const bankApiWeb = named('api.bank', port(env, 'FAPI_BANK_API_PORT', 9543));
+  // Budgetly runs no server: its seeded redirect URIs only need to be distinct and in the same domain.
+  const budgetly = `https://budgetly.${baseDomain}`;
 
   return {
     repoRoot,
+    baseDomain,
+    hostAddress,
     certsDir,
     dataDir,
     ca: {
@@ -180,8 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
     directory: {
       name: 'directory',
       title: 'Directory',
-      web: listener('directory.localhost', port(env, 'FAPI_DIRECTORY_PORT', 8443)),
-      mtls: listener('mtls.directory.localhost', port(env, 'FAPI_DIRECTORY_MTLS_PORT', 8444)),
+      web: named('directory', port(env, 'FAPI_DIRECTORY_PORT', 8443)),
+      mtls: named('mtls.directory', port(env, 'FAPI_DIRECTORY_MTLS_PORT', 8444)),
       serverCert: cert('servers', 'directory.crt'),
       serverKey: cert('servers', 'directory.key'),
       ssaSigningJwks: cert('directory', 'ssa-signing.private.jwks.json'),
@@ -192,7 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
       name: 'bank-op',
       title: 'Bank OpenID Provider',
       web: bankOpWeb,
-      mtls: listener('mtls.bank.localhost', port(env, 'FAPI_BANK_OP_MTLS_PORT', 9444)),
+      mtls: named('mtls.bank', port(env, 'FAPI_BANK_OP_MTLS_PORT', 9444)),
       serverCert: cert('servers', 'bank-op.crt'),
       serverKey: cert('servers', 'bank-op.key'),
       issuer: bankOpWeb.origin,
@@ -236,11 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
         softwareId: 'Bd8Kx2NvQm5Wt4RsY7jGhA',
         clientName: 'Budgetly',
         roles: ['AISP'],
-        redirectUris: [
-          'https://budgetly.localhost/callback',
-          'https://budgetly.localhost/callback?dummy1=lorem&dummy2=ipsum',
-        ],
-        logoUri: 'https://budgetly.localhost/logo.svg',
+        redirectUris: [`${budgetly}/callback`, `${budgetly}/callback?dummy1=lorem&dummy2=ipsum`],
+        logoUri: `${budgetly}/logo.svg`,
       }),
     },
     negative: {
@@ -270,6 +312,9 @@ export function environmentFor(config: SandboxConfig): Record<string, string> {
     FAPI_TPP_PORT: String(config.tpp.web.port),
     FAPI_SANDBOX_DATA_DIR: config.dataDir,
     FAPI_SANDBOX_CERTS_DIR: config.certsDir,
+    FAPI_BASE_DOMAIN: config.baseDomain,
+    FAPI_HOST_ADDRESS: config.hostAddress,
+    FAPI_LISTEN_ADDRESS: config.tpp.web.address,
   };
 }
 
@@ -281,7 +326,7 @@ export function sandboxConfig(): SandboxConfig {
   return cached;
 }
 
-/** Every host name the sandbox uses; all resolve to loopback (see `tls/client.ts`). */
+/** Every host name the sandbox uses; all resolve to the host address (see `resolver.ts`). */
 export function sandboxHostnames(config: SandboxConfig = sandboxConfig()): string[] {
   const parties = [config.directory, config.bankOp, config.bankApi, config.tpp];
   return [...new Set(parties.flatMap((p) => [p.web.host, ...(p.mtls ? [p.mtls.host] : [])]))];

@@ -1,7 +1,6 @@
 // TLS for every party: the servers' options (FAPI's TLS rules), the browser-facing and mutual-TLS
-// listeners, and an HTTP client that trusts the sandbox CA and resolves `*.localhost` to loopback.
+// listeners, and an HTTP client that trusts the sandbox CA and finds the parties by name (resolver.ts).
 // Certificate verification is never turned off: a client that cannot verify a party fails.
-import dns from 'node:dns';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -9,6 +8,9 @@ import type { LookupFunction } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { Agent, type RequestInfo, type RequestInit, type Response, fetch as undiciFetch } from 'undici';
 import { type Listener, type Participant, type Party, type SandboxConfig, sandboxConfig } from './config.js';
+import { sandboxLookupFor } from './resolver.js';
+
+export { isLoopbackName, sandboxLookup } from './resolver.js';
 
 /**
  * FAPI 2.0 SP §5.2.1-2 and FAPI 1.0 Adv §8.5: TLS 1.2 only with the BCP 195 (RFC 9325 §4.2)
@@ -90,11 +92,14 @@ export function createMtlsServer(
   return https.createServer(mtlsServerOptions(party, config), handler);
 }
 
-/** Starts listening on loopback; resolves with the port actually bound (useful with port 0 in tests). */
+/**
+ * Starts listening on the listener's address (loopback unless a hosted sandbox names another); resolves
+ * with the port actually bound (useful with port 0 in tests).
+ */
 export function listen(
   server: https.Server,
-  on: Pick<Listener, 'port'>,
-  host = '127.0.0.1',
+  on: Pick<Listener, 'port'> & Partial<Pick<Listener, 'address'>>,
+  host = on.address ?? '127.0.0.1',
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(err);
@@ -114,26 +119,6 @@ export function close(server: https.Server): Promise<void> {
     server.closeAllConnections();
   });
 }
-
-/** `localhost` and `*.localhost` are loopback (RFC 6761 §6.3); browsers know it, Node's resolver may not. */
-export function isLoopbackName(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  return host === 'localhost' || host.endsWith('.localhost');
-}
-
-export const sandboxLookup: LookupFunction = (hostname, options, callback) => {
-  if (!isLoopbackName(hostname)) {
-    dns.lookup(hostname, options, callback);
-    return;
-  }
-  if (options.all) {
-    (callback as unknown as (err: null, addresses: dns.LookupAddress[]) => void)(null, [
-      { address: '127.0.0.1', family: 4 },
-    ]);
-    return;
-  }
-  callback(null, '127.0.0.1', 4);
-};
 
 export interface SandboxAgentOptions {
   /** PEM file of the client certificate (leaf first, then its chain) for mutual TLS. */
@@ -158,7 +143,7 @@ export function createSandboxAgent(
   const connect: SecureContextOptions & { lookup: LookupFunction; minVersion: typeof FAPI_TLS_MIN_VERSION } =
     {
       ca: options.ca ?? readPem(options.caFile ?? config.ca.serverTrustBundle),
-      lookup: sandboxLookup,
+      lookup: sandboxLookupFor(config),
       minVersion: FAPI_TLS_MIN_VERSION,
       ...(cert && key ? { cert, key } : {}),
     };

@@ -6,6 +6,7 @@ const PARTY_WIDTH = 10;
 
 /** The path of the request, without the origin (the party names the origin). */
 export function messageOf(event: TraceEvent): string {
+  // The base only completes a relative URL so its path can be read; it is never contacted.
   const url = event.url ? URL.parse(event.url, 'https://party.localhost') : undefined;
   return `${event.method ?? ''} ${url?.pathname ?? ''}`.trim();
 }

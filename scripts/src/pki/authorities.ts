@@ -35,6 +35,11 @@ async function issuingAuthority(root: Authority, commonName: string, now: Date):
   return { certificate, key };
 }
 
+/** A fresh Server CA under `root` (its key is never kept: it signs server certificates at generation only). */
+export function createServerCa(root: Authority, now: Date): Promise<Authority> {
+  return issuingAuthority(root, caNames.server, now);
+}
+
 /** Issues fresh Server and Directory CAs under `root`. */
 export async function createIssuingCas(root: Authority, now: Date): Promise<CertificateAuthorities> {
   const [server, directory] = await Promise.all([

@@ -6,13 +6,21 @@ import path from 'node:path';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { commonNameOf, parsePemCertificates, parseX5cEntry } from './inspect.js';
 import type { Jwks } from './jwks.js';
-import { type PlannedFile, pkiLayout, planDigest } from './layout.js';
+import { type PlannedFile, pkiLayout, planDigest, serverHostnames, serverKeys } from './layout.js';
 import { type PkiManifest, readPkiManifest } from './manifest.js';
 import { needsRenewal, RENEW_WITHIN_DAYS } from './policy.js';
 
 export type PkiStatus =
   | { fresh: true; manifest: PkiManifest; firstExpiry: { path: string; notAfter: Date } }
-  | { fresh: false; reasons: string[] };
+  | {
+      fresh: false;
+      reasons: string[];
+      /**
+       * Only the parties' host names changed (a new FAPI_BASE_DOMAIN): reissuing the server certificates
+       * is enough, and the root CA, the Directory CA and the participants' keys stay.
+       */
+      serverNamesOnly?: true;
+    };
 
 export interface CheckOptions {
   now?: Date;
@@ -20,6 +28,9 @@ export interface CheckOptions {
 
 /** Why a PKI is generated on a fresh clone. */
 export const NO_PKI_YET = 'there was no sandbox PKI yet (first run)';
+
+const CONFIGURATION_CHANGED =
+  'the sandbox configuration (host names, identities or file paths) changed since generation';
 
 const certificateKinds = new Set(['certificate', 'certificate-chain', 'trust-bundle']);
 
@@ -40,6 +51,14 @@ function subjectsOf(planned: PlannedFile, certificates: X509Certificate[]): X509
     : certificates;
 }
 
+/** The DNS names of a server certificate's subjectAltName, in certificate order (RFC 5280 §4.2.1.6). */
+function dnsNamesOf(certificate: X509Certificate | undefined): string[] {
+  return (certificate?.subjectAltName ?? '')
+    .split(', ')
+    .filter((entry) => entry.startsWith('DNS:'))
+    .map((entry) => entry.slice('DNS:'.length));
+}
+
 const spki = (key: ReturnType<typeof createPublicKey>) => key.export({ type: 'spki', format: 'der' });
 
 export async function checkPki(config: SandboxConfig, options: CheckOptions = {}): Promise<PkiStatus> {
@@ -58,9 +77,7 @@ export async function checkPki(config: SandboxConfig, options: CheckOptions = {}
     return { fresh: false, reasons: [(error as Error).message] };
   }
   const reasons: string[] = [];
-  if (manifest.planDigest !== planDigest(config)) {
-    reasons.push('the sandbox configuration (host names, identities or file paths) changed since generation');
-  }
+  const reconfigured = manifest.planDigest !== planDigest(config);
 
   const layout = pkiLayout(config);
   const texts = new Map<string, string>();
@@ -83,7 +100,8 @@ export async function checkPki(config: SandboxConfig, options: CheckOptions = {}
         }),
       ),
   );
-  if (reasons.length > 0) return { fresh: false, reasons };
+  if (reasons.length > 0)
+    return { fresh: false, reasons: reconfigured ? [CONFIGURATION_CHANGED, ...reasons] : reasons };
 
   const certificates = new Map<string, X509Certificate[]>();
   for (const file of layout) {
@@ -96,10 +114,26 @@ export async function checkPki(config: SandboxConfig, options: CheckOptions = {}
       reasons.push(`${file.relativePath} cannot be parsed`);
     }
   }
-  if (reasons.length > 0) return { fresh: false, reasons };
+  if (reasons.length > 0)
+    return { fresh: false, reasons: reconfigured ? [CONFIGURATION_CHANGED, ...reasons] : reasons };
 
   const relativePathOf = (id: string) => layout.find((file) => file.id === id)?.relativePath ?? id;
   const firstCertificateOf = (id: string) => certificates.get(id)?.[0];
+  let serverNamesOnly = false;
+  if (reconfigured) {
+    const namesOnDisk = serverKeys.map((key) => dnsNamesOf(firstCertificateOf(`${key}.serverCert`)));
+    serverNamesOnly = manifest.planDigest === planDigest(config, namesOnDisk);
+    reasons.push(
+      serverNamesOnly
+        ? `the sandbox configuration names other hosts (base domain ${config.baseDomain}): ${serverKeys
+            .map(
+              (key, index) =>
+                `${relativePathOf(`${key}.serverCert`)} names ${namesOnDisk[index]!.join(', ')}, not ${serverHostnames(config[key]).join(', ')}`,
+            )
+            .join('; ')}`
+        : CONFIGURATION_CHANGED,
+    );
+  }
   let firstExpiry: { path: string; notAfter: Date } | undefined;
 
   for (const file of layout) {
@@ -142,6 +176,9 @@ export async function checkPki(config: SandboxConfig, options: CheckOptions = {}
       if (!matches) reasons.push(`${file.relativePath} is not the key of ${relativePathOf(file.keyOf!)}`);
     }
   }
-  if (reasons.length > 0 || !firstExpiry) return { fresh: false, reasons };
+  if (reasons.length > 0 || !firstExpiry) {
+    const onlyNames = serverNamesOnly && reasons.length === 1;
+    return { fresh: false, reasons, ...(onlyNames ? { serverNamesOnly: true as const } : {}) };
+  }
   return { fresh: true, manifest, firstExpiry };
 }

@@ -36,6 +36,8 @@ async function explain(config: SandboxConfig): Promise<void> {
 }
 
 function rootOutcome(result: GenerationResult): string {
+  if (result.reissued === 'servers')
+    return "server certificates issued again; same root CA, Directory CA and participants' keys";
   if (result.root.reused) return 'same root CA';
   return result.root.reason ? `new root CA because ${result.root.reason}` : 'new root CA';
 }

@@ -32,8 +32,12 @@ export async function ensurePki(config: SandboxConfig, options: EnsureOptions = 
       if (recheck.fresh) return { action: 'kept', status: recheck, added };
     }
     // Loaded on demand: the X.509 library is only needed when something must be issued.
-    const { generatePkiLocked } = await import('./generate.js');
-    const result = await generatePkiLocked(config, { ...options, reuseRoot: true });
+    const { generatePkiLocked, reissueServersLocked } = await import('./generate.js');
+    // A new base domain renames the parties only: their server certificates follow, the rest stays.
+    const result =
+      recheck.fresh === false && recheck.serverNamesOnly
+        ? await reissueServersLocked(config, options)
+        : await generatePkiLocked(config, { ...options, reuseRoot: true });
     return { action: 'generated', reasons: recheck.reasons, result };
   });
 }
@@ -43,5 +47,10 @@ export function generatedNotice(
   config: SandboxConfig,
   outcome: Extract<EnsureOutcome, { action: 'generated' }>,
 ) {
+  if (outcome.result.reissued === 'servers')
+    return (
+      `Issued the parties' server certificates again in ${config.certsDir} because ${outcome.reasons.join('; ')}. ` +
+      "Kept: the root CA (no learner imports it again), the Directory CA and the participants' keys."
+    );
   return `Generated the sandbox PKI in ${config.certsDir} because ${outcome.reasons.join('; ')}.`;
 }

@@ -120,7 +120,7 @@ export function explainMarkdown(manifest: PkiManifest): string {
     `- \`pnpm pki:ensure\` does nothing when every file is present and no certificate expires within ${RENEW_WITHIN_DAYS} ` +
       'days; otherwise it generates again and keeps the root CA.',
     '- `pnpm pki --explain` prints this explanation in the terminal; `manifest.json` has it for programs.',
-    '- Browsers: importing `ca/root-ca.crt` as a trusted root removes the warnings on the `*.localhost` pages. ' +
+    '- Browsers: importing `ca/root-ca.crt` as a trusted root removes the warnings on the pages of the parties. ' +
       'Remove it again when you are done: `ca/root-ca.key` sits next to it, and whoever can read that key ' +
       'can mint certificates your browser would trust.',
     '',

@@ -6,6 +6,7 @@ import {
   type CertificateAuthorities,
   createIssuingCas,
   createRootCa,
+  createServerCa,
   createUntrustedCa,
   reuseRootCa,
 } from './authorities.js';
@@ -18,7 +19,7 @@ import {
   issueTransportCertificate,
 } from './issue.js';
 import { buildJwks, type Jwks } from './jwks.js';
-import { generateKeyPair, privateKeyToPem, type SandboxKeyPair } from './keys.js';
+import { generateKeyPair, importKeyPair, privateKeyToPem, type SandboxKeyPair } from './keys.js';
 import {
   BANK_API_CLIENT_NAME,
   PKI_FORMAT_VERSION,
@@ -33,7 +34,7 @@ import { withPkiLock } from './lock.js';
 import { describeFile, type PkiManifest } from './manifest.js';
 import { expiredValidity, LEAF_VALIDITY_DAYS, type Validity, validityFor } from './policy.js';
 import { replaceDirectory } from './write.js';
-import type { x509 } from './x509.js';
+import { x509 } from './x509.js';
 
 export interface GenerateOptions {
   /** The clock; tests move it to make certificates that are close to expiry. */
@@ -46,6 +47,8 @@ export interface GenerationResult {
   manifest: PkiManifest;
   /** Whether the previous root CA was kept, and if reuse was asked for but refused, why. */
   root: { reused: true } | { reused: false; reason?: string };
+  /** `servers`: only the Server CA and the server certificates were issued again (new host names). */
+  reissued?: 'servers';
   durationMs: number;
 }
 
@@ -242,8 +245,18 @@ async function buildAndWrite(config: SandboxConfig, options: GenerateOptions): P
   contents.set('bankOp.signingJwks', json(bankOpJwks));
   contents.set('bankOp.encryptionJwks', json(bankOpEncryptionJwks));
   contents.set('directory.ssaSigningJwks', json(ssaJwks));
-  bundleContents(layout, contents);
+  const manifest = await writeAll(config, layout, contents, now);
+  return { manifest, root: outcome, durationMs: Math.round(performance.now() - started) };
+}
 
+/** Completes the bundles, the manifest and the README, then swaps the whole folder in at once. */
+async function writeAll(
+  config: SandboxConfig,
+  layout: PlannedFile[],
+  contents: Contents,
+  now: Date,
+): Promise<PkiManifest> {
+  bundleContents(layout, contents);
   const manifest = manifestFor(config, layout, contents, now);
   contents.set('pkiManifest', json(manifest));
   contents.set('readme', explainMarkdown(manifest));
@@ -262,7 +275,57 @@ async function buildAndWrite(config: SandboxConfig, options: GenerateOptions): P
       secret: planned.secret,
     })),
   );
-  return { manifest, root: outcome, durationMs: Math.round(performance.now() - started) };
+  return manifest;
+}
+
+/**
+ * New host names (FAPI_BASE_DOMAIN): a new Server CA under the same root, and each party's server
+ * certificate issued again for its new names and its same key. Everything else is kept as it is: the
+ * root CA a browser may trust, the Directory CA, the participants' certificates and keys, the bank's keys.
+ * Undefined when the root CA cannot be kept (then the caller generates everything).
+ */
+async function reissueServers(
+  config: SandboxConfig,
+  options: GenerateOptions,
+): Promise<GenerationResult | undefined> {
+  const started = performance.now();
+  const now = options.now ?? new Date();
+  const { root, outcome } = await rootFor(config, now, true);
+  if (!outcome.reused) return undefined;
+  const layout = pkiLayout(config);
+  const contents: Contents = new Map(
+    await Promise.all(
+      layout.map(async (planned) => [planned.id, await readFile(planned.path, 'utf8')] as const),
+    ),
+  );
+  const server = await createServerCa(root, now);
+  contents.set('ca.server', pem(server.certificate));
+  const leaf = validityFor(now, LEAF_VALIDITY_DAYS);
+  await Promise.all(
+    serverKeys.map(async (key) => {
+      const previous = new x509.X509Certificate(
+        x509.PemConverter.decodeFirst(contents.get(`${key}.serverCert`)!),
+      );
+      const pair = await importKeyPair('ES256', contents.get(`${key}.serverKey`)!, previous);
+      const certificate = await issueServerCertificate(server, serverHostnames(config[key]), pair, leaf);
+      contents.set(`${key}.serverCert`, pem(certificate, server.certificate));
+    }),
+  );
+  const manifest = await writeAll(config, layout, contents, now);
+  return {
+    manifest,
+    root: outcome,
+    reissued: 'servers',
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** For callers that hold the PKI lock: reissue the server certificates, or generate all when that cannot be. */
+export async function reissueServersLocked(
+  config: SandboxConfig,
+  options: GenerateOptions = {},
+): Promise<GenerationResult> {
+  return (await reissueServers(config, options)) ?? buildAndWrite(config, { ...options, reuseRoot: true });
 }
 
 /** Generates every file of the sandbox PKI into `config.certsDir`, replacing what was there. */

@@ -77,7 +77,10 @@ export function readmePath(config: SandboxConfig): string {
 type ServerKey = 'directory' | 'bankOp' | 'bankApi' | 'tpp';
 export const serverKeys: ServerKey[] = ['directory', 'bankOp', 'bankApi', 'tpp'];
 
-/** Every name a client may use to reach the party, plus `localhost` for quick local checks. */
+/**
+ * Every name a client may use to reach the party (`<name>.<base domain>`, see config.ts), plus `localhost`
+ * for quick local checks on the machine that runs the sandbox, whatever the base domain.
+ */
 export function serverHostnames(party: Party): string[] {
   return [...new Set([party.web.host, ...(party.mtls ? [party.mtls.host] : []), 'localhost'])];
 }
@@ -510,14 +513,21 @@ export function pkiLayout(config: SandboxConfig): PlannedFile[] {
  * Fingerprint of everything in the config that shapes the PKI (file paths, host names, participant
  * identities). Stored in the manifest, so editing the config makes `--ensure` regenerate.
  */
-export function planDigest(config: SandboxConfig): string {
+/**
+ * `servers` (each server key's host names, in `serverKeys` order) defaults to the configuration's; the
+ * freshness check passes the names the certificates on disk hold, to tell a new base domain apart.
+ */
+export function planDigest(
+  config: SandboxConfig,
+  servers: string[][] = serverKeys.map((key) => serverHostnames(config[key])),
+): string {
   const inputs = {
     formatVersion: PKI_FORMAT_VERSION,
     // Addable files are left out: adding one to an existing PKI must not make it look reconfigured.
     files: pkiLayout(config)
       .filter((f) => !f.addable)
       .map((f) => [f.id, f.relativePath]),
-    servers: serverKeys.map((key) => [key, serverHostnames(config[key])]),
+    servers: serverKeys.map((key, index) => [key, servers[index]]),
     participants: Object.entries(config.participants).map(([key, p]) => [
       key,
       p.orgId,

@@ -24,7 +24,7 @@ function signingKeyPairs(): Promise<{ publicKey: KeyObject; privateKey: KeyObjec
   ]);
 }
 
-/** The hosts a client outside the browser must resolve to loopback. */
+/** The hosts a client outside the browser must resolve, and the address they resolve to (the host address). */
 function sandboxResolve(config: SandboxConfig): Record<string, string> {
   const hosts = [
     config.directory.web.host,
@@ -33,7 +33,7 @@ function sandboxResolve(config: SandboxConfig): Record<string, string> {
     config.bankOp.mtls.host,
     config.bankApi.web.host,
   ];
-  return Object.fromEntries(hosts.map((host) => [host, '127.0.0.1']));
+  return Object.fromEntries(hosts.map((host) => [host, config.hostAddress]));
 }
 
 export function createBundleMaker(deps: {

@@ -102,6 +102,8 @@ Store the file as you would a password. Each download makes new keys; the earlie
 </section>`;
 }
 
+// The redirect URI suggested below stays https://localhost:3443: it is the learner's own client on the
+// learner's own machine (examples/node-openid-client), not a party of the sandbox, whatever its domain.
 export function portalOrganisationPage(
   services: DirectoryServices,
   context: PageContext,

@@ -51,4 +51,5 @@ export function withPayload(jws: string, edit: (claims: Record<string, unknown>)
   return `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
 }
 
+// Stays `.localhost` under any base domain: no party answers for it, and no request is ever sent to it.
 export const ATTACKER = 'https://attacker.localhost';

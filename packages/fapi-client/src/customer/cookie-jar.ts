@@ -1,5 +1,5 @@
 // A browser's cookies, as much of them as the bank's pages need: kept per host (name and port, as
-// `*.localhost` parties differ only by port), sent back on every request to that host. Each Set-Cookie line
+// parties on one host may differ only by port), sent back on every request to that host. Each Set-Cookie line
 // is read by the `cookie` package (express's own parser, RFC 6265 §5.2). Paths and domains are not
 // modelled (the bank's cookies are host-only and last the session); a cookie the server expires (Max-Age=0,
 // or an Expires date in the past, as oidc-provider clears its cookies) is evicted (RFC 6265 §5.3).
