@@ -239,8 +239,8 @@ export async function runBenchmark(
       ),
       await compare(
         'journeysVsFloor',
-        `journeys (consent, PAR, sign-in and consent, token, first API call), ${settings.journeysInFlight} in flight, servers on one core`,
-        ['directory + bank-op + bank-api', `floor (${describeWork()})`],
+        `journeys (consent, PAR, sign-in and consent, token, first API call), ${settings.journeysInFlight} in flight, servers on one core; floor: ${describeWork()}`,
+        ['directory + bank-op + bank-api', 'floor'],
         [
           async (ms) =>
             (
