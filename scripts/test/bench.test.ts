@@ -1,15 +1,18 @@
-// The benchmark's pure parts (percentiles, summaries, the load loop, the report table, /proc parsing) and
-// its timed journey against real in-process parties (the flow client's own tests are in packages/fapi-client).
-import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
-import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseVmRss } from '../src/bench/child-parties.js';
-import { FLOW_STEPS, runFlowOnce } from '../src/bench/flows.js';
+// The benchmark's pure parts (percentiles, the load loop, the report table, /proc parsing, the pinning
+// plan) and one whole `pnpm bench --quick --json` run: every section smoke-tested, the report's shape
+// checked, no speed asserted (speed targets live in the report, never in tests).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { describe, expect, it } from 'vitest';
+import { driveFor } from '../src/bench/load/drive.js';
+import { parseBusyTicks } from '../src/bench/machine.js';
+import { pinnedCommand, pinningPlan } from '../src/bench/pinning.js';
+import { parseCpuTicks, parseVmRss } from '../src/bench/process-tree.js';
 import { renderTable } from '../src/bench/report.js';
-import { demoCustomer, settingsFor } from '../src/bench/run.js';
-import { loadPartyModules, type RunningSandbox, startSandbox } from '../src/bench/sandbox.js';
+import { type BenchReport, settingsFor } from '../src/bench/run.js';
 import { percentile, summarize, throughput } from '../src/bench/stats.js';
-import { runLoad } from '../src/bench/throughput.js';
 
 describe('summary math', () => {
   const oneToHundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -51,27 +54,25 @@ describe('summary math', () => {
 });
 
 describe('load loop', () => {
-  it('sends exactly `count` requests with at most `concurrency` in flight', async () => {
+  it('keeps exactly `inFlight` requests in flight until the time is up', async () => {
     let inFlight = 0;
     let peak = 0;
-    let sent = 0;
-    const result = await runLoad(40, 8, async () => {
-      sent++;
+    const result = await driveFor(60, 8, async () => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, 2));
       inFlight--;
     });
-    expect(sent).toBe(40);
     expect(peak).toBe(8);
-    expect(result.latency.count).toBe(40);
-    expect(result.requestsPerSecond).toBeGreaterThan(0);
+    expect(result.completed).toBeGreaterThanOrEqual(8);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(60);
+    expect(result.perSecond).toBeCloseTo((result.completed * 1000) / result.elapsedMs);
   });
 
   it('fails the run on the first failed request and stops sending', async () => {
     let sent = 0;
     await expect(
-      runLoad(100, 4, async () => {
+      driveFor(10_000, 4, async () => {
         sent++;
         await new Promise((resolve) => setTimeout(resolve, 1));
         if (sent === 10) throw new Error('answered 401');
@@ -81,13 +82,13 @@ describe('load loop', () => {
     expect(sent).toBeLessThan(20);
   });
 
-  it('refuses a count or concurrency that is not a positive integer', async () => {
-    await expect(runLoad(0, 1, async () => {})).rejects.toThrow(RangeError);
-    await expect(runLoad(10, 1.5, async () => {})).rejects.toThrow(RangeError);
+  it('refuses a duration or in-flight count that is not positive', async () => {
+    await expect(driveFor(0, 1, async () => {})).rejects.toThrow(RangeError);
+    await expect(driveFor(10, 1.5, async () => {})).rejects.toThrow(RangeError);
   });
 });
 
-describe('report and process helpers', () => {
+describe('report, process and machine helpers', () => {
   it('aligns tables: text columns left, number columns right', () => {
     const table = renderTable(
       ['party', 'ms'],
@@ -109,39 +110,82 @@ describe('report and process helpers', () => {
     expect(parseVmRss('Name:\tkthreadd\nThreads:\t1\n')).toBeUndefined();
   });
 
-  it('quick settings run every section with fewer iterations', () => {
+  it('reads a process’s CPU ticks (utime, stime, cutime, cstime), even with spaces in its name', () => {
+    const stat = '4242 (node (tsx) x) S 1 4242 4242 0 -1 4194304 100 0 0 0 700 300 20 10 20 0 11 0 5 0';
+    expect(parseCpuTicks(stat)).toBe(700 + 300 + 20 + 10);
+  });
+
+  it('counts the machine’s busy ticks from /proc/stat: everything but idle and iowait', () => {
+    expect(parseBusyTicks('cpu  100 5 50 9000 40 3 2 1 0 0\ncpu0 50 2 25 4500 20 1 1 0 0 0\n')).toBe(161);
+    expect(parseBusyTicks('intr 1 2 3\n')).toBeUndefined();
+  });
+
+  it('pins with taskset on Linux with two cores or more, and says why when it cannot', () => {
+    expect(pinningPlan(1, 'linux')).toMatchObject({ serverCpu: undefined, loadCpu: undefined });
+    expect(pinningPlan(1, 'linux').description).toMatch(/^unpinned: one core/);
+    expect(pinningPlan(8, 'darwin').description).toMatch(/^unpinned: taskset is Linux's/);
+    expect(pinnedCommand('node', ['a.ts'], 1)).toEqual({
+      command: 'taskset',
+      args: ['--cpu-list', '1', 'node', 'a.ts'],
+    });
+    expect(pinnedCommand('node', ['a.ts'], undefined)).toEqual({ command: 'node', args: ['a.ts'] });
+  });
+
+  it('the bare oidc-provider peer is the version bank-op runs', () => {
+    const { repoRoot } = sandboxConfig();
+    const dependency = (dir: string) =>
+      (
+        JSON.parse(fs.readFileSync(path.join(repoRoot, dir, 'package.json'), 'utf8')) as {
+          dependencies: Record<string, string>;
+        }
+      ).dependencies['oidc-provider'];
+    expect(dependency('scripts')).toBe(dependency('apps/bank-op'));
+  });
+
+  it('quick settings run every section for less time', () => {
     const quick = settingsFor(true);
     const full = settingsFor(false);
-    expect(full).toMatchObject({ pkiRuns: 3, flowRuns: 20, loadCount: 500, concurrencies: [1, 8] });
-    expect(quick.flowRuns).toBeLessThan(full.flowRuns);
-    expect(quick.loadCount).toBeLessThan(full.loadCount);
+    expect(quick.rounds).toBeGreaterThanOrEqual(2);
+    expect(quick.roundMs).toBeLessThan(full.roundMs);
+    expect(quick.inFlight).toBe(16);
+    expect(full.inFlight).toBe(16);
   });
 });
 
-describe('the timed journey against in-process directory, bank-op and bank-api', () => {
-  let sandbox: RunningSandbox;
-
-  beforeAll(async () => {
-    sandbox = await startSandbox(await loadPartyModules(), await isolatedConfig(), { tpp: false });
-  }, 30_000);
-
-  afterAll(async () => {
-    await sandbox?.stop();
-    if (sandbox) removeTestData(sandbox.config);
-  });
-
-  // The client's own checks are tested in packages/fapi-client; here, that each step is timed.
-  it('times every step of one journey', async () => {
-    const client = await FapiFlowClient.connect({ config: sandbox.config, variant: FLOW_VARIANTS[0]! });
-    try {
-      const run = await runFlowOnce(client, demoCustomer());
-      expect(run.accountIds.length).toBeGreaterThan(0);
-      for (const step of FLOW_STEPS) expect(run.timings[step]).toBeGreaterThan(0);
-      expect(run.timings.total).toBeGreaterThanOrEqual(
-        FLOW_STEPS.reduce((sum, step) => sum + run.timings[step], 0),
-      );
-    } finally {
-      await client.close();
+describe('pnpm bench --quick --json', () => {
+  it('measures every server against its peer and reports the ratios, the launcher and the machine', () => {
+    const { FAPI_BENCH_PORT_BASE: _base, ...env } = process.env;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/bench/cli.ts', '--quick', '--json'], {
+      cwd: path.join(sandboxConfig().repoRoot, 'scripts'),
+      env,
+      encoding: 'utf8',
+      timeout: 290_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as BenchReport;
+    expect(Object.keys(report.ratios).sort()).toEqual([
+      'bankApiDpopVsFloor',
+      'bankApiMtlsVsFloor',
+      'journeysVsFloor',
+      'tokenEndpointVsBareOidcProvider',
+    ]);
+    for (const [key, ratio] of Object.entries(report.ratios)) {
+      expect(Number.isFinite(ratio) && ratio > 0, `${key} = ${ratio}`).toBe(true);
+      const comparison = report.comparisons[key as keyof BenchReport['ratios']];
+      expect(comparison.subject.rounds).toHaveLength(report.settings.rounds);
+      expect(comparison.peer.rounds).toHaveLength(report.settings.rounds);
+      expect(comparison.ratio).toBe(ratio);
     }
-  });
+    for (const figure of [report.devReadySeconds, report.idleRssMiB]) {
+      expect(Number.isFinite(figure) && figure > 0).toBe(true);
+    }
+    expect(report.machine).toMatchObject({
+      cores: expect.any(Number),
+      cpuModel: expect.any(String),
+      node: process.version,
+      loadAverageBefore: expect.any(Array),
+      loadAverageAfter: expect.any(Array),
+    });
+    expect(report.machine.otherProcessesCpuSeconds).toBeGreaterThanOrEqual(0);
+  }, 300_000);
 });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { environmentFor, loadConfig, type SandboxConfig } from './config.js';
 
-const PORT_VARIABLES = [
+export const PORT_VARIABLES = [
   'FAPI_DIRECTORY_PORT',
   'FAPI_DIRECTORY_MTLS_PORT',
   'FAPI_BANK_OP_PORT',
@@ -36,7 +36,7 @@ function workerIndex(env: NodeJS.ProcessEnv): number {
   return Number.isInteger(index) && index >= 0 ? index % 25 : 0;
 }
 
-function isFree(port: number): Promise<boolean> {
+export function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));

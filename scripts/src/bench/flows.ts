@@ -1,9 +1,8 @@
-// Section 3: the consent-to-API journey, timed step by step, N times in a row for each way of connecting.
+// The consent-to-API journey, timed step by step: what the journeys figure runs, a few in flight.
 
-import { type AccessToken, FapiFlowClient, type FlowVariant } from '@fapi-sandbox/fapi-client';
+import type { AccessToken, FapiFlowClient } from '@fapi-sandbox/fapi-client';
 import type { Customer } from '@fapi-sandbox/fapi-client/customer';
-import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { type Summary, summarize, timed } from './stats.js';
+import { timed } from './stats.js';
 
 export const FLOW_STEPS = [
   'client credentials token',
@@ -54,43 +53,4 @@ export async function runFlowOnce(client: FapiFlowClient, customer: Customer): P
   );
   if (accountIds.length === 0) throw new Error('GET /aisp/accounts returned no accounts');
   return { token, accountIds, timings };
-}
-
-export interface FlowBenchResult {
-  variant: FlowVariant['id'];
-  title: string;
-  runs: number;
-  /** Discovery, SSA and dynamic client registration, once per variant. */
-  registrationMs: number;
-  steps: Record<FlowStep | 'total', Summary>;
-  dpopNonceRetries: number;
-}
-
-/** Registers one client for `variant` and runs the journey `runs` times in a row. */
-export async function benchFlow(
-  config: SandboxConfig,
-  variant: FlowVariant,
-  customer: Customer,
-  runs: number,
-): Promise<FlowBenchResult> {
-  const { ms: registrationMs, value: client } = await timed(() =>
-    FapiFlowClient.connect({ config, variant }),
-  );
-  try {
-    const samples: FlowTimings[] = [];
-    for (let i = 0; i < runs; i++) samples.push((await runFlowOnce(client, customer)).timings);
-    const steps = Object.fromEntries(
-      [...FLOW_STEPS, 'total' as const].map((name) => [name, summarize(samples.map((s) => s[name]))]),
-    ) as FlowBenchResult['steps'];
-    return {
-      variant: variant.id,
-      title: variant.title,
-      runs,
-      registrationMs,
-      steps,
-      dpopNonceRetries: client.dpopNonceRetries,
-    };
-  } finally {
-    await client.close();
-  }
 }

@@ -1,232 +1,289 @@
-// The whole benchmark, section by section, on loopback with bounded loops: it stops by itself and leaves
-// nothing running. Progress goes to `progress` (stderr in the CLI); the figures come back as one object.
-import fs from 'node:fs';
-import os from 'node:os';
+// The whole benchmark: `pnpm dev`'s launcher timed and weighed, then every server in its own process on
+// the servers' core, the load generator on the other, and each figure measured against its peer in the
+// same run, in interleaved rounds (peer, subject, peer, subject, …), medians compared. It stops by itself
+// and leaves nothing running.
 import path from 'node:path';
-import { demoCustomer } from '@fapi-sandbox/bank-domain';
-import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
-import type { Customer } from '@fapi-sandbox/fapi-client/customer';
-import type { PartyName, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
-import { type PartyMemory, partyMemory, startChildParties } from './child-parties.js';
-import { benchFlow, type FlowBenchResult, runFlowOnce } from './flows.js';
-import { benchPki, type PkiResult } from './pki.js';
-import { loadPartyModules, type PartyStartup, type RunningSandbox, startSandbox } from './sandbox.js';
-import { mebibytes } from './stats.js';
-import { benchThroughput, type ThroughputResult } from './throughput.js';
+import { fileURLToPath } from 'node:url';
+import { environmentFor, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { type BenchProcess, startProcess } from './child-process.js';
+import { type DevLauncherFigures, measureDevLauncher } from './dev-launcher.js';
+import { request, whenReady } from './ipc.js';
+import type { DriveResult } from './load/drive.js';
+import type { Target } from './load/load-generator.js';
+import { type MachineFacts, watchMachine } from './machine.js';
+import { startParties } from './parties.js';
+import { JOURNEY_WORK } from './peers/journey-floor.js';
+import { pinningPlan } from './pinning.js';
+import { benchConfig, benchPort } from './ports.js';
+import { summarize } from './stats.js';
 
 export interface BenchSettings {
   mode: 'full' | 'quick';
-  pkiRuns: number;
-  flowRuns: number;
-  loadCount: number;
-  concurrencies: number[];
+  /** Measured rounds per side of each comparison (after one warm-up round each). */
+  rounds: number;
+  roundMs: number;
+  warmupMs: number;
+  /** Requests in flight against a server. */
+  inFlight: number;
+  journeyRoundMs: number;
+  journeysInFlight: number;
+  /** How long the running sandbox idles before its memory is read. */
+  devIdleMs: number;
 }
 
 export function settingsFor(quick: boolean): BenchSettings {
   return quick
-    ? { mode: 'quick', pkiRuns: 1, flowRuns: 2, loadCount: 50, concurrencies: [1, 8] }
-    : { mode: 'full', pkiRuns: 3, flowRuns: 20, loadCount: 500, concurrencies: [1, 8] };
+    ? {
+        mode: 'quick',
+        rounds: 2,
+        roundMs: 400,
+        warmupMs: 200,
+        inFlight: 16,
+        journeyRoundMs: 1000,
+        journeysInFlight: 4,
+        devIdleMs: 1000,
+      }
+    : {
+        mode: 'full',
+        rounds: 5,
+        roundMs: 3000,
+        warmupMs: 1500,
+        inFlight: 16,
+        journeyRoundMs: 6000,
+        journeysInFlight: 4,
+        devIdleMs: 5000,
+      };
 }
 
-export interface StartupRun {
-  parties: PartyStartup[];
-  totalMs: number;
+/** The issue's targets (#15): the subject's share of its peer's figure, and the launcher's. */
+export const TARGETS = {
+  tokenEndpointVsBareOidcProvider: 0.85,
+  bankApiDpopVsFloor: 0.8,
+  bankApiMtlsVsFloor: 0.6,
+  journeysVsFloor: 0.25,
+  devReadySeconds: 4,
+  idleRssMiB: 700,
+} as const;
+
+export type RatioKey =
+  | 'tokenEndpointVsBareOidcProvider'
+  | 'bankApiDpopVsFloor'
+  | 'bankApiMtlsVsFloor'
+  | 'journeysVsFloor';
+
+export interface Side {
+  name: string;
+  /** Requests (or journeys) per second, one per measured round. */
+  rounds: number[];
+  median: number;
 }
 
-export interface MemoryFigures {
-  rssMiB: number;
-  heapUsedMiB: number;
-  heapTotalMiB: number;
-  externalMiB: number;
+export interface Comparison {
+  figure: string;
+  unit: 'req/s' | 'journeys/s';
+  subject: Side;
+  peer: Side;
+  ratio: number;
+  target: number;
 }
 
 export interface BenchReport {
   generatedAt: string;
   settings: BenchSettings;
-  machine: {
-    node: string;
-    platform: string;
-    arch: string;
-    cpus: number;
-    cpuModel: string;
-    memoryMiB: number;
-  };
-  pki: PkiResult;
-  startup: {
-    /** How the in-process TPP served its React app. */
-    tppWeb: string;
-    /** Importing each app (tsx transpiles on first load), in load order. */
-    importMs: Record<PartyName, number>;
-    /** In this process, one after the other, on a fresh data folder (the bank and directory seed it). */
-    cold: StartupRun;
-    /** In this process again, after stopping, on the same data folder (nothing to seed). */
-    warm: StartupRun;
-    /** `pnpm dev`'s way: one `tsx src/main.ts` child per party, all at once, fresh data folder. */
-    childProcesses: StartupRun | { skipped: string };
-  };
-  flows: FlowBenchResult[];
-  throughput: ThroughputResult;
-  memory: {
-    /** This process with all four parties in it, after the flows and the load (no forced GC). */
-    inProcess: MemoryFigures;
-    /** Each party as its own process, after one journey per way of connecting. */
-    childProcesses: (PartyMemory & { totalKiB: number })[] | { skipped: string };
-  };
+  ratios: Record<RatioKey, number>;
+  devReadySeconds: number;
+  idleRssMiB: number;
+  comparisons: Record<RatioKey, Comparison>;
+  dev: DevLauncherFigures;
+  targets: typeof TARGETS;
+  machine: MachineFacts;
 }
 
-/**
- * Free ports and a fresh data folder, removed by `remove()` or, should the benchmark be interrupted,
- * when the process exits.
- */
-async function temporaryConfig(): Promise<SandboxConfig & { remove(): void }> {
-  const config = await isolatedConfig();
-  const remove = () => {
-    removeTestData(config);
-    process.off('exit', remove);
-  };
-  process.on('exit', remove);
-  return Object.assign(config, { remove });
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tsxLoader = import.meta.resolve('tsx');
+
+/** A node script of the benchmark in its own (pinned) process, driven over IPC. */
+function startScript(
+  name: string,
+  file: string,
+  args: string[],
+  config: SandboxConfig,
+  cpu: number | undefined,
+): BenchProcess {
+  return startProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', tsxLoader, path.join(here, file), ...args],
+    cwd: config.repoRoot,
+    env: { ...process.env, ...environmentFor(config) },
+    cpu,
+    ipc: true,
+  });
 }
 
-function machine(): BenchReport['machine'] {
-  const cpus = os.cpus();
-  return {
-    node: process.version,
-    platform: process.platform,
-    arch: process.arch,
-    cpus: cpus.length,
-    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-    memoryMiB: Math.round(mebibytes(os.totalmem())),
-  };
-}
-
-/** What `pnpm dev` serves the TPP's React app with (apps/tpp/src/web-serving.ts decides the same way). */
-function tppWebMode(config: SandboxConfig): string {
-  const chosen = process.env.FAPI_TPP_WEB;
-  if (chosen) return chosen;
-  const built = fs.existsSync(path.join(config.repoRoot, 'apps', 'tpp', 'dist', 'index.html'));
-  return built ? 'dist (prebuilt apps/tpp/dist)' : 'vite (middleware mode)';
-}
-
-function inProcessMemory(): MemoryFigures {
-  const usage = process.memoryUsage();
-  return {
-    rssMiB: mebibytes(usage.rss),
-    heapUsedMiB: mebibytes(usage.heapUsed),
-    heapTotalMiB: mebibytes(usage.heapTotal),
-    externalMiB: mebibytes(usage.external),
-  };
-}
-
-const startupRun = (sandbox: RunningSandbox): StartupRun => ({
-  parties: sandbox.startups,
-  totalMs: sandbox.totalMs,
-});
+const side = (name: string, rounds: number[]): Side => ({ name, rounds, median: summarize(rounds).p50 });
 
 export async function runBenchmark(
   settings: BenchSettings,
   progress: (line: string) => void,
 ): Promise<BenchReport> {
-  const customer = demoCustomer();
+  const pinning = pinningPlan();
+  const machine = watchMachine(pinning.description);
+  progress(`Pinning: ${pinning.description}`);
 
-  progress(`PKI generation, ${settings.pkiRuns} run(s)`);
-  const pki = await benchPki(settings.pkiRuns);
-
-  progress('Loading the four apps');
-  const modules = await loadPartyModules();
-  const config = await temporaryConfig();
+  const devConfig = await benchConfig();
+  let dev: DevLauncherFigures;
   try {
-    progress('Cold start in this process (fresh data folder)');
-    const cold = await startSandbox(modules, config);
-    await cold.stop();
-    progress('Warm start in this process (same data folder)');
-    const sandbox = await startSandbox(modules, config);
-    let flows: FlowBenchResult[];
-    let throughput: ThroughputResult;
-    let inProcess: MemoryFigures;
-    try {
-      flows = [];
-      for (const variant of FLOW_VARIANTS) {
-        progress(`Consent-to-API journey ×${settings.flowRuns}: ${variant.title}`);
-        flows.push(await benchFlow(config, variant, customer, settings.flowRuns));
-      }
-      progress(
-        `bank-api load: ${settings.loadCount} requests at concurrency ${settings.concurrencies.join(', ')}`,
-      );
-      throughput = await benchThroughput(config, customer, {
-        count: settings.loadCount,
-        concurrencies: settings.concurrencies,
-      });
-      inProcess = inProcessMemory();
-    } finally {
-      await sandbox.stop();
-    }
+    progress(
+      'pnpm dev on its own ports: a first start, then the warm start, timed until every party is healthy',
+    );
+    dev = await measureDevLauncher(devConfig, settings.devIdleMs);
+  } finally {
+    devConfig.remove();
+  }
 
-    const children = await benchChildProcesses(customer, progress);
+  const config = await benchConfig();
+  const running: BenchProcess[] = [];
+  try {
+    progress('Starting directory, bank-op and bank-api as pnpm dev does, one process each');
+    running.push(...(await startParties(config, pinning.serverCpu)));
+    const load = startScript('load generator', 'load/load-generator.ts', [], config, pinning.loadCpu);
+    running.push(load);
+    await whenReady(load);
+    progress('Registering the clients at bank-op (SSA from the directory, DCR)');
+    const { clientId } = await request<{ clientId: string }>(load, 'prepare');
+
+    const peer = (which: string, options: object) => {
+      const process = startScript(
+        which,
+        'peers/main.ts',
+        [which, JSON.stringify(options)],
+        config,
+        pinning.serverCpu,
+      );
+      running.push(process);
+      return process;
+    };
+    const bare = peer('bare-oidc-provider', { port: await benchPort(), clientId });
+    const floor = peer('floor-server', { port: await benchPort() });
+    const journeyFloor = peer('journey-floor', {});
+    const [{ origin: bareOrigin }, { origin: floorOrigin }] = await Promise.all([
+      whenReady<{ origin: string }>(bare),
+      whenReady<{ origin: string }>(floor),
+      whenReady(journeyFloor),
+    ]);
+    progress('Customer tokens for each binding (one journey each); every target answers once');
+    await request(load, 'aim', { bareOrigin, floorOrigin });
+
+    const drive = async (target: Target, durationMs: number) =>
+      (await request<DriveResult>(load, 'load', { target, durationMs, inFlight: settings.inFlight }))
+        .perSecond;
+    const interleaved = async (
+      peerRun: (ms: number) => Promise<number>,
+      subjectRun: (ms: number) => Promise<number>,
+      roundMs: number,
+    ) => {
+      await peerRun(settings.warmupMs);
+      await subjectRun(settings.warmupMs);
+      const peerRounds: number[] = [];
+      const subjectRounds: number[] = [];
+      for (let round = 0; round < settings.rounds; round++) {
+        peerRounds.push(await peerRun(roundMs));
+        subjectRounds.push(await subjectRun(roundMs));
+      }
+      return { peerRounds, subjectRounds };
+    };
+    const compare = async (
+      key: RatioKey,
+      figure: string,
+      names: [string, string],
+      runs: [(ms: number) => Promise<number>, (ms: number) => Promise<number>],
+      unit: Comparison['unit'] = 'req/s',
+      roundMs = settings.roundMs,
+    ): Promise<[RatioKey, Comparison]> => {
+      progress(`${figure}: ${names[0]} vs ${names[1]}, ${settings.rounds} rounds each`);
+      const { peerRounds, subjectRounds } = await interleaved(runs[1], runs[0], roundMs);
+      const subject = side(names[0], subjectRounds);
+      const peerSide = side(names[1], peerRounds);
+      return [
+        key,
+        {
+          figure,
+          unit,
+          subject,
+          peer: peerSide,
+          ratio: subject.median / peerSide.median,
+          target: TARGETS[key],
+        },
+      ];
+    };
+
+    const comparisons = Object.fromEntries([
+      await compare(
+        'tokenEndpointVsBareOidcProvider',
+        `token endpoint: client_credentials, ES256 private_key_jwt, PS256 JWT bound to the certificate, mTLS keep-alive, ${settings.inFlight} in flight`,
+        ['bank-op', 'bare oidc-provider'],
+        [(ms) => drive('bank-op-token', ms), (ms) => drive('bare-oidc-provider-token', ms)],
+      ),
+      await compare(
+        'bankApiDpopVsFloor',
+        `GET /open-banking/v3.1/aisp/accounts, DPoP-bound token, ${settings.inFlight} in flight`,
+        ['bank-api', 'floor server'],
+        [(ms) => drive('bank-api-dpop', ms), (ms) => drive('floor-dpop', ms)],
+      ),
+      await compare(
+        'bankApiMtlsVsFloor',
+        `GET /open-banking/v3.1/aisp/accounts, certificate-bound token, mTLS keep-alive, ${settings.inFlight} in flight`,
+        ['bank-api', 'floor server'],
+        [(ms) => drive('bank-api-mtls', ms), (ms) => drive('floor-mtls', ms)],
+      ),
+      await compare(
+        'journeysVsFloor',
+        `journeys (consent, PAR, sign-in and consent, token, first API call), ${settings.journeysInFlight} in flight, servers on one core; floor: ${describeWork()}`,
+        ['directory + bank-op + bank-api', 'floor'],
+        [
+          async (ms) =>
+            (
+              await request<DriveResult>(load, 'journeys', {
+                durationMs: ms,
+                inFlight: settings.journeysInFlight,
+              })
+            ).perSecond,
+          async (ms) => {
+            const run = await request<{ journeys: number; elapsedMs: number }>(journeyFloor, 'run', {
+              durationMs: ms,
+            });
+            return (run.journeys * 1000) / run.elapsedMs;
+          },
+        ],
+        'journeys/s',
+        settings.journeyRoundMs,
+      ),
+    ]) as Record<RatioKey, Comparison>;
+
+    const ratios = Object.fromEntries(
+      Object.entries(comparisons).map(([key, comparison]) => [key, comparison.ratio]),
+    ) as Record<RatioKey, number>;
+    await Promise.all(running.splice(0).map((p) => p.stop()));
     return {
       generatedAt: new Date().toISOString(),
       settings,
+      ratios,
+      devReadySeconds: dev.warmReadySeconds,
+      idleRssMiB: dev.idleRssMiB,
+      comparisons,
+      dev,
+      targets: TARGETS,
       machine: machine(),
-      pki,
-      startup: {
-        tppWeb: tppWebMode(config),
-        importMs: modules.importMs,
-        cold: startupRun(cold),
-        warm: startupRun(sandbox),
-        childProcesses: children.startup,
-      },
-      flows,
-      throughput,
-      memory: { inProcess, childProcesses: children.memory },
     };
   } finally {
+    await Promise.all(running.map((p) => p.stop()));
     config.remove();
   }
 }
 
-async function benchChildProcesses(
-  customer: Customer,
-  progress: (line: string) => void,
-): Promise<{
-  startup: BenchReport['startup']['childProcesses'];
-  memory: BenchReport['memory']['childProcesses'];
-}> {
-  if (process.platform !== 'linux') {
-    const skipped = `memory is read from /proc/<pid>/status, which ${process.platform} does not have`;
-    return { startup: { skipped }, memory: { skipped } };
-  }
-  progress('Child processes (tsx src/main.ts per party, as pnpm dev starts them)');
-  const config = await temporaryConfig();
-  try {
-    const sandbox = await startChildParties(config);
-    try {
-      // Warm-up: one journey per way of connecting, so every party has served real work.
-      for (const variant of FLOW_VARIANTS) {
-        const client = await FapiFlowClient.connect({ config, variant });
-        try {
-          await runFlowOnce(client, customer);
-        } finally {
-          await client.close();
-        }
-      }
-      const memory = sandbox.parties.map((party) => {
-        const figures = partyMemory(party);
-        return { ...figures, totalKiB: figures.appKiB + figures.helpersKiB };
-      });
-      return {
-        startup: {
-          parties: sandbox.parties.map((p) => ({ party: p.party, readyMs: p.readyMs })),
-          totalMs: sandbox.totalMs,
-        },
-        memory,
-      };
-    } finally {
-      await sandbox.stop();
-    }
-  } finally {
-    config.remove();
-  }
+/** "3 PS256 signatures, 5 PS256 and 5 ES256 verifications, 1 TLS handshake" per journey. */
+function describeWork(): string {
+  const w = JOURNEY_WORK;
+  return `${w.ps256Signatures} PS256 signatures, ${w.ps256Verifications} PS256 and ${w.es256Verifications} ES256 verifications, ${w.tlsHandshakes} TLS handshake per journey`;
 }
-
-export { demoCustomer };
