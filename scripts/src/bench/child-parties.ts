@@ -1,10 +1,11 @@
-// The parties as `pnpm dev` runs them: one node process each, started with tsx's loader (the same
-// command, from dev/party-command.ts), all at once and timed until healthy; and how much memory each
+// The parties as `pnpm dev` runs them: one node process each, on the party's bundle (the same build and
+// command, from dev/party-bundle.ts and dev/party-command.ts), all at once and timed until healthy; and how much memory each
 // holds, read from /proc/<pid>/status (VmRSS) on Linux.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { environmentFor, type PartyName, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { startableParties } from '../dev/parties.js';
+import { bundleParty } from '../dev/party-bundle.js';
 import { partyCommand } from '../dev/party-command.js';
 import { waitUntilHealthy } from '../dev/wait-ready.js';
 
@@ -25,7 +26,6 @@ export interface ChildSandbox {
 }
 
 export async function startChildParties(config: SandboxConfig): Promise<ChildSandbox> {
-  const { command, args } = partyCommand();
   const env = { ...process.env, ...environmentFor(config), FORCE_COLOR: '0' };
   const parties: ChildParty[] = [];
   // The children have their own process groups, so a Ctrl-C on the benchmark does not reach them: should
@@ -43,6 +43,8 @@ export async function startChildParties(config: SandboxConfig): Promise<ChildSan
     await Promise.all(
       startableParties(config).map(async ({ party, dir, healthUrl }) => {
         const spawned = performance.now();
+        const bundle = await bundleParty(config.repoRoot, party.name, dir);
+        const { command, args } = partyCommand(bundle.file);
         // Its own process group (as pnpm dev does), so that stopping it stops what it started too.
         const child = spawn(command, args, {
           cwd: dir,

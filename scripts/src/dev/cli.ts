@@ -72,8 +72,8 @@ const perPartyMs: Record<string, number> = {};
 // All parties start at once: none needs another to boot (each fetches what it trusts when first asked).
 await Promise.all(
   parties.map(async ({ party, dir, healthUrl }) => {
-    supervisor.start(party.name, dir);
     try {
+      await supervisor.start(party.name, dir);
       perPartyMs[party.name] = await waitUntilHealthy(healthUrl, config, {
         timeoutMs: 60_000,
         // In watch mode a party that dies while booting is restarted: keep waiting for it.
