@@ -52,6 +52,14 @@ interface SupervisedParty {
   restarting: boolean;
   stopWatching: () => void;
   bundle: PartyBundle;
+  prepare: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** Runs before the first start and before each restart for a changed source. */
+  prepare?: () => Promise<void>;
+  /** Restart for changes under the party's `src/web` too (the TPP when it serves a build of it). */
+  watchWebSources?: boolean;
 }
 
 /** "code 1" or "signal SIGKILL": how a process ended, as Node reports it. */
@@ -85,11 +93,13 @@ export class Supervisor {
   }
 
   /**
-   * Bundles the party's `src/main.ts` and starts it; in watch mode also watches the sources it runs.
-   * Rejects with esbuild's message when the sources do not build.
+   * Bundles the party's `src/main.ts`, runs `prepare` (anything else the party serves, such as the TPP's
+   * web build) and starts it; in watch mode also watches the sources it runs and, before each restart,
+   * bundles and prepares again. Rejects with esbuild's message when the sources do not build.
    */
-  async start(name: string, dir: string): Promise<void> {
-    const bundle = await bundleParty(this.options.repoRoot, name, dir);
+  async start(name: string, dir: string, options: StartOptions = {}): Promise<void> {
+    const { prepare = async () => {}, watchWebSources = false } = options;
+    const [bundle] = await Promise.all([bundleParty(this.options.repoRoot, name, dir), prepare()]);
     const party: SupervisedParty = {
       name,
       dir,
@@ -102,10 +112,11 @@ export class Supervisor {
       restarting: false,
       stopWatching: () => {},
       bundle,
+      prepare,
     };
     this.parties.set(name, party);
     if (this.options.watch) {
-      const { folders, ignore } = sourceFoldersOf(dir, this.options.repoRoot);
+      const { folders, ignore } = sourceFoldersOf(dir, this.options.repoRoot, { watchWebSources });
       party.stopWatching = watchSources(folders, ignore, (file) => {
         this.print(party, `${path.relative(this.options.repoRoot, file)} changed: restarting`);
         void this.restart(party);
@@ -215,7 +226,7 @@ export class Supervisor {
     clearTimeout(party.restartTimer);
     party.restarting = true;
     try {
-      await party.bundle.rebuild();
+      await Promise.all([party.bundle.rebuild(), party.prepare()]);
     } catch (err) {
       party.restarting = false;
       this.print(party, `not restarted: the sources do not build\n${(err as Error).message}`);
