@@ -1,6 +1,9 @@
+import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { recordBuildInputs } from './src/build-inputs.js';
 import {
+  appRoot,
   CSP_NONCE_PLACEHOLDER,
   DEV_SERVER_DENY,
   distDir,
@@ -14,7 +17,7 @@ import {
 export default defineConfig({
   root: webSourceDir,
   cacheDir: viteCacheDir,
-  plugins: [react()],
+  plugins: [react(), recordBuildInputs(path.resolve(appRoot, '..', '..'))],
   // Every inline and external script gets the per-response nonce of the TPP's Content-Security-Policy,
   // React's refresh preamble in development included.
   html: { cspNonce: CSP_NONCE_PLACEHOLDER },

@@ -33,14 +33,18 @@ export async function startSandbox(
       ? await isolatedConfigWithOwnCertificates(env)
       : await isolatedConfig(env);
   const scripts = path.join(config.repoRoot, 'scripts');
-  const tsx = path.join(config.repoRoot, 'node_modules', '.bin', 'tsx');
   const started = performance.now();
-  const child: ChildProcess = spawn(tsx, ['src/dev/cli.ts', '--no-watch'], {
-    cwd: scripts,
-    env: { ...process.env, ...environmentFor(config) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  // The same start as `pnpm dev` (its package script): the launcher that bundles and runs every party.
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--enable-source-maps', 'src/dev/start.mjs', '--no-watch'],
+    {
+      cwd: scripts,
+      env: { ...process.env, ...environmentFor(config) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();

@@ -22,7 +22,8 @@ async function startDev(args: string[]): Promise<DevRun> {
   const config = await isolatedConfig();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join('scripts', 'src', 'dev', 'cli.ts'), ...args],
+    // What `pnpm dev` runs (the root package script): the launcher that bundles and runs every party.
+    ['--enable-source-maps', path.join('scripts', 'src', 'dev', 'start.mjs'), ...args],
     {
       cwd: config.repoRoot,
       // The parties log as pnpm dev shows them to a learner (the test runner's LOG_LEVEL is silent).

@@ -75,7 +75,9 @@ describe('pnpm dev watch mode', () => {
       'packages/fapi-client/src',
       'packages/fapi-core/src',
     ]);
+    // Vite's development server (--hmr) reloads the browser code itself; a build of it is made again.
     expect(rel(tpp.ignore)).toEqual(['apps/tpp/src/web']);
+    expect(sourceFoldersOf(parties.tpp!, config.repoRoot, { watchWebSources: true }).ignore).toEqual([]);
   });
 
   it('reports a saved source file once the burst of writes settles, and ignores other files', async () => {

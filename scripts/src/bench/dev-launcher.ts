@@ -1,4 +1,4 @@
-// `pnpm dev` as a learner runs it: the root script (pnpm, then scripts/src/dev/cli.ts, which starts every
+// `pnpm dev` as a learner runs it: the root script (pnpm, then scripts/src/dev/start.mjs, which starts every
 // party) on the bench's own ports and data folder. Started twice, the second start is the warm figure
 // (data seeded, caches full): from spawning `pnpm dev` until every party's /health answers. After it has
 // idled a few seconds, the resident memory of its whole process tree, launchers included.

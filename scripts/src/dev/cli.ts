@@ -12,10 +12,13 @@ import { startableParties } from './parties.js';
 import { renderReadyTable } from './ready-table.js';
 import { Supervisor } from './supervisor.js';
 import { waitUntilHealthy } from './wait-ready.js';
+import { ensureWebBuild, type WebBuild } from './web-build.js';
 
-const USAGE = 'usage: pnpm dev [--no-watch]';
-const { values } = readCommandLine(USAGE, { options: { watch: { type: 'boolean', default: true } } });
-const { watch } = values;
+const USAGE = 'usage: pnpm dev [--no-watch] [--hmr]';
+const { values } = readCommandLine(USAGE, {
+  options: { watch: { type: 'boolean', default: true }, hmr: { type: 'boolean', default: false } },
+});
+const { watch, hmr } = values;
 const config = sandboxConfig();
 const started = performance.now();
 
@@ -29,7 +32,8 @@ const supervisor = new Supervisor(
   {
     watch,
     repoRoot: config.repoRoot,
-    env: process.env,
+    // The TPP serves the web build this launcher keeps fresh, or with --hmr Vite's development server.
+    env: { ...process.env, FAPI_TPP_WEB: hmr ? 'vite' : 'dist' },
     onUnexpectedExit: (exit) => {
       if (shuttingDown) return;
       console.error(exitReport(exit));
@@ -68,12 +72,24 @@ async function reportWhenHealthy(name: string): Promise<void> {
   }
 }
 
+function reportWebBuild(build: WebBuild): void {
+  if (build.action === 'built') {
+    console.log(`Built the TPP's web app in ${(build.ms / 1000).toFixed(1)} s (its sources changed).`);
+  }
+}
+
 const perPartyMs: Record<string, number> = {};
 // All parties start at once: none needs another to boot (each fetches what it trusts when first asked).
 await Promise.all(
   parties.map(async ({ party, dir, healthUrl }) => {
-    supervisor.start(party.name, dir);
     try {
+      await supervisor.start(
+        party.name,
+        dir,
+        party.name === 'tpp' && !hmr
+          ? { prepare: () => ensureWebBuild(config.repoRoot).then(reportWebBuild), watchWebSources: true }
+          : {},
+      );
       perPartyMs[party.name] = await waitUntilHealthy(healthUrl, config, {
         timeoutMs: 60_000,
         // In watch mode a party that dies while booting is restarted: keep waiting for it.

@@ -7,10 +7,14 @@ const SOURCE_FILE = /\.(ts|tsx|mts|js|mjs|json)$/;
 
 /**
  * The folders whose files a party runs: its own `src/` and the `src/` of every workspace package it
- * depends on, directly or through another package. `ignore` holds folders served by something else
- * (the TPP's browser code is Vite's, which reloads it itself).
+ * depends on, directly or through another package. `ignore` holds the party's browser code unless
+ * `watchWebSources`: Vite reloads it itself when it serves it (`pnpm dev --hmr`).
  */
-export function sourceFoldersOf(partyDir: string, repoRoot: string): { folders: string[]; ignore: string[] } {
+export function sourceFoldersOf(
+  partyDir: string,
+  repoRoot: string,
+  { watchWebSources = false }: { watchWebSources?: boolean } = {},
+): { folders: string[]; ignore: string[] } {
   const folders = [path.join(partyDir, 'src')];
   const seen = new Set<string>();
   const visit = (packageDir: string) => {
@@ -28,7 +32,7 @@ export function sourceFoldersOf(partyDir: string, repoRoot: string): { folders: 
   };
   visit(partyDir);
   const web = path.join(partyDir, 'src', 'web');
-  return { folders, ignore: fs.existsSync(web) ? [web] : [] };
+  return { folders, ignore: fs.existsSync(web) && !watchWebSources ? [web] : [] };
 }
 
 /** Calls `onChange` with the changed file once a burst of saves under `folders` has settled. */

@@ -1,11 +1,12 @@
-// Owns each party's node process: starts it with tsx's loader (no launcher in between, so its exit is
-// seen at once), labels its output (its JSON log lines made readable: party-lines.ts), reports an exit
+// Owns each party's node process: bundles the party (party-bundle.ts) and starts node on the bundle (no
+// launcher in between, so its exit is seen at once), labels its output (its JSON log lines made readable: party-lines.ts), reports an exit
 // nobody asked for with the party's last lines, restarts it in watch mode (after a backoff, or at once
 // when a source file changes) and stops them all.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
+import { bundleParty, type PartyBundle } from './party-bundle.js';
 import { partyCommand } from './party-command.js';
 import { partyLineFormatter } from './party-lines.js';
 import { sourceFoldersOf, watchSources } from './source-watch.js';
@@ -50,6 +51,15 @@ interface SupervisedParty {
   /** Set while the supervisor itself stops the process to restart it. */
   restarting: boolean;
   stopWatching: () => void;
+  bundle: PartyBundle;
+  prepare: () => Promise<void>;
+}
+
+export interface StartOptions {
+  /** Runs before the first start and before each restart for a changed source. */
+  prepare?: () => Promise<void>;
+  /** Restart for changes under the party's `src/web` too (the TPP when it serves a build of it). */
+  watchWebSources?: boolean;
 }
 
 /** "code 1" or "signal SIGKILL": how a process ended, as Node reports it. */
@@ -82,8 +92,14 @@ export class Supervisor {
     return this.useColour ? `${COLOURS[index % COLOURS.length]}${padded}${RESET} │` : `${padded} │`;
   }
 
-  /** Starts the party's `src/main.ts`; in watch mode also watches the sources it runs. */
-  start(name: string, dir: string): void {
+  /**
+   * Bundles the party's `src/main.ts`, runs `prepare` (anything else the party serves, such as the TPP's
+   * web build) and starts it; in watch mode also watches the sources it runs and, before each restart,
+   * bundles and prepares again. Rejects with esbuild's message when the sources do not build.
+   */
+  async start(name: string, dir: string, options: StartOptions = {}): Promise<void> {
+    const { prepare = async () => {}, watchWebSources = false } = options;
+    const [bundle] = await Promise.all([bundleParty(this.options.repoRoot, name, dir), prepare()]);
     const party: SupervisedParty = {
       name,
       dir,
@@ -95,10 +111,12 @@ export class Supervisor {
       restartTimer: undefined,
       restarting: false,
       stopWatching: () => {},
+      bundle,
+      prepare,
     };
     this.parties.set(name, party);
     if (this.options.watch) {
-      const { folders, ignore } = sourceFoldersOf(dir, this.options.repoRoot);
+      const { folders, ignore } = sourceFoldersOf(dir, this.options.repoRoot, { watchWebSources });
       party.stopWatching = watchSources(folders, ignore, (file) => {
         this.print(party, `${path.relative(this.options.repoRoot, file)} changed: restarting`);
         void this.restart(party);
@@ -139,13 +157,13 @@ export class Supervisor {
   private spawn(party: SupervisedParty): void {
     party.restartTimer = undefined;
     party.startedAt = performance.now();
-    const { command, args } = partyCommand();
+    const { command, args } = partyCommand(party.bundle.file);
     const child = spawn(command, args, {
       cwd: party.dir,
       env: { ...this.options.env, FORCE_COLOR: this.useColour ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Ctrl-C reaches the supervisor only, which then stops each party in
-      // turn, and stopping a party also stops what it started (the esbuild service tsx runs).
+      // turn, and stopping a party also stops whatever it started.
       detached: process.platform !== 'win32',
     });
     party.child = child;
@@ -199,11 +217,21 @@ export class Supervisor {
     }
   }
 
-  /** A source changed: stop the running process (if any) and start it again at once. */
+  /**
+   * A source changed: bundle again, then stop the running process (if any) and start it again at once.
+   * Sources that do not build leave the running process as it is and say why.
+   */
   private async restart(party: SupervisedParty): Promise<void> {
     if (this.stopping || party.restarting) return;
     clearTimeout(party.restartTimer);
     party.restarting = true;
+    try {
+      await Promise.all([party.bundle.rebuild(), party.prepare()]);
+    } catch (err) {
+      party.restarting = false;
+      this.print(party, `not restarted: the sources do not build\n${(err as Error).message}`);
+      return;
+    }
     await stopChild(party.child, 5000);
     party.restarting = false;
     if (this.stopping) return;
