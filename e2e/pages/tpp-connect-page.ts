@@ -16,11 +16,12 @@ export class TppConnectPage {
   async connect(
     profile: Profile,
     clientAuth: ClientAuth,
-    options: { encryptRequestObject?: boolean } = {},
+    options: { encryptRequestObject?: boolean; encryptIdToken?: boolean } = {},
   ): Promise<void> {
     await this.page.getByTestId(`profile-${profile}`).check();
     await this.page.getByTestId(`client-auth-${clientAuth}`).check();
     if (options.encryptRequestObject) await this.page.getByTestId('option-encrypt-request-object').check();
+    if (options.encryptIdToken) await this.page.getByTestId('option-encrypt-id-token').check();
     await this.page.getByTestId('connect-button').click();
   }
 }

@@ -69,3 +69,74 @@ for (const { title, profile } of PROFILES) {
     );
   });
 }
+
+test('Alice connects with both the request object and the ID token encrypted; the inspector shows both JWE headers and the claims Moneywise decrypted', async ({
+  page,
+  sandbox,
+  step,
+}) => {
+  await onboard(page, sandbox, step);
+  const connect = new TppConnectPage(page);
+  const login = new BankLoginPage(page);
+  const consent = new BankConsentPage(page);
+  const connection = new TppConnectionPage(page);
+  await step('Choose FAPI 2.0 + DPoP with both "Encrypt …(JWE)" options, then connect', async () => {
+    await connect.open(sandbox.config.tpp.web.origin);
+    await page.screenshot({ path: test.info().outputPath('connect-options-1440.png'), fullPage: true });
+    await connect.connect('fapi2-dpop', 'private_key_jwt', {
+      encryptRequestObject: true,
+      encryptIdToken: true,
+    });
+    await login.expectShown(sandbox.config.bankOp.issuer);
+  });
+  await step('Sign in as Alice and share both accounts', async () => {
+    await login.signIn(ALICE.username, ALICE.password);
+    await consent.expectAsking('Moneywise');
+    await consent.allow([/Everyday/, /Rainy day/]);
+    await connection.expectConnected();
+    await expect(connection.accounts()).toHaveCount(2);
+  });
+  const inspector = new TppInspectorPage(page);
+  await step("The inspector shows the request object's JWE header on the encrypted PAR", async () => {
+    await connection.openInspector();
+    await inspector.open(/Push the authorization request \(PAR\), encrypted \(JWE\)/);
+    await expect(inspector.detail()).toContainText('request (JWE protected header)');
+    await expect(inspector.detail()).toContainText('RSA-OAEP-256');
+  });
+  await step("…and the ID token's JWE header, what encryption adds and the decrypted claims", async () => {
+    await inspector.open(/Decrypt, then verify the ID token \(JWE\)/);
+    const detail = inspector.detail();
+    await expect(detail).toContainText('even where the response passes through the browser');
+    await expect(detail).toContainText('OIDC Core §10.2');
+    await expect(detail).toContainText('id_token (JWE protected header)');
+    await expect(detail).toContainText('A256GCM');
+    await expect(detail).toContainText('id_token (decrypted by Moneywise)');
+    await expect(detail).toContainText('openbanking_intent_id');
+  });
+  await step(
+    'The inspector fits 1440 and 390 px without sideways scrolling, and axe finds nothing',
+    async () => {
+      for (const width of [1440, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await expect(inspector.detail()).toBeVisible();
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(scrollWidth, `width ${width}`).toBeLessThanOrEqual(width);
+        expect(await accessibilityViolations(page, new Set())).toEqual([]);
+        await page.screenshot({
+          path: test.info().outputPath(`inspector-id-token-${width}.png`),
+          fullPage: true,
+        });
+      }
+    },
+  );
+  await step(
+    'The connect page with its options fits 390 px, and axe finds nothing there either',
+    async () => {
+      await connect.open(sandbox.config.tpp.web.origin);
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(scrollWidth).toBeLessThanOrEqual(390);
+      expect(await accessibilityViolations(page, new Set())).toEqual([]);
+      await page.screenshot({ path: test.info().outputPath('connect-options-390.png'), fullPage: true });
+    },
+  );
+});

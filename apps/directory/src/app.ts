@@ -61,7 +61,7 @@ export async function createDirectoryServices(
     const reissue = createReissuer({ config, store, registry, ca, certificates });
     const identity = transportIdentity({ store, ca });
     const ssa = createSsaService({ config, store, registry, signer, identity });
-    const makeClientBundle = createBundleMaker({ config, registry, certificates });
+    const makeClientBundle = createBundleMaker({ config, registry, certificates, store });
     const developers = createDevelopers({ store, registry, inviteCode, certificates, makeClientBundle });
     return {
       config,

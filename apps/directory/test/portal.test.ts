@@ -298,8 +298,31 @@ describe('a client bundle', () => {
     const published = (await (await t.call(new URL(bundle.software.jwksUri).pathname)).json()) as {
       keys: JWK[];
     };
-    expect(published.keys.map((key) => key.kid).sort()).toEqual(keys.map((key) => key.kid).sort());
+    const publishedSigning = published.keys.filter((key) => key.use === 'sig');
+    expect(publishedSigning.map((key) => key.kid).sort()).toEqual(keys.map((key) => key.kid).sort());
     expect(JSON.stringify(published)).not.toContain('"d"');
+  });
+
+  it('holds an RSA-OAEP-256 and an ECDH-ES private key (use enc), and the directory publishes their public halves for the bank to encrypt ID tokens to', async () => {
+    const keys = bundle.encryption!.privateJwks.keys;
+    expect(keys.map((key) => [key.alg, key.kty, key.use])).toEqual([
+      ['RSA-OAEP-256', 'RSA', 'enc'],
+      ['ECDH-ES', 'EC', 'enc'],
+    ]);
+    for (const key of keys) {
+      expect(key.d).toBeTruthy();
+      expect(key.kid).toBe(await calculateJwkThumbprint(key as JWK));
+    }
+    const published = (await (await t.call(new URL(bundle.software.jwksUri).pathname)).json()) as {
+      keys: JWK[];
+    };
+    const publishedEnc = published.keys.filter((key) => key.use === 'enc');
+    expect(publishedEnc).toEqual(bundle.encryption!.publicJwks.keys);
+    expect(publishedEnc.map((key) => key.kid)).toEqual(keys.map((key) => key.kid));
+    expect(JSON.stringify(publishedEnc)).not.toMatch(/"(d|p|q|dp|dq|qi)"/);
+    // The directory keeps no private encryption key either.
+    const file = fs.readFileSync(`${t.config.dataDir}/directory/directory.sqlite`);
+    expect(file.includes(Buffer.from(String(keys[0]!.d)))).toBe(false);
   });
 
   it("fetches the software's SSA over mTLS with the bundle's transport certificate and the bundle's trust", async () => {
@@ -509,11 +532,16 @@ describe('a data folder from before the portal (schema version 1)', () => {
       store.close();
     }
     const migrated = new Database(file, { readonly: true });
-    expect(migrated.pragma('user_version', { simple: true })).toBe(2);
+    // Then version 2 to 3: the bundles' public encryption keys.
+    expect(migrated.pragma('user_version', { simple: true })).toBe(3);
     const table = migrated.prepare("SELECT sql FROM sqlite_master WHERE name = 'certificates'").get() as {
       sql: string;
     };
+    const encryptionKeys = migrated
+      .prepare("SELECT name FROM sqlite_master WHERE name = 'encryption_keys'")
+      .get();
     migrated.close();
     expect(table.sql).toContain("'bundle'");
+    expect(encryptionKeys).toEqual({ name: 'encryption_keys' });
   });
 });

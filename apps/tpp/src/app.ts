@@ -1,6 +1,7 @@
 // Composition root of the TPP: every dependency built once, from the configuration, and handed down.
 // The back end holds every key and certificate; the browser gets views and a session cookie.
 
+import { participantDecryptionKeys } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { CurrentTransportAgent } from '@fapi-sandbox/fapi-core/current-transport-agent';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
@@ -101,6 +102,7 @@ export async function buildTpp(options: {
     engine,
     trace,
     signingKeys,
+    encryptionKeys: async () => participantDecryptionKeys(participant),
     transportAgent,
     webAgent,
     transportThumbprint: () => transportAgent.thumbprint(),

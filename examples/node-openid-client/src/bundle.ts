@@ -20,6 +20,8 @@ export interface ClientBundle {
   };
   transport: { certificatePem: string; privateKeyPem: string; x5tS256: string; serialNumber: string };
   signing: { privateJwks: { keys: JWK[] } };
+  /** Encryption keys (use enc): the bank encrypts ID tokens to their public halves, which the directory publishes. */
+  encryption?: { privateJwks: { keys: JWK[] } };
   trust: { serverCaBundlePem: string };
   endpoints: { ssa: string; bankIssuer: string; bankApi: string };
   resolve: Record<string, string>;

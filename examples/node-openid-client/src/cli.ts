@@ -5,7 +5,40 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { readBundle } from './bundle.js';
 import { startCallbackListener } from './callback-listener.js';
-import { describeFailure, runFlow } from './flow.js';
+import { KEY_MANAGEMENT_ALGS, type KeyManagementAlg } from './encryption.js';
+import { describeFailure, type FlowOptions, runFlow } from './flow.js';
+
+const USAGE =
+  'usage: pnpm start [--opaque] [--profile fapi2|fapi1-baseline] [--encrypt-request-object[=RSA-OAEP-256|ECDH-ES]] [--encrypt-id-token[=RSA-OAEP-256|ECDH-ES]] <bundle.json>  (or BUNDLE=<bundle.json> pnpm start …)';
+
+/** `--name` or `--name=<alg>` (default RSA-OAEP-256): the key management algorithm, or undefined when absent. */
+function encryptionFlag(args: string[], name: string): KeyManagementAlg | undefined {
+  const arg = args.find((candidate) => candidate === name || candidate.startsWith(`${name}=`));
+  if (!arg) return undefined;
+  const alg = arg.includes('=') ? arg.slice(name.length + 1) : 'RSA-OAEP-256';
+  if (!(KEY_MANAGEMENT_ALGS as readonly string[]).includes(alg)) {
+    throw new Error(`${name}=${alg}: the bank offers ${KEY_MANAGEMENT_ALGS.join(' and ')}`);
+  }
+  return alg as KeyManagementAlg;
+}
+
+/** The flow's options from the command line's flags. */
+function flowOptions(args: string[]): Omit<FlowOptions, 'bundle' | 'authorize'> {
+  const profileAt = args.indexOf('--profile');
+  const profile = profileAt >= 0 ? args[profileAt + 1] : 'fapi2';
+  if (profile !== 'fapi2' && profile !== 'fapi1-baseline') {
+    throw new Error(`--profile ${String(profile)}: choose fapi2 or fapi1-baseline. ${USAGE}`);
+  }
+  const encryptRequestObject = encryptionFlag(args, '--encrypt-request-object');
+  const encryptIdToken = encryptionFlag(args, '--encrypt-id-token');
+  return {
+    profile,
+    // --opaque: opaque access tokens, which bank-api introspects at the bank (RFC 7662).
+    ...(args.includes('--opaque') ? { accessTokenFormat: 'opaque' as const } : {}),
+    ...(encryptRequestObject ? { encryptRequestObject } : {}),
+    ...(encryptIdToken ? { encryptIdToken } : {}),
+  };
+}
 
 function listenerTls() {
   const { CALLBACK_CERT, CALLBACK_KEY } = process.env;
@@ -26,18 +59,18 @@ function pastedUrl(input: readline.Interface): Promise<URL> {
 }
 
 async function main(): Promise<void> {
-  // --opaque: opaque access tokens, which bank-api introspects at the bank (RFC 7662).
-  const opaque = process.argv.includes('--opaque');
-  const file = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? process.env.BUNDLE;
-  if (!file)
-    throw new Error('usage: pnpm start [--opaque] <bundle.json>  (or BUNDLE=<bundle.json> pnpm start)');
+  const args = process.argv.slice(2);
+  const options = flowOptions(args);
+  const file =
+    args.find((arg, at) => !arg.startsWith('--') && args[at - 1] !== '--profile') ?? process.env.BUNDLE;
+  if (!file) throw new Error(USAGE);
   const bundle = readBundle(file);
   console.log(
     `${bundle.software.clientName} (${bundle.software.softwareId}) of ${bundle.organisation.orgName}`,
   );
   await runFlow({
     bundle,
-    ...(opaque ? { accessTokenFormat: 'opaque' as const } : {}),
+    ...options,
     async authorize(url) {
       const redirectUri = bundle.software.redirectUris[0]!;
       const listener = await startCallbackListener(redirectUri, listenerTls());

@@ -1,5 +1,7 @@
 // Bring your own client: openid-client 6 (an OpenID-certified FAPI 2.0 relying party) against the sandbox
-// bank, FAPI 2.0 Security Profile with private_key_jwt client authentication and DPoP-bound tokens:
+// bank, FAPI 2.0 Security Profile with private_key_jwt client authentication and DPoP-bound tokens (or
+// FAPI 1.0 Part 1 Baseline: a plain authorization request and bearer tokens), optionally with encrypted
+// request objects and ID tokens (encryption.ts):
 //
 //   1. fetch the software statement assertion (SSA) from the directory with the transport certificate
 //   2. discover the bank and register by DCR with the SSA (RFC 7591, over mutual TLS)
@@ -10,10 +12,19 @@
 //
 // Everything the flow needs comes from the client bundle; `authorize` is the human part (a browser, or a
 // scripted customer in tests): it gets the authorization URL and returns the URL the bank redirected to.
-import { importJWK } from 'jose';
+import { decodeProtectedHeader, importJWK } from 'jose';
 import * as oidc from 'openid-client';
 import { type Agent, fetch } from 'undici';
 import { bundleAgent, type ClientBundle } from './bundle.js';
+import {
+  bankEncryptionKey,
+  CONTENT_ENCRYPTION,
+  clientEncryptionKey,
+  decryptIdTokensWith,
+  encryptRequestObject,
+  type KeyManagementAlg,
+  requireEncryptedIdToken,
+} from './encryption.js';
 
 export interface FlowOptions {
   bundle: ClientBundle;
@@ -28,12 +39,26 @@ export interface FlowOptions {
    * (RFC 7662; the bank's sandbox metadata access_token_format). Default: the bank's JWTs (RFC 9068).
    */
   accessTokenFormat?: 'jwt' | 'opaque';
+  /**
+   * 'fapi1-baseline': FAPI 1.0 Part 1, a plain authorization request with PKCE and nonce (no PAR, no request
+   * object, no JARM) and an unbound bearer token. Default 'fapi2': PAR and DPoP-bound tokens.
+   */
+  profile?: 'fapi2' | 'fapi1-baseline';
+  /** RFC 9101 §6.1: register request_object_encryption_alg/enc; sign each request object, then encrypt it. */
+  encryptRequestObject?: KeyManagementAlg;
+  /** Break it on purpose: register for request object encryption, then send the signed request object in clear. */
+  requestObjectInClear?: boolean;
+  /** OIDC Core §10.2: register id_token_encrypted_response_alg/enc; the bank encrypts ID tokens to the bundle's key. */
+  encryptIdToken?: KeyManagementAlg;
 }
 
 export interface FlowResult {
   clientId: string;
   consentId: string;
   accounts: { AccountId: string; Nickname?: string; Currency?: string }[];
+  /** The JWE protected headers of the encrypted request object and ID token, when encrypted. */
+  requestObjectJwe?: Record<string, unknown>;
+  idTokenJwe?: Record<string, unknown>;
 }
 
 const API_VERSION_PATH = '/open-banking/v3.1';
@@ -54,6 +79,8 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const agent = bundleAgent(bundle);
   const customFetch = loggingFetch(agent, log);
+  const baseline = options.profile === 'fapi1-baseline';
+  const jwe: Pick<FlowResult, 'requestObjectJwe' | 'idTokenJwe'> = {};
   try {
     log(
       '1. The software statement assertion, over mutual TLS with the transport certificate (RFC 7591 §2.3)',
@@ -70,6 +97,8 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
     const ssa = await ssaResponse.text();
 
     log('2. Discovery and dynamic client registration with the SSA (RFC 7591 §3.1, FAPI 2.0 SP §5.3.3.1)');
+    const { encryptRequestObject: requestObjectAlg, encryptIdToken: idTokenAlg } = options;
+    const idTokenKey = idTokenAlg ? clientEncryptionKey(bundle, idTokenAlg) : undefined;
     const signing = bundle.signing.privateJwks.keys.find((key) => key.alg === 'PS256');
     if (!signing?.kid)
       throw new Error('the bundle has no PS256 signing key with a kid (signing.privateJwks)');
@@ -84,8 +113,24 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
         redirect_uris: [bundle.software.redirectUris[0]!],
         token_endpoint_auth_method: 'private_key_jwt',
         token_endpoint_auth_signing_alg: 'PS256',
-        dpop_bound_access_tokens: true,
+        // bank-op holds each client to the profile it registers with (default FAPI 2.0).
+        ...(baseline
+          ? { fapi_profile: 'fapi1-baseline', require_pushed_authorization_requests: false }
+          : { dpop_bound_access_tokens: true }),
         id_token_signed_response_alg: 'PS256',
+        ...(requestObjectAlg
+          ? {
+              request_object_signing_alg: 'PS256',
+              request_object_encryption_alg: requestObjectAlg,
+              request_object_encryption_enc: CONTENT_ENCRYPTION,
+            }
+          : {}),
+        ...(idTokenAlg
+          ? {
+              id_token_encrypted_response_alg: idTokenAlg,
+              id_token_encrypted_response_enc: CONTENT_ENCRYPTION,
+            }
+          : {}),
         ...(options.accessTokenFormat ? { access_token_format: options.accessTokenFormat } : {}),
       },
       clientAuth,
@@ -93,9 +138,11 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
     );
     const clientId = config.clientMetadata().client_id;
     log(`   registered: client_id ${clientId}`);
+    if (idTokenKey) await decryptIdTokensWith(config, idTokenKey);
 
     // RFC 9449: one key pair for this session; every token the bank issues is bound to it (cnf.jkt).
-    const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
+    // FAPI 1.0 Part 1 §6.2.1-2: Baseline's tokens are bearer tokens, bound to nothing.
+    const DPoP = baseline ? undefined : oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
 
     log(
       '3. A client_credentials token to create the consent (RFC 6749 §4.4, private_key_jwt RFC 7523, DPoP)',
@@ -121,29 +168,49 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
     }
     log(`   consent ${consentId} awaits the customer`);
 
-    log('4. PAR with PKCE S256 (RFC 9126, RFC 7636; FAPI 2.0 SP §5.3.3.2), then the customer at the bank');
+    log(
+      baseline
+        ? '4. A plain authorization request with PKCE S256 and nonce (FAPI 1.0 Part 1 §5.2.2, RFC 7636), then the customer at the bank'
+        : '4. PAR with PKCE S256 (RFC 9126, RFC 7636; FAPI 2.0 SP §5.3.3.2), then the customer at the bank',
+    );
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    const authorizationUrl = await oidc.buildAuthorizationUrlWithPAR(
-      config,
-      {
-        redirect_uri: bundle.software.redirectUris[0]!,
-        scope: 'openid accounts',
-        code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: 'S256',
-        state,
-        nonce,
-        // UK OB: the consent this authorization is for, as an essential ID token claim.
-        claims: JSON.stringify({
-          id_token: {
-            openbanking_intent_id: { value: consentId, essential: true },
-            acr: { essential: true, values: ['urn:openbanking:psd2:sca'] },
-          },
-        }),
-      },
-      { DPoP },
-    );
+    let parameters: Record<string, string> = {
+      redirect_uri: bundle.software.redirectUris[0]!,
+      scope: 'openid accounts',
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+      // UK OB: the consent this authorization is for, as an essential ID token claim.
+      claims: JSON.stringify({
+        id_token: {
+          openbanking_intent_id: { value: consentId, essential: true },
+          acr: { essential: true, values: ['urn:openbanking:psd2:sca'] },
+        },
+      }),
+    };
+    if (requestObjectAlg) {
+      // RFC 9101 §6.1: sign every parameter into a request object (JAR), then encrypt it to the bank.
+      const jar = await oidc.buildAuthorizationUrlWithJAR(config, parameters, {
+        key: (await importJWK(signing, 'PS256')) as oidc.CryptoKey,
+        kid: signing.kid,
+      });
+      let request = jar.searchParams.get('request')!;
+      if (!options.requestObjectInClear) {
+        request = await encryptRequestObject(
+          request,
+          await bankEncryptionKey(config, requestObjectAlg, customFetch),
+        );
+        jwe.requestObjectJwe = decodeProtectedHeader(request);
+        log(`   request object signed, then encrypted: JWE header ${JSON.stringify(jwe.requestObjectJwe)}`);
+      }
+      parameters = { client_id: clientId, request };
+    }
+    const authorizationUrl = baseline
+      ? oidc.buildAuthorizationUrl(config, parameters)
+      : await oidc.buildAuthorizationUrlWithPAR(config, parameters, { DPoP });
     const callback = new URL(await options.authorize(authorizationUrl));
 
     log('5. The code grant: iss, state, PKCE, nonce and the ID token checked (RFC 9207, OIDC Core §3.1.3.7)');
@@ -154,11 +221,21 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
       undefined,
       { DPoP },
     );
+    if (idTokenAlg) {
+      jwe.idTokenJwe = requireEncryptedIdToken(tokens.id_token);
+      log(
+        `   ID token signed by the bank, then encrypted to this client: JWE header ${JSON.stringify(jwe.idTokenJwe)}`,
+      );
+    }
     log(
       `   token_type ${tokens.token_type}, ID token for intent ${String(tokens.claims()?.openbanking_intent_id)}`,
     );
 
-    log('6. GET /aisp/accounts with the DPoP-bound access token (RFC 9449 §7)');
+    log(
+      baseline
+        ? '6. GET /aisp/accounts with the bearer access token (RFC 6750 §2.1: bound to nothing)'
+        : '6. GET /aisp/accounts with the DPoP-bound access token (RFC 9449 §7)',
+    );
     const accountsResponse = await oidc.fetchProtectedResource(
       config,
       tokens.access_token,
@@ -178,7 +255,7 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
     for (const account of accounts) {
       log(`   account ${account.AccountId} ${account.Nickname ?? ''} ${account.Currency ?? ''}`.trimEnd());
     }
-    return { clientId, consentId, accounts };
+    return { clientId, consentId, accounts, ...jwe };
   } finally {
     await agent.close();
   }
@@ -193,6 +270,9 @@ export function describeFailure(err: unknown): string {
     const [challenge] = err.cause;
     const parameters = challenge?.parameters ?? {};
     return `the bank answered ${err.status} ${parameters.error ?? ''}: ${parameters.error_description ?? ''}`;
+  }
+  if (err instanceof oidc.AuthorizationResponseError) {
+    return `the bank answered the authorization request with ${err.error}: ${err.error_description ?? '(no description)'}`;
   }
   if (err instanceof oidc.ClientError) return `${err.message}${err.cause ? ` (${String(err.cause)})` : ''}`;
   return err instanceof Error ? err.message : String(err);

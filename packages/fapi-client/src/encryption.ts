@@ -2,6 +2,9 @@
 // object, then encrypts it to a key the bank publishes for that purpose. The bank's discovery document
 // must list the algorithms (OIDC Discovery §3 request_object_encryption_*_values_supported) and its
 // JWKS a key with that alg and use enc (RFC 7517 §4.2); otherwise the client does not guess.
+
+import fs from 'node:fs';
+import type { Participant } from '@fapi-sandbox/fapi-core/config';
 import {
   type ContentEncryptionAlg,
   contentEncryptionAlgs,
@@ -29,4 +32,12 @@ export function bankRequestObjectKey(
   const key = encryptionKeyFor(jwks as { keys: JWK[] }, alg);
   if (!key) throw new Error(`the bank's JWKS has no key with alg ${alg} and use enc (RFC 7517 §4.2)`);
   return key;
+}
+
+/** The participant's private encryption keys (use enc), for ID tokens encrypted to it (OIDC Core §10.2). */
+export function participantDecryptionKeys(participant: Participant): { keys: JWK[] } {
+  const file = participant.encryptionJwks;
+  if (!file || !fs.existsSync(file))
+    throw new Error(`${participant.clientName} has no encryption keys (certs: pnpm pki:ensure)`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] };
 }

@@ -13,7 +13,6 @@
 // Everything is real: TLS against the sandbox CA, the participant's directory-issued transport certificate,
 // its signing keys from the generated PKI, and fapi-core's JOSE helpers for every JWT it signs or checks.
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import type { AccessTokenFormat } from '@fapi-sandbox/fapi-core/introspection';
 import { type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
@@ -36,7 +35,7 @@ import {
 } from './customer/customer-browser.js';
 import { checkSoftwareStatement, fetchSoftwareStatement, findAuthorisationServer } from './directory.js';
 import { discoverBank, endpointOf, type OpMetadata } from './discovery.js';
-import { bankRequestObjectKey } from './encryption.js';
+import { bankRequestObjectKey, participantDecryptionKeys } from './encryption.js';
 import { createExchange, type EngineContext, type ExchangeResponse } from './exchange.js';
 import { verifyIdToken } from './id-token.js';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
@@ -399,10 +398,7 @@ export class FapiFlowClient {
 
   /** The participant's private encryption keys (use enc), for ID tokens encrypted to it (OIDC Core §10.2). */
   #decryptionKeys(): { keys: JWK[] } {
-    const file = this.#participant.encryptionJwks;
-    if (!file)
-      throw new Error(`${this.#participant.clientName} has no encryption keys (certs: pnpm pki:ensure)`);
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] };
+    return participantDecryptionKeys(this.#participant);
   }
 
   /**

@@ -32,6 +32,15 @@ export interface ClientBundle {
     privateJwks: { keys: JWK[] };
     publicJwks: { keys: JWK[] };
   };
+  /**
+   * One RSA-OAEP-256 (RSA-2048) and one ECDH-ES (P-256) key, use enc, each kid its RFC 7638 thumbprint: the
+   * directory publishes the public halves at jwksUri, so a bank can encrypt ID tokens to them (OIDC Core
+   * §10.2). Absent from bundles made before the directory made encryption keys.
+   */
+  encryption?: {
+    privateJwks: { keys: JWK[] };
+    publicJwks: { keys: JWK[] };
+  };
   trust: {
     /** Root + server CA: verifies every party's TLS server certificate. */
     serverCaBundlePem: string;

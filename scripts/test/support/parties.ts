@@ -27,15 +27,15 @@ export async function startParties(config: SandboxConfig): Promise<Stoppable[]> 
 
 /**
  * The parties of one test file: started on an isolated configuration before its tests, stopped and their
- * data removed after them. `onStarted` hands the test file its configuration.
+ * data removed after them. `onStarted` hands the test file its configuration (and the parties, in start order).
  */
-export function useRunningParties(onStarted: (config: SandboxConfig) => void): void {
+export function useRunningParties(onStarted: (config: SandboxConfig, running: Stoppable[]) => void): void {
   let config: SandboxConfig | undefined;
   let running: Stoppable[] = [];
   beforeAll(async () => {
     config = await isolatedConfig();
     running = await startParties(config);
-    onStarted(config);
+    onStarted(config, running);
   }, 30_000);
   afterAll(async () => {
     for (const party of running.reverse()) await party.stop();

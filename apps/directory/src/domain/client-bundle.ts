@@ -2,12 +2,16 @@
 // pair per FAPI algorithm for a learner's software, certifies them with the one issuer (certificates.ts),
 // and hands back the private keys once. It keeps only the certificates, so the software's JWKS (its
 // jwks_uri) publishes the new signing keys and bank-op verifies the learner's private_key_jwt with them.
+// It also makes an encryption key pair per algorithm the bank offers (RSA-OAEP-256, ECDH-ES) and keeps
+// their public halves, which the JWKS publishes with use enc so the bank can encrypt ID tokens to the
+// learner's client (OIDC Core §10.2).
 import { generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { CLIENT_BUNDLE_FORMAT, type ClientBundle } from '@fapi-sandbox/fapi-core/client-bundle';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import type { JWK } from 'jose';
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { DirectoryStore } from '../store/index.js';
 import { x5cOf } from './certificate-records.js';
 import { type CertificateService, softwareToCertify } from './certificates.js';
 import { assertFapiParticipantKey, spkiOf } from './keys.js';
@@ -22,6 +26,18 @@ function signingKeyPairs(): Promise<{ publicKey: KeyObject; privateKey: KeyObjec
     generateKeyPair('rsa', { modulusLength: 2048 }),
     generateKeyPair('ec', { namedCurve: 'P-256' }),
   ]);
+}
+
+/** RFC 7518 §4.3 RSA-OAEP-256 with RSA-2048, and §4.6 ECDH-ES with P-256: fapi-core's key management algorithms. */
+async function encryptionKeyPairs(): Promise<{ alg: string; publicKey: KeyObject; privateKey: KeyObject }[]> {
+  const [rsa, ec] = await Promise.all([
+    generateKeyPair('rsa', { modulusLength: 2048 }),
+    generateKeyPair('ec', { namedCurve: 'P-256' }),
+  ]);
+  return [
+    { alg: 'RSA-OAEP-256', ...rsa },
+    { alg: 'ECDH-ES', ...ec },
+  ];
 }
 
 /** The hosts a client outside the browser must resolve, and the address they resolve to (the host address). */
@@ -40,8 +56,26 @@ export function createBundleMaker(deps: {
   config: SandboxConfig;
   registry: Registry;
   certificates: CertificateService;
+  store: Pick<DirectoryStore, 'encryptionKeys' | 'transaction'>;
 }) {
-  const { config, registry, certificates } = deps;
+  const { config, registry, certificates, store } = deps;
+
+  /** Encryption keys (use enc, RFC 7517 §4.2), kid the RFC 7638 thumbprint; the store keeps the public halves. */
+  async function encryptionKeys(orgId: string, softwareId: string) {
+    const privateKeys: JWK[] = [];
+    const publicKeys: (JWK & { kid: string; alg: string })[] = [];
+    for (const pair of await encryptionKeyPairs()) {
+      const publicJwk = pair.publicKey.export({ format: 'jwk' }) as JWK;
+      const members = { kid: await calculateJwkThumbprint(publicJwk), alg: pair.alg, use: 'enc' };
+      privateKeys.push({ ...(pair.privateKey.export({ format: 'jwk' }) as JWK), ...members });
+      publicKeys.push({ ...publicJwk, ...members });
+    }
+    store.transaction(() => {
+      softwareToCertify(registry, orgId, softwareId);
+      for (const publicJwk of publicKeys) store.encryptionKeys.insert({ softwareId, publicJwk });
+    });
+    return { privateJwks: { keys: privateKeys }, publicJwks: { keys: publicKeys } };
+  }
 
   return async function makeClientBundle(orgId: string, softwareId: string): Promise<ClientBundle> {
     const { organisation, software } = softwareToCertify(registry, orgId, softwareId);
@@ -88,6 +122,7 @@ export function createBundleMaker(deps: {
         serialNumber: transport.certificate.serialNumber,
       },
       signing: { privateJwks: { keys: privateKeys }, publicJwks: { keys: publicKeys } },
+      encryption: await encryptionKeys(orgId, softwareId),
       trust: { serverCaBundlePem: fs.readFileSync(config.ca.serverTrustBundle, 'utf8') },
       endpoints: {
         directory: config.directory.web.origin,

@@ -56,7 +56,9 @@ export function softwareStatementRoutes({
     const { keys } = certificates.softwareJwks(orgId, softwareId);
     // Like its certificates, a suspended or revoked software's encryption keys are no longer published.
     const active = registry.software(orgId, softwareId).status === 'active';
-    sendJson(res, 200, { keys: [...keys, ...(active ? softwareEncryptionKeys(config, softwareId) : [])] });
+    sendJson(res, 200, {
+      keys: [...keys, ...(active ? softwareEncryptionKeys(config, store, softwareId) : [])],
+    });
   });
 
   return router;

@@ -3,6 +3,7 @@
 import { certificatesRepository } from './certificates.js';
 import { openDatabase } from './database.js';
 import { developerTokensRepository } from './developer-tokens.js';
+import { encryptionKeysRepository } from './encryption-keys.js';
 import { organisationsRepository } from './organisations.js';
 import { settingsRepository } from './settings.js';
 import { softwareStatementsRepository } from './software-statements.js';
@@ -17,6 +18,7 @@ export function openDirectoryStore(file: string) {
     ssaIssuances: ssaIssuancesRepository(db),
     settings: settingsRepository(db),
     developerTokens: developerTokensRepository(db),
+    encryptionKeys: encryptionKeysRepository(db),
     /** Runs `work` in one SQLite transaction: it commits when `work` returns and rolls back when it throws. */
     transaction<T>(work: () => T): T {
       return db.transaction(work)();

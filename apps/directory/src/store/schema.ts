@@ -1,7 +1,7 @@
 // The directory's tables. Created on first open; `user_version` records the schema so a later change can
 // migrate a kept data folder instead of silently misreading it.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** `source`: pki (from `pnpm pki`), csr (a participant's request), bundle (keys made for a portal bundle). */
 function certificatesTable(name: string): string {
@@ -37,6 +37,20 @@ CREATE TABLE developer_tokens (
 );
 CREATE INDEX developer_tokens_by_org ON developer_tokens (org_id);`;
 
+/**
+ * The public halves of the encryption keys (use enc) the portal made for a software's bundle, published in
+ * its JWKS so a bank can encrypt ID tokens to it (OIDC Core §10.2). Public members only, never a private key.
+ */
+const ENCRYPTION_KEYS = `
+CREATE TABLE encryption_keys (
+  kid          TEXT PRIMARY KEY,
+  software_id  TEXT NOT NULL REFERENCES software_statements (software_id),
+  alg          TEXT NOT NULL,
+  public_jwk   TEXT NOT NULL,
+  created_at   TEXT NOT NULL
+);
+CREATE INDEX encryption_keys_by_software ON encryption_keys (software_id);`;
+
 /** Version 1 to 2: developer tokens, and the `bundle` certificate source (SQLite rebuilds a table to widen a CHECK). */
 export const MIGRATIONS: Record<number, string> = {
   1: `${DEVELOPER_TOKENS}
@@ -45,6 +59,7 @@ INSERT INTO certificates_v2 SELECT * FROM certificates;
 DROP TABLE certificates;
 ALTER TABLE certificates_v2 RENAME TO certificates;
 ${CERTIFICATES_INDEX}`,
+  2: ENCRYPTION_KEYS,
 };
 
 export const SCHEMA = `
@@ -101,4 +116,5 @@ CREATE TABLE settings (
   value  TEXT NOT NULL
 );
 ${DEVELOPER_TOKENS}
+${ENCRYPTION_KEYS}
 `;

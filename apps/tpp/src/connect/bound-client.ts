@@ -24,6 +24,8 @@ export interface BoundClient extends RegisteredClient {
   profile: ConnectionProfile;
   bank: BankMetadata;
   dpopKey?: DpopKey;
+  /** OIDC Core §10.2: when registered for encrypted ID tokens, the private keys that decrypt them. */
+  idTokenDecryptionKeys?: { keys: JWK[] };
 }
 
 export async function createBoundClient(input: {
@@ -38,6 +40,7 @@ export async function createBoundClient(input: {
   dpopPrivateJwk?: JWK;
   /** RFC 9101 §6.1: encrypt request objects to the bank's key for this algorithm. */
   requestObjectEncryption?: KeyManagementAlg;
+  idTokenDecryptionKeys?: { keys: JWK[] };
   /** Shared across the TPP: the last nonce each server sent. */
   nonces: DpopNonces;
 }): Promise<BoundClient> {
@@ -68,6 +71,7 @@ export async function createBoundClient(input: {
           ),
         }
       : {}),
+    ...(input.idTokenDecryptionKeys ? { idTokenDecryptionKeys: input.idTokenDecryptionKeys } : {}),
     authorizationScheme: dpopKey ? 'DPoP' : 'Bearer',
     // FAPI 1.0 Part 1 §6.2.1-2: a Baseline client's token is a bearer token, with no cnf to expect.
     expectedCnf: dpopKey

@@ -10,7 +10,7 @@ import {
 } from './authorization-response.js';
 import { type ConnectionKit, type Customer, toApiError } from './connection-kit.js';
 import { ACCOUNTS, paymentGrant } from './connection-tokens.js';
-import { verifyIdToken } from './id-token.js';
+import { idTokenTrace, verifyIdToken } from './id-token.js';
 import type { CompletePayment } from './payments.js';
 import { storedToken } from './token-endpoint.js';
 
@@ -80,8 +80,9 @@ export function createCompleteConnection(
         context(connection),
       );
       const checks: CheckResult[] = [];
+      let idTokenClaims: Record<string, unknown> | undefined;
       try {
-        await verifyIdToken({
+        idTokenClaims = await verifyIdToken({
           idToken: response.id_token,
           client,
           nonce: pending.nonce,
@@ -89,7 +90,11 @@ export function createCompleteConnection(
           checks,
         });
       } finally {
-        trace.recordChecks({ ...context(connection), step: 'id-token', checks });
+        trace.recordChecks({
+          ...context(connection),
+          ...idTokenTrace(client.idTokenDecryptionKeys ? response.id_token : undefined, idTokenClaims),
+          checks,
+        });
       }
       store.saveToken(storedToken(connection.id, grant, response, now()));
       if (payment) {

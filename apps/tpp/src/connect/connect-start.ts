@@ -7,10 +7,12 @@ import type { Authorize } from './authorize.js';
 import { newDpopPrivateJwk } from './bound-client.js';
 import { type ConnectionKit, type Customer, toApiError } from './connection-kit.js';
 import type { ConnectionTokens } from './connection-tokens.js';
-import { type ClientAuthMethod, PROFILES, type ProfileId } from './profiles.js';
+import { type ClientAuthMethod, PROFILES, type ProfileId, registrationOptions } from './profiles.js';
 
 /** The key management algorithm Moneywise encrypts request objects with (the bank also offers ECDH-ES). */
 const REQUEST_OBJECT_ENCRYPTION = 'RSA-OAEP-256';
+/** The key management algorithm the bank encrypts ID tokens to Moneywise with (its key is RSA; OIDC Core §10.2). */
+const ID_TOKEN_ENCRYPTION = 'RSA-OAEP-256';
 
 export type StartConnection = (input: {
   customer: Customer;
@@ -18,6 +20,8 @@ export type StartConnection = (input: {
   clientAuth: ClientAuthMethod;
   /** RFC 9101 §6.1: sign, then encrypt the request object to the bank's published key. */
   encryptRequestObject?: boolean;
+  /** OIDC Core §10.2: the bank signs the ID token, then encrypts it to Moneywise's key (its own registration). */
+  encryptIdToken?: boolean;
 }) => Promise<{ connection: ConnectionView; authorizationUrl: string }>;
 
 export function createStartConnection(
@@ -27,7 +31,7 @@ export function createStartConnection(
   view: (connection: Connection) => ConnectionView,
 ): StartConnection {
   const { store, onboarding } = deps;
-  return async function start({ customer, profile, clientAuth, encryptRequestObject }) {
+  return async function start({ customer, profile, clientAuth, encryptRequestObject, encryptIdToken }) {
     const now = new Date().toISOString();
     let connection: Connection = {
       id: randomUUID(),
@@ -38,12 +42,18 @@ export function createStartConnection(
       status: 'authorising',
       dpopPrivateJwk: PROFILES[profile].senderConstraint === 'dpop' ? await newDpopPrivateJwk() : undefined,
       ...(encryptRequestObject ? { requestObjectEncryption: REQUEST_OBJECT_ENCRYPTION } : {}),
+      ...(encryptIdToken ? { idTokenEncryption: ID_TOKEN_ENCRYPTION } : {}),
       createdAt: now,
       updatedAt: now,
     };
     store.create(connection);
     try {
-      const registration = await onboarding.ensureRegistration(profile, clientAuth, context(connection));
+      const registration = await onboarding.ensureRegistration(
+        profile,
+        clientAuth,
+        context(connection),
+        registrationOptions(connection),
+      );
       connection = store.update(connection.id, { clientId: registration.clientId });
       const outcome = await withRegisteredClient(connection, async (client) => {
         const ccToken = await clientCredentialsToken(connection, client, 'accounts');

@@ -2,6 +2,7 @@
 // bound client for a connection (re-registering once on invalid_client), and the trace context.
 import type { SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
+import type { JWK } from 'jose';
 import type { Dispatcher } from 'undici';
 import type { ApiContext, BankApiClient } from '../bank-api/client.js';
 import { PartyError } from '../http/party-error.js';
@@ -11,7 +12,7 @@ import type { Connection, ConnectionStore } from '../store/connections.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import { type BoundClient, createBoundClient, DpopNonces } from './bound-client.js';
 import type { TppEngine } from './engine.js';
-import { PROFILES } from './profiles.js';
+import { PROFILES, registrationOptions } from './profiles.js';
 import { type TokenEndpoint, UnknownClientError } from './token-endpoint.js';
 
 export interface Customer {
@@ -30,6 +31,8 @@ export interface ConnectionDeps {
   trace: TraceLog;
   /** The signing keys now (they change when the directory reissues a signing certificate). */
   signingKeys: () => Promise<SigningKeySet>;
+  /** Moneywise's private encryption keys (use enc): what the bank encrypts ID tokens to (OIDC Core §10.2). */
+  encryptionKeys: () => Promise<{ keys: JWK[] }>;
   transportAgent: Dispatcher;
   webAgent: Dispatcher;
   /** The transport certificate's x5t#S256 now (it changes when the directory reissues it). */
@@ -96,6 +99,7 @@ export function createConnectionKit(deps: ConnectionDeps): ConnectionKit {
       transportThumbprint: deps.transportThumbprint(),
       dpopPrivateJwk: connection.dpopPrivateJwk,
       requestObjectEncryption: connection.requestObjectEncryption,
+      ...(connection.idTokenEncryption ? { idTokenDecryptionKeys: await deps.encryptionKeys() } : {}),
       nonces,
     });
   }
@@ -123,6 +127,7 @@ export function createConnectionKit(deps: ConnectionDeps): ConnectionKit {
         connection.profile,
         connection.clientAuth,
         context(connection),
+        registrationOptions(connection),
       );
       const updated = store.update(connection.id, { clientId: registration.clientId });
       return { result: await work(await clientFor(updated)), connection: updated };

@@ -30,6 +30,7 @@ export function createConnectionView(store: ConnectionStore): (connection: Conne
       ...(connection.requestObjectEncryption
         ? { requestObjectEncryption: connection.requestObjectEncryption }
         : {}),
+      ...(connection.idTokenEncryption ? { idTokenEncryption: connection.idTokenEncryption } : {}),
       clientId: connection.clientId,
       interactionId: connection.interactionId,
       status: connection.status,

@@ -1,7 +1,8 @@
 // OIDC Core §3.1.3.7: the ID token is verified by the client engine; a refusal becomes the TPP's
 // PartyError, shown on the connection with the failed check's clause.
 import { IdTokenRejected, verifyIdToken as verifyWithEngine } from '@fapi-sandbox/fapi-client';
-import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
+import { jweHeaderOf } from '@fapi-sandbox/fapi-core/jose/encryption';
+import type { CheckResult, DecodedJwt } from '@fapi-sandbox/fapi-core/trace';
 import { PartyError } from '../http/party-error.js';
 import type { BoundClient } from './bound-client.js';
 
@@ -23,6 +24,7 @@ export async function verifyIdToken(input: {
       nonce: input.nonce,
       consentId: input.consentId,
       checks: input.checks,
+      ...(client.idTokenDecryptionKeys ? { decryptionKeys: client.idTokenDecryptionKeys } : {}),
     });
   } catch (err) {
     if (!(err instanceof IdTokenRejected)) throw err;
@@ -36,4 +38,23 @@ export async function verifyIdToken(input: {
       fix: 'do not trust this authorization; start again, and check the bank’s signing keys and clock',
     });
   }
+}
+
+/**
+ * OIDC Core §10.2: how the inspector shows an encrypted ID token: the JWE protected header (all anyone but
+ * Moneywise sees) and, once decrypted and verified, its claims. A plain ID token keeps the usual step.
+ */
+export function idTokenTrace(
+  encryptedIdToken: unknown,
+  claims: Record<string, unknown> | undefined,
+): { step: 'id-token' | 'id-token-encrypted'; jwts?: DecodedJwt[] } {
+  const header = jweHeaderOf(encryptedIdToken);
+  if (!header) return { step: 'id-token' };
+  const jwts: DecodedJwt[] = [
+    { where: 'id_token (JWE protected header)', header: { ...header }, claims: {} },
+  ];
+  if (claims) {
+    jwts.push({ where: 'id_token (decrypted by Moneywise)', header: {}, claims, verified: true });
+  }
+  return { step: 'id-token-encrypted', jwts };
 }

@@ -2,6 +2,7 @@
 // security profile, each line a rule with the clause that asks for it. Everything else (registration
 // metadata, the authorization request, how tokens are bound) is derived from these objects.
 import { PROFILE_FACTS, type ProfileFacts, type SenderConstraint } from '@fapi-sandbox/fapi-client';
+import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { ClientAuthMethod, ProfileId } from '../shared/api.js';
 
 export { usesMutualTls } from '@fapi-sandbox/fapi-client';
@@ -148,7 +149,34 @@ export function isClientAuthMethod(value: unknown): value is ClientAuthMethod {
   return typeof value === 'string' && Object.hasOwn(CLIENT_AUTH_METHODS, value);
 }
 
-/** Client metadata is fixed per registration, so each (profile, client authentication) pair is its own client. */
-export function registrationKey(profile: ProfileId, clientAuth: ClientAuthMethod): string {
-  return `${profile}+${clientAuth}`;
+/** Options that change a registration's metadata, so each combination is a client of its own. */
+export interface RegistrationOptions {
+  /** OIDC Core §10.2: id_token_encrypted_response_alg, the bank encrypting ID tokens to Moneywise. */
+  idTokenEncryption?: KeyManagementAlg;
+}
+
+/**
+ * Client metadata is fixed per registration, so each (profile, client authentication, options) combination
+ * is its own client.
+ */
+export function registrationKey(
+  profile: ProfileId,
+  clientAuth: ClientAuthMethod,
+  options: RegistrationOptions = {},
+): string {
+  const idToken = options.idTokenEncryption ? `+id-token-jwe-${options.idTokenEncryption}` : '';
+  return `${profile}+${clientAuth}${idToken}`;
+}
+
+/** The registration options a connection was made with. */
+export function registrationOptions(connection: RegistrationOptions): RegistrationOptions {
+  return connection.idTokenEncryption ? { idTokenEncryption: connection.idTokenEncryption } : {};
+}
+
+/** The profile's facts with the registration options on top: what the client metadata is derived from. */
+export function registeredProfile(profile: ProfileId, options: RegistrationOptions = {}): ConnectionProfile {
+  return {
+    ...PROFILES[profile],
+    ...(options.idTokenEncryption ? { idTokenEncryption: options.idTokenEncryption } : {}),
+  };
 }

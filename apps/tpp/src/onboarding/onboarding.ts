@@ -5,7 +5,7 @@
 import type { Participant } from '@fapi-sandbox/fapi-core/config';
 import type { Dispatcher } from 'undici';
 import type { TppEngine } from '../connect/engine.js';
-import type { ClientAuthMethod, ProfileId } from '../connect/profiles.js';
+import type { ClientAuthMethod, ProfileId, RegistrationOptions } from '../connect/profiles.js';
 import type { OnboardingView } from '../shared/api.js';
 import type { Db } from '../store/database.js';
 import type { Registration, RegistrationStore } from '../store/registrations.js';
@@ -33,9 +33,15 @@ export interface Onboarding {
     profile: ProfileId,
     clientAuth: ClientAuthMethod,
     context: CallContext,
+    options?: RegistrationOptions,
   ): Promise<Registration>;
   /** Registers again (after the bank answered invalid_client for a stored client). */
-  reregister(profile: ProfileId, clientAuth: ClientAuthMethod, context: CallContext): Promise<Registration>;
+  reregister(
+    profile: ProfileId,
+    clientAuth: ClientAuthMethod,
+    context: CallContext,
+    options?: RegistrationOptions,
+  ): Promise<Registration>;
 }
 
 /** SSAs live an hour (directory contract); one with less than this left is fetched again. */
@@ -89,15 +95,21 @@ export function createOnboarding(deps: {
     profile: ProfileId,
     clientAuth: ClientAuthMethod,
     context: CallContext,
+    options: RegistrationOptions = {},
   ): Promise<Registration> {
     const metadata = await bank(context);
     const statement = await freshSsa(context);
-    return registrar.register(profile, clientAuth, {
-      bank: metadata,
-      softwareStatement: statement.jwt,
-      jwksUri: String(statement.claims.software_jwks_uri ?? ''),
-      ...context,
-    });
+    return registrar.register(
+      profile,
+      clientAuth,
+      {
+        bank: metadata,
+        softwareStatement: statement.jwt,
+        jwksUri: String(statement.claims.software_jwks_uri ?? ''),
+        ...context,
+      },
+      options,
+    );
   }
 
   return {
@@ -113,10 +125,10 @@ export function createOnboarding(deps: {
         state,
       }),
 
-    async ensureRegistration(profile, clientAuth, context) {
-      const stored = registrations.get(profile, clientAuth);
+    async ensureRegistration(profile, clientAuth, context, options) {
+      const stored = registrations.get(profile, clientAuth, options);
       if (stored && (await registrar.check(stored, context)) === 'known') return stored;
-      return register(profile, clientAuth, context);
+      return register(profile, clientAuth, context, options);
     },
 
     reregister: register,

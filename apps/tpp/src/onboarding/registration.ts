@@ -11,7 +11,12 @@ import {
 } from '@fapi-sandbox/fapi-client';
 import type { Dispatcher } from 'undici';
 import { type TppEngine, tppStep } from '../connect/engine.js';
-import { type ClientAuthMethod, PROFILES, type ProfileId } from '../connect/profiles.js';
+import {
+  type ClientAuthMethod,
+  type ProfileId,
+  type RegistrationOptions,
+  registeredProfile,
+} from '../connect/profiles.js';
 import { PartyError } from '../http/party-error.js';
 import type { Registration, RegistrationStore } from '../store/registrations.js';
 import { registrationStep, STEPS } from '../trace/steps.js';
@@ -32,6 +37,7 @@ export interface Registrar {
     profile: ProfileId,
     clientAuth: ClientAuthMethod,
     context: RegistrationContext,
+    options?: RegistrationOptions,
   ): Promise<Registration>;
   /**
    * 'outdated' when the stored registration was made with other metadata than Moneywise asks for now
@@ -56,16 +62,16 @@ export function createRegistrar(deps: {
 }): Registrar {
   const { store } = deps;
   const { engine } = deps;
-  const requested = (profile: ProfileId, clientAuth: ClientAuthMethod) =>
+  const requested = (profile: ProfileId, clientAuth: ClientAuthMethod, options: RegistrationOptions = {}) =>
     requestedMetadata({
-      profile: PROFILES[profile],
+      profile: registeredProfile(profile, options),
       clientAuth,
       redirectUri: deps.redirectUri,
       clientName: deps.clientName,
     });
   return {
-    async register(profileId, clientAuth, context) {
-      const chosen = requested(profileId, clientAuth);
+    async register(profileId, clientAuth, context, options = {}) {
+      const chosen = requested(profileId, clientAuth, options);
       const metadata = clientMetadata({
         requested: chosen,
         softwareStatement: context.softwareStatement,
@@ -95,6 +101,7 @@ export function createRegistrar(deps: {
       const registration: Registration = {
         profile: profileId,
         clientAuth,
+        ...(options.idTokenEncryption ? { idTokenEncryption: options.idTokenEncryption } : {}),
         clientId: body.client_id,
         registrationAccessToken: typeof token === 'string' ? token : undefined,
         registrationClientUri: typeof uri === 'string' ? uri : undefined,
@@ -107,7 +114,7 @@ export function createRegistrar(deps: {
     },
 
     async check(registration, context) {
-      const current = metadataVersion(requested(registration.profile, registration.clientAuth));
+      const current = metadataVersion(requested(registration.profile, registration.clientAuth, registration));
       const sameMetadata = registration.metadataVersion === current;
       deps.trace.recordChecks({
         interactionId: context.interactionId,

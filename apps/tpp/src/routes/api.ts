@@ -24,6 +24,7 @@ const connectBody = z.object({
     .string()
     .refine(isClientAuthMethod, { message: 'clientAuth must be private_key_jwt or tls_client_auth' }),
   encryptRequestObject: z.boolean().optional(),
+  encryptIdToken: z.boolean().optional(),
 });
 
 const paymentBody = z.object({
@@ -146,7 +147,7 @@ export function apiRoutes(deps: {
   router.post('/connections', inPhase('connect'), async (req, res) => {
     const parsed = connectBody.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidBody(parsed.error);
-    const { profile, clientAuth, encryptRequestObject } = parsed.data;
+    const { profile, clientAuth, encryptRequestObject, encryptIdToken } = parsed.data;
     if (!isProfileId(profile) || !isClientAuthMethod(clientAuth))
       throw new Error('unreachable: validated above');
     const started = await connections.start({
@@ -154,6 +155,7 @@ export function apiRoutes(deps: {
       profile,
       clientAuth,
       encryptRequestObject,
+      encryptIdToken,
     });
     res.status(201).json(started);
   });

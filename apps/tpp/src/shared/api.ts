@@ -84,6 +84,8 @@ export interface ConnectionView {
   clientAuth: ClientAuthMethod;
   /** RFC 9101 §6.1: the algorithm request objects are encrypted with, when the learner chose it. */
   requestObjectEncryption?: string;
+  /** OIDC Core §10.2: the algorithm the bank encrypts ID tokens to Moneywise with, when the learner chose it. */
+  idTokenEncryption?: string;
   clientId?: string;
   interactionId: string;
   status: ConnectionStatus;

@@ -26,6 +26,8 @@ export interface Connection {
   dpopPrivateJwk?: JWK;
   /** RFC 9101 §6.1: request objects signed, then encrypted to the bank's key with this algorithm. */
   requestObjectEncryption?: KeyManagementAlg;
+  /** OIDC Core §10.2: ID tokens signed by the bank, then encrypted to Moneywise's key with this algorithm. */
+  idTokenEncryption?: KeyManagementAlg;
   error?: ApiError;
   /** The accounts the bank answered with when Moneywise last read them: the ones the customer shared. */
   sharedAccounts?: AccountView[];
@@ -122,6 +124,7 @@ interface ConnectionRow {
   error_json: string | null;
   shared_accounts_json: string | null;
   request_object_encryption: string | null;
+  id_token_encryption: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -140,6 +143,7 @@ function connectionFrom(row: ConnectionRow): Connection {
     ...(isKeyManagementAlg(row.request_object_encryption)
       ? { requestObjectEncryption: row.request_object_encryption }
       : {}),
+    ...(isKeyManagementAlg(row.id_token_encryption) ? { idTokenEncryption: row.id_token_encryption } : {}),
     error: json<ApiError>(row.error_json),
     sharedAccounts: json<AccountView[]>(row.shared_accounts_json),
     createdAt: row.created_at,
@@ -217,8 +221,8 @@ function paymentFrom(row: PaymentRow): Payment {
 export function createConnectionStore(db: Db): ConnectionStore {
   const q = {
     insertConnection: db.prepare(`INSERT INTO connections
-      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption)
-      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption)`),
+      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption, id_token_encryption)
+      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption, @idTokenEncryption)`),
     getConnection: db.prepare('SELECT * FROM connections WHERE id = ?'),
     listConnections: db.prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at DESC'),
     updateConnection:
@@ -272,6 +276,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
         dpop: connection.dpopPrivateJwk ? JSON.stringify(connection.dpopPrivateJwk) : null,
         error: connection.error ? JSON.stringify(connection.error) : null,
         requestObjectEncryption: orNull(connection.requestObjectEncryption),
+        idTokenEncryption: orNull(connection.idTokenEncryption),
       });
     },
     get,

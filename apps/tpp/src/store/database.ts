@@ -105,6 +105,8 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'registrations', column: 'metadata_version', definition: 'TEXT' },
   { table: 'connections', column: 'shared_accounts_json', definition: 'TEXT' },
   { table: 'connections', column: 'request_object_encryption', definition: 'TEXT' },
+  { table: 'connections', column: 'id_token_encryption', definition: 'TEXT' },
+  { table: 'registrations', column: 'id_token_encryption', definition: 'TEXT' },
 ];
 
 function addMissingColumns(db: Db): void {

@@ -1,10 +1,11 @@
-// The TPP's client registrations at the bank: one per (profile, client authentication), because token
-// binding, client authentication and response signing are fixed client metadata (RFC 7591 §2).
-import type { ClientAuthMethod, ProfileId } from '../connect/profiles.js';
+// The TPP's client registrations at the bank: one per (profile, client authentication, options), because
+// token binding, client authentication, response signing and encryption are fixed client metadata (RFC 7591 §2).
+import { isKeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
+import type { ClientAuthMethod, ProfileId, RegistrationOptions } from '../connect/profiles.js';
 import { registrationKey } from '../connect/profiles.js';
 import type { Db } from './database.js';
 
-export interface Registration {
+export interface Registration extends RegistrationOptions {
   profile: ProfileId;
   clientAuth: ClientAuthMethod;
   clientId: string;
@@ -27,19 +28,25 @@ interface Row {
   metadata_json: string;
   metadata_version: string | null;
   registered_at: string;
+  id_token_encryption: string | null;
 }
 
 export interface RegistrationStore {
-  get(profile: ProfileId, clientAuth: ClientAuthMethod): Registration | undefined;
+  get(
+    profile: ProfileId,
+    clientAuth: ClientAuthMethod,
+    options?: RegistrationOptions,
+  ): Registration | undefined;
   list(): Registration[];
   save(registration: Registration): void;
-  remove(profile: ProfileId, clientAuth: ClientAuthMethod): void;
+  remove(profile: ProfileId, clientAuth: ClientAuthMethod, options?: RegistrationOptions): void;
 }
 
 function fromRow(row: Row): Registration {
   return {
     profile: row.profile as ProfileId,
     clientAuth: row.client_auth as ClientAuthMethod,
+    ...(isKeyManagementAlg(row.id_token_encryption) ? { idTokenEncryption: row.id_token_encryption } : {}),
     clientId: row.client_id,
     registrationAccessToken: row.registration_access_token ?? undefined,
     registrationClientUri: row.registration_client_uri ?? undefined,
@@ -53,8 +60,8 @@ export function createRegistrationStore(db: Db): RegistrationStore {
   const get = db.prepare('SELECT * FROM registrations WHERE registration_key = ?');
   const list = db.prepare('SELECT * FROM registrations ORDER BY profile, client_auth');
   const upsert = db.prepare(`INSERT INTO registrations
-      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, metadata_version, registered_at)
-      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @version, @registeredAt)
+      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, metadata_version, registered_at, id_token_encryption)
+      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @version, @registeredAt, @idTokenEncryption)
       ON CONFLICT (registration_key) DO UPDATE SET client_id = excluded.client_id,
         registration_access_token = excluded.registration_access_token,
         registration_client_uri = excluded.registration_client_uri,
@@ -62,14 +69,14 @@ export function createRegistrationStore(db: Db): RegistrationStore {
         registered_at = excluded.registered_at`);
   const remove = db.prepare('DELETE FROM registrations WHERE registration_key = ?');
   return {
-    get(profile, clientAuth) {
-      const row = get.get(registrationKey(profile, clientAuth)) as Row | undefined;
+    get(profile, clientAuth, options) {
+      const row = get.get(registrationKey(profile, clientAuth, options)) as Row | undefined;
       return row ? fromRow(row) : undefined;
     },
     list: () => (list.all() as Row[]).map(fromRow),
     save(registration) {
       upsert.run({
-        key: registrationKey(registration.profile, registration.clientAuth),
+        key: registrationKey(registration.profile, registration.clientAuth, registration),
         profile: registration.profile,
         clientAuth: registration.clientAuth,
         clientId: registration.clientId,
@@ -78,10 +85,11 @@ export function createRegistrationStore(db: Db): RegistrationStore {
         metadata: JSON.stringify(registration.metadata),
         version: registration.metadataVersion ?? null,
         registeredAt: registration.registeredAt,
+        idTokenEncryption: registration.idTokenEncryption ?? null,
       });
     },
-    remove(profile, clientAuth) {
-      remove.run(registrationKey(profile, clientAuth));
+    remove(profile, clientAuth, options) {
+      remove.run(registrationKey(profile, clientAuth, options));
     },
   };
 }

@@ -139,6 +139,12 @@ export const STEPS = {
       'The ID token is checked for the bank’s signature, issuer, audience, nonce and the consent id it echoes, so Moneywise knows the customer authorised this consent at this bank.',
     clause: 'OIDC Core §3.1.3.7, UK OB Security Profile (openbanking_intent_id)',
   },
+  'id-token-encrypted': {
+    title: 'Decrypt, then verify the ID token (JWE)',
+    explanation:
+      'The bank signed the ID token, then encrypted it to Moneywise’s published key (use enc): the JWE protected header below is all anyone else sees. Signing proves the bank issued it; encryption adds confidentiality, so the customer’s identity and consent in its claims stay readable by Moneywise alone, even where the response passes through the browser. Moneywise decrypts it with its private key, then checks the signature, issuer, audience, nonce and consent id as usual; the decrypted claims are below.',
+    clause: 'OIDC Core §10.2, OIDC Core §3.1.3.7, RFC 7516',
+  },
   accounts: {
     title: 'Read accounts',
     explanation:

@@ -1,44 +1,34 @@
 // Moneywise with "Encrypt the request object (JWE)" against the real directory, bank-op and bank-api:
 // the connection works, the PAR carries a JWE to the bank's key, and the inspector's timeline shows the
 // JWE header Moneywise sent beside the request object bank-op decrypted and verified (RFC 9101 §6.1).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConnectionView, StartConnectionResponse } from '../../src/shared/api.js';
 import type { ConnectionTrace } from '../../src/shared/timeline.js';
 import { visitBank } from './bank-browser.js';
-import { realBank, type Sandbox, startSandbox } from './harness.js';
+import { ALICE, onboardedRealBankForThisFile } from './onboarded-real-bank.js';
 
-const ALICE = { username: 'alice', password: 'wonderland' };
-
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-  sandbox = await startSandbox({ bank: realBank });
-  const onboarded = await sandbox.browser.api('/onboarding', { method: 'POST' });
-  expect(onboarded.status).toBe(200);
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
+const sandboxOf = onboardedRealBankForThisFile();
 
 describe.each(['fapi1-advanced', 'fapi2-dpop'])('an encrypted request object (%s)', (profile) => {
   let connection: ConnectionView;
 
   it('connects, with the request object signed, then encrypted to the bank', async () => {
-    const started = await sandbox.browser.api('/connections', {
+    const started = await sandboxOf().browser.api('/connections', {
       json: { profile, clientAuth: 'private_key_jwt', encryptRequestObject: true },
     });
     expect(started.status, JSON.stringify(started.body)).toBe(201);
     const { connection: begun, authorizationUrl } = started.body as StartConnectionResponse;
     expect(begun.requestObjectEncryption).toBe('RSA-OAEP-256');
-    await visitBank(sandbox.browser, authorizationUrl, ALICE);
-    connection = (await sandbox.browser.api(`/connections/${begun.id}`)).body as ConnectionView;
+    await visitBank(sandboxOf().browser, authorizationUrl, ALICE);
+    connection = (await sandboxOf().browser.api(`/connections/${begun.id}`)).body as ConnectionView;
     expect(connection.status).toBe('active');
-    const accounts = await sandbox.browser.api(`/connections/${connection.id}/accounts`);
+    const accounts = await sandboxOf().browser.api(`/connections/${connection.id}/accounts`);
     expect(accounts.status, JSON.stringify(accounts.body)).toBe(200);
   });
 
   it('shows the JWE header Moneywise sent and the request object bank-op decrypted', async () => {
-    const trace = (await sandbox.browser.api(`/connections/${connection.id}/trace`)).body as ConnectionTrace;
+    const trace = (await sandboxOf().browser.api(`/connections/${connection.id}/trace`))
+      .body as ConnectionTrace;
     const par = trace.entries.find(
       (e) => e.title === 'Push the authorization request (PAR), encrypted (JWE)',
     );

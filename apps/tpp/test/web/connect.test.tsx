@@ -85,6 +85,29 @@ describe('Connect page', () => {
     });
   });
 
+  it('asks for the ID token encrypted, and the request object too, when the learner ticks those options', async () => {
+    const { api, redirect } = setup();
+    api.answer('POST', '/connections', (body) => ({
+      status: 201,
+      body: {
+        connection: { id: 'c1', ...(body as object) },
+        authorizationUrl: 'https://bank.localhost:9443/auth',
+      },
+    }));
+    const idToken = await screen.findByRole('checkbox', { name: /Encrypt the ID token \(JWE\)/ });
+    expect(idToken.closest('label')?.textContent).toContain('OIDC Core §10.2');
+    await userEvent.click(idToken);
+    await userEvent.click(screen.getByRole('checkbox', { name: /Encrypt the request object \(JWE\)/ }));
+    await userEvent.click(screen.getByTestId('connect-button'));
+    await waitFor(() => expect(redirect).toHaveBeenCalled());
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      profile: 'fapi2-dpop',
+      clientAuth: 'private_key_jwt',
+      encryptRequestObject: true,
+      encryptIdToken: true,
+    });
+  });
+
   it('shows the bank’s refusal with its description and stays on the page', async () => {
     const { api, redirect } = setup();
     api.answer('POST', '/connections', {

@@ -1,6 +1,6 @@
 // Connect a bank: the learner picks a security profile and a client authentication, in plain words,
 // and Moneywise sends the browser to the bank once the consent and the pushed request are in place.
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
 import type {
   ApiError,
   ClientAuthMethod,
@@ -32,6 +32,7 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
   });
   const [clientAuth, setClientAuth] = useState<ClientAuthMethod>('private_key_jwt');
   const [encryptRequestObject, setEncryptRequestObject] = useState(false);
+  const [encryptIdToken, setEncryptIdToken] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -41,7 +42,12 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
     setError(undefined);
     try {
       const started = await apiRequest<StartConnectionResponse>('/connections', {
-        json: { profile, clientAuth, ...(encryptRequestObject ? { encryptRequestObject } : {}) },
+        json: {
+          profile,
+          clientAuth,
+          ...(encryptRequestObject ? { encryptRequestObject } : {}),
+          ...(encryptIdToken ? { encryptIdToken } : {}),
+        },
       });
       redirect(started.authorizationUrl);
     } catch (err) {
@@ -109,22 +115,28 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
           </fieldset>
           <fieldset className="choices choices-compact">
             <legend>Options</legend>
-            <label className={`choice ${encryptRequestObject ? 'choice-selected' : ''}`}>
-              <input
-                type="checkbox"
-                checked={encryptRequestObject}
-                onChange={(event) => setEncryptRequestObject(event.target.checked)}
-                data-testid="option-encrypt-request-object"
-              />
-              <span className="choice-body">
-                <span className="choice-title">Encrypt the request object (JWE)</span>
-                <span className="choice-summary">
-                  Moneywise signs its authorization request, then encrypts it to the bank&rsquo;s published
-                  key (RSA-OAEP-256, A256GCM): only the bank can read it. The signature still proves it is
-                  Moneywise&rsquo;s. <span className="clause">RFC 9101 §6.1, OIDC Core §10.2</span>
-                </span>
-              </span>
-            </label>
+            <OptionChoice
+              checked={encryptRequestObject}
+              onChange={setEncryptRequestObject}
+              testId="option-encrypt-request-object"
+              title="Encrypt the request object (JWE)"
+              clause="RFC 9101 §6.1, OIDC Core §10.2"
+            >
+              Moneywise signs its authorization request, then encrypts it to the bank&rsquo;s published key
+              (RSA-OAEP-256, A256GCM): only the bank can read it. The signature still proves it is
+              Moneywise&rsquo;s.
+            </OptionChoice>
+            <OptionChoice
+              checked={encryptIdToken}
+              onChange={setEncryptIdToken}
+              testId="option-encrypt-id-token"
+              title="Encrypt the ID token (JWE)"
+              clause="OIDC Core §10.2, OIDC Registration §2"
+            >
+              The bank signs the ID token, then encrypts it to Moneywise&rsquo;s published key (RSA-OAEP-256,
+              A256GCM): who the customer is and what they consented to stay readable by Moneywise alone.
+              Moneywise registers a client of its own for this.
+            </OptionChoice>
           </fieldset>
           <div className="actions">
             <button type="submit" className="button primary" disabled={busy} data-testid="connect-button">
@@ -141,5 +153,32 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
       {error ? <ErrorNotice error={error} title="Moneywise could not start the connection" /> : null}
       <ProfileLadder />
     </section>
+  );
+}
+
+/** One checkbox of the connect page's options: its title, what it does, and the clause. */
+function OptionChoice(props: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  testId: string;
+  title: string;
+  clause: string;
+  children: ReactNode;
+}) {
+  return (
+    <label className={`choice ${props.checked ? 'choice-selected' : ''}`}>
+      <input
+        type="checkbox"
+        checked={props.checked}
+        onChange={(event) => props.onChange(event.target.checked)}
+        data-testid={props.testId}
+      />
+      <span className="choice-body">
+        <span className="choice-title">{props.title}</span>
+        <span className="choice-summary">
+          {props.children} <span className="clause">{props.clause}</span>
+        </span>
+      </span>
+    </label>
   );
 }

@@ -174,6 +174,7 @@ function Reconnect({
           profile: connection.profile,
           clientAuth: connection.clientAuth,
           ...(connection.requestObjectEncryption ? { encryptRequestObject: true } : {}),
+          ...(connection.idTokenEncryption ? { encryptIdToken: true } : {}),
         },
       });
       redirect(started.authorizationUrl);
