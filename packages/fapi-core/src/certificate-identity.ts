@@ -43,7 +43,11 @@ function single(name: x509.Name, type: string): string | undefined {
 
 /** The subject of a certificate as an RFC 4514 string: last RDN first, comma-separated (RFC 4514 §2.1). */
 export function subjectDn(cert: X509Certificate): string {
-  return subjectName(cert)
+  return rfc4514(subjectName(cert));
+}
+
+function rfc4514(name: x509.Name): string {
+  return name
     .toJSON()
     .reverse()
     .map((rdn) => new x509.Name([rdn]).toString())
@@ -53,7 +57,7 @@ export function subjectDn(cert: X509Certificate): string {
 /** OB DCR v3.3 §4.2: the organisation (OU) and software (CN) a certificate was issued to, and its subject. */
 export function certificateIdentity(cert: X509Certificate): CertificateIdentity {
   const name = subjectName(cert);
-  const identity: CertificateIdentity = { subjectDn: subjectDn(cert) };
+  const identity: CertificateIdentity = { subjectDn: rfc4514(name) };
   const fields = {
     orgId: single(name, 'OU'),
     softwareId: single(name, 'CN'),
