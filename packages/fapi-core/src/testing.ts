@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { environmentFor, loadConfig, type SandboxConfig } from './config.js';
 
-const PORT_VARIABLES = [
+export const PORT_VARIABLES = [
   'FAPI_DIRECTORY_PORT',
   'FAPI_DIRECTORY_MTLS_PORT',
   'FAPI_BANK_OP_PORT',
