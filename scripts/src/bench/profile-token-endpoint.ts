@@ -1,10 +1,11 @@
 // Profiles bank-op's token endpoint under the load issue #15 measures: client_credentials with a
-// private_key_jwt ES256 assertion, a PS256 JWT access token bound to the client certificate (RFC 8705),
-// mTLS keep-alive, 16 requests in flight. bank-op runs in its own process (as `pnpm dev` starts it); the
-// directory and the load run in this one. Given other source trees (`--tree <dir>`, e.g. a checkout of an
-// older commit with its node_modules), the trees take turns round by round, so that they are compared in
-// the same run under the same machine load. With `--cpu-prof <dir>` each bank-op writes a V8 CPU profile
-// there, and the top of each profile is printed: self time per function, and time inside each source file.
+// private_key_jwt assertion (PS256, the engine's one signing algorithm; the issue measured ES256), a PS256
+// JWT access token bound to the client certificate (RFC 8705), mTLS keep-alive, 16 requests in flight.
+// bank-op runs in its own process (as `pnpm dev` starts it); the directory and the load run in this one.
+// Given other source trees (`--tree <dir>`, e.g. a checkout of an older commit with its node_modules), the
+// trees take turns round by round, so that they are compared in the same run under the same machine load.
+// With `--cpu-prof <dir>` each bank-op writes a V8 CPU profile there, and the top of each is printed: self
+// time per function and per file, and the inclusive time of the sandbox's own functions.
 //
 //   pnpm --filter @fapi-sandbox/scripts exec tsx src/bench/profile-token-endpoint.ts \
 //     [--tree <dir>]… [--rounds 5] [--seconds 5] [--concurrency 16] [--cpu-prof <dir>] [--port 32240]
@@ -24,7 +25,7 @@ import { summarize } from './stats.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 
-/** FAPI 2.0 with a certificate-bound token, the client authenticating with private_key_jwt (ES256). */
+/** FAPI 2.0 with a certificate-bound token, the client authenticating with private_key_jwt (PS256). */
 const VARIANT = {
   ...FLOW_VARIANTS.find((variant) => variant.id === 'fapi2-mtls')!,
   title: 'FAPI 2.0 + mTLS-bound token + private_key_jwt',
