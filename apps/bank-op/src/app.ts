@@ -126,7 +126,6 @@ export function createWebApp(services: BankOpServices): express.Express {
       channel: channelByEndpoint(ROUTES.authorization),
       certificates,
       flowIds: services.flowIds,
-      directoryCa: directoryCaOf(config),
     }),
   );
   app.get('/health', (_req, res) => {
@@ -178,7 +177,6 @@ export function createMtlsApp(services: BankOpServices): express.Express {
       channel: () => 'back',
       certificates,
       flowIds: services.flowIds,
-      directoryCa,
     }),
   );
   app.get('/trace', traceQueryRoute(services.recorder, directoryCa, config.bankOp.mtls.origin));

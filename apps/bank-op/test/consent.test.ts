@@ -2,6 +2,7 @@
 // consent page (who asks, for what, from which accounts), and the bank's intents: authorising or
 // rejecting writes the consent, and a request naming someone else's or a used consent is refused.
 
+import { createHook } from 'node:async_hooks';
 import {
   consentForm,
   isSignInPage,
@@ -12,6 +13,7 @@ import {
   signOutForm,
 } from '@fapi-sandbox/fapi-client/customer';
 import { decodeJwt } from 'jose';
+import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectRedirectError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
@@ -74,6 +76,27 @@ async function signIn(url: URL) {
   return { browser, consent: await browser.signIn(login, ALICE) };
 }
 
+/** The next scrypt job node:crypto runs: it has started, and (when it ran off the event loop) its callback ran. */
+function nextScryptJob(events: string[]): { started: Promise<void> } {
+  let job: number | undefined;
+  let started!: () => void;
+  const hook = createHook({
+    init(asyncId, type) {
+      if (type !== 'SCRYPTREQUEST' || job !== undefined) return;
+      job = asyncId;
+      started();
+    },
+    // Only an asynchronous job calls back; scryptSync returns without this.
+    before(asyncId) {
+      if (asyncId !== job) return;
+      events.push('password hashed');
+      hook.disable();
+    },
+  });
+  hook.enable();
+  return { started: new Promise((resolve) => (started = resolve)) };
+}
+
 describe('sign-in page', () => {
   it('is labelled, shows the demo customers and their passwords, and allows no scripts', async () => {
     const { url } = await pushedUrl();
@@ -104,6 +127,27 @@ describe('sign-in page', () => {
       expect(again.html).toMatch(/role="alert">The username, password or passcode is not right/);
       expect(again.html).toContain('aria-describedby="sign-in-error"');
     }
+  });
+
+  it('answers other requests while a sign-in hashes its password (scrypt runs off the event loop)', async () => {
+    const { url } = await pushedUrl();
+    const browser = tpp.newBrowser();
+    const login = pageOf(await browser.open(url));
+    const health = () => fetch(`${sandbox.config.bankOp.web.origin}/health`, { dispatcher: sandbox.plain });
+    await (await health()).arrayBuffer(); // a warm connection, so the probe below is one round trip
+    const events: string[] = [];
+    const job = nextScryptJob(events);
+    const signedIn = browser
+      .signIn(login, { username: 'alice', password: 'not-the-password' })
+      .then((visit) => {
+        events.push('sign-in answered');
+        return pageOf(visit);
+      });
+    await job.started;
+    const probe = await health();
+    events.push(`health answered ${probe.status}`);
+    expect((await signedIn).status).toBe(401);
+    expect(events).toEqual(['health answered 200', 'password hashed', 'sign-in answered']);
   });
 
   it('refuses a form without the page token (CSRF)', async () => {

@@ -1,6 +1,6 @@
 // Customers: log-in (bank-op's login page) and look-up by id.
 import type Database from 'better-sqlite3';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.js';
+import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import { SEED_CUSTOMERS } from './seed.js';
 import type { Customer, DemoCredential } from './types.js';
 
@@ -18,8 +18,11 @@ const toCustomer = (row: CustomerRow): Customer => ({
 });
 
 export interface Customers {
-  /** The customer whose username and password match, else undefined. Constant-time password compare. */
-  authenticate(username: string, password: string): Customer | undefined;
+  /**
+   * The customer whose username and password match, else undefined. Constant-time password compare; the
+   * scrypt work runs off the event loop.
+   */
+  authenticate(username: string, password: string): Promise<Customer | undefined>;
   get(customerId: string): Customer | undefined;
   /** The seeded log-ins, shown on the login page and by `pnpm dev`. */
   demoCredentials(): DemoCredential[];
@@ -29,10 +32,10 @@ export function customersRepository(db: Database.Database): Customers {
   const byUsername = db.prepare<[string], CustomerRow>('SELECT * FROM customers WHERE username = ?');
   const byId = db.prepare<[string], CustomerRow>('SELECT * FROM customers WHERE customer_id = ?');
   return {
-    authenticate(username, password) {
+    async authenticate(username, password) {
       const row = byUsername.get(username);
       // Unknown usernames cost the same scrypt work as known ones.
-      const ok = verifyPassword(password, row?.password_hash ?? DUMMY_PASSWORD_HASH);
+      const ok = await verifyPassword(password, row?.password_hash ?? (await dummyPasswordHash()));
       return row && ok ? toCustomer(row) : undefined;
     },
     get(customerId) {

@@ -3,7 +3,7 @@
 // a learner always sees recent history. Seeded on the same day, every laptop and test run gets the same
 // data; passwords are shown to learners.
 import type Database from 'better-sqlite3';
-import { hashPassword } from './passwords.js';
+import { seedPasswordHash } from './passwords.js';
 import { createPrng, type Prng } from './prng.js';
 
 /**
@@ -327,7 +327,7 @@ export function seedBank(db: Database.Database, referenceDate: Date): void {
       customer.customerId,
       customer.username,
       customer.displayName,
-      hashPassword(customer.password),
+      seedPasswordHash(customer.password),
     );
     customer.accounts.forEach((account, position) => {
       insertAccount.run(

@@ -13,20 +13,20 @@ beforeEach(() => {
 afterEach(() => bank.cleanup());
 
 describe('customers', () => {
-  it('logs in the demo customers with the passwords shown to learners', () => {
+  it('logs in the demo customers with the passwords shown to learners', async () => {
     const credentials = bank.store.customers.demoCredentials();
     expect(credentials.map((c) => c.username)).toEqual(['alice', 'bob', 'carol']);
     for (const { username, password, displayName } of credentials) {
-      const customer = bank.store.customers.authenticate(username, password);
+      const customer = await bank.store.customers.authenticate(username, password);
       expect(customer).toMatchObject({ username, displayName });
       expect(bank.store.customers.get(customer!.customerId)).toEqual(customer);
     }
   });
 
-  it('refuses a wrong password and an unknown user, and stores no plain password', () => {
-    expect(bank.store.customers.authenticate('alice', 'builder')).toBeUndefined();
-    expect(bank.store.customers.authenticate('alice', '')).toBeUndefined();
-    expect(bank.store.customers.authenticate('mallory', 'wonderland')).toBeUndefined();
+  it('refuses a wrong password and an unknown user, and stores no plain password', async () => {
+    expect(await bank.store.customers.authenticate('alice', 'builder')).toBeUndefined();
+    expect(await bank.store.customers.authenticate('alice', '')).toBeUndefined();
+    expect(await bank.store.customers.authenticate('mallory', 'wonderland')).toBeUndefined();
     expect(bank.store.customers.get('cust-mallory')).toBeUndefined();
     const db = new Database(bank.file, { readonly: true });
     const hashes = db.prepare('SELECT password_hash FROM customers').pluck().all() as string[];
@@ -34,6 +34,36 @@ describe('customers', () => {
     expect(hashes).toHaveLength(3);
     for (const hash of hashes) expect(hash).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
     expect(hashes.join()).not.toMatch(/wonderland|builder|christmas/);
+  });
+
+  it('checks a password without blocking the event loop: timers keep firing while scrypt runs', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      // Synchronous scrypt would hold the loop for all three checks: no timer could fire in between.
+      for (const password of ['builder', 'wonderland', 'nope'])
+        await bank.store.customers.authenticate('alice', password);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThanOrEqual(3);
+  });
+
+  it('seeds a second fresh bank with the hashes this process already computed, with the same parameters', async () => {
+    const other = openTestBank();
+    try {
+      const hashesOf = (file: string) => {
+        const db = new Database(file, { readonly: true });
+        const hashes = db.prepare('SELECT password_hash FROM customers ORDER BY customer_id').pluck().all();
+        db.close();
+        return hashes;
+      };
+      expect(hashesOf(other.file)).toEqual(hashesOf(bank.file));
+      expect((await other.store.customers.authenticate('carol', 'christmas'))?.customerId).toBe('cust-carol');
+      expect(await other.store.customers.authenticate('carol', 'builder')).toBeUndefined();
+    } finally {
+      other.cleanup();
+    }
   });
 });
 
@@ -199,10 +229,10 @@ describe('transactions: booking-date filters and paging', () => {
 });
 
 describe('the shared file', () => {
-  it('opens in WAL mode and a second connection sees the first one’s seed and writes', () => {
+  it('opens in WAL mode and a second connection sees the first one’s seed and writes', async () => {
     const second = openBankStore({ file: bank.file });
     try {
-      expect(second.customers.authenticate('bob', 'builder')?.customerId).toBe(BOB.customerId);
+      expect((await second.customers.authenticate('bob', 'builder'))?.customerId).toBe(BOB.customerId);
       const consent = bank.store.consents.createAccountAccess({
         clientId: 'c1',
         permissions: ['ReadBalances'],

@@ -43,17 +43,40 @@ function single(name: x509.Name, type: string): string | undefined {
 
 /** The subject of a certificate as an RFC 4514 string: last RDN first, comma-separated (RFC 4514 §2.1). */
 export function subjectDn(cert: X509Certificate): string {
-  return subjectName(cert)
+  return rfc4514(subjectName(cert));
+}
+
+function rfc4514(name: x509.Name): string {
+  return name
     .toJSON()
     .reverse()
     .map((rdn) => new x509.Name([rdn]).toString())
     .join(',');
 }
 
+/**
+ * Parsed subjects by the SHA-256 of the certificate's DER. Parsing ASN.1 in JavaScript costs more than a
+ * token request's signatures, and a parse depends on the bytes alone: this caches no trust (whether the
+ * certificate was issued by the directory, is valid or revoked is decided per request by the callers).
+ */
+const parsedSubjects = new Map<string, CertificateIdentity>();
+const PARSED_SUBJECTS_KEPT = 1000;
+
 /** OB DCR v3.3 §4.2: the organisation (OU) and software (CN) a certificate was issued to, and its subject. */
 export function certificateIdentity(cert: X509Certificate): CertificateIdentity {
+  const fingerprint = cert.fingerprint256;
+  let identity = parsedSubjects.get(fingerprint);
+  if (!identity) {
+    identity = parseIdentity(cert);
+    if (parsedSubjects.size >= PARSED_SUBJECTS_KEPT) parsedSubjects.clear();
+    parsedSubjects.set(fingerprint, identity);
+  }
+  return { ...identity };
+}
+
+function parseIdentity(cert: X509Certificate): CertificateIdentity {
   const name = subjectName(cert);
-  const identity: CertificateIdentity = { subjectDn: subjectDn(cert) };
+  const identity: CertificateIdentity = { subjectDn: rfc4514(name) };
   const fields = {
     orgId: single(name, 'OU'),
     softwareId: single(name, 'CN'),

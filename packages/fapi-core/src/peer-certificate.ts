@@ -8,15 +8,15 @@ import { certificateThumbprint } from './jose/thumbprint.js';
 
 export interface PeerCertificate {
   x509: X509Certificate;
-  pem: string;
+  readonly pem: string;
   /** RFC 8705 §3.1 thumbprint, what an mTLS-bound token's `cnf.x5t#S256` must equal. */
   x5tS256: string;
   /** True when the chain verified against the listener's trust bundle (the directory CA). */
   authorized: boolean;
   /** OpenSSL's reason when not authorized, e.g. UNABLE_TO_GET_ISSUER_CERT_LOCALLY, CERT_HAS_EXPIRED. */
   authorizationError: string | undefined;
-  /** Whom the subject names (organisation, software, RFC 4514 DN), parsed from the DER. */
-  identity: CertificateIdentity;
+  /** Whom the subject names (organisation, software, RFC 4514 DN), parsed from the DER when first read. */
+  readonly identity: CertificateIdentity;
   serialNumber: string;
   validFrom: Date;
   validTo: Date;
@@ -32,13 +32,20 @@ export function peerCertificateOf(socket: unknown): PeerCertificate | undefined 
   const x509 = socket.getPeerX509Certificate();
   if (!x509) return undefined;
   const authorizationError = socket.authorizationError;
+  // Parsing the subject is the costly part (ASN.1 in JavaScript): done only for a caller that reads it.
+  let identity: CertificateIdentity | undefined;
   return {
     x509,
-    pem: x509.toString(),
+    get pem() {
+      return x509.toString();
+    },
     x5tS256: certificateThumbprint(x509),
     authorized: socket.authorized === true,
     authorizationError: authorizationError ? String(authorizationError) : undefined,
-    identity: certificateIdentity(x509),
+    get identity() {
+      identity ??= certificateIdentity(x509);
+      return identity;
+    },
     serialNumber: x509.serialNumber.toLowerCase(),
     validFrom: new Date(x509.validFrom),
     validTo: new Date(x509.validTo),

@@ -97,6 +97,17 @@ describe('certificateIdentity', () => {
     expect(identity.softwareId).toBe(`x\nOU=${orgId}`);
     expect(identity.organisationName).toBe('Moneywise, Ltd+OU=other');
   });
+
+  it('hands each caller its own copy of a cached parse: changing one answer changes nothing for the next caller', () => {
+    const first = certificateIdentity(cert);
+    first.softwareId = 'tampered';
+    const again = certificateIdentity(leafOf(config.participants.demo.transportCert));
+    expect(again.softwareId).toBe(softwareId);
+    // Another certificate has its own answer.
+    expect(certificateIdentity(leafOf(config.participants.second.transportCert)).softwareId).toBe(
+      config.participants.second.softwareId,
+    );
+  });
 });
 
 describe('issuedBy and directoryParticipantOf', () => {

@@ -7,6 +7,13 @@ import { IncomingMessage } from 'node:http';
 
 type ExpressLikeRequest = IncomingMessage & { originalUrl?: string; baseUrl?: string };
 
+const originals = new WeakMap<IncomingMessage, IncomingMessage>();
+
+/** The request a replay stands for (itself when it is no replay): what was derived from it holds for both. */
+export function originalRequestOf(req: IncomingMessage): IncomingMessage {
+  return originals.get(req) ?? req;
+}
+
 export function requestWithBody(
   req: ExpressLikeRequest,
   body: Buffer,
@@ -32,5 +39,6 @@ export function requestWithBody(
   replay.push(body);
   replay.push(null);
   replay.complete = true;
+  originals.set(replay, originalRequestOf(req));
   return replay;
 }

@@ -10,14 +10,12 @@
 // oidc-provider enforces every one; this only reads what it decided from its context once the request
 // is handled (ctx.oidc.client, ctx.oidc.entities, the proof and assertion it verified). A refused
 // request shows the checks it passed before the refusal, which explain-errors.ts notes with its rule.
-import type { X509Certificate } from 'node:crypto';
-import { subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
-import { certificateThumbprint, jwkThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
+import { jwkThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
 import { decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import type { CertificateSource } from '../mtls/client-certificate.js';
+import type { CertificateSource, PresentedCertificate } from '../mtls/client-certificate.js';
 import { type ProfileDefinition, profileOf, ruleById } from '../profiles/index.js';
 import { findRule, type ProviderError } from '../provider/explain-errors.js';
 import { noteChecksBeforeRefusal } from './trace.js';
@@ -34,7 +32,7 @@ interface TokenRequest {
   now: number;
   assertion?: { header: Record<string, unknown>; claims: Record<string, unknown> };
   proof?: { header: Record<string, unknown>; claims: Record<string, unknown> };
-  certificate?: X509Certificate;
+  certificate?: PresentedCertificate;
 }
 
 /** One step of the token endpoint: its checks when it applies, and the rules whose refusal stops there. */
@@ -85,7 +83,7 @@ const clientAuthentication: Stage = {
           name: 'Client authenticated with tls_client_auth: its certificate has the registered subject',
           passed: true,
           clause,
-          detail: `certificate ${certificate ? subjectDn(certificate) : '?'}; registered tls_client_auth_subject_dn ${registered ?? '?'}`,
+          detail: `certificate ${certificate?.identity.subjectDn ?? '?'}; registered tls_client_auth_subject_dn ${registered ?? '?'}`,
         },
       ];
     }
@@ -250,13 +248,13 @@ const binding: Stage = {
       return checks;
     }
     if (!client.tlsClientCertificateBoundAccessTokens) return [];
-    const presented = certificate ? certificateThumbprint(certificate) : undefined;
+    const presented = certificate?.x5tS256;
     const checks: CheckResult[] = [
       {
         name: "The certificate is a transport certificate the directory issued to the client's own software",
         passed: true,
         clause: clauseOf(profile, 'token-bound-to-own-certificate', 'RFC 8705 §3'),
-        detail: `${certificate ? subjectDn(certificate) : '?'}, x5t#S256 ${presented ?? '?'}`,
+        detail: `${certificate?.identity.subjectDn ?? '?'}, x5t#S256 ${presented ?? '?'}`,
       },
     ];
     if (!passedOnly) {
@@ -312,7 +310,7 @@ export function traceTokenEndpoint(provider: Provider, certificates: Certificate
       now: Math.floor(Date.now() / 1000),
       assertion: decoded(oidc.params?.client_assertion),
       proof: decoded(ctx.get('dpop')),
-      certificate: certificates.certificateOf(ctx.req)?.x509,
+      certificate: certificates.certificateOf(ctx.req),
     };
     const refusal = refusals.get(ctx);
     if (!refusal && ctx.status !== 200) return;

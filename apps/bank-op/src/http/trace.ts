@@ -6,8 +6,6 @@
 // mTLS listener with its transport certificate.
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { directoryParticipantOf, subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
-import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import {
   type CheckResult,
@@ -163,7 +161,6 @@ export function traceRequests(options: {
   channel: (req: Request) => 'front' | 'back';
   certificates: CertificateSource;
   flowIds: FlowIds;
-  directoryCa: X509Certificate;
 }) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (UNTRACED.has(req.path)) {
@@ -184,9 +181,7 @@ export function traceRequests(options: {
       const participant =
         (res as WithChecks).locals?.traceParticipant ??
         options.flowIds.participantOf(req as IncomingMessage) ??
-        (presented?.issuedByDirectory
-          ? directoryParticipantOf(presented.x509, options.directoryCa)
-          : undefined);
+        (presented?.issuedByDirectory ? presented.identity.softwareId : undefined);
       options.recorder.record({
         interactionId,
         ...(participant ? { participant } : {}),
@@ -208,8 +203,8 @@ export function traceRequests(options: {
         ...(presented
           ? {
               certificate: {
-                subject: subjectDn(presented.x509),
-                x5tS256: certificateThumbprint(presented.x509),
+                subject: presented.identity.subjectDn,
+                x5tS256: presented.x5tS256,
               },
             }
           : {}),

@@ -52,7 +52,7 @@ export function submitSignIn(ctx: InteractionContext) {
     const signIn = await signInFor(ctx, req, res, details);
     if (!signIn) return;
     const username = formValue(req.body, 'username') ?? '';
-    const customer = ctx.bank.customers.authenticate(username, formValue(req.body, 'password') ?? '');
+    const customer = await ctx.bank.customers.authenticate(username, formValue(req.body, 'password') ?? '');
     // RTS Art. 5(1)(b): a payment's code is valid for this interaction, amount and payee only.
     const passcodeOk = ctx.passcodes.matches(formValue(req.body, 'otp') ?? '', details.uid, signIn.payment);
     if (!customer || !passcodeOk) {

@@ -12,7 +12,6 @@
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
-import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import type { NextFunction, Request, Response } from 'express';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
@@ -81,7 +80,7 @@ export function createCertificateBinding(options: CertificateBindingOptions): Ce
         }
         askCertificateStatus(presented, { certificateStatus: (x5t) => statusOf.get(x5t) })
           .then((status) => {
-            settle(certificateThumbprint(presented.x509), status);
+            settle(presented.x5tS256, status);
             next();
           })
           .catch(next);
@@ -102,7 +101,7 @@ export function createCertificateBinding(options: CertificateBindingOptions): Ce
           'register the client with a software statement from the directory',
         );
       }
-      const answer = settled.get(certificateThumbprint(presented.x509));
+      const answer = settled.get(presented.x5tS256);
       if (presented.issuedByDirectory && (!answer || answer.until <= performance.now())) {
         // Fail closed: a certificate the directory was not asked about is never bound.
         throw refuse(

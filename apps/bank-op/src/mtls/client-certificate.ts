@@ -3,11 +3,20 @@
 // explicitly configured to sit behind a TLS-terminating proxy and the request comes from that proxy's
 // address; from anyone else such a header is refused (see `rejectForwardedCertificates`), so a client
 // can never claim a certificate it does not hold.
+// The certificate is read and verified once per request, and every check of that request (status gate,
+// client authentication, token binding, trace) reads the same answer. Never per connection: over TLS 1.2
+// a client may renegotiate and present another certificate, and a proxy's connection carries many clients.
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { issuedBy } from '@fapi-sandbox/fapi-core/certificate-identity';
+import {
+  type CertificateIdentity,
+  certificateIdentity,
+  issuedBy,
+} from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
+import { originalRequestOf } from '../http/replay-body.js';
 
 /** A TLS-terminating proxy in front of bank-op that forwards the client certificate (URL-encoded PEM). */
 export interface TrustedProxy {
@@ -30,6 +39,10 @@ export interface PresentedCertificate {
   /** The Directory CA itself issued the certificate and it is within its validity period (`issuedBy`). */
   issuedByDirectory: boolean;
   source: 'tls' | 'trusted-proxy';
+  /** RFC 8705 §3.1 thumbprint: what the directory is asked about and a bound token's `cnf` names. */
+  x5tS256: string;
+  /** Whom the subject names (OU, CN, RFC 4514 DN); parsed from the DER when first read. */
+  readonly identity: CertificateIdentity;
 }
 
 export interface CertificateSource {
@@ -47,6 +60,20 @@ function parseForwarded(value: string): X509Certificate | undefined {
   }
 }
 
+function forwardedCertificate(x509: X509Certificate, issuedByDirectory: boolean): PresentedCertificate {
+  let identity: CertificateIdentity | undefined;
+  return {
+    x509,
+    issuedByDirectory,
+    source: 'trusted-proxy',
+    x5tS256: certificateThumbprint(x509),
+    get identity() {
+      identity ??= certificateIdentity(x509);
+      return identity;
+    },
+  };
+}
+
 function forwardedHeaderValue(req: IncomingMessage, header: string): string | undefined {
   const value = req.headers[header];
   return Array.isArray(value) ? value[0] : value;
@@ -61,27 +88,43 @@ export function createCertificateSource(options: {
   const fromTrustedProxy = (req: IncomingMessage): boolean =>
     trustedProxy?.addresses.includes(req.socket.remoteAddress ?? '') === true;
 
+  function derive(req: IncomingMessage): PresentedCertificate | undefined {
+    const forwarded =
+      trustedProxy && fromTrustedProxy(req)
+        ? forwardedHeaderValue(req, trustedProxy.certificateHeader)
+        : undefined;
+    if (forwarded) {
+      // A header that is no certificate is refused by rejectForwardedCertificates before any use.
+      const cert = parseForwarded(forwarded);
+      return cert ? forwardedCertificate(cert, issuedBy(cert, directoryCa)) : undefined;
+    }
+    const peer = peerCertificateOf(req.socket);
+    if (!peer) return undefined;
+    // `authorized`: OpenSSL verified the chain against the client trust bundle (root + Directory CA).
+    return {
+      x509: peer.x509,
+      issuedByDirectory: peer.authorized && issuedBy(peer.x509, directoryCa),
+      source: 'tls',
+      x5tS256: peer.x5tS256,
+      get identity() {
+        return peer.identity;
+      },
+    };
+  }
+
+  // Keyed by the request (a replayed body stands for its original: same socket, same headers): gone with
+  // it, and never shared with another request or connection.
+  const derived = new WeakMap<IncomingMessage, PresentedCertificate | null>();
+
   return {
     certificateOf(req) {
-      const forwarded =
-        trustedProxy && fromTrustedProxy(req)
-          ? forwardedHeaderValue(req, trustedProxy.certificateHeader)
-          : undefined;
-      if (forwarded) {
-        // A header that is no certificate is refused by rejectForwardedCertificates before any use.
-        const cert = parseForwarded(forwarded);
-        return cert
-          ? { x509: cert, issuedByDirectory: issuedBy(cert, directoryCa), source: 'trusted-proxy' }
-          : undefined;
+      const request = originalRequestOf(req);
+      let answer = derived.get(request);
+      if (answer === undefined) {
+        answer = derive(request) ?? null;
+        derived.set(request, answer);
       }
-      const peer = peerCertificateOf(req.socket);
-      if (!peer) return undefined;
-      // `authorized`: OpenSSL verified the chain against the client trust bundle (root + Directory CA).
-      return {
-        x509: peer.x509,
-        issuedByDirectory: peer.authorized && issuedBy(peer.x509, directoryCa),
-        source: 'tls',
-      };
+      return answer ?? undefined;
     },
 
     rejectForwardedCertificates() {

@@ -6,7 +6,6 @@
 // refuses with invalid_client when either is no longer active. Then the JWTs the client signed (client
 // assertion, request object) must name a key the directory still publishes (signing-key-gate.ts).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
-import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { decodeJwt } from 'jose';
@@ -89,7 +88,7 @@ export function createStatusGate(options: StatusGateOptions) {
     const clientId = claimedClientId(params);
     const presented = options.certificates.certificateOf(req);
     if (presented) {
-      const x5t = certificateThumbprint(presented.x509);
+      const x5t = presented.x5tS256;
       const status = await askDirectory(() => certificateStatus.get(x5t));
       // A certificate the directory never issued is judged by the client's registration and, where a token
       // would be bound to it, by the certificate-binding gate (mtls/certificate-binding.ts); one the

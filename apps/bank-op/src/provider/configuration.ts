@@ -4,7 +4,7 @@
 // features.fapi.profile), and as the union or the one shared value where it takes one setting for every
 // client. The registration policy wrote the profile's demands into each client record.
 import type { BankStore } from '@fapi-sandbox/bank-domain';
-import { sameDistinguishedName, subjectDn } from '@fapi-sandbox/fapi-core/certificate-identity';
+import { sameDistinguishedName } from '@fapi-sandbox/fapi-core/certificate-identity';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import { contentEncryptionAlgs, keyManagementAlgs } from '@fapi-sandbox/fapi-core/jose/encryption';
@@ -276,7 +276,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
           return (
             property === 'tls_client_auth_subject_dn' &&
             presented !== undefined &&
-            sameDistinguishedName(subjectDn(presented.x509), expected)
+            sameDistinguishedName(presented.identity.subjectDn, expected)
           );
         },
       },

@@ -3,7 +3,6 @@
 // directory must not have revoked it. The chain is checked here (issued by the Directory CA, valid
 // now) and the revocation status asked of the directory, so a revoked certificate stops at once.
 // The same rule decides which certificate a token may be bound to (mtls/certificate-binding.ts).
-import { certificateIdentity } from '@fapi-sandbox/fapi-core/certificate-identity';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { transportCertificateMismatch } from '@fapi-sandbox/fapi-core/transport-certificate';
@@ -57,7 +56,7 @@ export function askCertificateStatus(
 ): Promise<CertificateStatusRecord | undefined> {
   // A certificate outside the directory's chain is refused without asking.
   if (!presented.issuedByDirectory) return Promise.resolve(undefined);
-  return askDirectory(() => directory.certificateStatus(certificateThumbprint(presented.x509)));
+  return askDirectory(() => directory.certificateStatus(presented.x5tS256));
 }
 
 /**
@@ -81,7 +80,7 @@ export function assertTransportCertificateOf(
   }
 
   // OB DCR v3.3 §4.2: the certificate names the organisation (OU) and software (CN) it was issued to.
-  const identity = certificateIdentity(presented.x509);
+  const { identity } = presented;
   if (identity.orgId !== expected.orgId || identity.softwareId !== expected.softwareId) {
     throw refuse(
       `The transport certificate belongs to OU=${identity.orgId ?? '?'} CN=${identity.softwareId ?? '?'}, not to the SSA's organisation ${expected.orgId} and software ${expected.softwareId}`,
