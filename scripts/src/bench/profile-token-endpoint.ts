@@ -19,6 +19,7 @@ import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
 import { environmentFor, loadConfig, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createLogger } from '@fapi-sandbox/fapi-core/log';
 import { PORT_VARIABLES } from '@fapi-sandbox/fapi-core/testing';
+import { bundleParty } from '../dev/party-bundle.js';
 import { partyCommand } from '../dev/party-command.js';
 import { waitUntilHealthy } from '../dev/wait-ready.js';
 import { summarize } from './stats.js';
@@ -73,10 +74,12 @@ async function startBankOpProcess(
   config: SandboxConfig,
   cpuProfDir: string | undefined,
 ): Promise<ChildProcess> {
-  const { command, args } = partyCommand();
+  const bankOpDir = path.join(tree, 'apps', 'bank-op');
+  // The tree's own sources, bundled as `pnpm dev` bundles them (into that tree's node_modules/.cache).
+  const { command, args } = partyCommand((await bundleParty(tree, 'bank-op', bankOpDir)).file);
   const profiling = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
   const child = spawn(command, [...profiling, ...args], {
-    cwd: path.join(tree, 'apps', 'bank-op'),
+    cwd: bankOpDir,
     env: { ...process.env, ...environmentFor(config), FORCE_COLOR: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -266,7 +269,7 @@ async function main(): Promise<void> {
   if (opts.cpuProfDir) {
     for (const [index, tree] of opts.trees.entries()) {
       const dir = path.join(opts.cpuProfDir, `tree-${index}`);
-      // The main thread's profile is the largest (tsx's loader thread writes one too); the last round's.
+      // The main thread's profile is the largest (should another thread write one too); the last round's.
       const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
       const main = files
         .map((f) => path.join(dir, f))
