@@ -147,9 +147,10 @@ for (const { title, profile, clientAuth, attacks, sideBySide } of CASES) {
       await step(`Select “${message}” and run the attack ${attack}`, async () => {
         await lab.select(message);
         if (attack === sideBySide) {
-          // The profiles stop it differently: their refusals stand side by side, Baseline's among them.
+          // The profiles stop it differently: their refusals stand side by side, Baseline's and opaque tokens' among them.
           const table = lab.attack(attack).getByTestId('attack-profiles');
-          await expect(table.getByRole('row')).toHaveCount(5);
+          await expect(table.getByRole('row')).toHaveCount(6);
+          await expect(table.getByRole('row', { name: /opaque tokens/ })).toBeVisible();
           await expect(table.getByRole('row', { name: /FAPI 1\.0 Advanced/ })).toBeVisible();
           await expect(table.getByRole('row', { name: /FAPI 1\.0 Baseline/ })).toBeVisible();
         }

@@ -16,8 +16,8 @@ import {
   type Attack,
   type AttackOutcome,
   attackById,
-  FLOW_VARIANTS,
   type FlowVariant,
+  PROFILE_VARIANTS,
   runAttack,
 } from '@fapi-sandbox/fapi-client';
 import { type SandboxConfig, sandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -106,9 +106,9 @@ export function formatOutcome(attack: Attack, variant: FlowVariant, outcome: Att
 /** The variants to run an attack under: the one asked for, or every profile it applies to. */
 export function variantsFor(attack: Attack, profile: string | undefined): FlowVariant[] | string {
   const runsUnder = (id: FlowVariant['id']) => attack.profiles.includes(id) || !!attack.succeedsUnder?.[id];
-  if (profile === undefined) return FLOW_VARIANTS.filter((variant) => runsUnder(variant.id));
-  const variant = FLOW_VARIANTS.find((candidate) => candidate.id === profile);
-  if (!variant) return `unknown profile '${profile}': use ${FLOW_VARIANTS.map((v) => v.id).join(', ')}`;
+  if (profile === undefined) return PROFILE_VARIANTS.filter((variant) => runsUnder(variant.id));
+  const variant = PROFILE_VARIANTS.find((candidate) => candidate.id === profile);
+  if (!variant) return `unknown profile '${profile}': use ${PROFILE_VARIANTS.map((v) => v.id).join(', ')}`;
   if (!runsUnder(variant.id)) {
     return `${attack.id} does not apply to ${profile}: ${attack.notApplicable?.[variant.id] ?? `it applies to ${attack.profiles.join(', ')}`}`;
   }

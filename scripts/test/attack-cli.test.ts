@@ -61,7 +61,8 @@ describe('pnpm attack', () => {
   });
 
   it('runs every profile an attack applies to, and explains a profile it does not apply to', () => {
-    expect(variantsFor(codeReuse, undefined)).toHaveLength(4);
+    // FAPI 2.0 + DPoP, + mTLS, FAPI 1.0 Advanced, Baseline, and FAPI 2.0 + DPoP with opaque access tokens.
+    expect(variantsFor(codeReuse, undefined)).toHaveLength(5);
     // FAPI 1.0 Baseline runs the attacks it lets through as taught, and says why it skips the others.
     expect(variantsFor(attackById('token-without-binding')!, 'fapi1-baseline')).toHaveLength(1);
     expect(variantsFor(attackById('jarm-tampered')!, 'fapi1-baseline')).toMatch(/does not apply.*JARM/);

@@ -1,7 +1,7 @@
 // The attack lab's catalogue, checked against the running bank: at least 18 distinct attacks with
 // unique kebab-case ids, each stating a refusal for every profile it applies to, and every rule it
 // names is one the bank itself lists at GET /sandbox/rules (bank-op's posture, bank-api's pipeline).
-import { ATTACKS, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
+import { ATTACKS, PROFILE_VARIANTS } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
@@ -78,7 +78,7 @@ describe('the attack catalogue', () => {
   });
 
   it('states, for each attack, a refusal for every profile it applies to, or why it does not apply', () => {
-    const profiles = FLOW_VARIANTS.map((variant) => variant.id);
+    const profiles = PROFILE_VARIANTS.map((variant) => variant.id);
     for (const attack of ATTACKS) {
       expect(attack.profiles.length, attack.id).toBeGreaterThan(0);
       for (const profile of profiles) {

@@ -1,7 +1,7 @@
 // The attack lab against the real directory, bank-op and bank-api: every attack of the catalogue, for
 // every profile it applies to, is refused by the party it names, with its status and error, and the
 // refusal's description names the clause. An attack that gets through fails here.
-import { ATTACKS, FLOW_VARIANTS, runAttack } from '@fapi-sandbox/fapi-client';
+import { ATTACKS, PROFILE_VARIANTS, runAttack } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { describe, expect, it } from 'vitest';
 import { summary } from './support/attack-outcome.js';
@@ -13,7 +13,7 @@ useRunningParties((started) => {
 });
 
 const cases = ATTACKS.flatMap((attack) =>
-  attack.profiles.map((profile) => ({ attack, variant: FLOW_VARIANTS.find((v) => v.id === profile)! })),
+  attack.profiles.map((profile) => ({ attack, variant: PROFILE_VARIANTS.find((v) => v.id === profile)! })),
 );
 
 describe('every attack is refused by the party that must refuse it', () => {

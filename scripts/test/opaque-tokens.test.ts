@@ -4,9 +4,11 @@
 // are still refused by bank-api when it cannot read the token itself.
 import {
   ATTACKS,
+  attackById,
   FapiFlowClient,
   FLOW_VARIANTS,
   type FlowVariant,
+  PROFILE_VARIANTS,
   runAttack,
   withOpaqueAccessTokens,
 } from '@fapi-sandbox/fapi-client';
@@ -82,4 +84,59 @@ describe('token attacks are still refused with opaque access tokens', () => {
     },
     30_000,
   );
+});
+
+// The TPP's fapi2-dpop-opaque connection: the attack lab runs every attack of fapi2-dpop under it.
+describe('the attack lab under fapi2-dpop-opaque', () => {
+  const opaque = PROFILE_VARIANTS.find((v) => v.id === 'fapi2-dpop-opaque')!;
+  const jwt = PROFILE_VARIANTS.find((v) => v.id === 'fapi2-dpop')!;
+
+  /** Runs an attack and expects bank-api's 401 invalid_token, as the catalogue says; answers its description. */
+  async function refusedByBankApi(attackId: string, variant: FlowVariant) {
+    const outcome = await runAttack(attackById(attackId)!, { config, variant, customer: demoCustomer() });
+    expect(outcome, summary(outcome)).toMatchObject({
+      refused: true,
+      by: 'bank-api',
+      status: 401,
+      error: 'invalid_token',
+      matched: true,
+    });
+    return outcome;
+  }
+
+  it('offers every attack fapi2-dpop runs, and says why an attack on the JWT’s claims does not apply', () => {
+    for (const attack of ATTACKS) {
+      if (attack.profiles.includes('fapi2-dpop') && attack.id !== 'access-token-claims-edited') {
+        expect(attack.profiles, attack.id).toContain('fapi2-dpop-opaque');
+      }
+    }
+    const claimsEdited = attackById('access-token-claims-edited')!;
+    expect(claimsEdited.profiles).not.toContain('fapi2-dpop-opaque');
+    expect(claimsEdited.notApplicable?.['fapi2-dpop-opaque']).toMatch(
+      /reference.*introspection \(RFC 7662 §2\.2\)/,
+    );
+  });
+
+  it('revoke, then call again: bank-op’s introspection answer refuses the opaque token at the next call', async () => {
+    const outcome = await refusedByBankApi('access-token-revoked', opaque);
+    expect(outcome.errorDescription).toMatch(
+      /not active \(asked by introspection in \d+ ms\).*RFC 7662 section 2\.2/,
+    );
+    expect(attackById('access-token-revoked')!.howStopped?.['fapi2-dpop-opaque']).toMatch(/very next call/);
+  }, 30_000);
+
+  it('revoke, then call again: the JWT is refused by bank-api’s revocation record, not by its signature', async () => {
+    const outcome = await refusedByBankApi('access-token-revoked', jwt);
+    expect(outcome.errorDescription).not.toMatch(/introspection/);
+    expect(outcome.errorDescription).toMatch(/was revoked at .*RFC 7009 section 2/);
+    expect(attackById('access-token-revoked')!.howStopped?.['fapi2-dpop']).toMatch(
+      /until its exp.*shared store/,
+    );
+  }, 30_000);
+
+  it('a JWT access token with a claim edited is refused on its signature (RFC 7515 §5.2)', async () => {
+    const outcome = await refusedByBankApi('access-token-claims-edited', jwt);
+    expect(outcome.errorDescription).toMatch(/RFC 7515 section 5\.2/);
+    expect(outcome.changes.join('\n')).toMatch(/exp a day later/);
+  }, 30_000);
 });

@@ -78,6 +78,54 @@ describe('registration with fapi_profile fapi1-baseline', () => {
   });
 });
 
+/** The browser's first visit to bank-op's /authorize with this URL, and bank-op's trace event of it. */
+async function authorizeVisit(url: URL) {
+  const since = new Date(Date.now() - 1).toISOString();
+  const answer = await firstAnswer(url);
+  const visit = sandbox.bankOp.trace
+    .list({ since })
+    .find((event) => event.channel === 'front' && event.url?.endsWith('/authorize'));
+  return { answer, visit };
+}
+
+describe('bank-op’s trace of a plain authorization request', () => {
+  it('records what it checked on the visit, with clauses: plain request, response_type, redirect_uri, PKCE, nonce, bearer', async () => {
+    const { answer, visit } = await authorizeVisit(plainRequest(baseline).url);
+    expect(answer.status).toBe(303);
+    expect(visit).toMatchObject({
+      channel: 'front',
+      step: 'Authorization request (front channel)',
+      explanation: expect.stringMatching(/plain query parameters \(FAPI 1\.0 Baseline\)/),
+      participant: sandbox.config.participants.demo.softwareId,
+    });
+    expect(visit!.checks.map((check) => [check.name, check.passed, check.clause])).toEqual([
+      ["The client's software is active in the directory", true, expect.any(String)],
+      [
+        'Plain authorization request in the browser (no PAR, no request object), as Baseline allows',
+        true,
+        'FAPI 1.0 Part 1 §5.2.2, RFC 6749 §4.1.1',
+      ],
+      ['response_type is code (answered in the query)', true, 'FAPI 1.0 Part 1 §5.2.2, RFC 6749 §4.1.2'],
+      ['redirect_uri registered for this client (exact match)', true, expect.stringMatching(/§5\.2\.2-8/)],
+      ['PKCE challenge present, method S256', true, 'FAPI 1.0 Part 1 §5.2.2-7, RFC 7636'],
+      ['nonce present (scope has openid)', true, expect.stringMatching(/§5\.2\.2\.2-1/)],
+      ['Bearer tokens, as Baseline allows (no sender constraint)', true, expect.stringMatching(/§6\.2\.1-2/)],
+    ]);
+    // Nothing here claims a request object or a pushed request the browser never brought.
+    expect(JSON.stringify(visit!.checks)).not.toMatch(/request object signed|request_uri|mTLS/);
+  });
+
+  it('records a refused visit (state but no nonce) as refused, naming the nonce rule', async () => {
+    const { visit } = await authorizeVisit(plainRequest(baseline, { nonce: undefined }).url);
+    expect(visit?.step).toBe('Error response (redirect to the client)');
+    expect(visit?.checks.at(-1)).toMatchObject({
+      name: 'Authorization request accepted',
+      passed: false,
+      detail: expect.stringMatching(/nonce/),
+    });
+  });
+});
+
 describe('a plain authorization request (no PAR, no request object)', () => {
   it('is accepted for a Baseline client: the code comes back in the query and buys a bearer token', async () => {
     const { url, pkce } = plainRequest(baseline);

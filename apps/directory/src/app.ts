@@ -28,6 +28,7 @@ import { healthRoutes } from './routes/health.js';
 import { organisationRoutes } from './routes/organisations.js';
 import { participantsRoutes } from './routes/participants.js';
 import { portalRoutes } from './routes/portal.js';
+import { type SignUpLimit, signUpRateLimit } from './routes/sign-up-limit.js';
 import { softwareStatementRoutes } from './routes/software-statements.js';
 import { ssaOnWebListenerRoutes, ssaRoutes } from './routes/ssa.js';
 import { recordRequests, traceOnWebListenerRoutes, traceRoutes } from './routes/trace.js';
@@ -109,7 +110,10 @@ function finish(app: Express, services: DirectoryServices): Express {
 }
 
 /** The browser-facing listener: public reads, admin API, the web page. Never asks for a client certificate. */
-export function createWebApp(services: DirectoryServices): Express {
+export function createWebApp(
+  services: DirectoryServices,
+  options: { signUpLimit?: SignUpLimit } = {},
+): Express {
   const app = baseApp(services, 'web');
   app.use(traceOnWebListenerRoutes(services.config.directory.mtls.origin));
   app.use(directoryKeyRoutes(services));
@@ -120,8 +124,9 @@ export function createWebApp(services: DirectoryServices): Express {
   app.use(ssaOnWebListenerRoutes(services));
   app.get('/', (_req, res) => res.redirect(303, '/ui'));
   app.use('/ui', uiRoutes(services));
-  app.use('/portal', portalRoutes(services));
-  app.use('/portal', portalPageRoutes(services));
+  const signUpLimit = signUpRateLimit(options.signUpLimit);
+  app.use('/portal', portalRoutes(services, signUpLimit));
+  app.use('/portal', portalPageRoutes(services, signUpLimit));
   return finish(app, services);
 }
 

@@ -4,11 +4,14 @@ import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
 import { close, createMtlsServer, createWebServer, listen } from '@fapi-sandbox/fapi-core/tls';
 import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createDirectoryServices, createMtlsApp, createWebApp } from './app.js';
+import type { SignUpLimit } from './routes/sign-up-limit.js';
 
 export interface StartDirectoryOptions {
   config: SandboxConfig;
   /** Where its log lines go (default: JSON lines on stdout, see fapi-core/log). */
   log?: Logger;
+  /** The developer portal's sign-up limit per client address (default SIGN_UP_LIMIT). */
+  signUpLimit?: SignUpLimit;
 }
 
 export interface RunningDirectory {
@@ -29,7 +32,7 @@ export async function startDirectory(options: StartDirectoryOptions): Promise<Ru
   const { config } = options;
   const log = options.log ?? createLogger('directory');
   const services = await createDirectoryServices(config, log);
-  const web = createWebServer(config.directory, createWebApp(services));
+  const web = createWebServer(config.directory, createWebApp(services, { signUpLimit: options.signUpLimit }));
   const mtls = createMtlsServer(config.directory, createMtlsApp(services), config);
   try {
     await listen(web, config.directory.web);

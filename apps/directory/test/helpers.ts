@@ -7,7 +7,7 @@ import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing'
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { type Agent, fetch, type RequestInit, type Response } from 'undici';
 import { x509 } from '../src/domain/x509.js';
-import { type RunningDirectory, startDirectory } from '../src/index.js';
+import { type RunningDirectory, type StartDirectoryOptions, startDirectory } from '../src/index.js';
 
 export { x509 };
 
@@ -30,12 +30,15 @@ export interface TestDirectory {
   close(): Promise<void>;
 }
 
-export async function startTestDirectory(existing?: SandboxConfig): Promise<TestDirectory> {
+export async function startTestDirectory(
+  existing?: SandboxConfig,
+  options: Pick<StartDirectoryOptions, 'signUpLimit'> = {},
+): Promise<TestDirectory> {
   const config = existing ?? (await isolatedConfig());
   const captured = captureLogs();
   const logs = captured.lines;
   const web = createSandboxAgent({}, config);
-  const start = () => startDirectory({ config, log: captured.logOf('directory') });
+  const start = () => startDirectory({ config, log: captured.logOf('directory'), ...options });
   const handle: TestDirectory = {
     config,
     directory: await start(),

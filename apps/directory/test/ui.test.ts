@@ -81,6 +81,25 @@ describe('browsing', () => {
     expect(page).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
   });
 
+  it('stacks the software page’s tables into labelled rows on a phone (390 px): every cell names its column', async () => {
+    const cookie = await signIn();
+    const page = await (await t.call(softwarePage(), { headers: { cookie } })).text();
+    const tables = page.match(/<table[^>]*>[\s\S]*?<\/table>/g) ?? [];
+    expect(tables.length).toBeGreaterThanOrEqual(2);
+    for (const table of tables) {
+      expect(table).toMatch(/^<table class="stack">/);
+      const headers = [...table.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((m) => m[1]!.split(' (')[0]);
+      const labels = new Set([...table.matchAll(/<td data-label="([^"]+)"/g)].map((m) => m[1]));
+      expect([...labels]).toEqual(headers);
+      expect(table.match(/<td(?! data-label)/g)).toBeNull();
+    }
+    const css = await (await t.call('/ui/style.css')).text();
+    expect(css).toMatch(
+      /@media \(max-width: 50rem\) \{\s*\/\*[^*]*\*\/\s*table\.stack thead \{ position: absolute; left: -100vw;/,
+    );
+    expect(css).toContain('table.stack td::before { content: attr(data-label);');
+  });
+
   it('lists the SSAs the directory handed out, decoded', async () => {
     const transport = transportAgentFor(t.config.participants.demo, t.config);
     const ssa = await (

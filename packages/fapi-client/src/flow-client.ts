@@ -103,6 +103,19 @@ export const FLOW_VARIANTS: readonly FlowVariant[] = [
   ),
 ];
 
+/**
+ * One variant per profile the TPP offers: FLOW_VARIANTS and FAPI 2.0 + DPoP with opaque access tokens
+ * (fapi2-dpop-opaque), which the attack lab runs under too.
+ */
+export const PROFILE_VARIANTS: readonly FlowVariant[] = [
+  ...FLOW_VARIANTS,
+  flowVariant(
+    'fapi2-dpop-opaque',
+    'FAPI 2.0 + DPoP + private_key_jwt, opaque access tokens (introspected)',
+    'private_key_jwt',
+  ),
+];
+
 /** The same way of connecting, with opaque access tokens (introspected by bank-api, RFC 7662). */
 export function withOpaqueAccessTokens(variant: FlowVariant): FlowVariant {
   return {

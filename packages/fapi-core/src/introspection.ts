@@ -16,3 +16,11 @@ export const INTROSPECTION_JWT_MEDIA_TYPE = 'application/token-introspection+jwt
 
 /** RFC 9701 §5: the typ header of a JWT introspection response. */
 export const INTROSPECTION_JWT_TYP = 'token-introspection+jwt';
+
+/**
+ * A compact JWS has three dot-separated parts (RFC 7515 §7.1); any other access token is an opaque
+ * handle, which tells whoever holds it nothing until it is introspected (RFC 7662 §2.1).
+ */
+export function isOpaqueToken(token: string): boolean {
+  return token.split('.').length !== 3;
+}

@@ -19,11 +19,6 @@ export interface IntrospectedTokenOptions {
   reject: (violation: Violation) => Error;
 }
 
-/** A compact JWS has three dot-separated parts (RFC 7515 §7.1); anything else is an opaque handle. */
-export function isOpaqueToken(token: string): boolean {
-  return token.split('.').length !== 3;
-}
-
 const optionalString = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
 
 export async function checkIntrospectedToken(ctx: PipelineContext, options: IntrospectedTokenOptions) {

@@ -1,6 +1,8 @@
 // Check 2: the access token is a JWT bank-op issued for this API and still valid (RFC 9068 §4): typ
 // at+jwt, a FAPI signature verified against bank-op's published keys, iss, aud, exp/nbf, and the claims
 // RFC 9068 §2.2 requires (client_id, sub, jti). FAPI 2.0 SP §5.3.4-3: validity, integrity, expiration.
+
+import { isOpaqueToken } from '@fapi-sandbox/fapi-core/introspection';
 import { everyProfileSigningAlgs, type FapiSigningAlg } from '@fapi-sandbox/fapi-core/jose/algorithms';
 import { audienceValues } from '@fapi-sandbox/fapi-core/jose/claims';
 import type { Violation } from '@fapi-sandbox/fapi-core/jose/reject';
@@ -9,7 +11,7 @@ import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
 import type { Introspect } from '../introspection.js';
 import { refuse } from './challenge.js';
 import type { AccessTokenClaims, Check } from './context.js';
-import { checkIntrospectedToken, isOpaqueToken } from './introspected-token.js';
+import { checkIntrospectedToken } from './introspected-token.js';
 
 export interface TokenCheckOptions {
   /** bank-op's signing keys: jose's remote JWKS set (cached, refetched on an unknown kid). */

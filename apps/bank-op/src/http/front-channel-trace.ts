@@ -7,10 +7,11 @@
 import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC, PromptDetail } from 'oidc-provider';
-import { profileOf } from '../profiles/index.js';
+import { profileOf, ruleById } from '../profiles/index.js';
 import { explain, type ProviderError } from '../provider/explain-errors.js';
 import { SCA_ACR } from '../provider/intent.js';
 import { PAYMENT_SCA_CHECK } from '../provider/interaction-policy.js';
+import { nonceOrStateRequired } from '../provider/nonce-or-state.js';
 import type { FlowIds } from './flow-ids.js';
 import { noteCheck, noteParticipant, noteStep } from './trace.js';
 
@@ -32,6 +33,20 @@ function promptReason(prompt: PromptDetail): string {
 }
 
 function senderConstraint(ctx: KoaContextWithOIDC, client: Client) {
+  const profile = profileOf(client as never);
+  if (
+    !client.dpopBoundAccessTokens &&
+    !client.tlsClientCertificateBoundAccessTokens &&
+    profile.id === 'fapi1-baseline'
+  ) {
+    return {
+      name: 'Bearer tokens, as Baseline allows (no sender constraint)',
+      passed: true,
+      clause: ruleById(profile, 'bearer-tokens').clause,
+      detail:
+        'Tokens will be bound to nothing: whoever holds one can use it, so they live under 10 minutes (Advanced binds them to the certificate)',
+    };
+  }
   if (client.dpopBoundAccessTokens) {
     const jkt = ctx.oidc.params?.dpop_jkt;
     return {
@@ -54,8 +69,70 @@ function senderConstraint(ctx: KoaContextWithOIDC, client: Client) {
   };
 }
 
+/**
+ * Whether the browser brought the parameters themselves (no request_uri, no request object), as only a
+ * profile with the plain-authorization-request rule (Baseline) lets it.
+ */
+function isPlainRequest(ctx: KoaContextWithOIDC, client: Client): boolean {
+  const sent = { ...(ctx.oidc.body as Record<string, unknown> | undefined), ...ctx.query };
+  return (
+    !ctx.oidc.entities.PushedAuthorizationRequest &&
+    sent.request === undefined &&
+    profileOf(client as never).rules.some((rule) => rule.id === 'plain-authorization-request')
+  );
+}
+
+/**
+ * The checks of a plain authorization request (FAPI 1.0 Part 1 §5.2.2): nothing signed it, so each
+ * parameter the profile demands is checked as it came in the browser's query.
+ */
+function plainRequestChecks(ctx: KoaContextWithOIDC, client: Client) {
+  const params = (ctx.oidc.params ?? {}) as Record<string, unknown>;
+  const profile = profileOf(client as never);
+  const clauseOf = (id: string) => ruleById(profile, id).clause;
+  const required = nonceOrStateRequired(params);
+  const redirectUri = String(params.redirect_uri);
+  return [
+    {
+      name: 'Plain authorization request in the browser (no PAR, no request object), as Baseline allows',
+      passed: true,
+      clause: clauseOf('plain-authorization-request'),
+      detail: `Every parameter came unsigned in the query of client ${client.clientId}: the browser, its extensions and its history could read or change them (Advanced adds a signed request object, FAPI 2.0 adds PAR)`,
+    },
+    {
+      name: 'response_type is code (answered in the query)',
+      passed: params.response_type === 'code',
+      clause: clauseOf('response-type'),
+      detail: `response_type ${String(params.response_type)}`,
+    },
+    {
+      name: 'redirect_uri registered for this client (exact match)',
+      passed: client.redirectUris?.includes(redirectUri) === true,
+      clause: clauseOf('redirect-uri-required-and-exact'),
+      detail: `redirect_uri ${redirectUri}`,
+    },
+    {
+      name: 'PKCE challenge present, method S256',
+      passed: params.code_challenge_method === 'S256' && typeof params.code_challenge === 'string',
+      clause: clauseOf('pkce'),
+      detail: `code_challenge ${start(params.code_challenge)} with method ${String(params.code_challenge_method ?? 'none')}`,
+    },
+    {
+      name: `${required} present (${required === 'nonce' ? 'scope has openid' : 'scope lacks openid'})`,
+      passed: typeof params[required] === 'string' && params[required] !== '',
+      clause: clauseOf('nonce-or-state'),
+      detail:
+        required === 'nonce'
+          ? `nonce ${start(params.nonce)}: the ID token must carry it back, which ties the response to this request`
+          : `state ${start(params.state)}: the client checks it on the way back`,
+    },
+    senderConstraint(ctx, client),
+  ];
+}
+
 /** The checks of an accepted authorization request: where its parameters came from and what they bind. */
 function requestChecks(ctx: KoaContextWithOIDC, client: Client) {
+  if (isPlainRequest(ctx, client)) return plainRequestChecks(ctx, client);
   const { params, entities } = ctx.oidc;
   const pushed = entities.PushedAuthorizationRequest;
   const source = pushed ? 'the pushed request' : 'the signed request object';
@@ -138,10 +215,17 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
       });
       return;
     }
+    const plain = client !== undefined && isPlainRequest(ctx, client);
     noteStep(ctx.res, {
       step: 'Authorization request (front channel)',
-      explanation: `The browser brings the client's authorization request; the bank checks it before the customer sees anything. ${promptReason(prompt)}`,
-      clause: ctx.oidc.entities.PushedAuthorizationRequest ? 'RFC 9126 §4' : 'RFC 9101 §5',
+      explanation: plain
+        ? `The browser brings the client's authorization request as plain query parameters (FAPI 1.0 Baseline); the bank checks each one before the customer sees anything. ${promptReason(prompt)}`
+        : `The browser brings the client's authorization request; the bank checks it before the customer sees anything. ${promptReason(prompt)}`,
+      clause: ctx.oidc.entities.PushedAuthorizationRequest
+        ? 'RFC 9126 §4'
+        : plain
+          ? ruleById(profileOf(client as never), 'plain-authorization-request').clause
+          : 'RFC 9101 §5',
     });
     if (client) for (const check of requestChecks(ctx, client)) noteCheck(ctx.res, check);
     if (prompt.reasons.includes(PAYMENT_SCA_CHECK)) {

@@ -6,6 +6,15 @@ import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import { type Client, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { profileOf, ruleById } from '../profiles/index.js';
 
+/** Which of nonce and state FAPI 1.0 Part 1 requires of these authorization parameters. */
+export function nonceOrStateRequired(params: Record<string, unknown>): 'nonce' | 'state' {
+  return String(params.scope ?? '')
+    .split(' ')
+    .includes('openid')
+    ? 'nonce'
+    : 'state';
+}
+
 /** extraParams validator, registered under `nonce`; oidc-provider runs it after the redirect_uri check. */
 export async function requireNonceOrState(
   ctx: KoaContextWithOIDC,
@@ -15,8 +24,7 @@ export async function requireNonceOrState(
   const profile = profileOf(client as never);
   if (!profile.client.requireNonceOrState) return;
   const params = ctx.oidc.params as Record<string, unknown>;
-  const scopes = String(params.scope ?? '').split(' ');
-  const required = scopes.includes('openid') ? 'nonce' : 'state';
+  const required = nonceOrStateRequired(params);
   if (typeof params[required] === 'string' && params[required] !== '') return;
   const rule = ruleById(profile, 'nonce-or-state');
   throw new errors.InvalidRequest(

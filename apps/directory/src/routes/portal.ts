@@ -60,13 +60,13 @@ function ownOrganisation(req: Request, res: Response): string {
   return own;
 }
 
-export function portalRoutes(services: DirectoryServices): Router {
+export function portalRoutes(services: DirectoryServices, signUpLimit: RequestHandler): Router {
   const { config, registry, developers } = services;
   const router = Router();
   const developer = requireDeveloper(developers);
   const ONE = '/organisations/:orgId/software-statements/:softwareId';
 
-  router.post('/sign-up', ...jsonBody(), (req, res) => {
+  router.post('/sign-up', signUpLimit, ...jsonBody(), (req, res) => {
     developers.assertInvited((req.body as { inviteCode?: unknown } | undefined)?.inviteCode);
     const { organisation, developerToken } = developers.signUp(parseBody(portalSignUpBody, req.body));
     res.location(`/organisations/${encodeURIComponent(organisation.orgId)}`);

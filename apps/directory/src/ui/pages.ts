@@ -76,21 +76,22 @@ function certificateRows(
   inUse: Map<string, string>,
 ): SafeHtml {
   if (certificates.length === 0) return html`<p class="muted">No certificates.</p>`;
-  return html`<table>
+  // Stacked into labelled rows below 50rem (style.ts, table.stack): seven columns do not fit a phone.
+  return html`<table class="stack">
   <thead><tr><th scope="col">Type</th><th scope="col">Serial number</th><th scope="col">Thumbprint (x5t#S256)</th><th scope="col">Key</th><th scope="col">Valid until</th><th scope="col">Status</th>${context.admin ? html`<th scope="col">Action</th>` : ''}</tr></thead>
   <tbody>${certificates.map((certificate) => {
     const status = certificateMark(certificate);
     const inUseFile = inUse.get(certificate.x5tS256);
     return html`<tr>
-      <td>${certificate.type}${certificate.kid ? html`<br><span class="muted">kid ${certificate.kid.slice(0, 12)}…</span>` : ''}</td>
-      <td><code class="id">${certificate.serialNumber}</code><br><span class="muted">${SOURCE_LABELS[certificate.source]}</span></td>
-      <td><code class="id">${certificate.x5tS256}</code></td>
-      <td>${certificate.keyType}</td>
-      <td>${date(certificate.notAfter)}</td>
-      <td>${statusBadge(status)}${inUseFile ? html` <span class="badge in-use">in use</span><br><span class="muted">${inUseFile}</span>` : ''}${certificate.revokedAt ? html`<br><span class="muted">${date(certificate.revokedAt)} (${certificate.revocationReason})</span>` : ''}</td>
+      <td data-label="Type">${certificate.type}${certificate.kid ? html`<br><span class="muted">kid ${certificate.kid.slice(0, 12)}…</span>` : ''}</td>
+      <td data-label="Serial number"><code class="id">${certificate.serialNumber}</code><br><span class="muted">${SOURCE_LABELS[certificate.source]}</span></td>
+      <td data-label="Thumbprint"><code class="id">${certificate.x5tS256}</code></td>
+      <td data-label="Key">${certificate.keyType}</td>
+      <td data-label="Valid until">${date(certificate.notAfter)}</td>
+      <td data-label="Status">${statusBadge(status)}${inUseFile ? html` <span class="badge in-use">in use</span><br><span class="muted">${inUseFile}</span>` : ''}${certificate.revokedAt ? html`<br><span class="muted">${date(certificate.revokedAt)} (${certificate.revocationReason})</span>` : ''}</td>
       ${
         context.admin
-          ? html`<td><div class="actions">${reissueLink(certificate, inUseFile)}${revokeLink(certificate, back)}</div></td>`
+          ? html`<td data-label="Action"><div class="actions">${reissueLink(certificate, inUseFile)}${revokeLink(certificate, back)}</div></td>`
           : ''
       }
     </tr>`;
@@ -201,10 +202,10 @@ back from the revoke lesson without <code>pnpm reset</code>. Certificates issued
 in use here: their key stays with whoever sent the CSR.</p>
 ${
   files.length
-    ? html`<table><thead><tr><th scope="col">File</th><th scope="col">What it is</th><th scope="col">Used by</th></tr></thead>
+    ? html`<table class="stack"><thead><tr><th scope="col">File</th><th scope="col">What it is</th><th scope="col">Used by</th></tr></thead>
 <tbody>${files.map(
         (entry) =>
-          html`<tr><td><code class="id">${entry.file}</code>${entry.secret ? html`<br><span class="muted">secret (0600)</span>` : ''}</td><td>${entry.what}</td><td>${entry.usedBy.map((use) => html`${use}<br>`)}</td></tr>`,
+          html`<tr><td data-label="File"><code class="id">${entry.file}</code>${entry.secret ? html`<br><span class="muted">secret (0600)</span>` : ''}</td><td data-label="What it is">${entry.what}</td><td data-label="Used by">${entry.usedBy.map((use) => html`${use}<br>`)}</td></tr>`,
       )}</tbody></table>`
     : html`<p class="muted">certs/manifest.json is missing: run <code>pnpm pki:ensure</code>.</p>`
 }`;
@@ -335,12 +336,12 @@ ${fixtureExplanation(services, softwareId)}
 <h3>Issued SSAs</h3>
 ${
   issued.length
-    ? html`<table><thead><tr><th scope="col">jti</th><th scope="col">Issued</th><th scope="col">Expires</th><th scope="col">Transport certificate</th><th scope="col">Decoded</th></tr></thead>
+    ? html`<table class="stack"><thead><tr><th scope="col">jti</th><th scope="col">Issued</th><th scope="col">Expires</th><th scope="col">Transport certificate</th><th scope="col">Decoded</th></tr></thead>
 <tbody>${issued.map(
         (
           entry,
-        ) => html`<tr><td><code class="id">${entry.jti}</code></td><td>${date(entry.issuedAt)}</td><td>${date(entry.expiresAt)}</td><td><code class="id">${entry.certificateSerialNumber}</code></td>
-<td><details><summary>Header and claims</summary><pre>${json(decodeProtectedHeader(entry.ssa))}</pre><pre>${json(decodeJwt(entry.ssa))}</pre></details></td></tr>`,
+        ) => html`<tr><td data-label="jti"><code class="id">${entry.jti}</code></td><td data-label="Issued">${date(entry.issuedAt)}</td><td data-label="Expires">${date(entry.expiresAt)}</td><td data-label="Transport certificate"><code class="id">${entry.certificateSerialNumber}</code></td>
+<td data-label="Decoded"><details><summary>Header and claims</summary><pre>${json(decodeProtectedHeader(entry.ssa))}</pre><pre>${json(decodeJwt(entry.ssa))}</pre></details></td></tr>`,
       )}</tbody></table>`
     : html`<p class="muted">None fetched yet.</p>`
 }`,

@@ -1,7 +1,7 @@
 // The developer portal's pages and forms (/portal). A sign-up or a developer token starts a portal session
 // (random id in a __Host- cookie, HttpOnly, Secure, SameSite=Strict) that acts for one organisation; every
 // form posts to the same origin only (ui/session.ts), and calls the same domain functions as the portal API.
-import express, { type Request, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import { invalidRequest } from '../domain/errors.js';
 import { parseBody } from '../routes/http.js';
 import { issueCertificateBody, portalSignUpBody, portalSoftwareStatementBody } from '../routes/schemas.js';
@@ -38,7 +38,7 @@ function fields(req: Request, name: string): string[] {
   return typeof value === 'string' ? [value] : [];
 }
 
-export function portalPageRoutes(services: DirectoryServices): Router {
+export function portalPageRoutes(services: DirectoryServices, signUpLimit: RequestHandler): Router {
   const { developers } = services;
   const origin = services.config.directory.web.origin;
   const router = Router();
@@ -71,7 +71,7 @@ export function portalPageRoutes(services: DirectoryServices): Router {
     sendPage(res, portalOrganisationPage(services, context(req), { orgId: session.orgId, developerToken }));
   });
 
-  router.post('/forms/sign-up', sameOrigin, form, (req, res) => {
+  router.post('/forms/sign-up', sameOrigin, signUpLimit, form, (req, res) => {
     developers.assertInvited(field(req, 'inviteCode'));
     const body = parseBody(portalSignUpBody, {
       inviteCode: field(req, 'inviteCode'),

@@ -56,4 +56,12 @@ ol.steps li { margin: 0 0 0.4rem; }
 .muted { color: var(--muted); }
 .two-col { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 @media (max-width: 50rem) { .two-col { grid-template-columns: 1fr; } }
+@media (max-width: 50rem) {
+  /* The column headers stay for screen readers, off to the left where they add no sideways scroll. */
+  table.stack thead { position: absolute; left: -100vw; top: auto; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
+  table.stack tr { border-bottom: 2px solid var(--line); padding: 0.5rem 0; }
+  table.stack td { position: relative; border-bottom: none; padding: 0.3rem 0.75rem 0.3rem 9rem; overflow-wrap: anywhere; }
+  table.stack td::before { content: attr(data-label); position: absolute; left: 0.75rem; width: 7.5rem; font-weight: 600; color: var(--muted); }
+}
 `;

@@ -9,7 +9,7 @@ import {
   type Attack,
   attackById,
   type Customer,
-  FLOW_VARIANTS,
+  PROFILE_VARIANTS,
   runAttack,
 } from '@fapi-sandbox/fapi-client';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -86,7 +86,7 @@ export function createAttackLab(deps: {
     async run(connection, attackId, sessionId) {
       const attack = attackById(attackId);
       if (!attack) throw unknownAttack(attackId);
-      const variant = FLOW_VARIANTS.find((candidate) => candidate.id === connection.profile);
+      const variant = PROFILE_VARIANTS.find((candidate) => candidate.id === connection.profile);
       // An attack the profile lets through as taught (FAPI 1.0 Baseline) runs too: that is its lesson.
       const runs =
         attack.profiles.includes(connection.profile) || !!attack.succeedsUnder?.[connection.profile];

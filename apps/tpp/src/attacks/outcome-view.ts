@@ -21,6 +21,7 @@ export function attackView(attack: Attack): AttackView {
     refusals: { ...attack.refusals },
     notApplicable: { ...attack.notApplicable },
     succeedsUnder: { ...attack.succeedsUnder },
+    ...(attack.howStopped ? { howStopped: { ...attack.howStopped } } : {}),
     threat: attack.threat,
     fix: attack.fix,
     rules: [...attack.rules],

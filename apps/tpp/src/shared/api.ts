@@ -1,13 +1,10 @@
 // The JSON the TPP's back end answers its React app with. Types only (no runtime code), shared by both
 // sides. Nothing here is a token, a key or a secret: those stay in the back end.
 
-export type ProfileId =
-  | 'fapi2-dpop'
-  | 'fapi2-mtls'
-  | 'fapi1-advanced'
-  | 'fapi2-dpop-opaque'
-  | 'fapi1-baseline';
-export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth';
+// The ways of connecting are the client engine's (type-only: nothing of it reaches the web bundle).
+import type { ClientAuthMethod, ProfileId } from '@fapi-sandbox/fapi-client';
+
+export type { ClientAuthMethod, ProfileId };
 
 /** Every error the TPP answers, and every error it relays from another party. */
 export interface ApiError {

@@ -25,6 +25,8 @@ export interface AttackView {
   notApplicable: Partial<Record<ProfileId, string>>;
   /** The profiles that let it through as taught (FAPI 1.0 Baseline), why, and the rung that stops it. */
   succeedsUnder?: Partial<Record<ProfileId, { stoppedBy: ProfileId; why: string }>>;
+  /** How a profile comes to refuse it, where profiles differ (a JWT's revocation record, an introspection). */
+  howStopped?: Partial<Record<ProfileId, string>>;
   /** What would happen without the rule. */
   threat: string;
   fix: string;

@@ -2,10 +2,11 @@
 // event of the connection, under the TPP's step name and explanation (the recorder redacts secrets and
 // decodes JWTs as it stores it). The recorded event goes back to the caller with the answer.
 import type { FapiObserver, ObservedExchange } from '@fapi-sandbox/fapi-client';
+import { isOpaqueToken } from '@fapi-sandbox/fapi-core/introspection';
 import { jweHeaderOf } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { CheckResult, TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { networkReason } from '../http/party-error.js';
-import { DPOP_NONCE_RETRY, type StepDescription, type StepKind } from './steps.js';
+import { DPOP_NONCE_RETRY, OPAQUE_ACCESS_TOKEN, type StepDescription, type StepKind } from './steps.js';
 import { describeStep, type TraceLog } from './trace-log.js';
 
 /** What the TPP hands the engine with each step (StepRef.context), and reads back to trace it. */
@@ -21,10 +22,23 @@ function requestObjectJwe(exchange: ObservedExchange) {
   return jweHeaderOf((exchange.requestBody as { request?: unknown } | undefined)?.request);
 }
 
+/** A resource call whose Authorization header carries an opaque access token (RFC 6750 §2.1, RFC 9449 §7.1). */
+function sendsOpaqueToken(exchange: ObservedExchange): boolean {
+  const token = /^(?:DPoP|Bearer) (\S+)$/i.exec(exchange.requestHeaders.authorization ?? '')?.[1];
+  return token !== undefined && isOpaqueToken(token);
+}
+
 /** The step an exchange is shown under; a DPoP nonce retry (RFC 9449 §8/§9) is its own step. */
 function tracedStep(exchange: ObservedExchange): StepDescription {
   const tppStep = (exchange.context as unknown as TppStepContext).tppStep;
-  const described = describeStep(tppStep === 'par' && requestObjectJwe(exchange) ? 'par-encrypted' : tppStep);
+  const step = describeStep(tppStep === 'par' && requestObjectJwe(exchange) ? 'par-encrypted' : tppStep);
+  const described = sendsOpaqueToken(exchange)
+    ? {
+        ...step,
+        explanation: `${step.explanation} ${OPAQUE_ACCESS_TOKEN.explanation}`,
+        clause: `${step.clause}; ${OPAQUE_ACCESS_TOKEN.clause}`,
+      }
+    : step;
   if (!exchange.nonceRetry) return described;
   return { ...DPOP_NONCE_RETRY, title: `${DPOP_NONCE_RETRY.title}: ${described.title}` };
 }

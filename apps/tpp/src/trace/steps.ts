@@ -239,3 +239,14 @@ export const DPOP_NONCE_RETRY: StepDescription = {
     'The server asked for a nonce it issued (use_dpop_nonce). Moneywise signs a new proof containing it, which proves the proof was made just now.',
   clause: 'RFC 9449 §8 (AS), §9 (RS)',
 };
+
+/**
+ * RFC 7662 §2, RFC 9701: added to every bank API call made with an opaque access token, what the API
+ * learns from it, what each call costs and when a revocation takes effect (the contrast with a JWT).
+ */
+export const OPAQUE_ACCESS_TOKEN: StepDescription = {
+  title: 'Opaque access token',
+  explanation:
+    'This access token is opaque: a random reference, so bank-api learns nothing from the token itself and everything from bank-op’s answer when it asks (token introspection over mutual TLS, the answer signed by bank-op). That costs one mTLS round trip to bank-op on every API call; in return a revoked token is refused at its very next call, where a JWT is valid on its signature until it expires unless the API checks a revocation record.',
+  clause: 'RFC 7662 §2, RFC 9701',
+};

@@ -55,7 +55,7 @@ describe('GET /api/attacks', () => {
     const codeReuse = catalogue.attacks.find((a) => a.id === 'code-reuse');
     expect(codeReuse).toMatchObject({
       message: 'token:authorization_code',
-      profiles: ['fapi2-dpop', 'fapi2-mtls', 'fapi1-advanced', 'fapi1-baseline'],
+      profiles: ['fapi2-dpop', 'fapi2-mtls', 'fapi1-advanced', 'fapi1-baseline', 'fapi2-dpop-opaque'],
       refusals: { 'fapi2-dpop': { party: 'bank-op', status: 400, error: 'invalid_grant' } },
     });
     // FAPI 1.0 Baseline lets a stolen bearer token through, and says which rung stops it.
@@ -201,6 +201,44 @@ describe('POST /api/connections/:id/attacks/:attackId', () => {
       },
     );
     expect(crossSite.status).toBe(403);
+  });
+});
+
+describe('a connection with opaque access tokens (fapi2-dpop-opaque)', () => {
+  let opaque: ConnectionView;
+  beforeAll(async () => {
+    const started = await startConnection('fapi2-dpop-opaque');
+    await visitBank(sandbox.browser, started.authorizationUrl, { username: 'alice', password: 'wonderland' });
+    opaque = started.connection;
+  });
+
+  it('revoke, then call again: bank-api refuses the opaque token at the next call, on bank-op’s introspection answer', async () => {
+    const response = await attack(opaque.id, 'access-token-revoked');
+    expect(response.status, response.text).toBe(200);
+    const outcome = response.body as AttackOutcomeView;
+    expect(outcome).toMatchObject({
+      profile: 'fapi2-dpop-opaque',
+      refusal: { party: 'bank-api', status: 401, error: 'invalid_token', clause: 'RFC 7662 §2.2' },
+      matched: true,
+    });
+    expect(outcome.refusal?.description).toMatch(/not active \(asked by introspection/);
+  });
+
+  it('runs the attacks on the DPoP proof too (the binding comes from the introspection answer’s cnf)', async () => {
+    const response = await attack(opaque.id, 'dpop-other-key');
+    expect(response.status, response.text).toBe(200);
+    expect(response.body).toMatchObject({
+      refusal: { party: 'bank-api', status: 401, error: 'invalid_token' },
+      matched: true,
+    });
+  });
+
+  it('says why an edit of the JWT’s claims does not apply: the token is a reference, introspected', async () => {
+    const response = await attack(opaque.id, 'access-token-claims-edited');
+    expect(response.status).toBe(400);
+    expect((response.body as { error_description: string }).error_description).toMatch(
+      /does not apply to this connection's profile fapi2-dpop-opaque: the access token is opaque, a reference.*introspection \(RFC 7662 section 2\.2\)/,
+    );
   });
 });
 

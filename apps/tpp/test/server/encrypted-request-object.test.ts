@@ -35,6 +35,10 @@ describe.each(['fapi1-advanced', 'fapi2-dpop'])('an encrypted request object (%s
     expect(par, trace.entries.map((e) => e.title).join(' | ')).toBeDefined();
     expect(par!.reportedBy).toEqual(expect.arrayContaining(['tpp', 'bank-op']));
     expect(par!.explanation).toContain('encryption adds confidentiality');
+    // Beyond signing: the request stays unreadable to the browser and its extensions.
+    expect(par!.explanation).toMatch(
+      /Signing gives integrity and origin.*unreadable to the browser, its extensions/,
+    );
     const jwe = par!.jwts.find((jwt) => jwt.where === 'request (JWE protected header)');
     expect(jwe?.header).toMatchObject({ alg: 'RSA-OAEP-256', enc: 'A256GCM', cty: 'JWT' });
     const decrypted = par!.jwts.find((jwt) => jwt.where === 'request object (decrypted by bank-op)');

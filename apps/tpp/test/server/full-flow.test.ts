@@ -183,6 +183,35 @@ describe.each([
   });
 });
 
+describe('the inspector on an opaque access token (fapi2-dpop-opaque)', () => {
+  /** The explanation of a connection's "Read accounts" step, after reading them once. */
+  async function readAccountsStep(profile: string) {
+    const { connection } = await connect(profile, 'private_key_jwt');
+    expect((await sandbox.browser.api(`/connections/${connection.id}/accounts`)).status).toBe(200);
+    const trace = (await sandbox.browser.api(`/connections/${connection.id}/trace`)).body as ConnectionTrace;
+    const read = trace.entries.find((e) => e.title === 'Read accounts' && e.status === 200);
+    expect(read, 'Read accounts in the timeline').toBeTruthy();
+    return read!;
+  }
+
+  it('says what bank-api learns, what each call costs and when a revocation bites; a JWT connection does not', async () => {
+    const opaque = await readAccountsStep('fapi2-dpop-opaque');
+    expect(opaque.explanation).toMatch(
+      /learns nothing from the token itself and everything from bank-op’s answer/,
+    );
+    expect(opaque.explanation).toMatch(/one mTLS round trip to bank-op on every API call/);
+    expect(opaque.explanation).toMatch(/revoked token is refused at its very next call/);
+    expect(opaque.clause).toContain('RFC 7662 §2');
+    // bank-api's own record of the call says it asked bank-op, and how long that took.
+    expect(opaque.checks.some((c) => c.by === 'bank-api' && /introspected at bank-op/.test(c.name))).toBe(
+      true,
+    );
+
+    const jwt = await readAccountsStep('fapi2-dpop');
+    expect(jwt.explanation).not.toMatch(/This access token is opaque/);
+  });
+});
+
 describe('FAPI 1.0 Advanced end to end', () => {
   it('pushes a signed request object, gets a JARM response back and ends active', async () => {
     const { connection, visit } = await connect('fapi1-advanced', 'private_key_jwt');

@@ -116,6 +116,7 @@ describe('GET /api/rules: the rule catalogue', () => {
         { profile: 'fapi2-dpop', reason: expect.stringMatching(/PAR/) },
         { profile: 'fapi2-mtls', reason: expect.stringMatching(/PAR/) },
         { profile: 'fapi1-baseline', reason: expect.stringMatching(/signs no request object/) },
+        { profile: 'fapi2-dpop-opaque', reason: expect.stringMatching(/PAR/) },
       ],
     });
   });

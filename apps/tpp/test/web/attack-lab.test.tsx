@@ -280,6 +280,72 @@ describe('Try to break it, in the inspector', () => {
   });
 });
 
+describe('Try to break it, on a connection with opaque access tokens', () => {
+  const revoked = {
+    party: 'bank-api',
+    status: 401,
+    error: 'invalid_token',
+    clause: 'RFC 7009 §2',
+  } as const;
+  const opaqueCatalogue: AttackCatalogueView = {
+    steps: { 'api:accounts': ['Read accounts'] },
+    attacks: [
+      attack({
+        id: 'access-token-revoked',
+        title: 'An access token revoked at the bank is used again (revoke, then call again)',
+        message: 'api:accounts',
+        profiles: ['fapi2-dpop', 'fapi2-dpop-opaque'],
+        refusals: { 'fapi2-dpop': revoked, 'fapi2-dpop-opaque': { ...revoked, clause: 'RFC 7662 §2.2' } },
+        howStopped: {
+          'fapi2-dpop': 'A JWT access token is valid on its signature alone until its exp.',
+          'fapi2-dpop-opaque':
+            'bank-api asks bank-op at every call: the revocation bites at the very next call.',
+        },
+      }),
+      attack({
+        id: 'access-token-claims-edited',
+        title: 'The access token’s claims are edited',
+        message: 'api:accounts',
+        profiles: ['fapi2-dpop'],
+        refusals: { 'fapi2-dpop': { ...revoked, clause: 'RFC 7515 §5.2' } },
+        notApplicable: {
+          'fapi2-dpop-opaque':
+            'the access token is opaque, a reference with no claims in it to edit: bank-api learns its claims only from bank-op, by introspection (RFC 7662 §2.2)',
+        },
+      }),
+    ],
+  };
+
+  it('offers revoke-then-call-again, says how introspection stops it beside a JWT, and why an edit of the JWT’s claims does not apply', async () => {
+    const api = fakeApi();
+    api.answer('GET', '/attacks', { body: opaqueCatalogue });
+    api.answer('GET', '/connections/c1', { body: { ...connection, profile: 'fapi2-dpop-opaque' } });
+    api.answer('GET', '/connections/c1/trace', {
+      body: trace([entry('m-accounts', 'Read accounts', { to: 'bank-api', status: 200, phase: 'use' })]),
+    });
+    render(
+      <Router>
+        <InspectorPage connectionId="c1" />
+      </Router>,
+    );
+    await select('Read accounts');
+    const panel = await screen.findByTestId('attack-panel');
+    const [revocation, claims] = within(panel).getAllByTestId('attack');
+    expect(
+      within(revocation!).getByRole('button', { name: /Run the attack: An access token revoked/ }),
+    ).toBeTruthy();
+    expect(within(revocation!).getByTestId('attack-how-stopped').textContent).toMatch(
+      /^How FAPI 2\.0 \+ DPoP, opaque tokens stops it: bank-api asks bank-op at every call.*Compare FAPI 2\.0 \+ DPoP: A JWT access token is valid on its signature alone until its exp\.$/,
+    );
+    expect(within(revocation!).getByTestId('attack-profiles').textContent).toContain('RFC 7662 §2.2');
+    expect(within(claims!).queryByRole('button', { name: /Run/ })).toBeNull();
+    expect(within(claims!).getByTestId('attack-not-applicable').textContent).toBe(
+      'Not for FAPI 2.0 + DPoP, opaque tokens: the access token is opaque, a reference with no claims in it to edit: bank-api learns its claims only from bank-op, by introspection (RFC 7662 §2.2)',
+    );
+    expect(api.calls.filter((c) => c.method === 'POST')).toEqual([]);
+  });
+});
+
 describe('the connection page', () => {
   it('has an Attacks section that leads to the inspector', async () => {
     const api = fakeApi();

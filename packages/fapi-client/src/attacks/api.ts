@@ -12,10 +12,11 @@ import {
   defineAttack,
   type FlowSteps,
   MTLS_BOUND,
+  OPAQUE_TOKEN_IS_A_REFERENCE,
   sameRefusal,
   WITH_BASELINE,
 } from './attack.js';
-import { ATTACKER, onHttp, onJwt, replayFirst } from './bends.js';
+import { ATTACKER, onHttp, onJwt, replayFirst, withPayload } from './bends.js';
 import { openAtBank } from './front-channel.js';
 
 const CERTIFICATE_BOUND = 'the token is bound to the TLS client certificate; no DPoP proof is sent';
@@ -261,20 +262,33 @@ export const tokenInQuery = defineAttack({
   },
 });
 
+const JWT_REVOCATION =
+  'A JWT access token is valid on its signature alone until its exp: a resource server that only checks the signature accepts a revoked one for up to its 10 minutes. This bank-api also reads the revocation record bank-op writes to the bank’s shared store (its Revocation check, RFC 7009 §2), which is why it refuses at the next call; an API without such a record would not.';
+
 export const accessTokenRevoked = defineAttack({
   id: 'access-token-revoked',
-  title: 'An access token revoked at the bank is used again',
+  title: 'An access token revoked at the bank is used again (revoke, then call again)',
   message: 'api:accounts',
-  refusals: sameRefusal(WITH_BASELINE, {
-    party: 'bank-api',
-    status: 401,
-    error: 'invalid_token',
-    clause: 'RFC 7009 §2',
-  }),
+  refusals: {
+    ...sameRefusal(WITH_BASELINE, {
+      party: 'bank-api',
+      status: 401,
+      error: 'invalid_token',
+      clause: 'RFC 7009 §2',
+    }),
+    // The API cannot read an opaque token; bank-op answers its introspection with active: false.
+    'fapi2-dpop-opaque': { party: 'bank-api', status: 401, error: 'invalid_token', clause: 'RFC 7662 §2.2' },
+  },
+  howStopped: {
+    ...Object.fromEntries(WITH_BASELINE.map((profile) => [profile, JWT_REVOCATION])),
+    'fapi2-dpop-opaque':
+      'The opaque token is only a reference: bank-api asks bank-op about it on every call (RFC 7662 §2.1), and bank-op answers active: false from the moment it is revoked (RFC 7009 §2, RFC 7662 §2.2). The revocation bites at the very next call, with no shared store, at the price of one mTLS round trip to bank-op per call.',
+  },
   threat: 'a disconnected TPP keeps reading the accounts until its token expires',
   fix: 'the connection has ended: ask the customer to authorise a new consent',
   rules: [
     'bank-api:Revocation: neither the token nor its grant is revoked',
+    'bank-api:Token: signed by bank-op, for this API, in date',
     'bank-op:revocation-reaches-bank-api',
   ],
   async run(ctx, steps) {
@@ -282,6 +296,32 @@ export const accessTokenRevoked = defineAttack({
     await ctx.client.revoke(token.value, 'access_token');
     ctx.attackNow('access token: revoked at the bank (RFC 7009)');
     return readAccounts(ctx.client, token);
+  },
+});
+
+export const accessTokenClaimsEdited = defineAttack({
+  id: 'access-token-claims-edited',
+  title: 'The access token’s claims are edited (a day added to exp), its signature kept',
+  message: 'api:accounts',
+  refusals: sameRefusal(WITH_BASELINE, {
+    party: 'bank-api',
+    status: 401,
+    error: 'invalid_token',
+    clause: 'RFC 7515 §5.2',
+  }),
+  notApplicable: { 'fapi2-dpop-opaque': OPAQUE_TOKEN_IS_A_REFERENCE },
+  threat:
+    'whoever holds a JWT access token widens it (a longer life, more scope) and the API believes the claims',
+  fix: 'send the access token exactly as bank-op’s token endpoint returned it; ask for a new one when it expires',
+  rules: ['bank-api:Token: signed by bank-op, for this API, in date'],
+  async run(ctx, steps) {
+    const token = await steps.token(ctx.client, ctx.customer);
+    const edited = withPayload(token.value, (claims) => {
+      if (typeof claims.exp === 'number') claims.exp += 24 * 60 * 60;
+    });
+    // The client signs its DPoP proof (ath) over the edited token, so only the token's signature is wrong.
+    ctx.attackNow('access token: exp a day later, the signature bank-op made kept');
+    return readAccounts(ctx.client, { ...token, value: edited });
   },
 });
 

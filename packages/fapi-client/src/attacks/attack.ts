@@ -98,6 +98,11 @@ export interface Attack {
    * `stoppedBy` is the rung above that refuses it, and whose refusal the runner shows beside the success.
    */
   succeedsUnder?: Readonly<Partial<Record<ProfileId, { stoppedBy: ProfileId; why: string }>>>;
+  /**
+   * How a profile comes to refuse it, where the ways differ in a way worth telling (a JWT access token
+   * checked against a revocation list, an opaque one introspected at every call).
+   */
+  howStopped?: Readonly<Partial<Record<ProfileId, string>>>;
   /** One sentence: what would happen without the rule. */
   threat: string;
   fix: string;
@@ -108,7 +113,24 @@ export interface Attack {
 
 /** Declares an attack; its profiles are those it names a refusal for. */
 export function defineAttack(attack: Omit<Attack, 'profiles'>): Attack {
-  return { ...attack, profiles: Object.keys(attack.refusals) as ProfileId[] };
+  const declared = withOpaqueAccessTokens(attack);
+  return { ...declared, profiles: Object.keys(declared.refusals) as ProfileId[] };
+}
+
+const OPAQUE: ProfileId = 'fapi2-dpop-opaque';
+
+/**
+ * fapi2-dpop-opaque is fapi2-dpop with opaque access tokens (RFC 7662): unless an attack says otherwise
+ * for it, it is refused as under fapi2-dpop, or does not apply, for the same reason.
+ */
+function withOpaqueAccessTokens(attack: Omit<Attack, 'profiles'>): Omit<Attack, 'profiles'> {
+  if (attack.refusals[OPAQUE] || attack.notApplicable?.[OPAQUE] || attack.succeedsUnder?.[OPAQUE]) {
+    return attack;
+  }
+  const refusal = attack.refusals['fapi2-dpop'];
+  if (refusal) return { ...attack, refusals: { ...attack.refusals, [OPAQUE]: refusal } };
+  const why = attack.notApplicable?.['fapi2-dpop'];
+  return why ? { ...attack, notApplicable: { ...attack.notApplicable, [OPAQUE]: why } } : attack;
 }
 
 /** The same refusal under every profile listed. */
@@ -132,6 +154,9 @@ export const BASELINE = {
     'FAPI 1.0 Baseline answers with a plain query, unsigned: nothing to tamper with but nothing verified either (Advanced adds JARM, FAPI 1.0 Adv §5.2.2-2)',
   bearer: 'FAPI 1.0 Baseline tokens are bearer tokens: no DPoP proof is sent',
 } as const;
+/** Why an attack on the access token's JWT claims does not apply to an opaque token. */
+export const OPAQUE_TOKEN_IS_A_REFERENCE =
+  'the access token is opaque, a reference with no claims in it to edit: bank-api learns its claims only from bank-op, by introspection (RFC 7662 §2.2)';
 export const FAPI2: readonly ProfileId[] = ['fapi2-dpop', 'fapi2-mtls'];
 export const MTLS_BOUND: readonly ProfileId[] = ['fapi2-mtls', 'fapi1-advanced'];
 export const PRIVATE_KEY_JWT: readonly ProfileId[] = ['fapi2-dpop', 'fapi1-advanced'];

@@ -2,6 +2,7 @@
 // endpoint, bank API, payment, directory.
 
 import {
+  accessTokenClaimsEdited,
   accessTokenRevoked,
   dpopOtherKey,
   dpopProofReplayed,
@@ -69,6 +70,7 @@ export const ATTACKS: readonly Attack[] = [
   dpopWrongHtm,
   dpopWithoutAth,
   dpopOtherKey,
+  accessTokenClaimsEdited,
   accessTokenRevoked,
   idempotencyKeyReused,
   paymentAmountChanged,

@@ -80,6 +80,31 @@ function ExpectedRefusals({ attack }: { attack: AttackView }) {
   );
 }
 
+/**
+ * How this connection's profile stops the attack, beside how the others do where they differ (an opaque
+ * token introspected at every call, a JWT checked against the bank's revocation record).
+ */
+function HowStopped({ attack, profile }: { attack: AttackView; profile: ProfileId }) {
+  const own = attack.howStopped?.[profile];
+  if (!own) return null;
+  const others = new Map<string, ProfileId[]>();
+  for (const [other, how] of Object.entries(attack.howStopped ?? {}) as [ProfileId, string][]) {
+    if (how !== own) others.set(how, [...(others.get(how) ?? []), other]);
+  }
+  return (
+    <div className="attack-how" data-testid="attack-how-stopped">
+      <p>
+        <strong>How {profileTitle(profile)} stops it:</strong> {own}
+      </p>
+      {[...others].map(([how, profiles]) => (
+        <p key={how} className="muted" data-testid="attack-how-stopped-other">
+          <strong>Compare {profiles.map(profileTitle).join(', ')}:</strong> {how}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 function AttackResult({ attack, outcome }: { attack: AttackView; outcome: AttackOutcomeView }) {
   const refusal = outcome.refusal;
   return (
@@ -221,6 +246,7 @@ export function AttackPanel({
             <li key={attack.id} className="attack" data-testid="attack" data-attack-id={attack.id}>
               <p className="attack-title">{attack.title}</p>
               <ExpectedRefusals attack={attack} />
+              {profile ? <HowStopped attack={attack} profile={profile} /> : null}
               {succeeds && profile ? (
                 <p className="muted" data-testid="attack-succeeds-under">
                   Succeeds under {profileTitle(profile)}, as taught: {succeeds.why}
