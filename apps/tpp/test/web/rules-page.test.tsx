@@ -111,8 +111,9 @@ describe('Rules page', () => {
     setup();
     await screen.findByTestId('rules-count');
     const attack = within(document.getElementById('attack-request-object-unsigned')!);
+    // FAPI 2.0 with DPoP, with mTLS, and with DPoP and opaque tokens: none of the three sends a request object.
     expect(attack.getAllByText(/does not apply: FAPI 2\.0 sends the authorization parameters/)).toHaveLength(
-      2,
+      3,
     );
   });
 
