@@ -461,12 +461,17 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       'The user agent may include an Origin header field in any HTTP request, naming the origin that caused the request; a server can use it to refuse requests from other origins.',
     ),
   }),
-  rfc6585: rfc(6585, 'Additional HTTP Status Codes', 'Four HTTP status codes, among them 429 Too Many Requests.', {
-    '4': s(
-      '429 Too Many Requests',
-      'The user has sent too many requests in a given amount of time ("rate limiting"). The response should explain the condition and may include a Retry-After header saying how long to wait before a new request.',
-    ),
-  }),
+  rfc6585: rfc(
+    6585,
+    'Additional HTTP Status Codes',
+    'Four HTTP status codes, among them 429 Too Many Requests.',
+    {
+      '4': s(
+        '429 Too Many Requests',
+        'The user has sent too many requests in a given amount of time ("rate limiting"). The response should explain the condition and may include a Retry-After header saying how long to wait before a new request.',
+      ),
+    },
+  ),
   rfc6749: rfc(
     6749,
     'The OAuth 2.0 Authorization Framework',
