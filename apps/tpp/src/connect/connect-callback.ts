@@ -1,5 +1,6 @@
 // The redirect back from the bank: match the state (RFC 6749 §10.12), verify the authorization response,
 // exchange the code once (RFC 6749 §4.1.3, §10.5) and verify the ID token before the connection is active.
+import { isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
 import type { ApiError } from '../shared/api.js';
 import { STEPS } from '../trace/steps.js';
@@ -32,7 +33,11 @@ export function createCompleteConnection(
 ): CompleteConnection {
   const { store, trace, now } = deps;
   return async function complete({ sessionId, params, url }) {
-    const state = stateOf(params);
+    // JARM §2.3: an encrypted response's state is read with Moneywise's key, only to find the request.
+    const keys = isCompactJwe(params.response)
+      ? await deps.encryptionKeys().catch(() => undefined)
+      : undefined;
+    const state = await stateOf(params, keys);
     const pending = state ? store.authorization(state) : undefined;
     if (!pending) {
       return {
