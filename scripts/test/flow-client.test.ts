@@ -132,7 +132,7 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
     }
   });
 
-  it('runs the journey with JARM responses signed by the bank, then encrypted to Moneywise (JARM §2.3)', async () => {
+  it('runs the journey with JARM responses signed by the bank, then encrypted to Moneywise (JARM §2.2)', async () => {
     const checks: { step: string; name: string; detail: string }[] = [];
     const client = await FapiFlowClient.connect({
       config,

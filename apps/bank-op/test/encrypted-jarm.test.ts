@@ -1,4 +1,4 @@
-// Encrypted JARM responses (JARM §2.3, §3) against the real bank: a client that registered
+// Encrypted JARM responses (JARM §2.2, §3) against the real bank: a client that registered
 // authorization_encrypted_response_alg gets its authorization response signed by the bank, then encrypted
 // to its own key (use enc) from the software JWKS. The bank's trace shows the JWE header only: it holds
 // no key to read the response back. Registration refuses what the bank cannot honour.
@@ -83,7 +83,7 @@ describe('a JARM response signed by the bank, then encrypted to the client', () 
         kid: key.kid,
         cty: 'JWT',
       });
-      // JARM §2.3: decrypted, it is the signed JWT of JARM §4.4.
+      // JARM §2.2: decrypted, it is the signed JWT of JARM §4.4.
       const { jws } = await decryptNestedJwt(response, keys);
       const { payload, protectedHeader } = await jwtVerify(jws, createLocalJWKSet(await bankJwks(tpp)), {
         issuer: tpp.issuer,
@@ -96,7 +96,7 @@ describe('a JARM response signed by the bank, then encrypted to the client', () 
       const [redirect] = sandbox.bankOp.trace
         .list({ interactionId })
         .filter((event) => event.step === 'Authorization response (redirect to the client)');
-      expect(redirect?.clause).toBe('JARM §4.1, JARM §2.3');
+      expect(redirect?.clause).toBe('JARM §4.1, JARM §2.2');
       expect(redirect?.jwts).toEqual([
         {
           where: 'redirect query.response (JWE protected header; only the client can decrypt it)',

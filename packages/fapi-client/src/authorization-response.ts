@@ -1,7 +1,7 @@
 // The authorization response at the redirect URI, checked before its code is trusted: `iss` names the
 // bank it came from (RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2), the state is the one this client sent
 // (RFC 6749 §10.12), or, for FAPI 1.0 Advanced, the JARM JWT is verified (JARM §4.4) and carries both;
-// decrypted first when the client registered encrypted JARM responses (JARM §2.3).
+// decrypted first when the client registered encrypted JARM responses (JARM §2.2).
 // Every check, passed or failed, is appended to `checks` and reported to the observer.
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import {
@@ -27,7 +27,7 @@ export class AuthorizationResponseRejected extends OAuthError {
 
 /**
  * The state of a callback: the query's, or (unverified, only to find the request) the JARM response's,
- * decrypted with the client's keys when it is a JWE (JARM §2.3).
+ * decrypted with the client's keys when it is a JWE (JARM §2.2).
  */
 export async function stateOf(
   params: Record<string, string>,
@@ -61,7 +61,7 @@ const STEP: StepRef = { step: 'authorization-response', clause: 'RFC 9207 §2.4,
 export interface CheckedAuthorizationResponse {
   code: string;
   checks: CheckResult[];
-  /** An encrypted JARM response: its JWE protected header and the verified claims inside (JARM §2.3). */
+  /** An encrypted JARM response: its JWE protected header and the verified claims inside (JARM §2.2). */
   decryptedJarm?: { jwe: JWTHeaderParameters; claims: JWTPayload };
 }
 
@@ -142,11 +142,11 @@ export async function checkAuthorizationResponse(
       );
     }
     if (jarm.jwe) {
-      // JARM §2.3: signed by the bank, then encrypted to Moneywise; the browser saw only this header.
+      // JARM §2.2: signed by the bank, then encrypted to Moneywise; the browser saw only this header.
       record({
         name: "JARM response encrypted to Moneywise's key, then decrypted",
         passed: true,
-        clause: 'JARM §2.3, RFC 7516',
+        clause: 'JARM §2.2, RFC 7516',
         detail: `JWE protected header ${JSON.stringify(jarm.jwe)}`,
       });
     }

@@ -66,7 +66,7 @@ export function requestedMetadata(input: {
           id_token_encrypted_response_enc: 'A256GCM',
         }
       : {}),
-    // JARM §2.3, §3: authorization responses signed by the bank, then encrypted to the client's key.
+    // JARM §2.2, §3: authorization responses signed by the bank, then encrypted to the client's key.
     ...(profile.jarm && profile.jarmEncryption
       ? {
           authorization_encrypted_response_alg: profile.jarmEncryption,

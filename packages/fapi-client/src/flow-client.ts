@@ -67,7 +67,7 @@ export interface FlowVariant {
   encryptRequestObject?: KeyManagementAlg;
   /** OIDC Core §10.2: ID tokens encrypted to the participant's key with this algorithm. */
   encryptedIdToken?: KeyManagementAlg;
-  /** JARM §2.3: with `jarm`, authorization responses signed by the bank, then encrypted to the participant. */
+  /** JARM §2.2: with `jarm`, authorization responses signed by the bank, then encrypted to the participant. */
   encryptedJarm?: KeyManagementAlg;
   /**
    * Opaque access tokens that bank-api introspects at bank-op (RFC 7662) instead of JWTs it checks

@@ -30,7 +30,7 @@ export interface ProfileFacts {
   /** OIDC Core §10.2: the client registers id_token_encrypted_response_alg; the bank encrypts its ID tokens. */
   idTokenEncryption?: KeyManagementAlg;
   /**
-   * JARM §2.3, §3: with `jarm`, the client registers authorization_encrypted_response_alg; the bank signs its
+   * JARM §2.2, §3: with `jarm`, the client registers authorization_encrypted_response_alg; the bank signs its
    * authorization responses, then encrypts them to the client.
    */
   jarmEncryption?: KeyManagementAlg;

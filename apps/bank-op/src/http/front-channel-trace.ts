@@ -259,7 +259,7 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
             ? "The bank sends the browser back to the client's registered redirect_uri with the code and an ID token whose c_hash and s_hash protect the code and state."
             : "The bank sends the browser back to the client's registered redirect_uri with the code, state and iss, so the client knows which server answered.",
       clause: encryptedTo
-        ? 'JARM §4.1, JARM §2.3'
+        ? 'JARM §4.1, JARM §2.2'
         : jarm
           ? 'JARM §4.1'
           : hybrid

@@ -116,7 +116,7 @@ function redactParams(params: URLSearchParams): string {
 }
 
 /**
- * JARM §2.3: an encrypted JARM response is shown by its JWE protected header only; the bank encrypted it to
+ * JARM §2.2: an encrypted JARM response is shown by its JWE protected header only; the bank encrypted it to
  * the client's key and holds no key to read it back.
  */
 function encryptedResponseOf(params: URLSearchParams, where: string): DecodedJwt[] {

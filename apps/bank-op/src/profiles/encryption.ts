@@ -45,7 +45,7 @@ export const encryptionRules: readonly Rule[] = [
   },
   {
     id: 'authorization-response-encryption',
-    clause: 'JARM §2.3, JARM §3 (authorization_encrypted_response_alg), OIDC Registration §2',
+    clause: 'JARM §2.2, JARM §3 (authorization_encrypted_response_alg), OIDC Registration §2',
     requirement: `A client that registered authorization_encrypted_response_alg gets its JARM responses signed by the bank, then encrypted to the client's key with use enc (${ACCEPTED}): the code and state cross the browser unreadable`,
     enforcedBy: both(
       'features.encryption, features.jwtResponseModes',

@@ -2,7 +2,7 @@
 // authorization response as a signed JWT in the `response` parameter (`response_mode=jwt`, FAPI 1.0 Adv
 // §5.2.2-2, §5.2.3.2). The client verifies it as JARM §4.4 says before it trusts `code` or `state`.
 // A client that registered authorization_encrypted_response_alg (JARM §3) gets it signed, then encrypted
-// to its own key (JARM §2.3): it decrypts first, then verifies the inner JWT exactly the same way.
+// to its own key (JARM §2.2): it decrypts first, then verifies the inner JWT exactly the same way.
 import { decodeJwt, decodeProtectedHeader, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { OAuthError } from '../errors.js';
 import type { FapiProfile, FapiSigningAlg } from './algorithms.js';
@@ -52,7 +52,7 @@ export interface JarmAuthorizationResponse {
   state: string | undefined;
   iss: string;
   claims: JWTPayload;
-  /** The JWE protected header, when the response was encrypted (JARM §2.3). */
+  /** The JWE protected header, when the response was encrypted (JARM §2.2). */
   jwe?: JWTHeaderParameters;
 }
 
@@ -86,7 +86,7 @@ const WHAT = 'JARM response';
 const reject = rejectAs('invalid_request', 400);
 
 /**
- * JARM §2.3: an encrypted JARM response, decrypted with the client's key: the inner signed JWT and the JWE
+ * JARM §2.2: an encrypted JARM response, decrypted with the client's key: the inner signed JWT and the JWE
  * protected header. Refuses a response in clear, other algorithms than registered, a JWE to a key the
  * client does not hold, and one with no signed JWT inside.
  */
@@ -94,12 +94,12 @@ export async function decryptJarmResponse(
   response: unknown,
   decryption: JarmDecryption,
 ): Promise<{ jws: string; jwe: JWTHeaderParameters }> {
-  // JARM §2.3, §3: registered for encryption means only a JWE; a JWS in clear was readable on its way.
+  // JARM §2.2, §3: registered for encryption means only a JWE; a JWS in clear was readable on its way.
   if (!isCompactJwe(response)) {
     throw reject({
       description:
         'JARM response arrived in clear (a signed JWT the browser could read), though this client registered authorization_encrypted_response_alg',
-      clause: 'JARM §2.3, JARM §3',
+      clause: 'JARM §2.2, JARM §3',
       fix: 'discard it; the bank must sign the response, then encrypt it to the key this client registered',
     });
   }
@@ -119,15 +119,15 @@ export async function decryptJarmResponse(
     // RFC 7516 §5.2: no key of this client decrypts it (another recipient's key, or tampered with).
     throw reject({
       description: `JARM response cannot be decrypted with this client's keys: ${err instanceof Error ? err.message : String(err)}`,
-      clause: 'RFC 7516 §5.2, JARM §2.3',
+      clause: 'RFC 7516 §5.2, JARM §2.2',
       fix: "discard it; the bank must encrypt to the client's use enc key at its jwks_uri (kid in the JWE header)",
     });
   }
-  // JARM §2.3: signed, then encrypted; encryption alone says nothing about who wrote it.
+  // JARM §2.2: signed, then encrypted; encryption alone says nothing about who wrote it.
   if (!isSignedJwt(jws)) {
     throw reject({
       description: 'JARM response is encrypted but holds no signed JWT (encrypted but unsigned)',
-      clause: 'JARM §2.3',
+      clause: 'JARM §2.2',
       fix: 'discard it; the bank must sign the response (PS256) before it encrypts it',
     });
   }

@@ -143,7 +143,7 @@ async function encryptionKeyPair(kid: string, alg: 'RSA-OAEP-256' | 'ECDH-ES' = 
   };
 }
 
-describe('verifyJarmResponse, encrypted (JARM §2.3: signed by the OP, then encrypted to the client)', () => {
+describe('verifyJarmResponse, encrypted (JARM §2.2: signed by the OP, then encrypted to the client)', () => {
   let client: Awaited<ReturnType<typeof encryptionKeyPair>>;
   let decryption: JarmDecryption;
   beforeAll(async () => {
@@ -171,7 +171,7 @@ describe('verifyJarmResponse, encrypted (JARM §2.3: signed by the OP, then encr
 
   it('refuses a JARM response in clear (a JWS) when the client registered encryption', async () => {
     const err = await oauthError(verifyEncrypted(await sign(claims())));
-    expect(err).toMatchObject({ status: 400, error: 'invalid_request', clause: 'JARM §2.3, JARM §3' });
+    expect(err).toMatchObject({ status: 400, error: 'invalid_request', clause: 'JARM §2.2, JARM §3' });
     expect(err.description).toContain('arrived in clear');
     expect(err.fix).toContain('encrypt it to the key this client registered');
   });
@@ -181,14 +181,14 @@ describe('verifyJarmResponse, encrypted (JARM §2.3: signed by the OP, then encr
     const err = await oauthError(
       verifyEncrypted(await encryptNestedJwt(await sign(claims()), other.publicJwk)),
     );
-    expect(err.clause).toBe('RFC 7516 §5.2, JARM §2.3');
+    expect(err.clause).toBe('RFC 7516 §5.2, JARM §2.2');
     expect(err.description).toContain("cannot be decrypted with this client's keys");
     // The same kid on another key: found by kid, but it does not decrypt.
     const sameKid = { ...other.publicJwk, kid: 'client-enc' };
     const forgedKid = await oauthError(
       verifyEncrypted(await encryptNestedJwt(await sign(claims()), sameKid)),
     );
-    expect(forgedKid.clause).toBe('RFC 7516 §5.2, JARM §2.3');
+    expect(forgedKid.clause).toBe('RFC 7516 §5.2, JARM §2.2');
   });
 
   it.each([
@@ -208,7 +208,7 @@ describe('verifyJarmResponse, encrypted (JARM §2.3: signed by the OP, then encr
     ['bare JSON claims', () => JSON.stringify(claims())],
   ])('refuses a JWE holding %s (encrypted but unsigned)', async (_what, plaintext) => {
     const err = await oauthError(verifyEncrypted(await encryptAs(plaintext(), 'RSA-OAEP-256', 'A256GCM')));
-    expect(err.clause).toBe('JARM §2.3');
+    expect(err.clause).toBe('JARM §2.2');
     expect(err.description).toBe(
       'JARM response is encrypted but holds no signed JWT (encrypted but unsigned)',
     );
