@@ -6,6 +6,7 @@ import type { ApiError } from '../shared/api.js';
 import { STEPS } from '../trace/steps.js';
 import {
   AuthorizationResponseRejected,
+  responseChecksTrace,
   stateOf,
   verifyAuthorizationResponse,
 } from './authorization-response.js';
@@ -33,10 +34,9 @@ export function createCompleteConnection(
 ): CompleteConnection {
   const { store, trace, now } = deps;
   return async function complete({ sessionId, params, url }) {
-    // JARM §2.3: an encrypted response's state is read with Moneywise's key, only to find the request.
-    const keys = isCompactJwe(params.response)
-      ? await deps.encryptionKeys().catch(() => undefined)
-      : undefined;
+    // JARM §2.2: an encrypted response's state is read with Moneywise's key, only to find the request.
+    const encrypted = isCompactJwe(params.response);
+    const keys = encrypted ? await deps.encryptionKeys().catch(() => undefined) : undefined;
     const state = await stateOf(params, keys);
     const pending = state ? store.authorization(state) : undefined;
     if (!pending) {
@@ -44,7 +44,9 @@ export function createCompleteConnection(
         error: {
           error: 'invalid_state',
           error_description:
-            'This authorization response matches no request Moneywise made (unknown or missing state) and was discarded (RFC 6749 §10.12). Fix: start the connection again from the Connect page.',
+            encrypted && state === undefined
+              ? 'This authorization response is encrypted (JWE) to a key Moneywise does not hold, so it matches no request and was discarded (RFC 7516 §5.2, JARM §2.2). Fix: start the connection again; the bank must encrypt to the key Moneywise publishes at its jwks_uri.'
+              : 'This authorization response matches no request Moneywise made (unknown or missing state) and was discarded (RFC 6749 §10.12). Fix: start the connection again from the Connect page.',
         },
       };
     }
@@ -64,7 +66,11 @@ export function createCompleteConnection(
       let verified: Awaited<ReturnType<typeof verifyAuthorizationResponse>>;
       try {
         verified = await verifyAuthorizationResponse({ params, pending, sessionId, client, now: now() });
-        trace.recordChecks({ ...context(connection), step: 'response-checks', checks: verified.checks });
+        trace.recordChecks({
+          ...context(connection),
+          ...responseChecksTrace(verified.decryptedJarm),
+          checks: verified.checks,
+        });
       } catch (err) {
         if (err instanceof AuthorizationResponseRejected)
           trace.recordChecks({ ...context(connection), step: 'response-checks', checks: err.checks });
