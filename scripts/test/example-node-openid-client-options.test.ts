@@ -3,6 +3,7 @@
 //   --profile fapi1-baseline   a plain authorization request with PKCE and nonce, an unbound bearer token
 //   --encrypt-request-object   signed, then encrypted to the bank's published key (RFC 9101 §6.1)
 //   --encrypt-id-token         signed by the bank, then encrypted to the bundle's key (OIDC Core §10.2)
+//   --encrypt-jarm             a JARM response signed by the bank, then encrypted to the bundle's key (JARM §2.2)
 import type { RunningBankOp } from '@fapi-sandbox/bank-op';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
@@ -159,5 +160,62 @@ describe('examples/node-openid-client --encrypt-id-token', () => {
     const olderFile = writeBundle(config, older as typeof bundle, 'older.bundle.json');
     const noKeys = await runCli(['--profile', 'fapi1-baseline', '--encrypt-id-token=ECDH-ES', olderFile]);
     expect(noKeys.stderr).toContain('the bundle has no ECDH-ES encryption key');
+  });
+});
+
+describe('examples/node-openid-client --encrypt-jarm', () => {
+  it('asks for a JARM response, registers authorization_encrypted_response_alg/enc; the bank encrypts it to the bundle’s ECDH-ES key', async () => {
+    let authorizationUrl: URL | undefined;
+    const { bundle, lines, run } = await runWith(
+      { encryptJarm: 'ECDH-ES', encryptIdToken: 'RSA-OAEP-256' },
+      (url) => {
+        authorizationUrl = url;
+      },
+    );
+    const result = await run;
+    expect(result.accounts.length).toBeGreaterThan(0);
+    const bundleKey = bundle.encryption!.privateJwks.keys.find((key) => key.alg === 'ECDH-ES')!;
+    expect(result.jarmJwe).toMatchObject({ alg: 'ECDH-ES', enc: 'A256GCM', kid: bundleKey.kid, cty: 'JWT' });
+    // Both keys at once: the ID token came encrypted with the other algorithm.
+    expect(result.idTokenJwe).toMatchObject({ alg: 'RSA-OAEP-256', enc: 'A256GCM' });
+    // PAR carried response_mode=jwt; the browser saw only the request_uri.
+    expect(authorizationUrl!.searchParams.get('request_uri')).toMatch(/^urn:ietf:params:oauth:request_uri:/);
+    expect(lines.join('\n')).toMatch(/JARM response signed by the bank, then encrypted to this client/);
+    const registered = await clientStorage().find(result.clientId);
+    expect(registered).toMatchObject({
+      authorization_signed_response_alg: 'PS256',
+      authorization_encrypted_response_alg: 'ECDH-ES',
+      authorization_encrypted_response_enc: 'A256GCM',
+    });
+  });
+
+  it('refuses a JARM response in clear when it registered for encryption (JARM §2.2, §3)', async () => {
+    // The bank "forgets" the encryption the client registered before the customer is sent back: it then
+    // signs the JARM response but sends it in clear, and the example must not take it.
+    const { run } = await runWith({ encryptJarm: 'RSA-OAEP-256' }, async (url) => {
+      const clientId = url.searchParams.get('client_id')!;
+      const storage = clientStorage();
+      const {
+        authorization_encrypted_response_alg: _alg,
+        authorization_encrypted_response_enc: _enc,
+        ...rest
+      } = await storage.find(clientId);
+      await storage.upsert(clientId, rest, 0);
+    });
+    await expect(run.catch(describeFailure)).resolves.toMatch(
+      /the bank sent the JARM response in clear \(a JWS\), though this client registered authorization_encrypted_response_alg: refused \(JARM §2\.2, §3\)/,
+    );
+  });
+
+  it('from the command line: not with --profile fapi1-baseline, and not with an algorithm the bank does not offer', async () => {
+    const { bundle } = await learnerBundle(config);
+    const file = writeBundle(config, bundle, 'jarm.bundle.json');
+    const baseline = await runCli(['--profile', 'fapi1-baseline', '--encrypt-jarm', file]);
+    expect(baseline.code).toBe(1);
+    expect(baseline.stderr).toContain('Stopped: encrypted JARM responses need JARM');
+    const refused = await runCli(['--encrypt-jarm=A128KW', file]);
+    expect(refused.stderr).toContain(
+      'Stopped: --encrypt-jarm=A128KW: the bank offers RSA-OAEP-256 and ECDH-ES',
+    );
   });
 });

@@ -132,6 +132,35 @@ describe('the flow client against in-process directory, bank-op and bank-api', (
     }
   });
 
+  it('runs the journey with JARM responses signed by the bank, then encrypted to Moneywise (JARM §2.2)', async () => {
+    const checks: { step: string; name: string; detail: string }[] = [];
+    const client = await FapiFlowClient.connect({
+      config,
+      variant: { ...variant('fapi1-advanced'), encryptedJarm: 'ECDH-ES' },
+      observer: { check: (check) => checks.push(check) },
+    });
+    try {
+      expect(client.metadata).toMatchObject({
+        authorization_encrypted_response_alg: 'ECDH-ES',
+        authorization_encrypted_response_enc: 'A256GCM',
+      });
+      const token = await customerConsents(client);
+      expect((await client.api(token, 'GET', '/aisp/accounts')).status).toBe(200);
+      const decrypted = checks.find((check) => check.name.startsWith('JARM response encrypted to'));
+      expect(decrypted?.step).toBe('authorization-response');
+      expect(decrypted?.detail).toContain('"alg":"ECDH-ES","enc":"A256GCM"');
+      // …and the JARM §4.4 checks ran on the signed JWT inside.
+      expect(checks.map((check) => check.name)).toEqual(
+        expect.arrayContaining([
+          'JARM response signed by the bank, for Moneywise, not expired',
+          'JARM state matches the request',
+        ]),
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   it('refuses an authorization response from another issuer, with another state, or elsewhere', async () => {
     const client = await FapiFlowClient.connect({ config, variant: variant('fapi2-mtls') });
     try {

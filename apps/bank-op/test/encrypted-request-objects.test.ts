@@ -203,19 +203,37 @@ describe('registration', () => {
       { id_token_encrypted_response_alg: 'ECDH-ES', id_token_encrypted_response_enc: 'A128GCM' },
       'id_token_encrypted_response_enc A128GCM is not an algorithm',
     ],
-  ])('refuses ID token encryption metadata the bank cannot honour: %j', async (metadata, message) => {
-    const response = await tpp.registerRaw({
-      software_statement: await tpp.ssa(),
-      fapi_profile: 'fapi2',
-      token_endpoint_auth_method: 'private_key_jwt',
-      tls_client_certificate_bound_access_tokens: true,
-      redirect_uris: sandbox.config.participants.demo.redirectUris,
-      ...metadata,
-    });
-    expect(response.status).toBe(400);
-    expect(response.body.error).toBe('invalid_client_metadata');
-    expect(String(response.body.error_description)).toContain(message);
-  });
+    [
+      { authorization_encrypted_response_alg: 'RSA1_5' },
+      'authorization_encrypted_response_alg RSA1_5 is not an algorithm',
+    ],
+    [
+      { authorization_encrypted_response_enc: 'A256GCM' },
+      'authorization_encrypted_response_enc is set without',
+    ],
+    [
+      {
+        authorization_encrypted_response_alg: 'ECDH-ES',
+        authorization_encrypted_response_enc: 'A128CBC-HS256',
+      },
+      'authorization_encrypted_response_enc A128CBC-HS256 is not an algorithm',
+    ],
+  ])(
+    'refuses ID token and JARM encryption metadata the bank cannot honour: %j',
+    async (metadata, message) => {
+      const response = await tpp.registerRaw({
+        software_statement: await tpp.ssa(),
+        fapi_profile: 'fapi2',
+        token_endpoint_auth_method: 'private_key_jwt',
+        tls_client_certificate_bound_access_tokens: true,
+        redirect_uris: sandbox.config.participants.demo.redirectUris,
+        ...metadata,
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.error).toBe('invalid_client_metadata');
+      expect(String(response.body.error_description)).toContain(message);
+    },
+  );
 
   it('registers ID token encryption when the software JWKS has a key of that alg with use enc', async () => {
     const client = await tpp.register({ extra: { id_token_encrypted_response_alg: 'ECDH-ES' } });

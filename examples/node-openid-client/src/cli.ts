@@ -9,7 +9,7 @@ import { KEY_MANAGEMENT_ALGS, type KeyManagementAlg } from './encryption.js';
 import { describeFailure, type FlowOptions, runFlow } from './flow.js';
 
 const USAGE =
-  'usage: pnpm start [--opaque] [--profile fapi2|fapi1-baseline] [--encrypt-request-object[=RSA-OAEP-256|ECDH-ES]] [--encrypt-id-token[=RSA-OAEP-256|ECDH-ES]] <bundle.json>  (or BUNDLE=<bundle.json> pnpm start …)';
+  'usage: pnpm start [--opaque] [--profile fapi2|fapi1-baseline] [--encrypt-request-object[=RSA-OAEP-256|ECDH-ES]] [--encrypt-id-token[=RSA-OAEP-256|ECDH-ES]] [--encrypt-jarm[=RSA-OAEP-256|ECDH-ES]] <bundle.json>  (or BUNDLE=<bundle.json> pnpm start …)';
 
 /** `--name` or `--name=<alg>` (default RSA-OAEP-256): the key management algorithm, or undefined when absent. */
 function encryptionFlag(args: string[], name: string): KeyManagementAlg | undefined {
@@ -31,12 +31,14 @@ function flowOptions(args: string[]): Omit<FlowOptions, 'bundle' | 'authorize'> 
   }
   const encryptRequestObject = encryptionFlag(args, '--encrypt-request-object');
   const encryptIdToken = encryptionFlag(args, '--encrypt-id-token');
+  const encryptJarm = encryptionFlag(args, '--encrypt-jarm');
   return {
     profile,
     // --opaque: opaque access tokens, which bank-api introspects at the bank (RFC 7662).
     ...(args.includes('--opaque') ? { accessTokenFormat: 'opaque' as const } : {}),
     ...(encryptRequestObject ? { encryptRequestObject } : {}),
     ...(encryptIdToken ? { encryptIdToken } : {}),
+    ...(encryptJarm ? { encryptJarm } : {}),
   };
 }
 

@@ -2,7 +2,9 @@
 //   - request objects: signed by the client, then encrypted to the bank's published key (RFC 9101 §6.1),
 //     so the browser, its extensions and any log on the way see only the JWE header;
 //   - ID tokens: signed by the bank, then encrypted to the client's key (OIDC Core §10.2), which the
-//     directory publishes in the software JWKS (use enc) from the client bundle.
+//     directory publishes in the software JWKS (use enc) from the client bundle;
+//   - JARM responses: the same, for the authorization response (JARM §2.2): the code and state cross the
+//     browser unreadable.
 // Key management RSA-OAEP-256 (RFC 7518 §4.3) or ECDH-ES (§4.6); content encryption A256GCM (§5.3).
 import {
   CompactEncrypt,
@@ -65,14 +67,23 @@ export function clientEncryptionKey(bundle: ClientBundle, alg: KeyManagementAlg)
   return key as JWK & { kid: string };
 }
 
-/** openid-client decrypts encrypted ID tokens with the bundle's key before it checks them. */
-export async function decryptIdTokensWith(config: oidc.Configuration, key: JWK & { kid: string }) {
-  const alg = key.alg as KeyManagementAlg;
-  oidc.enableDecryptingResponses(config, [CONTENT_ENCRYPTION], {
-    key: (await importJWK(key, alg)) as oidc.CryptoKey,
-    alg,
-    kid: key.kid,
-  });
+/**
+ * openid-client decrypts encrypted ID tokens and JARM responses with the bundle's keys before it checks
+ * them (one call: each registered alg's key, A256GCM only).
+ */
+export async function decryptResponsesWith(config: oidc.Configuration, keys: (JWK & { kid: string })[]) {
+  const unique = keys.filter((key, at) => keys.findIndex((other) => other.kid === key.kid) === at);
+  oidc.enableDecryptingResponses(
+    config,
+    [CONTENT_ENCRYPTION],
+    ...(await Promise.all(
+      unique.map(async (key) => ({
+        key: (await importJWK(key, key.alg)) as oidc.CryptoKey,
+        alg: key.alg as KeyManagementAlg,
+        kid: key.kid,
+      })),
+    )),
+  );
 }
 
 /**
@@ -87,4 +98,19 @@ export function requireEncryptedIdToken(idToken: string | undefined): ProtectedH
     );
   }
   return decodeProtectedHeader(idToken);
+}
+
+/**
+ * JARM §2.2, §3: a client that registered authorization_encrypted_response_alg takes only an encrypted JARM
+ * response; one in clear showed the code and state to the browser and everything it passed through, so it
+ * is refused (openid-client decrypts a JWE but would accept a JWS). Returns the JWE protected header.
+ */
+export function requireEncryptedJarm(callback: URL): ProtectedHeaderParameters {
+  const response = callback.searchParams.get('response') ?? undefined;
+  if (!isJwe(response)) {
+    throw new Error(
+      'the bank sent the JARM response in clear (a JWS), though this client registered authorization_encrypted_response_alg: refused (JARM §2.2, §3)',
+    );
+  }
+  return decodeProtectedHeader(response);
 }

@@ -1,7 +1,7 @@
 // Bring your own client: openid-client 6 (an OpenID-certified FAPI 2.0 relying party) against the sandbox
 // bank, FAPI 2.0 Security Profile with private_key_jwt client authentication and DPoP-bound tokens (or
 // FAPI 1.0 Part 1 Baseline: a plain authorization request and bearer tokens), optionally with encrypted
-// request objects and ID tokens (encryption.ts):
+// request objects and ID tokens, and a JARM response encrypted to the client (encryption.ts):
 //
 //   1. fetch the software statement assertion (SSA) from the directory with the transport certificate
 //   2. discover the bank and register by DCR with the SSA (RFC 7591, over mutual TLS)
@@ -20,10 +20,11 @@ import {
   bankEncryptionKey,
   CONTENT_ENCRYPTION,
   clientEncryptionKey,
-  decryptIdTokensWith,
+  decryptResponsesWith,
   encryptRequestObject,
   type KeyManagementAlg,
   requireEncryptedIdToken,
+  requireEncryptedJarm,
 } from './encryption.js';
 
 export interface FlowOptions {
@@ -50,15 +51,21 @@ export interface FlowOptions {
   requestObjectInClear?: boolean;
   /** OIDC Core §10.2: register id_token_encrypted_response_alg/enc; the bank encrypts ID tokens to the bundle's key. */
   encryptIdToken?: KeyManagementAlg;
+  /**
+   * JARM §2.2, §3 (FAPI 2.0 only): ask for a JARM response (response_mode=jwt), registering
+   * authorization_encrypted_response_alg/enc; the bank signs it, then encrypts it to the bundle's key.
+   */
+  encryptJarm?: KeyManagementAlg;
 }
 
 export interface FlowResult {
   clientId: string;
   consentId: string;
   accounts: { AccountId: string; Nickname?: string; Currency?: string }[];
-  /** The JWE protected headers of the encrypted request object and ID token, when encrypted. */
+  /** The JWE protected headers of the encrypted request object, ID token and JARM response, when encrypted. */
   requestObjectJwe?: Record<string, unknown>;
   idTokenJwe?: Record<string, unknown>;
+  jarmJwe?: Record<string, unknown>;
 }
 
 const API_VERSION_PATH = '/open-banking/v3.1';
@@ -80,7 +87,12 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
   const agent = bundleAgent(bundle);
   const customFetch = loggingFetch(agent, log);
   const baseline = options.profile === 'fapi1-baseline';
-  const jwe: Pick<FlowResult, 'requestObjectJwe' | 'idTokenJwe'> = {};
+  if (baseline && options.encryptJarm) {
+    throw new Error(
+      'encrypted JARM responses need JARM, which Baseline does not use here: use --profile fapi2',
+    );
+  }
+  const jwe: Pick<FlowResult, 'requestObjectJwe' | 'idTokenJwe' | 'jarmJwe'> = {};
   try {
     log(
       '1. The software statement assertion, over mutual TLS with the transport certificate (RFC 7591 §2.3)',
@@ -97,8 +109,14 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
     const ssa = await ssaResponse.text();
 
     log('2. Discovery and dynamic client registration with the SSA (RFC 7591 §3.1, FAPI 2.0 SP §5.3.3.1)');
-    const { encryptRequestObject: requestObjectAlg, encryptIdToken: idTokenAlg } = options;
-    const idTokenKey = idTokenAlg ? clientEncryptionKey(bundle, idTokenAlg) : undefined;
+    const {
+      encryptRequestObject: requestObjectAlg,
+      encryptIdToken: idTokenAlg,
+      encryptJarm: jarmAlg,
+    } = options;
+    const decryptionKeys = [idTokenAlg, jarmAlg]
+      .filter((alg) => alg !== undefined)
+      .map((alg) => clientEncryptionKey(bundle, alg));
     const signing = bundle.signing.privateJwks.keys.find((key) => key.alg === 'PS256');
     if (!signing?.kid)
       throw new Error('the bundle has no PS256 signing key with a kid (signing.privateJwks)');
@@ -131,6 +149,14 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
               id_token_encrypted_response_enc: CONTENT_ENCRYPTION,
             }
           : {}),
+        // JARM §3: the bank signs the authorization response (PS256), then encrypts it to the bundle's key.
+        ...(jarmAlg
+          ? {
+              authorization_signed_response_alg: 'PS256',
+              authorization_encrypted_response_alg: jarmAlg,
+              authorization_encrypted_response_enc: CONTENT_ENCRYPTION,
+            }
+          : {}),
         ...(options.accessTokenFormat ? { access_token_format: options.accessTokenFormat } : {}),
       },
       clientAuth,
@@ -138,7 +164,9 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
     );
     const clientId = config.clientMetadata().client_id;
     log(`   registered: client_id ${clientId}`);
-    if (idTokenKey) await decryptIdTokensWith(config, idTokenKey);
+    if (decryptionKeys.length > 0) await decryptResponsesWith(config, decryptionKeys);
+    // response_mode=jwt on every authorization request; openid-client then verifies the JARM response.
+    if (jarmAlg) oidc.useJwtResponseMode(config);
 
     // RFC 9449: one key pair for this session; every token the bank issues is bound to it (cnf.jkt).
     // FAPI 1.0 Part 1 §6.2.1-2: Baseline's tokens are bearer tokens, bound to nothing.
@@ -212,6 +240,12 @@ export async function runFlow(options: FlowOptions): Promise<FlowResult> {
       ? oidc.buildAuthorizationUrl(config, parameters)
       : await oidc.buildAuthorizationUrlWithPAR(config, parameters, { DPoP });
     const callback = new URL(await options.authorize(authorizationUrl));
+    if (jarmAlg) {
+      jwe.jarmJwe = requireEncryptedJarm(callback);
+      log(
+        `   JARM response signed by the bank, then encrypted to this client: JWE header ${JSON.stringify(jwe.jarmJwe)}`,
+      );
+    }
 
     log('5. The code grant: iss, state, PKCE, nonce and the ID token checked (RFC 9207, OIDC Core §3.1.3.7)');
     const tokens = await oidc.authorizationCodeGrant(

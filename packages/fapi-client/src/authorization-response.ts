@@ -1,11 +1,17 @@
 // The authorization response at the redirect URI, checked before its code is trusted: `iss` names the
 // bank it came from (RFC 9207 §2.4, FAPI 2.0 SP §5.3.3.2), the state is the one this client sent
-// (RFC 6749 §10.12), or, for FAPI 1.0 Advanced, the JARM JWT is verified (JARM §4.4) and carries both.
+// (RFC 6749 §10.12), or, for FAPI 1.0 Advanced, the JARM JWT is verified (JARM §4.4) and carries both;
+// decrypted first when the client registered encrypted JARM responses (JARM §2.2).
 // Every check, passed or failed, is appended to `checks` and reported to the observer.
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
-import { AuthorizationResponseError, verifyJarmResponse } from '@fapi-sandbox/fapi-core/jose/jarm';
+import {
+  AuthorizationResponseError,
+  type JarmDecryption,
+  unverifiedJarmState,
+  verifyJarmResponse,
+} from '@fapi-sandbox/fapi-core/jose/jarm';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
-import { decodeJwt, type JWTVerifyGetKey } from 'jose';
+import type { JWK, JWTHeaderParameters, JWTPayload, JWTVerifyGetKey } from 'jose';
 import { type FapiObserver, reportChecks, type StepRef } from './observer.js';
 
 /** An authorization response the client refused, with every check it ran (the failed one last). */
@@ -19,17 +25,15 @@ export class AuthorizationResponseRejected extends OAuthError {
   }
 }
 
-/** The state of a callback: the query's, or (unverified, only to find the request) the JARM response's. */
-export function stateOf(params: Record<string, string>): string | undefined {
-  if (params.response) {
-    try {
-      const state = decodeJwt(params.response).state;
-      return typeof state === 'string' ? state : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  return params.state;
+/**
+ * The state of a callback: the query's, or (unverified, only to find the request) the JARM response's,
+ * decrypted with the client's keys when it is a JWE (JARM §2.2).
+ */
+export async function stateOf(
+  params: Record<string, string>,
+  decryptionKeys?: { keys: JWK[] },
+): Promise<string | undefined> {
+  return params.response ? unverifiedJarmState(params.response, decryptionKeys) : params.state;
 }
 
 export interface AuthorizationResponseInput {
@@ -44,6 +48,8 @@ export interface AuthorizationResponseInput {
   bankKeys: JWTVerifyGetKey;
   /** Whether the client asked for a JARM response (response_mode=jwt). */
   jarm: boolean;
+  /** JARM §3: the client registered authorization_encrypted_response_alg/enc; decrypt with these keys. */
+  jarmDecryption?: JarmDecryption;
   /** Checks already run by the caller (session, replay, age); these are appended. */
   checks?: CheckResult[];
   observer?: FapiObserver;
@@ -52,10 +58,17 @@ export interface AuthorizationResponseInput {
 
 const STEP: StepRef = { step: 'authorization-response', clause: 'RFC 9207 §2.4, RFC 6749 §10.12, JARM §4.4' };
 
+export interface CheckedAuthorizationResponse {
+  code: string;
+  checks: CheckResult[];
+  /** An encrypted JARM response: its JWE protected header and the verified claims inside (JARM §2.2). */
+  decryptedJarm?: { jwe: JWTHeaderParameters; claims: JWTPayload };
+}
+
 /** Returns the code once every check passed; throws AuthorizationResponseRejected otherwise. */
 export async function checkAuthorizationResponse(
   input: AuthorizationResponseInput,
-): Promise<{ code: string; checks: CheckResult[] }> {
+): Promise<CheckedAuthorizationResponse> {
   const { params, issuer } = input;
   const checks = input.checks ?? [];
   const step = input.step ?? STEP;
@@ -102,6 +115,7 @@ export async function checkAuthorizationResponse(
         issuer,
         clientId: input.clientId,
         opKeys: input.bankKeys,
+        ...(input.jarmDecryption ? { decryption: input.jarmDecryption } : {}),
       });
     } catch (err) {
       if (err instanceof AuthorizationResponseError) {
@@ -127,6 +141,15 @@ export async function checkAuthorizationResponse(
         oauth?.fix ?? 'discard the response and start again',
       );
     }
+    if (jarm.jwe) {
+      // JARM §2.2: signed by the bank, then encrypted to Moneywise; the browser saw only this header.
+      record({
+        name: "JARM response encrypted to Moneywise's key, then decrypted",
+        passed: true,
+        clause: 'JARM §2.2, RFC 7516',
+        detail: `JWE protected header ${JSON.stringify(jarm.jwe)}`,
+      });
+    }
     record({
       name: 'JARM response signed by the bank, for Moneywise, not expired',
       passed: true,
@@ -148,7 +171,11 @@ export async function checkAuthorizationResponse(
         'start the connection again',
       );
     }
-    return { code: jarm.code, checks };
+    return {
+      code: jarm.code,
+      checks,
+      ...(jarm.jwe ? { decryptedJarm: { jwe: jarm.jwe, claims: jarm.claims } } : {}),
+    };
   }
 
   // RFC 9207 §2.4: compare iss with the issuer the request went to, before anything else in the response.

@@ -66,6 +66,13 @@ export function requestedMetadata(input: {
           id_token_encrypted_response_enc: 'A256GCM',
         }
       : {}),
+    // JARM §2.2, §3: authorization responses signed by the bank, then encrypted to the client's key.
+    ...(profile.jarm && profile.jarmEncryption
+      ? {
+          authorization_encrypted_response_alg: profile.jarmEncryption,
+          authorization_encrypted_response_enc: 'A256GCM',
+        }
+      : {}),
     // Opaque access tokens: bank-api learns what they mean only by asking bank-op (RFC 7662).
     ...((input.accessTokenFormat ?? profile.accessTokenFormat)
       ? { [ACCESS_TOKEN_FORMAT_METADATA]: input.accessTokenFormat ?? profile.accessTokenFormat }

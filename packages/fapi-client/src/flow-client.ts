@@ -67,6 +67,8 @@ export interface FlowVariant {
   encryptRequestObject?: KeyManagementAlg;
   /** OIDC Core §10.2: ID tokens encrypted to the participant's key with this algorithm. */
   encryptedIdToken?: KeyManagementAlg;
+  /** JARM §2.2: with `jarm`, authorization responses signed by the bank, then encrypted to the participant. */
+  encryptedJarm?: KeyManagementAlg;
   /**
    * Opaque access tokens that bank-api introspects at bank-op (RFC 7662) instead of JWTs it checks
    * offline (RFC 9068, the default): bank-op's access_token_format client metadata.
@@ -326,6 +328,7 @@ export class FapiFlowClient {
               title: variant.title,
               requestObjectEncryption: variant.encryptRequestObject,
               idTokenEncryption: variant.encryptedIdToken,
+              jarmEncryption: variant.encryptedJarm,
             },
             clientAuth: variant.clientAuth,
             redirectUri: participant.redirectUris[0]!,
@@ -409,7 +412,7 @@ export class FapiFlowClient {
     return consentId;
   }
 
-  /** The participant's private encryption keys (use enc), for ID tokens encrypted to it (OIDC Core §10.2). */
+  /** The participant's private encryption keys (use enc), for ID tokens and JARM responses encrypted to it. */
   #decryptionKeys(): { keys: JWK[] } {
     return participantDecryptionKeys(this.#participant);
   }
@@ -513,6 +516,11 @@ export class FapiFlowClient {
       clientId: this.clientId,
       bankKeys: this.#bankKeys,
       jarm: this.variant.jarm,
+      ...(this.variant.encryptedJarm
+        ? {
+            jarmDecryption: { alg: this.variant.encryptedJarm, enc: 'A256GCM', keys: this.#decryptionKeys() },
+          }
+        : {}),
       observer: this.#engine.observer,
       step: STEP.authorizationResponse,
     });

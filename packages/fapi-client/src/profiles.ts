@@ -29,6 +29,11 @@ export interface ProfileFacts {
   requestObjectEncryption?: KeyManagementAlg;
   /** OIDC Core §10.2: the client registers id_token_encrypted_response_alg; the bank encrypts its ID tokens. */
   idTokenEncryption?: KeyManagementAlg;
+  /**
+   * JARM §2.2, §3: with `jarm`, the client registers authorization_encrypted_response_alg; the bank signs its
+   * authorization responses, then encrypts them to the client.
+   */
+  jarmEncryption?: KeyManagementAlg;
   /** Opaque access tokens the API introspects at the bank (RFC 7662), not JWTs it reads (RFC 9068). */
   accessTokenFormat?: Extract<AccessTokenFormat, 'opaque'>;
   /**

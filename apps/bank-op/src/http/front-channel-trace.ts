@@ -160,6 +160,13 @@ function requestChecks(ctx: KoaContextWithOIDC, client: Client) {
   ];
 }
 
+/** JARM §3: the alg and enc a client registered for its JARM responses, if it asked for them encrypted. */
+function jarmEncryptionOf(client: Client | undefined): { alg: string; enc: string } | undefined {
+  const { authorizationEncryptedResponseAlg: alg, authorizationEncryptedResponseEnc: enc } = (client ??
+    {}) as { authorizationEncryptedResponseAlg?: unknown; authorizationEncryptedResponseEnc?: unknown };
+  return typeof alg === 'string' && typeof enc === 'string' ? { alg, enc } : undefined;
+}
+
 /** The directory participant a client was registered for (software_id from its SSA). */
 function softwareIdOf(client: Client | undefined): string | undefined {
   const softwareId = (client as { software_id?: unknown } | undefined)?.software_id;
@@ -240,16 +247,33 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
 
   provider.on('authorization.success', (ctx, out) => {
     const jarm = ctx.oidc.responseMode?.includes('jwt') === true;
+    const encryptedTo = jarm ? jarmEncryptionOf(ctx.oidc.client) : undefined;
     const hybrid = typeof out?.id_token === 'string';
     noteStep(ctx.res, {
       step: 'Authorization response (redirect to the client)',
-      explanation: jarm
-        ? "The bank sends the browser back to the client's registered redirect_uri with a JARM response: a JWT it signed, carrying the code, state and iss, for this client only."
-        : hybrid
-          ? "The bank sends the browser back to the client's registered redirect_uri with the code and an ID token whose c_hash and s_hash protect the code and state."
-          : "The bank sends the browser back to the client's registered redirect_uri with the code, state and iss, so the client knows which server answered.",
-      clause: jarm ? 'JARM §4.1' : hybrid ? 'FAPI 1.0 Adv §5.2.2.1-5' : 'RFC 9207 §2',
+      explanation: encryptedTo
+        ? "The bank sends the browser back to the client's registered redirect_uri with a JARM response: a JWT it signed, carrying the code, state and iss, then encrypted to the client's key. The browser, its history and extensions see only the JWE header; the bank cannot read it back either."
+        : jarm
+          ? "The bank sends the browser back to the client's registered redirect_uri with a JARM response: a JWT it signed, carrying the code, state and iss, for this client only."
+          : hybrid
+            ? "The bank sends the browser back to the client's registered redirect_uri with the code and an ID token whose c_hash and s_hash protect the code and state."
+            : "The bank sends the browser back to the client's registered redirect_uri with the code, state and iss, so the client knows which server answered.",
+      clause: encryptedTo
+        ? 'JARM §4.1, JARM §2.2'
+        : jarm
+          ? 'JARM §4.1'
+          : hybrid
+            ? 'FAPI 1.0 Adv §5.2.2.1-5'
+            : 'RFC 9207 §2',
     });
+    if (encryptedTo) {
+      noteCheck(ctx.res, {
+        name: "JARM response signed by the bank, then encrypted to the client's key",
+        passed: true,
+        clause: ruleById(profileOf(ctx.oidc.client as never), 'authorization-response-encryption').clause,
+        detail: `JWE alg ${encryptedTo.alg}, enc ${encryptedTo.enc}, to the client's use enc key from its jwks_uri`,
+      });
+    }
     noteCheck(ctx.res, {
       name: 'redirect_uri registered for this client (exact match)',
       passed: true,

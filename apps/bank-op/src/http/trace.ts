@@ -6,6 +6,7 @@
 // mTLS listener with its transport certificate.
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { jweHeaderOf } from '@fapi-sandbox/fapi-core/jose/encryption';
 import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import {
   type CheckResult,
@@ -115,6 +116,23 @@ function redactParams(params: URLSearchParams): string {
 }
 
 /**
+ * JARM §2.2: an encrypted JARM response is shown by its JWE protected header only; the bank encrypted it to
+ * the client's key and holds no key to read it back.
+ */
+function encryptedResponseOf(params: URLSearchParams, where: string): DecodedJwt[] {
+  const header = jweHeaderOf(params.get('response'));
+  return header
+    ? [
+        {
+          where: `${where}.response (JWE protected header; only the client can decrypt it)`,
+          header: { ...header },
+          claims: {},
+        },
+      ]
+    : [];
+}
+
+/**
  * Where a front-channel response sends the browser, with codes and response JWTs shortened; the JWTs in
  * it (JARM `response`, hybrid `id_token`) are decoded for display with their code shortened too.
  */
@@ -122,7 +140,9 @@ function redirectOf(location: URL): { location: string; jwts: DecodedJwt[] } {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const jwts = [
     ...decodeJwtsIn(Object.fromEntries(location.searchParams), 'redirect query'),
+    ...encryptedResponseOf(location.searchParams, 'redirect query'),
     ...decodeJwtsIn(Object.fromEntries(fragment), 'redirect fragment'),
+    ...encryptedResponseOf(fragment, 'redirect fragment'),
   ].map((jwt) =>
     typeof jwt.claims.code === 'string'
       ? { ...jwt, claims: { ...jwt.claims, code: shorten(jwt.claims.code) } }

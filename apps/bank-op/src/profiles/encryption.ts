@@ -1,5 +1,6 @@
-// Encrypted request objects and ID tokens, whatever FAPI profile a client registered for: nested JWTs,
-// signed by the client and then encrypted to the bank's published key (and back, for ID tokens).
+// Encrypted request objects, ID tokens and JARM responses, whatever FAPI profile a client registered for:
+// nested JWTs, signed by the client and then encrypted to the bank's published key (and back, for ID
+// tokens and JARM responses).
 // One line per rule, as in ecosystem.ts; enforced by oidc-provider (features.encryption) and bank-op.
 import { contentEncryptionAlgs, keyManagementAlgs } from '@fapi-sandbox/fapi-core/jose/encryption';
 import { bankOp, both, type Rule } from './rule.js';
@@ -41,5 +42,15 @@ export const encryptionRules: readonly Rule[] = [
     requirement: `A client that registered id_token_encrypted_response_alg gets its ID tokens signed by the bank, then encrypted to the client's key with use enc (${ACCEPTED})`,
     enforcedBy: both('features.encryption', 'registration/metadata-checks/encryption.ts'),
     fix: `register id_token_encrypted_response_alg ${keyManagementAlgs.join(' or ')} and _enc ${contentEncryptionAlgs.join(', ')} only with a key of that alg and use enc in the software JWKS`,
+  },
+  {
+    id: 'authorization-response-encryption',
+    clause: 'JARM §2.2, JARM §3 (authorization_encrypted_response_alg), OIDC Registration §2',
+    requirement: `A client that registered authorization_encrypted_response_alg gets its JARM responses signed by the bank, then encrypted to the client's key with use enc (${ACCEPTED}): the code and state cross the browser unreadable`,
+    enforcedBy: both(
+      'features.encryption, features.jwtResponseModes',
+      'registration/metadata-checks/encryption.ts',
+    ),
+    fix: `register authorization_encrypted_response_alg ${keyManagementAlgs.join(' or ')} and _enc ${contentEncryptionAlgs.join(', ')} only with a key of that alg and use enc in the software JWKS, and ask for response_mode=jwt`,
   },
 ];

@@ -3,10 +3,11 @@
 // then the engine's protocol checks (iss RFC 9207 §2.4, state RFC 6749 §10.12, JARM §4.4).
 import {
   AuthorizationResponseRejected,
+  type CheckedAuthorizationResponse,
   checkAuthorizationResponse,
   stateOf,
 } from '@fapi-sandbox/fapi-client';
-import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
+import type { CheckResult, DecodedJwt } from '@fapi-sandbox/fapi-core/trace';
 import type { PendingAuthorization } from '../store/connections.js';
 import type { BoundClient } from './bound-client.js';
 
@@ -15,9 +16,30 @@ export { AuthorizationResponseRejected, stateOf };
 /** How long an authorization may take from PAR to callback. */
 export const AUTHORIZATION_MAX_AGE_MS = 10 * 60 * 1000;
 
-export interface VerifiedResponse {
-  code: string;
-  checks: CheckResult[];
+export type VerifiedResponse = CheckedAuthorizationResponse;
+
+/**
+ * JARM §2.2: how the inspector shows an encrypted JARM response: its JWE protected header (all the browser
+ * saw) and the claims Moneywise decrypted and verified, the code by its first characters only.
+ */
+export function responseChecksTrace(decrypted: CheckedAuthorizationResponse['decryptedJarm']): {
+  step: 'response-checks' | 'response-checks-encrypted';
+  jwts?: DecodedJwt[];
+} {
+  if (!decrypted) return { step: 'response-checks' };
+  const { code, ...claims } = decrypted.claims;
+  return {
+    step: 'response-checks-encrypted',
+    jwts: [
+      { where: 'response (JWE protected header)', header: { ...decrypted.jwe }, claims: {} },
+      {
+        where: 'response (decrypted by Moneywise)',
+        header: {},
+        claims: { ...claims, ...(typeof code === 'string' ? { code: `${code.slice(0, 8)}…` } : {}) },
+        verified: true,
+      },
+    ],
+  };
 }
 
 function reject(
@@ -101,6 +123,7 @@ export async function verifyAuthorizationResponse(input: {
     clientId: client.clientId,
     bankKeys: client.bank.keys,
     jarm: client.profile.jarm,
+    ...(client.jarmDecryption ? { jarmDecryption: client.jarmDecryption } : {}),
     checks,
   });
 }

@@ -12,6 +12,7 @@ import {
 } from '@fapi-sandbox/fapi-client';
 import type { DpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
+import type { JarmDecryption } from '@fapi-sandbox/fapi-core/jose/jarm';
 import type { SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import type { JWK } from 'jose';
 import type { Dispatcher } from 'undici';
@@ -26,6 +27,8 @@ export interface BoundClient extends RegisteredClient {
   dpopKey?: DpopKey;
   /** OIDC Core §10.2: when registered for encrypted ID tokens, the private keys that decrypt them. */
   idTokenDecryptionKeys?: { keys: JWK[] };
+  /** JARM §2.2: when registered for encrypted JARM responses, what was registered and the keys to decrypt. */
+  jarmDecryption?: JarmDecryption;
 }
 
 export async function createBoundClient(input: {
@@ -41,6 +44,7 @@ export async function createBoundClient(input: {
   /** RFC 9101 §6.1: encrypt request objects to the bank's key for this algorithm. */
   requestObjectEncryption?: KeyManagementAlg;
   idTokenDecryptionKeys?: { keys: JWK[] };
+  jarmDecryption?: JarmDecryption;
   /** Shared across the TPP: the last nonce each server sent. */
   nonces: DpopNonces;
 }): Promise<BoundClient> {
@@ -72,6 +76,7 @@ export async function createBoundClient(input: {
         }
       : {}),
     ...(input.idTokenDecryptionKeys ? { idTokenDecryptionKeys: input.idTokenDecryptionKeys } : {}),
+    ...(input.jarmDecryption ? { jarmDecryption: input.jarmDecryption } : {}),
     authorizationScheme: dpopKey ? 'DPoP' : 'Bearer',
     // FAPI 1.0 Part 1 §6.2.1-2: a Baseline client's token is a bearer token, with no cnf to expect.
     expectedCnf: dpopKey

@@ -1,10 +1,12 @@
 // The redirect back from the bank: match the state (RFC 6749 §10.12), verify the authorization response,
 // exchange the code once (RFC 6749 §4.1.3, §10.5) and verify the ID token before the connection is active.
+import { isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
 import type { ApiError } from '../shared/api.js';
 import { STEPS } from '../trace/steps.js';
 import {
   AuthorizationResponseRejected,
+  responseChecksTrace,
   stateOf,
   verifyAuthorizationResponse,
 } from './authorization-response.js';
@@ -32,14 +34,19 @@ export function createCompleteConnection(
 ): CompleteConnection {
   const { store, trace, now } = deps;
   return async function complete({ sessionId, params, url }) {
-    const state = stateOf(params);
+    // JARM §2.2: an encrypted response's state is read with Moneywise's key, only to find the request.
+    const encrypted = isCompactJwe(params.response);
+    const keys = encrypted ? await deps.encryptionKeys().catch(() => undefined) : undefined;
+    const state = await stateOf(params, keys);
     const pending = state ? store.authorization(state) : undefined;
     if (!pending) {
       return {
         error: {
           error: 'invalid_state',
           error_description:
-            'This authorization response matches no request Moneywise made (unknown or missing state) and was discarded (RFC 6749 §10.12). Fix: start the connection again from the Connect page.',
+            encrypted && state === undefined
+              ? 'This authorization response is encrypted (JWE) to a key Moneywise does not hold, so it matches no request and was discarded (RFC 7516 §5.2, JARM §2.2). Fix: start the connection again; the bank must encrypt to the key Moneywise publishes at its jwks_uri.'
+              : 'This authorization response matches no request Moneywise made (unknown or missing state) and was discarded (RFC 6749 §10.12). Fix: start the connection again from the Connect page.',
         },
       };
     }
@@ -59,7 +66,11 @@ export function createCompleteConnection(
       let verified: Awaited<ReturnType<typeof verifyAuthorizationResponse>>;
       try {
         verified = await verifyAuthorizationResponse({ params, pending, sessionId, client, now: now() });
-        trace.recordChecks({ ...context(connection), step: 'response-checks', checks: verified.checks });
+        trace.recordChecks({
+          ...context(connection),
+          ...responseChecksTrace(verified.decryptedJarm),
+          checks: verified.checks,
+        });
       } catch (err) {
         if (err instanceof AuthorizationResponseRejected)
           trace.recordChecks({ ...context(connection), step: 'response-checks', checks: err.checks });

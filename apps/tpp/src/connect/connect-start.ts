@@ -13,6 +13,8 @@ import { type ClientAuthMethod, PROFILES, type ProfileId, registrationOptions } 
 const REQUEST_OBJECT_ENCRYPTION = 'RSA-OAEP-256';
 /** The key management algorithm the bank encrypts ID tokens to Moneywise with (its key is RSA; OIDC Core §10.2). */
 const ID_TOKEN_ENCRYPTION = 'RSA-OAEP-256';
+/** The key management algorithm the bank encrypts JARM responses to Moneywise with (JARM §2.2). */
+const JARM_ENCRYPTION = 'RSA-OAEP-256';
 
 export type StartConnection = (input: {
   customer: Customer;
@@ -22,6 +24,8 @@ export type StartConnection = (input: {
   encryptRequestObject?: boolean;
   /** OIDC Core §10.2: the bank signs the ID token, then encrypts it to Moneywise's key (its own registration). */
   encryptIdToken?: boolean;
+  /** JARM §2.2: the bank signs its JARM response, then encrypts it to Moneywise's key (JARM profiles only). */
+  encryptJarm?: boolean;
 }) => Promise<{ connection: ConnectionView; authorizationUrl: string }>;
 
 export function createStartConnection(
@@ -31,7 +35,14 @@ export function createStartConnection(
   view: (connection: Connection) => ConnectionView,
 ): StartConnection {
   const { store, onboarding } = deps;
-  return async function start({ customer, profile, clientAuth, encryptRequestObject, encryptIdToken }) {
+  return async function start({
+    customer,
+    profile,
+    clientAuth,
+    encryptRequestObject,
+    encryptIdToken,
+    encryptJarm,
+  }) {
     const now = new Date().toISOString();
     let connection: Connection = {
       id: randomUUID(),
@@ -43,6 +54,7 @@ export function createStartConnection(
       dpopPrivateJwk: PROFILES[profile].senderConstraint === 'dpop' ? await newDpopPrivateJwk() : undefined,
       ...(encryptRequestObject ? { requestObjectEncryption: REQUEST_OBJECT_ENCRYPTION } : {}),
       ...(encryptIdToken ? { idTokenEncryption: ID_TOKEN_ENCRYPTION } : {}),
+      ...(encryptJarm ? { jarmEncryption: JARM_ENCRYPTION } : {}),
       createdAt: now,
       updatedAt: now,
     };

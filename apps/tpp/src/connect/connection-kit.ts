@@ -31,7 +31,7 @@ export interface ConnectionDeps {
   trace: TraceLog;
   /** The signing keys now (they change when the directory reissues a signing certificate). */
   signingKeys: () => Promise<SigningKeySet>;
-  /** Moneywise's private encryption keys (use enc): what the bank encrypts ID tokens to (OIDC Core §10.2). */
+  /** Moneywise's private encryption keys (use enc): what the bank encrypts ID tokens and JARM responses to. */
   encryptionKeys: () => Promise<{ keys: JWK[] }>;
   transportAgent: Dispatcher;
   webAgent: Dispatcher;
@@ -100,6 +100,15 @@ export function createConnectionKit(deps: ConnectionDeps): ConnectionKit {
       dpopPrivateJwk: connection.dpopPrivateJwk,
       requestObjectEncryption: connection.requestObjectEncryption,
       ...(connection.idTokenEncryption ? { idTokenDecryptionKeys: await deps.encryptionKeys() } : {}),
+      ...(connection.jarmEncryption
+        ? {
+            jarmDecryption: {
+              alg: connection.jarmEncryption,
+              enc: 'A256GCM',
+              keys: await deps.encryptionKeys(),
+            },
+          }
+        : {}),
       nonces,
     });
   }

@@ -31,6 +31,7 @@ export function createConnectionView(store: ConnectionStore): (connection: Conne
         ? { requestObjectEncryption: connection.requestObjectEncryption }
         : {}),
       ...(connection.idTokenEncryption ? { idTokenEncryption: connection.idTokenEncryption } : {}),
+      ...(connection.jarmEncryption ? { jarmEncryption: connection.jarmEncryption } : {}),
       clientId: connection.clientId,
       interactionId: connection.interactionId,
       status: connection.status,

@@ -153,6 +153,8 @@ export function isClientAuthMethod(value: unknown): value is ClientAuthMethod {
 export interface RegistrationOptions {
   /** OIDC Core §10.2: id_token_encrypted_response_alg, the bank encrypting ID tokens to Moneywise. */
   idTokenEncryption?: KeyManagementAlg;
+  /** JARM §2.2, §3: authorization_encrypted_response_alg, the bank encrypting JARM responses to Moneywise. */
+  jarmEncryption?: KeyManagementAlg;
 }
 
 /**
@@ -165,12 +167,16 @@ export function registrationKey(
   options: RegistrationOptions = {},
 ): string {
   const idToken = options.idTokenEncryption ? `+id-token-jwe-${options.idTokenEncryption}` : '';
-  return `${profile}+${clientAuth}${idToken}`;
+  const jarm = options.jarmEncryption ? `+jarm-jwe-${options.jarmEncryption}` : '';
+  return `${profile}+${clientAuth}${idToken}${jarm}`;
 }
 
 /** The registration options a connection was made with. */
 export function registrationOptions(connection: RegistrationOptions): RegistrationOptions {
-  return connection.idTokenEncryption ? { idTokenEncryption: connection.idTokenEncryption } : {};
+  return {
+    ...(connection.idTokenEncryption ? { idTokenEncryption: connection.idTokenEncryption } : {}),
+    ...(connection.jarmEncryption ? { jarmEncryption: connection.jarmEncryption } : {}),
+  };
 }
 
 /** The profile's facts with the registration options on top: what the client metadata is derived from. */
@@ -178,5 +184,6 @@ export function registeredProfile(profile: ProfileId, options: RegistrationOptio
   return {
     ...PROFILES[profile],
     ...(options.idTokenEncryption ? { idTokenEncryption: options.idTokenEncryption } : {}),
+    ...(options.jarmEncryption ? { jarmEncryption: options.jarmEncryption } : {}),
   };
 }

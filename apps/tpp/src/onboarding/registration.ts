@@ -102,6 +102,7 @@ export function createRegistrar(deps: {
         profile: profileId,
         clientAuth,
         ...(options.idTokenEncryption ? { idTokenEncryption: options.idTokenEncryption } : {}),
+        ...(options.jarmEncryption ? { jarmEncryption: options.jarmEncryption } : {}),
         clientId: body.client_id,
         registrationAccessToken: typeof token === 'string' ? token : undefined,
         registrationClientUri: typeof uri === 'string' ? uri : undefined,

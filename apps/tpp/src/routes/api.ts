@@ -5,7 +5,7 @@ import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { expireIfAbandoned } from '../connect/abandoned.js';
 import type { ConnectionService, Customer } from '../connect/connections.js';
-import { isClientAuthMethod, isProfileId } from '../connect/profiles.js';
+import { isClientAuthMethod, isProfileId, PROFILES } from '../connect/profiles.js';
 import type { Onboarding } from '../onboarding/onboarding.js';
 import type { ConnectionTrace } from '../shared/timeline.js';
 import type { Connection, ConnectionStore } from '../store/connections.js';
@@ -25,6 +25,7 @@ const connectBody = z.object({
     .refine(isClientAuthMethod, { message: 'clientAuth must be private_key_jwt or tls_client_auth' }),
   encryptRequestObject: z.boolean().optional(),
   encryptIdToken: z.boolean().optional(),
+  encryptJarm: z.boolean().optional(),
 });
 
 const paymentBody = z.object({
@@ -147,15 +148,26 @@ export function apiRoutes(deps: {
   router.post('/connections', inPhase('connect'), async (req, res) => {
     const parsed = connectBody.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidBody(parsed.error);
-    const { profile, clientAuth, encryptRequestObject, encryptIdToken } = parsed.data;
+    const { profile, clientAuth, encryptRequestObject, encryptIdToken, encryptJarm } = parsed.data;
     if (!isProfileId(profile) || !isClientAuthMethod(clientAuth))
       throw new Error('unreachable: validated above');
+    // JARM §2.2: only a JWT response can be encrypted; the other profiles answer in the query.
+    if (encryptJarm && !PROFILES[profile].jarm) {
+      throw new OAuthError({
+        status: 400,
+        error: 'invalid_request',
+        description: `encryptJarm: ${PROFILES[profile].title} answers without JARM, so there is no response JWT to encrypt`,
+        clause: 'JARM §2.2, FAPI 1.0 Adv §5.2.2-2',
+        fix: 'choose FAPI 1.0 Advanced, or leave the option off',
+      });
+    }
     const started = await connections.start({
       customer: customerOf(req, res),
       profile,
       clientAuth,
       encryptRequestObject,
       encryptIdToken,
+      encryptJarm,
     });
     res.status(201).json(started);
   });

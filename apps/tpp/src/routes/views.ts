@@ -53,6 +53,7 @@ export function profileViews(): ProfileView[] {
     title: p.title,
     summary: p.summary,
     senderConstraint: p.senderConstraint,
+    jarm: p.jarm,
     rules: p.rules,
   }));
 }

@@ -58,6 +58,8 @@ export interface ProfileView {
   title: string;
   summary: string;
   senderConstraint: 'dpop' | 'mtls' | 'none';
+  /** JARM: the bank answers the authorization request with a signed JWT (so it can also encrypt it). */
+  jarm: boolean;
   rules: { rule: string; clause: string }[];
 }
 
@@ -83,6 +85,8 @@ export interface ConnectionView {
   requestObjectEncryption?: string;
   /** OIDC Core §10.2: the algorithm the bank encrypts ID tokens to Moneywise with, when the learner chose it. */
   idTokenEncryption?: string;
+  /** JARM §2.2: the bank signs, then encrypts its JARM responses to Moneywise with this algorithm. */
+  jarmEncryption?: string;
   clientId?: string;
   interactionId: string;
   status: ConnectionStatus;

@@ -28,6 +28,8 @@ export interface Connection {
   requestObjectEncryption?: KeyManagementAlg;
   /** OIDC Core §10.2: ID tokens signed by the bank, then encrypted to Moneywise's key with this algorithm. */
   idTokenEncryption?: KeyManagementAlg;
+  /** JARM §2.2: authorization responses signed by the bank, then encrypted to Moneywise with this algorithm. */
+  jarmEncryption?: KeyManagementAlg;
   error?: ApiError;
   /** The accounts the bank answered with when Moneywise last read them: the ones the customer shared. */
   sharedAccounts?: AccountView[];
@@ -125,6 +127,7 @@ interface ConnectionRow {
   shared_accounts_json: string | null;
   request_object_encryption: string | null;
   id_token_encryption: string | null;
+  jarm_encryption: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -144,6 +147,7 @@ function connectionFrom(row: ConnectionRow): Connection {
       ? { requestObjectEncryption: row.request_object_encryption }
       : {}),
     ...(isKeyManagementAlg(row.id_token_encryption) ? { idTokenEncryption: row.id_token_encryption } : {}),
+    ...(isKeyManagementAlg(row.jarm_encryption) ? { jarmEncryption: row.jarm_encryption } : {}),
     error: json<ApiError>(row.error_json),
     sharedAccounts: json<AccountView[]>(row.shared_accounts_json),
     createdAt: row.created_at,
@@ -221,8 +225,8 @@ function paymentFrom(row: PaymentRow): Payment {
 export function createConnectionStore(db: Db): ConnectionStore {
   const q = {
     insertConnection: db.prepare(`INSERT INTO connections
-      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption, id_token_encryption)
-      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption, @idTokenEncryption)`),
+      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption, id_token_encryption, jarm_encryption)
+      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption, @idTokenEncryption, @jarmEncryption)`),
     getConnection: db.prepare('SELECT * FROM connections WHERE id = ?'),
     listConnections: db.prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at DESC'),
     updateConnection:
@@ -277,6 +281,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
         error: connection.error ? JSON.stringify(connection.error) : null,
         requestObjectEncryption: orNull(connection.requestObjectEncryption),
         idTokenEncryption: orNull(connection.idTokenEncryption),
+        jarmEncryption: orNull(connection.jarmEncryption),
       });
     },
     get,

@@ -107,6 +107,8 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'connections', column: 'request_object_encryption', definition: 'TEXT' },
   { table: 'connections', column: 'id_token_encryption', definition: 'TEXT' },
   { table: 'registrations', column: 'id_token_encryption', definition: 'TEXT' },
+  { table: 'connections', column: 'jarm_encryption', definition: 'TEXT' },
+  { table: 'registrations', column: 'jarm_encryption', definition: 'TEXT' },
 ];
 
 function addMissingColumns(db: Db): void {

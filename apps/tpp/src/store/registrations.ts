@@ -29,6 +29,7 @@ interface Row {
   metadata_version: string | null;
   registered_at: string;
   id_token_encryption: string | null;
+  jarm_encryption: string | null;
 }
 
 export interface RegistrationStore {
@@ -47,6 +48,7 @@ function fromRow(row: Row): Registration {
     profile: row.profile as ProfileId,
     clientAuth: row.client_auth as ClientAuthMethod,
     ...(isKeyManagementAlg(row.id_token_encryption) ? { idTokenEncryption: row.id_token_encryption } : {}),
+    ...(isKeyManagementAlg(row.jarm_encryption) ? { jarmEncryption: row.jarm_encryption } : {}),
     clientId: row.client_id,
     registrationAccessToken: row.registration_access_token ?? undefined,
     registrationClientUri: row.registration_client_uri ?? undefined,
@@ -60,8 +62,8 @@ export function createRegistrationStore(db: Db): RegistrationStore {
   const get = db.prepare('SELECT * FROM registrations WHERE registration_key = ?');
   const list = db.prepare('SELECT * FROM registrations ORDER BY profile, client_auth');
   const upsert = db.prepare(`INSERT INTO registrations
-      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, metadata_version, registered_at, id_token_encryption)
-      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @version, @registeredAt, @idTokenEncryption)
+      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, metadata_version, registered_at, id_token_encryption, jarm_encryption)
+      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @version, @registeredAt, @idTokenEncryption, @jarmEncryption)
       ON CONFLICT (registration_key) DO UPDATE SET client_id = excluded.client_id,
         registration_access_token = excluded.registration_access_token,
         registration_client_uri = excluded.registration_client_uri,
@@ -86,6 +88,7 @@ export function createRegistrationStore(db: Db): RegistrationStore {
         version: registration.metadataVersion ?? null,
         registeredAt: registration.registeredAt,
         idTokenEncryption: registration.idTokenEncryption ?? null,
+        jarmEncryption: registration.jarmEncryption ?? null,
       });
     },
     remove(profile, clientAuth, options) {

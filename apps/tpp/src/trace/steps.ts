@@ -127,6 +127,12 @@ export const STEPS = {
       'State ties the response to this browser and this request; the issuer (iss, or the JARM signature and iss) proves which bank answered, stopping mix-up and injection attacks.',
     clause: 'RFC 9207 §2.4, RFC 6749 §10.12, JARM §4.4',
   },
+  'response-checks-encrypted': {
+    title: 'Decrypt, then check the authorization response (JWE)',
+    explanation:
+      'The bank signed its JARM response, then encrypted it to Moneywise’s published key (use enc): the JWE protected header below is all the browser carried. The signature already stopped anyone changing the response; encryption adds confidentiality, so the code and state were unreadable to the browser, its history and extensions, and to the logs of anything in between. Moneywise checks it names the algorithms it registered, decrypts it with its private key, then verifies the signed JWT inside (issuer, audience, expiry, state) as for any JARM response; the decrypted claims are below, the code shortened.',
+    clause: 'JARM §2.2, JARM §4.4, RFC 7516',
+  },
   'token-code': {
     title: 'Exchange the code for tokens',
     explanation:

@@ -25,6 +25,17 @@ function setup() {
   return { api, redirect };
 }
 
+/** The TPP answers a connection start by echoing it, with the bank's authorization URL. */
+function answersStart(api: ReturnType<typeof fakeApi>) {
+  api.answer('POST', '/connections', (body) => ({
+    status: 201,
+    body: {
+      connection: { id: 'c1', ...(body as object) },
+      authorizationUrl: 'https://bank.localhost:9443/auth',
+    },
+  }));
+}
+
 describe('Connect page', () => {
   it('offers the four profiles and two client authentications in plain words, FAPI 2.0 + DPoP first', async () => {
     setup();
@@ -87,13 +98,7 @@ describe('Connect page', () => {
 
   it('asks for the ID token encrypted, and the request object too, when the learner ticks those options', async () => {
     const { api, redirect } = setup();
-    api.answer('POST', '/connections', (body) => ({
-      status: 201,
-      body: {
-        connection: { id: 'c1', ...(body as object) },
-        authorizationUrl: 'https://bank.localhost:9443/auth',
-      },
-    }));
+    answersStart(api);
     const idToken = await screen.findByRole('checkbox', { name: /Encrypt the ID token \(JWE\)/ });
     expect(idToken.closest('label')?.textContent).toContain('OIDC Core §10.2');
     await userEvent.click(idToken);
@@ -105,6 +110,40 @@ describe('Connect page', () => {
       clientAuth: 'private_key_jwt',
       encryptRequestObject: true,
       encryptIdToken: true,
+    });
+  });
+
+  it('offers the JARM response encrypted only with FAPI 1.0 Advanced, and sends it only there', async () => {
+    const { api, redirect } = setup();
+    answersStart(api);
+    await screen.findByTestId('profile-fapi2-dpop');
+    // FAPI 2.0 answers in the query (code, state, iss): no JARM response to encrypt.
+    expect(screen.queryByTestId('option-encrypt-jarm')).toBeNull();
+    await userEvent.click(screen.getByTestId('profile-fapi1-advanced'));
+    const jarm = screen.getByRole('checkbox', { name: /Encrypt the JARM response \(JWE\)/ });
+    expect(jarm.closest('label')?.textContent).toContain('JARM §2.2');
+    await userEvent.click(jarm);
+    await userEvent.click(screen.getByTestId('connect-button'));
+    await waitFor(() => expect(redirect).toHaveBeenCalled());
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      profile: 'fapi1-advanced',
+      clientAuth: 'private_key_jwt',
+      encryptJarm: true,
+    });
+  });
+
+  it('drops the ticked JARM option when the learner then picks a profile without JARM', async () => {
+    const { api, redirect } = setup();
+    answersStart(api);
+    await userEvent.click(await screen.findByTestId('profile-fapi1-advanced'));
+    await userEvent.click(screen.getByTestId('option-encrypt-jarm'));
+    await userEvent.click(screen.getByTestId('profile-fapi2-mtls'));
+    expect(screen.queryByTestId('option-encrypt-jarm')).toBeNull();
+    await userEvent.click(screen.getByTestId('connect-button'));
+    await waitFor(() => expect(redirect).toHaveBeenCalled());
+    expect(api.calls.find((c) => c.method === 'POST')?.body).toEqual({
+      profile: 'fapi2-mtls',
+      clientAuth: 'private_key_jwt',
     });
   });
 

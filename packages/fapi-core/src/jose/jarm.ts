@@ -1,10 +1,19 @@
 // JWT Secured Authorization Response Mode (JARM, OpenID FAPI WG), client side: the OP returns the
 // authorization response as a signed JWT in the `response` parameter (`response_mode=jwt`, FAPI 1.0 Adv
 // §5.2.2-2, §5.2.3.2). The client verifies it as JARM §4.4 says before it trusts `code` or `state`.
-import type { JWTPayload } from 'jose';
+// A client that registered authorization_encrypted_response_alg (JARM §3) gets it signed, then encrypted
+// to its own key (JARM §2.2): it decrypts first, then verifies the inner JWT exactly the same way.
+import { decodeJwt, decodeProtectedHeader, type JWK, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { OAuthError } from '../errors.js';
 import type { FapiProfile, FapiSigningAlg } from './algorithms.js';
 import { audienceValues, checkedTolerance, claimReader, duration, epochSeconds, type Now } from './claims.js';
+import {
+  type ContentEncryptionAlg,
+  decryptNestedJwt,
+  isCompactJwe,
+  jweHeaderOf,
+  type KeyManagementAlg,
+} from './encryption.js';
 import { quote, rejectAs } from './reject.js';
 import { type VerificationKeySource, verifyCompactJws } from './signature.js';
 
@@ -24,6 +33,17 @@ export interface VerifyJarmResponseOptions {
   /** Seconds of clock skew tolerated on exp; default 10, at most 60. */
   clockToleranceSeconds?: number;
   now?: Now;
+  /** JARM §3: set when the client registered authorization_encrypted_response_alg/enc. */
+  decryption?: JarmDecryption;
+}
+
+/** What a client that asked for encrypted JARM responses registered, and the keys it decrypts with. */
+export interface JarmDecryption {
+  /** authorization_encrypted_response_alg and _enc, as registered (JARM §3). */
+  alg: KeyManagementAlg;
+  enc: ContentEncryptionAlg;
+  /** The client's private encryption keys (use enc), whose public halves its jwks_uri publishes. */
+  keys: { keys: JWK[] };
 }
 
 export interface JarmAuthorizationResponse {
@@ -32,6 +52,8 @@ export interface JarmAuthorizationResponse {
   state: string | undefined;
   iss: string;
   claims: JWTPayload;
+  /** The JWE protected header, when the response was encrypted (JARM §2.2). */
+  jwe?: JWTHeaderParameters;
 }
 
 /**
@@ -64,6 +86,86 @@ const WHAT = 'JARM response';
 const reject = rejectAs('invalid_request', 400);
 
 /**
+ * JARM §2.2: an encrypted JARM response, decrypted with the client's key: the inner signed JWT and the JWE
+ * protected header. Refuses a response in clear, other algorithms than registered, a JWE to a key the
+ * client does not hold, and one with no signed JWT inside.
+ */
+export async function decryptJarmResponse(
+  response: unknown,
+  decryption: JarmDecryption,
+): Promise<{ jws: string; jwe: JWTHeaderParameters }> {
+  // JARM §2.2, §3: registered for encryption means only a JWE; a JWS in clear was readable on its way.
+  if (!isCompactJwe(response)) {
+    throw reject({
+      description:
+        'JARM response arrived in clear (a signed JWT the browser could read), though this client registered authorization_encrypted_response_alg',
+      clause: 'JARM §2.2, JARM §3',
+      fix: 'discard it; the bank must sign the response, then encrypt it to the key this client registered',
+    });
+  }
+  const jwe = jweHeaderOf(response);
+  // JARM §3, OIDC Registration §2: exactly the alg and enc the client registered, nothing weaker.
+  if (jwe?.alg !== decryption.alg || jwe.enc !== decryption.enc) {
+    throw reject({
+      description: `JARM response is encrypted with alg ${quote(jwe?.alg)} and enc ${quote(jwe?.enc)}; this client registered ${decryption.alg} and ${decryption.enc}`,
+      clause: 'JARM §3, OIDC Registration §2',
+      fix: 'discard it; the bank must encrypt with the authorization_encrypted_response_alg/enc the client registered',
+    });
+  }
+  let jws: string;
+  try {
+    ({ jws } = await decryptNestedJwt(response, decryption.keys));
+  } catch (err) {
+    // RFC 7516 §5.2: no key of this client decrypts it (another recipient's key, or tampered with).
+    throw reject({
+      description: `JARM response cannot be decrypted with this client's keys: ${err instanceof Error ? err.message : String(err)}`,
+      clause: 'RFC 7516 §5.2, JARM §2.2',
+      fix: "discard it; the bank must encrypt to the client's use enc key at its jwks_uri (kid in the JWE header)",
+    });
+  }
+  // JARM §2.2: signed, then encrypted; encryption alone says nothing about who wrote it.
+  if (!isSignedJwt(jws)) {
+    throw reject({
+      description: 'JARM response is encrypted but holds no signed JWT (encrypted but unsigned)',
+      clause: 'JARM §2.2',
+      fix: 'discard it; the bank must sign the response (PS256) before it encrypts it',
+    });
+  }
+  return { jws, jwe };
+}
+
+/** A compact JWS (three parts) whose alg is not "none". */
+function isSignedJwt(token: string): boolean {
+  if (token.split('.').length !== 3) return false;
+  try {
+    const { alg } = decodeProtectedHeader(token);
+    return typeof alg === 'string' && alg !== 'none';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The state of a JARM response, unverified, only to find the request it answers (RFC 6749 §10.12): decrypted
+ * first when the client holds encryption keys. Undefined when it cannot be read; verification comes next.
+ */
+export async function unverifiedJarmState(
+  response: string,
+  decryptionKeys?: { keys: JWK[] },
+): Promise<string | undefined> {
+  try {
+    const jwt =
+      isCompactJwe(response) && decryptionKeys
+        ? (await decryptNestedJwt(response, decryptionKeys)).jws
+        : response;
+    const { state } = decodeJwt(jwt);
+    return typeof state === 'string' ? state : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Verifies a JARM response (signature with the OP's keys, iss, aud, exp) and returns code and state. A
  * verified error response throws `AuthorizationResponseError`; anything unverifiable throws OAuthError 400.
  */
@@ -72,8 +174,11 @@ export async function verifyJarmResponse(
 ): Promise<JarmAuthorizationResponse> {
   const tolerance = checkedTolerance(options.clockToleranceSeconds, 10, 'clockToleranceSeconds');
   const now = epochSeconds(options.now);
+  const decrypted = options.decryption
+    ? await decryptJarmResponse(options.response, options.decryption)
+    : undefined;
   // JARM §4.4 step 5 (and FAPI 1.0 Adv §8.6): the signature verifies with the OP's key and an allowed alg.
-  const { claims } = await verifyCompactJws(options.response, options.opKeys, {
+  const { claims } = await verifyCompactJws(decrypted?.jws ?? options.response, options.opKeys, {
     what: WHAT,
     reject,
     profile: options.profile ?? 'fapi1-advanced',
@@ -128,5 +233,11 @@ export async function verifyJarmResponse(
       fix: 'the OP must put code (or error) in the response JWT',
     });
   }
-  return { code: claims.code, state, iss: options.issuer, claims };
+  return {
+    code: claims.code,
+    state,
+    iss: options.issuer,
+    claims,
+    ...(decrypted ? { jwe: decrypted.jwe } : {}),
+  };
 }

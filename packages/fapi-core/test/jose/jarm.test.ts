@@ -1,7 +1,18 @@
-import { type CryptoKey, createLocalJWKSet, exportJWK, generateKeyPair, type JWK } from 'jose';
+import {
+  CompactEncrypt,
+  type CryptoKey,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { encryptNestedJwt } from '../../src/jose/encryption.js';
 import {
   AuthorizationResponseError,
+  type JarmDecryption,
+  unverifiedJarmState,
   type VerifyJarmResponseOptions,
   verifyJarmResponse,
 } from '../../src/jose/jarm.js';
@@ -119,5 +130,94 @@ describe('verifyJarmResponse', () => {
   it('refuses a response with neither code nor error', async () => {
     const { code: _code, ...noCode } = claims();
     expect((await oauthError(verify(await sign(noCode)))).message).toContain('neither a code nor an error');
+  });
+});
+
+/** An encryption key pair of the client (use enc), its public half as the bank finds it at jwks_uri. */
+async function encryptionKeyPair(kid: string, alg: 'RSA-OAEP-256' | 'ECDH-ES' = 'RSA-OAEP-256') {
+  const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+  const header = { kid, alg, use: 'enc' };
+  return {
+    publicJwk: { ...(await exportJWK(publicKey)), ...header },
+    privateJwk: { ...(await exportJWK(privateKey)), ...header },
+  };
+}
+
+describe('verifyJarmResponse, encrypted (JARM §2.2: signed by the OP, then encrypted to the client)', () => {
+  let client: Awaited<ReturnType<typeof encryptionKeyPair>>;
+  let decryption: JarmDecryption;
+  beforeAll(async () => {
+    client = await encryptionKeyPair('client-enc');
+    decryption = { alg: 'RSA-OAEP-256', enc: 'A256GCM', keys: { keys: [client.privateJwk] } };
+  });
+  const verifyEncrypted = (response: unknown) => verify(response, { decryption });
+  /** A JWE of `plaintext` to the client's key, with the header given. */
+  const encryptAs = async (plaintext: string, alg: string, enc: string, key: JWK = client.publicJwk) =>
+    new CompactEncrypt(new TextEncoder().encode(plaintext))
+      .setProtectedHeader({ alg, enc, kid: key.kid, cty: 'JWT' })
+      .encrypt(await importJWK({ ...key, alg }, alg));
+
+  it('decrypts with the client key, then verifies signature, iss, aud and exp as for a JWS', async () => {
+    const response = await encryptNestedJwt(await sign(claims()), client.publicJwk);
+    const result = await verifyEncrypted(response);
+    expect(result).toMatchObject({ code: 'auth-code-123', state: 'state-xyz', iss: ISSUER });
+    expect(result.jwe).toMatchObject({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: 'client-enc', cty: 'JWT' });
+    // The inner JWT is checked exactly as a JWS in clear: a wrong aud inside is refused.
+    const otherAud = await encryptNestedJwt(await sign(claims({ aud: 'budgetly-client' })), client.publicJwk);
+    expect((await oauthError(verifyEncrypted(otherAud))).description).toContain('does not contain');
+    const forged = await encryptNestedJwt(await sign(claims(), impostor.privateKey), client.publicJwk);
+    expect((await oauthError(verifyEncrypted(forged))).error).toBe('invalid_request');
+  });
+
+  it('refuses a JARM response in clear (a JWS) when the client registered encryption', async () => {
+    const err = await oauthError(verifyEncrypted(await sign(claims())));
+    expect(err).toMatchObject({ status: 400, error: 'invalid_request', clause: 'JARM §2.2, JARM §3' });
+    expect(err.description).toContain('arrived in clear');
+    expect(err.fix).toContain('encrypt it to the key this client registered');
+  });
+
+  it('refuses a JWE to a key the client does not hold (wrong key)', async () => {
+    const other = await encryptionKeyPair('someone-else');
+    const err = await oauthError(
+      verifyEncrypted(await encryptNestedJwt(await sign(claims()), other.publicJwk)),
+    );
+    expect(err.clause).toBe('RFC 7516 §5.2, JARM §2.2');
+    expect(err.description).toContain("cannot be decrypted with this client's keys");
+    // The same kid on another key: found by kid, but it does not decrypt.
+    const sameKid = { ...other.publicJwk, kid: 'client-enc' };
+    const forgedKid = await oauthError(
+      verifyEncrypted(await encryptNestedJwt(await sign(claims()), sameKid)),
+    );
+    expect(forgedKid.clause).toBe('RFC 7516 §5.2, JARM §2.2');
+  });
+
+  it.each([
+    ['ECDH-ES', 'A256GCM', "alg 'ECDH-ES' and enc 'A256GCM'"],
+    ['RSA-OAEP-256', 'A128CBC-HS256', "alg 'RSA-OAEP-256' and enc 'A128CBC-HS256'"],
+    ['RSA-OAEP', 'A256GCM', "alg 'RSA-OAEP' and enc 'A256GCM'"],
+  ])('refuses alg %s / enc %s, other than the client registered', async (alg, enc, named) => {
+    const key =
+      alg === 'ECDH-ES' ? (await encryptionKeyPair('client-enc', 'ECDH-ES')).publicJwk : client.publicJwk;
+    const err = await oauthError(verifyEncrypted(await encryptAs(await sign(claims()), alg, enc, key)));
+    expect(err.clause).toBe('JARM §3, OIDC Registration §2');
+    expect(err.description).toContain(`${named}; this client registered RSA-OAEP-256 and A256GCM`);
+  });
+
+  it.each([
+    ['an unsigned JWT (alg none)', () => unsignedJwt({ alg: 'none' }, claims())],
+    ['bare JSON claims', () => JSON.stringify(claims())],
+  ])('refuses a JWE holding %s (encrypted but unsigned)', async (_what, plaintext) => {
+    const err = await oauthError(verifyEncrypted(await encryptAs(plaintext(), 'RSA-OAEP-256', 'A256GCM')));
+    expect(err.clause).toBe('JARM §2.2');
+    expect(err.description).toBe(
+      'JARM response is encrypted but holds no signed JWT (encrypted but unsigned)',
+    );
+  });
+
+  it('reads the state of an encrypted response only with the client keys (to find the request)', async () => {
+    const response = await encryptNestedJwt(await sign(claims()), client.publicJwk);
+    await expect(unverifiedJarmState(response, decryption.keys)).resolves.toBe('state-xyz');
+    await expect(unverifiedJarmState(response)).resolves.toBeUndefined();
+    await expect(unverifiedJarmState(await sign(claims()))).resolves.toBe('state-xyz');
   });
 });

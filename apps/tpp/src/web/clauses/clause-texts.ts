@@ -240,9 +240,17 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
     summary:
       'The authorization server returns the authorization response parameters inside a JWT it signs, so the client can check who issued the response, for whom, and that nobody altered it.',
     sections: {
+      '2.2': s(
+        'Signing and encryption',
+        'The response JWT is signed, or signed and encrypted; when both, it is signed first and then encrypted, giving a Nested JWT (RFC 7519). The authorization server chooses the algorithms from what the client registered.',
+      ),
       '2.3.4': s(
         'Response mode "jwt"',
         'The response mode "jwt" is a shortcut: it indicates the default redirect encoding (query or fragment) for the requested response type, i.e. "query.jwt" for the code response type.',
+      ),
+      '3': s(
+        'Client metadata',
+        'authorization_signed_response_alg names the JWS alg the responses are signed with (never none). authorization_encrypted_response_alg names the JWE alg they are encrypted with; with signing too, the response is signed, then encrypted (a Nested JWT); without it, nothing is encrypted. authorization_encrypted_response_enc names the JWE enc, A128CBC-HS256 when only the alg is given, and needs the alg. The client publishes its public encryption keys through jwks_uri or jwks.',
       ),
       '4.1': s(
         'Authorization server: signed response',

@@ -33,8 +33,12 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
   const [clientAuth, setClientAuth] = useState<ClientAuthMethod>('private_key_jwt');
   const [encryptRequestObject, setEncryptRequestObject] = useState(false);
   const [encryptIdToken, setEncryptIdToken] = useState(false);
+  const [encryptJarm, setEncryptJarm] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
+
+  // JARM §2.2: only a profile answering with a JARM response (FAPI 1.0 Advanced) has one to encrypt.
+  const jarm = options.data?.profiles.find((p) => p.id === profile)?.jarm === true;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -47,6 +51,7 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
           clientAuth,
           ...(encryptRequestObject ? { encryptRequestObject } : {}),
           ...(encryptIdToken ? { encryptIdToken } : {}),
+          ...(jarm && encryptJarm ? { encryptJarm } : {}),
         },
       });
       redirect(started.authorizationUrl);
@@ -137,6 +142,19 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
               A256GCM): who the customer is and what they consented to stay readable by Moneywise alone.
               Moneywise registers a client of its own for this.
             </OptionChoice>
+            {jarm ? (
+              <OptionChoice
+                checked={encryptJarm}
+                onChange={setEncryptJarm}
+                testId="option-encrypt-jarm"
+                title="Encrypt the JARM response (JWE)"
+                clause="JARM §2.2, JARM §3"
+              >
+                The bank signs its authorization response, then encrypts it to Moneywise&rsquo;s published key
+                (RSA-OAEP-256, A256GCM): the code and state cross the browser, its history and extensions
+                unreadable. Moneywise registers a client of its own for this.
+              </OptionChoice>
+            ) : null}
           </fieldset>
           <div className="actions">
             <button type="submit" className="button primary" disabled={busy} data-testid="connect-button">

@@ -175,6 +175,7 @@ function Reconnect({
           clientAuth: connection.clientAuth,
           ...(connection.requestObjectEncryption ? { encryptRequestObject: true } : {}),
           ...(connection.idTokenEncryption ? { encryptIdToken: true } : {}),
+          ...(connection.jarmEncryption ? { encryptJarm: true } : {}),
         },
       });
       redirect(started.authorizationUrl);
