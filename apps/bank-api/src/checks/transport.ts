@@ -64,7 +64,8 @@ async function checkClientCertificate(ctx: PipelineContext, options: TransportCh
       fix: 'present a current transport certificate issued by the sandbox directory (certs/participants/<tpp>/transport.crt)',
     });
   }
-  // The directory is the trust anchor: a certificate it revoked is refused at once, CRL timing aside.
+  // The directory is the trust anchor: a certificate it revoked is refused once its answer's max-age
+  // (one second, the directory's Cache-Control) has passed, CRL timing aside.
   let status: CertificateStatus;
   try {
     status = await options.certificateStatus(certificate.x5tS256);
