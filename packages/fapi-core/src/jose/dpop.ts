@@ -105,6 +105,8 @@ export class RotatingDpopNonce implements DpopNonceSource {
   readonly #secret: Uint8Array;
   readonly #rotationMs: number;
   readonly #now: Now;
+  /** The nonces of the latest windows asked about: each HMAC is computed once per window, not per call. */
+  #recent: { window: number; nonce: string }[] = [];
 
   constructor(options: RotatingDpopNonceOptions = {}) {
     this.#secret = options.secret ?? randomBytes(32);
@@ -131,7 +133,12 @@ export class RotatingDpopNonce implements DpopNonceSource {
   }
 
   #nonceFor(window: number): string {
-    return createHmac('sha256', this.#secret).update(`dpop-nonce:${window}`).digest('base64url');
+    const known = this.#recent.find((entry) => entry.window === window);
+    if (known) return known.nonce;
+    const nonce = createHmac('sha256', this.#secret).update(`dpop-nonce:${window}`).digest('base64url');
+    // The current and the previous window are all a request asks about (current(), isValid()).
+    this.#recent = [{ window, nonce }, ...this.#recent].slice(0, 3);
+    return nonce;
   }
 }
 

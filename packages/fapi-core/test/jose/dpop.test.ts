@@ -281,6 +281,22 @@ describe('verifyDpopProof', () => {
       expect(rotating.isValid(first)).toBe(false);
       expect(new RotatingDpopNonce({ now: () => now }).isValid(rotating.current())).toBe(false);
     });
+
+    it("remembers each window's nonce without ever answering another window's", () => {
+      const secret = randomBytes(32);
+      let now = 1_000_000_000;
+      const remembering = new RotatingDpopNonce({ now: () => now, secret });
+      const fresh = () => new RotatingDpopNonce({ now: () => now, secret }).current();
+      const seen = new Set<string>();
+      // Forward through four windows, then the clock set back: each answer is the window's own HMAC.
+      for (const step of [0, 60_000, 60_000, 60_000, -180_000, 120_000]) {
+        now += step;
+        for (let ask = 0; ask < 3; ask++) expect(remembering.current()).toBe(fresh());
+        seen.add(remembering.current());
+        expect(remembering.isValid(fresh())).toBe(true);
+      }
+      expect(seen.size).toBe(4);
+    });
   });
 
   it('refuses two DPoP headers, whether kept apart or joined by a comma', async () => {
