@@ -134,12 +134,14 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   }
   const getJson = async <T>(path: string): Promise<T> => (await read<T>(path)).body;
   // One cache for both status reads, keyed by path, each answer kept as long as its own max-age says.
-  const statusAnswers = shortLivedCache(
-    (answer: { reuseMs: number }) => answer.reuseMs,
-    (path: string) => read<unknown>(path),
-  );
+  const statusAnswers = options.reuseStatusAnswers
+    ? shortLivedCache(
+        (answer: { reuseMs: number }) => answer.reuseMs,
+        (path: string) => read<unknown>(path),
+      )
+    : undefined;
   const getStatus = async <T>(path: string): Promise<T> =>
-    options.reuseStatusAnswers ? ((await statusAnswers.get(path)).body as T) : getJson<T>(path);
+    statusAnswers ? ((await statusAnswers.get(path)).body as T) : getJson<T>(path);
 
   return {
     jwks: () => getJson<JSONWebKeySet>('/.well-known/jwks.json'),
