@@ -25,6 +25,9 @@ import { sandboxRulesRoute } from './routes/sandbox-rules.js';
 
 export const API_BASE_PATH = '/open-banking/v3.1';
 
+/** The methods whose request body the API reads. */
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
 export interface BankApiAppDependencies {
   config: SandboxConfig;
   store: BankStore;
@@ -111,7 +114,10 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
   });
   // Every JSON answer, success or error, is checked against the OpenAPI document before it leaves.
   api.use(enforceResponseContract(contract, deps.log));
-  api.use(express.json({ limit: '64kb' }));
+  // RFC 9110 §9.3.1-2, §9.3.5: a GET, HEAD or DELETE body has no meaning, so only POST, PUT and PATCH are
+  // parsed (a malformed one gets the OB 400 from obErrorHandler); the read calls skip the parser entirely.
+  const parseJson = express.json({ limit: '64kb' });
+  api.use((req, res, next) => (METHODS_WITH_BODY.has(req.method) ? parseJson(req, res, next) : next()));
   api.use(openBankingRoutes({ store, pipeline, contract, baseUrl }));
   api.use((req) => {
     throw new ObRequestError(

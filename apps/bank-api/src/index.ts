@@ -7,15 +7,11 @@ import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client'
 import { RotatingDpopNonce } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { InMemoryReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
 import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
-import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createBankApiApp } from './app.js';
 import { createIntrospectionClient } from './introspection.js';
 import { bankOpKeys } from './jwks.js';
-
-/** How long the directory's word on a participant is reused: a suspension shows within this window. */
-export const PARTICIPANT_STATUS_CACHE_MS = 1000;
 
 export interface StartBankApiOptions {
   config: SandboxConfig;
@@ -55,11 +51,9 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     config,
   );
   const keys = bankOpKeys(`${config.bankOp.issuer}/jwks`, agent);
-  const directory = createDirectoryClient({ config, dispatcher: agent });
-  const softwareStatements = shortLivedCache(
-    PARTICIPANT_STATUS_CACHE_MS,
-    (orgId: string, softwareId: string) => directory.softwareStatement(orgId, softwareId),
-  );
+  // The directory's word on a certificate or software is reused only as long as its max-age allows
+  // (apps/directory STATUS_MAX_AGE_SECONDS): a suspension bites at the next call after that window.
+  const directory = createDirectoryClient({ config, dispatcher: agent, reuseStatusAnswers: true });
 
   const now = options.now;
   const app = createBankApiApp({
@@ -72,7 +66,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
       ...(options.requireDpopNonce === false ? {} : { nonces: new RotatingDpopNonce(now ? { now } : {}) }),
       ...(now ? { now } : {}),
       certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
-      softwareStatement: (orgId, softwareId) => softwareStatements.get(orgId, softwareId),
+      softwareStatement: (orgId, softwareId) => directory.softwareStatement(orgId, softwareId),
       keys,
       issuer: config.bankOp.issuer,
       introspect: createIntrospectionClient({

@@ -1,13 +1,14 @@
 // The directory stays in charge after a token is issued: when it suspends a TPP's software statement or
-// its organisation, bank-api refuses that TPP's tokens at the next call (after its one-second cache),
+// its organisation, bank-api refuses that TPP's tokens at the next call (after the one second the
+// directory's Cache-Control max-age lets it reuse an answer),
 // for DPoP clients that show no certificate as for mTLS ones, and honours the same tokens again once
 // the directory reactivates the participant. A directory that cannot be asked is never taken as a yes.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { STATUS_MAX_AGE_SECONDS } from '@fapi-sandbox/directory';
 import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARTICIPANT_STATUS_CACHE_MS } from '../src/index.js';
 import type { ApiResponse, TestClient } from './support/clients.js';
 import { accountAccess, type Sandbox, startSandbox } from './support/sandbox.js';
 
@@ -20,8 +21,8 @@ afterAll(async () => {
 });
 
 const PARTICIPANT_CHECK = 'Participant: the software is active in the directory';
-/** Long enough for bank-api's cached answer about a participant to expire. */
-const afterCacheWindow = () => sleep(PARTICIPANT_STATUS_CACHE_MS + 150);
+/** Long enough for the directory's answer about a participant, reused by bank-api, to expire. */
+const afterCacheWindow = () => sleep(STATUS_MAX_AGE_SECONDS * 1000 + 150);
 
 const moneywise = () => sb.config.participants.demo;
 const softwarePath = () =>
@@ -161,6 +162,44 @@ describe('an mTLS client', () => {
       expectWithdrawn(await readAccounts(client, token), 'Bearer', /as suspended/);
     });
     expect((await readAccounts(client, token)).status).toBe(200);
+  });
+});
+
+describe("the directory's Cache-Control decides how long bank-api reuses its answer", () => {
+  /** GETs the directory has answered for `path` so far (its request log). */
+  const directoryReads = (path: string) =>
+    sb.logs.filter((line) => line.party === 'directory' && line.msg.startsWith(`GET ${path} `)).length;
+  const certificatePath = '/certificate-status';
+
+  it('asks once for concurrent calls within the window, and again after it: then a suspension bites', async () => {
+    const client = sb.clients.moneywiseDpop;
+    const { token } = await accountAccess(sb, client);
+    await afterCacheWindow();
+    const before = directoryReads(softwarePath());
+    const answers = await Promise.all([1, 2, 3, 4].map(() => readAccounts(client, token)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    // Four calls, one question to the directory: the others shared its answer or reused it.
+    expect(directoryReads(softwarePath()) - before).toBe(1);
+
+    await whileSuspended(softwarePath(), async () => {
+      const asked = directoryReads(softwarePath());
+      expectWithdrawn(await readAccounts(client, token), 'DPoP', /as suspended/);
+      // The window had passed: bank-api asked the directory again rather than reuse the old answer.
+      expect(directoryReads(softwarePath())).toBe(asked + 1);
+    });
+  });
+
+  it('reuses the certificate answer of an mTLS client within the window, and asks again after it', async () => {
+    const client = sb.clients.moneywiseMtls;
+    const { token } = await accountAccess(sb, client);
+    await afterCacheWindow();
+    const before = directoryReads(certificatePath);
+    const answers = await Promise.all([1, 2, 3, 4].map(() => readAccounts(client, token)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(directoryReads(certificatePath) - before).toBe(1);
+    await afterCacheWindow();
+    expect((await readAccounts(client, token)).status).toBe(200);
+    expect(directoryReads(certificatePath) - before).toBe(2);
   });
 });
 

@@ -2,6 +2,7 @@
 // the same key and body create nothing new and answer with the resource as it is now, another body is
 // refused, concurrent retries never create two payments.
 import { randomUUID } from 'node:crypto';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ALICE,
@@ -363,6 +364,29 @@ describe('payment consent requests', () => {
     expect(response.status).toBe(400);
     expect(response.body.Code).toBe('400 BadRequest');
     expect(response.body.error_description).toMatch(/not valid JSON/);
+  });
+
+  it('that come with a GET are not read: the call is answered as if it had none', async () => {
+    const client = sb.clients.moneywiseMtls;
+    const { token } = await accountAccess(sb, client);
+    const get = (body: string) =>
+      request(`${sb.config.bankApi.baseUrl}/aisp/accounts`, {
+        method: 'GET',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'x-fapi-interaction-id': randomUUID(),
+          'content-type': 'application/json',
+        },
+        body,
+        dispatcher: client.dispatcher,
+      });
+    // Neither a JSON body nor a malformed one changes the answer: no parser runs for a GET.
+    for (const body of ['{"Data":{"Permissions":[]}}', '{not json']) {
+      const response = await get(body);
+      const answer = (await response.body.json()) as { Data: { Account: unknown[] } };
+      expect(response.statusCode, JSON.stringify(answer)).toBe(200);
+      expect(answer.Data.Account.length).toBeGreaterThan(0);
+    }
   });
 
   it('read a consent or payment id that does not exist as 400 Resource.NotFound', async () => {

@@ -6,6 +6,8 @@ import type { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createDirectoryServices, createMtlsApp, createWebApp } from './app.js';
 import type { SignUpLimit } from './routes/sign-up-limit.js';
 
+export { STATUS_MAX_AGE_SECONDS } from './routes/http.js';
+
 export interface StartDirectoryOptions {
   config: SandboxConfig;
   /** Where its log lines go (default: JSON lines on stdout, see fapi-core/log). */

@@ -2,6 +2,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { STATUS_MAX_AGE_SECONDS } from '../src/index.js';
 import { DEMO_SSA_PATH, oauthError, startTestDirectory, type TestDirectory, x509 } from './helpers.js';
 
 let t: TestDirectory;
@@ -197,6 +198,24 @@ describe('revocation status', () => {
       status: 'unknown',
       x5tS256: thumbprintOfPemFile(t.config.negative.untrustedTransportCert),
     });
+  });
+
+  it('lets banks reuse a status answer for one second only, and never an error', async () => {
+    const demo = t.config.participants.demo;
+    expect(STATUS_MAX_AGE_SECONDS).toBe(1);
+    const reusable = `max-age=${STATUS_MAX_AGE_SECONDS}`;
+    const certificate = await t.call(
+      `/certificate-status?${new URLSearchParams({ 'x5t#S256': thumbprintOfPemFile(demo.transportCert) })}`,
+    );
+    expect(certificate.headers.get('cache-control')).toBe(reusable);
+    const software = await t.call(`/organisations/${demo.orgId}/software-statements/${demo.softwareId}`);
+    expect(software.headers.get('cache-control')).toBe(reusable);
+    // A software id the directory does not know (yet) is asked about again at the next call.
+    const unknown = await t.call(`/organisations/${demo.orgId}/software-statements/NoSuchSoftware`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('cache-control') ?? '').not.toMatch(/max-age/);
+    // Everything else stays no-cache: lists, keys and participants are read fresh.
+    expect((await t.call('/participants')).headers.get('cache-control')).toBe('no-cache');
   });
 
   it('refuses a malformed thumbprint with 400', async () => {

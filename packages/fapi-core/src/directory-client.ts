@@ -5,6 +5,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { type Dispatcher, fetch } from 'undici';
 import type { SandboxConfig } from './config.js';
+import { maxAgeMs, shortLivedCache } from './short-lived-cache.js';
 import { createSandboxAgent } from './tls.js';
 
 /** An organisation's or software statement's standing in the directory. `revoked` is final. */
@@ -94,6 +95,12 @@ export interface DirectoryClientOptions {
   config: SandboxConfig;
   /** For the public reads; defaults to an agent trusting the sandbox CA. */
   dispatcher?: Dispatcher;
+  /**
+   * Reuse certificate-status and software-statement answers for as long as the directory's
+   * `Cache-Control: max-age` allows (never longer; none or `no-store` means asked every time), concurrent
+   * asks for the same answer sharing one request. Off by default: callers that cache themselves say so.
+   */
+  reuseStatusAnswers?: boolean;
 }
 
 function softwarePath(orgId: string, softwareId: string): string {
@@ -117,21 +124,31 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
   const web = config.directory.web.origin;
   const dispatcher = options.dispatcher ?? createSandboxAgent({}, config);
 
-  /** One GET of a JSON read; a non-2xx answer throws DirectoryError. */
-  async function getJson<T>(path: string): Promise<T> {
+  /** One GET of a JSON read, with how long the directory lets it be reused; non-2xx throws DirectoryError. */
+  async function read<T>(path: string): Promise<{ body: T; reuseMs: number }> {
     const url = `${web}${path}`;
     const response = await fetch(url, { dispatcher, headers: { accept: 'application/json' } });
-    const body = await response.text();
-    if (!response.ok) throw failure(url, response.status, body);
-    return JSON.parse(body) as T;
+    const text = await response.text();
+    if (!response.ok) throw failure(url, response.status, text);
+    return { body: JSON.parse(text) as T, reuseMs: maxAgeMs(response.headers.get('cache-control')) };
   }
+  const getJson = async <T>(path: string): Promise<T> => (await read<T>(path)).body;
+  // One cache for both status reads, keyed by path, each answer kept as long as its own max-age says.
+  const statusAnswers = options.reuseStatusAnswers
+    ? shortLivedCache(
+        (answer: { reuseMs: number }) => answer.reuseMs,
+        (path: string) => read<unknown>(path),
+      )
+    : undefined;
+  const getStatus = async <T>(path: string): Promise<T> =>
+    statusAnswers ? ((await statusAnswers.get(path)).body as T) : getJson<T>(path);
 
   return {
     jwks: () => getJson<JSONWebKeySet>('/.well-known/jwks.json'),
     participants: () => getJson<Participants>('/participants'),
     certificateStatus: (x5tS256) =>
-      getJson<CertificateStatus>(`/certificate-status?${new URLSearchParams({ 'x5t#S256': x5tS256 })}`),
-    softwareStatement: (orgId, softwareId) => getJson<SoftwareStatement>(softwarePath(orgId, softwareId)),
+      getStatus<CertificateStatus>(`/certificate-status?${new URLSearchParams({ 'x5t#S256': x5tS256 })}`),
+    softwareStatement: (orgId, softwareId) => getStatus<SoftwareStatement>(softwarePath(orgId, softwareId)),
     softwareJwks: (orgId, softwareId) => getJson<JSONWebKeySet>(`${softwarePath(orgId, softwareId)}/jwks`),
   };
 }

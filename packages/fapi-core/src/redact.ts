@@ -2,11 +2,21 @@
 // (TraceRecorder.record calls redactEvent), so a credential never reaches a trace store or a `/trace`
 // reader, wherever the sender put it: an Authorization header, a cookie, an `x-api-key`, a form field,
 // a JSON member, or a query string (`?access_token=`, the RFC 6750 §2.3 method FAPI forbids, is still
-// redacted when a client tries it). JWTs among the credentials are decoded first, so a learner reads
-// their header and claims but never holds a usable token. Bodies are kept bounded in size and depth, so
-// nothing a caller sends can make a later read of the trace fail.
-import { decodeJwt, decodeProtectedHeader } from 'jose';
-import type { DecodedJwt, TraceEventInput } from './trace.js';
+// redacted when a client tries it). JWTs among the credentials are noted first (trace-jwts.ts keeps their
+// header and payload, decoded when read), so a learner reads their header and claims but never holds a
+// usable token. Bodies are kept bounded in size and depth, so nothing a caller sends can make a later
+// read of the trace fail.
+import type { TraceEventInput } from './trace.js';
+import {
+  type DecodedJwt,
+  decodedJwts,
+  type JwtForDisplay,
+  MAX_BODY_DEPTH,
+  storedJwt,
+  type TraceJwt,
+} from './trace-jwts.js';
+
+export { MAX_BODY_DEPTH } from './trace-jwts.js';
 
 /** Shown as "[redacted]": a value whose start would already help a guesser. */
 const HIDDEN_FIELDS = new Set([
@@ -85,8 +95,6 @@ const JWT_LABELS: Record<string, string> = {
 /** JWK members that are private key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1): never kept. */
 const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']);
 
-/** Deeper structures are cut: JSON this deep is an attack on the reader, not a message to learn from. */
-export const MAX_BODY_DEPTH = 32;
 /** Longer bodies are kept as their first characters, as text. */
 export const MAX_BODY_CHARS = 64 * 1024;
 
@@ -101,30 +109,17 @@ export function shorten(value: string): string {
   return value.length <= 8 ? '…' : `${value.slice(0, 8)}…`;
 }
 
-/** Header and claims of a compact JWS, or undefined when it is not one. Nothing is verified here. */
-export function decodeJwtParts(
-  value: string,
-): { header: Record<string, unknown>; claims: Record<string, unknown> } | undefined {
-  try {
-    return {
-      header: decodeProtectedHeader(value) as Record<string, unknown>,
-      claims: decodeJwt(value) as Record<string, unknown>,
-    };
-  } catch {
-    return undefined;
-  }
+/** Where the redaction notes the JWTs it finds, to be decoded when the event is read. */
+type JwtSink = JwtForDisplay[] | undefined;
+
+function noteJwt(jwts: JwtSink, where: string, value: string): void {
+  if (jwts && looksLikeJwt(value)) jwts.push({ where, jwt: value });
 }
 
-function decodeInto(jwts: DecodedJwt[] | undefined, where: string, value: string): void {
-  if (!jwts || !looksLikeJwt(value)) return;
-  const parts = decodeJwtParts(value);
-  if (parts) jwts.push({ where, ...parts });
-}
-
-/** A credential found under `name`: decoded into `jwts` when it is a JWT, then hidden or shortened. */
-function redactSecret(name: string, value: string, jwts: DecodedJwt[] | undefined): string {
+/** A credential found under `name`: noted in `jwts` when it is a JWT, then hidden or shortened. */
+function redactSecret(name: string, value: string, jwts: JwtSink): string {
   if (HIDDEN_FIELDS.has(name)) return '[redacted]';
-  decodeInto(jwts, JWT_LABELS[name] ?? name, value);
+  noteJwt(jwts, JWT_LABELS[name] ?? name, value);
   return shorten(value);
 }
 
@@ -139,7 +134,7 @@ type HeaderInput = Record<string, string | string[] | number | undefined> | Head
  * become "[redacted]", DPoP proofs, API keys and other credentials keep their first 8 characters, and a
  * Location keeps its URL with the credentials in its query redacted. JWTs among them go to `jwts`.
  */
-export function redactHeaders(headers: HeaderInput, jwts?: DecodedJwt[]): Record<string, string> {
+export function redactHeaders(headers: HeaderInput, jwts?: JwtForDisplay[]): Record<string, string> {
   const result: Record<string, string> = {};
   if (!headers) return result;
   const entries: [string, unknown][] =
@@ -152,17 +147,17 @@ export function redactHeaders(headers: HeaderInput, jwts?: DecodedJwt[]): Record
     else if (SCHEME_HEADERS.has(name)) result[name] = redactAuthorization(text, jwts);
     else if (name === 'location' || name === 'content-location') result[name] = redactUrl(text, jwts);
     else if (SECRET_HEADERS.has(name) || SECRET_HEADER_NAME.test(name)) {
-      decodeInto(jwts, JWT_LABELS[name] ?? `${name} header`, text);
+      noteJwt(jwts, JWT_LABELS[name] ?? `${name} header`, text);
       result[name] = shorten(text);
     } else result[name] = text;
   }
   return result;
 }
 
-function redactAuthorization(value: string, jwts: DecodedJwt[] | undefined): string {
+function redactAuthorization(value: string, jwts: JwtSink): string {
   const match = /^(\S+)\s+(\S+)/.exec(value);
   if (!match) return shorten(value);
-  decodeInto(jwts, `${JWT_LABELS.authorization} (${match[1]})`, match[2]!);
+  noteJwt(jwts, `${JWT_LABELS.authorization} (${match[1]})`, match[2]!);
   return `${match[1]} ${shorten(match[2]!)}`;
 }
 
@@ -170,7 +165,7 @@ function redactAuthorization(value: string, jwts: DecodedJwt[] | undefined): str
  * A URL with the credentials in its query and fragment shortened (an authorization response's code or
  * JARM response, a misplaced `?access_token=`). Relative URLs stay relative; text that is no URL is kept.
  */
-export function redactUrl(url: string, jwts?: DecodedJwt[]): string {
+export function redactUrl(url: string, jwts?: JwtForDisplay[]): string {
   const relative = url.startsWith('/');
   const parsed = URL.parse(url, relative ? 'https://relative.invalid' : undefined);
   if (!parsed) return url;
@@ -180,7 +175,7 @@ export function redactUrl(url: string, jwts?: DecodedJwt[]): string {
   return `${start}${search ? `?${search}` : ''}${fragment !== undefined ? `#${fragment}` : ''}`;
 }
 
-function redactParams(params: URLSearchParams, jwts: DecodedJwt[] | undefined): string {
+function redactParams(params: URLSearchParams, jwts: JwtSink): string {
   const copy = new URLSearchParams();
   for (const [name, value] of params) {
     copy.append(name, isSecretField(name) ? redactSecret(name, value, jwts) : value);
@@ -193,7 +188,7 @@ function redactParams(params: URLSearchParams, jwts: DecodedJwt[] | undefined): 
  * (deeply, to MAX_BODY_DEPTH), JSON text, form-encoded text and a bare JWT (an SSA, a JARM response).
  * Field names match exactly (`code`, not the OB error's `Code`). JWKs lose their private members.
  */
-export function redactBody(body: unknown, jwts?: DecodedJwt[]): unknown {
+export function redactBody(body: unknown, jwts?: JwtForDisplay[]): unknown {
   if (typeof body === 'string') return bounded(redactText(body, jwts));
   const redacted = redactValue(body, 0, jwts);
   const text = JSON.stringify(redacted);
@@ -206,10 +201,10 @@ function bounded(text: string): string {
     : `${text.slice(0, MAX_BODY_CHARS)}…[${text.length - MAX_BODY_CHARS} more characters not kept]`;
 }
 
-function redactText(text: string, jwts: DecodedJwt[] | undefined): string {
+function redactText(text: string, jwts: JwtSink): string {
   const trimmed = text.trim();
   if (looksLikeJwt(trimmed)) {
-    decodeInto(jwts, 'JWT in the body', trimmed);
+    noteJwt(jwts, 'JWT in the body', trimmed);
     return shorten(trimmed);
   }
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -226,7 +221,7 @@ function redactText(text: string, jwts: DecodedJwt[] | undefined): string {
   return text;
 }
 
-function redactValue(value: unknown, depth: number, jwts: DecodedJwt[] | undefined): unknown {
+function redactValue(value: unknown, depth: number, jwts: JwtSink): unknown {
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_BODY_DEPTH) return `[nested deeper than ${MAX_BODY_DEPTH} levels: not kept]`;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, jwts));
@@ -242,48 +237,37 @@ function redactValue(value: unknown, depth: number, jwts: DecodedJwt[] | undefin
   return copy;
 }
 
+/** An event as the recorder keeps it: redacted, with the JWTs it was given and those found in it. */
+export type StoredEventInput<T extends TraceEventInput> = Omit<T, 'jwts'> & {
+  jwts: TraceJwt[];
+  /** JWTs the redaction found in the message, shown unless the recording party gave the same one. */
+  foundJwts: TraceJwt[];
+};
+
 /**
- * An event as it may be stored: URL, headers and bodies redacted, the JWTs found in them decoded and
- * added to those the recording party decoded itself (each once).
+ * An event as it may be stored: URL, headers and bodies redacted, the JWTs found in them noted beside
+ * those the recording party gave, none decoded yet and none with its signature (trace-jwts.ts).
  */
-export function redactEvent<T extends TraceEventInput>(input: T): T {
-  const found: DecodedJwt[] = [];
-  const event: T = { ...input };
+export function redactForStore<T extends TraceEventInput>(input: T): StoredEventInput<T> {
+  const found: JwtForDisplay[] = [];
+  const event = { ...input } as T;
   if (input.url !== undefined) event.url = redactUrl(input.url, found);
   if (input.requestHeaders) event.requestHeaders = redactHeaders(input.requestHeaders, found);
   if (input.responseHeaders) event.responseHeaders = redactHeaders(input.responseHeaders, found);
   if (input.requestBody !== undefined) event.requestBody = redactBody(input.requestBody, found);
   if (input.responseBody !== undefined) event.responseBody = redactBody(input.responseBody, found);
-  // A JWT's claims are the sender's JSON too: bounded like a body, so a deep one cannot break a read.
-  const jwts = (input.jwts ?? []).map(boundedJwt);
-  const seen = new Set(jwts.map(sameJwtKey));
-  for (const jwt of found.map(boundedJwt)) {
-    const key = sameJwtKey(jwt);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    jwts.push(jwt);
-  }
-  event.jwts = jwts;
-  return event;
-}
-
-function boundedJwt(jwt: DecodedJwt): DecodedJwt {
+  const given = input.jwts ?? [];
+  // The same text the party gave is shown once anyway: not kept twice.
+  const known = new Set(given.map((jwt) => ('jwt' in jwt ? jwt.jwt : undefined)));
   return {
-    ...jwt,
-    header: boundDepth(jwt.header, 0) as Record<string, unknown>,
-    claims: boundDepth(jwt.claims, 0) as Record<string, unknown>,
+    ...event,
+    jwts: given.map(storedJwt),
+    foundJwts: found.filter((jwt) => !known.has(jwt.jwt)).map(storedJwt),
   };
 }
 
-function boundDepth(value: unknown, depth: number): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (depth >= MAX_BODY_DEPTH) return `[nested deeper than ${MAX_BODY_DEPTH} levels: not kept]`;
-  if (Array.isArray(value)) return value.map((item) => boundDepth(item, depth + 1));
-  return Object.fromEntries(
-    Object.entries(value).map(([name, field]) => [name, boundDepth(field, depth + 1)]),
-  );
-}
-
-function sameJwtKey(jwt: DecodedJwt): string {
-  return JSON.stringify([jwt.header, jwt.claims]);
+/** An event as it may be shown: redacted, the JWTs given and found decoded (each once) and bounded. */
+export function redactEvent<T extends TraceEventInput>(input: T): Omit<T, 'jwts'> & { jwts: DecodedJwt[] } {
+  const { jwts, foundJwts, ...stored } = redactForStore(input);
+  return { ...(stored as unknown as Omit<T, 'jwts'>), jwts: decodedJwts(jwts, foundJwts) };
 }

@@ -1,16 +1,25 @@
 // The flow trace: every party records what it sent, received and checked as TraceEvents, correlated by
 // the FAPI interaction id (`x-fapi-interaction-id`, FAPI 1.0 Part 1 §6.2.1-11), so the TPP can show one
 // timeline across directory, bank and TPP. Secrets are redacted before an event is stored (redact.ts);
-// JWTs are decoded for display only (never verified here). Each event names the participant it concerns
-// (the directory's software_id), and only that participant reads it back (traceReaderOf).
+// JWTs are decoded for display only (never verified here), when an event is read (trace-jwts.ts). Each
+// event names the participant it concerns (the directory's software_id), and only that participant reads
+// it back (traceReaderOf).
 import { randomUUID, type X509Certificate } from 'node:crypto';
 import { directoryParticipantOf } from './certificate-identity.js';
 import { OAuthError } from './errors.js';
 import { isUuid } from './fapi-headers.js';
 import type { PeerCertificate } from './peer-certificate.js';
-import { redactEvent } from './redact.js';
+import { redactForStore } from './redact.js';
+import { type DecodedJwt, decodedJwts, type TraceJwt } from './trace-jwts.js';
 
 export { redactBody, redactHeaders, redactUrl } from './redact.js';
+export {
+  type DecodedJwt,
+  decodeJwtsIn,
+  type JwtForDisplay,
+  jwtsForDisplay,
+  type TraceJwt,
+} from './trace-jwts.js';
 
 export type TraceParty = 'directory' | 'bank-op' | 'bank-api' | 'tpp' | 'browser';
 export type TraceDirection = 'inbound' | 'outbound' | 'internal';
@@ -25,15 +34,6 @@ export interface CheckResult {
   clause: string;
   /** What was found, in one sentence. */
   detail: string;
-}
-
-export interface DecodedJwt {
-  /** Where it was found: "DPoP header", "access_token", "request", … */
-  where: string;
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
-  /** Whether the recording party verified the signature; undefined when it only decoded it. */
-  verified?: boolean;
 }
 
 export interface TraceEvent {
@@ -70,9 +70,12 @@ export interface TraceEvent {
   clause?: string;
 }
 
-/** What `record` takes: everything but the generated id and time; jwts and checks default to none. */
+/**
+ * What `record` takes: everything but the generated id and time; checks default to none, and jwts (none by
+ * default) may be decoded already or noted to decode when read (jwtsForDisplay).
+ */
 export type TraceEventInput = Omit<TraceEvent, 'id' | 'at' | 'jwts' | 'checks'> &
-  Partial<Pick<TraceEvent, 'jwts' | 'checks'>>;
+  Partial<Pick<TraceEvent, 'checks'>> & { jwts?: TraceJwt[] };
 
 export interface TraceQuery {
   /** Only the events of this participant (software_id). */
@@ -88,63 +91,91 @@ export interface TraceQuery {
 export type TraceListener = (event: TraceEvent) => void;
 
 /**
- * A bounded in-memory ring buffer of trace events (default 5000): the oldest events drop out first, so a
- * long-running sandbox never grows without limit.
+ * What one party keeps by default: its latest 5000 events, and no more than 16 MiB of them as JSON. An API
+ * call's event is a few KiB (headers, checks, the answer), so a busy sandbox keeps its last few thousand
+ * calls, minutes of traffic, while a party's heap stays far below the sandbox's idle-memory target.
+ */
+export const TRACE_CAPACITY = 5000;
+export const TRACE_MAX_BYTES = 16 * 1024 * 1024;
+
+/** An event as kept: redacted, its JWTs still to decode, and the size of its JSON. */
+interface StoredEvent {
+  event: Omit<TraceEvent, 'jwts'>;
+  jwts: TraceJwt[];
+  foundJwts: TraceJwt[];
+  bytes: number;
+}
+
+/**
+ * A bounded in-memory ring of trace events: the oldest drop out first once there are more than `capacity`
+ * of them or their JSON passes `maxBytes` (the newest event is always kept), so a long-running sandbox
+ * never grows without limit. Events are redacted when recorded and their JWTs decoded when read.
  */
 export class TraceRecorder {
   readonly capacity: number;
-  readonly #events: (TraceEvent | undefined)[];
-  #next = 0;
-  #count = 0;
+  readonly maxBytes: number;
+  /** Oldest first; entries before #head are dropped ones, cut off now and then. */
+  #events: StoredEvent[] = [];
+  #head = 0;
+  #bytes = 0;
   readonly #listeners = new Set<TraceListener>();
   readonly #now: () => Date;
 
-  constructor(options: { capacity?: number; now?: () => Date } = {}) {
-    this.capacity = options.capacity ?? 5000;
+  constructor(options: { capacity?: number; maxBytes?: number; now?: () => Date } = {}) {
+    this.capacity = options.capacity ?? TRACE_CAPACITY;
+    this.maxBytes = options.maxBytes ?? TRACE_MAX_BYTES;
     if (!Number.isInteger(this.capacity) || this.capacity < 1) {
       throw new RangeError(`capacity must be a positive integer, got ${options.capacity}`);
     }
-    this.#events = new Array(this.capacity);
+    if (!Number.isInteger(this.maxBytes) || this.maxBytes < 1) {
+      throw new RangeError(`maxBytes must be a positive integer, got ${options.maxBytes}`);
+    }
     this.#now = options.now ?? (() => new Date());
   }
 
   /** Stores an event (redacted and bounded, with id and time filled in) and tells the listeners. */
   record(input: TraceEventInput): TraceEvent {
-    const safe = redactEvent(input);
-    const event: TraceEvent = {
+    const { jwts, foundJwts, ...safe } = redactForStore(input);
+    const event = {
       ...safe,
       id: randomUUID(),
       at: this.#now().toISOString(),
-      jwts: safe.jwts ?? [],
       checks: input.checks ?? [],
     };
-    this.#events[this.#next] = event;
-    this.#next = (this.#next + 1) % this.capacity;
-    this.#count = Math.min(this.#count + 1, this.capacity);
+    // The size of its JSON as kept (JWTs as header and payload text): what the byte bound counts.
+    const bytes =
+      JSON.stringify(event).length + JSON.stringify(jwts).length + JSON.stringify(foundJwts).length;
+    const stored: StoredEvent = { event, jwts, foundJwts, bytes };
+    this.#events.push(stored);
+    this.#bytes += bytes;
+    this.#evict();
+    const view = eventView(stored);
     for (const listener of this.#listeners) {
       try {
-        listener(event);
+        listener(view);
       } catch {
         // A failing listener (e.g. a closed event stream) must not stop recording or the request.
       }
     }
-    return event;
+    return view;
   }
 
   /** Events in the order they were recorded, filtered by the query. */
   list(query: TraceQuery = {}): TraceEvent[] {
     const since = query.since === undefined ? undefined : new Date(query.since).getTime();
-    const matches: TraceEvent[] = [];
-    const start = (this.#next - this.#count + this.capacity) % this.capacity;
-    for (let i = 0; i < this.#count; i++) {
-      const event = this.#events[(start + i) % this.capacity]!;
+    const matches: StoredEvent[] = [];
+    for (let i = this.#head; i < this.#events.length; i++) {
+      const stored = this.#events[i]!;
+      const { event } = stored;
       if (query.participant !== undefined && event.participant !== query.participant) continue;
       if (query.interactionId !== undefined && event.interactionId !== query.interactionId) continue;
       if (query.connectionId !== undefined && event.connectionId !== query.connectionId) continue;
       if (since !== undefined && Date.parse(event.at) <= since) continue;
-      matches.push(event);
+      matches.push(stored);
     }
-    return query.limit === undefined ? matches : matches.slice(Math.max(0, matches.length - query.limit));
+    const kept =
+      query.limit === undefined ? matches : matches.slice(Math.max(0, matches.length - query.limit));
+    return kept.map(eventView);
   }
 
   /** Calls `listener` for every event recorded from now on; returns a function that stops it. */
@@ -156,14 +187,47 @@ export class TraceRecorder {
   }
 
   get size(): number {
-    return this.#count;
+    return this.#events.length - this.#head;
+  }
+
+  /** The JSON size of the events kept, as the byte bound counts it. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   clear(): void {
-    this.#events.fill(undefined);
-    this.#next = 0;
-    this.#count = 0;
+    this.#events = [];
+    this.#head = 0;
+    this.#bytes = 0;
   }
+
+  #evict(): void {
+    while (this.size > this.capacity || (this.#bytes > this.maxBytes && this.size > 1)) {
+      this.#bytes -= this.#events[this.#head]!.bytes;
+      this.#events[this.#head++] = undefined as unknown as StoredEvent;
+    }
+    // Drop the evicted slots once they are half the array, so eviction stays cheap and memory is freed.
+    if (this.#head > 1024 && this.#head * 2 > this.#events.length) {
+      this.#events = this.#events.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+/**
+ * An event as readers see it: its JWTs decoded on first access (a listener that only counts events, or an
+ * event no one reads, costs no decoding). The getter is enumerable, so JSON and equality see `jwts`.
+ */
+function eventView(stored: StoredEvent): TraceEvent {
+  let decoded: DecodedJwt[] | undefined;
+  return Object.defineProperty({ ...stored.event } as TraceEvent, 'jwts', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      decoded ??= decodedJwts(stored.jwts, stored.foundJwts);
+      return decoded;
+    },
+  });
 }
 
 /** The query parameters `GET /trace` understands; anything else is refused, so a typo is not ignored. */
@@ -304,56 +368,4 @@ export function traceReaderOf(
     });
   }
   return participant;
-}
-
-// A compact JWS: base64url JSON header (always starts "eyJ"), payload and signature (empty for alg none),
-// not part of a longer dotted run (which would be a JWE).
-const COMPACT_JWS = /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*(?![A-Za-z0-9_.-])/g;
-
-/**
- * Finds compact JWTs in a string or (deeply) in an object and decodes their header and claims for display.
- * Nothing is verified (`verified` stays undefined). Nested finds are named by their path, e.g.
- * `decodeJwtsIn(body, 'token response')` → where "token response.access_token".
- */
-export function decodeJwtsIn(value: unknown, where: string): DecodedJwt[] {
-  const found: DecodedJwt[] = [];
-  const seen = new Set<string>();
-  const visit = (node: unknown, path: string, depth: number): void => {
-    if (typeof node === 'string') {
-      for (const match of node.matchAll(COMPACT_JWS)) {
-        if (seen.has(match[0])) continue;
-        const decoded = decodeForDisplay(match[0]);
-        if (!decoded) continue;
-        seen.add(match[0]);
-        found.push({ where: path, ...decoded });
-      }
-      return;
-    }
-    if (depth > 32 || node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const [index, item] of node.entries()) visit(item, `${path}[${index}]`, depth + 1);
-      return;
-    }
-    for (const [name, child] of Object.entries(node))
-      visit(child, path ? `${path}.${name}` : name, depth + 1);
-  };
-  visit(value, where, 0);
-  return found;
-}
-
-function decodeForDisplay(token: string): Pick<DecodedJwt, 'header' | 'claims'> | undefined {
-  const [header, claims] = token.split('.').slice(0, 2).map(parseSegment);
-  return header && claims ? { header, claims } : undefined;
-}
-
-function parseSegment(segment: string | undefined): Record<string, unknown> | undefined {
-  if (!segment) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -6,9 +6,10 @@ import { OAuthError } from '../src/errors.js';
 import type { PeerCertificate } from '../src/peer-certificate.js';
 import { MAX_BODY_CHARS } from '../src/redact.js';
 import {
-  type DecodedJwt,
   decodeJwtsIn,
   handleTraceQuery,
+  type JwtForDisplay,
+  jwtsForDisplay,
   redactBody,
   redactHeaders,
   redactUrl,
@@ -16,6 +17,7 @@ import {
   TraceRecorder,
   traceReaderOf,
 } from '../src/trace.js';
+import { decodedJwts } from '../src/trace-jwts.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const JWT = `${b64({ alg: 'PS256', typ: 'dpop+jwt' })}.${b64({ htm: 'POST', htu: 'https://bank.localhost/token' })}.c2ln`;
@@ -47,6 +49,74 @@ describe('TraceRecorder', () => {
     recorder.clear();
     expect(recorder.list()).toEqual([]);
     expect(() => new TraceRecorder({ capacity: 0 })).toThrow(RangeError);
+  });
+
+  it('keeps no more events than its byte bound allows, dropping the oldest first; the newest always stays', () => {
+    const body = (n: number) => ({ n, text: 'x'.repeat(1000) });
+    const one = JSON.stringify(
+      new TraceRecorder().record(input({ step: 'step 0', responseBody: body(0) })),
+    ).length;
+    const recorder = new TraceRecorder({ maxBytes: one * 3 + one / 2 });
+    for (let i = 1; i <= 6; i++) recorder.record(input({ step: `step ${i}`, responseBody: body(i) }));
+    expect(recorder.list().map((e) => e.step)).toEqual(['step 4', 'step 5', 'step 6']);
+    expect(recorder.bytes).toBeLessThanOrEqual(recorder.maxBytes);
+    expect(recorder.bytes).toBeGreaterThan(one * 2);
+    // An event larger than the whole bound replaces everything, rather than be lost itself.
+    recorder.record(input({ step: 'huge', responseBody: 'y'.repeat(one * 4) }));
+    expect(recorder.list().map((e) => e.step)).toEqual(['huge']);
+    expect(recorder.size).toBe(1);
+    recorder.clear();
+    expect(recorder.bytes).toBe(0);
+    expect(() => new TraceRecorder({ maxBytes: 0 })).toThrow(RangeError);
+  });
+
+  it('evicts by count and bytes alike over many events, keeping the latest in order', () => {
+    const recorder = new TraceRecorder({ capacity: 3000, maxBytes: 400_000 });
+    for (let i = 0; i < 5000; i++) recorder.record(input({ step: `step ${i}`, responseBody: { i } }));
+    const steps = recorder.list().map((e) => e.step);
+    expect(steps.at(-1)).toBe('step 4999');
+    expect(steps).toEqual(Array.from({ length: steps.length }, (_, k) => `step ${5000 - steps.length + k}`));
+    expect(recorder.bytes).toBeLessThanOrEqual(400_000);
+  });
+
+  it('shows JWTs noted for later decoding exactly as JWTs decoded when recorded', () => {
+    const recorder = new TraceRecorder();
+    const message = {
+      url: 'https://api.bank.localhost/accounts',
+      requestHeaders: { authorization: `DPoP ${ACCESS_TOKEN}`, dpop: JWT },
+      responseBody: { id_token: ACCESS_TOKEN, note: 'no JWT here' },
+    };
+    const noted = [...jwtsForDisplay(JWT, 'DPoP header'), ...jwtsForDisplay(ACCESS_TOKEN, 'access token')];
+    noted[0]!.verified = true;
+    const decoded = [...decodeJwtsIn(JWT, 'DPoP header'), ...decodeJwtsIn(ACCESS_TOKEN, 'access token')];
+    decoded[0]!.verified = true;
+    const lazy = recorder.record(input({ ...message, jwts: noted }));
+    const eager = recorder.record(input({ ...message, jwts: decoded }));
+    const [readLazy, readEager] = recorder.list();
+    expect(readLazy!.jwts).toEqual(readEager!.jwts);
+    expect(lazy.jwts).toEqual(eager.jwts);
+    // The party's own entries first, with their names and verdicts; the same JWTs found again in the
+    // headers and body are not repeated.
+    expect(readLazy!.jwts).toEqual([
+      {
+        where: 'DPoP header',
+        header: { alg: 'PS256', typ: 'dpop+jwt' },
+        claims: { htm: 'POST', htu: 'https://bank.localhost/token' },
+        verified: true,
+      },
+      {
+        where: 'access token',
+        header: { alg: 'PS256', typ: 'at+jwt' },
+        claims: { sub: 'alice', cnf: { jkt: 'abc' } },
+      },
+    ]);
+    // Found only in the message: listed under where it was found.
+    const other = `${b64({ alg: 'ES256', typ: 'JWT' })}.${b64({ iss: 'someone' })}.c2ln`;
+    const found = recorder.record(input({ responseBody: { id_token: other }, jwts: noted }));
+    expect(found.jwts.map((jwt) => jwt.where)).toEqual(['DPoP header', 'access token', 'ID token']);
+    // A noted string that does not decode is left out, as decodeJwtsIn leaves it out.
+    expect(recorder.record(input({ jwts: jwtsForDisplay('eyJnotjson.eyJalso.sig', 'x') })).jwts).toEqual([]);
+    expect(JSON.stringify(recorder.list())).not.toContain(ACCESS_TOKEN);
   });
 
   it('filters by interaction id, connection id, time and limit', () => {
@@ -146,7 +216,7 @@ describe('redaction', () => {
   });
 
   it('shortens a credential in any header that carries one: x-api-key, DPoP, custom token headers', () => {
-    const jwts: DecodedJwt[] = [];
+    const jwts: JwtForDisplay[] = [];
     const redacted = redactHeaders(
       { 'X-API-Key': 'sk_live_0123456789abcdef', dpop: JWT, 'x-my-session-token': 'abcdefghijkl' },
       jwts,
@@ -156,13 +226,13 @@ describe('redaction', () => {
       dpop: `${JWT.slice(0, 8)}…`,
       'x-my-session-token': 'abcdefgh…',
     });
-    expect(jwts).toEqual([
+    expect(decodedJwts(jwts)).toEqual([
       expect.objectContaining({ where: 'DPoP proof', header: { alg: 'PS256', typ: 'dpop+jwt' } }),
     ]);
   });
 
   it('redacts credentials in a query string and a fragment, absolute or relative, and decodes their JWTs', () => {
-    const jwts: DecodedJwt[] = [];
+    const jwts: JwtForDisplay[] = [];
     const url = redactUrl(
       `https://api.bank.localhost/accounts?access_token=${ACCESS_TOKEN}&page=2#code=abcdefghijkl&state=s1`,
       jwts,
@@ -177,7 +247,7 @@ describe('redaction', () => {
   });
 
   it('shortens the code and the JARM response in a redirect’s Location, and decodes the JWT', () => {
-    const jwts: DecodedJwt[] = [];
+    const jwts: JwtForDisplay[] = [];
     const response = `${b64({ alg: 'PS256', kid: 'k1' })}.${b64({ iss: 'https://bank.localhost', code: 'a-code-long-enough-to-use' })}.c2ln`;
     const headers = redactHeaders(
       {
@@ -189,7 +259,12 @@ describe('redaction', () => {
     expect(location.searchParams.get('code')).toBe('a-code-l…');
     expect(location.searchParams.get('response')).toBe(`${response.slice(0, 8)}…`);
     expect(location.searchParams.get('state')).toBe('s1');
-    expect(jwts).toEqual([expect.objectContaining({ where: 'authorization response (JARM)' })]);
+    expect(decodedJwts(jwts)).toEqual([
+      expect.objectContaining({
+        where: 'authorization response (JARM)',
+        claims: expect.objectContaining({ code: 'a-code-long-enough-to-use' }),
+      }),
+    ]);
   });
 
   it('redacts secrets in objects (deeply) without touching the original; JWKs lose private members', () => {
@@ -228,7 +303,7 @@ describe('redaction', () => {
     expect(form.get('code')).toBe('abcdefgh…');
     expect(form.get('grant_type')).toBe('authorization_code');
     expect(redactBody('plain text, not a form')).toBe('plain text, not a form');
-    const jwts: DecodedJwt[] = [];
+    const jwts: JwtForDisplay[] = [];
     expect(redactBody(JWT, jwts)).toBe(`${JWT.slice(0, 8)}…`);
     expect(jwts).toHaveLength(1);
   });

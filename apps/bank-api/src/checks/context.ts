@@ -5,7 +5,7 @@ import type { CertificateStatus } from '@fapi-sandbox/fapi-core/directory-client
 import type { FapiRequestHeaders } from '@fapi-sandbox/fapi-core/fapi-headers';
 import type { VerifiedDpopProof } from '@fapi-sandbox/fapi-core/jose/dpop';
 import type { PeerCertificate } from '@fapi-sandbox/fapi-core/peer-certificate';
-import type { DecodedJwt } from '@fapi-sandbox/fapi-core/trace';
+import type { TraceJwt } from '@fapi-sandbox/fapi-core/trace';
 
 export type AuthScheme = 'Bearer' | 'DPoP';
 
@@ -72,7 +72,7 @@ export interface PipelineContext {
   /** Set by the authorisation check (authorization_code routes). */
   consent?: Consent;
   /** JWTs seen on this request, for the trace. */
-  jwts: DecodedJwt[];
+  jwts: TraceJwt[];
 }
 
 /** One named step of the pipeline. `run` returns what it found, or throws an OAuthError naming the clause. */

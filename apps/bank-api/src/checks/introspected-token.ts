@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { audienceValues } from '@fapi-sandbox/fapi-core/jose/claims';
 import type { Violation } from '@fapi-sandbox/fapi-core/jose/reject';
-import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
+import { jwtsForDisplay } from '@fapi-sandbox/fapi-core/trace';
 import type { Introspect } from '../introspection.js';
 import type { AccessTokenClaims, PipelineContext } from './context.js';
 
@@ -24,10 +24,10 @@ const optionalString = (value: unknown) => (typeof value === 'string' && value !
 export async function checkIntrospectedToken(ctx: PipelineContext, options: IntrospectedTokenOptions) {
   const token = ctx.credentials!.token;
   const { response, jwt, ms } = await options.introspect(token);
-  const [decoded] = decodeJwtsIn(jwt, 'introspection response (RFC 9701)');
-  if (decoded) {
-    decoded.verified = true;
-    ctx.jwts.push(decoded);
+  const [shown] = jwtsForDisplay(jwt, 'introspection response (RFC 9701)');
+  if (shown) {
+    shown.verified = true;
+    ctx.jwts.push(shown);
   }
   const { reject } = options;
   // RFC 7662 §2.2: inactive covers expired, revoked (its grant too), never issued, or not for this API.

@@ -4,9 +4,10 @@
 // §5.3.4-3 asks the resource server to verify an access token's revocation status, and in an open-banking
 // ecosystem the directory's word on the participant is part of that status. So at each call the API asks
 // the directory for the effective status of the software the token names (`software_id`, `org_id`), with
-// answers reused for a second at most. An mTLS client's transport check already asked the directory about
-// its certificate, and that answer carries the same software's status: it is reused rather than asked
-// again. A DPoP client shows no certificate, so this check is what stops it.
+// answers reused only as long as the directory's Cache-Control max-age allows (one second). An mTLS
+// client's transport check already asked the directory about its certificate, and that answer carries the
+// same software's status: it is reused rather than asked again. A DPoP client shows no certificate, so
+// this check is what stops it.
 import type { DirectoryStatus, SoftwareStatement } from '@fapi-sandbox/fapi-core/directory-client';
 import { DirectoryError } from '@fapi-sandbox/fapi-core/directory-client';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
@@ -17,7 +18,7 @@ import type { AuthScheme, Check, PipelineContext } from './context.js';
 export type SoftwareStatementLookup = (orgId: string, softwareId: string) => Promise<SoftwareStatement>;
 
 export interface ParticipantCheckOptions {
-  /** Cached briefly by the composition root (index.ts). */
+  /** Reused for the directory's max-age at most (the composition root, index.ts, sets this up). */
   softwareStatement: SoftwareStatementLookup;
 }
 

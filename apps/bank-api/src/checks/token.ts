@@ -7,7 +7,7 @@ import { everyProfileSigningAlgs, type FapiSigningAlg } from '@fapi-sandbox/fapi
 import { audienceValues } from '@fapi-sandbox/fapi-core/jose/claims';
 import type { Violation } from '@fapi-sandbox/fapi-core/jose/reject';
 import { type VerificationKeySource, verifyCompactJws } from '@fapi-sandbox/fapi-core/jose/signature';
-import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
+import { jwtsForDisplay } from '@fapi-sandbox/fapi-core/trace';
 import type { Introspect } from '../introspection.js';
 import { refuse } from './challenge.js';
 import type { AccessTokenClaims, Check } from './context.js';
@@ -60,8 +60,8 @@ export function tokenCheck(options: TokenCheckOptions): Check {
           reject,
         });
       }
-      const [decoded] = decodeJwtsIn(token, 'access token');
-      if (decoded) ctx.jwts.push(decoded);
+      const [shown] = jwtsForDisplay(token, 'access token');
+      if (shown) ctx.jwts.push(shown);
 
       const { header, claims, alg } = await verifyCompactJws(token, options.keys, {
         what: 'access token',
@@ -69,7 +69,7 @@ export function tokenCheck(options: TokenCheckOptions): Check {
         allowedAlgs: options.algorithms ?? everyProfileSigningAlgs(),
         signatureFix: "use the access token exactly as bank-op's token endpoint returned it",
       });
-      if (decoded) decoded.verified = true;
+      if (shown) shown.verified = true;
 
       // RFC 9068 §4: typ is at+jwt (media types compare case-insensitively), so an ID token is not a key.
       const typ =

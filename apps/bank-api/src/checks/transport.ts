@@ -8,7 +8,7 @@ import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { type DpopNonceSource, verifyDpopProof } from '@fapi-sandbox/fapi-core/jose/dpop';
 import type { ReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
 import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
-import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
+import { jwtsForDisplay } from '@fapi-sandbox/fapi-core/trace';
 import { DPOP_ALGS, refuse } from './challenge.js';
 import type { Check, PipelineContext } from './context.js';
 
@@ -28,7 +28,10 @@ export interface TransportCheckOptions {
 async function checkDpopProof(ctx: PipelineContext, options: TransportCheckOptions): Promise<string> {
   const proofHeader = ctx.headers.dpop;
   ctx.jwts.push(
-    ...decodeJwtsIn(Array.isArray(proofHeader) ? proofHeader.join(' ') : (proofHeader ?? ''), 'DPoP header'),
+    ...jwtsForDisplay(
+      Array.isArray(proofHeader) ? proofHeader.join(' ') : (proofHeader ?? ''),
+      'DPoP header',
+    ),
   );
   // RFC 9449 §4.3 checks 1-12 (one proof, typ, alg, signature, htm, htu, nonce, iat window, ath) and §11.1 (jti).
   ctx.dpop = await verifyDpopProof({
@@ -64,7 +67,8 @@ async function checkClientCertificate(ctx: PipelineContext, options: TransportCh
       fix: 'present a current transport certificate issued by the sandbox directory (certs/participants/<tpp>/transport.crt)',
     });
   }
-  // The directory is the trust anchor: a certificate it revoked is refused at once, CRL timing aside.
+  // The directory is the trust anchor: a certificate it revoked is refused once its answer's max-age
+  // (one second, the directory's Cache-Control) has passed, CRL timing aside.
   let status: CertificateStatus;
   try {
     status = await options.certificateStatus(certificate.x5tS256);

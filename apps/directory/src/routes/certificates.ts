@@ -5,7 +5,7 @@ import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { Router } from 'express';
 import { CERTIFICATE_TYPES, type CertificateType } from '../domain/model.js';
 import type { DirectoryServices } from '../services.js';
-import { jsonBody, param, parseBody, requireAdmin, sendJson } from './http.js';
+import { jsonBody, param, parseBody, requireAdmin, sendJson, sendStatusJson } from './http.js';
 import { issueCertificateBody, reissueCertificateBody, revokeCertificateBody } from './schemas.js';
 import { certificateView } from './views.js';
 
@@ -98,7 +98,7 @@ export function certificateRoutes({
         fix: 'send GET /certificate-status?x5t%23S256=<base64url(sha256(DER))>',
       });
     }
-    sendJson(res, 200, certificates.status(x5t));
+    sendStatusJson(res, certificates.status(x5t));
   });
 
   // RFC 5280 §5: the Directory CA's CRL, DER, re-signed whenever a certificate is revoked.

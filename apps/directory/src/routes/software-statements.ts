@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import { softwareEncryptionKeys } from '../domain/encryption-keys.js';
 import type { DirectoryServices } from '../services.js';
-import { jsonBody, param, parseBody, requireAdmin, sendJson } from './http.js';
+import { jsonBody, param, parseBody, requireAdmin, sendJson, sendStatusJson } from './http.js';
 import { newSoftwareStatementBody, statusBody } from './schemas.js';
 import { softwareStatementView } from './views.js';
 
@@ -40,7 +40,7 @@ export function softwareStatementRoutes({
   });
 
   router.get(ONE, (req, res) => {
-    sendJson(res, 200, view(param(req, 'orgId'), param(req, 'softwareId')));
+    sendStatusJson(res, view(param(req, 'orgId'), param(req, 'softwareId')));
   });
 
   router.patch(ONE, admin, ...jsonBody(), (req, res) => {

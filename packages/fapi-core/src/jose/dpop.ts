@@ -14,6 +14,7 @@ import {
 import { checkedTolerance, duration, epochSeconds, type Now } from './claims.js';
 import { constantTimeEqual } from './compare.js';
 import { PRIVATE_JWK_MEMBERS, toPublicJwk } from './keys.js';
+import { proofKeyOf } from './proof-keys.js';
 import { quote, type Reject, rejectAs, rejectMisuse, type Violation } from './reject.js';
 import type { ReplayCache } from './replay-cache.js';
 import { decodeCompactJws, verifyCompactJws } from './signature.js';
@@ -105,6 +106,8 @@ export class RotatingDpopNonce implements DpopNonceSource {
   readonly #secret: Uint8Array;
   readonly #rotationMs: number;
   readonly #now: Now;
+  /** The nonces of the latest windows asked about: each HMAC is computed once per window, not per call. */
+  #recent: { window: number; nonce: string }[] = [];
 
   constructor(options: RotatingDpopNonceOptions = {}) {
     this.#secret = options.secret ?? randomBytes(32);
@@ -131,7 +134,12 @@ export class RotatingDpopNonce implements DpopNonceSource {
   }
 
   #nonceFor(window: number): string {
-    return createHmac('sha256', this.#secret).update(`dpop-nonce:${window}`).digest('base64url');
+    const known = this.#recent.find((entry) => entry.window === window);
+    if (known) return known.nonce;
+    const nonce = createHmac('sha256', this.#secret).update(`dpop-nonce:${window}`).digest('base64url');
+    // The current and the previous window are all a request asks about (current(), isValid()).
+    this.#recent = [{ window, nonce }, ...this.#recent].slice(0, 3);
+    return nonce;
   }
 }
 
@@ -233,8 +241,10 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
       fix: 'put only the public key in the header (export the public key, not the private one) and replace the leaked key',
     });
   }
+  // The same key object for the same JWK, so jose imports it once; the signature is verified every time.
+  const proofKey = proofKeyOf(jwk as JWK);
   // RFC 9449 §4.3 checks 5-6: an allowed asymmetric alg, and a signature that verifies with the header jwk.
-  await verifyCompactJws(proof, async () => jwk as JWK, { what: WHAT, reject, profile, allowedAlgs: algs });
+  await verifyCompactJws(proof, async () => proofKey.jwk, { what: WHAT, reject, profile, allowedAlgs: algs });
   const alg = header.alg as FapiSigningAlg;
   const claims = requiredClaims(rawClaims, reject);
 
@@ -270,7 +280,7 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
   }
   if (options.accessToken !== undefined) checkAth(claims.ath, options.accessToken, reject);
 
-  const jkt = await jwkThumbprint(jwk as JWK);
+  const jkt = await proofKey.thumbprint();
   // RFC 9449 §4.3 check 12.2 / §10.1: the proof's key is the one the token (or code) is bound to.
   if (options.expectedJkt !== undefined && !constantTimeEqual(jkt, options.expectedJkt)) {
     const bindingReject =

@@ -199,5 +199,13 @@ function asVerificationError(
       fix: "use a key that matches the JWS 'alg' header",
     });
   }
+  // WebCrypto refuses a key it cannot import (an EC point not on its curve) with a DataError.
+  if (err instanceof DOMException && err.name === 'DataError') {
+    return options.reject({
+      description: `${what}${kid} names a key that is not a valid public key: ${err.message}`,
+      clause: 'RFC 7517 §4, RFC 7518 §6',
+      fix: 'send the public key of the key pair you sign with, exported unchanged',
+    });
+  }
   throw err;
 }

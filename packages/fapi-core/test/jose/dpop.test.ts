@@ -218,6 +218,42 @@ describe('verifyDpopProof', () => {
     expect(err.message).toContain('signature that does not verify');
   });
 
+  describe('with a proof key seen before (its import and thumbprint remembered)', () => {
+    it('still verifies every signature: a tampered proof or another signer under the same jwk is refused', async () => {
+      await expect(verify(await proofWith(claims()))).resolves.toMatchObject({ jkt: key.jkt });
+      const [header, , signature] = (await proofWith(claims())).split('.');
+      const edited = Buffer.from(JSON.stringify(claims({ htm: 'GET', jti: 'edited' }))).toString('base64url');
+      const tampered = await oauthError(verify(`${header}.${edited}.${signature}`));
+      expect(tampered.error).toBe('invalid_dpop_proof');
+      expect(tampered.message).toContain('signature that does not verify');
+      const forged = await oauthError(verify(await proofWith(claims(), {}, otherKey)));
+      expect(forged.message).toContain('signature that does not verify');
+      // And the key itself still works after the refusals.
+      await expect(verify(await proofWith(claims()))).resolves.toMatchObject({ jkt: key.jkt });
+    });
+
+    it('keeps two keys apart that differ in a single member', async () => {
+      // Same key material and thumbprint, but `use: enc`, which jose refuses for a signature.
+      await expect(
+        verify(await proofWith(claims(), { jwk: { ...key.publicJwk, use: 'sig' } })),
+      ).resolves.toBeDefined();
+      const wrongUse = await oauthError(
+        verify(await proofWith(claims(), { jwk: { ...key.publicJwk, use: 'enc' } })),
+      );
+      expect(wrongUse.error).toBe('invalid_dpop_proof');
+      // Another y: not the key that signed, even though x, crv and kty match a remembered key.
+      const otherY = { ...key.publicJwk, y: otherKey.publicJwk.y };
+      // (A point off the curve, refused as a key rather than answered with a 500.)
+      const offCurve = await oauthError(verify(await proofWith(claims(), { jwk: otherY })));
+      expect(offCurve.error).toBe('invalid_dpop_proof');
+      expect(offCurve.message).toContain('not a valid public key');
+      // Each key gets its own thumbprint, whichever was seen first.
+      const other = await verify(await proofWith(claims(), { jwk: otherKey.publicJwk }, otherKey));
+      expect(other.jkt).toBe(otherKey.jkt);
+      expect((await verify(await proofWith(claims()))).jkt).toBe(key.jkt);
+    });
+  });
+
   it('at a resource server: refuses a missing or wrong ath, with 401 and WWW-Authenticate', async () => {
     const missing = await oauthError(
       verify(await proofWith(claims()), { verifier: 'resource-server', accessToken: TOKEN }),
@@ -280,6 +316,22 @@ describe('verifyDpopProof', () => {
       now += 60_000;
       expect(rotating.isValid(first)).toBe(false);
       expect(new RotatingDpopNonce({ now: () => now }).isValid(rotating.current())).toBe(false);
+    });
+
+    it("remembers each window's nonce without ever answering another window's", () => {
+      const secret = randomBytes(32);
+      let now = 1_000_000_000;
+      const remembering = new RotatingDpopNonce({ now: () => now, secret });
+      const fresh = () => new RotatingDpopNonce({ now: () => now, secret }).current();
+      const seen = new Set<string>();
+      // Forward through four windows, then the clock set back: each answer is the window's own HMAC.
+      for (const step of [0, 60_000, 60_000, 60_000, -180_000, 120_000]) {
+        now += step;
+        for (let ask = 0; ask < 3; ask++) expect(remembering.current()).toBe(fresh());
+        seen.add(remembering.current());
+        expect(remembering.isValid(fresh())).toBe(true);
+      }
+      expect(seen.size).toBe(4);
     });
   });
 
