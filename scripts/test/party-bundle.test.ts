@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { describe, expect, it } from 'vitest';
-import { bundleEntry } from '../src/dev/party-bundle.js';
+import { bundleEntry, bundleFileOf } from '../src/dev/party-bundle.js';
 import { partyCommand } from '../src/dev/party-command.js';
 
 const run = promisify(execFile);
@@ -33,6 +33,38 @@ describe('a party bundle', () => {
       expect(code).toContain('// packages/fapi-core/src/config.ts');
     } finally {
       fs.rmSync(path.dirname(bundle.file), { recursive: true, force: true });
+    }
+  });
+
+  it('is reused by the next start while its sources are unchanged, and built again when one changes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'party-bundle-'));
+    const entry = path.join(dir, 'main.ts');
+    const value = path.join(dir, 'value.ts');
+    fs.writeFileSync(entry, "import { value } from './value.js';\nconsole.log(value);\n");
+    fs.writeFileSync(value, 'export const value: number = 1;\n');
+    const name = `test-reuse-${process.pid}`;
+    const output = async (file: string) => (await run(process.execPath, [file])).stdout.trim();
+    try {
+      const first = await bundleEntry(repoRoot, name, entry);
+      expect(first.built).toBe(true);
+      expect(await output(first.file)).toBe('1');
+      expect((await bundleEntry(repoRoot, name, entry)).built).toBe(false);
+      // Same length, same modification time or not: the content decides.
+      fs.writeFileSync(value, 'export const value: number = 2;\n');
+      const changed = await bundleEntry(repoRoot, name, entry);
+      expect(changed.built).toBe(true);
+      expect(await output(changed.file)).toBe('2');
+      // Another entry point never takes this bundle for its own.
+      const other = path.join(dir, 'other.ts');
+      fs.writeFileSync(other, "console.log('other');\n");
+      expect((await bundleEntry(repoRoot, name, other)).built).toBe(true);
+      expect(await output(changed.file)).toBe('other');
+      // A bundle file gone is built again, whatever its stamp says.
+      fs.rmSync(changed.file);
+      expect((await bundleEntry(repoRoot, name, other)).built).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(path.dirname(bundleFileOf(repoRoot, name)), { recursive: true, force: true });
     }
   });
 

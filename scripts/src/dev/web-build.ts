@@ -4,11 +4,11 @@
 // from changed (the list Vite's build writes beside it: apps/tpp/src/build-inputs.ts), or the installed
 // packages did. `pnpm dev --hmr` serves the app through Vite instead, with hot reload, for whoever edits it.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { readJsonFile, sourceFingerprint } from './source-fingerprint.js';
 
 const run = promisify(execFile);
 /** Written by the TPP's Vite build (BUILD_INPUTS_FILE in apps/tpp/src/build-inputs.ts). */
@@ -33,30 +33,16 @@ function paths(repoRoot: string) {
   };
 }
 
-/** sha-256 over the names and contents of the build's inputs; a missing file counts as a change. */
+/** The fingerprint of the build's settings and inputs (source-fingerprint.ts). */
 export function fingerprint(repoRoot: string, files: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const file of [...BUILD_SETTINGS, ...files]) {
-    const absolute = path.join(repoRoot, file);
-    hash.update(`${file}\0`);
-    hash.update(fs.existsSync(absolute) ? fs.readFileSync(absolute) : '\0missing\0');
-  }
-  return hash.digest('hex');
-}
-
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
+  return sourceFingerprint(repoRoot, [...BUILD_SETTINGS, ...files]);
 }
 
 /** Whether apps/tpp/dist is the build of the sources as they are now. */
 export function webBuildIsFresh(repoRoot: string): boolean {
   const { distDir, inputsFile, stampFile } = paths(repoRoot);
-  const inputs = readJson<{ files: string[] }>(inputsFile);
-  const stamp = readJson<{ fingerprint: string }>(stampFile);
+  const inputs = readJsonFile<{ files: string[] }>(inputsFile);
+  const stamp = readJsonFile<{ fingerprint: string }>(stampFile);
   if (!inputs || !stamp || !fs.existsSync(path.join(distDir, 'index.html'))) return false;
   return stamp.fingerprint === fingerprint(repoRoot, inputs.files);
 }
@@ -91,7 +77,7 @@ export async function ensureWebBuild(repoRoot: string): Promise<WebBuild> {
     const { stderr } = err as { stderr?: string };
     throw new Error(`the TPP's web app does not build:\n${stderr || (err as Error).message}`);
   }
-  const inputs = readJson<{ files: string[] }>(inputsFile);
+  const inputs = readJsonFile<{ files: string[] }>(inputsFile);
   if (!inputs) throw new Error(`the TPP's web build wrote no ${BUILD_INPUTS_FILE}`);
   fs.mkdirSync(path.dirname(stampFile), { recursive: true });
   fs.writeFileSync(stampFile, `${JSON.stringify({ fingerprint: fingerprint(repoRoot, inputs.files) })}\n`);
