@@ -16,12 +16,13 @@ export class TppConnectPage {
   async connect(
     profile: Profile,
     clientAuth: ClientAuth,
-    options: { encryptRequestObject?: boolean; encryptIdToken?: boolean } = {},
+    options: { encryptRequestObject?: boolean; encryptIdToken?: boolean; encryptJarm?: boolean } = {},
   ): Promise<void> {
     await this.page.getByTestId(`profile-${profile}`).check();
     await this.page.getByTestId(`client-auth-${clientAuth}`).check();
     if (options.encryptRequestObject) await this.page.getByTestId('option-encrypt-request-object').check();
     if (options.encryptIdToken) await this.page.getByTestId('option-encrypt-id-token').check();
+    if (options.encryptJarm) await this.page.getByTestId('option-encrypt-jarm').check();
     await this.page.getByTestId('connect-button').click();
   }
 }
