@@ -89,7 +89,8 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   provider.on('server_error', (ctx, err) => logFailure(log, ctx.req, ctx.res, err));
   logProviderRefusals(provider, log);
   const flowIds = new FlowIds();
-  traceFrontChannel(provider, flowIds);
+  const recorder = new TraceRecorder();
+  traceFrontChannel(provider, flowIds, recorder);
   traceTokenEndpoint(provider, certificates);
 
   const services = {
@@ -100,7 +101,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     directoryAgent,
     certificates,
     certificateBinding,
-    recorder: new TraceRecorder(),
+    recorder,
     flowIds,
     bankName,
     interactionSecret: secrets.interactionSecret,

@@ -1,6 +1,8 @@
 // FAPI 1.0 Part 1 (Baseline) as its own profile: what Baseline allows that Advanced and FAPI 2.0 forbid
 // (a plain authorization request in the browser, the code in the query, bearer tokens), and what it
 // still demands (PKCE S256, nonce, confidential clients), each refused with its clause and fix.
+import { randomUUID } from 'node:crypto';
+import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { decodeJwt } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +143,55 @@ describe('a plain authorization request (no PAR, no request object)', () => {
     expect(claims.fapi_profile).toBe('fapi1-baseline');
     // FAPI 1.0 Part 1 §5.2.2-21: an unbound token lives under 10 minutes.
     expect(claims.exp! - claims.iat!).toBeLessThan(600);
+  });
+
+  it("files the browser's steps under the client's x-fapi-interaction-id once it redeems the code", async () => {
+    const { url, pkce } = plainRequest(baseline);
+    const since = new Date(Date.now() - 1).toISOString();
+    const landing = await tpp.customerAuthorizes(url);
+    const visit = sandbox.bankOp.trace
+      .list({ since })
+      .find((event) => event.step === 'Authorization request (front channel)')!;
+    const browserFlow = visit.interactionId;
+    // The client's own flow id, sent on its back-channel calls (FAPI 1.0 Part 1 §6.2.1-11).
+    const clientFlow = randomUUID();
+    const redeemed = await tpp.post(
+      baseline,
+      tpp.endpoint(baseline, '/token'),
+      async () => ({
+        grant_type: 'authorization_code',
+        code: landing.searchParams.get('code')!,
+        redirect_uri: sandbox.config.participants.demo.redirectUris[0]!,
+        code_verifier: pkce.codeVerifier,
+        client_id: baseline.clientId,
+        ...(await tpp.clientAuth(baseline)),
+      }),
+      { headers: { 'x-fapi-interaction-id': clientFlow } },
+    );
+    expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(200);
+    // The client reads its whole flow under its own id, on the mTLS listener with its certificate.
+    const read = await fetch(`${sandbox.config.bankOp.mtls.origin}/trace?interaction_id=${clientFlow}`, {
+      dispatcher: sandbox.transport(sandbox.config.participants.demo),
+    });
+    const { events } = (await read.json()) as { events: TraceEvent[] };
+    expect(events.map((event) => event.step)).toEqual([
+      'Authorization request (front channel)',
+      'Sign-in page',
+      'Sign-in (password and passcode)',
+      'Authorization resumed',
+      'Consent page',
+      'Consent decision',
+      'Authorization response (redirect to the client)',
+      expect.stringMatching(/token/i),
+    ]);
+    expect(
+      events.at(-1)!.checks.find((check) => check.name === "The browser's steps joined to this flow"),
+    ).toMatchObject({
+      passed: true,
+      clause: 'FAPI 1.0 Part 1 §6.2.1-11',
+      detail: expect.stringMatching(/filed its 7 steps under an id of its own/),
+    });
+    expect(sandbox.bankOp.trace.list({ interactionId: browserFlow })).toEqual([]);
   });
 
   it('is refused for a FAPI 1.0 Advanced client (a signed request object is required)', async () => {

@@ -36,6 +36,19 @@ describe('FlowIds', () => {
     expect(ids.resolve(request(`/authorize?request_uri=${encodeURIComponent(`${URI}par-2`)}`))).not.toBe(ID);
   });
 
+  it("links a grant to a flow only when the bank made the flow's id up (no header, no pushed request)", () => {
+    const ids = new FlowIds();
+    const plain = ids.resolve(request('/authorize?client_id=c&response_type=code'));
+    ids.linkGrant('grant-1', plain);
+    expect(ids.flowOfGrant('grant-1')).toBe(plain);
+    // A flow the client named (its header, carried through its pushed request) stays under its own id.
+    ids.linkPushedRequest('par-1', ID);
+    ids.resolve(request(`/authorize?request_uri=${encodeURIComponent(`${URI}par-1`)}`));
+    ids.linkGrant('grant-2', ID);
+    expect(ids.flowOfGrant('grant-2')).toBeUndefined();
+    expect(ids.flowOfGrant('grant-3')).toBeUndefined();
+  });
+
   it('forgets links after their time and beyond its capacity, oldest first', () => {
     let now = 0;
     const ids = new FlowIds({ ttlMs: 1000, capacity: 2, now: () => now });

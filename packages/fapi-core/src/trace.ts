@@ -178,6 +178,22 @@ export class TraceRecorder {
     return kept.map(eventView);
   }
 
+  /**
+   * Files `participant`'s events of flow `from` under `to` instead, for a party that learns only later
+   * which flow they belonged to (bank-op, when a client redeems a code whose authorization came through
+   * the browser with no interaction id). Returns how many events moved.
+   */
+  refile(from: string, to: string, participant: string): number {
+    let moved = 0;
+    for (let i = this.#head; i < this.#events.length; i++) {
+      const stored = this.#events[i]!;
+      if (stored.event.interactionId !== from || stored.event.participant !== participant) continue;
+      stored.event = { ...stored.event, interactionId: to };
+      moved += 1;
+    }
+    return moved;
+  }
+
   /** Calls `listener` for every event recorded from now on; returns a function that stops it. */
   onEvent(listener: TraceListener): () => void {
     this.#listeners.add(listener);

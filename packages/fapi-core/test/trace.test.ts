@@ -133,6 +133,22 @@ describe('TraceRecorder', () => {
     expect(recorder.list({ limit: 1 }).map((e) => e.step)).toEqual(['three']);
   });
 
+  it("refiles one participant's events of a flow under another id, and nobody else's", () => {
+    const trace = new TraceRecorder();
+    trace.record(input({ interactionId: 'made-up', participant: 'acme', step: 'authorize' }));
+    trace.record(input({ interactionId: 'made-up', participant: 'other', step: 'not acme' }));
+    trace.record(input({ interactionId: 'made-up', participant: 'acme', step: 'redirect back' }));
+    trace.record(input({ interactionId: 'client-id', participant: 'acme', step: 'token' }));
+    expect(trace.refile('made-up', 'client-id', 'acme')).toBe(2);
+    expect(trace.list({ interactionId: 'client-id' }).map((event) => event.step)).toEqual([
+      'authorize',
+      'redirect back',
+      'token',
+    ]);
+    expect(trace.list({ interactionId: 'made-up' }).map((event) => event.step)).toEqual(['not acme']);
+    expect(trace.refile('unknown', 'client-id', 'acme')).toBe(0);
+  });
+
   it('tells listeners about new events until they unsubscribe; a failing listener changes nothing', () => {
     const recorder = new TraceRecorder();
     const seen: string[] = [];

@@ -4,13 +4,17 @@
 // found again from the request_uri or the interaction uid in a front-channel URL:
 //   PAR (header) → request_uri → GET /authorize?request_uri=… → interaction uid → /interaction/<uid>…,
 //   /authorize/<uid> (resume) → the next interaction uid → … → the redirect back to the client.
-// An authorization without PAR (a FAPI 1.0 request object by value) gets an id of its own at /authorize,
-// handed on the same way, so its steps still read as one flow.
+// An authorization without PAR (Baseline's plain request, a FAPI 1.0 request object by value) gets an id
+// of its own at /authorize, handed on the same way, so its steps still read as one flow; when the client
+// redeems the code on the back channel, that flow is filed under the client's id (linkGrant, flowOfGrant).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { INTERACTION_ID_HEADER, isUuid } from '@fapi-sandbox/fapi-core/fapi-headers';
+import { ROUTES } from '../provider/discovery.js';
 
 const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+/** The authorization endpoint (its resume route, /authorize/<uid>, continues a flow already known). */
+const AUTHORIZATION_PATH = ROUTES.authorization;
 /** /interaction/<uid>[/login|/consent] and the resume route /authorize/<uid>. */
 const INTERACTION_PATH = /^\/(?:interaction|authorize)\/([A-Za-z0-9_-]+)(?:\/|$)/;
 
@@ -51,9 +55,29 @@ export class FlowIds {
         ? this.#find(`par:${requestUri.slice(REQUEST_URI_PREFIX.length)}`)
         : undefined) ??
       (uid ? this.#find(`interaction:${uid}`) : undefined) ??
-      randomUUID();
+      this.#minted(url.pathname === AUTHORIZATION_PATH);
     this.#byRequest.set(req, interactionId);
     return interactionId;
+  }
+
+  /** A new id; one minted for an authorization request is remembered as the bank's own (linkGrant). */
+  #minted(authorization: boolean): string {
+    const interactionId = randomUUID();
+    if (authorization) this.#link(`own:${interactionId}`, interactionId);
+    return interactionId;
+  }
+
+  /**
+   * The authorization that issued a code of this grant ran under `interactionId`. Remembered only for a
+   * flow whose id the bank made up: a client that pushed its request already named the flow.
+   */
+  linkGrant(grantId: string, interactionId: string): void {
+    if (this.#find(`own:${interactionId}`)) this.#link(`grant:${grantId}`, interactionId);
+  }
+
+  /** The flow id the bank made up for the authorization that issued a code of this grant, if any. */
+  flowOfGrant(grantId: string): string | undefined {
+    return this.#find(`grant:${grantId}`);
   }
 
   /** The id a request was resolved to, or the header it carries (a request rebuilt for its body). */

@@ -4,7 +4,7 @@
 // events say what happened; this notes it on the request's trace event (http/trace.ts) and hands the
 // flow's interaction id on to each interaction it starts (http/flow-ids.ts). No secret is noted: codes
 // and challenges appear by their first characters only.
-import { decodeJwtsIn } from '@fapi-sandbox/fapi-core/trace';
+import { decodeJwtsIn, type TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC, PromptDetail } from 'oidc-provider';
 import { profileOf, ruleById } from '../profiles/index.js';
@@ -173,7 +173,7 @@ function softwareIdOf(client: Client | undefined): string | undefined {
   return typeof softwareId === 'string' && softwareId !== '' ? softwareId : undefined;
 }
 
-export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
+export function traceFrontChannel(provider: Provider, flowIds: FlowIds, recorder: TraceRecorder): void {
   // Whenever oidc-provider knew the request's client (PAR, token, authorization, resume, …), the trace
   // event is filed under that client's participant, whether the request succeeded or not.
   provider.use(async (ctx, next) => {
@@ -246,6 +246,9 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
   });
 
   provider.on('authorization.success', (ctx, out) => {
+    const grantId = ctx.oidc.entities.AuthorizationCode?.grantId;
+    const flow = flowIds.interactionIdOf(ctx.req);
+    if (grantId && flow) flowIds.linkGrant(grantId, flow);
     const jarm = ctx.oidc.responseMode?.includes('jwt') === true;
     const encryptedTo = jarm ? jarmEncryptionOf(ctx.oidc.client) : undefined;
     const hybrid = typeof out?.id_token === 'string';
@@ -291,6 +294,25 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds): void {
       passed: typeof out?.code === 'string',
       clause: 'FAPI 2.0 SP §5.3.2.1-11, RFC 7636 §4.4',
       detail: `code ${start(out?.code)} for client ${ctx.oidc.client?.clientId ?? '?'}`,
+    });
+  });
+
+  // FAPI 1.0 Part 1 §6.2.1-11: the client's x-fapi-interaction-id names its flow. A request that came
+  // through the browser alone (no PAR) carried none; the code's redemption says which flow it was, and
+  // only the client the code was issued to can redeem it, so only its own steps move.
+  provider.on('grant.success', (ctx) => {
+    if (ctx.oidc.params?.grant_type !== 'authorization_code') return;
+    const grantId = ctx.oidc.entities.AuthorizationCode?.grantId;
+    const browserFlow = grantId ? flowIds.flowOfGrant(grantId) : undefined;
+    const clientFlow = flowIds.interactionIdOf(ctx.req);
+    const participant = softwareIdOf(ctx.oidc.client);
+    if (!browserFlow || !clientFlow || browserFlow === clientFlow || !participant) return;
+    const moved = recorder.refile(browserFlow, clientFlow, participant);
+    noteCheck(ctx.res, {
+      name: "The browser's steps joined to this flow",
+      passed: true,
+      clause: 'FAPI 1.0 Part 1 §6.2.1-11',
+      detail: `The authorization request came through the browser without a pushed request, so it named no x-fapi-interaction-id: the bank filed its ${moved} steps under an id of its own, and files them under this one now that the client redeems their code`,
     });
   });
 

@@ -115,3 +115,19 @@ describe.each([
     }
   });
 });
+
+describe('a fapi1-baseline connection in the inspector', () => {
+  it("shows the bank's steps of the plain authorization request, joined to the connection when the code was redeemed", async () => {
+    const entries = await timeline(await connect('fapi1-baseline'));
+    // No pushed request named the flow: bank-op filed the browser's steps under an id of its own, then
+    // under the connection's x-fapi-interaction-id when Moneywise redeemed the code (FAPI 1.0 Part 1 §6.2.1-11).
+    const authorize = indexOf(entries, 'Authorization request (front channel)');
+    const consent = indexOf(entries, 'Consent decision');
+    const redirect = indexOf(entries, 'Authorization response (redirect to the client)');
+    const exchange = indexOf(entries, 'Exchange the code for tokens');
+    expect([authorize < consent, consent < redirect, redirect < exchange]).toEqual([true, true, true]);
+    expect(entries[authorize]!.checks.map((check) => check.name)).toContain(
+      'Plain authorization request in the browser (no PAR, no request object), as Baseline allows',
+    );
+  });
+});
