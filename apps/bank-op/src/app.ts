@@ -49,7 +49,6 @@ export interface BankOpServices {
   flowIds: FlowIds;
   bankName: string;
   interactionSecret: Buffer;
-  statusCacheMs: number;
   log: Logger;
 }
 
@@ -98,7 +97,6 @@ function gates(services: BankOpServices) {
     directory: services.directory,
     certificates: services.certificates,
     findClient,
-    cacheMs: services.statusCacheMs,
     refreshClientKeys: clientKeysRefresher(services.provider),
   });
   return { status, findClient };

@@ -42,8 +42,6 @@ export interface BankOpOptions {
   directoryClient?: DirectoryReads;
   /** Accept client certificates forwarded by this TLS-terminating proxy (off unless given). */
   trustedProxy?: TrustedProxy;
-  /** How long directory status answers are reused, in ms (default 1000). */
-  statusCacheMs?: number;
 }
 
 export interface RunningBankOp {
@@ -65,13 +63,16 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   const bank = openBankStore({ file: path.join(config.dataDir, 'bank', 'bank.sqlite') });
   const store = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
   const directoryAgent = createSandboxAgent({}, config);
-  const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
+  // The directory's word on a certificate, a software statement or its keys is reused only as long as its
+  // Cache-Control max-age allows (apps/directory STATUS_MAX_AGE_SECONDS): a suspension bites after that.
+  const directory =
+    options.directoryClient ??
+    createDirectoryClient({ config, dispatcher: directoryAgent, reuseStatusAnswers: true });
   const certificates = createCertificateSource({
     directoryCa: new X509Certificate(readPem(config.ca.directory)),
     ...(options.trustedProxy ? { trustedProxy: options.trustedProxy } : {}),
   });
-  const statusCacheMs = options.statusCacheMs ?? 1000;
-  const certificateBinding = createCertificateBinding({ directory, certificates, cacheMs: statusCacheMs });
+  const certificateBinding = createCertificateBinding({ directory, certificates });
   const bankName = config.bank.orgName.replace(/ plc$/, '');
 
   const provider = createProvider({
@@ -104,7 +105,6 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     flowIds,
     bankName,
     interactionSecret: secrets.interactionSecret,
-    statusCacheMs,
     log,
   };
   const web = createWebServer(config.bankOp, createWebApp(services));
