@@ -32,7 +32,7 @@ import type { CertificateBinding } from './mtls/certificate-binding.js';
 import type { CertificateSource } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createStatusGate } from './participants/status-gate.js';
-import { clientKeysRefresher } from './provider/client-keys.js';
+import { type RegisteredClient, refreshClientKeys } from './provider/client-keys.js';
 import { ROUTES } from './provider/discovery.js';
 import { registrationGate, registrationOnlyOverMtls } from './registration/gate.js';
 
@@ -90,14 +90,12 @@ function browserErrorPage(bankName: string, log: Logger) {
 
 function gates(services: BankOpServices) {
   const findClient = async (clientId: string) =>
-    (await services.provider.Client.find(clientId)) as unknown as
-      | { software_id?: unknown; org_id?: unknown; jwksUri?: unknown }
-      | undefined;
+    (await services.provider.Client.find(clientId)) as unknown as RegisteredClient | undefined;
   const status = createStatusGate({
     directory: services.directory,
     certificates: services.certificates,
     findClient,
-    refreshClientKeys: clientKeysRefresher(services.provider),
+    refreshClientKeys,
   });
   return { status, findClient };
 }

@@ -10,6 +10,7 @@ import { isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { Response } from 'express';
 import { decodeProtectedHeader } from 'jose';
 import { noteCheck } from '../http/trace.js';
+import type { RegisteredClient } from '../provider/client-keys.js';
 import { askDirectory, type DirectoryReads } from './directory.js';
 
 const CLAUSE = 'RFC 7515 §4.1.4, OIDC Core §10.1.1';
@@ -26,7 +27,7 @@ export interface SigningKeyGateOptions {
   /** Reuses an answer only for the directory's max-age (index.ts asks fapi-core's client to). */
   directory: Pick<DirectoryReads, 'softwareJwks'>;
   /** Makes the provider fetch the client's jwks_uri again if its copy has no key `kid`. */
-  refreshClientKeys(clientId: string, kid: string): Promise<void>;
+  refreshClientKeys(client: RegisteredClient, kid: string): Promise<void>;
 }
 
 function kidOf(token: string): string | undefined {
@@ -44,7 +45,7 @@ export function createSigningKeyGate(options: SigningKeyGateOptions) {
   return async function checkSigningKey(
     res: Response,
     jwt: ClientSignedJwt,
-    client: { clientId: string; orgId: string; softwareId: string },
+    client: { registered: RegisteredClient; orgId: string; softwareId: string },
   ): Promise<void> {
     const kid = kidOf(jwt.token);
     // Without a kid the provider tries every key it holds for the algorithm; nothing to look up here.
@@ -71,6 +72,6 @@ export function createSigningKeyGate(options: SigningKeyGateOptions) {
         fix: "name your own client_id (iss and sub of an assertion) and sign with a key your software's JWKS at the directory publishes; after a reissue, the new key in certs/participants",
       });
     }
-    await options.refreshClientKeys(client.clientId, kid);
+    await options.refreshClientKeys(client.registered, kid);
   };
 }

@@ -11,6 +11,7 @@ import { decodeJwt } from 'jose';
 import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
+import type { RegisteredClient } from '../provider/client-keys.js';
 import {
   rememberInnerSigningKeyCheck,
   rememberRequestObjectEnvelope,
@@ -24,11 +25,10 @@ export interface StatusGateOptions {
   /** Reuses an answer only for the directory's max-age (index.ts asks fapi-core's client to). */
   directory: DirectoryReads;
   certificates: CertificateSource;
-  findClient(
-    clientId: string,
-  ): Promise<{ software_id?: unknown; org_id?: unknown; jwksUri?: unknown } | undefined>;
+  /** Once per request: the client found is handed on to the signing-key check. */
+  findClient(clientId: string): Promise<RegisteredClient | undefined>;
   /** Makes the provider fetch the client's jwks_uri again if its copy has no key `kid`. */
-  refreshClientKeys(clientId: string, kid: string): Promise<void>;
+  refreshClientKeys(client: RegisteredClient, kid: string): Promise<void>;
 }
 
 function refused(description: string, fix: string): OAuthError {
@@ -109,12 +109,16 @@ export function createStatusGate(options: StatusGateOptions) {
     // The software's JWKS is the client's key set only when it registered the directory's jwks_uri.
     if (typeof client.jwksUri !== 'string') return;
     for (const jwt of clientSignedJwts(params)) {
-      await checkSigningKey(res, jwt, { clientId, orgId, softwareId });
+      await checkSigningKey(res, jwt, { registered: client, orgId, softwareId });
     }
     // An encrypted request object names the bank's key outside; the key that signed it is checked once
     // oidc-provider has decrypted it, before it verifies the signature (provider/request-object-encryption.ts).
     rememberInnerSigningKeyCheck(res, (jws) =>
-      checkSigningKey(res, { token: jws, purpose: 'request_object' }, { clientId, orgId, softwareId }),
+      checkSigningKey(
+        res,
+        { token: jws, purpose: 'request_object' },
+        { registered: client, orgId, softwareId },
+      ),
     );
   }
 
