@@ -41,6 +41,8 @@ export interface BankOpServices {
   provider: Provider;
   bank: BankStore;
   directory: DirectoryReads;
+  /** The same reads, answers reused for the directory's max-age: for the per-request gates. */
+  statusReads: DirectoryReads;
   directoryAgent: Dispatcher;
   certificates: CertificateSource;
   certificateBinding: CertificateBinding;
@@ -92,7 +94,7 @@ function gates(services: BankOpServices) {
   const findClient = async (clientId: string) =>
     (await services.provider.Client.find(clientId)) as unknown as RegisteredClient | undefined;
   const status = createStatusGate({
-    directory: services.directory,
+    directory: services.statusReads,
     certificates: services.certificates,
     findClient,
     refreshClientKeys,

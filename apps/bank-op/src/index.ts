@@ -63,16 +63,18 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   const bank = openBankStore({ file: path.join(config.dataDir, 'bank', 'bank.sqlite') });
   const store = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
   const directoryAgent = createSandboxAgent({}, config);
-  // The directory's word on a certificate, a software statement or its keys is reused only as long as its
-  // Cache-Control max-age allows (apps/directory STATUS_MAX_AGE_SECONDS): a suspension bites after that.
-  const directory =
+  const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
+  // The gates every token, PAR and authorization request passes reuse the directory's word on a
+  // certificate, a software statement or its keys only as long as its Cache-Control max-age allows
+  // (apps/directory STATUS_MAX_AGE_SECONDS); registration, rare, asks afresh.
+  const statusReads =
     options.directoryClient ??
     createDirectoryClient({ config, dispatcher: directoryAgent, reuseStatusAnswers: true });
   const certificates = createCertificateSource({
     directoryCa: new X509Certificate(readPem(config.ca.directory)),
     ...(options.trustedProxy ? { trustedProxy: options.trustedProxy } : {}),
   });
-  const certificateBinding = createCertificateBinding({ directory, certificates });
+  const certificateBinding = createCertificateBinding({ directory: statusReads, certificates });
   const bankName = config.bank.orgName.replace(/ plc$/, '');
 
   const provider = createProvider({
@@ -98,6 +100,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     provider,
     bank,
     directory,
+    statusReads,
     directoryAgent,
     certificates,
     certificateBinding,
