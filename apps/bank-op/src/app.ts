@@ -32,7 +32,7 @@ import type { CertificateBinding } from './mtls/certificate-binding.js';
 import type { CertificateSource } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createStatusGate } from './participants/status-gate.js';
-import { clientKeysRefresher } from './provider/client-keys.js';
+import { type RegisteredClient, refreshClientKeys } from './provider/client-keys.js';
 import { ROUTES } from './provider/discovery.js';
 import { registrationGate, registrationOnlyOverMtls } from './registration/gate.js';
 
@@ -41,6 +41,8 @@ export interface BankOpServices {
   provider: Provider;
   bank: BankStore;
   directory: DirectoryReads;
+  /** The same reads, answers reused for the directory's max-age: for the per-request gates. */
+  statusReads: DirectoryReads;
   directoryAgent: Dispatcher;
   certificates: CertificateSource;
   certificateBinding: CertificateBinding;
@@ -49,7 +51,6 @@ export interface BankOpServices {
   flowIds: FlowIds;
   bankName: string;
   interactionSecret: Buffer;
-  statusCacheMs: number;
   log: Logger;
 }
 
@@ -91,15 +92,12 @@ function browserErrorPage(bankName: string, log: Logger) {
 
 function gates(services: BankOpServices) {
   const findClient = async (clientId: string) =>
-    (await services.provider.Client.find(clientId)) as unknown as
-      | { software_id?: unknown; org_id?: unknown; jwksUri?: unknown }
-      | undefined;
+    (await services.provider.Client.find(clientId)) as unknown as RegisteredClient | undefined;
   const status = createStatusGate({
-    directory: services.directory,
+    directory: services.statusReads,
     certificates: services.certificates,
     findClient,
-    cacheMs: services.statusCacheMs,
-    refreshClientKeys: clientKeysRefresher(services.provider),
+    refreshClientKeys,
   });
   return { status, findClient };
 }

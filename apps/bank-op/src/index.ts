@@ -42,8 +42,6 @@ export interface BankOpOptions {
   directoryClient?: DirectoryReads;
   /** Accept client certificates forwarded by this TLS-terminating proxy (off unless given). */
   trustedProxy?: TrustedProxy;
-  /** How long directory status answers are reused, in ms (default 1000). */
-  statusCacheMs?: number;
 }
 
 export interface RunningBankOp {
@@ -66,12 +64,17 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   const store = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
   const directoryAgent = createSandboxAgent({}, config);
   const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
+  // The gates every token, PAR and authorization request passes reuse the directory's word on a
+  // certificate, a software statement or its keys only as long as its Cache-Control max-age allows
+  // (apps/directory STATUS_MAX_AGE_SECONDS); registration, rare, asks afresh.
+  const statusReads =
+    options.directoryClient ??
+    createDirectoryClient({ config, dispatcher: directoryAgent, reuseStatusAnswers: true });
   const certificates = createCertificateSource({
     directoryCa: new X509Certificate(readPem(config.ca.directory)),
     ...(options.trustedProxy ? { trustedProxy: options.trustedProxy } : {}),
   });
-  const statusCacheMs = options.statusCacheMs ?? 1000;
-  const certificateBinding = createCertificateBinding({ directory, certificates, cacheMs: statusCacheMs });
+  const certificateBinding = createCertificateBinding({ directory: statusReads, certificates });
   const bankName = config.bank.orgName.replace(/ plc$/, '');
 
   const provider = createProvider({
@@ -98,6 +101,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     provider,
     bank,
     directory,
+    statusReads,
     directoryAgent,
     certificates,
     certificateBinding,
@@ -105,7 +109,6 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     flowIds,
     bankName,
     interactionSecret: secrets.interactionSecret,
-    statusCacheMs,
     log,
   };
   const web = createWebServer(config.bankOp, createWebApp(services));

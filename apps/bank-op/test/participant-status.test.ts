@@ -1,9 +1,10 @@
 // The directory stays in charge after registration: a client whose software it suspends, or whose
-// certificate it revokes, stops working at its next request (after the bank's one-second cache).
+// certificate it revokes, stops working at its next request (once the one second the directory's
+// Cache-Control max-age lets the bank reuse an answer has passed).
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDirectory } from '@fapi-sandbox/directory';
+import { STATUS_MAX_AGE_SECONDS, startDirectory } from '@fapi-sandbox/directory';
 import { pageOf } from '@fapi-sandbox/fapi-client/customer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectOAuthError } from './support/expect-error.js';
@@ -24,7 +25,8 @@ afterAll(async () => {
 
 const softwarePath = () =>
   `/organisations/${tpp.participant.orgId}/software-statements/${tpp.participant.softwareId}`;
-const CACHE_MS = 1100;
+/** Long enough for the directory's answer about a participant, reused by bank-op, to expire. */
+const CACHE_MS = STATUS_MAX_AGE_SECONDS * 1000 + 150;
 
 describe('software suspended in the directory', () => {
   it('stops a DPoP client without a certificate at PAR, token and authorization endpoints, and resumes on reactivation', async () => {
@@ -80,6 +82,57 @@ describe('software suspended in the directory', () => {
       expectOAuthError(refresh, { status: 401, error: 'invalid_client', mentions: /suspended/ });
     } finally {
       expect((await sandbox.directoryAdmin('PATCH', softwarePath(), { status: 'active' })).status).toBe(200);
+    }
+    await sleep(CACHE_MS);
+  });
+});
+
+describe("the directory's Cache-Control decides how long bank-op reuses its answer", () => {
+  /** GETs the directory has answered for `path` so far (its request log). */
+  const directoryReads = (path: string) =>
+    sandbox.logs.filter((line) => line.party === 'directory' && line.msg.startsWith(`GET ${path} `)).length;
+  const clientCredentials = (who: TestTpp, client: Awaited<ReturnType<TestTpp['register']>>) =>
+    who.token(client, { grant_type: 'client_credentials', scope: 'accounts' });
+
+  it('asks once for concurrent token requests within the window, and again after it: then a suspension bites', async () => {
+    const client = await tpp.register();
+    await sleep(CACHE_MS);
+    const before = directoryReads(softwarePath());
+    const answers = await Promise.all([1, 2, 3, 4].map(() => clientCredentials(tpp, client)));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    // Four token requests, one question to the directory: the others shared its answer or reused it.
+    expect(directoryReads(softwarePath()) - before).toBe(1);
+
+    expect((await sandbox.directoryAdmin('PATCH', softwarePath(), { status: 'suspended' })).status).toBe(200);
+    try {
+      await sleep(CACHE_MS);
+      const asked = directoryReads(softwarePath());
+      const token = await clientCredentials(tpp, client);
+      expectOAuthError(token, { status: 401, error: 'invalid_client', mentions: /suspended/ });
+      // The window had passed: bank-op asked the directory again rather than reuse the old answer.
+      expect(directoryReads(softwarePath())).toBe(asked + 1);
+    } finally {
+      expect((await sandbox.directoryAdmin('PATCH', softwarePath(), { status: 'active' })).status).toBe(200);
+    }
+    await sleep(CACHE_MS);
+  });
+
+  it("never answers one participant with another's answer: a suspended software is refused within the other's window", async () => {
+    const budgetly = new TestTpp(sandbox, sandbox.config.participants.second);
+    const theirs = await budgetly.register();
+    const ours = await tpp.register();
+    const theirPath = `/organisations/${budgetly.participant.orgId}/software-statements/${budgetly.participant.softwareId}`;
+    expect((await sandbox.directoryAdmin('PATCH', theirPath, { status: 'suspended' })).status).toBe(200);
+    try {
+      await sleep(CACHE_MS);
+      // Moneywise's active answer is fresh in bank-op's cache when Budgetly asks.
+      expect((await clientCredentials(tpp, ours)).status).toBe(200);
+      const asked = directoryReads(theirPath);
+      const token = await clientCredentials(budgetly, theirs);
+      expectOAuthError(token, { status: 401, error: 'invalid_client', mentions: /suspended/ });
+      expect(directoryReads(theirPath)).toBe(asked + 1);
+    } finally {
+      expect((await sandbox.directoryAdmin('PATCH', theirPath, { status: 'active' })).status).toBe(200);
     }
     await sleep(CACHE_MS);
   });

@@ -210,6 +210,10 @@ describe('revocation status', () => {
     expect(certificate.headers.get('cache-control')).toBe(reusable);
     const software = await t.call(`/organisations/${demo.orgId}/software-statements/${demo.softwareId}`);
     expect(software.headers.get('cache-control')).toBe(reusable);
+    // The keys the software holds now are part of its status (a revoked signing certificate's key goes).
+    const keys = await t.call(`/organisations/${demo.orgId}/software-statements/${demo.softwareId}/jwks`);
+    expect(keys.headers.get('cache-control')).toBe(reusable);
+    expect(keys.headers.get('content-type')).toMatch(/^application\/jwk-set\+json/);
     // A software id the directory does not know (yet) is asked about again at the next call.
     const unknown = await t.call(`/organisations/${demo.orgId}/software-statements/NoSuchSoftware`);
     expect(unknown.status).toBe(404);

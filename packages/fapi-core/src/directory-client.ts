@@ -96,7 +96,7 @@ export interface DirectoryClientOptions {
   /** For the public reads; defaults to an agent trusting the sandbox CA. */
   dispatcher?: Dispatcher;
   /**
-   * Reuse certificate-status and software-statement answers for as long as the directory's
+   * Reuse certificate-status, software-statement and software-JWKS answers for as long as the directory's
    * `Cache-Control: max-age` allows (never longer; none or `no-store` means asked every time), concurrent
    * asks for the same answer sharing one request. Off by default: callers that cache themselves say so.
    */
@@ -133,7 +133,7 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     return { body: JSON.parse(text) as T, reuseMs: maxAgeMs(response.headers.get('cache-control')) };
   }
   const getJson = async <T>(path: string): Promise<T> => (await read<T>(path)).body;
-  // One cache for both status reads, keyed by path, each answer kept as long as its own max-age says.
+  // One cache for the status reads, keyed by path, each answer kept as long as its own max-age says.
   const statusAnswers = options.reuseStatusAnswers
     ? shortLivedCache(
         (answer: { reuseMs: number }) => answer.reuseMs,
@@ -149,6 +149,6 @@ export function createDirectoryClient(options: DirectoryClientOptions): Director
     certificateStatus: (x5tS256) =>
       getStatus<CertificateStatus>(`/certificate-status?${new URLSearchParams({ 'x5t#S256': x5tS256 })}`),
     softwareStatement: (orgId, softwareId) => getStatus<SoftwareStatement>(softwarePath(orgId, softwareId)),
-    softwareJwks: (orgId, softwareId) => getJson<JSONWebKeySet>(`${softwarePath(orgId, softwareId)}/jwks`),
+    softwareJwks: (orgId, softwareId) => getStatus<JSONWebKeySet>(`${softwarePath(orgId, softwareId)}/jwks`),
   };
 }

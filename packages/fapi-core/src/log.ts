@@ -1,12 +1,12 @@
 // The parties' logs: one JSON line per event (pino), each carrying the `party` and, when the event belongs
 // to a request, its x-fapi-interaction-id as `interactionId`, so a flow's lines are found beside its trace.
-// No credential reaches a line (RFC 6750 §5.3): pino redacts every name on redact.ts's one list, and a
+// No credential reaches a line (RFC 6750 §5.3): log-redaction.ts censors every name on redact.ts's one list, and a
 // request's path is logged without its query, which can carry a code or a token (RFC 6749 §4.1.2).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { INTERACTION_ID_HEADER, isUuid } from './fapi-headers.js';
-import { CREDENTIAL_NAMES } from './redact.js';
+import { CENSOR, CREDENTIAL_PATHS, censorCredentials } from './log-redaction.js';
 
 export type { Logger } from 'pino';
 
@@ -19,15 +19,6 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
-const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
-
-/** pino redaction paths: each credential name at the top of a line's object and two levels down. */
-export const LOG_REDACT_PATHS: string[] = CREDENTIAL_NAMES.flatMap((name) => {
-  const key = PLAIN_KEY.test(name) ? name : `["${name}"]`;
-  const nested = PLAIN_KEY.test(name) ? `.${name}` : key;
-  return [key, `*${nested}`, `*.*${nested}`];
-});
-
 /** The logger of one party: JSON lines with the party bound, credentials redacted, level from LOG_LEVEL. */
 export function createLogger(party: string, options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
@@ -39,7 +30,11 @@ export function createLogger(party: string, options: LoggerOptions = {}): Logger
       level,
       base: { party },
       timestamp: pino.stdTimeFunctions.isoTime,
-      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      // A line's object: every credential member to two levels down (log-redaction.ts). A child logger's
+      // bindings, which pino passes through no formatter, by name at their top level (pino-http's child
+      // binds only its serialized request: method and path).
+      formatters: { log: censorCredentials },
+      redact: { paths: CREDENTIAL_PATHS, censor: CENSOR },
     },
     options.destination,
   );

@@ -4,7 +4,7 @@
 // and receive a token bound to it. The rule is the registration's (registration/transport-certificate.ts,
 // OB DCR v3.3 §4.2), applied again at the token endpoint:
 //   - `prefetch` runs in front of oidc-provider's token endpoint and asks the directory about the
-//     presented certificate (answers shared for a moment), because oidc-provider reads certificates
+//     presented certificate (answers reused for the directory's max-age), because oidc-provider reads certificates
 //     synchronously;
 //   - `certificateFor` is oidc-provider's `features.mTLS.getCertificate`: once the client is known, it
 //     applies the rule and refuses (invalid_client for a client that authenticates with the certificate,
@@ -12,7 +12,6 @@
 import type { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
-import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import type { NextFunction, Request, Response } from 'express';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateStatusRecord, DirectoryReads } from '../participants/directory.js';
@@ -25,10 +24,9 @@ const CLAUSE = 'RFC 8705 §3 and §2.1, FAPI 2.0 SP §5.3.2.1-4, OB DCR v3.3 §4
 const SETTLED_MS = 5000;
 
 export interface CertificateBindingOptions {
+  /** Reuses an answer only for the directory's max-age (index.ts asks fapi-core's client to). */
   directory: Pick<DirectoryReads, 'certificateStatus'>;
   certificates: CertificateSource;
-  /** How long a directory answer is reused; "a few seconds at most". */
-  cacheMs?: number;
 }
 
 interface RegisteredParticipant {
@@ -59,9 +57,6 @@ function refusalFor(client: RegisteredParticipant) {
 }
 
 export function createCertificateBinding(options: CertificateBindingOptions): CertificateBinding {
-  const statusOf = shortLivedCache(options.cacheMs ?? 1000, (x5t: string) =>
-    options.directory.certificateStatus(x5t),
-  );
   const settled = new Map<string, { status: CertificateStatusRecord | undefined; until: number }>();
 
   function settle(x5t: string, status: CertificateStatusRecord | undefined): void {
@@ -78,7 +73,7 @@ export function createCertificateBinding(options: CertificateBindingOptions): Ce
           next();
           return;
         }
-        askCertificateStatus(presented, { certificateStatus: (x5t) => statusOf.get(x5t) })
+        askCertificateStatus(presented, options.directory)
           .then((status) => {
             settle(presented.x5tS256, status);
             next();

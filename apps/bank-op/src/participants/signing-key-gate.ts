@@ -2,15 +2,15 @@
 // JWKS, which is the client's jwks_uri). oidc-provider keeps its copy of a client's jwks_uri for at least
 // 60 s and fetches it again only once that copy is stale, so on its own it would accept a key the directory
 // revoked a moment ago and refuse the new key of a reissued signing certificate for up to a minute. This
-// rule asks the directory (answers cached like the status gate's): a kid the directory no longer
+// rule asks the directory (answers reused for its max-age, like the status gate's): a kid it no longer
 // publishes is refused; a published kid the provider does not know yet makes it fetch the JWKS again.
 // RFC 7515 §4.1.4 (kid selects the key), OIDC Core §10.1.1 (on an unknown kid, fetch the JWKS again).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
-import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import type { Response } from 'express';
-import { decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { decodeProtectedHeader } from 'jose';
 import { noteCheck } from '../http/trace.js';
+import type { RegisteredClient } from '../provider/client-keys.js';
 import { askDirectory, type DirectoryReads } from './directory.js';
 
 const CLAUSE = 'RFC 7515 §4.1.4, OIDC Core §10.1.1';
@@ -24,10 +24,10 @@ export interface ClientSignedJwt {
 }
 
 export interface SigningKeyGateOptions {
+  /** Reuses an answer only for the directory's max-age (index.ts asks fapi-core's client to). */
   directory: Pick<DirectoryReads, 'softwareJwks'>;
   /** Makes the provider fetch the client's jwks_uri again if its copy has no key `kid`. */
-  refreshClientKeys(clientId: string, kid: string): Promise<void>;
-  cacheMs: number;
+  refreshClientKeys(client: RegisteredClient, kid: string): Promise<void>;
 }
 
 function kidOf(token: string): string | undefined {
@@ -42,21 +42,17 @@ function kidOf(token: string): string | undefined {
 }
 
 export function createSigningKeyGate(options: SigningKeyGateOptions) {
-  const softwareJwks = shortLivedCache(
-    options.cacheMs,
-    (orgId: string, softwareId: string): Promise<JSONWebKeySet> =>
-      options.directory.softwareJwks(orgId, softwareId),
-  );
-
   return async function checkSigningKey(
     res: Response,
     jwt: ClientSignedJwt,
-    client: { clientId: string; orgId: string; softwareId: string },
+    client: { registered: RegisteredClient; orgId: string; softwareId: string },
   ): Promise<void> {
     const kid = kidOf(jwt.token);
     // Without a kid the provider tries every key it holds for the algorithm; nothing to look up here.
     if (!kid) return;
-    const published = await askDirectory(() => softwareJwks.get(client.orgId, client.softwareId));
+    const published = await askDirectory(() =>
+      options.directory.softwareJwks(client.orgId, client.softwareId),
+    );
     const known = published.keys.some((key) => key.kid === kid);
     const what = jwt.purpose === 'client_assertion' ? 'client assertion' : 'request object';
     noteCheck(res, {
@@ -76,6 +72,6 @@ export function createSigningKeyGate(options: SigningKeyGateOptions) {
         fix: "name your own client_id (iss and sub of an assertion) and sign with a key your software's JWKS at the directory publishes; after a reissue, the new key in certs/participants",
       });
     }
-    await options.refreshClientKeys(client.clientId, kid);
+    await options.refreshClientKeys(client.registered, kid);
   };
 }

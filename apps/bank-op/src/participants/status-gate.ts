@@ -2,40 +2,33 @@
 // organisation) or revokes a certificate, the client stops working at its next request. This gate runs
 // in front of oidc-provider on every back-channel endpoint (PAR, token, introspection, revocation) and
 // on the authorization endpoint: it finds which client is calling, asks the directory for the
-// software's status and the presented certificate's status (answers cached for a second at most), and
+// software's status and the presented certificate's status (reused for the directory's max-age), and
 // refuses with invalid_client when either is no longer active. Then the JWTs the client signed (client
 // assertion, request object) must name a key the directory still publishes (signing-key-gate.ts).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
-import { shortLivedCache } from '@fapi-sandbox/fapi-core/short-lived-cache';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { decodeJwt } from 'jose';
 import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
+import type { RegisteredClient } from '../provider/client-keys.js';
 import {
   rememberInnerSigningKeyCheck,
   rememberRequestObjectEnvelope,
 } from '../provider/request-object-encryption.js';
-import {
-  askDirectory,
-  type CertificateStatusRecord,
-  type DirectoryReads,
-  type ParticipantStatus,
-} from './directory.js';
+import { askDirectory, type DirectoryReads } from './directory.js';
 import { type ClientSignedJwt, createSigningKeyGate } from './signing-key-gate.js';
 
 const CLAUSE = 'OB Directory participant status, RFC 8705 §2.1';
 
 export interface StatusGateOptions {
+  /** Reuses an answer only for the directory's max-age (index.ts asks fapi-core's client to). */
   directory: DirectoryReads;
   certificates: CertificateSource;
-  findClient(
-    clientId: string,
-  ): Promise<{ software_id?: unknown; org_id?: unknown; jwksUri?: unknown } | undefined>;
-  /** How long a directory answer is reused; "a few seconds at most". */
-  cacheMs?: number;
+  /** Once per request: the client found is handed on to the signing-key check. */
+  findClient(clientId: string): Promise<RegisteredClient | undefined>;
   /** Makes the provider fetch the client's jwks_uri again if its copy has no key `kid`. */
-  refreshClientKeys(clientId: string, kid: string): Promise<void>;
+  refreshClientKeys(client: RegisteredClient, kid: string): Promise<void>;
 }
 
 function refused(description: string, fix: string): OAuthError {
@@ -67,21 +60,10 @@ function clientSignedJwts(params: URLSearchParams): ClientSignedJwt[] {
 }
 
 export function createStatusGate(options: StatusGateOptions) {
-  const ttl = options.cacheMs ?? 1000;
-  const softwareStatus = shortLivedCache(
-    ttl,
-    async (orgId: string, softwareId: string): Promise<ParticipantStatus> =>
-      (await options.directory.softwareStatement(orgId, softwareId)).status,
-  );
-  const certificateStatus = shortLivedCache(
-    ttl,
-    (x5t: string): Promise<CertificateStatusRecord> => options.directory.certificateStatus(x5t),
-  );
-
+  const { directory } = options;
   const checkSigningKey = createSigningKeyGate({
-    directory: options.directory,
+    directory,
     refreshClientKeys: options.refreshClientKeys,
-    cacheMs: ttl,
   });
 
   async function check(req: Request, res: Response, params: URLSearchParams): Promise<void> {
@@ -89,7 +71,7 @@ export function createStatusGate(options: StatusGateOptions) {
     const presented = options.certificates.certificateOf(req);
     if (presented) {
       const x5t = presented.x5tS256;
-      const status = await askDirectory(() => certificateStatus.get(x5t));
+      const status = await askDirectory(() => directory.certificateStatus(x5t));
       // A certificate the directory never issued is judged by the client's registration and, where a token
       // would be bound to it, by the certificate-binding gate (mtls/certificate-binding.ts); one the
       // directory revoked or let expire is refused here, whatever the client.
@@ -111,7 +93,7 @@ export function createStatusGate(options: StatusGateOptions) {
     const client = await options.findClient(clientId);
     if (typeof client?.software_id !== 'string' || typeof client.org_id !== 'string') return;
     const { org_id: orgId, software_id: softwareId } = client;
-    const status = await askDirectory(() => softwareStatus.get(orgId, softwareId));
+    const { status } = await askDirectory(() => directory.softwareStatement(orgId, softwareId));
     noteCheck(res, {
       name: "The client's software is active in the directory",
       passed: status === 'active',
@@ -127,12 +109,16 @@ export function createStatusGate(options: StatusGateOptions) {
     // The software's JWKS is the client's key set only when it registered the directory's jwks_uri.
     if (typeof client.jwksUri !== 'string') return;
     for (const jwt of clientSignedJwts(params)) {
-      await checkSigningKey(res, jwt, { clientId, orgId, softwareId });
+      await checkSigningKey(res, jwt, { registered: client, orgId, softwareId });
     }
     // An encrypted request object names the bank's key outside; the key that signed it is checked once
     // oidc-provider has decrypted it, before it verifies the signature (provider/request-object-encryption.ts).
     rememberInnerSigningKeyCheck(res, (jws) =>
-      checkSigningKey(res, { token: jws, purpose: 'request_object' }, { clientId, orgId, softwareId }),
+      checkSigningKey(
+        res,
+        { token: jws, purpose: 'request_object' },
+        { registered: client, orgId, softwareId },
+      ),
     );
   }
 

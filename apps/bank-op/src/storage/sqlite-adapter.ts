@@ -30,6 +30,10 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // As the bank's store (bank-domain store.ts): in WAL mode NORMAL keeps every commit atomic without an
+  // fsync per commit, which under FULL blocked the event loop on each assertion jti written (replay
+  // detection). Only a power loss can lose the last commits, never corrupt the file.
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(`
     CREATE TABLE IF NOT EXISTS oidc_model (

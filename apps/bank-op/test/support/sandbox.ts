@@ -39,8 +39,8 @@ export async function startSandbox(
   const directory = await startDirectory({ config, log: captured.logOf('directory') });
   const plain = createSandboxAgent({}, config);
   const directoryClient = createDirectoryClient({ config, dispatcher: plain });
-  const start = () =>
-    startBankOp({ config, log: captured.logOf('bank-op'), directoryClient, ...options.bankOp });
+  // bank-op builds its own directory client, as in production: status answers reused for their max-age.
+  const start = () => startBankOp({ config, log: captured.logOf('bank-op'), ...options.bankOp });
   const agents = new Map<string, Agent>();
 
   const sandbox: Sandbox = {

@@ -91,13 +91,13 @@ export function sendJson(res: Response, status: number, body: unknown): void {
 }
 
 /**
- * How long a bank may reuse the directory's word on a certificate or a software statement (RFC 9111
+ * How long a bank may reuse the directory's word on a certificate, a software statement or its keys (RFC 9111
  * §5.2.2.1 max-age): one second, so a suspension or revocation bites at a bank's next call within a
  * second, while a bank serving hundreds of calls a second asks once a second per participant, not per call.
  */
 export const STATUS_MAX_AGE_SECONDS = 1;
 
-/** A status answer (certificate status, software statement) that banks may reuse for STATUS_MAX_AGE_SECONDS. */
+/** A status answer (certificate status, software statement, its JWKS) banks may reuse for STATUS_MAX_AGE_SECONDS. */
 export function sendStatusJson(res: Response, body: unknown): void {
   res.status(200).set('Cache-Control', `max-age=${STATUS_MAX_AGE_SECONDS}`).json(body);
 }

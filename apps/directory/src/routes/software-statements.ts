@@ -56,7 +56,8 @@ export function softwareStatementRoutes({
     const { keys } = certificates.softwareJwks(orgId, softwareId);
     // Like its certificates, a suspended or revoked software's encryption keys are no longer published.
     const active = registry.software(orgId, softwareId).status === 'active';
-    sendJson(res, 200, {
+    // Which keys the software holds now is part of its status: reused by banks for the same moment.
+    sendStatusJson(res, {
       keys: [...keys, ...(active ? softwareEncryptionKeys(config, store, softwareId) : [])],
     });
   });
