@@ -111,6 +111,29 @@ describe('party logs', () => {
     expect(raw).toContain('"authorization":"[redacted]"');
   });
 
+  it('writes the line at error when the client goes away before the answer', async () => {
+    const captured = captureLogs();
+    const logRequest = requestLogger(captured.logOf('bank-api'));
+    const server = http.createServer((req, res) => logRequest(req, res, () => {}));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const aborted = new AbortController();
+    const call = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow?code=${CODE}`, {
+      signal: aborted.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    aborted.abort();
+    await call;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(captured.lines).toHaveLength(1);
+    expect(captured.lines[0]).toMatchObject({
+      level: 50,
+      path: '/slow',
+      msg: expect.stringMatching(/^GET \/slow aborted \d+ ms$/),
+    });
+    expect(captured.text()).not.toContain(CODE);
+  });
+
   it('leaves the interactionId out when the request belongs to no flow, and ignores one that is no UUID', async () => {
     const captured = captureLogs();
     const log = captured.logOf('directory');
