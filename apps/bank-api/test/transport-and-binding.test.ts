@@ -1,5 +1,10 @@
 // Attacks on sender-constraining: a token used without its certificate or key, with another client's,
 // with a revoked, expired or untrusted certificate, or with the wrong scheme for its binding.
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { STATUS_MAX_AGE_SECONDS } from '@fapi-sandbox/directory';
+import { createCertificateRequest } from '@fapi-sandbox/fapi-core/certificate-request';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountAccess, type Sandbox, startSandbox } from './support/sandbox.js';
@@ -83,6 +88,41 @@ describe('mTLS-bound tokens (RFC 8705 §3)', () => {
     const response = await sb.call(client, 'GET', '/aisp/accounts', { token, dispatcher: revoked });
     expectRefused(response, 'Bearer', /directory reports the client certificate .* as revoked/);
     await revoked.close();
+  });
+
+  it('are refused on a kept-alive connection once the directory revokes its certificate (after the status window)', async () => {
+    const client = sb.clients.moneywiseMtls;
+    const { token } = await accountAccess(sb, client);
+    // A transport certificate of Moneywise's own software, issued for this test only, then revoked.
+    const { orgId, softwareId } = sb.config.participants.demo;
+    const request = await createCertificateRequest();
+    const issued = await sb.directoryAdmin(
+      'POST',
+      `/organisations/${orgId}/software-statements/${softwareId}/certificates`,
+      { type: 'transport', csr: request.csrPem },
+    );
+    expect(issued.status, await issued.clone().text()).toBe(201);
+    const { certificate, chainPem } = (await issued.json()) as {
+      certificate: { serialNumber: string };
+      chainPem: string;
+    };
+    const folder = fs.mkdtempSync(path.join(sb.config.dataDir, 'revoked-mid-connection-'));
+    fs.writeFileSync(path.join(folder, 'transport.crt'), chainPem);
+    fs.writeFileSync(path.join(folder, 'transport.key'), request.privateKeyPem);
+    const connection = agentWith(path.join(folder, 'transport.crt'), path.join(folder, 'transport.key'));
+    try {
+      // The certificate passes the transport check; the token is bound to another one, so binding refuses.
+      const first = await sb.call(client, 'GET', '/aisp/accounts', { token, dispatcher: connection });
+      expectRefused(first, 'Bearer', /thumbprint .* is not the token's cnf\.x5t#S256/);
+      const revoked = await sb.directoryAdmin('POST', `/certificates/${certificate.serialNumber}/revoke`, {});
+      expect(revoked.status).toBe(200);
+      await sleep(STATUS_MAX_AGE_SECONDS * 1000 + 150);
+      // The same keep-alive connection: its certificate is parsed once, but the directory is asked again.
+      const next = await sb.call(client, 'GET', '/aisp/accounts', { token, dispatcher: connection });
+      expectRefused(next, 'Bearer', /directory reports the client certificate .* as revoked/);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('are refused over an expired certificate', async () => {

@@ -51,8 +51,11 @@ export function tokenRevocationsRepository(db: Database.Database, now: () => Dat
      VALUES (@kind, @id, @reason, @at, @expiresAt)
      ON CONFLICT (kind, id) DO NOTHING`,
   );
-  const find = db.prepare<{ kind: string; id: string }, Row>(
-    'SELECT kind, id, reason, revoked_at FROM token_revocations WHERE kind = @kind AND id = @id',
+  // One indexed read per call (two primary-key lookups in one statement): its grant's record first, then its own.
+  const find = db.prepare<{ grantId: string | null; jti: string }, Row>(
+    `SELECT kind, id, reason, revoked_at FROM token_revocations
+     WHERE (kind = 'grant' AND id = @grantId) OR (kind = 'access-token' AND id = @jti)
+     ORDER BY kind = 'grant' DESC LIMIT 1`,
   );
   const purge = db.prepare('DELETE FROM token_revocations WHERE expires_at <= ?');
 
@@ -60,10 +63,6 @@ export function tokenRevocationsRepository(db: Database.Database, now: () => Dat
     const at = now();
     purge.run(at.toISOString());
     insert.run({ kind, id, reason, at: at.toISOString(), expiresAt: expiresAt.toISOString() });
-  };
-  const lookup = (kind: Row['kind'], id: string): TokenRevocation | undefined => {
-    const row = find.get({ kind, id });
-    return row && { kind: row.kind, id: row.id, reason: row.reason, revokedAt: row.revoked_at };
   };
 
   return {
@@ -74,9 +73,8 @@ export function tokenRevocationsRepository(db: Database.Database, now: () => Dat
       record('access-token', jti, reason, expiresAt);
     },
     find(token) {
-      return (
-        (token.grantId ? lookup('grant', token.grantId) : undefined) ?? lookup('access-token', token.jti)
-      );
+      const row = find.get({ grantId: token.grantId ?? null, jti: token.jti });
+      return row && { kind: row.kind, id: row.id, reason: row.reason, revokedAt: row.revoked_at };
     },
   };
 }

@@ -34,6 +34,24 @@ describe('token revocations', () => {
     expect(bank.store.revocations.find({ grantId: 'grant-1', jti: 'jti-2' })).toBeUndefined();
   });
 
+  it("names the grant's revocation when both the grant and the token were revoked, and a token without a grant by its own", () => {
+    bank = openTestBank();
+    const expires = new Date(bank.clock.now.getTime() + 600_000);
+    bank.store.revocations.revokeAccessToken('jti-1', expires, 'access token revoked');
+    bank.store.revocations.revokeGrant('grant-1', 'refresh token reused');
+    expect(bank.store.revocations.find({ grantId: 'grant-1', jti: 'jti-1' })).toMatchObject({
+      kind: 'grant',
+      reason: 'refresh token reused',
+    });
+    expect(bank.store.revocations.find({ jti: 'jti-1' })).toMatchObject({
+      kind: 'access-token',
+      id: 'jti-1',
+    });
+    // A grant id that happens to equal a revoked token's jti is not that token.
+    expect(bank.store.revocations.find({ grantId: 'jti-1', jti: 'jti-9' })).toBeUndefined();
+    expect(bank.store.revocations.find({ jti: 'grant-1' })).toBeUndefined();
+  });
+
   it('is seen by the other process that opens the same file', () => {
     bank = openTestBank();
     const other = openBankStore({ file: bank.file, now: () => bank.clock.now });

@@ -1,12 +1,11 @@
 // The parties' logs: one JSON line per event (pino), each carrying the `party` and, when the event belongs
 // to a request, its x-fapi-interaction-id as `interactionId`, so a flow's lines are found beside its trace.
-// No credential reaches a line (RFC 6750 §5.3): log-redaction.ts censors every name on redact.ts's one list, and a
+// No credential reaches a line (RFC 6750 §5.3): every name on redact.ts's one list is censored, and a
 // request's path is logged without its query, which can carry a code or a token (RFC 6749 §4.1.2).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { INTERACTION_ID_HEADER, isUuid } from './fapi-headers.js';
-import { CENSOR, CREDENTIAL_PATHS, censorCredentials } from './log-redaction.js';
+import { CREDENTIAL_NAMES } from './redact.js';
 
 export type { Logger } from 'pino';
 
@@ -19,25 +18,60 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+const CREDENTIALS = new Set(CREDENTIAL_NAMES);
+const CENSOR = '[redacted]';
+/** Levels below the line's object where a credential name is still looked for (the object, and two down). */
+const REDACTED_DEPTH = 2;
+
+/**
+ * A line's object with every credential name on redact.ts's list censored, at its top and two levels down
+ * (what pino's paths `name`, `*.name`, `*.*.name` cover), in one walk. The caller's object is never
+ * changed: only the objects on the way to a credential are copied. (pino's own redaction re-parses each of
+ * its hundred paths for every line: most of a request line's cost.)
+ */
+export function redactLogObject(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== 'object' || depth > REDACTED_DEPTH) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const field = (value as Record<string, unknown>)[key];
+    const redacted = CREDENTIALS.has(key) ? CENSOR : redactLogObject(field, depth + 1);
+    if (redacted === field) continue;
+    copy ??= copyOf(value);
+    copy[key] = redacted;
+  }
+  return copy ?? value;
+}
+
+/** A shallow copy that keeps what a serializer reads: an array stays one, an Error keeps its message and stack. */
+function copyOf(value: object): Record<string, unknown> {
+  if (Array.isArray(value)) return [...value] as unknown as Record<string, unknown>;
+  return Object.defineProperties(
+    Object.create(Object.getPrototypeOf(value) as object | null),
+    Object.getOwnPropertyDescriptors(value),
+  ) as Record<string, unknown>;
+}
+
 /** The logger of one party: JSON lines with the party bound, credentials redacted, level from LOG_LEVEL. */
 export function createLogger(party: string, options: LoggerOptions = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   if (!LEVELS.includes(level)) {
     throw new Error(`LOG_LEVEL=${level} is not a level: use one of ${LEVELS.join(', ')}`);
   }
-  return pino(
+  const logger = pino(
     {
       level,
       base: { party },
       timestamp: pino.stdTimeFunctions.isoTime,
-      // A line's object: every credential member to two levels down (log-redaction.ts). A child logger's
-      // bindings, which pino passes through no formatter, by name at their top level (pino-http's child
-      // binds only its serialized request: method and path).
-      formatters: { log: censorCredentials },
-      redact: { paths: CREDENTIAL_PATHS, censor: CENSOR },
+      formatters: { log: (object) => redactLogObject(object) as Record<string, unknown> },
     },
     options.destination,
   );
+  // A child's bindings are written on each of its lines, so they are censored too (children inherit this).
+  const child = logger.child;
+  logger.child = function redactedChild(this: Logger, bindings, childOptions) {
+    return child.call(this, redactLogObject(bindings) as typeof bindings, childOptions);
+  } as typeof logger.child;
+  return logger;
 }
 
 /** What the log functions read of a request: express's, koa's `ctx.req` and node's all fit. */
@@ -145,28 +179,27 @@ function requestMessage(req: IncomingMessage, res: ServerResponse, durationMs: n
 }
 
 /**
- * Express middleware (pino-http): one line per request when its response ends, with method, path (no
- * query), status, duration and interactionId. Mount it first, so the duration covers every handler.
+ * Express middleware: one line per request when its response ends (or the client goes away), with method,
+ * path (no query), status, duration and interactionId; at `error` for a 500 or an aborted response. Mount
+ * it first, so the duration covers every handler. One call to the party's logger per request, which
+ * redacts it like every other line: no per-request child logger (pino-http's), which cost more than the line.
  */
 export function requestLogger(log: Logger, options: RequestLoggerOptions = {}) {
   const resolve = options.interactionIdOf;
-  const http = pinoHttp({
-    logger: log,
-    quietResLogger: true,
-    // pino-http binds the request to req.log: method and path only, never its query or headers.
-    serializers: {
-      req: (req: { method?: string; url?: string }) => ({ method: req.method, path: pathOf(req) }),
-    },
-    autoLogging: options.ignore ? { ignore: options.ignore } : true,
-    customProps: (req, res) => ({ interactionId: interactionIdOf(req, res) }),
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessObject: (req, res, value) => requestFields(req, res, value.responseTime as number),
-    customSuccessMessage: (req, res, responseTime) => requestMessage(req, res, responseTime),
-    customErrorObject: (req, res, _err, value) => requestFields(req, res, value.responseTime as number),
-    customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
-  });
   return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
     if (resolve) interactionIdResolvers.set(req, resolve);
-    http(req, res, next);
+    if (options.ignore?.(req)) {
+      next();
+      return;
+    }
+    const began = performance.now();
+    res.once('close', () => {
+      const durationMs = Math.round(performance.now() - began);
+      const failed = !res.writableEnded || res.statusCode >= 500;
+      const line = { interactionId: interactionIdOf(req, res), ...requestFields(req, res, durationMs) };
+      if (failed) log.error(line, requestMessage(req, res, durationMs));
+      else log.info(line, requestMessage(req, res, durationMs));
+    });
+    next();
   };
 }

@@ -1,6 +1,7 @@
 // TLS for every party: the servers' options (FAPI's TLS rules), the browser-facing and mutual-TLS
 // listeners, and an HTTP client that trusts the sandbox CA and finds the parties by name (resolver.ts).
 // Certificate verification is never turned off: a client that cannot verify a party fails.
+import { constants } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -8,6 +9,7 @@ import type { LookupFunction } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import { Agent, type RequestInfo, type RequestInit, type Response, fetch as undiciFetch } from 'undici';
 import { type Listener, type Participant, type Party, type SandboxConfig, sandboxConfig } from './config.js';
+import { certificateFixedFor } from './peer-certificate.js';
 import { sandboxLookupFor } from './resolver.js';
 
 export { isLoopbackName, sandboxLookup } from './resolver.js';
@@ -76,6 +78,9 @@ export function mtlsServerOptions(
     requestCert: true,
     rejectUnauthorized: false,
     ca: readPem(config.ca.clientTrustBundle),
+    // RFC 9325 §3.5 allows a TLS 1.2 server to refuse renegotiation; refusing it means a connection's client
+    // certificate is the one of its handshake for the connection's whole life (peer-certificate.ts relies on it).
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
   };
 }
 
@@ -89,7 +94,9 @@ export function createMtlsServer(
   config: SandboxConfig = sandboxConfig(),
 ): https.Server {
   if (!party.mtls) throw new Error(`${party.name} has no mTLS listener in the sandbox config`);
-  return https.createServer(mtlsServerOptions(party, config), handler);
+  const server = https.createServer(mtlsServerOptions(party, config), handler);
+  server.on('secureConnection', certificateFixedFor);
+  return server;
 }
 
 /**

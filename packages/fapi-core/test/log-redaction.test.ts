@@ -1,8 +1,7 @@
 // Credentials never reach a log line (RFC 6750 §5.3), wherever a caller put them in the line's object:
 // at its top, two levels down, in an array or in an error's own members; the caller's objects unchanged.
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/log.js';
-import { censorCredentials } from '../src/log-redaction.js';
+import { createLogger, redactLogObject } from '../src/log.js';
 
 function linesOf(write: (log: ReturnType<typeof createLogger>) => void): Record<string, unknown>[] {
   const lines: string[] = [];
@@ -49,12 +48,12 @@ describe('log lines', () => {
   it("never change the caller's objects, and leave a line without credentials as it is", () => {
     const headers = { authorization: 'Bearer A', accept: 'text/html' };
     const err = Object.assign(new Error('x'), { token: 'T' });
-    const censored = censorCredentials({ headers, err });
+    const censored = redactLogObject({ headers, err }) as Record<string, unknown>;
     expect(censored.headers).toEqual({ authorization: '[redacted]', accept: 'text/html' });
     expect(headers.authorization).toBe('Bearer A');
     expect(err.token).toBe('T');
     expect(censored.err).toBeInstanceOf(Error);
     const plain = { method: 'POST', path: '/token', status: 200, nested: { a: [1, 2] } };
-    expect(censorCredentials(plain)).toBe(plain);
+    expect(redactLogObject(plain)).toBe(plain);
   });
 });

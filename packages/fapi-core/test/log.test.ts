@@ -111,6 +111,68 @@ describe('party logs', () => {
     expect(raw).toContain('"authorization":"[redacted]"');
   });
 
+  it('writes the line at error when the client goes away before the answer', async () => {
+    const captured = captureLogs();
+    const logRequest = requestLogger(captured.logOf('bank-api'));
+    const server = http.createServer((req, res) => logRequest(req, res, () => {}));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const aborted = new AbortController();
+    const call = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow?code=${CODE}`, {
+      signal: aborted.signal,
+    }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    aborted.abort();
+    await call;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(captured.lines).toHaveLength(1);
+    expect(captured.lines[0]).toMatchObject({
+      level: 50,
+      path: '/slow',
+      msg: expect.stringMatching(/^GET \/slow aborted \d+ ms$/),
+    });
+    expect(captured.text()).not.toContain(CODE);
+  });
+
+  it('censors a credential name two levels down and in child bindings, leaving the logged object itself unchanged', () => {
+    const captured = captureLogs();
+    const log = captured.logOf('bank-api');
+    const logged = {
+      call: { headers: { authorization: `Bearer ${BEARER}`, accept: 'application/json' } },
+      calls: [{ dpop: DPOP }],
+    };
+    log.info(logged, 'a nested line');
+    log
+      .child({ client: { client_assertion: BEARER } })
+      .child({ step: 'grandchild' })
+      .info('a child line');
+    const failure = Object.assign(new Error('the directory did not answer'), { cookie: `session=${CODE}` });
+    log.error({ err: failure }, 'a failure');
+
+    type Line = {
+      call: { headers: Record<string, string> };
+      calls: unknown[];
+      client: unknown;
+      err: { stack: string };
+    };
+    const [nested, child, error] = captured.lines as unknown as Line[];
+    expect(nested!.call.headers).toEqual({ authorization: '[redacted]', accept: 'application/json' });
+    expect(nested!.calls).toEqual([{ dpop: '[redacted]' }]);
+    expect(child!.client).toEqual({ client_assertion: '[redacted]' });
+    // An error keeps its type, message and stack; only its credential field is censored.
+    expect(error!.err).toMatchObject({
+      type: 'Error',
+      message: 'the directory did not answer',
+      cookie: '[redacted]',
+    });
+    expect(error!.err.stack).toContain('the directory did not answer');
+    for (const secret of [BEARER, DPOP, CODE]) expect(captured.text()).not.toContain(secret);
+    // The handler's own objects still hold what it logged.
+    expect(logged.call.headers.authorization).toBe(`Bearer ${BEARER}`);
+    expect(logged.calls[0]!.dpop).toBe(DPOP);
+    expect(failure.cookie).toBe(`session=${CODE}`);
+  });
+
   it('leaves the interactionId out when the request belongs to no flow, and ignores one that is no UUID', async () => {
     const captured = captureLogs();
     const log = captured.logOf('directory');

@@ -151,3 +151,51 @@ describe('the mTLS listener (RFC 8705)', () => {
     expect(await call(expired)).toMatchObject({ authorized: false });
   });
 });
+
+describe('the mTLS listener: a connection keeps the certificate of its handshake', () => {
+  const transport = (certFile: string, keyFile: string) => createSandboxAgent({ certFile, keyFile }, config);
+
+  it('reads each connection’s own certificate: another connection with another certificate is never answered from the first one’s', async () => {
+    const demo = config.participants.demo;
+    const ours = transport(demo.transportCert, demo.transportKey);
+    const theirs = transport(config.negative.untrustedTransportCert, config.negative.untrustedTransportKey);
+    const call = (dispatcher: Agent) =>
+      fetch(`${config.bankOp.mtls.origin}/`, { dispatcher }).then(
+        (r) => r.json() as Promise<{ x5t: string; authorized: boolean }>,
+      );
+    const demoX5t = certificateThumbprint(fs.readFileSync(demo.transportCert, 'utf8'));
+    const untrustedX5t = certificateThumbprint(
+      fs.readFileSync(config.negative.untrustedTransportCert, 'utf8'),
+    );
+    // Keep-alive connections, taking turns: each answer is that connection's certificate, and its verdict.
+    for (let turn = 0; turn < 3; turn++) {
+      expect(await call(ours)).toEqual(expect.objectContaining({ x5t: demoX5t, authorized: true }));
+      expect(await call(theirs)).toEqual(expect.objectContaining({ x5t: untrustedX5t, authorized: false }));
+    }
+    await Promise.all([ours.close(), theirs.close()]);
+  });
+
+  it('refuses a TLS 1.2 client’s renegotiation, by which it could present another certificate', async () => {
+    const demo = config.participants.demo;
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = tls.connect({
+        host: '127.0.0.1',
+        port: config.bankOp.mtls.port,
+        servername: config.bankOp.mtls.host,
+        ca: fs.readFileSync(config.ca.serverTrustBundle),
+        cert: fs.readFileSync(demo.transportCert),
+        key: fs.readFileSync(demo.transportKey),
+        maxVersion: 'TLSv1.2',
+      });
+      socket.on('error', (err) => resolve(`error: ${err.message}`));
+      socket.once('secureConnect', () => {
+        const asked = socket.renegotiate({ rejectUnauthorized: true }, (err) => {
+          resolve(err ? `error: ${err.message}` : 'renegotiated');
+          socket.destroy();
+        });
+        if (!asked) resolve('error: not started');
+      });
+    });
+    expect(outcome).toMatch(/^error: .*no renegotiation/);
+  });
+});

@@ -9,19 +9,21 @@
 //
 //   pnpm --filter @fapi-sandbox/scripts exec tsx src/bench/profile-token-endpoint.ts \
 //     [--tree <dir>]… [--rounds 5] [--seconds 5] [--concurrency 16] [--cpu-prof <dir>] [--port 32240]
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startDirectory } from '@fapi-sandbox/directory';
 import { FapiFlowClient, FLOW_VARIANTS } from '@fapi-sandbox/fapi-client';
-import { environmentFor, loadConfig, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createLogger } from '@fapi-sandbox/fapi-core/log';
-import { PORT_VARIABLES } from '@fapi-sandbox/fapi-core/testing';
-import { bundleParty } from '../dev/party-bundle.js';
-import { partyCommand } from '../dev/party-command.js';
-import { waitUntilHealthy } from '../dev/wait-ready.js';
+import {
+  configOn,
+  cpuMsOf,
+  latestProfile,
+  startPartyProcess,
+  stopProcess,
+  topOfProfile,
+} from './profiling.js';
 import { summarize } from './stats.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -63,48 +65,6 @@ function options(): Options {
   };
 }
 
-/** The sandbox on consecutive ports from `first`, with a data folder of its own. */
-function configOn(first: number, dataDir: string): SandboxConfig {
-  const ports = Object.fromEntries(PORT_VARIABLES.map((name, index) => [name, String(first + index)]));
-  return loadConfig({ ...process.env, ...ports, FAPI_SANDBOX_DATA_DIR: dataDir });
-}
-
-async function startBankOpProcess(
-  tree: string,
-  config: SandboxConfig,
-  cpuProfDir: string | undefined,
-): Promise<ChildProcess> {
-  const bankOpDir = path.join(tree, 'apps', 'bank-op');
-  // The tree's own sources, bundled as `pnpm dev` bundles them (into that tree's node_modules/.cache).
-  const { command, args } = partyCommand((await bundleParty(tree, 'bank-op', bankOpDir)).file);
-  const profiling = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const child = spawn(command, [...profiling, ...args], {
-    cwd: bankOpDir,
-    env: { ...process.env, ...environmentFor(config), FORCE_COLOR: '0' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitUntilHealthy(`${config.bankOp.issuer}/health`, config, {
-    timeoutMs: 60_000,
-    isAlive: () => child.exitCode === null,
-  });
-  return child;
-}
-
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat (Linux; clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
 interface LoadFigures {
   requestsPerSecond: number;
   /** bank-op's CPU per token request: the figure that a loaded machine disturbs least. */
@@ -135,80 +95,6 @@ async function tokenLoad(
   };
 }
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-  children?: number[];
-}
-
-/**
- * Self time per function and per source file of a V8 CPU profile, as shares of the busy time (idle left
- * out) in its last `windowSeconds` (the measured load; start-up and registration come before).
- */
-export function topOfProfile(file: string, windowSeconds: number, rows = 25): string {
-  const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    nodes: ProfileNode[];
-    samples: number[];
-    timeDeltas: number[];
-    endTime: number;
-  };
-  const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
-  const hits = new Map<number, number>();
-  let at = profile.endTime - profile.timeDeltas.reduce((sum, delta) => sum + delta, 0);
-  const from = profile.endTime - windowSeconds * 1_000_000;
-  let total = 0;
-  profile.samples.forEach((sample, index) => {
-    at += profile.timeDeltas[index]!;
-    if (at < from || idle.has(sample)) return;
-    hits.set(sample, (hits.get(sample) ?? 0) + 1);
-    total++;
-  });
-  const byFunction = new Map<string, number>();
-  const byFile = new Map<string, number>();
-  const shorten = (url: string) =>
-    url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\/\.pnpm\/[^/]+\/node_modules\//, '') ||
-    '(native)';
-  // Inclusive time of the sandbox's own functions: a sample counts once for each on its stack.
-  const parentOf = new Map<number, ProfileNode>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node);
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const ownInclusive = new Map<string, number>();
-  for (const [id, count] of hits) {
-    const seen = new Set<string>();
-    for (let node = byId.get(id); node; node = parentOf.get(node.id)) {
-      const { functionName, url, lineNumber } = node.callFrame;
-      if (!/\/(apps|packages)\//.test(url) || url.includes('node_modules')) continue;
-      seen.add(
-        `${functionName || '(anonymous)'} ${url.replace(/^.*?\/(apps|packages)\//, '$1/')}:${lineNumber + 1}`,
-      );
-    }
-    for (const key of seen) ownInclusive.set(key, (ownInclusive.get(key) ?? 0) + count);
-  }
-  for (const node of profile.nodes) {
-    const count = hits.get(node.id) ?? 0;
-    if (!count) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = shorten(url).replace(/^.*?\/(apps|packages)\//, '$1/');
-    const fn = `${functionName || '(anonymous)'} ${where}${url ? `:${lineNumber + 1}` : ''}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + count);
-    byFile.set(where, (byFile.get(where) ?? 0) + count);
-  }
-  const table = (title: string, entries: Map<string, number>) =>
-    [
-      title,
-      ...[...entries]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, rows)
-        .map(([name, count]) => `  ${((100 * count) / total).toFixed(1).padStart(5)}%  ${name}`),
-    ].join('\n');
-  return [
-    table('self time by function', byFunction),
-    table('self time by file', byFile),
-    table("inclusive time of the sandbox's own functions", ownInclusive),
-  ].join('\n');
-}
-
 async function main(): Promise<void> {
   const opts = options();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-profile-token-'));
@@ -226,7 +112,7 @@ async function main(): Promise<void> {
         const profileDir =
           opts.cpuProfDir && round > 0 ? path.join(opts.cpuProfDir, `tree-${index}`) : undefined;
         if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
-        const bankOp = await startBankOpProcess(tree, config, profileDir);
+        const bankOp = await startPartyProcess(tree, 'bank-op', config, profileDir);
         const client = await FapiFlowClient.connect({ config, variant: VARIANT });
         try {
           // A short warm-up: keys fetched, connections open, code optimised.
@@ -268,18 +154,10 @@ async function main(): Promise<void> {
   }
   if (opts.cpuProfDir) {
     for (const [index, tree] of opts.trees.entries()) {
-      const dir = path.join(opts.cpuProfDir, `tree-${index}`);
-      // The main thread's profile is the largest (should another thread write one too); the last round's.
-      const files = fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-      const main = files
-        .map((f) => path.join(dir, f))
-        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)
-        .slice(0, 2)
-        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+      const main = latestProfile(path.join(opts.cpuProfDir, `tree-${index}`));
       if (main) console.log(`\n${tree} (${main}):\n${topOfProfile(main, opts.seconds)}`);
     }
   }
 }
 
-// Run, unless imported for topOfProfile.
-if (path.resolve(process.argv[1] ?? '') === import.meta.filename) await main();
+await main();

@@ -4,8 +4,9 @@
 // address; from anyone else such a header is refused (see `rejectForwardedCertificates`), so a client
 // can never claim a certificate it does not hold.
 // The certificate is read and verified once per request, and every check of that request (status gate,
-// client authentication, token binding, trace) reads the same answer. Never per connection: over TLS 1.2
-// a client may renegotiate and present another certificate, and a proxy's connection carries many clients.
+// client authentication, token binding, trace) reads the same answer. Never trusted per connection: a
+// proxy's connection carries many clients (only the parsing of a TLS connection's own certificate is kept
+// per connection, by fapi-core's peer-certificate.ts, since the mTLS listener refuses renegotiation).
 import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
