@@ -631,6 +631,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
     ),
   }),
   rfc7517: rfc(7517, 'JSON Web Key (JWK)', 'Keys as JSON, and key sets.', {
+    '4': s(
+      'JSON Web Key (JWK) format',
+      'A JWK is a JSON object whose members are the properties of the key, including its values: kty names the key type, and the members that kty defines (RFC 7518 §6) carry the key itself.',
+    ),
     '4.2': s(
       '"use" (public key use) parameter',
       'use identifies the intended use of a public key: "sig" for signature, "enc" for encryption. A party encrypting to a key set picks a key whose use is enc.',
@@ -660,6 +664,10 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
     '5': s(
       'Cryptographic algorithms for content encryption',
       'The JWE enc values: AES in CBC mode with HMAC (A128CBC-HS256 …) and AES in Galois/Counter Mode (A128GCM, A192GCM, A256GCM), which encrypts and authenticates the content together.',
+    ),
+    '6': s(
+      'Cryptographic algorithms for keys',
+      'The members of each key type: an EC key (kty EC) names its curve (crv) and the coordinates x and y of a point that must lie on that curve; an RSA key (kty RSA) carries its modulus n and exponent e.',
     ),
   }),
   rfc7519: rfc(7519, 'JSON Web Token (JWT)', 'Claims as a signed or encrypted JSON object.', {
