@@ -1,7 +1,7 @@
 // Every page a scenario reaches is checked with axe-core (WCAG 2.1 A and AA rules) after each step, so a
 // screen a learner sees cannot lose its labels, headings or contrast without a scenario failing.
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /**
  * The violations on the page as it is now: one line per rule, with the first element it found. A page
@@ -33,4 +33,24 @@ async function analyze(page: Page): Promise<string[]> {
     (v) =>
       `${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} element(s), e.g. ${v.nodes[0]?.target.join(' ')}`,
   );
+}
+
+/**
+ * At each width (1440 and 390 px unless told): `shown` is visible, the page needs no sideways scrolling,
+ * and axe finds nothing; with `screenshotPath`, a full-page screenshot per width is saved there.
+ */
+export async function expectUsableAtWidths(
+  page: Page,
+  shown: Locator,
+  options: { widths?: number[]; screenshotPath?: (width: number) => string } = {},
+): Promise<void> {
+  for (const width of options.widths ?? [1440, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    await expect(shown).toBeVisible();
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth, `width ${width}`).toBeLessThanOrEqual(width);
+    expect(await accessibilityViolations(page, new Set())).toEqual([]);
+    if (options.screenshotPath)
+      await page.screenshot({ path: options.screenshotPath(width), fullPage: true });
+  }
 }

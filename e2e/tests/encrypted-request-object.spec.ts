@@ -7,7 +7,7 @@ import { BankLoginPage } from '../pages/bank-login-page.js';
 import { type Profile, TppConnectPage } from '../pages/tpp-connect-page.js';
 import { TppConnectionPage } from '../pages/tpp-connection-page.js';
 import { TppInspectorPage } from '../pages/tpp-inspector-page.js';
-import { accessibilityViolations } from '../src/accessibility.js';
+import { accessibilityViolations, expectUsableAtWidths } from '../src/accessibility.js';
 import { expect, test } from '../src/fixtures.js';
 import { ALICE, onboard } from '../src/flows.js';
 
@@ -55,17 +55,8 @@ for (const { title, profile } of PROFILES) {
       await expect(detail).toContainText(/Request object decrypted with the bank's key/);
       await expect(detail).toContainText('openbanking_intent_id');
     });
-    await step(
-      'The inspector fits 1440 and 390 px without sideways scrolling, and axe finds nothing',
-      async () => {
-        for (const width of [1440, 390]) {
-          await page.setViewportSize({ width, height: 900 });
-          await expect(inspector.detail()).toBeVisible();
-          const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-          expect(scrollWidth, `width ${width}`).toBeLessThanOrEqual(width);
-          expect(await accessibilityViolations(page, new Set())).toEqual([]);
-        }
-      },
+    await step('The inspector fits 1440 and 390 px without sideways scrolling, and axe finds nothing', () =>
+      expectUsableAtWidths(page, inspector.detail()),
     );
   });
 }
@@ -113,21 +104,10 @@ test('Alice connects with both the request object and the ID token encrypted; th
     await expect(detail).toContainText('id_token (decrypted by Moneywise)');
     await expect(detail).toContainText('openbanking_intent_id');
   });
-  await step(
-    'The inspector fits 1440 and 390 px without sideways scrolling, and axe finds nothing',
-    async () => {
-      for (const width of [1440, 390]) {
-        await page.setViewportSize({ width, height: 900 });
-        await expect(inspector.detail()).toBeVisible();
-        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-        expect(scrollWidth, `width ${width}`).toBeLessThanOrEqual(width);
-        expect(await accessibilityViolations(page, new Set())).toEqual([]);
-        await page.screenshot({
-          path: test.info().outputPath(`inspector-id-token-${width}.png`),
-          fullPage: true,
-        });
-      }
-    },
+  await step('The inspector fits 1440 and 390 px without sideways scrolling, and axe finds nothing', () =>
+    expectUsableAtWidths(page, inspector.detail(), {
+      screenshotPath: (width) => test.info().outputPath(`inspector-id-token-${width}.png`),
+    }),
   );
   await step(
     'The connect page with its options fits 390 px, and axe finds nothing there either',
