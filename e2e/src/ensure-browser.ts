@@ -1,23 +1,16 @@
 // Makes sure a Chromium is there before the e2e suite runs. Playwright's own browser download needs
 // the internet; on Debian or Ubuntu as root, the distribution's `chromium` package is installed instead.
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
+import {
+  canInstallDebianPackages,
+  installDebianPackages,
+} from '@fapi-sandbox/scripts/services/debian-packages';
 import { hasAnyChromium } from './browser.js';
-
-function run(command: string, args: string[]): void {
-  execFileSync(command, args, {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-}
 
 if (hasAnyChromium()) process.exit(0);
 
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-if (process.platform === 'linux' && fs.existsSync('/usr/bin/apt-get') && isRoot) {
+if (canInstallDebianPackages()) {
   console.log("No Chromium found: installing Debian's chromium package (apt-get install chromium).");
-  run('apt-get', ['update', '-qq']);
-  run('apt-get', ['install', '-y', '-qq', 'chromium']);
+  installDebianPackages(['chromium']);
   if (hasAnyChromium()) process.exit(0);
 }
 

@@ -1,0 +1,28 @@
+// Where the Debian packages put the servers the hosted setup runs on: PostgreSQL's programs live in a
+// versioned folder off PATH (/usr/lib/postgresql/<major>/bin), redis-server on PATH.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const POSTGRES_ROOT = '/usr/lib/postgresql';
+
+/** The newest installed PostgreSQL's bin folder (holding initdb, pg_ctl, postgres), if any. */
+export function postgresBinDir(): string | undefined {
+  const explicit = process.env.FAPI_POSTGRES_BIN;
+  if (explicit) return fs.existsSync(path.join(explicit, 'initdb')) ? explicit : undefined;
+  if (!fs.existsSync(POSTGRES_ROOT)) return undefined;
+  const majors = fs
+    .readdirSync(POSTGRES_ROOT)
+    .filter((name) => /^\d+$/.test(name))
+    .sort((a, b) => Number(b) - Number(a));
+  return majors
+    .map((major) => path.join(POSTGRES_ROOT, major, 'bin'))
+    .find((bin) => fs.existsSync(path.join(bin, 'initdb')));
+}
+
+/** redis-server's path, from FAPI_REDIS_SERVER or PATH. */
+export function redisServerPath(): string | undefined {
+  const explicit = process.env.FAPI_REDIS_SERVER;
+  if (explicit) return fs.existsSync(explicit) ? explicit : undefined;
+  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  return dirs.map((dir) => path.join(dir, 'redis-server')).find((file) => fs.existsSync(file));
+}
