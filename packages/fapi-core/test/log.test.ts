@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expressErrorHandler, OAuthError } from '../src/errors.js';
-import { createLogger, type Logger, requestLogger } from '../src/log.js';
+import { createLogger, type Logger, redactLogObject, requestLogger } from '../src/log.js';
 import { captureLogs } from '../src/log-capture.js';
 
 const servers: http.Server[] = [];
@@ -138,8 +138,13 @@ describe('party logs', () => {
     const captured = captureLogs();
     const log = captured.logOf('bank-api');
     const logged = {
-      call: { headers: { authorization: `Bearer ${BEARER}`, accept: 'application/json' } },
-      calls: [{ dpop: DPOP }],
+      client_assertion: BEARER,
+      'set-cookie': `session=${CODE}`,
+      call: {
+        headers: { authorization: `Bearer ${BEARER}`, accept: 'application/json' },
+        body: { refresh_token: CODE },
+      },
+      calls: [{ dpop: DPOP }, { access_token: BEARER }],
     };
     log.info(logged, 'a nested line');
     log
@@ -150,14 +155,19 @@ describe('party logs', () => {
     log.error({ err: failure }, 'a failure');
 
     type Line = {
-      call: { headers: Record<string, string> };
+      client_assertion: string;
+      'set-cookie': string;
+      call: { headers: Record<string, string>; body: Record<string, string> };
       calls: unknown[];
       client: unknown;
       err: { stack: string };
     };
     const [nested, child, error] = captured.lines as unknown as Line[];
+    expect(nested!.client_assertion).toBe('[redacted]');
+    expect(nested!['set-cookie']).toBe('[redacted]');
     expect(nested!.call.headers).toEqual({ authorization: '[redacted]', accept: 'application/json' });
-    expect(nested!.calls).toEqual([{ dpop: '[redacted]' }]);
+    expect(nested!.call.body).toEqual({ refresh_token: '[redacted]' });
+    expect(nested!.calls).toEqual([{ dpop: '[redacted]' }, { access_token: '[redacted]' }]);
     expect(child!.client).toEqual({ client_assertion: '[redacted]' });
     // An error keeps its type, message and stack; only its credential field is censored.
     expect(error!.err).toMatchObject({
@@ -169,8 +179,18 @@ describe('party logs', () => {
     for (const secret of [BEARER, DPOP, CODE]) expect(captured.text()).not.toContain(secret);
     // The handler's own objects still hold what it logged.
     expect(logged.call.headers.authorization).toBe(`Bearer ${BEARER}`);
-    expect(logged.calls[0]!.dpop).toBe(DPOP);
+    expect(logged.calls[0]).toEqual({ dpop: DPOP });
     expect(failure.cookie).toBe(`session=${CODE}`);
+  });
+
+  it('hands back a line without credentials as it is, and a censored error still as an Error', () => {
+    const plain = { method: 'POST', path: '/token', status: 200, nested: { a: [1, 2] } };
+    expect(redactLogObject(plain)).toBe(plain);
+    const censored = redactLogObject({ err: Object.assign(new Error('x'), { token: 'T' }) }) as {
+      err: Error & { token: string };
+    };
+    expect(censored.err).toBeInstanceOf(Error);
+    expect(censored.err.token).toBe('[redacted]');
   });
 
   it('leaves the interactionId out when the request belongs to no flow, and ignores one that is no UUID', async () => {
