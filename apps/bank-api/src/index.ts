@@ -1,12 +1,15 @@
 // Starts bank-api: the Open Banking resource server on its mTLS listener (config.bankApi.web, which asks
-// for an optional client certificate). Builds every dependency here and hands it to the app.
+// for an optional client certificate). Builds every dependency here and hands it to the app. With
+// REDIS_URL, the state its replicas must share (DPoP proof jti values) lives in Redis; without, in memory.
 import path from 'node:path';
 import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { RotatingDpopNonce } from '@fapi-sandbox/fapi-core/jose/dpop';
-import { InMemoryReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
+import { RedisReplayCache } from '@fapi-sandbox/fapi-core/jose/redis-replay-cache';
+import { InMemoryReplayCache, type ReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
 import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
+import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
 import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createBankApiApp } from './app.js';
@@ -39,9 +42,21 @@ export function bankStoreFile(config: SandboxConfig): string {
   return path.join(config.dataDir, 'bank', 'bank.sqlite');
 }
 
+/** Where bank-api keeps its keys in a shared Redis. */
+export const BANK_API_REDIS_PREFIX = 'fapi:bank-api:';
+
 export async function startBankApi(options: StartBankApiOptions): Promise<RunningBankApi> {
   const { config } = options;
   const log = options.log ?? createLogger('bank-api');
+  const now = options.now;
+  // Opened first: an unreachable Redis stops start-up before anything else is opened.
+  const redis = config.redisUrl
+    ? await openRedis({ url: config.redisUrl, party: 'bank-api', log })
+    : undefined;
+  // RFC 9449 §11.1: a proof used at one replica is a replay at every other, so replicas share the cache.
+  const replayCache: ReplayCache = redis
+    ? new RedisReplayCache(redis, { prefix: `${BANK_API_REDIS_PREFIX}replay:`, ...(now ? { now } : {}) })
+    : new InMemoryReplayCache(now ? { now } : {});
   const store = openBankStore({ file: bankStoreFile(config) });
   const trace = new TraceRecorder();
   const agent = createSandboxAgent({}, config);
@@ -55,14 +70,13 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   // (apps/directory STATUS_MAX_AGE_SECONDS): a suspension bites at the next call after that window.
   const directory = createDirectoryClient({ config, dispatcher: agent, reuseStatusAnswers: true });
 
-  const now = options.now;
   const app = createBankApiApp({
     config,
     store,
     trace,
     log,
     checks: {
-      replayCache: new InMemoryReplayCache(now ? { now } : {}),
+      replayCache,
       ...(options.requireDpopNonce === false ? {} : { nonces: new RotatingDpopNonce(now ? { now } : {}) }),
       ...(now ? { now } : {}),
       certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
@@ -83,7 +97,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     await listen(server, config.bankApi.web);
   } catch (err) {
     store.close();
-    await Promise.all([agent.close(), introspectionAgent.close()]);
+    await Promise.all([agent.close(), introspectionAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
     throw err;
   }
   return {
@@ -94,7 +108,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     async stop() {
       await close(server);
       store.close();
-      await Promise.all([agent.close(), introspectionAgent.close()]);
+      await Promise.all([agent.close(), introspectionAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
     },
   };
 }
