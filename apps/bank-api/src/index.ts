@@ -1,20 +1,17 @@
 // Starts bank-api: the Open Banking resource server on its mTLS listener (config.bankApi.web, which asks
-// for an optional client certificate). Builds every dependency here and hands it to the app. With
-// REDIS_URL, the state its replicas must share (DPoP proof jti values) lives in Redis; without, in memory.
+// for an optional client certificate). Builds every dependency here and hands it to the app. What its
+// replicas must share (shared-state.ts) lives in Redis when REDIS_URL is set, else in this process.
 import path from 'node:path';
 import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
-import { RotatingDpopNonce } from '@fapi-sandbox/fapi-core/jose/dpop';
-import { RedisReplayCache } from '@fapi-sandbox/fapi-core/jose/redis-replay-cache';
-import { InMemoryReplayCache, type ReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
 import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
-import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
 import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createBankApiApp } from './app.js';
 import { createIntrospectionClient } from './introspection.js';
 import { bankOpKeys } from './jwks.js';
+import { openSharedState } from './shared-state.js';
 
 export interface StartBankApiOptions {
   config: SandboxConfig;
@@ -42,21 +39,12 @@ export function bankStoreFile(config: SandboxConfig): string {
   return path.join(config.dataDir, 'bank', 'bank.sqlite');
 }
 
-/** Where bank-api keeps its keys in a shared Redis. */
-export const BANK_API_REDIS_PREFIX = 'fapi:bank-api:';
-
 export async function startBankApi(options: StartBankApiOptions): Promise<RunningBankApi> {
   const { config } = options;
   const log = options.log ?? createLogger('bank-api');
   const now = options.now;
-  // Opened first: an unreachable Redis stops start-up before anything else is opened.
-  const redis = config.redisUrl
-    ? await openRedis({ url: config.redisUrl, party: 'bank-api', log })
-    : undefined;
-  // RFC 9449 §11.1: a proof used at one replica is a replay at every other, so replicas share the cache.
-  const replayCache: ReplayCache = redis
-    ? new RedisReplayCache(redis, { prefix: `${BANK_API_REDIS_PREFIX}replay:`, ...(now ? { now } : {}) })
-    : new InMemoryReplayCache(now ? { now } : {});
+  // Opened first: an unreachable Redis (REDIS_URL) stops start-up before anything else is opened.
+  const shared = await openSharedState(config, log, now);
   const store = openBankStore({ file: bankStoreFile(config) });
   const trace = new TraceRecorder();
   const agent = createSandboxAgent({}, config);
@@ -76,8 +64,8 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     trace,
     log,
     checks: {
-      replayCache,
-      ...(options.requireDpopNonce === false ? {} : { nonces: new RotatingDpopNonce(now ? { now } : {}) }),
+      replayCache: shared.replayCache,
+      ...(options.requireDpopNonce === false ? {} : { nonces: shared.nonces }),
       ...(now ? { now } : {}),
       certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
       softwareStatement: (orgId, softwareId) => directory.softwareStatement(orgId, softwareId),
@@ -97,7 +85,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     await listen(server, config.bankApi.web);
   } catch (err) {
     store.close();
-    await Promise.all([agent.close(), introspectionAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
+    await Promise.all([agent.close(), introspectionAgent.close(), shared.close()]);
     throw err;
   }
   return {
@@ -108,7 +96,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     async stop() {
       await close(server);
       store.close();
-      await Promise.all([agent.close(), introspectionAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
+      await Promise.all([agent.close(), introspectionAgent.close(), shared.close()]);
     },
   };
 }
