@@ -8,7 +8,11 @@ import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
 import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
 import { workerPort } from '@fapi-sandbox/fapi-core/testing';
 import { type Balancer, replicaConfig, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
-import { type RunningRedisServer, startRedisServer } from '@fapi-sandbox/fapi-core/testing-redis';
+import {
+  type RunningRedisServer,
+  startRedisServer,
+  withRedisUrl,
+} from '@fapi-sandbox/fapi-core/testing-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningBankApi, startBankApi } from '../src/index.js';
 import type { TestClient } from './support/clients.js';
@@ -27,12 +31,7 @@ const ALONE = 2;
 
 beforeAll(async () => {
   redis = await startRedisServer();
-  process.env.REDIS_URL = redis.url;
-  try {
-    sb = await startSandbox();
-  } finally {
-    delete process.env.REDIS_URL;
-  }
+  sb = await withRedisUrl(redis.url, () => startSandbox());
   expect(sb.config.redisUrl).toBe(redis.url);
   client = sb.clients.moneywiseDpop;
   ({ token } = await accountAccess(sb, client));
@@ -75,10 +74,12 @@ describe('bank-api replicas sharing Redis', () => {
     expect((await sb.call(client, 'GET', path, { token, proof })).status).toBe(200);
 
     await balancer.routeTo(REPLICA_B);
+    const before = balancer.connections[REPLICA_B]!;
     const replayed = await sb.call(client, 'GET', path, { token, proof });
     expect(replayed.status).toBe(401);
     expect(replayed.body.error).toBe('invalid_dpop_proof');
     expect(replayed.body.error_description).toMatch(/jti .* was already used with this key/);
+    expect(balancer.connections[REPLICA_B]).toBeGreaterThan(before);
   });
 
   it('accept at one replica the DPoP nonce the other handed out (RFC 9449 §9)', async () => {

@@ -26,6 +26,8 @@ export function replicaConfig(
 export interface Balancer {
   /** New connections go to `backends[index]`; open ones are closed so that clients reconnect there. */
   routeTo(index: number): Promise<void>;
+  /** Connections handed to each backend so far: a test sees that a replica really served. */
+  readonly connections: readonly number[];
   stop(): Promise<void>;
 }
 
@@ -34,9 +36,11 @@ export async function startBalancer(
   backends: readonly number[],
 ): Promise<Balancer> {
   let target = 0;
+  const connections = backends.map(() => 0);
   const open = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const backend = net.connect(backends[target]!, '127.0.0.1');
+    connections[target] = (connections[target] ?? 0) + 1;
     for (const socket of [client, backend]) {
       open.add(socket);
       socket.once('close', () => open.delete(socket));
@@ -59,6 +63,7 @@ export async function startBalancer(
     await new Promise((resolve) => setTimeout(resolve, 20));
   };
   return {
+    connections,
     async routeTo(index) {
       if (backends[index] === undefined) throw new RangeError(`no backend ${index}`);
       target = index;

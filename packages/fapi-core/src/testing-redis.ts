@@ -96,3 +96,18 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/**
+ * Runs `start` with REDIS_URL set to `url`, for test helpers that build their configuration from the
+ * environment (isolatedConfig), and puts the environment back as it was.
+ */
+export async function withRedisUrl<T>(url: string, start: () => Promise<T>): Promise<T> {
+  const before = process.env.REDIS_URL;
+  process.env.REDIS_URL = url;
+  try {
+    return await start();
+  } finally {
+    if (before === undefined) delete process.env.REDIS_URL;
+    else process.env.REDIS_URL = before;
+  }
+}
