@@ -6,7 +6,7 @@
 import { createDpopProof } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
 import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
-import { workerPort } from '@fapi-sandbox/fapi-core/testing';
+import { isFree, workerPort } from '@fapi-sandbox/fapi-core/testing';
 import { type Balancer, replicaConfig, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
 import {
   type RunningRedisServer,
@@ -105,6 +105,18 @@ describe('bank-api replicas sharing Redis', () => {
     expect(alone.status).toBe(401);
     expect(alone.body.error).toBe('use_dpop_nonce');
     expect(alone.headers.get('dpop-nonce')).not.toBe(nonceFromA);
+  });
+
+  it('refuse to start, before listening, when REDIS_URL names a Redis that is not there', async () => {
+    const port = await workerPort();
+    const config = {
+      ...replicaConfig(sb.config, 'bankApi', { web: port }),
+      redisUrl: `redis://127.0.0.1:${await workerPort()}`,
+    };
+    await expect(startBankApi({ config, log: captureLogs().logOf('bank-api') })).rejects.toThrow(
+      /^REDIS_URL is set, but Redis at 127\.0\.0\.1:\d+ could not be used \(.*ECONNREFUSED.*\)/,
+    );
+    expect(await isFree(port)).toBe(true);
   });
 
   it('keep their replay records and nonce secret in Redis, under bank-api’s prefix', async () => {

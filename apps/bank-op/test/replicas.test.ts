@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
 import { closeRedis, openRedis, type Redis } from '@fapi-sandbox/fapi-core/redis';
-import { workerPort } from '@fapi-sandbox/fapi-core/testing';
+import { isFree, workerPort } from '@fapi-sandbox/fapi-core/testing';
 import { type Balancer, replicaConfig, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
 import {
   type RunningRedisServer,
@@ -140,6 +140,18 @@ describe('bank-op replicas sharing Redis', () => {
     expect(String(replayed.body.error_description)).toMatch(/jti/i);
     expect(served(B)).toBeGreaterThan(before);
     expect(await redis.keys('fapi:bank-op:oidc:ReplayDetection:*')).not.toHaveLength(0);
+  });
+
+  it('refuse to start, before listening, when REDIS_URL names a Redis that is not there', async () => {
+    const ports = { web: await workerPort(), mtls: await workerPort() };
+    const config = {
+      ...replicaConfig(sandbox.config, 'bankOp', ports),
+      redisUrl: `redis://127.0.0.1:${await workerPort()}`,
+    };
+    await expect(startBankOp({ config, log: captureLogs().logOf('bank-op') })).rejects.toThrow(
+      /^REDIS_URL is set, but Redis at 127\.0\.0\.1:\d+ could not be used \(.*ECONNREFUSED.*\)/,
+    );
+    expect([await isFree(ports.web), await isFree(ports.mtls)]).toEqual([true, true]);
   });
 
   it('share one set of secrets through Redis, none in the data folder', async () => {
