@@ -1,7 +1,8 @@
 // Two bank-op replicas behind one address, sharing a real Redis (REDIS_URL), as a sandbox hosted for a
 // room runs them: a flow may take each step at another replica. A request pushed to one is redeemed at the
 // other; a code issued by one is redeemed once at the other and refused the second time, with what the
-// first redemption issued revoked everywhere; a client assertion used at one is a replay at the other.
+// first redemption issued revoked everywhere; a client assertion used at one is a replay at the other; a
+// DPoP nonce one hands out is good at the other.
 // The replicas share a data folder (clients stay in SQLite), so the test also checks that what they share
 // for a flow is in Redis and not in that folder.
 import fs from 'node:fs';
@@ -20,7 +21,7 @@ import { type RunningBankOp, startBankOp } from '../src/index.js';
 import { openOidcStore } from '../src/storage/sqlite-adapter.js';
 import { expectOAuthError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
-import { type RegisteredClient, TestTpp } from './support/tpp.js';
+import { DpopSession, type RegisteredClient, TestTpp } from './support/tpp.js';
 
 let redisServer: RunningRedisServer;
 let redis: Redis;
@@ -140,6 +141,21 @@ describe('bank-op replicas sharing Redis', () => {
     expect(String(replayed.body.error_description)).toMatch(/jti/i);
     expect(served(B)).toBeGreaterThan(before);
     expect(await redis.keys('fapi:bank-op:oidc:ReplayDetection:*')).not.toHaveLength(0);
+  });
+
+  it('accept at one replica the DPoP nonce the other handed out (RFC 9449 §8)', async () => {
+    const dpopClient = await tpp.register({ senderConstraint: 'dpop' });
+    const dpop = await DpopSession.create();
+    const params = () => tpp.authorizationParams(dpopClient, tpp.accountConsent(dpopClient), tpp.pkce());
+    await at(A);
+    const challenged = await tpp.par(dpopClient, params(), { dpop, retryNonce: false });
+    expect(challenged.status).toBe(400);
+    expect(challenged.body.error).toBe('use_dpop_nonce');
+
+    // The session now holds A's nonce; B takes it without a challenge of its own.
+    await at(B);
+    const pushed = await tpp.par(dpopClient, params(), { dpop, retryNonce: false });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
   });
 
   it('refuse to start, before listening, when REDIS_URL names a Redis that is not there', async () => {
