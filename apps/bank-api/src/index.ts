@@ -1,17 +1,17 @@
 // Starts bank-api: the Open Banking resource server on its mTLS listener (config.bankApi.web, which asks
-// for an optional client certificate). Builds every dependency here and hands it to the app.
+// for an optional client certificate). Builds every dependency here and hands it to the app. What its
+// replicas must share (shared-state.ts) lives in Redis when REDIS_URL is set, else in this process.
 import path from 'node:path';
 import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
-import { RotatingDpopNonce } from '@fapi-sandbox/fapi-core/jose/dpop';
-import { InMemoryReplayCache } from '@fapi-sandbox/fapi-core/jose/replay-cache';
 import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
 import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import { createBankApiApp } from './app.js';
 import { createIntrospectionClient } from './introspection.js';
 import { bankOpKeys } from './jwks.js';
+import { openSharedState } from './shared-state.js';
 
 export interface StartBankApiOptions {
   config: SandboxConfig;
@@ -42,6 +42,9 @@ export function bankStoreFile(config: SandboxConfig): string {
 export async function startBankApi(options: StartBankApiOptions): Promise<RunningBankApi> {
   const { config } = options;
   const log = options.log ?? createLogger('bank-api');
+  const now = options.now;
+  // Opened first: an unreachable Redis (REDIS_URL) stops start-up before anything else is opened.
+  const shared = await openSharedState(config, log, now);
   const store = openBankStore({ file: bankStoreFile(config) });
   const trace = new TraceRecorder();
   const agent = createSandboxAgent({}, config);
@@ -55,15 +58,14 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   // (apps/directory STATUS_MAX_AGE_SECONDS): a suspension bites at the next call after that window.
   const directory = createDirectoryClient({ config, dispatcher: agent, reuseStatusAnswers: true });
 
-  const now = options.now;
   const app = createBankApiApp({
     config,
     store,
     trace,
     log,
     checks: {
-      replayCache: new InMemoryReplayCache(now ? { now } : {}),
-      ...(options.requireDpopNonce === false ? {} : { nonces: new RotatingDpopNonce(now ? { now } : {}) }),
+      replayCache: shared.replayCache,
+      ...(options.requireDpopNonce === false ? {} : { nonces: shared.nonces }),
       ...(now ? { now } : {}),
       certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
       softwareStatement: (orgId, softwareId) => directory.softwareStatement(orgId, softwareId),
@@ -83,7 +85,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     await listen(server, config.bankApi.web);
   } catch (err) {
     store.close();
-    await Promise.all([agent.close(), introspectionAgent.close()]);
+    await Promise.all([agent.close(), introspectionAgent.close(), shared.close()]);
     throw err;
   }
   return {
@@ -94,7 +96,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     async stop() {
       await close(server);
       store.close();
-      await Promise.all([agent.close(), introspectionAgent.close()]);
+      await Promise.all([agent.close(), introspectionAgent.close(), shared.close()]);
     },
   };
 }

@@ -1,12 +1,14 @@
 // bank-op: the mock bank's FAPI OpenID Provider (oidc-provider 9 in express), FAPI 2.0 Security
 // Profile and FAPI 1.0 Advanced per client. `startBankOp` opens its stores, builds the provider and
-// starts the web and mTLS listeners from the configuration it is given.
+// starts the web and mTLS listeners from the configuration it is given. With REDIS_URL, what its replicas
+// must share lives in Redis: its secrets and oidc-provider's short-lived models (storage/redis-adapter.ts).
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { openBankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
 import { createLogger, type Logger, logFailure } from '@fapi-sandbox/fapi-core/log';
+import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
 import {
   close,
   createMtlsServer,
@@ -26,8 +28,14 @@ import { createCertificateSource, type TrustedProxy } from './mtls/client-certif
 import type { DirectoryReads } from './participants/directory.js';
 import { createProvider } from './provider/create-provider.js';
 import { logProviderRefusals } from './provider/explain-errors.js';
-import { loadEncryptionJwks, loadOrCreateSecrets, loadSigningJwks } from './provider/keys-and-secrets.js';
+import {
+  loadEncryptionJwks,
+  loadOrCreateSecrets,
+  loadOrCreateSharedSecrets,
+  loadSigningJwks,
+} from './provider/keys-and-secrets.js';
 import { outboundFetch } from './provider/outbound-fetch.js';
+import { withSharedModelsInRedis } from './storage/redis-adapter.js';
 import { openOidcStore } from './storage/sqlite-adapter.js';
 
 export type { TrustedProxy } from './mtls/client-certificate.js';
@@ -52,6 +60,9 @@ export interface RunningBankOp {
   stop(): Promise<void>;
 }
 
+/** Where bank-op keeps its keys in a shared Redis. */
+export const BANK_OP_REDIS_PREFIX = 'fapi:bank-op:';
+
 export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp> {
   const { config } = options;
   const log = options.log ?? createLogger('bank-op');
@@ -59,9 +70,17 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
 
   const signingJwks = loadSigningJwks(config.bankOp.signingJwks);
   const encryptionJwks = loadEncryptionJwks(config.bankOp.encryptionJwks);
-  const secrets = loadOrCreateSecrets(dataDir);
+  // Opened first: an unreachable Redis (REDIS_URL) stops start-up before anything else is opened.
+  const redis = config.redisUrl
+    ? await openRedis({ url: config.redisUrl, party: 'bank-op', log })
+    : undefined;
+  // Cookie keys, the DPoP nonce secret (RFC 9449 §8) and the sign-in pages' secret: one set for all replicas.
+  const secrets = redis
+    ? await loadOrCreateSharedSecrets(redis, `${BANK_OP_REDIS_PREFIX}secrets`)
+    : loadOrCreateSecrets(dataDir);
   const bank = openBankStore({ file: path.join(config.dataDir, 'bank', 'bank.sqlite') });
-  const store = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
+  const sqlite = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
+  const store = redis ? withSharedModelsInRedis(sqlite, redis, `${BANK_OP_REDIS_PREFIX}oidc:`) : sqlite;
   const directoryAgent = createSandboxAgent({}, config);
   const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
   // The gates every token, PAR and authorization request passes reuse the directory's word on a
@@ -120,7 +139,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     await Promise.all([close(web), close(mtls)]);
     store.close();
     bank.close();
-    await directoryAgent.close();
+    await Promise.all([directoryAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
     throw err;
   }
   log.info(
@@ -137,7 +156,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
       await Promise.all([close(web), close(mtls)]);
       store.close();
       bank.close();
-      await directoryAgent.close();
+      await Promise.all([directoryAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
     },
   };
 }

@@ -1,7 +1,8 @@
 // The ecosystem's one typed source of truth: hostnames, ports, URLs, key and certificate paths,
 // and the demo participants' identities. Every party and script reads it; environment variables
-// override it (FAPI_<PARTY>_PORT, FAPI_SANDBOX_CERTS_DIR, FAPI_SANDBOX_DATA_DIR, and FAPI_BASE_DOMAIN with
-// FAPI_HOST_ADDRESS for a sandbox hosted for a room under a domain of its own).
+// override it (FAPI_<PARTY>_PORT, FAPI_SANDBOX_CERTS_DIR, FAPI_SANDBOX_DATA_DIR, FAPI_BASE_DOMAIN with
+// FAPI_HOST_ADDRESS for a sandbox hosted for a room under a domain of its own, and REDIS_URL for
+// replicas that share their short-lived state).
 
 import net from 'node:net';
 
@@ -119,6 +120,11 @@ export interface SandboxConfig {
   };
   /** Machine-readable description of every generated file (written by `pnpm pki`). */
   pkiManifest: string;
+  /**
+   * REDIS_URL (`redis://` or `rediss://`): where replicas of a party share what must be shared (replay
+   * caches, DPoP nonce secrets, oidc-provider's short-lived models). Unset: each process keeps its own.
+   */
+  redisUrl?: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -155,6 +161,24 @@ function addressOf(env: NodeJS.ProcessEnv, name: string, fallback: string): stri
   return raw;
 }
 
+/** REDIS_URL: a redis: or rediss: URL (ioredis's own form), or unset. */
+function redisUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = (env.REDIS_URL ?? '').trim();
+  if (raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if ((url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '') {
+    throw new Error(
+      'REDIS_URL is not a Redis URL: give redis://host:port[/db] (or rediss:// for TLS), or leave it unset for the embedded stores',
+    );
+  }
+  return raw;
+}
+
 function listener(host: string, portNumber: number, address: string): Listener {
   return {
     host,
@@ -178,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
   const named = (name: string, portNumber: number) =>
     listener(`${name}.${baseDomain}`, portNumber, listenAddress);
 
+  const redisUrl = redisUrlOf(env);
   const tppWeb = named('tpp', port(env, 'FAPI_TPP_PORT', 7443));
 
   const participant = (
@@ -295,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
       revokedTransportKey: cert('negative', 'revoked-transport.key'),
     },
     pkiManifest: cert('manifest.json'),
+    ...(redisUrl ? { redisUrl } : {}),
   };
 }
 
@@ -315,6 +341,7 @@ export function environmentFor(config: SandboxConfig): Record<string, string> {
     FAPI_BASE_DOMAIN: config.baseDomain,
     FAPI_HOST_ADDRESS: config.hostAddress,
     FAPI_LISTEN_ADDRESS: config.tpp.web.address,
+    ...(config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
   };
 }
 

@@ -99,7 +99,7 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
       }
     },
     async stop() {
-      await api.stop();
+      await sandbox.api.stop();
       await sandbox.bankOp.stop();
       await sandbox.directory.stop();
       store.close();

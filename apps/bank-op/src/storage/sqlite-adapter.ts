@@ -11,7 +11,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
  * Rows stay this long after they expire, so oidc-provider can still tell "expired" from "unknown"
  * (a code redeemed after 62 s answers "authorization code is expired", not "not found").
  */
-const EXPIRED_ROW_GRACE_SECONDS = 5 * 60;
+export const EXPIRED_ROW_GRACE_SECONDS = 5 * 60;
 const PURGE_EVERY_N_WRITES = 200;
 
 interface Row {

@@ -292,7 +292,7 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
     });
   }
   // RFC 9449 §11.1: each proof is accepted once (jti per key); kept for as long as its iat is acceptable.
-  if (options.replayCache.seen(`dpop:${jkt}:${claims.jti}`, (claims.iat + maxAge + 1) * 1000)) {
+  if (await options.replayCache.seen(`dpop:${jkt}:${claims.jti}`, (claims.iat + maxAge + 1) * 1000)) {
     throw reject({
       description: `DPoP proof jti ${quote(claims.jti)} was already used with this key`,
       clause: 'RFC 9449 §11.1, §4.3',

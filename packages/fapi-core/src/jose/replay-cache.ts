@@ -1,13 +1,16 @@
 // One-time use of JWT identifiers: RFC 7523 §3 item 7 (client assertion `jti`), RFC 9449 §11.1 (DPoP proof
 // `jti`), RFC 9101 §10.2 / JWT BCP (request object `jti`). A verifier asks the cache whether it has seen a key
-// before; the cache remembers each key until the JWT it came from expires.
+// before; the cache remembers each key until the JWT it came from expires. Two implementations: this
+// process's memory (the default) and Redis (redis-replay-cache.ts, when REDIS_URL is set), which replicas
+// share so that a JWT used at one is refused at every other.
 
 export interface ReplayCache {
   /**
    * True if `key` was recorded before and has not expired (a replay). Otherwise records it until
-   * `expiresAt` (milliseconds since the epoch) and returns false.
+   * `expiresAt` (milliseconds since the epoch) and returns false. Checking and recording are one step:
+   * of two concurrent calls with one key, exactly one answers false.
    */
-  seen(key: string, expiresAt: number): boolean;
+  seen(key: string, expiresAt: number): Promise<boolean>;
 }
 
 export interface InMemoryReplayCacheOptions {
@@ -19,8 +22,7 @@ export interface InMemoryReplayCacheOptions {
 
 /**
  * A process-local replay cache. Enough for one sandbox process: entries disappear when their JWT expires,
- * and at most `maxEntries` (default 100 000) are kept. A deployment with several processes shares one
- * cache (e.g. in Redis) behind the same interface.
+ * and at most `maxEntries` (default 100 000) are kept. Replicas share RedisReplayCache instead.
  */
 export class InMemoryReplayCache implements ReplayCache {
   readonly #entries = new Map<string, number>();
@@ -35,7 +37,8 @@ export class InMemoryReplayCache implements ReplayCache {
     }
   }
 
-  seen(key: string, expiresAt: number): boolean {
+  // Checked and written in one turn of the event loop: nothing else runs between the two.
+  async seen(key: string, expiresAt: number): Promise<boolean> {
     const now = this.#now();
     const known = this.#entries.get(key);
     if (known !== undefined && known > now) return true;

@@ -1,0 +1,125 @@
+// oidc-provider's short-lived models in Redis (REDIS_URL), shared by every bank-op replica: a flow may push
+// its request to one replica, sign in at another and redeem its code at a third, and an assertion's or a
+// DPoP proof's jti used at one is a replay at all (ReplayDetection). Registrations (Client and its
+// access tokens) stay in the SQLite store, which outlives Redis being emptied. The adapter interface is
+// oidc-provider's; its example/adapters/redis.js shows the layout followed here: one hash per entry
+// (`payload`, and `consumed` once used), a list per grant naming its entries, an index per uid and user code.
+import type { Redis } from '@fapi-sandbox/fapi-core/redis';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { EXPIRED_ROW_GRACE_SECONDS, type OidcStore } from './sqlite-adapter.js';
+
+/** The models a half-done flow needs wherever its next request lands; every other stays in SQLite. */
+export const SHARED_MODELS = new Set([
+  'Session',
+  'Interaction',
+  'PushedAuthorizationRequest',
+  'AuthorizationCode',
+  'Grant',
+  'AccessToken',
+  'RefreshToken',
+  'ClientCredentials',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'ReplayDetection',
+]);
+
+/**
+ * How long a jti is held between ReplayDetection's look-up and its save (which sets its real lifetime):
+ * only a replica that fails between the two leaves a claim this long.
+ */
+const CLAIM_SECONDS = 60;
+
+/** Marks an entry consumed in one step on the server, and only an entry that is there. */
+const CONSUME = `if redis.call('HEXISTS', KEYS[1], 'payload') == 1 then
+  return redis.call('HSET', KEYS[1], 'consumed', ARGV[1])
+end
+return 0`;
+
+export function redisAdapterFor(redis: Redis, prefix: string): (model: string) => Adapter {
+  const entryKey = (model: string, id: string) => `${prefix}${model}:${id}`;
+  const grantKey = (grantId: string) => `${prefix}grant:${grantId}`;
+  const uidKey = (model: string, uid: string) => `${prefix}${model}:uid:${uid}`;
+  const userCodeKey = (model: string, userCode: string) => `${prefix}${model}:userCode:${userCode}`;
+  const epoch = () => Math.floor(Date.now() / 1000);
+
+  async function read(key: string): Promise<AdapterPayload | undefined> {
+    const fields = await redis.hgetall(key);
+    if (fields.payload === undefined) return undefined;
+    const payload = JSON.parse(fields.payload) as AdapterPayload;
+    return fields.consumed === undefined ? payload : { ...payload, consumed: Number(fields.consumed) };
+  }
+
+  async function readIndexed(indexKey: string, model: string): Promise<AdapterPayload | undefined> {
+    const id = await redis.get(indexKey);
+    return id === null ? undefined : read(entryKey(model, id));
+  }
+
+  return (model) => ({
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
+      const key = entryKey(model, id);
+      // As the SQLite store: kept a while past expiry, so oidc-provider tells "expired" from "unknown".
+      const lifetime = typeof expiresIn === 'number' ? expiresIn + EXPIRED_ROW_GRACE_SECONDS : undefined;
+      const write = redis.multi().del(key).hset(key, 'payload', JSON.stringify(payload));
+      if (lifetime !== undefined) write.expire(key, lifetime);
+      if (payload.grantId) {
+        const list = grantKey(payload.grantId);
+        write.rpush(list, key);
+        // The grant's list lives as long as its longest-lived entry.
+        const ttl = await redis.ttl(list);
+        if (lifetime !== undefined && lifetime > ttl) write.expire(list, lifetime);
+        if (lifetime === undefined) write.persist(list);
+      }
+      for (const index of [
+        payload.uid ? uidKey(model, payload.uid) : undefined,
+        payload.userCode ? userCodeKey(model, payload.userCode) : undefined,
+      ]) {
+        if (!index) continue;
+        if (lifetime !== undefined) write.set(index, id, 'EX', lifetime);
+        else write.set(index, id);
+      }
+      await write.exec();
+    },
+
+    async find(id: string) {
+      const key = entryKey(model, id);
+      if (model !== 'ReplayDetection') return read(key);
+      // ReplayDetection.unique() looks a jti up and then saves it: the look-up claims the id (SET NX), so
+      // of two replicas racing with one jti exactly one finds it free (RFC 7523 §3 item 7, RFC 9449 §11.1).
+      const claimed = await redis.set(key, 'claimed', 'EX', CLAIM_SECONDS, 'NX');
+      return claimed === null ? {} : undefined;
+    },
+
+    findByUid(uid: string) {
+      return readIndexed(uidKey(model, uid), model);
+    },
+
+    findByUserCode(userCode: string) {
+      return readIndexed(userCodeKey(model, userCode), model);
+    },
+
+    // oidc-provider marks a code, refresh token or PAR request used (epoch seconds); only an entry there.
+    async consume(id: string) {
+      await redis.eval(CONSUME, 1, entryKey(model, id), epoch());
+    },
+
+    async destroy(id: string) {
+      await redis.del(entryKey(model, id));
+    },
+
+    async revokeByGrantId(grantId: string) {
+      const list = grantKey(grantId);
+      const keys = await redis.lrange(list, 0, -1);
+      await redis.del(...keys, list);
+    },
+  });
+}
+
+/** The SQLite store with the shared models answered from Redis instead. */
+export function withSharedModelsInRedis(store: OidcStore, redis: Redis, prefix: string): OidcStore {
+  const shared = redisAdapterFor(redis, prefix);
+  return {
+    adapterFor: (model) => (SHARED_MODELS.has(model) ? shared(model) : store.adapterFor(model)),
+    purgeExpired: () => store.purgeExpired(),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,177 @@
+// Two bank-op replicas behind one address, sharing a real Redis (REDIS_URL), as a sandbox hosted for a
+// room runs them: a flow may take each step at another replica. A request pushed to one is redeemed at the
+// other; a code issued by one is redeemed once at the other and refused the second time, with what the
+// first redemption issued revoked everywhere; a client assertion used at one is a replay at the other; a
+// DPoP nonce one hands out is good at the other.
+// The replicas share a data folder (clients stay in SQLite), so the test also checks that what they share
+// for a flow is in Redis and not in that folder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
+import { closeRedis, openRedis, type Redis } from '@fapi-sandbox/fapi-core/redis';
+import { isFree, workerPort } from '@fapi-sandbox/fapi-core/testing';
+import { type Balancer, replicaConfig, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
+import {
+  type RunningRedisServer,
+  startRedisServer,
+  withRedisUrl,
+} from '@fapi-sandbox/fapi-core/testing-redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningBankOp, startBankOp } from '../src/index.js';
+import { openOidcStore } from '../src/storage/sqlite-adapter.js';
+import { expectOAuthError } from './support/expect-error.js';
+import { type Sandbox, startSandbox } from './support/sandbox.js';
+import { DpopSession, type RegisteredClient, TestTpp } from './support/tpp.js';
+
+let redisServer: RunningRedisServer;
+let redis: Redis;
+let sandbox: Sandbox;
+let tpp: TestTpp;
+let client: RegisteredClient;
+const replicas: RunningBankOp[] = [];
+const balancers: Balancer[] = [];
+const A = 0;
+const B = 1;
+
+/** Sends the TPP's and the customer's next connections to one replica, on both listeners. */
+async function at(replica: number) {
+  await Promise.all(balancers.map((balancer) => balancer.routeTo(replica)));
+}
+
+/** Connections a replica has been handed, on both listeners. */
+const served = (replica: number) =>
+  balancers.reduce((sum, balancer) => sum + (balancer.connections[replica] ?? 0), 0);
+
+beforeAll(async () => {
+  redisServer = await startRedisServer();
+  sandbox = await withRedisUrl(redisServer.url, () => startSandbox());
+  redis = await openRedis({ url: redisServer.url, party: 'test' });
+  tpp = new TestTpp(sandbox, sandbox.config.participants.demo);
+
+  // The sandbox's bank-op gives way to two replicas on ports of their own; balancers take over the
+  // configured web and mTLS addresses (TLS passes through them to the replica).
+  await sandbox.bankOp.stop();
+  const web = [await workerPort(), await workerPort()];
+  const mtls = [await workerPort(), await workerPort()];
+  const logs = captureLogs();
+  for (const replica of [A, B]) {
+    const config = replicaConfig(sandbox.config, 'bankOp', { web: web[replica]!, mtls: mtls[replica]! });
+    replicas.push(await startBankOp({ config, log: logs.logOf(`bank-op-${replica}`) }));
+  }
+  sandbox.bankOp = replicas[A]!;
+  balancers.push(await startBalancer(sandbox.config.bankOp.web, web));
+  balancers.push(await startBalancer(sandbox.config.bankOp.mtls, mtls));
+  await at(A);
+  client = await tpp.register({ senderConstraint: 'mtls' });
+});
+afterAll(async () => {
+  await Promise.all(balancers.map((balancer) => balancer.stop()));
+  await replicas[B]?.stop();
+  await sandbox?.close();
+  if (redis) await closeRedis(redis);
+  await redisServer?.stop();
+});
+
+const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
+
+describe('bank-op replicas sharing Redis', () => {
+  it('complete at one replica a flow whose request was pushed to the other, and redeem its code once', async () => {
+    await at(A);
+    const pkce = tpp.pkce();
+    const consentId = tpp.accountConsent(client);
+    const par = await tpp.par(client, tpp.authorizationParams(client, consentId, pkce));
+    expect(par.status, JSON.stringify(par.body)).toBe(201);
+    const requestUri = String(par.body.request_uri);
+
+    // RFC 9126 §4: the request_uri is redeemed at the authorization endpoint, here the other replica's.
+    await at(B);
+    const before = served(B);
+    const landing = await tpp.customerAuthorizes(tpp.authorizationUrl(client, requestUri));
+    expect(served(B)).toBeGreaterThan(before);
+    const code = landing.searchParams.get('code');
+    expect(code, landing.toString()).toBeTruthy();
+
+    // Issued by B, redeemed at A.
+    await at(A);
+    const first = await tpp.redeem(client, code!, pkce);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+
+    // FAPI 2.0 SP §5.3.2.2-9 (RFC 6749 §4.1.2): the second redemption, at B, is refused, and the tokens
+    // the first one issued at A are revoked there too.
+    await at(B);
+    const second = await tpp.redeem(client, code!, pkce);
+    expectOAuthError(second, { status: 400, error: 'invalid_grant', clause: /5\.3\.2\.2-9/ });
+    const refresh = await tpp.token(client, {
+      grant_type: 'refresh_token',
+      refresh_token: String(first.body.refresh_token),
+    });
+    expectOAuthError(refresh, { status: 400, error: 'invalid_grant' });
+
+    // What carried the flow between replicas is in Redis, not in their shared data folder.
+    const parId = requestUri.slice(REQUEST_URI_PREFIX.length);
+    expect(await redis.exists(`fapi:bank-op:oidc:PushedAuthorizationRequest:${parId}`)).toBe(1);
+    const sqlite = openOidcStore(path.join(sandbox.config.dataDir, 'bank-op', 'oidc.sqlite'));
+    try {
+      expect(await sqlite.adapterFor('PushedAuthorizationRequest').find(parId)).toBeUndefined();
+      expect(await sqlite.adapterFor('Client').find(client.clientId)).toBeDefined();
+    } finally {
+      sqlite.close();
+    }
+  });
+
+  it('refuse at one replica a client assertion used at the other (RFC 7523 §3 item 7)', async () => {
+    await at(A);
+    const auth = await tpp.clientAuth(client);
+    const once = await tpp.token(
+      client,
+      { grant_type: 'client_credentials', scope: 'accounts' },
+      { auth: async () => auth },
+    );
+    expect(once.status, JSON.stringify(once.body)).toBe(200);
+
+    await at(B);
+    const before = served(B);
+    const replayed = await tpp.token(
+      client,
+      { grant_type: 'client_credentials', scope: 'accounts' },
+      { auth: async () => auth },
+    );
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.error).toBe('invalid_client');
+    expect(String(replayed.body.error_description)).toMatch(/jti/i);
+    expect(served(B)).toBeGreaterThan(before);
+    expect(await redis.keys('fapi:bank-op:oidc:ReplayDetection:*')).not.toHaveLength(0);
+  });
+
+  it('accept at one replica the DPoP nonce the other handed out (RFC 9449 §8)', async () => {
+    const dpopClient = await tpp.register({ senderConstraint: 'dpop' });
+    const dpop = await DpopSession.create();
+    const params = () => tpp.authorizationParams(dpopClient, tpp.accountConsent(dpopClient), tpp.pkce());
+    await at(A);
+    const challenged = await tpp.par(dpopClient, params(), { dpop, retryNonce: false });
+    expect(challenged.status).toBe(400);
+    expect(challenged.body.error).toBe('use_dpop_nonce');
+
+    // The session now holds A's nonce; B takes it without a challenge of its own.
+    await at(B);
+    const pushed = await tpp.par(dpopClient, params(), { dpop, retryNonce: false });
+    expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
+  });
+
+  it('refuse to start, before listening, when REDIS_URL names a Redis that is not there', async () => {
+    const ports = { web: await workerPort(), mtls: await workerPort() };
+    const config = {
+      ...replicaConfig(sandbox.config, 'bankOp', ports),
+      redisUrl: `redis://127.0.0.1:${await workerPort()}`,
+    };
+    await expect(startBankOp({ config, log: captureLogs().logOf('bank-op') })).rejects.toThrow(
+      /^REDIS_URL is set, but Redis at 127\.0\.0\.1:\d+ could not be used \(.*ECONNREFUSED.*\)/,
+    );
+    expect([await isFree(ports.web), await isFree(ports.mtls)]).toEqual([true, true]);
+  });
+
+  it('share one set of secrets through Redis, none in the data folder', async () => {
+    expect(await redis.exists('fapi:bank-op:secrets')).toBe(1);
+    expect(fs.existsSync(path.join(sandbox.config.dataDir, 'bank-op', 'secrets.json'))).toBe(false);
+  });
+});
