@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { redisServerPath } from './service-binaries.js';
 import { workerPort } from './testing.js';
 
 export interface RunningRedisServer {
@@ -14,16 +15,12 @@ export interface RunningRedisServer {
   stop(): Promise<void>;
 }
 
-/** REDIS_SERVER, else redis-server on PATH, else Debian's /usr/bin/redis-server. */
-export function redisServerBinary(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.REDIS_SERVER) return env.REDIS_SERVER;
-  for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, 'redis-server');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  if (fs.existsSync('/usr/bin/redis-server')) return '/usr/bin/redis-server';
+/** The redis-server to start (service-binaries.ts), or a way to get one. */
+export function redisServerBinary(): string {
+  const found = redisServerPath();
+  if (found) return found;
   throw new Error(
-    'redis-server was not found (REDIS_SERVER, PATH, /usr/bin): install it (Debian: apt-get install redis-server) to run the replica tests',
+    'redis-server was not found (FAPI_REDIS_SERVER, PATH, /usr/bin): run pnpm services:ensure, or install it (Debian: apt-get install redis-server)',
   );
 }
 
@@ -31,7 +28,7 @@ const READY = /Ready to accept connections/;
 const START_TIMEOUT_MS = 10_000;
 
 export async function startRedisServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningRedisServer> {
-  const binary = redisServerBinary(env);
+  const binary = redisServerBinary();
   const port = await workerPort(env);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-sandbox-redis-'));
   // No RDB snapshots, no append-only file: a test's data lives and dies with the server.

@@ -1,7 +1,7 @@
 // Makes sure PostgreSQL and Redis are installed before the suites that run the hosted setup on them
 // (issue "Hosted for a room": the integration suites run on the embedded default and again on
 // PostgreSQL + Redis). The laptop default needs neither; `pnpm test` and CI call this.
-import { postgresBinDir, redisServerPath } from './binaries.js';
+import { postgresBinDir, redisServerPath } from '@fapi-sandbox/fapi-core/service-binaries';
 import { canInstallDebianPackages, installDebianPackages } from './debian-packages.js';
 
 function missingPackages(): string[] {

@@ -19,10 +19,10 @@ export function postgresBinDir(): string | undefined {
     .find((bin) => fs.existsSync(path.join(bin, 'initdb')));
 }
 
-/** redis-server's path, from FAPI_REDIS_SERVER or PATH. */
+/** redis-server's path: FAPI_REDIS_SERVER, else PATH, else Debian's /usr/bin. */
 export function redisServerPath(): string | undefined {
   const explicit = process.env.FAPI_REDIS_SERVER;
   if (explicit) return fs.existsSync(explicit) ? explicit : undefined;
-  const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), '/usr/bin'];
   return dirs.map((dir) => path.join(dir, 'redis-server')).find((file) => fs.existsSync(file));
 }
