@@ -8,7 +8,6 @@
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { decodeJwt } from 'jose';
-import { requestWithBody } from '../http/replay-body.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import type { RegisteredClient } from '../provider/client-keys.js';
@@ -122,10 +121,17 @@ export function createStatusGate(options: StatusGateOptions) {
     );
   }
 
-  const rawForm = express.raw({ type: () => true, limit: '64kb' });
+  // oidc-provider's own limit for the bodies it parses (lib/shared/selective_body.js): it takes ours as read.
+  const rawForm = express.raw({ type: () => true, limit: '56kb' });
 
   return {
-    /** For form-encoded back-channel endpoints: reads the body, checks, hands the same bytes on. */
+    /**
+     * For form-encoded back-channel endpoints: reads the body once, checks, and hands oidc-provider the same
+     * request. Its body parser (lib/shared/selective_body.js) takes `req.body` as the bytes to parse when the
+     * stream has already been read, so the body is neither read twice nor copied into a second request.
+     * (It warns once that an upstream parser "is not recommended": such a parser could change the bytes or
+     * the size limit; this one passes the bytes as sent, and the limit is oidc-provider's own.)
+     */
     backChannel(provider: (req: Request, res: Response) => void) {
       return [
         rawForm,
@@ -134,7 +140,7 @@ export function createStatusGate(options: StatusGateOptions) {
           const params = new URLSearchParams(body.toString('utf8'));
           rememberRequestObjectEnvelope(res, params.get('request'));
           check(req, res, params)
-            .then(() => provider(requestWithBody(req, body) as Request, res))
+            .then(() => provider(req, res))
             .catch(next);
         },
       ];
