@@ -7,7 +7,7 @@
 // assertion, request object) must name a key the directory still publishes (signing-key-gate.ts).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { decodeJwt } from 'jose';
+import { jwtClaimsOf } from '../http/request-jwts.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import type { RegisteredClient } from '../provider/client-keys.js';
@@ -35,17 +35,13 @@ function refused(description: string, fix: string): OAuthError {
 }
 
 /** The client a request claims to be, before oidc-provider authenticates it. */
-function claimedClientId(params: URLSearchParams): string | undefined {
+function claimedClientId(req: Request, params: URLSearchParams): string | undefined {
   const clientId = params.get('client_id');
   if (clientId) return clientId;
   const assertion = params.get('client_assertion');
   if (!assertion) return undefined;
-  try {
-    const { sub, iss } = decodeJwt(assertion);
-    return typeof sub === 'string' ? sub : typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
-  }
+  const { sub, iss } = jwtClaimsOf(req, assertion) ?? {};
+  return typeof sub === 'string' ? sub : typeof iss === 'string' ? iss : undefined;
 }
 
 /** The JWTs a request carries that the client signed: its client assertion and its request object. */
@@ -66,7 +62,7 @@ export function createStatusGate(options: StatusGateOptions) {
   });
 
   async function check(req: Request, res: Response, params: URLSearchParams): Promise<void> {
-    const clientId = claimedClientId(params);
+    const clientId = claimedClientId(req, params);
     const presented = options.certificates.certificateOf(req);
     if (presented) {
       const x5t = presented.x5tS256;
