@@ -17,7 +17,7 @@ import type { JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateSource, PresentedCertificate } from '../mtls/client-certificate.js';
-import { type ProfileDefinition, profileOf, ruleById } from '../profiles/index.js';
+import { findRuleById, type ProfileDefinition, profileOf } from '../profiles/index.js';
 import { findRule, type ProviderError } from '../provider/explain-errors.js';
 import { jwtClaimsOf, jwtHeaderOf } from './request-jwts.js';
 import { noteChecksBeforeRefusal } from './trace.js';
@@ -45,11 +45,7 @@ interface Stage {
 
 /** The clause of the client's profile rule `id`, or `fallback` when the profile has no such rule. */
 function clauseOf(profile: ProfileDefinition, id: string, fallback: string): string {
-  try {
-    return ruleById(profile, id).clause;
-  } catch {
-    return fallback;
-  }
+  return findRuleById(profile, id)?.clause ?? fallback;
 }
 
 function start(value: unknown): string {
