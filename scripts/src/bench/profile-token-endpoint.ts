@@ -157,7 +157,7 @@ async function main(): Promise<void> {
             `bank-op ${measured.cpuMs.toFixed(2)} CPU ms each` +
             (measured.profileMs === undefined
               ? ''
-              : ` (${measured.profileMs.toFixed(2)} ms on its main thread)`),
+              : ` (${measured.profileMs.toFixed(2)} ms of busy samples on its main thread)`),
         );
       }
     }
@@ -182,11 +182,19 @@ async function main(): Promise<void> {
         `bank-op median ${cpu.p50.toFixed(2)} CPU ms each (min ${cpu.min.toFixed(2)}, max ${cpu.max.toFixed(2)}) ` +
         `= ${(1000 / cpu.p50).toFixed(0)} ${unit}/s on one free core`,
     );
+    if (index > 0) {
+      // Round by round against the first tree, which ran just before under the same machine load.
+      const ratio = summarize(figures[index]!.map((f, round) => figures[0]![round]!.cpuMs / f.cpuMs));
+      console.log(
+        `  ${opts.trees[0]} needs ${ratio.p50.toFixed(2)}× its CPU per ${opts.journeys ? 'journey' : 'request'}, round by round (min ${ratio.min.toFixed(2)}, max ${ratio.max.toFixed(2)})`,
+      );
+    }
     const onMainThread = figures[index]!.flatMap((f) => (f.profileMs === undefined ? [] : [f.profileMs]));
     if (onMainThread.length > 0) {
       const main = summarize(onMainThread);
+      // V8 samples by wall clock: on a loaded machine, time the thread waited for a core counts as busy.
       console.log(
-        `  from its CPU profiles: median ${main.p50.toFixed(2)} ms on bank-op's main thread each (min ${main.min.toFixed(2)}, max ${main.max.toFixed(2)})`,
+        `  from its CPU profiles: median ${main.p50.toFixed(2)} ms of busy samples on bank-op's main thread each (min ${main.min.toFixed(2)}, max ${main.max.toFixed(2)}); CPU time only on a quiet machine`,
       );
     }
   }
