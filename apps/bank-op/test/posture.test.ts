@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ecosystemRules, profiles } from '../src/profiles/index.js';
+import { ecosystemRules, findRuleById, profiles, ruleById } from '../src/profiles/index.js';
 import type { Rule } from '../src/profiles/rule.js';
 import { explain } from '../src/provider/explain-errors.js';
 
@@ -43,6 +43,29 @@ describe.each(all)('%s rules', (_name, rules) => {
     for (const rule of rules.filter((r) => r.violations?.length)) {
       expect(rule.fix, rule.id).toBeTruthy();
     }
+  });
+});
+
+describe('a rule looked up by id', () => {
+  it.each(Object.values(profiles))(
+    "finds each of $id's rules and the ecosystem's, and nothing else",
+    (profile) => {
+      for (const rule of [...profile.rules, ...ecosystemRules]) {
+        expect(findRuleById(profile, rule.id)).toBe(rule);
+        expect(ruleById(profile, rule.id)).toBe(rule);
+      }
+      expect(findRuleById(profile, 'no-such-rule')).toBeUndefined();
+      expect(() => ruleById(profile, 'no-such-rule')).toThrow(/has no rule 'no-such-rule'/);
+    },
+  );
+
+  it("never answers with another profile's rule", () => {
+    const onlyFapi1 = profiles['fapi1-advanced'].rules.find(
+      (rule) => !profiles.fapi2.rules.some((other) => other.id === rule.id),
+    );
+    expect(onlyFapi1).toBeDefined();
+    expect(findRuleById(profiles['fapi1-advanced'], onlyFapi1!.id)).toBe(onlyFapi1);
+    expect(findRuleById(profiles.fapi2, onlyFapi1!.id)).toBeUndefined();
   });
 });
 

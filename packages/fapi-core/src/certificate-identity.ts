@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import type { X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { Lru } from './lru.js';
 
 /**
  * Attribute types @peculiar/x509 does not know by name. UK OB certificates carry organizationIdentifier
@@ -90,9 +91,23 @@ function parseIdentity(cert: X509Certificate): CertificateIdentity {
   return identity;
 }
 
+/**
+ * Signature checks by the SHA-256 of both certificates' DER: whether one certificate's key signed another
+ * depends on their bytes alone, so an answer holds for the life of the process whatever CA a caller trusts
+ * then (a CA replaced at runtime is other bytes, another key). No trust is cached: dates are judged at each
+ * call and status or revocation by the callers, per request.
+ */
+const signatureChecks = new Lru<string, boolean>(1000);
+
 /** `issuer`'s own key signed `cert` (RFC 5280 §6.1.3 (a)(1)), and names it as the issuer. Dates aside. */
 export function signedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
-  return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+  const key = `${issuer.fingerprint256} ${cert.fingerprint256}`;
+  let signed = signatureChecks.get(key);
+  if (signed === undefined) {
+    signed = cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
+    signatureChecks.set(key, signed);
+  }
+  return signed;
 }
 
 /**

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { webcrypto, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as x509 from '@peculiar/x509';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   certificateIdentity,
   directoryParticipantOf,
@@ -107,6 +107,54 @@ describe('certificateIdentity', () => {
     expect(certificateIdentity(leafOf(config.participants.second.transportCert)).softwareId).toBe(
       config.participants.second.softwareId,
     );
+  });
+});
+
+describe("signedBy remembers a signature check by both certificates' bytes, never trust", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** How many signatures `work` verifies (X509Certificate#verify calls). */
+  function verificationsIn(work: () => void): number {
+    const verify = vi.spyOn(X509Certificate.prototype, 'verify');
+    work();
+    const count = verify.mock.calls.length;
+    verify.mockRestore();
+    return count;
+  }
+
+  it('verifies a certificate once, then answers from memory for the same bytes (a new object of them too)', () => {
+    const ownCa = leafOf(config.ca.directory);
+    const own = leafOf(config.participants.second.transportCert);
+    expect(verificationsIn(() => expect(signedBy(own, ownCa)).toBe(true))).toBe(1);
+    expect(verificationsIn(() => expect(signedBy(own, ownCa)).toBe(true))).toBe(0);
+    const sameBytes = leafOf(config.participants.second.transportCert);
+    expect(verificationsIn(() => expect(signedBy(sameBytes, leafOf(config.ca.directory))).toBe(true))).toBe(
+      0,
+    );
+  });
+
+  it("never answers for another certificate: the impostor with Moneywise's subject is verified and refused", () => {
+    expect(signedBy(cert, directoryCa)).toBe(true);
+    const impostor = leafOf(config.negative.untrustedTransportCert);
+    expect(signedBy(impostor, directoryCa)).toBe(false);
+    expect(signedBy(impostor, directoryCa)).toBe(false);
+    expect(issuedBy(impostor, directoryCa)).toBe(false);
+  });
+
+  it('never answers for another issuer: the same certificate against the server CA or the untrusted CA', () => {
+    expect(signedBy(cert, directoryCa)).toBe(true);
+    expect(signedBy(cert, leafOf(config.ca.server))).toBe(false);
+    expect(signedBy(cert, leafOf(config.negative.untrustedCa))).toBe(false);
+    expect(signedBy(cert, directoryCa)).toBe(true);
+  });
+
+  it('judges the dates at each call: a remembered signature does not keep a certificate in date', () => {
+    expect(issuedBy(cert, directoryCa)).toBe(true);
+    expect(issuedBy(cert, directoryCa, Date.parse(cert.validTo) + 1000)).toBe(false);
+    expect(issuedBy(cert, directoryCa, Date.parse(cert.validFrom) - 1000)).toBe(false);
+    expect(issuedBy(cert, directoryCa)).toBe(true);
   });
 });
 

@@ -1,8 +1,8 @@
-// bank-op's gates (registration, participant status) read a request body before oidc-provider does:
-// to verify a software statement, or to learn which client is calling. oidc-provider parses bodies
-// itself from the request stream, so after a gate has read the stream it hands oidc-provider a request
-// that carries exactly the bytes to parse (the original ones, or the registration metadata the gate
-// settled on). Same socket (so the TLS client certificate is still there), same URL and headers.
+// The registration gate reads a request body before oidc-provider does, to verify its software statement,
+// and settles on other bytes for oidc-provider to parse: the registration metadata as JSON. It hands
+// oidc-provider a request that carries exactly those bytes: same socket (so the TLS client certificate is
+// still there), same URL and headers. (A gate that passes the client's own bytes on, as the participant
+// status gate does, hands oidc-provider the request itself: it parses `req.body` once the stream is read.)
 import { IncomingMessage } from 'node:http';
 
 type ExpressLikeRequest = IncomingMessage & { originalUrl?: string; baseUrl?: string };

@@ -10,14 +10,16 @@
 // oidc-provider enforces every one; this only reads what it decided from its context once the request
 // is handled (ctx.oidc.client, ctx.oidc.entities, the proof and assertion it verified). A refused
 // request shows the checks it passed before the refusal, which explain-errors.ts notes with its rule.
+import type { IncomingMessage } from 'node:http';
 import { jwkThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
-import { decodeJwt, decodeProtectedHeader, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { CertificateSource, PresentedCertificate } from '../mtls/client-certificate.js';
-import { type ProfileDefinition, profileOf, ruleById } from '../profiles/index.js';
+import { findRuleById, type ProfileDefinition, profileOf } from '../profiles/index.js';
 import { findRule, type ProviderError } from '../provider/explain-errors.js';
+import { jwtClaimsOf, jwtHeaderOf } from './request-jwts.js';
 import { noteChecksBeforeRefusal } from './trace.js';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -43,27 +45,19 @@ interface Stage {
 
 /** The clause of the client's profile rule `id`, or `fallback` when the profile has no such rule. */
 function clauseOf(profile: ProfileDefinition, id: string, fallback: string): string {
-  try {
-    return ruleById(profile, id).clause;
-  } catch {
-    return fallback;
-  }
+  return findRuleById(profile, id)?.clause ?? fallback;
 }
 
 function start(value: unknown): string {
   return typeof value === 'string' ? `${value.slice(0, 8)}…` : 'none';
 }
 
-function decoded(jwt: unknown): TokenRequest['assertion'] {
-  if (typeof jwt !== 'string') return undefined;
-  try {
-    return {
-      header: decodeProtectedHeader(jwt) as Record<string, unknown>,
-      claims: decodeJwt(jwt) as Record<string, unknown>,
-    };
-  } catch {
-    return undefined;
-  }
+/** A JWT of the request as the status gate and oidc-provider's hooks decoded it (request-jwts.ts). */
+function decoded(req: IncomingMessage, jwt: unknown): TokenRequest['assertion'] {
+  if (typeof jwt !== 'string' || jwt === '') return undefined;
+  const header = jwtHeaderOf(req, jwt);
+  const claims = header && jwtClaimsOf(req, jwt);
+  return header && claims ? { header, claims } : undefined;
 }
 
 /** 1. RFC 7521 §4.2, RFC 7523 §3, RFC 8705 §2: who is asking. */
@@ -308,8 +302,8 @@ export function traceTokenEndpoint(provider: Provider, certificates: Certificate
       client: oidc.client,
       grantType: String(oidc.params?.grant_type ?? ''),
       now: Math.floor(Date.now() / 1000),
-      assertion: decoded(oidc.params?.client_assertion),
-      proof: decoded(ctx.get('dpop')),
+      assertion: decoded(ctx.req, oidc.params?.client_assertion),
+      proof: decoded(ctx.req, ctx.get('dpop')),
       certificate: certificates.certificateOf(ctx.req),
     };
     const refusal = refusals.get(ctx);

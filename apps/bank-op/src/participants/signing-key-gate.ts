@@ -8,7 +8,7 @@
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { Response } from 'express';
-import { decodeProtectedHeader } from 'jose';
+import { jwtHeaderOf } from '../http/request-jwts.js';
 import { noteCheck } from '../http/trace.js';
 import type { RegisteredClient } from '../provider/client-keys.js';
 import { askDirectory, type DirectoryReads } from './directory.js';
@@ -30,15 +30,11 @@ export interface SigningKeyGateOptions {
   refreshClientKeys(client: RegisteredClient, kid: string): Promise<void>;
 }
 
-function kidOf(token: string): string | undefined {
+function kidOf(res: Response, token: string): string | undefined {
   // An encrypted request object names the bank's key; the signature inside is verified after decryption.
   if (isCompactJwe(token)) return undefined;
-  try {
-    const { kid } = decodeProtectedHeader(token);
-    return typeof kid === 'string' ? kid : undefined;
-  } catch {
-    return undefined; // not a JWS: oidc-provider refuses it with its own error
-  }
+  const kid = jwtHeaderOf(res.req, token)?.kid;
+  return typeof kid === 'string' ? kid : undefined;
 }
 
 export function createSigningKeyGate(options: SigningKeyGateOptions) {
@@ -47,7 +43,7 @@ export function createSigningKeyGate(options: SigningKeyGateOptions) {
     jwt: ClientSignedJwt,
     client: { registered: RegisteredClient; orgId: string; softwareId: string },
   ): Promise<void> {
-    const kid = kidOf(jwt.token);
+    const kid = kidOf(res, jwt.token);
     // Without a kid the provider tries every key it holds for the algorithm; nothing to look up here.
     if (!kid) return;
     const published = await askDirectory(() =>

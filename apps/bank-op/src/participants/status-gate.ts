@@ -7,8 +7,7 @@
 // assertion, request object) must name a key the directory still publishes (signing-key-gate.ts).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { decodeJwt } from 'jose';
-import { requestWithBody } from '../http/replay-body.js';
+import { jwtClaimsOf } from '../http/request-jwts.js';
 import { noteCheck } from '../http/trace.js';
 import type { CertificateSource } from '../mtls/client-certificate.js';
 import type { RegisteredClient } from '../provider/client-keys.js';
@@ -36,17 +35,13 @@ function refused(description: string, fix: string): OAuthError {
 }
 
 /** The client a request claims to be, before oidc-provider authenticates it. */
-function claimedClientId(params: URLSearchParams): string | undefined {
+function claimedClientId(req: Request, params: URLSearchParams): string | undefined {
   const clientId = params.get('client_id');
   if (clientId) return clientId;
   const assertion = params.get('client_assertion');
   if (!assertion) return undefined;
-  try {
-    const { sub, iss } = decodeJwt(assertion);
-    return typeof sub === 'string' ? sub : typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
-  }
+  const { sub, iss } = jwtClaimsOf(req, assertion) ?? {};
+  return typeof sub === 'string' ? sub : typeof iss === 'string' ? iss : undefined;
 }
 
 /** The JWTs a request carries that the client signed: its client assertion and its request object. */
@@ -67,7 +62,7 @@ export function createStatusGate(options: StatusGateOptions) {
   });
 
   async function check(req: Request, res: Response, params: URLSearchParams): Promise<void> {
-    const clientId = claimedClientId(params);
+    const clientId = claimedClientId(req, params);
     const presented = options.certificates.certificateOf(req);
     if (presented) {
       const x5t = presented.x5tS256;
@@ -122,10 +117,17 @@ export function createStatusGate(options: StatusGateOptions) {
     );
   }
 
-  const rawForm = express.raw({ type: () => true, limit: '64kb' });
+  // oidc-provider's own limit for the bodies it parses (lib/shared/selective_body.js): it takes ours as read.
+  const rawForm = express.raw({ type: () => true, limit: '56kb' });
 
   return {
-    /** For form-encoded back-channel endpoints: reads the body, checks, hands the same bytes on. */
+    /**
+     * For form-encoded back-channel endpoints: reads the body once, checks, and hands oidc-provider the same
+     * request. Its body parser (lib/shared/selective_body.js) takes `req.body` as the bytes to parse when the
+     * stream has already been read, so the body is neither read twice nor copied into a second request.
+     * (It warns once that an upstream parser "is not recommended": such a parser could change the bytes or
+     * the size limit; this one passes the bytes as sent, and the limit is oidc-provider's own.)
+     */
     backChannel(provider: (req: Request, res: Response) => void) {
       return [
         rawForm,
@@ -134,7 +136,7 @@ export function createStatusGate(options: StatusGateOptions) {
           const params = new URLSearchParams(body.toString('utf8'));
           rememberRequestObjectEnvelope(res, params.get('request'));
           check(req, res, params)
-            .then(() => provider(requestWithBody(req, body) as Request, res))
+            .then(() => provider(req, res))
             .catch(next);
         },
       ];

@@ -48,8 +48,26 @@ export function unionOfProfiles<T>(pick: (profile: ProfileDefinition) => readonl
   return [...new Set(Object.values(profiles).flatMap(pick))];
 }
 
+/** Each profile's rules and the ecosystem's by id (the profile's first), indexed once: the trace asks per check. */
+const rulesByIdOf = new WeakMap<ProfileDefinition, Map<string, Rule>>();
+
+function rulesById(profile: ProfileDefinition): Map<string, Rule> {
+  let byId = rulesByIdOf.get(profile);
+  if (!byId) {
+    byId = new Map();
+    for (const rule of [...profile.rules, ...ecosystemRules]) if (!byId.has(rule.id)) byId.set(rule.id, rule);
+    rulesByIdOf.set(profile, byId);
+  }
+  return byId;
+}
+
+/** The rule `id` of `profile`, or of the ecosystem every profile is part of; undefined when neither has it. */
+export function findRuleById(profile: ProfileDefinition, id: string): Rule | undefined {
+  return rulesById(profile).get(id);
+}
+
 export function ruleById(profile: ProfileDefinition, id: string): Rule {
-  const rule = [...profile.rules, ...ecosystemRules].find((candidate) => candidate.id === id);
+  const rule = findRuleById(profile, id);
   if (!rule) throw new Error(`profile ${profile.id} has no rule '${id}'`);
   return rule;
 }

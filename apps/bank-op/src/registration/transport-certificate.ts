@@ -4,7 +4,6 @@
 // now) and the revocation status asked of the directory, so a revoked certificate stops at once.
 // The same rule decides which certificate a token may be bound to (mtls/certificate-binding.ts).
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
-import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { transportCertificateMismatch } from '@fapi-sandbox/fapi-core/transport-certificate';
 import type { PresentedCertificate } from '../mtls/client-certificate.js';
 import {
@@ -98,8 +97,12 @@ export function assertTransportCertificateOf(
         : ownCertificate,
     );
   }
-  const x5tS256 = certificateThumbprint(presented.x509);
-  return { orgId: expected.orgId, softwareId: expected.softwareId, x5tS256, subject: identity.subjectDn };
+  return {
+    orgId: expected.orgId,
+    softwareId: expected.softwareId,
+    x5tS256: presented.x5tS256,
+    subject: identity.subjectDn,
+  };
 }
 
 export async function verifyTransportCertificate(

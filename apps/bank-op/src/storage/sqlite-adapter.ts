@@ -46,10 +46,19 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
       expires_at INTEGER,
       PRIMARY KEY (model, id)
     );
-    CREATE INDEX IF NOT EXISTS oidc_model_grant_id ON oidc_model (grant_id);
-    CREATE INDEX IF NOT EXISTS oidc_model_user_code ON oidc_model (model, user_code);
-    CREATE INDEX IF NOT EXISTS oidc_model_uid ON oidc_model (model, uid);
     CREATE INDEX IF NOT EXISTS oidc_model_expires_at ON oidc_model (expires_at);
+  `);
+  // The secondary lookups index only the rows that carry the value: most rows (replay-detection jtis,
+  // codes, tokens) have no user code or uid, and each index a row enters is another write per upsert.
+  // A lookup `column = value` implies `column IS NOT NULL`, so SQLite still answers it from the index.
+  // (Stores made before these indexes were partial have the full ones under the old names: replaced.)
+  db.exec(`
+    DROP INDEX IF EXISTS oidc_model_grant_id;
+    DROP INDEX IF EXISTS oidc_model_user_code;
+    DROP INDEX IF EXISTS oidc_model_uid;
+    CREATE INDEX IF NOT EXISTS oidc_model_grant_id_set ON oidc_model (grant_id) WHERE grant_id IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS oidc_model_user_code_set ON oidc_model (model, user_code) WHERE user_code IS NOT NULL;
+    CREATE INDEX IF NOT EXISTS oidc_model_uid_set ON oidc_model (model, uid) WHERE uid IS NOT NULL;
   `);
 
   const epoch = () => Math.floor(now() / 1000);
