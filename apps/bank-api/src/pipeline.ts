@@ -151,7 +151,8 @@ export function createPipeline(options: PipelineOptions) {
           channel: 'back',
           step: step(req),
           method: req.method,
-          url: new URL(req.originalUrl, options.origin).href,
+          // The URL the pipeline read (a call it did not protect has none yet).
+          url: ctx?.url ?? new URL(req.originalUrl, options.origin).href,
           status: res.statusCode,
           requestHeaders: req.headers as Record<string, string>,
           responseHeaders: res.getHeaders() as Record<string, string>,
