@@ -145,7 +145,12 @@ export class TraceRecorder {
    */
   record(input: TraceEventInput): TraceEvent {
     const { jwts, foundJwts, requestBody, responseBody, ...safe } = redactForStore(input);
-    const event = { ...safe, id: randomUUID(), at: this.#now().toISOString(), checks: input.checks ?? [] };
+    // redactForStore made `safe` afresh: completed in place rather than copied again.
+    const event: StoredEvent['event'] = Object.assign(safe, {
+      id: randomUUID(),
+      at: this.#now().toISOString(),
+      checks: input.checks ?? [],
+    });
     const bytes =
       jsonLength(event) +
       storedBodyLength(requestBody) +
@@ -249,7 +254,8 @@ function jsonLength(value: unknown): number {
     for (const item of value) length += jsonLength(item) + 1;
     return length;
   }
-  for (const [name, member] of Object.entries(value)) {
+  for (const name of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[name];
     if (member !== undefined) length += name.length + 4 + jsonLength(member);
   }
   return length;
