@@ -97,7 +97,9 @@ export function createPipeline(options: PipelineOptions) {
       }
       for (const check of options.checks) {
         try {
-          const detail = await check.run(ctx);
+          // Most checks answer at once: only a pending answer is awaited (no queued turn per check).
+          const ran = check.run(ctx);
+          const detail = typeof ran === 'string' ? ran : await ran;
           results.push({
             name: check.nameFor?.(ctx) ?? check.name,
             passed: true,
