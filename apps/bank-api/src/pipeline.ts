@@ -97,7 +97,9 @@ export function createPipeline(options: PipelineOptions) {
       }
       for (const check of options.checks) {
         try {
-          const detail = await check.run(ctx);
+          // Most checks answer at once: only a pending answer is awaited (no queued turn per check).
+          const ran = check.run(ctx);
+          const detail = typeof ran === 'string' ? ran : await ran;
           results.push({
             name: check.nameFor?.(ctx) ?? check.name,
             passed: true,
@@ -151,7 +153,8 @@ export function createPipeline(options: PipelineOptions) {
           channel: 'back',
           step: step(req),
           method: req.method,
-          url: new URL(req.originalUrl, options.origin).href,
+          // The URL the pipeline read (a call it did not protect has none yet).
+          url: ctx?.url ?? new URL(req.originalUrl, options.origin).href,
           status: res.statusCode,
           requestHeaders: req.headers as Record<string, string>,
           responseHeaders: res.getHeaders() as Record<string, string>,

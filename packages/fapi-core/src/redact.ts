@@ -1,5 +1,5 @@
 // What a flow trace may keep of a message: the one redaction every party applies when it records an event
-// (TraceRecorder.record calls redactEvent), so a credential never reaches a trace store or a `/trace`
+// (TraceRecorder.record calls redactForStore), so a credential never reaches a trace store or a `/trace`
 // reader, wherever the sender put it: an Authorization header, a cookie, an `x-api-key`, a form field,
 // a JSON member, or a query string (`?access_token=`, the RFC 6750 §2.3 method FAPI forbids, is still
 // redacted when a client tries it). JWTs among the credentials are noted first (trace-jwts.ts keeps their
@@ -161,11 +161,15 @@ function redactAuthorization(value: string, jwts: JwtSink): string {
   return `${match[1]} ${shorten(match[2]!)}`;
 }
 
+const URL_WITH_CREDENTIAL_PARTS = /[?#@]/;
+
 /**
  * A URL with the credentials in its query and fragment shortened (an authorization response's code or
  * JARM response, a misplaced `?access_token=`). Relative URLs stay relative; text that is no URL is kept.
  */
 export function redactUrl(url: string, jwts?: JwtForDisplay[]): string {
+  // No query, fragment or userinfo: no credential to redact, and the URL is kept as it was addressed.
+  if (!URL_WITH_CREDENTIAL_PARTS.test(url)) return url;
   const relative = url.startsWith('/');
   const parsed = URL.parse(url, relative ? 'https://relative.invalid' : undefined);
   if (!parsed) return url;
@@ -237,11 +241,78 @@ function redactValue(value: unknown, depth: number, jwts: JwtSink): unknown {
   return copy;
 }
 
+/**
+ * A body as the recorder keeps it: an object (or array) as its redacted JSON text, parsed again only when
+ * the event is read (bodyOf), so recording copies no object; anything else as redactBody gives it.
+ */
+export type StoredBody = { json: string } | { value: unknown };
+
+/**
+ * JSON text naming none of these members needs no walk: no credential field (HIDDEN_FIELDS,
+ * SHORTENED_FIELDS) and no JWK (`kty`), whose private members would go. JSON.stringify writes a member
+ * name as `"name":` with nothing escaped in these names, so none can hide from this test.
+ */
+const MEMBERS_TO_REDACT = new RegExp(`"(?:${[...HIDDEN_FIELDS, ...SHORTENED_FIELDS, 'kty'].join('|')})":`);
+
+/** Whether JSON text nests objects and arrays more than `limit` deep (brackets inside strings aside). */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      // A backslash escapes the character after it.
+      if (code === 0x5c) i++;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x7b || code === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (code === 0x7d || code === 0x5d) depth--;
+  }
+  return false;
+}
+
+/**
+ * A body redacted as redactBody redacts it, kept as the recorder keeps it. Most bodies (an API's answer)
+ * hold no credential, no JWK and nothing too deep or too long: their JSON text, written once, is kept as it
+ * is; any other goes through redactBody.
+ */
+export function storedBody(body: unknown, jwts?: JwtForDisplay[]): StoredBody {
+  if (body !== null && typeof body === 'object') {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(body);
+    } catch {
+      text = undefined; // a cycle or a BigInt: redactBody's walk bounds and reports it as before
+    }
+    if (
+      text !== undefined &&
+      text.length <= MAX_BODY_CHARS &&
+      !MEMBERS_TO_REDACT.test(text) &&
+      // A body nesting MAX_BODY_DEPTH objects is cut at that depth (redactValue): it is walked.
+      !nestsDeeperThan(text, MAX_BODY_DEPTH)
+    ) {
+      return { json: text };
+    }
+  }
+  const redacted = redactBody(body, jwts);
+  return redacted !== null && typeof redacted === 'object'
+    ? { json: JSON.stringify(redacted) }
+    : { value: redacted };
+}
+
+/** A stored body as readers see it. */
+export function bodyOf(stored: StoredBody): unknown {
+  return 'json' in stored ? JSON.parse(stored.json) : stored.value;
+}
+
 /** An event as the recorder keeps it: redacted, with the JWTs it was given and those found in it. */
-export type StoredEventInput<T extends TraceEventInput> = Omit<T, 'jwts'> & {
+export type StoredEventInput<T extends TraceEventInput> = Omit<T, 'jwts' | 'requestBody' | 'responseBody'> & {
   jwts: TraceJwt[];
   /** JWTs the redaction found in the message, shown unless the recording party gave the same one. */
   foundJwts: TraceJwt[];
+  requestBody?: StoredBody;
+  responseBody?: StoredBody;
 };
 
 /**
@@ -250,24 +321,27 @@ export type StoredEventInput<T extends TraceEventInput> = Omit<T, 'jwts'> & {
  */
 export function redactForStore<T extends TraceEventInput>(input: T): StoredEventInput<T> {
   const found: JwtForDisplay[] = [];
-  const event = { ...input } as T;
-  if (input.url !== undefined) event.url = redactUrl(input.url, found);
-  if (input.requestHeaders) event.requestHeaders = redactHeaders(input.requestHeaders, found);
-  if (input.responseHeaders) event.responseHeaders = redactHeaders(input.responseHeaders, found);
-  if (input.requestBody !== undefined) event.requestBody = redactBody(input.requestBody, found);
-  if (input.responseBody !== undefined) event.responseBody = redactBody(input.responseBody, found);
-  const given = input.jwts ?? [];
+  const { requestBody, responseBody, jwts: given = [], ...event } = input;
+  const stored = event as unknown as StoredEventInput<T>;
+  if (input.url !== undefined) stored.url = redactUrl(input.url, found);
+  if (input.requestHeaders) stored.requestHeaders = redactHeaders(input.requestHeaders, found);
+  if (input.responseHeaders) stored.responseHeaders = redactHeaders(input.responseHeaders, found);
+  if (requestBody !== undefined) stored.requestBody = storedBody(requestBody, found);
+  if (responseBody !== undefined) stored.responseBody = storedBody(responseBody, found);
   // The same text the party gave is shown once anyway: not kept twice.
   const known = new Set(given.map((jwt) => ('jwt' in jwt ? jwt.jwt : undefined)));
-  return {
-    ...event,
-    jwts: given.map(storedJwt),
-    foundJwts: found.filter((jwt) => !known.has(jwt.jwt)).map(storedJwt),
-  };
+  stored.jwts = given.map(storedJwt);
+  stored.foundJwts = found.filter((jwt) => !known.has(jwt.jwt)).map(storedJwt);
+  return stored;
 }
 
 /** An event as it may be shown: redacted, the JWTs given and found decoded (each once) and bounded. */
 export function redactEvent<T extends TraceEventInput>(input: T): Omit<T, 'jwts'> & { jwts: DecodedJwt[] } {
-  const { jwts, foundJwts, ...stored } = redactForStore(input);
-  return { ...(stored as unknown as Omit<T, 'jwts'>), jwts: decodedJwts(jwts, foundJwts) };
+  const { jwts, foundJwts, requestBody, responseBody, ...stored } = redactForStore(input);
+  return {
+    ...(stored as unknown as Omit<T, 'jwts'>),
+    ...(requestBody ? { requestBody: bodyOf(requestBody) } : {}),
+    ...(responseBody ? { responseBody: bodyOf(responseBody) } : {}),
+    jwts: decodedJwts(jwts, foundJwts),
+  };
 }

@@ -11,8 +11,10 @@ export const TRANSPORT_SECURITY_HEADERS = {
 
 /** Middleware (express or plain node): sets TRANSPORT_SECURITY_HEADERS before any route answers. */
 export function transportSecurityHeaders() {
+  // The list is fixed: read once, not on every response.
+  const headers = Object.entries(TRANSPORT_SECURITY_HEADERS);
   return (_req: unknown, res: ServerResponse, next: () => void): void => {
-    for (const [name, value] of Object.entries(TRANSPORT_SECURITY_HEADERS)) res.setHeader(name, value);
+    for (const [name, value] of headers) res.setHeader(name, value);
     next();
   };
 }

@@ -1,7 +1,8 @@
 // The flow trace: every party records what it sent, received and checked as TraceEvents, correlated by
 // the FAPI interaction id (`x-fapi-interaction-id`, FAPI 1.0 Part 1 §6.2.1-11), so the TPP can show one
 // timeline across directory, bank and TPP. Secrets are redacted before an event is stored (redact.ts);
-// JWTs are decoded for display only (never verified here), when an event is read (trace-jwts.ts). Each
+// bodies are kept as JSON text and JWTs undecoded, both made into what a reader sees when an event is read
+// (JWTs for display only, never verified here: trace-jwts.ts), so recording a call stays cheap. Each
 // event names the participant it concerns (the directory's software_id), and only that participant reads
 // it back (traceReaderOf).
 import { randomUUID, type X509Certificate } from 'node:crypto';
@@ -9,7 +10,7 @@ import { directoryParticipantOf } from './certificate-identity.js';
 import { OAuthError } from './errors.js';
 import { isUuid } from './fapi-headers.js';
 import type { PeerCertificate } from './peer-certificate.js';
-import { redactForStore } from './redact.js';
+import { bodyOf, redactForStore, type StoredBody } from './redact.js';
 import { type DecodedJwt, decodedJwts, type TraceJwt } from './trace-jwts.js';
 
 export { redactBody, redactHeaders, redactUrl } from './redact.js';
@@ -98,9 +99,14 @@ export type TraceListener = (event: TraceEvent) => void;
 export const TRACE_CAPACITY = 5000;
 export const TRACE_MAX_BYTES = 16 * 1024 * 1024;
 
-/** An event as kept: redacted, its JWTs still to decode, and the size of its JSON. */
+/**
+ * An event as kept: redacted, its bodies as JSON text and its JWTs still to decode (both made into what a
+ * reader sees only when it is read), and its size as JSON.
+ */
 interface StoredEvent {
-  event: Omit<TraceEvent, 'jwts'>;
+  event: Omit<TraceEvent, 'jwts' | 'requestBody' | 'responseBody'>;
+  requestBody: StoredBody | undefined;
+  responseBody: StoredBody | undefined;
   jwts: TraceJwt[];
   foundJwts: TraceJwt[];
   bytes: number;
@@ -133,19 +139,25 @@ export class TraceRecorder {
     this.#now = options.now ?? (() => new Date());
   }
 
-  /** Stores an event (redacted and bounded, with id and time filled in) and tells the listeners. */
+  /**
+   * Stores an event (redacted and bounded, with id and time filled in) and tells the listeners. Recording
+   * only redacts and keeps the pieces: bodies stay JSON text and JWTs undecoded until the event is read.
+   */
   record(input: TraceEventInput): TraceEvent {
-    const { jwts, foundJwts, ...safe } = redactForStore(input);
-    const event = {
-      ...safe,
+    const { jwts, foundJwts, requestBody, responseBody, ...safe } = redactForStore(input);
+    // redactForStore made `safe` afresh: completed in place rather than copied again.
+    const event: StoredEvent['event'] = Object.assign(safe, {
       id: randomUUID(),
       at: this.#now().toISOString(),
       checks: input.checks ?? [],
-    };
-    // The size of its JSON as kept (JWTs as header and payload text): what the byte bound counts.
+    });
     const bytes =
-      JSON.stringify(event).length + JSON.stringify(jwts).length + JSON.stringify(foundJwts).length;
-    const stored: StoredEvent = { event, jwts, foundJwts, bytes };
+      jsonLength(event) +
+      storedBodyLength(requestBody) +
+      storedBodyLength(responseBody) +
+      jsonLength(jwts) +
+      jsonLength(foundJwts);
+    const stored: StoredEvent = { event, requestBody, responseBody, jwts, foundJwts, bytes };
     this.#events.push(stored);
     this.#bytes += bytes;
     this.#evict();
@@ -231,19 +243,53 @@ export class TraceRecorder {
 }
 
 /**
- * An event as readers see it: its JWTs decoded on first access (a listener that only counts events, or an
- * event no one reads, costs no decoding). The getter is enumerable, so JSON and equality see `jwts`.
+ * The length of `value` as JSON (escapes aside), without writing the JSON: what the byte bound counts of
+ * an event's own fields and JWTs, which are flat or bounded in depth (bodies are counted by their text).
  */
-function eventView(stored: StoredEvent): TraceEvent {
-  let decoded: DecodedJwt[] | undefined;
-  return Object.defineProperty({ ...stored.event } as TraceEvent, 'jwts', {
+function jsonLength(value: unknown): number {
+  if (typeof value === 'string') return value.length + 2;
+  if (value === null || typeof value !== 'object') return String(value).length;
+  let length = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) length += jsonLength(item) + 1;
+    return length;
+  }
+  for (const name of Object.keys(value)) {
+    const member = (value as Record<string, unknown>)[name];
+    if (member !== undefined) length += name.length + 4 + jsonLength(member);
+  }
+  return length;
+}
+
+function storedBodyLength(body: StoredBody | undefined): number {
+  if (body === undefined) return 0;
+  return 'json' in body ? body.json.length : jsonLength(body.value);
+}
+
+/** A member of `view` made on first read by `make` (then kept); enumerable, so JSON and equality see it. */
+function lazyMember(view: object, name: string, make: () => unknown): void {
+  let made: { value: unknown } | undefined;
+  Object.defineProperty(view, name, {
     enumerable: true,
     configurable: true,
     get: () => {
-      decoded ??= decodedJwts(stored.jwts, stored.foundJwts);
-      return decoded;
+      made ??= { value: make() };
+      return made.value;
     },
   });
+}
+
+/**
+ * An event as readers see it: its bodies parsed and its JWTs decoded on first access (a listener that only
+ * counts events, or an event no one reads, costs neither).
+ */
+function eventView(stored: StoredEvent): TraceEvent {
+  const view = { ...stored.event } as TraceEvent;
+  const { requestBody, responseBody } = stored;
+  if (requestBody) lazyMember(view, 'requestBody', () => bodyOf(requestBody));
+  if (responseBody) lazyMember(view, 'responseBody', () => bodyOf(responseBody));
+  lazyMember(view, 'jwts', () => decodedJwts(stored.jwts, stored.foundJwts));
+  return view;
 }
 
 /** The query parameters `GET /trace` understands; anything else is refused, so a typo is not ignored. */

@@ -119,6 +119,50 @@ describe('TraceRecorder', () => {
     expect(JSON.stringify(recorder.list())).not.toContain(ACCESS_TOKEN);
   });
 
+  it('shows every body a reader reads back exactly as the redaction gives it, though it keeps bodies as text', () => {
+    const account = (id: string) => ({ AccountId: id, Currency: 'GBP', Account: [{ Name: 'Alice' }] });
+    const nested = (depth: number): unknown => (depth === 0 ? { leaf: true } : { next: nested(depth - 1) });
+    const bodies: [string, unknown][] = [
+      ['an API answer', { Data: { Account: [account('a1'), account('a2')] }, Links: {}, Meta: {} }],
+      ['an array', [1, 'two', { three: null }]],
+      ['a credential deep inside', { Data: { list: [{ note: 'x', refresh_token: 'refresh-token-value' }] } }],
+      ['a JWT under a credential name', { id_token: ACCESS_TOKEN, note: '"code": in a string value' }],
+      [
+        'a JWK with its private member',
+        { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'private-member-d' }] },
+      ],
+      ['exactly as deep as kept', nested(31)],
+      ['deeper than kept', nested(40)],
+      ['too long', { text: 'x'.repeat(MAX_BODY_CHARS) }],
+      ['text', 'grant_type=authorization_code&code=abcdefghijkl'],
+      ['a number', 42],
+    ];
+    const recorder = new TraceRecorder();
+    for (const [name, body] of bodies) {
+      const expected = redactBody(body);
+      const recorded = recorder.record(input({ step: name, requestBody: body, responseBody: body }));
+      const [read] = recorder.list({ limit: 1 });
+      expect({ name, request: read!.requestBody, response: read!.responseBody }).toEqual({
+        name,
+        request: expected,
+        response: expected,
+      });
+      expect(recorded.responseBody).toEqual(expected);
+    }
+    const all = JSON.stringify(recorder.list());
+    for (const secret of ['refresh-token-value', 'private-member-d', ACCESS_TOKEN]) {
+      expect({ secret, kept: all.includes(secret) }).toEqual({ secret, kept: false });
+    }
+  });
+
+  it('keeps a body as it was when recorded: the caller changing its object afterwards changes nothing', () => {
+    const recorder = new TraceRecorder();
+    const body = { Data: { Status: 'Authorised' } };
+    recorder.record(input({ responseBody: body }));
+    body.Data.Status = 'Revoked';
+    expect(recorder.list()[0]!.responseBody).toEqual({ Data: { Status: 'Authorised' } });
+  });
+
   it('filters by interaction id, connection id, time and limit', () => {
     let now = Date.parse('2025-06-01T12:00:00Z');
     const recorder = new TraceRecorder({ now: () => new Date(now) });

@@ -17,7 +17,7 @@ import { PRIVATE_JWK_MEMBERS, toPublicJwk } from './keys.js';
 import { proofKeyOf } from './proof-keys.js';
 import { quote, type Reject, rejectAs, rejectMisuse, type Violation } from './reject.js';
 import type { ReplayCache } from './replay-cache.js';
-import { decodeCompactJws, verifyCompactJws } from './signature.js';
+import { decodeCompactJws, verifyDecodedJws } from './signature.js';
 import { jwkThumbprint } from './thumbprint.js';
 
 /** RFC 9449 §4.2: the JWS `typ` of a DPoP proof. */
@@ -207,7 +207,8 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
   const now = epochSeconds(options.now);
 
   const proof = singleProof(options.proof, reject);
-  const { header, claims: rawClaims } = decodeCompactJws(proof, WHAT, reject);
+  const decoded = decodeCompactJws(proof, WHAT, reject);
+  const { header, claims: rawClaims } = decoded;
 
   // RFC 9449 §4.3 check 4: typ is dpop+jwt (a media type: compared case-insensitively, RFC 7515 §4.1.9).
   const typ =
@@ -244,7 +245,12 @@ export async function verifyDpopProof(options: VerifyDpopProofOptions): Promise<
   // The same key object for the same JWK, so jose imports it once; the signature is verified every time.
   const proofKey = proofKeyOf(jwk as JWK);
   // RFC 9449 §4.3 checks 5-6: an allowed asymmetric alg, and a signature that verifies with the header jwk.
-  await verifyCompactJws(proof, async () => proofKey.jwk, { what: WHAT, reject, profile, allowedAlgs: algs });
+  await verifyDecodedJws(decoded, async () => proofKey.jwk, {
+    what: WHAT,
+    reject,
+    profile,
+    allowedAlgs: algs,
+  });
   const alg = header.alg as FapiSigningAlg;
   const claims = requiredClaims(rawClaims, reject);
 

@@ -80,14 +80,20 @@ export function decodeCompactJws(token: unknown, what: string, reject: Reject): 
       fix: `encode the JOSE header and the claims as JSON objects`,
     });
   }
-  return { header: header as DecodedJws['header'], claims: claims as JWTPayload };
+  const decoded: DecodedJws = { header: header as DecodedJws['header'], claims: claims as JWTPayload };
+  decodedFrom.set(decoded, token);
+  return decoded;
 }
+
+/** The compact text each decoding came from, so verifyDecodedJws verifies the very token it was given. */
+const decodedFrom = new WeakMap<DecodedJws, string>();
+
+/** RFC 7515 §5.2 step 3: the segments are UTF-8; one decoder for every call (it keeps no state between them). */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function parseJsonSegment(segment: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(segment)),
-    );
+    const value: unknown = JSON.parse(UTF8.decode(base64url.decode(segment)));
     return value !== null && typeof value === 'object' && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;
@@ -116,15 +122,29 @@ export async function verifyCompactJws(
   keys: VerificationKeySource,
   options: VerifyJwsOptions,
 ): Promise<DecodedJws & { alg: FapiSigningAlg }> {
+  return verifyDecodedJws(decodeCompactJws(token, options.what, options.reject), keys, options);
+}
+
+/**
+ * verifyCompactJws for a verifier that has decoded the token already (decodeCompactJws) to read its header
+ * first, as a DPoP proof's key is in its header: the token is decoded once, its signature always verified,
+ * and the claims returned are the decoding's of the text whose signature was verified.
+ */
+export async function verifyDecodedJws(
+  decoded: DecodedJws,
+  keys: VerificationKeySource,
+  options: VerifyJwsOptions,
+): Promise<DecodedJws & { alg: FapiSigningAlg }> {
+  const token = decodedFrom.get(decoded);
+  if (token === undefined) throw new TypeError('verifyDecodedJws takes what decodeCompactJws returned');
   const { what, reject } = options;
   const profile = options.profile ?? 'fapi2';
-  const decoded = decodeCompactJws(token, what, reject);
   const alg = decoded.header.alg;
   assertFapiAlg(alg, what, reject, { profile, allowed: options.allowedAlgs });
   const resolve = keyResolver(keys);
   try {
     await compactVerify(
-      token as string,
+      token,
       async (header: CompactJWSHeaderParameters, jws: FlattenedJWSInput) => {
         const key = (await resolve(header, jws)) as AsymmetricKeyInput;
         // FAPI 2.0 SP §5.4.1-2/-3: the key must fit the algorithm and be large enough, before it is used.
