@@ -193,7 +193,8 @@ export class TraceRecorder {
   /**
    * Files `participant`'s events of flow `from` under `to` instead, for a party that learns only later
    * which flow they belonged to (bank-op, when a client redeems a code whose authorization came through
-   * the browser with no interaction id). Returns how many events moved.
+   * the browser with no interaction id). Returns how many events moved. Listeners are not told again:
+   * they saw each event once, as recorded; a reader of a flow asks `list`, which sees the new filing.
    */
   refile(from: string, to: string, participant: string): number {
     let moved = 0;
