@@ -18,8 +18,9 @@ if (demo && !recordVideo) {
 
 export default defineConfig({
   testDir: './tests',
-  // Every scenario starts a whole sandbox of its own; two cores run them one at a time.
-  workers: 1,
+  // Two workers, each with its sandbox (src/fixtures.ts): a scenario waits on the browser and the parties
+  // in turn, so one worker left a core of two mostly idle. `pnpm demo` passes --workers=1.
+  workers: 2,
   fullyParallel: false,
   timeout: demo ? 300_000 : 120_000,
   expect: { timeout: 15_000 },

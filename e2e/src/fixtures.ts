@@ -1,5 +1,9 @@
-// The scenarios' fixtures: a fresh sandbox per scenario, and `step`, which names each step in words a
-// workshop attendee understands (captioned in the page and screenshotted in demo mode).
+// The scenarios' fixtures: the sandbox, and `step`, which names each step in words a workshop attendee
+// understands (captioned in the page and screenshotted in demo mode). A worker's scenarios share one
+// sandbox, started when the first asks for it: each connects on its own, and starting every party again
+// per scenario was a third of its time. A scenario whose steps change what the others rely on (the
+// directory's records, the first onboarding, the PKI, the base domain) gets a fresh one, and so does every
+// scenario of `pnpm demo` and the workshop's screenshots, whose frames show the seeded state.
 import fs from 'node:fs';
 import path from 'node:path';
 import { test as base, type Page } from '@playwright/test';
@@ -17,8 +21,15 @@ export interface Fixtures {
   ownCertificates: boolean;
   /** `test.use({ baseDomain: 'sandbox.test' })`: the scenario's parties are named under that domain. */
   baseDomain: string | undefined;
+  /** `test.use({ freshSandbox: true })`: the scenario needs the seeded state, or changes it for the others. */
+  freshSandbox: boolean;
   sandbox: RunningSandbox;
   step: <T>(caption: string, body: () => Promise<T>) => Promise<T>;
+}
+
+interface WorkerFixtures {
+  /** The worker's shared sandbox, started on first use and stopped when the worker ends. */
+  sharedSandbox: { get: () => Promise<RunningSandbox> };
 }
 
 async function caption(page: Page, text: string): Promise<void> {
@@ -69,21 +80,37 @@ async function screenshotWithoutCaption(page: Page, file: string): Promise<void>
   }
 }
 
-export const test = base.extend<Fixtures>({
+export const test = base.extend<Fixtures, WorkerFixtures>({
   ownCertificates: [false, { option: true }],
   baseDomain: [undefined, { option: true }],
-  sandbox: async ({ ownCertificates, baseDomain }, use, testInfo) => {
-    const sandbox = await startSandbox({ ownCertificates, ...(baseDomain ? { baseDomain } : {}) });
+  freshSandbox: [false, { option: true }],
+  sharedSandbox: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern.
+    async ({}, use) => {
+      let started: Promise<RunningSandbox> | undefined;
+      await use({ get: () => (started ??= startSandbox()) });
+      if (started) await (await started).stop();
+    },
+    { scope: 'worker' },
+  ],
+  sandbox: async ({ ownCertificates, baseDomain, freshSandbox, sharedSandbox }, use, testInfo) => {
+    const fresh =
+      ownCertificates || baseDomain !== undefined || freshSandbox || demo || workshopScreenshotsWanted();
+    const sandbox = fresh
+      ? await startSandbox({ ownCertificates, ...(baseDomain ? { baseDomain } : {}) })
+      : await sharedSandbox.get();
     testInfo.annotations.push({
-      type: 'sandbox startup',
-      description: `${(sandbox.startupMs / 1000).toFixed(1)} s`,
+      type: 'sandbox',
+      description: fresh
+        ? `its own, started in ${(sandbox.startupMs / 1000).toFixed(1)} s`
+        : `the worker's, started in ${(sandbox.startupMs / 1000).toFixed(1)} s`,
     });
     try {
       await use(sandbox);
     } finally {
       if (testInfo.status !== testInfo.expectedStatus)
         saveOutput(sandbox, testInfo.outputPath('sandbox.log'));
-      await sandbox.stop();
+      if (fresh) await sandbox.stop();
     }
   },
   step: async ({ page }, use, testInfo) => {

@@ -1,5 +1,5 @@
-// A whole sandbox for one scenario: the `pnpm dev` orchestrator (without watch) on free ports with a
-// fresh data folder, so that every scenario starts from the seeded state and none touches a running
+// A whole sandbox for scenarios: the `pnpm dev` orchestrator (without watch) on free ports with a
+// fresh data folder, so that it starts from the seeded state and touches no running
 // `pnpm dev`. Stopped with SIGTERM, which the orchestrator passes on to every party.
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -70,6 +70,8 @@ export async function startSandbox(
     const check = () => {
       if (READY_LINE.test(output)) {
         clearTimeout(timer);
+        // A worker's sandbox runs for many scenarios: its output is not searched again at every line.
+        child.stdout?.off('data', check);
         resolve();
       }
     };

@@ -5,6 +5,9 @@ import { TppInspectorPage } from '../pages/tpp-inspector-page.js';
 import { expect, test } from '../src/fixtures.js';
 import { connectAndShareAccounts, onboard } from '../src/flows.js';
 
+// The suspension stays: the other scenarios of this worker must not meet a suspended Moneywise.
+test.use({ freshSandbox: true });
+
 test("The directory suspends Moneywise: the bank's API stops answering its DPoP-bound token at the next call", async ({
   page,
   sandbox,

@@ -1,6 +1,9 @@
 import { TppOnboardingPage } from '../pages/tpp-onboarding-page.js';
 import { expect, test } from '../src/fixtures.js';
 
+// The first onboarding of the seeded sandbox: the bank registers every client anew.
+test.use({ freshSandbox: true });
+
 test('Moneywise onboards: its SSA from the directory, the bank from the participants list, a client by DCR', async ({
   page,
   sandbox,
