@@ -42,7 +42,7 @@ export function bankStoreFile(config: SandboxConfig): string {
 export async function startBankApi(options: StartBankApiOptions): Promise<RunningBankApi> {
   const { config } = options;
   const log = options.log ?? createLogger('bank-api');
-  const store = openBankStore({ file: bankStoreFile(config) });
+  const store = await openBankStore({ file: bankStoreFile(config), url: config.databaseUrl });
   const trace = new TraceRecorder();
   const agent = createSandboxAgent({}, config);
   // bank-api's own transport certificate, for bank-op's introspection endpoint (RFC 8705 §2.1).
@@ -82,7 +82,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   try {
     await listen(server, config.bankApi.web);
   } catch (err) {
-    store.close();
+    await store.close();
     await Promise.all([agent.close(), introspectionAgent.close()]);
     throw err;
   }
@@ -93,7 +93,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     store,
     async stop() {
       await close(server);
-      store.close();
+      await store.close();
       await Promise.all([agent.close(), introspectionAgent.close()]);
     },
   };

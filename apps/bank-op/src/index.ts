@@ -60,7 +60,10 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   const signingJwks = loadSigningJwks(config.bankOp.signingJwks);
   const encryptionJwks = loadEncryptionJwks(config.bankOp.encryptionJwks);
   const secrets = loadOrCreateSecrets(dataDir);
-  const bank = openBankStore({ file: path.join(config.dataDir, 'bank', 'bank.sqlite') });
+  const bank = await openBankStore({
+    file: path.join(config.dataDir, 'bank', 'bank.sqlite'),
+    url: config.databaseUrl,
+  });
   const store = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
   const directoryAgent = createSandboxAgent({}, config);
   const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
@@ -119,7 +122,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   } catch (err) {
     await Promise.all([close(web), close(mtls)]);
     store.close();
-    bank.close();
+    await bank.close();
     await directoryAgent.close();
     throw err;
   }
@@ -136,7 +139,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     async stop() {
       await Promise.all([close(web), close(mtls)]);
       store.close();
-      bank.close();
+      await bank.close();
       await directoryAgent.close();
     },
   };

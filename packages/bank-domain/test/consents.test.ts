@@ -11,8 +11,8 @@ import {
 import { ALICE, BOB, BUDGETLY, initiation, MONEYWISE, openTestBank, RISK, type TestBank } from './helpers.js';
 
 let bank: TestBank;
-beforeEach(() => {
-  bank = openTestBank();
+beforeEach(async () => {
+  bank = await openTestBank();
 });
 afterEach(() => bank.cleanup());
 
@@ -25,8 +25,8 @@ const READ_ALL = [
 ];
 
 describe('account-access consents', () => {
-  it('are created AwaitingAuthorisation for the client, with validated permissions and dates', () => {
-    const consent = bank.store.consents.createAccountAccess({
+  it('are created AwaitingAuthorisation for the client, with validated permissions and dates', async () => {
+    const consent = await bank.store.consents.createAccountAccess({
       clientId: MONEYWISE,
       permissions: READ_ALL,
       expirationDateTime: '2025-10-01T00:00:00+01:00',
@@ -45,10 +45,10 @@ describe('account-access consents', () => {
       transactionFromDateTime: '2025-04-01T00:00:00.000Z',
       transactionToDateTime: '2025-06-30T00:00:00.000Z',
     });
-    expect(bank.store.consents.get(consent.consentId)).toEqual(consent);
+    expect(await bank.store.consents.get(consent.consentId)).toEqual(consent);
   });
 
-  it('refuse bad permissions, past expiry and inverted transaction windows, writing nothing', () => {
+  it('refuse bad permissions, past expiry and inverted transaction windows, writing nothing', async () => {
     const attempts = [
       () =>
         bank.store.consents.createAccountAccess({
@@ -75,28 +75,28 @@ describe('account-access consents', () => {
           expirationDateTime: 'next tuesday',
         }),
     ];
-    expect(attempts[0]).toThrow(InvalidPermissions);
-    for (const attempt of attempts.slice(1)) expect(attempt).toThrow(InvalidConsentRequest);
+    await expect(attempts[0]!()).rejects.toThrow(InvalidPermissions);
+    for (const attempt of attempts.slice(1)) await expect(attempt()).rejects.toThrow(InvalidConsentRequest);
   });
 
-  it('are authorised by the customer for their own accounts only, once', () => {
-    const { consentId } = bank.store.consents.createAccountAccess({
+  it('are authorised by the customer for their own accounts only, once', async () => {
+    const { consentId } = await bank.store.consents.createAccountAccess({
       clientId: MONEYWISE,
       permissions: READ_ALL,
     });
-    expect(() =>
+    await expect(
       bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [BOB.current] }),
-    ).toThrow(AccountNotOwned);
-    expect(() =>
+    ).rejects.toThrow(AccountNotOwned);
+    await expect(
       bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: ['70009999'] }),
-    ).toThrow(AccountNotFound);
-    expect(() =>
+    ).rejects.toThrow(AccountNotFound);
+    await expect(
       bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [] }),
-    ).toThrow(InvalidConsentRequest);
-    expect(bank.store.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
+    ).rejects.toThrow(InvalidConsentRequest);
+    expect((await bank.store.consents.get(consentId))?.status).toBe('AwaitingAuthorisation');
 
     bank.clock.advance(60_000);
-    const authorised = bank.store.consents.authorise(consentId, {
+    const authorised = await bank.store.consents.authorise(consentId, {
       customerId: ALICE.customerId,
       accountIds: [ALICE.current, ALICE.savings, ALICE.current],
     });
@@ -108,127 +108,136 @@ describe('account-access consents', () => {
     });
     expect(authorised.creationDateTime).not.toBe(authorised.statusUpdateDateTime);
 
-    expect(() =>
+    await expect(
       bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] }),
-    ).toThrow(ConsentStateError);
-    expect(() => bank.store.consents.reject(consentId)).toThrow(ConsentStateError);
+    ).rejects.toThrow(ConsentStateError);
+    await expect(bank.store.consents.reject(consentId)).rejects.toThrow(ConsentStateError);
   });
 
-  it('can be rejected, after which they cannot be authorised', () => {
-    const { consentId } = bank.store.consents.createAccountAccess({
+  it('can be rejected, after which they cannot be authorised', async () => {
+    const { consentId } = await bank.store.consents.createAccountAccess({
       clientId: MONEYWISE,
       permissions: READ_ALL,
     });
-    expect(bank.store.consents.reject(consentId).status).toBe('Rejected');
-    expect(() =>
+    expect((await bank.store.consents.reject(consentId)).status).toBe('Rejected');
+    await expect(
       bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] }),
-    ).toThrow(/is Rejected; authorise needs it AwaitingAuthorisation/);
-    expect(() => bank.store.consents.reject('aac-missing')).toThrow(ConsentNotFound);
+    ).rejects.toThrow(/is Rejected; authorise needs it AwaitingAuthorisation/);
+    await expect(bank.store.consents.reject('aac-missing')).rejects.toThrow(ConsentNotFound);
   });
 
-  it('cannot be authorised after they expire', () => {
-    const { consentId } = bank.store.consents.createAccountAccess({
+  it('cannot be authorised after they expire', async () => {
+    const { consentId } = await bank.store.consents.createAccountAccess({
       clientId: MONEYWISE,
       permissions: READ_ALL,
       expirationDateTime: '2025-07-01T11:00:00Z',
     });
     bank.clock.advance(2 * 3_600_000);
-    expect(() =>
+    await expect(
       bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] }),
-    ).toThrow(ConsentExpired);
+    ).rejects.toThrow(ConsentExpired);
   });
 
   describe('requireAuthorised: what a resource call checks', () => {
-    it('returns the consent only to its client, of its kind, while Authorised and unexpired', () => {
-      const { consentId } = bank.store.consents.createAccountAccess({
+    it('returns the consent only to its client, of its kind, while Authorised and unexpired', async () => {
+      const { consentId } = await bank.store.consents.createAccountAccess({
         clientId: MONEYWISE,
         permissions: READ_ALL,
         expirationDateTime: '2025-07-02T10:00:00Z',
       });
-      expect(() => bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'account-access')).toThrow(
-        ConsentStateError,
-      );
-      bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] });
-      expect(bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'account-access').consentId).toBe(
-        consentId,
-      );
+      await expect(
+        bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'account-access'),
+      ).rejects.toThrow(ConsentStateError);
+      await bank.store.consents.authorise(consentId, {
+        customerId: ALICE.customerId,
+        accountIds: [ALICE.current],
+      });
+      expect(
+        (await bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'account-access')).consentId,
+      ).toBe(consentId);
       // Another client learns nothing: the consent "does not exist" for it.
-      expect(() => bank.store.consents.requireAuthorised(consentId, BUDGETLY, 'account-access')).toThrow(
-        ConsentNotFound,
-      );
-      expect(() => bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'domestic-payment')).toThrow(
-        ConsentNotFound,
-      );
+      await expect(
+        bank.store.consents.requireAuthorised(consentId, BUDGETLY, 'account-access'),
+      ).rejects.toThrow(ConsentNotFound);
+      await expect(
+        bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'domestic-payment'),
+      ).rejects.toThrow(ConsentNotFound);
       bank.clock.advance(24 * 3_600_000);
-      expect(() => bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'account-access')).toThrow(
-        ConsentExpired,
-      );
+      await expect(
+        bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'account-access'),
+      ).rejects.toThrow(ConsentExpired);
     });
   });
 
   describe('revocation', () => {
-    it('by the TPP that owns the consent stops access at once', () => {
-      const { consentId } = bank.store.consents.createAccountAccess({
+    it('by the TPP that owns the consent stops access at once', async () => {
+      const { consentId } = await bank.store.consents.createAccountAccess({
         clientId: MONEYWISE,
         permissions: READ_ALL,
       });
-      bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] });
-      expect(() => bank.store.consents.revoke(consentId, { by: 'tpp', clientId: BUDGETLY })).toThrow(
+      await bank.store.consents.authorise(consentId, {
+        customerId: ALICE.customerId,
+        accountIds: [ALICE.current],
+      });
+      await expect(bank.store.consents.revoke(consentId, { by: 'tpp', clientId: BUDGETLY })).rejects.toThrow(
         ConsentNotFound,
       );
-      const revoked = bank.store.consents.revoke(consentId, { by: 'tpp', clientId: MONEYWISE });
+      const revoked = await bank.store.consents.revoke(consentId, { by: 'tpp', clientId: MONEYWISE });
       expect(revoked).toMatchObject({ status: 'Revoked', revokedBy: 'tpp' });
-      expect(() => bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'account-access')).toThrow(
-        /is Revoked/,
-      );
-      expect(() => bank.store.consents.revoke(consentId, { by: 'tpp', clientId: MONEYWISE })).toThrow(
+      await expect(
+        bank.store.consents.requireAuthorised(consentId, MONEYWISE, 'account-access'),
+      ).rejects.toThrow(/is Revoked/);
+      await expect(bank.store.consents.revoke(consentId, { by: 'tpp', clientId: MONEYWISE })).rejects.toThrow(
         ConsentStateError,
       );
     });
 
-    it('by the TPP also withdraws a consent not yet authorised', () => {
-      const { consentId } = bank.store.consents.createAccountAccess({
+    it('by the TPP also withdraws a consent not yet authorised', async () => {
+      const { consentId } = await bank.store.consents.createAccountAccess({
         clientId: MONEYWISE,
         permissions: READ_ALL,
       });
-      expect(bank.store.consents.revoke(consentId, { by: 'tpp', clientId: MONEYWISE }).status).toBe(
+      expect((await bank.store.consents.revoke(consentId, { by: 'tpp', clientId: MONEYWISE })).status).toBe(
         'Revoked',
       );
-      expect(() =>
+      await expect(
         bank.store.consents.authorise(consentId, {
           customerId: ALICE.customerId,
           accountIds: [ALICE.current],
         }),
-      ).toThrow(ConsentStateError);
+      ).rejects.toThrow(ConsentStateError);
     });
 
-    it('by the customer who authorised it, and nobody else', () => {
-      const { consentId } = bank.store.consents.createAccountAccess({
+    it('by the customer who authorised it, and nobody else', async () => {
+      const { consentId } = await bank.store.consents.createAccountAccess({
         clientId: MONEYWISE,
         permissions: READ_ALL,
       });
-      bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] });
-      expect(bank.store.consents.listForCustomer(ALICE.customerId).map((c) => c.consentId)).toEqual([
+      await bank.store.consents.authorise(consentId, {
+        customerId: ALICE.customerId,
+        accountIds: [ALICE.current],
+      });
+      expect((await bank.store.consents.listForCustomer(ALICE.customerId)).map((c) => c.consentId)).toEqual([
         consentId,
       ]);
-      expect(() =>
+      await expect(
         bank.store.consents.revoke(consentId, { by: 'customer', customerId: BOB.customerId }),
-      ).toThrow(ConsentNotFound);
+      ).rejects.toThrow(ConsentNotFound);
       expect(
-        bank.store.consents.revoke(consentId, { by: 'customer', customerId: ALICE.customerId }),
+        await bank.store.consents.revoke(consentId, { by: 'customer', customerId: ALICE.customerId }),
       ).toMatchObject({
         status: 'Revoked',
         revokedBy: 'customer',
       });
     });
 
-    it('is not how a payment consent ends (UK OB: not deletable by the TPP)', () => {
-      const { consentId } = bank.store.consents.createDomesticPayment({
+    it('is not how a payment consent ends (UK OB: not deletable by the TPP)', async () => {
+      const { consentId } = await bank.store.consents.createDomesticPayment({
         clientId: MONEYWISE,
         initiation: initiation(),
         risk: RISK,
       });
-      expect(() => bank.store.consents.revoke(consentId, { by: 'tpp', clientId: MONEYWISE })).toThrow(
+      await expect(bank.store.consents.revoke(consentId, { by: 'tpp', clientId: MONEYWISE })).rejects.toThrow(
         ConsentNotFound,
       );
     });
@@ -236,8 +245,8 @@ describe('account-access consents', () => {
 });
 
 describe('domestic-payment consents', () => {
-  it('keep the initiation and risk exactly as given', () => {
-    const consent = bank.store.consents.createDomesticPayment({
+  it('keep the initiation and risk exactly as given', async () => {
+    const consent = await bank.store.consents.createDomesticPayment({
       clientId: MONEYWISE,
       initiation: initiation(),
       risk: RISK,
@@ -269,89 +278,97 @@ describe('domestic-payment consents', () => {
       }),
     ],
     ['no instruction id', initiation({ instructionIdentification: '' })],
-  ])('refuse %s', (_name, bad) => {
-    expect(() =>
+  ])('refuse %s', async (_name, bad) => {
+    await expect(
       bank.store.consents.createDomesticPayment({ clientId: MONEYWISE, initiation: bad, risk: RISK }),
-    ).toThrow(InvalidConsentRequest);
+    ).rejects.toThrow(InvalidConsentRequest);
   });
 
-  it('are authorised against exactly one of the customer’s accounts', () => {
-    const { consentId } = bank.store.consents.createDomesticPayment({
+  it('are authorised against exactly one of the customer’s accounts', async () => {
+    const { consentId } = await bank.store.consents.createDomesticPayment({
       clientId: MONEYWISE,
       initiation: initiation(),
       risk: RISK,
     });
-    expect(() =>
+    await expect(
       bank.store.consents.authorise(consentId, {
         customerId: ALICE.customerId,
         accountIds: [ALICE.current, ALICE.savings],
       }),
-    ).toThrow(/exactly one account/);
-    const authorised = bank.store.consents.authorise(consentId, {
+    ).rejects.toThrow(/exactly one account/);
+    const authorised = await bank.store.consents.authorise(consentId, {
       customerId: ALICE.customerId,
       accountIds: [ALICE.current],
     });
     expect(authorised.accountIds).toEqual([ALICE.current]);
   });
 
-  it('must be paid from the DebtorAccount when the TPP names one', () => {
-    const savings = bank.store.accounts.get(ALICE.savings)!.account[0]!;
-    const { consentId } = bank.store.consents.createDomesticPayment({
+  it('must be paid from the DebtorAccount when the TPP names one', async () => {
+    const savings = (await bank.store.accounts.get(ALICE.savings))!.account[0]!;
+    const { consentId } = await bank.store.consents.createDomesticPayment({
       clientId: MONEYWISE,
       initiation: initiation({
         debtorAccount: { schemeName: savings.schemeName, identification: savings.identification },
       }),
       risk: RISK,
     });
-    expect(() =>
+    await expect(
       bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] }),
-    ).toThrow(/DebtorAccount/);
+    ).rejects.toThrow(/DebtorAccount/);
     expect(
-      bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.savings] })
-        .status,
+      (
+        await bank.store.consents.authorise(consentId, {
+          customerId: ALICE.customerId,
+          accountIds: [ALICE.savings],
+        })
+      ).status,
     ).toBe('Authorised');
   });
 
-  it('confirm funds once authorised, against booked balance plus overdraft', () => {
-    const small = bank.store.consents.createDomesticPayment({
+  it('confirm funds once authorised, against booked balance plus overdraft', async () => {
+    const small = await bank.store.consents.createDomesticPayment({
       clientId: MONEYWISE,
       initiation: initiation(),
       risk: RISK,
     });
-    expect(() => bank.store.consents.confirmFunds(small.consentId, MONEYWISE)).toThrow(ConsentStateError);
-    bank.store.consents.authorise(small.consentId, {
+    await expect(bank.store.consents.confirmFunds(small.consentId, MONEYWISE)).rejects.toThrow(
+      ConsentStateError,
+    );
+    await bank.store.consents.authorise(small.consentId, {
       customerId: ALICE.customerId,
       accountIds: [ALICE.current],
     });
-    expect(bank.store.consents.confirmFunds(small.consentId, MONEYWISE)).toEqual({
+    expect(await bank.store.consents.confirmFunds(small.consentId, MONEYWISE)).toEqual({
       fundsAvailable: true,
       fundsAvailableDateTime: bank.clock.now.toISOString(),
     });
-    expect(() => bank.store.consents.confirmFunds(small.consentId, BUDGETLY)).toThrow(ConsentNotFound);
+    await expect(bank.store.consents.confirmFunds(small.consentId, BUDGETLY)).rejects.toThrow(
+      ConsentNotFound,
+    );
 
-    const [, available] = bank.store.accounts.balances(ALICE.current);
-    const exact = bank.store.consents.createDomesticPayment({
+    const [, available] = await bank.store.accounts.balances(ALICE.current);
+    const exact = await bank.store.consents.createDomesticPayment({
       clientId: MONEYWISE,
       initiation: initiation({ instructedAmount: { amountMinor: available!.amountMinor, currency: 'GBP' } }),
       risk: RISK,
     });
-    bank.store.consents.authorise(exact.consentId, {
+    await bank.store.consents.authorise(exact.consentId, {
       customerId: ALICE.customerId,
       accountIds: [ALICE.current],
     });
-    expect(bank.store.consents.confirmFunds(exact.consentId, MONEYWISE).fundsAvailable).toBe(true);
+    expect((await bank.store.consents.confirmFunds(exact.consentId, MONEYWISE)).fundsAvailable).toBe(true);
 
-    const tooMuch = bank.store.consents.createDomesticPayment({
+    const tooMuch = await bank.store.consents.createDomesticPayment({
       clientId: MONEYWISE,
       initiation: initiation({
         instructedAmount: { amountMinor: available!.amountMinor + 1, currency: 'GBP' },
       }),
       risk: RISK,
     });
-    bank.store.consents.authorise(tooMuch.consentId, {
+    await bank.store.consents.authorise(tooMuch.consentId, {
       customerId: ALICE.customerId,
       accountIds: [ALICE.current],
     });
-    expect(bank.store.consents.confirmFunds(tooMuch.consentId, MONEYWISE).fundsAvailable).toBe(false);
+    expect((await bank.store.consents.confirmFunds(tooMuch.consentId, MONEYWISE)).fundsAvailable).toBe(false);
   });
 });

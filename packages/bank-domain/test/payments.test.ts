@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConsentNotFound,
@@ -11,34 +10,34 @@ import {
 import { ALICE, BOB, BUDGETLY, initiation, MONEYWISE, openTestBank, RISK, type TestBank } from './helpers.js';
 
 let bank: TestBank;
-beforeEach(() => {
-  bank = openTestBank();
+beforeEach(async () => {
+  bank = await openTestBank();
 });
 afterEach(() => bank.cleanup());
 
-function authorisedPaymentConsent(init = initiation(), accountId = ALICE.current) {
-  const { consentId } = bank.store.consents.createDomesticPayment({
+async function authorisedPaymentConsent(init = initiation(), accountId = ALICE.current) {
+  const { consentId } = await bank.store.consents.createDomesticPayment({
     clientId: MONEYWISE,
     initiation: init,
     risk: RISK,
   });
-  bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [accountId] });
+  await bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [accountId] });
   return consentId;
 }
 
-const booked = (accountId: string) => {
-  const [b] = bank.store.accounts.balances(accountId);
+const booked = async (accountId: string) => {
+  const [b] = await bank.store.accounts.balances(accountId);
   return b!.creditDebitIndicator === 'Credit' ? b!.amountMinor : -b!.amountMinor;
 };
 
 describe('domestic payments', () => {
-  it('execute atomically: debit, transaction, consent Consumed, payment readable', () => {
-    const consentId = authorisedPaymentConsent();
-    const before = booked(ALICE.current);
-    const countBefore = bank.store.accounts.transactions(ALICE.current).totalCount;
+  it('execute atomically: debit, transaction, consent Consumed, payment readable', async () => {
+    const consentId = await authorisedPaymentConsent();
+    const before = await booked(ALICE.current);
+    const countBefore = (await bank.store.accounts.transactions(ALICE.current)).totalCount;
     bank.clock.advance(5_000);
 
-    const payment = bank.store.payments.submitDomestic({
+    const payment = await bank.store.payments.submitDomestic({
       clientId: MONEYWISE,
       consentId,
       initiation: initiation(),
@@ -53,8 +52,8 @@ describe('domestic payments', () => {
       initiation: initiation(),
       debtorAccountId: ALICE.current,
     });
-    expect(booked(ALICE.current)).toBe(before - 2_550);
-    const [newest] = bank.store.accounts.transactions(ALICE.current, { pageSize: 1 }).transactions;
+    expect(await booked(ALICE.current)).toBe(before - 2_550);
+    const [newest] = (await bank.store.accounts.transactions(ALICE.current, { pageSize: 1 })).transactions;
     expect(newest).toMatchObject({
       transactionId: payment.transactionId,
       amountMinor: 2_550,
@@ -64,18 +63,18 @@ describe('domestic payments', () => {
       bookingDateTime: bank.clock.now.toISOString(),
       balanceAfterMinor: before - 2_550,
     });
-    expect(bank.store.accounts.transactions(ALICE.current).totalCount).toBe(countBefore + 1);
-    expect(bank.store.consents.get(consentId)?.status).toBe('Consumed');
-    expect(bank.store.payments.get(payment.domesticPaymentId)).toEqual(payment);
-    expect(bank.store.payments.getForClient(payment.domesticPaymentId, MONEYWISE)).toEqual(payment);
-    expect(() => bank.store.payments.getForClient(payment.domesticPaymentId, BUDGETLY)).toThrow(
+    expect((await bank.store.accounts.transactions(ALICE.current)).totalCount).toBe(countBefore + 1);
+    expect((await bank.store.consents.get(consentId))?.status).toBe('Consumed');
+    expect(await bank.store.payments.get(payment.domesticPaymentId)).toEqual(payment);
+    expect(await bank.store.payments.getForClient(payment.domesticPaymentId, MONEYWISE)).toEqual(payment);
+    await expect(bank.store.payments.getForClient(payment.domesticPaymentId, BUDGETLY)).rejects.toThrow(
       PaymentNotFound,
     );
-    expect(bank.store.payments.get('dp-missing')).toBeUndefined();
+    expect(await bank.store.payments.get('dp-missing')).toBeUndefined();
   });
 
-  it('credit the payee when they bank here too', () => {
-    const bobCurrent = bank.store.accounts.get(BOB.current)!.account[0]!;
+  it('credit the payee when they bank here too', async () => {
+    const bobCurrent = (await bank.store.accounts.get(BOB.current))!.account[0]!;
     const toBob = initiation({
       creditorAccount: {
         schemeName: bobCurrent.schemeName,
@@ -83,11 +82,16 @@ describe('domestic payments', () => {
         name: 'Bob Okafor',
       },
     });
-    const consentId = authorisedPaymentConsent(toBob);
-    const bobBefore = booked(BOB.current);
-    bank.store.payments.submitDomestic({ clientId: MONEYWISE, consentId, initiation: toBob, risk: RISK });
-    expect(booked(BOB.current)).toBe(bobBefore + 2_550);
-    const [credit] = bank.store.accounts.transactions(BOB.current, { pageSize: 1 }).transactions;
+    const consentId = await authorisedPaymentConsent(toBob);
+    const bobBefore = await booked(BOB.current);
+    await bank.store.payments.submitDomestic({
+      clientId: MONEYWISE,
+      consentId,
+      initiation: toBob,
+      risk: RISK,
+    });
+    expect(await booked(BOB.current)).toBe(bobBefore + 2_550);
+    const [credit] = (await bank.store.accounts.transactions(BOB.current, { pageSize: 1 })).transactions;
     expect(credit).toMatchObject({
       creditDebitIndicator: 'Credit',
       amountMinor: 2_550,
@@ -96,29 +100,29 @@ describe('domestic payments', () => {
     });
   });
 
-  it('execute a consent only once', () => {
-    const consentId = authorisedPaymentConsent();
+  it('execute a consent only once', async () => {
+    const consentId = await authorisedPaymentConsent();
     const request = { clientId: MONEYWISE, consentId, initiation: initiation(), risk: RISK };
-    bank.store.payments.submitDomestic(request);
-    const after = booked(ALICE.current);
-    expect(() => bank.store.payments.submitDomestic(request)).toThrow(
+    await bank.store.payments.submitDomestic(request);
+    const after = await booked(ALICE.current);
+    await expect(bank.store.payments.submitDomestic(request)).rejects.toThrow(
       /is Consumed; access needs it Authorised/,
     );
-    expect(booked(ALICE.current)).toBe(after);
+    expect(await booked(ALICE.current)).toBe(after);
   });
 
   describe('refused, changing nothing', () => {
-    const unchanged = (consentId: string, attempt: () => unknown, error: unknown) => {
-      const before = booked(ALICE.current);
-      const count = bank.store.accounts.transactions(ALICE.current).totalCount;
-      expect(attempt).toThrow(error as Error);
-      expect(booked(ALICE.current)).toBe(before);
-      expect(bank.store.accounts.transactions(ALICE.current).totalCount).toBe(count);
-      expect(bank.store.consents.get(consentId)?.status).toBe('Authorised');
+    const unchanged = async (consentId: string, attempt: () => Promise<unknown>, error: unknown) => {
+      const before = await booked(ALICE.current);
+      const count = (await bank.store.accounts.transactions(ALICE.current)).totalCount;
+      await expect(attempt()).rejects.toThrow(error as Error);
+      expect(await booked(ALICE.current)).toBe(before);
+      expect((await bank.store.accounts.transactions(ALICE.current)).totalCount).toBe(count);
+      expect((await bank.store.consents.get(consentId))?.status).toBe('Authorised');
     };
 
-    it('when the amount differs from the consent', () => {
-      const consentId = authorisedPaymentConsent();
+    it('when the amount differs from the consent', async () => {
+      const consentId = await authorisedPaymentConsent();
       const attempt = () =>
         bank.store.payments.submitDomestic({
           clientId: MONEYWISE,
@@ -126,12 +130,12 @@ describe('domestic payments', () => {
           initiation: initiation({ instructedAmount: { amountMinor: 2_551, currency: 'GBP' } }),
           risk: RISK,
         });
-      unchanged(consentId, attempt, PaymentMismatch);
-      expect(attempt).toThrow(/Initiation differs .* at instructedAmount.amountMinor/);
+      await unchanged(consentId, attempt, PaymentMismatch);
+      await expect(attempt()).rejects.toThrow(/Initiation differs .* at instructedAmount.amountMinor/);
     });
 
-    it('when the creditor, a reference, or an optional field differs', () => {
-      const consentId = authorisedPaymentConsent();
+    it('when the creditor, a reference, or an optional field differs', async () => {
+      const consentId = await authorisedPaymentConsent();
       for (const changed of [
         initiation({
           creditorAccount: { ...initiation().creditorAccount, identification: '08080021325699' },
@@ -140,7 +144,7 @@ describe('domestic payments', () => {
         initiation({ localInstrument: 'UK.OBIE.FPS' }),
         { ...initiation(), remittanceInformation: undefined },
       ]) {
-        unchanged(
+        await unchanged(
           consentId,
           () =>
             bank.store.payments.submitDomestic({
@@ -154,8 +158,8 @@ describe('domestic payments', () => {
       }
     });
 
-    it('when the risk differs', () => {
-      const consentId = authorisedPaymentConsent();
+    it('when the risk differs', async () => {
+      const consentId = await authorisedPaymentConsent();
       const attempt = () =>
         bank.store.payments.submitDomestic({
           clientId: MONEYWISE,
@@ -163,12 +167,12 @@ describe('domestic payments', () => {
           initiation: initiation(),
           risk: { PaymentContextCode: 'EcommerceGoods' },
         });
-      unchanged(consentId, attempt, /Risk differs .* at PaymentContextCode/);
+      await unchanged(consentId, attempt, /Risk differs .* at PaymentContextCode/);
     });
 
-    it('when another client presents the consent', () => {
-      const consentId = authorisedPaymentConsent();
-      unchanged(
+    it('when another client presents the consent', async () => {
+      const consentId = await authorisedPaymentConsent();
+      await unchanged(
         consentId,
         () =>
           bank.store.payments.submitDomestic({
@@ -181,13 +185,13 @@ describe('domestic payments', () => {
       );
     });
 
-    it('when the funds are not there (booked + overdraft)', () => {
-      const [, available] = bank.store.accounts.balances(ALICE.current);
+    it('when the funds are not there (booked + overdraft)', async () => {
+      const [, available] = await bank.store.accounts.balances(ALICE.current);
       const big = initiation({
         instructedAmount: { amountMinor: available!.amountMinor + 1, currency: 'GBP' },
       });
-      const consentId = authorisedPaymentConsent(big);
-      unchanged(
+      const consentId = await authorisedPaymentConsent(big);
+      await unchanged(
         consentId,
         () =>
           bank.store.payments.submitDomestic({ clientId: MONEYWISE, consentId, initiation: big, risk: RISK }),
@@ -195,86 +199,88 @@ describe('domestic payments', () => {
       );
     });
 
-    it('when the consent is not authorised yet', () => {
-      const { consentId } = bank.store.consents.createDomesticPayment({
+    it('when the consent is not authorised yet', async () => {
+      const { consentId } = await bank.store.consents.createDomesticPayment({
         clientId: MONEYWISE,
         initiation: initiation(),
         risk: RISK,
       });
-      expect(() =>
+      await expect(
         bank.store.payments.submitDomestic({
           clientId: MONEYWISE,
           consentId,
           initiation: initiation(),
           risk: RISK,
         }),
-      ).toThrow(ConsentStateError);
+      ).rejects.toThrow(ConsentStateError);
     });
   });
 
-  it('may use the arranged overdraft to the last penny', () => {
-    const [, available] = bank.store.accounts.balances(ALICE.current);
+  it('may use the arranged overdraft to the last penny', async () => {
+    const [, available] = await bank.store.accounts.balances(ALICE.current);
     const all = initiation({ instructedAmount: { amountMinor: available!.amountMinor, currency: 'GBP' } });
-    const consentId = authorisedPaymentConsent(all);
-    bank.store.payments.submitDomestic({ clientId: MONEYWISE, consentId, initiation: all, risk: RISK });
-    const [bookedAfter, availableAfter] = bank.store.accounts.balances(ALICE.current);
+    const consentId = await authorisedPaymentConsent(all);
+    await bank.store.payments.submitDomestic({ clientId: MONEYWISE, consentId, initiation: all, risk: RISK });
+    const [bookedAfter, availableAfter] = await bank.store.accounts.balances(ALICE.current);
     expect(bookedAfter).toMatchObject({ amountMinor: 50_000, creditDebitIndicator: 'Debit' });
     expect(availableAfter).toMatchObject({ amountMinor: 0 });
   });
 });
 
 describe('a payment from an account to itself (money would vanish: a debit with no credit)', () => {
-  const aliceCurrent = () => {
-    const account = bank.store.accounts.get(ALICE.current)!.account[0]!;
+  const aliceCurrent = async () => {
+    const account = (await bank.store.accounts.get(ALICE.current))!.account[0]!;
     return { schemeName: account.schemeName, identification: account.identification, name: 'Alice' };
   };
-  const balances = () => [booked(ALICE.current), booked(ALICE.savings)];
+  const balances = async () => [await booked(ALICE.current), await booked(ALICE.savings)];
 
-  it('is refused when the consent names the same DebtorAccount and CreditorAccount', () => {
-    expect(() =>
+  it('is refused when the consent names the same DebtorAccount and CreditorAccount', async () => {
+    await expect(
       bank.store.consents.createDomesticPayment({
         clientId: MONEYWISE,
-        initiation: initiation({ debtorAccount: aliceCurrent(), creditorAccount: aliceCurrent() }),
+        initiation: initiation({
+          debtorAccount: await aliceCurrent(),
+          creditorAccount: await aliceCurrent(),
+        }),
         risk: RISK,
       }),
-    ).toThrow(PaymentToSameAccount);
+    ).rejects.toThrow(PaymentToSameAccount);
   });
 
-  it('is refused when the customer picks the creditor account to pay from, and the consent still awaits', () => {
-    const { consentId } = bank.store.consents.createDomesticPayment({
+  it('is refused when the customer picks the creditor account to pay from, and the consent still awaits', async () => {
+    const { consentId } = await bank.store.consents.createDomesticPayment({
       clientId: MONEYWISE,
-      initiation: initiation({ creditorAccount: aliceCurrent() }),
+      initiation: initiation({ creditorAccount: await aliceCurrent() }),
       risk: RISK,
     });
-    expect(() =>
+    await expect(
       bank.store.consents.authorise(consentId, { customerId: ALICE.customerId, accountIds: [ALICE.current] }),
-    ).toThrow(/CreditorAccount \d+ is the account the payment is made from/);
-    expect(bank.store.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
+    ).rejects.toThrow(/CreditorAccount \d+ is the account the payment is made from/);
+    expect((await bank.store.consents.get(consentId))?.status).toBe('AwaitingAuthorisation');
   });
 
-  it('is refused at execution with no balance or transaction changed, even for a consent authorised before the rule', () => {
-    const toOwnCurrent = initiation({ creditorAccount: aliceCurrent() });
-    const consentId = authorisedPaymentConsent(toOwnCurrent, ALICE.savings);
+  it('is refused at execution with no balance or transaction changed, even for a consent authorised before the rule', async () => {
+    const toOwnCurrent = initiation({ creditorAccount: await aliceCurrent() });
+    const consentId = await authorisedPaymentConsent(toOwnCurrent, ALICE.savings);
     // A bank that authorised it before this rule existed: the consent now pays from the creditor account.
-    const db = new Database(bank.file);
-    db.prepare('UPDATE consents SET account_ids = ? WHERE consent_id = ?').run(
-      JSON.stringify([ALICE.current]),
-      consentId,
-    );
-    db.close();
-    const before = balances();
-    const transactionsBefore = bank.store.accounts.transactions(ALICE.current).totalCount;
+    await bank.probe
+      .updateTable('consents')
+      .set({ account_ids: JSON.stringify([ALICE.current]) })
+      .where('consent_id', '=', consentId)
+      .execute();
+    const before = await balances();
+    const transactionsBefore = (await bank.store.accounts.transactions(ALICE.current)).totalCount;
 
-    expect(() =>
+    await expect(
       bank.store.payments.submitDomestic({
         clientId: MONEYWISE,
         consentId,
         initiation: toOwnCurrent,
         risk: RISK,
       }),
-    ).toThrow(PaymentToSameAccount);
-    expect(balances()).toEqual(before);
-    expect(bank.store.accounts.transactions(ALICE.current).totalCount).toBe(transactionsBefore);
-    expect(bank.store.consents.get(consentId)?.status).toBe('Authorised');
+    ).rejects.toThrow(PaymentToSameAccount);
+    expect(await balances()).toEqual(before);
+    expect((await bank.store.accounts.transactions(ALICE.current)).totalCount).toBe(transactionsBefore);
+    expect((await bank.store.consents.get(consentId))?.status).toBe('Authorised');
   });
 });
