@@ -213,7 +213,8 @@ function cachingStatements(db: SqliteDatabase.Database): SqliteDialectConfig['da
 /**
  * SQLite: every transaction takes the write lock when it begins (BEGIN IMMEDIATE), so a transaction
  * that reads a consent and then writes cannot interleave with another process's; the other waits
- * (busy_timeout) instead of failing to upgrade its read lock.
+ * (busy_timeout) instead of failing to upgrade its read lock. That wait blocks its thread, so within
+ * one process open one store per file: a second connection waiting there would stall the first.
  */
 class ImmediateSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
