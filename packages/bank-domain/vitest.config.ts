@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'bank-domain', include: ['test/**/*.test.ts'] },
+  test: { name: 'bank-domain', include: ['test/**/*.test.ts'], globalSetup: ['test/postgres-setup.ts'] },
 });

@@ -2,7 +2,12 @@
 // and answer with the resource as it is now; the same key with another body is refused; the resource
 // and the record commit together, so concurrent retries never create two resources (see
 // bank-domain/idempotency.ts).
-import { type BankStore, hashRequest, type StoredResponse } from '@fapi-sandbox/bank-domain';
+import {
+  type BankRepositories,
+  type BankStore,
+  hashRequest,
+  type StoredResponse,
+} from '@fapi-sandbox/bank-domain';
 import type { Request, Response } from 'express';
 import { ObRequestError } from './errors.js';
 
@@ -16,21 +21,22 @@ export interface IdempotencyOptions {
    */
   keyRequired: boolean;
   /** UK OB v3.1 Idempotency: a replay answers with the resource as it is now, read again by the route. */
-  asItIsNow: (first: StoredResponse) => StoredResponse;
+  asItIsNow: (first: StoredResponse) => Promise<StoredResponse>;
 }
 
-export function respondIdempotently(
+export async function respondIdempotently(
   store: BankStore,
   req: Request,
   res: Response,
   identity: { clientId: string; operation: string },
-  execute: () => StoredResponse,
+  /** Writes through the repositories it is handed: with a key, they share the record's transaction. */
+  execute: (bank: BankRepositories) => Promise<StoredResponse>,
   options: IdempotencyOptions,
-): void {
+): Promise<void> {
   const key = req.headers[IDEMPOTENCY_HEADER];
   if (typeof key !== 'string' || key === '') {
     if (!options.keyRequired) {
-      const response = execute();
+      const response = await execute(store);
       res.status(response.status).json(response.body);
       return;
     }
@@ -43,8 +49,11 @@ export function respondIdempotently(
       IDEMPOTENCY_HEADER,
     );
   }
-  const result = store.idempotency.run({ ...identity, key, requestHash: hashRequest(req.body) }, execute);
-  const response = result.replayed ? options.asItIsNow(result) : result;
+  const result = await store.idempotency.run(
+    { ...identity, key, requestHash: hashRequest(req.body) },
+    execute,
+  );
+  const response = result.replayed ? await options.asItIsNow(result) : result;
   res.status(response.status).json(response.body);
 }
 

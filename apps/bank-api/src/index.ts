@@ -45,7 +45,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   const now = options.now;
   // Opened first: an unreachable Redis (REDIS_URL) stops start-up before anything else is opened.
   const shared = await openSharedState(config, log, now);
-  const store = openBankStore({ file: bankStoreFile(config) });
+  const store = await openBankStore({ file: bankStoreFile(config), url: config.databaseUrl });
   const trace = new TraceRecorder();
   const agent = createSandboxAgent({}, config);
   // bank-api's own transport certificate, for bank-op's introspection endpoint (RFC 8705 §2.1).
@@ -84,7 +84,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   try {
     await listen(server, config.bankApi.web);
   } catch (err) {
-    store.close();
+    await store.close();
     await Promise.all([agent.close(), introspectionAgent.close(), shared.close()]);
     throw err;
   }
@@ -95,7 +95,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     store,
     async stop() {
       await close(server);
-      store.close();
+      await store.close();
       await Promise.all([agent.close(), introspectionAgent.close(), shared.close()]);
     },
   };

@@ -85,8 +85,8 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('authorisation for %s
     expect((await sb.call(client, 'GET', `/aisp/accounts/${ALICE.current}/balances`, { token })).status).toBe(
       200,
     );
-    const customerId = sb.store.consents.get(consentId)!.customerId!;
-    sb.store.consents.revoke(consentId, { by: 'customer', customerId });
+    const customerId = (await sb.store.consents.get(consentId))!.customerId!;
+    await sb.store.consents.revoke(consentId, { by: 'customer', customerId });
     const after = await sb.call(client, 'GET', `/aisp/accounts/${ALICE.current}/balances`, { token });
     expect(after.status).toBe(401);
     expect(after.body.error_description).toMatch(/revoked by the customer/);
@@ -174,7 +174,7 @@ describe('consents belong to the TPP that created them', () => {
       token,
     });
     expect(deleted.status).toBe(400);
-    expect(sb.store.consents.get(consentId)?.status).toBe('Authorised');
+    expect((await sb.store.consents.get(consentId))?.status).toBe('Authorised');
   });
 });
 

@@ -60,7 +60,7 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('happy path for %s', 
     const balances = await sb.call(client, 'GET', `/aisp/accounts/${ALICE.current}/balances`, { token });
     expect(balances.status).toBe(200);
     const [booked, available] = balances.body.Data.Balance;
-    const seeded = sb.store.accounts.balances(ALICE.current);
+    const seeded = await sb.store.accounts.balances(ALICE.current);
     expect(booked).toMatchObject({
       Type: 'InterimBooked',
       Amount: { Currency: 'GBP' },
@@ -79,7 +79,7 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('happy path for %s', 
       `/aisp/accounts/${ALICE.current}/transactions?toBookingDateTime=${endOfHistory}`,
       { token },
     );
-    const seededPage = sb.store.accounts.transactions(ALICE.current, {
+    const seededPage = await sb.store.accounts.transactions(ALICE.current, {
       toBookingDateTime: `${endOfHistory}Z`,
       pageSize: 25,
     });
@@ -102,7 +102,7 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('happy path for %s', 
 
   it('pays a bill: consent, funds confirmation, payment, and the balance and transactions change', async () => {
     const client = sb.clients[name];
-    const before = sb.store.accounts.balances(ALICE.current)[0]!.amountMinor;
+    const before = (await sb.store.accounts.balances(ALICE.current))[0]!.amountMinor;
     const { consentId, token, ccToken, initiation: init } = await paymentAccess(sb, client);
 
     const funds = await sb.call(

@@ -52,16 +52,16 @@ function routesOf(router: RouterLike): string[] {
 describe('the document', () => {
   let dataDir: string;
   let store: BankStore;
-  beforeAll(() => {
+  beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bank-api-routes-'));
-    store = openBankStore({ file: path.join(dataDir, 'bank.sqlite') });
+    store = await openBankStore({ file: path.join(dataDir, 'bank.sqlite') });
   });
-  afterAll(() => {
-    store?.close();
+  afterAll(async () => {
+    await store?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('describes every route bank-api serves, and bank-api serves every operation it describes', () => {
+  it('describes every route bank-api serves, and bank-api serves every operation it describes', async () => {
     const contract = createApiContract();
     const routers = openBankingRoutes({
       store,
@@ -176,8 +176,8 @@ describe('at run time', () => {
   it('a payment consent the customer withdrew reads as Revoked, as the document describes', async () => {
     const client = sb.clients.moneywiseMtls;
     const { consentId, ccToken } = await paymentAccess(sb, client);
-    const customerId = sb.store.consents.get(consentId)!.customerId!;
-    sb.store.consents.revoke(consentId, { by: 'customer', customerId });
+    const customerId = (await sb.store.consents.get(consentId))!.customerId!;
+    await sb.store.consents.revoke(consentId, { by: 'customer', customerId });
     // The caller checks the answer against the served document: a status it does not list fails here.
     const response = await sb.call(client, 'GET', `/pisp/domestic-payment-consents/${consentId}`, {
       token: ccToken,
@@ -190,7 +190,7 @@ describe('at run time', () => {
     const client = sb.clients.moneywiseMtls;
     // Another party sharing the bank's store (bank-op, a back-office script) wrote a Risk field the
     // document does not know; echoing it would leak data no TPP was promised.
-    const consent = sb.store.consents.createDomesticPayment({
+    const consent = await sb.store.consents.createDomesticPayment({
       clientId: client.clientId,
       initiation: {
         instructionIdentification: 'INSTR-LEAK',

@@ -22,7 +22,7 @@ afterAll(async () => {
   await sb?.stop();
 });
 
-const booked = () => sb.store.accounts.balances(ALICE.current)[0]!.amountMinor;
+const booked = async () => (await sb.store.accounts.balances(ALICE.current))[0]!.amountMinor;
 
 describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
   describe('x-idempotency-key', () => {
@@ -73,7 +73,7 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
         idempotencyKey: key,
       });
       expect(first.body.Data.Status).toBe('AwaitingAuthorisation');
-      sb.store.consents.authorise(first.body.Data.ConsentId, {
+      await sb.store.consents.authorise(first.body.Data.ConsentId, {
         customerId: 'cust-alice',
         accountIds: [ALICE.current],
       });
@@ -141,7 +141,7 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
     it('retried with the same key returns the original payment and debits once', async () => {
       const client = sb.clients[name];
       const { consentId, token, initiation: init } = await paymentAccess(sb, client);
-      const before = booked();
+      const before = await booked();
       const key = randomUUID();
       const body = { Data: { ConsentId: consentId, Initiation: init }, Risk: RISK };
       const first = await sb.call(client, 'POST', '/pisp/domestic-payments', {
@@ -157,17 +157,17 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
       expect(first.status).toBe(201);
       expect(retry.status).toBe(201);
       expect(retry.body.Data.DomesticPaymentId).toBe(first.body.Data.DomesticPaymentId);
-      expect(booked()).toBe(before - 2550);
+      expect(await booked()).toBe(before - 2550);
       const other = await sb.call(client, 'POST', '/pisp/domestic-payments', { token, body });
       expect(other.status).toBe(400);
       expect(other.body.Errors[0].ErrorCode).toBe('UK.OBIE.Resource.InvalidConsentStatus');
-      expect(booked()).toBe(before - 2550);
+      expect(await booked()).toBe(before - 2550);
     });
 
     it('sent ten times at once with the same key executes once', async () => {
       const client = sb.clients[name];
       const { consentId, token, initiation: init } = await paymentAccess(sb, client);
-      const before = booked();
+      const before = await booked();
       const key = randomUUID();
       const body = { Data: { ConsentId: consentId, Initiation: init }, Risk: RISK };
       const responses = await Promise.all(
@@ -177,20 +177,20 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
       );
       expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
       expect(new Set(responses.map((r) => r.body.Data.DomesticPaymentId)).size).toBe(1);
-      expect(booked()).toBe(before - 2550);
+      expect(await booked()).toBe(before - 2550);
     });
 
     it('sent ten times at once with different keys still executes once', async () => {
       const client = sb.clients[name];
       const { consentId, token, initiation: init } = await paymentAccess(sb, client);
-      const before = booked();
+      const before = await booked();
       const body = { Data: { ConsentId: consentId, Initiation: init }, Risk: RISK };
       const responses = await Promise.all(
         Array.from({ length: 10 }, () => sb.call(client, 'POST', '/pisp/domestic-payments', { token, body })),
       );
       expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
       expect(responses.filter((r) => r.status === 400)).toHaveLength(9);
-      expect(booked()).toBe(before - 2550);
+      expect(await booked()).toBe(before - 2550);
     });
 
     it.each([
@@ -214,7 +214,7 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
     ])('with %s than the consent is refused and changes nothing', async (_what, change, path) => {
       const client = sb.clients[name];
       const { consentId, token } = await paymentAccess(sb, client);
-      const before = booked();
+      const before = await booked();
       const response = await sb.call(client, 'POST', '/pisp/domestic-payments', {
         token,
         body: { Data: { ConsentId: consentId, Initiation: initiation(change) }, Risk: RISK },
@@ -224,8 +224,8 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
         ErrorCode: 'UK.OBIE.Resource.ConsentMismatch',
         Path: path,
       });
-      expect(booked()).toBe(before);
-      expect(sb.store.consents.get(consentId)?.status).toBe('Authorised');
+      expect(await booked()).toBe(before);
+      expect((await sb.store.consents.get(consentId))?.status).toBe('Authorised');
     });
 
     it('with a different Risk than the consent is refused', async () => {
@@ -261,7 +261,7 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
       // RFC 6749 §5.2: the clause's section sign is spelled out in error_description, kept in Message.
       expect(response.body.error_description).toMatch(/FAPI 1.0 Part 1 section 6.2.1-6/);
       expect(response.body.Errors[0].Message).toMatch(/FAPI 1.0 Part 1 §6.2.1-6/);
-      expect(sb.store.consents.get(other.consentId)?.status).toBe('Authorised');
+      expect((await sb.store.consents.get(other.consentId))?.status).toBe('Authorised');
     });
 
     it('larger than the available funds is refused, and funds confirmation says so', async () => {
@@ -275,14 +275,14 @@ describe.each(['moneywiseDpop', 'moneywiseMtls'] as const)('for %s', (name) => {
         { token },
       );
       expect(funds.body.Data.FundsAvailableResult.FundsAvailable).toBe(false);
-      const before = booked();
+      const before = await booked();
       const response = await sb.call(client, 'POST', '/pisp/domestic-payments', {
         token,
         body: { Data: { ConsentId: consentId, Initiation: big }, Risk: RISK },
       });
       expect(response.status).toBe(400);
       expect(response.body.error_description).toMatch(/needs 9999900/);
-      expect(booked()).toBe(before);
+      expect(await booked()).toBe(before);
     });
   });
 });
@@ -319,7 +319,7 @@ describe('payment consent requests', () => {
   it('paying from an account to itself is refused with UK.OBIE.Field.Invalid, creating nothing', async () => {
     const client = sb.clients.moneywiseMtls;
     const token = await sb.tokens.clientCredentials(client, 'payments');
-    const own = sb.store.accounts.get(ALICE.current)!.account[0]!;
+    const own = (await sb.store.accounts.get(ALICE.current))!.account[0]!;
     const account = { SchemeName: own.schemeName, Identification: own.identification, Name: 'Alice' };
     const response = await sb.call(client, 'POST', '/pisp/domestic-payment-consents', {
       token,

@@ -78,7 +78,10 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   const secrets = redis
     ? await loadOrCreateSharedSecrets(redis, `${BANK_OP_REDIS_PREFIX}secrets`)
     : loadOrCreateSecrets(dataDir);
-  const bank = openBankStore({ file: path.join(config.dataDir, 'bank', 'bank.sqlite') });
+  const bank = await openBankStore({
+    file: path.join(config.dataDir, 'bank', 'bank.sqlite'),
+    url: config.databaseUrl,
+  });
   const sqlite = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
   const store = redis ? withSharedModelsInRedis(sqlite, redis, `${BANK_OP_REDIS_PREFIX}oidc:`) : sqlite;
   const directoryAgent = createSandboxAgent({}, config);
@@ -138,7 +141,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   } catch (err) {
     await Promise.all([close(web), close(mtls)]);
     store.close();
-    bank.close();
+    await bank.close();
     await Promise.all([directoryAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
     throw err;
   }
@@ -155,7 +158,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     async stop() {
       await Promise.all([close(web), close(mtls)]);
       store.close();
-      bank.close();
+      await bank.close();
       await Promise.all([directoryAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
     },
   };

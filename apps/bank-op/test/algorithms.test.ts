@@ -90,7 +90,7 @@ describe('Ed25519 (RFC 9864), accepted wherever EdDSA is', () => {
     const { client, key, kid } = await clientWithEd25519Key();
     const { client_id: _clientId, ...params } = tpp.authorizationParams(
       client,
-      tpp.accountConsent(client),
+      await tpp.accountConsent(client),
       tpp.pkce(),
     );
     const request = await createRequestObject({

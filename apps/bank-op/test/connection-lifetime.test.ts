@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.close();
 });
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
 });
 
@@ -44,7 +44,7 @@ async function connect(
   options: { consentId?: string } = {},
 ) {
   const pkce = tpp.pkce();
-  const consentId = options.consentId ?? tpp.accountConsent(client);
+  const consentId = options.consentId ?? (await tpp.accountConsent(client));
   const par = await tpp.par(client, tpp.authorizationParams(client, consentId, pkce));
   expect(par.status, JSON.stringify(par.body)).toBe(201);
   const landing = await tpp.customerAuthorizes(tpp.authorizationUrl(client, String(par.body.request_uri)), {
@@ -70,20 +70,22 @@ async function expectRefreshes(refreshToken: string) {
 
 /** A payment consent of this client, authorised in `browser` with the fresh sign-in every payment needs. */
 async function payInSameBrowser(browser: CustomerBrowser) {
-  const consentId = sandbox.bank.consents.createDomesticPayment({
-    clientId: client.clientId,
-    initiation: {
-      instructionIdentification: `INSTR-${crypto.randomUUID().slice(0, 8)}`,
-      endToEndIdentification: `E2E-${crypto.randomUUID().slice(0, 8)}`,
-      instructedAmount: { amountMinor: 500, currency: 'GBP' },
-      creditorAccount: {
-        schemeName: 'UK.OBIE.SortCodeAccountNumber',
-        identification: '20000055779911',
-        name: 'Corner Bakery',
+  const consentId = (
+    await sandbox.bank.consents.createDomesticPayment({
+      clientId: client.clientId,
+      initiation: {
+        instructionIdentification: `INSTR-${crypto.randomUUID().slice(0, 8)}`,
+        endToEndIdentification: `E2E-${crypto.randomUUID().slice(0, 8)}`,
+        instructedAmount: { amountMinor: 500, currency: 'GBP' },
+        creditorAccount: {
+          schemeName: 'UK.OBIE.SortCodeAccountNumber',
+          identification: '20000055779911',
+          name: 'Corner Bakery',
+        },
       },
-    },
-    risk: {},
-  }).consentId;
+      risk: {},
+    })
+  ).consentId;
   const pkce = tpp.pkce();
   const par = await tpp.par(client, tpp.authorizationParams(client, consentId, pkce, 'openid payments'));
   expect(par.status, JSON.stringify(par.body)).toBe(201);
@@ -98,7 +100,7 @@ async function payInSameBrowser(browser: CustomerBrowser) {
  * an auto-submitted form (a browser's script posts it; this browser posts it by hand), then goes on.
  */
 async function anotherCustomerSignsIn(browser: CustomerBrowser, customer: typeof BOB) {
-  const consentId = tpp.accountConsent(client);
+  const consentId = await tpp.accountConsent(client);
   const pkce = tpp.pkce();
   const par = await tpp.par(client, { ...tpp.authorizationParams(client, consentId, pkce), prompt: 'login' });
   expect(par.status, JSON.stringify(par.body)).toBe(201);
@@ -108,7 +110,7 @@ async function anotherCustomerSignsIn(browser: CustomerBrowser, customer: typeof
   const code = redirectOf(await browser.allow(consent, 'first')).params.get('code');
   expect(code).toBeTruthy();
   expect((await tpp.redeem(client, code!, pkce)).status).toBe(200);
-  expect(sandbox.bank.consents.get(consentId)?.customerId).toBe('cust-bob');
+  expect((await sandbox.bank.consents.get(consentId))?.customerId).toBe('cust-bob');
 }
 
 function autoSubmittedForm(page: BankPage): [URL, Record<string, string>] {
@@ -171,7 +173,7 @@ describe('a connection outlives the bank session', () => {
 describe('a connection ends with its consent', () => {
   it('stops refreshing once the customer withdraws the consent, and says how to reconnect', async () => {
     const alice = await connect(tpp.newBrowser(), ALICE);
-    sandbox.bank.consents.revoke(alice.consentId, { by: 'customer', customerId: 'cust-alice' });
+    await sandbox.bank.consents.revoke(alice.consentId, { by: 'customer', customerId: 'cust-alice' });
     expectOAuthError(await refresh(alice.refreshToken), {
       status: 400,
       error: 'invalid_grant',
@@ -181,11 +183,13 @@ describe('a connection ends with its consent', () => {
   });
 
   it('stops refreshing once the consent has expired, and says so', async () => {
-    const consentId = sandbox.bank.consents.createAccountAccess({
-      clientId: client.clientId,
-      permissions: ['ReadAccountsBasic'],
-      expirationDateTime: new Date(Date.now() + 2 * HOUR).toISOString(),
-    }).consentId;
+    const consentId = (
+      await sandbox.bank.consents.createAccountAccess({
+        clientId: client.clientId,
+        permissions: ['ReadAccountsBasic'],
+        expirationDateTime: new Date(Date.now() + 2 * HOUR).toISOString(),
+      })
+    ).consentId;
     const alice = await connect(tpp.newBrowser(), ALICE, { consentId });
     await expectRefreshes(alice.refreshToken);
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 3 * HOUR });

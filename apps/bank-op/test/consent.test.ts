@@ -40,7 +40,7 @@ async function pushedUrl(
   options: { consentId?: string | null; scope?: string; state?: string } = {},
 ): Promise<{ url: URL; state: string; pkce: ReturnType<TestTpp['pkce']> }> {
   const pkce = tpp.pkce();
-  const consentId = options.consentId === undefined ? tpp.accountConsent(client) : options.consentId;
+  const consentId = options.consentId === undefined ? await tpp.accountConsent(client) : options.consentId;
   const params = tpp.authorizationParams(client, consentId ?? undefined, pkce, options.scope);
   if (options.state) params.state = options.state;
   const par = await tpp.par(client, params);
@@ -51,8 +51,8 @@ async function pushedUrl(
 const ALICE = { username: 'alice', password: 'wonderland' };
 
 /** A payment consent of the test client's: GBP 123.45 to Ace <Plumbing> & Co, reference Invoice 42. */
-function paymentConsent(instruction: string) {
-  return sandbox.bank.consents.createDomesticPayment({
+async function paymentConsent(instruction: string) {
+  return await sandbox.bank.consents.createDomesticPayment({
     clientId: client.clientId,
     initiation: {
       instructionIdentification: instruction,
@@ -105,7 +105,7 @@ describe('sign-in page', () => {
     expect(page.html).toContain('<html lang="en">');
     expect(page.html).toMatch(/<h1>Sign in to continue<\/h1>/);
     for (const id of ['username', 'password', 'otp']) expect(page.html).toContain(`<label for="${id}">`);
-    for (const credential of sandbox.bank.customers.demoCredentials()) {
+    for (const credential of await sandbox.bank.customers.demoCredentials()) {
       expect(page.html).toContain(`<code>${credential.username}</code>`);
       expect(page.html).toContain(`<code>${credential.password}</code>`);
     }
@@ -169,14 +169,14 @@ describe('sign-in page', () => {
   });
 
   it('sends access_denied back when the customer cancels, and rejects the consent', async () => {
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const { url, state } = await pushedUrl({ consentId });
     const browser = tpp.newBrowser();
     const login = pageOf(await browser.open(url));
     const { params } = redirectOf(await browser.cancel(login));
     expectRedirectError(params, { error: 'access_denied', issuer: tpp.issuer });
     expect(params.get('state')).toBe(state);
-    expect(sandbox.bank.consents.get(consentId)?.status).toBe('Rejected');
+    expect((await sandbox.bank.consents.get(consentId))?.status).toBe('Rejected');
   });
 });
 
@@ -199,7 +199,7 @@ describe('consent page', () => {
   });
 
   it('authorises the consent with the accounts the customer chose', async () => {
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const { url, state } = await pushedUrl({ consentId });
     const { browser, consent } = await signIn(url);
     const page = pageOf(consent);
@@ -207,7 +207,7 @@ describe('consent page', () => {
     const { params } = redirectOf(await browser.allow(page, accounts));
     expect(params.get('code')).toBeTruthy();
     expect(params.get('state')).toBe(state);
-    expect(sandbox.bank.consents.get(consentId)).toMatchObject({
+    expect(await sandbox.bank.consents.get(consentId)).toMatchObject({
       status: 'Authorised',
       customerId: 'cust-alice',
       accountIds: expect.arrayContaining(accounts),
@@ -215,27 +215,27 @@ describe('consent page', () => {
   });
 
   it('asks again when no account is chosen, leaving the consent awaiting authorisation', async () => {
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const { url } = await pushedUrl({ consentId });
     const { browser, consent } = await signIn(url);
     const again = pageOf(await browser.allow(pageOf(consent), []));
     expect(again.status).toBe(400);
     expect(again.html).toMatch(/role="alert">Choose at least one account/);
-    expect(sandbox.bank.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
+    expect((await sandbox.bank.consents.get(consentId))?.status).toBe('AwaitingAuthorisation');
   });
 
   it('sends access_denied back on Deny and rejects the consent', async () => {
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const { url, state } = await pushedUrl({ consentId });
     const { browser, consent } = await signIn(url);
     const { params } = redirectOf(await browser.deny(pageOf(consent)));
     expectRedirectError(params, { error: 'access_denied', issuer: tpp.issuer });
     expect(params.get('state')).toBe(state);
-    expect(sandbox.bank.consents.get(consentId)?.status).toBe('Rejected');
+    expect((await sandbox.bank.consents.get(consentId))?.status).toBe('Rejected');
   });
 
   it('shows the payee and amount of a payment, pays from one account, and issues no refresh token', async () => {
-    const payment = paymentConsent('INSTR-1');
+    const payment = await paymentConsent('INSTR-1');
     const { url, pkce } = await pushedUrl({ consentId: payment.consentId, scope: 'openid payments' });
     const { browser, consent } = await signIn(url);
     const page = pageOf(consent);
@@ -260,7 +260,7 @@ describe('Not Alice? Sign out, and Select all accounts', () => {
   const BOB = { username: 'bob', password: 'builder' };
 
   it('signs Alice out of the bank and shows the same interaction’s sign-in page, where Bob carries on', async () => {
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const { url, state } = await pushedUrl({ consentId });
     const { browser, consent } = await signIn(url);
     const page = pageOf(consent);
@@ -279,7 +279,7 @@ describe('Not Alice? Sign out, and Select all accounts', () => {
     expect(consentForm(bobsConsent).accounts).toEqual(['70000201', '70000202']);
     const { params } = redirectOf(await browser.allow(bobsConsent, ['70000201']));
     expect(params.get('state')).toBe(state);
-    expect(sandbox.bank.consents.get(consentId)).toMatchObject({
+    expect(await sandbox.bank.consents.get(consentId)).toMatchObject({
       status: 'Authorised',
       customerId: 'cust-bob',
       accountIds: ['70000201'],
@@ -290,7 +290,7 @@ describe('Not Alice? Sign out, and Select all accounts', () => {
     const { url } = await pushedUrl();
     const { browser, consent } = await signIn(url);
     redirectOf(await browser.allow(pageOf(consent)));
-    const payment = paymentConsent('INSTR-2');
+    const payment = await paymentConsent('INSTR-2');
     const paid = await pushedUrl({ consentId: payment.consentId, scope: 'openid payments' });
     const login = pageOf(await browser.open(paid.url));
     expect(isSignInPage(login)).toBe(true);
@@ -314,7 +314,7 @@ describe('Not Alice? Sign out, and Select all accounts', () => {
   });
 
   it('ticks no account at first; Select all accounts shows the page again with every one ticked', async () => {
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const { url } = await pushedUrl({ consentId });
     const { browser, consent } = await signIn(url);
     const page = pageOf(consent);
@@ -323,9 +323,9 @@ describe('Not Alice? Sign out, and Select all accounts', () => {
     const all = pageOf(await browser.selectAll(page));
     expect(all.status).toBe(200);
     expect(all.html.match(/type="checkbox"[^>]*name="accounts"[^>]*checked/g)).toHaveLength(2);
-    expect(sandbox.bank.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
+    expect((await sandbox.bank.consents.get(consentId))?.status).toBe('AwaitingAuthorisation');
     redirectOf(await browser.allow(all, 'all'));
-    expect(sandbox.bank.consents.get(consentId)?.accountIds).toEqual(['70000101', '70000102']);
+    expect((await sandbox.bank.consents.get(consentId))?.accountIds).toEqual(['70000101', '70000102']);
   });
 });
 
@@ -335,14 +335,14 @@ describe('the consent the request names (openbanking_intent_id)', () => {
   }
 
   it("refuses another client's consent and leaves it untouched", async () => {
-    const foreign = other.accountConsent(otherClient);
+    const foreign = await other.accountConsent(otherClient);
     const params = await refusedAtTheBank((await pushedUrl({ consentId: foreign })).url);
     expectRedirectError(params, {
       error: 'invalid_request',
       clause: /OB Read\/Write API/,
       issuer: tpp.issuer,
     });
-    expect(sandbox.bank.consents.get(foreign)?.status).toBe('AwaitingAuthorisation');
+    expect((await sandbox.bank.consents.get(foreign))?.status).toBe('AwaitingAuthorisation');
   });
 
   it('refuses a request for accounts that names no consent', async () => {
@@ -356,8 +356,8 @@ describe('the consent the request names (openbanking_intent_id)', () => {
   });
 
   it('refuses a consent that is no longer awaiting authorisation', async () => {
-    const consentId = tpp.accountConsent(client);
-    sandbox.bank.consents.reject(consentId);
+    const consentId = await tpp.accountConsent(client);
+    await sandbox.bank.consents.reject(consentId);
     const params = await refusedAtTheBank((await pushedUrl({ consentId })).url);
     expectRedirectError(params, { error: 'invalid_request', clause: /OB Read\/Write API/ });
   });
@@ -375,10 +375,10 @@ describe('the consent the request names (openbanking_intent_id)', () => {
   });
 
   it('issues no access token once the customer has revoked the consent', async () => {
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const { url, pkce } = await pushedUrl({ consentId });
     const landing = await tpp.customerAuthorizes(url);
-    sandbox.bank.consents.revoke(consentId, { by: 'customer', customerId: 'cust-alice' });
+    await sandbox.bank.consents.revoke(consentId, { by: 'customer', customerId: 'cust-alice' });
     const token = await tpp.redeem(client, landing.searchParams.get('code')!, pkce);
     expect(token.status).toBe(400);
     expect(token.body.error).toBe('invalid_grant');

@@ -34,7 +34,7 @@ beforeAll(async () => {
   sandbox = await startSandbox();
   tpp = new TestTpp(sandbox, sandbox.config.participants.demo);
   client = await tpp.register();
-  aliceAccounts = sandbox.bank.accounts.listForCustomer('cust-alice').map((a) => a.accountId);
+  aliceAccounts = (await sandbox.bank.accounts.listForCustomer('cust-alice')).map((a) => a.accountId);
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -49,28 +49,31 @@ function newBrowser(cookies?: CookieJar): CustomerBrowser {
 }
 
 /** A pushed authorization request for a fresh account-access consent (or the given one). */
-async function pushed(consentId = tpp.accountConsent(client), scope = 'openid accounts') {
+async function pushed(named?: string, scope = 'openid accounts') {
+  const consentId = named ?? (await tpp.accountConsent(client));
   const params = tpp.authorizationParams(client, consentId, tpp.pkce(), scope);
   const par = await tpp.par(client, params);
   expect(par.status, JSON.stringify(par.body)).toBe(201);
   return { url: tpp.authorizationUrl(client, String(par.body.request_uri)), state: params.state!, consentId };
 }
 
-function paymentConsent(): string {
-  return sandbox.bank.consents.createDomesticPayment({
-    clientId: client.clientId,
-    initiation: {
-      instructionIdentification: `INSTR-${crypto.randomUUID().slice(0, 8)}`,
-      endToEndIdentification: `E2E-${crypto.randomUUID().slice(0, 8)}`,
-      instructedAmount: { amountMinor: 500, currency: 'GBP' },
-      creditorAccount: {
-        schemeName: 'UK.OBIE.SortCodeAccountNumber',
-        identification: '20000055779911',
-        name: 'Corner Bakery',
+async function paymentConsent(): Promise<string> {
+  return (
+    await sandbox.bank.consents.createDomesticPayment({
+      clientId: client.clientId,
+      initiation: {
+        instructionIdentification: `INSTR-${crypto.randomUUID().slice(0, 8)}`,
+        endToEndIdentification: `E2E-${crypto.randomUUID().slice(0, 8)}`,
+        instructedAmount: { amountMinor: 500, currency: 'GBP' },
+        creditorAccount: {
+          schemeName: 'UK.OBIE.SortCodeAccountNumber',
+          identification: '20000055779911',
+          name: 'Corner Bakery',
+        },
       },
-    },
-    risk: {},
-  }).consentId;
+      risk: {},
+    })
+  ).consentId;
 }
 
 describe('the whole journey (authorize)', () => {
@@ -82,25 +85,25 @@ describe('the whole journey (authorize)', () => {
     expect(back.params.get('code')).toBeTruthy();
     expect(back.params.get('state')).toBe(state);
     expect(back.params.get('iss')).toBe(tpp.issuer);
-    expect(sandbox.bank.consents.get(consentId)).toMatchObject({
+    expect(await sandbox.bank.consents.get(consentId)).toMatchObject({
       status: 'Authorised',
       customerId: 'cust-alice',
       accountIds: expect.arrayContaining(aliceAccounts),
     });
-    expect(sandbox.bank.consents.get(consentId)?.accountIds).toHaveLength(aliceAccounts.length);
+    expect((await sandbox.bank.consents.get(consentId))?.accountIds).toHaveLength(aliceAccounts.length);
   });
 
   it('ticks only the accounts chosen', async () => {
     const { url, consentId } = await pushed();
     redirectOf(await newBrowser().authorize(url, ALICE, { accounts: [aliceAccounts[1]!] }));
-    expect(sandbox.bank.consents.get(consentId)?.accountIds).toEqual([aliceAccounts[1]]);
+    expect((await sandbox.bank.consents.get(consentId))?.accountIds).toEqual([aliceAccounts[1]]);
   });
 
   it('pays from one account when asked for all: a payment offers radio buttons', async () => {
-    const { url, consentId } = await pushed(paymentConsent(), 'openid payments');
+    const { url, consentId } = await pushed(await paymentConsent(), 'openid payments');
     const back = redirectOf(await newBrowser().authorize(url, ALICE));
     expect(back.params.get('code')).toBeTruthy();
-    expect(sandbox.bank.consents.get(consentId)).toMatchObject({
+    expect(await sandbox.bank.consents.get(consentId)).toMatchObject({
       status: 'Authorised',
       accountIds: [aliceAccounts[0]],
     });
@@ -111,7 +114,7 @@ describe('the whole journey (authorize)', () => {
     const back = redirectOf(await newBrowser().authorize(url, ALICE, { decision: 'deny' }));
     expect(back.params.get('error')).toBe('access_denied');
     expect(back.params.get('state')).toBe(state);
-    expect(sandbox.bank.consents.get(consentId)?.status).toBe('Rejected');
+    expect((await sandbox.bank.consents.get(consentId))?.status).toBe('Rejected');
   });
 
   it('keeps the session in its cookies: the next account authorization goes straight to consent', async () => {
@@ -144,7 +147,7 @@ describe('the whole journey (authorize)', () => {
     expect(() => redirectOf(visit)).toThrow(
       /did not send the customer back: .*\(401\): The username, password/,
     );
-    expect(sandbox.bank.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
+    expect((await sandbox.bank.consents.get(consentId))?.status).toBe('AwaitingAuthorisation');
   });
 
   it("stops on the bank's error page for a request_uri it no longer knows, with the error it shows", async () => {
@@ -159,8 +162,8 @@ describe('the whole journey (authorize)', () => {
   });
 
   it('returns the redirect at once when the bank refuses a payment before any page', async () => {
-    const rejected = paymentConsent();
-    sandbox.bank.consents.reject(rejected);
+    const rejected = await paymentConsent();
+    await sandbox.bank.consents.reject(rejected);
     const refused = await pushed(rejected, 'openid payments');
     const back = redirectOf(await newBrowser().authorize(refused.url, ALICE));
     expect(back.params.get('error')).toBe('invalid_request');
@@ -182,7 +185,7 @@ describe('FAPI 1.0 Advanced responses', () => {
   }
 
   it('reads a hybrid response from the fragment', async () => {
-    const params = tpp.authorizationParams(fapi1, tpp.accountConsent(fapi1), tpp.pkce());
+    const params = tpp.authorizationParams(fapi1, await tpp.accountConsent(fapi1), tpp.pkce());
     const back = redirectOf(await newBrowser().authorize(await pushedFapi1(params), ALICE));
     expect(back.url.hash).not.toBe('');
     expect(back.params.get('state')).toBe(params.state);
@@ -192,7 +195,7 @@ describe('FAPI 1.0 Advanced responses', () => {
 
   it('hands over a JARM response as its one response parameter', async () => {
     const params: Record<string, string> = {
-      ...tpp.authorizationParams(fapi1, tpp.accountConsent(fapi1), tpp.pkce()),
+      ...tpp.authorizationParams(fapi1, await tpp.accountConsent(fapi1), tpp.pkce()),
       response_type: 'code',
       response_mode: 'jwt',
     };

@@ -34,7 +34,7 @@ afterAll(async () => {
 /** A FAPI 1.0 Advanced authorization with response_mode=jwt; the `response` parameter the client gets. */
 async function jarmResponse(client: RegisteredClient, interactionId = randomUUID()) {
   const params: Record<string, string> = {
-    ...tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+    ...tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce()),
     response_type: 'code',
     response_mode: 'jwt',
   };

@@ -33,7 +33,7 @@ const bankKey = (alg: 'RSA-OAEP-256' | 'ECDH-ES') => encryptionKeyFor(bankKeys, 
 
 async function signedRequest(client: RegisteredClient) {
   const params = {
-    ...tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+    ...tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce()),
     response_type: 'code id_token',
   };
   return tpp.requestObject(client, params);
@@ -127,7 +127,7 @@ describe('refusals', () => {
 
   it('refuses an encrypted request object that is not signed inside (alg none)', async () => {
     const params = {
-      ...tpp.authorizationParams(fapi1, tpp.accountConsent(fapi1), tpp.pkce()),
+      ...tpp.authorizationParams(fapi1, await tpp.accountConsent(fapi1), tpp.pkce()),
       response_type: 'code id_token',
     };
     const { client_id: _ignored, ...claims } = params as Record<string, string>;
@@ -147,7 +147,7 @@ describe('refusals', () => {
     const now = Math.floor(Date.now() / 1000);
     const { client_id: _ignored, ...params } = tpp.authorizationParams(
       fapi1,
-      tpp.accountConsent(fapi1),
+      await tpp.accountConsent(fapi1),
       tpp.pkce(),
     ) as Record<string, string>;
     const forged = await new SignJWT({ ...params, response_type: 'code id_token', client_id: fapi1.clientId })

@@ -31,10 +31,10 @@ afterAll(async () => {
 type Claims = Record<string, unknown>;
 
 /** A request object's claims, as the client would send them, before tampering. */
-function requestClaims(overrides: Claims = {}, pkce: PkcePair = tpp.pkce()): Claims {
+async function requestClaims(overrides: Claims = {}, pkce: PkcePair = tpp.pkce()): Promise<Claims> {
   const now = Math.floor(Date.now() / 1000);
   const claims: Claims = {
-    ...tpp.authorizationParams(client, tpp.accountConsent(client), pkce),
+    ...tpp.authorizationParams(client, await tpp.accountConsent(client), pkce),
     response_type: 'code id_token',
     iss: client.clientId,
     aud: tpp.issuer,
@@ -85,13 +85,13 @@ describe('request object (pushed): each refused with invalid_request_object and 
   ];
   for (const [name, overrides, clause] of cases) {
     it(`refuses a request object ${name}`, async () => {
-      const res = await pushed(await sign(requestClaims(overrides)));
+      const res = await pushed(await sign(await requestClaims(overrides)));
       expectOAuthError(res, { status: 400, error: 'invalid_request_object', clause });
     });
   }
 
   it('refuses a request object without nonce (openid scope)', async () => {
-    const res = await pushed(await sign(requestClaims({ nonce: undefined })));
+    const res = await pushed(await sign(await requestClaims({ nonce: undefined })));
     expectOAuthError(res, {
       status: 400,
       error: ['invalid_request', 'invalid_request_object'],
@@ -100,7 +100,7 @@ describe('request object (pushed): each refused with invalid_request_object and 
   });
 
   it('refuses a request object without redirect_uri', async () => {
-    const res = await pushed(await sign(requestClaims({ redirect_uri: undefined })));
+    const res = await pushed(await sign(await requestClaims({ redirect_uri: undefined })));
     expectOAuthError(res, {
       status: 400,
       error: ['invalid_request', 'invalid_request_object'],
@@ -109,13 +109,15 @@ describe('request object (pushed): each refused with invalid_request_object and 
   });
 
   it('refuses an RS256 request object (FAPI 1.0 Adv 8.6)', async () => {
-    const res = await pushed(await sign(requestClaims(), { alg: 'RS256' }));
+    const res = await pushed(await sign(await requestClaims(), { alg: 'RS256' }));
     expectOAuthError(res, { status: 400, error: 'invalid_request_object', clause: /8\.6/ });
   });
 
   it('refuses an EdDSA request object, which FAPI 2.0 would allow (FAPI 1.0 Adv 8.6-1)', async () => {
     const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-    const request = await new SignJWT(requestClaims()).setProtectedHeader({ alg: 'EdDSA' }).sign(privateKey);
+    const request = await new SignJWT(await requestClaims())
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .sign(privateKey);
     const res = await pushed(request);
     expectOAuthError(res, {
       status: 400,
@@ -126,43 +128,43 @@ describe('request object (pushed): each refused with invalid_request_object and 
   });
 
   it('refuses an unsigned (alg none) request object', async () => {
-    const res = await pushed(new UnsecuredJWT(requestClaims()).encode());
+    const res = await pushed(new UnsecuredJWT(await requestClaims()).encode());
     expectOAuthError(res, { status: 400, error: 'invalid_request_object' });
   });
 
   it('refuses a request object with a corrupted signature', async () => {
-    const signed = await sign(requestClaims());
+    const signed = await sign(await requestClaims());
     const corrupted = `${signed.slice(0, -6)}${signed.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`;
     const res = await pushed(corrupted);
     expectOAuthError(res, { status: 400, error: 'invalid_request_object', clause: /5\.2\.2-1/ });
   });
 
   it("refuses a request object signed with another client's key", async () => {
-    const res = await pushed(await sign(requestClaims(), { signer: other }));
+    const res = await pushed(await sign(await requestClaims(), { signer: other }));
     expectOAuthError(res, { status: 400, error: 'invalid_request_object' });
   });
 
   it('refuses a request object with request_uri inside', async () => {
     const res = await pushed(
-      await sign(requestClaims({ request_uri: 'urn:ietf:params:oauth:request_uri:x' })),
+      await sign(await requestClaims({ request_uri: 'urn:ietf:params:oauth:request_uri:x' })),
     );
     expectOAuthError(res, { status: 400, error: 'invalid_request_object' });
   });
 
   it('refuses response_type=code without response_mode=jwt (FAPI 1.0 Adv 5.2.2-2)', async () => {
-    const res = await pushed(await sign(requestClaims({ response_type: 'code' })));
+    const res = await pushed(await sign(await requestClaims({ response_type: 'code' })));
     expectOAuthError(res, { status: 400, error: 'invalid_request', clause: /5\.2\.2-2/ });
   });
 
   it('refuses a pushed request without PKCE (FAPI 1.0 Adv 5.2.2-18)', async () => {
     const res = await pushed(
-      await sign(requestClaims({ code_challenge: undefined, code_challenge_method: undefined })),
+      await sign(await requestClaims({ code_challenge: undefined, code_challenge_method: undefined })),
     );
     expectOAuthError(res, { status: 400, error: 'invalid_request', clause: /5\.2\.2-18/ });
   });
 
   it('refuses a pushed request without a request object (FAPI 1.0 Adv 5.2.2-1)', async () => {
-    const claims = requestClaims();
+    const claims = await requestClaims();
     const plain = Object.fromEntries(
       Object.entries(claims)
         .filter(([k]) => !['iss', 'aud', 'iat', 'nbf', 'exp', 'jti'].includes(k))
@@ -176,7 +178,11 @@ describe('request object (pushed): each refused with invalid_request_object and 
     const now = Math.floor(Date.now() / 1000);
     const res = await pushed(
       await sign(
-        requestClaims({ aud: [tpp.issuer, 'https://other1.example.com'], nbf: now + 8, exp: now + 300 }),
+        await requestClaims({
+          aud: [tpp.issuer, 'https://other1.example.com'],
+          nbf: now + 8,
+          exp: now + 300,
+        }),
       ),
     );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -192,7 +198,7 @@ describe('client assertion audiences FAPI 1.0 Advanced accepts (RFC 9126 section
     it(`accepts aud = ${name} at PAR`, async () => {
       const res = await tpp.par(
         client,
-        { request: await sign(requestClaims()) },
+        { request: await sign(await requestClaims()) },
         { auth: await tpp.clientAuth(client, { aud: aud() }) },
       );
       expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -202,7 +208,7 @@ describe('client assertion audiences FAPI 1.0 Advanced accepts (RFC 9126 section
   it('refuses aud = a foreign URL', async () => {
     const res = await tpp.par(
       client,
-      { request: await sign(requestClaims()) },
+      { request: await sign(await requestClaims()) },
       { auth: await tpp.clientAuth(client, { aud: 'https://fapidev-rs.example.com/api/userinfo' }) },
     );
     expectOAuthError(res, { status: 401, error: 'invalid_client', clause: /5\.2\.2-14/ });
@@ -211,7 +217,7 @@ describe('client assertion audiences FAPI 1.0 Advanced accepts (RFC 9126 section
 
 describe('authorization endpoint (by value)', () => {
   it('refuses an authorization request without a request object, in the redirect with iss', async () => {
-    const claims = requestClaims();
+    const claims = await requestClaims();
     const url = new URL(`${tpp.issuer}/authorize`);
     for (const key of ['client_id', 'response_type', 'scope', 'redirect_uri', 'state', 'nonce', 'claims']) {
       url.searchParams.set(key, String(claims[key]));
@@ -226,7 +232,7 @@ describe('authorization endpoint (by value)', () => {
   });
 
   it('explains the refusal inside a JARM response too (clause and fix in the signed error_description)', async () => {
-    const claims = requestClaims();
+    const claims = await requestClaims();
     const url = new URL(`${tpp.issuer}/authorize`);
     for (const key of ['client_id', 'scope', 'redirect_uri', 'state', 'nonce', 'claims']) {
       url.searchParams.set(key, String(claims[key]));
@@ -244,7 +250,7 @@ describe('authorization endpoint (by value)', () => {
   });
 
   it('shows the bank error page for a request object without exp sent by value', async () => {
-    const claims = requestClaims({ exp: undefined });
+    const claims = await requestClaims({ exp: undefined });
     const url = new URL(`${tpp.issuer}/authorize`);
     url.search = new URLSearchParams({
       client_id: client.clientId,
@@ -261,7 +267,7 @@ describe('authorization endpoint (by value)', () => {
 describe('token endpoint', () => {
   it('refuses a token request without the client certificate (mTLS-bound tokens)', async () => {
     const pkce = tpp.pkce();
-    const claims = requestClaims({}, pkce);
+    const claims = await requestClaims({}, pkce);
     const par = await pushed(await sign(claims));
     const landing = await tpp.customerAuthorizes(tpp.authorizationUrl(client, String(par.body.request_uri)));
     const code = TestTpp.responseParams(landing).get('code')!;

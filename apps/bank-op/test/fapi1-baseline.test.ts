@@ -24,9 +24,9 @@ afterAll(async () => {
 });
 
 /** RFC 6749 §4.1.1: every parameter in the query of the authorization endpoint, nothing pushed or signed. */
-function plainRequest(client: RegisteredClient, change: Record<string, string | undefined> = {}) {
+async function plainRequest(client: RegisteredClient, change: Record<string, string | undefined> = {}) {
   const pkce = tpp.pkce();
-  const params = { ...tpp.authorizationParams(client, tpp.accountConsent(client), pkce), ...change };
+  const params = { ...tpp.authorizationParams(client, await tpp.accountConsent(client), pkce), ...change };
   const url = new URL(`${tpp.issuer}/authorize`);
   for (const [name, value] of Object.entries(params))
     if (value !== undefined) url.searchParams.set(name, value);
@@ -42,7 +42,7 @@ async function firstAnswer(url: URL): Promise<{ status: number; location: URL | 
 }
 
 describe('registration with fapi_profile fapi1-baseline', () => {
-  it('registers a confidential client with bearer tokens, no PAR and no request object required', () => {
+  it('registers a confidential client with bearer tokens, no PAR and no request object required', async () => {
     expect(baseline.metadata).toMatchObject({
       fapi_profile: 'fapi1-baseline',
       token_endpoint_auth_method: 'private_key_jwt',
@@ -92,7 +92,7 @@ async function authorizeVisit(url: URL) {
 
 describe('bank-op’s trace of a plain authorization request', () => {
   it('records what it checked on the visit, with clauses: plain request, response_type, redirect_uri, PKCE, nonce, bearer', async () => {
-    const { answer, visit } = await authorizeVisit(plainRequest(baseline).url);
+    const { answer, visit } = await authorizeVisit((await plainRequest(baseline)).url);
     expect(answer.status).toBe(303);
     expect(visit).toMatchObject({
       channel: 'front',
@@ -118,7 +118,7 @@ describe('bank-op’s trace of a plain authorization request', () => {
   });
 
   it('records a refused visit (state but no nonce) as refused, naming the nonce rule', async () => {
-    const { visit } = await authorizeVisit(plainRequest(baseline, { nonce: undefined }).url);
+    const { visit } = await authorizeVisit((await plainRequest(baseline, { nonce: undefined })).url);
     expect(visit?.step).toBe('Error response (redirect to the client)');
     expect(visit?.checks.at(-1)).toMatchObject({
       name: 'Authorization request accepted',
@@ -130,7 +130,7 @@ describe('bank-op’s trace of a plain authorization request', () => {
 
 describe('a plain authorization request (no PAR, no request object)', () => {
   it('is accepted for a Baseline client: the code comes back in the query and buys a bearer token', async () => {
-    const { url, pkce } = plainRequest(baseline);
+    const { url, pkce } = await plainRequest(baseline);
     const landing = await tpp.customerAuthorizes(url);
     const code = landing.searchParams.get('code');
     expect(code, landing.href).toBeTruthy();
@@ -146,7 +146,7 @@ describe('a plain authorization request (no PAR, no request object)', () => {
   });
 
   it("files the browser's steps under the client's x-fapi-interaction-id once it redeems the code", async () => {
-    const { url, pkce } = plainRequest(baseline);
+    const { url, pkce } = await plainRequest(baseline);
     const since = new Date(Date.now() - 1).toISOString();
     const landing = await tpp.customerAuthorizes(url);
     const visit = sandbox.bankOp.trace
@@ -196,7 +196,9 @@ describe('a plain authorization request (no PAR, no request object)', () => {
 
   it('is refused for a FAPI 1.0 Advanced client (a signed request object is required)', async () => {
     const advanced = await tpp.register({ profile: 'fapi1-advanced' });
-    const { location } = await firstAnswer(plainRequest(advanced, { response_type: 'code id_token' }).url);
+    const { location } = await firstAnswer(
+      (await plainRequest(advanced, { response_type: 'code id_token' })).url,
+    );
     expect(location?.href).toBeDefined();
     expectRedirectError(new URLSearchParams(location!.hash.slice(1) || location!.search), {
       error: 'invalid_request',
@@ -206,7 +208,7 @@ describe('a plain authorization request (no PAR, no request object)', () => {
 
   it('is refused for a FAPI 2.0 client (PAR is required)', async () => {
     const fapi2 = await tpp.register({ profile: 'fapi2' });
-    const answer = await firstAnswer(plainRequest(fapi2).url);
+    const answer = await firstAnswer((await plainRequest(fapi2)).url);
     expect(answer.location?.searchParams.get('error'), answer.location?.href).toBe('invalid_request');
     expect(answer.location?.searchParams.get('error_description')).toMatch(
       /FAPI 2\.0 SP section 5\.3\.2\.2-3/,
@@ -215,7 +217,7 @@ describe('a plain authorization request (no PAR, no request object)', () => {
 
   it('still requires PKCE with S256 from a Baseline client', async () => {
     const { location } = await firstAnswer(
-      plainRequest(baseline, { code_challenge: undefined, code_challenge_method: undefined }).url,
+      (await plainRequest(baseline, { code_challenge: undefined, code_challenge_method: undefined })).url,
     );
     expectRedirectError(location!.searchParams, {
       error: 'invalid_request',
@@ -225,7 +227,7 @@ describe('a plain authorization request (no PAR, no request object)', () => {
   });
 
   it('still requires nonce when scope has openid (oidc-provider does not, outside its FAPI mode)', async () => {
-    const { location } = await firstAnswer(plainRequest(baseline, { nonce: undefined }).url);
+    const { location } = await firstAnswer((await plainRequest(baseline, { nonce: undefined })).url);
     expectRedirectError(location!.searchParams, {
       error: 'invalid_request',
       clause: /FAPI 1\.0 Part 1 section 5\.2\.2\.2-1/,
@@ -233,7 +235,7 @@ describe('a plain authorization request (no PAR, no request object)', () => {
   });
 
   it('refuses the code a second time (Part 1 §5.2.2-13)', async () => {
-    const { url, pkce } = plainRequest(baseline);
+    const { url, pkce } = await plainRequest(baseline);
     const code = (await tpp.customerAuthorizes(url)).searchParams.get('code')!;
     expect((await tpp.redeem(baseline, code, pkce)).status).toBe(200);
     expectOAuthError(await tpp.redeem(baseline, code, pkce), {

@@ -28,7 +28,7 @@ beforeAll(async () => {
   dpopClient = await tpp.register({ senderConstraint: 'dpop' });
   otherClient = await other.register({ senderConstraint: 'mtls' });
 });
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers();
 });
 afterAll(async () => {
@@ -41,12 +41,12 @@ function advanceClock(seconds: number): void {
   vi.setSystemTime(new Date(Date.now() + seconds * 1000));
 }
 
-function parParams(
+async function parParams(
   client: RegisteredClient,
   overrides: Record<string, string | undefined> = {},
-): Record<string, string> {
+): Promise<Record<string, string>> {
   const params: Record<string, string | undefined> = {
-    ...tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+    ...tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce()),
     ...overrides,
   };
   return Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) as Record<
@@ -59,7 +59,7 @@ describe('pushed authorization request', () => {
   it('refuses a request without PKCE', async () => {
     const res = await tpp.par(
       mtlsClient,
-      parParams(mtlsClient, { code_challenge: undefined, code_challenge_method: undefined }),
+      await parParams(mtlsClient, { code_challenge: undefined, code_challenge_method: undefined }),
     );
     expectOAuthError(res, {
       status: 400,
@@ -72,7 +72,7 @@ describe('pushed authorization request', () => {
     const verifier = 'a'.repeat(43);
     const res = await tpp.par(
       mtlsClient,
-      parParams(mtlsClient, { code_challenge: verifier, code_challenge_method: 'plain' }),
+      await parParams(mtlsClient, { code_challenge: verifier, code_challenge_method: 'plain' }),
     );
     expectOAuthError(res, {
       status: 400,
@@ -83,7 +83,7 @@ describe('pushed authorization request', () => {
   });
 
   it('refuses response_type=code id_token', async () => {
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient, { response_type: 'code id_token' }));
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient, { response_type: 'code id_token' }));
     expectOAuthError(res, {
       status: 400,
       error: ['invalid_request', 'unsupported_response_type'],
@@ -92,20 +92,20 @@ describe('pushed authorization request', () => {
   });
 
   it('refuses response_type=token', async () => {
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient, { response_type: 'token' }));
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient, { response_type: 'token' }));
     expectOAuthError(res, { status: 400, error: ['unsupported_response_type', 'invalid_request'] });
   });
 
   it('refuses an unregistered redirect_uri', async () => {
     const res = await tpp.par(
       mtlsClient,
-      parParams(mtlsClient, { redirect_uri: `${tpp.participant.redirectUris[0]}/${randomUUID()}` }),
+      await parParams(mtlsClient, { redirect_uri: `${tpp.participant.redirectUris[0]}/${randomUUID()}` }),
     );
     expectOAuthError(res, { status: 400, error: 'invalid_request', clause: /5\.3\.2\.2-6/ });
   });
 
   it('refuses a missing redirect_uri', async () => {
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient, { redirect_uri: undefined }));
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient, { redirect_uri: undefined }));
     expectOAuthError(res, {
       status: 400,
       error: 'invalid_request',
@@ -117,7 +117,7 @@ describe('pushed authorization request', () => {
   it('refuses request_uri inside a pushed request', async () => {
     const res = await tpp.par(
       mtlsClient,
-      parParams(mtlsClient, { request_uri: 'urn:ietf:params:oauth:request_uri:x' }),
+      await parParams(mtlsClient, { request_uri: 'urn:ietf:params:oauth:request_uri:x' }),
     );
     expectOAuthError(res, {
       status: 400,
@@ -128,7 +128,7 @@ describe('pushed authorization request', () => {
   });
 
   it('refuses a pushed request without client authentication', async () => {
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient), { auth: {} });
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient), { auth: {} });
     expectOAuthError(res, {
       status: [400, 401],
       error: ['invalid_request', 'invalid_client'],
@@ -138,7 +138,7 @@ describe('pushed authorization request', () => {
 
   it('accepts a signed request object pushed through PAR, and refuses one without exp', async () => {
     const pkce = tpp.pkce();
-    const params = tpp.authorizationParams(mtlsClient, tpp.accountConsent(mtlsClient), pkce);
+    const params = tpp.authorizationParams(mtlsClient, await tpp.accountConsent(mtlsClient), pkce);
     const signed = await tpp.par(mtlsClient, { request: await tpp.requestObject(mtlsClient, params) });
     expect(signed.status, JSON.stringify(signed.body)).toBe(201);
     const landing = await tpp.customerAuthorizes(
@@ -208,7 +208,7 @@ describe('client assertion (private_key_jwt)', () => {
                 ? tpp.issuer
                 : value;
       const auth = await tpp.clientAuth(mtlsClient, { aud: resolve(overrides?.aud) });
-      const res = await tpp.par(mtlsClient, parParams(mtlsClient), { auth });
+      const res = await tpp.par(mtlsClient, await parParams(mtlsClient), { auth });
       expectOAuthError(res, {
         status: 401,
         error: 'invalid_client',
@@ -234,7 +234,7 @@ describe('client assertion (private_key_jwt)', () => {
     })
       .setProtectedHeader({ alg: 'RS256', kid: rsa.kid })
       .sign(rsa.key);
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient), {
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient), {
       auth: {
         client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
         client_assertion: assertion,
@@ -246,7 +246,7 @@ describe('client assertion (private_key_jwt)', () => {
   it('refuses an assertion that expired 5 minutes ago', async () => {
     const now = Math.floor(Date.now() / 1000);
     const auth = await tpp.clientAuth(mtlsClient, { claims: { iat: now - 360, exp: now - 300 } });
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient), { auth });
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient), { auth });
     expectOAuthError(res, {
       status: 401,
       error: 'invalid_client',
@@ -257,25 +257,25 @@ describe('client assertion (private_key_jwt)', () => {
 
   it('refuses an assertion without sub', async () => {
     const auth = await tpp.clientAuth(mtlsClient, { claims: { sub: undefined } });
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient), { auth });
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient), { auth });
     expectOAuthError(res, { status: [400, 401], error: ['invalid_client', 'invalid_request'] });
   });
 
   it('accepts iat/nbf 8 s ahead and refuses 62 s ahead (FAPI 2.0 SP 5.3.2.1-13)', async () => {
     const now = Math.floor(Date.now() / 1000);
     const soon = await tpp.clientAuth(mtlsClient, { claims: { iat: now + 8, nbf: now + 8, exp: now + 68 } });
-    expect((await tpp.par(mtlsClient, parParams(mtlsClient), { auth: soon })).status).toBe(201);
+    expect((await tpp.par(mtlsClient, await parParams(mtlsClient), { auth: soon })).status).toBe(201);
     const late = await tpp.clientAuth(mtlsClient, {
       claims: { iat: now + 62, nbf: now + 62, exp: now + 122 },
     });
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient), { auth: late });
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient), { auth: late });
     expectOAuthError(res, { status: 401, error: 'invalid_client', clause: /5\.3\.2\.1-13/ });
   });
 
   it('refuses a replayed assertion', async () => {
     const auth = await tpp.clientAuth(mtlsClient);
-    expect((await tpp.par(mtlsClient, parParams(mtlsClient), { auth })).status).toBe(201);
-    const res = await tpp.par(mtlsClient, parParams(mtlsClient), { auth });
+    expect((await tpp.par(mtlsClient, await parParams(mtlsClient), { auth })).status).toBe(201);
+    const res = await tpp.par(mtlsClient, await parParams(mtlsClient), { auth });
     expectOAuthError(res, {
       status: 401,
       error: 'invalid_client',
@@ -287,13 +287,13 @@ describe('client assertion (private_key_jwt)', () => {
 describe('authorization endpoint', () => {
   it('refuses an authorization request sent without PAR, in the redirect with iss', async () => {
     const url = new URL(`${tpp.issuer}/authorize`);
-    url.search = new URLSearchParams(parParams(mtlsClient)).toString();
+    url.search = new URLSearchParams(await parParams(mtlsClient)).toString();
     const { params } = redirectOf(await tpp.newBrowser().open(url));
     expectRedirectError(params, { error: 'invalid_request', clause: /5\.3\.2\.2-3/, issuer: tpp.issuer });
   });
 
   it("refuses another client's request_uri", async () => {
-    const par = await tpp.par(mtlsClient, parParams(mtlsClient));
+    const par = await tpp.par(mtlsClient, await parParams(mtlsClient));
     const url = tpp.authorizationUrl(otherClient, String(par.body.request_uri));
     const result = await tpp.newBrowser().open(url);
     if (result.kind === 'page') {
@@ -307,7 +307,7 @@ describe('authorization endpoint', () => {
   });
 
   it('refuses a request_uri used to completion already', async () => {
-    const params = parParams(mtlsClient);
+    const params = await parParams(mtlsClient);
     const par = await tpp.par(mtlsClient, params);
     const url = tpp.authorizationUrl(mtlsClient, String(par.body.request_uri));
     await tpp.customerAuthorizes(url);
@@ -317,7 +317,7 @@ describe('authorization endpoint', () => {
   });
 
   it('refuses an expired request_uri (60 s lifetime, FAPI 2.0 SP 5.3.2.2-12)', async () => {
-    const par = await tpp.par(mtlsClient, parParams(mtlsClient));
+    const par = await tpp.par(mtlsClient, await parParams(mtlsClient));
     expect(par.body.expires_in).toBe(profiles.fapi2.provider.requestUriSeconds);
     advanceClock(profiles.fapi2.provider.requestUriSeconds + 1);
     const result = await tpp
@@ -412,7 +412,7 @@ describe('token endpoint', () => {
 describe('DPoP', () => {
   it('challenges a proof without a server nonce (RFC 9449 section 8)', async () => {
     const dpop = await DpopSession.create();
-    const res = await tpp.par(dpopClient, parParams(dpopClient), { dpop, retryNonce: false });
+    const res = await tpp.par(dpopClient, await parParams(dpopClient), { dpop, retryNonce: false });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('use_dpop_nonce');
     expect(res.headers.get('dpop-nonce')).toEqual(expect.any(String));
@@ -421,7 +421,9 @@ describe('DPoP', () => {
   it('refuses a PAR whose dpop_jkt is not the key of its DPoP proof', async () => {
     const dpop = await DpopSession.create();
     const stranger = await DpopSession.create();
-    const res = await tpp.par(dpopClient, parParams(dpopClient, { dpop_jkt: stranger.key.jkt }), { dpop });
+    const res = await tpp.par(dpopClient, await parParams(dpopClient, { dpop_jkt: stranger.key.jkt }), {
+      dpop,
+    });
     expectOAuthError(res, {
       status: 400,
       error: ['invalid_request', 'invalid_dpop_proof'],
@@ -442,7 +444,7 @@ describe('DPoP', () => {
     const bound = await DpopSession.create();
     const pkce = tpp.pkce();
     const params = {
-      ...tpp.authorizationParams(dpopClient, tpp.accountConsent(dpopClient), pkce),
+      ...tpp.authorizationParams(dpopClient, await tpp.accountConsent(dpopClient), pkce),
       dpop_jkt: bound.key.jkt,
     };
     const par = await tpp.par(dpopClient, params);
@@ -469,7 +471,7 @@ describe('DPoP', () => {
             dpop: await dpop.proof('POST', `${tpp.issuer}/elsewhere`),
           },
           body: new URLSearchParams({
-            ...parParams(dpopClient),
+            ...(await parParams(dpopClient)),
             ...(await tpp.clientAuth(dpopClient)),
           }).toString(),
         }),
@@ -512,7 +514,7 @@ describe('DPoP', () => {
             dpop: `${header}.${payload}.${signature}`,
           },
           body: new URLSearchParams({
-            ...parParams(dpopClient),
+            ...(await parParams(dpopClient)),
             ...(await tpp.clientAuth(dpopClient)),
           }).toString(),
         }),

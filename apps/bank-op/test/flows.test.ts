@@ -67,7 +67,7 @@ async function redeemAndCheck(authorized: Authorized, dpop: DpopSession | undefi
     auth_time: expect.any(Number),
     openbanking_intent_id: authorized.consentId,
   });
-  expect(sandbox.bank.consents.get(authorized.consentId)).toMatchObject({
+  expect(await sandbox.bank.consents.get(authorized.consentId)).toMatchObject({
     status: 'Authorised',
     customerId: 'cust-alice',
   });

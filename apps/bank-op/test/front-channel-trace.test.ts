@@ -47,7 +47,8 @@ async function pushWithInteractionId(
 ) {
   const pkce = tpp.pkce();
   const params =
-    options.params ?? tpp.authorizationParams(client, options.consentId ?? tpp.accountConsent(client), pkce);
+    options.params ??
+    tpp.authorizationParams(client, options.consentId ?? (await tpp.accountConsent(client)), pkce);
   const par = await tpp.par(client, params, {
     headers: { 'x-fapi-interaction-id': interactionId },
     ...(options.dpop ? { dpop: options.dpop } : {}),
@@ -86,7 +87,7 @@ describe('front-channel steps under the interaction id of the pushed request', (
   it('records authorize, sign-in, consent and the redirect back in order, with checks and no secrets', async () => {
     const client = await tpp.register();
     const interactionId = randomUUID();
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const { url } = await pushWithInteractionId(client, interactionId, { consentId });
 
     const browser = tpp.newBrowser();
@@ -171,7 +172,7 @@ describe('front-channel steps under the interaction id of the pushed request', (
     await tpp.customerAuthorizes((await pushWithInteractionId(client, randomUUID())).url, { browser });
 
     const interactionId = randomUUID();
-    const payment = sandbox.bank.consents.createDomesticPayment({
+    const payment = await sandbox.bank.consents.createDomesticPayment({
       clientId: client.clientId,
       initiation: {
         instructionIdentification: 'INSTR-T',
@@ -266,7 +267,7 @@ describe('front-channel steps under the interaction id of the pushed request', (
     const interactionId = randomUUID();
     const pkce = tpp.pkce();
     const params: Record<string, string> = {
-      ...tpp.authorizationParams(client, tpp.accountConsent(client), pkce),
+      ...tpp.authorizationParams(client, await tpp.accountConsent(client), pkce),
       response_type: 'code',
       response_mode: 'jwt',
     };
@@ -294,7 +295,7 @@ describe('front-channel steps under the interaction id of the pushed request', (
   it('keeps an authorization without PAR together under an id of its own (request object by value)', async () => {
     const client = await tpp.register({ profile: 'fapi1-advanced' });
     const params: Record<string, string> = {
-      ...tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+      ...tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce()),
       response_type: 'code id_token',
     };
     const url = new URL(`${tpp.issuer}/authorize`);

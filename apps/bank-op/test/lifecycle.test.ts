@@ -169,7 +169,7 @@ describe('conformance edge cases', () => {
     const client = await tpp.register();
     const pkce = tpp.pkce();
     const params = {
-      ...tpp.authorizationParams(client, tpp.accountConsent(client), pkce),
+      ...tpp.authorizationParams(client, await tpp.accountConsent(client), pkce),
       state: 'S'.repeat(1000),
       nonce: 'N'.repeat(64),
     };
@@ -184,7 +184,7 @@ describe('conformance edge cases', () => {
     const client = await tpp.register();
     const pkce = tpp.pkce();
     const params: Record<string, string> = {
-      ...tpp.authorizationParams(client, tpp.accountConsent(client), pkce),
+      ...tpp.authorizationParams(client, await tpp.accountConsent(client), pkce),
       scope: 'accounts openid',
     };
     delete params.state;
@@ -201,7 +201,7 @@ describe('conformance edge cases', () => {
     const redirectUri = tpp.participant.redirectUris[1]!;
     expect(redirectUri).toContain('?dummy1=lorem&dummy2=ipsum');
     const par = await tpp.par(client, {
-      ...tpp.authorizationParams(client, tpp.accountConsent(client), pkce),
+      ...tpp.authorizationParams(client, await tpp.accountConsent(client), pkce),
       redirect_uri: redirectUri,
     });
     const landing = await tpp.customerAuthorizes(tpp.authorizationUrl(client, String(par.body.request_uri)));
@@ -213,7 +213,10 @@ describe('conformance edge cases', () => {
   it('lets the customer open the same request_uri twice before completing', async () => {
     const client = await tpp.register();
     const pkce = tpp.pkce();
-    const par = await tpp.par(client, tpp.authorizationParams(client, tpp.accountConsent(client), pkce));
+    const par = await tpp.par(
+      client,
+      tpp.authorizationParams(client, await tpp.accountConsent(client), pkce),
+    );
     const url = tpp.authorizationUrl(client, String(par.body.request_uri));
     const first = pageOf(await tpp.newBrowser().open(url));
     expect(first.status).toBe(200);
@@ -275,7 +278,7 @@ describe('conformance edge cases', () => {
         'x-fapi-interaction-id': interactionId,
       },
       body: new URLSearchParams({
-        ...tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+        ...tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce()),
         code_challenge_method: 'plain',
         ...(await tpp.clientAuth(client)),
       }).toString(),

@@ -25,10 +25,14 @@ describe("bank-op's log", () => {
     const dpop = await DpopSession.create();
     const interactionId = randomUUID();
     const pkce = tpp.pkce();
-    const par = await tpp.par(client, tpp.authorizationParams(client, tpp.accountConsent(client), pkce), {
-      dpop,
-      headers: { 'x-fapi-interaction-id': interactionId },
-    });
+    const par = await tpp.par(
+      client,
+      tpp.authorizationParams(client, await tpp.accountConsent(client), pkce),
+      {
+        dpop,
+        headers: { 'x-fapi-interaction-id': interactionId },
+      },
+    );
     expect(par.status, JSON.stringify(par.body)).toBe(201);
     const requestUri = String(par.body.request_uri);
     const landing = await tpp.customerAuthorizes(tpp.authorizationUrl(client, requestUri));

@@ -87,10 +87,12 @@ describe('openid-client as the TPP', () => {
     const config = registered;
     config[oidc.customFetch] = sandboxFetch(undefined);
     const clientId = config.clientMetadata().client_id;
-    const consentId = sandbox.bank.consents.createAccountAccess({
-      clientId,
-      permissions: ['ReadAccountsBasic'],
-    }).consentId;
+    const consentId = (
+      await sandbox.bank.consents.createAccountAccess({
+        clientId,
+        permissions: ['ReadAccountsBasic'],
+      })
+    ).consentId;
 
     const DPoP = oidc.getDPoPHandle(config, await oidc.randomDPoPKeyPair('ES256'));
     const tokens = await authorize(config, consentId, { DPoP });
@@ -116,7 +118,7 @@ describe('openid-client as the TPP', () => {
       oidc.TlsClientAuth(),
       { [oidc.customFetch]: sandboxFetch(tpp.transport) },
     );
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const tokens = await authorize(config, consentId, {});
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
     expect(decodeJwt(tokens.access_token)).toMatchObject({
@@ -137,7 +139,7 @@ describe('openid-client as the TPP', () => {
       oidc.PrivateKeyJwt({ key: signing.key, kid: signing.kid }),
       { [oidc.customFetch]: sandboxFetch(tpp.transport) },
     );
-    const tokens = await authorize(config, tpp.accountConsent(client), {});
+    const tokens = await authorize(config, await tpp.accountConsent(client), {});
     expect(decodeJwt(tokens.access_token).cnf).toEqual({ 'x5t#S256': expect.any(String) });
   });
 });

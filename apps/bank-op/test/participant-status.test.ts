@@ -35,7 +35,7 @@ describe('software suspended in the directory', () => {
     const authorized = await authorizeFapi2(tpp, client, { dpop });
     const pendingPar = await tpp.par(
       client,
-      tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+      tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce()),
       {
         dpop,
       },
@@ -50,7 +50,7 @@ describe('software suspended in the directory', () => {
 
       const par = await tpp.par(
         client,
-        tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+        tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce()),
         { dpop },
       );
       expectOAuthError(par, { status: 401, error: 'invalid_client', mentions: /suspended/ });

@@ -31,22 +31,24 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-function paymentConsent(amountMinor = 1_234, payee = 'Corner Bakery'): string {
-  return sandbox.bank.consents.createDomesticPayment({
-    clientId: client.clientId,
-    initiation: {
-      instructionIdentification: `INSTR-${crypto.randomUUID().slice(0, 8)}`,
-      endToEndIdentification: `E2E-${crypto.randomUUID().slice(0, 8)}`,
-      instructedAmount: { amountMinor, currency: 'GBP' },
-      creditorAccount: {
-        schemeName: 'UK.OBIE.SortCodeAccountNumber',
-        identification: '20000055779911',
-        name: payee,
+async function paymentConsent(amountMinor = 1_234, payee = 'Corner Bakery'): Promise<string> {
+  return (
+    await sandbox.bank.consents.createDomesticPayment({
+      clientId: client.clientId,
+      initiation: {
+        instructionIdentification: `INSTR-${crypto.randomUUID().slice(0, 8)}`,
+        endToEndIdentification: `E2E-${crypto.randomUUID().slice(0, 8)}`,
+        instructedAmount: { amountMinor, currency: 'GBP' },
+        creditorAccount: {
+          schemeName: 'UK.OBIE.SortCodeAccountNumber',
+          identification: '20000055779911',
+          name: payee,
+        },
+        remittanceInformation: { reference: 'Birthday cake' },
       },
-      remittanceInformation: { reference: 'Birthday cake' },
-    },
-    risk: {},
-  }).consentId;
+      risk: {},
+    })
+  ).consentId;
 }
 
 async function pushed(consentId: string, scope: string) {
@@ -68,7 +70,7 @@ async function allow(browser: CustomerBrowser, consent: BankPage): Promise<URLSe
 
 /** Signs in and shares accounts in `browser`, leaving the customer with a session at the bank. */
 async function shareAccounts(browser: CustomerBrowser): Promise<void> {
-  const { url } = await pushed(tpp.accountConsent(client), 'openid accounts');
+  const { url } = await pushed(await tpp.accountConsent(client), 'openid accounts');
   const login = pageOf(await browser.open(url));
   expect(login.html).toMatch(/name="username"/);
   const response = await allow(browser, await signIn(browser, login));
@@ -79,7 +81,7 @@ describe('a payment needs strong customer authentication of its own', () => {
   it('account access reuses the session: a second account authorization goes straight to consent', async () => {
     const browser = tpp.newBrowser();
     await shareAccounts(browser);
-    const { url } = await pushed(tpp.accountConsent(client), 'openid accounts');
+    const { url } = await pushed(await tpp.accountConsent(client), 'openid accounts');
     const page = pageOf(await browser.open(url));
     expect(page.status).toBe(200);
     expect(page.html).not.toMatch(/name="username"/);
@@ -90,7 +92,7 @@ describe('a payment needs strong customer authentication of its own', () => {
     const browser = tpp.newBrowser();
     await shareAccounts(browser);
 
-    const consentId = paymentConsent();
+    const consentId = await paymentConsent();
     const { url, pkce } = await pushed(consentId, 'openid payments');
     const login = pageOf(await browser.open(url));
     expect(login.status).toBe(200);
@@ -105,11 +107,11 @@ describe('a payment needs strong customer authentication of its own', () => {
     const idToken = decodeJwt(String(token.body.id_token));
     expect(idToken.acr).toBe('urn:openbanking:psd2:sca');
     expect(idToken.openbanking_intent_id).toBe(consentId);
-    expect(sandbox.bank.consents.get(consentId)?.status).toBe('Authorised');
+    expect((await sandbox.bank.consents.get(consentId))?.status).toBe('Authorised');
   });
 
   it("the passcode message names the payment's amount and payee", async () => {
-    const { url } = await pushed(paymentConsent(1_234, 'Corner Bakery'), 'openid payments');
+    const { url } = await pushed(await paymentConsent(1_234, 'Corner Bakery'), 'openid payments');
     const login = pageOf(await tpp.newBrowser().open(url));
     const otp = signInForm(login).passcode;
     const message = /data-testid="otp-message">([\s\S]*?)<\/span>/
@@ -124,7 +126,7 @@ describe('a payment needs strong customer authentication of its own', () => {
   });
 
   it('refuses a passcode from another interaction, even for the same payment', async () => {
-    const consentId = paymentConsent();
+    const consentId = await paymentConsent();
     const first = pageOf(await tpp.newBrowser().open((await pushed(consentId, 'openid payments')).url));
     const browser = tpp.newBrowser();
     const second = pageOf(await browser.open((await pushed(consentId, 'openid payments')).url));
@@ -133,7 +135,7 @@ describe('a payment needs strong customer authentication of its own', () => {
     const refused = await signIn(browser, second, signInForm(first).passcode);
     expect(refused.status).toBe(401);
     expect(refused.html).toMatch(/role="alert">The username, password or passcode is not right/);
-    expect(sandbox.bank.consents.get(consentId)?.status).toBe('AwaitingAuthorisation');
+    expect((await sandbox.bank.consents.get(consentId))?.status).toBe('AwaitingAuthorisation');
 
     // The page's own code still works afterwards.
     const consent = await signIn(browser, refused);
@@ -141,8 +143,8 @@ describe('a payment needs strong customer authentication of its own', () => {
   });
 
   it('refuses a payment consent that no longer awaits authorisation before asking for any credential', async () => {
-    const consentId = paymentConsent();
-    sandbox.bank.consents.reject(consentId);
+    const consentId = await paymentConsent();
+    await sandbox.bank.consents.reject(consentId);
     const landing = redirectOf(await tpp.newBrowser().open((await pushed(consentId, 'openid payments')).url));
     expectRedirectError(landing.params, {
       error: 'invalid_request',
@@ -161,7 +163,7 @@ describe('passcodes are linked to the interaction, the amount and the payee (RTS
     payeeAccount: 'UK.OBIE.SortCodeAccountNumber:20000055779911',
   };
 
-  it('gives six digits that change with the interaction, the amount, the payee and its account', () => {
+  it('gives six digits that change with the interaction, the amount, the payee and its account', async () => {
     const code = passcodes.codeFor('uid-1', payment);
     expect(code).toMatch(/^\d{6}$/);
     const others = [
@@ -177,7 +179,7 @@ describe('passcodes are linked to the interaction, the amount and the payee (RTS
     for (const other of others) expect(other).not.toBe(code);
   });
 
-  it('matches only the code for the same interaction and payment', () => {
+  it('matches only the code for the same interaction and payment', async () => {
     const code = passcodes.codeFor('uid-1', payment);
     expect(passcodes.matches(code, 'uid-1', payment)).toBe(true);
     expect(passcodes.matches(code, 'uid-1', { ...payment, amount: 'GBP 1234.00' })).toBe(false);

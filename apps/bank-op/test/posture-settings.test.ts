@@ -80,7 +80,7 @@ describe('a value changed in the profile is what oidc-provider enforces', () => 
 
   it('answers a pushed authorization request with the request_uri lifetime the profile states', async () => {
     const client = await tpp.register({ senderConstraint: 'mtls' });
-    const params = tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce());
+    const params = tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce());
     const par = await tpp.par(client, params);
     expect(par.status, JSON.stringify(par.body)).toBe(201);
     // oidc-provider fixes this value (not configurable): the profile must state what it does.

@@ -78,7 +78,7 @@ describe('bank-op replicas sharing Redis', () => {
   it('complete at one replica a flow whose request was pushed to the other, and redeem its code once', async () => {
     await at(A);
     const pkce = tpp.pkce();
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const par = await tpp.par(client, tpp.authorizationParams(client, consentId, pkce));
     expect(par.status, JSON.stringify(par.body)).toBe(201);
     const requestUri = String(par.body.request_uri);
@@ -146,15 +146,16 @@ describe('bank-op replicas sharing Redis', () => {
   it('accept at one replica the DPoP nonce the other handed out (RFC 9449 §8)', async () => {
     const dpopClient = await tpp.register({ senderConstraint: 'dpop' });
     const dpop = await DpopSession.create();
-    const params = () => tpp.authorizationParams(dpopClient, tpp.accountConsent(dpopClient), tpp.pkce());
+    const params = async () =>
+      tpp.authorizationParams(dpopClient, await tpp.accountConsent(dpopClient), tpp.pkce());
     await at(A);
-    const challenged = await tpp.par(dpopClient, params(), { dpop, retryNonce: false });
+    const challenged = await tpp.par(dpopClient, await params(), { dpop, retryNonce: false });
     expect(challenged.status).toBe(400);
     expect(challenged.body.error).toBe('use_dpop_nonce');
 
     // The session now holds A's nonce; B takes it without a challenge of its own.
     await at(B);
-    const pushed = await tpp.par(dpopClient, params(), { dpop, retryNonce: false });
+    const pushed = await tpp.par(dpopClient, await params(), { dpop, retryNonce: false });
     expect(pushed.status, JSON.stringify(pushed.body)).toBe(201);
   });
 

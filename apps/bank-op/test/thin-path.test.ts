@@ -31,7 +31,7 @@ describe('bank-op thin path', () => {
   it('issues an mTLS-bound JWT access token for bank-api after PAR, sign-in and consent', async () => {
     const client = await tpp.register();
     const pkce = tpp.pkce();
-    const consentId = tpp.accountConsent(client);
+    const consentId = await tpp.accountConsent(client);
     const par = await tpp.par(client, tpp.authorizationParams(client, consentId, pkce));
     expect(par.status).toBe(201);
     const landing = await tpp.customerAuthorizes(tpp.authorizationUrl(client, String(par.body.request_uri)));
@@ -65,9 +65,13 @@ describe('bank-op thin path', () => {
     const client = await tpp.register({ senderConstraint: 'dpop' });
     const dpop = await DpopSession.create();
     const pkce = tpp.pkce();
-    const par = await tpp.par(client, tpp.authorizationParams(client, tpp.accountConsent(client), pkce), {
-      dpop,
-    });
+    const par = await tpp.par(
+      client,
+      tpp.authorizationParams(client, await tpp.accountConsent(client), pkce),
+      {
+        dpop,
+      },
+    );
     expect(par.status).toBe(201);
     const landing = await tpp.customerAuthorizes(tpp.authorizationUrl(client, String(par.body.request_uri)));
     const token = await tpp.post(

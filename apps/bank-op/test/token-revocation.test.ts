@@ -42,28 +42,32 @@ describe('the revocation record bank-api reads', () => {
   it("names each customer access token's grant, so bank-api can look it up", async () => {
     const { claims } = await issued();
     expect(claims.grant_id).toEqual(expect.any(String));
-    expect(sandbox.bank.revocations.find({ grantId: String(claims.grant_id), jti: String(claims.jti) })).toBe(
-      undefined,
-    );
+    expect(
+      await sandbox.bank.revocations.find({ grantId: String(claims.grant_id), jti: String(claims.jti) }),
+    ).toBe(undefined);
   });
 
   it('records the grant when its authorization code is redeemed twice (RFC 6749 §4.1.2)', async () => {
     const { authorized, claims } = await issued();
     const again = await tpp.redeem(client, authorized.code, authorized.pkce);
     expectOAuthError(again, { status: 400, error: 'invalid_grant' });
-    expect(sandbox.bank.revocations.find({ grantId: String(claims.grant_id), jti: 'x' })).toMatchObject({
-      kind: 'grant',
-      reason: 'authorization code redeemed twice',
-    });
+    expect(await sandbox.bank.revocations.find({ grantId: String(claims.grant_id), jti: 'x' })).toMatchObject(
+      {
+        kind: 'grant',
+        reason: 'authorization code redeemed twice',
+      },
+    );
   });
 
   it('records the grant when its refresh token is revoked (RFC 7009 §2.1)', async () => {
     const { refreshToken, claims } = await issued();
     expect((await revoke(refreshToken)).status).toBe(200);
-    expect(sandbox.bank.revocations.find({ grantId: String(claims.grant_id), jti: 'x' })).toMatchObject({
-      kind: 'grant',
-      reason: 'refresh token revoked',
-    });
+    expect(await sandbox.bank.revocations.find({ grantId: String(claims.grant_id), jti: 'x' })).toMatchObject(
+      {
+        kind: 'grant',
+        reason: 'refresh token revoked',
+      },
+    );
   });
 });
 
@@ -72,11 +76,13 @@ describe('revoking a JWT access token (RFC 7009 §2)', () => {
     const { accessToken, refreshToken, claims } = await issued();
     const res = await revoke(accessToken);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(sandbox.bank.revocations.find({ jti: String(claims.jti) })).toMatchObject({
+    expect(await sandbox.bank.revocations.find({ jti: String(claims.jti) })).toMatchObject({
       kind: 'access-token',
       reason: 'access token revoked',
     });
-    expect(sandbox.bank.revocations.find({ grantId: String(claims.grant_id), jti: 'other' })).toBeUndefined();
+    expect(
+      await sandbox.bank.revocations.find({ grantId: String(claims.grant_id), jti: 'other' }),
+    ).toBeUndefined();
     // RFC 7009 §2.1 leaves the grant to the server: the connection goes on with a new access token.
     const refreshed = await tpp.token(client, { grant_type: 'refresh_token', refresh_token: refreshToken });
     expect(refreshed.status).toBe(200);
@@ -90,7 +96,7 @@ describe('revoking a JWT access token (RFC 7009 §2)', () => {
       error: 'invalid_request',
       clause: /RFC 7009 section 2\.1/,
     });
-    expect(sandbox.bank.revocations.find({ jti: String(claims.jti) })).toBeUndefined();
+    expect(await sandbox.bank.revocations.find({ jti: String(claims.jti) })).toBeUndefined();
   });
 
   it('answers 200 and records nothing for a JWT this bank did not sign (RFC 7009 §2.2)', async () => {
@@ -100,6 +106,6 @@ describe('revoking a JWT access token (RFC 7009 §2)', () => {
       .setProtectedHeader({ alg: 'PS256', typ: 'at+jwt' })
       .sign(privateKey);
     expect((await revoke(forged)).status).toBe(200);
-    expect(sandbox.bank.revocations.find({ jti: 'forged-jti' })).toBeUndefined();
+    expect(await sandbox.bank.revocations.find({ jti: 'forged-jti' })).toBeUndefined();
   });
 });

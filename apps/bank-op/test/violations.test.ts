@@ -89,7 +89,7 @@ async function pushed(
 ): Promise<Record<string, string>> {
   const params = Object.fromEntries(
     Object.entries({
-      ...tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce()),
+      ...tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce()),
       ...overrides,
     }).filter(([, value]) => value !== undefined),
   ) as Record<string, string>;
@@ -114,7 +114,7 @@ async function requestClaims(client: RegisteredClient, overrides: Record<string,
   const now = Math.floor(Date.now() / 1000);
   const { client_id: _ignored, ...params } = tpp.authorizationParams(
     client,
-    tpp.accountConsent(client),
+    await tpp.accountConsent(client),
     tpp.pkce(),
   );
   return {
@@ -266,7 +266,11 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     return tpp.newBrowser().open(url);
   },
   'plain request for a FAPI 1.0 Advanced client': async () => {
-    const params = tpp.authorizationParams(clients.fapi1, tpp.accountConsent(clients.fapi1), tpp.pkce());
+    const params = tpp.authorizationParams(
+      clients.fapi1,
+      await tpp.accountConsent(clients.fapi1),
+      tpp.pkce(),
+    );
     return tpp.par(clients.fapi1, params);
   },
   'no code_challenge': async (p) =>
@@ -392,7 +396,7 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
   },
   'unregistered redirect_uri at the authorization endpoint': async (p) => {
     const client = clientFor(p);
-    const params = tpp.authorizationParams(client, tpp.accountConsent(client), tpp.pkce());
+    const params = tpp.authorizationParams(client, await tpp.accountConsent(client), tpp.pkce());
     params.redirect_uri = 'https://evil.example/cb';
     const url = new URL(`${tpp.issuer}/authorize`);
     url.search = new URLSearchParams(

@@ -1,39 +1,12 @@
 // Accounts, their balances and their transactions (the Account and Transaction API's data).
-import type Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { AccountsTable, BankDb, Engine, TransactionsTable } from './database.js';
 import { AccountNotFound, InvalidQuery } from './errors.js';
 import type { Account, Balance, Transaction, TransactionPage, TransactionQuery } from './types.js';
 
-export interface AccountRow {
-  account_id: string;
-  customer_id: string;
-  currency: string;
-  account_type: Account['accountType'];
-  account_sub_type: Account['accountSubType'];
-  nickname: string;
-  opening_date: string;
-  scheme_name: string;
-  identification: string;
-  name: string;
-  opening_balance_minor: number;
-  overdraft_limit_minor: number;
-}
+export type AccountRow = Omit<AccountsTable, 'position'>;
 
-interface TransactionRow {
-  transaction_id: string;
-  account_id: string;
-  transaction_reference: string | null;
-  amount_minor: number;
-  currency: string;
-  credit_debit: 'Credit' | 'Debit';
-  booking_date_time: string;
-  value_date_time: string;
-  information: string;
-  bank_code: string;
-  bank_sub_code: string;
-  merchant_name: string | null;
-  merchant_category_code: string | null;
-  balance_after_minor: number;
-}
+type TransactionRow = Omit<TransactionsTable, 'seq'>;
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -73,38 +46,64 @@ const toTransaction = (row: TransactionRow): Transaction => ({
 });
 
 export interface Accounts {
-  listForCustomer(customerId: string): Account[];
-  get(accountId: string): Account | undefined;
+  listForCustomer(customerId: string): Promise<Account[]>;
+  get(accountId: string): Promise<Account | undefined>;
   /** The customer who holds the account. */
-  ownerOf(accountId: string): string | undefined;
+  ownerOf(accountId: string): Promise<string | undefined>;
   /** InterimBooked and InterimAvailable (booked + arranged overdraft). Throws AccountNotFound. */
-  balances(accountId: string): Balance[];
+  balances(accountId: string): Promise<Balance[]>;
   /** Booked transactions, newest first, filtered and paged. Throws AccountNotFound, InvalidQuery. */
-  transactions(accountId: string, query?: TransactionQuery): TransactionPage;
+  transactions(accountId: string, query?: TransactionQuery): Promise<TransactionPage>;
 }
 
 /** Internal helpers the payment ledger shares with the read side. */
 export interface Ledger {
-  row(accountId: string): AccountRow | undefined;
-  byIdentification(schemeName: string, identification: string): AccountRow | undefined;
-  bookedBalance(accountId: string): number;
+  row(accountId: string): Promise<AccountRow | undefined>;
+  byIdentification(schemeName: string, identification: string): Promise<AccountRow | undefined>;
+  bookedBalance(accountId: string): Promise<number>;
+  /**
+   * Inside a transaction, holds these accounts until it ends, so two payments touching one account
+   * book one after the other (PostgreSQL: row locks, taken in id order so two payers never deadlock;
+   * SQLite: the transaction already holds the only write lock).
+   */
+  lock(accountIds: string[]): Promise<void>;
 }
 
-export function ledger(db: Database.Database): Ledger {
-  const row = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE account_id = ?');
-  const byIdentification = db.prepare<[string, string], AccountRow>(
-    'SELECT * FROM accounts WHERE scheme_name = ? AND identification = ?',
-  );
-  const booked = db.prepare<[string], { balance: number }>(
-    `SELECT a.opening_balance_minor + COALESCE(SUM(CASE t.credit_debit WHEN 'Credit' THEN t.amount_minor
-       ELSE -t.amount_minor END), 0) AS balance
-     FROM accounts a LEFT JOIN transactions t ON t.account_id = a.account_id
-     WHERE a.account_id = ? GROUP BY a.account_id`,
-  );
+export function ledger(db: BankDb, engine: Engine): Ledger {
   return {
-    row: (accountId) => row.get(accountId),
-    byIdentification: (schemeName, identification) => byIdentification.get(schemeName, identification),
-    bookedBalance: (accountId) => booked.get(accountId)?.balance ?? 0,
+    row: (accountId) =>
+      db.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
+    byIdentification: (schemeName, identification) =>
+      db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('scheme_name', '=', schemeName)
+        .where('identification', '=', identification)
+        .executeTakeFirst(),
+    async bookedBalance(accountId) {
+      const row = await db
+        .selectFrom('accounts as a')
+        .leftJoin('transactions as t', 't.account_id', 'a.account_id')
+        .select(
+          sql<number>`a.opening_balance_minor + COALESCE(SUM(CASE t.credit_debit WHEN 'Credit' THEN t.amount_minor
+            ELSE -t.amount_minor END), 0)`.as('balance'),
+        )
+        .where('a.account_id', '=', accountId)
+        .groupBy('a.account_id')
+        .executeTakeFirst();
+      // PostgreSQL sums bigints as numeric, which arrives as text.
+      return Number(row?.balance ?? 0);
+    },
+    async lock(accountIds) {
+      if (engine !== 'postgres') return;
+      await db
+        .selectFrom('accounts')
+        .select('account_id')
+        .where('account_id', 'in', [...accountIds].sort())
+        .orderBy('account_id')
+        .forUpdate()
+        .execute();
+    },
   };
 }
 
@@ -124,28 +123,31 @@ function positiveInteger(value: number | undefined, fallback: number, field: str
   return value;
 }
 
-export function accountsRepository(db: Database.Database, now: () => Date): Accounts {
-  const l = ledger(db);
-  const forCustomer = db.prepare<[string], AccountRow>(
-    'SELECT * FROM accounts WHERE customer_id = ? ORDER BY position',
-  );
-
-  const requireRow = (accountId: string): AccountRow => {
-    const found = l.row(accountId);
+export function accountsRepository(db: BankDb, l: Ledger, now: () => Date): Accounts {
+  const requireRow = async (accountId: string): Promise<AccountRow> => {
+    const found = await l.row(accountId);
     if (!found) throw new AccountNotFound(accountId);
     return found;
   };
 
   return {
-    listForCustomer: (customerId) => forCustomer.all(customerId).map(toAccount),
-    get(accountId) {
-      const found = l.row(accountId);
+    async listForCustomer(customerId) {
+      const rows = await db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .orderBy('position')
+        .execute();
+      return rows.map(toAccount);
+    },
+    async get(accountId) {
+      const found = await l.row(accountId);
       return found ? toAccount(found) : undefined;
     },
-    ownerOf: (accountId) => l.row(accountId)?.customer_id,
-    balances(accountId) {
-      const account = requireRow(accountId);
-      const booked = l.bookedBalance(accountId);
+    ownerOf: async (accountId) => (await l.row(accountId))?.customer_id,
+    async balances(accountId) {
+      const account = await requireRow(accountId);
+      const booked = await l.bookedBalance(accountId);
       const available = booked + account.overdraft_limit_minor;
       const dateTime = now().toISOString();
       const creditLine =
@@ -170,40 +172,32 @@ export function accountsRepository(db: Database.Database, now: () => Date): Acco
       });
       return [balance('InterimBooked', booked, []), balance('InterimAvailable', available, creditLine)];
     },
-    transactions(accountId, query = {}) {
-      requireRow(accountId);
+    async transactions(accountId, query = {}) {
+      await requireRow(accountId);
       const from = isoBound(query.fromBookingDateTime, 'fromBookingDateTime');
       const to = isoBound(query.toBookingDateTime, 'toBookingDateTime');
       const page = positiveInteger(query.page, 1, 'page');
       const pageSize = positiveInteger(query.pageSize, DEFAULT_PAGE_SIZE, 'pageSize', MAX_PAGE_SIZE);
 
-      const where = ['account_id = @accountId'];
-      const params: Record<string, string> = { accountId };
-      if (from) {
-        where.push('booking_date_time >= @from');
-        params.from = from;
-      }
-      if (to) {
-        where.push('booking_date_time <= @to');
-        params.to = to;
-      }
-      if (query.creditDebitIndicator) {
-        where.push('credit_debit = @direction');
-        params.direction = query.creditDebitIndicator;
-      }
-      const clause = where.join(' AND ');
-
-      const { count } = db
-        .prepare<typeof params, { count: number }>(
-          `SELECT COUNT(*) AS count FROM transactions WHERE ${clause}`,
-        )
-        .get(params)!;
-      const rows = db
-        .prepare<Record<string, string | number>, TransactionRow>(
-          `SELECT * FROM transactions WHERE ${clause}
-           ORDER BY booking_date_time DESC, seq DESC LIMIT @limit OFFSET @offset`,
-        )
-        .all({ ...params, limit: pageSize, offset: (page - 1) * pageSize });
+      const filtered = db
+        .selectFrom('transactions')
+        .where('account_id', '=', accountId)
+        .$if(from !== undefined, (q) => q.where('booking_date_time', '>=', from!))
+        .$if(to !== undefined, (q) => q.where('booking_date_time', '<=', to!))
+        .$if(query.creditDebitIndicator !== undefined, (q) =>
+          q.where('credit_debit', '=', query.creditDebitIndicator!),
+        );
+      const counted = await filtered
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      const count = Number(counted.count);
+      const rows = await filtered
+        .selectAll()
+        .orderBy('booking_date_time', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize)
+        .execute();
       return {
         transactions: rows.map(toTransaction),
         page,

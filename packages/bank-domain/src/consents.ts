@@ -1,8 +1,8 @@
 // Consents (UK OB v3.1 "intents"): the TPP creates one at bank-api, the customer authorises or rejects
 // it at bank-op, bank-api checks it on every call, and the TPP or the customer can revoke it.
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Ledger } from './accounts.js';
+import type { BankDb, ConsentsTable } from './database.js';
 import {
   AccountNotFound,
   AccountNotOwned,
@@ -46,44 +46,28 @@ export interface AuthorisationDecision {
 export type Revocation = { by: 'tpp'; clientId: string } | { by: 'customer'; customerId: string };
 
 export interface Consents {
-  get(consentId: string): Consent | undefined;
+  get(consentId: string): Promise<Consent | undefined>;
   /** The consent if it exists and belongs to this client; a foreign consent is ConsentNotFound (no oracle). */
-  getForClient(consentId: string, clientId: string, kind?: ConsentKind): Consent;
-  listForCustomer(customerId: string): Consent[];
-  createAccountAccess(request: AccountAccessConsentRequest): Consent;
-  createDomesticPayment(request: DomesticPaymentConsentRequest): Consent;
+  getForClient(consentId: string, clientId: string, kind?: ConsentKind): Promise<Consent>;
+  listForCustomer(customerId: string): Promise<Consent[]>;
+  createAccountAccess(request: AccountAccessConsentRequest): Promise<Consent>;
+  createDomesticPayment(request: DomesticPaymentConsentRequest): Promise<Consent>;
   /** AwaitingAuthorisation → Authorised; the accounts must be the customer's. */
-  authorise(consentId: string, decision: AuthorisationDecision): Consent;
+  authorise(consentId: string, decision: AuthorisationDecision): Promise<Consent>;
   /** AwaitingAuthorisation → Rejected. */
-  reject(consentId: string): Consent;
+  reject(consentId: string): Promise<Consent>;
   /** → Revoked, by the TPP that owns it (account access) or the customer who authorised it. */
-  revoke(consentId: string, revocation: Revocation): Consent;
+  revoke(consentId: string, revocation: Revocation): Promise<Consent>;
   /**
    * The consent a resource call runs under: this client's, of this kind, Authorised and unexpired.
    * Throws ConsentNotFound, ConsentStateError or ConsentExpired.
    */
-  requireAuthorised(consentId: string, clientId: string, kind: ConsentKind): Consent;
+  requireAuthorised(consentId: string, clientId: string, kind: ConsentKind): Promise<Consent>;
   /** UK OB funds confirmation: does the authorised debtor account hold the instructed amount? */
-  confirmFunds(consentId: string, clientId: string): FundsConfirmation;
+  confirmFunds(consentId: string, clientId: string): Promise<FundsConfirmation>;
 }
 
-interface ConsentRow {
-  consent_id: string;
-  kind: ConsentKind;
-  client_id: string;
-  status: ConsentStatus;
-  creation_date_time: string;
-  status_update_date_time: string;
-  permissions: string | null;
-  expiration_date_time: string | null;
-  transaction_from_date_time: string | null;
-  transaction_to_date_time: string | null;
-  initiation: string | null;
-  risk: string | null;
-  customer_id: string | null;
-  account_ids: string | null;
-  revoked_by: 'tpp' | 'customer' | null;
-}
+type ConsentRow = ConsentsTable;
 
 function toConsent(row: ConsentRow): Consent {
   return {
@@ -156,66 +140,76 @@ function validateInitiation(initiation: DomesticPaymentInitiation): void {
   if (debtorAccount) refusePaymentToSameAccount(debtorAccount, creditorAccount);
 }
 
-export function consentsRepository(db: Database.Database, ledger: Ledger, now: () => Date): Consents {
-  const byId = db.prepare<[string], ConsentRow>('SELECT * FROM consents WHERE consent_id = ?');
-  const byCustomer = db.prepare<[string], ConsentRow>(
-    'SELECT * FROM consents WHERE customer_id = ? ORDER BY creation_date_time DESC',
-  );
-  const insert = db.prepare(
-    `INSERT INTO consents (consent_id, kind, client_id, status, creation_date_time, status_update_date_time,
-       permissions, expiration_date_time, transaction_from_date_time, transaction_to_date_time, initiation, risk)
-     VALUES (@consentId, @kind, @clientId, 'AwaitingAuthorisation', @at, @at, @permissions, @expiration,
-       @from, @to, @initiation, @risk)`,
-  );
-  const updateStatus = db.prepare(
-    `UPDATE consents SET status = @status, status_update_date_time = @at,
-       customer_id = COALESCE(@customerId, customer_id), account_ids = COALESCE(@accountIds, account_ids),
-       revoked_by = @revokedBy
-     WHERE consent_id = @consentId AND status = @from`,
-  );
+export function consentsRepository(db: BankDb, ledger: Ledger, now: () => Date): Consents {
+  const byId = (consentId: string) =>
+    db.selectFrom('consents').selectAll().where('consent_id', '=', consentId).executeTakeFirst();
 
-  const require = (consentId: string): Consent => {
-    const row = byId.get(consentId);
+  const require = async (consentId: string): Promise<Consent> => {
+    const row = await byId(consentId);
     if (!row) throw new ConsentNotFound(consentId);
     return toConsent(row);
   };
 
+  const insert = async (
+    values: Omit<
+      ConsentRow,
+      'status' | 'status_update_date_time' | 'customer_id' | 'account_ids' | 'revoked_by'
+    >,
+  ) => {
+    await db
+      .insertInto('consents')
+      .values({
+        ...values,
+        status: 'AwaitingAuthorisation',
+        status_update_date_time: values.creation_date_time,
+      })
+      .execute();
+    return require(values.consent_id);
+  };
+
   /** Moves a consent between statuses; the WHERE on the old status makes a racing writer lose cleanly. */
-  const transition = (
+  const transition = async (
     consent: Consent,
     to: ConsentStatus,
     allowedFrom: readonly ConsentStatus[],
     operation: string,
     extra: { customerId?: string; accountIds?: string[]; revokedBy?: 'tpp' | 'customer' } = {},
-  ): Consent => {
+  ): Promise<Consent> => {
     if (!allowedFrom.includes(consent.status)) {
       throw new ConsentStateError(consent.consentId, consent.status, allowedFrom, operation);
     }
-    const changed = updateStatus.run({
-      consentId: consent.consentId,
-      status: to,
-      from: consent.status,
-      at: now().toISOString(),
-      customerId: extra.customerId ?? null,
-      accountIds: extra.accountIds ? JSON.stringify(extra.accountIds) : null,
-      revokedBy: extra.revokedBy ?? null,
-    });
-    if (changed.changes !== 1) {
-      const current = require(consent.consentId);
+    const changed = await db
+      .updateTable('consents')
+      .set({
+        status: to,
+        status_update_date_time: now().toISOString(),
+        ...(extra.customerId ? { customer_id: extra.customerId } : {}),
+        ...(extra.accountIds ? { account_ids: JSON.stringify(extra.accountIds) } : {}),
+        revoked_by: extra.revokedBy ?? null,
+      })
+      .where('consent_id', '=', consent.consentId)
+      .where('status', '=', consent.status)
+      .executeTakeFirst();
+    if (Number(changed.numUpdatedRows) !== 1) {
+      const current = await require(consent.consentId);
       throw new ConsentStateError(consent.consentId, current.status, allowedFrom, operation);
     }
     return require(consent.consentId);
   };
 
-  const getForClient = (consentId: string, clientId: string, kind?: ConsentKind): Consent => {
-    const consent = require(consentId);
+  const getForClient = async (consentId: string, clientId: string, kind?: ConsentKind): Promise<Consent> => {
+    const consent = await require(consentId);
     if (consent.clientId !== clientId || (kind && consent.kind !== kind))
       throw new ConsentNotFound(consentId);
     return consent;
   };
 
-  const requireAuthorised = (consentId: string, clientId: string, kind: ConsentKind): Consent => {
-    const consent = getForClient(consentId, clientId, kind);
+  const requireAuthorised = async (
+    consentId: string,
+    clientId: string,
+    kind: ConsentKind,
+  ): Promise<Consent> => {
+    const consent = await getForClient(consentId, clientId, kind);
     if (consent.status !== 'Authorised') {
       throw new ConsentStateError(consentId, consent.status, ['Authorised'], 'access');
     }
@@ -225,8 +219,8 @@ export function consentsRepository(db: Database.Database, ledger: Ledger, now: (
     return consent;
   };
 
-  const authorise = db.transaction((consentId: string, decision: AuthorisationDecision): Consent => {
-    const consent = require(consentId);
+  const authorise = async (consentId: string, decision: AuthorisationDecision): Promise<Consent> => {
+    const consent = await require(consentId);
     if (consent.status === 'AwaitingAuthorisation' && consent.expirationDateTime) {
       if (consent.expirationDateTime <= now().toISOString()) {
         throw new ConsentExpired(consentId, consent.expirationDateTime);
@@ -239,45 +233,55 @@ export function consentsRepository(db: Database.Database, ledger: Ledger, now: (
     if (consent.kind === 'domestic-payment' && accountIds.length !== 1) {
       throw new InvalidConsentRequest('A payment is made from exactly one account', 'accountIds');
     }
+    const accounts = [];
     for (const accountId of accountIds) {
-      const account = ledger.row(accountId);
+      const account = await ledger.row(accountId);
       if (!account) throw new AccountNotFound(accountId);
       if (account.customer_id !== decision.customerId)
         throw new AccountNotOwned(accountId, decision.customerId);
+      accounts.push(account);
     }
+    const chosen = accounts[0]!;
     if (consent.initiation) {
-      const chosen = ledger.row(accountIds[0]!)!;
       refusePaymentToSameAccount(
         { schemeName: chosen.scheme_name, identification: chosen.identification },
         consent.initiation.creditorAccount,
       );
     }
     const debtor = consent.initiation?.debtorAccount;
-    if (debtor) {
-      // The TPP named the account to pay from; the customer cannot pick another.
-      const chosen = ledger.row(accountIds[0]!)!;
-      if (chosen.scheme_name !== debtor.schemeName || chosen.identification !== debtor.identification) {
-        throw new InvalidConsentRequest(
-          'The payment consent names a DebtorAccount; the customer must pay from that account',
-          'accountIds',
-        );
-      }
+    // The TPP named the account to pay from; the customer cannot pick another.
+    if (
+      debtor &&
+      (chosen.scheme_name !== debtor.schemeName || chosen.identification !== debtor.identification)
+    ) {
+      throw new InvalidConsentRequest(
+        'The payment consent names a DebtorAccount; the customer must pay from that account',
+        'accountIds',
+      );
     }
     return transition(consent, 'Authorised', ['AwaitingAuthorisation'], 'authorise', {
       customerId: decision.customerId,
       accountIds,
     });
-  });
+  };
 
   return {
-    get(consentId) {
-      const row = byId.get(consentId);
+    async get(consentId) {
+      const row = await byId(consentId);
       return row ? toConsent(row) : undefined;
     },
     getForClient,
-    listForCustomer: (customerId) => byCustomer.all(customerId).map(toConsent),
+    async listForCustomer(customerId) {
+      const rows = await db
+        .selectFrom('consents')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .orderBy('creation_date_time', 'desc')
+        .execute();
+      return rows.map(toConsent);
+    },
 
-    createAccountAccess(request) {
+    async createAccountAccess(request) {
       const permissions = validatePermissions(request.permissions);
       const at = now().toISOString();
       const expiration = isoDate(request.expirationDateTime, 'ExpirationDateTime');
@@ -292,66 +296,63 @@ export function consentsRepository(db: Database.Database, ledger: Ledger, now: (
           'TransactionFromDateTime',
         );
       }
-      const consentId = `aac-${randomUUID()}`;
-      insert.run({
-        consentId,
+      return insert({
+        consent_id: `aac-${randomUUID()}`,
         kind: 'account-access',
-        clientId: request.clientId,
-        at,
+        client_id: request.clientId,
+        creation_date_time: at,
         permissions: JSON.stringify(permissions),
-        expiration: expiration ?? null,
-        from: from ?? null,
-        to: to ?? null,
+        expiration_date_time: expiration ?? null,
+        transaction_from_date_time: from ?? null,
+        transaction_to_date_time: to ?? null,
         initiation: null,
         risk: null,
       });
-      return require(consentId);
     },
 
-    createDomesticPayment(request) {
+    async createDomesticPayment(request) {
       validateInitiation(request.initiation);
-      const consentId = `pdc-${randomUUID()}`;
-      insert.run({
-        consentId,
+      return insert({
+        consent_id: `pdc-${randomUUID()}`,
         kind: 'domestic-payment',
-        clientId: request.clientId,
-        at: now().toISOString(),
+        client_id: request.clientId,
+        creation_date_time: now().toISOString(),
         permissions: null,
-        expiration: null,
-        from: null,
-        to: null,
+        expiration_date_time: null,
+        transaction_from_date_time: null,
+        transaction_to_date_time: null,
         initiation: JSON.stringify(request.initiation),
         risk: JSON.stringify(request.risk),
       });
-      return require(consentId);
     },
 
-    authorise: (consentId, decision) => authorise.immediate(consentId, decision),
+    // No transaction needed: accounts do not change hands, and the status change is conditional.
+    authorise,
 
-    reject(consentId) {
-      return transition(require(consentId), 'Rejected', ['AwaitingAuthorisation'], 'reject');
+    async reject(consentId) {
+      return transition(await require(consentId), 'Rejected', ['AwaitingAuthorisation'], 'reject');
     },
 
-    revoke(consentId, revocation) {
+    async revoke(consentId, revocation) {
       if (revocation.by === 'tpp') {
         // UK OB v3.1: the TPP deletes an account-access consent; payment consents are not deletable.
-        const consent = getForClient(consentId, revocation.clientId, 'account-access');
+        const consent = await getForClient(consentId, revocation.clientId, 'account-access');
         return transition(consent, 'Revoked', ['AwaitingAuthorisation', 'Authorised'], 'revoke', {
           revokedBy: 'tpp',
         });
       }
-      const consent = require(consentId);
+      const consent = await require(consentId);
       if (consent.customerId !== revocation.customerId) throw new ConsentNotFound(consentId);
       return transition(consent, 'Revoked', ['Authorised'], 'revoke', { revokedBy: 'customer' });
     },
 
     requireAuthorised,
 
-    confirmFunds(consentId, clientId) {
-      const consent = requireAuthorised(consentId, clientId, 'domestic-payment');
+    async confirmFunds(consentId, clientId) {
+      const consent = await requireAuthorised(consentId, clientId, 'domestic-payment');
       const debtorId = consent.accountIds![0]!;
-      const account = ledger.row(debtorId)!;
-      const available = ledger.bookedBalance(debtorId) + account.overdraft_limit_minor;
+      const account = (await ledger.row(debtorId))!;
+      const available = (await ledger.bookedBalance(debtorId)) + account.overdraft_limit_minor;
       return {
         fundsAvailable: available >= consent.initiation!.instructedAmount.amountMinor,
         fundsAvailableDateTime: now().toISOString(),

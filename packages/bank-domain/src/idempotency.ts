@@ -1,8 +1,9 @@
 // Idempotent POSTs (UK OB v3.1 Read/Write API Specification, Idempotency): a retry with the same
 // x-idempotency-key and the same body returns the original response; the same key with another body
-// is refused; concurrent retries never create two resources. The record and the resource are written
-// in one IMMEDIATE transaction, and the UNIQUE (client, operation, key) constraint backs it up.
-import type Database from 'better-sqlite3';
+// is refused; concurrent retries never create two resources. The record is claimed first, in the same
+// transaction that writes the resource: the UNIQUE (client, operation, key) constraint makes a
+// concurrent retry, in this process or another replica, wait for that transaction and then replay its answer.
+import { type BankDb, inTransaction } from './database.js';
 import { IdempotencyConflict, InvalidIdempotencyKey } from './errors.js';
 
 /** UK OB keeps idempotency records for 24 hours; after that a key may be used afresh. */
@@ -30,64 +31,92 @@ export interface IdempotentResult<T = unknown> extends StoredResponse<T> {
   replayed: boolean;
 }
 
-export interface Idempotency {
+export interface Idempotency<B> {
   /**
-   * Runs `execute` once per (client, operation, key) and stores its response. `execute` must be
-   * synchronous and write through this store, so its writes commit or roll back with the record.
-   * Throws InvalidIdempotencyKey, IdempotencyConflict, or whatever `execute` throws (nothing stored).
+   * Runs `execute` once per (client, operation, key) and stores its response. `execute` writes through
+   * the repositories it is handed, which share this transaction: its writes commit or roll back with
+   * the record. Throws InvalidIdempotencyKey, IdempotencyConflict, or whatever `execute` throws
+   * (nothing stored).
    */
-  run<T>(request: IdempotentRequest, execute: () => StoredResponse<T>): IdempotentResult<T>;
+  run<T>(
+    request: IdempotentRequest,
+    execute: (bank: B) => Promise<StoredResponse<T>>,
+  ): Promise<IdempotentResult<T>>;
 }
 
-interface RecordRow {
-  request_hash: string;
-  response_status: number;
-  response_body: string;
-  created_at: string;
-}
+/** The record's response before `execute` has produced one; never visible outside the claiming transaction. */
+const CLAIMED = 0;
 
-export function idempotencyRepository(db: Database.Database, now: () => Date): Idempotency {
-  const find = db.prepare<[string, string, string], RecordRow>(
-    `SELECT request_hash, response_status, response_body, created_at FROM idempotency_records
-     WHERE client_id = ? AND operation = ? AND idempotency_key = ?`,
-  );
-  const remove = db.prepare(
-    'DELETE FROM idempotency_records WHERE client_id = ? AND operation = ? AND idempotency_key = ?',
-  );
-  const insert = db.prepare(
-    `INSERT INTO idempotency_records (client_id, operation, idempotency_key, request_hash, response_status,
-       response_body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-
-  const run = db.transaction(
-    (request: IdempotentRequest, execute: () => StoredResponse): IdempotentResult => {
-      const { clientId, operation, key, requestHash } = request;
-      const existing = find.get(clientId, operation, key);
-      const current = now();
-      if (existing && current.getTime() - Date.parse(existing.created_at) >= IDEMPOTENCY_WINDOW_MS) {
-        remove.run(clientId, operation, key);
-      } else if (existing) {
-        if (existing.request_hash !== requestHash) throw new IdempotencyConflict(key, operation);
-        return { status: existing.response_status, body: JSON.parse(existing.response_body), replayed: true };
-      }
-      const response = execute();
-      insert.run(
-        clientId,
-        operation,
-        key,
-        requestHash,
-        response.status,
-        JSON.stringify(response.body),
-        current.toISOString(),
-      );
-      return { ...response, replayed: false };
-    },
-  );
-
+export function idempotencyRepository<B>(
+  db: BankDb,
+  bankIn: (trx: BankDb) => B,
+  now: () => Date,
+): Idempotency<B> {
   return {
-    run<T>(request: IdempotentRequest, execute: () => StoredResponse<T>): IdempotentResult<T> {
+    async run<T>(
+      request: IdempotentRequest,
+      execute: (bank: B) => Promise<StoredResponse<T>>,
+    ): Promise<IdempotentResult<T>> {
       if (!KEY.test(request.key)) throw new InvalidIdempotencyKey(request.key);
-      return run.immediate(request, execute) as IdempotentResult<T>;
+      const { clientId, operation, key, requestHash } = request;
+      return inTransaction(db, async (trx) => {
+        const record = trx
+          .selectFrom('idempotency_records')
+          .select(['request_hash', 'response_status', 'response_body', 'created_at'])
+          .where('client_id', '=', clientId)
+          .where('operation', '=', operation)
+          .where('idempotency_key', '=', key);
+        const replay = (found: { request_hash: string; response_status: number; response_body: string }) => {
+          if (found.request_hash !== requestHash) throw new IdempotencyConflict(key, operation);
+          return {
+            status: found.response_status,
+            body: JSON.parse(found.response_body) as T,
+            replayed: true,
+          };
+        };
+
+        const current = now();
+        const existing = await record.executeTakeFirst();
+        if (existing && current.getTime() - Date.parse(existing.created_at) >= IDEMPOTENCY_WINDOW_MS) {
+          await trx
+            .deleteFrom('idempotency_records')
+            .where('client_id', '=', clientId)
+            .where('operation', '=', operation)
+            .where('idempotency_key', '=', key)
+            .execute();
+        } else if (existing) {
+          return replay(existing);
+        }
+
+        // The claim: a concurrent retry's insert waits here until this transaction ends.
+        const claimed = await trx
+          .insertInto('idempotency_records')
+          .values({
+            client_id: clientId,
+            operation,
+            idempotency_key: key,
+            request_hash: requestHash,
+            response_status: CLAIMED,
+            response_body: '',
+            created_at: current.toISOString(),
+          })
+          .onConflict((oc) => oc.columns(['client_id', 'operation', 'idempotency_key']).doNothing())
+          .executeTakeFirst();
+        if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) {
+          // Another transaction committed this key while we looked: answer as it did.
+          return replay(await record.executeTakeFirstOrThrow());
+        }
+
+        const response = await execute(bankIn(trx));
+        await trx
+          .updateTable('idempotency_records')
+          .set({ response_status: response.status, response_body: JSON.stringify(response.body) })
+          .where('client_id', '=', clientId)
+          .where('operation', '=', operation)
+          .where('idempotency_key', '=', key)
+          .execute();
+        return { ...response, replayed: false };
+      });
     },
   };
 }

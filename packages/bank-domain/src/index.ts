@@ -1,4 +1,4 @@
-// The mock bank's domain: one SQLite store that bank-op (log-in, consent decisions) and bank-api
+// The mock bank's domain: one store (SQLite by default, PostgreSQL by DATABASE_URL) that bank-op (log-in, consent decisions) and bank-api
 // (consents, accounts, payments) open side by side.
 export type { Accounts } from './accounts.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './accounts.js';
@@ -24,7 +24,7 @@ export {
   validatePermissions,
 } from './permissions.js';
 export { demoCustomer, SEED_CUSTOMERS, seedReferenceDate } from './seed.js';
-export { type BankStore, type BankStoreOptions, openBankStore } from './store.js';
+export { type BankRepositories, type BankStore, type BankStoreOptions, openBankStore } from './store.js';
 export {
   GRANT_ID_CLAIM,
   type RevocationReason,

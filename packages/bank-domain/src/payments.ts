@@ -2,10 +2,10 @@
 // exactly once, atomically — debit the debtor, credit the creditor when it banks here, record the
 // payment, consume the consent — or changes nothing.
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
-import type { Ledger } from './accounts.js';
+import { ledger } from './accounts.js';
 import { differingPaths } from './canonical.js';
-import type { Consents } from './consents.js';
+import { consentsRepository } from './consents.js';
+import { type BankDb, type DomesticPaymentsTable, type Engine, inTransaction } from './database.js';
 import {
   ConsentStateError,
   InsufficientFunds,
@@ -47,23 +47,13 @@ export interface Payments {
    * Executes the payment. Throws ConsentNotFound (unknown or another client's), ConsentStateError
    * (not Authorised, e.g. already Consumed), PaymentMismatch, InsufficientFunds.
    */
-  submitDomestic(request: DomesticPaymentRequest): DomesticPayment;
-  get(domesticPaymentId: string): DomesticPayment | undefined;
+  submitDomestic(request: DomesticPaymentRequest): Promise<DomesticPayment>;
+  get(domesticPaymentId: string): Promise<DomesticPayment | undefined>;
   /** The payment if it exists and belongs to this client; a foreign payment is PaymentNotFound. */
-  getForClient(domesticPaymentId: string, clientId: string): DomesticPayment;
+  getForClient(domesticPaymentId: string, clientId: string): Promise<DomesticPayment>;
 }
 
-interface PaymentRow {
-  domestic_payment_id: string;
-  consent_id: string;
-  client_id: string;
-  status: DomesticPayment['status'];
-  creation_date_time: string;
-  status_update_date_time: string;
-  initiation: string;
-  debtor_account_id: string;
-  transaction_id: string;
-}
+type PaymentRow = DomesticPaymentsTable;
 
 const toPayment = (row: PaymentRow): DomesticPayment => ({
   domesticPaymentId: row.domestic_payment_id,
@@ -77,34 +67,19 @@ const toPayment = (row: PaymentRow): DomesticPayment => ({
   transactionId: row.transaction_id,
 });
 
-export function paymentsRepository(
-  db: Database.Database,
-  ledger: Ledger,
-  consents: Consents,
-  now: () => Date,
-): Payments {
-  const byId = db.prepare<[string], PaymentRow>(
-    'SELECT * FROM domestic_payments WHERE domestic_payment_id = ?',
-  );
-  const insertTransaction = db.prepare(
-    `INSERT INTO transactions (transaction_id, account_id, transaction_reference, amount_minor, currency,
-       credit_debit, booking_date_time, value_date_time, information, bank_code, bank_sub_code, balance_after_minor)
-     VALUES (@transactionId, @accountId, @reference, @amount, @currency, @direction, @at, @at, @information,
-       @code, 'DomesticCreditTransfer', @balanceAfter)`,
-  );
-  const insertPayment = db.prepare(
-    `INSERT INTO domestic_payments (domestic_payment_id, consent_id, client_id, status, creation_date_time,
-       status_update_date_time, initiation, debtor_account_id, transaction_id)
-     VALUES (@paymentId, @consentId, @clientId, 'AcceptedSettlementCompleted', @at, @at, @initiation,
-       @debtorAccountId, @transactionId)`,
-  );
-  const consume = db.prepare(
-    `UPDATE consents SET status = 'Consumed', status_update_date_time = @at
-     WHERE consent_id = @consentId AND status = 'Authorised'`,
-  );
+export function paymentsRepository(db: BankDb, engine: Engine, now: () => Date): Payments {
+  const byId = (domesticPaymentId: string) =>
+    db
+      .selectFrom('domestic_payments')
+      .selectAll()
+      .where('domestic_payment_id', '=', domesticPaymentId)
+      .executeTakeFirst();
 
-  const submit = db.transaction((request: DomesticPaymentRequest): DomesticPayment => {
-    const consent = consents.requireAuthorised(request.consentId, request.clientId, 'domestic-payment');
+  // One transaction: every write below commits together or not at all.
+  const submit = async (trx: BankDb, request: DomesticPaymentRequest): Promise<DomesticPayment> => {
+    const accounts = ledger(trx, engine);
+    const consents = consentsRepository(trx, accounts, now);
+    const consent = await consents.requireAuthorised(request.consentId, request.clientId, 'domestic-payment');
     const consented = consent.initiation!;
     // UK OB v3.1 Payment Initiation: Initiation and Risk must match the consent's exactly.
     const initiationDiff = differingPaths(consented, request.initiation);
@@ -112,79 +87,107 @@ export function paymentsRepository(
     const riskDiff = differingPaths(consent.risk ?? {}, request.risk);
     if (riskDiff.length > 0) throw new PaymentMismatch(consent.consentId, 'Risk', riskDiff);
 
+    // A consent pays once: the conditional update is the claim. A racing payer waits on the row
+    // (PostgreSQL) or the write lock (SQLite), then finds it Consumed and changes nothing.
+    const at = now().toISOString();
+    const consumed = await trx
+      .updateTable('consents')
+      .set({ status: 'Consumed', status_update_date_time: at })
+      .where('consent_id', '=', consent.consentId)
+      .where('status', '=', 'Authorised')
+      .executeTakeFirst();
+    if (Number(consumed.numUpdatedRows) !== 1) {
+      const current = await consents.get(consent.consentId);
+      throw new ConsentStateError(
+        consent.consentId,
+        current?.status ?? 'Consumed',
+        ['Authorised'],
+        'payment',
+      );
+    }
+
     const debtorId = consent.accountIds![0]!;
-    const debtor = ledger.row(debtorId)!;
+    const creditor = await accounts.byIdentification(
+      consented.creditorAccount.schemeName,
+      consented.creditorAccount.identification,
+    );
+    // Balances are read after the lock, so two payments from one account both see the first's debit.
+    await accounts.lock(creditor ? [debtorId, creditor.account_id] : [debtorId]);
+    const debtor = (await accounts.row(debtorId))!;
     refusePaymentToSameAccount(
       { schemeName: debtor.scheme_name, identification: debtor.identification },
       consented.creditorAccount,
     );
     const amount = consented.instructedAmount.amountMinor;
-    const booked = ledger.bookedBalance(debtorId);
+    const booked = await accounts.bookedBalance(debtorId);
     if (booked + debtor.overdraft_limit_minor < amount) {
       throw new InsufficientFunds(debtorId, booked + debtor.overdraft_limit_minor, amount);
     }
 
-    const at = now().toISOString();
     const reference = consented.remittanceInformation?.reference ?? consented.endToEndIdentification;
-    const transactionId = `tx-${randomUUID()}`;
-    insertTransaction.run({
-      transactionId,
-      accountId: debtorId,
-      reference,
-      amount,
+    const transfer = {
+      transaction_reference: reference,
+      amount_minor: amount,
       currency: consented.instructedAmount.currency,
-      direction: 'Debit',
-      at,
-      information: `PAYMENT TO ${(consented.creditorAccount.name ?? consented.creditorAccount.identification).toUpperCase()}`,
-      code: 'IssuedCreditTransfers',
-      balanceAfter: booked - amount,
-    });
+      booking_date_time: at,
+      value_date_time: at,
+      bank_sub_code: 'DomesticCreditTransfer',
+      merchant_name: null,
+      merchant_category_code: null,
+    };
+    const transactionId = `tx-${randomUUID()}`;
+    await trx
+      .insertInto('transactions')
+      .values({
+        ...transfer,
+        transaction_id: transactionId,
+        account_id: debtorId,
+        credit_debit: 'Debit',
+        information: `PAYMENT TO ${(consented.creditorAccount.name ?? consented.creditorAccount.identification).toUpperCase()}`,
+        bank_code: 'IssuedCreditTransfers',
+        balance_after_minor: booked - amount,
+      })
+      .execute();
 
     // A payee who banks here sees the money arrive in the same transaction.
-    const creditor = ledger.byIdentification(
-      consented.creditorAccount.schemeName,
-      consented.creditorAccount.identification,
-    );
     if (creditor) {
-      insertTransaction.run({
-        transactionId: `tx-${randomUUID()}`,
-        accountId: creditor.account_id,
-        reference,
-        amount,
-        currency: consented.instructedAmount.currency,
-        direction: 'Credit',
-        at,
-        information: `PAYMENT FROM ${debtor.name.toUpperCase()}`,
-        code: 'ReceivedCreditTransfers',
-        balanceAfter: ledger.bookedBalance(creditor.account_id) + amount,
-      });
+      await trx
+        .insertInto('transactions')
+        .values({
+          ...transfer,
+          transaction_id: `tx-${randomUUID()}`,
+          account_id: creditor.account_id,
+          credit_debit: 'Credit',
+          information: `PAYMENT FROM ${debtor.name.toUpperCase()}`,
+          bank_code: 'ReceivedCreditTransfers',
+          balance_after_minor: (await accounts.bookedBalance(creditor.account_id)) + amount,
+        })
+        .execute();
     }
 
-    const paymentId = `dp-${randomUUID()}`;
-    insertPayment.run({
-      paymentId,
-      consentId: consent.consentId,
-      clientId: request.clientId,
-      at,
+    const payment: PaymentRow = {
+      domestic_payment_id: `dp-${randomUUID()}`,
+      consent_id: consent.consentId,
+      client_id: request.clientId,
+      status: 'AcceptedSettlementCompleted',
+      creation_date_time: at,
+      status_update_date_time: at,
       initiation: JSON.stringify(consented),
-      debtorAccountId: debtorId,
-      transactionId,
-    });
-    if (consume.run({ consentId: consent.consentId, at }).changes !== 1) {
-      throw new ConsentStateError(consent.consentId, 'Consumed', ['Authorised'], 'payment');
-    }
-    return toPayment(byId.get(paymentId)!);
-  });
+      debtor_account_id: debtorId,
+      transaction_id: transactionId,
+    };
+    await trx.insertInto('domestic_payments').values(payment).execute();
+    return toPayment(payment);
+  };
 
   return {
-    // IMMEDIATE: take the write lock before reading the consent, so two processes cannot both see it Authorised.
-    submitDomestic: (request) => submit.immediate(request),
-    get(domesticPaymentId) {
-      const row = byId.get(domesticPaymentId);
+    submitDomestic: (request) => inTransaction(db, (trx) => submit(trx, request)),
+    async get(domesticPaymentId) {
+      const row = await byId(domesticPaymentId);
       return row ? toPayment(row) : undefined;
     },
-    getForClient(domesticPaymentId, clientId) {
-      const row = byId.get(domesticPaymentId);
+    async getForClient(domesticPaymentId, clientId) {
+      const row = await byId(domesticPaymentId);
       if (!row || row.client_id !== clientId) throw new PaymentNotFound(domesticPaymentId);
       return toPayment(row);
     },

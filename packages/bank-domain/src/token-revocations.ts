@@ -5,7 +5,8 @@
 // bank-api reads it at every call (FAPI 2.0 SP §5.3.4-3: the resource server checks revocation status).
 // A shared record was chosen over opaque tokens with introspection: the tokens stay self-contained for
 // the learner to decode, and the check costs one indexed read of a local file instead of a network call.
-import type Database from 'better-sqlite3';
+import { sql } from 'kysely';
+import type { BankDb } from './database.js';
 
 /** The access-token claim naming the grant (oidc-provider's grantId) a token was issued under. */
 export const GRANT_ID_CLAIM = 'grant_id';
@@ -28,53 +29,60 @@ export interface TokenRevocation {
 
 export interface TokenRevocations {
   /** Every access token issued under this grant is refused from now on. Idempotent. */
-  revokeGrant(grantId: string, reason: RevocationReason): void;
+  revokeGrant(grantId: string, reason: RevocationReason): Promise<void>;
   /** This one access token is refused from now on; the record is kept until the token expires. */
-  revokeAccessToken(jti: string, expiresAt: Date, reason: RevocationReason): void;
+  revokeAccessToken(jti: string, expiresAt: Date, reason: RevocationReason): Promise<void>;
   /** The revocation that ends this token, if any: its grant's first, then its own. */
-  find(token: { grantId?: string; jti: string }): TokenRevocation | undefined;
-}
-
-interface Row {
-  kind: 'grant' | 'access-token';
-  id: string;
-  reason: RevocationReason;
-  revoked_at: string;
+  find(token: { grantId?: string; jti: string }): Promise<TokenRevocation | undefined>;
 }
 
 /** Grant records outlive any refresh token issued under them (90 days), with a margin. */
 const GRANT_RECORD_DAYS = 120;
 
-export function tokenRevocationsRepository(db: Database.Database, now: () => Date): TokenRevocations {
-  const insert = db.prepare(
-    `INSERT INTO token_revocations (kind, id, reason, revoked_at, expires_at)
-     VALUES (@kind, @id, @reason, @at, @expiresAt)
-     ON CONFLICT (kind, id) DO NOTHING`,
-  );
-  // One indexed read per call (two primary-key lookups in one statement): its grant's record first, then its own.
-  const find = db.prepare<{ grantId: string | null; jti: string }, Row>(
-    `SELECT kind, id, reason, revoked_at FROM token_revocations
-     WHERE (kind = 'grant' AND id = @grantId) OR (kind = 'access-token' AND id = @jti)
-     ORDER BY kind = 'grant' DESC LIMIT 1`,
-  );
-  const purge = db.prepare('DELETE FROM token_revocations WHERE expires_at <= ?');
-
-  const record = (kind: Row['kind'], id: string, reason: RevocationReason, expiresAt: Date) => {
-    const at = now();
-    purge.run(at.toISOString());
-    insert.run({ kind, id, reason, at: at.toISOString(), expiresAt: expiresAt.toISOString() });
+export function tokenRevocationsRepository(db: BankDb, now: () => Date): TokenRevocations {
+  const record = async (
+    kind: TokenRevocation['kind'],
+    id: string,
+    reason: RevocationReason,
+    expiresAt: Date,
+  ) => {
+    const at = now().toISOString();
+    await db.deleteFrom('token_revocations').where('expires_at', '<=', at).execute();
+    await db
+      .insertInto('token_revocations')
+      .values({ kind, id, reason, revoked_at: at, expires_at: expiresAt.toISOString() })
+      .onConflict((oc) => oc.columns(['kind', 'id']).doNothing())
+      .execute();
   };
 
   return {
-    revokeGrant(grantId, reason) {
-      record('grant', grantId, reason, new Date(now().getTime() + GRANT_RECORD_DAYS * 86_400_000));
+    async revokeGrant(grantId, reason) {
+      await record('grant', grantId, reason, new Date(now().getTime() + GRANT_RECORD_DAYS * 86_400_000));
     },
-    revokeAccessToken(jti, expiresAt, reason) {
-      record('access-token', jti, reason, expiresAt);
+    async revokeAccessToken(jti, expiresAt, reason) {
+      await record('access-token', jti, reason, expiresAt);
     },
-    find(token) {
-      const row = find.get({ grantId: token.grantId ?? null, jti: token.jti });
-      return row && { kind: row.kind, id: row.id, reason: row.reason, revokedAt: row.revoked_at };
+    async find(token) {
+      // One indexed read per call (two primary-key lookups in one statement): its grant's record first, then its own.
+      const row = await db
+        .selectFrom('token_revocations')
+        .select(['kind', 'id', 'reason', 'revoked_at'])
+        .where((eb) => {
+          const own = eb.and([eb('kind', '=', 'access-token'), eb('id', '=', token.jti)]);
+          if (token.grantId === undefined) return own;
+          return eb.or([eb.and([eb('kind', '=', 'grant'), eb('id', '=', token.grantId)]), own]);
+        })
+        .orderBy(sql`kind = 'grant'`, 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return (
+        row && {
+          kind: row.kind,
+          id: row.id,
+          reason: row.reason as RevocationReason,
+          revokedAt: row.revoked_at,
+        }
+      );
     },
   };
 }

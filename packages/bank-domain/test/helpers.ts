@@ -1,55 +1,81 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BankStore, type DomesticPaymentInitiation, openBankStore } from '../src/index.js';
+import { type RawBuilder, sql } from 'kysely';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type BankDb, type DatabaseLocation, openDatabase } from '../src/database.js';
+import { type BankStore, openBankStore } from '../src/index.js';
 
 export interface TestBank {
   store: BankStore;
-  file: string;
+  /** Where the bank lives: pass it to openBankStore to open a second store (a second process's view). */
+  location: DatabaseLocation;
+  /** A connection of the test's own, beside the store's: what another process would read. */
+  probe: BankDb;
   clock: { now: Date; advance(ms: number): void };
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
-/** A fresh seeded bank in a temporary folder, with a clock the test moves. */
-export function openTestBank(start = new Date('2025-07-01T10:00:00.000Z')): TestBank {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bank-domain-test-'));
+export type Engine = 'sqlite' | 'postgres';
+
+/** The engines this run tests on: SQLite always, PostgreSQL when test/postgres-setup.ts started one. */
+export const ENGINES: Engine[] = inject('postgresUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/** A fresh, empty database on the test PostgreSQL server; its URL. */
+export async function freshPostgresDatabase(): Promise<string> {
+  const url = inject('postgresUrl');
+  if (!url) throw new Error('no test PostgreSQL server (see test/postgres-setup.ts)');
+  const name = `bank_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return url.replace(/\/postgres$/, `/${name}`);
+}
+
+/** Where a fresh bank lives on this engine: a new SQLite file in `dir`, or a new PostgreSQL database. */
+export async function freshLocation(engine: Engine, dir: string): Promise<DatabaseLocation> {
   const file = path.join(dir, 'bank', 'bank.sqlite');
+  return engine === 'postgres' ? { file, url: await freshPostgresDatabase() } : { file };
+}
+
+/** A fresh seeded bank (its own file or database), with a clock the test moves. */
+export async function openTestBank(
+  engine: Engine = 'sqlite',
+  start = new Date('2025-07-01T10:00:00.000Z'),
+): Promise<TestBank> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bank-domain-test-'));
+  const where = await freshLocation(engine, dir);
   const clock = {
     now: start,
     advance(ms: number) {
       clock.now = new Date(clock.now.getTime() + ms);
     },
   };
-  const store = openBankStore({ file, now: () => clock.now });
+  const store = await openBankStore({ ...where, now: () => clock.now });
+  const probe = openDatabase(where).db;
   return {
     store,
-    file,
+    location: where,
+    probe,
     clock,
-    cleanup() {
-      store.close();
+    async cleanup() {
+      await Promise.all([store.close(), probe.destroy()]);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export const ALICE = { customerId: 'cust-alice', current: '70000101', savings: '70000102' };
-export const BOB = { customerId: 'cust-bob', current: '70000201', savings: '70000202' };
-export const MONEYWISE = 'client-moneywise';
-export const BUDGETLY = 'client-budgetly';
-
-export function initiation(overrides: Partial<DomesticPaymentInitiation> = {}): DomesticPaymentInitiation {
-  return {
-    instructionIdentification: 'INSTR-0001',
-    endToEndIdentification: 'E2E-0001',
-    instructedAmount: { amountMinor: 2_550, currency: 'GBP' },
-    creditorAccount: {
-      schemeName: 'UK.OBIE.SortCodeAccountNumber',
-      identification: '08080021325698',
-      name: 'ACME Plumbing Ltd',
-    },
-    remittanceInformation: { reference: 'INV-2291', unstructured: 'Boiler service' },
-    ...overrides,
-  };
+/** One number from a raw query on the probe connection (COUNT(*) and the like). */
+export async function scalar(bank: TestBank, query: RawBuilder<unknown>): Promise<number> {
+  const { rows } = await query.execute(bank.probe);
+  return Number(Object.values(rows[0] as Record<string, unknown>)[0]);
 }
 
-export const RISK = { PaymentContextCode: 'BillPayment' };
+export { ALICE, BOB, BUDGETLY, initiation, MONEYWISE, RISK } from './fixtures/bank-data.js';
+export { sql };

@@ -1,8 +1,9 @@
 // The ecosystem's one typed source of truth: hostnames, ports, URLs, key and certificate paths,
 // and the demo participants' identities. Every party and script reads it; environment variables
 // override it (FAPI_<PARTY>_PORT, FAPI_SANDBOX_CERTS_DIR, FAPI_SANDBOX_DATA_DIR, FAPI_BASE_DOMAIN with
-// FAPI_HOST_ADDRESS for a sandbox hosted for a room under a domain of its own, and REDIS_URL for
-// replicas that share their short-lived state).
+// FAPI_HOST_ADDRESS for a sandbox hosted for a room under a domain of its own, REDIS_URL for replicas
+// that share their short-lived state, and DATABASE_URL to keep the bank's data on a PostgreSQL server
+// instead of the embedded SQLite file).
 
 import net from 'node:net';
 
@@ -76,6 +77,12 @@ export interface SandboxConfig {
   hostAddress: string;
   certsDir: string;
   dataDir: string;
+  /**
+   * DATABASE_URL: `postgres://user:password@host:5432/database`. Unset (the default), the bank's data
+   * is an embedded SQLite file under dataDir; set, it lives on that PostgreSQL server, where several
+   * replicas of bank-op and bank-api can share it.
+   */
+  databaseUrl?: string;
   ca: {
     /** The sandbox root CA: the only trust anchor every client needs. */
     root: string;
@@ -154,6 +161,17 @@ function baseDomainOf(env: NodeJS.ProcessEnv): string {
   return raw;
 }
 
+function databaseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^postgres(ql)?:\/\/[^/]/.test(raw)) {
+    throw new Error(
+      `DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:5432/database (got '${raw.split(':')[0]}:…'); unset it to keep the bank in its embedded SQLite file`,
+    );
+  }
+  return raw;
+}
+
 function addressOf(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -197,6 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
 
   const baseDomain = baseDomainOf(env);
   const hostAddress = addressOf(env, 'FAPI_HOST_ADDRESS', '127.0.0.1');
+  const databaseUrl = databaseUrlOf(env);
   const listenAddress = addressOf(env, 'FAPI_LISTEN_ADDRESS', hostAddress);
   /** `<name>.<base domain>` on `portNumber`, bound to the listen address. */
   const named = (name: string, portNumber: number) =>
@@ -239,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
     hostAddress,
     certsDir,
     dataDir,
+    ...(databaseUrl ? { databaseUrl } : {}),
     ca: {
       root: cert('ca', 'root-ca.crt'),
       server: cert('ca', 'server-ca.crt'),
@@ -342,6 +362,7 @@ export function environmentFor(config: SandboxConfig): Record<string, string> {
     FAPI_HOST_ADDRESS: config.hostAddress,
     FAPI_LISTEN_ADDRESS: config.tpp.web.address,
     ...(config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
+    ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}),
   };
 }
 

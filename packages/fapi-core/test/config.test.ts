@@ -18,3 +18,27 @@ describe('environmentFor', () => {
     }
   });
 });
+
+describe('DATABASE_URL', () => {
+  it('is unset by default: the bank stays in its embedded SQLite file', () => {
+    const { DATABASE_URL: _, ...env } = process.env;
+    expect(loadConfig(env).databaseUrl).toBeUndefined();
+    expect(loadConfig({ ...env, DATABASE_URL: '  ' }).databaseUrl).toBeUndefined();
+  });
+
+  it('names a PostgreSQL server, and reaches child processes', () => {
+    const url = 'postgres://bank@127.0.0.1:5432/bank';
+    const config = loadConfig({ ...process.env, DATABASE_URL: url });
+    expect(config.databaseUrl).toBe(url);
+    expect(environmentFor(config).DATABASE_URL).toBe(url);
+  });
+
+  it.each(['mysql://db/bank', 'sqlite:bank.sqlite', 'postgres:///'])(
+    'refuses %s, naming the form it needs',
+    (url) => {
+      expect(() => loadConfig({ ...process.env, DATABASE_URL: url })).toThrow(
+        /postgres:\/\/user:password@host/,
+      );
+    },
+  );
+});

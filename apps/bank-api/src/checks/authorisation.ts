@@ -26,10 +26,14 @@ function insufficient(ctx: PipelineContext, description: string, clause: string,
   });
 }
 
-function consentOf(ctx: PipelineContext, options: AuthorisationCheckOptions, consentId: string): Consent {
+async function consentOf(
+  ctx: PipelineContext,
+  options: AuthorisationCheckOptions,
+  consentId: string,
+): Promise<Consent> {
   const token = ctx.token!;
   try {
-    return options.store.consents.getForClient(consentId, token.client_id, KIND[ctx.requirement.scope]);
+    return await options.store.consents.getForClient(consentId, token.client_id, KIND[ctx.requirement.scope]);
   } catch (err) {
     if (isBankDomainError(err) && err.code === 'ConsentNotFound') {
       throw insufficient(
@@ -48,7 +52,7 @@ export function authorisationCheck(options: AuthorisationCheckOptions): Check {
   return {
     name: 'Authorisation: scope, grant and consent',
     clause: 'FAPI 2.0 SP §5.3.4-4, FAPI 1.0 Part 1 §6.2.1-5/-7, RFC 6750 §3.1',
-    run(ctx) {
+    async run(ctx) {
       const requirement = ctx.requirement;
       const token = ctx.token!;
       // RFC 6750 §3.1 / FAPI 1.0 Part 1 §6.2.1-5: the scope authorises this API.
@@ -83,7 +87,7 @@ export function authorisationCheck(options: AuthorisationCheckOptions): Check {
           'run the authorization code flow with the consent id in the openbanking_intent_id claim',
         );
       }
-      const consent = consentOf(ctx, options, intent);
+      const consent = await consentOf(ctx, options, intent);
       const allowed: readonly ConsentStatus[] = requirement.allowedConsentStatuses ?? ['Authorised'];
       if (!allowed.includes(consent.status)) {
         // FAPI 2.0 SP §5.3.4-3: revocation stops access at once, whoever revoked.

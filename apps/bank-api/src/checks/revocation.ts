@@ -43,7 +43,7 @@ export function revocationCheck(options: RevocationCheckOptions): Check {
   return {
     name: 'Revocation: neither the token nor its grant is revoked',
     clause: CLAUSE,
-    run(ctx) {
+    async run(ctx) {
       const token = ctx.token!;
       const scheme = ctx.credentials!.scheme;
       // A customer's token (it names a consent) must name its grant, or its grant's revocation could not be seen.
@@ -56,7 +56,7 @@ export function revocationCheck(options: RevocationCheckOptions): Check {
           fix: "obtain a new access token from bank-op (refresh it): bank-op's tokens name their grant",
         });
       }
-      const revocation = options.store.revocations.find({
+      const revocation = await options.store.revocations.find({
         ...(token.grant_id ? { grantId: token.grant_id } : {}),
         jti: token.jti,
       });

@@ -14,21 +14,21 @@ export function accountAccessConsentRoutes(deps: RouteDependencies): Router {
   const self = (id: string) => `${deps.baseUrl}/aisp/account-access-consents/${id}`;
   const tpp = pipeline.protect({ scope: 'accounts', grant: 'client_credentials' });
 
-  router.post('/aisp/account-access-consents', tpp, (req, res) => {
+  router.post('/aisp/account-access-consents', tpp, async (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
     const { Data } = contract.requestBody('CreateAccountAccessConsents', req.body);
     const created = (consent: Consent) => ({
       status: 201,
       body: accountAccessConsentResponse(consent, self(consent.consentId)),
     });
-    respondIdempotently(
+    await respondIdempotently(
       store,
       req,
       res,
       { clientId, operation: 'POST /account-access-consents' },
-      () =>
+      async (bank) =>
         created(
-          store.consents.createAccountAccess({
+          await bank.consents.createAccountAccess({
             clientId,
             permissions: Data.Permissions,
             ...(Data.ExpirationDateTime ? { expirationDateTime: Data.ExpirationDateTime } : {}),
@@ -41,22 +41,26 @@ export function accountAccessConsentRoutes(deps: RouteDependencies): Router {
       {
         // UK OB v3.1 Account and Transaction API: x-idempotency-key is not required on this POST.
         keyRequired: false,
-        asItIsNow: (first) =>
-          created(store.consents.getForClient(createdId(first), clientId, 'account-access')),
+        asItIsNow: async (first) =>
+          created(await store.consents.getForClient(createdId(first), clientId, 'account-access')),
       },
     );
   });
 
-  router.get('/aisp/account-access-consents/:ConsentId', tpp, (req, res) => {
+  router.get('/aisp/account-access-consents/:ConsentId', tpp, async (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
-    const consent = store.consents.getForClient(pathParam(req, 'ConsentId'), clientId, 'account-access');
+    const consent = await store.consents.getForClient(
+      pathParam(req, 'ConsentId'),
+      clientId,
+      'account-access',
+    );
     res.json(accountAccessConsentResponse(consent, self(consent.consentId)));
   });
 
   // UK OB v3.1: the TPP deletes the consent when the customer withdraws it at the TPP; access stops at once.
-  router.delete('/aisp/account-access-consents/:ConsentId', tpp, (req, res) => {
+  router.delete('/aisp/account-access-consents/:ConsentId', tpp, async (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
-    store.consents.revoke(pathParam(req, 'ConsentId'), { by: 'tpp', clientId });
+    await store.consents.revoke(pathParam(req, 'ConsentId'), { by: 'tpp', clientId });
     res.status(204).end();
   });
 

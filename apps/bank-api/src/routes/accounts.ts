@@ -49,15 +49,16 @@ export function accountRoutes(deps: RouteDependencies): Router {
       ...(accountParam ? { accountParam } : {}),
     });
 
-  router.get('/aisp/accounts', customer([ACCOUNTS]), (_req, res) => {
+  router.get('/aisp/accounts', customer([ACCOUNTS]), async (_req, res) => {
     const consent = pipelineContext(res).consent!;
-    const accounts = (consent.accountIds ?? []).flatMap((id) => store.accounts.get(id) ?? []);
+    const found = await Promise.all((consent.accountIds ?? []).map((id) => store.accounts.get(id)));
+    const accounts = found.flatMap((account) => account ?? []);
     res.json(accountsResponse(accounts, consent.permissions ?? [], `${baseUrl}/aisp/accounts`));
   });
 
-  router.get('/aisp/accounts/:AccountId', customer([ACCOUNTS], 'AccountId'), (req, res) => {
+  router.get('/aisp/accounts/:AccountId', customer([ACCOUNTS], 'AccountId'), async (req, res) => {
     const consent = pipelineContext(res).consent!;
-    const account = store.accounts.get(pathParam(req, 'AccountId'));
+    const account = await store.accounts.get(pathParam(req, 'AccountId'));
     const accounts = account ? [account] : [];
     res.json(
       accountsResponse(
@@ -68,17 +69,24 @@ export function accountRoutes(deps: RouteDependencies): Router {
     );
   });
 
-  router.get('/aisp/accounts/:AccountId/balances', customer([['ReadBalances']], 'AccountId'), (req, res) => {
-    const accountId = pathParam(req, 'AccountId');
-    res.json(
-      balancesResponse(store.accounts.balances(accountId), `${baseUrl}/aisp/accounts/${accountId}/balances`),
-    );
-  });
+  router.get(
+    '/aisp/accounts/:AccountId/balances',
+    customer([['ReadBalances']], 'AccountId'),
+    async (req, res) => {
+      const accountId = pathParam(req, 'AccountId');
+      res.json(
+        balancesResponse(
+          await store.accounts.balances(accountId),
+          `${baseUrl}/aisp/accounts/${accountId}/balances`,
+        ),
+      );
+    },
+  );
 
   router.get(
     '/aisp/accounts/:AccountId/transactions',
     customer([TRANSACTION_LEVEL, TRANSACTION_DIRECTION], 'AccountId'),
-    (req, res) => {
+    async (req, res) => {
       const consent = pipelineContext(res).consent!;
       const permissions = consent.permissions ?? [];
       const accountId = pathParam(req, 'AccountId');
@@ -105,7 +113,7 @@ export function accountRoutes(deps: RouteDependencies): Router {
       const page =
         from && to && from > to
           ? { transactions: [], page: 1, pageSize: DEFAULT_PAGE_SIZE, totalPages: 1, totalCount: 0 }
-          : store.accounts.transactions(accountId, filter);
+          : await store.accounts.transactions(accountId, filter);
 
       // UK OB v3.1 Pagination: Self, First, Prev, Next, Last links keep the caller's filters.
       const link = (n: number) => {

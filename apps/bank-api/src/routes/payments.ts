@@ -33,7 +33,7 @@ export function paymentRoutes(deps: RouteDependencies): Router {
   const paymentSelf = (id: string) => `${baseUrl}/pisp/domestic-payments/${id}`;
   const tpp = pipeline.protect({ scope: 'payments', grant: 'client_credentials' });
 
-  router.post('/pisp/domestic-payment-consents', tpp, (req, res) => {
+  router.post('/pisp/domestic-payment-consents', tpp, async (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
     const body = contract.requestBody('CreateDomesticPaymentConsents', req.body);
     const initiation = toDomainInitiation(body.Data.Initiation);
@@ -41,30 +41,35 @@ export function paymentRoutes(deps: RouteDependencies): Router {
       status: 201,
       body: domesticPaymentConsentResponse(consent, consentSelf(consent.consentId)),
     });
-    respondIdempotently(
+    await respondIdempotently(
       store,
       req,
       res,
       { clientId, operation: 'POST /domestic-payment-consents' },
-      () => created(store.consents.createDomesticPayment({ clientId, initiation, risk: body.Risk })),
+      async (bank) =>
+        created(await bank.consents.createDomesticPayment({ clientId, initiation, risk: body.Risk })),
       {
         keyRequired: true,
-        asItIsNow: (first) =>
-          created(store.consents.getForClient(createdId(first), clientId, 'domestic-payment')),
+        asItIsNow: async (first) =>
+          created(await store.consents.getForClient(createdId(first), clientId, 'domestic-payment')),
       },
     );
   });
 
-  router.get('/pisp/domestic-payment-consents/:ConsentId', tpp, (req, res) => {
+  router.get('/pisp/domestic-payment-consents/:ConsentId', tpp, async (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
-    const consent = store.consents.getForClient(pathParam(req, 'ConsentId'), clientId, 'domestic-payment');
+    const consent = await store.consents.getForClient(
+      pathParam(req, 'ConsentId'),
+      clientId,
+      'domestic-payment',
+    );
     res.json(domesticPaymentConsentResponse(consent, consentSelf(consent.consentId)));
   });
 
   router.get(
     '/pisp/domestic-payment-consents/:ConsentId/funds-confirmation',
     pipeline.protect({ scope: 'payments', grant: 'authorization_code' }),
-    (req, res) => {
+    async (req, res) => {
       const ctx = pipelineContext(res);
       if (ctx.consent!.consentId !== pathParam(req, 'ConsentId')) {
         throw consentMismatch(
@@ -72,7 +77,7 @@ export function paymentRoutes(deps: RouteDependencies): Router {
           'ConsentId',
         );
       }
-      const result = store.consents.confirmFunds(pathParam(req, 'ConsentId'), ctx.token!.client_id);
+      const result = await store.consents.confirmFunds(pathParam(req, 'ConsentId'), ctx.token!.client_id);
       res.json(
         fundsConfirmationResponse(result, `${consentSelf(pathParam(req, 'ConsentId'))}/funds-confirmation`),
       );
@@ -87,7 +92,7 @@ export function paymentRoutes(deps: RouteDependencies): Router {
       grant: 'authorization_code',
       allowedConsentStatuses: ['Authorised', 'Consumed'],
     }),
-    (req, res) => {
+    async (req, res) => {
       const ctx = pipelineContext(res);
       const clientId = ctx.token!.client_id;
       const body = contract.requestBody('CreateDomesticPayments', req.body);
@@ -102,14 +107,14 @@ export function paymentRoutes(deps: RouteDependencies): Router {
         status: 201,
         body: domesticPaymentResponse(payment, paymentSelf(payment.domesticPaymentId)),
       });
-      respondIdempotently(
+      await respondIdempotently(
         store,
         req,
         res,
         { clientId, operation: 'POST /domestic-payments' },
-        () =>
+        async (bank) =>
           created(
-            store.payments.submitDomestic({
+            await bank.payments.submitDomestic({
               clientId,
               consentId: body.Data.ConsentId,
               initiation,
@@ -118,16 +123,16 @@ export function paymentRoutes(deps: RouteDependencies): Router {
           ),
         {
           keyRequired: true,
-          asItIsNow: (first) =>
-            created(store.payments.getForClient(createdId(first, 'DomesticPaymentId'), clientId)),
+          asItIsNow: async (first) =>
+            created(await store.payments.getForClient(createdId(first, 'DomesticPaymentId'), clientId)),
         },
       );
     },
   );
 
-  router.get('/pisp/domestic-payments/:DomesticPaymentId', tpp, (req, res) => {
+  router.get('/pisp/domestic-payments/:DomesticPaymentId', tpp, async (req, res) => {
     const clientId = pipelineContext(res).token!.client_id;
-    const payment = store.payments.getForClient(pathParam(req, 'DomesticPaymentId'), clientId);
+    const payment = await store.payments.getForClient(pathParam(req, 'DomesticPaymentId'), clientId);
     res.json(domesticPaymentResponse(payment, paymentSelf(payment.domesticPaymentId)));
   });
 

@@ -59,7 +59,7 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
   const directory = await startDirectory({ config, log: captured.logOf('directory') });
   const bankOp = await startBankOp({ config, log: captured.logOf('bank-op') });
   const api = await startBankApi({ config, log: captured.logOf('bank-api'), now: clock.now, ...options });
-  const store = openBankStore({ file: bankStoreFile(config) });
+  const store = await openBankStore({ file: bankStoreFile(config), url: config.databaseUrl });
 
   const clients = await createTestClients(config);
 
@@ -102,7 +102,7 @@ export async function startSandbox(options: Partial<StartBankApiOptions> = {}): 
       await sandbox.api.stop();
       await sandbox.bankOp.stop();
       await sandbox.directory.stop();
-      store.close();
+      await store.close();
       const testClients: TestClient[] = Object.values(clients);
       await Promise.all(testClients.map((client) => client.flow.close()));
       const agents = [...testClients.map((client) => client.dispatcher), plain];

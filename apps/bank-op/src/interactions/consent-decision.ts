@@ -20,7 +20,11 @@ export async function renderConsent(
   chosenAccountIds: readonly string[] = [],
 ): Promise<void> {
   const customerId = String(details.session?.accountId);
-  const customer = ctx.bank.customers.get(customerId);
+  const [customer, accounts, signedIn] = await Promise.all([
+    ctx.bank.customers.get(customerId),
+    ctx.bank.accounts.listForCustomer(customerId),
+    signedInAs(ctx, details),
+  ]);
   ctx.send(
     res,
     status,
@@ -31,9 +35,9 @@ export async function renderConsent(
       clientId: String(details.params.client_id),
       tpp: await ctx.tppOf(details),
       consent,
-      accounts: ctx.bank.accounts.listForCustomer(customerId),
+      accounts,
       customerName: customer?.displayName ?? customerId,
-      signedIn: signedInAs(ctx, details),
+      signedIn,
       chosenAccountIds,
       ...(error ? { error } : {}),
     }),
@@ -58,13 +62,15 @@ export function submitConsentDecision(ctx: InteractionContext) {
 
     const decision = formValue(req.body, 'decision');
     if (decision === 'select-all') {
-      const every = bank.accounts.listForCustomer(String(details.session.accountId)).map((a) => a.accountId);
+      const every = (await bank.accounts.listForCustomer(String(details.session.accountId))).map(
+        (a) => a.accountId,
+      );
       await renderConsent(ctx, res, details, consent, 200, undefined, every);
       return;
     }
     if (decision !== 'allow') {
       noteDecision(res, consent, 'denied');
-      bank.consents.reject(consent.consentId);
+      await bank.consents.reject(consent.consentId);
       await ctx.refuse(req, res, 'access_denied', 'The customer denied the request');
       return;
     }
@@ -72,7 +78,7 @@ export function submitConsentDecision(ctx: InteractionContext) {
     const accountIds = formValues(req.body, 'accounts');
     const customerId = String(details.session.accountId);
     try {
-      bank.consents.authorise(consent.consentId, { customerId, accountIds });
+      await bank.consents.authorise(consent.consentId, { customerId, accountIds });
     } catch (err) {
       if (err instanceof BankDomainError) {
         const problem = accountIds.length === 0 ? 'Choose at least one account.' : err.message;

@@ -16,7 +16,7 @@ export async function consentOrRefuse(
   details: Details,
 ): Promise<Consent | undefined> {
   try {
-    const consent = consentForAuthorization(ctx.bank, {
+    const consent = await consentForAuthorization(ctx.bank, {
       clientId: String(details.params.client_id),
       scope: details.params.scope as string | undefined,
       claims: details.params.claims,
@@ -53,7 +53,7 @@ export async function signInFor(
   details: Details,
 ): Promise<{ payment?: PaymentToConfirm } | undefined> {
   const request = { scope: details.params.scope as string | undefined, claims: details.params.claims };
-  if (!isPaymentAuthorization(ctx.bank, request)) return {};
+  if (!(await isPaymentAuthorization(ctx.bank, request))) return {};
   const consent = await consentOrRefuse(ctx, req, res, details);
   if (!consent) return undefined;
   const payment = paymentToConfirm(consent);
@@ -61,14 +61,14 @@ export async function signInFor(
 }
 
 /** The customer cancelled or denied: the consent the request names is rejected, if it is this client's. */
-export function rejectNamedConsent(ctx: InteractionContext, details: Details): void {
+export async function rejectNamedConsent(ctx: InteractionContext, details: Details): Promise<void> {
   try {
-    const consent = consentForAuthorization(ctx.bank, {
+    const consent = await consentForAuthorization(ctx.bank, {
       clientId: String(details.params.client_id),
       scope: details.params.scope as string | undefined,
       claims: details.params.claims,
     });
-    if (consent) ctx.bank.consents.reject(consent.consentId);
+    if (consent) await ctx.bank.consents.reject(consent.consentId);
   } catch (err) {
     if (!(err instanceof IntentError || err instanceof BankDomainError)) throw err;
   }

@@ -19,7 +19,7 @@ export async function renderSignIn(
   error?: string,
   username?: string,
 ): Promise<void> {
-  const tpp = await ctx.tppOf(details);
+  const [tpp, signedIn] = await Promise.all([ctx.tppOf(details), signedInAs(ctx, details)]);
   ctx.send(
     res,
     status,
@@ -32,7 +32,7 @@ export async function renderSignIn(
       demoCredentials: ctx.bank.customers.demoCredentials(),
       passcode: ctx.passcodes.codeFor(details.uid, signIn.payment),
       payment: signIn.payment,
-      signedIn: signedInAs(ctx, details),
+      signedIn,
       ...(error ? { error } : {}),
       ...(username ? { username } : {}),
     }),
@@ -45,7 +45,7 @@ export function submitSignIn(ctx: InteractionContext) {
     ctx.formToken.assert(req, res, details.uid);
     if (formValue(req.body, 'action') === 'cancel') {
       noteSignIn(res, 'cancelled', undefined);
-      rejectNamedConsent(ctx, details);
+      await rejectNamedConsent(ctx, details);
       await ctx.refuse(req, res, 'access_denied', 'The customer cancelled the sign-in');
       return;
     }

@@ -16,10 +16,10 @@ export interface SignedInAs {
 }
 
 /** Who is signed in, if anyone, and the sign-out form's action and token. */
-export function signedInAs(ctx: InteractionContext, details: Details): SignedInAs | undefined {
+export async function signedInAs(ctx: InteractionContext, details: Details): Promise<SignedInAs | undefined> {
   const customerId = details.session?.accountId;
   if (!customerId) return undefined;
-  const customer = ctx.bank.customers.get(String(customerId));
+  const customer = await ctx.bank.customers.get(String(customerId));
   return {
     customerName: customer?.displayName ?? String(customerId),
     action: `/interaction/${details.uid}/sign-out`,

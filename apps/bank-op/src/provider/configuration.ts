@@ -193,17 +193,17 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
     async findAccount(ctx, sub) {
-      const customer = bank.customers.get(sub);
+      const customer = await bank.customers.get(sub);
       if (!customer) return undefined;
       return {
         accountId: customer.customerId,
         async claims(_use, _scope, requested) {
           return {
             sub: customer.customerId,
-            ...intentIdClaim(bank, requested as never, {
+            ...(await intentIdClaim(bank, requested as never, {
               customerId: customer.customerId,
               clientId: ctx.oidc.client?.clientId,
-            }),
+            })),
           };
         },
       };

@@ -65,23 +65,23 @@ export function consentKindFor(scope: string | undefined): ConsentKind | undefin
  * Whether the request authorises a payment: it asks for the payments scope, or names a domestic-payment
  * consent. Each such authorization needs strong customer authentication of its own (interaction-policy.ts).
  */
-export function isPaymentAuthorization(
+export async function isPaymentAuthorization(
   bank: BankStore,
   request: { scope: string | undefined; claims: unknown },
-): boolean {
+): Promise<boolean> {
   if ((request.scope ?? '').split(' ').includes('payments')) return true;
   const consentId = intentIdOf(request.claims);
-  return consentId !== undefined && bank.consents.get(consentId)?.kind === 'domestic-payment';
+  return consentId !== undefined && (await bank.consents.get(consentId))?.kind === 'domestic-payment';
 }
 
 /**
  * The consent this authorization request is for, checked before the customer is asked: it exists, was
  * created by this client, is of the kind the scope needs, and still awaits authorisation.
  */
-export function consentForAuthorization(
+export async function consentForAuthorization(
   bank: BankStore,
   request: { clientId: string; scope: string | undefined; claims: unknown },
-): Consent | undefined {
+): Promise<Consent | undefined> {
   const kind = consentKindFor(request.scope);
   if (!kind) return undefined;
   const consentId = intentIdOf(request.claims);
@@ -92,7 +92,7 @@ export function consentForAuthorization(
       `create the ${kind} consent at bank-api, then send claims={"id_token":{"${INTENT_CLAIM}":{"value":"<ConsentId>","essential":true}}}`,
     );
   }
-  const consent = bank.consents.get(consentId);
+  const consent = await bank.consents.get(consentId);
   // A consent of another client is reported as unknown: no oracle for other TPPs' consent ids.
   if (!consent || consent.clientId !== request.clientId) {
     throw new IntentError(
@@ -134,7 +134,7 @@ export function intentTokenClaims(bank: BankStore) {
     const consentId = intentIdOf(source?.claims);
     if (!consentId) return undefined;
     const kind = consentKindFor(source?.scope);
-    const consent = bank.consents.get(consentId);
+    const consent = await bank.consents.get(consentId);
     const bound =
       consent &&
       consent.kind === kind &&
@@ -169,14 +169,14 @@ function whyConsentEnded(consent: Consent | undefined): string {
 }
 
 /** The openbanking_intent_id claim of the ID token, when the customer authorised that consent. */
-export function intentIdClaim(
+export async function intentIdClaim(
   bank: BankStore,
   requested: Record<string, { value?: unknown } | null> | undefined,
   who: { customerId: string; clientId: string | undefined },
-): Record<string, string> {
+): Promise<Record<string, string>> {
   const consentId = requested?.[INTENT_CLAIM]?.value;
   if (typeof consentId !== 'string') return {};
-  const consent = bank.consents.get(consentId);
+  const consent = await bank.consents.get(consentId);
   if (!consent || consent.customerId !== who.customerId || consent.clientId !== who.clientId) return {};
   return { [INTENT_CLAIM]: consentId };
 }

@@ -16,9 +16,9 @@ export function interactionPrompts(bank: BankStore): NonNullable<Configuration['
       PAYMENT_SCA_CHECK,
       'Each payment is authorised with strong customer authentication (PSD2 RTS Art. 4, Art. 5)',
       'login_required',
-      (ctx: KoaContextWithOIDC) => {
+      async (ctx: KoaContextWithOIDC) => {
         const { params, result } = ctx.oidc;
-        const payment = isPaymentAuthorization(bank, {
+        const payment = await isPaymentAuthorization(bank, {
           scope: params?.scope as string | undefined,
           claims: params?.claims,
         });

@@ -35,7 +35,11 @@ function reasonFor(ctx: KoaContextWithOIDC): RevocationReason {
 export function recordGrantRevocations(provider: Provider, bank: BankStore): void {
   provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
     const reason = reasonFor(ctx);
-    bank.revocations.revokeGrant(grantId, reason);
+    // oidc-provider does not wait for its listeners: on SQLite the write completes before the response
+    // leaves (no I/O to wait for); a failure reaches bank-op's server_error log, never silence.
+    bank.revocations
+      .revokeGrant(grantId, reason)
+      .catch((err: unknown) => provider.emit('server_error', ctx, err));
     noteCheck(ctx.res, {
       name: "The grant's access tokens are refused at bank-api from now on",
       passed: true,
@@ -100,7 +104,11 @@ export function revokeJwtAccessTokens(
       return;
     }
     if (typeof claims.jti !== 'string' || typeof claims.exp !== 'number') return;
-    deps.bank.revocations.revokeAccessToken(claims.jti, new Date(claims.exp * 1000), 'access token revoked');
+    await deps.bank.revocations.revokeAccessToken(
+      claims.jti,
+      new Date(claims.exp * 1000),
+      'access token revoked',
+    );
     answer(ctx, 200, undefined, {
       passed: true,
       detail: `access token ${claims.jti} recorded as revoked in the bank's revocation record: bank-api refuses it from its next call; the refresh token and the grant stay (RFC 7009 §2.1 leaves that to the server)`,

@@ -161,7 +161,7 @@ const scenarios: Record<string, Scenario | typeof ON_BANK_API> = {
   'ensure-valid-pkce-succeeds': async ({ client1 }) => {
     // By value: the signed request object in the authorization URL, with S256 PKCE inside.
     const pkce = client1.tpp.pkce();
-    const params = client1.params(pkce, { response_type: 'code id_token' });
+    const params = await client1.params(pkce, { response_type: 'code id_token' });
     const url = new URL(`${client1.issuer}/authorize`);
     url.search = new URLSearchParams({
       client_id: client1.client.clientId,
@@ -266,14 +266,14 @@ const scenarios: Record<string, Scenario | typeof ON_BANK_API> = {
   },
 
   'ensure-request-object-signature-algorithm-is-not-none': async ({ client1 }) => {
-    const params = client1.params(client1.tpp.pkce(), { response_type: 'code id_token' });
+    const params = await client1.params(client1.tpp.pkce(), { response_type: 'code id_token' });
     const signed = decodeJwt(await client1.requestObject(params));
     const { par } = await client1.push({}, { outside: { request: new UnsecuredJWT(signed).encode() } });
     expectRefused(par, { status: 400, error: 'invalid_request_object' });
   },
 
   'ensure-request-object-with-invalid-signature-fails': async ({ client1 }) => {
-    const params = client1.params(client1.tpp.pkce(), { response_type: 'code id_token' });
+    const params = await client1.params(client1.tpp.pkce(), { response_type: 'code id_token' });
     const signed = await client1.requestObject(params);
     const corrupted = `${signed.slice(0, -6)}${signed.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`;
     const { par } = await client1.push({}, { outside: { request: corrupted } });

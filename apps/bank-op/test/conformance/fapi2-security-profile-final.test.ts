@@ -267,7 +267,7 @@ function dpopIatShifted(seconds: number): Scenario {
     const shifted = proofClaims((now) => ({ iat: now + seconds }));
     const dpop = await DpopSession.create();
     const pkce = client1.tpp.pkce();
-    const params = client1.params(pkce);
+    const params = await client1.params(pkce);
     const engineClient = await client1.tpp.engineClient(client1.client, { dpop });
     const par = await pushAuthorizationRequest(
       { exchange: createExchange({ bend: shifted }), bend: shifted },

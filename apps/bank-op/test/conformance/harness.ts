@@ -86,8 +86,8 @@ export class VariantClient {
   }
 
   /** Complete FAPI authorization parameters (PKCE S256, a consent to approve), then the overrides. */
-  params(pkce: PkcePair, overrides: Overrides = {}): Record<string, string> {
-    const base = this.tpp.authorizationParams(this.client, this.tpp.accountConsent(this.client), pkce);
+  async params(pkce: PkcePair, overrides: Overrides = {}): Promise<Record<string, string>> {
+    const base = this.tpp.authorizationParams(this.client, await this.tpp.accountConsent(this.client), pkce);
     return applyOverrides(base, overrides);
   }
 
@@ -109,7 +109,10 @@ export class VariantClient {
   ): Promise<Pushed> {
     const pkce = this.tpp.pkce();
     const signed = this.client.profile === 'fapi1-advanced';
-    const params = this.params(pkce, signed ? { response_type: 'code id_token', ...overrides } : overrides);
+    const params = await this.params(
+      pkce,
+      signed ? { response_type: 'code id_token', ...overrides } : overrides,
+    );
     const form = signed ? { request: await this.requestObject(params, options.requestObject) } : params;
     Object.assign(form, options.outside);
     const dpop = options.dpop === null ? undefined : (options.dpop ?? (await this.newDpop()));

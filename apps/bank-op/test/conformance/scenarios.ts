@@ -226,7 +226,7 @@ export const commonScenarios: Record<string, Scenario> = {
 
   'ensure-unsigned-authorization-request-without-using-par-fails': async ({ client1 }) => {
     const url = new URL(`${client1.issuer}/authorize`);
-    url.search = new URLSearchParams(client1.params(client1.tpp.pkce())).toString();
+    url.search = new URLSearchParams(await client1.params(client1.tpp.pkce())).toString();
     const visit = await client1.tpp.newBrowser().open(url);
     await expectAuthorizationRefused(client1, visit, ['invalid_request']);
   },
@@ -373,7 +373,7 @@ export const commonScenarios: Record<string, Scenario> = {
     const pkce = client2.tpp.pkce();
     const foreign = client2.tpp.authorizationParams(
       client2.client,
-      client1.tpp.accountConsent(client1.client),
+      await client1.tpp.accountConsent(client1.client),
       pkce,
     );
     const par = await client2.tpp.par(client2.client, foreign, await dpopOf(client2));

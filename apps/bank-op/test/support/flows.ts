@@ -32,7 +32,7 @@ export async function authorizeFapi2(
   options: { dpop?: DpopSession; consentId?: string; customer?: { username: string; password: string } } = {},
 ): Promise<Authorized> {
   const pkce = tpp.pkce();
-  const consentId = options.consentId ?? tpp.accountConsent(client);
+  const consentId = options.consentId ?? (await tpp.accountConsent(client));
   const params = tpp.authorizationParams(client, consentId, pkce);
   const par = await tpp.par(client, params, options.dpop ? { dpop: options.dpop } : {});
   expect(par.status, JSON.stringify(par.body)).toBe(201);
@@ -63,7 +63,7 @@ export async function authorizeFapi1(
   mode: Fapi1Mode,
 ): Promise<Authorized> {
   const pkce = tpp.pkce();
-  const consentId = tpp.accountConsent(client);
+  const consentId = await tpp.accountConsent(client);
   const hybrid = mode.startsWith('hybrid');
   const params: Record<string, string> = {
     ...tpp.authorizationParams(client, consentId, pkce),

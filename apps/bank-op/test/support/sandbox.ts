@@ -47,7 +47,10 @@ export async function startSandbox(
     config,
     directory,
     bankOp: await start(),
-    bank: openBankStore({ file: path.join(config.dataDir, 'bank', 'bank.sqlite') }),
+    bank: await openBankStore({
+      file: path.join(config.dataDir, 'bank', 'bank.sqlite'),
+      url: config.databaseUrl,
+    }),
     directoryClient,
     logs,
     plain,
@@ -78,7 +81,7 @@ export async function startSandbox(
     async close() {
       await sandbox.bankOp.stop();
       await sandbox.directory.stop();
-      sandbox.bank.close();
+      await sandbox.bank.close();
       await Promise.all([plain.close(), ...[...agents.values()].map((agent) => agent.close())]);
       removeTestData(config);
     },

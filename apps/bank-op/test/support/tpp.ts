@@ -525,11 +525,13 @@ export class TestTpp {
   }
 
   /** An account-access consent created as bank-api would for this client. */
-  accountConsent(client: RegisteredClient): string {
-    return this.sandbox.bank.consents.createAccountAccess({
-      clientId: client.clientId,
-      permissions: ['ReadAccountsBasic', 'ReadAccountsDetail', 'ReadBalances'],
-    }).consentId;
+  async accountConsent(client: RegisteredClient): Promise<string> {
+    return (
+      await this.sandbox.bank.consents.createAccountAccess({
+        clientId: client.clientId,
+        permissions: ['ReadAccountsBasic', 'ReadAccountsDetail', 'ReadBalances'],
+      })
+    ).consentId;
   }
 
   /** The authorization response parameters, from the query or (hybrid flow) the fragment. */

@@ -29,10 +29,13 @@ beforeAll(async () => {
       return [await startBankApi({ config }), bankOp];
     },
   });
-  bank = openBankStore({ file: path.join(sandbox.config.dataDir, 'bank', 'bank.sqlite') });
+  bank = await openBankStore({
+    file: path.join(sandbox.config.dataDir, 'bank', 'bank.sqlite'),
+    url: sandbox.config.databaseUrl,
+  });
 });
 afterAll(async () => {
-  bank?.close();
+  await bank?.close();
   await sandbox?.close();
 });
 
@@ -71,7 +74,7 @@ describe('a connection the bank has ended', () => {
     const connection = await connect();
     expect((await sandbox.browser.api(`/connections/${connection.id}/accounts`)).status).toBe(200);
 
-    bank.consents.revoke(connection.consentId!, { by: 'customer', customerId: 'cust-alice' });
+    await bank.consents.revoke(connection.consentId!, { by: 'customer', customerId: 'cust-alice' });
 
     // The API refuses the token (the consent is revoked); Moneywise tries its refresh token once, which
     // the bank refuses too: the connection has ended.
@@ -113,7 +116,7 @@ describe('a connection the bank has ended', () => {
     const grantId = String(decodeJwt(token!.access_token).grant_id);
     await bankOp.provider.RefreshToken.adapter.revokeByGrantId(grantId);
     await bankOp.provider.Grant.adapter.destroy(grantId);
-    bank.revocations.revokeGrant(grantId, 'refresh token revoked');
+    await bank.revocations.revokeGrant(grantId, 'refresh token revoked');
 
     expect((await sandbox.browser.api(`/connections/${connection.id}/accounts`)).status).toBe(502);
     const ended = await connectionView(connection.id);
@@ -123,7 +126,7 @@ describe('a connection the bank has ended', () => {
 
   it('offers to reconnect: a new connection with the same profile that works', async () => {
     const connection = await connect();
-    bank.consents.revoke(connection.consentId!, { by: 'customer', customerId: 'cust-alice' });
+    await bank.consents.revoke(connection.consentId!, { by: 'customer', customerId: 'cust-alice' });
     await sandbox.browser.api(`/connections/${connection.id}/accounts`);
     expect((await connectionView(connection.id)).status).toBe('ended');
 
@@ -193,7 +196,7 @@ describe('a connection the bank has ended', () => {
 
     const removed = await sandbox.browser.api(`/connections/${connection.id}`, { method: 'DELETE' });
     expect(removed.status, removed.text).toBe(204);
-    expect(bank.consents.get(connection.consentId!)?.status).toBe('Revoked');
+    expect((await bank.consents.get(connection.consentId!))?.status).toBe('Revoked');
     expect(storedTokens(connection.id)).toEqual([]);
     expect((await sandbox.browser.api(`/connections/${connection.id}`)).status).toBe(404);
     const list = (await sandbox.browser.api('/connections')).body as { connections: ConnectionView[] };
