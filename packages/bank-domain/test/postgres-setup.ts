@@ -1,7 +1,8 @@
 // Vitest global setup: one real PostgreSQL server for this package's tests (each test gets a database of
 // its own on it), so every store test runs on both engines. Without the server binaries the PostgreSQL
 // runs are skipped with a notice, unless CI=true or FAPI_TEST_POSTGRES=required: then they must run.
-import { postgresBinDir, startTestPostgres } from '@fapi-sandbox/fapi-core/testing-postgres';
+import { postgresBinDir } from '@fapi-sandbox/fapi-core/service-binaries';
+import { startTestPostgres } from '@fapi-sandbox/fapi-core/testing-postgres';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {

@@ -5,18 +5,20 @@ import path from 'node:path';
 
 const POSTGRES_ROOT = '/usr/lib/postgresql';
 
-/** The newest installed PostgreSQL's bin folder (holding initdb, pg_ctl, postgres), if any. */
+/** The newest installed PostgreSQL's bin folder (holding initdb and postgres), if any. */
 export function postgresBinDir(): string | undefined {
   const explicit = process.env.FAPI_POSTGRES_BIN;
-  if (explicit) return fs.existsSync(path.join(explicit, 'initdb')) ? explicit : undefined;
+  if (explicit) return hasServer(explicit) ? explicit : undefined;
   if (!fs.existsSync(POSTGRES_ROOT)) return undefined;
   const majors = fs
     .readdirSync(POSTGRES_ROOT)
     .filter((name) => /^\d+$/.test(name))
     .sort((a, b) => Number(b) - Number(a));
-  return majors
-    .map((major) => path.join(POSTGRES_ROOT, major, 'bin'))
-    .find((bin) => fs.existsSync(path.join(bin, 'initdb')));
+  return majors.map((major) => path.join(POSTGRES_ROOT, major, 'bin')).find(hasServer);
+}
+
+function hasServer(bin: string): boolean {
+  return ['initdb', 'postgres'].every((program) => fs.existsSync(path.join(bin, program)));
 }
 
 /** redis-server's path: FAPI_REDIS_SERVER, else PATH, else Debian's /usr/bin. */

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { postgresBinDir } from './service-binaries.js';
 import { workerPort } from './testing.js';
 
 const run = promisify(execFile);
@@ -19,16 +20,6 @@ export interface TestPostgres {
   /** A URL to the same server naming another database. */
   urlOf(database: string): string;
   stop(): Promise<void>;
-}
-
-/** The folder of Debian's PostgreSQL server binaries (the newest installed), if any. */
-export function postgresBinDir(root = '/usr/lib/postgresql'): string | undefined {
-  if (!fs.existsSync(root)) return undefined;
-  const versions = fs
-    .readdirSync(root)
-    .filter((v) => /^\d+$/.test(v) && fs.existsSync(path.join(root, v, 'bin', 'postgres')))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions[0] ? path.join(root, versions[0], 'bin') : undefined;
 }
 
 /**
@@ -57,7 +48,7 @@ export async function startTestPostgres(options: StartPostgresOptions = {}): Pro
   const bin = postgresBinDir();
   if (!bin) {
     throw new Error(
-      'PostgreSQL server binaries were not found in /usr/lib/postgresql/<version>/bin: apt-get install postgresql',
+      'PostgreSQL server binaries were not found (FAPI_POSTGRES_BIN, /usr/lib/postgresql/<version>/bin): run pnpm services:ensure, or apt-get install postgresql',
     );
   }
   const throwaway = options.dataDir === undefined;

@@ -11,17 +11,19 @@ afterEach(() => {
   process.env = { ...saved };
 });
 
-function folderWith(program: string): string {
+function folderWith(...programs: string[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-bin-'));
-  fs.writeFileSync(path.join(dir, program), '#!/bin/sh\n', { mode: 0o755 });
+  for (const program of programs) fs.writeFileSync(path.join(dir, program), '#!/bin/sh\n', { mode: 0o755 });
   return dir;
 }
 
 describe('the servers of the hosted setup', () => {
-  it('takes FAPI_POSTGRES_BIN when it holds initdb, and nothing when it does not', () => {
-    const dir = folderWith('initdb');
+  it('takes FAPI_POSTGRES_BIN when it holds initdb and postgres, and nothing when it does not', () => {
+    const dir = folderWith('initdb', 'postgres');
     process.env.FAPI_POSTGRES_BIN = dir;
     expect(postgresBinDir()).toBe(dir);
+    process.env.FAPI_POSTGRES_BIN = folderWith('initdb');
+    expect(postgresBinDir()).toBeUndefined();
     process.env.FAPI_POSTGRES_BIN = path.join(dir, 'missing');
     expect(postgresBinDir()).toBeUndefined();
   });
