@@ -44,9 +44,9 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   const log = options.log ?? createLogger('bank-api');
   const now = options.now;
   // Opened first: an unreachable Redis (REDIS_URL) stops start-up before anything else is opened.
-  const shared = await openSharedState(config, log, now);
-  const store = openBankStore({ file: bankStoreFile(config) });
   const trace = new TraceRecorder();
+  const shared = await openSharedState(config, log, trace, now);
+  const store = openBankStore({ file: bankStoreFile(config) });
   const agent = createSandboxAgent({}, config);
   // bank-api's own transport certificate, for bank-op's introspection endpoint (RFC 8705 §2.1).
   const introspectionAgent = createSandboxAgent(
