@@ -166,8 +166,9 @@ describe('a trace shared by two replicas through Redis', () => {
     const a = await replica(key);
     a.recorder.record(fullInput);
     await vi.waitFor(async () => expect(await a.redis.xlen(key)).toBe(1));
-    const [[, fields]] = (await a.redis.xrange(key, '-', '+')) as [string, string[]][];
-    const stored = fields.join(' ');
+    const entries = await a.redis.xrange(key, '-', '+');
+    const stored = entries.map(([, fields]) => fields.join(' ')).join('\n');
+    expect(stored).toContain('Accounts read');
     expect(stored).not.toContain(TOKEN);
     expect(stored).not.toContain(DPOP);
     expect(stored).not.toContain('abcdefghijkl');
