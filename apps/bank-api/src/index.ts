@@ -43,10 +43,10 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   const { config } = options;
   const log = options.log ?? createLogger('bank-api');
   const now = options.now;
-  // Opened first: an unreachable Redis (REDIS_URL) stops start-up before anything else is opened.
-  const shared = await openSharedState(config, log, now);
-  const store = await openBankStore({ file: bankStoreFile(config), url: config.databaseUrl });
   const trace = new TraceRecorder();
+  // Opened first: an unreachable Redis (REDIS_URL) stops start-up before anything else is opened.
+  const shared = await openSharedState(config, log, trace, now);
+  const store = await openBankStore({ file: bankStoreFile(config), url: config.databaseUrl });
   const agent = createSandboxAgent({}, config);
   // bank-api's own transport certificate, for bank-op's introspection endpoint (RFC 8705 §2.1).
   const introspectionAgent = createSandboxAgent(

@@ -1,7 +1,8 @@
 // bank-op: the mock bank's FAPI OpenID Provider (oidc-provider 9 in express), FAPI 2.0 Security
 // Profile and FAPI 1.0 Advanced per client. `startBankOp` opens its stores, builds the provider and
 // starts the web and mTLS listeners from the configuration it is given. With REDIS_URL, what its replicas
-// must share lives in Redis: its secrets and oidc-provider's short-lived models (storage/redis-adapter.ts).
+// must share lives in Redis: its secrets, oidc-provider's short-lived models (storage/redis-adapter.ts) and
+// its flow trace (fapi-core/trace-stream.ts), so that any replica's `/trace` lists every replica's events.
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { openBankStore } from '@fapi-sandbox/bank-domain';
@@ -18,6 +19,7 @@ import {
   readPem,
 } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
+import { shareTraceThroughRedis } from '@fapi-sandbox/fapi-core/trace-stream';
 import type Provider from 'oidc-provider';
 import { createMtlsApp, createWebApp } from './app.js';
 import { FlowIds } from './http/flow-ids.js';
@@ -78,6 +80,10 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   const secrets = redis
     ? await loadOrCreateSharedSecrets(redis, `${BANK_OP_REDIS_PREFIX}secrets`)
     : loadOrCreateSecrets(dataDir);
+  const recorder = new TraceRecorder();
+  const traceStream = redis
+    ? await shareTraceThroughRedis({ redis, key: `${BANK_OP_REDIS_PREFIX}trace`, recorder, log })
+    : undefined;
   const bank = await openBankStore({
     file: path.join(config.dataDir, 'bank', 'bank.sqlite'),
     url: config.databaseUrl,
@@ -114,7 +120,6 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   provider.on('server_error', (ctx, err) => logFailure(log, ctx.req, ctx.res, err));
   logProviderRefusals(provider, log);
   const flowIds = new FlowIds();
-  const recorder = new TraceRecorder();
   traceFrontChannel(provider, flowIds, recorder);
   traceTokenEndpoint(provider, certificates);
 
@@ -142,6 +147,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     await Promise.all([close(web), close(mtls)]);
     store.close();
     await bank.close();
+    await traceStream?.close();
     await Promise.all([directoryAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
     throw err;
   }
@@ -159,6 +165,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
       await Promise.all([close(web), close(mtls)]);
       store.close();
       await bank.close();
+      await traceStream?.close();
       await Promise.all([directoryAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
     },
   };

@@ -2,9 +2,11 @@
 // room runs them: a flow may take each step at another replica. A request pushed to one is redeemed at the
 // other; a code issued by one is redeemed once at the other and refused the second time, with what the
 // first redemption issued revoked everywhere; a client assertion used at one is a replay at the other; a
-// DPoP nonce one hands out is good at the other.
+// DPoP nonce one hands out is good at the other; each lists the other's trace events, and a flow re-filed by
+// one is re-filed at the other.
 // The replicas share a data folder (clients stay in SQLite), so the test also checks that what they share
 // for a flow is in Redis and not in that folder.
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
@@ -16,7 +18,9 @@ import {
   startRedisServer,
   withRedisUrl,
 } from '@fapi-sandbox/fapi-core/testing-redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningBankOp, startBankOp } from '../src/index.js';
 import { openOidcStore } from '../src/storage/sqlite-adapter.js';
 import { expectOAuthError } from './support/expect-error.js';
@@ -169,6 +173,60 @@ describe('bank-op replicas sharing Redis', () => {
       /^REDIS_URL is set, but Redis at 127\.0\.0\.1:\d+ could not be used \(.*ECONNREFUSED.*\)/,
     );
     expect([await isFree(ports.web), await isFree(ports.mtls)]).toEqual([true, true]);
+  });
+
+  it('re-file at the other replica the flow one re-filed, and list there its events', async () => {
+    const baseline = await tpp.register({ profile: 'fapi1-baseline' });
+    // RFC 6749 §4.1.1: a plain request in the browser names no x-fapi-interaction-id; A files it under one
+    // of its own. (Which flow a browser's request belongs to is known only to the replica that saw its
+    // start (http/flow-ids.ts), so the whole authorization runs at A here.)
+    const pkce = tpp.pkce();
+    const url = new URL(`${tpp.issuer}/authorize`);
+    const params = tpp.authorizationParams(baseline, tpp.accountConsent(baseline), pkce);
+    for (const [name, value] of Object.entries(params))
+      if (value !== undefined) url.searchParams.set(name, value);
+    await at(A);
+    const landing = await tpp.customerAuthorizes(url);
+
+    // FAPI 1.0 Part 1 §6.2.1-11: the client's flow id arrives with the code's redemption; A re-files.
+    const clientFlow = randomUUID();
+    const redeemed = await tpp.post(
+      baseline,
+      tpp.endpoint(baseline, '/token'),
+      async () => ({
+        grant_type: 'authorization_code',
+        code: landing.searchParams.get('code')!,
+        redirect_uri: sandbox.config.participants.demo.redirectUris[0]!,
+        code_verifier: pkce.codeVerifier,
+        client_id: baseline.clientId,
+        ...(await tpp.clientAuth(baseline)),
+      }),
+      { headers: { 'x-fapi-interaction-id': clientFlow } },
+    );
+    expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(200);
+
+    const stepsAt = async (replica: number, participant = sandbox.config.participants.demo) => {
+      await at(replica);
+      const read = await fetch(`${sandbox.config.bankOp.mtls.origin}/trace?interaction_id=${clientFlow}`, {
+        dispatcher: sandbox.transport(participant),
+      });
+      expect(read.status).toBe(200);
+      return ((await read.json()) as { events: TraceEvent[] }).events.map((event) => event.step);
+    };
+    const whole = [
+      'Authorization request (front channel)',
+      'Sign-in page',
+      'Sign-in (password and passcode)',
+      'Authorization resumed',
+      'Consent page',
+      'Consent decision',
+      'Authorization response (redirect to the client)',
+      expect.stringMatching(/token/i),
+    ];
+    expect(await stepsAt(A)).toEqual(whole);
+    // B saw none of it, and lists it whole under the client's id: A's events and A's re-filing reached it.
+    await vi.waitFor(async () => expect(await stepsAt(B)).toEqual(whole));
+    expect(await stepsAt(B, sandbox.config.participants.second)).toEqual([]);
   });
 
   it('share one set of secrets through Redis, none in the data folder', async () => {

@@ -113,6 +113,18 @@ interface StoredEvent {
 }
 
 /**
+ * What one replica of a party hands the others (trace-stream.ts carries it through Redis): an event as it
+ * was stored, already redacted (its bodies JSON text, its JWTs without signatures, none decoded), or a
+ * re-filing (see refile). Never the input a party recorded: nothing shared is more than `/trace` serves.
+ */
+export type SharedTraceEntry =
+  | ({ kind: 'event' } & Omit<StoredEvent, 'bytes'>)
+  | { kind: 'refile'; from: string; to: string; participant: string };
+
+/** Where a recorder hands what it records and re-files, to be shared with the party's other replicas. */
+export type TraceOutlet = (entry: SharedTraceEntry) => void;
+
+/**
  * A bounded in-memory ring of trace events: the oldest drop out first once there are more than `capacity`
  * of them or their JSON passes `maxBytes` (the newest event is always kept), so a long-running sandbox
  * never grows without limit. Events are redacted when recorded and their JWTs decoded when read.
@@ -126,6 +138,7 @@ export class TraceRecorder {
   #bytes = 0;
   readonly #listeners = new Set<TraceListener>();
   readonly #now: () => Date;
+  #outlet: TraceOutlet | undefined;
 
   constructor(options: { capacity?: number; maxBytes?: number; now?: () => Date } = {}) {
     this.capacity = options.capacity ?? TRACE_CAPACITY;
@@ -151,16 +164,47 @@ export class TraceRecorder {
       at: this.#now().toISOString(),
       checks: input.checks ?? [],
     });
-    const bytes =
-      jsonLength(event) +
-      storedBodyLength(requestBody) +
-      storedBodyLength(responseBody) +
-      jsonLength(jwts) +
-      jsonLength(foundJwts);
-    const stored: StoredEvent = { event, requestBody, responseBody, jwts, foundJwts, bytes };
+    const stored = storedEvent(event, requestBody, responseBody, jwts, foundJwts);
     this.#events.push(stored);
-    this.#bytes += bytes;
+    this.#bytes += stored.bytes;
     this.#evict();
+    // Shared as stored, redacted; an event naming no participant is readable by no one and stays here.
+    if (this.#outlet && event.participant !== undefined) {
+      this.#outlet({ kind: 'event', event, requestBody, responseBody, jwts, foundJwts });
+    }
+    return this.#tell(stored);
+  }
+
+  /**
+   * Takes what another replica of this party recorded or re-filed (trace-stream.ts): an event is kept in
+   * the order of its time, bounded like any other, and told to the listeners; a re-filing is applied here
+   * and not shared again.
+   */
+  receive(entry: SharedTraceEntry): void {
+    if (entry.kind === 'refile') {
+      this.#refile(entry.from, entry.to, entry.participant);
+      return;
+    }
+    const { event, requestBody, responseBody, jwts, foundJwts } = entry;
+    const stored = storedEvent(event, requestBody, responseBody, jwts, foundJwts);
+    // Another replica's event arrives a little after it was recorded: placed by its time, usually last.
+    let at = this.#events.length;
+    while (at > this.#head && this.#events[at - 1]!.event.at > event.at) at--;
+    this.#events.splice(at, 0, stored);
+    this.#bytes += stored.bytes;
+    this.#evict();
+    this.#tell(stored);
+  }
+
+  /** Hands every event recorded and every re-filing from now on to `outlet`; returns a function that stops it. */
+  shareThrough(outlet: TraceOutlet): () => void {
+    this.#outlet = outlet;
+    return () => {
+      if (this.#outlet === outlet) this.#outlet = undefined;
+    };
+  }
+
+  #tell(stored: StoredEvent): TraceEvent {
     const view = eventView(stored);
     for (const listener of this.#listeners) {
       try {
@@ -195,8 +239,15 @@ export class TraceRecorder {
    * which flow they belonged to (bank-op, when a client redeems a code whose authorization came through
    * the browser with no interaction id). Returns how many events moved. Listeners are not told again:
    * they saw each event once, as recorded; a reader of a flow asks `list`, which sees the new filing.
+   * The other replicas of the party re-file too (shareThrough).
    */
   refile(from: string, to: string, participant: string): number {
+    const moved = this.#refile(from, to, participant);
+    this.#outlet?.({ kind: 'refile', from, to, participant });
+    return moved;
+  }
+
+  #refile(from: string, to: string, participant: string): number {
     let moved = 0;
     for (let i = this.#head; i < this.#events.length; i++) {
       const stored = this.#events[i]!;
@@ -241,6 +292,22 @@ export class TraceRecorder {
       this.#head = 0;
     }
   }
+}
+
+function storedEvent(
+  event: StoredEvent['event'],
+  requestBody: StoredBody | undefined,
+  responseBody: StoredBody | undefined,
+  jwts: TraceJwt[],
+  foundJwts: TraceJwt[],
+): StoredEvent {
+  const bytes =
+    jsonLength(event) +
+    storedBodyLength(requestBody) +
+    storedBodyLength(responseBody) +
+    jsonLength(jwts) +
+    jsonLength(foundJwts);
+  return { event, requestBody, responseBody, jwts, foundJwts, bytes };
 }
 
 /**
