@@ -182,7 +182,7 @@ describe('bank-op replicas sharing Redis', () => {
     // start (http/flow-ids.ts), so the whole authorization runs at A here.)
     const pkce = tpp.pkce();
     const url = new URL(`${tpp.issuer}/authorize`);
-    const params = tpp.authorizationParams(baseline, tpp.accountConsent(baseline), pkce);
+    const params = tpp.authorizationParams(baseline, await tpp.accountConsent(baseline), pkce);
     for (const [name, value] of Object.entries(params))
       if (value !== undefined) url.searchParams.set(name, value);
     await at(A);
