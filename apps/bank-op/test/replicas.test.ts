@@ -7,10 +7,11 @@
 // for a flow is in Redis and not in that folder.
 import fs from 'node:fs';
 import path from 'node:path';
+import { replicaConfig } from '@fapi-sandbox/fapi-core/config';
 import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
 import { closeRedis, openRedis, type Redis } from '@fapi-sandbox/fapi-core/redis';
 import { isFree, workerPort } from '@fapi-sandbox/fapi-core/testing';
-import { type Balancer, replicaConfig, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
+import { type Balancer, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
 import {
   type RunningRedisServer,
   startRedisServer,

@@ -3,26 +3,8 @@
 // hands each new connection to the replica the test names. TLS (mTLS included) runs end to end between
 // client and replica, so every certificate check is the replica's own; the balancer only chooses where the
 // bytes go.
-import type { Listener, SandboxConfig } from './config.js';
+import type { Listener } from './config.js';
 import { startTcpBalancer } from './tcp-balancer.js';
-
-/**
- * The same configuration (origins, issuer, audience: what a client sees) with the party's listeners
- * bound to other ports: one replica's view behind a balancer on the configured ports.
- */
-export function replicaConfig(
-  config: SandboxConfig,
-  party: 'bankOp' | 'bankApi',
-  ports: { web: number; mtls?: number },
-): SandboxConfig {
-  const on = (listener: Listener, port: number): Listener => ({ ...listener, port });
-  const current = config[party];
-  const web = on(current.web, ports.web);
-  // bank-api's one listener is both its web and its mTLS listener.
-  const mtls =
-    !current.mtls || current.mtls === current.web ? web : on(current.mtls, ports.mtls ?? ports.web);
-  return { ...config, [party]: { ...current, web, mtls } };
-}
 
 export interface Balancer {
   /** New connections go to `backends[index]`; open ones are closed so that clients reconnect there. */
