@@ -179,6 +179,12 @@ function redisUrlOf(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
+/** host:port of a Redis URL, never its user or password: what an error message may show. */
+export function redisAddressOf(url: string): string {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || '6379'}`;
+}
+
 function listener(host: string, portNumber: number, address: string): Listener {
   return {
     host,
