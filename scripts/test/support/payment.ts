@@ -24,7 +24,6 @@ export async function paymentConsent(client: FapiFlowClient, reference: string):
     'POST',
     '/pisp/domestic-payment-consents',
     { Data: { Initiation: initiation(reference) }, Risk: {} },
-    { idempotencyKey: `consent-${reference}` },
   );
   const consentId = created.body?.Data?.ConsentId;
   if (created.status !== 201 || typeof consentId !== 'string') {
