@@ -9,7 +9,16 @@ import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/f
 import { generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { debitsPerPayment } from './support/bank-ledger.js';
-import { type DevRun, lastPidOf, servedBy, startDev, stopDevRuns, until } from './support/dev-run.js';
+import {
+  type DevRun,
+  isAlive,
+  lastPidOf,
+  portIsClosed,
+  servedBy,
+  startDev,
+  stopDevRuns,
+  until,
+} from './support/dev-run.js';
 import { sendDpopProofTwice } from './support/dpop-replay.js';
 import { paymentConsent, submitPayment } from './support/payment.js';
 
@@ -99,4 +108,22 @@ describe('pnpm dev --replicas 2', () => {
       }
     }, 120_000);
   }
+
+  it('stops every replica, the balancers and the redis-server it started on Ctrl-C', async () => {
+    await allReplicasBack();
+    const replicas = ['bank-op.1', 'bank-op.2', 'bank-api.1', 'bank-api.2'].map((name) =>
+      lastPidOf(run, name),
+    );
+    const redisPort = Number(
+      run.output().match(/Redis shared by the replicas: redis:\/\/127\.0\.0\.1:(\d+)/)?.[1],
+    );
+    expect(await portIsClosed(redisPort)).toBe(false);
+    process.kill(run.child.pid!, 'SIGINT');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect(replicas.filter(isAlive)).toEqual([]);
+    const { bankOp, bankApi } = run.config;
+    for (const port of [bankOp.web.port, bankOp.mtls.port, bankApi.web.port, redisPort]) {
+      expect(await portIsClosed(port), `port ${port}`).toBe(true);
+    }
+  }, 60_000);
 });
