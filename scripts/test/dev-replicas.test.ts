@@ -26,7 +26,7 @@ let run: DevRun;
 beforeAll(async () => {
   run = await startDev(['--replicas', '2']);
 }, 180_000);
-afterAll(stopDevRuns);
+afterAll(stopDevRuns, 30_000);
 
 const variant = (id: FlowVariant['id']) => FLOW_VARIANTS.find((v) => v.id === id)!;
 

@@ -17,7 +17,7 @@ function allPorts(config: SandboxConfig): number[] {
   ];
 }
 
-afterEach(stopDevRuns);
+afterEach(stopDevRuns, 30_000);
 
 describe('pnpm dev supervises its parties', () => {
   it('reports a killed bank-op with its exit and last lines, restarts it healthy, and Ctrl-C then stops every party with exit 0', async () => {

@@ -61,7 +61,7 @@ beforeAll(async () => {
   }
   timings.onboardingMs = performance.now() - started;
 }, 300_000);
-afterAll(stopDevRuns);
+afterAll(stopDevRuns, 30_000);
 
 /**
  * Why a request got no HTTP answer (the connection was closed or reset under it, or it timed out), or

@@ -3,6 +3,7 @@
 // and request lines it prints read back. Every run is killed and its data removed after each test file's
 // test (stopDevRuns).
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { environmentFor, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -116,14 +117,43 @@ export function portIsClosed(port: number): Promise<boolean> {
   });
 }
 
-/** Kills every run this file started (its whole process group) and removes its data (afterEach). */
-export function stopDevRuns(): void {
-  for (const run of runs.splice(0)) {
-    if (run.child.exitCode === null && run.child.pid !== undefined) {
+/**
+ * The pids the supervisor printed for the run's parties and replicas that still run a party's bundle (a
+ * pid of a party gone long ago may be another process's by now).
+ */
+function livePartyPids(run: DevRun): number[] {
+  return [...run.output().matchAll(/│ started \(pid (\d+)\)/g)]
+    .map((match) => Number(match[1]))
+    .filter((pid) => {
       try {
-        process.kill(-run.child.pid, 'SIGKILL');
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.join('fapi-sandbox', 'bundles'));
       } catch {
-        // Already gone.
+        return false;
+      }
+    });
+}
+
+/**
+ * Stops every run this file started and removes its data (afterEach, afterAll): Ctrl-C first, as a learner
+ * stops it; the parties run in process groups of their own, so killing the launcher alone would leave them
+ * running. If it has not stopped after 20 seconds, it and its parties are killed.
+ */
+export async function stopDevRuns(): Promise<void> {
+  for (const run of runs.splice(0)) {
+    if (run.child.exitCode === null && run.child.signalCode === null && run.child.pid !== undefined) {
+      process.kill(run.child.pid, 'SIGINT');
+      const stopped = await Promise.race([
+        run.exited.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 20_000)),
+      ]);
+      if (!stopped) {
+        for (const pid of [-run.child.pid, ...livePartyPids(run)]) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // Already gone.
+          }
+        }
       }
     }
     removeTestData(run.config);
