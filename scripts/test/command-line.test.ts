@@ -68,6 +68,29 @@ describe('the commands', () => {
     }
   });
 
+  it('pnpm dev refuses a replica count it cannot run, and the trusted-proxy header path with replicas, before starting anything', async () => {
+    const config = await isolatedConfig();
+    try {
+      const env = { ...process.env, ...environmentFor(config) };
+      for (const count of ['0', '9', 'two']) {
+        const dev = run('dev/cli.ts', ['--replicas', count], env);
+        expect(dev.code).toBe(2);
+        expect(dev.stderr).toContain(`--replicas takes a whole number from 1 to 8 (got '${count}')`);
+        expect(dev.stderr).toContain('usage: pnpm dev [--no-watch] [--hmr] [--replicas N]');
+        expect(dev.stdout).toBe('');
+      }
+      const proxied = run('dev/cli.ts', ['--replicas', '2'], {
+        ...env,
+        FAPI_BANK_OP_TRUSTED_PROXY: '127.0.0.1:x-ssl-client-cert',
+      });
+      expect(proxied.code).toBe(2);
+      expect(proxied.stderr).toMatch(/FAPI_BANK_OP_TRUSTED_PROXY cannot be used with --replicas/);
+      expect(proxied.stdout).toBe('');
+    } finally {
+      await removeTestData(config);
+    }
+  });
+
   it('pnpm bench refuses an unknown option and prints its usage for --help', () => {
     const bench = run('bench/cli.ts', ['--quick', '--fast']);
     expect(bench.code).toBe(2);

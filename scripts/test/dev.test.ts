@@ -7,6 +7,7 @@ import { demoCustomers } from '../src/dev/demo-customers.js';
 import { startableParties } from '../src/dev/parties.js';
 import { partyLineFormatter } from '../src/dev/party-lines.js';
 import { renderReadyTable } from '../src/dev/ready-table.js';
+import { parseReplicas, supervisedProcesses, trustedProxyRefusal } from '../src/dev/replicas.js';
 import { sourceFoldersOf, watchSources } from '../src/dev/source-watch.js';
 import { backoffMs } from '../src/dev/supervisor.js';
 
@@ -54,6 +55,90 @@ describe('pnpm dev', () => {
     expect(table).toContain('Directory admin credential: (not found)');
     expect(table).toContain('Developer portal invite code: (not found)');
     expect(table).toContain('(none seeded)');
+  });
+});
+
+describe('pnpm dev --replicas N', () => {
+  const ports = {
+    'bank-op': [
+      { web: 41001, mtls: 41002 },
+      { web: 41003, mtls: 41004 },
+    ],
+    'bank-api': [{ web: 41005 }, { web: 41006 }],
+  };
+
+  it('takes a whole number from 1 to 8, and refuses anything else with the range', () => {
+    expect(['1', '2', '8'].map(parseReplicas)).toEqual([1, 2, 8]);
+    for (const raw of ['0', '9', 'two', '1.5', '-1', '']) {
+      expect(parseReplicas(raw)).toEqual({
+        refused: `--replicas takes a whole number from 1 to 8 (got '${raw}')`,
+      });
+    }
+  });
+
+  it('with 1, supervises the four parties exactly as without it', () => {
+    const processes = supervisedProcesses(startableParties(config));
+    expect(processes.map((p) => [p.name, p.env, p.replica])).toEqual([
+      ['directory', {}, undefined],
+      ['bank-op', {}, undefined],
+      ['bank-api', {}, undefined],
+      ['tpp', {}, undefined],
+    ]);
+    expect(processes.map((p) => p.healthUrl)).toEqual(startableParties(config).map((p) => p.healthUrl));
+  });
+
+  it('runs each replica of bank-op and bank-api on its own ports, health-checked there; one directory, one TPP', () => {
+    const processes = supervisedProcesses(startableParties(config), ports);
+    expect(processes.map((p) => p.name)).toEqual([
+      'directory',
+      'bank-op.1',
+      'bank-op.2',
+      'bank-api.1',
+      'bank-api.2',
+      'tpp',
+    ]);
+    const op2 = processes.find((p) => p.name === 'bank-op.2')!;
+    expect(op2.env).toEqual({ FAPI_BANK_OP_REPLICA_PORT: '41003', FAPI_BANK_OP_MTLS_REPLICA_PORT: '41004' });
+    expect(op2.healthUrl).toBe(`https://${config.bankOp.web.host}:41003/health`);
+    const api1 = processes.find((p) => p.name === 'bank-api.1')!;
+    expect(api1.env).toEqual({ FAPI_BANK_API_REPLICA_PORT: '41005' });
+    expect(api1.dir).toBe(startableParties(config)[2]!.dir);
+  });
+
+  it("refuses bank-op's trusted-proxy header path: behind a pass-through balancer anyone could send the header", () => {
+    expect(trustedProxyRefusal({})).toBeUndefined();
+    expect(trustedProxyRefusal({ FAPI_BANK_OP_TRUSTED_PROXY: '127.0.0.1:x-ssl-client-cert' })).toMatch(
+      /FAPI_BANK_OP_TRUSTED_PROXY cannot be used with --replicas: the balancer passes TLS through/,
+    );
+  });
+
+  it('prints each replica with its pid and ports, and the Redis they share', () => {
+    const table = renderReadyTable(config, {
+      startupMs: 9000,
+      perPartyMs: { 'bank-op.1': 3000, 'bank-op.2': 4200, 'bank-api.1': 2000, 'bank-api.2': 2500 },
+      adminCredential: undefined,
+      demoCustomers: [],
+      replicas: [
+        { name: 'bank-op.1', pid: 1234, ports: ports['bank-op'][0]! },
+        { name: 'bank-api.2', pid: 5678, ports: ports['bank-api'][1]! },
+      ],
+      redis: 'redis://127.0.0.1:40001, a redis-server pnpm dev started for this run',
+    });
+    // A replicated party is ready when its last replica is.
+    expect(table).toMatch(
+      /bank-op\s+https:\/\/bank\.localhost:9443\s+https:\/\/mtls\.bank\.localhost:9444\s+4\.2 s/,
+    );
+    expect(table).toMatch(/bank-op\.1\s+1234\s+41001\s+41002/);
+    expect(table).toMatch(/bank-api\.2\s+5678\s+41006\s+\(same\)/);
+    expect(table).toContain('Redis shared by the replicas: redis://127.0.0.1:40001');
+    expect(
+      renderReadyTable(config, {
+        startupMs: 1,
+        perPartyMs: {},
+        adminCredential: undefined,
+        demoCustomers: [],
+      }),
+    ).not.toContain('Replicas');
   });
 });
 

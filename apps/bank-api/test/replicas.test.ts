@@ -3,11 +3,12 @@
 // other (RFC 9449 §11.1); a nonce handed out by one is good at the other (RFC 9449 §9). A replica
 // without Redis, on the same address, does not know the others' nonces: the sharing is what does it.
 
+import { replicaConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDpopProof } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
 import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
 import { isFree, workerPort } from '@fapi-sandbox/fapi-core/testing';
-import { type Balancer, replicaConfig, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
+import { type Balancer, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
 import {
   type RunningRedisServer,
   startRedisServer,

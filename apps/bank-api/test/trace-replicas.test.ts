@@ -3,10 +3,11 @@
 // other), the trace outlives a restart of the whole party, Redis holds it redacted, and a Redis that stops
 // costs the trace its sharing, never a request.
 import { randomUUID } from 'node:crypto';
+import { replicaConfig } from '@fapi-sandbox/fapi-core/config';
 import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
 import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
 import { workerPort } from '@fapi-sandbox/fapi-core/testing';
-import { type Balancer, replicaConfig, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
+import { type Balancer, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
 import {
   type RunningRedisServer,
   startRedisServer,

@@ -9,10 +9,11 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { replicaConfig } from '@fapi-sandbox/fapi-core/config';
 import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
 import { closeRedis, openRedis, type Redis } from '@fapi-sandbox/fapi-core/redis';
 import { isFree, workerPort } from '@fapi-sandbox/fapi-core/testing';
-import { type Balancer, replicaConfig, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
+import { type Balancer, startBalancer } from '@fapi-sandbox/fapi-core/testing-balancer';
 import {
   type RunningRedisServer,
   startRedisServer,

@@ -575,9 +575,17 @@ export class FapiFlowClient {
 
   /**
    * A call to the bank API (`path` under /open-banking/v3.1). DPoP-bound tokens go with a fresh proof
-   * bound to the token (ath) and the server's nonce; certificate-bound tokens go over mutual TLS.
+   * bound to the token (ath) and the server's nonce; certificate-bound tokens go over mutual TLS. A POST
+   * goes with `idempotencyKey`, or a new one: a client retrying a POST whose answer it lost sends the
+   * first key again, and the bank answers with what it did then (UK OB R/W API v3.1, Idempotency).
    */
-  async api(token: AccessToken, method: string, path: string, body?: unknown): Promise<ApiResponse> {
+  async api(
+    token: AccessToken,
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { idempotencyKey?: string } = {},
+  ): Promise<ApiResponse> {
     const response = await bankApiCall(this.#engine, this.#registered, STEP.api, {
       method: method as 'GET' | 'POST' | 'PUT' | 'DELETE',
       url: `${this.#config.bankApi.baseUrl}${path}`,
@@ -586,7 +594,7 @@ export class FapiFlowClient {
       interactionId: randomUUID(),
       json: body,
       // UK OB R/W API v3.1: every POST carries an idempotency key.
-      ...(method === 'POST' ? { idempotencyKey: randomUUID() } : {}),
+      ...(method === 'POST' ? { idempotencyKey: options.idempotencyKey ?? randomUUID() } : {}),
     });
     return {
       status: response.status,

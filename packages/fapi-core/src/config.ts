@@ -2,8 +2,8 @@
 // and the demo participants' identities. Every party and script reads it; environment variables
 // override it (FAPI_<PARTY>_PORT, FAPI_SANDBOX_CERTS_DIR, FAPI_SANDBOX_DATA_DIR, FAPI_BASE_DOMAIN with
 // FAPI_HOST_ADDRESS for a sandbox hosted for a room under a domain of its own, REDIS_URL for replicas
-// that share their short-lived state, and DATABASE_URL to keep the bank's data on a PostgreSQL server
-// instead of the embedded SQLite file).
+// that share their short-lived state, FAPI_<PARTY>_REPLICA_PORT for the ports one replica binds, and
+// DATABASE_URL to keep the bank's data on a PostgreSQL server instead of the embedded SQLite file).
 
 import net from 'node:net';
 
@@ -197,6 +197,12 @@ function redisUrlOf(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
+/** host:port of a Redis URL, never its user or password: what an error message may show. */
+export function redisAddressOf(url: string): string {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || '6379'}`;
+}
+
 function listener(host: string, portNumber: number, address: string): Listener {
   return {
     host,
@@ -252,7 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
   // Budgetly runs no server: its seeded redirect URIs only need to be distinct and in the same domain.
   const budgetly = `https://budgetly.${baseDomain}`;
 
-  return {
+  const config: SandboxConfig = {
     repoRoot,
     baseDomain,
     hostAddress,
@@ -342,6 +348,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
     pkiManifest: cert('manifest.json'),
     ...(redisUrl ? { redisUrl } : {}),
   };
+  // One replica of several behind the balancer (`pnpm dev --replicas N`): it binds ports of its own.
+  const opReplica = port(env, 'FAPI_BANK_OP_REPLICA_PORT', 0);
+  const apiReplica = port(env, 'FAPI_BANK_API_REPLICA_PORT', 0);
+  if (opReplica) {
+    const mtls = port(env, 'FAPI_BANK_OP_MTLS_REPLICA_PORT', 0);
+    if (!mtls) throw new Error('FAPI_BANK_OP_REPLICA_PORT needs FAPI_BANK_OP_MTLS_REPLICA_PORT beside it');
+    return replicaConfig(config, 'bankOp', { web: opReplica, mtls });
+  }
+  return apiReplica ? replicaConfig(config, 'bankApi', { web: apiReplica }) : config;
+}
+
+/**
+ * The same configuration (origins, issuer, audience: what a client sees) with the party's listeners
+ * bound to other ports: one replica's view behind a balancer on the configured ports (tcp-balancer.ts).
+ */
+export function replicaConfig(
+  config: SandboxConfig,
+  party: 'bankOp' | 'bankApi',
+  ports: { web: number; mtls?: number },
+): SandboxConfig {
+  const on = (listener: Listener, port: number): Listener => ({ ...listener, port });
+  const current = config[party];
+  const web = on(current.web, ports.web);
+  // bank-api's one listener is both its web and its mTLS listener.
+  const mtls =
+    !current.mtls || current.mtls === current.web ? web : on(current.mtls, ports.mtls ?? ports.web);
+  return { ...config, [party]: { ...current, web, mtls } };
 }
 
 /**

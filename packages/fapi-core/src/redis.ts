@@ -3,9 +3,11 @@
 // each keeps that state in its own process, as on a laptop. Redis is a dependency like a database: when
 // REDIS_URL is set and the server cannot be reached, the party refuses to start rather than run alone.
 import { Redis } from 'ioredis';
+import { redisAddressOf } from './config.js';
 import type { Logger } from './log.js';
 
 export type { Redis } from 'ioredis';
+export { redisAddressOf } from './config.js';
 
 export interface OpenRedisOptions {
   /** REDIS_URL: redis://host:port[/db] or rediss://. */
@@ -16,12 +18,6 @@ export interface OpenRedisOptions {
   log?: Logger;
   /** How long start-up waits for Redis, in milliseconds (default 5 s). */
   connectTimeoutMs?: number;
-}
-
-/** host:port of a Redis URL, never its user or password: what an error message may show. */
-export function redisAddressOf(url: string): string {
-  const { hostname, port } = new URL(url);
-  return `${hostname}:${port || '6379'}`;
 }
 
 /**

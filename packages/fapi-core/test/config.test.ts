@@ -42,3 +42,30 @@ describe('DATABASE_URL', () => {
     },
   );
 });
+
+describe('one replica of several (pnpm dev --replicas N)', () => {
+  it('binds ports of its own and keeps what a client sees: origins, issuer, audience', () => {
+    const base = loadConfig({});
+    const op = loadConfig({ FAPI_BANK_OP_REPLICA_PORT: '41001', FAPI_BANK_OP_MTLS_REPLICA_PORT: '41002' });
+    expect([op.bankOp.web.port, op.bankOp.mtls.port]).toEqual([41001, 41002]);
+    expect(op.bankOp.issuer).toBe(base.bankOp.issuer);
+    expect(op.bankOp.web.origin).toBe(base.bankOp.web.origin);
+    expect(op.bankOp.mtls.origin).toBe(base.bankOp.mtls.origin);
+    expect(op.bankApi).toEqual(base.bankApi);
+
+    const api = loadConfig({ FAPI_BANK_API_REPLICA_PORT: '41003' });
+    expect(api.bankApi.web.port).toBe(41003);
+    expect(api.bankApi.mtls).toBe(api.bankApi.web);
+    expect(api.bankApi.baseUrl).toBe(base.bankApi.baseUrl);
+    expect(api.bankOp).toEqual(base.bankOp);
+  });
+
+  it('refuses a bank-op replica without its mTLS port, and a port that is not one', () => {
+    expect(() => loadConfig({ FAPI_BANK_OP_REPLICA_PORT: '41001' })).toThrow(
+      /FAPI_BANK_OP_REPLICA_PORT needs FAPI_BANK_OP_MTLS_REPLICA_PORT/,
+    );
+    expect(() => loadConfig({ FAPI_BANK_API_REPLICA_PORT: 'ninety' })).toThrow(
+      /FAPI_BANK_API_REPLICA_PORT=ninety is not a TCP port/,
+    );
+  });
+});

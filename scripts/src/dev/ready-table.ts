@@ -1,5 +1,6 @@
 // The one screen a learner reads after `pnpm dev`: where each party is, who can log in, where to start.
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import type { ReplicaPorts } from './replicas.js';
 
 export interface ReadyFacts {
   startupMs: number;
@@ -8,6 +9,30 @@ export interface ReadyFacts {
   /** The developer portal's invite code (what a learner needs to sign up). */
   inviteCode?: string | undefined;
   demoCustomers: { username: string; password: string; displayName: string }[];
+  /** With --replicas N: each replica, the process it runs as and the ports it binds. */
+  replicas?: { name: string; pid: number | undefined; ports: ReplicaPorts }[];
+  /** With --replicas N: the Redis the replicas share. */
+  redis?: string;
+}
+
+/** The replicas behind the balancer: where each listens and its pid (a test or a learner may kill one). */
+function replicaLines(facts: ReadyFacts): string[] {
+  if (!facts.replicas?.length) return [];
+  return [
+    '',
+    'Replicas (a TCP pass-through balancer on each address above hands each new connection to the next',
+    'live replica; TLS, mutual TLS included, runs end to end to the replica):',
+    table([
+      ['replica', 'pid', 'web port', 'mTLS port'],
+      ...facts.replicas.map((r) => [
+        r.name,
+        String(r.pid ?? '—'),
+        String(r.ports.web),
+        r.ports.mtls === undefined ? '(same)' : String(r.ports.mtls),
+      ]),
+    ]),
+    `Redis shared by the replicas: ${facts.redis ?? '(none)'}`,
+  ];
 }
 
 function table(rows: string[][]): string {
@@ -18,8 +43,15 @@ function table(rows: string[][]): string {
 }
 
 export function renderReadyTable(config: SandboxConfig, facts: ReadyFacts): string {
-  const ms = (name: string) =>
-    facts.perPartyMs[name] === undefined ? '' : `${(facts.perPartyMs[name]! / 1000).toFixed(1)} s`;
+  // A replicated party is ready when its last replica is.
+  const msOf = (name: string) => {
+    const own = Object.entries(facts.perPartyMs).filter(([key]) => key.replace(/\.\d+$/, '') === name);
+    return own.length === 0 ? undefined : Math.max(...own.map(([, value]) => value));
+  };
+  const ms = (name: string) => {
+    const value = msOf(name);
+    return value === undefined ? '' : `${(value / 1000).toFixed(1)} s`;
+  };
   const parties = table([
     ['party', 'browser / web', 'mTLS (back channel)', 'ready in'],
     ['directory', config.directory.web.origin, config.directory.mtls.origin, ms('directory')],
@@ -39,6 +71,7 @@ export function renderReadyTable(config: SandboxConfig, facts: ReadyFacts): stri
     `FAPI Sandbox is ready in ${(facts.startupMs / 1000).toFixed(1)} s.`,
     '',
     parties,
+    ...replicaLines(facts),
     '',
     'Demo bank customers (log in at the bank):',
     customers,

@@ -53,6 +53,7 @@ interface SupervisedParty {
   stopWatching: () => void;
   bundle: PartyBundle;
   prepare: () => Promise<void>;
+  env: Record<string, string>;
 }
 
 export interface StartOptions {
@@ -60,6 +61,8 @@ export interface StartOptions {
   prepare?: () => Promise<void>;
   /** Restart for changes under the party's `src/web` too (the TPP when it serves a build of it). */
   watchWebSources?: boolean;
+  /** Set for this process only, over the supervisor's environment: what makes it one replica. */
+  env?: Record<string, string>;
 }
 
 /** "code 1" or "signal SIGKILL": how a process ended, as Node reports it. */
@@ -98,7 +101,7 @@ export class Supervisor {
    * bundles and prepares again. Rejects with esbuild's message when the sources do not build.
    */
   async start(name: string, dir: string, options: StartOptions = {}): Promise<void> {
-    const { prepare = async () => {}, watchWebSources = false } = options;
+    const { prepare = async () => {}, watchWebSources = false, env = {} } = options;
     const [bundle] = await Promise.all([bundleParty(this.options.repoRoot, name, dir), prepare()]);
     const party: SupervisedParty = {
       name,
@@ -113,6 +116,7 @@ export class Supervisor {
       stopWatching: () => {},
       bundle,
       prepare,
+      env,
     };
     this.parties.set(name, party);
     if (this.options.watch) {
@@ -160,7 +164,7 @@ export class Supervisor {
     const { command, args } = partyCommand(party.bundle.file);
     const child = spawn(command, args, {
       cwd: party.dir,
-      env: { ...this.options.env, FORCE_COLOR: this.useColour ? '1' : '0' },
+      env: { ...this.options.env, ...party.env, FORCE_COLOR: this.useColour ? '1' : '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: Ctrl-C reaches the supervisor only, which then stops each party in
       // turn, and stopping a party also stops whatever it started.

@@ -30,35 +30,61 @@ async function portalCall<T>(config: SandboxConfig, path: string, body: unknown,
   }
 }
 
+export interface PortalOrganisation {
+  orgId: string;
+  /** The developer token the sign-up answered with: it registers the organisation's software. */
+  token: string;
+}
+
+/** Signs up a new organisation through the portal API, with the sandbox's invite code. */
+export async function signUpOrganisation(
+  config: SandboxConfig,
+  orgName: string,
+): Promise<PortalOrganisation> {
+  const inviteCode = fs.readFileSync(config.directory.inviteCodeFile, 'utf8').trim();
+  const signedUp = await portalCall<{ organisation: { orgId: string }; developerToken: string }>(
+    config,
+    '/sign-up',
+    { inviteCode, orgName },
+  );
+  return { orgId: signedUp.organisation.orgId, token: signedUp.developerToken };
+}
+
+/** Registers one new software statement of `org` and downloads its bundle. */
+export async function softwareBundle(
+  config: SandboxConfig,
+  org: PortalOrganisation,
+  options: { clientName: string; redirectUris?: string[]; roles?: string[] },
+): Promise<ClientBundle> {
+  const software = await portalCall<{ softwareId: string }>(
+    config,
+    `/organisations/${org.orgId}/software-statements`,
+    {
+      clientName: options.clientName,
+      roles: options.roles ?? ['AISP', 'PISP'],
+      redirectUris: options.redirectUris ?? ['https://localhost:3443/callback'],
+    },
+    org.token,
+  );
+  return portalCall<ClientBundle>(
+    config,
+    `/organisations/${org.orgId}/software-statements/${software.softwareId}/bundle`,
+    undefined,
+    org.token,
+  );
+}
+
 /** Signs up a new organisation through the portal API and returns a bundle for one new software statement. */
 export async function createLearnerBundle(
   config: SandboxConfig,
   options: { orgName?: string; clientName?: string; redirectUris?: string[]; roles?: string[] } = {},
 ): Promise<ClientBundle> {
-  const inviteCode = fs.readFileSync(config.directory.inviteCodeFile, 'utf8').trim();
-  const signedUp = await portalCall<{ organisation: { orgId: string }; developerToken: string }>(
-    config,
-    '/sign-up',
-    { inviteCode, orgName: options.orgName ?? 'Learner Ltd' },
-  );
-  const { orgId } = signedUp.organisation;
-  const token = signedUp.developerToken;
-  const software = await portalCall<{ softwareId: string }>(
-    config,
-    `/organisations/${orgId}/software-statements`,
-    {
-      clientName: options.clientName ?? `${options.orgName ?? 'Learner'} client`,
-      roles: options.roles ?? ['AISP', 'PISP'],
-      redirectUris: options.redirectUris ?? ['https://localhost:3443/callback'],
-    },
-    token,
-  );
-  return portalCall<ClientBundle>(
-    config,
-    `/organisations/${orgId}/software-statements/${software.softwareId}/bundle`,
-    undefined,
-    token,
-  );
+  const org = await signUpOrganisation(config, options.orgName ?? 'Learner Ltd');
+  return softwareBundle(config, org, {
+    clientName: options.clientName ?? `${options.orgName ?? 'Learner'} client`,
+    ...(options.redirectUris ? { redirectUris: options.redirectUris } : {}),
+    ...(options.roles ? { roles: options.roles } : {}),
+  });
 }
 
 /** The bundle as the flow client's Participant: its keys written to files in `folder` (as a learner saves them). */
