@@ -107,7 +107,7 @@ describe('FAPI key rules', () => {
     expect(describeKey(await exportJWK(ed.publicKey))).toEqual({ kty: 'OKP', crv: 'Ed25519' });
     const node = generateKeyPairSync('ec', { namedCurve: 'P-384' });
     expect(describeKey(node.publicKey)).toEqual({ kty: 'EC', crv: 'P-384' });
-  });
+  }, 30_000); // a 3072-bit RSA key takes seconds to generate on a busy 2-core machine
 
   it('accepts RSA 2048 for PS256, P-256 for ES256 and Ed25519 for EdDSA', async () => {
     const rsa = await generateKeyPair('PS256');
