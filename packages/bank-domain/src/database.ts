@@ -9,9 +9,11 @@ import {
   CompiledQuery,
   type DatabaseConnection,
   type Driver,
+  type DialectAdapter,
   type Generated,
   Kysely,
   PostgresDialect,
+  SqliteAdapter,
   SqliteDialect,
   type SqliteDialectConfig,
   SqliteDriver,
@@ -224,6 +226,21 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.#config);
+  }
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * Kysely's SQLite adapter runs migrations outside a transaction with no lock, since one process has one
+ * connection; but bank-op and bank-api open the same file at once, and both would apply a migration
+ * (the second failing on kysely_migration's key). SQLite's DDL is transactional, so say so: the migrator
+ * then reads its state and migrates inside one BEGIN IMMEDIATE, and the other process waits its turn.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 
