@@ -8,8 +8,8 @@ import SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
   type DatabaseConnection,
-  type Driver,
   type DialectAdapter,
+  type Driver,
   type Generated,
   Kysely,
   PostgresDialect,
