@@ -63,6 +63,7 @@ describe('GET /sandbox/rules', () => {
       'Binding',
       'Revocation',
       'Participant',
+      'Message signature',
       'Authorisation',
     ]);
     for (const rule of rules) expect(rule.clause).toMatch(/RFC|FAPI/);

@@ -6,6 +6,7 @@ import type { BankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { expressErrorHandler, OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { INTERACTION_ID_HEADER, isUuid } from '@fapi-sandbox/fapi-core/fapi-headers';
+import type { SigningKeySet } from '@fapi-sandbox/fapi-core/jose/keys';
 import { type Logger, requestLogger } from '@fapi-sandbox/fapi-core/log';
 import { peerCertificateOf } from '@fapi-sandbox/fapi-core/peer-certificate';
 import { transportSecurityHeaders } from '@fapi-sandbox/fapi-core/security-headers';
@@ -17,6 +18,7 @@ import { ObRequestError, obErrorHandler } from './errors.js';
 import { createApiContract, enforceResponseContract } from './openapi/contract.js';
 import { openApiDocument } from './openapi/document.js';
 import { createPipeline, defaultChecks, type PipelineDependencies } from './pipeline.js';
+import { signResponses } from './response-signing.js';
 import { accountAccessConsentRoutes } from './routes/account-access-consents.js';
 import { accountRoutes } from './routes/accounts.js';
 import type { RouteDependencies } from './routes/dependencies.js';
@@ -34,6 +36,8 @@ export interface BankApiAppDependencies {
   trace: TraceRecorder;
   checks: Omit<PipelineDependencies, 'store'>;
   log: Logger;
+  /** bank-api's own signing keys: it signs responses to signed requests and publishes them at /jwks. */
+  signingKeys: SigningKeySet;
 }
 
 /** Short names for the trace timeline. */
@@ -102,12 +106,24 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
 
   app.get('/sandbox/rules', sandboxRulesRoute(checks));
 
+  // The public half of the keys bank-api signs its responses with (RFC 7517 §5), over the bank's TLS.
+  app.get('/jwks', (_req, res) => {
+    res.set('Cache-Control', 'max-age=300').json(deps.signingKeys.publicJwks());
+  });
+
   app.get(`${API_BASE_PATH}/openapi.json`, (_req, res) => {
     res.json(openApiDocument(baseUrl));
   });
 
   const api = express.Router();
   api.use(pipeline.traceCalls(trace, stepOf, directoryCa));
+  api.use(
+    signResponses({
+      key: deps.signingKeys.forAlg('ES256'),
+      origin: config.bankApi.web.origin,
+      log: deps.log,
+    }),
+  );
   api.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
@@ -116,7 +132,13 @@ export function createBankApiApp(deps: BankApiAppDependencies): express.Express 
   api.use(enforceResponseContract(contract, deps.log));
   // RFC 9110 §9.3.1-2, §9.3.5: a GET, HEAD or DELETE body has no meaning, so only POST, PUT and PATCH are
   // parsed (a malformed one gets the OB 400 from obErrorHandler); the read calls skip the parser entirely.
-  const parseJson = express.json({ limit: '64kb' });
+  // The bytes are kept for the Content-Digest of a signed request (RFC 9530 §2).
+  const parseJson = express.json({
+    limit: '64kb',
+    verify: (req, _res, bytes) => {
+      (req as Request & { rawBody?: Buffer }).rawBody = bytes;
+    },
+  });
   api.use((req, res, next) => (METHODS_WITH_BODY.has(req.method) ? parseJson(req, res, next) : next()));
   api.use(openBankingRoutes({ store, pipeline, contract, baseUrl }));
   api.use((req) => {

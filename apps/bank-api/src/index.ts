@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { createDirectoryClient } from '@fapi-sandbox/fapi-core/directory-client';
+import { loadSigningKeys } from '@fapi-sandbox/fapi-core/jose/keys';
 import { createLogger, type Logger } from '@fapi-sandbox/fapi-core/log';
 import { close, createMtlsServer, createSandboxAgent, listen } from '@fapi-sandbox/fapi-core/tls';
 import { TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
@@ -24,6 +25,11 @@ export interface StartBankApiOptions {
   requireDpopNonce?: boolean;
   /** The clock the checks read (token exp/nbf, DPoP iat and nonces, consent expiry), ms since the epoch. */
   now?: () => number;
+  /**
+   * Refuse unsigned payment calls (FAPI 2.0 HTTP Signatures §5.3.1.2-3; default false). Signed calls are
+   * verified regardless.
+   */
+  requireSignatures?: boolean;
 }
 
 export interface RunningBankApi {
@@ -46,6 +52,7 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
   const trace = new TraceRecorder();
   // Opened first: an unreachable Redis (REDIS_URL) stops start-up before anything else is opened.
   const shared = await openSharedState(config, log, trace, now);
+  const signingKeys = await loadSigningKeys(config.bankApi.signingJwks);
   const store = await openBankStore({ file: bankStoreFile(config), url: config.databaseUrl });
   const agent = createSandboxAgent({}, config);
   // bank-api's own transport certificate, for bank-op's introspection endpoint (RFC 8705 §2.1).
@@ -63,12 +70,15 @@ export async function startBankApi(options: StartBankApiOptions): Promise<Runnin
     store,
     trace,
     log,
+    signingKeys,
     checks: {
       replayCache: shared.replayCache,
       ...(options.requireDpopNonce === false ? {} : { nonces: shared.nonces }),
       ...(now ? { now } : {}),
       certificateStatus: (x5tS256) => directory.certificateStatus(x5tS256),
       softwareStatement: (orgId, softwareId) => directory.softwareStatement(orgId, softwareId),
+      softwareJwks: (orgId, softwareId) => directory.softwareJwks(orgId, softwareId),
+      requireSignatures: options.requireSignatures ?? false,
       keys,
       issuer: config.bankOp.issuer,
       introspect: createIntrospectionClient({

@@ -5,7 +5,12 @@ import { startBankApi } from './index.js';
 
 const config = sandboxConfig();
 const log = createLogger('bank-api');
-const api = await startBankApi({ config, log });
+// FAPI_BANK_API_REQUIRE_SIGNATURES=true: payment calls must carry an HTTP message signature (RFC 9421).
+const api = await startBankApi({
+  config,
+  log,
+  requireSignatures: process.env.FAPI_BANK_API_REQUIRE_SIGNATURES === 'true',
+});
 log.info({ baseUrl: api.baseUrl }, `ready: ${api.baseUrl} (OpenAPI: ${api.baseUrl}/openapi.json)`);
 
 const shutdown = async () => {

@@ -8,7 +8,9 @@
 //   4. Binding: cnf matches the proof key or the certificate (RFC 9449 §6.1; RFC 8705 §3)
 //   5. Revocation: neither the token nor its grant was revoked (FAPI 2.0 SP §5.3.4-3, RFC 7009 §2)
 //   6. Participant: the directory still vouches for the token's software (FAPI 2.0 SP §5.3.4-3)
-//   7. Authorisation: scope, grant, consent, permissions, account (FAPI 2.0 SP §5.3.4-4)
+//   7. Message signature: the client's RFC 9421 signature, when sent or required (FAPI 2.0 HTTP Signatures
+//      §5.3.1.2)
+//   8. Authorisation: scope, grant, consent, permissions, account (FAPI 2.0 SP §5.3.4-4)
 // The FAPI headers run first so the interaction id is settled before anything can fail, and the token
 // location is known before the transport check decides between DPoP and mTLS. The directory is asked
 // about the participant only once the caller has proved it holds the token (binding), and before the
@@ -25,6 +27,7 @@ import { type AuthorisationCheckOptions, authorisationCheck } from './checks/aut
 import { bindingCheck } from './checks/binding.js';
 import type { AccessRequirement, Check, PipelineContext } from './checks/context.js';
 import { fapiHeadersCheck } from './checks/fapi-headers.js';
+import { type MessageSignatureCheckOptions, messageSignatureCheck } from './checks/message-signature.js';
 import { type ParticipantCheckOptions, participantCheck } from './checks/participant.js';
 import { type RevocationCheckOptions, revocationCheck } from './checks/revocation.js';
 import { type TokenCheckOptions, tokenCheck } from './checks/token.js';
@@ -36,6 +39,7 @@ export type PipelineDependencies = TransportCheckOptions &
   TokenCheckOptions &
   RevocationCheckOptions &
   ParticipantCheckOptions &
+  MessageSignatureCheckOptions &
   AuthorisationCheckOptions;
 
 /** The checks every protected call runs, in order. */
@@ -47,6 +51,7 @@ export function defaultChecks(deps: PipelineDependencies): Check[] {
     bindingCheck(),
     revocationCheck(deps),
     participantCheck(deps),
+    messageSignatureCheck(deps),
     authorisationCheck(deps),
   ];
 }
@@ -64,6 +69,11 @@ export function pipelineContext(res: Response): PipelineContext {
   const ctx = res.locals.pipeline as PipelineContext | undefined;
   if (!ctx?.token) throw new Error('pipelineContext() called on a route the pipeline did not protect');
   return ctx;
+}
+
+/** The body bytes as received (kept by the JSON parser in app.ts), for the Content-Digest check. */
+export function rawBodyOf(req: Request): Buffer | undefined {
+  return (req as Request & { rawBody?: Buffer }).rawBody;
 }
 
 export function interactionIdOf(res: Response): string {
@@ -84,6 +94,7 @@ export function createPipeline(options: PipelineOptions) {
         interactionId: interactionIdOf(res),
         requirement,
         params: req.params as Record<string, string>,
+        ...(rawBodyOf(req) ? { body: rawBodyOf(req) } : {}),
         jwts: [],
       };
       const results: CheckResult[] = [];

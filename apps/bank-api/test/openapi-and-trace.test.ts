@@ -32,6 +32,7 @@ const CHECKS = [
   'Binding: token cnf matches the proof key or certificate',
   'Revocation: neither the token nor its grant is revoked',
   'Participant: the software is active in the directory',
+  'Message signature: the client signed the request (RFC 9421)',
   'Authorisation: scope, grant and consent',
 ];
 

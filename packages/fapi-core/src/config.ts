@@ -112,6 +112,8 @@ export interface SandboxConfig {
      */
     introspectionCert: string;
     introspectionKey: string;
+    /** bank-api's message signing keys (PS256, ES256): it signs its responses to signed requests (RFC 9421). */
+    signingJwks: string;
   };
   tpp: Party;
   bank: BankOrganisation;
@@ -306,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
       baseUrl: `${bankApiWeb.origin}/open-banking/v3.1`,
       introspectionCert: cert('bank-api', 'introspection.crt'),
       introspectionKey: cert('bank-api', 'introspection.key'),
+      signingJwks: cert('bank-api', 'signing.private.jwks.json'),
     },
     tpp: {
       name: 'tpp',

@@ -1,13 +1,14 @@
 // The bank's encryption keys (use "enc"): RSA-OAEP-256 (RSA 2048) and ECDH-ES (P-256), the two key
 // management algorithms the bank accepts for encrypted request objects (RFC 9101 §6.1, RFC 7518 §4.3
-// and §4.6). Nobody certifies them, so they can be added to a PKI generated before they existed:
-// `pnpm pki:ensure` writes only the missing ones and records them in the manifest and README.
+// and §4.6). Nobody certifies them, nor bank-api's message signing keys, so they can be added to a PKI
+// generated before they existed: `pnpm pki:ensure` writes only the missing ones and records them in the
+// manifest and README.
 import { access, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { explainMarkdown } from './explain.js';
-import type { Jwks } from './jwks.js';
+import { type Jwks, serviceSigningJwks } from './jwks.js';
 import { type PlannedFile, pkiLayout, readmePath } from './layout.js';
 import { describeFile, type PkiManifest } from './manifest.js';
 
@@ -74,7 +75,11 @@ export async function addMissingEncryptionKeys(
   // The layout lists each private JWKS before its public half.
   for (const planned of missing) {
     const privateHalf = written.get(privateIdOf(planned) ?? '');
-    const jwks = privateHalf ? publicHalfOf(privateHalf) : await encryptionJwks();
+    const jwks = privateHalf
+      ? publicHalfOf(privateHalf)
+      : planned.id === 'bankApi.signingJwks'
+        ? await serviceSigningJwks()
+        : await encryptionJwks();
     written.set(planned.id, jwks);
     const content = `${JSON.stringify(jwks, null, 2)}\n`;
     await writeSecret(planned.path, content, planned.secret ? 0o600 : 0o644);

@@ -18,7 +18,7 @@ import {
   issueSigningCertificate,
   issueTransportCertificate,
 } from './issue.js';
-import { buildJwks, type Jwks } from './jwks.js';
+import { buildJwks, serviceSigningJwks } from './jwks.js';
 import { generateKeyPair, importKeyPair, privateKeyToPem, type SandboxKeyPair } from './keys.js';
 import {
   BANK_API_CLIENT_NAME,
@@ -171,12 +171,6 @@ async function bankApiClientContents(
   contents.set('bankApi.introspectionKey', await privateKeyToPem(key));
 }
 
-/** A private JWKS with a PS256 and an ES256 key, for a party that signs JWTs (no certificates). */
-async function serviceSigningJwks(): Promise<Jwks> {
-  const pairs = await Promise.all([generateKeyPair('PS256'), generateKeyPair('ES256')]);
-  return (await buildJwks(pairs.map((pair) => ({ pair })))).privateJwks;
-}
-
 async function negativeContents(
   config: SandboxConfig,
   cas: CertificateAuthorities,
@@ -232,10 +226,11 @@ async function buildAndWrite(config: SandboxConfig, options: GenerateOptions): P
   const cas = await createIssuingCas(root, now);
   const leaf = validityFor(now, LEAF_VALIDITY_DAYS);
   const contents: Contents = new Map();
-  const [bankOpJwks, ssaJwks, bankOpEncryptionJwks] = await Promise.all([
+  const [bankOpJwks, ssaJwks, bankOpEncryptionJwks, bankApiJwks] = await Promise.all([
     serviceSigningJwks(),
     serviceSigningJwks(),
     encryptionJwks(),
+    serviceSigningJwks(),
     authorityContents(cas, contents),
     serverContents(config, cas, leaf, contents),
     participantContents(config, cas, leaf, contents),
@@ -245,6 +240,7 @@ async function buildAndWrite(config: SandboxConfig, options: GenerateOptions): P
   contents.set('bankOp.signingJwks', json(bankOpJwks));
   contents.set('bankOp.encryptionJwks', json(bankOpEncryptionJwks));
   contents.set('directory.ssaSigningJwks', json(ssaJwks));
+  contents.set('bankApi.signingJwks', json(bankApiJwks));
   const manifest = await writeAll(config, layout, contents, now);
   return { manifest, root: outcome, durationMs: Math.round(performance.now() - started) };
 }

@@ -1,7 +1,7 @@
 // JSON Web Key Sets. Each key is named by its RFC 7638 thumbprint, so a kid can be recomputed from the
 // key itself and never collides; participants' keys carry x5c so a verifier can check who vouches for them.
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
-import type { SandboxKeyPair } from './keys.js';
+import { generateKeyPair, type SandboxKeyPair } from './keys.js';
 import type { x509 } from './x509.js';
 
 export interface Jwks {
@@ -43,4 +43,10 @@ export async function buildJwks(inputs: SigningKeyInput[]): Promise<JwksPair> {
     privateJwks: { keys: pairs.map((p) => p.privateJwk) },
     publicJwks: { keys: pairs.map((p) => p.publicJwk) },
   };
+}
+
+/** A private JWKS with a PS256 and an ES256 key, for a party that signs JWTs or messages (no certificates). */
+export async function serviceSigningJwks(): Promise<Jwks> {
+  const pairs = await Promise.all([generateKeyPair('PS256'), generateKeyPair('ES256')]);
+  return (await buildJwks(pairs.map((pair) => ({ pair })))).privateJwks;
 }

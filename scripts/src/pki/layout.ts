@@ -370,6 +370,19 @@ function signingKeyFiles(config: SandboxConfig, file: FileFactory): PlannedFile[
         'extensions and logs. Separate keys from the signing ones (RFC 7517 §4.2 use).',
       addable: true,
     }),
+    file('bankApi.signingJwks', config.bankApi.signingJwks, {
+      kind: 'private-jwks',
+      group: 'signing-keys',
+      what: "Bank API's message signing keys: PS256 (RSA 2048) and ES256 (P-256), private JWKS with kid, alg, use.",
+      usedBy: [
+        `bank-api: signs its responses to signed requests (RFC 9421, FAPI 2.0 HTTP Signatures §5.3.2.1); publishes the public half at ${config.bankApi.web.origin}/jwks`,
+        "tpp back end: verifies the bank's response signatures with the public half",
+      ],
+      why:
+        'Non-repudiation of resource responses (FAPI 2.0 Message Signing NR6): the bank cannot deny an answer ' +
+        "signed with its key. Its own keys, apart from bank-op's: each party signs for itself.",
+      addable: true,
+    }),
     file('directory.ssaSigningJwks', config.directory.ssaSigningJwks, {
       kind: 'private-jwks',
       group: 'signing-keys',

@@ -3,6 +3,7 @@
 import type { Consent, ConsentStatus, Permission } from '@fapi-sandbox/bank-domain';
 import type { CertificateStatus } from '@fapi-sandbox/fapi-core/directory-client';
 import type { FapiRequestHeaders } from '@fapi-sandbox/fapi-core/fapi-headers';
+import type { MessageSignature } from '@fapi-sandbox/fapi-core/http-signatures';
 import type { VerifiedDpopProof } from '@fapi-sandbox/fapi-core/jose/dpop';
 import type { PeerCertificate } from '@fapi-sandbox/fapi-core/peer-certificate';
 import type { TraceJwt } from '@fapi-sandbox/fapi-core/trace';
@@ -59,6 +60,8 @@ export interface PipelineContext {
   readonly interactionId: string;
   readonly requirement: AccessRequirement;
   readonly params: Record<string, string | undefined>;
+  /** The request body as received, for its Content-Digest (RFC 9530). */
+  readonly body?: Buffer;
   /** Set by the FAPI headers check. */
   fapi?: FapiRequestHeaders;
   credentials?: { scheme: AuthScheme; token: string };
@@ -69,6 +72,8 @@ export interface PipelineContext {
   dpop?: VerifiedDpopProof;
   /** Set by the token check. */
   token?: AccessTokenClaims;
+  /** Set by the message signature check when the client signed the request (RFC 9421). */
+  messageSignature?: MessageSignature;
   /** Set by the authorisation check (authorization_code routes). */
   consent?: Consent;
   /** JWTs seen on this request, for the trace. */

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { FapiFlowClient, FLOW_VARIANTS, type FlowVariant } from '@fapi-sandbox/fapi-client';
 import type { Participant, SandboxConfig } from '@fapi-sandbox/fapi-core/config';
+import { type MessageSigningKey, signRequest } from '@fapi-sandbox/fapi-core/http-signatures';
 import { createDpopProof, type DpopKey, generateDpopKey } from '@fapi-sandbox/fapi-core/jose/dpop';
 import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { createSandboxAgent, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
@@ -88,6 +89,10 @@ export interface ApiResponse {
   headers: Headers;
   // biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field in tests
   body: any;
+  /** The body as received, for its Content-Digest. */
+  text: string;
+  /** The request as sent (after any signing), to verify a response signature against. */
+  sent: { method: string; url: string; headers: Record<string, string>; body?: string };
 }
 
 export interface CallOptions {
@@ -109,6 +114,11 @@ export interface CallOptions {
   rawBody?: string;
   /** Validate request and response against the OpenAPI document (default true). */
   validate?: boolean;
+  /**
+   * Sign the request (RFC 9421, FAPI 2.0 HTTP Signatures §5.3.1.1) with this key; `fields`, `created`
+   * bend the signature, `bodyAfterSigning` replaces the body once it is signed.
+   */
+  signed?: { key: MessageSigningKey; fields?: string[]; created?: Date; bodyAfterSigning?: string };
 }
 
 export type Caller = (
@@ -149,9 +159,15 @@ export function createCaller(config: SandboxConfig, openapi: OpenApiValidator): 
       if (method === 'POST' && options.idempotencyKey !== false) {
         headers['x-idempotency-key'] = options.idempotencyKey ?? randomUUID();
       }
-      const body = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+      let body = options.rawBody ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
       if (body !== undefined) headers['content-type'] = 'application/json';
       Object.assign(headers, options.headers);
+      if (options.signed) {
+        const { key, bodyAfterSigning, ...bent } = options.signed;
+        const signature = await signRequest(key, { method, url, headers, ...(body ? { body } : {}) }, bent);
+        Object.assign(headers, signature.headers);
+        if (bodyAfterSigning !== undefined) body = bodyAfterSigning;
+      }
       const response = await fetch(url, {
         method,
         headers,
@@ -165,6 +181,8 @@ export function createCaller(config: SandboxConfig, openapi: OpenApiValidator): 
         status: response.status,
         headers: response.headers as unknown as Headers,
         body: text ? JSON.parse(text) : undefined,
+        text,
+        sent: { method, url, headers, ...(body !== undefined ? { body } : {}) },
       };
     };
 
