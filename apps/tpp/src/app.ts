@@ -98,7 +98,7 @@ export async function buildTpp(options: {
     store,
     onboarding,
     tokens: createTokenEndpoint({ engine, trace }),
-    bankApi: createBankApiClient({ config, engine }),
+    bankApi: createBankApiClient({ config, engine, trace, webAgent }),
     engine,
     trace,
     signingKeys,

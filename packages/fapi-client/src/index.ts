@@ -11,6 +11,7 @@ export * from './encryption.js';
 export * from './exchange.js';
 export * from './flow-client.js';
 export * from './id-token.js';
+export * from './message-signing.js';
 export * from './observer.js';
 export * from './par.js';
 export * from './profiles.js';

@@ -1,13 +1,15 @@
 // One call to the bank's UK Open Banking v3.1 API as Moneywise makes it: the engine's bankApiCall (bound
 // access token, DPoP proof or certificate, nonce retry, interaction id, idempotency key) with the FAPI
 // customer headers, and one refresh when the access token has expired (RFC 6749 §6).
-import { bankApiCall, tokenRefused } from '@fapi-sandbox/fapi-client';
+import { bankApiCall, ResponseSignatureRejected, tokenRefused } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { AUTH_DATE_HEADER, CUSTOMER_IP_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
 import type { BoundClient } from '../connect/bound-client.js';
 import { type PartyResponse, type TppEngine, tppStep } from '../connect/engine.js';
 import { PartyError } from '../http/party-error.js';
 import type { StepDescription, StepKind } from '../trace/steps.js';
+import type { TraceLog } from '../trace/trace-log.js';
+import type { BankApiKeys } from './response-keys.js';
 
 /** Where an access token comes from: the stored one, and a way to refresh it (RFC 6749 §6). */
 export interface TokenSource {
@@ -31,6 +33,8 @@ export interface ApiRequest {
   path: string;
   json?: unknown;
   idempotencyKey?: string;
+  /** Sign the request and accept only the bank's signed answer (FAPI 2.0 HTTP Signatures §5.3). */
+  signed?: boolean;
 }
 
 export interface ApiCall {
@@ -74,7 +78,14 @@ export async function postConsent(
   api: ApiCall,
   client: BoundClient,
   tokens: TokenSource,
-  consent: { step: StepKind; title: string; path: string; data: unknown; idempotencyKey: string },
+  consent: {
+    step: StepKind;
+    title: string;
+    path: string;
+    data: unknown;
+    idempotencyKey: string;
+    signed?: boolean;
+  },
   context: ApiContext,
 ): Promise<{ consentId: string; status: string }> {
   const { step, path, idempotencyKey } = consent;
@@ -82,7 +93,7 @@ export async function postConsent(
   const response = await api.ok(
     client,
     tokens,
-    { step, method: 'POST', path, json, idempotencyKey },
+    { step, method: 'POST', path, json, idempotencyKey, ...(consent.signed ? { signed: true } : {}) },
     context,
   );
   return {
@@ -91,11 +102,59 @@ export async function postConsent(
   };
 }
 
-export function createApiCall(deps: { config: SandboxConfig; engine: TppEngine }): ApiCall {
-  const { engine } = deps;
+export function createApiCall(deps: {
+  config: SandboxConfig;
+  engine: TppEngine;
+  trace: TraceLog;
+  bankApiKeys: BankApiKeys;
+}): ApiCall {
+  const { engine, trace } = deps;
   const base = deps.config.bankApi.baseUrl;
 
-  function attempt(client: BoundClient, token: string, request: ApiRequest, context: ApiContext) {
+  /** Moneywise's key from its registered JWKS, and the bank API's published keys. */
+  function signingFor(client: BoundClient, context: ApiContext) {
+    const key = client.signingKey!;
+    return {
+      key: { kid: key.kid!, alg: key.alg, key: key.key },
+      serverKeys: deps.bankApiKeys(context),
+    };
+  }
+
+  async function attempt(client: BoundClient, token: string, request: ApiRequest, context: ApiContext) {
+    const { interactionId, connectionId } = context;
+    try {
+      const response = await call(client, token, request, context);
+      if (response.signed) {
+        trace.recordChecks({
+          interactionId,
+          connectionId,
+          step: 'message-signatures',
+          checks: response.signed.checks,
+        });
+      }
+      return response;
+    } catch (err) {
+      if (!(err instanceof ResponseSignatureRejected)) throw err;
+      // FAPI 2.0 HTTP Signatures §5.3.2.2: an answer the bank did not sign is not acted on.
+      trace.recordChecks({
+        interactionId,
+        connectionId,
+        step: 'message-signatures',
+        checks: err.signed.checks,
+      });
+      throw new PartyError({
+        party: 'bank-api',
+        step: 'Check the bank’s signed answer',
+        upstreamStatus: 502,
+        error: err.error,
+        description: err.description,
+        ...(err.clause ? { clause: err.clause } : {}),
+        ...(err.fix ? { fix: err.fix } : {}),
+      });
+    }
+  }
+
+  function call(client: BoundClient, token: string, request: ApiRequest, context: ApiContext) {
     const { interactionId, connectionId } = context;
     return bankApiCall(engine, client, tppStep(request.step, { interactionId, connectionId }), {
       method: request.method,
@@ -109,6 +168,7 @@ export function createApiCall(deps: { config: SandboxConfig; engine: TppEngine }
         ...(context.customerAuthDate ? { [AUTH_DATE_HEADER]: context.customerAuthDate.toUTCString() } : {}),
         ...(context.customerIp ? { [CUSTOMER_IP_HEADER]: context.customerIp } : {}),
       },
+      ...(request.signed ? { signing: signingFor(client, context) } : {}),
     });
   }
 

@@ -46,6 +46,8 @@ export function paymentCalls(api: ApiCall): PaymentCalls {
           path: '/pisp/domestic-payment-consents',
           data: { Initiation: initiation },
           idempotencyKey,
+          // FAPI 2.0 Message Signing NR5: Moneywise cannot deny the consent it asked for.
+          signed: true,
         },
         context,
       ),
@@ -62,6 +64,7 @@ export function paymentCalls(api: ApiCall): PaymentCalls {
           path: '/pisp/domestic-payments',
           json: { Data: { ConsentId: input.consentId, Initiation: input.initiation }, Risk: {} },
           idempotencyKey: input.idempotencyKey,
+          signed: true,
         },
         context,
       );

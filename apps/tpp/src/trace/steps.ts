@@ -182,6 +182,18 @@ export const STEPS = {
       'With the token the customer’s approval produced, Moneywise submits exactly what the consent fixed. The idempotency key means a retry cannot pay twice.',
     clause: 'UK OB Payment Initiation API v3.1 §Domestic Payments, x-idempotency-key',
   },
+  'message-signatures': {
+    title: 'Check the bank’s signed answer',
+    explanation:
+      'Moneywise signed its payment call with a key of its registered JWKS (Signature-Input names the covered components: method, URI, token, DPoP proof, a SHA-256 digest of the body; Signature holds the signature), so it cannot later deny having asked for this payment. The bank signed its answer with its own published key, covering the status, a digest of the body and Moneywise’s request signature: the bank cannot deny the answer, nor pass it off as the answer to another request. Non-repudiation: each side keeps the other’s signed message as evidence.',
+    clause: 'FAPI 2.0 HTTP Signatures §5.3.1.1, §5.3.2.2, FAPI 2.0 Message Signing §5.2, RFC 9421 §2.4',
+  },
+  'bank-api-jwks': {
+    title: 'Fetch the bank API’s signing keys',
+    explanation:
+      'The public keys the bank API signs its answers with, over the bank’s TLS: what its response signatures are checked against (keyid names one).',
+    clause: 'FAPI 2.0 HTTP Signatures §5.3.2.2-1, RFC 7517 §5',
+  },
   'payment-resubmit': {
     title: 'Send the payment again (same idempotency key)',
     explanation:

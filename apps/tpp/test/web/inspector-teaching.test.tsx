@@ -225,6 +225,53 @@ describe('What the inspector paints', () => {
   });
 });
 
+describe('Message signatures (FAPI 2.0 Message Signing NR5, NR6)', () => {
+  const signedPayment = entry({
+    id: 'm-pay',
+    title: 'Submit the payment',
+    to: 'bank-api',
+    method: 'POST',
+    url: 'https://api.bank.localhost:9543/open-banking/v3.1/pisp/domestic-payments',
+    status: 201,
+    requestHeaders: {
+      authorization: 'DPoP eyJhbGci…',
+      'content-digest': 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
+      'signature-input':
+        'fapi=("@method" "@target-uri" "authorization" "dpop" "content-digest");created=1751274000;keyid="tpp-kid";tag="fapi-2-request"',
+      signature: 'fapi=:c2lnbmF0dXJl:',
+    },
+    responseHeaders: {
+      'content-digest': 'sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:',
+      'signature-input':
+        'fapi=("@status" "content-digest" "@method";req "@target-uri";req "signature";req;key="fapi");created=1751274001;keyid="bank-kid";tag="fapi-2-response"',
+      signature: 'fapi=:YW5zd2Vy:',
+    },
+  });
+
+  it('shows, for each side, the key, the tag and what each covered component pins down, and explains non-repudiation', async () => {
+    renderInspector({ ...trace, entries: [signedPayment] });
+    const panel = screen.getByTestId('message-signature');
+    expect(panel.textContent).toMatch(/cannot convincingly deny having sent it/);
+    const [request, response] = within(panel).getAllByTestId('message-signature-side');
+    expect(request!.textContent).toMatch(/Key tpp-kid, tag fapi-2-request, created 2025-06-30T09:00:00.000Z/);
+    expect(request!.textContent).toMatch(
+      /"content-digest"the SHA-256 of the body: payee, amount and reference/,
+    );
+    expect(request!.textContent).toMatch(/"dpop"the DPoP proof/);
+    expect(response!.textContent).toMatch(/Key bank-kid, tag fapi-2-response/);
+    expect(response!.textContent).toMatch(
+      /"signature";req;key="fapi"Moneywise’s request signature: this answer is to that request/,
+    );
+    await userEvent.click(within(panel).getByRole('button', { name: 'FAPI 2.0 Message Signing §5.2' }));
+    expect(screen.getByTestId('clause-dialog').textContent).toMatch(/for example a payment request/);
+  });
+
+  it('shows no signature panel for an unsigned call', () => {
+    renderInspector({ ...trace, entries: [accounts] });
+    expect(screen.queryByTestId('message-signature')).toBeNull();
+  });
+});
+
 describe('Sequence diagram', () => {
   it('is one tab stop; the arrow keys move between messages and select them', async () => {
     renderInspector();

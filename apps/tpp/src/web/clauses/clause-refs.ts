@@ -4,6 +4,8 @@
 
 /** The specifications the parties cite, by the names they cite them with (longest names first). */
 export const SPEC_NAMES: readonly { id: string; pattern: RegExp }[] = [
+  { id: 'fapi2-http-sig', pattern: /FAPI 2\.0 HTTP Signatures/y },
+  { id: 'fapi2-ms', pattern: /FAPI 2\.0 Message Signing/y },
   { id: 'fapi2-sp', pattern: /FAPI 2\.0 (?:SP|Security Profile)/y },
   { id: 'fapi1-adv', pattern: /FAPI 1\.0 (?:Advanced|Adv|Part 2)/y },
   { id: 'fapi1-base', pattern: /FAPI 1\.0 Part 1/y },

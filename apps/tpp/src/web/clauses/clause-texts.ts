@@ -129,6 +129,92 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       ),
     },
   },
+  'fapi2-http-sig': {
+    name: 'FAPI 2.0 HTTP Signatures (draft 01)',
+    // A working group draft: its source is the reference (no stable anchors).
+    url: 'https://github.com/openid/fapi/blob/main/fapi-2_0-http-signatures.md',
+    summary:
+      'How FAPI 2.0 clients and resource servers sign and verify resource requests and responses with HTTP Message Signatures (RFC 9421) and Digest Fields (RFC 9530), for non-repudiation of NR5 and NR6. It carries the HTTP signing part of FAPI 2.0 Message Signing.',
+    sections: {
+      '5.3.1.1': s(
+        'Signed resource requests: clients',
+        'Clients sending signed resource requests act as signer; this signer',
+        {
+          1: 'shall create an HTTP message signature as described in [RFC9421];',
+          2: 'shall include @method (the method used in the HTTP request) in the signature;',
+          3: 'shall include @target-uri (the full request URI of the HTTP request) in the signature;',
+          4: 'shall include the created parameter (the signature creation time) in the signature;',
+          5: 'shall include the tag parameter with a value of fapi-2-request in the signature;',
+          6: 'shall include the Authorization header in the signature;',
+          7: 'when DPoP [RFC9449] is in use, shall include the DPoP header in the signature;',
+          8: 'when the message contains a request body, shall include the content-digest header [RFC9530] in the request, shall include that header in the signature, and should use content-encoding agnostic digest methods (such as sha-256).',
+        },
+      ),
+      '5.3.1.2': s(
+        'Signed resource requests: resource servers',
+        'Resource servers receiving signed resource requests act as verifier; this verifier',
+        {
+          1: 'shall retrieve the valid public key for the client;',
+          2: 'shall verify the signature received from the client as described in [RFC9421];',
+          3: 'shall reject requests with missing or invalid signatures using HTTP status code 401;',
+          4: 'shall reject requests which don’t have a tag parameter with the value of fapi-2-request in the signature;',
+          5: 'shall reject requests with signatures that are missing @method, @target-uri, or Authorization in the signature;',
+          6: 'shall reject requests with signatures that are missing the created parameter or have a created value that is greater than an acceptable range (1 minute is recommended);',
+          7: 'when a DPoP header is present in the request, shall reject requests that are missing DPoP in the signature;',
+          8: 'when the request contains a request body, shall reject requests that are missing content-digest in the signature.',
+        },
+      ),
+      '5.3.2.1': s(
+        'Signed resource responses: resource servers',
+        'Resource servers responding with a signed resource response act as signer; this signer',
+        {
+          1: 'shall create an HTTP message signature for the response as described in [RFC9421];',
+          2: 'shall cryptographically link the response to the request by including the request method, request target-uri and (if applicable) the request content-digest in the response signature input by means of the req boolean flag defined in Section 2.4 of [RFC9421];',
+          3: 'if the request was signed, shall include the request signature and request signature input in the response signature input by means of the req boolean flag;',
+          4: 'shall include @status (the status code of the response) in the signature;',
+          5: 'shall include the created parameter (the signature creation time) in the signature;',
+          6: 'shall include the tag parameter with a value of fapi-2-response in the signature;',
+          7: 'when the response contains a response body, shall include the content-digest header [RFC9530] in the response, and shall include that header in the signature.',
+        },
+      ),
+      '5.3.2.2': s(
+        'Signed resource responses: clients',
+        'Clients receiving signed resource responses act as verifier; this verifier',
+        {
+          1: 'shall retrieve the valid public key for the resource server;',
+          2: 'shall accept and verify the signature in the response as described in [RFC9421];',
+          3: 'shall verify that @status and created are included in the signature;',
+          4: 'if the response contains a body, shall verify that content-digest is in the signature; and',
+          5: 'shall verify that the signature contains the tag parameter with a value of fapi-2-response.',
+        },
+      ),
+    },
+  },
+  'fapi2-ms': {
+    name: 'FAPI 2.0 Message Signing (final)',
+    url: 'https://openid.net/specs/fapi-message-signing-2_0-final.html',
+    anchor: sectionAnchor,
+    summary:
+      'Non-repudiation on top of the FAPI 2.0 Security Profile: signed authorization requests (JAR), signed authorization responses (JARM), signed introspection responses (RFC 9701); HTTP message signatures of resource requests and responses are specified in FAPI 2.0 HTTP Signatures.',
+    sections: {
+      '5.2': s(
+        'Non-repudiation',
+        'Parties could try to deny having sent a message, for example a payment request. Non-repudiation is the assurance that the owner of a key pair that could have produced a signature over certain data cannot convincingly deny having signed it; it is achieved with application-level signatures stored with the payload and metadata. Messages covered: pushed authorization requests (NR1), authorization requests (NR2), authorization responses (NR3), introspection responses (NR4), resource requests (NR5) and responses (NR6).',
+      ),
+      '5.3': s(
+        'Signing authorization requests',
+        'The authorization request is a request object signed according to JAR [RFC9101] and pushed to the PAR endpoint; its aud is the issuer, it has nbf and exp at most 60 minutes apart, and the authorization server verifies it (and, for a client set up for it, refuses unsigned requests).',
+      ),
+      '5.4': s(
+        'Signing authorization responses',
+        'The authorization server issues signed authorization responses with JARM (response_mode=jwt); the client verifies them.',
+      ),
+      '5.5': s(
+        'Signing introspection responses',
+        'The authorization server signs introspection responses in JWT format [RFC9701]; the resource server requests them (Accept: application/token-introspection+jwt) and verifies the signature.',
+      ),
+    },
+  },
   'fapi1-adv': {
     name: 'FAPI 1.0 Part 2: Advanced (final)',
     url: 'https://openid.net/specs/openid-financial-api-part-2-1_0.html',
@@ -810,6 +896,67 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       '5': s(
         'JWT response',
         'The response is a JWT with typ token-introspection+jwt, the iss of the authorization server, an aud naming the resource server that asked, and the introspection answer in the token_introspection claim; the resource server verifies its signature.',
+      ),
+    },
+  ),
+  rfc9421: rfc(
+    9421,
+    'HTTP Message Signatures',
+    'Signatures over chosen components of an HTTP message (method, target URI, headers, status), carried in the Signature-Input and Signature fields.',
+    {
+      '2.3': s(
+        'Signature parameters',
+        'Metadata signed with the covered components: created (when the signature was made), expires, nonce, alg, keyid (which key to verify with) and tag (what the signature is for, set by the application profile).',
+      ),
+      '2.4': s(
+        'Request-response signature binding',
+        'With the req flag, a response signature covers components of the request that caused it — such as its method, target URI or its Signature field — so the response is cryptographically bound to that request.',
+      ),
+      '3.2': s(
+        'Verifying a signature',
+        'The verifier parses Signature-Input and Signature, checks the parameters against its policy (required components, created and expires, key and algorithm), rebuilds the signature base from the message as received and verifies the signature over it with the key; any failure means the signature is not valid.',
+      ),
+      '3.3.7': s(
+        'JSON Web Signature (JWS) algorithms',
+        'A JWS algorithm may be used when it is determined from the key (for example the alg of a JWK found by keyid); the signature base is then the JWS signing input, and the alg signature parameter is not included.',
+      ),
+      '4': s(
+        'Including a message signature in a message',
+        'Signatures travel in two fields, Signature-Input (the covered components and parameters) and Signature (the signature value), each a dictionary whose members are paired by label.',
+      ),
+      '4.1': s(
+        'The Signature-Input HTTP field',
+        'A dictionary: each label maps to an inner list of covered component identifiers followed by the signature parameters.',
+      ),
+      '4.2': s(
+        'The Signature HTTP field',
+        'A dictionary: each label maps to the signature value as a byte sequence (base64 between colons).',
+      ),
+      '7.2.8': s(
+        'Message content',
+        'A signature does not cover the message content itself; covering a Content-Digest field (RFC 9530) and checking the digest against the content extends the signature to the body.',
+      ),
+    },
+  ),
+  rfc9530: rfc(
+    9530,
+    'Digest Fields',
+    'Content-Digest and Repr-Digest: a hash of the message content, which an HTTP message signature can cover.',
+    {
+      '2': s(
+        'The Content-Digest field',
+        'A dictionary of algorithm to digest of the message content as sent, e.g. sha-256=:<base64>:; the recipient computes the digest of what it received and compares.',
+      ),
+    },
+  ),
+  rfc8941: rfc(
+    8941,
+    'Structured Field Values for HTTP',
+    'The typed syntax of structured header fields: lists, dictionaries, items and parameters.',
+    {
+      '3.2': s(
+        'Dictionaries',
+        'An ordered map of keys to items or inner lists, each with optional parameters, separated by commas.',
       ),
     },
   ),

@@ -6,6 +6,7 @@ import { LANE_TITLES, type TimelineEntry } from '../../shared/timeline.js';
 import { ClauseChip } from './ClauseChip.js';
 import { formatTime } from './format.js';
 import { JwtTimes } from './JwtTimes.js';
+import { MessageSignature } from './MessageSignature.js';
 import { carriesToken, type Outcome, outcomeOf } from './outcome.js';
 
 function Json({ value }: { value: unknown }) {
@@ -184,6 +185,7 @@ export function TimelineDetail({
           ) : null}
         </section>
       ) : null}
+      <MessageSignature entry={entry} />
       {entry.certificate && !(entry.binding && carriesToken(entry)) ? (
         <p>
           Client certificate <code>{entry.certificate.subject}</code> x5t#S256{' '}
