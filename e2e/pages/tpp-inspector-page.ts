@@ -32,4 +32,14 @@ export class TppInspectorPage {
   binding() {
     return this.detail().getByTestId('timeline-binding');
   }
+
+  /** The selected message's HTTP message signatures: keys, covered components, non-repudiation. */
+  messageSignature() {
+    return this.detail().getByTestId('message-signature');
+  }
+
+  /** The checks every party ran on the selected message. */
+  checks() {
+    return this.detail().getByTestId('timeline-checks');
+  }
 }

@@ -41,9 +41,11 @@ const MEANING: Record<string, string> = {
 };
 
 /** What a covered component means; `;req` components are the request's, seen from the response. */
-export function meaningOf(component: string): string {
+export function meaningOf(component: string, side: 'request' | 'response' = 'request'): string {
   const [name, ...params] = component.split(';');
   const fromRequest = params.includes('req');
+  if (name === '"content-digest"' && side === 'response' && !fromRequest)
+    return 'the SHA-256 of the answer’s body: what the bank says it did';
   if (name === '"signature"' && fromRequest)
     return 'Moneywise’s request signature: this answer is to that request';
   if (name === '"signature-input"' && fromRequest) return 'what Moneywise’s request signature covered';
@@ -51,7 +53,15 @@ export function meaningOf(component: string): string {
   return fromRequest ? `from the request: ${meaning}` : meaning;
 }
 
-function SignatureBlock({ title, headers }: { title: string; headers: Record<string, string> | undefined }) {
+function SignatureBlock({
+  title,
+  side,
+  headers,
+}: {
+  title: string;
+  side: 'request' | 'response';
+  headers: Record<string, string> | undefined;
+}) {
   const input = readSignatureInput(headers?.['signature-input']);
   if (!input) return null;
   return (
@@ -64,7 +74,7 @@ function SignatureBlock({ title, headers }: { title: string; headers: Record<str
       <table className="covered">
         <thead>
           <tr>
-            <th scope="col">Covered component</th>
+            <th scope="col">Covered</th>
             <th scope="col">What it pins down</th>
           </tr>
         </thead>
@@ -74,7 +84,7 @@ function SignatureBlock({ title, headers }: { title: string; headers: Record<str
               <td>
                 <code>{component}</code>
               </td>
-              <td>{meaningOf(component)}</td>
+              <td>{meaningOf(component, side)}</td>
             </tr>
           ))}
         </tbody>
@@ -102,7 +112,7 @@ export function MessageSignature({ entry }: { entry: TimelineEntry }) {
         can keep the other’s message and signature as evidence.{' '}
         <ClauseChip clause="FAPI 2.0 Message Signing §5.2" />
       </p>
-      <SignatureBlock title="Moneywise signed the request" headers={entry.requestHeaders} />
+      <SignatureBlock title="Moneywise signed the request" side="request" headers={entry.requestHeaders} />
       {signedRequest ? (
         <p className="muted">
           The key is one of Moneywise’s software statement JWKS, which the directory publishes: the bank looks
@@ -110,7 +120,7 @@ export function MessageSignature({ entry }: { entry: TimelineEntry }) {
           signature. <ClauseChip clause="FAPI 2.0 HTTP Signatures §5.3.1.2" />
         </p>
       ) : null}
-      <SignatureBlock title="The bank signed its answer" headers={entry.responseHeaders} />
+      <SignatureBlock title="The bank signed its answer" side="response" headers={entry.responseHeaders} />
       {signedResponse ? (
         <p className="muted">
           The bank’s key is published at its API’s /jwks. Covering Moneywise’s request signature (
