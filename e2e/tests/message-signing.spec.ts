@@ -63,7 +63,11 @@ test('Alice pays £4.20 with signed messages: Moneywise cannot deny asking for i
     async () => {
       await expect(inspector.checks()).toContainText(/signed by key \S+ \(PS256\) of software/);
       // The last verdict is the payment's (the first, the consent's).
-    await inspector.entries().filter({ hasText: /Check the bank’s signed answer/ }).last().click();
+      await inspector
+        .entries()
+        .filter({ hasText: /Check the bank’s signed answer/ })
+        .last()
+        .click();
       await expect(inspector.checks()).toContainText(/Request signed with Moneywise's key/);
       await expect(inspector.checks()).toContainText(
         /Response signed by the bank's key .* bound to this request/,

@@ -523,6 +523,7 @@ const table: Record<string, keyof typeof requests> = {
   'fapi2 request-object-exp-nbf #0': 'request object expired',
   'fapi2 request-object-aud #0': 'request object for another audience',
   'fapi2 request-object-aud #1': 'request object signed by another key',
+  'fapi2 request-object-contents #0': 'request object nesting request_uri',
   'fapi2 signing-algorithms #0': 'client assertion signed ES256 for a PS256 registration',
   'fapi2 signing-algorithms #1': 'request object signed RS256',
   'fapi1-advanced signed-request-object #0': 'plain request for a FAPI 1.0 Advanced client',

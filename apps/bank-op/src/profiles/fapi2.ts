@@ -411,6 +411,15 @@ export const fapi2: ProfileDefinition = {
       ],
     },
     {
+      id: 'request-object-contents',
+      clause: 'RFC 9101 §4, FAPI 2.0 Message Signing §5.3',
+      requirement:
+        'A signed request object carries the authorization parameters themselves, never a request or request_uri',
+      enforcedBy: oidcProvider('requestObjects'),
+      fix: 'put the authorization parameters in the request object and leave out request and request_uri',
+      violations: [{ error: 'invalid_request_object', message: /request or request_uri properties/ }],
+    },
+    {
       id: 'signing-algorithms',
       clause: `${SP} §5.4.1-1`,
       conformance: ['fapi2-security-profile-final-ensure-signed-client-assertion-with-RS256-fails'],

@@ -17,42 +17,19 @@ import {
 } from './harness.js';
 import { FAPI1_ADVANCED as plan } from './modules.js';
 import {
+  claims,
   commonScenarios as common,
   EXPLAINED,
   ON_BANK_API,
   PAR_REFUSED_FIELDS,
-  rs256Key,
+  requestObjectRefused,
   runPlan,
   type Scenario,
+  signedRequestScenarios,
   tokenAssertionRefused,
 } from './scenarios.js';
 
 const run = conformanceSandbox(plan, 'fapi1-advanced');
-
-type RequestObjectBend = NonNullable<Parameters<VariantClient['push']>[1]>['requestObject'];
-
-/** A pushed request object bent before signing: PAR answers 400 with one of `errors`. */
-function requestObjectRefused(
-  bend: RequestObjectBend,
-  errors: string[] = ['invalid_request_object'],
-  clause: RegExp = EXPLAINED,
-): Scenario {
-  return async ({ client1 }) => {
-    const { par } = await client1.push({}, { requestObject: bend });
-    expectRefused(par, { status: 400, error: errors, clause });
-  };
-}
-
-/** The request object's claims changed (undefined removes one); `now` in seconds. */
-function claims(change: (now: number) => Record<string, unknown>): RequestObjectBend {
-  return (message) => {
-    const now = Math.floor(Date.now() / 1000);
-    for (const [name, value] of Object.entries(change(now))) {
-      if (value === undefined) delete message.claims[name];
-      else message.claims[name] = value;
-    }
-  };
-}
 
 /** A PAR client assertion with a bent claim: 400 or 401 with invalid_client or invalid_request. */
 function parAssertionRefused(bent: (client: VariantClient) => Record<string, unknown>): Scenario {
@@ -144,16 +121,6 @@ const scenarios: Record<string, Scenario | typeof ON_BANK_API> = {
   },
 
   'user-rejects-authentication': common['user-rejects-authentication']!,
-
-  'ensure-request-object-with-multiple-aud-succeeds': async ({ client1 }) => {
-    const pushed = await client1.push(
-      {},
-      { requestObject: claims(() => ({ aud: [client1.issuer, 'https://other1.example.com', 'invalid'] })) },
-    );
-    const visited = await client1.visit(pushed);
-    expectCode(visited);
-    expect((await client1.redeem(visited)).status).toBe(200);
-  },
 
   'ensure-authorization-request-without-state-success':
     common['ensure-authorization-request-without-state-success']!,
@@ -250,50 +217,7 @@ const scenarios: Record<string, Scenario | typeof ON_BANK_API> = {
     /5\.2\.2-1[37]/,
   ),
 
-  'ensure-signed-request-object-with-RS256-fails': async ({ client1 }) => {
-    // The client's own RSA key with RSASSA-PKCS1-v1_5 (RS256) instead of RSASSA-PSS (FAPI 1.0 Adv §8.6).
-    const { key, kid } = await rs256Key(client1);
-    const { par } = await client1.push(
-      {},
-      {
-        requestObject: (message) => {
-          message.header = { ...message.header, alg: 'RS256', kid };
-          message.key = { key, alg: 'RS256' };
-        },
-      },
-    );
-    expectRefused(par, { status: 400, error: 'invalid_request_object', clause: /8\.6/ });
-  },
-
-  'ensure-request-object-signature-algorithm-is-not-none': async ({ client1 }) => {
-    const params = await client1.params(client1.tpp.pkce(), { response_type: 'code id_token' });
-    const signed = decodeJwt(await client1.requestObject(params));
-    const { par } = await client1.push({}, { outside: { request: new UnsecuredJWT(signed).encode() } });
-    expectRefused(par, { status: 400, error: 'invalid_request_object' });
-  },
-
-  'ensure-request-object-with-invalid-signature-fails': async ({ client1 }) => {
-    const params = await client1.params(client1.tpp.pkce(), { response_type: 'code id_token' });
-    const signed = await client1.requestObject(params);
-    const corrupted = `${signed.slice(0, -6)}${signed.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`;
-    const { par } = await client1.push({}, { outside: { request: corrupted } });
-    expectRefused(par, { status: 400, error: 'invalid_request_object', clause: EXPLAINED });
-  },
-
-  'ensure-matching-key-in-authorization-request': async ({ client1, client2 }) => {
-    // Client 1's request object, signed with client 2's key.
-    const theirs = (await client2.tpp.signingKeys()).forAlg('PS256');
-    const { par } = await client1.push(
-      {},
-      {
-        requestObject: (message) => {
-          message.key = { key: theirs.key, alg: theirs.alg };
-          message.header.kid = theirs.kid;
-        },
-      },
-    );
-    expectRefused(par, { status: 400, error: PAR_REFUSED_FIELDS });
-  },
+  ...signedRequestScenarios(/8\.6/),
 
   'ensure-authorization-request-without-request-object-fails':
     common['ensure-unsigned-authorization-request-without-using-par-fails']!,

@@ -51,6 +51,8 @@ export class VariantClient {
     readonly tpp: TestTpp,
     readonly client: RegisteredClient,
     readonly variant: Variant,
+    /** FAPI 2.0 Message Signing: signed request objects only (JAR) and JARM responses. */
+    readonly messageSigning = false,
   ) {}
 
   static async register(
@@ -58,14 +60,29 @@ export class VariantClient {
     participant: Participant,
     profile: ProfileId,
     variant: Variant,
+    options: { messageSigning?: boolean } = {},
   ): Promise<VariantClient> {
     const tpp = new TestTpp(sandbox, participant);
     const client = await tpp.register({
       profile,
       authMethod: variant.clientAuth,
       senderConstraint: variant.senderConstraint,
+      // FAPI 2.0 Message Signing §5.3: a client set up for signed requests has unsigned ones refused.
+      ...(options.messageSigning ? { extra: { require_signed_request_object: true } } : {}),
     });
-    return new VariantClient(tpp, client, variant);
+    return new VariantClient(tpp, client, variant, options.messageSigning ?? false);
+  }
+
+  /** Whether this client pushes signed request objects (FAPI 1.0 Advanced, FAPI 2.0 Message Signing). */
+  get signsRequests(): boolean {
+    return this.client.profile === 'fapi1-advanced' || this.messageSigning;
+  }
+
+  /** What its authorization requests carry unless a module says otherwise. */
+  get requestDefaults(): Overrides {
+    if (this.client.profile === 'fapi1-advanced') return { response_type: 'code id_token' };
+    // FAPI 2.0 Message Signing §5.4: the authorization response is a JARM JWT.
+    return this.messageSigning ? { response_mode: 'jwt' } : {};
   }
 
   get label(): string {
@@ -91,12 +108,11 @@ export class VariantClient {
     return applyOverrides(base, overrides);
   }
 
-  /** PAR with these parameters (and a DPoP proof in a DPoP variant, unless `dpop: null`). */
   /**
    * PAR with these parameters (and a DPoP proof in a DPoP variant, unless `dpop: null`). A FAPI 1.0
    * Advanced client signs them into a request object (FAPI 1.0 Adv §5.2.2-1), with a hybrid response
-   * unless the overrides say otherwise; `requestObject` bends it before signing, `outside` adds form
-   * parameters beside it.
+   * unless the overrides say otherwise, and so does a FAPI 2.0 Message Signing client, with a JARM
+   * response; `requestObject` bends it before signing, `outside` adds form parameters beside it.
    */
   async push(
     overrides: Overrides = {},
@@ -108,12 +124,10 @@ export class VariantClient {
     } = {},
   ): Promise<Pushed> {
     const pkce = this.tpp.pkce();
-    const signed = this.client.profile === 'fapi1-advanced';
-    const params = await this.params(
-      pkce,
-      signed ? { response_type: 'code id_token', ...overrides } : overrides,
-    );
-    const form = signed ? { request: await this.requestObject(params, options.requestObject) } : params;
+    const params = await this.params(pkce, { ...this.requestDefaults, ...overrides });
+    const form = this.signsRequests
+      ? { request: await this.requestObject(params, options.requestObject) }
+      : params;
     Object.assign(form, options.outside);
     const dpop = options.dpop === null ? undefined : (options.dpop ?? (await this.newDpop()));
     // A bent assertion is sent once: fetch the DPoP nonce first (RFC 9449 §8) so that no retry burns it.
@@ -241,7 +255,11 @@ export interface PlanClients {
  * One sandbox for a plan's test file, with client 1 and client 2 registered for each variant of the plan;
  * the clock is real again after each test.
  */
-export function conformanceSandbox(plan: Plan, profile: ProfileId) {
+export function conformanceSandbox(
+  plan: Plan,
+  profile: ProfileId,
+  options: { messageSigning?: boolean } = {},
+) {
   let sandbox: Sandbox | undefined;
   const clients = new Map<string, PlanClients>();
   beforeAll(async () => {
@@ -249,8 +267,8 @@ export function conformanceSandbox(plan: Plan, profile: ProfileId) {
     const { demo, second } = sandbox.config.participants;
     for (const variant of plan.variants) {
       clients.set(variantLabel(variant), {
-        client1: await VariantClient.register(sandbox, demo, profile, variant),
-        client2: await VariantClient.register(sandbox, second, profile, variant),
+        client1: await VariantClient.register(sandbox, demo, profile, variant, options),
+        client2: await VariantClient.register(sandbox, second, profile, variant, options),
         sandbox,
       });
     }

@@ -130,6 +130,43 @@ export const FAPI2_SECURITY_PROFILE: Plan = {
   ]),
 };
 
+/**
+ * FAPI 2.0 Message Signing (final): the suite runs the Security Profile's modules again, with signed request
+ * objects (JAR) and JARM responses, plus the modules of a signed request object. Its module ids keep the
+ * Security Profile's prefix, as the suite names them. Two of the four client variants run here (one per
+ * client authentication and sender constraint), to bound the time: the other two are the Security Profile
+ * plan's. Not in PLANS: its tests carry their own name (fapi2-message-signing-final.test.ts).
+ */
+export const FAPI2_MESSAGE_SIGNING: Plan = {
+  id: 'fapi2-security-profile-final',
+  title: 'FAPI 2.0 Message Signing (final)',
+  variants: [
+    { clientAuth: 'private_key_jwt', senderConstraint: 'dpop' },
+    { clientAuth: 'tls_client_auth', senderConstraint: 'mtls' },
+  ],
+  modules: [
+    ...FAPI2_SECURITY_PROFILE.modules,
+    ...modules('fapi2-security-profile-final', [
+      ['ensure-request-object-with-multiple-aud-succeeds', 'no', every],
+      ['ensure-request-object-with-nbf-8-seconds-in-the-future-is-accepted', 'no', every],
+      ['ensure-request-object-without-exp-fails', 'yes', every],
+      ['ensure-request-object-without-nbf-fails', 'yes', every],
+      ['ensure-expired-request-object-fails', 'yes', every],
+      ['ensure-request-object-with-bad-aud-fails', 'yes', every],
+      ['ensure-request-object-with-exp-over-60-fails', 'yes', every],
+      ['australia-connectid-ensure-request-object-with-exp-over-10-fails', 'yes', CONNECTID],
+      ['ensure-request-object-with-nbf-over-60-fails', 'yes', every],
+      ['australia-connectid-ensure-request-object-with-nbf-over-15-fails', 'yes', CONNECTID],
+      ['ensure-signed-request-object-with-RS256-fails', 'yes', every],
+      ['ensure-request-object-signature-algorithm-is-not-none', 'yes', every],
+      ['ensure-request-object-with-invalid-signature-fails', 'yes', every],
+      ['ensure-matching-key-in-authorization-request', 'yes', every],
+      ['ensure-unsigned-request-at-par-endpoint-fails', 'yes', every],
+      ['par-authorization-request-containing-request_uri', 'yes', every],
+    ]),
+  ],
+};
+
 export const FAPI1_ADVANCED: Plan = {
   id: 'fapi1-advanced-final',
   title: 'FAPI 1.0 Advanced (final)',

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import type { AsymmetricKeyInput } from '@fapi-sandbox/fapi-core/jose/algorithms';
-import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
+import { decodeJwt, importJWK, type JWK, SignJWT, UnsecuredJWT } from 'jose';
 
 import { fetch } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -130,6 +130,96 @@ export async function rs256Key(client: VariantClient): Promise<{ key: Asymmetric
   const jwks = JSON.parse(readFileSync(client.tpp.participant.signingJwks, 'utf8')) as { keys: JWK[] };
   const jwk = jwks.keys.find((key) => key.alg === 'PS256')!;
   return { key: (await importJWK({ ...jwk, alg: 'RS256' }, 'RS256')) as AsymmetricKeyInput, kid: jwk.kid! };
+}
+
+type RequestObjectBend = NonNullable<Parameters<VariantClient['push']>[1]>['requestObject'];
+
+/** A pushed request object bent before signing: PAR answers 400 with one of `errors`. */
+export function requestObjectRefused(
+  bend: RequestObjectBend,
+  errors: string[] = ['invalid_request_object'],
+  clause: RegExp = EXPLAINED,
+): Scenario {
+  return async ({ client1 }) => {
+    const { par } = await client1.push({}, { requestObject: bend });
+    expectRefused(par, { status: 400, error: errors, clause });
+  };
+}
+
+/** The request object's claims changed (undefined removes one); `now` in seconds. */
+export function claims(change: (now: number) => Record<string, unknown>): RequestObjectBend {
+  return (message) => {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [name, value] of Object.entries(change(now))) {
+      if (value === undefined) delete message.claims[name];
+      else message.claims[name] = value;
+    }
+  };
+}
+
+/**
+ * The signed request object's modules both signing plans run (FAPI 1.0 Advanced, FAPI 2.0 Message
+ * Signing): an aud array with the issuer accepted; RS256, alg none, a corrupted signature, another
+ * client's key refused. `rs256Clause` is the profile's
+ * algorithm rule (FAPI 1.0 Adv §8.6, FAPI 2.0 SP §5.4.1).
+ */
+export function signedRequestScenarios(rs256Clause: RegExp): Record<string, Scenario> {
+  return {
+    'ensure-request-object-with-multiple-aud-succeeds': async ({ client1 }) => {
+      const pushed = await client1.push(
+        {},
+        { requestObject: claims(() => ({ aud: [client1.issuer, 'https://other1.example.com', 'invalid'] })) },
+      );
+      const visited = await client1.visit(pushed);
+      expectCode(visited);
+      expect((await client1.redeem(visited)).status).toBe(200);
+    },
+
+    'ensure-signed-request-object-with-RS256-fails': async ({ client1 }) => {
+      // The client's own RSA key with RSASSA-PKCS1-v1_5 (RS256) instead of RSASSA-PSS.
+      const { key, kid } = await rs256Key(client1);
+      const { par } = await client1.push(
+        {},
+        {
+          requestObject: (message) => {
+            message.header = { ...message.header, alg: 'RS256', kid };
+            message.key = { key, alg: 'RS256' };
+          },
+        },
+      );
+      expectRefused(par, { status: 400, error: 'invalid_request_object', clause: rs256Clause });
+    },
+
+    'ensure-request-object-signature-algorithm-is-not-none': async ({ client1 }) => {
+      const params = await client1.params(client1.tpp.pkce(), client1.requestDefaults);
+      const signed = decodeJwt(await client1.requestObject(params));
+      const { par } = await client1.push({}, { outside: { request: new UnsecuredJWT(signed).encode() } });
+      expectRefused(par, { status: 400, error: 'invalid_request_object' });
+    },
+
+    'ensure-request-object-with-invalid-signature-fails': async ({ client1 }) => {
+      const params = await client1.params(client1.tpp.pkce(), client1.requestDefaults);
+      const signed = await client1.requestObject(params);
+      const corrupted = `${signed.slice(0, -6)}${signed.slice(-6) === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA'}`;
+      const { par } = await client1.push({}, { outside: { request: corrupted } });
+      expectRefused(par, { status: 400, error: 'invalid_request_object', clause: EXPLAINED });
+    },
+
+    'ensure-matching-key-in-authorization-request': async ({ client1, client2 }) => {
+      // Client 1's request object, signed with client 2's key.
+      const theirs = (await client2.tpp.signingKeys()).forAlg('PS256');
+      const { par } = await client1.push(
+        {},
+        {
+          requestObject: (message) => {
+            message.key = { key: theirs.key, alg: theirs.alg };
+            message.header.kid = theirs.kid;
+          },
+        },
+      );
+      expectRefused(par, { status: 400, error: PAR_REFUSED_FIELDS });
+    },
+  };
 }
 
 /** The scenarios of modules both plans run, by their FAPI 2.0 SP names. */
@@ -498,8 +588,15 @@ export function runPlan(
   plan: Plan,
   run: ReturnType<typeof conformanceSandbox>,
   scenarios: Record<string, Scenario | typeof ON_BANK_API>,
+  options: {
+    /** Names the tests `<prefix><module id> [<variant>]` (another plan reusing these module ids). */
+    prefix?: string;
+    /** Lists each module that does not run here as a skipped test whose name says why. */
+    listSkipped?: boolean;
+  } = {},
 ): void {
   const scenarioOf = (moduleId: string) => scenarios[moduleId.slice(plan.id.length + 1)];
+  const prefix = options.prefix ?? '';
   describe(plan.title, () => {
     it('has a scenario, here or on bank-api, for every module that applies to the bank', () => {
       const applicable = plan.modules.filter((module) => variantsOf(plan, module).length > 0);
@@ -507,9 +604,17 @@ export function runPlan(
     });
     for (const module of plan.modules) {
       const scenario = scenarioOf(module.id);
-      if (typeof scenario !== 'function') continue;
+      if (typeof scenario !== 'function') {
+        if (!options.listSkipped) continue;
+        const why =
+          typeof module.applies === 'object'
+            ? `not applicable: ${module.applies.notApplicable}`
+            : `runs against bank-api in ${ON_BANK_API}`;
+        it.skip(`${prefix}${module.id}: ${why}`, () => undefined);
+        continue;
+      }
       for (const variant of variantsOf(plan, module)) {
-        it(conformanceTestName(module.id, variant), () => scenario(run.clients(variant)));
+        it(`${prefix}${conformanceTestName(module.id, variant)}`, () => scenario(run.clients(variant)));
       }
     }
   });
