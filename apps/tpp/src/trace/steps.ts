@@ -100,8 +100,8 @@ export const STEPS = {
   par: {
     title: 'Push the authorization request (PAR)',
     explanation:
-      'The authorization parameters go to the bank over the authenticated back channel, so nothing in the browser can read or change them. The bank answers with a one-time request_uri.',
-    clause: 'RFC 9126 §2, FAPI 2.0 SP §5.3.3.2',
+      'The authorization parameters go to the bank over the authenticated back channel, so nothing in the browser can read or change them. The bank answers with a one-time request_uri. Signed into a request object (JAR, FAPI 1.0 Advanced), they are also evidence: Moneywise cannot deny the request it pushed (Message Signing NR1).',
+    clause: 'RFC 9126 §2, FAPI 2.0 SP §5.3.3.2, FAPI 2.0 Message Signing §5.3',
   },
   'par-encrypted': {
     title: 'Push the authorization request (PAR), encrypted (JWE)',
@@ -124,8 +124,8 @@ export const STEPS = {
   'response-checks': {
     title: 'Check the authorization response',
     explanation:
-      'State ties the response to this browser and this request; the issuer (iss, or the JARM signature and iss) proves which bank answered, stopping mix-up and injection attacks.',
-    clause: 'RFC 9207 §2.4, RFC 6749 §10.12, JARM §4.4',
+      'State ties the response to this browser and this request; the issuer (iss, or the JARM signature and iss) proves which bank answered, stopping mix-up and injection attacks. A JARM response is signed by the bank: it cannot deny the answer it gave (Message Signing NR3).',
+    clause: 'RFC 9207 §2.4, RFC 6749 §10.12, JARM §4.4, FAPI 2.0 Message Signing §5.4',
   },
   'response-checks-encrypted': {
     title: 'Decrypt, then check the authorization response (JWE)',
@@ -265,6 +265,6 @@ export const DPOP_NONCE_RETRY: StepDescription = {
 export const OPAQUE_ACCESS_TOKEN: StepDescription = {
   title: 'Opaque access token',
   explanation:
-    'This access token is opaque: a random reference, so bank-api learns nothing from the token itself and everything from bank-op’s answer when it asks (token introspection over mutual TLS, the answer signed by bank-op). That costs one mTLS round trip to bank-op on every API call; in return a revoked token is refused at its very next call, where a JWT is valid on its signature until it expires unless the API checks a revocation record.',
-  clause: 'RFC 7662 §2, RFC 9701',
+    'This access token is opaque: a random reference, so bank-api learns nothing from the token itself and everything from bank-op’s answer when it asks (token introspection over mutual TLS, the answer signed by bank-op). That costs one mTLS round trip to bank-op on every API call; in return a revoked token is refused at its very next call, where a JWT is valid on its signature until it expires unless the API checks a revocation record. The answer is a JWT bank-op signs: bank-op cannot deny what it told the API (Message Signing NR4).',
+  clause: 'RFC 7662 §2, RFC 9701, FAPI 2.0 Message Signing §5.5',
 };
