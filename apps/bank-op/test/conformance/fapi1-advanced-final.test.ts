@@ -4,7 +4,7 @@
 // pushes a signed request object (hybrid response) unless a module says otherwise; the modules FAPI 2.0
 // runs too come from scenarios.ts, and the resource-server half lives in apps/bank-api/test/conformance.
 
-import { decodeJwt, UnsecuredJWT } from 'jose';
+import { decodeJwt } from 'jose';
 import { fetch } from 'undici';
 import { expect } from 'vitest';
 import { authorizeFapi1, type Fapi1Mode } from '../support/flows.js';

@@ -13,9 +13,7 @@ import { conformanceSandbox, expectCode, expectRefused } from './harness.js';
 import { FAPI2_MESSAGE_SIGNING as plan } from './modules.js';
 import {
   claims,
-  EXPLAINED,
   type ON_BANK_API,
-  PAR_REFUSED_FIELDS,
   requestObjectRefused,
   runPlan,
   type Scenario,
