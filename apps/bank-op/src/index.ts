@@ -28,6 +28,7 @@ import { traceTokenEndpoint } from './http/token-endpoint-trace.js';
 import { createCertificateBinding } from './mtls/certificate-binding.js';
 import { createCertificateSource, type TrustedProxy } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
+import { createBankAppInbox } from './provider/bank-app-inbox.js';
 import { createProvider } from './provider/create-provider.js';
 import { logProviderRefusals } from './provider/explain-errors.js';
 import {
@@ -104,6 +105,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   });
   const certificateBinding = createCertificateBinding({ directory: statusReads, certificates });
   const bankName = config.bank.orgName.replace(/ plc$/, '');
+  const bankAppInbox = createBankAppInbox(store);
 
   const provider = createProvider({
     config,
@@ -115,6 +117,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     certificates,
     certificateBinding,
     bankName,
+    bankAppInbox,
     fetch: outboundFetch({ config, sandboxAgent: directoryAgent }) as never,
   });
   provider.on('server_error', (ctx, err) => logFailure(log, ctx.req, ctx.res, err));
@@ -136,6 +139,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     flowIds,
     bankName,
     interactionSecret: secrets.interactionSecret,
+    bankAppInbox,
     log,
   };
   const web = createWebServer(config.bankOp, createWebApp(services));

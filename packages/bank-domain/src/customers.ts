@@ -18,6 +18,8 @@ export interface Customers {
    */
   authenticate(username: string, password: string): Promise<Customer | undefined>;
   get(customerId: string): Promise<Customer | undefined>;
+  /** The customer with this username (a CIBA login_hint names the customer so), else undefined. */
+  findByUsername(username: string): Promise<Customer | undefined>;
   /** The seeded log-ins, shown on the login page and by `pnpm dev`. */
   demoCredentials(): DemoCredential[];
 }
@@ -42,6 +44,14 @@ export function customersRepository(db: BankDb): Customers {
     },
     async get(customerId) {
       const [row] = await customerById(db, customerId);
+      return row ? toCustomer(row) : undefined;
+    },
+    async findByUsername(username) {
+      const row = await db
+        .selectFrom('customers')
+        .select(['customer_id', 'username', 'display_name'])
+        .where('username', '=', username)
+        .executeTakeFirst();
       return row ? toCustomer(row) : undefined;
     },
     demoCredentials() {

@@ -21,7 +21,11 @@ export function backChannelPost<R extends ExchangeResponse>(
   engine: EngineContext<R>,
   client: RegisteredClient,
   step: StepRef,
-  endpoint: 'token_endpoint' | 'pushed_authorization_request_endpoint' | 'revocation_endpoint',
+  endpoint:
+    | 'token_endpoint'
+    | 'pushed_authorization_request_endpoint'
+    | 'revocation_endpoint'
+    | 'backchannel_authentication_endpoint',
   params: Record<string, string>,
 ): Promise<R> {
   const url = client.endpoint(endpoint);

@@ -9,7 +9,7 @@ import { page } from './layout.js';
 import { type SignedInAs, signOutForm } from './sign-out.js';
 
 /** UK OB v3.1 permission codes in the words a customer reads. */
-const PERMISSION_WORDS: Record<Permission, string> = {
+export const PERMISSION_WORDS: Record<Permission, string> = {
   ReadAccountsBasic: 'Your account names, types and currencies',
   ReadAccountsDetail: 'Your account numbers and sort codes',
   ReadBalances: 'Your account balances',
@@ -50,7 +50,7 @@ export interface ConsentPageInput {
   error?: string;
 }
 
-function accountLabel(account: Account): string {
+export function accountLabel(account: Account): string {
   const identification = account.account[0]?.identification ?? '';
   const sortCode = identification.slice(0, 6).replace(/(\d{2})(\d{2})(\d{2})/, '$1-$2-$3');
   return `${sortCode} ${identification.slice(6)}`;

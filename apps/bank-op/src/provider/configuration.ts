@@ -25,6 +25,8 @@ import {
 import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';
 import type { OidcStore } from '../storage/sqlite-adapter.js';
 import { accessTokenFormatOf, assertAccessTokenFormat } from './access-token-format.js';
+import type { BankAppInbox } from './bank-app-inbox.js';
+import { cibaFeature } from './ciba.js';
 import { discoveryMetadata, ROUTES } from './discovery.js';
 import { INTENT_CLAIM, intentIdClaim, intentTokenClaims, SCA_ACR } from './intent.js';
 import { interactionPrompts } from './interaction-policy.js';
@@ -46,6 +48,8 @@ export interface ConfigurationDependencies {
   /** Which certificate a token may be bound to (mtls/certificate-binding.ts). */
   certificateBinding: CertificateBinding;
   fetch: NonNullable<Configuration['fetch']>;
+  /** Where decoupled authentication requests wait for the customer's bank app (FAPI-CIBA). */
+  bankAppInbox: BankAppInbox;
   renderError: NonNullable<Configuration['renderError']>;
 }
 
@@ -169,6 +173,12 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       ClientCredentials: (_ctx, _token, client) => settingsOf(client).tokens.clientCredentials,
       IdToken: (_ctx, _token, client) => settingsOf(client).tokens.idToken,
       RefreshToken: (_ctx, _token, client) => settingsOf(client).tokens.refreshToken,
+      // CIBA §7.3 expires_in: the profile's lifetime, or the client's shorter requested_expiry (CIBA §7.1).
+      BackchannelAuthenticationRequest: (ctx, _request, client) => {
+        const lifetime = profileOf(client as ClientLike).client.ciba?.requestSeconds ?? 0;
+        const requested = Number((ctx?.oidc?.params as { requested_expiry?: unknown })?.requested_expiry);
+        return requested > 0 ? Math.min(requested, lifetime) : lifetime;
+      },
       // oidc-provider does not pass the client here: a grant lives as long as the longest refresh token.
       Grant: GRANT_LIFETIME_SECONDS,
       // The customer's sign-in at the bank, not a FAPI value: the same for every client.
@@ -185,7 +195,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     // Account access lasts; a payment consent is used once, so its grant gets no refresh token.
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') &&
-      code.kind === 'AuthorizationCode' &&
+      (code.kind === 'AuthorizationCode' || code.kind === 'BackchannelAuthenticationRequest') &&
       code.scopes.has('accounts'),
     // Every authorization is for a new consent (UK OB intent): never reuse an earlier grant silently.
     loadExistingGrant: async (ctx) => {
@@ -287,6 +297,8 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
         requireNonce: (ctx: KoaContextWithOIDC) => settingsOf(ctx.oidc.client).dpopNonceRequired,
         allowReplay: false,
       },
+      // CIBA Core 1.0 as FAPI-CIBA profiles it, for FAPI 1.0 Advanced clients that register its grant.
+      ciba: cibaFeature({ bank, inbox: deps.bankAppInbox }),
       // UK OB: a TPP creates consents at bank-api with a client-credentials token.
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true },

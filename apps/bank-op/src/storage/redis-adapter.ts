@@ -20,6 +20,9 @@ export const SHARED_MODELS = new Set([
   'ClientCredentials',
   'DeviceCode',
   'BackchannelAuthenticationRequest',
+  // FAPI-CIBA: the bank app's inbox of pending requests and the pace of each request's polls.
+  'BankAppInbox',
+  'CibaPoll',
   'ReplayDetection',
 ]);
 

@@ -1,0 +1,256 @@
+// Decoupled authentication (FAPI-CIBA) against a real bank-op: a FAPI 1.0 Advanced client registers the
+// CIBA grant, names the customer in a signed authentication request, the customer answers on the bank
+// app page, and the client polls the token endpoint. Each negative case is named after what it stops.
+import { CIBA_GRANT_TYPE } from '@fapi-sandbox/fapi-client';
+import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from './support/sandbox.js';
+import { type JsonResponse, type RegisteredClient, TestTpp } from './support/tpp.js';
+
+let sandbox: Sandbox;
+let tpp: TestTpp;
+let client: RegisteredClient;
+
+const CIBA_METADATA = {
+  grant_types: [CIBA_GRANT_TYPE, 'refresh_token', 'client_credentials'],
+  response_types: [],
+  backchannel_token_delivery_mode: 'poll',
+  backchannel_authentication_request_signing_alg: 'PS256',
+};
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  tpp = new TestTpp(sandbox, sandbox.config.participants.demo);
+  client = await tpp.register({ profile: 'fapi1-advanced', extra: CIBA_METADATA });
+}, 60_000);
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+const backchannelUrl = () => `${sandbox.config.bankOp.mtls.origin}/backchannel`;
+
+/** The authentication request parameters for Alice and a new account-access consent. */
+async function cibaParams(overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const consentId = await tpp.accountConsent(client);
+  return {
+    scope: 'openid accounts',
+    login_hint: 'alice',
+    binding_message: `Moneywise ${Math.floor(1000 + Math.random() * 9000)}`,
+    claims: {
+      id_token: {
+        openbanking_intent_id: { value: consentId, essential: true },
+        acr: { essential: true, values: ['urn:openbanking:psd2:sca'] },
+      },
+    },
+    ...overrides,
+  };
+}
+
+async function signed(params: Record<string, unknown>, now?: () => number): Promise<string> {
+  const { client_id: _clientId, ...rest } = params;
+  return createRequestObject({
+    clientId: client.clientId,
+    issuer: tpp.issuer,
+    signingKey: (await tpp.signingKeys()).forAlg('PS256'),
+    params: rest,
+    ...(now ? { now } : {}),
+  });
+}
+
+function authenticate(form: Record<string, string>): Promise<JsonResponse> {
+  return tpp.post(client, backchannelUrl(), async () => ({ ...form, ...(await tpp.clientAuth(client)) }));
+}
+
+async function startRequest(params: Record<string, unknown>): Promise<string> {
+  const response = await authenticate({ request: await signed(params) });
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return String(response.body.auth_req_id);
+}
+
+const poll = (authReqId: string) =>
+  tpp.token(client, { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
+
+function answerOnBankApp(bindingMessage: string, decision: 'approve' | 'deny' = 'approve') {
+  return tpp
+    .newBrowser()
+    .answerOnBankApp(
+      `${sandbox.config.bankOp.issuer}/bank-app`,
+      { username: 'alice', password: 'wonderland' },
+      { bindingMessage, decision },
+    );
+}
+
+describe('FAPI-CIBA: the decoupled flow, polled', () => {
+  it('acknowledges a signed request with an interval, paces polls, and issues a certificate-bound token once Alice approves in the bank app', async () => {
+    const params = await cibaParams();
+    const started = await authenticate({ request: await signed(params) });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(started.body).toMatchObject({ auth_req_id: expect.any(String), expires_in: 600, interval: 5 });
+    const authReqId = String(started.body.auth_req_id);
+
+    const pending = await poll(authReqId);
+    expect(pending.status).toBe(400);
+    expect(pending.body.error).toBe('authorization_pending');
+    // CIBA §11: polling again at once, sooner than the interval, is answered slow_down.
+    const tooFast = await poll(authReqId);
+    expect(tooFast.status).toBe(400);
+    expect(tooFast.body.error).toBe('slow_down');
+    expect(String(tooFast.body.error_description)).toMatch(
+      /CIBA section 7\.3, section 11.*wait at least 10 s/,
+    );
+
+    const app = await answerOnBankApp(String(params.binding_message));
+    expect(app.html).toContain('Request approved.');
+
+    const tokens = await poll(authReqId);
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+    expect(tokens.body.refresh_token).toEqual(expect.any(String));
+    const claims = decodeJwt(String(tokens.body.access_token));
+    expect(claims).toMatchObject({
+      sub: 'cust-alice',
+      client_id: client.clientId,
+      aud: sandbox.config.bankApi.web.origin,
+      scope: 'accounts',
+      cnf: { 'x5t#S256': expect.any(String) },
+      openbanking_intent_id: (params.claims as { id_token: { openbanking_intent_id: { value: string } } })
+        .id_token.openbanking_intent_id.value,
+    });
+    expect(decodeJwt(String(tokens.body.id_token))).toMatchObject({
+      sub: 'cust-alice',
+      acr: 'urn:openbanking:psd2:sca',
+    });
+    // The request is used once (CIBA §10.1.1).
+    const again = await poll(authReqId);
+    expect(again.body.error).toBe('invalid_grant');
+  });
+
+  it('answers access_denied at the next poll when Alice denies the request in the bank app', async () => {
+    const params = await cibaParams();
+    const authReqId = await startRequest(params);
+    await answerOnBankApp(String(params.binding_message), 'deny');
+    const denied = await poll(authReqId);
+    expect(denied.status).toBe(400);
+    expect(denied.body.error).toBe('access_denied');
+  });
+
+  it('answers expired_token for an auth_req_id polled after its requested_expiry', async () => {
+    const authReqId = await startRequest(await cibaParams({ requested_expiry: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const expired = await poll(authReqId);
+    expect(expired.status).toBe(400);
+    expect(expired.body.error).toBe('expired_token');
+  });
+
+  it('stops a stolen auth_req_id redeemed without the certificate the token would be bound to', async () => {
+    const params = await cibaParams();
+    const authReqId = await startRequest(params);
+    await answerOnBankApp(String(params.binding_message));
+    const withoutCertificate = await tpp.token(
+      client,
+      { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId },
+      { agent: sandbox.plain, url: `${sandbox.config.bankOp.issuer}/token` },
+    );
+    expect(withoutCertificate.status).toBe(400);
+    expect(withoutCertificate.body.error).toBe('invalid_grant');
+    expect(String(withoutCertificate.body.error_description)).toMatch(/certificate/i);
+  });
+});
+
+describe('FAPI-CIBA: what the bank refuses at the backchannel authentication endpoint', () => {
+  it('refuses an unsigned authentication request (FAPI-CIBA §5.2.2-6)', async () => {
+    const params = await cibaParams();
+    const form = Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
+    const response = await authenticate(form);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('invalid_request');
+    expect(String(response.body.error_description)).toMatch(/Request Object must be used/);
+  });
+
+  it('refuses an expired signed authentication request', async () => {
+    const hourAgo = () => Date.now() - 3_600_000;
+    const response = await authenticate({ request: await signed(await cibaParams(), hourAgo) });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('invalid_request');
+  });
+
+  it('refuses a request without a binding_message (FAPI-CIBA §5.2.2-2)', async () => {
+    const { binding_message: _none, ...params } = await cibaParams();
+    const response = await authenticate({ request: await signed(params) });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('invalid_binding_message');
+    expect(String(response.body.error_description)).toMatch(/FAPI-CIBA section 5\.2\.2-2/);
+  });
+
+  it.each([
+    ['too long to display', 'Moneywise wants to read your accounts for budgeting 4821'],
+    ['markup, not plain text', '<b>4821</b>'],
+  ])('refuses a binding_message that is %s (CIBA §7.1)', async (_what, message) => {
+    const response = await authenticate({
+      request: await signed(await cibaParams({ binding_message: message })),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('invalid_binding_message');
+  });
+
+  it('refuses a login_hint that names no customer with unknown_user_id', async () => {
+    const response = await authenticate({
+      request: await signed(await cibaParams({ login_hint: 'mallory' })),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('unknown_user_id');
+    expect(String(response.body.error_description)).toMatch(/mallory/);
+  });
+
+  it('refuses a request that names no consent of this client', async () => {
+    const params = await cibaParams({ claims: { id_token: { openbanking_intent_id: { value: 'nope' } } } });
+    const response = await authenticate({ request: await signed(params) });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toBe('invalid_request');
+  });
+});
+
+describe('FAPI-CIBA: registration', () => {
+  const register = (extra: Record<string, unknown>, profile: 'fapi1-advanced' | 'fapi2' = 'fapi1-advanced') =>
+    tpp.register({ profile, extra: { ...CIBA_METADATA, ...extra } }).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+
+  it('refuses the push mode (FAPI-CIBA §5.2.2-3)', async () => {
+    expect(await register({ backchannel_token_delivery_mode: 'push' })).toMatch(
+      /FAPI-CIBA section 5\.2\.2-3/,
+    );
+  });
+
+  it('refuses a CIBA client with no signing alg for its authentication requests (FAPI-CIBA §5.2.2-6)', async () => {
+    expect(await register({ backchannel_authentication_request_signing_alg: undefined })).toMatch(
+      /FAPI-CIBA section 5\.2\.2-6/,
+    );
+  });
+
+  it('refuses ping to a notification endpoint off the software’s own origin', async () => {
+    expect(
+      await register({
+        backchannel_token_delivery_mode: 'ping',
+        backchannel_client_notification_endpoint: 'https://attacker.example/ping',
+      }),
+    ).toMatch(/invalid_client_metadata.*own origin/);
+  });
+
+  it('offers the CIBA grant with FAPI 1.0 Advanced only', async () => {
+    expect(await register({}, 'fapi2')).toMatch(/FAPI-CIBA section 5\.2\.2/);
+  });
+
+  it('registers ping to the software’s own origin', async () => {
+    const origin = new URL(tpp.participant.redirectUris[0]!).origin;
+    expect(
+      await register({
+        backchannel_token_delivery_mode: 'ping',
+        backchannel_client_notification_endpoint: `${origin}/ciba/ping`,
+      }),
+    ).toBeUndefined();
+  });
+});
