@@ -47,11 +47,7 @@ export function customersRepository(db: BankDb): Customers {
       return row ? toCustomer(row) : undefined;
     },
     async findByUsername(username) {
-      const row = await db
-        .selectFrom('customers')
-        .select(['customer_id', 'username', 'display_name'])
-        .where('username', '=', username)
-        .executeTakeFirst();
+      const [row] = await customerByUsername(db, username);
       return row ? toCustomer(row) : undefined;
     },
     demoCredentials() {
