@@ -1,8 +1,9 @@
 // The "bank app" stands for the customer's phone (CIBA §1: the authentication device). A backchannel
-// authentication request lands in its customer's inbox, which the bank-app page reads. Kept in
-// oidc-provider's storage (a model of its own, in Redis with replicas), so every replica's bank-app page
-// sees the requests any replica accepted; each entry lives as long as its request.
-import type { Adapter } from 'oidc-provider';
+// authentication request lands in its customer's inbox, which the bank-app page reads. The inbox is one of
+// the store's expiring sets (in Redis with replicas), so every replica's bank-app page sees the requests
+// any replica accepted; each entry lives as long as its request, and two requests for one customer
+// accepted at once are both kept (each is one atomic add, never a read-then-write of the whole list).
+import type { ExpiringSets } from '../storage/sqlite-adapter.js';
 
 export const INBOX_MODEL = 'BankAppInbox';
 
@@ -14,25 +15,14 @@ interface InboxEntry {
 
 export interface BankAppInbox {
   add(customerId: string, entry: InboxEntry): Promise<void>;
-  /** The ids of the customer's unexpired requests, newest first. */
+  /** The ids of the customer's unexpired requests, the latest expiring (so the newest) first. */
   list(customerId: string): Promise<string[]>;
 }
 
-export function createBankAppInbox(store: { adapterFor(model: string): Adapter }): BankAppInbox {
-  const adapter = store.adapterFor(INBOX_MODEL);
-  const now = () => Math.floor(Date.now() / 1000);
-  const live = async (customerId: string): Promise<InboxEntry[]> => {
-    const found = (await adapter.find(customerId)) as { entries?: InboxEntry[] } | undefined;
-    return (found?.entries ?? []).filter((entry) => entry.expiresAt > now());
-  };
+export function createBankAppInbox(store: { setsFor(model: string): ExpiringSets }): BankAppInbox {
+  const sets = store.setsFor(INBOX_MODEL);
   return {
-    async add(customerId, entry) {
-      const entries = [entry, ...(await live(customerId))];
-      const lastExpiry = Math.max(...entries.map((e) => e.expiresAt));
-      await adapter.upsert(customerId, { entries } as never, Math.max(1, lastExpiry - now()));
-    },
-    async list(customerId) {
-      return (await live(customerId)).map((entry) => entry.authReqId);
-    },
+    add: (customerId, entry) => sets.add(customerId, entry.authReqId, entry.expiresAt),
+    list: (customerId) => sets.members(customerId),
   };
 }
