@@ -176,6 +176,35 @@ export function bankAppRoutes(deps: InteractionDependencies & { inbox: BankAppIn
     );
   }
 
+  /**
+   * Records the customer's answer (CIBA §8) and, for a ping client, notifies it (CIBA §10.2). A failing
+   * ping leaves the recorded answer standing: the client still collects it by polling at its interval, so
+   * that failure is logged for the bank and the customer sees their answer taken. Any other failure means
+   * the answer was not recorded, and the customer is told (the error handler's page).
+   */
+  async function recordAnswer(
+    request: BackchannelRequest,
+    result: Parameters<Provider['backchannelResult']>[1],
+    details?: Parameters<Provider['backchannelResult']>[2],
+  ): Promise<void> {
+    try {
+      await ctx.provider.backchannelResult(request, result, details);
+    } catch (err) {
+      const stored = (await ctx.provider.BackchannelAuthenticationRequest.find(String(request.jti), {
+        ignoreExpiration: true,
+      })) as BackchannelRequest | undefined;
+      if (!stored?.grantId && !stored?.error) throw err;
+      deps.log?.warn(
+        { err: String(err), clientId: String(request.clientId) },
+        composeDescription({
+          description: 'The ping to the client failed after the customer’s answer was recorded',
+          clause: 'CIBA §10.2',
+          fix: 'the client collects the answer at its next poll of the token endpoint',
+        }),
+      );
+    }
+  }
+
   router.get(BANK_APP_PATH, async (req, res) => {
     const customerId = sessions.customerOf(req);
     if (!customerId) {
@@ -232,8 +261,8 @@ export function bankAppRoutes(deps: InteractionDependencies & { inbox: BankAppIn
 
     if (formValue(req.body, 'decision') !== 'approve') {
       await ctx.bank.consents.reject(consent.consentId);
-      // CIBA §11: access_denied, at the client's next poll.
-      await ctx.provider.backchannelResult(
+      // CIBA §11: access_denied, at the client's next poll (or after the ping).
+      await recordAnswer(
         request,
         new errors.AccessDenied(oauthSafeText('The customer denied the request in the bank app')),
       );
@@ -259,24 +288,12 @@ export function bankAppRoutes(deps: InteractionDependencies & { inbox: BankAppIn
       grant.addResourceScope(String(resource), scopes.filter((scope) => scope !== 'openid').join(' '));
     }
     await grant.save();
-    try {
-      // PSD2 RTS Art. 4: the password (knowledge) on the registered device (possession, the app's key).
-      await ctx.provider.backchannelResult(request, grant, {
-        acr: SCA_ACR,
-        amr: ['pwd', 'swk'],
-        authTime: Math.floor(Date.now() / 1000),
-      });
-    } catch (err) {
-      // A ping the client did not answer leaves the approval standing: it can still poll (CIBA §10.2).
-      deps.log?.warn(
-        { err: String(err) },
-        composeDescription({
-          description: 'The ping to the client failed after the approval was recorded',
-          clause: 'CIBA §10.2',
-          fix: 'the client collects its tokens at its next poll',
-        }),
-      );
-    }
+    // PSD2 RTS Art. 4: the password (knowledge) on the registered device (possession, the app's key).
+    await recordAnswer(request, grant, {
+      acr: SCA_ACR,
+      amr: ['pwd', 'swk'],
+      authTime: Math.floor(Date.now() / 1000),
+    });
     res.redirect(303, `${BANK_APP_PATH}?done=approved`);
   });
 
