@@ -1,8 +1,16 @@
 // Decoupled authentication (FAPI-CIBA) against a real bank-op: a FAPI 1.0 Advanced client registers the
 // CIBA grant, names the customer in a signed authentication request, the customer answers on the bank
 // app page, and the client polls the token endpoint. Each negative case is named after what it stops.
-import { CIBA_GRANT_TYPE } from '@fapi-sandbox/fapi-client';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  bankAppRequests,
+  CIBA_GRANT_TYPE,
+  hiddenInputs,
+  pageOf,
+  pingChecks,
+} from '@fapi-sandbox/fapi-client';
 import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
+import { close, createWebServer, listen } from '@fapi-sandbox/fapi-core/tls';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
@@ -252,5 +260,139 @@ describe('FAPI-CIBA: registration', () => {
         backchannel_client_notification_endpoint: `${origin}/ciba/ping`,
       }),
     ).toBeUndefined();
+  });
+});
+
+describe('FAPI-CIBA: what the bank app refuses', () => {
+  const appUrl = () => `${sandbox.config.bankOp.issuer}/bank-app`;
+
+  /** Alice signed in to the bank app, and the request showing `bindingMessage` as her app lists it. */
+  async function aliceSeesRequest(bindingMessage: string) {
+    const browser = tpp.newBrowser();
+    const signIn = pageOf(await browser.open(appUrl()));
+    const fields = { ...hiddenInputs(signIn), username: 'alice', password: 'wonderland' };
+    const app = pageOf(await browser.submit(`${appUrl()}/sign-in`, fields));
+    const request = bankAppRequests(app).find((r) => r.bindingMessage === bindingMessage);
+    if (!request) throw new Error(`no request showing ${bindingMessage} in ${app.html.slice(0, 200)}`);
+    return { browser, request };
+  }
+
+  it('refuses a sign-in to the app posted from another site (W3C Fetch Metadata §2.4)', async () => {
+    const browser = tpp.newBrowser();
+    const signIn = pageOf(await browser.open(appUrl()));
+    const fields = { ...hiddenInputs(signIn), username: 'alice', password: 'wonderland' };
+    const page = pageOf(await browser.submit(`${appUrl()}/sign-in`, fields, 'https://attacker.example'));
+    expect(page.status).toBe(403);
+    expect(page.html).toMatch(/Cross-site request refused/);
+  });
+
+  it('refuses an approval posted from another site, and the request stays waiting for Alice', async () => {
+    const params = await cibaParams();
+    const authReqId = await startRequest(params);
+    const { browser, request } = await aliceSeesRequest(String(params.binding_message));
+    const answer = { csrf: request.csrf, decision: 'approve', accounts: request.accounts.slice(0, 1) };
+    const page = pageOf(await browser.submit(request.action, answer, 'https://attacker.example'));
+    expect(page.status).toBe(403);
+    expect(page.html).toMatch(/Cross-site request refused/);
+    expect((await poll(authReqId)).body.error).toBe('authorization_pending');
+  });
+
+  it('refuses an approval without the form token of the page that listed it (a forged form)', async () => {
+    const params = await cibaParams();
+    const authReqId = await startRequest(params);
+    const { browser, request } = await aliceSeesRequest(String(params.binding_message));
+    const forged = { csrf: 'forged', decision: 'approve', accounts: request.accounts.slice(0, 1) };
+    const page = pageOf(await browser.submit(request.action, forged));
+    expect(page.status).toBe(403);
+    expect(page.html).toMatch(/not submitted from the page the bank served/);
+    expect((await poll(authReqId)).body.error).toBe('authorization_pending');
+  });
+});
+
+describe('FAPI-CIBA: ping mode (CIBA §10.2)', () => {
+  /** What the client's notification endpoint received, and how it answers (204, or a failure). */
+  const pings: { authorization: string | undefined; body: unknown }[] = [];
+  let answerStatus = 204;
+  let pingClient: RegisteredClient;
+  let stopEndpoint: () => Promise<void>;
+
+  beforeAll(async () => {
+    // The client's own https origin (the SSA's redirect URIs' origin), with the sandbox's server certificate.
+    const endpoint = createWebServer(sandbox.config.tpp, (req: IncomingMessage, res: ServerResponse) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        pings.push({ authorization: req.headers.authorization, body: JSON.parse(body || 'null') });
+        res.writeHead(answerStatus).end();
+      });
+    });
+    await listen(endpoint, sandbox.config.tpp.web);
+    stopEndpoint = () => close(endpoint);
+    const origin = new URL(tpp.participant.redirectUris[0]!).origin;
+    pingClient = await tpp.register({
+      profile: 'fapi1-advanced',
+      extra: {
+        ...CIBA_METADATA,
+        backchannel_token_delivery_mode: 'ping',
+        backchannel_client_notification_endpoint: `${origin}/ciba/ping`,
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await stopEndpoint?.();
+  });
+
+  async function startPingRequest(notificationToken: string) {
+    const consentId = await tpp.accountConsent(pingClient);
+    const bindingMessage = `Moneywise ${Math.floor(1000 + Math.random() * 9000)}`;
+    const request = await createRequestObject({
+      clientId: pingClient.clientId,
+      issuer: tpp.issuer,
+      signingKey: (await tpp.signingKeys()).forAlg('PS256'),
+      params: {
+        scope: 'openid accounts',
+        login_hint: 'alice',
+        binding_message: bindingMessage,
+        client_notification_token: notificationToken,
+        claims: { id_token: { openbanking_intent_id: { value: consentId, essential: true } } },
+      },
+    });
+    const started = await tpp.post(pingClient, backchannelUrl(), async () => ({
+      request,
+      ...(await tpp.clientAuth(pingClient)),
+    }));
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    return { authReqId: String(started.body.auth_req_id), bindingMessage };
+  }
+
+  it('pings the client’s endpoint with its notification token once Alice approves, and the client then collects the tokens', async () => {
+    answerStatus = 204;
+    const token = `ping-${Math.random().toString(36).slice(2)}`;
+    const { authReqId, bindingMessage } = await startPingRequest(token);
+    pings.length = 0;
+    const app = await answerOnBankApp(bindingMessage);
+    expect(app.html).toContain('Request approved.');
+    expect(pings).toHaveLength(1);
+    const checks = pingChecks(pings[0]!, { clientNotificationToken: token, authReqId });
+    expect(
+      checks.every((check) => check.passed),
+      JSON.stringify(checks),
+    ).toBe(true);
+    const tokens = await tpp.token(pingClient, { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+  });
+
+  it('keeps Alice’s approval when the client’s endpoint fails the ping: the client still collects by polling', async () => {
+    answerStatus = 500;
+    const { authReqId, bindingMessage } = await startPingRequest('ping-token-500');
+    pings.length = 0;
+    const app = await answerOnBankApp(bindingMessage);
+    expect(app.status).toBe(200);
+    expect(app.html).toContain('Request approved.');
+    expect(pings).toHaveLength(1);
+    const tokens = await tpp.token(pingClient, { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
+    expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
   });
 });

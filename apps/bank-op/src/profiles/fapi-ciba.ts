@@ -49,9 +49,9 @@ export const fapiCibaRules: Rule[] = [
   },
   {
     id: 'ciba-signed-request',
-    clause: `${CIBA} §5.2.2-6, CIBA §7.1.1`,
+    clause: `${CIBA} §5.2.2-6/-9, CIBA §7.1.1`,
     requirement:
-      'The backchannel authentication request is a signed request object (iss, aud, exp, iat, nbf, jti), with the alg the client registered',
+      'The backchannel authentication request is a signed request object (iss, aud, exp, iat, nbf, jti; exp at most 60 minutes after nbf), with the alg the client registered',
     enforcedBy: both(
       'client metadata backchannel_authentication_request_signing_alg',
       'provider/ciba.ts, provider/jwt-checks.ts',
@@ -68,21 +68,22 @@ export const fapiCibaRules: Rule[] = [
   },
   {
     id: 'ciba-login-hint',
-    clause: `${CIBA} §5.2.2, CIBA §7.1, §13`,
-    requirement: "login_hint is the customer's username at the bank; an unknown one is refused",
+    clause: `${CIBA} §5.2.2-11, CIBA §7.1, §13`,
+    requirement:
+      "login_hint is the customer's username at the bank, and only names them (the consent travels in claims); an unknown one is refused",
     enforcedBy: both('features.ciba.processLoginHint', 'provider/ciba.ts'),
     fix: 'send the username the customer signs in to the bank with as login_hint',
   },
   {
     id: 'ciba-poll-interval',
-    clause: `${CIBA} §5.2.2, CIBA §7.3, §11`,
+    clause: `${CIBA} §5.2.2-4, CIBA §7.3, §11`,
     requirement: `Polls of one auth_req_id are at least ${FAPI_CIBA.pollIntervalSeconds} s apart; a faster poll gets slow_down and ${FAPI_CIBA.slowDownStepSeconds} s more`,
     enforcedBy: bankOp('provider/ciba.ts'),
     fix: 'wait the interval the backchannel response gave between polls, and add 5 s after each slow_down',
   },
   {
     id: 'ciba-request-lifetime',
-    clause: `${CIBA} §5.2.2, CIBA §7.3, §11`,
+    clause: 'CIBA §7.3, §11',
     requirement: `An auth_req_id lives ${FAPI_CIBA.requestSeconds} s (or the requested_expiry); polled later it is expired_token`,
     enforcedBy: oidcProvider(`ttl.BackchannelAuthenticationRequest: ${FAPI_CIBA.requestSeconds}`),
     fix: 'start a new backchannel authentication request',
@@ -90,7 +91,7 @@ export const fapiCibaRules: Rule[] = [
   },
   {
     id: 'ciba-customer-approves',
-    clause: `${CIBA} §5.2.2, CIBA §8, FAPI 1.0 Part 1 §5.2.2-12`,
+    clause: `${CIBA} §5.2.2-7/-8, CIBA §8, FAPI 1.0 Part 1 §5.2.2-12`,
     requirement:
       "The customer signs in to the bank's app and approves or denies each request, seeing the TPP, the binding message and the consent",
     enforcedBy: bankOp('interactions/bank-app-page.ts'),

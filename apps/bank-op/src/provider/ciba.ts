@@ -123,7 +123,7 @@ export function assertSignedAuthenticationRequest(
     throw new errors.InvalidRequest(
       describe({
         description: `The signed authentication request has no ${missing.join(', ')}`,
-        clause: 'CIBA §7.1.1, FAPI-CIBA §5.2.2-6',
+        clause: 'CIBA §7.1.1, FAPI-CIBA §5.2.2-6/-9',
         fix: 'sign the request with iss, aud, exp, iat, nbf and jti',
       }),
     );
