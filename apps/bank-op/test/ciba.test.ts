@@ -5,9 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   bankAppRequests,
   CIBA_GRANT_TYPE,
+  createExchange,
+  endOfWait,
   hiddenInputs,
   pageOf,
   pingChecks,
+  pollForTokens,
 } from '@fapi-sandbox/fapi-client';
 import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
 import { close, createWebServer, listen } from '@fapi-sandbox/fapi-core/tls';
@@ -394,5 +397,66 @@ describe('FAPI-CIBA: ping mode (CIBA §10.2)', () => {
     expect(pings).toHaveLength(1);
     const tokens = await tpp.token(pingClient, { grant_type: CIBA_GRANT_TYPE, auth_req_id: authReqId });
     expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
+  });
+});
+
+describe('FAPI-CIBA: the client engine’s pollForTokens against the bank', () => {
+  const engine = { exchange: createExchange() };
+  const step = { step: 'ciba-poll', clause: 'CIBA §7.3, §11' };
+
+  it('waits 5 s longer after slow_down (a client that ignored the interval is told to slow down)', async () => {
+    const authReqId = await startRequest(await cibaParams());
+    expect((await poll(authReqId)).body.error).toBe('authorization_pending');
+    const waits: number[] = [];
+    const stop = new AbortController();
+    // intervalSeconds 0: polls again at once, sooner than the bank's 5 s, so the bank answers slow_down.
+    const polling = pollForTokens(engine, await tpp.engineClient(client), step, authReqId, {
+      intervalSeconds: 0,
+      signal: stop.signal,
+      onWait: (seconds) => {
+        waits.push(seconds);
+        if (waits.length === 2) stop.abort();
+      },
+    });
+    await expect(polling).rejects.toThrow(/abort/i);
+    expect(waits).toEqual([0, 5]);
+  });
+
+  it('ends the wait with access_denied, said in words, when Alice denies on the bank app', async () => {
+    const params = await cibaParams();
+    const authReqId = await startRequest(params);
+    await answerOnBankApp(String(params.binding_message), 'deny');
+    const answer = await pollForTokens(engine, await tpp.engineClient(client), step, authReqId, {
+      intervalSeconds: 0,
+    });
+    expect(endOfWait(answer)).toMatchObject({
+      error: 'access_denied',
+      description: 'The customer denied the request on their bank app',
+      clause: 'CIBA §11',
+    });
+  });
+
+  it('ends the wait with expired_token, said in words, when Alice does not answer in time', async () => {
+    const authReqId = await startRequest(await cibaParams({ requested_expiry: 1 }));
+    const answer = await pollForTokens(engine, await tpp.engineClient(client), step, authReqId, {
+      intervalSeconds: 2,
+    });
+    expect(endOfWait(answer)).toMatchObject({
+      error: 'expired_token',
+      description: expect.stringMatching(/did not answer .* before the request expired/),
+      fix: expect.stringMatching(/new backchannel authentication request/),
+    });
+  });
+
+  it('returns the tokens (and no end of wait) once Alice approves while it waits', async () => {
+    const params = await cibaParams();
+    const authReqId = await startRequest(params);
+    const polling = pollForTokens(engine, await tpp.engineClient(client), step, authReqId, {
+      intervalSeconds: 1,
+    });
+    await answerOnBankApp(String(params.binding_message));
+    const answer = await polling;
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(endOfWait(answer)).toBeUndefined();
   });
 });

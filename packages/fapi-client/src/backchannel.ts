@@ -1,5 +1,5 @@
 // Decoupled authentication, the client's side (CIBA Core 1.0, profiled by FAPI-CIBA): the client names the
-// customer (login_hint) in a signed authentication request (CIBA §7.1.1, FAPI-CIBA §5.2.3) posted with its
+// customer (login_hint) in a signed authentication request (CIBA §7.1.1, FAPI-CIBA §5.2.3.1-1) posted with its
 // client authentication, gets an auth_req_id, and then collects the tokens at the token endpoint with the
 // CIBA grant: by polling no faster than the bank's interval (poll mode, CIBA §7.3, §11), or once the bank
 // has pinged its notification endpoint (ping mode, CIBA §10.2).
@@ -12,6 +12,9 @@ import type { RegisteredClient } from './registered-client.js';
 import { backChannelPost, tokenRequest } from './token-endpoint.js';
 
 export const CIBA_GRANT_TYPE = 'urn:openid:params:grant-type:ciba';
+
+/** CIBA §5: how the tokens reach the client; FAPI-CIBA §5.2.2-3 leaves out push. */
+export type CibaDeliveryMode = 'poll' | 'ping';
 
 /** CIBA §7.3: when the bank names no interval, the client waits 5 seconds between polls. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 5;
@@ -33,7 +36,7 @@ export function isBackchannelAcknowledgement(body: unknown): body is Backchannel
 /**
  * CIBA §7.1, §7.1.1: every parameter (scope, login_hint, binding_message, claims, requested_expiry,
  * client_notification_token for ping) signed into a request object with iss, aud, exp, iat, nbf and jti
- * (FAPI-CIBA §5.2.2-6), posted as `request` with the client's authentication.
+ * (FAPI-CIBA §5.2.3.1-1), posted as `request` with the client's authentication.
  */
 export async function requestBackchannelAuthentication<R extends ExchangeResponse>(
   engine: EngineContext<R>,
@@ -78,6 +81,42 @@ export async function pollForTokens<R extends ExchangeResponse>(
     if (error === 'slow_down') interval += SLOW_DOWN_STEP_SECONDS;
     else if (error !== 'authorization_pending') return response;
   }
+}
+
+/** CIBA §11: the errors that end a wait, in words, with what to do next. */
+const WAIT_ENDINGS: Record<string, { description: string; fix: string }> = {
+  access_denied: {
+    description: 'The customer denied the request on their bank app',
+    fix: 'ask the customer whether they meant to; a new request starts again',
+  },
+  expired_token: {
+    description: 'The customer did not answer on their bank app before the request expired (expires_in)',
+    fix: 'start a new backchannel authentication request and ask the customer to answer in time',
+  },
+  invalid_grant: {
+    description: 'The bank does not know this auth_req_id for this client, or its tokens were already issued',
+    fix: 'start a new backchannel authentication request',
+  },
+};
+
+/**
+ * CIBA §11: when a poll's answer ended the wait without tokens, what it means: the error, a sentence for
+ * the customer's screen and the fix. Undefined for tokens, or while the request is still pending.
+ */
+export function endOfWait(
+  response: ExchangeResponse,
+): { error: string; description: string; fix: string; clause: string } | undefined {
+  const error = errorOf(response);
+  if (response.ok || typeof error !== 'string') return undefined;
+  if (error === 'authorization_pending' || error === 'slow_down') return undefined;
+  const known = WAIT_ENDINGS[error];
+  const said = (response.body as { error_description?: unknown }).error_description;
+  return {
+    error,
+    description: known?.description ?? `The bank ended the request: ${typeof said === 'string' ? said : error}`,
+    fix: known?.fix ?? 'start a new backchannel authentication request',
+    clause: 'CIBA §11',
+  };
 }
 
 function sameText(a: string, b: string): boolean {
