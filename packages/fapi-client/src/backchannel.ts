@@ -113,7 +113,8 @@ export function endOfWait(
   const said = (response.body as { error_description?: unknown }).error_description;
   return {
     error,
-    description: known?.description ?? `The bank ended the request: ${typeof said === 'string' ? said : error}`,
+    description:
+      known?.description ?? `The bank ended the request: ${typeof said === 'string' ? said : error}`,
     fix: known?.fix ?? 'start a new backchannel authentication request',
     clause: 'CIBA §11',
   };

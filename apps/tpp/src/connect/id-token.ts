@@ -9,7 +9,8 @@ import type { BoundClient } from './bound-client.js';
 export async function verifyIdToken(input: {
   idToken: string | undefined;
   client: BoundClient;
-  nonce: string;
+  /** None for decoupled authentication (CIBA §7.1: the request carries no nonce). */
+  nonce: string | undefined;
   consentId: string;
   /** Filled with every check run, passed or failed, for the trace. */
   checks: CheckResult[];

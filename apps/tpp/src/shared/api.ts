@@ -174,3 +174,24 @@ export interface StartPaymentResponse {
   payment: PaymentView;
   authorizationUrl: string;
 }
+
+/** A decoupled connection (FAPI-CIBA) while it waits for the customer's answer on the bank app, and after. */
+export interface DecoupledView {
+  connectionId: string;
+  status: ConnectionStatus;
+  /** How the tokens come: Moneywise polls the bank, or the bank pings Moneywise first (CIBA §5). */
+  mode: 'poll' | 'ping';
+  /** The customer's username at the bank (CIBA §7.1 login_hint). */
+  loginHint: string;
+  /** Shown here and on the bank app: the customer checks they are the same (CIBA §7.1). */
+  bindingMessage: string;
+  /** The bank's app (the customer's phone in this sandbox), a page of the bank. */
+  bankAppUrl: string;
+  /** The seconds the bank asked Moneywise to wait between polls (CIBA §7.3). */
+  intervalSeconds: number;
+  /** When the bank forgets the request if the customer has not answered. */
+  expiresAt: string;
+  /** When the bank's ping arrived (ping mode). */
+  pingedAt?: string;
+  error?: ApiError;
+}
