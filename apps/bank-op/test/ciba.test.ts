@@ -177,7 +177,9 @@ describe('FAPI-CIBA: what the bank refuses at the backchannel authentication end
     const response = await authenticate(form);
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_request');
-    expect(String(response.body.error_description)).toMatch(/Request Object must be used/);
+    expect(String(response.body.error_description)).toMatch(
+      /Request Object must be used.*FAPI-CIBA section 5\.2\.2-6\/-9.*Fix: sign every parameter/,
+    );
   });
 
   it('refuses an expired signed authentication request', async () => {

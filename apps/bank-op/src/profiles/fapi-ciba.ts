@@ -57,7 +57,13 @@ export const fapiCibaRules: Rule[] = [
       'provider/ciba.ts, provider/jwt-checks.ts',
     ),
     fix: 'sign every parameter into a JWT (PS256 or ES256) with iss, aud (the issuer), exp, iat, nbf and jti, and send it as request',
-    violations: [{ error: 'invalid_request', message: /^Request Object must be used by this client$/ }],
+    violations: [
+      {
+        error: 'invalid_request',
+        message: /^Request Object must be used by this client$/,
+        route: 'backchannel_authentication',
+      },
+    ],
   },
   {
     id: 'ciba-binding-message',
