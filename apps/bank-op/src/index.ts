@@ -36,6 +36,7 @@ import {
   loadOrCreateSharedSecrets,
   loadSigningJwks,
 } from './provider/keys-and-secrets.js';
+import { withOneTimeUse } from './provider/one-time-use.js';
 import { outboundFetch } from './provider/outbound-fetch.js';
 import { withSharedModelsInRedis } from './storage/redis-adapter.js';
 import { openOidcStore } from './storage/sqlite-adapter.js';
@@ -89,7 +90,9 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     url: config.databaseUrl,
   });
   const sqlite = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
-  const store = redis ? withSharedModelsInRedis(sqlite, redis, `${BANK_OP_REDIS_PREFIX}oidc:`) : sqlite;
+  const store = withOneTimeUse(
+    redis ? withSharedModelsInRedis(sqlite, redis, `${BANK_OP_REDIS_PREFIX}oidc:`) : sqlite,
+  );
   const directoryAgent = createSandboxAgent({}, config);
   const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
   // The gates every token, PAR and authorization request passes reuse the directory's word on a

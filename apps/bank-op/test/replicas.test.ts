@@ -20,11 +20,13 @@ import {
   withRedisUrl,
 } from '@fapi-sandbox/fapi-core/testing-redis';
 import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
+import { decodeJwt } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningBankOp, startBankOp } from '../src/index.js';
 import { openOidcStore } from '../src/storage/sqlite-adapter.js';
 import { expectOAuthError } from './support/expect-error.js';
+import { authorizeFapi2 } from './support/flows.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { DpopSession, type RegisteredClient, TestTpp } from './support/tpp.js';
 
@@ -37,6 +39,8 @@ const replicas: RunningBankOp[] = [];
 const balancers: Balancer[] = [];
 const A = 0;
 const B = 1;
+/** balancers[MTLS] fronts the mTLS listener, where the token endpoint is. */
+const MTLS = 1;
 
 /** Sends the TPP's and the customer's next connections to one replica, on both listeners. */
 async function at(replica: number) {
@@ -121,6 +125,40 @@ describe('bank-op replicas sharing Redis', () => {
       expect(await sqlite.adapterFor('Client').find(client.clientId)).toBeDefined();
     } finally {
       sqlite.close();
+    }
+  });
+
+  it('let exactly one of two redemptions of one code, sent to both replicas at once, succeed (RFC 6749 §4.1.2)', async () => {
+    const ROUNDS = 20;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await at(A);
+      const { code, pkce } = await authorizeFapi2(tpp, client);
+      // Each redemption opens a connection of its own, and round robin hands one to each replica.
+      await balancers[MTLS]!.spread();
+      const before = [served(A), served(B)];
+      const answers = await Promise.all([tpp.redeem(client, code, pkce), tpp.redeem(client, code, pkce)]);
+      expect([served(A) - before[0]!, served(B) - before[1]!]).toEqual([1, 1]);
+
+      const winners = answers.filter((answer) => answer.status === 200);
+      const outcomes = answers.map((answer) => `${answer.status} ${String(answer.body.error ?? '')}`);
+      expect(winners, `round ${round}: ${outcomes.join(', ')}`).toHaveLength(1);
+      const loser = answers.find((answer) => answer.status !== 200)!;
+      expectOAuthError(loser, { status: 400, error: 'invalid_grant', clause: /5\.3\.2\.2-9/ });
+
+      // As for a code redeemed twice one after the other, what the winner was issued is revoked: its
+      // refresh token at bank-op, its grant in the record bank-api reads.
+      await at(A);
+      const { refresh_token: refreshToken, access_token: accessToken } = winners[0]!.body;
+      const refresh = await tpp.token(client, {
+        grant_type: 'refresh_token',
+        refresh_token: String(refreshToken),
+      });
+      expectOAuthError(refresh, { status: 400, error: 'invalid_grant' });
+      const grantId = String(decodeJwt(String(accessToken)).grant_id);
+      expect(await sandbox.bank.revocations.find({ grantId, jti: 'x' })).toMatchObject({
+        kind: 'grant',
+        reason: 'authorization code redeemed twice',
+      });
     }
   });
 
