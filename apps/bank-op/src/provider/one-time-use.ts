@@ -1,3 +1,4 @@
+/// <reference path="./oidc-provider-revoke.d.ts" />
 // One use, whichever replica sees it: an authorization code (RFC 6749 §4.1.2, FAPI 2.0 SP §5.3.2.2-9), a
 // rotated refresh token (RFC 9700 §4.14.2), a request_uri (RFC 9126 §4), a CIBA or device code.
 // oidc-provider reads the entry, checks its `consumed` mark, and marks it (`consume`) a few awaits later:
