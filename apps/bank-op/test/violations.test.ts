@@ -4,7 +4,9 @@
 // explainer attributes it to that rule: if an upgrade rewords an error, its row fails here instead of a
 // learner silently losing the clause and the fix.
 
+import { CIBA_GRANT_TYPE } from '@fapi-sandbox/fapi-client';
 import { encryptNestedJwt } from '@fapi-sandbox/fapi-core/jose/encryption';
+import { createRequestObject } from '@fapi-sandbox/fapi-core/jose/request-object';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { KoaContextWithOIDC } from 'oidc-provider';
@@ -34,6 +36,7 @@ const ERROR_EVENTS = [
   'introspection.error',
   'revocation.error',
   'userinfo.error',
+  'backchannel_authentication.error',
 ] as const;
 
 beforeAll(async () => {
@@ -475,11 +478,53 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     });
     return tpp.par(encrypting, await pushed(encrypting));
   },
+  'CIBA auth_req_id polled after it expired': async () => {
+    const client = await cibaClient();
+    const request = await createRequestObject({
+      clientId: client.clientId,
+      issuer: tpp.issuer,
+      signingKey: (await tpp.signingKeys()).forAlg('PS256'),
+      params: { ...(await cibaParams(client)), requested_expiry: 1 },
+    });
+    const started = await tpp.post(client, backchannelUrl(), async () => ({
+      request,
+      ...(await tpp.clientAuth(client)),
+    }));
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    return tpp.token(client, { grant_type: CIBA_GRANT_TYPE, auth_req_id: String(started.body.auth_req_id) });
+  },
   'introspection without a token': (p) =>
     tpp.post(clientFor(p), tpp.endpoint(clientFor(p), '/token/introspect'), async () =>
       tpp.clientAuth(clientFor(p)),
     ),
 };
+
+const backchannelUrl = () => `${sandbox.config.bankOp.mtls.origin}/backchannel`;
+let registeredCibaClient: RegisteredClient | undefined;
+/** A FAPI 1.0 Advanced client with the CIBA grant, polled (registered on first use). */
+async function cibaClient(): Promise<RegisteredClient> {
+  registeredCibaClient ??= await tpp.register({
+    profile: 'fapi1-advanced',
+    extra: {
+      grant_types: [CIBA_GRANT_TYPE, 'refresh_token', 'client_credentials'],
+      response_types: [],
+      backchannel_token_delivery_mode: 'poll',
+      backchannel_authentication_request_signing_alg: 'PS256',
+    },
+  });
+  return registeredCibaClient;
+}
+/** A decoupled authentication of Alice for a new account-access consent. */
+async function cibaParams(client: RegisteredClient) {
+  const consentId = await tpp.accountConsent(client);
+  return {
+    scope: 'openid accounts',
+    login_hint: 'alice',
+    binding_message: 'Moneywise 4821',
+    claims: { id_token: { openbanking_intent_id: { value: consentId, essential: true } } },
+  };
+}
 
 /**
  * Which real request produces each violation, keyed `profile rule-id #index` (ecosystem rules are
@@ -545,6 +590,7 @@ const table: Record<string, keyof typeof requests> = {
   'fapi1-advanced client-authentication #5': 'unknown client_id',
   'fapi1-advanced client-authentication #6': 'client assertion replayed',
   'fapi1-advanced assertion-lifetime #0': 'expired client assertion',
+  'fapi1-advanced ciba-request-lifetime #0': 'CIBA auth_req_id polled after it expired',
   'fapi1-advanced pkce-with-par #0': 'no code_challenge',
   'fapi1-advanced pkce-with-par #1': 'code_challenge_method plain',
   'fapi1-advanced pkce-with-par #2': 'short code_challenge',
