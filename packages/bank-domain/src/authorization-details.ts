@@ -85,6 +85,12 @@ export type GrantedDetail = z.infer<typeof grantedDetailSchema>;
 export type GrantedPayment = Extract<GrantedDetail, { type: typeof PAYMENT_INITIATION }>;
 export type GrantedAccountInformation = Extract<GrantedDetail, { type: typeof ACCOUNT_INFORMATION }>;
 
+/** A token's authorization_details claim (RFC 9396 §7) as this bank grants details, or what is wrong with it. */
+export function grantedDetailsOf(claim: unknown): { details: GrantedDetail[] } | { problem: string } {
+  const parsed = z.array(grantedDetailSchema).safeParse(claim);
+  return parsed.success ? { details: parsed.data } : { problem: firstIssue(parsed.error) };
+}
+
 /** The first problem zod found, as `path: message` for an error_description. */
 export function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0]!;
