@@ -5,7 +5,11 @@ import { ClauseChip } from './ClauseChip.js';
 
 export function ConsentModels({ used }: { used?: 'intent' | 'authorization-details' | undefined }) {
   return (
-    <section aria-labelledby="consent-models-title" className="ladder" data-testid="consent-models">
+    <section
+      aria-labelledby="consent-models-title"
+      className="ladder consent-models"
+      data-testid="consent-models"
+    >
       <h2 id="consent-models-title">UK intent or rich authorization request: where the consent is</h2>
       {used ? (
         <p className="muted" data-testid="consent-model-used">
@@ -28,10 +32,10 @@ export function ConsentModels({ used }: { used?: 'intent' | 'authorization-detai
           {CONSENT_MODELS.map((row) => (
             <tr key={row.aspect}>
               <th scope="row">{row.aspect}</th>
-              <td>
+              <td data-label="UK intent">
                 {row.intent} <ClauseChip clause={row.intentClause} />
               </td>
-              <td>
+              <td data-label="Rich authorization request">
                 {row.details} <ClauseChip clause={row.detailsClause} />
               </td>
             </tr>
