@@ -141,6 +141,21 @@ describe('PAR refuses details the bank does not support (RFC 9396 §5)', () => {
     });
   });
 
+  it('refuses details from a FAPI 1.0 Advanced client: the bank offers them to FAPI 2.0 clients', async () => {
+    const fapi1 = await tpp.register({ profile: 'fapi1-advanced' });
+    const pushed = {
+      ...tpp.authorizationParams(fapi1, undefined, tpp.pkce(), 'openid payments'),
+      response_mode: 'jwt',
+      authorization_details: [PAYMENT],
+    };
+    const response = await tpp.par(fapi1, { request: await tpp.requestObject(fapi1, pushed) });
+    expectOAuthError(response, {
+      status: 400,
+      error: 'invalid_authorization_details',
+      mentions: /FAPI 2\.0 clients only/,
+    });
+  });
+
   it('refuses two details in one request: one authorization, one payment', async () => {
     const response = await push([PAYMENT, PAYMENT]);
     expectOAuthError(response, {
