@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { toMinorUnits } from './money.js';
 import type { Permission } from './permissions.js';
-import type { AccountIdentification, DomesticPaymentInitiation } from './types.js';
+import type { AccountIdentification, Consent, DomesticPaymentInitiation } from './types.js';
 
 export const PAYMENT_INITIATION = 'payment_initiation';
 export const ACCOUNT_INFORMATION = 'account_information';
@@ -152,6 +152,31 @@ export function paymentDifferences(granted: GrantedPayment, initiation: Domestic
     differs.push('Initiation.DebtorAccount');
   }
   return differs;
+}
+
+/**
+ * A detail read as one of the bank's consents, so the consent page, the passcode and bank-api's checks
+ * treat it as they treat an intent: a payment's initiation (no identifications: the TPP picks those when
+ * it pays), or account access with the actions' permissions and, once granted, the accounts shared.
+ */
+export function consentOfDetail(
+  detail: RequestedDetail | GrantedDetail,
+  record: Pick<Consent, 'consentId' | 'clientId' | 'status' | 'creationDateTime' | 'statusUpdateDateTime'> &
+    Partial<Pick<Consent, 'customerId'>>,
+): Consent {
+  if (detail.type === PAYMENT_INITIATION) {
+    return {
+      ...record,
+      kind: 'domestic-payment',
+      initiation: { instructionIdentification: '', endToEndIdentification: '', ...paymentOf(detail) },
+    };
+  }
+  return {
+    ...record,
+    kind: 'account-access',
+    permissions: permissionsOf(detail),
+    ...('accounts' in detail ? { accountIds: detail.accounts } : {}),
+  };
 }
 
 /** The UK OB permissions the granted actions stand for. */

@@ -6,6 +6,7 @@
 import {
   ACCOUNT_INFORMATION,
   type Consent,
+  consentOfDetail,
   type DomesticPaymentInitiation,
   type GrantedDetail,
   type GrantedPayment,
@@ -14,8 +15,6 @@ import {
   grantedDetailsOf,
   PAYMENT_INITIATION,
   paymentDifferences,
-  paymentOf,
-  permissionsOf,
 } from '@fapi-sandbox/bank-domain';
 import { ObRequestError } from '../errors.js';
 import { refuse } from './challenge.js';
@@ -46,27 +45,14 @@ export function consentOfGrantedDetails(ctx: PipelineContext): { consent: Consen
     });
   }
   const at = new Date(token.iat * 1000).toISOString();
-  const common = {
+  const consent = consentOfDetail(detail, {
     consentId: grantedConsentId(token.grant_id),
     clientId: token.client_id,
     customerId: token.sub,
-    status: 'Authorised' as const,
+    status: 'Authorised',
     creationDateTime: at,
     statusUpdateDateTime: at,
-  };
-  const consent: Consent =
-    detail.type === PAYMENT_INITIATION
-      ? {
-          ...common,
-          kind: 'domestic-payment',
-          initiation: { instructionIdentification: '', endToEndIdentification: '', ...paymentOf(detail) },
-        }
-      : {
-          ...common,
-          kind: 'account-access',
-          permissions: permissionsOf(detail),
-          accountIds: detail.accounts,
-        };
+  });
   return { consent, detail };
 }
 

@@ -5,10 +5,10 @@
 import {
   type BankStore,
   type Consent,
+  consentOfDetail,
   type GrantedDetail,
   PAYMENT_INITIATION,
   paymentOf,
-  permissionsOf,
   type RequestedDetail,
   refusePaymentToSameAccount,
 } from '@fapi-sandbox/bank-domain';
@@ -24,22 +24,14 @@ export function authorizationDetailOf(details: Details): RequestedDetail | undef
 /** What the consent page and the payment's passcode read, as if it were a consent (it is never stored). */
 export function consentViewOf(detail: RequestedDetail, clientId: string, uid: string): Consent {
   const now = new Date().toISOString();
-  const common = {
+  return consentOfDetail(detail, {
     // No consent id exists: the pushed request is the consent. The interaction names this one.
     consentId: `authorization-details-${uid}`,
     clientId,
-    status: 'AwaitingAuthorisation' as const,
+    status: 'AwaitingAuthorisation',
     creationDateTime: now,
     statusUpdateDateTime: now,
-  };
-  if (detail.type === PAYMENT_INITIATION) {
-    return {
-      ...common,
-      kind: 'domestic-payment',
-      initiation: { instructionIdentification: '', endToEndIdentification: '', ...paymentOf(detail) },
-    };
-  }
-  return { ...common, kind: 'account-access', permissions: permissionsOf(detail) };
+  });
 }
 
 /**
