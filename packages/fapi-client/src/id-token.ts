@@ -23,7 +23,8 @@ export async function verifyIdToken(input: {
   clientId: string;
   bankKeys: JWTVerifyGetKey;
   nonce: string;
-  consentId: string;
+  /** The intent the customer authorised; undefined for a rich authorization request, which names none. */
+  consentId: string | undefined;
   /** Filled with every check run, passed or failed. */
   checks?: CheckResult[];
   observer?: FapiObserver;
@@ -95,6 +96,8 @@ export async function verifyIdToken(input: {
     clause: 'OIDC Core §3.1.3.7 step 11',
     detail: 'same nonce',
   });
+  // RFC 9396: with authorization_details there is no intent to echo; the token response carries the grant.
+  if (input.consentId === undefined) return claims;
   // UK OB Security Profile: the ID token echoes the consent the customer authorised.
   if (claims.openbanking_intent_id !== input.consentId) {
     fail(

@@ -10,7 +10,8 @@ export async function verifyIdToken(input: {
   idToken: string | undefined;
   client: BoundClient;
   nonce: string;
-  consentId: string;
+  /** The intent the ID token must echo; undefined for a rich authorization request (RFC 9396). */
+  consentId: string | undefined;
   /** Filled with every check run, passed or failed, for the trace. */
   checks: CheckResult[];
 }): Promise<Record<string, unknown>> {
