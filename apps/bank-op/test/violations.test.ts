@@ -31,10 +31,10 @@ const ERROR_EVENTS = [
   'authorization.error',
   'grant.error',
   'pushed_authorization_request.error',
-  'backchannel_authentication.error',
   'introspection.error',
   'revocation.error',
   'userinfo.error',
+  'backchannel_authentication.error',
 ] as const;
 
 beforeAll(async () => {
@@ -262,6 +262,13 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     const hybridOnly = await tpp.register({ profile: p, extra: { response_types: ['code id_token'] } });
     return tpp.par(hybridOnly, await pushed(hybridOnly, { response_type: 'code', response_mode: 'jwt' }));
   },
+  'authorization details of a type the bank does not support': async (p) =>
+    tpp.par(
+      clientFor(p),
+      await pushed(clientFor(p), {
+        authorization_details: JSON.stringify([{ type: 'tax_return', year: 2024 }]),
+      }),
+    ),
   'response_type no profile offers': async (p) =>
     tpp.par(clientFor(p), await pushed(clientFor(p), { response_type: 'id_token' })),
   'response_type the bank does not offer': async (p) =>
@@ -645,6 +652,7 @@ const table: Record<string, keyof typeof requests> = {
   'ecosystem request-object-encryption #0': 'request object encrypted to a key that is not the bank’s',
   'ecosystem request-object-encryption-registered #0':
     'request object in clear from a client that registered encryption',
+  'fapi2 authorization-details-types #0': 'authorization details of a type the bank does not support',
 };
 
 function violationsOf(name: string, rules: readonly Rule[]): [string, Rule, ViolationSignature][] {

@@ -24,7 +24,8 @@ export async function verifyIdToken(input: {
   bankKeys: JWTVerifyGetKey;
   /** The request's nonce; none for decoupled authentication, whose request has no nonce (CIBA §7.1). */
   nonce: string | undefined;
-  consentId: string;
+  /** The intent the customer authorised; undefined for a rich authorization request, which names none. */
+  consentId: string | undefined;
   /** Filled with every check run, passed or failed. */
   checks?: CheckResult[];
   observer?: FapiObserver;
@@ -98,6 +99,8 @@ export async function verifyIdToken(input: {
     clause: nonceClause,
     detail: input.nonce === undefined ? 'no nonce claim' : 'same nonce',
   });
+  // RFC 9396: with authorization_details there is no intent to echo; the token response carries the grant.
+  if (input.consentId === undefined) return claims;
   // UK OB Security Profile: the ID token echoes the consent the customer authorised.
   if (claims.openbanking_intent_id !== input.consentId) {
     fail(

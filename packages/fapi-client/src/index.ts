@@ -1,4 +1,5 @@
 export * from './attacks/index.js';
+export * from './authorization-details.js';
 export * from './authorization-response.js';
 export * from './backchannel.js';
 export * from './bank-api.js';

@@ -14,6 +14,8 @@ export interface TokenResponse {
   refresh_token?: string;
   id_token?: string;
   scope?: string;
+  /** RFC 9396 §7: the authorization details granted, when the request carried some. */
+  authorization_details?: unknown[];
 }
 
 /** A form POST to a back-channel endpoint with client authentication and, for DPoP clients, a proof. */

@@ -34,6 +34,7 @@ import { assertClientAssertion, assertRequestObject } from './jwt-checks.js';
 import type { ServerSecrets } from './keys-and-secrets.js';
 import { requireNonceOrState } from './nonce-or-state.js';
 import { isResourceServer, resourceServerClient } from './resource-server-client.js';
+import { RICH_AUTHORIZATION_TYPES, richAuthorizationRequests } from './rich-authorization.js';
 import { grantIdClaim } from './token-revocation.js';
 
 export interface ConfigurationDependencies {
@@ -112,6 +113,8 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       authorization_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
       // RFC 9701 §5: a signed introspection response uses a FAPI algorithm (oidc-provider's default is RS256).
       introspection_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
+      // RFC 9396 §10: every client may use the bank's types; provider/rich-authorization.ts narrows to FAPI 2.0.
+      authorization_details_types: RICH_AUTHORIZATION_TYPES,
     },
     extraClientMetadata: {
       properties: EXTRA_CLIENT_METADATA,
@@ -299,6 +302,9 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       },
       // CIBA Core 1.0 as FAPI-CIBA profiles it, for FAPI 1.0 Advanced clients that register its grant.
       ciba: cibaFeature({ bank, inbox: deps.bankAppInbox }),
+      // RFC 9396: a FAPI 2.0 payment or account access authorised by authorization_details in the pushed
+      // request instead of an intent (provider/rich-authorization.ts); discovery lists the types.
+      richAuthorizationRequests: richAuthorizationRequests(),
       // UK OB: a TPP creates consents at bank-api with a client-credentials token.
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true },

@@ -6,6 +6,7 @@
 // (`payload`, and `consumed` once used), a list per grant naming its entries, an index per uid and user code.
 import type { Redis } from '@fapi-sandbox/fapi-core/redis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { AlreadyConsumed } from './already-consumed.js';
 import { EXPIRED_ROW_GRACE_SECONDS, type ExpiringSets, type OidcStore } from './sqlite-adapter.js';
 
 /** The models a half-done flow needs wherever its next request lands; every other stays in SQLite. */
@@ -32,11 +33,13 @@ export const SHARED_MODELS = new Set([
  */
 const CLAIM_SECONDS = 60;
 
-/** Marks an entry consumed in one step on the server, and only an entry that is there. */
-const CONSUME = `if redis.call('HEXISTS', KEYS[1], 'payload') == 1 then
-  return redis.call('HSET', KEYS[1], 'consumed', ARGV[1])
-end
-return 0`;
+/**
+ * Marks an entry consumed in one step on the server, and only an entry that is there: 1 when this call
+ * marked it, 0 when there is no such entry, -1 when it was marked already (by this replica or another).
+ */
+const CONSUME = `if redis.call('HEXISTS', KEYS[1], 'payload') == 0 then return 0 end
+if redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1]) == 1 then return 1 end
+return -1`;
 
 /**
  * Adds a member to a sorted set scored by its expiry, drops the expired ones and keeps the set as long as
@@ -125,8 +128,10 @@ export function redisAdapterFor(redis: Redis, prefix: string): (model: string) =
     },
 
     // oidc-provider marks a code, refresh token or PAR request used (epoch seconds); only an entry there.
+    // It read the entry unconsumed first, as a replica racing it may have: only one mark wins.
     async consume(id: string) {
-      await redis.eval(CONSUME, 1, entryKey(model, id), epoch());
+      const marked = await redis.eval(CONSUME, 1, entryKey(model, id), epoch());
+      if (marked === -1) throw new AlreadyConsumed(model, id);
     },
 
     async destroy(id: string) {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { AlreadyConsumed } from './already-consumed.js';
 
 /**
  * Rows stay this long after they expire, so oidc-provider can still tell "expired" from "unknown"
@@ -100,9 +101,13 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
     findByUserCode: db.prepare<{ model: string; userCode: string; now: number }, Row>(
       `SELECT payload FROM oidc_model WHERE model = @model AND user_code = @userCode ${visible}`,
     ),
-    // oidc-provider marks a code, refresh token or PAR request used by setting `consumed` (epoch seconds).
-    consume: db.prepare(
-      `UPDATE oidc_model SET payload = json_set(payload, '$.consumed', @at) WHERE model = @model AND id = @id`,
+    // oidc-provider marks a code, refresh token or PAR request used by setting `consumed` (epoch seconds):
+    // only an unmarked row, so of two processes marking one row under SQLite's write lock one changes it.
+    consume: db.prepare(`
+      UPDATE oidc_model SET payload = json_set(payload, '$.consumed', @at)
+      WHERE model = @model AND id = @id AND json_extract(payload, '$.consumed') IS NULL`),
+    exists: db.prepare<{ model: string; id: string }, { found: 1 }>(
+      'SELECT 1 AS found FROM oidc_model WHERE model = @model AND id = @id',
     ),
     destroy: db.prepare('DELETE FROM oidc_model WHERE model = @model AND id = @id'),
     revokeByGrantId: db.prepare('DELETE FROM oidc_model WHERE grant_id = @grantId'),
@@ -153,7 +158,8 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
         return parse(statements.findByUserCode.get({ model, userCode, now: graceNow() }));
       },
       async consume(id: string) {
-        statements.consume.run({ model, id, at: epoch() });
+        const { changes } = statements.consume.run({ model, id, at: epoch() });
+        if (changes === 0 && statements.exists.get({ model, id })) throw new AlreadyConsumed(model, id);
       },
       async destroy(id: string) {
         statements.destroy.run({ model, id });

@@ -11,7 +11,8 @@ export async function verifyIdToken(input: {
   client: BoundClient;
   /** None for decoupled authentication (CIBA §7.1: the request carries no nonce). */
   nonce: string | undefined;
-  consentId: string;
+  /** The intent the ID token must echo; undefined for a rich authorization request (RFC 9396). */
+  consentId: string | undefined;
   /** Filled with every check run, passed or failed, for the trace. */
   checks: CheckResult[];
 }): Promise<Record<string, unknown>> {

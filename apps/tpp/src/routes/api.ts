@@ -29,6 +29,7 @@ const connectBody = z.object({
 });
 
 const paymentBody = z.object({
+  authorization: z.enum(['intent', 'authorization-details']).optional(),
   payeeName: z
     .string()
     .trim()

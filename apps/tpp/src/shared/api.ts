@@ -136,7 +136,16 @@ export interface TransactionView {
 }
 
 /** The customer chooses the account to pay from at the bank, when they authorise the consent. */
+/**
+ * How the customer's approval is asked for: a UK OB intent (a consent Moneywise creates at the bank API
+ * first, named in the request) or a rich authorization request (RFC 9396: the payment itself in the
+ * pushed request's authorization_details, FAPI 2.0 connections only).
+ */
+export type PaymentAuthorization = 'intent' | 'authorization-details';
+
 export interface PaymentRequest {
+  /** Intent when absent (payments made before the choice existed). */
+  authorization?: PaymentAuthorization;
   payeeName: string;
   sortCode: string;
   accountNumber: string;

@@ -64,7 +64,8 @@ export interface PendingAuthorization {
   paymentId?: string;
   nonce: string;
   codeVerifier: string;
-  consentId: string;
+  /** The UK OB intent; absent for a rich authorization request (RFC 9396), which names none. */
+  consentId?: string;
   createdAt: number;
   completedAt?: number;
 }
@@ -340,7 +341,12 @@ export function createConnectionStore(db: Db): ConnectionStore {
     }),
 
     saveAuthorization(authorization) {
-      q.insertAuthorization.run({ ...authorization, paymentId: orNull(authorization.paymentId) });
+      q.insertAuthorization.run({
+        ...authorization,
+        paymentId: orNull(authorization.paymentId),
+        // The column is NOT NULL since the first schema: '' stands for no intent.
+        consentId: authorization.consentId ?? '',
+      });
     },
     authorization(state) {
       const row = q.getAuthorization.get(state) as AuthorizationRow | undefined;
@@ -353,7 +359,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
         paymentId: row.payment_id ?? undefined,
         nonce: row.nonce,
         codeVerifier: row.code_verifier,
-        consentId: row.consent_id,
+        ...(row.consent_id ? { consentId: row.consent_id } : {}),
         createdAt: row.created_at,
         completedAt: row.completed_at ?? undefined,
       };

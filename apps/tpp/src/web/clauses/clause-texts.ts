@@ -1112,6 +1112,49 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       ),
     },
   ),
+  rfc9396: rfc(
+    9396,
+    'OAuth 2.0 Rich Authorization Requests (RAR)',
+    'The authorization_details parameter carries fine-grained authorization data (a payment, access to named accounts) as JSON objects with a type, beyond what scope can say.',
+    {
+      '2': s(
+        'Request parameter authorization_details',
+        'A JSON array of objects, each with a type that determines its other fields, e.g. payment_initiation with instructedAmount, creditorName, creditorAccount and remittanceInformationUnstructured. It may be sent wherever scope is: in the authorization request, the pushed request (PAR) or a request object.',
+      ),
+      '2.2': s(
+        'Common data fields',
+        'Types may use common fields: locations (the resource servers the detail is for), actions (what the client wants to do), datatypes, identifier and privileges.',
+      ),
+      '3.1': s(
+        'Relationship to the scope parameter',
+        'scope and authorization_details may be used in the same request; the authorization server decides how they combine, and may require a detail to refine a given scope.',
+      ),
+      '5': s(
+        'Authorization error response',
+        'The authorization server must refuse to process any unknown authorization details type or details not conforming to the type definition, and must abort with the error invalid_authorization_details. It may also refuse a type the client is not allowed to use.',
+      ),
+      '6': s(
+        'Token request',
+        'The client may send authorization_details in the token request to ask for an access token with some of the details granted; the server processes them as it would at the authorization endpoint.',
+      ),
+      '6.1': s(
+        'Comparing authorization details',
+        'Details in a token request must be covered by the details the user granted for the code or refresh token; a request for more, or for other details, is refused with invalid_authorization_details.',
+      ),
+      '7': s(
+        'Token response',
+        'The token response contains the authorization_details granted, and the access token (for JWT access tokens, its authorization_details claim) carries them. The server may add what the user chose, e.g. the accounts selected; the resource server enforces the details, not only the scope.',
+      ),
+      '9': s(
+        'Token introspection',
+        'The introspection response carries the authorization_details of the token, so a resource server using opaque tokens learns what was granted.',
+      ),
+      '10': s(
+        'Metadata',
+        'authorization_details_types_supported in the server metadata lists the types it understands; authorization_details_types in client metadata the types a client may use.',
+      ),
+    },
+  ),
   rfc9207: rfc(
     9207,
     'OAuth 2.0 Authorization Server Issuer Identification',
