@@ -12,6 +12,13 @@ export interface Payee {
 export class TppPaymentPage {
   constructor(private readonly page: Page) {}
 
+  /** The pay page's choice of how the bank asks the customer (FAPI 2.0 connections). */
+  async chooseAuthorization(
+    label: 'UK intent (consent created at the bank API)' | 'Rich authorization request (details in the PAR)',
+  ): Promise<void> {
+    await this.page.getByLabel(label).check();
+  }
+
   async pay(payee: Payee): Promise<void> {
     await this.page.getByLabel('Payee name').fill(payee.name);
     await this.page.getByLabel('Sort code').fill(payee.sortCode);

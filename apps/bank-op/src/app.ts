@@ -25,6 +25,7 @@ import type { FlowIds } from './http/flow-ids.js';
 import { postOnly } from './http/post-only.js';
 import { sandboxRulesRoute } from './http/sandbox-rules.js';
 import { channelByEndpoint, traceOnWebListener, traceQueryRoute, traceRequests } from './http/trace.js';
+import { bankAppRoutes } from './interactions/bank-app.js';
 import { errorPage } from './interactions/error-page.js';
 import { PAGE_CSP } from './interactions/layout.js';
 import { interactionRoutes } from './interactions/routes.js';
@@ -32,6 +33,7 @@ import type { CertificateBinding } from './mtls/certificate-binding.js';
 import type { CertificateSource } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
 import { createStatusGate } from './participants/status-gate.js';
+import type { BankAppInbox } from './provider/bank-app-inbox.js';
 import { type RegisteredClient, refreshClientKeys } from './provider/client-keys.js';
 import { ROUTES } from './provider/discovery.js';
 import { registrationGate, registrationOnlyOverMtls } from './registration/gate.js';
@@ -51,6 +53,8 @@ export interface BankOpServices {
   flowIds: FlowIds;
   bankName: string;
   interactionSecret: Buffer;
+  /** Decoupled authentication requests waiting for the customer's bank app (FAPI-CIBA). */
+  bankAppInbox: BankAppInbox;
   log: Logger;
 }
 
@@ -60,6 +64,7 @@ const BACK_CHANNEL = [
   ROUTES.token,
   ROUTES.introspection,
   ROUTES.revocation,
+  ROUTES.backchannel_authentication,
 ];
 
 /** fapi-core's OAuth JSON error body (its error_description is already in the RFC 6749 §5.2 charset). */
@@ -132,16 +137,17 @@ export function createWebApp(services: BankOpServices): express.Express {
   app.get('/trace', traceOnWebListener(config.bankOp.mtls.origin));
   app.get('/sandbox/rules', sandboxRulesRoute());
   app.use(certificates.rejectForwardedCertificates());
-  app.use(
-    interactionRoutes({
-      provider,
-      bank: services.bank,
-      directory: services.directory,
-      bankName: services.bankName,
-      secret: services.interactionSecret,
-      log: services.log,
-    }),
-  );
+  const customerPages = {
+    provider,
+    bank: services.bank,
+    directory: services.directory,
+    bankName: services.bankName,
+    secret: services.interactionSecret,
+    log: services.log,
+  };
+  app.use(interactionRoutes(customerPages));
+  // FAPI-CIBA: the bank app, the customer's authentication device for decoupled authentication.
+  app.use(bankAppRoutes({ ...customerPages, inbox: services.bankAppInbox }));
   app.use(
     registrationOnlyOverMtls(ROUTES.registration, `${config.bankOp.mtls.origin}${ROUTES.registration}`),
   );

@@ -1,8 +1,9 @@
 // bank-op: the mock bank's FAPI OpenID Provider (oidc-provider 9 in express), FAPI 2.0 Security
 // Profile and FAPI 1.0 Advanced per client. `startBankOp` opens its stores, builds the provider and
 // starts the web and mTLS listeners from the configuration it is given. With REDIS_URL, what its replicas
-// must share lives in Redis: its secrets, oidc-provider's short-lived models (storage/redis-adapter.ts) and
-// its flow trace (fapi-core/trace-stream.ts), so that any replica's `/trace` lists every replica's events.
+// must share lives in Redis: its secrets, oidc-provider's short-lived models (storage/redis-adapter.ts), the
+// links from a browser step to its flow (http/flow-links.ts) and its flow trace (fapi-core/trace-stream.ts),
+// so that any replica's `/trace` lists every replica's events, each under its flow.
 import { X509Certificate } from 'node:crypto';
 import path from 'node:path';
 import { openBankStore } from '@fapi-sandbox/bank-domain';
@@ -23,11 +24,13 @@ import { shareTraceThroughRedis } from '@fapi-sandbox/fapi-core/trace-stream';
 import type Provider from 'oidc-provider';
 import { createMtlsApp, createWebApp } from './app.js';
 import { FlowIds } from './http/flow-ids.js';
+import { redisFlowLinks } from './http/flow-links.js';
 import { traceFrontChannel } from './http/front-channel-trace.js';
 import { traceTokenEndpoint } from './http/token-endpoint-trace.js';
 import { createCertificateBinding } from './mtls/certificate-binding.js';
 import { createCertificateSource, type TrustedProxy } from './mtls/client-certificate.js';
 import type { DirectoryReads } from './participants/directory.js';
+import { createBankAppInbox } from './provider/bank-app-inbox.js';
 import { createProvider } from './provider/create-provider.js';
 import { logProviderRefusals } from './provider/explain-errors.js';
 import {
@@ -36,6 +39,7 @@ import {
   loadOrCreateSharedSecrets,
   loadSigningJwks,
 } from './provider/keys-and-secrets.js';
+import { withOneTimeUse } from './provider/one-time-use.js';
 import { outboundFetch } from './provider/outbound-fetch.js';
 import { withSharedModelsInRedis } from './storage/redis-adapter.js';
 import { openOidcStore } from './storage/sqlite-adapter.js';
@@ -89,7 +93,9 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     url: config.databaseUrl,
   });
   const sqlite = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
-  const store = redis ? withSharedModelsInRedis(sqlite, redis, `${BANK_OP_REDIS_PREFIX}oidc:`) : sqlite;
+  const store = withOneTimeUse(
+    redis ? withSharedModelsInRedis(sqlite, redis, `${BANK_OP_REDIS_PREFIX}oidc:`) : sqlite,
+  );
   const directoryAgent = createSandboxAgent({}, config);
   const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
   // The gates every token, PAR and authorization request passes reuse the directory's word on a
@@ -104,6 +110,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
   });
   const certificateBinding = createCertificateBinding({ directory: statusReads, certificates });
   const bankName = config.bank.orgName.replace(/ plc$/, '');
+  const bankAppInbox = createBankAppInbox(store);
 
   const provider = createProvider({
     config,
@@ -115,11 +122,13 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     certificates,
     certificateBinding,
     bankName,
+    bankAppInbox,
     fetch: outboundFetch({ config, sandboxAgent: directoryAgent }) as never,
   });
   provider.on('server_error', (ctx, err) => logFailure(log, ctx.req, ctx.res, err));
   logProviderRefusals(provider, log);
-  const flowIds = new FlowIds();
+  // Which flow a browser step belongs to: in Redis with replicas, since any of them may take the next step.
+  const flowIds = new FlowIds(redis ? redisFlowLinks(redis, `${BANK_OP_REDIS_PREFIX}flow:`) : undefined);
   traceFrontChannel(provider, flowIds, recorder);
   traceTokenEndpoint(provider, certificates);
 
@@ -136,6 +145,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     flowIds,
     bankName,
     interactionSecret: secrets.interactionSecret,
+    bankAppInbox,
     log,
   };
   const web = createWebServer(config.bankOp, createWebApp(services));

@@ -11,8 +11,10 @@ import {
   redirectOf,
   signInForm,
 } from '@fapi-sandbox/fapi-client/customer';
+import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BANK_OP_REDIS_PREFIX } from '../src/index.js';
 import { expectOAuthError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type RegisteredClient, TestTpp } from './support/tpp.js';
@@ -126,7 +128,18 @@ function autoSubmittedForm(page: BankPage): [URL, Record<string, string>] {
 }
 
 /** The bank session ends (its 60 minutes are over, or the customer signs out): bank-op forgets it. */
-function endBankSessions() {
+/** Ends every customer's bank session where bank-op keeps them: in Redis when it shares them, else its SQLite store. */
+async function endBankSessions(): Promise<number> {
+  if (sandbox.config.redisUrl) {
+    const redis = await openRedis({ url: sandbox.config.redisUrl, party: 'test' });
+    try {
+      const keys = await redis.keys(`${BANK_OP_REDIS_PREFIX}oidc:Session:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      return keys.filter((key) => !key.includes(':uid:')).length;
+    } finally {
+      await closeRedis(redis);
+    }
+  }
   const db = new Database(path.join(sandbox.config.dataDir, 'bank-op', 'oidc.sqlite'));
   try {
     return db.prepare("DELETE FROM oidc_model WHERE model = 'Session'").run().changes;
@@ -152,13 +165,13 @@ describe('a connection outlives the bank session', () => {
 
   it('refreshes after the bank session has ended', async () => {
     const alice = await connect(tpp.newBrowser(), ALICE);
-    expect(endBankSessions()).toBeGreaterThan(0);
+    expect(await endBankSessions()).toBeGreaterThan(0);
     await expectRefreshes(alice.refreshToken);
   });
 
   it('refreshes after bank-op restarts on the same data, with the session gone', async () => {
     const alice = await connect(tpp.newBrowser(), ALICE);
-    endBankSessions();
+    await endBankSessions();
     await sandbox.restartBankOp();
     await expectRefreshes(alice.refreshToken);
   });

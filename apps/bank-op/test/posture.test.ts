@@ -26,7 +26,7 @@ describe.each(all)('%s rules', (_name, rules) => {
     const ids = rules.map((rule) => rule.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of rules) {
-      expect(rule.clause, rule.id).toMatch(/(FAPI|RFC|OB|OIDC|PSD2|JARM)/);
+      expect(rule.clause, rule.id).toMatch(/(FAPI|RFC|OB|OIDC|PSD2|JARM|CIBA)/);
       expect(rule.requirement.length, rule.id).toBeGreaterThan(10);
     }
   });

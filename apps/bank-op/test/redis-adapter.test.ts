@@ -1,5 +1,5 @@
 // oidc-provider's adapter contract on a real Redis, as two replicas see it: what one writes the other
-// finds; a consumed code stays consumed; a grant's revocation reaches every entry of it; a jti looked up
+// finds; a consumed code stays consumed, and of two consuming it at once one wins; a grant's revocation reaches every entry of it; a jti looked up
 // by two replicas at once is free for exactly one (ReplayDetection).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { closeRedis, openRedis, type Redis } from '@fapi-sandbox/fapi-core/redis';
 import { type RunningRedisServer, startRedisServer } from '@fapi-sandbox/fapi-core/testing-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlreadyConsumed } from '../src/storage/already-consumed.js';
 import { redisAdapterFor, SHARED_MODELS, withSharedModelsInRedis } from '../src/storage/redis-adapter.js';
 import { openOidcStore } from '../src/storage/sqlite-adapter.js';
 
@@ -54,6 +55,18 @@ describe('the Redis adapter', () => {
     expect(found?.consumed).toBeGreaterThanOrEqual(epoch() - 1);
     await replicaB()('AuthorizationCode').consume('never-issued');
     expect(await redisA.exists(`${prefix}AuthorizationCode:never-issued`)).toBe(0);
+  });
+
+  it('lets exactly one of two replicas consuming one code at once mark it; the other hears it was taken', async () => {
+    await replicaA()('AuthorizationCode').upsert('code-race', { jti: 'code-race', grantId: 'g-race' }, 60);
+    const marks = await Promise.allSettled([
+      replicaA()('AuthorizationCode').consume('code-race'),
+      replicaB()('AuthorizationCode').consume('code-race'),
+    ]);
+    expect(marks.filter((mark) => mark.status === 'fulfilled')).toHaveLength(1);
+    const [refused] = marks.filter((mark) => mark.status === 'rejected');
+    expect(refused?.reason).toBeInstanceOf(AlreadyConsumed);
+    await expect(replicaA()('AuthorizationCode').consume('code-race')).rejects.toThrow(AlreadyConsumed);
   });
 
   it('revokes every entry of a grant, whichever replica wrote it', async () => {

@@ -1,14 +1,16 @@
 // Two bank-op replicas behind one address, sharing a real Redis (REDIS_URL), as a sandbox hosted for a
 // room runs them: a flow may take each step at another replica. A request pushed to one is redeemed at the
 // other; a code issued by one is redeemed once at the other and refused the second time, with what the
-// first redemption issued revoked everywhere; a client assertion used at one is a replay at the other; a
-// DPoP nonce one hands out is good at the other; each lists the other's trace events, and a flow re-filed by
-// one is re-filed at the other.
+// first redemption issued revoked everywhere, and of two redemptions sent to both at once exactly one
+// succeeds; a client assertion used at one is a replay at the other; a DPoP nonce one hands out is good at
+// the other; a browser step at either is filed under the flow the other started; each lists the other's
+// trace events, and a flow re-filed by one is re-filed at the other.
 // The replicas share a data folder (clients stay in SQLite), so the test also checks that what they share
 // for a flow is in Redis and not in that folder.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pageOf, redirectOf } from '@fapi-sandbox/fapi-client/customer';
 import { replicaConfig } from '@fapi-sandbox/fapi-core/config';
 import { captureLogs } from '@fapi-sandbox/fapi-core/log-capture';
 import { closeRedis, openRedis, type Redis } from '@fapi-sandbox/fapi-core/redis';
@@ -20,11 +22,13 @@ import {
   withRedisUrl,
 } from '@fapi-sandbox/fapi-core/testing-redis';
 import type { TraceEvent } from '@fapi-sandbox/fapi-core/trace';
+import { decodeJwt } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningBankOp, startBankOp } from '../src/index.js';
 import { openOidcStore } from '../src/storage/sqlite-adapter.js';
 import { expectOAuthError } from './support/expect-error.js';
+import { authorizeFapi2 } from './support/flows.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { DpopSession, type RegisteredClient, TestTpp } from './support/tpp.js';
 
@@ -37,6 +41,8 @@ const replicas: RunningBankOp[] = [];
 const balancers: Balancer[] = [];
 const A = 0;
 const B = 1;
+/** balancers[MTLS] fronts the mTLS listener, where the token endpoint is. */
+const MTLS = 1;
 
 /** Sends the TPP's and the customer's next connections to one replica, on both listeners. */
 async function at(replica: number) {
@@ -46,6 +52,27 @@ async function at(replica: number) {
 /** Connections a replica has been handed, on both listeners. */
 const served = (replica: number) =>
   balancers.reduce((sum, balancer) => sum + (balancer.connections[replica] ?? 0), 0);
+
+/** The customer's steps at the bank, in the trace, from the authorization request to the redirect back. */
+const BROWSER_STEPS = [
+  'Authorization request (front channel)',
+  'Sign-in page',
+  'Sign-in (password and passcode)',
+  'Authorization resumed',
+  'Consent page',
+  'Consent decision',
+  'Authorization response (redirect to the client)',
+];
+
+/** The steps of a flow as a participant reads them at one replica (its /trace, over mutual TLS). */
+async function stepsAt(replica: number, flow: string, participant = sandbox.config.participants.demo) {
+  await at(replica);
+  const read = await fetch(`${sandbox.config.bankOp.mtls.origin}/trace?interaction_id=${flow}`, {
+    dispatcher: sandbox.transport(participant),
+  });
+  expect(read.status).toBe(200);
+  return ((await read.json()) as { events: TraceEvent[] }).events.map((event) => event.step);
+}
 
 beforeAll(async () => {
   redisServer = await startRedisServer();
@@ -124,6 +151,64 @@ describe('bank-op replicas sharing Redis', () => {
     }
   });
 
+  it('let exactly one of two redemptions of one code, sent to both replicas at once, succeed (RFC 6749 §4.1.2)', async () => {
+    const ROUNDS = 20;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      await at(A);
+      const { code, pkce } = await authorizeFapi2(tpp, client);
+      // Each redemption opens a connection of its own, and round robin hands one to each replica.
+      await balancers[MTLS]!.spread();
+      const before = [served(A), served(B)];
+      const answers = await Promise.all([tpp.redeem(client, code, pkce), tpp.redeem(client, code, pkce)]);
+      expect([served(A) - before[0]!, served(B) - before[1]!]).toEqual([1, 1]);
+
+      const winners = answers.filter((answer) => answer.status === 200);
+      const outcomes = answers.map((answer) => `${answer.status} ${String(answer.body.error ?? '')}`);
+      expect(winners, `round ${round}: ${outcomes.join(', ')}`).toHaveLength(1);
+      const loser = answers.find((answer) => answer.status !== 200)!;
+      expectOAuthError(loser, { status: 400, error: 'invalid_grant', clause: /5\.3\.2\.2-9/ });
+
+      // As for a code redeemed twice one after the other, what the winner was issued is revoked: its
+      // refresh token at bank-op, its grant in the record bank-api reads.
+      await at(A);
+      const { refresh_token: refreshToken, access_token: accessToken } = winners[0]!.body;
+      const refresh = await tpp.token(client, {
+        grant_type: 'refresh_token',
+        refresh_token: String(refreshToken),
+      });
+      expectOAuthError(refresh, { status: 400, error: 'invalid_grant' });
+      const grantId = String(decodeJwt(String(accessToken)).grant_id);
+      expect(await sandbox.bank.revocations.find({ grantId, jti: 'x' })).toMatchObject({
+        kind: 'grant',
+        reason: 'authorization code redeemed twice',
+      });
+    }
+  });
+
+  it("file each browser step under the pushed request's flow id, whichever replica takes it", async () => {
+    // FAPI 1.0 Part 1 §6.2.1-11: the PAR names the flow; the browser's steps carry no header, and each
+    // replica finds their flow from the request_uri or interaction uid in the URL, as the other linked it.
+    const flow = randomUUID();
+    await at(A);
+    const consentId = await tpp.accountConsent(client);
+    const par = await tpp.par(client, tpp.authorizationParams(client, consentId, tpp.pkce()), {
+      headers: { 'x-fapi-interaction-id': flow },
+    });
+    expect(par.status, JSON.stringify(par.body)).toBe(201);
+
+    const browser = tpp.newBrowser();
+    await at(B);
+    const login = pageOf(await browser.open(tpp.authorizationUrl(client, String(par.body.request_uri))));
+    await at(A);
+    const consent = pageOf(await browser.signIn(login, { username: 'alice', password: 'wonderland' }));
+    await at(B);
+    expect(redirectOf(await browser.allow(consent, 'first')).params.get('code')).toBeTruthy();
+
+    const whole = ['Pushed authorization request', ...BROWSER_STEPS];
+    for (const replica of [A, B])
+      await vi.waitFor(async () => expect(await stepsAt(replica, flow)).toEqual(whole));
+  });
+
   it('refuse at one replica a client assertion used at the other (RFC 7523 §3 item 7)', async () => {
     await at(A);
     const auth = await tpp.clientAuth(client);
@@ -179,17 +264,23 @@ describe('bank-op replicas sharing Redis', () => {
   it('re-file at the other replica the flow one re-filed, and list there its events', async () => {
     const baseline = await tpp.register({ profile: 'fapi1-baseline' });
     // RFC 6749 §4.1.1: a plain request in the browser names no x-fapi-interaction-id; A files it under one
-    // of its own. (Which flow a browser's request belongs to is known only to the replica that saw its
-    // start (http/flow-ids.ts), so the whole authorization runs at A here.)
+    // of its own, and the customer's next steps go on at B, then A, under the same one.
     const pkce = tpp.pkce();
     const url = new URL(`${tpp.issuer}/authorize`);
     const params = tpp.authorizationParams(baseline, await tpp.accountConsent(baseline), pkce);
     for (const [name, value] of Object.entries(params))
       if (value !== undefined) url.searchParams.set(name, value);
+    const browser = tpp.newBrowser();
     await at(A);
-    const landing = await tpp.customerAuthorizes(url);
+    const login = pageOf(await browser.open(url));
+    await at(B);
+    const consent = pageOf(await browser.signIn(login, { username: 'alice', password: 'wonderland' }));
+    await at(A);
+    const landing = redirectOf(await browser.allow(consent, 'first')).url;
 
-    // FAPI 1.0 Part 1 §6.2.1-11: the client's flow id arrives with the code's redemption; A re-files.
+    // FAPI 1.0 Part 1 §6.2.1-11: the client's flow id arrives with the code's redemption, at B; B re-files
+    // the flow A made up.
+    await at(B);
     const clientFlow = randomUUID();
     const redeemed = await tpp.post(
       baseline,
@@ -206,28 +297,12 @@ describe('bank-op replicas sharing Redis', () => {
     );
     expect(redeemed.status, JSON.stringify(redeemed.body)).toBe(200);
 
-    const stepsAt = async (replica: number, participant = sandbox.config.participants.demo) => {
-      await at(replica);
-      const read = await fetch(`${sandbox.config.bankOp.mtls.origin}/trace?interaction_id=${clientFlow}`, {
-        dispatcher: sandbox.transport(participant),
-      });
-      expect(read.status).toBe(200);
-      return ((await read.json()) as { events: TraceEvent[] }).events.map((event) => event.step);
-    };
-    const whole = [
-      'Authorization request (front channel)',
-      'Sign-in page',
-      'Sign-in (password and passcode)',
-      'Authorization resumed',
-      'Consent page',
-      'Consent decision',
-      'Authorization response (redirect to the client)',
-      expect.stringMatching(/token/i),
-    ];
-    expect(await stepsAt(A)).toEqual(whole);
-    // B saw none of it, and lists it whole under the client's id: A's events and A's re-filing reached it.
-    await vi.waitFor(async () => expect(await stepsAt(B)).toEqual(whole));
-    expect(await stepsAt(B, sandbox.config.participants.second)).toEqual([]);
+    const whole = [...BROWSER_STEPS, expect.stringMatching(/token/i)];
+    expect(await stepsAt(B, clientFlow)).toEqual(whole);
+    // Each replica saw part of it, and lists it whole under the client's id: the events and B's re-filing
+    // reached A.
+    await vi.waitFor(async () => expect(await stepsAt(A, clientFlow)).toEqual(whole));
+    expect(await stepsAt(B, clientFlow, sandbox.config.participants.second)).toEqual([]);
   });
 
   it('share one set of secrets through Redis, none in the data folder', async () => {

@@ -1,11 +1,13 @@
 // bank-op's oidc-provider storage (storage/sqlite-adapter.ts): every lookup oidc-provider's adapter interface
 // needs answers from an index, the secondary ones indexing only the rows that carry the value; a store
-// made with the earlier full indexes is moved to the partial ones with its rows intact.
+// made with the earlier full indexes is moved to the partial ones with its rows intact; a one-time entry is
+// marked used by one process only.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AlreadyConsumed } from '../src/storage/already-consumed.js';
 import { openOidcStore } from '../src/storage/sqlite-adapter.js';
 
 let dir: string;
@@ -86,6 +88,25 @@ describe("bank-op's oidc store", () => {
     expect(byUid).toMatch(/USING INDEX oidc_model_uid_set/);
     expect(byUserCode).toMatch(/USING INDEX oidc_model_user_code_set/);
     expect(byGrant).toMatch(/USING INDEX oidc_model_grant_id_set/);
+  });
+
+  it('lets one of two processes that both read a code unconsumed mark it; the other hears it was taken', async () => {
+    // Two connections to one file, as two bank-op processes sharing a data folder have.
+    const [one, other] = [openOidcStore(file), openOidcStore(file)];
+    try {
+      await one.adapterFor('AuthorizationCode').upsert('c1', { grantId: 'grant-1' }, 60);
+      for (const store of [one, other])
+        expect((await store.adapterFor('AuthorizationCode').find('c1'))?.consumed).toBeUndefined();
+      await one.adapterFor('AuthorizationCode').consume('c1');
+      await expect(other.adapterFor('AuthorizationCode').consume('c1')).rejects.toThrow(AlreadyConsumed);
+      expect((await other.adapterFor('AuthorizationCode').find('c1'))?.consumed).toEqual(expect.any(Number));
+      // Consuming what was never stored marks nothing and refuses nothing.
+      await other.adapterFor('AuthorizationCode').consume('never-issued');
+      expect(await one.adapterFor('AuthorizationCode').find('never-issued')).toBeUndefined();
+    } finally {
+      one.close();
+      other.close();
+    }
   });
 
   it('moves a store made with the full indexes to the partial ones, its rows intact', async () => {

@@ -21,7 +21,7 @@ let sandbox: Sandbox;
 let tpp: TestTpp;
 let other: TestTpp;
 let clients: Record<
-  'fapi2' | 'fapi2Dpop' | 'fapi2Tls' | 'fapi1' | 'fapi1Tls' | 'baseline' | 'baselineTls',
+  'fapi2' | 'fapi2Dpop' | 'fapi2Tls' | 'fapi1' | 'fapi1Tls' | 'fapi1Ciba' | 'baseline' | 'baselineTls',
   RegisteredClient
 >;
 
@@ -34,6 +34,7 @@ const ERROR_EVENTS = [
   'introspection.error',
   'revocation.error',
   'userinfo.error',
+  'backchannel_authentication.error',
 ] as const;
 
 beforeAll(async () => {
@@ -46,6 +47,16 @@ beforeAll(async () => {
     fapi2Tls: await tpp.register({ authMethod: 'tls_client_auth' }),
     fapi1: await tpp.register({ profile: 'fapi1-advanced' }),
     fapi1Tls: await tpp.register({ profile: 'fapi1-advanced', authMethod: 'tls_client_auth' }),
+    // FAPI-CIBA: decoupled authentication, polled.
+    fapi1Ciba: await tpp.register({
+      profile: 'fapi1-advanced',
+      extra: {
+        grant_types: ['urn:openid:params:grant-type:ciba', 'refresh_token', 'client_credentials'],
+        response_types: [],
+        backchannel_token_delivery_mode: 'poll',
+        backchannel_authentication_request_signing_alg: 'PS256',
+      },
+    }),
     baseline: await tpp.register({ profile: 'fapi1-baseline' }),
     baselineTls: await tpp.register({ profile: 'fapi1-baseline', authMethod: 'tls_client_auth' }),
   };
@@ -59,6 +70,7 @@ beforeAll(async () => {
         error,
         error_description: err.error_description,
         error_detail: err.error_detail,
+        route: ctx.oidc?.route,
       });
     });
   }
@@ -250,6 +262,13 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     const hybridOnly = await tpp.register({ profile: p, extra: { response_types: ['code id_token'] } });
     return tpp.par(hybridOnly, await pushed(hybridOnly, { response_type: 'code', response_mode: 'jwt' }));
   },
+  'authorization details of a type the bank does not support': async (p) =>
+    tpp.par(
+      clientFor(p),
+      await pushed(clientFor(p), {
+        authorization_details: JSON.stringify([{ type: 'tax_return', year: 2024 }]),
+      }),
+    ),
   'response_type no profile offers': async (p) =>
     tpp.par(clientFor(p), await pushed(clientFor(p), { response_type: 'id_token' })),
   'response_type the bank does not offer': async (p) =>
@@ -475,6 +494,37 @@ const requests: Record<string, (profile: ProfileId) => Promise<unknown>> = {
     });
     return tpp.par(encrypting, await pushed(encrypting));
   },
+  'unsigned backchannel authentication request': async () => {
+    const client = clients.fapi1Ciba;
+    const consentId = await tpp.accountConsent(client);
+    const claims = JSON.stringify({ id_token: { openbanking_intent_id: { value: consentId } } });
+    const form = { scope: 'openid accounts', login_hint: 'alice', binding_message: 'Moneywise 1234', claims };
+    return tpp.post(client, `${sandbox.config.bankOp.mtls.origin}/backchannel`, async () => ({
+      ...form,
+      ...(await tpp.clientAuth(client)),
+    }));
+  },
+  'auth_req_id polled after its requested_expiry': async () => {
+    const client = clients.fapi1Ciba;
+    const consentId = await tpp.accountConsent(client);
+    const request = await tpp.requestObject(client, {
+      scope: 'openid accounts',
+      login_hint: 'alice',
+      binding_message: 'Moneywise 1234',
+      requested_expiry: 1,
+      claims: { id_token: { openbanking_intent_id: { value: consentId } } },
+    });
+    const started = await tpp.post(client, `${sandbox.config.bankOp.mtls.origin}/backchannel`, async () => ({
+      request,
+      ...(await tpp.clientAuth(client)),
+    }));
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    advanceClock(5);
+    return tpp.token(client, {
+      grant_type: 'urn:openid:params:grant-type:ciba',
+      auth_req_id: String(started.body.auth_req_id),
+    });
+  },
   'introspection without a token': (p) =>
     tpp.post(clientFor(p), tpp.endpoint(clientFor(p), '/token/introspect'), async () =>
       tpp.clientAuth(clientFor(p)),
@@ -562,6 +612,8 @@ const table: Record<string, keyof typeof requests> = {
   'fapi1-advanced request-uri-lifetime #0': 'request_uri used after its lifetime',
   'fapi1-advanced signing-algorithms #0': 'client assertion signed ES256 for a PS256 registration',
   'fapi1-advanced signing-algorithms #1': 'request object signed RS256',
+  'fapi1-advanced ciba-signed-request #0': 'unsigned backchannel authentication request',
+  'fapi1-advanced ciba-request-lifetime #0': 'auth_req_id polled after its requested_expiry',
   // FAPI 1.0 Baseline shares these rules with Advanced (profiles/fapi1-baseline.ts), sent as plain PAR.
   'fapi1-baseline response-type #0': 'response_type the client did not register',
   'fapi1-baseline response-type #1': 'response_type no profile offers',
@@ -601,6 +653,7 @@ const table: Record<string, keyof typeof requests> = {
   'ecosystem request-object-encryption #0': 'request object encrypted to a key that is not the bank’s',
   'ecosystem request-object-encryption-registered #0':
     'request object in clear from a client that registered encryption',
+  'fapi2 authorization-details-types #0': 'authorization details of a type the bank does not support',
 };
 
 function violationsOf(name: string, rules: readonly Rule[]): [string, Rule, ViolationSignature][] {

@@ -13,6 +13,7 @@ import express, { type Express, Router } from 'express';
 import type { Dispatcher } from 'undici';
 import { createBankApiClient } from './bank-api/client.js';
 import { createConnectionService } from './connect/connections.js';
+import { createPingReceiver } from './connect/decoupled-ping.js';
 import { createPartyOf, createTppEngine } from './connect/engine.js';
 import { createTokenEndpoint } from './connect/token-endpoint.js';
 import { securityHeaders } from './http/security-headers.js';
@@ -22,8 +23,10 @@ import { createRegistrar } from './onboarding/registration.js';
 import { apiRoutes } from './routes/api.js';
 import { attackRoutes } from './routes/attacks.js';
 import { callbackRoutes } from './routes/callback.js';
+import { decoupledRoutes, pingRoutes } from './routes/decoupled.js';
 import { rulesRoutes } from './routes/rules.js';
 import { createBankRulesReader } from './rules/bank-rules.js';
+import { createBackchannelRequestStore } from './store/backchannel-requests.js';
 import { createConnectionStore } from './store/connections.js';
 import { type Db, openDatabase } from './store/database.js';
 import { createRegistrationStore } from './store/registrations.js';
@@ -49,6 +52,8 @@ export interface TppApp {
   web: Router;
   db: Db;
   agents: Dispatcher[];
+  /** Stops the waits in progress (decoupled connections polling the bank). */
+  stopBackground(): void;
 }
 
 export async function buildTpp(options: {
@@ -75,6 +80,7 @@ export async function buildTpp(options: {
   const registrations = createRegistrationStore(db);
   const sessions = createSessionStore(db);
   const store = createConnectionStore(db);
+  const backchannelRequests = createBackchannelRequestStore(db);
   const directory = createDirectoryCalls({ config, engine, trace, participant, transportAgent, webAgent });
   const registrar = createRegistrar({
     engine,
@@ -96,6 +102,7 @@ export async function buildTpp(options: {
   });
   const connections = createConnectionService({
     store,
+    backchannelRequests,
     onboarding,
     tokens: createTokenEndpoint({ engine, trace }),
     bankApi: createBankApiClient({ config, engine, trace, webAgent }),
@@ -118,6 +125,17 @@ export async function buildTpp(options: {
   app.use(securityHeaders());
   const frontDoor = Router();
   app.use(frontDoor);
+  // CIBA §10.2: the bank's ping, authenticated by its Bearer token; no browser sends it, so it comes
+  // before the same-origin rule below.
+  const now = options.now ?? Date.now;
+  const receivePing = createPingReceiver({
+    requests: backchannelRequests,
+    store,
+    trace,
+    decoupled: connections.decoupled,
+    now,
+  });
+  app.use(pingRoutes({ receive: receivePing, origin: config.tpp.web.origin }));
   // A cross-site page cannot make the learner's browser onboard, connect, pay or disconnect.
   app.use(sameOriginStateChanges(config.tpp.web.origin, SAME_ORIGIN_FIX(config.tpp.web.origin)));
   app.get('/health', (_req, res) => {
@@ -136,11 +154,19 @@ export async function buildTpp(options: {
   });
   app.use(callbackRoutes({ connections, sessions, origin: config.tpp.web.origin }));
   app.use('/api', rulesRoutes({ bankRules: createBankRulesReader({ config, engine, webAgent }) }));
+  app.use('/api', decoupledRoutes({ sessions, decoupled: connections.decoupled, store }));
   app.use('/api', attackRoutes({ config, trace, participant, sessions, store }));
   app.use('/api', apiRoutes({ sessions, onboarding, connections, store, collector }));
   const web = Router();
   app.use(web);
   // A bank's refusal relayed as a 502 (PartyError) is expected too: one line, no stack.
   app.use(expressErrorHandler(log));
-  return { app, frontDoor, web, db, agents: [webAgent, transportAgent] };
+  return {
+    app,
+    frontDoor,
+    web,
+    db,
+    agents: [webAgent, transportAgent],
+    stopBackground: () => connections.decoupled.close(),
+  };
 }

@@ -38,6 +38,7 @@ export async function startTpp(options: StartTppOptions): Promise<RunningTpp> {
     origin: config.tpp.web.origin,
     port,
     async stop() {
+      tpp.stopBackground();
       await web.close();
       await close(server);
       await Promise.all(tpp.agents.map((agent) => agent.close()));

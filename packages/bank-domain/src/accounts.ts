@@ -2,6 +2,7 @@
 import { sql } from 'kysely';
 import type { AccountsTable, BankDb, Engine, TransactionsTable } from './database.js';
 import { AccountNotFound, InvalidQuery } from './errors.js';
+import { preparedQuery } from './prepared-query.js';
 import type { Account, Balance, Transaction, TransactionPage, TransactionQuery } from './types.js';
 
 export type AccountRow = Omit<AccountsTable, 'position'>;
@@ -69,28 +70,38 @@ export interface Ledger {
   lock(accountIds: string[]): Promise<void>;
 }
 
+const accountRow = preparedQuery((db: BankDb, accountId: string) =>
+  db.selectFrom('accounts').selectAll().where('account_id', '=', accountId),
+);
+const accountByIdentification = preparedQuery((db: BankDb, schemeName: string, identification: string) =>
+  db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('scheme_name', '=', schemeName)
+    .where('identification', '=', identification),
+);
+const bookedBalanceOf = preparedQuery((db: BankDb, accountId: string) =>
+  db
+    .selectFrom('accounts as a')
+    .leftJoin('transactions as t', 't.account_id', 'a.account_id')
+    .select(
+      sql<number>`a.opening_balance_minor + COALESCE(SUM(CASE t.credit_debit WHEN 'Credit' THEN t.amount_minor
+        ELSE -t.amount_minor END), 0)`.as('balance'),
+    )
+    .where('a.account_id', '=', accountId)
+    .groupBy('a.account_id'),
+);
+const accountsOfCustomer = preparedQuery((db: BankDb, customerId: string) =>
+  db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).orderBy('position'),
+);
+
 export function ledger(db: BankDb, engine: Engine): Ledger {
   return {
-    row: (accountId) =>
-      db.selectFrom('accounts').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
-    byIdentification: (schemeName, identification) =>
-      db
-        .selectFrom('accounts')
-        .selectAll()
-        .where('scheme_name', '=', schemeName)
-        .where('identification', '=', identification)
-        .executeTakeFirst(),
+    row: async (accountId) => (await accountRow(db, accountId))[0],
+    byIdentification: async (schemeName, identification) =>
+      (await accountByIdentification(db, schemeName, identification))[0],
     async bookedBalance(accountId) {
-      const row = await db
-        .selectFrom('accounts as a')
-        .leftJoin('transactions as t', 't.account_id', 'a.account_id')
-        .select(
-          sql<number>`a.opening_balance_minor + COALESCE(SUM(CASE t.credit_debit WHEN 'Credit' THEN t.amount_minor
-            ELSE -t.amount_minor END), 0)`.as('balance'),
-        )
-        .where('a.account_id', '=', accountId)
-        .groupBy('a.account_id')
-        .executeTakeFirst();
+      const [row] = await bookedBalanceOf(db, accountId);
       // PostgreSQL sums bigints as numeric, which arrives as text.
       return Number(row?.balance ?? 0);
     },
@@ -132,13 +143,7 @@ export function accountsRepository(db: BankDb, l: Ledger, now: () => Date): Acco
 
   return {
     async listForCustomer(customerId) {
-      const rows = await db
-        .selectFrom('accounts')
-        .selectAll()
-        .where('customer_id', '=', customerId)
-        .orderBy('position')
-        .execute();
-      return rows.map(toAccount);
+      return (await accountsOfCustomer(db, customerId)).map(toAccount);
     },
     async get(accountId) {
       const found = await l.row(accountId);

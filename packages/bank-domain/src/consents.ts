@@ -13,6 +13,7 @@ import {
 } from './errors.js';
 import { refusePaymentToSameAccount } from './payments.js';
 import { validatePermissions } from './permissions.js';
+import { preparedQuery } from './prepared-query.js';
 import type {
   Consent,
   ConsentKind,
@@ -140,9 +141,12 @@ function validateInitiation(initiation: DomesticPaymentInitiation): void {
   if (debtorAccount) refusePaymentToSameAccount(debtorAccount, creditorAccount);
 }
 
+const consentById = preparedQuery((db: BankDb, consentId: string) =>
+  db.selectFrom('consents').selectAll().where('consent_id', '=', consentId),
+);
+
 export function consentsRepository(db: BankDb, ledger: Ledger, now: () => Date): Consents {
-  const byId = (consentId: string) =>
-    db.selectFrom('consents').selectAll().where('consent_id', '=', consentId).executeTakeFirst();
+  const byId = async (consentId: string) => (await consentById(db, consentId))[0];
 
   const require = async (consentId: string): Promise<Consent> => {
     const row = await byId(consentId);

@@ -2,6 +2,7 @@
 // (consents, accounts, payments) open side by side.
 export type { Accounts } from './accounts.js';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './accounts.js';
+export * from './authorization-details.js';
 export { canonicalJson, hashRequest } from './canonical.js';
 export type {
   AccountAccessConsentRequest,
@@ -15,8 +16,8 @@ export * from './errors.js';
 export type { Idempotency, IdempotentRequest, IdempotentResult, StoredResponse } from './idempotency.js';
 export { IDEMPOTENCY_WINDOW_MS } from './idempotency.js';
 export { formatMinorUnits, minorDigits, toMinorUnits } from './money.js';
-export type { DomesticPaymentRequest, Payments } from './payments.js';
-export { refusePaymentToSameAccount } from './payments.js';
+export type { DomesticPaymentRequest, GrantedPaymentRequest, Payments } from './payments.js';
+export { grantedConsentId, refusePaymentToSameAccount } from './payments.js';
 export {
   ACCOUNT_ACCESS_PERMISSIONS,
   isPermission,

@@ -7,6 +7,7 @@ import { differingPaths } from './canonical.js';
 import { consentsRepository } from './consents.js';
 import { type BankDb, type DomesticPaymentsTable, type Engine, inTransaction } from './database.js';
 import {
+  AccountNotOwned,
   ConsentStateError,
   InsufficientFunds,
   PaymentMismatch,
@@ -42,12 +43,36 @@ export interface DomesticPaymentRequest {
   risk: PaymentRisk;
 }
 
+/**
+ * A payment under authorization details (RFC 9396) rather than a consent created at the API: the grant
+ * is the consent. bank-api has already checked the payment against the granted details (§7).
+ */
+export interface GrantedPaymentRequest {
+  clientId: string;
+  /** The grant the token was issued under: one grant, one payment. */
+  grantId: string;
+  /** The customer who granted it (the token's sub). */
+  customerId: string;
+  /** The account the customer chose to pay from, as the granted detail names it. */
+  debtorAccount: AccountIdentification;
+  initiation: DomesticPaymentInitiation;
+}
+
+/** The bank's record of a grant's payment, in the consents table (one payment per consent, enforced there). */
+export const grantedConsentId = (grantId: string) => `rar-${grantId}`;
+
 export interface Payments {
   /**
    * Executes the payment. Throws ConsentNotFound (unknown or another client's), ConsentStateError
    * (not Authorised, e.g. already Consumed), PaymentMismatch, InsufficientFunds.
    */
   submitDomestic(request: DomesticPaymentRequest): Promise<DomesticPayment>;
+  /**
+   * Executes the one payment a grant's authorization details allow: recorded as that grant's consent
+   * (created Authorised on first use), then executed as any consent is. A second payment under the same
+   * grant finds it Consumed (ConsentStateError). Throws AccountNotOwned, InsufficientFunds too.
+   */
+  submitGranted(request: GrantedPaymentRequest): Promise<DomesticPayment>;
   get(domesticPaymentId: string): Promise<DomesticPayment | undefined>;
   /** The payment if it exists and belongs to this client; a foreign payment is PaymentNotFound. */
   getForClient(domesticPaymentId: string, clientId: string): Promise<DomesticPayment>;
@@ -180,8 +205,42 @@ export function paymentsRepository(db: BankDb, engine: Engine, now: () => Date):
     return toPayment(payment);
   };
 
+  const submitGranted = async (trx: BankDb, request: GrantedPaymentRequest): Promise<DomesticPayment> => {
+    const { schemeName, identification } = request.debtorAccount;
+    const debtor = await ledger(trx, engine).byIdentification(schemeName, identification);
+    if (!debtor || debtor.customer_id !== request.customerId) {
+      throw new AccountNotOwned(identification, request.customerId);
+    }
+    const consentId = grantedConsentId(request.grantId);
+    const at = now().toISOString();
+    // The claim on the grant: a concurrent or later payment under it inserts nothing and finds it Consumed.
+    await trx
+      .insertInto('consents')
+      .values({
+        consent_id: consentId,
+        kind: 'domestic-payment',
+        client_id: request.clientId,
+        status: 'Authorised',
+        creation_date_time: at,
+        status_update_date_time: at,
+        permissions: null,
+        expiration_date_time: null,
+        transaction_from_date_time: null,
+        transaction_to_date_time: null,
+        initiation: JSON.stringify(request.initiation),
+        risk: '{}',
+        customer_id: request.customerId,
+        account_ids: JSON.stringify([debtor.account_id]),
+        revoked_by: null,
+      })
+      .onConflict((oc) => oc.column('consent_id').doNothing())
+      .execute();
+    return submit(trx, { clientId: request.clientId, consentId, initiation: request.initiation, risk: {} });
+  };
+
   return {
     submitDomestic: (request) => inTransaction(db, (trx) => submit(trx, request)),
+    submitGranted: (request) => inTransaction(db, (trx) => submitGranted(trx, request)),
     async get(domesticPaymentId) {
       const row = await byId(domesticPaymentId);
       return row ? toPayment(row) : undefined;

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { freshPostgresDatabase as freshDatabaseOn } from '@fapi-sandbox/fapi-core/testing-postgres';
 import { type RawBuilder, sql } from 'kysely';
-import pg from 'pg';
 import { inject } from 'vitest';
 import { type BankDb, type DatabaseLocation, openDatabase } from '../src/database.js';
 import { type BankStore, openBankStore } from '../src/index.js';
@@ -27,15 +26,7 @@ export const ENGINES: Engine[] = inject('postgresUrl') ? ['sqlite', 'postgres'] 
 export async function freshPostgresDatabase(): Promise<string> {
   const url = inject('postgresUrl');
   if (!url) throw new Error('no test PostgreSQL server (see test/postgres-setup.ts)');
-  const name = `bank_${randomUUID().replaceAll('-', '')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return url.replace(/\/postgres$/, `/${name}`);
+  return freshDatabaseOn(url);
 }
 
 /** Where a fresh bank lives on this engine: a new SQLite file in `dir`, or a new PostgreSQL database. */

@@ -3,6 +3,7 @@
 // authenticates, what it signs and expects signed.
 import { createHash } from 'node:crypto';
 import { ACCESS_TOKEN_FORMAT_METADATA, type AccessTokenFormat } from '@fapi-sandbox/fapi-core/introspection';
+import { CIBA_GRANT_TYPE, type CibaDeliveryMode } from './backchannel.js';
 import type { ProfileFacts } from './profiles.js';
 import type { ClientAuthMethod } from './registered-client.js';
 
@@ -22,8 +23,10 @@ export function requestedMetadata(input: {
   scope?: string;
   /** Default: the bank's (JWT access tokens). */
   accessTokenFormat?: AccessTokenFormat;
+  /** Decoupled authentication (FAPI-CIBA): how the tokens come, and for ping where the bank notifies. */
+  backchannel?: { deliveryMode: CibaDeliveryMode; notificationEndpoint?: string };
 }): Record<string, unknown> {
-  const { profile, clientAuth } = input;
+  const { profile, clientAuth, backchannel } = input;
   return {
     // The bank applies one profile per client, chosen at registration: without it, every client would be
     // held to the bank's default (FAPI 2.0) and a "FAPI 1.0 Advanced" connection would only look like one.
@@ -31,7 +34,12 @@ export function requestedMetadata(input: {
     client_name: `${input.clientName} · ${profile.title} · ${clientAuth}`,
     application_type: 'web',
     redirect_uris: [input.redirectUri],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types: [
+      'authorization_code',
+      'refresh_token',
+      'client_credentials',
+      ...(backchannel ? [CIBA_GRANT_TYPE] : []),
+    ],
     response_types: ['code'],
     scope: input.scope ?? 'openid accounts payments',
     token_endpoint_auth_method: clientAuth,
@@ -71,6 +79,17 @@ export function requestedMetadata(input: {
       ? {
           authorization_encrypted_response_alg: profile.jarmEncryption,
           authorization_encrypted_response_enc: 'A256GCM',
+        }
+      : {}),
+    // CIBA §4: poll or ping (FAPI-CIBA §5.2.2-3: never push), the ping's https endpoint, and every
+    // authentication request signed (FAPI-CIBA §5.2.2-6).
+    ...(backchannel
+      ? {
+          backchannel_token_delivery_mode: backchannel.deliveryMode,
+          ...(backchannel.deliveryMode === 'ping'
+            ? { backchannel_client_notification_endpoint: backchannel.notificationEndpoint }
+            : {}),
+          backchannel_authentication_request_signing_alg: SIGNING_ALG,
         }
       : {}),
     // Opaque access tokens: bank-api learns what they mean only by asking bank-op (RFC 7662).

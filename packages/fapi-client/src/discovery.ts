@@ -19,6 +19,8 @@ const metadataSchema = z.looseObject({
   pushed_authorization_request_endpoint: z.string().optional(),
   revocation_endpoint: z.string().optional(),
   introspection_endpoint: z.string().optional(),
+  // CIBA §4: where decoupled authentication starts, when the bank offers it.
+  backchannel_authentication_endpoint: z.string().optional(),
   authorization_response_iss_parameter_supported: z.boolean().optional(),
   dpop_signing_alg_values_supported: z.array(z.string()).optional(),
   mtls_endpoint_aliases: z.record(z.string(), z.string()).optional(),

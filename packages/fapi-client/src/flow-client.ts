@@ -23,6 +23,7 @@ import { certificateThumbprint } from '@fapi-sandbox/fapi-core/jose/thumbprint';
 import { createSandboxAgent, readPem, transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
 import type { JWK, JWTVerifyGetKey } from 'jose';
 import type { Agent } from 'undici';
+import { type AuthorizationDetail, checkGrantedDetails } from './authorization-details.js';
 import { checkAuthorizationResponse } from './authorization-response.js';
 import { bankApiCall } from './bank-api.js';
 import type { Bend } from './bend.js';
@@ -142,11 +143,16 @@ export interface AccessToken {
   scheme: 'DPoP' | 'Bearer';
   /** RFC 6749 §6: the refresh token that came with it (account access), for new access tokens later. */
   refreshToken?: string;
+  /** RFC 9396 §7: the authorization_details the bank granted, when the request carried some. */
+  authorizationDetails?: unknown[];
 }
 
 /** What the client keeps between pushing the request and receiving the customer back. */
 export interface PendingAuthorization {
-  consentId: string;
+  /** The UK OB intent the request names; none for a rich authorization request. */
+  consentId?: string;
+  /** RFC 9396: the authorization_details pushed instead of an intent. */
+  authorizationDetails?: AuthorizationDetail[];
   /** RFC 9126 §2.2: the pushed request's handle; absent for a plain (Baseline) request. */
   requestUri?: string;
   /** FAPI 1.0 Part 1: a plain request's parameters, which the browser carries in the URL. */
@@ -423,9 +429,11 @@ export class FapiFlowClient {
    * parameters in a signed request object (JAR, RFC 9101) and ask for a JARM response.
    */
   async pushAuthorizationRequest(
-    consentId: string,
+    consentId: string | undefined,
     scope = 'openid accounts',
+    options: { authorizationDetails?: AuthorizationDetail[] } = {},
   ): Promise<PendingAuthorization> {
+    const details = options.authorizationDetails;
     // FAPI 2.0 SP §5.3.3.2, RFC 7636 §4: PKCE with S256; the verifier stays here until the token request.
     const pkce = createPkcePair();
     const state = randomUUID();
@@ -439,14 +447,24 @@ export class FapiFlowClient {
       nonce,
       code_challenge: pkce.codeChallenge,
       code_challenge_method: 'S256',
-      // UK OB: the consent this authorization is about, and strong customer authentication.
-      claims: JSON.stringify({
-        id_token: {
-          openbanking_intent_id: { value: consentId, essential: true },
-          acr: { essential: true, values: ['urn:openbanking:psd2:sca'] },
-        },
-        userinfo: { openbanking_intent_id: { value: consentId, essential: true } },
-      }),
+      // UK OB: the consent this authorization is about, and strong customer authentication; or (RFC 9396)
+      // the details themselves instead of an intent.
+      claims: JSON.stringify(
+        consentId
+          ? {
+              id_token: {
+                openbanking_intent_id: { value: consentId, essential: true },
+                acr: { essential: true, values: ['urn:openbanking:psd2:sca'] },
+              },
+              userinfo: { openbanking_intent_id: { value: consentId, essential: true } },
+            }
+          : { id_token: { acr: { essential: true, values: ['urn:openbanking:psd2:sca'] } } },
+      ),
+      ...(details ? { authorization_details: JSON.stringify(details) } : {}),
+    };
+    const asked = {
+      ...(consentId ? { consentId } : {}),
+      ...(details ? { authorizationDetails: details } : {}),
     };
     if (this.variant.plainRequest) {
       // FAPI 1.0 Part 1 allows it: nothing pushed, nothing signed; the browser (and whatever runs in it)
@@ -459,7 +477,7 @@ export class FapiFlowClient {
           detail: `response_type code, code_challenge_method S256, state and nonce; Advanced signs them (JAR), FAPI 2.0 pushes them (PAR)`,
         },
       ]);
-      return { consentId, plainParams: params, state, nonce, pkce };
+      return { ...asked, plainParams: params, state, nonce, pkce };
     }
     const response = await pushAuthorizationRequest(this.#engine, this.#registered, STEP.par, params, {
       signedRequest: this.variant.signedRequest,
@@ -468,7 +486,7 @@ export class FapiFlowClient {
     if (response.status !== 201 || typeof body.request_uri !== 'string') {
       throw new Error(`PAR refused: ${response.status} ${JSON.stringify(body)}`);
     }
-    return { consentId, requestUri: body.request_uri, state, nonce, pkce };
+    return { ...asked, requestUri: body.request_uri, state, nonce, pkce };
   }
 
   /** RFC 9126 §4: the authorization URL carries only client_id and the pushed request's request_uri. */
@@ -540,6 +558,12 @@ export class FapiFlowClient {
       code_verifier: pending.pkce.codeVerifier,
     });
     const token = this.#accessToken(response, STEP.code, 'code exchange');
+    if (pending.authorizationDetails) {
+      const check = checkGrantedDetails(pending.authorizationDetails, token.authorizationDetails);
+      reportChecks(this.#engine.observer, STEP.code, [check]);
+      if (!check.passed)
+        throw new Error(`code exchange: ${check.name} failed (${check.clause}): ${check.detail}`);
+    }
     await verifyIdToken({
       idToken: jsonObject(response).id_token,
       issuer: this.#bank.issuer,
@@ -620,6 +644,9 @@ export class FapiFlowClient {
       // RFC 9449 §7.1: a DPoP-bound token is sent with the DPoP scheme.
       scheme: this.#registered.authorizationScheme,
       ...(typeof body.refresh_token === 'string' ? { refreshToken: body.refresh_token } : {}),
+      ...(Array.isArray(body.authorization_details)
+        ? { authorizationDetails: body.authorization_details }
+        : {}),
     };
   }
 }

@@ -22,8 +22,10 @@ export async function verifyIdToken(input: {
   issuer: string;
   clientId: string;
   bankKeys: JWTVerifyGetKey;
-  nonce: string;
-  consentId: string;
+  /** The request's nonce; none for decoupled authentication, whose request has no nonce (CIBA §7.1). */
+  nonce: string | undefined;
+  /** The intent the customer authorised; undefined for a rich authorization request, which names none. */
+  consentId: string | undefined;
   /** Filled with every check run, passed or failed. */
   checks?: CheckResult[];
   observer?: FapiObserver;
@@ -85,16 +87,20 @@ export async function verifyIdToken(input: {
     const reason = err instanceof errors.JOSEError ? `${err.code}: ${err.message}` : String(err);
     fail('signed by the bank, for Moneywise, not expired', reason, 'OIDC Core §3.1.3.7');
   }
-  // OIDC Core §3.1.3.7 step 11: the nonce of this authorization request (stops ID token replay).
-  if (claims.nonce !== input.nonce) {
-    fail('nonce matches the request', `nonce ${String(claims.nonce)}`, 'OIDC Core §3.1.3.7 step 11');
-  }
+  // OIDC Core §3.1.3.7 step 11: the nonce of this authorization request (stops ID token replay). A
+  // decoupled request has none (CIBA §7.1): its auth_req_id, redeemed once, ties the tokens to it.
+  const nonceCheck =
+    input.nonce === undefined ? 'no nonce, as the request sent none' : 'nonce matches the request';
+  const nonceClause = input.nonce === undefined ? 'CIBA §7.1, §10.1.1' : 'OIDC Core §3.1.3.7 step 11';
+  if (claims.nonce !== input.nonce) fail(nonceCheck, `nonce ${String(claims.nonce)}`, nonceClause);
   record({
-    name: 'nonce matches the request',
+    name: nonceCheck,
     passed: true,
-    clause: 'OIDC Core §3.1.3.7 step 11',
-    detail: 'same nonce',
+    clause: nonceClause,
+    detail: input.nonce === undefined ? 'no nonce claim' : 'same nonce',
   });
+  // RFC 9396: with authorization_details there is no intent to echo; the token response carries the grant.
+  if (input.consentId === undefined) return claims;
   // UK OB Security Profile: the ID token echoes the consent the customer authorised.
   if (claims.openbanking_intent_id !== input.consentId) {
     fail(

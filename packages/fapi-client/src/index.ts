@@ -1,5 +1,7 @@
 export * from './attacks/index.js';
+export * from './authorization-details.js';
 export * from './authorization-response.js';
+export * from './backchannel.js';
 export * from './bank-api.js';
 export * from './bend.js';
 export * from './client-metadata.js';

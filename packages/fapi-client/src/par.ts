@@ -11,6 +11,26 @@ import { reportChecks, type StepRef } from './observer.js';
 import type { RegisteredClient } from './registered-client.js';
 import { backChannelPost } from './token-endpoint.js';
 
+/** RFC 9101 §4: the parameters signed by the client (iss, aud, exp, iat, nbf, jti), after the bend hook. */
+export async function signedRequestObject(
+  engine: Pick<EngineContext, 'bend'>,
+  client: RegisteredClient,
+  step: StepRef,
+  params: Record<string, unknown>,
+): Promise<string> {
+  if (!client.signingKey) throw new Error('a signed request object needs the client’s signing key');
+  const requestObject = await createRequestObject({
+    clientId: client.clientId,
+    issuer: client.issuer,
+    signingKey: client.signingKey,
+    params,
+  });
+  return bendJwt(engine.bend, step, 'request_object', requestObject, {
+    key: client.signingKey.key,
+    alg: client.signingKey.alg,
+  });
+}
+
 export async function pushAuthorizationRequest<R extends ExchangeResponse>(
   engine: EngineContext<R>,
   client: RegisteredClient,
@@ -33,17 +53,7 @@ export async function pushAuthorizationRequest<R extends ExchangeResponse>(
       ...form,
     });
   }
-  if (!client.signingKey) throw new Error('a signed request object needs the client’s signing key');
-  const requestObject = await createRequestObject({
-    clientId: client.clientId,
-    issuer: client.issuer,
-    signingKey: client.signingKey,
-    params,
-  });
-  const request = await bendJwt(engine.bend, step, 'request_object', requestObject, {
-    key: client.signingKey.key,
-    alg: client.signingKey.alg,
-  });
+  const request = await signedRequestObject(engine, client, step, params);
   if (!encryptTo) {
     return backChannelPost(engine, client, step, 'pushed_authorization_request_endpoint', { request });
   }

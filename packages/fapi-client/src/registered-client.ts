@@ -16,7 +16,8 @@ export type BackChannelEndpoint =
   | 'token_endpoint'
   | 'pushed_authorization_request_endpoint'
   | 'revocation_endpoint'
-  | 'registration_endpoint';
+  | 'registration_endpoint'
+  | 'backchannel_authentication_endpoint';
 
 export type ClientAuthMethod = 'private_key_jwt' | 'tls_client_auth';
 

@@ -14,6 +14,8 @@ export interface TokenResponse {
   refresh_token?: string;
   id_token?: string;
   scope?: string;
+  /** RFC 9396 §7: the authorization details granted, when the request carried some. */
+  authorization_details?: unknown[];
 }
 
 /** A form POST to a back-channel endpoint with client authentication and, for DPoP clients, a proof. */
@@ -21,7 +23,11 @@ export function backChannelPost<R extends ExchangeResponse>(
   engine: EngineContext<R>,
   client: RegisteredClient,
   step: StepRef,
-  endpoint: 'token_endpoint' | 'pushed_authorization_request_endpoint' | 'revocation_endpoint',
+  endpoint:
+    | 'token_endpoint'
+    | 'pushed_authorization_request_endpoint'
+    | 'revocation_endpoint'
+    | 'backchannel_authentication_endpoint',
   params: Record<string, string>,
 ): Promise<R> {
   const url = client.endpoint(endpoint);

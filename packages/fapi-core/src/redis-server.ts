@@ -28,14 +28,25 @@ export function redisServerBinary(): string {
 const READY = /Ready to accept connections/;
 const START_TIMEOUT_MS = 10_000;
 
+export interface RedisServerOptions {
+  /** How many logical databases (redis://…/<n>) it offers; Redis's default is 16. */
+  databases?: number;
+}
+
 /** Starts redis-server on 127.0.0.1:`port` without persistence; resolves once it accepts connections. */
-export async function startRedisServer(port: number): Promise<RunningRedisServer> {
+export async function startRedisServer(
+  port: number,
+  options: RedisServerOptions = {},
+): Promise<RunningRedisServer> {
   const binary = redisServerBinary();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-sandbox-redis-'));
   // No RDB snapshots, no append-only file: its data lives and dies with the server.
   const child = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      ...(options.databases ? ['--databases', String(options.databases)] : []),
+    ],
     { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];

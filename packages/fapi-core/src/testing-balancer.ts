@@ -9,6 +9,8 @@ import { startTcpBalancer } from './tcp-balancer.js';
 export interface Balancer {
   /** New connections go to `backends[index]`; open ones are closed so that clients reconnect there. */
   routeTo(index: number): Promise<void>;
+  /** New connections go to each backend in turn (round robin); open ones are closed, as by routeTo. */
+  spread(): Promise<void>;
   /** Connections handed to each backend so far: a test sees that a replica really served. */
   readonly connections: readonly number[];
   stop(): Promise<void>;
@@ -21,14 +23,16 @@ export async function startBalancer(
 ): Promise<Balancer> {
   const balancer = await startTcpBalancer({ front, backends });
   balancer.pin(0);
+  const reroute = async (index: number | undefined) => {
+    balancer.pin(index);
+    await balancer.closeOpen();
+    // Let clients see their sockets close before they send on them again.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  };
   return {
     connections: balancer.connections,
-    async routeTo(index) {
-      balancer.pin(index);
-      await balancer.closeOpen();
-      // Let clients see their sockets close before they send on them again.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    },
+    routeTo: reroute,
+    spread: () => reroute(undefined),
     stop: () => balancer.stop(),
   };
 }

@@ -3,11 +3,12 @@
 // at a free port and on a private socket folder, with a random password (SCRAM), stopped and removed at
 // the end. Nothing else on the machine is touched: no system service, no shared cluster.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { postgresBinDir } from './service-binaries.js';
 import { workerPort } from './testing.js';
 
@@ -130,4 +131,17 @@ function stopServer(server: ChildProcess): Promise<void> {
     });
     server.kill('SIGINT');
   });
+}
+
+/** A new, empty database on the server `maintenanceUrl` (…/postgres) names; its URL. */
+export async function freshPostgresDatabase(maintenanceUrl: string): Promise<string> {
+  const name = `sandbox_${randomUUID().replaceAll('-', '')}`;
+  const admin = new pg.Client({ connectionString: maintenanceUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return maintenanceUrl.replace(/\/postgres$/, `/${name}`);
 }

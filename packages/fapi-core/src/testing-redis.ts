@@ -1,13 +1,20 @@
 // A real redis-server for tests and local trials of replicas (redis-server.ts): started on loopback on a free
 // port of this test worker's block (testing.ts). Never a stand-in: the replicas' sharing is only shown
 // against the server they would use.
-import { type RunningRedisServer, startRedisServer as startOn } from './redis-server.js';
+import {
+  type RedisServerOptions,
+  type RunningRedisServer,
+  startRedisServer as startOn,
+} from './redis-server.js';
 import { workerPort } from './testing.js';
 
 export type { RunningRedisServer } from './redis-server.js';
 
-export async function startRedisServer(env: NodeJS.ProcessEnv = process.env): Promise<RunningRedisServer> {
-  return startOn(await workerPort(env));
+export async function startRedisServer(
+  env: NodeJS.ProcessEnv = process.env,
+  options: RedisServerOptions = {},
+): Promise<RunningRedisServer> {
+  return startOn(await workerPort(env), options);
 }
 
 /**

@@ -55,10 +55,18 @@ export async function workerPort(env: NodeJS.ProcessEnv = process.env): Promise<
   throw new Error(`no free port left in ${blockStart}-${blockStart + BLOCK_SIZE - 1}`);
 }
 
-/** A configuration with every listener on its own free port and a temporary data folder. */
+/**
+ * A configuration with every listener on its own free port and a temporary data folder; under
+ * FAPI_TEST_STORAGE=postgres+redis also a PostgreSQL database and a Redis database of its own
+ * (testing-services.ts, loaded only then).
+ */
 export async function isolatedConfig(env: NodeJS.ProcessEnv = process.env): Promise<SandboxConfig> {
   const overrides: Record<string, string> = {};
   for (const variable of PORT_VARIABLES) overrides[variable] = String(await workerPort(env));
+  if (env.FAPI_TEST_STORAGE) {
+    const { hostedStorageFor } = await import('./testing-services.js');
+    Object.assign(overrides, await hostedStorageFor(env));
+  }
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-sandbox-test-'));
   return loadConfig({ ...env, ...overrides, FAPI_SANDBOX_DATA_DIR: dataDir });
 }

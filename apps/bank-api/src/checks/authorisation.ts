@@ -4,6 +4,7 @@
 // expired, its permissions covering the endpoint, and the account among those the customer shared.
 import type { BankStore, Consent, ConsentStatus } from '@fapi-sandbox/bank-domain';
 import { isBankDomainError } from '@fapi-sandbox/bank-domain';
+import { consentOfGrantedDetails } from './authorization-details.js';
 import { refuse } from './challenge.js';
 import type { Check, PipelineContext } from './context.js';
 
@@ -47,6 +48,36 @@ async function consentOf(
   }
 }
 
+/** The consent's permissions cover the endpoint and its account is among those shared; it becomes the call's consent. */
+function covers(ctx: PipelineContext, consent: Consent): string {
+  const requirement = ctx.requirement;
+  // UK OB v3.1 Account and Transaction API, Permissions: each endpoint needs its permission codes.
+  for (const anyOf of requirement.permissions ?? []) {
+    if (!anyOf.some((p) => consent.permissions?.includes(p))) {
+      throw insufficient(
+        ctx,
+        `Consent ${consent.consentId} grants ${consent.permissions?.join(', ') || 'no permissions'}; this endpoint needs ${anyOf.join(' or ')}`,
+        'UK OB v3.1 Account and Transaction API, Permissions',
+        `create a consent whose Permissions include ${anyOf.join(' or ')}`,
+      );
+    }
+  }
+  // FAPI 1.0 Part 1 §6.2.1-7: only the accounts the customer chose for this consent.
+  if (requirement.accountParam) {
+    const accountId = ctx.params[requirement.accountParam] ?? '';
+    if (!consent.accountIds?.includes(accountId)) {
+      throw insufficient(
+        ctx,
+        `Account ${accountId} is not one of the accounts the customer shared under consent ${consent.consentId}`,
+        'FAPI 1.0 Part 1 §6.2.1-7, UK OB v3.1 Account and Transaction API',
+        `call only for accounts listed by GET /accounts (${consent.accountIds?.join(', ') ?? 'none'})`,
+      );
+    }
+  }
+  ctx.consent = consent;
+  return `scope ${requirement.scope}; consent ${consent.consentId} ${consent.status}${consent.permissions ? `, permissions ${consent.permissions.join(' ')}` : ''}${requirement.accountParam ? `; account ${ctx.params[requirement.accountParam]} in the consent` : ''}`;
+}
+
 export function authorisationCheck(options: AuthorisationCheckOptions): Check {
   const now = options.now ?? Date.now;
   return {
@@ -67,7 +98,7 @@ export function authorisationCheck(options: AuthorisationCheckOptions): Check {
       const intent = token.openbanking_intent_id;
       if (requirement.grant === 'client_credentials') {
         // UK OB v3.1: consents are created and read by the TPP itself, with a client-credentials token.
-        if (intent !== undefined) {
+        if (intent !== undefined || token.authorization_details !== undefined) {
           throw insufficient(
             ctx,
             "This endpoint takes a client-credentials token (the TPP acting for itself); this token carries a customer's consent",
@@ -78,6 +109,12 @@ export function authorisationCheck(options: AuthorisationCheckOptions): Check {
         return `scope ${requirement.scope}; client-credentials token of ${token.client_id}`;
       }
 
+      // RFC 9396 §7: no intent; the consent is the authorization_details the token carries.
+      if (intent === undefined && token.authorization_details !== undefined) {
+        const { consent, detail } = consentOfGrantedDetails(ctx);
+        ctx.grantedDetail = detail;
+        return `${covers(ctx, consent)}; granted by authorization_details (${detail.type}), RFC 9396 §7`;
+      }
       // FAPI 1.0 Part 1 §6.2.1-6: the resource is identified by the consent the customer authorised.
       if (intent === undefined) {
         throw insufficient(
@@ -111,31 +148,7 @@ export function authorisationCheck(options: AuthorisationCheckOptions): Check {
           fix: 'create a new consent and ask the customer to authorise it',
         });
       }
-      // UK OB v3.1 Account and Transaction API, Permissions: each endpoint needs its permission codes.
-      for (const anyOf of requirement.permissions ?? []) {
-        if (!anyOf.some((p) => consent.permissions?.includes(p))) {
-          throw insufficient(
-            ctx,
-            `Consent ${consent.consentId} grants ${consent.permissions?.join(', ') || 'no permissions'}; this endpoint needs ${anyOf.join(' or ')}`,
-            'UK OB v3.1 Account and Transaction API, Permissions',
-            `create a consent whose Permissions include ${anyOf.join(' or ')}`,
-          );
-        }
-      }
-      // FAPI 1.0 Part 1 §6.2.1-7: only the accounts the customer chose for this consent.
-      if (requirement.accountParam) {
-        const accountId = ctx.params[requirement.accountParam] ?? '';
-        if (!consent.accountIds?.includes(accountId)) {
-          throw insufficient(
-            ctx,
-            `Account ${accountId} is not one of the accounts the customer shared under consent ${consent.consentId}`,
-            'FAPI 1.0 Part 1 §6.2.1-7, UK OB v3.1 Account and Transaction API',
-            `call only for accounts listed by GET /accounts (${consent.accountIds?.join(', ') ?? 'none'})`,
-          );
-        }
-      }
-      ctx.consent = consent;
-      return `scope ${requirement.scope}; consent ${consent.consentId} ${consent.status}${consent.permissions ? `, permissions ${consent.permissions.join(' ')}` : ''}${requirement.accountParam ? `; account ${ctx.params[requirement.accountParam]} in the consent` : ''}`;
+      return covers(ctx, consent);
     },
   };
 }

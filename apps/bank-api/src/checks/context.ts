@@ -1,6 +1,6 @@
 // What the resource-server pipeline knows about one request as its checks run: the request as
 // received, what the route requires, and what each check established for the next one.
-import type { Consent, ConsentStatus, Permission } from '@fapi-sandbox/bank-domain';
+import type { Consent, ConsentStatus, GrantedDetail, Permission } from '@fapi-sandbox/bank-domain';
 import type { CertificateStatus } from '@fapi-sandbox/fapi-core/directory-client';
 import type { FapiRequestHeaders } from '@fapi-sandbox/fapi-core/fapi-headers';
 import type { MessageSignature } from '@fapi-sandbox/fapi-core/http-signatures';
@@ -42,6 +42,8 @@ export interface AccessTokenClaims {
   grant_id?: string;
   /** The consent (UK OB "intent") an authorization-code token was issued for. */
   openbanking_intent_id?: string;
+  /** RFC 9396 §7: the authorization details granted instead of an intent, as the token carries them (unchecked). */
+  authorization_details?: unknown;
   /** The directory participant the client was registered for: its software statement and organisation. */
   /** The profile bank-op holds the client to (its `fapi_profile` claim): bearer tokens only for Baseline. */
   fapi_profile?: string;
@@ -74,8 +76,13 @@ export interface PipelineContext {
   token?: AccessTokenClaims;
   /** Set by the message signature check when the client signed the request (RFC 9421). */
   messageSignature?: MessageSignature;
-  /** Set by the authorisation check (authorization_code routes). */
+  /**
+   * Set by the authorisation check (authorization_code routes): the consent the token names, or, for a
+   * token with authorization_details, the bank's view of the granted detail as a consent.
+   */
   consent?: Consent;
+  /** RFC 9396: the granted detail that covers this call, when the token carries authorization_details. */
+  grantedDetail?: GrantedDetail;
   /** JWTs seen on this request, for the trace. */
   jwts: TraceJwt[];
 }

@@ -93,6 +93,10 @@ export async function checkIntrospectedToken(ctx: PipelineContext, options: Intr
     ...(grantId ? { grant_id: grantId } : {}),
     ...(softwareId ? { software_id: softwareId } : {}),
     ...(orgId ? { org_id: orgId } : {}),
+    // RFC 9396 §9: introspection answers with the granted details as the JWT would carry them.
+    ...(response.authorization_details !== undefined
+      ? { authorization_details: response.authorization_details }
+      : {}),
   };
   return `Opaque token: bank-api learned nothing from it until it asked bank-op; one introspection round trip over mTLS took ${ms} ms (RFC 7662, answer signed by bank-op, RFC 9701): active; iss ${options.issuer}; aud ${options.audience}; expires in ${exp - seconds} s; client_id ${clientId}; scope '${ctx.token.scopes.join(' ')}'`;
 }

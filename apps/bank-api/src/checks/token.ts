@@ -158,6 +158,10 @@ export function tokenCheck(options: TokenCheckOptions): Check {
         ...(typeof softwareId === 'string' && softwareId !== '' ? { software_id: softwareId } : {}),
         ...(typeof orgId === 'string' && orgId !== '' ? { org_id: orgId } : {}),
         ...(typeof profile === 'string' ? { fapi_profile: profile } : {}),
+        // RFC 9396 §7: the details the customer granted; checks/authorization-details.ts reads them.
+        ...(claims.authorization_details !== undefined
+          ? { authorization_details: claims.authorization_details }
+          : {}),
       };
       return `${alg} signature verified with bank-op key ${String(header.kid ?? '?')}; iss ${claims.iss}; aud ${options.audience}; expires in ${claims.exp - seconds} s; client_id ${ctx.token.client_id}; scope '${ctx.token.scopes.join(' ')}'`;
     },

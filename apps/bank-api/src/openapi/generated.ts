@@ -389,7 +389,8 @@ export interface components {
         };
         OBWriteDomestic2: {
             Data: {
-                ConsentId: string;
+                /** @description The payment consent created at this API (UK OB intent), required then. Absent when the access token carries authorization_details instead (RFC 9396): they are the consent. */
+                ConsentId?: string;
                 Initiation: components["schemas"]["OBDomestic2Initiation"];
             };
             Risk: components["schemas"]["OBRisk1"];

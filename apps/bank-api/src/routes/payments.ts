@@ -3,6 +3,7 @@
 // consent). The payment must repeat the consent's Initiation and Risk exactly and executes once.
 import type { Consent, DomesticPayment } from '@fapi-sandbox/bank-domain';
 import { Router } from 'express';
+import { grantedPaymentOf } from '../checks/authorization-details.js';
 import { ObRequestError } from '../errors.js';
 import { createdId, respondIdempotently } from '../idempotency.js';
 import {
@@ -96,13 +97,15 @@ export function paymentRoutes(deps: RouteDependencies): Router {
       const ctx = pipelineContext(res);
       const clientId = ctx.token!.client_id;
       const body = contract.requestBody('CreateDomesticPayments', req.body);
-      if (body.Data.ConsentId !== ctx.consent!.consentId) {
+      const initiation = toDomainInitiation(body.Data.Initiation);
+      // RFC 9396: a token granted by authorization_details pays what they say (checks/authorization-details.ts).
+      const granted = grantedPaymentOf(ctx, body.Data.ConsentId, initiation);
+      if (!granted && body.Data.ConsentId !== ctx.consent!.consentId) {
         throw consentMismatch(
-          `Data.ConsentId ${body.Data.ConsentId} is not the consent the token was issued for (${ctx.consent!.consentId})`,
+          `Data.ConsentId ${body.Data.ConsentId ?? '(none)'} is not the consent the token was issued for (${ctx.consent!.consentId})`,
           'Data.ConsentId',
         );
       }
-      const initiation = toDomainInitiation(body.Data.Initiation);
       const created = (payment: DomesticPayment) => ({
         status: 201,
         body: domesticPaymentResponse(payment, paymentSelf(payment.domesticPaymentId)),
@@ -114,12 +117,14 @@ export function paymentRoutes(deps: RouteDependencies): Router {
         { clientId, operation: 'POST /domestic-payments' },
         async (bank) =>
           created(
-            await bank.payments.submitDomestic({
-              clientId,
-              consentId: body.Data.ConsentId,
-              initiation,
-              risk: body.Risk,
-            }),
+            granted
+              ? await bank.payments.submitGranted(granted)
+              : await bank.payments.submitDomestic({
+                  clientId,
+                  consentId: ctx.consent!.consentId,
+                  initiation,
+                  risk: body.Risk,
+                }),
           ),
         {
           keyRequired: true,

@@ -6,8 +6,9 @@
 // and challenges appear by their first characters only.
 import { decodeJwtsIn, type TraceRecorder } from '@fapi-sandbox/fapi-core/trace';
 import type Provider from 'oidc-provider';
-import type { KoaContextWithOIDC, PromptDetail } from 'oidc-provider';
+import type { KoaContextWithOIDC, PromptDetail, UnknownObject } from 'oidc-provider';
 import { profileOf, ruleById } from '../profiles/index.js';
+import { awaitedEvents } from '../provider/awaited-events.js';
 import { explain, type ProviderError } from '../provider/explain-errors.js';
 import { SCA_ACR } from '../provider/intent.js';
 import { PAYMENT_SCA_CHECK } from '../provider/interaction-policy.js';
@@ -185,10 +186,13 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds, recorder
     }
   });
 
-  provider.on('pushed_authorization_request.success', (ctx) => {
+  // The links are written before the response leaves: the browser's next step may reach another replica.
+  const events = awaitedEvents(provider);
+
+  events.on('pushed_authorization_request.success', async (ctx) => {
     const pushed = ctx.oidc.entities.PushedAuthorizationRequest;
     const interactionId = flowIds.interactionIdOf(ctx.req);
-    if (pushed?.jti && interactionId) flowIds.linkPushedRequest(pushed.jti, interactionId);
+    if (pushed?.jti && interactionId) await flowIds.linkPushedRequest(pushed.jti, interactionId);
     const body = ctx.body as { expires_in?: number } | undefined;
     noteCheck(ctx.res, {
       name: 'request_uri issued for this client, for one authorization',
@@ -209,12 +213,12 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds, recorder
     }
   });
 
-  provider.on('interaction.started', (ctx, prompt) => {
+  events.on('interaction.started', async (ctx, prompt: PromptDetail) => {
     const interaction = ctx.oidc.entities.Interaction;
     const interactionId = flowIds.interactionIdOf(ctx.req);
     const client = ctx.oidc.client;
     if (interaction?.uid && interactionId)
-      flowIds.linkInteraction(interaction.uid, interactionId, softwareIdOf(client));
+      await flowIds.linkInteraction(interaction.uid, interactionId, softwareIdOf(client));
     if (ctx.oidc.route === 'resume') {
       noteStep(ctx.res, {
         step: 'Authorization resumed',
@@ -245,10 +249,10 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds, recorder
     }
   });
 
-  provider.on('authorization.success', (ctx, out) => {
+  events.on('authorization.success', async (ctx, out: UnknownObject | undefined) => {
     const grantId = ctx.oidc.entities.AuthorizationCode?.grantId;
     const flow = flowIds.interactionIdOf(ctx.req);
-    if (grantId && flow) flowIds.linkGrant(grantId, flow);
+    if (grantId && flow) await flowIds.linkGrant(grantId, flow);
     const jarm = ctx.oidc.responseMode?.includes('jwt') === true;
     const encryptedTo = jarm ? jarmEncryptionOf(ctx.oidc.client) : undefined;
     const hybrid = typeof out?.id_token === 'string';
@@ -300,10 +304,10 @@ export function traceFrontChannel(provider: Provider, flowIds: FlowIds, recorder
   // FAPI 1.0 Part 1 §6.2.1-11: the client's x-fapi-interaction-id names its flow. A request that came
   // through the browser alone (no PAR) carried none; the code's redemption says which flow it was, and
   // only the client the code was issued to can redeem it, so only its own steps move.
-  provider.on('grant.success', (ctx) => {
+  events.on('grant.success', async (ctx) => {
     if (ctx.oidc.params?.grant_type !== 'authorization_code') return;
     const grantId = ctx.oidc.entities.AuthorizationCode?.grantId;
-    const browserFlow = grantId ? flowIds.flowOfGrant(grantId) : undefined;
+    const browserFlow = grantId ? await flowIds.flowOfGrant(grantId) : undefined;
     const clientFlow = flowIds.interactionIdOf(ctx.req);
     const participant = softwareIdOf(ctx.oidc.client);
     if (!browserFlow || !clientFlow || browserFlow === clientFlow || !participant) return;

@@ -10,6 +10,7 @@ const POST_ONLY_CLAUSE: Record<string, string> = {
   [ROUTES.token]: 'RFC 6749 §3.2',
   [ROUTES.introspection]: 'RFC 7662 §2.1',
   [ROUTES.revocation]: 'RFC 7009 §2.1',
+  [ROUTES.backchannel_authentication]: 'CIBA §7.1',
 };
 
 /** Passes POST (and the CORS preflight OPTIONS) on; refuses every other method with 405 and Allow. */

@@ -187,7 +187,13 @@ export function traceRequests(options: {
       next();
       return;
     }
-    const interactionId = options.flowIds.resolve(req as IncomingMessage);
+    options.flowIds.resolve(req as IncomingMessage).then((interactionId) => {
+      recordAtFinish(req, res, interactionId);
+      next();
+    }, next);
+  };
+
+  function recordAtFinish(req: Request, res: Response, interactionId: string): void {
     const presented = options.certificates.certificateOf(req as IncomingMessage);
     const channel = options.channel(req);
     res.on('finish', () => {
@@ -230,8 +236,7 @@ export function traceRequests(options: {
           : {}),
       });
     });
-    next();
-  };
+  }
 }
 
 /** GET /trace on the mTLS listener: the events of the participant whose transport certificate asks. */

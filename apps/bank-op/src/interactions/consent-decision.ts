@@ -1,8 +1,9 @@
 // The consent page and its POST /interaction/:uid/consent: the customer authorises the named consent
 // for chosen accounts, or denies it (OB Read/Write API v3.1 §Consent; OIDC Core §3.1.2.4 consent).
-import { BankDomainError, type Consent } from '@fapi-sandbox/bank-domain';
+import { BankDomainError, type Consent, type GrantedDetail } from '@fapi-sandbox/bank-domain';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import type { Request, Response } from 'express';
+import { authorizationDetailOf, grantedDetailFor } from './authorization-details.js';
 import { consentPage } from './consent-page.js';
 import type { Details, InteractionContext } from './context.js';
 import { formValue, formValues } from './form-fields.js';
@@ -39,6 +40,7 @@ export async function renderConsent(
       customerName: customer?.displayName ?? customerId,
       signedIn,
       chosenAccountIds,
+      authorizationDetail: authorizationDetailOf(details),
       ...(error ? { error } : {}),
     }),
   );
@@ -70,15 +72,19 @@ export function submitConsentDecision(ctx: InteractionContext) {
     }
     if (decision !== 'allow') {
       noteDecision(res, consent, 'denied');
-      await bank.consents.reject(consent.consentId);
+      // A rich authorization request has no consent at the bank to reject: its details die with the request.
+      if (!authorizationDetailOf(details)) await bank.consents.reject(consent.consentId);
       await ctx.refuse(req, res, 'access_denied', 'The customer denied the request');
       return;
     }
 
     const accountIds = formValues(req.body, 'accounts');
     const customerId = String(details.session.accountId);
+    const detail = authorizationDetailOf(details);
+    let granted: GrantedDetail | undefined;
     try {
-      await bank.consents.authorise(consent.consentId, { customerId, accountIds });
+      if (detail) granted = await grantedDetailFor(bank, detail, { customerId, accountIds });
+      else await bank.consents.authorise(consent.consentId, { customerId, accountIds });
     } catch (err) {
       if (err instanceof BankDomainError) {
         const problem = accountIds.length === 0 ? 'Choose at least one account.' : err.message;
@@ -102,6 +108,8 @@ export function submitConsentDecision(ctx: InteractionContext) {
     for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
       grant.addResourceScope(indicator, scopes.join(' '));
     }
+    // RFC 9396 §7: the details as granted, with the customer's choice, go on the code and the token.
+    if (granted) grant.addRar(granted);
     const grantId = await grant.save();
     await ctx.finish(req, res, { consent: { grantId } }, true);
   };

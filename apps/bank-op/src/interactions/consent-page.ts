@@ -1,7 +1,7 @@
 // The consent page (FAPI 2.0 SP §5.3.2.2-13, FAPI 1.0 Part 1 §5.2.2-12): who is asking (the TPP's name
 // and logo as the directory lists them), what it asks for in plain words (account-access permissions,
 // or the payee and amount of a payment), and which accounts the customer chooses. Allow or Deny.
-import type { Account, Consent, Permission } from '@fapi-sandbox/bank-domain';
+import type { Account, Consent, Permission, RequestedDetail } from '@fapi-sandbox/bank-domain';
 import { formatMinorUnits } from '@fapi-sandbox/bank-domain';
 import { html } from '@fapi-sandbox/fapi-core/html';
 import { GRANT_LIFETIME_SECONDS } from '../provider/configuration.js';
@@ -9,7 +9,7 @@ import { page } from './layout.js';
 import { type SignedInAs, signOutForm } from './sign-out.js';
 
 /** UK OB v3.1 permission codes in the words a customer reads. */
-const PERMISSION_WORDS: Record<Permission, string> = {
+export const PERMISSION_WORDS: Record<Permission, string> = {
   ReadAccountsBasic: 'Your account names, types and currencies',
   ReadAccountsDetail: 'Your account numbers and sort codes',
   ReadBalances: 'Your account balances',
@@ -48,9 +48,11 @@ export interface ConsentPageInput {
   /** Accounts shown ticked: none at first, every one after "Select all accounts". */
   chosenAccountIds?: readonly string[];
   error?: string;
+  /** RFC 9396: the request's authorization_details, when they (not a consent at bank-api) are what is asked. */
+  authorizationDetail?: RequestedDetail | undefined;
 }
 
-function accountLabel(account: Account): string {
+export function accountLabel(account: Account): string {
   const identification = account.account[0]?.identification ?? '';
   const sortCode = identification.slice(0, 6).replace(/(\d{2})(\d{2})(\d{2})/, '$1-$2-$3');
   return `${sortCode} ${identification.slice(6)}`;
@@ -66,6 +68,8 @@ export function consentPage(input: ConsentPageInput): string {
   const { consent, tpp } = input;
   const isPayment = consent.kind === 'domestic-payment';
   const initiation = consent.initiation;
+  const reference =
+    initiation?.remittanceInformation?.reference ?? initiation?.remittanceInformation?.unstructured;
 
   const request =
     isPayment && initiation
@@ -73,7 +77,7 @@ export function consentPage(input: ConsentPageInput): string {
   <dl class="payment">
     <dt>Pay</dt><dd class="amount">${initiation.instructedAmount.currency} ${formatMinorUnits(initiation.instructedAmount.amountMinor, initiation.instructedAmount.currency)}</dd>
     <dt>To</dt><dd>${initiation.creditorAccount.name ?? 'Payee'} <span class="number">${initiation.creditorAccount.identification}</span></dd>
-    ${initiation.remittanceInformation?.reference ? html`<dt>Reference</dt><dd>${initiation.remittanceInformation.reference}</dd>` : ''}
+    ${reference ? html`<dt>Reference</dt><dd>${reference}</dd>` : ''}
   </dl>`
       : html`<h2>${tpp.name} will be able to see</h2>
   <ul class="permissions">${(consent.permissions ?? []).map((p) => html`<li>${PERMISSION_WORDS[p] ?? p}</li>`)}</ul>
@@ -110,7 +114,11 @@ export function consentPage(input: ConsentPageInput): string {
     <input type="hidden" name="client_id" value="${input.clientId}">
     ${request}
     ${chooser}
-    <p class="hint">Consent reference: <code>${consent.consentId}</code></p>
+    ${
+      input.authorizationDetail
+        ? html`<p class="hint">${tpp.name} sent these details to the bank in its request (<code>authorization_details</code>, type <code>${input.authorizationDetail.type}</code>); the bank grants exactly them.</p>`
+        : html`<p class="hint">Consent reference: <code>${consent.consentId}</code></p>`
+    }
     <div class="actions">
       <button class="primary" type="submit" name="decision" value="allow">${isPayment ? 'Confirm payment' : 'Allow'}</button>
       <button class="secondary" type="submit" name="decision" value="deny">Deny</button>

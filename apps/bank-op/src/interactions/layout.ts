@@ -45,6 +45,9 @@ dl.payment{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem;mar
 dl.payment dt{font-weight:600;color:var(--muted)}dl.payment dd{margin:0}
 .amount{font-size:1.6rem;font-weight:800}
 footer{max-width:44rem;margin:0 auto 2rem;padding:0 1.25rem;color:var(--muted);font-size:.85rem}
+.card.request{margin-top:1rem}
+.binding{font-size:1.4rem;font-weight:800;letter-spacing:.03em;background:#f7faf9;border:2px solid var(--brand);border-radius:.5rem;padding:.5rem 1rem;display:inline-block;overflow-wrap:anywhere}
+.notice{border-left:4px solid var(--brand);background:#eef7f3;padding:.5rem 1rem}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 `;
 

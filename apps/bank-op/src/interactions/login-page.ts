@@ -4,7 +4,7 @@
 // message say what is being paid to whom (PSD2 RTS Art. 5(1)(a): the payer is made aware of the amount
 // and the payee), and the code is for that payment only (passcode.ts).
 import type { DemoCredential } from '@fapi-sandbox/bank-domain';
-import { html } from '@fapi-sandbox/fapi-core/html';
+import { html, type SafeHtml } from '@fapi-sandbox/fapi-core/html';
 import { page } from './layout.js';
 import type { PaymentToConfirm } from './passcode.js';
 import { type SignedInAs, signOutForm } from './sign-out.js';
@@ -24,6 +24,20 @@ export interface LoginPageInput {
   error?: string;
   /** The customer the bank already has a session for (a payment asks them to sign in again). */
   signedIn?: SignedInAs | undefined;
+}
+
+/** The sandbox's demo customers and their passwords, shown where a customer signs in. */
+export function demoCustomers(credentials: DemoCredential[]): SafeHtml {
+  return html`<section class="demo" aria-labelledby="demo-heading">
+    <h2 id="demo-heading">Demo customers</h2>
+    <table>
+      <thead><tr><th scope="col">Customer</th><th scope="col">Username</th><th scope="col">Password</th></tr></thead>
+      <tbody>${credentials.map(
+        (c) =>
+          html`<tr><td>${c.displayName}</td><td><code>${c.username}</code></td><td><code>${c.password}</code></td></tr>`,
+      )}</tbody>
+    </table>
+  </section>`;
 }
 
 export function loginPage(input: LoginPageInput): string {
@@ -57,16 +71,7 @@ export function loginPage(input: LoginPageInput): string {
     </div>
   </form>
   ${input.signedIn ? signOutForm(input.signedIn) : ''}
-  <section class="demo" aria-labelledby="demo-heading">
-    <h2 id="demo-heading">Demo customers</h2>
-    <table>
-      <thead><tr><th scope="col">Customer</th><th scope="col">Username</th><th scope="col">Password</th></tr></thead>
-      <tbody>${input.demoCredentials.map(
-        (c) =>
-          html`<tr><td>${c.displayName}</td><td><code>${c.username}</code></td><td><code>${c.password}</code></td></tr>`,
-      )}</tbody>
-    </table>
-  </section>
+  ${demoCustomers(input.demoCredentials)}
 </div>`;
   return page({ title: 'Sign in', bankName: input.bankName, body });
 }

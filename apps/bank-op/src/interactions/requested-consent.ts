@@ -4,9 +4,10 @@ import type { Consent } from '@fapi-sandbox/bank-domain';
 import { BankDomainError } from '@fapi-sandbox/bank-domain';
 import type { Request, Response } from 'express';
 import { consentForAuthorization, IntentError, isPaymentAuthorization } from '../provider/intent.js';
+import { authorizationDetailOf, consentViewOf } from './authorization-details.js';
 import type { Details, InteractionContext } from './context.js';
 import { type PaymentToConfirm, paymentToConfirm } from './passcode.js';
-import { noteConsentChecked, noteConsentRefused } from './trace-notes.js';
+import { noteConsentChecked, noteConsentRefused, noteDetailsRequested } from './trace-notes.js';
 
 /** The consent the request names, or undefined after sending the TPP an error. */
 export async function consentOrRefuse(
@@ -15,6 +16,12 @@ export async function consentOrRefuse(
   res: Response,
   details: Details,
 ): Promise<Consent | undefined> {
+  // RFC 9396: the pushed request's authorization_details are the consent (checked at PAR, §5).
+  const detail = authorizationDetailOf(details);
+  if (detail) {
+    noteDetailsRequested(res, detail);
+    return consentViewOf(detail, String(details.params.client_id), details.uid);
+  }
   try {
     const consent = await consentForAuthorization(ctx.bank, {
       clientId: String(details.params.client_id),

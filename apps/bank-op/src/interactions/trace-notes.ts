@@ -1,6 +1,6 @@
 // What each of the customer's steps at the bank proves, for the flow trace (http/trace.ts records it
 // under the flow's x-fapi-interaction-id). Only outcomes are noted: never a password or a passcode.
-import type { Consent } from '@fapi-sandbox/bank-domain';
+import type { Consent, RequestedDetail } from '@fapi-sandbox/bank-domain';
 import { noteCheck, noteStep } from '../http/trace.js';
 import { SCA_ACR } from '../provider/intent.js';
 import type { PaymentToConfirm } from './passcode.js';
@@ -13,6 +13,16 @@ export function noteConsentChecked(res: unknown, consent: Consent): void {
     passed: true,
     clause: CONSENT_CLAUSE,
     detail: `${consent.kind} consent ${consent.consentId} of client ${consent.clientId} is ${consent.status}`,
+  });
+}
+
+/** RFC 9396: what the customer is asked about comes from the pushed request, not from a consent at bank-api. */
+export function noteDetailsRequested(res: unknown, detail: RequestedDetail): void {
+  noteCheck(res, {
+    name: 'The consent is the authorization_details of the pushed request (no intent at bank-api)',
+    passed: true,
+    clause: 'RFC 9396 §2, §5',
+    detail: `${detail.type} detail, checked against its type at PAR: ${JSON.stringify(detail)}`,
   });
 }
 

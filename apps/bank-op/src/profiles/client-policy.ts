@@ -7,6 +7,7 @@ import {
   type FapiSigningAlg,
   fapiSigningAlgs,
 } from '@fapi-sandbox/fapi-core/jose/algorithms';
+import { type CibaPolicy, FAPI_CIBA } from './fapi-ciba.js';
 import type { ProfileId } from './rule.js';
 
 // 'none': bearer access tokens, which FAPI 1.0 Part 1 (Baseline) allows and every other profile forbids.
@@ -39,6 +40,8 @@ export interface ClientPolicy {
   pkce: 'always' | 'pushed-requests';
   /** bank-op requires nonce (scope openid) or state itself, where oidc-provider's FAPI mode does not. */
   requireNonceOrState?: boolean;
+  /** Decoupled authentication (FAPI-CIBA) for clients that register the CIBA grant; none when undefined. */
+  ciba?: CibaPolicy;
 }
 
 // FAPI 2.0 SP §5.4.1-1 / FAPI 1.0 Adv §8.6-1: what both profiles allow (PS256, ES256), from fapi-core's one list.
@@ -70,6 +73,8 @@ export const fapi1AdvancedClientPolicy: ClientPolicy = {
   signingAlgs: fapiSigningAlgs('fapi1-advanced'),
   bankSigningAlgs: BANK_SIGNING_ALGS,
   pkce: 'pushed-requests',
+  // FAPI-CIBA §5.2.2: a profile of FAPI 1.0 Part 1 and Part 2, so an option of this profile.
+  ciba: FAPI_CIBA,
 };
 
 // FAPI 1.0 Part 1 (Baseline): what Advanced forbids, Baseline allows — plain authorization requests in the

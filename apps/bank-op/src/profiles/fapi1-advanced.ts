@@ -3,6 +3,7 @@
 // or a bank-op module); and how oidc-provider reports a violation, so provider/explain-errors.ts can add
 // the clause and the fix to the error_description.
 import { fapi1AdvancedClientPolicy } from './client-policy.js';
+import { fapiCibaRules } from './fapi-ciba.js';
 import type { ProfileDefinition } from './fapi2.js';
 import { fapi1AdvancedProviderSettings } from './provider-settings.js';
 import { bankOp, both, oidcProvider } from './rule.js';
@@ -362,5 +363,7 @@ export const fapi1Advanced: ProfileDefinition = {
       requirement: 'RSA keys of at least 2048 bits, EC keys of at least 160 bits',
       enforcedBy: both('jose (refuses RSA keys under 2048 bits for PS256)', 'registration/software-jwks.ts'),
     },
+    // Decoupled authentication, for the clients of this profile that register the CIBA grant.
+    ...fapiCibaRules,
   ],
 };

@@ -449,5 +449,33 @@ export const fapi2: ProfileDefinition = {
       requirement: 'RSA keys of at least 2048 bits, EC keys of at least 224 bits',
       enforcedBy: both('jose (refuses RSA keys under 2048 bits for PS256)', 'registration/software-jwks.ts'),
     },
+    // Beyond the profile: Rich Authorization Requests, offered to FAPI 2.0 clients (RFC 9396).
+    {
+      id: 'authorization-details-types',
+      clause: 'RFC 9396 §5',
+      requirement:
+        'authorization_details carry only the types the bank supports (payment_initiation, account_information), each as its schema defines it',
+      enforcedBy: both('features.richAuthorizationRequests.types', 'provider/rich-authorization.ts'),
+      fix: 'send one payment_initiation or account_information detail, as authorization_details_types_supported in discovery lists',
+      violations: [
+        {
+          error: 'invalid_authorization_details',
+          message: /^unsupported authorization details type/,
+          explain:
+            'The authorization details type is not one this bank supports (payment_initiation, account_information)',
+        },
+      ],
+    },
+    {
+      id: 'authorization-details-unchanged',
+      clause: 'RFC 9396 §6.1, §7',
+      requirement:
+        'The access token carries exactly the details the customer granted; a token request naming other details is refused',
+      enforcedBy: both(
+        'features.richAuthorizationRequests.authorizationDetailsForAccessToken',
+        'provider/rich-authorization.ts',
+      ),
+      fix: 'send no authorization_details at the token endpoint, or exactly those of the pushed request',
+    },
   ],
 };

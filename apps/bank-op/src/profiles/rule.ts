@@ -20,6 +20,11 @@ export interface ViolationSignature {
   error: string;
   message: RegExp;
   explain?: string;
+  /**
+   * Only at this oidc-provider route (ctx.oidc.route), where the same error and wording means another
+   * rule than elsewhere; it is preferred there over the rules that name no route.
+   */
+  route?: string;
 }
 
 export interface Rule {

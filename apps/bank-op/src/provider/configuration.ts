@@ -25,6 +25,8 @@ import {
 import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';
 import type { OidcStore } from '../storage/sqlite-adapter.js';
 import { accessTokenFormatOf, assertAccessTokenFormat } from './access-token-format.js';
+import type { BankAppInbox } from './bank-app-inbox.js';
+import { cibaFeature } from './ciba.js';
 import { discoveryMetadata, ROUTES } from './discovery.js';
 import { INTENT_CLAIM, intentIdClaim, intentTokenClaims, SCA_ACR } from './intent.js';
 import { interactionPrompts } from './interaction-policy.js';
@@ -32,6 +34,7 @@ import { assertClientAssertion, assertRequestObject } from './jwt-checks.js';
 import type { ServerSecrets } from './keys-and-secrets.js';
 import { requireNonceOrState } from './nonce-or-state.js';
 import { isResourceServer, resourceServerClient } from './resource-server-client.js';
+import { RICH_AUTHORIZATION_TYPES, richAuthorizationRequests } from './rich-authorization.js';
 import { grantIdClaim } from './token-revocation.js';
 
 export interface ConfigurationDependencies {
@@ -46,6 +49,8 @@ export interface ConfigurationDependencies {
   /** Which certificate a token may be bound to (mtls/certificate-binding.ts). */
   certificateBinding: CertificateBinding;
   fetch: NonNullable<Configuration['fetch']>;
+  /** Where decoupled authentication requests wait for the customer's bank app (FAPI-CIBA). */
+  bankAppInbox: BankAppInbox;
   renderError: NonNullable<Configuration['renderError']>;
 }
 
@@ -108,6 +113,8 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       authorization_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
       // RFC 9701 §5: a signed introspection response uses a FAPI algorithm (oidc-provider's default is RS256).
       introspection_signed_response_alg: defaultPolicy.bankSigningAlgs[0],
+      // RFC 9396 §10: every client may use the bank's types; provider/rich-authorization.ts narrows to FAPI 2.0.
+      authorization_details_types: RICH_AUTHORIZATION_TYPES,
     },
     extraClientMetadata: {
       properties: EXTRA_CLIENT_METADATA,
@@ -169,6 +176,12 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
       ClientCredentials: (_ctx, _token, client) => settingsOf(client).tokens.clientCredentials,
       IdToken: (_ctx, _token, client) => settingsOf(client).tokens.idToken,
       RefreshToken: (_ctx, _token, client) => settingsOf(client).tokens.refreshToken,
+      // CIBA §7.3 expires_in: the profile's lifetime, or the client's shorter requested_expiry (CIBA §7.1).
+      BackchannelAuthenticationRequest: (ctx, _request, client) => {
+        const lifetime = profileOf(client as ClientLike).client.ciba?.requestSeconds ?? 0;
+        const requested = Number((ctx?.oidc?.params as { requested_expiry?: unknown })?.requested_expiry);
+        return requested > 0 ? Math.min(requested, lifetime) : lifetime;
+      },
       // oidc-provider does not pass the client here: a grant lives as long as the longest refresh token.
       Grant: GRANT_LIFETIME_SECONDS,
       // The customer's sign-in at the bank, not a FAPI value: the same for every client.
@@ -185,7 +198,7 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
     // Account access lasts; a payment consent is used once, so its grant gets no refresh token.
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') &&
-      code.kind === 'AuthorizationCode' &&
+      (code.kind === 'AuthorizationCode' || code.kind === 'BackchannelAuthenticationRequest') &&
       code.scopes.has('accounts'),
     // Every authorization is for a new consent (UK OB intent): never reuse an earlier grant silently.
     loadExistingGrant: async (ctx) => {
@@ -287,6 +300,11 @@ export function providerConfiguration(deps: ConfigurationDependencies): Configur
         requireNonce: (ctx: KoaContextWithOIDC) => settingsOf(ctx.oidc.client).dpopNonceRequired,
         allowReplay: false,
       },
+      // CIBA Core 1.0 as FAPI-CIBA profiles it, for FAPI 1.0 Advanced clients that register its grant.
+      ciba: cibaFeature({ bank, inbox: deps.bankAppInbox }),
+      // RFC 9396: a FAPI 2.0 payment or account access authorised by authorization_details in the pushed
+      // request instead of an intent (provider/rich-authorization.ts); discovery lists the types.
+      richAuthorizationRequests: richAuthorizationRequests(),
       // UK OB: a TPP creates consents at bank-api with a client-credentials token.
       clientCredentials: { enabled: true },
       claimsParameter: { enabled: true },

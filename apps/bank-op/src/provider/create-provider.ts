@@ -5,6 +5,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-prov
 import { errorPage } from '../interactions/error-page.js';
 import { PAGE_CSP } from '../interactions/layout.js';
 import { profileOf } from '../profiles/index.js';
+import { paceCibaPolls } from './ciba.js';
 import { type ConfigurationDependencies, providerConfiguration } from './configuration.js';
 import { advertiseMtlsRegistration } from './discovery.js';
 import {
@@ -38,6 +39,7 @@ export function createProvider(
   explainAuthorizationRedirects(provider);
   advertiseMtlsRegistration(provider, deps.config);
   traceRequestObjectDecryption(provider);
+  paceCibaPolls(provider, deps.store);
   recordGrantRevocations(provider, deps.bank);
   revokeJwtAccessTokens(provider, {
     bank: deps.bank,

@@ -35,6 +35,7 @@ export const MTLS_ALIASED = {
   revocation_endpoint: ROUTES.revocation,
   registration_endpoint: ROUTES.registration,
   userinfo_endpoint: ROUTES.userinfo,
+  backchannel_authentication_endpoint: ROUTES.backchannel_authentication,
 } as const;
 
 /** oidc-provider's `discovery` setting: fills metadata it does not set itself. */

@@ -23,6 +23,8 @@ export interface ProviderError {
   message?: string;
   error_description?: string;
   error_detail?: string;
+  /** The oidc-provider route the error was raised at (ctx.oidc.route), when known. */
+  route?: string;
 }
 
 const ALREADY_EXPLAINED = / Fix: /;
@@ -31,6 +33,7 @@ const ALREADY_EXPLAINED = / Fix: /;
 const JSON_ERROR_EVENTS = [
   'grant.error',
   'pushed_authorization_request.error',
+  'backchannel_authentication.error',
   'registration_create.error',
   'registration_read.error',
   'registration_update.error',
@@ -47,14 +50,22 @@ export function findRule(
   profile: ProfileDefinition,
   error: string,
   texts: string[],
+  route?: string,
 ): { rule: Rule; explain?: string } | undefined {
   // Some errors come with no text at all (request_uri_not_supported): they are matched as ''.
   const candidates = texts.length > 0 ? texts : [''];
-  for (const rule of [...profile.rules, ...ecosystemRules]) {
-    for (const violation of rule.violations ?? []) {
-      if (violation.error !== error) continue;
-      if (candidates.some((text) => violation.message.test(text)))
-        return { rule, explain: violation.explain };
+  const rules = [...profile.rules, ...ecosystemRules];
+  // A violation named for this route first, then the ones that hold at any route.
+  for (const pass of [
+    (v: { route?: string }) => v.route !== undefined && v.route === route,
+    (v: { route?: string }) => v.route === undefined,
+  ]) {
+    for (const rule of rules) {
+      for (const violation of rule.violations ?? []) {
+        if (violation.error !== error || !pass(violation)) continue;
+        if (candidates.some((text) => violation.message.test(text)))
+          return { rule, explain: violation.explain };
+      }
     }
   }
   return undefined;
@@ -73,7 +84,7 @@ export function explain(profile: ProfileDefinition, err: ProviderError): string 
   if (detail && ALREADY_EXPLAINED.test(detail)) return detail;
 
   const original = detail && detail !== description ? `${description}: ${detail}` : description;
-  const match = findRule(profile, error, [detail ?? '', description].filter(Boolean));
+  const match = findRule(profile, error, [detail ?? '', description].filter(Boolean), err.route);
   if (!match) return original;
   return composeDescription({
     description: match.explain ?? original,
@@ -111,7 +122,7 @@ export function explainJsonErrors(provider: Provider): void {
       const explained =
         explainRequestObjectEncryption(ctx, { ...err, error: body.error }) ??
         explainAlgorithmRefusal(ctx, { ...err, error: body.error }) ??
-        explain(profile, { ...err, error: body.error });
+        explain(profile, { ...err, error: body.error, route: ctx.oidc?.route });
       const description = oauthSafeText(explained);
       body.error_description = description;
       explainChallenge(ctx, description);
@@ -119,6 +130,7 @@ export function explainJsonErrors(provider: Provider): void {
         profile,
         body.error,
         [err.error_detail ?? '', err.error_description ?? ''].filter(Boolean),
+        ctx.oidc?.route,
       );
       noteCheck(ctx.res, {
         name: match?.rule.requirement ?? `oidc-provider accepts the ${ctx.oidc?.route ?? 'request'}`,

@@ -119,7 +119,8 @@ export async function consentForAuthorization(
 }
 
 /**
- * extraTokenClaims: an access token from an authorization code or a refresh token carries the consent id,
+ * extraTokenClaims: an access token from an authorization code, a refresh token or a decoupled
+ * authentication (CIBA) carries the consent id,
  * and is issued only while the consent stays authorised for this customer and client.
  */
 export function intentTokenClaims(bank: BankStore) {
@@ -128,9 +129,10 @@ export function intentTokenClaims(bank: BankStore) {
     token: { kind: string; clientId?: string; accountId?: string },
   ): Promise<Record<string, string> | undefined> => {
     if (token.kind !== 'AccessToken') return undefined;
-    const source = (ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken) as
-      | { claims?: unknown; scope?: string }
-      | undefined;
+    const { entities } = ctx.oidc;
+    const source = (entities.AuthorizationCode ??
+      entities.RefreshToken ??
+      entities.BackchannelAuthenticationRequest) as { claims?: unknown; scope?: string } | undefined;
     const consentId = intentIdOf(source?.claims);
     if (!consentId) return undefined;
     const kind = consentKindFor(source?.scope);

@@ -5,6 +5,7 @@
 import { composeDescription } from '@fapi-sandbox/fapi-core/errors';
 import { type Client, errors, type JsonValue, type KoaContextWithOIDC } from 'oidc-provider';
 import { profileOf, ruleById } from '../profiles/index.js';
+import { assertSignedAuthenticationRequest } from './ciba.js';
 import { assertInnerSigningKey, assertRegisteredEncryption } from './request-object-encryption.js';
 
 type Claims = Record<string, JsonValue>;
@@ -74,6 +75,9 @@ export async function assertRequestObject(
       `The request object's nbf is ${age} s in the past; it must be at most ${window} s old`,
     );
   }
+
+  // CIBA §7.1.1: a signed authentication request also carries iat and jti.
+  assertSignedAuthenticationRequest(ctx, claims);
 
   // FAPI 1.0 Adv §5.2.2-10: only the signed parameters count, so the scope must be among them.
   if (profile.id === 'fapi1-advanced' && typeof claims.scope !== 'string') {

@@ -16,6 +16,7 @@ import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { noteCheck } from '../http/trace.js';
+import { awaitedEvents } from './awaited-events.js';
 
 /** extraTokenClaims: an access token issued under a grant names it, so bank-api can see it revoked. */
 export function grantIdClaim(token: { kind: string; grantId?: string }): Record<string, string> {
@@ -31,15 +32,15 @@ function reasonFor(ctx: KoaContextWithOIDC): RevocationReason {
   return 'grant revoked';
 }
 
-/** Records every grant oidc-provider revokes, at the moment it does (its `grant.revoked` event). */
+/**
+ * Records every grant oidc-provider revokes, at the moment it does (its `grant.revoked` event), before the
+ * response leaves: a client told "revoked" (or invalid_grant for a reused code) finds bank-api refusing the
+ * grant's access tokens at its very next call, on SQLite as on PostgreSQL.
+ */
 export function recordGrantRevocations(provider: Provider, bank: BankStore): void {
-  provider.on('grant.revoked', (ctx: KoaContextWithOIDC, grantId: string) => {
+  awaitedEvents(provider).on('grant.revoked', async (ctx, grantId: string) => {
     const reason = reasonFor(ctx);
-    // oidc-provider does not wait for its listeners: on SQLite the write completes before the response
-    // leaves (no I/O to wait for); a failure reaches bank-op's server_error log, never silence.
-    bank.revocations
-      .revokeGrant(grantId, reason)
-      .catch((err: unknown) => provider.emit('server_error', ctx, err));
+    await bank.revocations.revokeGrant(grantId, reason);
     noteCheck(ctx.res, {
       name: "The grant's access tokens are refused at bank-api from now on",
       passed: true,

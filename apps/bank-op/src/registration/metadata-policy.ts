@@ -19,6 +19,7 @@
 //  12. descriptive metadata                  (RFC 7591 §2)
 //  (after 9) encryption algorithms          (OIDC Registration §2, RFC 9101 §6.1)
 //  13. access token format                   (RFC 9068 or RFC 7662; sandbox extension)
+//  (after 7) decoupled authentication     (FAPI-CIBA §5.2.2-3/-6, CIBA §4)
 import type { JSONWebKeySet } from 'jose';
 import {
   DEFAULT_PROFILE,
@@ -30,6 +31,7 @@ import {
 import { ACCESS_TOKEN_FORMAT_METADATA } from '../provider/access-token-format.js';
 import { accessTokenFormat } from './metadata-checks/access-token-format.js';
 import { signingAlgorithms } from './metadata-checks/algorithms.js';
+import { ciba } from './metadata-checks/ciba.js';
 import { clientAuthentication, tlsClientAuthSubject } from './metadata-checks/client-authentication.js';
 import { invalidMetadata, type MetadataCheck, type RegistrationRequest } from './metadata-checks/context.js';
 import { encryption } from './metadata-checks/encryption.js';
@@ -62,6 +64,7 @@ export const registrationChecks: readonly MetadataCheck[] = [
   senderConstraint,
   responseTypes,
   grantTypes,
+  ciba,
   scopeWithinRoles,
   signingAlgorithms,
   encryption,

@@ -6,7 +6,8 @@
 // (`payload`, and `consumed` once used), a list per grant naming its entries, an index per uid and user code.
 import type { Redis } from '@fapi-sandbox/fapi-core/redis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
-import { EXPIRED_ROW_GRACE_SECONDS, type OidcStore } from './sqlite-adapter.js';
+import { AlreadyConsumed } from './already-consumed.js';
+import { EXPIRED_ROW_GRACE_SECONDS, type ExpiringSets, type OidcStore } from './sqlite-adapter.js';
 
 /** The models a half-done flow needs wherever its next request lands; every other stays in SQLite. */
 export const SHARED_MODELS = new Set([
@@ -20,6 +21,9 @@ export const SHARED_MODELS = new Set([
   'ClientCredentials',
   'DeviceCode',
   'BackchannelAuthenticationRequest',
+  // FAPI-CIBA: the bank app's inbox of pending requests and the pace of each request's polls.
+  'BankAppInbox',
+  'CibaPoll',
   'ReplayDetection',
 ]);
 
@@ -29,11 +33,37 @@ export const SHARED_MODELS = new Set([
  */
 const CLAIM_SECONDS = 60;
 
-/** Marks an entry consumed in one step on the server, and only an entry that is there. */
-const CONSUME = `if redis.call('HEXISTS', KEYS[1], 'payload') == 1 then
-  return redis.call('HSET', KEYS[1], 'consumed', ARGV[1])
-end
-return 0`;
+/**
+ * Marks an entry consumed in one step on the server, and only an entry that is there: 1 when this call
+ * marked it, 0 when there is no such entry, -1 when it was marked already (by this replica or another).
+ */
+const CONSUME = `if redis.call('HEXISTS', KEYS[1], 'payload') == 0 then return 0 end
+if redis.call('HSETNX', KEYS[1], 'consumed', ARGV[1]) == 1 then return 1 end
+return -1`;
+
+/**
+ * Adds a member to a sorted set scored by its expiry, drops the expired ones and keeps the set as long as
+ * its latest member: one step on the server, so concurrent adds never lose each other.
+ */
+// ZADD GT: a new member is added; one already there keeps the later of its two expiries.
+const ADD_TO_SET = `redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local lifetime = tonumber(ARGV[2]) - tonumber(ARGV[3])
+if redis.call('TTL', KEYS[1]) < lifetime then redis.call('EXPIRE', KEYS[1], lifetime) end
+return 1`;
+
+/** A model's expiring sets (sqlite-adapter.ts ExpiringSets) as sorted sets shared by every replica. */
+export function redisSetsFor(redis: Redis, prefix: string): (model: string) => ExpiringSets {
+  const epoch = () => Math.floor(Date.now() / 1000);
+  return (model) => ({
+    async add(key, member, expiresAt) {
+      await redis.eval(ADD_TO_SET, 1, `${prefix}${model}:set:${key}`, member, expiresAt, epoch());
+    },
+    async members(key) {
+      return redis.zrevrangebyscore(`${prefix}${model}:set:${key}`, '+inf', `(${epoch()}`);
+    },
+  });
+}
 
 export function redisAdapterFor(redis: Redis, prefix: string): (model: string) => Adapter {
   const entryKey = (model: string, id: string) => `${prefix}${model}:${id}`;
@@ -98,8 +128,10 @@ export function redisAdapterFor(redis: Redis, prefix: string): (model: string) =
     },
 
     // oidc-provider marks a code, refresh token or PAR request used (epoch seconds); only an entry there.
+    // It read the entry unconsumed first, as a replica racing it may have: only one mark wins.
     async consume(id: string) {
-      await redis.eval(CONSUME, 1, entryKey(model, id), epoch());
+      const marked = await redis.eval(CONSUME, 1, entryKey(model, id), epoch());
+      if (marked === -1) throw new AlreadyConsumed(model, id);
     },
 
     async destroy(id: string) {
@@ -117,8 +149,10 @@ export function redisAdapterFor(redis: Redis, prefix: string): (model: string) =
 /** The SQLite store with the shared models answered from Redis instead. */
 export function withSharedModelsInRedis(store: OidcStore, redis: Redis, prefix: string): OidcStore {
   const shared = redisAdapterFor(redis, prefix);
+  const sharedSets = redisSetsFor(redis, prefix);
   return {
     adapterFor: (model) => (SHARED_MODELS.has(model) ? shared(model) : store.adapterFor(model)),
+    setsFor: (model) => (SHARED_MODELS.has(model) ? sharedSets(model) : store.setsFor(model)),
     purgeExpired: () => store.purgeExpired(),
     close: () => store.close(),
   };

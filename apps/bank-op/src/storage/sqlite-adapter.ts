@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { AlreadyConsumed } from './already-consumed.js';
 
 /**
  * Rows stay this long after they expire, so oidc-provider can still tell "expired" from "unknown"
@@ -18,9 +19,22 @@ interface Row {
   payload: string;
 }
 
+/**
+ * Sets of ids whose members expire one by one, each added in one write (never read, then written back):
+ * two requests adding to one set at once both stay in it.
+ */
+export interface ExpiringSets {
+  /** Adds `member` to the set `key` until `expiresAt` (epoch seconds); added again, the later expiry holds. */
+  add(key: string, member: string, expiresAt: number): Promise<void>;
+  /** The set's unexpired members, the latest expiring first. */
+  members(key: string): Promise<string[]>;
+}
+
 export interface OidcStore {
   /** Adapter factory for oidc-provider's `adapter` setting. */
   adapterFor(model: string): Adapter;
+  /** The expiring sets of a model of the bank's own (e.g. the bank app's inbox of each customer). */
+  setsFor(model: string): ExpiringSets;
   /** Deletes rows expired for longer than the grace period. */
   purgeExpired(): number;
   close(): void;
@@ -47,6 +61,13 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
       PRIMARY KEY (model, id)
     );
     CREATE INDEX IF NOT EXISTS oidc_model_expires_at ON oidc_model (expires_at);
+    CREATE TABLE IF NOT EXISTS oidc_set (
+      model      TEXT NOT NULL,
+      key        TEXT NOT NULL,
+      member     TEXT NOT NULL,
+      expires_at INTEGER NOT NULL,
+      PRIMARY KEY (model, key, member)
+    );
   `);
   // The secondary lookups index only the rows that carry the value: most rows (replay-detection jtis,
   // codes, tokens) have no user code or uid, and each index a row enters is another write per upsert.
@@ -80,17 +101,32 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
     findByUserCode: db.prepare<{ model: string; userCode: string; now: number }, Row>(
       `SELECT payload FROM oidc_model WHERE model = @model AND user_code = @userCode ${visible}`,
     ),
-    // oidc-provider marks a code, refresh token or PAR request used by setting `consumed` (epoch seconds).
-    consume: db.prepare(
-      `UPDATE oidc_model SET payload = json_set(payload, '$.consumed', @at) WHERE model = @model AND id = @id`,
+    // oidc-provider marks a code, refresh token or PAR request used by setting `consumed` (epoch seconds):
+    // only an unmarked row, so of two processes marking one row under SQLite's write lock one changes it.
+    consume: db.prepare(`
+      UPDATE oidc_model SET payload = json_set(payload, '$.consumed', @at)
+      WHERE model = @model AND id = @id AND json_extract(payload, '$.consumed') IS NULL`),
+    exists: db.prepare<{ model: string; id: string }, { found: 1 }>(
+      'SELECT 1 AS found FROM oidc_model WHERE model = @model AND id = @id',
     ),
     destroy: db.prepare('DELETE FROM oidc_model WHERE model = @model AND id = @id'),
     revokeByGrantId: db.prepare('DELETE FROM oidc_model WHERE grant_id = @grantId'),
     purge: db.prepare('DELETE FROM oidc_model WHERE expires_at IS NOT NULL AND expires_at <= @before'),
+    // One statement: an insert, or a later expiry for a member already there.
+    addToSet: db.prepare(`
+      INSERT INTO oidc_set (model, key, member, expires_at) VALUES (@model, @key, @member, @expiresAt)
+      ON CONFLICT (model, key, member) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`),
+    setMembers: db.prepare<{ model: string; key: string; now: number }, { member: string }>(
+      'SELECT member FROM oidc_set WHERE model = @model AND key = @key AND expires_at > @now ORDER BY expires_at DESC',
+    ),
+    purgeSets: db.prepare('DELETE FROM oidc_set WHERE expires_at <= @before'),
   };
 
   let writes = 0;
-  const purgeExpired = () => statements.purge.run({ before: epoch() - EXPIRED_ROW_GRACE_SECONDS }).changes;
+  const purgeExpired = () => {
+    const before = epoch() - EXPIRED_ROW_GRACE_SECONDS;
+    return statements.purge.run({ before }).changes + statements.purgeSets.run({ before }).changes;
+  };
 
   const parse = (row: Row | undefined): AdapterPayload | undefined =>
     row ? (JSON.parse(row.payload) as AdapterPayload) : undefined;
@@ -122,7 +158,8 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
         return parse(statements.findByUserCode.get({ model, userCode, now: graceNow() }));
       },
       async consume(id: string) {
-        statements.consume.run({ model, id, at: epoch() });
+        const { changes } = statements.consume.run({ model, id, at: epoch() });
+        if (changes === 0 && statements.exists.get({ model, id })) throw new AlreadyConsumed(model, id);
       },
       async destroy(id: string) {
         statements.destroy.run({ model, id });
@@ -133,8 +170,20 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
     };
   }
 
+  function setsFor(model: string): ExpiringSets {
+    return {
+      async add(key, member, expiresAt) {
+        statements.addToSet.run({ model, key, member, expiresAt });
+      },
+      async members(key) {
+        return statements.setMembers.all({ model, key, now: epoch() }).map((row) => row.member);
+      },
+    };
+  }
+
   return {
     adapterFor,
+    setsFor,
     purgeExpired,
     close: () => db.close(),
   };

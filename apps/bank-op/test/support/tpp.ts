@@ -127,11 +127,12 @@ export class DpopSession {
   }
 }
 
-type BackChannelPath = '/par' | '/token' | '/token/introspect' | '/token/revoke';
+type BackChannelPath = '/par' | '/token' | '/token/introspect' | '/token/revoke' | '/backchannel';
 
 const ENGINE_ENDPOINT_PATHS: Record<string, BackChannelPath> = {
   pushed_authorization_request_endpoint: '/par',
   token_endpoint: '/token',
+  backchannel_authentication_endpoint: '/backchannel',
   revocation_endpoint: '/token/revoke',
 };
 

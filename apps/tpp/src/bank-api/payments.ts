@@ -17,11 +17,12 @@ export interface PaymentCalls {
     client: BoundClient,
     tokens: TokenSource,
     input: {
-      consentId: string;
+      /** The UK OB intent; absent when the token's authorization_details are the consent (RFC 9396 §7). */
+      consentId?: string;
       initiation: ObDomesticInitiation;
       idempotencyKey: string;
       /** 'payment-resubmit' when the TPP sends the same payment again (the inspector names it). */
-      step?: 'payment-authorised' | 'payment-resubmit';
+      step?: 'payment-authorised' | 'payment-granted' | 'payment-resubmit';
     },
     context: ApiContext,
   ): Promise<{ domesticPaymentId: string; status: string }>;
@@ -62,7 +63,13 @@ export function paymentCalls(api: ApiCall): PaymentCalls {
           step: kind,
           method: 'POST',
           path: '/pisp/domestic-payments',
-          json: { Data: { ConsentId: input.consentId, Initiation: input.initiation }, Risk: {} },
+          json: {
+            Data: {
+              ...(input.consentId ? { ConsentId: input.consentId } : {}),
+              Initiation: input.initiation,
+            },
+            Risk: {},
+          },
           idempotencyKey: input.idempotencyKey,
           signed: true,
         },

@@ -4,6 +4,7 @@
 // allows the plain request instead: every parameter in the browser's URL, nothing pushed or signed.
 import { randomBytes } from 'node:crypto';
 import {
+  type AuthorizationDetail,
   authorizationUrl,
   pushAuthorizationRequest as pushToBank,
   SIGNING_ALG,
@@ -45,7 +46,10 @@ export async function pushAuthorizationRequest(deps: {
   client: BoundClient;
   redirectUri: string;
   scope: 'openid accounts' | 'openid payments';
-  consentId: string;
+  /** The UK OB intent the request names; absent when `authorizationDetails` carry the consent instead. */
+  consentId?: string;
+  /** RFC 9396 §2: what the customer is asked to authorise, pushed instead of an intent. */
+  authorizationDetails?: AuthorizationDetail[];
   interactionId: string;
   connectionId: string;
 }): Promise<PushedRequest> {
@@ -62,7 +66,11 @@ export async function pushAuthorizationRequest(deps: {
     // RFC 7636 §4.3 / FAPI 2.0 SP §5.3.3.2: S256 only.
     code_challenge: pkce.codeChallenge,
     code_challenge_method: pkce.codeChallengeMethod,
-    claims: intentClaims(deps.consentId),
+    // UK OB names the consent created at the API; RFC 9396 carries the consent itself (SCA still asked for).
+    claims: deps.consentId
+      ? intentClaims(deps.consentId)
+      : { id_token: { acr: { essential: true, values: ['urn:openbanking:psd2:sca'] } } },
+    ...(deps.authorizationDetails ? { authorization_details: deps.authorizationDetails } : {}),
     // RFC 9449 §10: bind the authorization code to the DPoP key that will redeem it.
     ...(client.dpopKey ? { dpop_jkt: client.dpopKey.jkt } : {}),
     // JARM §2.3.4 / FAPI 1.0 Adv §5.2.2-2: the bank answers with a signed JWT in the query.
@@ -98,10 +106,11 @@ export async function pushAuthorizationRequest(deps: {
   }
   const context = { interactionId: deps.interactionId, connectionId: deps.connectionId };
   // FAPI 1.0 Adv §5.2.2-1 / RFC 9101 §4: a FAPI 1.0 client signs every parameter in a request object.
-  const response = await pushToBank(engine, client, tppStep('par', context, checks), params, {
+  const step = deps.authorizationDetails ? 'par-details' : 'par';
+  const response = await pushToBank(engine, client, tppStep(step, context, checks), params, {
     signedRequest: client.profile.signedRequestObject,
   });
-  if (!response.ok) throw PartyError.fromResponse('bank-op', describeStep('par').title, response);
+  if (!response.ok) throw PartyError.fromResponse('bank-op', describeStep(step).title, response);
   const body = response.body as { request_uri?: unknown; expires_in?: unknown };
   // RFC 9126 §2.2: a successful answer is 201 with request_uri and expires_in.
   if (typeof body?.request_uri !== 'string') {

@@ -1,5 +1,6 @@
 // Sends the customer to the bank for a consent: pushes the authorization request (RFC 9126 §2), remembers
 // its state, nonce and PKCE verifier for the callback, and returns the redirect (RFC 9126 §4).
+import type { AuthorizationDetail } from '@fapi-sandbox/fapi-client';
 import type { Connection } from '../store/connections.js';
 import { STEPS } from '../trace/steps.js';
 import { pushAuthorizationRequest } from './authorization-request.js';
@@ -16,7 +17,9 @@ const PLAIN_REQUEST = {
 
 export interface AuthorizeInput {
   scope: 'openid accounts' | 'openid payments';
-  consentId: string;
+  /** The UK OB intent; absent for a rich authorization request (RFC 9396), whose details are the consent. */
+  consentId?: string;
+  authorizationDetails?: AuthorizationDetail[];
   purpose: 'accounts' | 'payment';
   paymentId?: string;
   sessionId: string;
@@ -35,7 +38,8 @@ export function createAuthorize({ deps, context, recordFrontChannel }: Connectio
       client,
       redirectUri: deps.redirectUri,
       scope: input.scope,
-      consentId: input.consentId,
+      ...(input.consentId ? { consentId: input.consentId } : {}),
+      ...(input.authorizationDetails ? { authorizationDetails: input.authorizationDetails } : {}),
       ...context(connection),
     });
     deps.store.saveAuthorization({

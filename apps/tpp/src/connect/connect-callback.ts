@@ -1,7 +1,9 @@
 // The redirect back from the bank: match the state (RFC 6749 §10.12), verify the authorization response,
 // exchange the code once (RFC 6749 §4.1.3, §10.5) and verify the ID token before the connection is active.
+import { checkGrantedDetails } from '@fapi-sandbox/fapi-client';
 import { isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
+import { PartyError } from '../http/party-error.js';
 import type { ApiError } from '../shared/api.js';
 import { STEPS } from '../trace/steps.js';
 import {
@@ -13,7 +15,7 @@ import {
 import { type ConnectionKit, type Customer, toApiError } from './connection-kit.js';
 import { ACCOUNTS, paymentGrant } from './connection-tokens.js';
 import { idTokenTrace, verifyIdToken } from './id-token.js';
-import type { CompletePayment } from './payments.js';
+import { byAuthorizationDetails, type CompletePayment, paymentDetailFor } from './payments.js';
 import { storedToken } from './token-endpoint.js';
 
 export interface CallbackOutcome {
@@ -106,6 +108,25 @@ export function createCompleteConnection(
           ...idTokenTrace(client.idTokenDecryptionKeys ? response.id_token : undefined, idTokenClaims),
           checks,
         });
+      }
+      if (payment && byAuthorizationDetails(payment.request)) {
+        // RFC 9396 §7: the bank granted the details Moneywise pushed, adding only the customer's choice.
+        const granted = checkGrantedDetails(
+          [paymentDetailFor(payment.request)],
+          response.authorization_details,
+        );
+        trace.recordChecks({ ...context(connection), step: 'granted-details', checks: [granted] });
+        if (!granted.passed) {
+          throw new PartyError({
+            party: 'bank-op',
+            step: 'Check the granted authorization_details',
+            upstreamStatus: 200,
+            error: 'invalid_authorization_details',
+            description: granted.detail,
+            clause: granted.clause,
+            fix: 'do not submit this payment; start it again',
+          });
+        }
       }
       store.saveToken(storedToken(connection.id, grant, response, now()));
       if (payment) {

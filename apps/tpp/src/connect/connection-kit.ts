@@ -8,6 +8,7 @@ import type { ApiContext, BankApiClient } from '../bank-api/client.js';
 import { PartyError } from '../http/party-error.js';
 import type { Onboarding } from '../onboarding/onboarding.js';
 import type { ApiError } from '../shared/api.js';
+import type { BackchannelRequestStore } from '../store/backchannel-requests.js';
 import type { Connection, ConnectionStore } from '../store/connections.js';
 import type { TraceLog } from '../trace/trace-log.js';
 import { type BoundClient, createBoundClient, DpopNonces } from './bound-client.js';
@@ -24,6 +25,8 @@ export interface Customer {
 
 export interface ConnectionDeps {
   store: ConnectionStore;
+  /** The decoupled authentication requests sent (FAPI-CIBA). */
+  backchannelRequests: BackchannelRequestStore;
   onboarding: Onboarding;
   tokens: TokenEndpoint;
   bankApi: BankApiClient;

@@ -10,6 +10,7 @@ import { createStartConnection, type StartConnection } from './connect-start.js'
 import { type ConnectionDeps, createConnectionKit } from './connection-kit.js';
 import { createConnectionTokens } from './connection-tokens.js';
 import { createConnectionView } from './connection-view.js';
+import { createDecoupled, type Decoupled } from './decoupled.js';
 import { createDisconnect, type Disconnect } from './disconnect.js';
 import { createPayments, type Payments } from './payments.js';
 
@@ -27,6 +28,8 @@ export interface ConnectionService extends AccountReads {
   refreshPayment: Payments['refreshPayment'];
   resubmitPayment: Payments['resubmitPayment'];
   disconnect: Disconnect;
+  /** Decoupled authentication (FAPI-CIBA): connecting with no redirect, the customer on the bank app. */
+  decoupled: Decoupled;
 }
 
 export function createConnectionService(deps: ConnectionDeps): ConnectionService {
@@ -44,5 +47,6 @@ export function createConnectionService(deps: ConnectionDeps): ConnectionService
     refreshPayment: payments.refreshPayment,
     resubmitPayment: payments.resubmitPayment,
     disconnect: createDisconnect(kit, tokens, view),
+    decoupled: createDecoupled(kit, tokens, { requests: deps.backchannelRequests }),
   };
 }

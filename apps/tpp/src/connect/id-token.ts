@@ -9,8 +9,10 @@ import type { BoundClient } from './bound-client.js';
 export async function verifyIdToken(input: {
   idToken: string | undefined;
   client: BoundClient;
-  nonce: string;
-  consentId: string;
+  /** None for decoupled authentication (CIBA §7.1: the request carries no nonce). */
+  nonce: string | undefined;
+  /** The intent the ID token must echo; undefined for a rich authorization request (RFC 9396). */
+  consentId: string | undefined;
   /** Filled with every check run, passed or failed, for the trace. */
   checks: CheckResult[];
 }): Promise<Record<string, unknown>> {

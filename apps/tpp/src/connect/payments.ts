@@ -1,6 +1,7 @@
 // Domestic payments (UK OB Payment Initiation API v3.1): a payment consent and its authorization,
 // the payment submitted with the customer's token, and its status read back with a client-credentials token.
 import { randomUUID } from 'node:crypto';
+import { type PaymentInitiationDetail, paymentInitiationDetail } from '@fapi-sandbox/fapi-client';
 import type { ObDomesticInitiation } from '../bank-api/client.js';
 import type { PaymentRequest, PaymentView, ResubmitPaymentResponse } from '../shared/api.js';
 import type { Connection, Payment } from '../store/connections.js';
@@ -10,7 +11,25 @@ import { type ConnectionKit, type Customer, toApiError } from './connection-kit.
 import { type ConnectionTokens, paymentGrant } from './connection-tokens.js';
 import { paymentView } from './connection-view.js';
 
-/** UK OB OBDomestic2 initiation of a payment request (identifiers at most 35 characters). */
+/** RFC 9396 §2: whether the customer authorises the payment through authorization_details, not an intent. */
+export const byAuthorizationDetails = (request: PaymentRequest) =>
+  request.authorization === 'authorization-details';
+
+/** RFC 9396 §2 payment_initiation: the payment itself, pushed instead of a consent created at the API. */
+export function paymentDetailFor(request: PaymentRequest): PaymentInitiationDetail {
+  return paymentInitiationDetail({
+    amount: request.amount,
+    creditorName: request.payeeName,
+    sortCodeAccountNumber: `${request.sortCode.replace(/\D/g, '')}${request.accountNumber}`,
+    reference: request.reference,
+  });
+}
+
+/**
+ * UK OB OBDomestic2 initiation of a payment request (identifiers at most 35 characters). Under
+ * authorization_details the reference travels as remittanceInformationUnstructured, so the payment
+ * repeats it there.
+ */
 export function initiationFor(request: PaymentRequest, paymentId: string): ObDomesticInitiation {
   const short = paymentId.replace(/-/g, '').slice(0, 16);
   return {
@@ -22,7 +41,9 @@ export function initiationFor(request: PaymentRequest, paymentId: string): ObDom
       Identification: `${request.sortCode.replace(/\D/g, '')}${request.accountNumber}`,
       Name: request.payeeName,
     },
-    RemittanceInformation: { Reference: request.reference },
+    RemittanceInformation: byAuthorizationDetails(request)
+      ? { Unstructured: request.reference }
+      : { Reference: request.reference },
   };
 }
 
@@ -78,13 +99,13 @@ export function createPayments(
     client: BoundClient,
     payment: Payment,
     customer: Customer,
-    step: 'payment-authorised' | 'payment-resubmit',
+    step: 'payment-authorised' | 'payment-granted' | 'payment-resubmit',
   ) {
     return deps.bankApi.submitPayment(
       client,
       customerToken(connection, client, paymentGrant(payment.id)),
       {
-        consentId: payment.consentId!,
+        ...(payment.consentId ? { consentId: payment.consentId } : {}),
         initiation: initiationFor(payment.request, payment.id),
         idempotencyKey: payment.idempotencyKey,
         step,
@@ -99,7 +120,8 @@ export function createPayments(
     payment: Payment,
     customer: Customer,
   ): Promise<void> {
-    const submitted = await submit(connection, client, payment, customer, 'payment-authorised');
+    const step = byAuthorizationDetails(payment.request) ? 'payment-granted' : 'payment-authorised';
+    const submitted = await submit(connection, client, payment, customer, step);
     store.updatePayment(payment.id, {
       status: 'submitted',
       domesticPaymentId: submitted.domesticPaymentId,
@@ -132,6 +154,16 @@ export function createPayments(
       store.createPayment(payment);
       try {
         const { result } = await withRegisteredClient(connection, async (client) => {
+          if (byAuthorizationDetails(request)) {
+            // RFC 9396: nothing is created at the bank API; the payment travels in the pushed request.
+            return authorize(connection, client, {
+              scope: 'openid payments',
+              authorizationDetails: [paymentDetailFor(request)],
+              purpose: 'payment',
+              paymentId: payment.id,
+              sessionId: customer.sessionId,
+            });
+          }
           const ccToken = await clientCredentialsToken(connection, client, 'payments');
           // The consent's own idempotency key: a retried consent POST cannot create a second consent.
           const consent = await deps.bankApi.createPaymentConsent(

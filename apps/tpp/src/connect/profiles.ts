@@ -1,6 +1,8 @@
 // The ways Moneywise can connect to a bank, as data a learner reads beside the specs: one object per
 // security profile, each line a rule with the clause that asks for it. Everything else (registration
 // metadata, the authorization request, how tokens are bound) is derived from these objects.
+
+import type { CibaDeliveryMode } from '@fapi-sandbox/fapi-client';
 import { PROFILE_FACTS, type ProfileFacts, type SenderConstraint } from '@fapi-sandbox/fapi-client';
 import type { KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { ClientAuthMethod, ProfileId } from '../shared/api.js';
@@ -145,6 +147,10 @@ export function isProfileId(value: unknown): value is ProfileId {
   return typeof value === 'string' && Object.hasOwn(PROFILES, value);
 }
 
+export function isCibaMode(value: unknown): value is CibaDeliveryMode {
+  return value === 'poll' || value === 'ping';
+}
+
 export function isClientAuthMethod(value: unknown): value is ClientAuthMethod {
   return typeof value === 'string' && Object.hasOwn(CLIENT_AUTH_METHODS, value);
 }
@@ -155,6 +161,8 @@ export interface RegistrationOptions {
   idTokenEncryption?: KeyManagementAlg;
   /** JARM §2.2, §3: authorization_encrypted_response_alg, the bank encrypting JARM responses to Moneywise. */
   jarmEncryption?: KeyManagementAlg;
+  /** FAPI-CIBA: the client also registers the CIBA grant, its tokens delivered by poll or ping. */
+  ciba?: CibaDeliveryMode;
 }
 
 /**
@@ -168,7 +176,8 @@ export function registrationKey(
 ): string {
   const idToken = options.idTokenEncryption ? `+id-token-jwe-${options.idTokenEncryption}` : '';
   const jarm = options.jarmEncryption ? `+jarm-jwe-${options.jarmEncryption}` : '';
-  return `${profile}+${clientAuth}${idToken}${jarm}`;
+  const ciba = options.ciba ? `+ciba-${options.ciba}` : '';
+  return `${profile}+${clientAuth}${idToken}${jarm}${ciba}`;
 }
 
 /** The registration options a connection was made with. */
@@ -176,6 +185,7 @@ export function registrationOptions(connection: RegistrationOptions): Registrati
   return {
     ...(connection.idTokenEncryption ? { idTokenEncryption: connection.idTokenEncryption } : {}),
     ...(connection.jarmEncryption ? { jarmEncryption: connection.jarmEncryption } : {}),
+    ...(connection.ciba ? { ciba: connection.ciba } : {}),
   };
 }
 

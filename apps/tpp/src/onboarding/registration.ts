@@ -10,6 +10,7 @@ import {
   requestedMetadata,
 } from '@fapi-sandbox/fapi-client';
 import type { Dispatcher } from 'undici';
+import { PING_PATH } from '../connect/decoupled-ping.js';
 import { type TppEngine, tppStep } from '../connect/engine.js';
 import {
   type ClientAuthMethod,
@@ -68,6 +69,15 @@ export function createRegistrar(deps: {
       clientAuth,
       redirectUri: deps.redirectUri,
       clientName: deps.clientName,
+      // CIBA §4: the bank pings Moneywise's own origin, the one its software statement names.
+      ...(options.ciba
+        ? {
+            backchannel: {
+              deliveryMode: options.ciba,
+              notificationEndpoint: new URL(PING_PATH, deps.redirectUri).href,
+            },
+          }
+        : {}),
     });
   return {
     async register(profileId, clientAuth, context, options = {}) {
@@ -103,6 +113,7 @@ export function createRegistrar(deps: {
         clientAuth,
         ...(options.idTokenEncryption ? { idTokenEncryption: options.idTokenEncryption } : {}),
         ...(options.jarmEncryption ? { jarmEncryption: options.jarmEncryption } : {}),
+        ...(options.ciba ? { ciba: options.ciba } : {}),
         clientId: body.client_id,
         registrationAccessToken: typeof token === 'string' ? token : undefined,
         registrationClientUri: typeof uri === 'string' ? uri : undefined,

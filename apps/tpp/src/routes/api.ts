@@ -29,6 +29,7 @@ const connectBody = z.object({
 });
 
 const paymentBody = z.object({
+  authorization: z.enum(['intent', 'authorization-details']).optional(),
   payeeName: z
     .string()
     .trim()
@@ -56,7 +57,7 @@ const paymentBody = z.object({
     .regex(/^[A-Za-z0-9 .\-/&]+$/, 'a reference may use letters, digits, spaces and . - / &'),
 });
 
-function invalidBody(error: z.ZodError): OAuthError {
+export function invalidBody(error: z.ZodError): OAuthError {
   const issue = error.issues[0];
   return new OAuthError({
     status: 400,

@@ -136,7 +136,16 @@ export interface TransactionView {
 }
 
 /** The customer chooses the account to pay from at the bank, when they authorise the consent. */
+/**
+ * How the customer's approval is asked for: a UK OB intent (a consent Moneywise creates at the bank API
+ * first, named in the request) or a rich authorization request (RFC 9396: the payment itself in the
+ * pushed request's authorization_details, FAPI 2.0 connections only).
+ */
+export type PaymentAuthorization = 'intent' | 'authorization-details';
+
 export interface PaymentRequest {
+  /** Intent when absent (payments made before the choice existed). */
+  authorization?: PaymentAuthorization;
   payeeName: string;
   sortCode: string;
   accountNumber: string;
@@ -173,4 +182,25 @@ export interface ResubmitPaymentResponse {
 export interface StartPaymentResponse {
   payment: PaymentView;
   authorizationUrl: string;
+}
+
+/** A decoupled connection (FAPI-CIBA) while it waits for the customer's answer on the bank app, and after. */
+export interface DecoupledView {
+  connectionId: string;
+  status: ConnectionStatus;
+  /** How the tokens come: Moneywise polls the bank, or the bank pings Moneywise first (CIBA §5). */
+  mode: 'poll' | 'ping';
+  /** The customer's username at the bank (CIBA §7.1 login_hint). */
+  loginHint: string;
+  /** Shown here and on the bank app: the customer checks they are the same (CIBA §7.1). */
+  bindingMessage: string;
+  /** The bank's app (the customer's phone in this sandbox), a page of the bank. */
+  bankAppUrl: string;
+  /** The seconds the bank asked Moneywise to wait between polls (CIBA §7.3). */
+  intervalSeconds: number;
+  /** When the bank forgets the request if the customer has not answered. */
+  expiresAt: string;
+  /** When the bank's ping arrived (ping mode). */
+  pingedAt?: string;
+  error?: ApiError;
 }

@@ -1,8 +1,10 @@
 // Connections (one learner's link to the bank under one profile), their tokens, the authorization
 // requests in flight and the payments made through them. Rows only; the rules live in connect/*.
+
+import type { CibaDeliveryMode } from '@fapi-sandbox/fapi-client';
 import { isKeyManagementAlg, type KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { JWK } from 'jose';
-import type { ClientAuthMethod, ProfileId } from '../connect/profiles.js';
+import { type ClientAuthMethod, isCibaMode, type ProfileId } from '../connect/profiles.js';
 import type {
   AccountView,
   ApiError,
@@ -30,6 +32,8 @@ export interface Connection {
   idTokenEncryption?: KeyManagementAlg;
   /** JARM §2.2: authorization responses signed by the bank, then encrypted to Moneywise with this algorithm. */
   jarmEncryption?: KeyManagementAlg;
+  /** FAPI-CIBA: a decoupled connection, its tokens delivered by poll or ping (no redirect). */
+  ciba?: CibaDeliveryMode;
   error?: ApiError;
   /** The accounts the bank answered with when Moneywise last read them: the ones the customer shared. */
   sharedAccounts?: AccountView[];
@@ -60,7 +64,8 @@ export interface PendingAuthorization {
   paymentId?: string;
   nonce: string;
   codeVerifier: string;
-  consentId: string;
+  /** The UK OB intent; absent for a rich authorization request (RFC 9396), which names none. */
+  consentId?: string;
   createdAt: number;
   completedAt?: number;
 }
@@ -128,6 +133,7 @@ interface ConnectionRow {
   request_object_encryption: string | null;
   id_token_encryption: string | null;
   jarm_encryption: string | null;
+  ciba_mode: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -148,6 +154,7 @@ function connectionFrom(row: ConnectionRow): Connection {
       : {}),
     ...(isKeyManagementAlg(row.id_token_encryption) ? { idTokenEncryption: row.id_token_encryption } : {}),
     ...(isKeyManagementAlg(row.jarm_encryption) ? { jarmEncryption: row.jarm_encryption } : {}),
+    ...(isCibaMode(row.ciba_mode) ? { ciba: row.ciba_mode } : {}),
     error: json<ApiError>(row.error_json),
     sharedAccounts: json<AccountView[]>(row.shared_accounts_json),
     createdAt: row.created_at,
@@ -225,8 +232,8 @@ function paymentFrom(row: PaymentRow): Payment {
 export function createConnectionStore(db: Db): ConnectionStore {
   const q = {
     insertConnection: db.prepare(`INSERT INTO connections
-      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption, id_token_encryption, jarm_encryption)
-      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption, @idTokenEncryption, @jarmEncryption)`),
+      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption, id_token_encryption, jarm_encryption, ciba_mode)
+      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption, @idTokenEncryption, @jarmEncryption, @ciba)`),
     getConnection: db.prepare('SELECT * FROM connections WHERE id = ?'),
     listConnections: db.prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at DESC'),
     updateConnection:
@@ -243,6 +250,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
     deleteTokens: db.prepare('DELETE FROM tokens WHERE connection_id = ?'),
     deleteAuthorizations: db.prepare('DELETE FROM authorizations WHERE connection_id = ?'),
     deletePayments: db.prepare('DELETE FROM payments WHERE connection_id = ?'),
+    deleteBackchannelRequests: db.prepare('DELETE FROM backchannel_requests WHERE connection_id = ?'),
     deleteConnection: db.prepare('DELETE FROM connections WHERE id = ?'),
     saveSharedAccounts: db.prepare('UPDATE connections SET shared_accounts_json = ? WHERE id = ?'),
     insertAuthorization: db.prepare(`INSERT INTO authorizations
@@ -282,6 +290,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
         requestObjectEncryption: orNull(connection.requestObjectEncryption),
         idTokenEncryption: orNull(connection.idTokenEncryption),
         jarmEncryption: orNull(connection.jarmEncryption),
+        ciba: orNull(connection.ciba),
       });
     },
     get,
@@ -321,12 +330,23 @@ export function createConnectionStore(db: Db): ConnectionStore {
       q.saveSharedAccounts.run(JSON.stringify(accounts), id);
     },
     remove: db.transaction((id: string) => {
-      for (const statement of [q.deleteTokens, q.deleteAuthorizations, q.deletePayments, q.deleteConnection])
+      for (const statement of [
+        q.deleteTokens,
+        q.deleteAuthorizations,
+        q.deletePayments,
+        q.deleteBackchannelRequests,
+        q.deleteConnection,
+      ])
         statement.run(id);
     }),
 
     saveAuthorization(authorization) {
-      q.insertAuthorization.run({ ...authorization, paymentId: orNull(authorization.paymentId) });
+      q.insertAuthorization.run({
+        ...authorization,
+        paymentId: orNull(authorization.paymentId),
+        // The column is NOT NULL since the first schema: '' stands for no intent.
+        consentId: authorization.consentId ?? '',
+      });
     },
     authorization(state) {
       const row = q.getAuthorization.get(state) as AuthorizationRow | undefined;
@@ -339,7 +359,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
         paymentId: row.payment_id ?? undefined,
         nonce: row.nonce,
         codeVerifier: row.code_verifier,
-        consentId: row.consent_id,
+        ...(row.consent_id ? { consentId: row.consent_id } : {}),
         createdAt: row.created_at,
         completedAt: row.completed_at ?? undefined,
       };

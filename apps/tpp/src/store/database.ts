@@ -80,6 +80,17 @@ CREATE TABLE IF NOT EXISTS payments (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS backchannel_requests (
+  connection_id TEXT PRIMARY KEY,
+  auth_req_id TEXT NOT NULL UNIQUE,
+  login_hint TEXT NOT NULL,
+  binding_message TEXT NOT NULL,
+  notification_token TEXT,
+  interval_seconds INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  pinged_at INTEGER,
+  created_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS trace_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   scope TEXT NOT NULL,
@@ -109,6 +120,8 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'registrations', column: 'id_token_encryption', definition: 'TEXT' },
   { table: 'connections', column: 'jarm_encryption', definition: 'TEXT' },
   { table: 'registrations', column: 'jarm_encryption', definition: 'TEXT' },
+  { table: 'registrations', column: 'ciba_mode', definition: 'TEXT' },
+  { table: 'connections', column: 'ciba_mode', definition: 'TEXT' },
 ];
 
 function addMissingColumns(db: Db): void {

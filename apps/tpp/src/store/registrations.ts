@@ -2,7 +2,7 @@
 // token binding, client authentication, response signing and encryption are fixed client metadata (RFC 7591 §2).
 import { isKeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { ClientAuthMethod, ProfileId, RegistrationOptions } from '../connect/profiles.js';
-import { registrationKey } from '../connect/profiles.js';
+import { isCibaMode, registrationKey } from '../connect/profiles.js';
 import type { Db } from './database.js';
 
 export interface Registration extends RegistrationOptions {
@@ -30,6 +30,7 @@ interface Row {
   registered_at: string;
   id_token_encryption: string | null;
   jarm_encryption: string | null;
+  ciba_mode: string | null;
 }
 
 export interface RegistrationStore {
@@ -49,6 +50,7 @@ function fromRow(row: Row): Registration {
     clientAuth: row.client_auth as ClientAuthMethod,
     ...(isKeyManagementAlg(row.id_token_encryption) ? { idTokenEncryption: row.id_token_encryption } : {}),
     ...(isKeyManagementAlg(row.jarm_encryption) ? { jarmEncryption: row.jarm_encryption } : {}),
+    ...(isCibaMode(row.ciba_mode) ? { ciba: row.ciba_mode } : {}),
     clientId: row.client_id,
     registrationAccessToken: row.registration_access_token ?? undefined,
     registrationClientUri: row.registration_client_uri ?? undefined,
@@ -62,8 +64,8 @@ export function createRegistrationStore(db: Db): RegistrationStore {
   const get = db.prepare('SELECT * FROM registrations WHERE registration_key = ?');
   const list = db.prepare('SELECT * FROM registrations ORDER BY profile, client_auth');
   const upsert = db.prepare(`INSERT INTO registrations
-      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, metadata_version, registered_at, id_token_encryption, jarm_encryption)
-      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @version, @registeredAt, @idTokenEncryption, @jarmEncryption)
+      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, metadata_version, registered_at, id_token_encryption, jarm_encryption, ciba_mode)
+      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @version, @registeredAt, @idTokenEncryption, @jarmEncryption, @ciba)
       ON CONFLICT (registration_key) DO UPDATE SET client_id = excluded.client_id,
         registration_access_token = excluded.registration_access_token,
         registration_client_uri = excluded.registration_client_uri,
@@ -89,6 +91,7 @@ export function createRegistrationStore(db: Db): RegistrationStore {
         registeredAt: registration.registeredAt,
         idTokenEncryption: registration.idTokenEncryption ?? null,
         jarmEncryption: registration.jarmEncryption ?? null,
+        ciba: registration.ciba ?? null,
       });
     },
     remove(profile, clientAuth, options) {

@@ -6,6 +6,7 @@ import { isOpaqueToken } from '@fapi-sandbox/fapi-core/introspection';
 import { jweHeaderOf } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { CheckResult, TraceEvent } from '@fapi-sandbox/fapi-core/trace';
 import { networkReason } from '../http/party-error.js';
+import { CIBA_STEPS, cibaPollOutcome } from './ciba-steps.js';
 import { DPOP_NONCE_RETRY, OPAQUE_ACCESS_TOKEN, type StepDescription, type StepKind } from './steps.js';
 import { describeStep, type TraceLog } from './trace-log.js';
 
@@ -31,7 +32,10 @@ function sendsOpaqueToken(exchange: ObservedExchange): boolean {
 /** The step an exchange is shown under; a DPoP nonce retry (RFC 9449 §8/§9) is its own step. */
 function tracedStep(exchange: ObservedExchange): StepDescription {
   const tppStep = (exchange.context as unknown as TppStepContext).tppStep;
-  const step = describeStep(tppStep === 'par' && requestObjectJwe(exchange) ? 'par-encrypted' : tppStep);
+  const named = describeStep(tppStep === 'par' && requestObjectJwe(exchange) ? 'par-encrypted' : tppStep);
+  // A CIBA poll is shown by its answer: not yet, slower, the tokens, or the end (CIBA §11).
+  const step =
+    named.title === CIBA_STEPS.poll.title ? cibaPollOutcome(exchange.status, exchange.responseBody) : named;
   const described = sendsOpaqueToken(exchange)
     ? {
         ...step,

@@ -3,6 +3,7 @@
 // bank API refusing the old token after disconnecting (which proves the revocation worked). Each is
 // marked with why, naming the profile in use, so the inspector does not paint it red.
 import type { TimelineEntry } from '../shared/timeline.js';
+import { CIBA_STEPS, CIBA_WAITING_TITLES } from './ciba-steps.js';
 import { DPOP_NONCE_RETRY, STEPS } from './steps.js';
 
 /** The OAuth error of a refusal: the JSON body's `error`, or the WWW-Authenticate challenge's. */
@@ -46,6 +47,12 @@ function whyExpected(entries: TimelineEntry[], index: number, profile: string): 
     succeeded(nextMessage(entries, entries.indexOf(next)))
   ) {
     return `Expected under ${profile}: the access token had expired at the bank API (RFC 6750 §3.1), so Moneywise refreshed it with its refresh token and client authentication (RFC 6749 §6) and called again.`;
+  }
+  // CIBA §11: "not yet" while the customer has not answered on the bank app, and "slower" (slow_down).
+  if (entry.status === 400 && CIBA_WAITING_TITLES.has(entry.title)) {
+    return entry.title === CIBA_STEPS.slowDown.title
+      ? `Expected under ${profile} with decoupled authentication: Moneywise polled sooner than the interval, so the bank answered slow_down (CIBA §11); Moneywise now waits 5 seconds longer between polls.`
+      : `Expected under ${profile} with decoupled authentication: the customer has not answered on the bank app yet, so the bank answers authorization_pending (CIBA §11) and Moneywise polls again after the interval.`;
   }
   // RFC 7009 §2: after disconnecting, the old token must be refused at once.
   if (entry.status === 401 && entry.title === STEPS['api-after-disconnect'].title) {

@@ -103,6 +103,12 @@ export const STEPS = {
       'The authorization parameters go to the bank over the authenticated back channel, so nothing in the browser can read or change them. The bank answers with a one-time request_uri. Signed into a request object (JAR, FAPI 1.0 Advanced), they are also evidence: Moneywise cannot deny the request it pushed (Message Signing NR1).',
     clause: 'RFC 9126 §2, FAPI 2.0 SP §5.3.3.2, FAPI 2.0 Message Signing §5.3',
   },
+  'par-details': {
+    title: 'Push the payment itself as authorization_details (RAR)',
+    explanation:
+      'No consent was created at the bank API first: the payment (amount, currency, payee, reference) travels in the pushed request as an authorization_details entry of type payment_initiation. The bank checks it against its own types before answering (invalid_authorization_details otherwise), and its consent page shows exactly these details. Compare a UK intent, where Moneywise creates the consent at the API and the request only names its id.',
+    clause: 'RFC 9396 §2, §5, RFC 9126 §2',
+  },
   'par-encrypted': {
     title: 'Push the authorization request (PAR), encrypted (JWE)',
     explanation:
@@ -175,6 +181,18 @@ export const STEPS = {
     explanation:
       'The access token expired; Moneywise uses the refresh token with its client authentication (and the same DPoP key or certificate) for a new one, without the customer.',
     clause: 'RFC 6749 §6, RFC 9449 §5.0 (refresh bound to the DPoP key)',
+  },
+  'granted-details': {
+    title: 'Check the granted authorization_details',
+    explanation:
+      'The token response names what the customer granted: the details Moneywise pushed, unchanged, plus what the bank added (the account the customer chose to pay from). The access token carries the same claim, so the bank API needs no consent record to know what it may pay.',
+    clause: 'RFC 9396 §7',
+  },
+  'payment-granted': {
+    title: 'Submit the payment the details granted',
+    explanation:
+      'The payment names no ConsentId: the token’s authorization_details are the consent. The bank API pays it only if amount, currency, payee account and name repeat the granted details exactly, and once per grant; the idempotency key makes a retry safe.',
+    clause: 'RFC 9396 §7, UK OB Payment Initiation API v3.1 §Domestic Payments',
   },
   'payment-authorised': {
     title: 'Submit the payment',

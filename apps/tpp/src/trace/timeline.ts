@@ -40,7 +40,8 @@ function toEntry(event: TraceEvent, partyOf: (url: string) => Lane | undefined):
     // A front-channel "outbound" message is a redirect: it goes to the browser, which carries it on.
     to = event.channel === 'front' ? 'browser' : (target ?? party);
   } else if (event.direction === 'inbound') {
-    from = event.channel === 'front' ? 'browser' : 'tpp';
+    // Back channel: the TPP calls the others; the TPP itself is called only by the bank's CIBA ping.
+    from = event.channel === 'front' ? 'browser' : party === 'tpp' ? 'bank-op' : 'tpp';
   } else {
     channel = 'internal';
   }

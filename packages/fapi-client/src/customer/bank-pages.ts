@@ -138,6 +138,37 @@ export function consentForm(page: BankPage): ConsentForm {
   };
 }
 
+/** A request the bank app lists (bank-op's interactions/bank-app-page.ts), as the customer answers it. */
+export interface BankAppRequest {
+  action: URL;
+  csrf: string;
+  /** CIBA §7.1: the text the TPP shows too, for the customer to compare. */
+  bindingMessage: string;
+  accounts: string[];
+}
+
+/** The bank app's sign-in form (no passcode: the app on the registered phone is the second factor). */
+export function bankAppSignInForm(page: BankPage): { action: URL; fields: Record<string, string> } {
+  if (!isSignInPage(page)) throw new Error(`expected the bank app's sign-in, got ${describePage(page)}`);
+  return { action: postForm(page).action, fields: hiddenInputs(page) };
+}
+
+export function bankAppRequests(page: BankPage): BankAppRequest[] {
+  return elements(page, withAttribute('data-testid', 'bank-app-request')).map((section) => {
+    const inside = [...elementsUnder(section)];
+    const form = inside.find((e) => e.tagName === 'form');
+    if (!form) throw new Error(`a bank app request without a form on ${describePage(page)}`);
+    const fields = [...elementsUnder(form)].filter((e) => e.tagName === 'input');
+    const binding = inside.find(withAttribute('data-testid', 'binding-message'));
+    return {
+      action: new URL(attribute(form, 'action') ?? '', page.url),
+      csrf: attribute(fields.find(withAttribute('name', 'csrf')) ?? form, 'value') ?? '',
+      bindingMessage: binding ? textOf(binding) : '',
+      accounts: fields.filter(withAttribute('name', 'accounts')).map((e) => attribute(e, 'value') ?? ''),
+    };
+  });
+}
+
 /** The "Not Alice? Sign out" form on a page where the customer is signed in (sign-out.ts), if any. */
 export function signOutForm(page: BankPage): { action: URL; csrf: string; label: string } | undefined {
   const [form] = elements(

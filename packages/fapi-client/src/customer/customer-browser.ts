@@ -9,10 +9,14 @@
 //   back.params.get('code'); back.params.get('state'); back.params.get('iss')  // or 'response' (JARM)
 //
 // Step by step, for tests that bend one thing: open() → signIn() or cancel() → allow() or deny() (or
-// selectAll(), signOut()), and submit() for a form posted by hand.
+// selectAll(), signOut()), and submit() for a form posted by hand. answerOnBankApp() is the customer on the
+// bank's app, the authentication device of decoupled authentication (CIBA).
 import { type Dispatcher, fetch } from 'undici';
 import {
+  type BankAppRequest,
   type BankPage,
+  bankAppRequests,
+  bankAppSignInForm,
   consentForm,
   describePage,
   hiddenInputs,
@@ -25,6 +29,8 @@ import { type CookieJar, cookieHeader, keepCookies } from './cookie-jar.js';
 
 export type { BankPage, ConsentForm, SignInForm } from './bank-pages.js';
 export {
+  type BankAppRequest,
+  bankAppRequests,
   consentForm,
   describePage,
   hiddenInputs,
@@ -162,6 +168,42 @@ export class CustomerBrowser {
   selectAll(page: BankPage): Promise<Visit> {
     const form = consentForm(page);
     return this.submit(form.action, { ...hiddenInputs(page), csrf: form.csrf, decision: 'select-all' });
+  }
+
+  /**
+   * The bank app (CIBA §8): opens it, signs in if asked, finds the request showing `bindingMessage` and
+   * approves it for `accounts` (default: the first) or denies it. Returns the app's page after the answer;
+   * throws when no request shows that binding message.
+   */
+  async answerOnBankApp(
+    appUrl: string | URL,
+    customer: Customer,
+    answer: { bindingMessage: string; decision?: 'approve' | 'deny'; accounts?: AccountChoice },
+  ): Promise<BankPage> {
+    let visit = await this.open(appUrl);
+    if (visit.kind === 'page' && isSignInPage(visit)) {
+      const form = bankAppSignInForm(visit);
+      visit = await this.submit(form.action, {
+        ...form.fields,
+        username: customer.username,
+        password: customer.password,
+      });
+    }
+    const page = pageOf(visit);
+    const request = bankAppRequests(page).find(
+      (r: BankAppRequest) => r.bindingMessage === answer.bindingMessage,
+    );
+    if (!request) throw new Error(`no request showing "${answer.bindingMessage}" on ${describePage(page)}`);
+    const accounts = answer.accounts ?? 'first';
+    const chosen =
+      accounts === 'first' ? request.accounts.slice(0, 1) : accounts === 'all' ? request.accounts : accounts;
+    return pageOf(
+      await this.submit(request.action, {
+        csrf: request.csrf,
+        decision: answer.decision ?? 'approve',
+        ...(answer.decision === 'deny' ? {} : { accounts: chosen }),
+      }),
+    );
   }
 
   /** "Not Alice? Sign out": the sign-in page of the same interaction, for another customer. */

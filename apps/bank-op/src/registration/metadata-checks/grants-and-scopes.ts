@@ -1,6 +1,7 @@
 // What the client may ask for: the profile's response types (FAPI 2.0 SP §5.3.2.2-1, FAPI 1.0 Adv
 // §5.2.2-2), the grants the bank offers (FAPI 2.0 SP §5.3.2.1-2: no password grant), and the scopes its
 // directory roles allow (OB DCR v3.3 §4.3).
+import { CIBA_GRANT_TYPE } from '../../profiles/fapi-ciba.js';
 import {
   clausesOf,
   invalidMetadata,
@@ -44,12 +45,18 @@ export const grantTypes: MetadataCheck = {
   name: 'grant types the bank offers',
   run({ request, profile, metadata }) {
     const grants = optionalStringList(request, 'grant_types') ?? GRANT_TYPES;
-    const unsupported = grants.find((grant) => !GRANT_TYPES.includes(grant));
+    // FAPI-CIBA: the decoupled grant is offered to the profiles that have it (metadata-checks/ciba.ts).
+    const offered = profile.client.ciba ? [...GRANT_TYPES, CIBA_GRANT_TYPE] : GRANT_TYPES;
+    const unsupported = grants.find((grant) => !offered.includes(grant));
     if (unsupported) {
       throw invalidMetadata(
-        `grant_type ${unsupported} is not offered`,
-        clausesOf(profile, 'no-password-grant') ?? 'RFC 7591 §2',
-        `use grant types among ${GRANT_TYPES.join(', ')}`,
+        `grant_type ${unsupported} is not offered${unsupported === CIBA_GRANT_TYPE ? ` with ${profile.title}` : ''}`,
+        unsupported === CIBA_GRANT_TYPE
+          ? 'FAPI-CIBA §5.2.2'
+          : (clausesOf(profile, 'no-password-grant') ?? 'RFC 7591 §2'),
+        unsupported === CIBA_GRANT_TYPE
+          ? 'register the CIBA grant with fapi_profile "fapi1-advanced" (FAPI-CIBA builds on FAPI 1.0 Advanced)'
+          : `use grant types among ${offered.join(', ')}`,
       );
     }
     metadata.grant_types = grants;

@@ -10,6 +10,8 @@ export const SPEC_NAMES: readonly { id: string; pattern: RegExp }[] = [
   { id: 'fapi1-adv', pattern: /FAPI 1\.0 (?:Advanced|Adv|Part 2)/y },
   { id: 'fapi1-base', pattern: /FAPI 1\.0 Part 1/y },
   { id: 'jarm', pattern: /JARM/y },
+  { id: 'fapi-ciba', pattern: /FAPI-CIBA/y },
+  { id: 'ciba', pattern: /CIBA(?: Core)?/y },
   { id: 'oidc-core', pattern: /OIDC Core/y },
   { id: 'oidc-discovery', pattern: /OIDC Discovery/y },
   { id: 'oidc-registration', pattern: /OIDC Registration/y },

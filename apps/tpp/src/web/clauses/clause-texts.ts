@@ -356,6 +356,101 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       ),
     },
   },
+  'fapi-ciba': {
+    name: "FAPI-CIBA: Financial-grade API Client Initiated Backchannel Authentication Profile (Implementer's Draft 1)",
+    url: 'https://openid.net/specs/openid-financial-api-ciba-ID1.html',
+    summary:
+      'CIBA profiled for financial-grade APIs, on top of FAPI 1.0 Part 1 and Part 2: confidential clients, signed authentication requests, a binding message, poll or ping (never push).',
+    sections: {
+      '5.2.2': s(
+        'Authorization server',
+        'The authorization server shall support the provisions specified in clause 5.2.2 of FAPI Part 1 and clause 5.2.2 of FAPI Part 2. In addition, the authorization server, for all operations,',
+        {
+          1: 'shall only support confidential clients for Client Initiated Backchannel Authentication flows;',
+          2: 'shall ensure unique authorization context exists in the authorization request or require a binding_message in the authentication request;',
+          3: 'shall not support CIBA push mode;',
+          4: 'shall support CIBA poll mode;',
+          5: 'may support CIBA ping mode;',
+          6: 'shall require Backchannel Authentication Endpoint requests to be signed as described in [CIBA] 7.1.1;',
+          7: 'shall require user authentication to an appropriate level for the operations the client will be authorized to perform on behalf of the user;',
+          8: "shall, if it supports the acr claim and the client has requested acr, return an 'acr' claim in the resulting ID token;",
+          9: 'shall require the Signed Authentication Request to contain nbf and exp claims that limit the lifetime of the request to no more than 60 minutes;',
+          10: 'may require clients to provide a request_context claim as defined in section 5.3 of this profile; and',
+          11: 'should not use the login_hint or login_hint_token to convey "intent ids" or any other authorization metadata.',
+        },
+      ),
+      '5.2.3.1': s(
+        'Confidential client: general provisions',
+        'A confidential client shall support the provisions of clause 5.2.4 of FAPI Part 1 and Part 2. In addition, the confidential client',
+        {
+          1: 'shall only send Signed Authentication Requests as defined in [CIBA] 7.1.1 to the Backchannel Authentication Endpoint;',
+          2: 'shall ensure sufficient authorization context exists in authorization request or shall include a binding_message in the authentication request; and',
+          3: "shall ensure the Authorization Server has authenticated the user to an appropriate level for the client's intended purpose.",
+        },
+      ),
+      '7.3': s(
+        'Reliance on user to confirm binding messages',
+        'A fraudster may start a malicious CIBA flow at the same time as a genuine one, with the genuine user’s identifier. If the scope requested is similar, the only way to ensure that a user authorizes the correct transaction is for the user to compare the binding messages on the authentication and consumption devices.',
+      ),
+      '7.8': s(
+        'CIBA token delivery modes',
+        'Push is not permitted: it delivers tokens to an endpoint of the client instead of the token endpoint. Poll and ping retrieve tokens from the token endpoint. The ping carries only the auth_req_id (CIBA 10.2), and its bearer token is not sender-constrained: an attacker who knows the endpoint, the auth_req_id and the client_notification_token may make the client call the token endpoint early or repeatedly.',
+      ),
+    },
+  },
+  ciba: {
+    name: 'CIBA: OpenID Connect Client-Initiated Backchannel Authentication Flow - Core 1.0',
+    url: 'https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html',
+    anchor: (section) => `#rfc.section.${section}`,
+    summary:
+      'Authentication with no redirect: the client names the user, the user authenticates and consents on an authentication device (their phone), and the client gets the tokens from the token endpoint (poll or ping) or by push.',
+    sections: {
+      '1': s(
+        'Introduction',
+        'The user starts the flow with the client on a consumption device, but authenticates and grants consent on an authentication device, through the OpenID Provider, with no redirect through the user’s browser.',
+      ),
+      '4': s(
+        'Registration and discovery metadata',
+        'A client registers the grant type urn:openid:params:grant-type:ciba, backchannel_token_delivery_mode (poll, ping or push), backchannel_client_notification_endpoint (required for ping and push; an https URL) and backchannel_authentication_request_signing_alg when it signs its requests. The OP publishes backchannel_authentication_endpoint and the modes it supports.',
+      ),
+      '7.1': s(
+        'Authentication request',
+        'The client posts to the backchannel authentication endpoint, authenticated: scope (with openid); exactly one hint of who the user is (login_hint, login_hint_token or id_token_hint); client_notification_token, required for ping and push, the bearer token the OP will call back with; binding_message, a human-readable message displayed on both the consumption device and the authentication device to interlock them, relatively short and in plain text; optionally acr_values, user_code and requested_expiry.',
+      ),
+      '7.1.1': s(
+        'Signed authentication request',
+        'The client may send the parameters as a signed JWT in a single request parameter. Besides every authentication request parameter, the JWT contains aud (the OP’s issuer), iss (the client_id), exp, iat, nbf and jti.',
+      ),
+      '7.3': s(
+        'Successful authentication request acknowledgement',
+        'The OP answers at once with auth_req_id (required: identifies the request from now on), expires_in (required: seconds until the request expires) and interval (the minimum seconds the client must wait between polls of the token endpoint; 5 when absent).',
+      ),
+      '8': s(
+        'OpenID Provider obtains end-user consent/authorization',
+        'After validating the request, the OP authenticates the user and obtains their consent on the authentication device, showing the binding message so the user can check it against the consumption device.',
+      ),
+      '10.1': s(
+        'Token request using the CIBA grant type',
+        'A poll or ping client asks the token endpoint for the tokens with grant_type urn:openid:params:grant-type:ciba and the auth_req_id, with its client authentication. A poll client waits at least the interval between two requests; a ping client makes it after the ping.',
+      ),
+      '10.1.1': s(
+        'Successful token response',
+        'Once the user has authenticated and consented, the token endpoint answers as in OpenID Connect: an access token, an ID token and optionally a refresh token. The auth_req_id is then used up.',
+      ),
+      '10.2': s(
+        'Ping callback',
+        'In ping mode the OP posts to the client notification endpoint after the user’s authentication succeeded or failed, with the client_notification_token as a bearer token (RFC 6750) and a JSON body holding the auth_req_id. The client checks the token, answers 204 No Content, and then gets the result at the token endpoint.',
+      ),
+      '11': s(
+        'Token error response',
+        'Besides OAuth’s errors: authorization_pending (the user has not yet been authenticated; poll again), slow_down (still pending, but the interval must be increased by at least 5 seconds for this and all subsequent requests), expired_token (the auth_req_id has expired; make a new authentication request) and access_denied (the user denied the request). An auth_req_id that is invalid or another client’s is invalid_grant.',
+      ),
+      '13': s(
+        'Authentication error response',
+        'The backchannel authentication endpoint refuses a request with invalid_request, invalid_scope, expired_login_hint_token, unknown_user_id (the OP cannot tell which user the hint names), unauthorized_client, missing_user_code, invalid_user_code, invalid_binding_message (the binding message is invalid or unacceptable), invalid_client or access_denied.',
+      ),
+    },
+  },
   'oidc-core': {
     name: 'OpenID Connect Core 1.0',
     url: 'https://openid.net/specs/openid-connect-core-1_0.html',
@@ -1161,6 +1256,49 @@ export const CLAUSE_TEXTS: Record<string, SpecText> = {
       '5': s(
         'Authorization server metadata',
         'require_pushed_authorization_requests: the server accepts authorization request data only via PAR.',
+      ),
+    },
+  ),
+  rfc9396: rfc(
+    9396,
+    'OAuth 2.0 Rich Authorization Requests (RAR)',
+    'The authorization_details parameter carries fine-grained authorization data (a payment, access to named accounts) as JSON objects with a type, beyond what scope can say.',
+    {
+      '2': s(
+        'Request parameter authorization_details',
+        'A JSON array of objects, each with a type that determines its other fields, e.g. payment_initiation with instructedAmount, creditorName, creditorAccount and remittanceInformationUnstructured. It may be sent wherever scope is: in the authorization request, the pushed request (PAR) or a request object.',
+      ),
+      '2.2': s(
+        'Common data fields',
+        'Types may use common fields: locations (the resource servers the detail is for), actions (what the client wants to do), datatypes, identifier and privileges.',
+      ),
+      '3.1': s(
+        'Relationship to the scope parameter',
+        'scope and authorization_details may be used in the same request; the authorization server decides how they combine, and may require a detail to refine a given scope.',
+      ),
+      '5': s(
+        'Authorization error response',
+        'The authorization server must refuse to process any unknown authorization details type or details not conforming to the type definition, and must abort with the error invalid_authorization_details. It may also refuse a type the client is not allowed to use.',
+      ),
+      '6': s(
+        'Token request',
+        'The client may send authorization_details in the token request to ask for an access token with some of the details granted; the server processes them as it would at the authorization endpoint.',
+      ),
+      '6.1': s(
+        'Comparing authorization details',
+        'Details in a token request must be covered by the details the user granted for the code or refresh token; a request for more, or for other details, is refused with invalid_authorization_details.',
+      ),
+      '7': s(
+        'Token response',
+        'The token response contains the authorization_details granted, and the access token (for JWT access tokens, its authorization_details claim) carries them. The server may add what the user chose, e.g. the accounts selected; the resource server enforces the details, not only the scope.',
+      ),
+      '9': s(
+        'Token introspection',
+        'The introspection response carries the authorization_details of the token, so a resource server using opaque tokens learns what was granted.',
+      ),
+      '10': s(
+        'Metadata',
+        'authorization_details_types_supported in the server metadata lists the types it understands; authorization_details_types in client metadata the types a client may use.',
       ),
     },
   ),

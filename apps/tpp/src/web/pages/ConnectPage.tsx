@@ -13,7 +13,7 @@ import { apiRequest, asApiError } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { ProfileLadder } from '../components/ProfileLadder.js';
 import { useResource } from '../components/useResource.js';
-import { useRouter } from '../router.js';
+import { Link, useRouter } from '../router.js';
 
 export interface ConnectPageProps {
   /** Where the browser goes next; a test passes a spy instead of leaving the page. */
@@ -67,6 +67,11 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
       <p className="lead">
         Choose how Moneywise talks to Sandbox Bank. Each choice is a different security profile; the bank will
         ask you to log in and approve access to your accounts.
+      </p>
+      <p>
+        <Link to="/connect/decoupled" data-testid="decoupled-link">
+          Or connect with no redirect: the customer approves on the bank&rsquo;s app (decoupled, FAPI-CIBA)
+        </Link>
       </p>
       {options.error ? <ErrorNotice error={options.error} /> : null}
       {options.data ? (

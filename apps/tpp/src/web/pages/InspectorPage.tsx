@@ -11,6 +11,7 @@ import {
 } from '../../shared/timeline.js';
 import { AttackPanel } from '../components/AttackPanel.js';
 import { CompareProfiles } from '../components/CompareProfiles.js';
+import { ConsentModels } from '../components/ConsentModels.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatTime } from '../components/format.js';
 import { outcomeOf } from '../components/outcome.js';
@@ -111,6 +112,16 @@ export function InspectorView({
   const connectionId = 'connectionId' in trace ? trace.connectionId : undefined;
   // A FAPI 1.0 Baseline connection (its token is a bearer token): show what each rung above adds.
   const baseline = trace.entries.some((entry) => entry.binding?.kind === 'bearer');
+  // A payment was made: contrast the intent with a rich authorization request (RFC 9396), naming the one used.
+  const payments = trace.entries.filter((entry) => entry.phase === 'pay');
+  const lastPush = payments
+    .filter((entry) => /authorization_details|Push the authorization request/.test(entry.title))
+    .at(-1);
+  const consentModel = lastPush
+    ? /authorization_details/.test(lastPush.title)
+      ? 'authorization-details'
+      : 'intent'
+    : undefined;
   // Selecting a message makes the address its permalink (replaceState: Back still leaves the inspector).
   const select = (id: string) => {
     setSelectedId(id);
@@ -203,6 +214,7 @@ export function InspectorView({
             ) : null}
           </div>
           {baseline ? <ProfileLadder /> : null}
+          {payments.length > 0 ? <ConsentModels used={consentModel} /> : null}
         </>
       ) : null}
     </>

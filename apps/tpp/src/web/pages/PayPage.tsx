@@ -3,6 +3,8 @@
 import { type FormEvent, useState } from 'react';
 import type {
   ApiError,
+  ConnectionView,
+  PaymentAuthorization,
   PaymentRequest,
   PaymentView,
   ResubmitPaymentResponse,
@@ -15,6 +17,20 @@ import { useResource } from '../components/useResource.js';
 import { Link, useRouter } from '../router.js';
 
 const EMPTY: PaymentRequest = { payeeName: '', sortCode: '', accountNumber: '', amount: '', reference: '' };
+type PaymentField = Exclude<keyof PaymentRequest, 'authorization'>;
+
+const AUTHORIZATIONS: { value: PaymentAuthorization; label: string; hint: string }[] = [
+  {
+    value: 'intent',
+    label: 'UK intent (consent created at the bank API)',
+    hint: 'Moneywise creates a payment consent at the bank API, then names its id in the authorization request.',
+  },
+  {
+    value: 'authorization-details',
+    label: 'Rich authorization request (details in the PAR)',
+    hint: 'The payment itself travels in the pushed request as authorization_details (RFC 9396); nothing is created at the API first.',
+  },
+];
 
 export function PaymentResult({ payment }: { payment: PaymentView }) {
   const settled = payment.status === 'submitted';
@@ -44,7 +60,14 @@ export function PaymentResult({ payment }: { payment: PaymentView }) {
       ) : null}
       {payment.domesticPaymentId ? (
         <p className="muted">
-          Payment id <code>{payment.domesticPaymentId}</code> · consent <code>{payment.consentId}</code>
+          Payment id <code>{payment.domesticPaymentId}</code> ·{' '}
+          {payment.consentId ? (
+            <>
+              consent <code>{payment.consentId}</code>
+            </>
+          ) : (
+            'authorised by authorization_details (RFC 9396)'
+          )}
         </p>
       ) : null}
       {payment.error ? <ErrorNotice error={payment.error} /> : null}
@@ -112,12 +135,16 @@ export function ResendPayment({ connectionId, payment }: { connectionId: string;
 export function PaymentForm({
   onSubmit,
   busy,
+  offerAuthorizationDetails = false,
 }: {
   onSubmit: (request: PaymentRequest) => void;
   busy: boolean;
+  /** RFC 9396 is offered to FAPI 2.0 connections: the bank grants authorization_details to those only. */
+  offerAuthorizationDetails?: boolean;
 }) {
   const [form, setForm] = useState<PaymentRequest>(EMPTY);
-  const field = (name: keyof PaymentRequest) => ({
+  const [authorization, setAuthorization] = useState<PaymentAuthorization>('intent');
+  const field = (name: PaymentField) => ({
     id: `payment-${name}`,
     name,
     value: form[name],
@@ -128,7 +155,7 @@ export function PaymentForm({
   const creditor = creditorAccount(form.sortCode, form.accountNumber);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onSubmit(form);
+    onSubmit(offerAuthorizationDetails ? { ...form, authorization } : form);
   };
   return (
     <form
@@ -183,9 +210,35 @@ export function PaymentForm({
           <input {...field('reference')} maxLength={18} />
         </div>
       </div>
+      {offerAuthorizationDetails ? (
+        <fieldset className="field" data-testid="payment-authorization">
+          <legend>How the bank asks you to approve it</legend>
+          {AUTHORIZATIONS.map((option) => (
+            <div className="choice" key={option.value}>
+              <input
+                type="radio"
+                id={`payment-authorization-${option.value}`}
+                name="authorization"
+                value={option.value}
+                checked={authorization === option.value}
+                onChange={() => setAuthorization(option.value)}
+                aria-describedby={`payment-authorization-${option.value}-hint`}
+              />
+              <label htmlFor={`payment-authorization-${option.value}`}>{option.label}</label>
+              <p id={`payment-authorization-${option.value}-hint`} className="hint">
+                {option.hint}
+              </p>
+            </div>
+          ))}
+        </fieldset>
+      ) : null}
       <div className="actions">
         <button type="submit" className="button primary" disabled={busy} data-testid="payment-submit">
-          {busy ? 'Creating the payment consent…' : 'Continue to the bank'}
+          {busy
+            ? authorization === 'intent' || !offerAuthorizationDetails
+              ? 'Creating the payment consent…'
+              : 'Pushing the payment to the bank…'
+            : 'Continue to the bank'}
         </button>
       </div>
     </form>
@@ -204,6 +257,7 @@ export function PayPage({
   const payment = useResource<PaymentView>(
     paymentId ? `/connections/${id}/payments/${paymentId}` : undefined,
   );
+  const connection = useResource<ConnectionView>(`/connections/${id}`);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
 
@@ -246,7 +300,11 @@ export function PayPage({
           </Link>
         </div>
       ) : (
-        <PaymentForm onSubmit={start} busy={busy} />
+        <PaymentForm
+          onSubmit={start}
+          busy={busy}
+          offerAuthorizationDetails={connection.data?.profile.startsWith('fapi2') ?? false}
+        />
       )}
       {error ? <ErrorNotice error={error} title="The payment could not be started" /> : null}
     </section>
