@@ -400,10 +400,15 @@ async function verifyWith(
   const kid = String(chosen.input[1].get('keyid'));
   const jwk = await keys(kid);
   if (!jwk) {
+    // §5.3.1.2-1 / §5.3.2.2-1: the client's keys are its software statement's; the server's, its published JWKS.
+    const where =
+      expect.tag === REQUEST_TAG
+        ? 'your JWKS (the software statement the directory holds)'
+        : "the resource server's JWKS (its /jwks)";
     throw reject({
       description: `keyid "${kid}" is not a key of the signer's registered JWKS`,
       clause: `${expect.clause}-1`,
-      fix: 'sign with a key published in your JWKS (the software statement the directory holds) and put its kid in keyid',
+      fix: `sign with a key published in ${where} and put its kid in keyid`,
     });
   }
   const alg = String(jwk.alg ?? '');
