@@ -268,6 +268,10 @@ interface Expectations {
   bodyItem: string;
   /** The clause item for `created` (§5.3.1.2-6 for requests, §5.3.2.2-3 for responses). */
   createdItem: string;
+  /** The clause item for a missing signature (§5.3.1.2-3 for requests, §5.3.2.2-2 for responses). */
+  missingItem: string;
+  /** The clause item for the FAPI tag (§5.3.1.2-4 for requests, §5.3.2.2-5 for responses). */
+  tagItem: string;
 }
 
 /** Picks the signature with the FAPI tag: §5.3.1.2-4 / §5.3.2.2-5. */
@@ -281,7 +285,7 @@ function fapiSignature(
   if (!inputHeader || !signatureHeader) {
     throw reject({
       description: `The message carries no HTTP message signature (${inputHeader ? 'Signature' : 'Signature-Input'} header missing)`,
-      clause: `${expect.clause}-3, RFC 9421 §4`,
+      clause: `${expect.clause}-${expect.missingItem}, RFC 9421 §4`,
       fix: `sign it (RFC 9421) with tag="${expect.tag}" and send the Signature-Input and Signature headers`,
     });
   }
@@ -303,7 +307,7 @@ function fapiSignature(
   }
   throw reject({
     description: `No signature has tag="${expect.tag}" (found ${[...inputs.keys()].join(', ') || 'none'})`,
-    clause: `${expect.clause}-4`,
+    clause: `${expect.clause}-${expect.tagItem}`,
     fix: `add the signature parameter tag="${expect.tag}"`,
   });
 }
@@ -493,6 +497,8 @@ export async function verifyRequest(
     body: request.body,
     bodyItem: '8',
     createdItem: '6',
+    missingItem: '3',
+    tagItem: '4',
     required: [
       { name: '@method', item: '5', why: 'the method is part of what the client asks for' },
       { name: '@target-uri', item: '5', why: 'the URI names the resource acted on' },
@@ -536,6 +542,8 @@ export async function verifyResponse(
     body: response.body,
     bodyItem: '4',
     createdItem: '3',
+    missingItem: '2',
+    tagItem: '5',
     required: [
       { name: '@status', item: '3', why: 'the status says what became of the request' },
       ...(hasBody(response.body)

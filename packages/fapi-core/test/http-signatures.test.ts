@@ -239,12 +239,29 @@ describe('a signed resource response (FAPI 2.0 HTTP Signatures §5.3.2)', () => 
     expect(violation.description).toMatch(/does not verify/);
   });
 
-  it('refuses an unsigned response', async () => {
+  it('refuses an unsigned response (§5.3.2.2-2: the client shall accept and verify the signature)', async () => {
     const { request } = await exchange();
     const violation = await refusal(
       verifyResponse({ status: 201, headers: {}, body: answer }, request, { keys: bankKeys(), reject }),
     );
-    expect(violation.clause).toMatch(/§5\.3\.2\.2-3/);
+    expect(violation.clause).toMatch(/§5\.3\.2\.2-2, RFC 9421 §4$/);
+  });
+
+  it('refuses a response signature whose tag is not fapi-2-response (§5.3.2.2-5)', async () => {
+    const { request, response } = await exchange();
+    const retagged = String(response.headers['signature-input']).replace('fapi-2-response', 'fapi-2-request');
+    const violation = await refusal(
+      verifyResponse(
+        { ...response, headers: { ...response.headers, 'signature-input': retagged } },
+        request,
+        {
+          keys: bankKeys(),
+          reject,
+        },
+      ),
+    );
+    expect(violation.description).toMatch(/No signature has tag="fapi-2-response"/);
+    expect(violation.clause).toBe('FAPI 2.0 HTTP Signatures §5.3.2.2-5');
   });
 
   it('refuses a forged status or body', async () => {

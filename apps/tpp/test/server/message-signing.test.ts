@@ -109,7 +109,7 @@ describe('a bank answer tampered with on the way to Moneywise', () => {
     {
       attack: 'unsigned',
       because: /no HTTP message signature/,
-      clause: /FAPI 2\.0 HTTP Signatures section 5\.3\.2\.2-3/,
+      clause: /FAPI 2\.0 HTTP Signatures section 5\.3\.2\.2-2/,
       fix: /Fix: sign it \(RFC 9421\) with tag='fapi-2-response'/,
     },
     {
