@@ -1,8 +1,10 @@
 // bank-api signs every response to a signed request (FAPI 2.0 HTTP Signatures §5.3.2.1, Message Signing
 // NR6) with its own key, whose public half it publishes at /jwks: the status, a Content-Digest of the body
 // (RFC 9530) and, with `;req` (RFC 9421 §2.4), the request's method, URI, digest and signature, so the
-// answer is bound to the request it answers and the bank cannot deny having given it. Errors are signed
-// too: a refusal is an answer the client may need to prove.
+// answer is bound to the request it answers and the bank cannot deny having given it; the answer's
+// x-fapi-interaction-id too (covered by choice, not required). Errors are signed too: a refusal is an
+// answer the client may need to prove.
+import { INTERACTION_ID_HEADER } from '@fapi-sandbox/fapi-core/fapi-headers';
 import { signResponse } from '@fapi-sandbox/fapi-core/http-signatures';
 import type { LoadedSigningKey } from '@fapi-sandbox/fapi-core/jose/keys';
 import type { Logger } from '@fapi-sandbox/fapi-core/log';
@@ -32,7 +34,9 @@ export function signResponses(options: {
         headers: req.headers,
         ...(verified ? { label: verified.label } : {}),
       };
-      const response = { status: res.statusCode, headers: {}, body };
+      const interactionId = res.getHeader(INTERACTION_ID_HEADER);
+      const headers = interactionId === undefined ? {} : { [INTERACTION_ID_HEADER]: String(interactionId) };
+      const response = { status: res.statusCode, headers, body };
       signResponse(key, response, request)
         // A request signature that does not parse cannot be covered: the answer is signed without it.
         .catch(() =>

@@ -187,7 +187,8 @@ export async function signRequest(
 /**
  * §5.3.2.1: signs the response to a signed request: @status, Content-Digest of the body, `created`,
  * tag fapi-2-response, and (with `;req`, RFC 9421 §2.4) the request's method, target URI, digest and its
- * own signature and signature input, so the answer is bound to the exact request it answers.
+ * own signature and signature input, so the answer is bound to the exact request it answers. The
+ * response's x-fapi-interaction-id, when given in `response.headers`, is covered too (see below).
  */
 export async function signResponse(
   key: MessageSigningKey,
@@ -197,12 +198,16 @@ export async function signResponse(
 ): Promise<{ headers: Record<string, string>; signature: MessageSignature }> {
   const added: Record<string, string> = {};
   if (hasBody(response.body)) added['content-digest'] = contentDigest(response.body);
+  const responseHeaders = { ...definedHeaders(response.headers), ...added };
   const requestHeaders = definedHeaders(request.headers);
   const label = request.label ?? SIGNATURE_LABEL;
   const signedRequest = requestHeaders['signature-input'] !== undefined;
   const fields = [
     '@status',
     ...(added['content-digest'] ? ['content-digest'] : []),
+    // §5.3.2.1 NOTE: signers sign "anything else relevant"; not required, chosen as on requests: the id
+    // both parties log the exchange under cannot be swapped without breaking the signature.
+    ...(responseHeaders['x-fapi-interaction-id'] !== undefined ? ['x-fapi-interaction-id'] : []),
     '"@method";req',
     '"@target-uri";req',
     ...(requestHeaders['content-digest'] ? ['"content-digest";req'] : []),
@@ -216,7 +221,7 @@ export async function signResponse(
       params: ['created', 'keyid', 'tag'],
       paramValues: { tag: RESPONSE_TAG, ...(options.created ? { created: options.created } : {}) },
     },
-    { status: response.status, headers: added } satisfies SignedResponse,
+    { status: response.status, headers: responseHeaders } satisfies SignedResponse,
     { method: request.method, url: request.url, headers: requestHeaders } satisfies SignedRequest,
   );
   return finish(signed.headers, added, key);

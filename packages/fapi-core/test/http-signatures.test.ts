@@ -224,6 +224,22 @@ describe('a signed resource response (FAPI 2.0 HTTP Signatures §5.3.2)', () => 
     expect(signature.tag).toBe('fapi-2-response');
   });
 
+  it('covers the answer’s x-fapi-interaction-id when it has one: a swapped id no longer verifies', async () => {
+    const request = await signed();
+    const headers = { 'x-fapi-interaction-id': '6d1c3b0e-8a53-4b5f-9a8e-2f1b7c0d4e21' };
+    const signedAnswer = await signResponse(bank.signing, { status: 201, headers, body: answer }, request);
+    expect(signedAnswer.signature.covered).toContain('"x-fapi-interaction-id"');
+    const response = { status: 201, headers: { ...headers, ...signedAnswer.headers }, body: answer };
+    await expect(verifyResponse(response, request, { keys: bankKeys(), reject })).resolves.toMatchObject({
+      keyid: 'bank-es256',
+    });
+    const swapped = { ...response.headers, 'x-fapi-interaction-id': 'a3c9e1f2-0b4d-4e6a-8c7b-5d2e9f1a0b3c' };
+    const violation = await refusal(
+      verifyResponse({ ...response, headers: swapped }, request, { keys: bankKeys(), reject }),
+    );
+    expect(violation.description).toMatch(/does not verify/);
+  });
+
   it('verifies against the request it answers', async () => {
     const { request, response } = await exchange();
     await expect(verifyResponse(response, request, { keys: bankKeys(), reject })).resolves.toMatchObject({

@@ -4,7 +4,7 @@
 // each request, as Moneywise sent it, to the real bank-api listening on a port of its own (a replica's
 // view of the same origin, so bank-api's own checks still see the URL Moneywise signed); on the way back
 // it tampers with the answer to a payment submission. It never answers in bank-api's place.
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
@@ -21,7 +21,9 @@ export type Tampering =
   /** Changes the amount in the body and keeps the bank's digest and signature. */
   | 'body-altered'
   /** Re-signs the answer (new digest, new signature) with a key of its own, not one of bank-api's JWKS. */
-  | 'foreign-key';
+  | 'foreign-key'
+  /** Swaps the answer's x-fapi-interaction-id (which the bank's signature covers) for another. */
+  | 'interaction-id-swapped';
 
 export const ATTACKER_KID = 'interposer-es256';
 
@@ -82,6 +84,8 @@ export async function startInterposer(config: SandboxConfig, upstreamPort: numbe
         json.Data.Initiation.InstructedAmount.Amount = '9999.00';
         return { headers: answer.headers, body: JSON.stringify(json) };
       }
+      case 'interaction-id-swapped':
+        return { headers: { ...answer.headers, 'x-fapi-interaction-id': randomUUID() }, body: answer.body };
       case 'foreign-key': {
         const { headers } = await signResponse(
           { kid: ATTACKER_KID, alg: 'ES256', key: attackerKey },

@@ -85,7 +85,7 @@ describe('a payment to a bank that requires signed payment calls', () => {
       /^fapi=\("@method" "@target-uri" "authorization" "dpop" "content-digest" .*tag="fapi-2-request"$/,
     );
     expect(submit.responseHeaders?.['signature-input']).toMatch(
-      /"signature";req;key="fapi".*tag="fapi-2-response"/,
+      /^fapi=\("@status" "content-digest" "x-fapi-interaction-id" .*"signature";req;key="fapi".*tag="fapi-2-response"/,
     );
     expect(
       submit.checks.find((c) => c.by === 'bank-api' && c.name.startsWith('Message signature')),
@@ -123,6 +123,12 @@ describe('a bank answer tampered with on the way to Moneywise', () => {
       because: new RegExp(`keyid ['"]${ATTACKER_KID}['"] is not a key of the signer's registered JWKS`),
       clause: /FAPI 2\.0 HTTP Signatures section 5\.3\.2\.2-1/,
       fix: /Fix: sign with a key published in the resource server's JWKS \(its \/jwks\)/,
+    },
+    {
+      attack: 'interaction-id-swapped',
+      because: /does not verify with key .*: the covered components changed after signing/,
+      clause: /FAPI 2\.0 HTTP Signatures section 5\.3\.2\.2-2, RFC 9421 section 3\.2/,
+      fix: /Fix: sign the signature base of the message as sent/,
     },
   ] as const)(
     'is refused when $attack, and nothing is recorded as paid',
