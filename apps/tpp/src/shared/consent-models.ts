@@ -3,6 +3,15 @@
 // request (RFC 9396: the payment itself in the pushed request's authorization_details). Shown on the pay
 // page's choice and in the inspector of a connection that made a payment.
 
+import type { AccountAction } from './api.js';
+
+/** RFC 9396 §2.2: what each account_information action lets Moneywise read (bank-api refuses the others). */
+export const ACCOUNT_ACTION_TEXT: Readonly<Record<AccountAction, string>> = {
+  list_accounts: 'list the accounts',
+  read_balances: 'read their balances',
+  read_transactions: 'read their transactions',
+};
+
 export interface ConsentModelRow {
   aspect: string;
   intent: string;
