@@ -8,8 +8,10 @@ import { clientAuthViews, profileViews } from '../../src/routes/views.js';
 import type { ConnectionView } from '../../src/shared/api.js';
 import { ConnectionPage } from '../../src/web/pages/ConnectionPage.js';
 import { ConnectPage } from '../../src/web/pages/ConnectPage.js';
+import { InspectorView } from '../../src/web/pages/InspectorPage.js';
 import { Router } from '../../src/web/router.js';
 import { fakeApi } from './fake-api.js';
+import { timelineEntry } from './timeline-entry.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -155,5 +157,35 @@ describe('Connection page of a connection by authorization_details', () => {
     );
     await screen.findByTestId('connection-status');
     expect(screen.queryByTestId('granted-details')).toBeNull();
+  });
+});
+
+describe('Inspector of a connection by account_information details', () => {
+  it('contrasts the intent with RAR for account access too, before any payment, naming the one used', () => {
+    render(
+      <Router>
+        <InspectorView
+          trace={{
+            connectionId: 'c1',
+            interactionId: 'i1',
+            unavailable: [],
+            entries: [
+              timelineEntry('e1', 'Push the account access itself as authorization_details (RAR)'),
+              timelineEntry('e2', 'Check the granted account access (authorization_details)'),
+            ],
+          }}
+          backTo="/connections/c1"
+        />
+      </Router>,
+    );
+    const table = screen.getByTestId('consent-models');
+    expect(
+      within(table).getByRole('rowheader', { name: 'Account access: what Moneywise asks for' }),
+    ).toBeTruthy();
+    expect(
+      within(table).getByRole('rowheader', { name: 'Account access: what the bank API answers' }),
+    ).toBeTruthy();
+    expect(screen.getByTestId('consent-model-accounts').textContent).toMatch(/rich authorization request/);
+    expect(screen.queryByTestId('consent-model-used')).toBeNull();
   });
 });
