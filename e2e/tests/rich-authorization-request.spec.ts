@@ -4,6 +4,8 @@
 // names each step and contrasts the intent with the rich authorization request.
 import { BankConsentPage } from '../pages/bank-consent-page.js';
 import { BankLoginPage } from '../pages/bank-login-page.js';
+import { TppConnectPage } from '../pages/tpp-connect-page.js';
+import { TppConnectionPage } from '../pages/tpp-connection-page.js';
 import { TppInspectorPage } from '../pages/tpp-inspector-page.js';
 import { TppPaymentPage } from '../pages/tpp-payment-page.js';
 import { expectUsableAtWidths } from '../src/accessibility.js';
@@ -94,4 +96,77 @@ test('Alice pays £12.34 authorised by the payment’s own details in the pushed
     await connection.openAccount(/Everyday/);
     await expect.poll(() => connection.balance()).toBeCloseTo(before - 12.34, 2);
   });
+});
+
+test('Alice shares her accounts with Moneywise through account_information details in the pushed request, and a read she did not grant is refused', async ({
+  page,
+  sandbox,
+  step,
+}) => {
+  await onboard(page, sandbox, step);
+  const connect = new TppConnectPage(page);
+  const login = new BankLoginPage(page);
+  const consent = new BankConsentPage(page);
+  const connection = new TppConnectionPage(page);
+  await step('The connect page offers a UK intent or a rich authorization request for FAPI 2.0', async () => {
+    await connect.open(sandbox.config.tpp.web.origin);
+    await connect.chooseRichAuthorization();
+    await expectUsableAtWidths(page, connect.form(), {
+      screenshotPath: (width) => test.info().outputPath(`rar-connect-${width}.png`),
+    });
+    await page
+      .getByTestId('account-authorization')
+      .screenshot({ path: test.info().outputPath('rar-connect-choice-390.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+  await step(
+    'Connect with list_accounts and read_balances only: no consent is created at the bank API',
+    async () => {
+      await connect.connect('fapi2-dpop', 'private_key_jwt', {
+        authorizationDetailsWithout: ['read_transactions'],
+      });
+      await login.expectShown(sandbox.config.bankOp.issuer);
+      await login.signIn(ALICE.username, ALICE.password);
+    },
+  );
+  await step('The bank shows the access Moneywise pushed, and Alice shares her current account', async () => {
+    await expect(page.getByRole('heading', { level: 1 })).toContainText(
+      'wants to see your account information',
+    );
+    await expect(page.getByText('authorization_details', { exact: true })).toBeVisible();
+    await expect(page.getByText('Consent reference')).toHaveCount(0);
+    await consent.allow([/Everyday/]);
+    await connection.expectConnected();
+  });
+  await step(
+    'Moneywise shows what was granted, reads the balance, and relays the refusal of transactions',
+    async () => {
+      const granted = page.getByTestId('granted-details');
+      await expect(granted.getByTestId('granted-actions')).toHaveText(
+        /^list_accounts .*read_balances [^,]*$/,
+      );
+      await expect(connection.accounts()).toHaveCount(1);
+      await connection.openAccount(/Everyday/);
+      expect(await connection.balance()).toBeGreaterThan(0);
+      const detail = page.getByTestId('account-detail');
+      await expect(detail).toContainText('The bank’s API');
+      await expect(detail).toContainText('insufficient_scope');
+      await expect(connection.transactions()).toHaveCount(0);
+    },
+  );
+  const inspector = new TppInspectorPage(page);
+  await step(
+    'The inspector names the RAR steps and contrasts the intent with RAR for account access',
+    async () => {
+      await connection.openInspector();
+      await inspector.open(/Push the account access itself as authorization_details/);
+      await expect(inspector.detail()).toContainText('account_information');
+      await inspector.open(/Check the granted account access/);
+      await expect(inspector.detail()).toContainText('the bank added accounts');
+      await expect(inspector.entries().filter({ hasText: 'Create the account-access consent' })).toHaveCount(
+        0,
+      );
+      await expect(page.getByTestId('consent-model-accounts')).toContainText('rich authorization request');
+    },
+  );
 });

@@ -12,10 +12,16 @@ export interface PaymentInitiationDetail {
   remittanceInformationUnstructured?: string;
 }
 
+/** RFC 9396 §2.2 actions on the customer's accounts, as this sandbox's bank grants them. */
+export const ACCOUNT_ACTIONS = ['list_accounts', 'read_balances', 'read_transactions'] as const;
+export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
+
 /** RFC 9396 §2.2 actions on the customer's accounts. */
 export interface AccountInformationDetail {
   type: 'account_information';
-  actions: ('list_accounts' | 'read_balances' | 'read_transactions')[];
+  actions: AccountAction[];
+  /** Added by the bank when the customer approves: the accounts they chose to share (RFC 9396 §7). */
+  accounts?: string[];
 }
 
 export type AuthorizationDetail = PaymentInitiationDetail | AccountInformationDetail;
@@ -37,6 +43,11 @@ export function paymentInitiationDetail(input: {
     },
     ...(input.reference ? { remittanceInformationUnstructured: input.reference } : {}),
   };
+}
+
+/** Access to the accounts the customer will choose, for these actions (in the bank's order). */
+export function accountInformationDetail(actions: readonly AccountAction[]): AccountInformationDetail {
+  return { type: 'account_information', actions: ACCOUNT_ACTIONS.filter((a) => actions.includes(a)) };
 }
 
 /**

@@ -106,7 +106,13 @@ export async function pushAuthorizationRequest(deps: {
   }
   const context = { interactionId: deps.interactionId, connectionId: deps.connectionId };
   // FAPI 1.0 Adv §5.2.2-1 / RFC 9101 §4: a FAPI 1.0 client signs every parameter in a request object.
-  const step = deps.authorizationDetails ? 'par-details' : 'par';
+  const detailType = deps.authorizationDetails?.[0]?.type;
+  const step =
+    detailType === 'account_information'
+      ? 'par-account-details'
+      : detailType === 'payment_initiation'
+        ? 'par-details'
+        : 'par';
   const response = await pushToBank(engine, client, tppStep(step, context, checks), params, {
     signedRequest: client.profile.signedRequestObject,
   });

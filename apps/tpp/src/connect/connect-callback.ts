@@ -1,11 +1,12 @@
 // The redirect back from the bank: match the state (RFC 6749 §10.12), verify the authorization response,
 // exchange the code once (RFC 6749 §4.1.3, §10.5) and verify the ID token before the connection is active.
-import { checkGrantedDetails } from '@fapi-sandbox/fapi-client';
+import { type AccountInformationDetail, checkGrantedDetails } from '@fapi-sandbox/fapi-client';
 import { isCompactJwe } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { CheckResult } from '@fapi-sandbox/fapi-core/trace';
 import { PartyError } from '../http/party-error.js';
 import type { ApiError } from '../shared/api.js';
 import { STEPS } from '../trace/steps.js';
+import { describeStep } from '../trace/trace-log.js';
 import {
   AuthorizationResponseRejected,
   responseChecksTrace,
@@ -109,22 +110,32 @@ export function createCompleteConnection(
           checks,
         });
       }
-      if (payment && byAuthorizationDetails(payment.request)) {
-        // RFC 9396 §7: the bank granted the details Moneywise pushed, adding only the customer's choice.
-        const granted = checkGrantedDetails(
-          [paymentDetailFor(payment.request)],
-          response.authorization_details,
-        );
-        trace.recordChecks({ ...context(connection), step: 'granted-details', checks: [granted] });
+      // RFC 9396 §7: the bank granted the details Moneywise pushed, adding only the customer's choice.
+      const requested = payment
+        ? byAuthorizationDetails(payment.request)
+          ? [paymentDetailFor(payment.request)]
+          : undefined
+        : connection.authorizationDetails;
+      if (requested) {
+        const granted = checkGrantedDetails(requested, response.authorization_details);
+        const step = payment ? 'granted-details' : 'granted-account-details';
+        trace.recordChecks({ ...context(connection), step, checks: [granted] });
         if (!granted.passed) {
           throw new PartyError({
             party: 'bank-op',
-            step: 'Check the granted authorization_details',
+            step: describeStep(step).title,
             upstreamStatus: 200,
             error: 'invalid_authorization_details',
             description: granted.detail,
             clause: granted.clause,
-            fix: 'do not submit this payment; start it again',
+            fix: payment
+              ? 'do not submit this payment; start it again'
+              : 'do not use this grant; connect again',
+          });
+        }
+        if (!payment) {
+          connection = store.update(connection.id, {
+            authorizationDetails: response.authorization_details as AccountInformationDetail[],
           });
         }
       }

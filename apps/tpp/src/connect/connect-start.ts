@@ -1,6 +1,8 @@
 // Starting a connection: register with the bank if need be, create the account-access consent
 // (UK OB Account and Transaction API v3.1) with a client-credentials token, and push the request (RFC 9126).
+// Or, by a rich authorization request (RFC 9396), push the account access itself as authorization_details.
 import { randomUUID } from 'node:crypto';
+import { type AccountAction, accountInformationDetail } from '@fapi-sandbox/fapi-client';
 import type { ConnectionView } from '../shared/api.js';
 import type { Connection } from '../store/connections.js';
 import type { Authorize } from './authorize.js';
@@ -26,6 +28,8 @@ export type StartConnection = (input: {
   encryptIdToken?: boolean;
   /** JARM §2.2: the bank signs its JARM response, then encrypts it to Moneywise's key (JARM profiles only). */
   encryptJarm?: boolean;
+  /** RFC 9396 §2: account access asked for by these account_information actions, with no intent (FAPI 2.0). */
+  accountActions?: readonly AccountAction[];
 }) => Promise<{ connection: ConnectionView; authorizationUrl: string }>;
 
 export function createStartConnection(
@@ -42,6 +46,7 @@ export function createStartConnection(
     encryptRequestObject,
     encryptIdToken,
     encryptJarm,
+    accountActions,
   }) {
     const now = new Date().toISOString();
     let connection: Connection = {
@@ -55,6 +60,7 @@ export function createStartConnection(
       ...(encryptRequestObject ? { requestObjectEncryption: REQUEST_OBJECT_ENCRYPTION } : {}),
       ...(encryptIdToken ? { idTokenEncryption: ID_TOKEN_ENCRYPTION } : {}),
       ...(encryptJarm ? { jarmEncryption: JARM_ENCRYPTION } : {}),
+      ...(accountActions ? { authorizationDetails: [accountInformationDetail(accountActions)] } : {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -68,6 +74,15 @@ export function createStartConnection(
       );
       connection = store.update(connection.id, { clientId: registration.clientId });
       const outcome = await withRegisteredClient(connection, async (client) => {
+        if (connection.authorizationDetails) {
+          // RFC 9396: nothing is created at the bank API; the account access travels in the pushed request.
+          return authorize(connection, client, {
+            scope: 'openid accounts',
+            authorizationDetails: connection.authorizationDetails,
+            purpose: 'accounts',
+            sessionId: customer.sessionId,
+          });
+        }
         const ccToken = await clientCredentialsToken(connection, client, 'accounts');
         const consent = await deps.bankApi.createAccountAccessConsent(
           client,

@@ -36,6 +36,7 @@ export function createConnectionView(store: ConnectionStore): (connection: Conne
       interactionId: connection.interactionId,
       status: connection.status,
       consentId: connection.consentId,
+      ...(connection.authorizationDetails ? { authorizationDetails: connection.authorizationDetails } : {}),
       createdAt: connection.createdAt,
       updatedAt: connection.updatedAt,
       error: connection.error,

@@ -1,5 +1,6 @@
 // The JSON API the React app calls. It answers views (connections, accounts, timeline entries) and never
 // a token or a key: those stay in the back end. Every bad input is a 400 with error and description.
+import { ACCOUNT_ACTIONS } from '@fapi-sandbox/fapi-client';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
@@ -26,6 +27,9 @@ const connectBody = z.object({
   encryptRequestObject: z.boolean().optional(),
   encryptIdToken: z.boolean().optional(),
   encryptJarm: z.boolean().optional(),
+  authorization: z.enum(['intent', 'authorization-details']).optional(),
+  /** RFC 9396 §2.2: the account_information actions asked for (all three when absent). */
+  actions: z.array(z.enum(ACCOUNT_ACTIONS)).min(1).optional(),
 });
 
 const paymentBody = z.object({
@@ -149,7 +153,8 @@ export function apiRoutes(deps: {
   router.post('/connections', inPhase('connect'), async (req, res) => {
     const parsed = connectBody.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidBody(parsed.error);
-    const { profile, clientAuth, encryptRequestObject, encryptIdToken, encryptJarm } = parsed.data;
+    const { profile, clientAuth, encryptRequestObject, encryptIdToken, encryptJarm, authorization, actions } =
+      parsed.data;
     if (!isProfileId(profile) || !isClientAuthMethod(clientAuth))
       throw new Error('unreachable: validated above');
     // JARM §2.2: only a JWT response can be encrypted; the other profiles answer in the query.
@@ -162,6 +167,17 @@ export function apiRoutes(deps: {
         fix: 'choose FAPI 1.0 Advanced, or leave the option off',
       });
     }
+    const byDetails = authorization === 'authorization-details';
+    // Which profiles may push authorization_details is the bank's to say (RFC 9396 §5): its refusal is relayed.
+    if (actions && !byDetails) {
+      throw new OAuthError({
+        status: 400,
+        error: 'invalid_request',
+        description: 'actions: account_information actions travel only in a rich authorization request',
+        clause: 'RFC 9396 §2.2',
+        fix: 'send authorization "authorization-details" with the actions, or leave actions out',
+      });
+    }
     const started = await connections.start({
       customer: customerOf(req, res),
       profile,
@@ -169,6 +185,7 @@ export function apiRoutes(deps: {
       encryptRequestObject,
       encryptIdToken,
       encryptJarm,
+      ...(byDetails ? { accountActions: actions ?? ACCOUNT_ACTIONS } : {}),
     });
     res.status(201).json(started);
   });

@@ -2,9 +2,14 @@
 // sides. Nothing here is a token, a key or a secret: those stay in the back end.
 
 // The ways of connecting are the client engine's (type-only: nothing of it reaches the web bundle).
-import type { ClientAuthMethod, ProfileId } from '@fapi-sandbox/fapi-client';
+import type {
+  AccountAction,
+  AccountInformationDetail,
+  ClientAuthMethod,
+  ProfileId,
+} from '@fapi-sandbox/fapi-client';
 
-export type { ClientAuthMethod, ProfileId };
+export type { AccountAction, AccountInformationDetail, ClientAuthMethod, ProfileId };
 
 /** Every error the TPP answers, and every error it relays from another party. */
 export interface ApiError {
@@ -91,6 +96,11 @@ export interface ConnectionView {
   interactionId: string;
   status: ConnectionStatus;
   consentId?: string;
+  /**
+   * RFC 9396: account access by authorization_details instead of an intent (then no consentId): as
+   * pushed while authorising, then as the bank granted them (§7), with the accounts the customer chose.
+   */
+  authorizationDetails?: AccountInformationDetail[];
   createdAt: string;
   updatedAt: string;
   error?: ApiError;

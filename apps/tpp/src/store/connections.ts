@@ -1,7 +1,7 @@
 // Connections (one learner's link to the bank under one profile), their tokens, the authorization
 // requests in flight and the payments made through them. Rows only; the rules live in connect/*.
 
-import type { CibaDeliveryMode } from '@fapi-sandbox/fapi-client';
+import type { AccountInformationDetail, CibaDeliveryMode } from '@fapi-sandbox/fapi-client';
 import { isKeyManagementAlg, type KeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { JWK } from 'jose';
 import { type ClientAuthMethod, isCibaMode, type ProfileId } from '../connect/profiles.js';
@@ -34,6 +34,11 @@ export interface Connection {
   jarmEncryption?: KeyManagementAlg;
   /** FAPI-CIBA: a decoupled connection, its tokens delivered by poll or ping (no redirect). */
   ciba?: CibaDeliveryMode;
+  /**
+   * RFC 9396: account access asked for by authorization_details instead of an intent: the detail as
+   * pushed until the customer approves, then as the bank granted it (§7, with the accounts chosen).
+   */
+  authorizationDetails?: AccountInformationDetail[];
   error?: ApiError;
   /** The accounts the bank answered with when Moneywise last read them: the ones the customer shared. */
   sharedAccounts?: AccountView[];
@@ -85,6 +90,8 @@ export interface Payment {
 }
 
 const json = <T>(text: string | null): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
+const detailsJson = (details: AccountInformationDetail[] | undefined) =>
+  details ? JSON.stringify(details) : null;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
 export interface ConnectionStore {
@@ -96,7 +103,9 @@ export interface ConnectionStore {
   remove(id: string): void;
   update(
     id: string,
-    changes: Partial<Pick<Connection, 'status' | 'consentId' | 'clientId' | 'error'>>,
+    changes: Partial<
+      Pick<Connection, 'status' | 'consentId' | 'clientId' | 'error' | 'authorizationDetails'>
+    >,
   ): Connection;
 
   saveToken(token: StoredToken): void;
@@ -134,6 +143,7 @@ interface ConnectionRow {
   id_token_encryption: string | null;
   jarm_encryption: string | null;
   ciba_mode: string | null;
+  authorization_details_json: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -155,6 +165,9 @@ function connectionFrom(row: ConnectionRow): Connection {
     ...(isKeyManagementAlg(row.id_token_encryption) ? { idTokenEncryption: row.id_token_encryption } : {}),
     ...(isKeyManagementAlg(row.jarm_encryption) ? { jarmEncryption: row.jarm_encryption } : {}),
     ...(isCibaMode(row.ciba_mode) ? { ciba: row.ciba_mode } : {}),
+    ...(row.authorization_details_json
+      ? { authorizationDetails: json<AccountInformationDetail[]>(row.authorization_details_json) }
+      : {}),
     error: json<ApiError>(row.error_json),
     sharedAccounts: json<AccountView[]>(row.shared_accounts_json),
     createdAt: row.created_at,
@@ -232,13 +245,13 @@ function paymentFrom(row: PaymentRow): Payment {
 export function createConnectionStore(db: Db): ConnectionStore {
   const q = {
     insertConnection: db.prepare(`INSERT INTO connections
-      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption, id_token_encryption, jarm_encryption, ciba_mode)
-      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption, @idTokenEncryption, @jarmEncryption, @ciba)`),
+      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption, id_token_encryption, jarm_encryption, ciba_mode, authorization_details_json)
+      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption, @idTokenEncryption, @jarmEncryption, @ciba, @authorizationDetails)`),
     getConnection: db.prepare('SELECT * FROM connections WHERE id = ?'),
     listConnections: db.prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at DESC'),
     updateConnection:
       db.prepare(`UPDATE connections SET status = @status, consent_id = @consentId, client_id = @clientId,
-      error_json = @error, updated_at = @updatedAt WHERE id = @id`),
+      error_json = @error, authorization_details_json = @authorizationDetails, updated_at = @updatedAt WHERE id = @id`),
     upsertToken: db.prepare(`INSERT INTO tokens
       (connection_id, grant_name, access_token, refresh_token, token_type, scope, expires_at, issued_at)
       VALUES (@connectionId, @grant, @accessToken, @refreshToken, @tokenType, @scope, @expiresAt, @issuedAt)
@@ -291,6 +304,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
         idTokenEncryption: orNull(connection.idTokenEncryption),
         jarmEncryption: orNull(connection.jarmEncryption),
         ciba: orNull(connection.ciba),
+        authorizationDetails: detailsJson(connection.authorizationDetails),
       });
     },
     get,
@@ -305,6 +319,7 @@ export function createConnectionStore(db: Db): ConnectionStore {
         consentId: orNull(next.consentId),
         clientId: orNull(next.clientId),
         error: next.error ? JSON.stringify(next.error) : null,
+        authorizationDetails: detailsJson(next.authorizationDetails),
         updatedAt: next.updatedAt,
       });
       return next;

@@ -122,6 +122,7 @@ const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: 'registrations', column: 'jarm_encryption', definition: 'TEXT' },
   { table: 'registrations', column: 'ciba_mode', definition: 'TEXT' },
   { table: 'connections', column: 'ciba_mode', definition: 'TEXT' },
+  { table: 'connections', column: 'authorization_details_json', definition: 'TEXT' },
 ];
 
 function addMissingColumns(db: Db): void {

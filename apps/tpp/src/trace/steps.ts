@@ -109,6 +109,12 @@ export const STEPS = {
       'No consent was created at the bank API first: the payment (amount, currency, payee, reference) travels in the pushed request as an authorization_details entry of type payment_initiation. The bank checks it against its own types before answering (invalid_authorization_details otherwise), and its consent page shows exactly these details. Compare a UK intent, where Moneywise creates the consent at the API and the request only names its id.',
     clause: 'RFC 9396 §2, §5, RFC 9126 §2',
   },
+  'par-account-details': {
+    title: 'Push the account access itself as authorization_details (RAR)',
+    explanation:
+      'No account-access consent was created at the bank API first: the access travels in the pushed request as an authorization_details entry of type account_information, its actions (list_accounts, read_balances, read_transactions) saying what Moneywise may do, with scope openid accounts. The bank checks it before answering; its consent page shows the actions and lets the customer choose the accounts. Compare a UK intent, where Moneywise creates the consent (its permissions) at the API and the request only names its id.',
+    clause: 'RFC 9396 §2, §2.2, §3.1, RFC 9126 §2',
+  },
   'par-encrypted': {
     title: 'Push the authorization request (PAR), encrypted (JWE)',
     explanation:
@@ -186,6 +192,12 @@ export const STEPS = {
     title: 'Check the granted authorization_details',
     explanation:
       'The token response names what the customer granted: the details Moneywise pushed, unchanged, plus what the bank added (the account the customer chose to pay from). The access token carries the same claim, so the bank API needs no consent record to know what it may pay.',
+    clause: 'RFC 9396 §7',
+  },
+  'granted-account-details': {
+    title: 'Check the granted account access (authorization_details)',
+    explanation:
+      'The token response names what the customer granted: the actions Moneywise pushed, unchanged, plus the accounts the customer chose (added by the bank). Moneywise keeps them on the connection; the access token carries the same claim, so the bank API answers only those actions on those accounts, and a refreshed token keeps them.',
     clause: 'RFC 9396 §7',
   },
   'payment-granted': {

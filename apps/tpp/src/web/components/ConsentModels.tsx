@@ -3,7 +3,22 @@
 import { CONSENT_MODELS } from '../../shared/consent-models.js';
 import { ClauseChip } from './ClauseChip.js';
 
-export function ConsentModels({ used }: { used?: 'intent' | 'authorization-details' | undefined }) {
+type ConsentModel = 'intent' | 'authorization-details';
+
+const IN_WORDS: Record<ConsentModel, string> = {
+  intent: 'a UK intent (consent created at the bank API)',
+  'authorization-details': 'a rich authorization request (details in the PAR)',
+};
+
+export function ConsentModels({
+  used,
+  accountsUsed,
+}: {
+  /** How the connection's last payment was authorised, if it made one. */
+  used?: ConsentModel | undefined;
+  /** How the connection's account access was authorised. */
+  accountsUsed?: ConsentModel | undefined;
+}) {
   return (
     <section
       aria-labelledby="consent-models-title"
@@ -11,13 +26,14 @@ export function ConsentModels({ used }: { used?: 'intent' | 'authorization-detai
       data-testid="consent-models"
     >
       <h2 id="consent-models-title">UK intent or rich authorization request: where the consent is</h2>
+      {accountsUsed ? (
+        <p className="muted" data-testid="consent-model-accounts">
+          This connection’s account access used {IN_WORDS[accountsUsed]}.
+        </p>
+      ) : null}
       {used ? (
         <p className="muted" data-testid="consent-model-used">
-          This connection’s last payment used{' '}
-          {used === 'intent'
-            ? 'a UK intent (consent created at the bank API)'
-            : 'a rich authorization request (details in the PAR)'}
-          .
+          This connection’s last payment used {IN_WORDS[used]}.
         </p>
       ) : null}
       <table>

@@ -2,6 +2,7 @@
 // and Moneywise sends the browser to the bank once the consent and the pushed request are in place.
 import { type FormEvent, type ReactNode, useState } from 'react';
 import type {
+  AccountAction,
   ApiError,
   ClientAuthMethod,
   ClientAuthView,
@@ -9,6 +10,7 @@ import type {
   ProfileView,
   StartConnectionResponse,
 } from '../../shared/api.js';
+import { ACCOUNT_ACTION_TEXT } from '../../shared/consent-models.js';
 import { apiRequest, asApiError } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { ProfileLadder } from '../components/ProfileLadder.js';
@@ -34,11 +36,15 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
   const [encryptRequestObject, setEncryptRequestObject] = useState(false);
   const [encryptIdToken, setEncryptIdToken] = useState(false);
   const [encryptJarm, setEncryptJarm] = useState(false);
+  const [authorization, setAuthorization] = useState<'intent' | 'authorization-details'>('intent');
+  const [actions, setActions] = useState<AccountAction[]>([...ACCOUNT_ACTIONS]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
 
   // JARM §2.2: only a profile answering with a JARM response (FAPI 1.0 Advanced) has one to encrypt.
   const jarm = options.data?.profiles.find((p) => p.id === profile)?.jarm === true;
+  // RFC 9396 §5: the bank offers authorization_details to FAPI 2.0 clients only.
+  const byDetails = profile.startsWith('fapi2') && authorization === 'authorization-details';
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -52,6 +58,7 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
           ...(encryptRequestObject ? { encryptRequestObject } : {}),
           ...(encryptIdToken ? { encryptIdToken } : {}),
           ...(jarm && encryptJarm ? { encryptJarm } : {}),
+          ...(byDetails ? { authorization, actions } : {}),
         },
       });
       redirect(started.authorizationUrl);
@@ -123,6 +130,52 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
               </label>
             ))}
           </fieldset>
+          {profile.startsWith('fapi2') ? (
+            <fieldset className="choices choices-compact" data-testid="account-authorization">
+              <legend>How the bank asks you to approve account access</legend>
+              {CONSENT_CHOICES.map((choice) => (
+                <label
+                  key={choice.value}
+                  className={`choice ${authorization === choice.value ? 'choice-selected' : ''}`}
+                >
+                  <input
+                    type="radio"
+                    name="authorization"
+                    value={choice.value}
+                    checked={authorization === choice.value}
+                    onChange={() => setAuthorization(choice.value)}
+                    data-testid={`authorization-${choice.value}`}
+                  />
+                  <span className="choice-body">
+                    <span className="choice-title">{choice.title}</span>
+                    <span className="choice-summary">
+                      {choice.summary} <span className="clause">{choice.clause}</span>
+                    </span>
+                  </span>
+                </label>
+              ))}
+              {byDetails ? (
+                <fieldset className="account-actions" data-testid="account-actions">
+                  <legend>account_information actions Moneywise asks for</legend>
+                  {ACCOUNT_ACTIONS.map((action) => (
+                    <label key={action}>
+                      <input
+                        type="checkbox"
+                        checked={actions.includes(action)}
+                        onChange={(event) =>
+                          setActions((current) =>
+                            event.target.checked ? [...current, action] : current.filter((a) => a !== action),
+                          )
+                        }
+                        data-testid={`action-${action}`}
+                      />{' '}
+                      <code>{action}</code> ({ACCOUNT_ACTION_TEXT[action]})
+                    </label>
+                  ))}
+                </fieldset>
+              ) : null}
+            </fieldset>
+          ) : null}
           <fieldset className="choices choices-compact">
             <legend>Options</legend>
             <OptionChoice
@@ -162,12 +215,21 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
             ) : null}
           </fieldset>
           <div className="actions">
-            <button type="submit" className="button primary" disabled={busy} data-testid="connect-button">
+            <button
+              type="submit"
+              className="button primary"
+              disabled={busy || (byDetails && actions.length === 0)}
+              data-testid="connect-button"
+            >
               {busy ? 'Preparing the request…' : 'Connect to Sandbox Bank'}
             </button>
           </div>
           <div aria-live="polite" className="sr-status">
-            {busy ? 'Creating the consent and pushing the authorization request' : ''}
+            {busy
+              ? byDetails
+                ? 'Pushing the account access to the bank'
+                : 'Creating the consent and pushing the authorization request'
+              : ''}
           </div>
         </form>
       ) : options.loading ? (
@@ -178,6 +240,27 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
     </section>
   );
 }
+
+/** RFC 9396 §2.2: the actions a rich authorization request may ask for. */
+const ACCOUNT_ACTIONS = Object.keys(ACCOUNT_ACTION_TEXT) as AccountAction[];
+
+/** The two ways account access is asked for, side by side (the inspector contrasts them further). */
+const CONSENT_CHOICES = [
+  {
+    value: 'intent',
+    title: 'UK intent (consent created at the bank API)',
+    summary:
+      'Moneywise first creates an account-access consent at the bank API with its permissions, then names its id in the pushed request.',
+    clause: 'UK OB Account and Transaction API v3.1, UK OB Security Profile',
+  },
+  {
+    value: 'authorization-details',
+    title: 'Rich authorization request (account_information details in the PAR)',
+    summary:
+      'Nothing is created at the bank API: the access itself (the actions below) travels in the pushed request with scope openid accounts; you choose the accounts at the bank.',
+    clause: 'RFC 9396 §2, §2.2',
+  },
+] as const;
 
 /** One checkbox of the connect page's options: its title, what it does, and the clause. */
 function OptionChoice(props: {

@@ -12,6 +12,7 @@ import type {
 import { apiRequest, asApiError } from '../api.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { formatDate, formatMoney, sortCodeAccount } from '../components/format.js';
+import { GrantedDetails } from '../components/GrantedDetails.js';
 import { useResource } from '../components/useResource.js';
 import { Link } from '../router.js';
 import { STATUS_TEXT } from './ConnectionsPage.js';
@@ -176,6 +177,10 @@ function Reconnect({
           ...(connection.requestObjectEncryption ? { encryptRequestObject: true } : {}),
           ...(connection.idTokenEncryption ? { encryptIdToken: true } : {}),
           ...(connection.jarmEncryption ? { encryptJarm: true } : {}),
+          // RFC 9396: the same account access asked for again, by the same actions.
+          ...(connection.authorizationDetails?.[0]
+            ? { authorization: 'authorization-details', actions: connection.authorizationDetails[0].actions }
+            : {}),
         },
       });
       redirect(started.authorizationUrl);
@@ -267,6 +272,9 @@ export function ConnectionPage({ id, redirect = (url) => window.location.assign(
           </div>
           {c.error && c.status !== 'ended' ? (
             <ErrorNotice error={c.error} title="This connection failed" />
+          ) : null}
+          {c.authorizationDetails && c.status === 'active' ? (
+            <GrantedDetails details={c.authorizationDetails} />
           ) : null}
         </>
       ) : null}

@@ -122,6 +122,15 @@ export function InspectorView({
       ? 'authorization-details'
       : 'intent'
     : undefined;
+  // How the account access was asked for: by account_information details (RFC 9396) or a UK intent.
+  const connectPush = trace.entries
+    .filter((entry) => entry.phase === 'connect')
+    .find((entry) => /authorization_details|Push the authorization request/.test(entry.title));
+  const accountsModel = connectPush
+    ? /authorization_details/.test(connectPush.title)
+      ? 'authorization-details'
+      : 'intent'
+    : undefined;
   // Selecting a message makes the address its permalink (replaceState: Back still leaves the inspector).
   const select = (id: string) => {
     setSelectedId(id);
@@ -214,7 +223,9 @@ export function InspectorView({
             ) : null}
           </div>
           {baseline ? <ProfileLadder /> : null}
-          {payments.length > 0 ? <ConsentModels used={consentModel} /> : null}
+          {payments.length > 0 || accountsModel === 'authorization-details' ? (
+            <ConsentModels used={consentModel} accountsUsed={accountsModel} />
+          ) : null}
         </>
       ) : null}
     </>
