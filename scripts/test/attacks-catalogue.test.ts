@@ -42,7 +42,7 @@ describe('GET /sandbox/rules', () => {
     for (const rule of rules) {
       expect(rule).toMatchObject({
         id: expect.stringMatching(/^[a-z0-9]+(-[a-z0-9_]+)*$/),
-        clause: expect.stringMatching(/RFC|FAPI|OIDC|OB|PSD2/),
+        clause: expect.stringMatching(/RFC|FAPI|OIDC|OB|PSD2|JARM|CIBA/),
         requirement: expect.any(String),
         enforcedBy: { by: expect.stringMatching(/oidc-provider|bank-op/) },
       });
