@@ -16,10 +16,13 @@ export async function accessibilityViolations(page: Page, checked: Set<string>):
   try {
     return await analyze(page);
   } catch (err) {
-    // A step may end while the page is still navigating (a redirect after a click): check the page it lands on.
-    if (!/context was destroyed|navigat/i.test(String(err))) throw err;
+    // A step may end while the page is still navigating (a click that submits to another party): axe is then
+    // injected into the page that leaves and run in the one that arrives, or its page goes away mid-run.
+    // Check the page it lands on instead.
+    const navigated = page.url() !== url.href;
+    if (!navigated && !/context was destroyed|navigat|reading 'run'/i.test(String(err))) throw err;
     await page.waitForLoadState('load');
-    return analyze(page);
+    return navigated ? accessibilityViolations(page, checked) : analyze(page);
   }
 }
 
