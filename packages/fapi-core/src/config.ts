@@ -83,6 +83,12 @@ export interface SandboxConfig {
    * replicas of bank-op and bank-api can share it.
    */
   databaseUrl?: string;
+  /**
+   * FAPI_DIRECTORY_DATABASE_URL and FAPI_TPP_DATABASE_URL: the same for the directory's and the TPP's
+   * data. Each party has a database of its own, as each has its own keys: no party reads another's rows.
+   */
+  directoryDatabaseUrl?: string;
+  tppDatabaseUrl?: string;
   ca: {
     /** The sandbox root CA: the only trust anchor every client needs. */
     root: string;
@@ -163,12 +169,13 @@ function baseDomainOf(env: NodeJS.ProcessEnv): string {
   return raw;
 }
 
-function databaseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
-  const raw = env.DATABASE_URL?.trim();
+/** The PostgreSQL URL in `variable`, or undefined to keep `owner`'s data in its embedded SQLite file. */
+function databaseUrlOf(env: NodeJS.ProcessEnv, variable: string, owner: string): string | undefined {
+  const raw = env[variable]?.trim();
   if (!raw) return undefined;
   if (!/^postgres(ql)?:\/\/[^/]/.test(raw)) {
     throw new Error(
-      `DATABASE_URL must be a PostgreSQL URL, postgres://user:password@host:5432/database (got '${raw.split(':')[0]}:…'); unset it to keep the bank in its embedded SQLite file`,
+      `${variable} must be a PostgreSQL URL, postgres://user:password@host:5432/database (got '${raw.split(':')[0]}:…'); unset it to keep ${owner} in its embedded SQLite file`,
     );
   }
   return raw;
@@ -223,7 +230,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
 
   const baseDomain = baseDomainOf(env);
   const hostAddress = addressOf(env, 'FAPI_HOST_ADDRESS', '127.0.0.1');
-  const databaseUrl = databaseUrlOf(env);
+  const databaseUrl = databaseUrlOf(env, 'DATABASE_URL', 'the bank');
+  const directoryDatabaseUrl = databaseUrlOf(env, 'FAPI_DIRECTORY_DATABASE_URL', 'the directory');
+  const tppDatabaseUrl = databaseUrlOf(env, 'FAPI_TPP_DATABASE_URL', 'the TPP');
   const listenAddress = addressOf(env, 'FAPI_LISTEN_ADDRESS', hostAddress);
   /** `<name>.<base domain>` on `portNumber`, bound to the listen address. */
   const named = (name: string, portNumber: number) =>
@@ -267,6 +276,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SandboxConfig 
     certsDir,
     dataDir,
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(directoryDatabaseUrl ? { directoryDatabaseUrl } : {}),
+    ...(tppDatabaseUrl ? { tppDatabaseUrl } : {}),
     ca: {
       root: cert('ca', 'root-ca.crt'),
       server: cert('ca', 'server-ca.crt'),
@@ -399,6 +410,8 @@ export function environmentFor(config: SandboxConfig): Record<string, string> {
     FAPI_LISTEN_ADDRESS: config.tpp.web.address,
     ...(config.redisUrl ? { REDIS_URL: config.redisUrl } : {}),
     ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}),
+    ...(config.directoryDatabaseUrl ? { FAPI_DIRECTORY_DATABASE_URL: config.directoryDatabaseUrl } : {}),
+    ...(config.tppDatabaseUrl ? { FAPI_TPP_DATABASE_URL: config.tppDatabaseUrl } : {}),
   };
 }
 

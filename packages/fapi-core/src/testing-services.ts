@@ -14,6 +14,7 @@ export const HOSTED_STORAGE = 'postgres+redis';
 const POSTGRES_VARIABLE = 'FAPI_TEST_POSTGRES_URL';
 const REDIS_VARIABLE = 'FAPI_TEST_REDIS_URL';
 
+const PARTY_DATABASE_VARIABLES = ['DATABASE_URL', 'FAPI_DIRECTORY_DATABASE_URL', 'FAPI_TPP_DATABASE_URL'];
 /** Logical databases the test redis-server offers: one per sandbox a run starts, with room to spare. */
 const REDIS_DATABASES = 4096;
 /** Redis database 0 holds only the counter that hands out the others. */
@@ -48,7 +49,7 @@ export async function startHostedTestServices(): Promise<(() => Promise<void>) |
 }
 
 /**
- * DATABASE_URL and REDIS_URL for one more isolated sandbox, or nothing on the embedded default. A
+ * The parties' database URLs and REDIS_URL for one more isolated sandbox, or nothing on the embedded default. A
  * variable the caller's environment already sets (a test of its own Redis, say) is left to it.
  */
 export async function hostedStorageFor(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
@@ -56,7 +57,10 @@ export async function hostedStorageFor(env: NodeJS.ProcessEnv): Promise<Record<s
   const redisUrl = env[REDIS_VARIABLE];
   if (!hostedStorageRequested(env) || !postgresUrl || !redisUrl) return {};
   const overrides: Record<string, string> = {};
-  if (!env.DATABASE_URL) overrides.DATABASE_URL = await freshPostgresDatabase(postgresUrl);
+  // A database per party, as a hosted sandbox has (config.ts): the bank's, the directory's, the TPP's.
+  for (const variable of PARTY_DATABASE_VARIABLES) {
+    if (!env[variable]) overrides[variable] = await freshPostgresDatabase(postgresUrl);
+  }
   if (!env.REDIS_URL) overrides.REDIS_URL = `${redisUrl}/${await freshRedisDatabase(redisUrl)}`;
   return overrides;
 }

@@ -43,6 +43,27 @@ describe('DATABASE_URL', () => {
   );
 });
 
+describe('FAPI_DIRECTORY_DATABASE_URL and FAPI_TPP_DATABASE_URL', () => {
+  it('give the directory and the TPP a database each, apart from the bank, and reach child processes', () => {
+    const urls = {
+      DATABASE_URL: 'postgres://bank@127.0.0.1:5432/bank',
+      FAPI_DIRECTORY_DATABASE_URL: 'postgres://directory@127.0.0.1:5432/directory',
+      FAPI_TPP_DATABASE_URL: 'postgres://tpp@127.0.0.1:5432/tpp',
+    };
+    const config = loadConfig({ ...process.env, ...urls });
+    expect([config.databaseUrl, config.directoryDatabaseUrl, config.tppDatabaseUrl]).toEqual(
+      Object.values(urls),
+    );
+    expect(environmentFor(config)).toMatchObject(urls);
+  });
+
+  it('refuses a URL that is not PostgreSQL, naming the variable and the party', () => {
+    expect(() => loadConfig({ ...process.env, FAPI_TPP_DATABASE_URL: 'sqlite:tpp.sqlite' })).toThrow(
+      /FAPI_TPP_DATABASE_URL must be a PostgreSQL URL.*keep the TPP in its embedded SQLite file/,
+    );
+  });
+});
+
 describe('one replica of several (pnpm dev --replicas N)', () => {
   it('binds ports of its own and keeps what a client sees: origins, issuer, audience', () => {
     const base = loadConfig({});

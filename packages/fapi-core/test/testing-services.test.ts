@@ -37,6 +37,8 @@ describe('hosted storage for isolated sandboxes', () => {
     delete process.env.FAPI_TEST_POSTGRES_URL;
     delete process.env.FAPI_TEST_REDIS_URL;
     delete process.env.DATABASE_URL;
+    delete process.env.FAPI_DIRECTORY_DATABASE_URL;
+    delete process.env.FAPI_TPP_DATABASE_URL;
     delete process.env.REDIS_URL;
     stop = await startHostedTestServices();
   }, 60_000);
@@ -51,6 +53,11 @@ describe('hosted storage for isolated sandboxes', () => {
     removeTestData(b);
     expect(a.databaseUrl).toMatch(/^postgres:\/\//);
     expect(a.databaseUrl).not.toBe(b.databaseUrl);
+    // Each party of a sandbox has its own database too.
+    const partyDatabases = new Set([a.databaseUrl, a.directoryDatabaseUrl, a.tppDatabaseUrl]);
+    expect(partyDatabases.size).toBe(3);
+    expect(a.directoryDatabaseUrl).toMatch(/^postgres:\/\//);
+    expect(a.tppDatabaseUrl).not.toBe(b.tppDatabaseUrl);
     expect(a.redisUrl).toMatch(/^redis:\/\/127\.0\.0\.1:\d+\/\d+$/);
     expect(a.redisUrl).not.toBe(b.redisUrl);
 
