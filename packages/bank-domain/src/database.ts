@@ -167,8 +167,9 @@ export function inTransaction<T>(db: BankDb, work: (trx: BankDb) => Promise<T>):
 }
 
 // PostgreSQL's int8 (COUNT, bigint columns) arrives as text by default; the bank's amounts are safe integers.
+// Exported with sqliteDialect for the other parties' stores on the same two engines (apps/tpp's).
 const INT8_OID = 20;
-function postgresDialect(url: string): PostgresDialect {
+export function postgresDialect(url: string): PostgresDialect {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -176,7 +177,7 @@ function postgresDialect(url: string): PostgresDialect {
   return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, types, max: 10 }) });
 }
 
-function sqliteDialect(location: DatabaseLocation): SqliteDialect {
+export function sqliteDialect(location: DatabaseLocation): SqliteDialect {
   fs.mkdirSync(path.dirname(location.file), { recursive: true });
   const db = new SqliteDatabase(location.file);
   try {
