@@ -54,6 +54,8 @@ export interface TppApp {
   agents: Dispatcher[];
   /** Stops the waits in progress (decoupled connections polling the bank). */
   stopBackground(): void;
+  /** Closes the store once the trace events already recorded are written. */
+  closeStore(): Promise<void>;
 }
 
 export async function buildTpp(options: {
@@ -66,8 +68,8 @@ export async function buildTpp(options: {
   const participant = config.participants.demo;
   const redirectUri = participant.redirectUris[0]!;
 
-  const db = openDatabase(config.dataDir);
-  const trace = createTraceLog(db);
+  const { db } = await openDatabase({ dataDir: config.dataDir, url: config.tppDatabaseUrl });
+  const trace = createTraceLog(db, log);
   const webAgent = createSandboxAgent({}, config);
   // Follows certs/participants/<slug>/transport.*: a certificate the directory reissues is used at the next call.
   const transportAgent = new CurrentTransportAgent(participant, config);
@@ -168,5 +170,9 @@ export async function buildTpp(options: {
     db,
     agents: [webAgent, transportAgent],
     stopBackground: () => connections.decoupled.close(),
+    async closeStore() {
+      await trace.written();
+      await db.destroy();
+    },
   };
 }

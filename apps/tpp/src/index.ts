@@ -42,7 +42,7 @@ export async function startTpp(options: StartTppOptions): Promise<RunningTpp> {
       await web.close();
       await close(server);
       await Promise.all(tpp.agents.map((agent) => agent.close()));
-      tpp.db.close();
+      await tpp.closeStore();
     },
   };
 }

@@ -7,19 +7,22 @@ import type { Connection, ConnectionStore } from '../store/connections.js';
 export const ABANDONED_AFTER_MS = 10 * 60_000;
 
 /** The connection, marked failed when it has waited for the bank longer than a sign-in can last. */
-export function expireIfAbandoned(
+export async function expireIfAbandoned(
   store: ConnectionStore,
   connection: Connection,
   now = Date.now(),
-): Connection {
+): Promise<Connection> {
   if (connection.status !== 'authorising') return connection;
   if (now - Date.parse(connection.createdAt) < ABANDONED_AFTER_MS) return connection;
-  return store.update(connection.id, {
-    status: 'failed',
+  // Conditional: a callback completing it at this instant (here or at another TPP process) wins.
+  const expired = await store.transition(connection.id, {
+    from: ['authorising'],
+    to: 'failed',
     error: {
       error: 'authorization_expired',
       error_description:
         'The authorization was never completed at the bank, and the bank no longer holds the sign-in (RFC 9126 section 2.2). Fix: remove this connection and connect again.',
     },
   });
+  return expired ?? (await store.get(connection.id)) ?? connection;
 }

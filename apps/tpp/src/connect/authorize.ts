@@ -42,7 +42,7 @@ export function createAuthorize({ deps, context, recordFrontChannel }: Connectio
       ...(input.authorizationDetails ? { authorizationDetails: input.authorizationDetails } : {}),
       ...context(connection),
     });
-    deps.store.saveAuthorization({
+    await deps.store.saveAuthorization({
       state: pushed.state,
       connectionId: connection.id,
       sessionId: input.sessionId,

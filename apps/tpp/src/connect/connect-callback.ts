@@ -31,6 +31,13 @@ export type CompleteConnection = (input: {
   url: string;
 }) => Promise<CallbackOutcome>;
 
+/** RFC 6749 §10.5: the answer to a callback whose state another request (or TPP process) redeemed first. */
+const ALREADY_USED: ApiError = {
+  error: 'invalid_state',
+  error_description:
+    'This authorization response was already used (RFC 6749 section 10.5): the same callback arrived twice and the first one redeemed its code. Fix: open the connection from the Connect page; to connect again, start a new connection.',
+};
+
 export function createCompleteConnection(
   { deps, clientFor, context, recordFrontChannel }: ConnectionKit,
   completePayment: CompletePayment,
@@ -41,7 +48,7 @@ export function createCompleteConnection(
     const encrypted = isCompactJwe(params.response);
     const keys = encrypted ? await deps.encryptionKeys().catch(() => undefined) : undefined;
     const state = await stateOf(params, keys);
-    const pending = state ? store.authorization(state) : undefined;
+    const pending = state ? await store.authorization(state) : undefined;
     if (!pending) {
       return {
         error: {
@@ -53,15 +60,16 @@ export function createCompleteConnection(
         },
       };
     }
-    let connection = store.get(pending.connectionId)!;
+    let connection = (await store.get(pending.connectionId))!;
     recordFrontChannel(connection, { ...STEPS.callback, url, inbound: true });
-    const payment = pending.paymentId ? store.payment(pending.paymentId) : undefined;
+    const payment = pending.paymentId ? await store.payment(pending.paymentId) : undefined;
     const outcome: CallbackOutcome = { connectionId: connection.id, paymentId: payment?.id };
     const customer: Customer = { sessionId: pending.sessionId };
-    const fail = (err: unknown) => {
+    const fail = async (err: unknown) => {
       const error = toApiError(err);
-      if (payment) store.updatePayment(payment.id, { status: 'failed', error });
-      else connection = store.update(connection.id, { status: 'failed', error });
+      if (payment) await store.updatePayment(payment.id, { status: 'failed', error });
+      // Only a connection still waiting for this callback fails: a replayed callback leaves an active one be.
+      else await store.transition(connection.id, { from: ['authorising'], to: 'failed', error });
       return { ...outcome, error };
     };
     try {
@@ -79,8 +87,10 @@ export function createCompleteConnection(
           trace.recordChecks({ ...context(connection), step: 'response-checks', checks: err.checks });
         throw err;
       }
-      // RFC 6749 §10.5: the response is used once, even if what follows fails.
-      store.completeAuthorization(pending.state);
+      // RFC 6749 §10.5: the response is used once, even if what follows fails. Claimed in one conditional
+      // write: the same callback reaching another TPP process at this instant loses here, sends nothing
+      // to the bank and changes nothing (the winner's connection is left to the winner).
+      if (!(await store.completeAuthorization(pending.state))) return { ...outcome, error: ALREADY_USED };
       const grant = payment ? paymentGrant(payment.id) : ACCOUNTS;
       const response = await deps.tokens.request(
         client,
@@ -134,16 +144,18 @@ export function createCompleteConnection(
           });
         }
         if (!payment) {
-          connection = store.update(connection.id, {
+          connection = await store.update(connection.id, {
             authorizationDetails: response.authorization_details as AccountInformationDetail[],
           });
         }
       }
-      store.saveToken(storedToken(connection.id, grant, response, now()));
+      const token = storedToken(connection.id, grant, response, now());
       if (payment) {
+        await store.saveToken(token);
         await completePayment(connection, client, payment, customer);
       } else {
-        connection = store.update(connection.id, { status: 'active', error: undefined });
+        // The token and the move to active in one transaction: never an active connection without it.
+        await store.transition(connection.id, { from: ['authorising'], to: 'active', saveToken: token });
       }
       return outcome;
     } catch (err) {

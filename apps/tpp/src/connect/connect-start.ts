@@ -9,6 +9,7 @@ import type { Authorize } from './authorize.js';
 import { newDpopPrivateJwk } from './bound-client.js';
 import { type ConnectionKit, type Customer, toApiError } from './connection-kit.js';
 import type { ConnectionTokens } from './connection-tokens.js';
+import type { ViewConnection } from './connection-view.js';
 import { type ClientAuthMethod, PROFILES, type ProfileId, registrationOptions } from './profiles.js';
 
 /** The key management algorithm Moneywise encrypts request objects with (the bank also offers ECDH-ES). */
@@ -36,7 +37,7 @@ export function createStartConnection(
   { deps, context, apiContext, withRegisteredClient }: ConnectionKit,
   { clientCredentialsToken }: ConnectionTokens,
   authorize: Authorize,
-  view: (connection: Connection) => ConnectionView,
+  view: ViewConnection,
 ): StartConnection {
   const { store, onboarding } = deps;
   return async function start({
@@ -64,7 +65,7 @@ export function createStartConnection(
       createdAt: now,
       updatedAt: now,
     };
-    store.create(connection);
+    await store.create(connection);
     try {
       const registration = await onboarding.ensureRegistration(
         profile,
@@ -72,7 +73,7 @@ export function createStartConnection(
         context(connection),
         registrationOptions(connection),
       );
-      connection = store.update(connection.id, { clientId: registration.clientId });
+      connection = await store.update(connection.id, { clientId: registration.clientId });
       const outcome = await withRegisteredClient(connection, async (client) => {
         if (connection.authorizationDetails) {
           // RFC 9396: nothing is created at the bank API; the account access travels in the pushed request.
@@ -89,7 +90,7 @@ export function createStartConnection(
           ccToken,
           apiContext(connection, customer),
         );
-        store.update(connection.id, { consentId: consent.consentId });
+        await store.update(connection.id, { consentId: consent.consentId });
         const authorizationUrl = await authorize(connection, client, {
           scope: 'openid accounts',
           consentId: consent.consentId,
@@ -98,9 +99,9 @@ export function createStartConnection(
         });
         return authorizationUrl;
       });
-      return { connection: view(store.get(connection.id)!), authorizationUrl: outcome.result };
+      return { connection: await view((await store.get(connection.id))!), authorizationUrl: outcome.result };
     } catch (err) {
-      store.update(connection.id, { status: 'failed', error: toApiError(err) });
+      await store.transition(connection.id, { from: ['authorising'], to: 'failed', error: toApiError(err) });
       throw err;
     }
   };

@@ -141,7 +141,7 @@ export function createConnectionKit(deps: ConnectionDeps): ConnectionKit {
         context(connection),
         registrationOptions(connection),
       );
-      const updated = store.update(connection.id, { clientId: registration.clientId });
+      const updated = await store.update(connection.id, { clientId: registration.clientId });
       return { result: await work(await clientFor(updated)), connection: updated };
     }
   }

@@ -43,12 +43,12 @@ export function createConnectionTokens({ deps, context }: ConnectionKit): Connec
         context(connection),
       );
       const token = storedToken(connection.id, grant, response, now());
-      store.saveToken(token);
+      await store.saveToken(token);
       return token.accessToken;
     };
     return {
       async current() {
-        const cached = store.token(connection.id, grant);
+        const cached = await store.token(connection.id, grant);
         if (cached && (cached.expiresAt ?? 0) > now() / 1000 + EXPIRY_MARGIN_SECONDS)
           return cached.accessToken;
         return obtain();
@@ -62,15 +62,19 @@ export function createConnectionTokens({ deps, context }: ConnectionKit): Connec
    * withdrawn or expired, or the grant was revoked). The connection has ended: its status says so, its
    * error carries the bank's reason and fix, and its tokens are dropped; reconnecting starts afresh.
    */
-  function endConnection(connection: Connection, refusal: PartyError): void {
-    store.deleteTokens(connection.id);
-    store.update(connection.id, { status: 'ended', error: toApiError(refusal) });
+  async function endConnection(connection: Connection, refusal: PartyError): Promise<void> {
+    await store.transition(connection.id, {
+      from: ['active'],
+      to: 'ended',
+      error: toApiError(refusal),
+      dropTokens: true,
+    });
   }
 
   /** The customer's token for a grant, refreshed with its refresh token when it has expired (RFC 6749 §6). */
   function customerToken(connection: Connection, client: BoundClient, grant: string): TokenSource {
     const refresh = async (): Promise<string | undefined> => {
-      const current = store.token(connection.id, grant);
+      const current = await store.token(connection.id, grant);
       const refreshToken = current?.refreshToken;
       if (!refreshToken) return undefined;
       let response: Awaited<ReturnType<TokenEndpoint['request']>>;
@@ -86,17 +90,17 @@ export function createConnectionTokens({ deps, context }: ConnectionKit): Connec
         );
       } catch (err) {
         if (grant === ACCOUNTS && err instanceof PartyError && err.error === 'invalid_grant') {
-          endConnection(connection, err);
+          await endConnection(connection, err);
         }
         throw err;
       }
       const token = storedToken(connection.id, grant, response, now(), current);
-      store.saveToken(token);
+      await store.saveToken(token);
       return token.accessToken;
     };
     return {
       async current() {
-        const token = store.token(connection.id, grant);
+        const token = await store.token(connection.id, grant);
         if (!token) {
           throw new PartyError({
             party: 'tpp',

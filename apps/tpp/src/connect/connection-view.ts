@@ -19,9 +19,14 @@ export function paymentView(payment: Payment): PaymentView {
   };
 }
 
-export function createConnectionView(store: ConnectionStore): (connection: Connection) => ConnectionView {
-  return function view(connection: Connection): ConnectionView {
-    const token = store.token(connection.id, ACCOUNTS);
+export type ViewConnection = (connection: Connection) => Promise<ConnectionView>;
+
+export function createConnectionView(store: ConnectionStore): ViewConnection {
+  return async function view(connection) {
+    const [token, payments] = await Promise.all([
+      store.token(connection.id, ACCOUNTS),
+      store.payments(connection.id),
+    ]);
     return {
       id: connection.id,
       profile: connection.profile,
@@ -42,7 +47,7 @@ export function createConnectionView(store: ConnectionStore): (connection: Conne
       error: connection.error,
       accessTokenExpiresAt: token?.expiresAt ? new Date(token.expiresAt * 1000).toISOString() : undefined,
       sharedAccounts: connection.sharedAccounts,
-      payments: store.payments(connection.id).map(paymentView),
+      payments: payments.map(paymentView),
     };
   };
 }

@@ -1,15 +1,13 @@
 // A learner's connection to the bank, start to finish: the composition root that builds each step from
 // one set of dependencies. The steps live one per module (connect-start, connect-callback, account-reads,
 // payments, disconnect); one x-fapi-interaction-id per connection ties every message together in the trace.
-import type { ConnectionView } from '../shared/api.js';
-import type { Connection } from '../store/connections.js';
 import { type AccountReads, createAccountReads } from './account-reads.js';
 import { createAuthorize } from './authorize.js';
 import { type CompleteConnection, createCompleteConnection } from './connect-callback.js';
 import { createStartConnection, type StartConnection } from './connect-start.js';
 import { type ConnectionDeps, createConnectionKit } from './connection-kit.js';
 import { createConnectionTokens } from './connection-tokens.js';
-import { createConnectionView } from './connection-view.js';
+import { createConnectionView, type ViewConnection } from './connection-view.js';
 import { createDecoupled, type Decoupled } from './decoupled.js';
 import { createDisconnect, type Disconnect } from './disconnect.js';
 import { createPayments, type Payments } from './payments.js';
@@ -23,7 +21,7 @@ export { initiationFor } from './payments.js';
 export interface ConnectionService extends AccountReads {
   start: StartConnection;
   complete: CompleteConnection;
-  view(connection: Connection): ConnectionView;
+  view: ViewConnection;
   startPayment: Payments['startPayment'];
   refreshPayment: Payments['refreshPayment'];
   resubmitPayment: Payments['resubmitPayment'];

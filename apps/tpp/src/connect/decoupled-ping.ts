@@ -29,9 +29,9 @@ export function createPingReceiver(deps: {
   now: () => number;
 }) {
   /** Handles one ping; throws the OAuth error to answer when it is not one of Moneywise's requests. */
-  return function receive(ping: Ping): void {
+  return async function receive(ping: Ping): Promise<void> {
     const authReqId = (ping.body as { auth_req_id?: unknown } | undefined)?.auth_req_id;
-    const request = typeof authReqId === 'string' ? deps.requests.byAuthReqId(authReqId) : undefined;
+    const request = typeof authReqId === 'string' ? await deps.requests.byAuthReqId(authReqId) : undefined;
     if (!request) {
       throw new OAuthError({
         status: 400,
@@ -46,7 +46,7 @@ export function createPingReceiver(deps: {
       authReqId: request.authReqId,
     });
     const genuine = request.notificationToken !== undefined && checks.every((check) => check.passed);
-    const connection = deps.store.get(request.connectionId);
+    const connection = await deps.store.get(request.connectionId);
     deps.trace.record({
       interactionId: connection?.interactionId ?? request.authReqId,
       connectionId: request.connectionId,
@@ -75,8 +75,8 @@ export function createPingReceiver(deps: {
         headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
       });
     }
-    // CIBA §10.2: one ping per request; a repeated one changes nothing.
-    if (deps.requests.notePing(request.authReqId, Math.floor(deps.now() / 1000))) {
+    // CIBA §10.2: one ping per request; a repeated one changes nothing, whichever TPP process it reaches.
+    if (await deps.requests.notePing(request.authReqId, Math.floor(deps.now() / 1000))) {
       deps.decoupled.collectAfterPing(request);
     }
   };

@@ -45,7 +45,7 @@ export interface Decoupled {
   start(input: StartDecoupled): Promise<DecoupledView>;
   view(connection: Connection): Promise<DecoupledView | undefined>;
   /** After a genuine ping (decoupled-ping.ts): collect the customer's answer at the token endpoint. */
-  collectAfterPing(request: BackchannelRequest): void;
+  collectAfterPing(request: BackchannelRequest): Promise<void>;
   /** Stops every wait in progress (the TPP is shutting down). */
   close(): void;
 }
@@ -60,13 +60,14 @@ export function createDecoupled(
 
   /** The customer's answer, as the token endpoint gave it: the connection becomes active or failed. */
   async function finish(connection: Connection, client: BoundClient, response: PartyResponse) {
-    const current = store.get(connection.id);
+    const current = await store.get(connection.id);
     if (current?.status !== 'authorising') return;
     const context = kit.context(connection);
     const ended = endOfWait(response);
     if (ended) {
-      store.update(connection.id, {
-        status: 'failed',
+      await store.transition(connection.id, {
+        from: ['authorising'],
+        to: 'failed',
         error: {
           error: ended.error,
           error_description: `${ended.description} (${ended.clause.replace('§', 'section ')}). Fix: ${ended.fix}.`,
@@ -95,8 +96,13 @@ export function createDecoupled(
         checks,
       });
     }
-    store.saveToken(storedToken(connection.id, ACCOUNTS, tokens, now()));
-    store.update(connection.id, { status: 'active', error: undefined });
+    // The token and the move to active in one transaction, once: a poll and a ping's collection (or two
+    // TPP processes) that both get tokens make one active connection.
+    await store.transition(connection.id, {
+      from: ['authorising'],
+      to: 'active',
+      saveToken: storedToken(connection.id, ACCOUNTS, tokens, now()),
+    });
   }
 
   /** Runs a wait in the background, its failure recorded on the connection (never thrown to no one). */
@@ -104,12 +110,17 @@ export function createDecoupled(
     const controller = new AbortController();
     waits.add(controller);
     void runInPhase('connect', () => work(controller.signal))
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         if (controller.signal.aborted) return;
-        if (store.get(connection.id)?.status === 'authorising') {
-          store.update(connection.id, { status: 'failed', error: toApiError(err) });
-        }
+        await store.transition(connection.id, {
+          from: ['authorising'],
+          to: 'failed',
+          error: toApiError(err),
+        });
       })
+      // Not even the failure could be stored (the database is gone): the connection stays authorising
+      // until it is abandoned (abandoned.ts); there is no one to throw to.
+      .catch(() => undefined)
       .finally(() => waits.delete(controller));
   }
 
@@ -127,7 +138,7 @@ export function createDecoupled(
   }
 
   async function view(connection: Connection): Promise<DecoupledView | undefined> {
-    const request = deps.requests.forConnection(connection.id);
+    const request = await deps.requests.forConnection(connection.id);
     if (!request || !connection.ciba) return undefined;
     const bank = await kit.deps.onboarding.bank(kit.context(connection));
     return {
@@ -160,7 +171,7 @@ export function createDecoupled(
         createdAt: created,
         updatedAt: created,
       };
-      store.create(connection);
+      await store.create(connection);
       try {
         const registration = await kit.deps.onboarding.ensureRegistration(
           CIBA_PROFILE,
@@ -168,7 +179,7 @@ export function createDecoupled(
           kit.context(connection),
           registrationOptions(connection),
         );
-        connection = store.update(connection.id, { clientId: registration.clientId });
+        connection = await store.update(connection.id, { clientId: registration.clientId });
         const outcome = await kit.withRegisteredClient(connection, async (client) => {
           const ccToken = await clientCredentialsToken(connection, client, 'accounts');
           const consent = await kit.deps.bankApi.createAccountAccessConsent(
@@ -176,7 +187,7 @@ export function createDecoupled(
             ccToken,
             kit.apiContext(connection, customer),
           );
-          store.update(connection.id, { consentId: consent.consentId });
+          await store.update(connection.id, { consentId: consent.consentId });
           // CIBA §7.1: ping mode sends the Bearer token the bank's ping must carry (CIBA §10.2).
           const notificationToken = mode === 'ping' ? randomBytes(32).toString('base64url') : undefined;
           const step = tppStep(CIBA_STEPS.request, kit.context(connection));
@@ -226,20 +237,24 @@ export function createDecoupled(
             expiresAt: at + ack.expires_in,
             createdAt: at,
           };
-          deps.requests.save(request);
+          await deps.requests.save(request);
           return request;
         });
         connection = outcome.connection;
         if (mode === 'poll') pollUntilAnswered(connection, outcome.result);
-        return (await view(store.get(connection.id)!))!;
+        return (await view((await store.get(connection.id))!))!;
       } catch (err) {
-        store.update(connection.id, { status: 'failed', error: toApiError(err) });
+        await store.transition(connection.id, {
+          from: ['authorising'],
+          to: 'failed',
+          error: toApiError(err),
+        });
         throw err;
       }
     },
 
-    collectAfterPing(request) {
-      const connection = store.get(request.connectionId);
+    async collectAfterPing(request) {
+      const connection = await store.get(request.connectionId);
       if (connection?.status !== 'authorising') return;
       inBackground(connection, async () => {
         const client = await kit.clientFor(connection);

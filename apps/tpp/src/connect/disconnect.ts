@@ -4,6 +4,7 @@ import type { ConnectionView } from '../shared/api.js';
 import type { Connection, StoredToken } from '../store/connections.js';
 import type { ConnectionKit, Customer } from './connection-kit.js';
 import { ACCOUNTS, type ConnectionTokens } from './connection-tokens.js';
+import type { ViewConnection } from './connection-view.js';
 
 export interface DisconnectOutcome {
   connection: ConnectionView;
@@ -18,12 +19,12 @@ export type Disconnect = (connection: Connection, customer: Customer) => Promise
 export function createDisconnect(
   { deps, clientFor, context, apiContext }: ConnectionKit,
   { clientCredentialsToken }: ConnectionTokens,
-  view: (connection: Connection) => ConnectionView,
+  view: ViewConnection,
 ): Disconnect {
   const { store } = deps;
   return async function disconnect(connection, customer) {
     const client = await clientFor(connection);
-    const held: StoredToken[] = store.tokens(connection.id);
+    const held: StoredToken[] = await store.tokens(connection.id);
     const customerTokens = held.filter((token) => !token.grant.startsWith('client_credentials:'));
     const accountsToken = held.find((token) => token.grant === ACCOUNTS);
     // RFC 7009 §2.1: revoking the refresh token first also ends the access tokens issued with it.
@@ -41,8 +42,14 @@ export function createDisconnect(
         apiContext(connection, customer),
       );
     }
-    store.deleteTokens(connection.id);
-    const updated = store.update(connection.id, { status: 'disconnected', error: undefined });
+    // The tokens go with the move, in one transaction; a disconnect that lost the race to another
+    // (another tab, another TPP process) finds the connection already disconnected.
+    const updated =
+      (await store.transition(connection.id, {
+        from: ['authorising', 'active', 'failed', 'ended'],
+        to: 'disconnected',
+        dropTokens: true,
+      })) ?? (await store.get(connection.id))!;
     let oldTokenStatus: number | undefined;
     let oldTokenRefusal: string | undefined;
     if (accountsToken) {
@@ -57,6 +64,6 @@ export function createDisconnect(
       const refusal = (response.body as { error_description?: unknown } | undefined)?.error_description;
       if (typeof refusal === 'string') oldTokenRefusal = refusal;
     }
-    return { connection: view(updated), oldTokenStatus, oldTokenRefusal };
+    return { connection: await view(updated), oldTokenStatus, oldTokenRefusal };
   };
 }

@@ -122,7 +122,7 @@ export function createPayments(
   ): Promise<void> {
     const step = byAuthorizationDetails(payment.request) ? 'payment-granted' : 'payment-authorised';
     const submitted = await submit(connection, client, payment, customer, step);
-    store.updatePayment(payment.id, {
+    await store.updatePayment(payment.id, {
       status: 'submitted',
       domesticPaymentId: submitted.domesticPaymentId,
       bankStatus: submitted.status,
@@ -134,7 +134,7 @@ export function createPayments(
       submitted.domesticPaymentId,
       apiContext(connection, customer),
     );
-    store.updatePayment(payment.id, { bankStatus: status.status });
+    await store.updatePayment(payment.id, { bankStatus: status.status });
   }
 
   return {
@@ -151,7 +151,7 @@ export function createPayments(
         createdAt: now,
         updatedAt: now,
       };
-      store.createPayment(payment);
+      await store.createPayment(payment);
       try {
         const { result } = await withRegisteredClient(connection, async (client) => {
           if (byAuthorizationDetails(request)) {
@@ -173,7 +173,7 @@ export function createPayments(
             `consent-${payment.id}`.slice(0, 40),
             apiContext(connection, customer),
           );
-          store.updatePayment(payment.id, { consentId: consent.consentId });
+          await store.updatePayment(payment.id, { consentId: consent.consentId });
           return authorize(connection, client, {
             scope: 'openid payments',
             consentId: consent.consentId,
@@ -182,9 +182,9 @@ export function createPayments(
             sessionId: customer.sessionId,
           });
         });
-        return { payment: paymentView(store.payment(payment.id)!), authorizationUrl: result };
+        return { payment: paymentView((await store.payment(payment.id))!), authorizationUrl: result };
       } catch (err) {
-        store.updatePayment(payment.id, { status: 'failed', error: toApiError(err) });
+        await store.updatePayment(payment.id, { status: 'failed', error: toApiError(err) });
         throw err;
       }
     },
@@ -205,7 +205,7 @@ export function createPayments(
         payment.domesticPaymentId,
         apiContext(connection, customer),
       );
-      return paymentView(store.updatePayment(payment.id, { bankStatus: status.status }));
+      return paymentView(await store.updatePayment(payment.id, { bankStatus: status.status }));
     },
   };
 }

@@ -76,6 +76,6 @@ export async function runOnboarding(deps: {
     for (const step of steps) if (step.status === 'pending') step.status = 'skipped';
   }
   view.finishedAt = new Date().toISOString();
-  deps.runs.save(view);
+  await deps.runs.save(view);
   return view;
 }

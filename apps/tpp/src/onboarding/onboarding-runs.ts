@@ -1,5 +1,5 @@
 // What the onboarding page shows: its steps, each with the explanation and clause of the trace step it
-// is, and the last run, kept in SQLite so that reloading the page (or restarting the TPP) shows it.
+// is, and the last run, kept in the TPP's database so that reloading the page (or restarting the TPP) shows it.
 import type { OnboardingStepView, OnboardingView } from '../shared/api.js';
 import type { Db } from '../store/database.js';
 import { STEPS } from '../trace/steps.js';
@@ -23,22 +23,31 @@ export function emptySteps(): OnboardingStepView[] {
 }
 
 export interface OnboardingRuns {
-  save(view: OnboardingView): void;
+  save(view: OnboardingView): Promise<void>;
   /** The last run, or a run not yet started for `software`. */
-  last(software: OnboardingView['software']): OnboardingView;
+  last(software: OnboardingView['software']): Promise<OnboardingView>;
 }
 
 export function createOnboardingRuns(db: Db): OnboardingRuns {
-  const insert = db.prepare(
-    'INSERT INTO onboarding_runs (interaction_id, started_at, result_json) VALUES (?, ?, ?)',
-  );
-  const latest = db.prepare('SELECT result_json FROM onboarding_runs ORDER BY id DESC LIMIT 1');
   return {
-    save(view) {
-      insert.run(view.interactionId, view.finishedAt, JSON.stringify(view));
+    async save(view) {
+      await db
+        .insertInto('onboarding_runs')
+        .values({
+          // A run is saved once it has both (onboarding-run.ts).
+          interaction_id: view.interactionId ?? '',
+          started_at: view.finishedAt ?? new Date().toISOString(),
+          result_json: JSON.stringify(view),
+        })
+        .execute();
     },
-    last(software) {
-      const row = latest.get() as { result_json: string } | undefined;
+    async last(software) {
+      const row = await db
+        .selectFrom('onboarding_runs')
+        .select('result_json')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       if (row) return JSON.parse(row.result_json) as OnboardingView;
       return { status: 'not-started', software, steps: emptySteps(), registrations: [] };
     },

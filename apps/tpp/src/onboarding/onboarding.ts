@@ -25,7 +25,7 @@ export interface CallContext {
 export interface Onboarding {
   /** Runs every step and returns what the page shows. Never throws: a failed step is in the view. */
   run(): Promise<OnboardingView>;
-  view(): OnboardingView;
+  view(): Promise<OnboardingView>;
   /** The bank's metadata, discovered once (again after a restart, within the caller's interaction). */
   bank(context: CallContext): Promise<BankMetadata>;
   /** The stored registration for this way of connecting, checked with the bank and redone if forgotten. */
@@ -126,7 +126,7 @@ export function createOnboarding(deps: {
       }),
 
     async ensureRegistration(profile, clientAuth, context, options) {
-      const stored = registrations.get(profile, clientAuth, options);
+      const stored = await registrations.get(profile, clientAuth, options);
       if (stored && (await registrar.check(stored, context)) === 'known') return stored;
       return register(profile, clientAuth, context, options);
     },

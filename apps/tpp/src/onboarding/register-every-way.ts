@@ -26,7 +26,7 @@ export async function registerEveryWay(
 ): Promise<{ registrations: RegistrationView[]; detail: string }> {
   const registrations: RegistrationView[] = [];
   for (const [profile, clientAuth] of REGISTRATION_COMBINATIONS) {
-    const stored = deps.registrations.get(profile, clientAuth);
+    const stored = await deps.registrations.get(profile, clientAuth);
     let outcome: RegistrationView['outcome'];
     let registration: Registration;
     if (stored && (await deps.registrar.check(stored, context)) === 'known') {

@@ -121,7 +121,7 @@ export function createRegistrar(deps: {
         metadataVersion: metadataVersion(chosen),
         registeredAt: new Date().toISOString(),
       };
-      store.save(registration);
+      await store.save(registration);
       return registration;
     },
 

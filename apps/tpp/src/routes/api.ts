@@ -104,13 +104,13 @@ export function apiRoutes(deps: {
     next();
   });
 
-  const owned = (req: Request, res: Response): Connection => {
-    const connection = store.get(String(req.params.id));
+  const owned = async (req: Request, res: Response): Promise<Connection> => {
+    const connection = await store.get(String(req.params.id));
     if (!connection || connection.sessionId !== res.locals.session.id) throw notFound('connection');
     return connection;
   };
-  const active = (req: Request, res: Response): Connection => {
-    const connection = owned(req, res);
+  const active = async (req: Request, res: Response): Promise<Connection> => {
+    const connection = await owned(req, res);
     if (connection.status !== 'active') {
       throw new OAuthError({
         status: 409,
@@ -128,14 +128,14 @@ export function apiRoutes(deps: {
     return connection;
   };
 
-  router.get('/onboarding', (_req, res) => {
-    res.json(deps.onboarding.view());
+  router.get('/onboarding', async (_req, res) => {
+    res.json(await deps.onboarding.view());
   });
   router.post('/onboarding', inPhase('onboarding'), async (_req, res) => {
     res.json(await deps.onboarding.run());
   });
   router.get('/onboarding/trace', async (_req, res) => {
-    const view = deps.onboarding.view();
+    const view = await deps.onboarding.view();
     const { entries, unavailable } = view.interactionId
       ? await deps.collector.collect([view.interactionId])
       : { entries: [], unavailable: [] };
@@ -146,9 +146,11 @@ export function apiRoutes(deps: {
     res.json({ profiles: profileViews(), clientAuthMethods: clientAuthViews() });
   });
 
-  router.get('/connections', (_req, res) => {
-    const listed = store.listForSession(res.locals.session.id).map((c) => expireIfAbandoned(store, c));
-    res.json({ connections: listed.map(connections.view) });
+  router.get('/connections', async (_req, res) => {
+    const listed = await Promise.all(
+      (await store.listForSession(res.locals.session.id)).map((c) => expireIfAbandoned(store, c)),
+    );
+    res.json({ connections: await Promise.all(listed.map(connections.view)) });
   });
   router.post('/connections', inPhase('connect'), async (req, res) => {
     const parsed = connectBody.safeParse(req.body ?? {});
@@ -189,11 +191,11 @@ export function apiRoutes(deps: {
     });
     res.status(201).json(started);
   });
-  router.get('/connections/:id', (req, res) => {
-    res.json(connections.view(owned(req, res)));
+  router.get('/connections/:id', async (req, res) => {
+    res.json(await connections.view(await owned(req, res)));
   });
   router.post('/connections/:id/disconnect', inPhase('disconnect'), async (req, res) => {
-    const connection = active(req, res);
+    const connection = await active(req, res);
     res.json(await connections.disconnect(connection, customerOf(req, res)));
   });
 
@@ -201,21 +203,21 @@ export function apiRoutes(deps: {
   // connection. A live one is disconnected first (RFC 7009 revocation, the consent deleted at the bank),
   // so removing never leaves a grant the learner can no longer see.
   router.delete('/connections/:id', inPhase('disconnect'), async (req, res) => {
-    const connection = owned(req, res);
+    const connection = await owned(req, res);
     if (connection.status === 'active') await connections.disconnect(connection, customerOf(req, res));
-    store.remove(connection.id);
+    await store.remove(connection.id);
     res.status(204).end();
   });
 
   router.get('/connections/:id/accounts', inPhase('use'), async (req, res) => {
-    const accounts = await connections.accounts(active(req, res), customerOf(req, res));
+    const accounts = await connections.accounts(await active(req, res), customerOf(req, res));
     const views = accounts.map(accountView);
-    store.saveSharedAccounts(String(req.params.id), views);
+    await store.saveSharedAccounts(String(req.params.id), views);
     res.json({ accounts: views });
   });
   router.get('/connections/:id/accounts/:accountId/balances', inPhase('use'), async (req, res) => {
     const balances = await connections.balances(
-      active(req, res),
+      await active(req, res),
       String(req.params.accountId),
       customerOf(req, res),
     );
@@ -223,7 +225,7 @@ export function apiRoutes(deps: {
   });
   router.get('/connections/:id/accounts/:accountId/transactions', inPhase('use'), async (req, res) => {
     const transactions = await connections.transactions(
-      active(req, res),
+      await active(req, res),
       String(req.params.accountId),
       customerOf(req, res),
     );
@@ -231,26 +233,26 @@ export function apiRoutes(deps: {
   });
 
   router.post('/connections/:id/payments', inPhase('pay'), async (req, res) => {
-    const connection = active(req, res);
+    const connection = await active(req, res);
     const parsed = paymentBody.safeParse(req.body ?? {});
     if (!parsed.success) throw invalidBody(parsed.error);
     res.status(201).json(await connections.startPayment(connection, parsed.data, customerOf(req, res)));
   });
   router.get('/connections/:id/payments/:paymentId', inPhase('pay'), async (req, res) => {
-    const connection = owned(req, res);
-    const payment = store.payment(String(req.params.paymentId));
+    const connection = await owned(req, res);
+    const payment = await store.payment(String(req.params.paymentId));
     if (!payment || payment.connectionId !== connection.id) throw notFound('payment');
     res.json(
       payment.status === 'submitted' && connection.status === 'active'
         ? await connections.refreshPayment(connection, payment, customerOf(req, res))
-        : connections.view(connection).payments.find((p) => p.id === payment.id),
+        : (await connections.view(connection)).payments.find((p) => p.id === payment.id),
     );
   });
 
   // UK OB R/W API v3.1 Idempotency: the same POST sent again, as a TPP whose submission timed out would.
   router.post('/connections/:id/payments/:paymentId/resubmit', inPhase('pay'), async (req, res) => {
-    const connection = active(req, res);
-    const payment = store.payment(String(req.params.paymentId));
+    const connection = await active(req, res);
+    const payment = await store.payment(String(req.params.paymentId));
     if (!payment || payment.connectionId !== connection.id) throw notFound('payment');
     if (payment.status !== 'submitted' || !payment.domesticPaymentId) {
       throw new OAuthError({
@@ -273,17 +275,17 @@ export function apiRoutes(deps: {
     return { connectionId: connection.id, interactionId: connection.interactionId, entries, unavailable };
   };
   router.get('/connections/:id/trace', async (req, res) => {
-    res.json(await traceOf(owned(req, res)));
+    res.json(await traceOf(await owned(req, res)));
   });
   router.get('/connections/:id/trace/export', async (req, res) => {
-    const connection = owned(req, res);
+    const connection = await owned(req, res);
     const trace = await traceOf(connection);
     res.attachment(`moneywise-trace-${connection.id}.json`);
     res
       .type('application/json')
       .send(
         JSON.stringify(
-          { exportedAt: new Date().toISOString(), connection: connections.view(connection), ...trace },
+          { exportedAt: new Date().toISOString(), connection: await connections.view(connection), ...trace },
           null,
           2,
         ),

@@ -44,7 +44,7 @@ export function attackRoutes(deps: {
     sessionMiddleware(deps.sessions),
     inPhase('attacks'),
     async (req, res) => {
-      const connection = deps.store.get(String(req.params.id));
+      const connection = await deps.store.get(String(req.params.id));
       if (!connection || connection.sessionId !== res.locals.session.id) {
         throw new OAuthError({
           status: 404,

@@ -23,7 +23,7 @@ export function callbackRoutes(deps: {
   const router = Router();
   router.get('/callback', async (req, res) => {
     const outcome = await deps.connections.complete({
-      sessionId: existingSessionId(req, deps.sessions),
+      sessionId: await existingSessionId(req, deps.sessions),
       params: queryParams(req),
       url: `${deps.origin}${req.originalUrl}`,
     });

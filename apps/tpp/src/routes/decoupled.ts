@@ -58,7 +58,7 @@ export function decoupledRoutes(deps: {
   });
 
   router.get('/connections/:id/decoupled', async (req, res) => {
-    const connection = deps.store.get(String(req.params.id));
+    const connection = await deps.store.get(String(req.params.id));
     const view =
       connection && connection.sessionId === res.locals.session.id
         ? await deps.decoupled.view(connection)
@@ -77,10 +77,10 @@ export function decoupledRoutes(deps: {
   return router;
 }
 
-export function pingRoutes(deps: { receive: (ping: Ping) => void; origin: string }): Router {
+export function pingRoutes(deps: { receive: (ping: Ping) => Promise<void>; origin: string }): Router {
   const router = Router();
-  router.post(PING_PATH, express.json({ limit: '4kb' }), (req, res) => {
-    deps.receive({
+  router.post(PING_PATH, express.json({ limit: '4kb' }), async (req, res) => {
+    await deps.receive({
       authorization: req.headers.authorization,
       body: req.body,
       url: `${deps.origin}${req.originalUrl}`,

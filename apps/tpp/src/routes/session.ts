@@ -21,11 +21,12 @@ declare global {
 
 /** Finds the session of the cookie, or starts one and sets the cookie. */
 export function sessionMiddleware(sessions: SessionStore) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  // Express 5 passes a rejected promise (the store unreachable) to the error handler.
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const id = sessionCookie(req);
-    let session = id ? sessions.get(id) : undefined;
+    let session = id ? await sessions.get(id) : undefined;
     if (!session) {
-      session = sessions.create();
+      session = await sessions.create();
       res.cookie(SESSION_COOKIE, session.id, { httpOnly: true, secure: true, sameSite: 'lax', path: '/' });
     }
     res.locals.session = session;
@@ -34,7 +35,7 @@ export function sessionMiddleware(sessions: SessionStore) {
 }
 
 /** The session a request carries, without starting one (the callback must not invent a session). */
-export function existingSessionId(req: Request, sessions: SessionStore): string | undefined {
+export async function existingSessionId(req: Request, sessions: SessionStore): Promise<string | undefined> {
   const id = sessionCookie(req);
-  return id && sessions.get(id) ? id : undefined;
+  return id && (await sessions.get(id)) ? id : undefined;
 }

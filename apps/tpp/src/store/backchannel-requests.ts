@@ -2,7 +2,7 @@
 // acknowledged (auth_req_id, interval, expiry; CIBA §7.3), what the customer must see (the binding
 // message), and for ping the client_notification_token the bank must present (CIBA §10.2). Rows only;
 // the rules live in connect/decoupled*.ts.
-import type { Db } from './database.js';
+import type { BackchannelRequestsTable, Db } from './database.js';
 
 export interface BackchannelRequest {
   connectionId: string;
@@ -21,19 +21,7 @@ export interface BackchannelRequest {
   createdAt: number;
 }
 
-interface Row {
-  connection_id: string;
-  auth_req_id: string;
-  login_hint: string;
-  binding_message: string;
-  notification_token: string | null;
-  interval_seconds: number;
-  expires_at: number;
-  pinged_at: number | null;
-  created_at: number;
-}
-
-const fromRow = (row: Row): BackchannelRequest => ({
+const fromRow = (row: BackchannelRequestsTable): BackchannelRequest => ({
   connectionId: row.connection_id,
   authReqId: row.auth_req_id,
   loginHint: row.login_hint,
@@ -46,34 +34,48 @@ const fromRow = (row: Row): BackchannelRequest => ({
 });
 
 export interface BackchannelRequestStore {
-  save(request: BackchannelRequest): void;
-  forConnection(connectionId: string): BackchannelRequest | undefined;
-  byAuthReqId(authReqId: string): BackchannelRequest | undefined;
-  /** Notes the ping; false when one was already noted (a ping is acted on once). */
-  notePing(authReqId: string, at: number): boolean;
+  save(request: BackchannelRequest): Promise<void>;
+  forConnection(connectionId: string): Promise<BackchannelRequest | undefined>;
+  byAuthReqId(authReqId: string): Promise<BackchannelRequest | undefined>;
+  /** Notes the ping; false when one was already noted (a ping is acted on once, by one TPP process). */
+  notePing(authReqId: string, at: number): Promise<boolean>;
 }
 
 export function createBackchannelRequestStore(db: Db): BackchannelRequestStore {
-  const insert = db.prepare(`INSERT INTO backchannel_requests
-    (connection_id, auth_req_id, login_hint, binding_message, notification_token, interval_seconds, expires_at, pinged_at, created_at)
-    VALUES (@connectionId, @authReqId, @loginHint, @bindingMessage, @notificationToken, @intervalSeconds, @expiresAt, NULL, @createdAt)`);
-  const byConnection = db.prepare('SELECT * FROM backchannel_requests WHERE connection_id = ?');
-  const byId = db.prepare('SELECT * FROM backchannel_requests WHERE auth_req_id = ?');
-  const ping = db.prepare(
-    'UPDATE backchannel_requests SET pinged_at = ? WHERE auth_req_id = ? AND pinged_at IS NULL',
-  );
+  const select = db.selectFrom('backchannel_requests').selectAll();
   return {
-    save(request) {
-      insert.run({ ...request, notificationToken: request.notificationToken ?? null });
+    async save(request) {
+      await db
+        .insertInto('backchannel_requests')
+        .values({
+          connection_id: request.connectionId,
+          auth_req_id: request.authReqId,
+          login_hint: request.loginHint,
+          binding_message: request.bindingMessage,
+          notification_token: request.notificationToken ?? null,
+          interval_seconds: request.intervalSeconds,
+          expires_at: request.expiresAt,
+          pinged_at: null,
+          created_at: request.createdAt,
+        })
+        .execute();
     },
-    forConnection(connectionId) {
-      const row = byConnection.get(connectionId) as Row | undefined;
+    async forConnection(connectionId) {
+      const row = await select.where('connection_id', '=', connectionId).executeTakeFirst();
       return row ? fromRow(row) : undefined;
     },
-    byAuthReqId(authReqId) {
-      const row = byId.get(authReqId) as Row | undefined;
+    async byAuthReqId(authReqId) {
+      const row = await select.where('auth_req_id', '=', authReqId).executeTakeFirst();
       return row ? fromRow(row) : undefined;
     },
-    notePing: (authReqId, at) => ping.run(at, authReqId).changes === 1,
+    async notePing(authReqId, at) {
+      const result = await db
+        .updateTable('backchannel_requests')
+        .set({ pinged_at: at })
+        .where('auth_req_id', '=', authReqId)
+        .where('pinged_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
   };
 }

@@ -12,7 +12,7 @@ import type {
   PaymentRequest,
   PaymentStatus,
 } from '../shared/api.js';
-import type { Db } from './database.js';
+import type { AuthorizationsTable, ConnectionsTable, Db, PaymentsTable, TokensTable } from './database.js';
 
 export interface Connection {
   id: string;
@@ -94,61 +94,60 @@ const detailsJson = (details: AccountInformationDetail[] | undefined) =>
   details ? JSON.stringify(details) : null;
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
 
+/** A move of a connection's status, and the token writes that go with it (transition()). */
+export interface StatusMove {
+  /** The statuses it may move from: a connection's status moves once from each. */
+  from: ConnectionStatus[];
+  to: ConnectionStatus;
+  /** Kept on the connection (undefined clears it). */
+  error?: ApiError;
+  /** Saved with the move: the grant's token that made the connection active. */
+  saveToken?: StoredToken;
+  /** Every token of the connection dropped with the move (it has ended or was disconnected). */
+  dropTokens?: boolean;
+}
+
 export interface ConnectionStore {
-  create(connection: Connection): void;
-  get(id: string): Connection | undefined;
-  listForSession(sessionId: string): Connection[];
-  saveSharedAccounts(id: string, accounts: AccountView[]): void;
-  /** Forgets the connection and all it holds: tokens, pending authorizations, payments. */
-  remove(id: string): void;
+  create(connection: Connection): Promise<void>;
+  get(id: string): Promise<Connection | undefined>;
+  listForSession(sessionId: string): Promise<Connection[]>;
+  saveSharedAccounts(id: string, accounts: AccountView[]): Promise<void>;
+  /** Forgets the connection and all it holds, in one transaction: tokens, authorizations, payments. */
+  remove(id: string): Promise<void>;
+  /** Changes what the connection holds, never its status (transition() moves that). */
   update(
     id: string,
-    changes: Partial<
-      Pick<Connection, 'status' | 'consentId' | 'clientId' | 'error' | 'authorizationDetails'>
-    >,
-  ): Connection;
+    changes: Partial<Pick<Connection, 'consentId' | 'clientId' | 'authorizationDetails'>>,
+  ): Promise<Connection>;
+  /**
+   * Moves the connection's status in one conditional write (only from `move.from`), in one transaction
+   * with the token writes that go with it. Undefined when the connection was no longer in `from`:
+   * another request, or another TPP process sharing the database, moved it first, and nothing was written.
+   */
+  transition(id: string, move: StatusMove): Promise<Connection | undefined>;
 
-  saveToken(token: StoredToken): void;
-  token(connectionId: string, grant: GrantName): StoredToken | undefined;
-  tokens(connectionId: string): StoredToken[];
-  deleteTokens(connectionId: string): void;
+  saveToken(token: StoredToken): Promise<void>;
+  token(connectionId: string, grant: GrantName): Promise<StoredToken | undefined>;
+  tokens(connectionId: string): Promise<StoredToken[]>;
 
-  saveAuthorization(authorization: PendingAuthorization): void;
-  authorization(state: string): PendingAuthorization | undefined;
-  /** Marks it used; false when it already was (a replayed callback). */
-  completeAuthorization(state: string): boolean;
+  saveAuthorization(authorization: PendingAuthorization): Promise<void>;
+  authorization(state: string): Promise<PendingAuthorization | undefined>;
+  /**
+   * Marks it used in one conditional write; false when it already was (a replayed callback, or the same
+   * callback reaching another TPP process first): only the caller that gets true may redeem its code.
+   */
+  completeAuthorization(state: string): Promise<boolean>;
 
-  createPayment(payment: Payment): void;
-  payment(id: string): Payment | undefined;
-  payments(connectionId: string): Payment[];
+  createPayment(payment: Payment): Promise<void>;
+  payment(id: string): Promise<Payment | undefined>;
+  payments(connectionId: string): Promise<Payment[]>;
   updatePayment(
     id: string,
     changes: Partial<Pick<Payment, 'status' | 'consentId' | 'domesticPaymentId' | 'bankStatus' | 'error'>>,
-  ): Payment;
+  ): Promise<Payment>;
 }
 
-interface ConnectionRow {
-  id: string;
-  session_id: string;
-  profile: string;
-  client_auth: string;
-  client_id: string | null;
-  interaction_id: string;
-  status: string;
-  consent_id: string | null;
-  dpop_private_jwk: string | null;
-  error_json: string | null;
-  shared_accounts_json: string | null;
-  request_object_encryption: string | null;
-  id_token_encryption: string | null;
-  jarm_encryption: string | null;
-  ciba_mode: string | null;
-  authorization_details_json: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function connectionFrom(row: ConnectionRow): Connection {
+function connectionFrom(row: ConnectionsTable): Connection {
   return {
     id: row.id,
     sessionId: row.session_id,
@@ -175,18 +174,7 @@ function connectionFrom(row: ConnectionRow): Connection {
   };
 }
 
-interface TokenRow {
-  connection_id: string;
-  grant_name: string;
-  access_token: string;
-  refresh_token: string | null;
-  token_type: string;
-  scope: string | null;
-  expires_at: number | null;
-  issued_at: number;
-}
-
-function tokenFrom(row: TokenRow): StoredToken {
+function tokenFrom(row: TokensTable): StoredToken {
   return {
     connectionId: row.connection_id,
     grant: row.grant_name,
@@ -199,34 +187,7 @@ function tokenFrom(row: TokenRow): StoredToken {
   };
 }
 
-interface AuthorizationRow {
-  state: string;
-  connection_id: string;
-  session_id: string;
-  purpose: string;
-  payment_id: string | null;
-  nonce: string;
-  code_verifier: string;
-  consent_id: string;
-  created_at: number;
-  completed_at: number | null;
-}
-
-interface PaymentRow {
-  id: string;
-  connection_id: string;
-  status: string;
-  request_json: string;
-  consent_id: string | null;
-  idempotency_key: string;
-  domestic_payment_id: string | null;
-  bank_status: string | null;
-  error_json: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function paymentFrom(row: PaymentRow): Payment {
+function paymentFrom(row: PaymentsTable): Payment {
   return {
     id: row.id,
     connectionId: row.connection_id,
@@ -242,171 +203,238 @@ function paymentFrom(row: PaymentRow): Payment {
   };
 }
 
-export function createConnectionStore(db: Db): ConnectionStore {
-  const q = {
-    insertConnection: db.prepare(`INSERT INTO connections
-      (id, session_id, profile, client_auth, client_id, interaction_id, status, consent_id, dpop_private_jwk, error_json, created_at, updated_at, request_object_encryption, id_token_encryption, jarm_encryption, ciba_mode, authorization_details_json)
-      VALUES (@id, @sessionId, @profile, @clientAuth, @clientId, @interactionId, @status, @consentId, @dpop, @error, @createdAt, @updatedAt, @requestObjectEncryption, @idTokenEncryption, @jarmEncryption, @ciba, @authorizationDetails)`),
-    getConnection: db.prepare('SELECT * FROM connections WHERE id = ?'),
-    listConnections: db.prepare('SELECT * FROM connections WHERE session_id = ? ORDER BY created_at DESC'),
-    updateConnection:
-      db.prepare(`UPDATE connections SET status = @status, consent_id = @consentId, client_id = @clientId,
-      error_json = @error, authorization_details_json = @authorizationDetails, updated_at = @updatedAt WHERE id = @id`),
-    upsertToken: db.prepare(`INSERT INTO tokens
-      (connection_id, grant_name, access_token, refresh_token, token_type, scope, expires_at, issued_at)
-      VALUES (@connectionId, @grant, @accessToken, @refreshToken, @tokenType, @scope, @expiresAt, @issuedAt)
-      ON CONFLICT (connection_id, grant_name) DO UPDATE SET access_token = excluded.access_token,
-        refresh_token = excluded.refresh_token, token_type = excluded.token_type, scope = excluded.scope,
-        expires_at = excluded.expires_at, issued_at = excluded.issued_at`),
-    getToken: db.prepare('SELECT * FROM tokens WHERE connection_id = ? AND grant_name = ?'),
-    listTokens: db.prepare('SELECT * FROM tokens WHERE connection_id = ?'),
-    deleteTokens: db.prepare('DELETE FROM tokens WHERE connection_id = ?'),
-    deleteAuthorizations: db.prepare('DELETE FROM authorizations WHERE connection_id = ?'),
-    deletePayments: db.prepare('DELETE FROM payments WHERE connection_id = ?'),
-    deleteBackchannelRequests: db.prepare('DELETE FROM backchannel_requests WHERE connection_id = ?'),
-    deleteConnection: db.prepare('DELETE FROM connections WHERE id = ?'),
-    saveSharedAccounts: db.prepare('UPDATE connections SET shared_accounts_json = ? WHERE id = ?'),
-    insertAuthorization: db.prepare(`INSERT INTO authorizations
-      (state, connection_id, session_id, purpose, payment_id, nonce, code_verifier, consent_id, created_at, completed_at)
-      VALUES (@state, @connectionId, @sessionId, @purpose, @paymentId, @nonce, @codeVerifier, @consentId, @createdAt, NULL)`),
-    getAuthorization: db.prepare('SELECT * FROM authorizations WHERE state = ?'),
-    completeAuthorization: db.prepare(
-      'UPDATE authorizations SET completed_at = ? WHERE state = ? AND completed_at IS NULL',
-    ),
-    insertPayment: db.prepare(`INSERT INTO payments
-      (id, connection_id, status, request_json, consent_id, idempotency_key, domestic_payment_id, bank_status, error_json, created_at, updated_at)
-      VALUES (@id, @connectionId, @status, @request, @consentId, @idempotencyKey, @domesticPaymentId, @bankStatus, @error, @createdAt, @updatedAt)`),
-    getPayment: db.prepare('SELECT * FROM payments WHERE id = ?'),
-    listPayments: db.prepare('SELECT * FROM payments WHERE connection_id = ? ORDER BY created_at DESC'),
-    updatePayment:
-      db.prepare(`UPDATE payments SET status = @status, consent_id = @consentId, domestic_payment_id = @domesticPaymentId,
-      bank_status = @bankStatus, error_json = @error, updated_at = @updatedAt WHERE id = @id`),
+function authorizationFrom(row: AuthorizationsTable): PendingAuthorization {
+  return {
+    state: row.state,
+    connectionId: row.connection_id,
+    sessionId: row.session_id,
+    purpose: row.purpose as PendingAuthorization['purpose'],
+    paymentId: row.payment_id ?? undefined,
+    nonce: row.nonce,
+    codeVerifier: row.code_verifier,
+    ...(row.consent_id ? { consentId: row.consent_id } : {}),
+    createdAt: row.created_at,
+    completedAt: row.completed_at ?? undefined,
   };
+}
 
-  const get = (id: string) => {
-    const row = q.getConnection.get(id) as ConnectionRow | undefined;
+const errorJson = (error: ApiError | undefined) => (error ? JSON.stringify(error) : null);
+
+function tokenRow(token: StoredToken): TokensTable {
+  return {
+    connection_id: token.connectionId,
+    grant_name: token.grant,
+    access_token: token.accessToken,
+    refresh_token: orNull(token.refreshToken),
+    token_type: token.tokenType,
+    scope: orNull(token.scope),
+    expires_at: orNull(token.expiresAt),
+    issued_at: token.issuedAt,
+  };
+}
+
+/** One token per (connection, grant): a new one replaces the last. */
+async function upsertToken(db: Db, token: StoredToken): Promise<void> {
+  const { connection_id, grant_name, ...replaced } = tokenRow(token);
+  await db
+    .insertInto('tokens')
+    .values(tokenRow(token))
+    .onConflict((oc) => oc.columns(['connection_id', 'grant_name']).doUpdateSet(replaced))
+    .execute();
+}
+
+export function createConnectionStore(db: Db): ConnectionStore {
+  const get = async (id: string) => {
+    const row = await db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? connectionFrom(row) : undefined;
   };
-  const payment = (id: string) => {
-    const row = q.getPayment.get(id) as PaymentRow | undefined;
+  const payment = async (id: string) => {
+    const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? paymentFrom(row) : undefined;
   };
 
   return {
-    create(connection) {
-      q.insertConnection.run({
-        ...connection,
-        clientId: orNull(connection.clientId),
-        consentId: orNull(connection.consentId),
-        dpop: connection.dpopPrivateJwk ? JSON.stringify(connection.dpopPrivateJwk) : null,
-        error: connection.error ? JSON.stringify(connection.error) : null,
-        requestObjectEncryption: orNull(connection.requestObjectEncryption),
-        idTokenEncryption: orNull(connection.idTokenEncryption),
-        jarmEncryption: orNull(connection.jarmEncryption),
-        ciba: orNull(connection.ciba),
-        authorizationDetails: detailsJson(connection.authorizationDetails),
-      });
+    async create(connection) {
+      await db
+        .insertInto('connections')
+        .values({
+          id: connection.id,
+          session_id: connection.sessionId,
+          profile: connection.profile,
+          client_auth: connection.clientAuth,
+          client_id: orNull(connection.clientId),
+          interaction_id: connection.interactionId,
+          status: connection.status,
+          consent_id: orNull(connection.consentId),
+          dpop_private_jwk: connection.dpopPrivateJwk ? JSON.stringify(connection.dpopPrivateJwk) : null,
+          error_json: errorJson(connection.error),
+          shared_accounts_json: connection.sharedAccounts ? JSON.stringify(connection.sharedAccounts) : null,
+          request_object_encryption: orNull(connection.requestObjectEncryption),
+          id_token_encryption: orNull(connection.idTokenEncryption),
+          jarm_encryption: orNull(connection.jarmEncryption),
+          ciba_mode: orNull(connection.ciba),
+          authorization_details_json: detailsJson(connection.authorizationDetails),
+          created_at: connection.createdAt,
+          updated_at: connection.updatedAt,
+        })
+        .execute();
     },
     get,
-    listForSession: (sessionId) => (q.listConnections.all(sessionId) as ConnectionRow[]).map(connectionFrom),
-    update(id, changes) {
-      const current = get(id);
-      if (!current) throw new Error(`connection ${id} does not exist`);
-      const next = { ...current, ...changes, updatedAt: new Date().toISOString() };
-      q.updateConnection.run({
-        id,
-        status: next.status,
-        consentId: orNull(next.consentId),
-        clientId: orNull(next.clientId),
-        error: next.error ? JSON.stringify(next.error) : null,
-        authorizationDetails: detailsJson(next.authorizationDetails),
-        updatedAt: next.updatedAt,
-      });
-      return next;
+    async listForSession(sessionId) {
+      const rows = await db
+        .selectFrom('connections')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(connectionFrom);
     },
+    async update(id, changes) {
+      // Only the columns named: a concurrent change of another column (a status move) is kept.
+      const row = await db
+        .updateTable('connections')
+        .set({
+          ...('consentId' in changes ? { consent_id: orNull(changes.consentId) } : {}),
+          ...('clientId' in changes ? { client_id: orNull(changes.clientId) } : {}),
+          ...('authorizationDetails' in changes
+            ? { authorization_details_json: detailsJson(changes.authorizationDetails) }
+            : {}),
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new Error(`connection ${id} does not exist`);
+      return connectionFrom(row);
+    },
+    transition: (id, move) =>
+      db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('connections')
+          .set({ status: move.to, error_json: errorJson(move.error), updated_at: new Date().toISOString() })
+          .where('id', '=', id)
+          .where('status', 'in', move.from)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) return undefined;
+        if (move.dropTokens) await trx.deleteFrom('tokens').where('connection_id', '=', id).execute();
+        if (move.saveToken) await upsertToken(trx, move.saveToken);
+        return connectionFrom(row);
+      }),
 
-    saveToken(token) {
-      q.upsertToken.run({
-        ...token,
-        refreshToken: orNull(token.refreshToken),
-        scope: orNull(token.scope),
-        expiresAt: orNull(token.expiresAt),
-      });
-    },
-    token(connectionId, grant) {
-      const row = q.getToken.get(connectionId, grant) as TokenRow | undefined;
+    saveToken: (token) => upsertToken(db, token),
+    async token(connectionId, grant) {
+      const row = await db
+        .selectFrom('tokens')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('grant_name', '=', grant)
+        .executeTakeFirst();
       return row ? tokenFrom(row) : undefined;
     },
-    tokens: (connectionId) => (q.listTokens.all(connectionId) as TokenRow[]).map(tokenFrom),
-    deleteTokens(connectionId) {
-      q.deleteTokens.run(connectionId);
+    async tokens(connectionId) {
+      const rows = await db
+        .selectFrom('tokens')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .execute();
+      return rows.map(tokenFrom);
     },
-    saveSharedAccounts(id, accounts) {
-      q.saveSharedAccounts.run(JSON.stringify(accounts), id);
+    async saveSharedAccounts(id, accounts) {
+      await db
+        .updateTable('connections')
+        .set({ shared_accounts_json: JSON.stringify(accounts) })
+        .where('id', '=', id)
+        .execute();
     },
-    remove: db.transaction((id: string) => {
-      for (const statement of [
-        q.deleteTokens,
-        q.deleteAuthorizations,
-        q.deletePayments,
-        q.deleteBackchannelRequests,
-        q.deleteConnection,
-      ])
-        statement.run(id);
-    }),
+    remove: (id) =>
+      db.transaction().execute(async (trx) => {
+        for (const table of ['tokens', 'authorizations', 'payments', 'backchannel_requests'] as const)
+          await trx.deleteFrom(table).where('connection_id', '=', id).execute();
+        await trx.deleteFrom('connections').where('id', '=', id).execute();
+      }),
 
-    saveAuthorization(authorization) {
-      q.insertAuthorization.run({
-        ...authorization,
-        paymentId: orNull(authorization.paymentId),
-        // The column is NOT NULL since the first schema: '' stands for no intent.
-        consentId: authorization.consentId ?? '',
-      });
+    async saveAuthorization(authorization) {
+      await db
+        .insertInto('authorizations')
+        .values({
+          state: authorization.state,
+          connection_id: authorization.connectionId,
+          session_id: authorization.sessionId,
+          purpose: authorization.purpose,
+          payment_id: orNull(authorization.paymentId),
+          nonce: authorization.nonce,
+          code_verifier: authorization.codeVerifier,
+          consent_id: authorization.consentId ?? '',
+          created_at: authorization.createdAt,
+          completed_at: null,
+        })
+        .execute();
     },
-    authorization(state) {
-      const row = q.getAuthorization.get(state) as AuthorizationRow | undefined;
-      if (!row) return undefined;
-      return {
-        state: row.state,
-        connectionId: row.connection_id,
-        sessionId: row.session_id,
-        purpose: row.purpose as PendingAuthorization['purpose'],
-        paymentId: row.payment_id ?? undefined,
-        nonce: row.nonce,
-        codeVerifier: row.code_verifier,
-        ...(row.consent_id ? { consentId: row.consent_id } : {}),
-        createdAt: row.created_at,
-        completedAt: row.completed_at ?? undefined,
-      };
+    async authorization(state) {
+      const row = await db
+        .selectFrom('authorizations')
+        .selectAll()
+        .where('state', '=', state)
+        .executeTakeFirst();
+      return row ? authorizationFrom(row) : undefined;
     },
-    completeAuthorization: (state) => q.completeAuthorization.run(Date.now(), state).changes === 1,
+    async completeAuthorization(state) {
+      const result = await db
+        .updateTable('authorizations')
+        .set({ completed_at: Date.now() })
+        .where('state', '=', state)
+        .where('completed_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
 
-    createPayment(p) {
-      q.insertPayment.run({
-        ...p,
-        request: JSON.stringify(p.request),
-        consentId: orNull(p.consentId),
-        domesticPaymentId: orNull(p.domesticPaymentId),
-        bankStatus: orNull(p.bankStatus),
-        error: p.error ? JSON.stringify(p.error) : null,
-      });
+    async createPayment(p) {
+      await db
+        .insertInto('payments')
+        .values({
+          id: p.id,
+          connection_id: p.connectionId,
+          status: p.status,
+          request_json: JSON.stringify(p.request),
+          consent_id: orNull(p.consentId),
+          idempotency_key: p.idempotencyKey,
+          domestic_payment_id: orNull(p.domesticPaymentId),
+          bank_status: orNull(p.bankStatus),
+          error_json: errorJson(p.error),
+          created_at: p.createdAt,
+          updated_at: p.updatedAt,
+        })
+        .execute();
     },
     payment,
-    payments: (connectionId) => (q.listPayments.all(connectionId) as PaymentRow[]).map(paymentFrom),
-    updatePayment(id, changes) {
-      const current = payment(id);
-      if (!current) throw new Error(`payment ${id} does not exist`);
-      const next = { ...current, ...changes, updatedAt: new Date().toISOString() };
-      q.updatePayment.run({
-        id,
-        status: next.status,
-        consentId: orNull(next.consentId),
-        domesticPaymentId: orNull(next.domesticPaymentId),
-        bankStatus: orNull(next.bankStatus),
-        error: next.error ? JSON.stringify(next.error) : null,
-        updatedAt: next.updatedAt,
-      });
-      return next;
+    async payments(connectionId) {
+      const rows = await db
+        .selectFrom('payments')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows.map(paymentFrom);
+    },
+    async updatePayment(id, changes) {
+      const row = await db
+        .updateTable('payments')
+        .set({
+          ...('status' in changes && changes.status ? { status: changes.status } : {}),
+          ...('consentId' in changes ? { consent_id: orNull(changes.consentId) } : {}),
+          ...('domesticPaymentId' in changes
+            ? { domestic_payment_id: orNull(changes.domesticPaymentId) }
+            : {}),
+          ...('bankStatus' in changes ? { bank_status: orNull(changes.bankStatus) } : {}),
+          ...('error' in changes ? { error_json: errorJson(changes.error) } : {}),
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new Error(`payment ${id} does not exist`);
+      return paymentFrom(row);
     },
   };
 }

@@ -3,7 +3,7 @@
 import { isKeyManagementAlg } from '@fapi-sandbox/fapi-core/jose/encryption';
 import type { ClientAuthMethod, ProfileId, RegistrationOptions } from '../connect/profiles.js';
 import { isCibaMode, registrationKey } from '../connect/profiles.js';
-import type { Db } from './database.js';
+import type { Db, RegistrationsTable } from './database.js';
 
 export interface Registration extends RegistrationOptions {
   profile: ProfileId;
@@ -19,32 +19,18 @@ export interface Registration extends RegistrationOptions {
   registeredAt: string;
 }
 
-interface Row {
-  profile: string;
-  client_auth: string;
-  client_id: string;
-  registration_access_token: string | null;
-  registration_client_uri: string | null;
-  metadata_json: string;
-  metadata_version: string | null;
-  registered_at: string;
-  id_token_encryption: string | null;
-  jarm_encryption: string | null;
-  ciba_mode: string | null;
-}
-
 export interface RegistrationStore {
   get(
     profile: ProfileId,
     clientAuth: ClientAuthMethod,
     options?: RegistrationOptions,
-  ): Registration | undefined;
-  list(): Registration[];
-  save(registration: Registration): void;
-  remove(profile: ProfileId, clientAuth: ClientAuthMethod, options?: RegistrationOptions): void;
+  ): Promise<Registration | undefined>;
+  list(): Promise<Registration[]>;
+  save(registration: Registration): Promise<void>;
+  remove(profile: ProfileId, clientAuth: ClientAuthMethod, options?: RegistrationOptions): Promise<void>;
 }
 
-function fromRow(row: Row): Registration {
+function fromRow(row: RegistrationsTable): Registration {
   return {
     profile: row.profile as ProfileId,
     clientAuth: row.client_auth as ClientAuthMethod,
@@ -61,41 +47,53 @@ function fromRow(row: Row): Registration {
 }
 
 export function createRegistrationStore(db: Db): RegistrationStore {
-  const get = db.prepare('SELECT * FROM registrations WHERE registration_key = ?');
-  const list = db.prepare('SELECT * FROM registrations ORDER BY profile, client_auth');
-  const upsert = db.prepare(`INSERT INTO registrations
-      (registration_key, profile, client_auth, client_id, registration_access_token, registration_client_uri, metadata_json, metadata_version, registered_at, id_token_encryption, jarm_encryption, ciba_mode)
-      VALUES (@key, @profile, @clientAuth, @clientId, @token, @uri, @metadata, @version, @registeredAt, @idTokenEncryption, @jarmEncryption, @ciba)
-      ON CONFLICT (registration_key) DO UPDATE SET client_id = excluded.client_id,
-        registration_access_token = excluded.registration_access_token,
-        registration_client_uri = excluded.registration_client_uri,
-        metadata_json = excluded.metadata_json, metadata_version = excluded.metadata_version,
-        registered_at = excluded.registered_at`);
-  const remove = db.prepare('DELETE FROM registrations WHERE registration_key = ?');
   return {
-    get(profile, clientAuth, options) {
-      const row = get.get(registrationKey(profile, clientAuth, options)) as Row | undefined;
+    async get(profile, clientAuth, options) {
+      const row = await db
+        .selectFrom('registrations')
+        .selectAll()
+        .where('registration_key', '=', registrationKey(profile, clientAuth, options))
+        .executeTakeFirst();
       return row ? fromRow(row) : undefined;
     },
-    list: () => (list.all() as Row[]).map(fromRow),
-    save(registration) {
-      upsert.run({
-        key: registrationKey(registration.profile, registration.clientAuth, registration),
-        profile: registration.profile,
-        clientAuth: registration.clientAuth,
-        clientId: registration.clientId,
-        token: registration.registrationAccessToken ?? null,
-        uri: registration.registrationClientUri ?? null,
-        metadata: JSON.stringify(registration.metadata),
-        version: registration.metadataVersion ?? null,
-        registeredAt: registration.registeredAt,
-        idTokenEncryption: registration.idTokenEncryption ?? null,
-        jarmEncryption: registration.jarmEncryption ?? null,
-        ciba: registration.ciba ?? null,
-      });
+    async list() {
+      const rows = await db
+        .selectFrom('registrations')
+        .selectAll()
+        .orderBy('profile')
+        .orderBy('client_auth')
+        .execute();
+      return rows.map(fromRow);
     },
-    remove(profile, clientAuth, options) {
-      remove.run(registrationKey(profile, clientAuth, options));
+    async save(registration) {
+      const registered = {
+        client_id: registration.clientId,
+        registration_access_token: registration.registrationAccessToken ?? null,
+        registration_client_uri: registration.registrationClientUri ?? null,
+        metadata_json: JSON.stringify(registration.metadata),
+        metadata_version: registration.metadataVersion ?? null,
+        registered_at: registration.registeredAt,
+      };
+      await db
+        .insertInto('registrations')
+        .values({
+          registration_key: registrationKey(registration.profile, registration.clientAuth, registration),
+          profile: registration.profile,
+          client_auth: registration.clientAuth,
+          id_token_encryption: registration.idTokenEncryption ?? null,
+          jarm_encryption: registration.jarmEncryption ?? null,
+          ciba_mode: registration.ciba ?? null,
+          ...registered,
+        })
+        // Registering again (new metadata, or the bank forgot the client) replaces what the bank said.
+        .onConflict((oc) => oc.column('registration_key').doUpdateSet(registered))
+        .execute();
+    },
+    async remove(profile, clientAuth, options) {
+      await db
+        .deleteFrom('registrations')
+        .where('registration_key', '=', registrationKey(profile, clientAuth, options))
+        .execute();
     },
   };
 }

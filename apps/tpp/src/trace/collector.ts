@@ -60,7 +60,9 @@ export function createTraceCollector(deps: {
 
   return {
     async collect(interactionIds, options) {
-      const events: TraceEvent[] = interactionIds.flatMap((id) => deps.trace.forInteraction(id));
+      const events: TraceEvent[] = (
+        await Promise.all(interactionIds.map((id) => deps.trace.forInteraction(id)))
+      ).flat();
       const unavailable: { party: Lane; error: string }[] = [];
       await Promise.all(
         sources.map(async (source) => {

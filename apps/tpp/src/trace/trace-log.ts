@@ -1,6 +1,9 @@
 // The TPP's own flow trace: fapi-core TraceEvents (like every party's) kept in a TraceRecorder, and in
-// SQLite so that a connection's timeline survives a restart of the TPP. A browser reads them through its
+// the TPP's database so that a connection's timeline survives a restart of the TPP and is the same
+// whichever TPP process sharing the database a browser asks. A browser reads them through its
 // own connections' inspector (/api/connections/<id>/trace), never all at once.
+
+import type { Logger } from '@fapi-sandbox/fapi-core/log';
 import {
   type CheckResult,
   type TraceEvent,
@@ -26,8 +29,10 @@ export interface TraceLog {
     checks: CheckResult[];
     jwts?: TraceEvent['jwts'];
   }): TraceEvent;
-  /** Every TPP event of an interaction, oldest first. */
-  forInteraction(interactionId: string): TraceEvent[];
+  /** Every TPP event of an interaction, oldest first (this process's writes included). */
+  forInteraction(interactionId: string): Promise<TraceEvent[]>;
+  /** Settles when every event recorded so far is stored (or its failure logged). */
+  written(): Promise<void>;
 }
 
 export function describeStep(step: StepKind | StepDescription): StepDescription {
@@ -40,11 +45,22 @@ function withPhase(input: TppTraceEventInput): TppTraceEventInput {
   return phase ? { ...input, phase } : input;
 }
 
-export function createTraceLog(db: Db): TraceLog {
+export function createTraceLog(db: Db, log?: Pick<Logger, 'warn'>): TraceLog {
   const recorder = new TraceRecorder();
-  const insert = db.prepare('INSERT INTO trace_events (scope, event_json) VALUES (?, ?)');
-  const select = db.prepare('SELECT event_json FROM trace_events WHERE scope = ? ORDER BY seq');
-  recorder.onEvent((event) => insert.run(event.interactionId, JSON.stringify(event)));
+  // Recording never holds up the request it describes: each event is written after the one before (so
+  // seq keeps their order), and a read waits for the writes already queued. A lost write costs one
+  // line of the inspector, never the flow: it is logged, not thrown.
+  let written: Promise<void> = Promise.resolve();
+  recorder.onEvent((event) => {
+    written = written
+      .then(async () => {
+        await db
+          .insertInto('trace_events')
+          .values({ scope: event.interactionId, event_json: JSON.stringify(event) })
+          .execute();
+      })
+      .catch((err: unknown) => log?.warn({ err, step: event.step }, 'a trace event was not stored'));
+  });
 
   return {
     recorder,
@@ -67,10 +83,16 @@ export function createTraceLog(db: Db): TraceLog {
         }),
       );
     },
-    forInteraction(interactionId) {
-      return (select.all(interactionId) as { event_json: string }[]).map(
-        (row) => JSON.parse(row.event_json) as TraceEvent,
-      );
+    written: () => written,
+    async forInteraction(interactionId) {
+      await written;
+      const rows = await db
+        .selectFrom('trace_events')
+        .select('event_json')
+        .where('scope', '=', interactionId)
+        .orderBy('seq')
+        .execute();
+      return rows.map((row) => JSON.parse(row.event_json) as TraceEvent);
     },
   };
 }

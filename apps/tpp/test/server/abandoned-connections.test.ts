@@ -6,18 +6,22 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ABANDONED_AFTER_MS, expireIfAbandoned } from '../../src/connect/abandoned.js';
 import { type Connection, createConnectionStore } from '../../src/store/connections.js';
-import { openDatabase } from '../../src/store/database.js';
+import { type Db, openDatabase } from '../../src/store/database.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+const opened: { dir: string; db: Db }[] = [];
+afterEach(async () => {
+  for (const { dir, db } of opened.splice(0)) {
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
-function storeWith(connection: Connection) {
+async function storeWith(connection: Connection) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpp-abandoned-'));
-  dirs.push(dir);
-  const store = createConnectionStore(openDatabase(dir));
-  store.create(connection);
+  const { db } = await openDatabase({ dataDir: dir });
+  opened.push({ dir, db });
+  const store = createConnectionStore(db);
+  await store.create(connection);
   return store;
 }
 
@@ -34,28 +38,39 @@ const pending: Connection = {
 };
 
 describe('abandoned connections', () => {
-  it('stay waiting while the bank can still complete the sign-in', () => {
-    const store = storeWith(pending);
+  it('stay waiting while the bank can still complete the sign-in', async () => {
+    const store = await storeWith(pending);
     const now = Date.parse(started) + ABANDONED_AFTER_MS - 1000;
-    expect(expireIfAbandoned(store, pending, now).status).toBe('authorising');
-    expect(store.get('c1')?.status).toBe('authorising');
+    expect((await expireIfAbandoned(store, pending, now)).status).toBe('authorising');
+    expect((await store.get('c1'))?.status).toBe('authorising');
   });
 
-  it('are marked failed once the sign-in at the bank can no longer finish, saying why and what to do', () => {
-    const store = storeWith(pending);
+  it('are marked failed once the sign-in at the bank can no longer finish, saying why and what to do', async () => {
+    const store = await storeWith(pending);
     const now = Date.parse(started) + ABANDONED_AFTER_MS;
-    const expired = expireIfAbandoned(store, pending, now);
+    const expired = await expireIfAbandoned(store, pending, now);
     expect(expired.status).toBe('failed');
     expect(expired.error?.error).toBe('authorization_expired');
     expect(expired.error?.error_description).toMatch(
       /\(RFC 9126 section 2\.2\)\. Fix: remove this connection/,
     );
-    expect(store.get('c1')?.status).toBe('failed');
+    expect((await store.get('c1'))?.status).toBe('failed');
   });
 
-  it('leave a completed connection alone, however old', () => {
+  it('are not marked failed when the callback completed them meanwhile (here or at another TPP process)', async () => {
+    const store = await storeWith(pending);
+    // The list was read while authorising; the callback made it active before the expiry's write.
+    await store.transition('c1', { from: ['authorising'], to: 'active' });
+    const seen = await expireIfAbandoned(store, pending, Date.parse(started) + ABANDONED_AFTER_MS);
+    expect(seen.status).toBe('active');
+    expect((await store.get('c1'))?.status).toBe('active');
+  });
+
+  it('leave a completed connection alone, however old', async () => {
     const active = { ...pending, status: 'active' as const };
-    const store = storeWith(active);
-    expect(expireIfAbandoned(store, active, Date.parse(started) + 30 * 86_400_000).status).toBe('active');
+    const store = await storeWith(active);
+    expect((await expireIfAbandoned(store, active, Date.parse(started) + 30 * 86_400_000)).status).toBe(
+      'active',
+    );
   });
 });

@@ -250,7 +250,8 @@ describe('an attack that cannot be run', () => {
       ...config,
       bankApi: { ...config.bankApi, baseUrl: 'https://api.bank.localhost:1/open-banking/v3.1' },
     };
-    const trace = createTraceLog(openDatabase(config.dataDir));
+    const { db } = await openDatabase({ dataDir: config.dataDir, url: config.tppDatabaseUrl });
+    const trace = createTraceLog(db);
     const lab = createAttackLab({ config: unreachable, trace, participant: config.participants.demo });
     const connection = {
       id: 'c-unreachable',
@@ -260,7 +261,8 @@ describe('an attack that cannot be run', () => {
     const run = lab.run(connection, 'code-reuse', 'session-1');
     await expect(run).rejects.toMatchObject({ status: 502, error: 'attack_not_run' });
     await expect(run).rejects.toThrow(/could not be run: the flow broke before the attacked message/);
-    const recorded = trace.forInteraction(connection.interactionId);
+    const recorded = await trace.forInteraction(connection.interactionId);
+    await db.destroy();
     expect(recorded.at(-1)?.step).toBe('Attack: An authorization code is redeemed a second time — not run');
   });
 });

@@ -1,10 +1,9 @@
-// The TPP's stored registrations, read straight from its SQLite file, and what the bank holds for each
+// The TPP's stored registrations, read straight from its database, and what the bank holds for each
 // of them (RFC 7592 §2.1 read over mutual TLS with the transport certificate).
-import path from 'node:path';
 import { createExchange, readRegistration as readEngineRegistration } from '@fapi-sandbox/fapi-client';
 import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { transportAgentFor } from '@fapi-sandbox/fapi-core/tls';
-import Database from 'better-sqlite3';
+import { withTppDatabase } from './tpp-database.js';
 
 export interface StoredRegistrationRow {
   registration_key: string;
@@ -16,30 +15,23 @@ export interface StoredRegistrationRow {
   metadata_version: string | null;
 }
 
-function tppDatabase(config: SandboxConfig, readonly: boolean): Database.Database {
-  return new Database(path.join(config.dataDir, 'tpp', 'tpp.sqlite'), { readonly });
-}
-
-export function storedRegistrations(config: SandboxConfig): StoredRegistrationRow[] {
-  const db = tppDatabase(config, true);
-  try {
-    return db
-      .prepare('SELECT * FROM registrations ORDER BY registration_key')
-      .all() as StoredRegistrationRow[];
-  } finally {
-    db.close();
-  }
+export function storedRegistrations(config: SandboxConfig): Promise<StoredRegistrationRow[]> {
+  return withTppDatabase(config, async (db) => {
+    const rows = await db.selectFrom('registrations').selectAll().orderBy('registration_key').execute();
+    return rows as StoredRegistrationRow[];
+  });
 }
 
 /** Rewrites stored rows as an older TPP left them (no metadata version), while the TPP keeps running. */
-export function forgetMetadataVersions(config: SandboxConfig, profile: string): number {
-  const db = tppDatabase(config, false);
-  try {
-    return db.prepare('UPDATE registrations SET metadata_version = NULL WHERE profile = ?').run(profile)
-      .changes;
-  } finally {
-    db.close();
-  }
+export function forgetMetadataVersions(config: SandboxConfig, profile: string): Promise<number> {
+  return withTppDatabase(config, async (db) => {
+    const result = await db
+      .updateTable('registrations')
+      .set({ metadata_version: null })
+      .where('profile', '=', profile)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  });
 }
 
 /** RFC 7592 §2.1: GET the client configuration endpoint with the registration access token (the engine's read). */

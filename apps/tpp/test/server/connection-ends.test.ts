@@ -7,7 +7,6 @@ import { startBankApi } from '@fapi-sandbox/bank-api';
 import { type BankStore, openBankStore } from '@fapi-sandbox/bank-domain';
 import { type RunningBankOp, startBankOp } from '@fapi-sandbox/bank-op';
 import { cookieHeader } from '@fapi-sandbox/fapi-client/customer';
-import Database from 'better-sqlite3';
 import { decodeJwt } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import type { ApiError, ConnectionView, StartConnectionResponse } from '../../sr
 import type { ConnectionTrace } from '../../src/shared/timeline.js';
 import { visitBank } from './bank-browser.js';
 import { Browser, type Sandbox, startSandbox } from './harness.js';
+import { withTppDatabase } from './tpp-database.js';
 
 const ALICE = { username: 'alice', password: 'wonderland' };
 
@@ -55,18 +55,18 @@ async function connectionView(id: string): Promise<ConnectionView> {
   return (await sandbox.browser.api(`/connections/${id}`)).body as ConnectionView;
 }
 
-/** The connection's stored customer tokens (read from the TPP's SQLite file). */
-function storedTokens(connectionId: string): { access_token: string; refresh_token: string | null }[] {
-  const db = new Database(path.join(sandbox.config.dataDir, 'tpp', 'tpp.sqlite'), { readonly: true });
-  try {
-    return db
-      .prepare(
-        "SELECT access_token, refresh_token FROM tokens WHERE connection_id = ? AND grant_name = 'accounts'",
-      )
-      .all(connectionId) as { access_token: string; refresh_token: string | null }[];
-  } finally {
-    db.close();
-  }
+/** The connection's stored customer tokens (read from the TPP's database). */
+function storedTokens(
+  connectionId: string,
+): Promise<{ access_token: string; refresh_token: string | null }[]> {
+  return withTppDatabase(sandbox.config, (db) =>
+    db
+      .selectFrom('tokens')
+      .select(['access_token', 'refresh_token'])
+      .where('connection_id', '=', connectionId)
+      .where('grant_name', '=', 'accounts')
+      .execute(),
+  );
 }
 
 describe('a connection the bank has ended', () => {
@@ -89,7 +89,7 @@ describe('a connection the bank has ended', () => {
     } satisfies Partial<ApiError>);
     expect(ended.error!.error_description).toMatch(/revoked by the customer/);
     expect(ended.error!.error_description).toMatch(/Fix: .*connect again/);
-    expect(storedTokens(connection.id)).toEqual([]);
+    expect(await storedTokens(connection.id)).toEqual([]);
 
     // Further reads say why, instead of trying a token Moneywise no longer holds.
     const after = await sandbox.browser.api(`/connections/${connection.id}/accounts`);
@@ -101,16 +101,16 @@ describe('a connection the bank has ended', () => {
 
   it('is marked ended when its refresh token was revoked at the bank', async () => {
     const connection = await connect();
-    const [token] = storedTokens(connection.id);
+    const [token] = await storedTokens(connection.id);
     // Expire the stored access token as far as the TPP knows, so its next read refreshes first.
-    const db = new Database(path.join(sandbox.config.dataDir, 'tpp', 'tpp.sqlite'));
-    try {
-      db.prepare("UPDATE tokens SET expires_at = 0 WHERE connection_id = ? AND grant_name = 'accounts'").run(
-        connection.id,
-      );
-    } finally {
-      db.close();
-    }
+    await withTppDatabase(sandbox.config, (db) =>
+      db
+        .updateTable('tokens')
+        .set({ expires_at: 0 })
+        .where('connection_id', '=', connection.id)
+        .where('grant_name', '=', 'accounts')
+        .execute(),
+    );
     // What bank-op does when the grant is revoked (RFC 7009 §2.1): its tokens and the grant are gone,
     // and the revocation is recorded for bank-api.
     const grantId = String(decodeJwt(token!.access_token).grant_id);
@@ -197,7 +197,7 @@ describe('a connection the bank has ended', () => {
     const removed = await sandbox.browser.api(`/connections/${connection.id}`, { method: 'DELETE' });
     expect(removed.status, removed.text).toBe(204);
     expect((await bank.consents.get(connection.consentId!))?.status).toBe('Revoked');
-    expect(storedTokens(connection.id)).toEqual([]);
+    expect(await storedTokens(connection.id)).toEqual([]);
     expect((await sandbox.browser.api(`/connections/${connection.id}`)).status).toBe(404);
     const list = (await sandbox.browser.api('/connections')).body as { connections: ConnectionView[] };
     expect(list.connections.map((c) => c.id)).not.toContain(connection.id);

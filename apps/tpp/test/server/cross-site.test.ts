@@ -74,7 +74,7 @@ describe('a page on another site', () => {
   ])('cannot make the browser run onboarding: %s', async (_who, headers) => {
     expectCrossSiteRefusal(await post('/onboarding', headers));
     expect(clientsAtTheBank()).toBe(0);
-    expect(storedRegistrations(sandbox.config)).toEqual([]);
+    expect(await storedRegistrations(sandbox.config)).toEqual([]);
     const view = (await sandbox.browser.api('/onboarding')).body as OnboardingView;
     expect(view.status).toBe('not-started');
   });
@@ -115,6 +115,6 @@ describe("Moneywise's own pages", () => {
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect((response.body as unknown as OnboardingView).status).toBe('done');
     expect(clientsAtTheBank()).toBeGreaterThan(0);
-    expect(storedRegistrations(sandbox.config).length).toBe(clientsAtTheBank());
+    expect((await storedRegistrations(sandbox.config)).length).toBe(clientsAtTheBank());
   });
 });

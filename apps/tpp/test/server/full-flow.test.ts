@@ -72,7 +72,7 @@ describe('onboarding', () => {
   });
 
   it('registers each client under its own FAPI profile and sender constraint, as the bank reads it back (RFC 7592)', async () => {
-    const rows = storedRegistrations(sandbox.config);
+    const rows = await storedRegistrations(sandbox.config);
     expect(rows).toHaveLength(10);
     for (const row of rows) {
       const read = await readRegistration(sandbox.config, row);
@@ -107,7 +107,7 @@ describe('onboarding', () => {
   });
 
   it('the bank holds the FAPI 1.0 Advanced clients to it: an unsigned pushed request is refused', async () => {
-    const row = storedRegistrations(sandbox.config).find(
+    const row = (await storedRegistrations(sandbox.config)).find(
       (r) => r.registration_key === 'fapi1-advanced+tls_client_auth',
     )!;
     const agent = transportAgentFor(sandbox.config.participants.demo, sandbox.config);
@@ -466,16 +466,10 @@ describe('attacks the callback checks stop', () => {
 
 describe('a registration the bank no longer knows', () => {
   it('is noticed on the next onboarding and registered again, and a new connection uses the new client', async () => {
-    const { default: Database } = await import('better-sqlite3');
-    const path = await import('node:path');
     const { transportAgentFor } = await import('@fapi-sandbox/fapi-core/tls');
-    const db = new Database(path.join(sandbox.config.dataDir, 'tpp', 'tpp.sqlite'), { readonly: true });
-    const stored = db
-      .prepare(
-        "SELECT client_id, registration_client_uri, registration_access_token FROM registrations WHERE registration_key = 'fapi2-mtls+tls_client_auth'",
-      )
-      .get() as { client_id: string; registration_client_uri: string; registration_access_token: string };
-    db.close();
+    const stored = (await storedRegistrations(sandbox.config)).find(
+      (row) => row.registration_key === 'fapi2-mtls+tls_client_auth',
+    )!;
     // RFC 7592 §2.3: the client's registration is deleted at the bank (as an administrator might).
     const agent = transportAgentFor(sandbox.config.participants.demo, sandbox.config);
     const { fetch } = await import('undici');
@@ -500,8 +494,8 @@ describe('a registration the bank no longer knows', () => {
   });
 
   it('made before the profile metadata was versioned, is registered again under its profile at the next onboarding', async () => {
-    const before = storedRegistrations(sandbox.config);
-    expect(forgetMetadataVersions(sandbox.config, 'fapi1-advanced')).toBe(2);
+    const before = await storedRegistrations(sandbox.config);
+    expect(await forgetMetadataVersions(sandbox.config, 'fapi1-advanced')).toBe(2);
     const view = (await sandbox.browser.api('/onboarding', { method: 'POST' })).body as OnboardingView;
     expect(view.status).toBe('done');
     for (const registration of view.registrations) {
@@ -516,7 +510,9 @@ describe('a registration the bank no longer knows', () => {
         expect(registration.clientId).toBe(old.client_id);
       }
     }
-    for (const row of storedRegistrations(sandbox.config).filter((r) => r.profile === 'fapi1-advanced')) {
+    for (const row of (await storedRegistrations(sandbox.config)).filter(
+      (r) => r.profile === 'fapi1-advanced',
+    )) {
       expect(row.metadata_version).toMatch(/^[\w-]{22}$/);
       expect((await readRegistration(sandbox.config, row)).body.fapi_profile).toBe('fapi1-advanced');
     }
@@ -533,14 +529,14 @@ describe('a registration the bank no longer knows', () => {
   });
 
   it('made with other metadata, is registered again when a connection starts', async () => {
-    const old = storedRegistrations(sandbox.config).find(
+    const old = (await storedRegistrations(sandbox.config)).find(
       (r) => r.registration_key === 'fapi2-dpop+tls_client_auth',
     )!;
-    forgetMetadataVersions(sandbox.config, 'fapi2-dpop');
+    await forgetMetadataVersions(sandbox.config, 'fapi2-dpop');
     const { connection } = await connect('fapi2-dpop', 'tls_client_auth');
     expect(connection.status, JSON.stringify(connection.error)).toBe('active');
     expect(connection.clientId).not.toBe(old.client_id);
-    const row = storedRegistrations(sandbox.config).find(
+    const row = (await storedRegistrations(sandbox.config)).find(
       (r) => r.registration_key === 'fapi2-dpop+tls_client_auth',
     )!;
     expect(row.client_id).toBe(connection.clientId);

@@ -3,8 +3,8 @@
 // made (UK OB Read/Write API v3.1, Idempotency). The bank's own store shows nothing was paid twice.
 import path from 'node:path';
 import { startBankApi } from '@fapi-sandbox/bank-api';
+import { openDatabase } from '@fapi-sandbox/bank-domain/database';
 import { startBankOp } from '@fapi-sandbox/bank-op';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   ApiError,
@@ -53,13 +53,20 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-/** How many domestic payments the bank has made, read from its own SQLite file. */
-function bankPaymentCount(): number {
-  const db = new Database(path.join(sandbox.config.dataDir, 'bank', 'bank.sqlite'), { readonly: true });
+/** How many domestic payments the bank has made, read from its own database (SQLite, or DATABASE_URL). */
+async function bankPaymentCount(): Promise<number> {
+  const { db } = openDatabase({
+    file: path.join(sandbox.config.dataDir, 'bank', 'bank.sqlite'),
+    url: sandbox.config.databaseUrl,
+  });
   try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM domestic_payments').get() as { n: number }).n;
+    const { n } = await db
+      .selectFrom('domestic_payments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 
@@ -79,7 +86,7 @@ describe('POST /api/connections/:id/payments/:paymentId/resubmit', () => {
     const submitted = (await sandbox.browser.api(`/connections/${connection.id}/payments/${payment.id}`))
       .body as PaymentView;
     expect(submitted.status, JSON.stringify(submitted.error)).toBe('submitted');
-    const paymentsBefore = bankPaymentCount();
+    const paymentsBefore = await bankPaymentCount();
 
     const response = await resubmit(payment.id);
     expect(response.status, JSON.stringify(response.body)).toBe(200);
@@ -89,7 +96,7 @@ describe('POST /api/connections/:id/payments/:paymentId/resubmit', () => {
     expect(body.message).toBe(
       `The bank answered with the same payment ${submitted.domesticPaymentId}: nothing was paid twice (UK OB idempotency)`,
     );
-    expect(bankPaymentCount()).toBe(paymentsBefore);
+    expect(await bankPaymentCount()).toBe(paymentsBefore);
 
     // The inspector shows the second POST, under its own title, with the first one's idempotency key.
     const trace = (await sandbox.browser.api(`/connections/${connection.id}/trace`)).body as ConnectionTrace;
@@ -109,7 +116,7 @@ describe('POST /api/connections/:id/payments/:paymentId/resubmit', () => {
   it('passes on the bank’s refusal as the other routes do (502, the bank’s status, clause and fix)', async () => {
     const { payment, authorizationUrl } = await startPayment();
     await visitBank(sandbox.browser, authorizationUrl, ALICE);
-    const paymentsBefore = bankPaymentCount();
+    const paymentsBefore = await bankPaymentCount();
     // bank-api reads a clock three hours ahead: the DPoP proofs Moneywise makes now are too old for it.
     bankApiAhead = 3 * 60 * 60 * 1000;
     try {
@@ -122,7 +129,7 @@ describe('POST /api/connections/:id/payments/:paymentId/resubmit', () => {
     } finally {
       bankApiAhead = 0;
     }
-    expect(bankPaymentCount()).toBe(paymentsBefore);
+    expect(await bankPaymentCount()).toBe(paymentsBefore);
   });
 
   it('answers 409 with a fix for a payment the customer has not authorised yet', async () => {

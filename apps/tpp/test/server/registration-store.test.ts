@@ -20,7 +20,7 @@ function tempDataDir(): string {
 }
 
 describe('registration store', () => {
-  it('opens a store from before metadata versions: the column is added and old rows have none', () => {
+  it('opens a store from before metadata versions: the column is added and old rows have none', async () => {
     const dataDir = tempDataDir();
     fs.mkdirSync(path.join(dataDir, 'tpp'));
     const old = new Database(path.join(dataDir, 'tpp', 'tpp.sqlite'));
@@ -41,13 +41,13 @@ describe('registration store', () => {
       );
     old.close();
 
-    const db = openDatabase(dataDir);
+    const { db } = await openDatabase({ dataDir });
     const store = createRegistrationStore(db);
-    expect(store.get('fapi1-advanced', 'tls_client_auth')).toMatchObject({
+    expect(await store.get('fapi1-advanced', 'tls_client_auth')).toMatchObject({
       clientId: 'old-client',
       metadataVersion: undefined,
     });
-    store.save({
+    await store.save({
       profile: 'fapi1-advanced',
       clientAuth: 'tls_client_auth',
       clientId: 'new-client',
@@ -55,14 +55,14 @@ describe('registration store', () => {
       metadataVersion: 'v2',
       registeredAt: '2025-06-30T00:00:00Z',
     });
-    expect(store.get('fapi1-advanced', 'tls_client_auth')).toMatchObject({
+    expect(await store.get('fapi1-advanced', 'tls_client_auth')).toMatchObject({
       clientId: 'new-client',
       metadataVersion: 'v2',
     });
-    db.close();
+    await db.destroy();
     // Opening again (the column now exists) changes nothing.
-    const again = openDatabase(dataDir);
-    expect(createRegistrationStore(again).list()).toHaveLength(1);
-    again.close();
+    const { db: again } = await openDatabase({ dataDir });
+    expect(await createRegistrationStore(again).list()).toHaveLength(1);
+    await again.destroy();
   });
 });

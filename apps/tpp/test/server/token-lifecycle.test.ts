@@ -2,16 +2,15 @@
 // refreshed before it is used; a token the API refuses as invalid_token is refreshed once and the call
 // retried; and the DPoP nonce each server asks for (RFC 9449 §8, §9) is fetched and used. Time moves by
 // the clocks the TPP and bank-api take (bank-op keeps the real one, as it issues the tokens).
-import path from 'node:path';
 import { startBankApi } from '@fapi-sandbox/bank-api';
 import { startBankOp } from '@fapi-sandbox/bank-op';
-import Database from 'better-sqlite3';
 import { decodeJwt } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, ConnectionView, StartConnectionResponse } from '../../src/shared/api.js';
 import type { ConnectionTrace, TimelineEntry } from '../../src/shared/timeline.js';
 import { visitBank } from './bank-browser.js';
 import { type Sandbox, startSandbox } from './harness.js';
+import { withTppDatabase } from './tpp-database.js';
 
 const ALICE = { username: 'alice', password: 'wonderland' };
 
@@ -48,19 +47,17 @@ async function connect(profile: string, clientAuth: string): Promise<ConnectionV
   return view;
 }
 
-/** The connection's customer access token as the TPP stored it (read from its SQLite file). */
-function storedAccessToken(connectionId: string): { accessToken: string; expiresAt: number } {
-  const db = new Database(path.join(sandbox.config.dataDir, 'tpp', 'tpp.sqlite'), { readonly: true });
-  try {
-    const row = db
-      .prepare(
-        "SELECT access_token, expires_at FROM tokens WHERE connection_id = ? AND grant_name = 'accounts'",
-      )
-      .get(connectionId) as { access_token: string; expires_at: number };
-    return { accessToken: row.access_token, expiresAt: row.expires_at };
-  } finally {
-    db.close();
-  }
+/** The connection's customer access token as the TPP stored it (read from its database). */
+async function storedAccessToken(connectionId: string): Promise<{ accessToken: string; expiresAt: number }> {
+  const row = await withTppDatabase(sandbox.config, (db) =>
+    db
+      .selectFrom('tokens')
+      .select(['access_token', 'expires_at'])
+      .where('connection_id', '=', connectionId)
+      .where('grant_name', '=', 'accounts')
+      .executeTakeFirstOrThrow(),
+  );
+  return { accessToken: row.access_token, expiresAt: Number(row.expires_at) };
 }
 
 async function timeline(connectionId: string): Promise<TimelineEntry[]> {
@@ -77,7 +74,7 @@ const route = (e: TimelineEntry) => [e.title, e.status];
 describe('token refresh', () => {
   it('refreshes an access token about to expire before using it, so the API never sees it expired', async () => {
     const connection = await connect('fapi2-mtls', 'private_key_jwt');
-    const before = storedAccessToken(connection.id);
+    const before = await storedAccessToken(connection.id);
     // The TPP's clock reaches 2 s before the token's expiry, inside the margin it refreshes within.
     offsets.tpp = (before.expiresAt - 2) * 1000 - Date.now();
     const since = new Date().toISOString();
@@ -94,7 +91,7 @@ describe('token refresh', () => {
     expect(steps[0]!.reportedBy).toEqual(['tpp', 'bank-op']);
     expect((steps[0]!.requestBody as Record<string, string>).grant_type).toBe('refresh_token');
     expect(steps[1]!.checks.every((c) => c.passed)).toBe(true);
-    const refreshed = storedAccessToken(connection.id);
+    const refreshed = await storedAccessToken(connection.id);
     expect(refreshed.accessToken).not.toBe(before.accessToken);
     // The new token carries the same certificate binding (RFC 8705 §3.1) and a later expiry.
     expect(decodeJwt(refreshed.accessToken).cnf).toEqual(decodeJwt(before.accessToken).cnf);
@@ -103,17 +100,17 @@ describe('token refresh', () => {
 
   it('uses a token that is not about to expire as it is', async () => {
     const connection = await connect('fapi2-mtls', 'tls_client_auth');
-    const before = storedAccessToken(connection.id);
+    const before = await storedAccessToken(connection.id);
     offsets.tpp = (before.expiresAt - 60) * 1000 - Date.now();
     const since = new Date().toISOString();
     expect((await sandbox.browser.api(`/connections/${connection.id}/accounts`)).status).toBe(200);
     expect(entriesAfter(await timeline(connection.id), since).map(route)).toEqual([['Read accounts', 200]]);
-    expect(storedAccessToken(connection.id).accessToken).toBe(before.accessToken);
+    expect((await storedAccessToken(connection.id)).accessToken).toBe(before.accessToken);
   });
 
   it('refreshes once when the API answers 401 invalid_token for a token the TPP thought valid, and retries', async () => {
     const connection = await connect('fapi2-mtls', 'tls_client_auth');
-    const { accessToken } = storedAccessToken(connection.id);
+    const { accessToken } = await storedAccessToken(connection.id);
     const { iat, exp } = decodeJwt(accessToken) as { iat: number; exp: number };
     // The refreshed token must be issued a few seconds later than this one, so that bank-api's clock can
     // stand past the first token's expiry (plus its 10 s tolerance) and before the second one's.
@@ -135,7 +132,7 @@ describe('token refresh', () => {
     expect(steps[0]!.responseHeaders?.['www-authenticate']).toMatch(/error="invalid_token"/);
     expect(steps[0]!.responseHeaders?.['www-authenticate']).toMatch(/expired/);
     expect(steps[0]!.reportedBy).toEqual(['tpp', 'bank-api']);
-    expect(storedAccessToken(connection.id).accessToken).not.toBe(accessToken);
+    expect((await storedAccessToken(connection.id)).accessToken).not.toBe(accessToken);
   });
 
   it('refreshes only once: a new token the API refuses too is reported, not retried again', async () => {
