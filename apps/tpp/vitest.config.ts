@@ -13,5 +13,8 @@ export default defineProject({
     env: { LOG_LEVEL: 'silent' },
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // FAPI_TEST_STORAGE=postgres+redis: the server tests with every party on PostgreSQL and Redis, the
+    // TPP's data included (FAPI_TPP_DATABASE_URL; testing-services.ts). The UI's tests need no server.
+    globalSetup: ['@fapi-sandbox/fapi-core/testing-services-setup'],
   },
 });
