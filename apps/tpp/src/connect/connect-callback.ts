@@ -67,8 +67,9 @@ export function createCompleteConnection(
     const customer: Customer = { sessionId: pending.sessionId };
     const fail = async (err: unknown) => {
       const error = toApiError(err);
-      if (payment) await store.updatePayment(payment.id, { status: 'failed', error });
-      // Only a connection still waiting for this callback fails: a replayed callback leaves an active one be.
+      // Only what still waits for this callback fails: a replayed callback leaves an active connection
+      // and a submitted payment be.
+      if (payment) await store.movePayment(payment.id, { from: ['authorising'], to: 'failed', error });
       else await store.transition(connection.id, { from: ['authorising'], to: 'failed', error });
       return { ...outcome, error };
     };

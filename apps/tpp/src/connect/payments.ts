@@ -122,8 +122,9 @@ export function createPayments(
   ): Promise<void> {
     const step = byAuthorizationDetails(payment.request) ? 'payment-granted' : 'payment-authorised';
     const submitted = await submit(connection, client, payment, customer, step);
-    await store.updatePayment(payment.id, {
-      status: 'submitted',
+    await store.movePayment(payment.id, {
+      from: ['authorising'],
+      to: 'submitted',
       domesticPaymentId: submitted.domesticPaymentId,
       bankStatus: submitted.status,
     });
@@ -184,7 +185,7 @@ export function createPayments(
         });
         return { payment: paymentView((await store.payment(payment.id))!), authorizationUrl: result };
       } catch (err) {
-        await store.updatePayment(payment.id, { status: 'failed', error: toApiError(err) });
+        await store.movePayment(payment.id, { from: ['authorising'], to: 'failed', error: toApiError(err) });
         throw err;
       }
     },

@@ -141,10 +141,22 @@ export interface ConnectionStore {
   createPayment(payment: Payment): Promise<void>;
   payment(id: string): Promise<Payment | undefined>;
   payments(connectionId: string): Promise<Payment[]>;
-  updatePayment(
-    id: string,
-    changes: Partial<Pick<Payment, 'status' | 'consentId' | 'domesticPaymentId' | 'bankStatus' | 'error'>>,
-  ): Promise<Payment>;
+  /** Changes what the payment holds, never its status (movePayment() moves that). */
+  updatePayment(id: string, changes: Partial<Pick<Payment, 'consentId' | 'bankStatus'>>): Promise<Payment>;
+  /**
+   * Moves the payment's status in one conditional write, only from `move.from`: a payment is submitted
+   * or fails once. Undefined when it was no longer in `from` (a replayed callback, another TPP process).
+   */
+  movePayment(id: string, move: PaymentMove): Promise<Payment | undefined>;
+}
+
+/** A move of a payment's status, with what the move records (movePayment()). */
+export interface PaymentMove {
+  from: PaymentStatus[];
+  to: PaymentStatus;
+  domesticPaymentId?: string;
+  bankStatus?: string;
+  error?: ApiError;
 }
 
 function connectionFrom(row: ConnectionsTable): Connection {
@@ -421,13 +433,8 @@ export function createConnectionStore(db: Db): ConnectionStore {
       const row = await db
         .updateTable('payments')
         .set({
-          ...('status' in changes && changes.status ? { status: changes.status } : {}),
           ...('consentId' in changes ? { consent_id: orNull(changes.consentId) } : {}),
-          ...('domesticPaymentId' in changes
-            ? { domestic_payment_id: orNull(changes.domesticPaymentId) }
-            : {}),
           ...('bankStatus' in changes ? { bank_status: orNull(changes.bankStatus) } : {}),
-          ...('error' in changes ? { error_json: errorJson(changes.error) } : {}),
           updated_at: new Date().toISOString(),
         })
         .where('id', '=', id)
@@ -435,6 +442,22 @@ export function createConnectionStore(db: Db): ConnectionStore {
         .executeTakeFirst();
       if (!row) throw new Error(`payment ${id} does not exist`);
       return paymentFrom(row);
+    },
+    async movePayment(id, move) {
+      const row = await db
+        .updateTable('payments')
+        .set({
+          status: move.to,
+          ...(move.domesticPaymentId ? { domestic_payment_id: move.domesticPaymentId } : {}),
+          ...(move.bankStatus ? { bank_status: move.bankStatus } : {}),
+          error_json: errorJson(move.error),
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        .where('status', 'in', move.from)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? paymentFrom(row) : undefined;
     },
   };
 }

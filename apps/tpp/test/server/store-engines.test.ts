@@ -10,6 +10,7 @@ import {
   type Connection,
   type ConnectionStore,
   createConnectionStore,
+  type Payment,
   type StoredToken,
 } from '../../src/store/connections.js';
 import { type Db, openDatabase, type TppDatabaseLocation, tppSqliteFile } from '../../src/store/database.js';
@@ -58,6 +59,16 @@ const token = (connectionId: string, accessToken: string): StoredToken => ({
   // Epoch seconds past 2038: the columns are bigint on PostgreSQL.
   expiresAt: 4_102_444_800,
   issuedAt: 4_102_444_200,
+});
+
+const payment = (id: string, connectionId: string): Payment => ({
+  id,
+  connectionId,
+  status: 'authorising',
+  request: { payeeName: 'A', sortCode: '200000', accountNumber: '12345678', amount: '1.00', reference: 'r' },
+  idempotencyKey: `key-${id}`,
+  createdAt: at,
+  updatedAt: at,
 });
 
 describe.each(ENGINES)('the TPP store on %s', (engine) => {
@@ -145,6 +156,25 @@ describe.each(ENGINES)('the TPP store on %s', (engine) => {
     expect(await store.transition('c1', disconnect)).toBeUndefined();
   });
 
+  it('submits a payment once: a failure arriving after (a replayed callback) leaves it submitted', async () => {
+    const location = await freshLocation(engine);
+    const store = createConnectionStore(await open(location));
+    await store.create(authorising('c1'));
+    await store.createPayment(payment('p1', 'c1'));
+    const submitted = await store.movePayment('p1', {
+      from: ['authorising'],
+      to: 'submitted',
+      domesticPaymentId: 'dp-1',
+      bankStatus: 'AcceptedSettlementCompleted',
+    });
+    expect(submitted).toMatchObject({ status: 'submitted', domesticPaymentId: 'dp-1' });
+    const replayed = { error: 'invalid_state', error_description: 'already used' };
+    expect(
+      await store.movePayment('p1', { from: ['authorising'], to: 'failed', error: replayed }),
+    ).toBeUndefined();
+    expect(await store.payment('p1')).toMatchObject({ status: 'submitted', error: undefined });
+  });
+
   it('forgets a removed connection with everything it holds', async () => {
     const location = await freshLocation(engine);
     const db = await open(location);
@@ -162,21 +192,7 @@ describe.each(ENGINES)('the TPP store on %s', (engine) => {
       consentId: 'consent-1',
       createdAt: Date.now(),
     });
-    await store.createPayment({
-      id: 'p1',
-      connectionId: 'c1',
-      status: 'authorising',
-      request: {
-        payeeName: 'A',
-        sortCode: '200000',
-        accountNumber: '12345678',
-        amount: '1.00',
-        reference: 'r',
-      },
-      idempotencyKey: 'k',
-      createdAt: at,
-      updatedAt: at,
-    });
+    await store.createPayment(payment('p1', 'c1'));
     await store.remove('c1');
     expect(await store.get('c1')).toBeUndefined();
     for (const table of ['tokens', 'authorizations', 'payments'] as const) {
