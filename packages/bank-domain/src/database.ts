@@ -168,7 +168,8 @@ export function inTransaction<T>(db: BankDb, work: (trx: BankDb) => Promise<T>):
 
 // PostgreSQL's int8 (COUNT, bigint columns) arrives as text by default; the bank's amounts are safe integers.
 const INT8_OID = 20;
-function postgresDialect(url: string): PostgresDialect {
+/** The bank's PostgreSQL server (DATABASE_URL), for bank-op's own tables beside the bank's too. */
+export function postgresDialect(url: string): PostgresDialect {
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
       oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,

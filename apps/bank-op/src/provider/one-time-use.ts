@@ -11,7 +11,7 @@
 // endpoint's own error path (status, body, events); a read after the mark would race again.
 import Provider, { type Adapter, errors, type KoaContextWithOIDC } from 'oidc-provider';
 import { AlreadyConsumed } from '../storage/already-consumed.js';
-import type { OidcStore } from '../storage/sqlite-adapter.js';
+import type { OidcStore } from '../storage/oidc-store.js';
 
 /** oidc-provider's words for a second use, per model (grant_source.js, refresh_token.js, respond.js). */
 const SECOND_USE: Record<string, { revokesGrant: boolean; error: () => Error }> = {
