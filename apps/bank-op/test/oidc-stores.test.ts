@@ -20,13 +20,18 @@ import { EXPIRED_ROW_GRACE_SECONDS, type OidcStore } from '../src/storage/oidc-s
 import { openPostgresOidcStore } from '../src/storage/postgres-adapter.js';
 import { openSqliteOidcStore } from '../src/storage/sqlite-adapter.js';
 
-let postgres: TestPostgres;
+/** The hosted run's server (testing-services.ts) when there is one, else one of this file's own. */
+let postgres: Pick<TestPostgres, 'url' | 'stop'>;
 let dir: string;
 beforeAll(async () => {
-  postgres = await startTestPostgres();
+  const hosted = process.env.FAPI_TEST_POSTGRES_URL;
+  postgres = hosted ? { url: hosted, stop: async () => {} } : await startTestPostgres();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bank-op-oidc-stores-'));
 });
 afterAll(async () => {
+  // pg-pool's end() resolves before its sockets have closed: a server shut down at once would reach a
+  // client still closing (57P01, thrown outside any test).
+  await new Promise((resolve) => setTimeout(resolve, 200));
   await postgres?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
