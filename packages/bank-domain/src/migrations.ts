@@ -154,15 +154,35 @@ export function migrationNames(engine: Engine): string[] {
 export async function migrateToLatest(db: BankDb, engine: Engine, only?: number): Promise<string[]> {
   const all = migrations(engine);
   const names = Object.keys(all).slice(0, only);
-  const provider: MigrationProvider = {
-    getMigrations: async () => Object.fromEntries(names.map((name) => [name, all[name]!])),
-  };
-  const migrator = new Migrator({ db, provider });
+  return applyMigrations(db, Object.fromEntries(names.map((name) => [name, all[name]!])), {
+    subject: 'The bank database',
+  });
+}
+
+export interface MigrationOptions {
+  /** What is migrated, to open the error with ("The bank database"). */
+  subject: string;
+  /** Where the list's progress is recorded, when not in Kysely's default tables (another party's list). */
+  migrationTableName?: string;
+  migrationLockTableName?: string;
+}
+
+/**
+ * Runs a list of migrations with Kysely's Migrator (under its lock); a failure names the migration that
+ * failed. Used for the bank's list and for bank-op's own tables in the same database.
+ */
+export async function applyMigrations(
+  db: Db,
+  list: Record<string, Migration>,
+  { subject, ...tables }: MigrationOptions,
+): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => list };
+  const migrator = new Migrator({ db, provider, ...tables });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(
-      `The bank database could not be migrated${failed ? ` (migration ${failed})` : ''}: ${error instanceof Error ? error.message : String(error)}`,
+      `${subject} could not be migrated${failed ? ` (migration ${failed})` : ''}: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

@@ -4,8 +4,10 @@
 // migration table of bank-op's own, not in the bank domain's list (bank-domain migrations.ts): each party's
 // schema moves with its code. Kysely takes PostgreSQL's advisory lock while it migrates, so replicas opening
 // a fresh database together create the tables once.
+
+import { applyMigrations } from '@fapi-sandbox/bank-domain/migrations';
 import { type Kysely, sql } from 'kysely';
-import { type Migration, Migrator } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
 
 // A migration is written against the schema of its time, not against today's types.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -56,18 +58,9 @@ const MIGRATIONS: Record<string, Migration> = {
 
 /** Applies the migrations this database has not had yet; refuses one migrated by newer code. */
 export async function migrateOidcTables(db: Db): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => MIGRATIONS },
+  await applyMigrations(db, MIGRATIONS, {
+    subject: "bank-op's tables in DATABASE_URL",
     migrationTableName: 'bank_op_migration',
     migrationLockTableName: 'bank_op_migration_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(
-      `bank-op's tables in DATABASE_URL could not be migrated${failed ? ` (migration ${failed})` : ''}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
 }
