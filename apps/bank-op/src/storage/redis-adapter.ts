@@ -2,15 +2,18 @@
 // its request to one replica, sign in at another and redeem its code at a third, and an assertion's or a
 // DPoP proof's jti used at one is a replay at all (ReplayDetection). Registrations (Client and its
 // access tokens) stay in the durable store (SQLite, or PostgreSQL with DATABASE_URL), which outlives
-// Redis being emptied. The adapter interface is
-// oidc-provider's; its example/adapters/redis.js shows the layout followed here: one hash per entry
-// (`payload`, and `consumed` once used), a list per grant naming its entries, an index per uid and user code.
+// Redis being emptied. The adapter interface is oidc-provider's; its example/adapters/redis.js shows the
+// layout followed here: one hash per entry (`payload`, and `consumed` once used), a list per grant naming
+// its entries, an index per uid and user code.
 import type { Redis } from '@fapi-sandbox/fapi-core/redis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { AlreadyConsumed } from './already-consumed.js';
 import { EXPIRED_ROW_GRACE_SECONDS, type ExpiringSets, type OidcStore } from './oidc-store.js';
 
-/** The models a half-done flow needs wherever its next request lands; every other stays in the durable store. */
+/**
+ * The models a half-done flow needs wherever its next request lands; every other stays in the durable
+ * store.
+ */
 export const SHARED_MODELS = new Set([
   'Session',
   'Interaction',
@@ -78,8 +81,7 @@ function keysOf(prefix: string) {
 }
 
 export function redisAdapterFor(redis: Redis, prefix: string): (model: string) => Adapter {
-  const keys = keysOf(prefix);
-  const { entry: entryKey, grant: grantKey, uid: uidKey, userCode: userCodeKey } = keys;
+  const { entry: entryKey, grant: grantKey, uid: uidKey, userCode: userCodeKey } = keysOf(prefix);
   const epoch = () => Math.floor(Date.now() / 1000);
 
   async function read(key: string): Promise<AdapterPayload | undefined> {
@@ -156,7 +158,10 @@ export function redisAdapterFor(redis: Redis, prefix: string): (model: string) =
   });
 }
 
-/** Deletes every session entry and its uid index (SCAN, not KEYS: the server goes on answering); how many sessions. */
+/**
+ * Deletes every session and its uid index (SCAN, not KEYS: the server goes on answering others meanwhile);
+ * how many sessions.
+ */
 async function endRedisSessions(redis: Redis, prefix: string): Promise<number> {
   const keys = keysOf(prefix);
   const uidIndex = keys.uid('Session', '');
