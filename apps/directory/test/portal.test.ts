@@ -5,12 +5,9 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import type { ClientBundle } from '@fapi-sandbox/fapi-core/client-bundle';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
-import Database from 'better-sqlite3';
 import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDirectoryStore } from '../src/store/index.js';
-import { SCHEMA } from '../src/store/schema.js';
 import { generateCsr, oauthError, startTestDirectory, type TestDirectory } from './helpers.js';
 
 let t: TestDirectory;
@@ -499,49 +496,5 @@ describe('the portal pages', () => {
     );
     expect(insecure.status).toBe(400);
     expect(await insecure.text()).toContain('FAPI 1.0 Part 1');
-  });
-});
-
-describe('a data folder from before the portal (schema version 1)', () => {
-  it('is migrated on open: developer tokens can be stored and certificates marked as made for a bundle', () => {
-    const file = `${t.config.dataDir}/schema-v1.sqlite`;
-    const v1 = new Database(file);
-    // Version 1: no developer_tokens table, and certificates' source limited to pki and csr.
-    v1.exec(
-      SCHEMA.replace(/CREATE TABLE developer_tokens[\s\S]*$/, '').replace(
-        "'pki', 'csr', 'bundle'",
-        "'pki', 'csr'",
-      ),
-    );
-    v1.pragma('user_version = 1');
-    v1.close();
-
-    const store = openDirectoryStore(file);
-    try {
-      const at = new Date().toISOString();
-      store.organisations.insert({
-        orgId: 'org-v1',
-        orgName: 'Kept Ltd',
-        status: 'active',
-        createdAt: at,
-        updatedAt: at,
-      });
-      store.developerTokens.insert({ tokenHash: 'a'.repeat(64), orgId: 'org-v1', createdAt: at });
-      expect(store.developerTokens.orgIdOf('a'.repeat(64))).toBe('org-v1');
-    } finally {
-      store.close();
-    }
-    const migrated = new Database(file, { readonly: true });
-    // Then version 2 to 3: the bundles' public encryption keys.
-    expect(migrated.pragma('user_version', { simple: true })).toBe(3);
-    const table = migrated.prepare("SELECT sql FROM sqlite_master WHERE name = 'certificates'").get() as {
-      sql: string;
-    };
-    const encryptionKeys = migrated
-      .prepare("SELECT name FROM sqlite_master WHERE name = 'encryption_keys'")
-      .get();
-    migrated.close();
-    expect(table.sql).toContain("'bundle'");
-    expect(encryptionKeys).toEqual({ name: 'encryption_keys' });
   });
 });

@@ -1,0 +1,98 @@
+// Two directory replicas on one PostgreSQL database (FAPI_DIRECTORY_DATABASE_URL): each is a store of its
+// own, as each process has, racing for the same write. One wins; the other gets the directory's 409 in the
+// OAuth shape; nothing of the loser's transaction is left behind. SQLite needs no such test: one file, and
+// every transaction takes its write lock at BEGIN IMMEDIATE.
+import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRegistry } from '../src/domain/registry.js';
+import { type DirectoryStore, openDirectoryStore } from '../src/store/index.js';
+import { ENGINES, openTestStore, organisation, softwareStatement, type TestStore } from './store-helpers.js';
+
+let first: TestStore | undefined;
+let second: DirectoryStore | undefined;
+afterEach(async () => {
+  await second?.close();
+  await first?.cleanup();
+  first = undefined;
+  second = undefined;
+});
+
+async function twoReplicas() {
+  first = await openTestStore('postgres');
+  second = await openDirectoryStore(first.location);
+  return [first.store, second] as const;
+}
+
+/** Holds `store`'s transaction open after `work` until `release` resolves: the other replica runs meanwhile. */
+function heldOpen<T>(store: DirectoryStore, work: () => Promise<T>, release: Promise<void>): Promise<T> {
+  return store.transaction(async () => {
+    const result = await work();
+    await release;
+    return result;
+  });
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+describe.runIf(ENGINES.includes('postgres'))('two replicas on one PostgreSQL database', () => {
+  it('sign up the same organisation id at once: one wins, the other gets a 409 and leaves no token', async () => {
+    const [a, b] = await twoReplicas();
+    const signUp = (store: DirectoryStore, tokenHash: string) =>
+      store.transaction(async () => {
+        await createRegistry(store).createOrganisation({ orgId: 'RaceLtd', orgName: `Race ${tokenHash[0]}` });
+        await store.developerTokens.insert({ tokenHash, orgId: 'RaceLtd', createdAt: 't0' });
+      });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Replica a has inserted and not committed when replica b reads (nothing yet) and inserts (and waits).
+    const winner = heldOpen(a, () => signUp(a, 'a'.repeat(64)), released);
+    await pause(100);
+    const loser = signUp(b, 'b'.repeat(64)).catch((err: unknown) => err);
+    await pause(300);
+    release();
+    await winner;
+    const refused = await loser;
+
+    expect(refused).toBeInstanceOf(OAuthError);
+    expect(refused).toMatchObject({ status: 409, error: 'invalid_request' });
+    expect((refused as OAuthError).description).toMatch(/already exists/);
+    expect((await b.organisations.get('RaceLtd'))?.orgName).toBe('Race a');
+    expect(await b.developerTokens.orgIdOf('b'.repeat(64))).toBeUndefined();
+    expect(await b.developerTokens.count()).toBe(1);
+  });
+
+  it("count the portal's software cap one after the other: the second is refused, the cap holds", async () => {
+    const [a, b] = await twoReplicas();
+    await a.organisations.insert(organisation('CapLtd'));
+    await a.softwareStatements.insert(softwareStatement('CapLtd', 'Existing'));
+    const limit = { maxPerOrganisation: 2 };
+    const create = (store: DirectoryStore, softwareId: string) =>
+      createRegistry(store).createSoftwareStatement(
+        'CapLtd',
+        { softwareId, clientName: softwareId, roles: ['AISP'], redirectUris: ['https://tpp.example/cb'] },
+        limit,
+      );
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Without the organisation held, replica b would count one statement too, and both would write.
+    const winner = heldOpen(a, () => create(a, 'FromA'), released);
+    await pause(100);
+    const loser = create(b, 'FromB').catch((err: unknown) => err);
+    await pause(300);
+    release();
+    await winner;
+    const refused = await loser;
+
+    expect(refused).toBeInstanceOf(OAuthError);
+    expect(refused).toMatchObject({ status: 409 });
+    expect((refused as OAuthError).description).toMatch(/already has 2 software statements/);
+    expect((await b.softwareStatements.listFor('CapLtd')).map((s) => s.softwareId).sort()).toEqual([
+      'Existing',
+      'FromA',
+    ]);
+  });
+});
