@@ -8,7 +8,13 @@ import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCsr, oauthError, startTestDirectory, type TestDirectory } from './helpers.js';
+import {
+  everythingStored,
+  generateCsr,
+  oauthError,
+  startTestDirectory,
+  type TestDirectory,
+} from './helpers.js';
 
 let t: TestDirectory;
 beforeAll(async () => {
@@ -318,8 +324,7 @@ describe('a client bundle', () => {
     expect(publishedEnc.map((key) => key.kid)).toEqual(keys.map((key) => key.kid));
     expect(JSON.stringify(publishedEnc)).not.toMatch(/"(d|p|q|dp|dq|qi)"/);
     // The directory keeps no private encryption key either.
-    const file = fs.readFileSync(`${t.config.dataDir}/directory/directory.sqlite`);
-    expect(file.includes(Buffer.from(String(keys[0]!.d)))).toBe(false);
+    expect(await everythingStored(t.config)).not.toContain(String(keys[0]!.d));
   });
 
   it("fetches the software's SSA over mTLS with the bundle's transport certificate and the bundle's trust", async () => {
@@ -340,10 +345,10 @@ describe('a client bundle', () => {
   });
 
   it('is not kept: the directory stores the certificates and no private key', async () => {
-    const file = fs.readFileSync(`${t.config.dataDir}/directory/directory.sqlite`);
+    const stored = await everythingStored(t.config);
     const rsa = bundle.signing.privateJwks.keys[0]!;
-    expect(file.includes(Buffer.from(String(rsa.d)))).toBe(false);
-    expect(file.includes(Buffer.from(bundle.transport.privateKeyPem.split('\n')[1]!))).toBe(false);
+    expect(stored).not.toContain(String(rsa.d));
+    expect(stored).not.toContain(bundle.transport.privateKeyPem.split('\n')[1]!);
     const certificates = (await (await t.call(`/certificates?softwareId=${softwareId}`)).json()) as {
       certificates: { type: string; source: string }[];
     };
