@@ -8,25 +8,49 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDirectoryDatabase } from '../src/store/database.js';
+import { type DatabaseLocation, openDirectoryDatabase } from '../src/store/database.js';
 import { openDirectoryStore } from '../src/store/index.js';
 import { migrateDirectory, migrationNames } from '../src/store/migrations.js';
 import { certificateRecordFor } from './fixtures/certificate-row.js';
 import { ENGINES, openTestStore, type TestStore } from './store-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The schema the directory created before migrations: version 3 (the fixture), or version 1, which had
+ * no developer tokens or encryption keys, and certificates whose source was only pki or csr.
+ */
+function schemaBeforeMigrations(version: 1 | 3): string {
+  const latest = fs.readFileSync(path.join(here, 'fixtures/directory-before-migrations.sql'), 'utf8');
+  if (version === 3) return latest;
+  return `${latest
+    .replace(/CREATE TABLE developer_tokens[\s\S]*$/, '')
+    .replace("'pki', 'csr', 'bundle'", "'pki', 'csr'")}
+PRAGMA user_version = 1;`;
+}
+
+/** The migrations the database records as applied, read on a connection of the test's own. */
+async function appliedMigrations(location: DatabaseLocation): Promise<string[]> {
+  const { db } = openDirectoryDatabase(location);
+  try {
+    const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(db);
+    return applied.rows.map((row) => row.name);
+  } finally {
+    await db.destroy();
+  }
+}
 let t: TestStore | undefined;
 afterEach(async () => {
   await t?.cleanup();
   t = undefined;
 });
 
-describe.each([1, 3])('a directory.sqlite made before migrations (schema version %i)', (version) => {
+describe.each([1, 3] as const)('a directory.sqlite made before migrations (schema version %i)', (version) => {
   it('is adopted with its rows: developer tokens, bundle certificates and encryption keys work after', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'directory-legacy-'));
     const file = path.join(dir, 'directory.sqlite');
     const legacy = new Database(file);
-    legacy.exec(fs.readFileSync(path.join(here, `fixtures/directory-schema-v${version}.sql`), 'utf8'));
+    legacy.exec(schemaBeforeMigrations(version));
     legacy.exec(`INSERT INTO organisations VALUES ('KeptLtd', 'Kept Ltd', 'suspended', 't0', 't1');
       INSERT INTO software_statements VALUES ('KeptApp', 'KeptLtd', 'Kept app', 'd', '1.0', '["AISP"]', '[]', NULL, 'active', 't0', 't0');
       INSERT INTO certificates VALUES ('0A', 'thumb-kept', 'KeptLtd', 'KeptApp', 'transport', 'CN=KeptApp', 'EC P-256', NULL, NULL,
@@ -64,11 +88,7 @@ describe.each([1, 3])('a directory.sqlite made before migrations (schema version
     } finally {
       await store.close();
     }
-    const check = new Database(file, { readonly: true });
-    expect(check.prepare('SELECT name FROM kysely_migration').pluck().all()).toEqual(
-      migrationNames('sqlite'),
-    );
-    check.close();
+    expect(await appliedMigrations({ file })).toEqual(migrationNames('sqlite'));
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
