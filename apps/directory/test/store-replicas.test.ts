@@ -2,10 +2,14 @@
 // own, as each process has, racing for the same write. One wins; the other gets the directory's 409 in the
 // OAuth shape; nothing of the loser's transaction is left behind. SQLite needs no such test: one file, and
 // every transaction takes its write lock at BEGIN IMMEDIATE.
+import { loadConfig } from '@fapi-sandbox/fapi-core/config';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadCertificateAuthority } from '../src/domain/certificate-authority.js';
+import { createCertificateService } from '../src/domain/certificates.js';
 import { createRegistry } from '../src/domain/registry.js';
 import { type DirectoryStore, openDirectoryStore } from '../src/store/index.js';
+import { generateCsr } from './helpers.js';
 import { ENGINES, openTestStore, organisation, softwareStatement, type TestStore } from './store-helpers.js';
 
 let first: TestStore | undefined;
@@ -94,5 +98,45 @@ describe.runIf(ENGINES.includes('postgres'))('two replicas on one PostgreSQL dat
       'Existing',
       'FromA',
     ]);
+  });
+
+  it('issue no certificate to software another replica suspends meanwhile: the issuer waits, then refuses', async () => {
+    const [a, b] = await twoReplicas();
+    await a.organisations.insert(organisation('CertLtd'));
+    await a.softwareStatements.insert(softwareStatement('CertLtd', 'CertApp'));
+    const config = loadConfig();
+    const ca = await loadCertificateAuthority({
+      certificate: config.ca.directory,
+      key: config.ca.directoryKey,
+    });
+    const registryB = createRegistry(b);
+    const issuer = createCertificateService({ store: b, registry: registryB, ca });
+    const csr = (await generateCsr()).csr;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Replica a has suspended the software and not committed when replica b checks it (still active),
+    // signs, and comes to record the certificate: it must wait for a, and see the suspension.
+    const suspension = heldOpen(
+      a,
+      () => createRegistry(a).setSoftwareStatus('CertLtd', 'CertApp', 'suspended'),
+      released,
+    );
+    await pause(100);
+    const issuance = issuer
+      .issue('CertLtd', 'CertApp', { type: 'transport', csr })
+      .catch((err: unknown) => err);
+    await pause(1000);
+    release();
+    await suspension;
+    const refused = await issuance;
+
+    expect(refused).toBeInstanceOf(OAuthError);
+    expect(refused).toMatchObject({ status: 409 });
+    expect((refused as OAuthError).description).toMatch(
+      /became suspended while the certificate was being issued/,
+    );
+    expect(await b.certificates.list({ softwareId: 'CertApp' })).toEqual([]);
   });
 });
