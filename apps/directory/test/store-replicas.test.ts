@@ -4,10 +4,12 @@
 // every transaction takes its write lock at BEGIN IMMEDIATE.
 import { loadConfig } from '@fapi-sandbox/fapi-core/config';
 import { OAuthError } from '@fapi-sandbox/fapi-core/errors';
+import { createLogger } from '@fapi-sandbox/fapi-core/log';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadCertificateAuthority } from '../src/domain/certificate-authority.js';
 import { createCertificateService } from '../src/domain/certificates.js';
 import { createRegistry } from '../src/domain/registry.js';
+import { seedDirectory } from '../src/domain/seed.js';
 import { type DirectoryStore, openDirectoryStore } from '../src/store/index.js';
 import { generateCsr } from './helpers.js';
 import { ENGINES, openTestStore, organisation, softwareStatement, type TestStore } from './store-helpers.js';
@@ -138,5 +140,23 @@ describe.runIf(ENGINES.includes('postgres'))('two replicas on one PostgreSQL dat
       /became suspended while the certificate was being issued/,
     );
     expect(await b.certificates.list({ softwareId: 'CertApp' })).toEqual([]);
+  });
+
+  it('seed a fresh database once when they start together', async () => {
+    const [a, b] = await twoReplicas();
+    const config = loadConfig();
+    const ca = await loadCertificateAuthority({
+      certificate: config.ca.directory,
+      key: config.ca.directoryKey,
+    });
+    const log = createLogger('directory');
+    // Without the seed's lock, both would find no organisation and both insert: the second start would fail.
+    await Promise.all([
+      seedDirectory({ config, store: a, ca, log }),
+      seedDirectory({ config, store: b, ca, log }),
+    ]);
+    expect((await a.organisations.list()).map((org) => org.orgId).sort()).toEqual(
+      [config.bank.orgId, config.participants.demo.orgId, config.participants.second.orgId].sort(),
+    );
   });
 });
