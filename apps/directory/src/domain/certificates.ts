@@ -40,15 +40,16 @@ export interface IssuedCertificateResult {
 }
 
 /** The directory certifies only active software: the one rule for issuing from a CSR and for reissuing. */
-export async function softwareToCertify(registry: Registry, orgId: string, softwareId: string) {
-  return assertCertifiable(await registry.software(orgId, softwareId));
-}
-
-function assertCertifiable(found: SoftwareWithOrganisation): SoftwareWithOrganisation {
+export async function softwareToCertify(
+  registry: Registry,
+  orgId: string,
+  softwareId: string,
+): Promise<SoftwareWithOrganisation> {
+  const found = await registry.software(orgId, softwareId);
   if (found.status !== 'active') {
     throw conflict(
-      `Software statement ${found.software.softwareId} is ${found.status}; the directory certifies only active software`,
-      `reactivate it first (PATCH /organisations/${found.organisation.orgId}/software-statements/${found.software.softwareId} {"status":"active"})`,
+      `Software statement ${softwareId} is ${found.status}; the directory certifies only active software`,
+      `reactivate it first (PATCH /organisations/${orgId}/software-statements/${softwareId} {"status":"active"})`,
     );
   }
   return found;
@@ -151,7 +152,7 @@ export function createCertificateService(deps: {
     });
   }
 
-  /** The one issuer behind a CSR upload and a reissue: signs, then records. */
+  /** Signs, then records: a CSR's certificate (a bundle signs its three first and records them together). */
   async function certify(
     orgId: string,
     softwareId: string,

@@ -108,12 +108,11 @@ export function createRegistry(store: DirectoryStore) {
     software: (orgId: string, softwareId: string) => software(orgId, softwareId),
 
     /**
-     * Inside a transaction: the organisation and software statement as they stand, held (row-locks.ts)
+     * Inside a transaction: the organisation and software statement as they stand, locked (row-locks.ts)
      * until it ends, so a decision on their status or their holdings stays true while it writes. Always
      * the organisation first, then the software: every writer locks in this order, so none deadlocks.
      */
     lockSoftware: (orgId: string, softwareId: string) => software(orgId, softwareId, true),
-    lockOrganisation: (orgId: string) => organisation(orgId, true),
 
     async createOrganisation(input: NewOrganisation): Promise<Organisation> {
       const orgId = input.orgId ?? newOrganisationId();
