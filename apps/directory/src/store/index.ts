@@ -4,7 +4,7 @@
 // both engines.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { certificatesRepository } from './certificates.js';
-import { type DatabaseLocation, type DirectoryDb, type Engine, openDirectoryDatabase } from './database.js';
+import { type DatabaseLocation, type DirectoryDb, openDirectoryDatabase } from './database.js';
 import { developerTokensRepository } from './developer-tokens.js';
 import { encryptionKeysRepository } from './encryption-keys.js';
 import { migrateDirectory } from './migrations.js';
@@ -38,7 +38,7 @@ export async function openDirectoryStore(location: DatabaseLocation) {
     settings: settingsRepository(use),
     developerTokens: developerTokensRepository(use),
     encryptionKeys: encryptionKeysRepository(use),
-    engine: engine as Engine,
+    engine,
     holdExclusively: locks.holdExclusively,
     /**
      * Runs `work` in one transaction: it commits when `work` resolves and rolls back when it throws.
