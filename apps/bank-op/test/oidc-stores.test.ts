@@ -7,13 +7,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { postgresDialect } from '@fapi-sandbox/bank-domain/database';
+import { openSqlDatabase } from '@fapi-sandbox/fapi-core/sql-database';
 import {
   freshPostgresDatabase,
   startTestPostgres,
   type TestPostgres,
 } from '@fapi-sandbox/fapi-core/testing-postgres';
-import { Kysely, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyConsumed } from '../src/storage/already-consumed.js';
 import { EXPIRED_ROW_GRACE_SECONDS, type OidcStore } from '../src/storage/oidc-store.js';
@@ -176,7 +176,7 @@ describe('registrations on PostgreSQL, two bank-op replicas on one database', ()
     const url = await freshPostgresDatabase(postgres.url);
     await (await openPostgresOidcStore(url)).close();
     await (await openPostgresOidcStore(url)).close();
-    const db = new Kysely({ dialect: postgresDialect(url) });
+    const { db } = openSqlDatabase({ file: '', url });
     try {
       const applied = await sql<{ name: string }>`SELECT name FROM bank_op_migration`.execute(db);
       expect(applied.rows.map((row) => row.name)).toEqual(['0001-oidc-models']);

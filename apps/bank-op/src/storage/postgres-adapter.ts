@@ -4,8 +4,8 @@
 // per (model, id) with oidc-provider's payload, the grantId, userCode and uid lookups, rows kept a while
 // past their expiry, and a one-time entry marked used in one conditional UPDATE. With REDIS_URL too, the
 // short-lived models go to Redis (redis-adapter.ts) and this store keeps the registrations.
-import { postgresDialect } from '@fapi-sandbox/bank-domain/database';
-import { Kysely, sql } from 'kysely';
+import { openSqlDatabase } from '@fapi-sandbox/fapi-core/sql-database';
+import { sql } from 'kysely';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { AlreadyConsumed } from './already-consumed.js';
 import {
@@ -31,7 +31,8 @@ interface OidcTables {
 }
 
 export async function openPostgresOidcStore(url: string, now: () => number = Date.now): Promise<OidcStore> {
-  const db = new Kysely<OidcTables>({ dialect: postgresDialect(url) });
+  // Connected as the bank's own tables are (fapi-core sql-database.ts); `file` is unused with a URL.
+  const { db } = openSqlDatabase<OidcTables>({ file: '', url });
   try {
     await migrateOidcTables(db);
   } catch (err) {

@@ -5,7 +5,7 @@
 // schema moves with its code. Kysely takes PostgreSQL's advisory lock while it migrates, so replicas opening
 // a fresh database together create the tables once.
 
-import { applyMigrations } from '@fapi-sandbox/bank-domain/migrations';
+import { migrateToLatest } from '@fapi-sandbox/fapi-core/sql-database';
 import { type Kysely, sql } from 'kysely';
 import type { Migration } from 'kysely/migration';
 
@@ -58,8 +58,7 @@ const MIGRATIONS: Record<string, Migration> = {
 
 /** Applies the migrations this database has not had yet; refuses one migrated by newer code. */
 export async function migrateOidcTables(db: Db): Promise<void> {
-  await applyMigrations(db, MIGRATIONS, {
-    subject: "bank-op's tables in DATABASE_URL",
+  await migrateToLatest(db, MIGRATIONS, "bank-op's tables in DATABASE_URL", {
     migrationTableName: 'bank_op_migration',
     migrationLockTableName: 'bank_op_migration_lock',
   });
