@@ -7,5 +7,11 @@ export default defineProject({
     env: { LOG_LEVEL: 'silent' },
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: [
+      // FAPI_TEST_STORAGE=postgres+redis: the same suite on PostgreSQL (testing-services.ts).
+      '@fapi-sandbox/fapi-core/testing-services-setup',
+      // The store's own tests run on both engines: a PostgreSQL server for them (inject('postgresUrl')).
+      '@fapi-sandbox/fapi-core/testing-postgres-setup',
+    ],
   },
 });

@@ -30,6 +30,10 @@ test('Alice pays £12.34 authorised by the payment’s own details in the pushed
   await step('Choose a rich authorization request: the payment itself goes in the PAR', async () => {
     await connection.startPayment();
     await payment.chooseAuthorization('Rich authorization request (details in the PAR)');
+    await expectUsableAtWidths(page, page.getByTestId('payment-authorization'), {
+      screenshotPath: (width) => test.info().outputPath(`rar-pay-${width}.png`),
+    });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await payment.pay({
       name: 'Corner Bakery',
       sortCode: '20-00-00',

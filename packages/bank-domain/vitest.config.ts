@@ -1,5 +1,9 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'bank-domain', include: ['test/**/*.test.ts'], globalSetup: ['test/postgres-setup.ts'] },
+  test: {
+    name: 'bank-domain',
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['@fapi-sandbox/fapi-core/testing-postgres-setup'],
+  },
 });

@@ -10,6 +10,7 @@ import { driveFor } from '../src/bench/load/drive.js';
 import { parseBusyTicks } from '../src/bench/machine.js';
 import { pinnedCommand, pinningPlan } from '../src/bench/pinning.js';
 import { parseCpuTicks, parseVmRss } from '../src/bench/process-tree.js';
+import { boundBy } from '../src/bench/replica-scaling.js';
 import { renderTable } from '../src/bench/report.js';
 import { type BenchReport, settingsFor } from '../src/bench/run.js';
 import { percentile, summarize, throughput } from '../src/bench/stats.js';
@@ -142,6 +143,25 @@ describe('report, process and machine helpers', () => {
     expect(dependency('scripts')).toBe(dependency('apps/bank-op'));
   });
 
+  it('names what bounds the replica figures: the cores when they were busy, and whose work kept them so', () => {
+    const setup = (replicas: number, machine: number, others: number) => ({
+      name: `${replicas}`,
+      replicas,
+      storage: 'postgres+redis' as const,
+      rounds: [1],
+      median: 1,
+      ratioToEmbedded: 1,
+      busy: { machine, others },
+    });
+    expect(boundBy([setup(1, 0.5, 0), setup(4, 0.97, 0.3)])).toBe(
+      "the machine's cores: they were busy 97% of the time while 4 replicas ran, 30% of them by processes outside the benchmark, so more replicas only share them",
+    );
+    expect(boundBy([setup(2, 0.6, 0.01)])).toMatch(
+      /^not the cores alone \(busy 60% of the time with 2 replicas\)/,
+    );
+    expect(boundBy([{ ...setup(2, 0, 0), busy: undefined }])).toMatch(/^unknown/);
+  });
+
   it('quick settings run every section for less time', () => {
     const quick = settingsFor(true);
     const full = settingsFor(false);
@@ -149,6 +169,8 @@ describe('report, process and machine helpers', () => {
     expect(quick.roundMs).toBeLessThan(full.roundMs);
     expect(quick.inFlight).toBe(16);
     expect(full.inFlight).toBe(16);
+    expect(full.replicas.counts).toEqual([1, 2, 4]);
+    expect(quick.replicas.roundMs).toBeLessThan(full.replicas.roundMs);
   });
 });
 
@@ -159,7 +181,7 @@ describe('pnpm bench --quick --json', () => {
       cwd: path.join(sandboxConfig().repoRoot, 'scripts'),
       env,
       encoding: 'utf8',
-      timeout: 290_000,
+      timeout: 470_000,
     });
     expect(run.status, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as BenchReport;
@@ -187,5 +209,17 @@ describe('pnpm bench --quick --json', () => {
       loadAverageAfter: expect.any(Array),
     });
     expect(report.machine.otherProcessesCpuSeconds).toBeGreaterThanOrEqual(0);
-  }, 300_000);
+    // #16: the embedded default, then PostgreSQL + Redis with each replica count, in one run.
+    const { setups } = report.replicaScaling;
+    expect(setups.map((s) => [s.storage, s.replicas])).toEqual([
+      ['embedded', 1],
+      ...report.settings.replicas.counts.map((n) => ['postgres+redis', n]),
+    ]);
+    for (const setup of setups) {
+      expect(setup.rounds).toHaveLength(report.settings.replicas.rounds);
+      expect(setup.median).toBeGreaterThan(0);
+      expect(setup.ratioToEmbedded).toBeCloseTo(setup.median / setups[0]!.median);
+    }
+    expect(report.replicaScaling.boundBy).toMatch(/cores|waited/);
+  }, 480_000);
 });

@@ -41,8 +41,8 @@ import {
 } from './provider/keys-and-secrets.js';
 import { withOneTimeUse } from './provider/one-time-use.js';
 import { outboundFetch } from './provider/outbound-fetch.js';
-import { withSharedModelsInRedis } from './storage/redis-adapter.js';
-import { openOidcStore } from './storage/sqlite-adapter.js';
+import type { OidcStore } from './storage/oidc-store.js';
+import { openOidcStore } from './storage/open-oidc-store.js';
 
 export type { TrustedProxy } from './mtls/client-certificate.js';
 export type { DirectoryReads } from './participants/directory.js';
@@ -63,6 +63,8 @@ export interface RunningBankOp {
   mtlsOrigin: string;
   provider: Provider;
   trace: TraceRecorder;
+  /** oidc-provider's models, where this bank-op keeps them (storage/open-oidc-store.ts). */
+  store: OidcStore;
   stop(): Promise<void>;
 }
 
@@ -92,9 +94,12 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     file: path.join(config.dataDir, 'bank', 'bank.sqlite'),
     url: config.databaseUrl,
   });
-  const sqlite = openOidcStore(path.join(dataDir, 'oidc.sqlite'));
   const store = withOneTimeUse(
-    redis ? withSharedModelsInRedis(sqlite, redis, `${BANK_OP_REDIS_PREFIX}oidc:`) : sqlite,
+    await openOidcStore({
+      dataDir,
+      databaseUrl: config.databaseUrl,
+      redis: redis ? { client: redis, prefix: `${BANK_OP_REDIS_PREFIX}oidc:` } : undefined,
+    }),
   );
   const directoryAgent = createSandboxAgent({}, config);
   const directory = options.directoryClient ?? createDirectoryClient({ config, dispatcher: directoryAgent });
@@ -155,7 +160,7 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     await listen(mtls, config.bankOp.mtls);
   } catch (err) {
     await Promise.all([close(web), close(mtls)]);
-    store.close();
+    await store.close();
     await bank.close();
     await traceStream?.close();
     await Promise.all([directoryAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);
@@ -171,9 +176,10 @@ export async function startBankOp(options: BankOpOptions): Promise<RunningBankOp
     mtlsOrigin: config.bankOp.mtls.origin,
     provider,
     trace: services.recorder,
+    store,
     async stop() {
       await Promise.all([close(web), close(mtls)]);
-      store.close();
+      await store.close();
       await bank.close();
       await traceStream?.close();
       await Promise.all([directoryAgent.close(), ...(redis ? [closeRedis(redis)] : [])]);

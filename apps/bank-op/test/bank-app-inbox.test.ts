@@ -9,8 +9,9 @@ import { closeRedis, openRedis, type Redis } from '@fapi-sandbox/fapi-core/redis
 import { type RunningRedisServer, startRedisServer } from '@fapi-sandbox/fapi-core/testing-redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BankAppInbox, createBankAppInbox } from '../src/provider/bank-app-inbox.js';
+import type { OidcStore } from '../src/storage/oidc-store.js';
 import { withSharedModelsInRedis } from '../src/storage/redis-adapter.js';
-import { type OidcStore, openOidcStore } from '../src/storage/sqlite-adapter.js';
+import { openSqliteOidcStore } from '../src/storage/sqlite-adapter.js';
 
 const epoch = () => Math.floor(Date.now() / 1000);
 
@@ -21,13 +22,13 @@ let redisA: Redis;
 let redisB: Redis;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bank-app-inbox-'));
-  sqlite = openOidcStore(path.join(dir, 'oidc.sqlite'));
+  sqlite = openSqliteOidcStore(path.join(dir, 'oidc.sqlite'));
   server = await startRedisServer();
   redisA = await openRedis({ url: server.url, party: 'bank-op-a' });
   redisB = await openRedis({ url: server.url, party: 'bank-op-b' });
 });
 afterAll(async () => {
-  sqlite?.close();
+  await sqlite?.close();
   await Promise.all([redisA, redisB].filter(Boolean).map(closeRedis));
   await server?.stop();
   fs.rmSync(dir, { recursive: true, force: true });

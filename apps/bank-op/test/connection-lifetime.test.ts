@@ -3,7 +3,6 @@
 // in the same browser, a payment's fresh sign-in, the end of the bank session, a restart of bank-op and
 // a long idle afternoon. It ends when the consent is withdrawn or expires, or when the refresh token is
 // revoked, and each of those refusals names the clause and the fix.
-import path from 'node:path';
 import {
   type BankPage,
   type CustomerBrowser,
@@ -11,10 +10,7 @@ import {
   redirectOf,
   signInForm,
 } from '@fapi-sandbox/fapi-client/customer';
-import { closeRedis, openRedis } from '@fapi-sandbox/fapi-core/redis';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BANK_OP_REDIS_PREFIX } from '../src/index.js';
 import { expectOAuthError } from './support/expect-error.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
 import { type RegisteredClient, TestTpp } from './support/tpp.js';
@@ -128,25 +124,7 @@ function autoSubmittedForm(page: BankPage): [URL, Record<string, string>] {
 }
 
 /** The bank session ends (its 60 minutes are over, or the customer signs out): bank-op forgets it. */
-/** Ends every customer's bank session where bank-op keeps them: in Redis when it shares them, else its SQLite store. */
-async function endBankSessions(): Promise<number> {
-  if (sandbox.config.redisUrl) {
-    const redis = await openRedis({ url: sandbox.config.redisUrl, party: 'test' });
-    try {
-      const keys = await redis.keys(`${BANK_OP_REDIS_PREFIX}oidc:Session:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      return keys.filter((key) => !key.includes(':uid:')).length;
-    } finally {
-      await closeRedis(redis);
-    }
-  }
-  const db = new Database(path.join(sandbox.config.dataDir, 'bank-op', 'oidc.sqlite'));
-  try {
-    return db.prepare("DELETE FROM oidc_model WHERE model = 'Session'").run().changes;
-  } finally {
-    db.close();
-  }
-}
+const endBankSessions = () => sandbox.bankOp.store.endSessions();
 
 describe('a connection outlives the bank session', () => {
   it('refreshes after another customer signs in in the same bank browser', async () => {

@@ -9,16 +9,17 @@ import { errors } from 'oidc-provider';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { withOneTimeUse } from '../src/provider/one-time-use.js';
 import { AlreadyConsumed } from '../src/storage/already-consumed.js';
-import { type OidcStore, openOidcStore } from '../src/storage/sqlite-adapter.js';
+import type { OidcStore } from '../src/storage/oidc-store.js';
+import { openSqliteOidcStore } from '../src/storage/sqlite-adapter.js';
 
 let dir: string;
 let store: OidcStore;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bank-op-one-time-'));
-  store = withOneTimeUse(openOidcStore(path.join(dir, 'oidc.sqlite')));
+  store = withOneTimeUse(openSqliteOidcStore(path.join(dir, 'oidc.sqlite')));
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,6 +1,7 @@
 // oidc-provider's adapter contract on a real Redis, as two replicas see it: what one writes the other
-// finds; a consumed code stays consumed, and of two consuming it at once one wins; a grant's revocation reaches every entry of it; a jti looked up
-// by two replicas at once is free for exactly one (ReplayDetection).
+// finds; a consumed code stays consumed, and of two consuming it at once one wins; a grant's revocation
+// reaches every entry of it; the end of the sessions reaches every session; a jti looked up by two replicas
+// at once is free for exactly one (ReplayDetection).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { type RunningRedisServer, startRedisServer } from '@fapi-sandbox/fapi-co
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlreadyConsumed } from '../src/storage/already-consumed.js';
 import { redisAdapterFor, SHARED_MODELS, withSharedModelsInRedis } from '../src/storage/redis-adapter.js';
-import { openOidcStore } from '../src/storage/sqlite-adapter.js';
+import { openSqliteOidcStore } from '../src/storage/sqlite-adapter.js';
 
 let server: RunningRedisServer;
 let redisA: Redis;
@@ -94,7 +95,7 @@ describe('the Redis adapter', () => {
 describe('withSharedModelsInRedis', () => {
   it('sends the short-lived models to Redis and keeps registrations in SQLite', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-sandbox-oidc-'));
-    const sqlite = openOidcStore(path.join(dir, 'oidc.sqlite'));
+    const sqlite = openSqliteOidcStore(path.join(dir, 'oidc.sqlite'));
     const store = withSharedModelsInRedis(sqlite, redisA, prefix);
     try {
       await store.adapterFor('Client').upsert('client-1', { client_id: 'client-1' } as never, 0);
@@ -105,7 +106,31 @@ describe('withSharedModelsInRedis', () => {
       expect(await redisA.exists(`${prefix}Session:sess-2`)).toBe(1);
       expect(SHARED_MODELS.has('Client')).toBe(false);
     } finally {
-      store.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ends every session in Redis, with its uid index, and leaves the other entries', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fapi-sandbox-oidc-'));
+    const ownPrefix = `test:${randomUUID()}:`;
+    const store = withSharedModelsInRedis(
+      openSqliteOidcStore(path.join(dir, 'oidc.sqlite')),
+      redisA,
+      ownPrefix,
+    );
+    try {
+      for (const id of ['sess-a', 'sess-b']) {
+        await store.adapterFor('Session').upsert(id, { jti: id, uid: `uid-${id}` }, 600);
+      }
+      await store.adapterFor('Grant').upsert('grant-kept', { jti: 'grant-kept' }, 600);
+      expect(await store.endSessions()).toBe(2);
+      expect(await store.adapterFor('Session').find('sess-a')).toBeUndefined();
+      expect(await store.adapterFor('Session').findByUid!('uid-sess-b')).toBeUndefined();
+      expect(await redisA.keys(`${ownPrefix}Session:*`)).toEqual([]);
+      expect(await store.adapterFor('Grant').find('grant-kept')).toEqual({ jti: 'grant-kept' });
+    } finally {
+      await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

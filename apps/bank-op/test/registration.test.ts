@@ -3,12 +3,6 @@
 // directory-issued transport certificate, and only metadata the SSA and the bank allow.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import {
-  createExchange,
-  deleteRegistration,
-  readRegistration,
-  updateRegistration,
-} from '@fapi-sandbox/fapi-client';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
 import {
   decodeJwt,
@@ -22,8 +16,9 @@ import {
 import { fetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectOAuthError } from './support/expect-error.js';
+import { managementOf } from './support/registration-management.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
-import { fromExchange, json, TestTpp } from './support/tpp.js';
+import { json, TestTpp } from './support/tpp.js';
 
 let sandbox: Sandbox;
 let tpp: TestTpp;
@@ -387,47 +382,25 @@ describe('registration refused for the transport certificate', () => {
 describe('client management with the registration access token (RFC 7592)', () => {
   it('reads, updates (rotating the token), and deletes a registration', async () => {
     const client = await tpp.register();
-    // RFC 7592 through the client engine, with the given registration access token.
-    const engine = { exchange: createExchange() };
-    const step = { step: 'registration-management', clause: 'RFC 7592 §2' };
-    const management = (token: string) => ({
-      registrationClientUri: client.registrationClientUri,
-      registrationAccessToken: token,
-      transport: tpp.transport,
-    });
+    const management = managementOf(tpp, client);
 
-    const read = fromExchange(
-      await readRegistration(engine, step, management(client.registrationAccessToken)),
-    );
+    const read = await management.read(client.registrationAccessToken);
     expect(read.status).toBe(200);
     expect(read.body.client_id).toBe(client.clientId);
 
-    const updated = fromExchange(
-      await updateRegistration(engine, step, {
-        ...management(client.registrationAccessToken),
-        metadata: {
-          client_id: client.clientId,
-          software_statement: await tpp.ssa(),
-          redirect_uris: [tpp.participant.redirectUris[0]],
-          tls_client_certificate_bound_access_tokens: true,
-        },
-      }),
-    );
+    const updated = await management.update(client.registrationAccessToken);
     expect(updated.status, JSON.stringify(updated.body)).toBe(200);
     expect(updated.body.redirect_uris).toEqual([tpp.participant.redirectUris[0]]);
     const rotated = String(updated.body.registration_access_token);
     expect(rotated).not.toBe(client.registrationAccessToken);
 
-    expectOAuthError(
-      fromExchange(await readRegistration(engine, step, management(client.registrationAccessToken))),
-      { status: 401, error: 'invalid_token' },
-    );
-
-    expect((await deleteRegistration(engine, step, management(rotated))).status).toBe(204);
-    expectOAuthError(fromExchange(await readRegistration(engine, step, management(rotated))), {
+    expectOAuthError(await management.read(client.registrationAccessToken), {
       status: 401,
       error: 'invalid_token',
     });
+
+    expect((await management.remove(rotated)).status).toBe(204);
+    expectOAuthError(await management.read(rotated), { status: 401, error: 'invalid_token' });
   });
 
   it("refuses management from another software's certificate", async () => {

@@ -5,8 +5,8 @@
 // succeeds; a client assertion used at one is a replay at the other; a DPoP nonce one hands out is good at
 // the other; a browser step at either is filed under the flow the other started; each lists the other's
 // trace events, and a flow re-filed by one is re-filed at the other.
-// The replicas share a data folder (clients stay in SQLite), so the test also checks that what they share
-// for a flow is in Redis and not in that folder.
+// The replicas share a data folder or a database (clients stay in the durable store), so the test also
+// checks that what they share for a flow is in Redis and not there.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,7 +26,7 @@ import { decodeJwt } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningBankOp, startBankOp } from '../src/index.js';
-import { openOidcStore } from '../src/storage/sqlite-adapter.js';
+import { openOidcStore } from '../src/storage/open-oidc-store.js';
 import { expectOAuthError } from './support/expect-error.js';
 import { authorizeFapi2 } from './support/flows.js';
 import { type Sandbox, startSandbox } from './support/sandbox.js';
@@ -142,12 +142,16 @@ describe('bank-op replicas sharing Redis', () => {
     // What carried the flow between replicas is in Redis, not in their shared data folder.
     const parId = requestUri.slice(REQUEST_URI_PREFIX.length);
     expect(await redis.exists(`fapi:bank-op:oidc:PushedAuthorizationRequest:${parId}`)).toBe(1);
-    const sqlite = openOidcStore(path.join(sandbox.config.dataDir, 'bank-op', 'oidc.sqlite'));
+    // The durable store (the data folder's SQLite file, or PostgreSQL with DATABASE_URL) has the client only.
+    const durable = await openOidcStore({
+      dataDir: path.join(sandbox.config.dataDir, 'bank-op'),
+      databaseUrl: sandbox.config.databaseUrl,
+    });
     try {
-      expect(await sqlite.adapterFor('PushedAuthorizationRequest').find(parId)).toBeUndefined();
-      expect(await sqlite.adapterFor('Client').find(client.clientId)).toBeDefined();
+      expect(await durable.adapterFor('PushedAuthorizationRequest').find(parId)).toBeUndefined();
+      expect(await durable.adapterFor('Client').find(client.clientId)).toBeDefined();
     } finally {
-      sqlite.close();
+      await durable.close();
     }
   });
 

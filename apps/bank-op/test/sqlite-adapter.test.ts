@@ -8,7 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlreadyConsumed } from '../src/storage/already-consumed.js';
-import { openOidcStore } from '../src/storage/sqlite-adapter.js';
+import { openSqliteOidcStore } from '../src/storage/sqlite-adapter.js';
 
 let dir: string;
 let file: string;
@@ -47,7 +47,7 @@ function inspect() {
   }
 }
 
-async function fillAndRead(store: ReturnType<typeof openOidcStore>) {
+async function fillAndRead(store: ReturnType<typeof openSqliteOidcStore>) {
   const sessions = store.adapterFor('Session');
   const codes = store.adapterFor('AuthorizationCode');
   const jtis = store.adapterFor('ReplayDetection');
@@ -60,7 +60,7 @@ async function fillAndRead(store: ReturnType<typeof openOidcStore>) {
 
 describe("bank-op's oidc store", () => {
   it('answers every lookup of the adapter interface', async () => {
-    const store = openOidcStore(file);
+    const store = openSqliteOidcStore(file);
     try {
       const { sessions, codes, jtis } = await fillAndRead(store);
       expect(await sessions.findByUid!('uid-1')).toMatchObject({ accountId: 'alice' });
@@ -72,12 +72,12 @@ describe("bank-op's oidc store", () => {
       // A row without a uid is not found by a lookup for none.
       expect(await jtis.findByUid!('')).toBeUndefined();
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('indexes uid, user code and grant id only where set, and answers those lookups from them', () => {
-    openOidcStore(file).close();
+  it('indexes uid, user code and grant id only where set, and answers those lookups from them', async () => {
+    await openSqliteOidcStore(file).close();
     const { indexes, byUid, byUserCode, byGrant } = inspect();
     const partial = indexes.filter((index) => /WHERE \w+ IS NOT NULL/.test(index.sql ?? ''));
     expect(partial.map((index) => index.name).sort()).toEqual([
@@ -92,7 +92,7 @@ describe("bank-op's oidc store", () => {
 
   it('lets one of two processes that both read a code unconsumed mark it; the other hears it was taken', async () => {
     // Two connections to one file, as two bank-op processes sharing a data folder have.
-    const [one, other] = [openOidcStore(file), openOidcStore(file)];
+    const [one, other] = [openSqliteOidcStore(file), openSqliteOidcStore(file)];
     try {
       await one.adapterFor('AuthorizationCode').upsert('c1', { grantId: 'grant-1' }, 60);
       for (const store of [one, other])
@@ -104,8 +104,7 @@ describe("bank-op's oidc store", () => {
       await other.adapterFor('AuthorizationCode').consume('never-issued');
       expect(await one.adapterFor('AuthorizationCode').find('never-issued')).toBeUndefined();
     } finally {
-      one.close();
-      other.close();
+      await Promise.all([one.close(), other.close()]);
     }
   });
 
@@ -121,11 +120,11 @@ describe("bank-op's oidc store", () => {
       INSERT INTO oidc_model (model, id, payload, uid) VALUES ('Session', 's0', '{"accountId":"bob"}', 'uid-0');
     `);
     old.close();
-    const store = openOidcStore(file);
+    const store = openSqliteOidcStore(file);
     try {
       expect(await store.adapterFor('Session').findByUid!('uid-0')).toEqual({ accountId: 'bob' });
     } finally {
-      store.close();
+      await store.close();
     }
     const names = inspect().indexes.map((index) => index.name);
     expect(names).not.toContain('oidc_model_uid');

@@ -37,7 +37,7 @@ import { openDirectoryStore } from './store/index.js';
 import { portalPageRoutes } from './ui/portal-routes.js';
 import { uiRoutes } from './ui/routes.js';
 
-/** The directory's SQLite file: `<dataDir>/directory/directory.sqlite`. */
+/** The directory's SQLite file, `<dataDir>/directory/directory.sqlite`, when no PostgreSQL URL is set. */
 export function directoryDatabaseFile(config: SandboxConfig): string {
   return path.join(config.dataDir, 'directory', 'directory.sqlite');
 }
@@ -52,11 +52,14 @@ export async function createDirectoryServices(
     key: config.ca.directoryKey,
   });
   const signer = await loadSsaSigner(config.directory.ssaSigningJwks);
-  const store = openDirectoryStore(directoryDatabaseFile(config));
+  const store = await openDirectoryStore({
+    file: directoryDatabaseFile(config),
+    url: config.directoryDatabaseUrl,
+  });
   try {
     const adminCredential = loadOrCreateAdminCredential(config.directory.adminCredentialFile);
     const inviteCode = loadOrCreateInviteCode(config.directory.inviteCodeFile);
-    seedDirectory({ config, store, ca, log });
+    await seedDirectory({ config, store, ca, log });
     const registry = createRegistry(store);
     const certificates = createCertificateService({ store, registry, ca });
     const reissue = createReissuer({ config, store, registry, ca, certificates });
@@ -80,7 +83,7 @@ export async function createDirectoryServices(
       log,
     };
   } catch (err) {
-    store.close();
+    await store.close();
     throw err;
   }
 }

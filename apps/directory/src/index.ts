@@ -41,7 +41,7 @@ export async function startDirectory(options: StartDirectoryOptions): Promise<Ru
     await listen(mtls, config.directory.mtls);
   } catch (err) {
     await Promise.all([close(web), close(mtls)]);
-    services.store.close();
+    await services.store.close();
     throw err;
   }
   return {
@@ -54,7 +54,7 @@ export async function startDirectory(options: StartDirectoryOptions): Promise<Ru
     trace: services.trace,
     async stop() {
       await Promise.all([close(web), close(mtls)]);
-      services.store.close();
+      await services.store.close();
     },
   };
 }

@@ -5,9 +5,12 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { captureLogs, type LogLine } from '@fapi-sandbox/fapi-core/log-capture';
 import { isolatedConfig, removeTestData } from '@fapi-sandbox/fapi-core/testing';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
+import { sql } from 'kysely';
 import { type Agent, fetch, type RequestInit, type Response } from 'undici';
+import { directoryDatabaseFile } from '../src/app.js';
 import { x509 } from '../src/domain/x509.js';
 import { type RunningDirectory, type StartDirectoryOptions, startDirectory } from '../src/index.js';
+import { openDirectoryDatabase } from '../src/store/database.js';
 
 export { x509 };
 
@@ -150,3 +153,23 @@ export async function generateCsr(
 
 export const DEMO_SSA_PATH = (config: SandboxConfig) =>
   `/organisations/${config.participants.demo.orgId}/software-statements/${config.participants.demo.softwareId}`;
+
+/**
+ * Every row the directory keeps, as text, on whichever engine it runs (its SQLite file, or its PostgreSQL
+ * database in the hosted run): to check that something, a private key say, was never stored.
+ */
+export async function everythingStored(config: SandboxConfig): Promise<string> {
+  const { db } = openDirectoryDatabase({
+    file: directoryDatabaseFile(config),
+    url: config.directoryDatabaseUrl,
+  });
+  try {
+    const rows = [];
+    for (const table of await db.introspection.getTables()) {
+      rows.push(await sql`SELECT * FROM ${sql.table(table.name)}`.execute(db));
+    }
+    return JSON.stringify(rows.map((result) => result.rows));
+  } finally {
+    await db.destroy();
+  }
+}

@@ -5,13 +5,16 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import type { ClientBundle } from '@fapi-sandbox/fapi-core/client-bundle';
 import { createSandboxAgent } from '@fapi-sandbox/fapi-core/tls';
-import Database from 'better-sqlite3';
 import { calculateJwkThumbprint, decodeJwt, type JWK } from 'jose';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDirectoryStore } from '../src/store/index.js';
-import { SCHEMA } from '../src/store/schema.js';
-import { generateCsr, oauthError, startTestDirectory, type TestDirectory } from './helpers.js';
+import {
+  everythingStored,
+  generateCsr,
+  oauthError,
+  startTestDirectory,
+  type TestDirectory,
+} from './helpers.js';
 
 let t: TestDirectory;
 beforeAll(async () => {
@@ -321,8 +324,7 @@ describe('a client bundle', () => {
     expect(publishedEnc.map((key) => key.kid)).toEqual(keys.map((key) => key.kid));
     expect(JSON.stringify(publishedEnc)).not.toMatch(/"(d|p|q|dp|dq|qi)"/);
     // The directory keeps no private encryption key either.
-    const file = fs.readFileSync(`${t.config.dataDir}/directory/directory.sqlite`);
-    expect(file.includes(Buffer.from(String(keys[0]!.d)))).toBe(false);
+    expect(await everythingStored(t.config)).not.toContain(String(keys[0]!.d));
   });
 
   it("fetches the software's SSA over mTLS with the bundle's transport certificate and the bundle's trust", async () => {
@@ -343,10 +345,10 @@ describe('a client bundle', () => {
   });
 
   it('is not kept: the directory stores the certificates and no private key', async () => {
-    const file = fs.readFileSync(`${t.config.dataDir}/directory/directory.sqlite`);
+    const stored = await everythingStored(t.config);
     const rsa = bundle.signing.privateJwks.keys[0]!;
-    expect(file.includes(Buffer.from(String(rsa.d)))).toBe(false);
-    expect(file.includes(Buffer.from(bundle.transport.privateKeyPem.split('\n')[1]!))).toBe(false);
+    expect(stored).not.toContain(String(rsa.d));
+    expect(stored).not.toContain(bundle.transport.privateKeyPem.split('\n')[1]!);
     const certificates = (await (await t.call(`/certificates?softwareId=${softwareId}`)).json()) as {
       certificates: { type: string; source: string }[];
     };
@@ -499,49 +501,5 @@ describe('the portal pages', () => {
     );
     expect(insecure.status).toBe(400);
     expect(await insecure.text()).toContain('FAPI 1.0 Part 1');
-  });
-});
-
-describe('a data folder from before the portal (schema version 1)', () => {
-  it('is migrated on open: developer tokens can be stored and certificates marked as made for a bundle', () => {
-    const file = `${t.config.dataDir}/schema-v1.sqlite`;
-    const v1 = new Database(file);
-    // Version 1: no developer_tokens table, and certificates' source limited to pki and csr.
-    v1.exec(
-      SCHEMA.replace(/CREATE TABLE developer_tokens[\s\S]*$/, '').replace(
-        "'pki', 'csr', 'bundle'",
-        "'pki', 'csr'",
-      ),
-    );
-    v1.pragma('user_version = 1');
-    v1.close();
-
-    const store = openDirectoryStore(file);
-    try {
-      const at = new Date().toISOString();
-      store.organisations.insert({
-        orgId: 'org-v1',
-        orgName: 'Kept Ltd',
-        status: 'active',
-        createdAt: at,
-        updatedAt: at,
-      });
-      store.developerTokens.insert({ tokenHash: 'a'.repeat(64), orgId: 'org-v1', createdAt: at });
-      expect(store.developerTokens.orgIdOf('a'.repeat(64))).toBe('org-v1');
-    } finally {
-      store.close();
-    }
-    const migrated = new Database(file, { readonly: true });
-    // Then version 2 to 3: the bundles' public encryption keys.
-    expect(migrated.pragma('user_version', { simple: true })).toBe(3);
-    const table = migrated.prepare("SELECT sql FROM sqlite_master WHERE name = 'certificates'").get() as {
-      sql: string;
-    };
-    const encryptionKeys = migrated
-      .prepare("SELECT name FROM sqlite_master WHERE name = 'encryption_keys'")
-      .get();
-    migrated.close();
-    expect(table.sql).toContain("'bundle'");
-    expect(encryptionKeys).toEqual({ name: 'encryption_keys' });
   });
 });

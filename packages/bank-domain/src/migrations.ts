@@ -1,10 +1,10 @@
 // The bank's schema as versioned migrations (Kysely's Migrator), applied when a store opens: a change
 // of schema is a new migration appended here, never an edit of an old one, so an existing database is
-// upgraded in place and keeps its data. The Migrator records what it applied (kysely_migration) and
-// holds a lock while it runs: PostgreSQL's advisory lock, SQLite's write lock (BEGIN IMMEDIATE, see
-// database.ts), so processes opening a fresh database together migrate it once.
+// upgraded in place and keeps its data. fapi-core's migrateToLatest (sql-database.ts) applies them,
+// once, however many processes open a fresh database together.
+import { migrateToLatest as applyMigrations } from '@fapi-sandbox/fapi-core/sql-database';
 import { type Kysely, sql } from 'kysely';
-import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
 import type { BankDb, Engine } from './database.js';
 
 // Migrations see the database as it was when they were written, not as BankTables says it is now.
@@ -147,24 +147,13 @@ export function migrationNames(engine: Engine): string[] {
   return Object.keys(migrations(engine));
 }
 
-/**
- * Applies every migration the database has not had yet. Refuses a database migrated by newer code
- * (a migration it does not know) instead of running against a schema it cannot read.
- */
-export async function migrateToLatest(db: BankDb, engine: Engine, only?: number): Promise<string[]> {
+/** Applies every migration the database has not had yet (the first `only`, when given: tests). */
+export function migrateToLatest(db: BankDb, engine: Engine, only?: number): Promise<string[]> {
   const all = migrations(engine);
   const names = Object.keys(all).slice(0, only);
-  const provider: MigrationProvider = {
-    getMigrations: async () => Object.fromEntries(names.map((name) => [name, all[name]!])),
-  };
-  const migrator = new Migrator({ db, provider });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new Error(
-      `The bank database could not be migrated${failed ? ` (migration ${failed})` : ''}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return applyMigrations(
+    db,
+    Object.fromEntries(names.map((name) => [name, all[name]!])),
+    'The bank database',
+  );
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freshPostgresDatabase as freshDatabaseOn } from '@fapi-sandbox/fapi-core/testing-postgres';
+import type {} from '@fapi-sandbox/fapi-core/testing-postgres-setup';
 import { type RawBuilder, sql } from 'kysely';
 import { inject } from 'vitest';
 import { type BankDb, type DatabaseLocation, openDatabase } from '../src/database.js';
@@ -19,13 +20,13 @@ export interface TestBank {
 
 export type Engine = 'sqlite' | 'postgres';
 
-/** The engines this run tests on: SQLite always, PostgreSQL when test/postgres-setup.ts started one. */
+/** The engines this run tests on: SQLite always, PostgreSQL when fapi-core/testing-postgres-setup started one. */
 export const ENGINES: Engine[] = inject('postgresUrl') ? ['sqlite', 'postgres'] : ['sqlite'];
 
 /** A fresh, empty database on the test PostgreSQL server; its URL. */
 export async function freshPostgresDatabase(): Promise<string> {
   const url = inject('postgresUrl');
-  if (!url) throw new Error('no test PostgreSQL server (see test/postgres-setup.ts)');
+  if (!url) throw new Error('no test PostgreSQL server (see fapi-core/testing-postgres-setup.ts)');
   return freshDatabaseOn(url);
 }
 

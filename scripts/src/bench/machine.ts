@@ -51,6 +51,30 @@ function busyTicks(): number | undefined {
   }
 }
 
+/** How busy the machine was over a stretch: 1 = every core busy all along. */
+export interface BusyShares {
+  /** Busy CPU time over cores × wall time. */
+  machine: number;
+  /** The part of it that processes outside the benchmark's own tree used. */
+  others: number;
+}
+
+/**
+ * Call at the start of a stretch; the function it returns gives how busy the machine was since, and how
+ * much of that was other processes' work; undefined without /proc/stat.
+ */
+export function watchMachineBusy(): () => BusyShares | undefined {
+  const began = performance.now();
+  const [busyBefore, oursBefore] = [busyTicks(), ourTicks()];
+  return () => {
+    const [busyAfter, oursAfter] = [busyTicks(), ourTicks()];
+    const capacity = ((performance.now() - began) / 1000) * os.cpus().length * clockTicksPerSecond;
+    if ([busyBefore, busyAfter, oursBefore, oursAfter].includes(undefined) || capacity <= 0) return undefined;
+    const busy = busyAfter! - busyBefore!;
+    return { machine: busy / capacity, others: Math.max(0, busy - (oursAfter! - oursBefore!)) / capacity };
+  };
+}
+
 /** This process and everything below it (reaped children count in the parent's cutime/cstime). */
 function ourTicks(): number | undefined {
   const own = cpuTicksOf(process.pid);

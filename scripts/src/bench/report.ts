@@ -1,6 +1,7 @@
 // The benchmark's printed report: each figure beside its peer in the same run, the ratio and the issue's
 // target with a mark (informational: the run itself succeeds either way), then `pnpm dev`'s figures and
 // the machine it ran on; `--json` prints the BenchReport object instead.
+import type { ReplicaScaling } from './replica-scaling.js';
 import type { BenchReport } from './run.js';
 
 /** A cell that holds a number (or a dash) is right-aligned, anything else left-aligned. */
@@ -59,6 +60,8 @@ export function renderReport(report: BenchReport): string {
     '',
     renderTable(['figure', 'measured', 'target'], launcher),
     '',
+    ...renderReplicaScaling(report.replicaScaling),
+    '',
     `Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryMiB} MiB, node ${machine.node} (${machine.platform})`,
     `  ${machine.pinning}`,
     `  load average before ${load(machine.loadAverageBefore)}, after ${load(machine.loadAverageAfter)}`,
@@ -66,4 +69,24 @@ export function renderReport(report: BenchReport): string {
     '  Targets are informational: the benchmark exits 0 unless it broke.',
     '',
   ].join('\n');
+}
+
+/** Journeys per second by storage and replica count, each against the embedded default, and the bound. */
+export function renderReplicaScaling(scaling: ReplicaScaling): string[] {
+  const percent = (share: number) => `${Math.round(share * 100)}%`;
+  return [
+    `Replicas (#16): whole journeys, ${scaling.settings.journeysInFlight} in flight, ${scaling.settings.rounds} rounds per setup taken in turn, medians`,
+    '',
+    renderTable(
+      ['setup', 'journeys/s', 'vs embedded', 'cores busy', 'by others'],
+      scaling.setups.map((setup) => [
+        setup.name,
+        rate(setup.median),
+        `${setup.ratioToEmbedded.toFixed(2)}×`,
+        setup.busy ? percent(setup.busy.machine) : '-',
+        setup.busy ? percent(setup.busy.others) : '-',
+      ]),
+    ),
+    `  Bounded by ${scaling.boundBy}.`,
+  ];
 }

@@ -2,10 +2,7 @@
 // the servers' core, the load generator on the other, and each figure measured against its peer in the
 // same run, in interleaved rounds (peer, subject, peer, subject, …), medians compared. It stops by itself
 // and leaves nothing running.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { environmentFor, type SandboxConfig } from '@fapi-sandbox/fapi-core/config';
-import { type BenchProcess, startProcess } from './child-process.js';
+import type { BenchProcess } from './child-process.js';
 import { type DevLauncherFigures, measureDevLauncher } from './dev-launcher.js';
 import { request, whenReady } from './ipc.js';
 import type { DriveResult } from './load/drive.js';
@@ -15,6 +12,12 @@ import { startParties } from './parties.js';
 import { JOURNEY_WORK } from './peers/journey-floor.js';
 import { pinningPlan } from './pinning.js';
 import { benchConfig, benchPort } from './ports.js';
+import {
+  measureReplicaScaling,
+  type ReplicaScaling,
+  type ReplicaScalingSettings,
+} from './replica-scaling.js';
+import { startScript } from './script-process.js';
 import { summarize } from './stats.js';
 
 export interface BenchSettings {
@@ -29,6 +32,8 @@ export interface BenchSettings {
   journeysInFlight: number;
   /** How long the running sandbox idles before its memory is read. */
   devIdleMs: number;
+  /** Journeys per second with replicas on PostgreSQL + Redis against the embedded default (#16). */
+  replicas: ReplicaScalingSettings;
 }
 
 export function settingsFor(quick: boolean): BenchSettings {
@@ -42,6 +47,7 @@ export function settingsFor(quick: boolean): BenchSettings {
         journeyRoundMs: 1000,
         journeysInFlight: 4,
         devIdleMs: 1000,
+        replicas: { counts: [1, 2], rounds: 1, roundMs: 1500, warmupMs: 500, journeysInFlight: 8 },
       }
     : {
         mode: 'full',
@@ -52,6 +58,7 @@ export function settingsFor(quick: boolean): BenchSettings {
         journeyRoundMs: 6000,
         journeysInFlight: 4,
         devIdleMs: 5000,
+        replicas: { counts: [1, 2, 4], rounds: 3, roundMs: 8000, warmupMs: 3000, journeysInFlight: 8 },
       };
 }
 
@@ -95,30 +102,9 @@ export interface BenchReport {
   idleRssMiB: number;
   comparisons: Record<RatioKey, Comparison>;
   dev: DevLauncherFigures;
+  replicaScaling: ReplicaScaling;
   targets: typeof TARGETS;
   machine: MachineFacts;
-}
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const tsxLoader = import.meta.resolve('tsx');
-
-/** A node script of the benchmark in its own (pinned) process, driven over IPC. */
-function startScript(
-  name: string,
-  file: string,
-  args: string[],
-  config: SandboxConfig,
-  cpu: number | undefined,
-): BenchProcess {
-  return startProcess({
-    name,
-    command: process.execPath,
-    args: ['--import', tsxLoader, path.join(here, file), ...args],
-    cwd: config.repoRoot,
-    env: { ...process.env, ...environmentFor(config) },
-    cpu,
-    ipc: true,
-  });
 }
 
 const side = (name: string, rounds: number[]): Side => ({ name, rounds, median: summarize(rounds).p50 });
@@ -146,7 +132,7 @@ export async function runBenchmark(
   const running: BenchProcess[] = [];
   try {
     progress('Starting directory, bank-op and bank-api as pnpm dev does, one process each');
-    running.push(...(await startParties(config, pinning.serverCpu)));
+    running.push(...(await startParties(config, pinning.serverCpu)).processes);
     const load = startScript('load generator', 'load/load-generator.ts', [], config, pinning.loadCpu);
     running.push(load);
     await whenReady(load);
@@ -265,6 +251,7 @@ export async function runBenchmark(
       Object.entries(comparisons).map(([key, comparison]) => [key, comparison.ratio]),
     ) as Record<RatioKey, number>;
     await Promise.all(running.splice(0).map((p) => p.stop()));
+    const replicaScaling = await measureReplicaScaling(settings.replicas, progress);
     return {
       generatedAt: new Date().toISOString(),
       settings,
@@ -273,6 +260,7 @@ export async function runBenchmark(
       idleRssMiB: dev.idleRssMiB,
       comparisons,
       dev,
+      replicaScaling,
       targets: TARGETS,
       machine: machine(),
     };

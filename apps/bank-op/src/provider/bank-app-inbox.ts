@@ -3,7 +3,7 @@
 // the store's expiring sets (in Redis with replicas), so every replica's bank-app page sees the requests
 // any replica accepted; each entry lives as long as its request, and two requests for one customer
 // accepted at once are both kept (each is one atomic add, never a read-then-write of the whole list).
-import type { ExpiringSets } from '../storage/sqlite-adapter.js';
+import type { ExpiringSets } from '../storage/oidc-store.js';
 
 export const INBOX_MODEL = 'BankAppInbox';
 

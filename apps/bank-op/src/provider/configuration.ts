@@ -23,7 +23,7 @@ import {
   unionOfProfiles,
 } from '../profiles/index.js';
 import { EXTRA_CLIENT_METADATA } from '../registration/metadata-policy.js';
-import type { OidcStore } from '../storage/sqlite-adapter.js';
+import type { OidcStore } from '../storage/oidc-store.js';
 import { accessTokenFormatOf, assertAccessTokenFormat } from './access-token-format.js';
 import type { BankAppInbox } from './bank-app-inbox.js';
 import { cibaFeature } from './ciba.js';

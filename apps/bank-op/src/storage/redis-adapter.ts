@@ -1,15 +1,19 @@
 // oidc-provider's short-lived models in Redis (REDIS_URL), shared by every bank-op replica: a flow may push
 // its request to one replica, sign in at another and redeem its code at a third, and an assertion's or a
 // DPoP proof's jti used at one is a replay at all (ReplayDetection). Registrations (Client and its
-// access tokens) stay in the SQLite store, which outlives Redis being emptied. The adapter interface is
-// oidc-provider's; its example/adapters/redis.js shows the layout followed here: one hash per entry
-// (`payload`, and `consumed` once used), a list per grant naming its entries, an index per uid and user code.
+// access tokens) stay in the durable store (SQLite, or PostgreSQL with DATABASE_URL), which outlives
+// Redis being emptied. The adapter interface is oidc-provider's; its example/adapters/redis.js shows the
+// layout followed here: one hash per entry (`payload`, and `consumed` once used), a list per grant naming
+// its entries, an index per uid and user code.
 import type { Redis } from '@fapi-sandbox/fapi-core/redis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { AlreadyConsumed } from './already-consumed.js';
-import { EXPIRED_ROW_GRACE_SECONDS, type ExpiringSets, type OidcStore } from './sqlite-adapter.js';
+import { EXPIRED_ROW_GRACE_SECONDS, type ExpiringSets, type OidcStore } from './oidc-store.js';
 
-/** The models a half-done flow needs wherever its next request lands; every other stays in SQLite. */
+/**
+ * The models a half-done flow needs wherever its next request lands; every other stays in the durable
+ * store.
+ */
 export const SHARED_MODELS = new Set([
   'Session',
   'Interaction',
@@ -19,7 +23,6 @@ export const SHARED_MODELS = new Set([
   'AccessToken',
   'RefreshToken',
   'ClientCredentials',
-  'DeviceCode',
   'BackchannelAuthenticationRequest',
   // FAPI-CIBA: the bank app's inbox of pending requests and the pace of each request's polls.
   'BankAppInbox',
@@ -52,7 +55,7 @@ local lifetime = tonumber(ARGV[2]) - tonumber(ARGV[3])
 if redis.call('TTL', KEYS[1]) < lifetime then redis.call('EXPIRE', KEYS[1], lifetime) end
 return 1`;
 
-/** A model's expiring sets (sqlite-adapter.ts ExpiringSets) as sorted sets shared by every replica. */
+/** A model's expiring sets (oidc-store.ts ExpiringSets) as sorted sets shared by every replica. */
 export function redisSetsFor(redis: Redis, prefix: string): (model: string) => ExpiringSets {
   const epoch = () => Math.floor(Date.now() / 1000);
   return (model) => ({
@@ -65,11 +68,20 @@ export function redisSetsFor(redis: Redis, prefix: string): (model: string) => E
   });
 }
 
+/** Where the adapter keeps what: each entry, its grant's list and its indexes. */
+function keysOf(prefix: string) {
+  return {
+    entry: (model: string, id: string) => `${prefix}${model}:${id}`,
+    grant: (grantId: string) => `${prefix}grant:${grantId}`,
+    uid: (model: string, uid: string) => `${prefix}${model}:uid:${uid}`,
+    userCode: (model: string, userCode: string) => `${prefix}${model}:userCode:${userCode}`,
+    /** A pattern matching every key of a model: its entries and their indexes. */
+    allOf: (model: string) => `${prefix}${model}:*`,
+  };
+}
+
 export function redisAdapterFor(redis: Redis, prefix: string): (model: string) => Adapter {
-  const entryKey = (model: string, id: string) => `${prefix}${model}:${id}`;
-  const grantKey = (grantId: string) => `${prefix}grant:${grantId}`;
-  const uidKey = (model: string, uid: string) => `${prefix}${model}:uid:${uid}`;
-  const userCodeKey = (model: string, userCode: string) => `${prefix}${model}:userCode:${userCode}`;
+  const { entry: entryKey, grant: grantKey, uid: uidKey, userCode: userCodeKey } = keysOf(prefix);
   const epoch = () => Math.floor(Date.now() / 1000);
 
   async function read(key: string): Promise<AdapterPayload | undefined> {
@@ -146,7 +158,24 @@ export function redisAdapterFor(redis: Redis, prefix: string): (model: string) =
   });
 }
 
-/** The SQLite store with the shared models answered from Redis instead. */
+/**
+ * Deletes every session and its uid index (SCAN, not KEYS: the server goes on answering others meanwhile);
+ * how many sessions.
+ */
+async function endRedisSessions(redis: Redis, prefix: string): Promise<number> {
+  const keys = keysOf(prefix);
+  const uidIndex = keys.uid('Session', '');
+  let sessions = 0;
+  for await (const batch of redis.scanStream({ match: keys.allOf('Session'), count: 500 })) {
+    const found = batch as string[];
+    if (found.length === 0) continue;
+    sessions += found.filter((key) => !key.startsWith(uidIndex)).length;
+    await redis.del(...found);
+  }
+  return sessions;
+}
+
+/** The durable store (SQLite or PostgreSQL) with the shared models answered from Redis instead. */
 export function withSharedModelsInRedis(store: OidcStore, redis: Redis, prefix: string): OidcStore {
   const shared = redisAdapterFor(redis, prefix);
   const sharedSets = redisSetsFor(redis, prefix);
@@ -154,6 +183,8 @@ export function withSharedModelsInRedis(store: OidcStore, redis: Redis, prefix: 
     adapterFor: (model) => (SHARED_MODELS.has(model) ? shared(model) : store.adapterFor(model)),
     setsFor: (model) => (SHARED_MODELS.has(model) ? sharedSets(model) : store.setsFor(model)),
     purgeExpired: () => store.purgeExpired(),
+    // Sessions are a shared model: they live in Redis alone (Redis expires the rest itself).
+    endSessions: () => endRedisSessions(redis, prefix),
     close: () => store.close(),
   };
 }

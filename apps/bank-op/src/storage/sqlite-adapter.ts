@@ -7,40 +7,18 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { AlreadyConsumed } from './already-consumed.js';
-
-/**
- * Rows stay this long after they expire, so oidc-provider can still tell "expired" from "unknown"
- * (a code redeemed after 62 s answers "authorization code is expired", not "not found").
- */
-export const EXPIRED_ROW_GRACE_SECONDS = 5 * 60;
-const PURGE_EVERY_N_WRITES = 200;
+import {
+  EXPIRED_ROW_GRACE_SECONDS,
+  type ExpiringSets,
+  type OidcStore,
+  PURGE_EVERY_N_WRITES,
+} from './oidc-store.js';
 
 interface Row {
   payload: string;
 }
 
-/**
- * Sets of ids whose members expire one by one, each added in one write (never read, then written back):
- * two requests adding to one set at once both stay in it.
- */
-export interface ExpiringSets {
-  /** Adds `member` to the set `key` until `expiresAt` (epoch seconds); added again, the later expiry holds. */
-  add(key: string, member: string, expiresAt: number): Promise<void>;
-  /** The set's unexpired members, the latest expiring first. */
-  members(key: string): Promise<string[]>;
-}
-
-export interface OidcStore {
-  /** Adapter factory for oidc-provider's `adapter` setting. */
-  adapterFor(model: string): Adapter;
-  /** The expiring sets of a model of the bank's own (e.g. the bank app's inbox of each customer). */
-  setsFor(model: string): ExpiringSets;
-  /** Deletes rows expired for longer than the grace period. */
-  purgeExpired(): number;
-  close(): void;
-}
-
-export function openOidcStore(file: string, now: () => number = Date.now): OidcStore {
+export function openSqliteOidcStore(file: string, now: () => number = Date.now): OidcStore {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -111,6 +89,7 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
     ),
     destroy: db.prepare('DELETE FROM oidc_model WHERE model = @model AND id = @id'),
     revokeByGrantId: db.prepare('DELETE FROM oidc_model WHERE grant_id = @grantId'),
+    endSessions: db.prepare("DELETE FROM oidc_model WHERE model = 'Session'"),
     purge: db.prepare('DELETE FROM oidc_model WHERE expires_at IS NOT NULL AND expires_at <= @before'),
     // One statement: an insert, or a later expiry for a member already there.
     addToSet: db.prepare(`
@@ -184,7 +163,10 @@ export function openOidcStore(file: string, now: () => number = Date.now): OidcS
   return {
     adapterFor,
     setsFor,
-    purgeExpired,
-    close: () => db.close(),
+    purgeExpired: async () => purgeExpired(),
+    endSessions: async () => statements.endSessions.run().changes,
+    close: async () => {
+      db.close();
+    },
   };
 }

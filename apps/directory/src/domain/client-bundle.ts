@@ -13,8 +13,9 @@ import type { SandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import type { DirectoryStore } from '../store/index.js';
 import { x5cOf } from './certificate-records.js';
-import { type CertificateService, softwareToCertify } from './certificates.js';
+import { type CertificateLimit, type CertificateService, softwareToCertify } from './certificates.js';
 import { assertFapiParticipantKey, spkiOf } from './keys.js';
+import type { CertificateRecord } from './model.js';
 import type { Registry } from './registry.js';
 import { softwareJwksUri, ssaUrl } from './urls.js';
 
@@ -61,7 +62,7 @@ export function createBundleMaker(deps: {
   const { config, registry, certificates, store } = deps;
 
   /** Encryption keys (use enc, RFC 7517 §4.2), kid the RFC 7638 thumbprint; the store keeps the public halves. */
-  async function encryptionKeys(orgId: string, softwareId: string) {
+  async function encryptionKeys() {
     const privateKeys: JWK[] = [];
     const publicKeys: (JWK & { kid: string; alg: string })[] = [];
     for (const pair of await encryptionKeyPairs()) {
@@ -70,19 +71,20 @@ export function createBundleMaker(deps: {
       privateKeys.push({ ...(pair.privateKey.export({ format: 'jwk' }) as JWK), ...members });
       publicKeys.push({ ...publicJwk, ...members });
     }
-    store.transaction(() => {
-      softwareToCertify(registry, orgId, softwareId);
-      for (const publicJwk of publicKeys) store.encryptionKeys.insert({ softwareId, publicJwk });
-    });
     return { privateJwks: { keys: privateKeys }, publicJwks: { keys: publicKeys } };
   }
 
-  return async function makeClientBundle(orgId: string, softwareId: string): Promise<ClientBundle> {
-    const { organisation, software } = softwareToCertify(registry, orgId, softwareId);
+  /** Every key made and certified first; then all of it recorded in one transaction, or none of it. */
+  return async function makeClientBundle(
+    orgId: string,
+    softwareId: string,
+    limit?: CertificateLimit,
+  ): Promise<ClientBundle> {
+    const { organisation, software } = await softwareToCertify(registry, orgId, softwareId);
 
     // The same kind of transport key as `pnpm pki` and a reissue make: ECDSA P-256.
     const transportKeys = await generateKeyPair('ec', { namedCurve: 'P-256' });
-    const transport = await certificates.certify(orgId, softwareId, {
+    const transport = await certificates.sign(orgId, softwareId, {
       type: 'transport',
       publicKey: spkiOf(transportKeys.publicKey),
       alg: 'ES256',
@@ -91,19 +93,27 @@ export function createBundleMaker(deps: {
 
     const privateKeys: JWK[] = [];
     const publicKeys: JWK[] = [];
+    const signing: CertificateRecord[] = [];
     for (const pair of await signingKeyPairs()) {
       const { alg } = assertFapiParticipantKey(pair.publicKey);
-      const issued = await certificates.certify(orgId, softwareId, {
+      const issued = await certificates.sign(orgId, softwareId, {
         type: 'signing',
         publicKey: spkiOf(pair.publicKey),
         alg,
         source: 'bundle',
       });
+      signing.push(issued.certificate);
       // RFC 7517 §4: kid (RFC 7638 thumbprint, as the JWKS publishes it), alg, use and the x5c chain.
       const members = { kid: issued.certificate.kid!, alg, use: 'sig', x5c: x5cOf(issued.chainPem) };
       privateKeys.push({ ...(pair.privateKey.export({ format: 'jwk' }) as JWK), ...members });
       publicKeys.push({ ...(pair.publicKey.export({ format: 'jwk' }) as JWK), ...members });
     }
+    const encryption = await encryptionKeys();
+
+    await store.transaction(async () => {
+      await certificates.record(orgId, softwareId, [transport.certificate, ...signing], limit);
+      await store.encryptionKeys.insertAll(softwareId, encryption.publicJwks.keys);
+    });
 
     return {
       format: CLIENT_BUNDLE_FORMAT,
@@ -122,7 +132,7 @@ export function createBundleMaker(deps: {
         serialNumber: transport.certificate.serialNumber,
       },
       signing: { privateJwks: { keys: privateKeys }, publicJwks: { keys: publicKeys } },
-      encryption: await encryptionKeys(orgId, softwareId),
+      encryption,
       trust: { serverCaBundlePem: fs.readFileSync(config.ca.serverTrustBundle, 'utf8') },
       endpoints: {
         directory: config.directory.web.origin,

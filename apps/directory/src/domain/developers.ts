@@ -7,8 +7,7 @@ import type { InviteCode } from '../invite-code.js';
 import type { DirectoryStore } from '../store/index.js';
 import type { CertificateService } from './certificates.js';
 import type { BundleMaker } from './client-bundle.js';
-import { conflict } from './errors.js';
-import { type CertificateType, certificateStatus, type Organisation } from './model.js';
+import type { CertificateType, Organisation } from './model.js';
 import type { NewSoftwareStatement, Registry } from './registry.js';
 
 /** Developer tokens are recognisable in logs and secret scanners by their prefix. */
@@ -22,6 +21,7 @@ function tokenHash(token: string): string {
 export const MAX_SOFTWARE_PER_ORGANISATION = 20;
 /** Active certificates per software statement (a bundle adds three: transport, PS256, ES256). */
 export const MAX_CERTIFICATES_PER_SOFTWARE = 30;
+const CERTIFICATE_LIMIT = { maxActive: MAX_CERTIFICATES_PER_SOFTWARE };
 
 export function createDevelopers(deps: {
   store: DirectoryStore;
@@ -43,32 +43,21 @@ export function createDevelopers(deps: {
     }
   }
 
-  function assertRoomForCertificates(softwareId: string, adding: number): void {
-    const active = store.certificates
-      .list({ softwareId })
-      .filter((certificate) => certificateStatus(certificate) === 'active').length;
-    if (active + adding > MAX_CERTIFICATES_PER_SOFTWARE) {
-      throw conflict(
-        `Software statement ${softwareId} already holds ${active} active certificates; the portal certifies at most ${MAX_CERTIFICATES_PER_SOFTWARE} per software statement`,
-        'create another software statement for a fresh start',
-      );
-    }
-  }
-
   return {
     /** Refuses (403 access_denied) anything but this sandbox's invite code, in constant time. */
     assertInvited,
 
     /** Sign-up: the invite code must match before anything is written. */
-    signUp(input: { inviteCode: unknown; orgName: string }): {
+    async signUp(input: { inviteCode: unknown; orgName: string }): Promise<{
       organisation: Organisation;
       developerToken: string;
-    } {
+    }> {
       assertInvited(input.inviteCode);
       const developerToken = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-      return store.transaction(() => {
-        const organisation = registry.createOrganisation({ orgName: input.orgName });
-        store.developerTokens.insert({
+      // The organisation and its token, together or not at all.
+      return store.transaction(async () => {
+        const organisation = await registry.createOrganisation({ orgName: input.orgName });
+        await store.developerTokens.insert({
           tokenHash: tokenHash(developerToken),
           orgId: organisation.orgId,
           createdAt: new Date().toISOString(),
@@ -78,33 +67,30 @@ export function createDevelopers(deps: {
     },
 
     /** The organisation a developer token acts for, or undefined for an unknown token. */
-    organisationOf(token: string): string | undefined {
+    organisationOf(token: string): Promise<string | undefined> {
       return store.developerTokens.orgIdOf(tokenHash(token));
     },
 
+    /** The cap is counted inside the write, with the organisation held: replicas cannot both slip under it. */
     createSoftwareStatement(orgId: string, input: Omit<NewSoftwareStatement, 'softwareId'>) {
-      const owned = store.softwareStatements.listFor(orgId).length;
-      if (owned >= MAX_SOFTWARE_PER_ORGANISATION) {
-        throw conflict(
-          `Organisation ${orgId} already has ${owned} software statements, the most the portal registers for one organisation`,
-          'use one of the software statements it has',
-        );
-      }
-      return registry.createSoftwareStatement(orgId, input);
+      return registry.createSoftwareStatement(orgId, input, {
+        maxPerOrganisation: MAX_SOFTWARE_PER_ORGANISATION,
+      });
     },
 
     /** A fresh transport key and two signing keys, certified; the private keys are returned once. */
-    bundle(orgId: string, softwareId: string) {
-      registry.software(orgId, softwareId);
-      assertRoomForCertificates(softwareId, 3);
-      return makeClientBundle(orgId, softwareId);
+    async bundle(orgId: string, softwareId: string) {
+      await registry.software(orgId, softwareId);
+      // Refused before any key is made; checked again as the certificates are written (certificates.ts).
+      await certificates.assertRoom(softwareId, 3, CERTIFICATE_LIMIT);
+      return makeClientBundle(orgId, softwareId, CERTIFICATE_LIMIT);
     },
 
     /** A certificate for the learner's own key (RFC 2986 CSR): the admin API's issuance. */
-    issue(orgId: string, softwareId: string, request: { type: CertificateType; csr: string }) {
-      registry.software(orgId, softwareId);
-      assertRoomForCertificates(softwareId, 1);
-      return certificates.issue(orgId, softwareId, request);
+    async issue(orgId: string, softwareId: string, request: { type: CertificateType; csr: string }) {
+      await registry.software(orgId, softwareId);
+      await certificates.assertRoom(softwareId, 1, CERTIFICATE_LIMIT);
+      return certificates.issue(orgId, softwareId, request, CERTIFICATE_LIMIT);
     },
   };
 }

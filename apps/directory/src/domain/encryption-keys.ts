@@ -25,12 +25,13 @@ function fixtureEncryptionKeys(config: SandboxConfig, softwareId: string): JWK[]
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { keys: JWK[] }).keys;
 }
 
-export function softwareEncryptionKeys(
+export async function softwareEncryptionKeys(
   config: SandboxConfig,
   store: Pick<DirectoryStore, 'encryptionKeys'>,
   softwareId: string,
-): JWK[] {
-  return [...fixtureEncryptionKeys(config, softwareId), ...store.encryptionKeys.listFor(softwareId)].filter(
-    isPublicEncryptionKey,
-  );
+): Promise<JWK[]> {
+  return [
+    ...fixtureEncryptionKeys(config, softwareId),
+    ...(await store.encryptionKeys.listFor(softwareId)),
+  ].filter(isPublicEncryptionKey);
 }

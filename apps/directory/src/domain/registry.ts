@@ -1,7 +1,7 @@
 // Organisations, their authorisation servers and software statements: creation and the status lifecycle
 // (active ⇄ suspended → revoked). Revoking withdraws trust for good: the certificates go with it.
 import { randomUUID } from 'node:crypto';
-import { isUniqueViolation } from '../store/database.js';
+import { isUniqueViolation } from '@fapi-sandbox/fapi-core/sql-database';
 import type { DirectoryStore } from '../store/index.js';
 import { conflict, notFound, shown } from './errors.js';
 import { newOrganisationId, newSoftwareId } from './identifiers.js';
@@ -56,8 +56,10 @@ function assertTransition(kind: string, id: string, from: ParticipantStatus, to:
 }
 
 export function createRegistry(store: DirectoryStore) {
-  function organisation(orgId: string): Organisation {
-    const found = store.organisations.get(orgId);
+  async function organisation(orgId: string, forUpdate = false): Promise<Organisation> {
+    const found = await (forUpdate
+      ? store.organisations.getForUpdate(orgId)
+      : store.organisations.get(orgId));
     if (!found) {
       throw notFound(
         `No organisation ${shown(orgId)} is registered in the directory`,
@@ -67,9 +69,15 @@ export function createRegistry(store: DirectoryStore) {
     return found;
   }
 
-  function software(orgId: string, softwareId: string): SoftwareWithOrganisation {
-    const org = organisation(orgId);
-    const found = store.softwareStatements.get(softwareId);
+  async function software(
+    orgId: string,
+    softwareId: string,
+    forUpdate = false,
+  ): Promise<SoftwareWithOrganisation> {
+    const org = await organisation(orgId, forUpdate);
+    const found = await (forUpdate
+      ? store.softwareStatements.getForUpdate(softwareId)
+      : store.softwareStatements.get(softwareId));
     if (!found || found.orgId !== orgId) {
       throw notFound(
         `Organisation ${shown(orgId)} has no software statement ${shown(softwareId)}`,
@@ -89,17 +97,24 @@ export function createRegistry(store: DirectoryStore) {
   }
 
   /** Revokes every unrevoked certificate of a software statement; raises the CRL number if any changed. */
-  function revokeCertificatesOf(softwareId: string, at: string): number {
-    const revoked = store.certificates.revokeAllOfSoftware(softwareId, 'cessationOfOperation', at);
-    if (revoked > 0) store.settings.bumpCrlNumber();
+  async function revokeCertificatesOf(softwareId: string, at: string): Promise<number> {
+    const revoked = await store.certificates.revokeAllOfSoftware(softwareId, 'cessationOfOperation', at);
+    if (revoked > 0) await store.settings.bumpCrlNumber();
     return revoked;
   }
 
   return {
-    organisation,
-    software,
+    organisation: (orgId: string) => organisation(orgId),
+    software: (orgId: string, softwareId: string) => software(orgId, softwareId),
 
-    createOrganisation(input: NewOrganisation): Organisation {
+    /**
+     * Inside a transaction: the organisation and software statement as they stand, locked (row-locks.ts)
+     * until it ends, so a decision on their status or their holdings stays true while it writes. Always
+     * the organisation first, then the software: every writer locks in this order, so none deadlocks.
+     */
+    lockSoftware: (orgId: string, softwareId: string) => software(orgId, softwareId, true),
+
+    async createOrganisation(input: NewOrganisation): Promise<Organisation> {
       const orgId = input.orgId ?? newOrganisationId();
       const at = now();
       const created: Organisation = {
@@ -110,34 +125,38 @@ export function createRegistry(store: DirectoryStore) {
         updatedAt: at,
       };
       try {
-        store.transaction(() => {
-          if (store.organisations.get(orgId)) throw duplicateOrganisation(orgId);
-          store.organisations.insert(created);
+        await store.transaction(async () => {
+          if (await store.organisations.get(orgId)) throw duplicateOrganisation(orgId);
+          await store.organisations.insert(created);
         });
       } catch (err) {
+        // Another replica inserted the same id between the read and the write: the primary key refuses it.
         throw isUniqueViolation(err) ? duplicateOrganisation(orgId) : err;
       }
       return created;
     },
 
-    setOrganisationStatus(orgId: string, status: ParticipantStatus): Organisation {
-      return store.transaction(() => {
-        const org = organisation(orgId);
+    setOrganisationStatus(orgId: string, status: ParticipantStatus): Promise<Organisation> {
+      return store.transaction(async () => {
+        const org = await organisation(orgId, true);
         assertTransition('Organisation', orgId, org.status, status);
         if (org.status === status) return org;
         const at = now();
-        store.organisations.setStatus(orgId, status, at);
+        await store.organisations.setStatus(orgId, status, at);
         if (status === 'revoked') {
-          for (const owned of store.softwareStatements.listFor(orgId)) {
-            store.softwareStatements.setStatus(owned.softwareId, 'revoked', at);
-            revokeCertificatesOf(owned.softwareId, at);
+          for (const owned of await store.softwareStatements.listFor(orgId)) {
+            await store.softwareStatements.setStatus(owned.softwareId, 'revoked', at);
+            await revokeCertificatesOf(owned.softwareId, at);
           }
         }
         return organisation(orgId);
       });
     },
 
-    createAuthorisationServer(orgId: string, input: NewAuthorisationServer): AuthorisationServer {
+    async createAuthorisationServer(
+      orgId: string,
+      input: NewAuthorisationServer,
+    ): Promise<AuthorisationServer> {
       const issuer = input.issuer.replace(/\/$/, '');
       const created: AuthorisationServer = {
         authorisationServerId: randomUUID(),
@@ -150,10 +169,10 @@ export function createRegistry(store: DirectoryStore) {
         createdAt: now(),
       };
       try {
-        store.transaction(() => {
-          assertNotRevoked(organisation(orgId));
-          if (store.organisations.authorisationServers.byIssuer(issuer)) throw duplicateIssuer(issuer);
-          store.organisations.authorisationServers.insert(created);
+        await store.transaction(async () => {
+          assertNotRevoked(await organisation(orgId, true));
+          if (await store.organisations.authorisationServers.byIssuer(issuer)) throw duplicateIssuer(issuer);
+          await store.organisations.authorisationServers.insert(created);
         });
       } catch (err) {
         throw isUniqueViolation(err) ? duplicateIssuer(issuer) : err;
@@ -161,7 +180,12 @@ export function createRegistry(store: DirectoryStore) {
       return created;
     },
 
-    createSoftwareStatement(orgId: string, input: NewSoftwareStatement): SoftwareStatement {
+    /** `limit`: the most software statements the organisation may hold (the developer portal's cap). */
+    async createSoftwareStatement(
+      orgId: string,
+      input: NewSoftwareStatement,
+      limit?: { maxPerOrganisation: number },
+    ): Promise<SoftwareStatement> {
       const softwareId = input.softwareId ?? newSoftwareId();
       const at = now();
       const created: SoftwareStatement = {
@@ -178,10 +202,20 @@ export function createRegistry(store: DirectoryStore) {
         updatedAt: at,
       };
       try {
-        store.transaction(() => {
-          assertNotRevoked(organisation(orgId));
-          if (store.softwareStatements.get(softwareId)) throw duplicateSoftware(softwareId);
-          store.softwareStatements.insert(created);
+        await store.transaction(async () => {
+          // Locked: two replicas creating at once count one after the other, never both under the cap.
+          assertNotRevoked(await organisation(orgId, true));
+          if (limit) {
+            const owned = (await store.softwareStatements.listFor(orgId)).length;
+            if (owned >= limit.maxPerOrganisation) {
+              throw conflict(
+                `Organisation ${orgId} already has ${owned} software statements, the most the portal registers for one organisation`,
+                'use one of the software statements it has',
+              );
+            }
+          }
+          if (await store.softwareStatements.get(softwareId)) throw duplicateSoftware(softwareId);
+          await store.softwareStatements.insert(created);
         });
       } catch (err) {
         throw isUniqueViolation(err) ? duplicateSoftware(softwareId) : err;
@@ -193,14 +227,14 @@ export function createRegistry(store: DirectoryStore) {
       orgId: string,
       softwareId: string,
       status: ParticipantStatus,
-    ): SoftwareWithOrganisation {
-      return store.transaction(() => {
-        const current = software(orgId, softwareId);
+    ): Promise<SoftwareWithOrganisation> {
+      return store.transaction(async () => {
+        const current = await software(orgId, softwareId, true);
         assertTransition('Software statement', softwareId, current.software.status, status);
         if (current.software.status !== status) {
           const at = now();
-          store.softwareStatements.setStatus(softwareId, status, at);
-          if (status === 'revoked') revokeCertificatesOf(softwareId, at);
+          await store.softwareStatements.setStatus(softwareId, status, at);
+          if (status === 'revoked') await revokeCertificatesOf(softwareId, at);
         }
         return software(orgId, softwareId);
       });

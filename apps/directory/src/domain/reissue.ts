@@ -108,7 +108,7 @@ export function createReissuer(deps: {
 
   /** Certifies the new key for the same software and revokes the old certificate as superseded, in one step. */
   async function replace(old: CertificateRecord, keys: { publicKey: KeyObject }, signing?: { kid: string }) {
-    const { organisation } = softwareToCertify(registry, old.orgId, old.softwareId);
+    const { organisation } = await softwareToCertify(registry, old.orgId, old.softwareId);
     const issued = await ca.issue({
       identity: { orgId: old.orgId, orgName: organisation.orgName, softwareId: old.softwareId },
       type: old.type,
@@ -122,8 +122,8 @@ export function createReissuer(deps: {
       source: 'pki',
       ...(signing ? { kid: signing.kid, alg: old.alg ?? undefined } : {}),
     });
-    const revoked = store.transaction(() => {
-      store.certificates.insert(record);
+    const revoked = await store.transaction(async () => {
+      await certificates.record(old.orgId, old.softwareId, [record]);
       return old.revokedAt ? old : certificates.revoke(old.serialNumber, 'superseded');
     });
     return { record, revoked };
@@ -173,7 +173,7 @@ export function createReissuer(deps: {
     serialNumber: string,
     confirm: string | undefined,
   ): Promise<ReissuedCertificate> {
-    const old = certificates.get(serialNumber);
+    const old = await certificates.get(serialNumber);
     const participant = fixtureParticipantOf(config, old.softwareId);
     if (!participant) {
       throw conflict(

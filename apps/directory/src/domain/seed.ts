@@ -98,12 +98,12 @@ function seededSoftware(participant: Participant, at: string): SoftwareStatement
   };
 }
 
-export function seedDirectory(deps: {
+export async function seedDirectory(deps: {
   config: SandboxConfig;
   store: DirectoryStore;
   ca: CertificateAuthority;
   log: Logger;
-}): void {
+}): Promise<void> {
   const { config, store, ca, log } = deps;
   const at = new Date().toISOString();
   const participants = [config.participants.demo, config.participants.second];
@@ -112,11 +112,13 @@ export function seedDirectory(deps: {
   // Read and check every PKI file before writing anything, so a broken file changes nothing.
   const pkiCertificates = [...participants.flatMap(participantCertificates), ...negativeCertificates(config)];
 
-  store.transaction(() => {
+  await store.transaction(async () => {
+    // Replicas starting together on a fresh database seed one after the other, never side by side.
+    await store.holdExclusively('seed');
     for (const org of [config.bank, ...participants]) {
-      const existing = store.organisations.get(org.orgId);
+      const existing = await store.organisations.get(org.orgId);
       if (!existing) {
-        store.organisations.insert({
+        await store.organisations.insert({
           orgId: org.orgId,
           orgName: org.orgName,
           status: 'active',
@@ -124,7 +126,7 @@ export function seedDirectory(deps: {
           updatedAt: at,
         });
       } else if (existing.orgName !== org.orgName) {
-        store.organisations.rename(org.orgId, org.orgName, at);
+        await store.organisations.rename(org.orgId, org.orgName, at);
       }
     }
 
@@ -139,41 +141,42 @@ export function seedDirectory(deps: {
       logoUri: `${config.bankOp.web.origin}/logo.svg`,
       createdAt: at,
     };
-    if (store.organisations.authorisationServers.get(BANK_AUTHORISATION_SERVER_ID)) {
-      store.organisations.authorisationServers.update(bankServer);
+    if (await store.organisations.authorisationServers.get(BANK_AUTHORISATION_SERVER_ID)) {
+      await store.organisations.authorisationServers.update(bankServer);
     } else {
-      store.organisations.authorisationServers.insert(bankServer);
+      await store.organisations.authorisationServers.insert(bankServer);
     }
 
     for (const participant of participants) {
       const software = seededSoftware(participant, at);
-      const existing = store.softwareStatements.get(participant.softwareId);
-      if (existing) store.softwareStatements.updateDetails({ ...software, createdAt: existing.createdAt });
-      else store.softwareStatements.insert(software);
+      const existing = await store.softwareStatements.get(participant.softwareId);
+      if (existing)
+        await store.softwareStatements.updateDetails({ ...software, createdAt: existing.createdAt });
+      else await store.softwareStatements.insert(software);
     }
 
     let revocations = 0;
     for (const pki of pkiCertificates) {
-      const record = registrable(pki);
+      const record = await registrable(pki);
       if (!record) continue;
-      const known = store.certificates.byThumbprint(record.x5tS256);
+      const known = await store.certificates.byThumbprint(record.x5tS256);
       const mustBeRevoked = revoked.has(record.serialNumber);
       if (!known) {
         const inserted: CertificateRecord = mustBeRevoked
           ? { ...record, revokedAt: at, revocationReason: 'keyCompromise' }
           : record;
-        store.certificates.insert(inserted);
+        await store.certificates.insert(inserted);
         if (inserted.revokedAt) revocations++;
       } else if (mustBeRevoked && !known.revokedAt) {
-        store.certificates.revoke(known.serialNumber, 'keyCompromise', at);
+        await store.certificates.revoke(known.serialNumber, 'keyCompromise', at);
         revocations++;
       }
     }
-    if (revocations > 0) store.settings.bumpCrlNumber();
+    if (revocations > 0) await store.settings.bumpCrlNumber();
   });
 
   /** The record for a PKI certificate the Directory CA issued to a registered software statement. */
-  function registrable(pki: PkiCertificate): CertificateRecord | undefined {
+  async function registrable(pki: PkiCertificate): Promise<CertificateRecord | undefined> {
     const [leaf] = certificatesOf(pki.chainPem);
     if (!leaf || !ca.issued(leaf)) {
       log.warn(
@@ -183,7 +186,7 @@ export function seedDirectory(deps: {
       return undefined;
     }
     const { orgId, softwareId } = certificateIdentity(leaf);
-    const software = softwareId ? store.softwareStatements.get(softwareId) : undefined;
+    const software = softwareId ? await store.softwareStatements.get(softwareId) : undefined;
     if (!software || software.orgId !== orgId) {
       log.warn({ file: pki.file }, `skipped ${pki.file}: its subject names no registered software statement`);
       return undefined;

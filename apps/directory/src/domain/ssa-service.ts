@@ -20,8 +20,8 @@ export function createSsaService(deps: {
 }) {
   const { config, store, registry, signer, identity } = deps;
 
-  function claimsFor(orgId: string, softwareId: string, now: Date): SsaClaims {
-    const { organisation, software } = registry.software(orgId, softwareId);
+  async function claimsFor(orgId: string, softwareId: string, now: Date): Promise<SsaClaims> {
+    const { organisation, software } = await registry.software(orgId, softwareId);
     return ssaClaims({
       issuer: config.directory.web.origin,
       organisation,
@@ -39,8 +39,8 @@ export function createSsaService(deps: {
       orgId: string,
       softwareId: string,
     ): Promise<string> {
-      const { certificate, peer } = identity.identify(presented);
-      const current = registry.software(orgId, softwareId);
+      const { certificate, peer } = await identity.identify(presented);
+      const current = await registry.software(orgId, softwareId);
       identity.assertBoundTo(certificate, peer, orgId, softwareId);
       if (current.status !== 'active') {
         const whose =
@@ -56,9 +56,9 @@ export function createSsaService(deps: {
           fix: 'ask the directory operator to reactivate it; banks refuse suspended software too',
         });
       }
-      const claims = claimsFor(orgId, softwareId, new Date());
+      const claims = await claimsFor(orgId, softwareId, new Date());
       const ssa = await signer.sign(claims);
-      store.ssaIssuances.insert({
+      await store.ssaIssuances.insert({
         jti: claims.jti,
         orgId,
         softwareId,
@@ -71,10 +71,13 @@ export function createSsaService(deps: {
     },
 
     /** What the directory would sign now, decoded: for the web page, which never hands out a signed SSA. */
-    preview(orgId: string, softwareId: string): { header: Record<string, string>; claims: SsaClaims } {
+    async preview(
+      orgId: string,
+      softwareId: string,
+    ): Promise<{ header: Record<string, string>; claims: SsaClaims }> {
       return {
         header: { alg: signer.alg, kid: signer.kid, typ: 'JWT' },
-        claims: claimsFor(orgId, softwareId, new Date()),
+        claims: await claimsFor(orgId, softwareId, new Date()),
       };
     },
   };

@@ -42,10 +42,10 @@ function chainFailure(code: string, peer: X509Certificate): OAuthError {
 export function transportIdentity(deps: { store: DirectoryStore; ca: CertificateAuthority }) {
   return {
     /** The registered transport certificate of the connection's peer; throws 401 or 403 otherwise. */
-    identify(presented: PeerCertificate | undefined): {
+    async identify(presented: PeerCertificate | undefined): Promise<{
       certificate: CertificateRecord;
       peer: X509Certificate;
-    } {
+    }> {
       if (!presented) {
         throw new OAuthError({
           status: 401,
@@ -64,7 +64,7 @@ export function transportIdentity(deps: { store: DirectoryStore; ca: Certificate
       if (!deps.ca.issued(peer)) {
         throw chainFailure('not issued by the Directory CA', peer);
       }
-      const record = deps.store.certificates.byThumbprint(presented.x5tS256);
+      const record = await deps.store.certificates.byThumbprint(presented.x5tS256);
       if (!record) {
         throw refused(
           `The client certificate (serial ${peer.serialNumber}) is not registered with the directory`,

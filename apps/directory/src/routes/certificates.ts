@@ -35,7 +35,7 @@ export function certificateRoutes({
   const admin = requireAdmin(adminCredential);
   const ofSoftware = '/organisations/:orgId/software-statements/:softwareId/certificates';
 
-  router.get('/certificates', (req, res) => {
+  router.get('/certificates', async (req, res) => {
     const orgId = queryValue(req.query.orgId, 'orgId');
     const softwareId = queryValue(req.query.softwareId, 'softwareId');
     const type = queryValue(req.query.type, 'type');
@@ -47,17 +47,22 @@ export function certificateRoutes({
         fix: `send type=${CERTIFICATE_TYPES.join(' or type=')}`,
       });
     }
-    const list = store.certificates.list({ orgId, softwareId, type: type as CertificateType | undefined });
+    const list = await store.certificates.list({
+      orgId,
+      softwareId,
+      type: type as CertificateType | undefined,
+    });
     sendJson(res, 200, { certificates: list.map((certificate) => certificateView(certificate)) });
   });
 
-  router.get('/certificates/:serialNumber', (req, res) => {
-    sendJson(res, 200, certificateView(certificates.get(param(req, 'serialNumber')), { withPem: true }));
+  router.get('/certificates/:serialNumber', async (req, res) => {
+    const certificate = await certificates.get(param(req, 'serialNumber'));
+    sendJson(res, 200, certificateView(certificate, { withPem: true }));
   });
 
-  router.post('/certificates/:serialNumber/revoke', admin, ...jsonBody(), (req, res) => {
+  router.post('/certificates/:serialNumber/revoke', admin, ...jsonBody(), async (req, res) => {
     const { reason } = parseBody(revokeCertificateBody, req.body);
-    const revoked = certificates.revoke(param(req, 'serialNumber'), reason ?? 'unspecified');
+    const revoked = await certificates.revoke(param(req, 'serialNumber'), reason ?? 'unspecified');
     sendJson(res, 200, certificateView(revoked));
   });
 
@@ -73,9 +78,9 @@ export function certificateRoutes({
     });
   });
 
-  router.get(ofSoftware, (req, res) => {
-    const { software } = registry.software(param(req, 'orgId'), param(req, 'softwareId'));
-    const list = store.certificates.list({ softwareId: software.softwareId });
+  router.get(ofSoftware, async (req, res) => {
+    const { software } = await registry.software(param(req, 'orgId'), param(req, 'softwareId'));
+    const list = await store.certificates.list({ softwareId: software.softwareId });
     sendJson(res, 200, { certificates: list.map((certificate) => certificateView(certificate)) });
   });
 
@@ -87,7 +92,7 @@ export function certificateRoutes({
   });
 
   // What bank-op and bank-api ask before trusting a client certificate (RFC 5280 §3.3 revocation).
-  router.get('/certificate-status', (req, res) => {
+  router.get('/certificate-status', async (req, res) => {
     const x5t = queryValue(req.query['x5t#S256'], 'x5t#S256');
     if (x5t === undefined || !X5T_S256.test(x5t)) {
       throw new OAuthError({
@@ -98,7 +103,7 @@ export function certificateRoutes({
         fix: 'send GET /certificate-status?x5t%23S256=<base64url(sha256(DER))>',
       });
     }
-    sendStatusJson(res, certificates.status(x5t));
+    sendStatusJson(res, await certificates.status(x5t));
   });
 
   // RFC 5280 §5: the Directory CA's CRL, DER, re-signed whenever a certificate is revoked.

@@ -8,9 +8,9 @@ import { sendJson } from './http.js';
 
 export function participantsRoutes({ config, store }: DirectoryServices): Router {
   const router = Router();
-  router.get('/participants', (_req, res) => {
-    const organisations = new Map(store.organisations.list().map((org) => [org.orgId, org]));
-    const authorisationServers = store.organisations.authorisationServers.list().flatMap((server) => {
+  router.get('/participants', async (_req, res) => {
+    const organisations = new Map((await store.organisations.list()).map((org) => [org.orgId, org]));
+    const authorisationServers = (await store.organisations.authorisationServers.list()).flatMap((server) => {
       const org = organisations.get(server.orgId);
       if (!org) return [];
       return [
@@ -26,7 +26,7 @@ export function participantsRoutes({ config, store }: DirectoryServices): Router
         },
       ];
     });
-    const softwareStatements = store.softwareStatements.list().flatMap((software) => {
+    const softwareStatements = (await store.softwareStatements.list()).flatMap((software) => {
       const org = organisations.get(software.orgId);
       if (!org) return [];
       return [

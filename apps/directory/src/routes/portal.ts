@@ -15,10 +15,10 @@ const REALM = 'FAPI Sandbox Developer Portal';
 
 /** RFC 6750 §2.1: the developer token as a bearer token; the organisation it acts for goes to res.locals. */
 function requireDeveloper(developers: Developers): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const header = req.headers.authorization;
     const token = header === undefined ? undefined : bearerTokenOf(header);
-    const orgId = token === undefined ? undefined : developers.organisationOf(token);
+    const orgId = token === undefined ? undefined : await developers.organisationOf(token);
     if (orgId === undefined) {
       // RFC 6750 §3.1: no credentials get the bare challenge; a wrong one gets invalid_token.
       throw new OAuthError({
@@ -66,9 +66,9 @@ export function portalRoutes(services: DirectoryServices, signUpLimit: RequestHa
   const developer = requireDeveloper(developers);
   const ONE = '/organisations/:orgId/software-statements/:softwareId';
 
-  router.post('/sign-up', signUpLimit, ...jsonBody(), (req, res) => {
+  router.post('/sign-up', signUpLimit, ...jsonBody(), async (req, res) => {
     developers.assertInvited((req.body as { inviteCode?: unknown } | undefined)?.inviteCode);
-    const { organisation, developerToken } = developers.signUp(parseBody(portalSignUpBody, req.body));
+    const { organisation, developerToken } = await developers.signUp(parseBody(portalSignUpBody, req.body));
     res.location(`/organisations/${encodeURIComponent(organisation.orgId)}`);
     // The token is in this answer once: no cache may keep it (RFC 9111 §5.2.2.5).
     res.set('Cache-Control', 'no-store');
@@ -78,27 +78,27 @@ export function portalRoutes(services: DirectoryServices, signUpLimit: RequestHa
     });
   });
 
-  router.get('/organisations/:orgId', developer, (req, res) => {
+  router.get('/organisations/:orgId', developer, async (req, res) => {
     const orgId = ownOrganisation(req, res);
-    const organisation = registry.organisation(orgId);
+    const organisation = await registry.organisation(orgId);
     sendJson(res, 200, {
       ...organisationView(organisation, []),
-      softwareStatements: services.store.softwareStatements
-        .listFor(orgId)
-        .map((software) => softwareStatementView(config, organisation, software)),
+      softwareStatements: (await services.store.softwareStatements.listFor(orgId)).map((software) =>
+        softwareStatementView(config, organisation, software),
+      ),
     });
   });
 
-  router.post('/organisations/:orgId/software-statements', developer, ...jsonBody(), (req, res) => {
+  router.post('/organisations/:orgId/software-statements', developer, ...jsonBody(), async (req, res) => {
     const orgId = ownOrganisation(req, res);
-    const created = developers.createSoftwareStatement(
+    const created = await developers.createSoftwareStatement(
       orgId,
       parseBody(portalSoftwareStatementBody, req.body),
     );
     res.location(
       `/organisations/${encodeURIComponent(orgId)}/software-statements/${encodeURIComponent(created.softwareId)}`,
     );
-    sendJson(res, 201, softwareStatementView(config, registry.organisation(orgId), created));
+    sendJson(res, 201, softwareStatementView(config, await registry.organisation(orgId), created));
   });
 
   router.post(`${ONE}/bundle`, developer, async (req, res) => {

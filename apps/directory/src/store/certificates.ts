@@ -1,32 +1,8 @@
 // Certificates the directory issued (or registered from the generated PKI), and their revocation.
-import type {
-  CertificateRecord,
-  CertificateSource,
-  CertificateType,
-  RevocationReason,
-} from '../domain/model.js';
-import type { Db } from './database.js';
+import type { CertificateRecord, CertificateType, RevocationReason } from '../domain/model.js';
+import type { CertificatesTable, CurrentDb } from './database.js';
 
-interface CertificateRow {
-  serial_number: string;
-  x5t_s256: string;
-  org_id: string;
-  software_id: string;
-  type: CertificateType;
-  subject: string;
-  key_type: string;
-  kid: string | null;
-  alg: string | null;
-  not_before: string;
-  not_after: string;
-  chain_pem: string;
-  source: CertificateSource;
-  revoked_at: string | null;
-  revocation_reason: RevocationReason | null;
-  created_at: string;
-}
-
-const toCertificate = (row: CertificateRow): CertificateRecord => ({
+const toCertificate = (row: CertificatesTable): CertificateRecord => ({
   serialNumber: row.serial_number,
   x5tS256: row.x5t_s256,
   orgId: row.org_id,
@@ -51,65 +27,83 @@ export interface CertificateFilter {
   type?: CertificateType;
 }
 
-export function certificatesRepository(db: Db) {
-  const bySerial = db.prepare<[string], CertificateRow>('SELECT * FROM certificates WHERE serial_number = ?');
-  const byThumbprint = db.prepare<[string], CertificateRow>('SELECT * FROM certificates WHERE x5t_s256 = ?');
-  const filtered = db.prepare<
-    [{ orgId: string | null; softwareId: string | null; type: string | null }],
-    CertificateRow
-  >(
-    `SELECT * FROM certificates
-      WHERE (@orgId IS NULL OR org_id = @orgId)
-        AND (@softwareId IS NULL OR software_id = @softwareId)
-        AND (@type IS NULL OR type = @type)
-      ORDER BY created_at DESC, serial_number`,
-  );
-  const revokedList = db.prepare<[], CertificateRow>(
-    'SELECT * FROM certificates WHERE revoked_at IS NOT NULL ORDER BY revoked_at, serial_number',
-  );
-  const insert = db.prepare(
-    `INSERT INTO certificates
-       (serial_number, x5t_s256, org_id, software_id, type, subject, key_type, kid, alg, not_before, not_after,
-        chain_pem, source, revoked_at, revocation_reason, created_at)
-     VALUES (@serialNumber, @x5tS256, @orgId, @softwareId, @type, @subject, @keyType, @kid, @alg, @notBefore,
-             @notAfter, @chainPem, @source, @revokedAt, @revocationReason, @createdAt)`,
-  );
-  const revoke = db.prepare(
-    `UPDATE certificates SET revoked_at = ?, revocation_reason = ?
-      WHERE serial_number = ? AND revoked_at IS NULL`,
-  );
-  const revokeAllOfSoftware = db.prepare(
-    `UPDATE certificates SET revoked_at = ?, revocation_reason = ?
-      WHERE software_id = ? AND revoked_at IS NULL`,
-  );
+export function certificatesRepository(db: CurrentDb) {
+  const certificates = () => db().selectFrom('certificates').selectAll();
 
   return {
-    get: (serialNumber: string): CertificateRecord | undefined => {
-      const row = bySerial.get(serialNumber);
+    get: async (serialNumber: string): Promise<CertificateRecord | undefined> => {
+      const row = await certificates().where('serial_number', '=', serialNumber).executeTakeFirst();
       return row && toCertificate(row);
     },
-    byThumbprint: (x5tS256: string): CertificateRecord | undefined => {
-      const row = byThumbprint.get(x5tS256);
+    byThumbprint: async (x5tS256: string): Promise<CertificateRecord | undefined> => {
+      const row = await certificates().where('x5t_s256', '=', x5tS256).executeTakeFirst();
       return row && toCertificate(row);
     },
-    list: (filter: CertificateFilter = {}): CertificateRecord[] =>
-      filtered
-        .all({
-          orgId: filter.orgId ?? null,
-          softwareId: filter.softwareId ?? null,
-          type: filter.type ?? null,
+    list: async (filter: CertificateFilter = {}): Promise<CertificateRecord[]> =>
+      (
+        await certificates()
+          .$if(filter.orgId !== undefined, (q) => q.where('org_id', '=', filter.orgId!))
+          .$if(filter.softwareId !== undefined, (q) => q.where('software_id', '=', filter.softwareId!))
+          .$if(filter.type !== undefined, (q) => q.where('type', '=', filter.type!))
+          .orderBy('created_at', 'desc')
+          .orderBy('serial_number')
+          .execute()
+      ).map(toCertificate),
+    revoked: async (): Promise<CertificateRecord[]> =>
+      (
+        await certificates()
+          .where('revoked_at', 'is not', null)
+          .orderBy('revoked_at')
+          .orderBy('serial_number')
+          .execute()
+      ).map(toCertificate),
+    insert: async (certificate: CertificateRecord): Promise<void> => {
+      await db()
+        .insertInto('certificates')
+        .values({
+          serial_number: certificate.serialNumber,
+          x5t_s256: certificate.x5tS256,
+          org_id: certificate.orgId,
+          software_id: certificate.softwareId,
+          type: certificate.type,
+          subject: certificate.subject,
+          key_type: certificate.keyType,
+          kid: certificate.kid,
+          alg: certificate.alg,
+          not_before: certificate.notBefore,
+          not_after: certificate.notAfter,
+          chain_pem: certificate.chainPem,
+          source: certificate.source,
+          revoked_at: certificate.revokedAt,
+          revocation_reason: certificate.revocationReason,
+          created_at: certificate.createdAt,
         })
-        .map(toCertificate),
-    revoked: (): CertificateRecord[] => revokedList.all().map(toCertificate),
-    insert: (certificate: CertificateRecord): void => {
-      insert.run(certificate);
+        .execute();
     },
     /** Returns false when the certificate was already revoked. */
-    revoke: (serialNumber: string, reason: RevocationReason, at: string): boolean =>
-      revoke.run(at, reason, serialNumber).changes === 1,
+    revoke: async (serialNumber: string, reason: RevocationReason, at: string): Promise<boolean> => {
+      const result = await db()
+        .updateTable('certificates')
+        .set({ revoked_at: at, revocation_reason: reason })
+        .where('serial_number', '=', serialNumber)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return result.numUpdatedRows === 1n;
+    },
     /** Revokes every certificate of a software statement that is still unrevoked; returns how many. */
-    revokeAllOfSoftware: (softwareId: string, reason: RevocationReason, at: string): number =>
-      revokeAllOfSoftware.run(at, reason, softwareId).changes,
+    revokeAllOfSoftware: async (
+      softwareId: string,
+      reason: RevocationReason,
+      at: string,
+    ): Promise<number> => {
+      const result = await db()
+        .updateTable('certificates')
+        .set({ revoked_at: at, revocation_reason: reason })
+        .where('software_id', '=', softwareId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
   };
 }
 

@@ -1,44 +1,122 @@
-// Opens the directory's SQLite file (WAL, foreign keys on) and creates the schema on first use.
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from './schema.js';
+// The directory's tables, as Kysely sees them, and where they live: the SQLite file in the data folder by
+// default, or the PostgreSQL database FAPI_DIRECTORY_DATABASE_URL names (replicas of a hosted directory
+// share it). Connecting on either engine is fapi-core's (sql-database.ts), as it is for the bank.
+import {
+  type DatabaseLocation,
+  type Engine,
+  type OpenedDatabase,
+  openSqlDatabase,
+} from '@fapi-sandbox/fapi-core/sql-database';
+import type { Kysely } from 'kysely';
+import type {
+  CertificateSource,
+  CertificateType,
+  ParticipantStatus,
+  RevocationReason,
+} from '../domain/model.js';
 
-export type Db = Database.Database;
-
-export function openDatabase(file: string): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  let version = db.pragma('user_version', { simple: true }) as number;
-  // A kept data folder of an older schema is migrated one version at a time, each step in one transaction.
-  while (version > 0 && version < SCHEMA_VERSION && MIGRATIONS[version]) {
-    const step = MIGRATIONS[version]!;
-    db.transaction(() => {
-      db.exec(step);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-    version += 1;
-  }
-  if (version === 0) {
-    db.transaction(() => {
-      db.exec(SCHEMA);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
-  } else if (version !== SCHEMA_VERSION) {
-    db.close();
-    throw new Error(
-      `${file} has schema version ${version}, this directory expects ${SCHEMA_VERSION}. ` +
-        'Reset the sandbox data (pnpm reset) to start from the seeded state.',
-    );
-  }
-  return db;
+export interface OrganisationsTable {
+  org_id: string;
+  org_name: string;
+  status: ParticipantStatus;
+  created_at: string;
+  updated_at: string;
 }
 
-/** True when SQLite refused a write because a primary key or unique column already holds the value. */
-export function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+export interface AuthorisationServersTable {
+  authorisation_server_id: string;
+  org_id: string;
+  issuer: string;
+  discovery_url: string;
+  api_base_url: string;
+  customer_friendly_name: string;
+  logo_uri: string | null;
+  created_at: string;
+}
+
+export interface SoftwareStatementsTable {
+  software_id: string;
+  org_id: string;
+  client_name: string;
+  description: string;
+  version: string;
+  /** JSON arrays. */
+  roles: string;
+  redirect_uris: string;
+  logo_uri: string | null;
+  status: ParticipantStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CertificatesTable {
+  serial_number: string;
+  x5t_s256: string;
+  org_id: string;
+  software_id: string;
+  type: CertificateType;
+  subject: string;
+  key_type: string;
+  kid: string | null;
+  alg: string | null;
+  not_before: string;
+  not_after: string;
+  chain_pem: string;
+  source: CertificateSource;
+  revoked_at: string | null;
+  revocation_reason: RevocationReason | null;
+  created_at: string;
+}
+
+export interface SsaIssuancesTable {
+  jti: string;
+  org_id: string;
+  software_id: string;
+  issued_at: string;
+  expires_at: string;
+  certificate_serial_number: string;
+  ssa: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface DeveloperTokensTable {
+  token_hash: string;
+  org_id: string;
+  created_at: string;
+}
+
+export interface EncryptionKeysTable {
+  kid: string;
+  software_id: string;
+  alg: string;
+  public_jwk: string;
+  created_at: string;
+  /** The order the bundle made them in (the JWKS lists them so). */
+  position: number;
+}
+
+export interface DirectoryTables {
+  organisations: OrganisationsTable;
+  authorisation_servers: AuthorisationServersTable;
+  software_statements: SoftwareStatementsTable;
+  certificates: CertificatesTable;
+  ssa_issuances: SsaIssuancesTable;
+  settings: SettingsTable;
+  developer_tokens: DeveloperTokensTable;
+  encryption_keys: EncryptionKeysTable;
+}
+
+export type DirectoryDb = Kysely<DirectoryTables>;
+
+/** The connection (or transaction) a repository runs its next query on: see index.ts. */
+export type CurrentDb = () => DirectoryDb;
+
+export type { DatabaseLocation, Engine };
+
+export function openDirectoryDatabase(location: DatabaseLocation): OpenedDatabase<DirectoryTables> {
+  return openSqlDatabase<DirectoryTables>(location, 'FAPI_DIRECTORY_DATABASE_URL');
 }

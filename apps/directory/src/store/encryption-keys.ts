@@ -1,25 +1,38 @@
 // The public encryption keys (use enc) of portal-made software: only public JWK members are stored.
 import type { JWK } from 'jose';
-import type { Db } from './database.js';
+import type { CurrentDb } from './database.js';
 
-export function encryptionKeysRepository(db: Db) {
-  const insert = db.prepare(
-    'INSERT INTO encryption_keys (kid, software_id, alg, public_jwk, created_at) VALUES (@kid, @softwareId, @alg, @publicJwk, @createdAt)',
-  );
-  const listFor = db.prepare<[string], { public_jwk: string }>(
-    'SELECT public_jwk FROM encryption_keys WHERE software_id = ? ORDER BY rowid',
-  );
+export function encryptionKeysRepository(db: CurrentDb) {
   return {
-    insert: (row: { softwareId: string; publicJwk: JWK & { kid: string; alg: string } }): void => {
-      insert.run({
-        kid: row.publicJwk.kid,
-        softwareId: row.softwareId,
-        alg: row.publicJwk.alg,
-        publicJwk: JSON.stringify(row.publicJwk),
-        createdAt: new Date().toISOString(),
-      });
+    /** A bundle's keys, in the order its JWKS lists them. */
+    insertAll: async (
+      softwareId: string,
+      publicJwks: (JWK & { kid: string; alg: string })[],
+    ): Promise<void> => {
+      const createdAt = new Date().toISOString();
+      await db()
+        .insertInto('encryption_keys')
+        .values(
+          publicJwks.map((publicJwk, position) => ({
+            kid: publicJwk.kid,
+            software_id: softwareId,
+            alg: publicJwk.alg,
+            public_jwk: JSON.stringify(publicJwk),
+            created_at: createdAt,
+            position,
+          })),
+        )
+        .execute();
     },
-    listFor: (softwareId: string): JWK[] =>
-      listFor.all(softwareId).map((row) => JSON.parse(row.public_jwk) as JWK),
+    listFor: async (softwareId: string): Promise<JWK[]> =>
+      (
+        await db()
+          .selectFrom('encryption_keys')
+          .select('public_jwk')
+          .where('software_id', '=', softwareId)
+          .orderBy('created_at')
+          .orderBy('position')
+          .execute()
+      ).map((row) => JSON.parse(row.public_jwk) as JWK),
   };
 }

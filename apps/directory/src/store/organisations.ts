@@ -1,27 +1,9 @@
 // Organisations and their authorisation servers.
 import type { AuthorisationServer, Organisation, ParticipantStatus } from '../domain/model.js';
-import type { Db } from './database.js';
+import type { AuthorisationServersTable, CurrentDb, OrganisationsTable } from './database.js';
+import type { RowLocks } from './row-locks.js';
 
-interface OrganisationRow {
-  org_id: string;
-  org_name: string;
-  status: ParticipantStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-interface AuthorisationServerRow {
-  authorisation_server_id: string;
-  org_id: string;
-  issuer: string;
-  discovery_url: string;
-  api_base_url: string;
-  customer_friendly_name: string;
-  logo_uri: string | null;
-  created_at: string;
-}
-
-const toOrganisation = (row: OrganisationRow): Organisation => ({
+const toOrganisation = (row: OrganisationsTable): Organisation => ({
   orgId: row.org_id,
   orgName: row.org_name,
   status: row.status,
@@ -29,7 +11,7 @@ const toOrganisation = (row: OrganisationRow): Organisation => ({
   updatedAt: row.updated_at,
 });
 
-const toAuthorisationServer = (row: AuthorisationServerRow): AuthorisationServer => ({
+const toAuthorisationServer = (row: AuthorisationServersTable): AuthorisationServer => ({
   authorisationServerId: row.authorisation_server_id,
   orgId: row.org_id,
   issuer: row.issuer,
@@ -40,71 +22,94 @@ const toAuthorisationServer = (row: AuthorisationServerRow): AuthorisationServer
   createdAt: row.created_at,
 });
 
-export function organisationsRepository(db: Db) {
-  const byId = db.prepare<[string], OrganisationRow>('SELECT * FROM organisations WHERE org_id = ?');
-  const all = db.prepare<[], OrganisationRow>('SELECT * FROM organisations ORDER BY org_name, org_id');
-  const insert = db.prepare(
-    `INSERT INTO organisations (org_id, org_name, status, created_at, updated_at)
-     VALUES (@orgId, @orgName, @status, @createdAt, @updatedAt)`,
-  );
-  const rename = db.prepare('UPDATE organisations SET org_name = ?, updated_at = ? WHERE org_id = ?');
-  const setStatus = db.prepare('UPDATE organisations SET status = ?, updated_at = ? WHERE org_id = ?');
+const serverColumns = (server: AuthorisationServer) => ({
+  issuer: server.issuer,
+  discovery_url: server.discoveryUrl,
+  api_base_url: server.apiBaseUrl,
+  customer_friendly_name: server.customerFriendlyName,
+  logo_uri: server.logoUri,
+});
 
-  const serverById = db.prepare<[string], AuthorisationServerRow>(
-    'SELECT * FROM authorisation_servers WHERE authorisation_server_id = ?',
-  );
-  const serverByIssuer = db.prepare<[string], AuthorisationServerRow>(
-    'SELECT * FROM authorisation_servers WHERE issuer = ?',
-  );
-  const serversOf = db.prepare<[string], AuthorisationServerRow>(
-    'SELECT * FROM authorisation_servers WHERE org_id = ? ORDER BY created_at, authorisation_server_id',
-  );
-  const allServers = db.prepare<[], AuthorisationServerRow>(
-    'SELECT * FROM authorisation_servers ORDER BY created_at, authorisation_server_id',
-  );
-  const insertServer = db.prepare(
-    `INSERT INTO authorisation_servers
-       (authorisation_server_id, org_id, issuer, discovery_url, api_base_url, customer_friendly_name, logo_uri, created_at)
-     VALUES (@authorisationServerId, @orgId, @issuer, @discoveryUrl, @apiBaseUrl, @customerFriendlyName, @logoUri, @createdAt)`,
-  );
-  const updateServer = db.prepare(
-    `UPDATE authorisation_servers
-        SET issuer = @issuer, discovery_url = @discoveryUrl, api_base_url = @apiBaseUrl,
-            customer_friendly_name = @customerFriendlyName, logo_uri = @logoUri
-      WHERE authorisation_server_id = @authorisationServerId`,
-  );
+export function organisationsRepository(db: CurrentDb, locks: RowLocks) {
+  const organisations = () => db().selectFrom('organisations').selectAll();
+  const servers = () => db().selectFrom('authorisation_servers').selectAll();
 
   return {
-    get: (orgId: string): Organisation | undefined => {
-      const row = byId.get(orgId);
+    get: async (orgId: string): Promise<Organisation | undefined> => {
+      const row = await organisations().where('org_id', '=', orgId).executeTakeFirst();
       return row && toOrganisation(row);
     },
-    list: (): Organisation[] => all.all().map(toOrganisation),
-    insert: (organisation: Organisation): void => {
-      insert.run(organisation);
+    /** Reads the organisation and holds it until the transaction ends: see row-locks.ts. */
+    getForUpdate: async (orgId: string): Promise<Organisation | undefined> => {
+      const row = await locks.forUpdate(organisations().where('org_id', '=', orgId)).executeTakeFirst();
+      return row && toOrganisation(row);
     },
-    rename: (orgId: string, orgName: string, at: string): void => {
-      rename.run(orgName, at, orgId);
+    list: async (): Promise<Organisation[]> =>
+      (await organisations().orderBy('org_name').orderBy('org_id').execute()).map(toOrganisation),
+    insert: async (organisation: Organisation): Promise<void> => {
+      await db()
+        .insertInto('organisations')
+        .values({
+          org_id: organisation.orgId,
+          org_name: organisation.orgName,
+          status: organisation.status,
+          created_at: organisation.createdAt,
+          updated_at: organisation.updatedAt,
+        })
+        .execute();
     },
-    setStatus: (orgId: string, status: ParticipantStatus, at: string): void => {
-      setStatus.run(status, at, orgId);
+    rename: async (orgId: string, orgName: string, at: string): Promise<void> => {
+      await db()
+        .updateTable('organisations')
+        .set({ org_name: orgName, updated_at: at })
+        .where('org_id', '=', orgId)
+        .execute();
+    },
+    setStatus: async (orgId: string, status: ParticipantStatus, at: string): Promise<void> => {
+      await db()
+        .updateTable('organisations')
+        .set({ status, updated_at: at })
+        .where('org_id', '=', orgId)
+        .execute();
     },
     authorisationServers: {
-      get: (id: string): AuthorisationServer | undefined => {
-        const row = serverById.get(id);
+      get: async (id: string): Promise<AuthorisationServer | undefined> => {
+        const row = await servers().where('authorisation_server_id', '=', id).executeTakeFirst();
         return row && toAuthorisationServer(row);
       },
-      byIssuer: (issuer: string): AuthorisationServer | undefined => {
-        const row = serverByIssuer.get(issuer);
+      byIssuer: async (issuer: string): Promise<AuthorisationServer | undefined> => {
+        const row = await servers().where('issuer', '=', issuer).executeTakeFirst();
         return row && toAuthorisationServer(row);
       },
-      listFor: (orgId: string): AuthorisationServer[] => serversOf.all(orgId).map(toAuthorisationServer),
-      list: (): AuthorisationServer[] => allServers.all().map(toAuthorisationServer),
-      insert: (server: AuthorisationServer): void => {
-        insertServer.run(server);
+      listFor: async (orgId: string): Promise<AuthorisationServer[]> =>
+        (
+          await servers()
+            .where('org_id', '=', orgId)
+            .orderBy('created_at')
+            .orderBy('authorisation_server_id')
+            .execute()
+        ).map(toAuthorisationServer),
+      list: async (): Promise<AuthorisationServer[]> =>
+        (await servers().orderBy('created_at').orderBy('authorisation_server_id').execute()).map(
+          toAuthorisationServer,
+        ),
+      insert: async (server: AuthorisationServer): Promise<void> => {
+        await db()
+          .insertInto('authorisation_servers')
+          .values({
+            authorisation_server_id: server.authorisationServerId,
+            org_id: server.orgId,
+            created_at: server.createdAt,
+            ...serverColumns(server),
+          })
+          .execute();
       },
-      update: (server: AuthorisationServer): void => {
-        updateServer.run(server);
+      update: async (server: AuthorisationServer): Promise<void> => {
+        await db()
+          .updateTable('authorisation_servers')
+          .set(serverColumns(server))
+          .where('authorisation_server_id', '=', server.authorisationServerId)
+          .execute();
       },
     },
   };

@@ -1,21 +1,38 @@
 // Small counters and flags the directory keeps between restarts.
-import type { Db } from './database.js';
+import { sql } from 'kysely';
+import type { CurrentDb } from './database.js';
 
-export function settingsRepository(db: Db) {
-  const get = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
-  const put = db.prepare(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
+const CRL_NUMBER = 'crl_number';
 
-  const crlNumber = (): number => Number(get.get('crl_number')?.value ?? '1');
+export function settingsRepository(db: CurrentDb) {
+  const crlNumber = async (): Promise<number> => {
+    const row = await db()
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', CRL_NUMBER)
+      .executeTakeFirst();
+    return Number(row?.value ?? '1');
+  };
 
   return {
     /** RFC 5280 §5.2.3: a monotonically increasing CRL number, raised whenever the revoked set changes. */
     crlNumber,
-    bumpCrlNumber: (): number => {
-      const next = crlNumber() + 1;
-      put.run('crl_number', String(next));
-      return next;
+    /**
+     * Raised in one statement (an upsert adding one), so two replicas revoking at once each get a number
+     * of their own: a read-then-write would let both write the same one.
+     */
+    bumpCrlNumber: async (): Promise<number> => {
+      const row = await db()
+        .insertInto('settings')
+        .values({ key: CRL_NUMBER, value: '2' })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({ value: sql<string>`CAST(CAST(settings.value AS INTEGER) + 1 AS TEXT)` }),
+        )
+        .returning('value')
+        .executeTakeFirstOrThrow();
+      return Number(row.value);
     },
   };
 }

@@ -1,22 +1,9 @@
 // Software statements: a TPP's registered application (UK OB directory "software statement").
 import type { ParticipantStatus, SoftwareRole, SoftwareStatement } from '../domain/model.js';
-import type { Db } from './database.js';
+import type { CurrentDb, SoftwareStatementsTable } from './database.js';
+import type { RowLocks } from './row-locks.js';
 
-interface SoftwareStatementRow {
-  software_id: string;
-  org_id: string;
-  client_name: string;
-  description: string;
-  version: string;
-  roles: string;
-  redirect_uris: string;
-  logo_uri: string | null;
-  status: ParticipantStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-const toSoftwareStatement = (row: SoftwareStatementRow): SoftwareStatement => ({
+const toSoftwareStatement = (row: SoftwareStatementsTable): SoftwareStatement => ({
   softwareId: row.software_id,
   orgId: row.org_id,
   clientName: row.client_name,
@@ -30,52 +17,63 @@ const toSoftwareStatement = (row: SoftwareStatementRow): SoftwareStatement => ({
   updatedAt: row.updated_at,
 });
 
-const toParameters = (software: SoftwareStatement) => ({
-  ...software,
+/** The columns a software statement's details fill (not its id, owner, status or creation). */
+const detailColumns = (software: SoftwareStatement) => ({
+  client_name: software.clientName,
+  description: software.description,
+  version: software.version,
   roles: JSON.stringify(software.roles),
-  redirectUris: JSON.stringify(software.redirectUris),
+  redirect_uris: JSON.stringify(software.redirectUris),
+  logo_uri: software.logoUri,
+  updated_at: software.updatedAt,
 });
 
-export function softwareStatementsRepository(db: Db) {
-  const byId = db.prepare<[string], SoftwareStatementRow>(
-    'SELECT * FROM software_statements WHERE software_id = ?',
-  );
-  const ofOrg = db.prepare<[string], SoftwareStatementRow>(
-    'SELECT * FROM software_statements WHERE org_id = ? ORDER BY client_name, software_id',
-  );
-  const all = db.prepare<[], SoftwareStatementRow>(
-    'SELECT * FROM software_statements ORDER BY client_name, software_id',
-  );
-  const insert = db.prepare(
-    `INSERT INTO software_statements
-       (software_id, org_id, client_name, description, version, roles, redirect_uris, logo_uri, status, created_at, updated_at)
-     VALUES (@softwareId, @orgId, @clientName, @description, @version, @roles, @redirectUris, @logoUri, @status, @createdAt, @updatedAt)`,
-  );
-  const updateDetails = db.prepare(
-    `UPDATE software_statements
-        SET client_name = @clientName, description = @description, version = @version, roles = @roles,
-            redirect_uris = @redirectUris, logo_uri = @logoUri, updated_at = @updatedAt
-      WHERE software_id = @softwareId`,
-  );
-  const setStatus = db.prepare(
-    'UPDATE software_statements SET status = ?, updated_at = ? WHERE software_id = ?',
-  );
+export function softwareStatementsRepository(db: CurrentDb, locks: RowLocks) {
+  const statements = () => db().selectFrom('software_statements').selectAll();
+  const inOrder = <Q extends ReturnType<typeof statements>>(query: Q) =>
+    query.orderBy('client_name').orderBy('software_id');
 
   return {
-    get: (softwareId: string): SoftwareStatement | undefined => {
-      const row = byId.get(softwareId);
+    get: async (softwareId: string): Promise<SoftwareStatement | undefined> => {
+      const row = await statements().where('software_id', '=', softwareId).executeTakeFirst();
       return row && toSoftwareStatement(row);
     },
-    listFor: (orgId: string): SoftwareStatement[] => ofOrg.all(orgId).map(toSoftwareStatement),
-    list: (): SoftwareStatement[] => all.all().map(toSoftwareStatement),
-    insert: (software: SoftwareStatement): void => {
-      insert.run(toParameters(software));
+    /** Reads the software statement and holds it until the transaction ends: see row-locks.ts. */
+    getForUpdate: async (softwareId: string): Promise<SoftwareStatement | undefined> => {
+      const row = await locks
+        .forUpdate(statements().where('software_id', '=', softwareId))
+        .executeTakeFirst();
+      return row && toSoftwareStatement(row);
     },
-    updateDetails: (software: SoftwareStatement): void => {
-      updateDetails.run(toParameters(software));
+    listFor: async (orgId: string): Promise<SoftwareStatement[]> =>
+      (await inOrder(statements().where('org_id', '=', orgId)).execute()).map(toSoftwareStatement),
+    list: async (): Promise<SoftwareStatement[]> =>
+      (await inOrder(statements()).execute()).map(toSoftwareStatement),
+    insert: async (software: SoftwareStatement): Promise<void> => {
+      await db()
+        .insertInto('software_statements')
+        .values({
+          software_id: software.softwareId,
+          org_id: software.orgId,
+          status: software.status,
+          created_at: software.createdAt,
+          ...detailColumns(software),
+        })
+        .execute();
     },
-    setStatus: (softwareId: string, status: ParticipantStatus, at: string): void => {
-      setStatus.run(status, at, softwareId);
+    updateDetails: async (software: SoftwareStatement): Promise<void> => {
+      await db()
+        .updateTable('software_statements')
+        .set(detailColumns(software))
+        .where('software_id', '=', software.softwareId)
+        .execute();
+    },
+    setStatus: async (softwareId: string, status: ParticipantStatus, at: string): Promise<void> => {
+      await db()
+        .updateTable('software_statements')
+        .set({ status, updated_at: at })
+        .where('software_id', '=', softwareId)
+        .execute();
     },
   };
 }

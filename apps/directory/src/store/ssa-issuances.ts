@@ -1,18 +1,8 @@
 // The SSAs the directory handed out: who fetched which statement, when, with which transport certificate.
 import type { SsaIssuance } from '../domain/model.js';
-import type { Db } from './database.js';
+import type { CurrentDb, SsaIssuancesTable } from './database.js';
 
-interface SsaIssuanceRow {
-  jti: string;
-  org_id: string;
-  software_id: string;
-  issued_at: string;
-  expires_at: string;
-  certificate_serial_number: string;
-  ssa: string;
-}
-
-const toIssuance = (row: SsaIssuanceRow): SsaIssuance => ({
+const toIssuance = (row: SsaIssuancesTable): SsaIssuance => ({
   jti: row.jti,
   orgId: row.org_id,
   softwareId: row.software_id,
@@ -22,21 +12,33 @@ const toIssuance = (row: SsaIssuanceRow): SsaIssuance => ({
   ssa: row.ssa,
 });
 
-export function ssaIssuancesRepository(db: Db) {
-  const insert = db.prepare(
-    `INSERT INTO ssa_issuances (jti, org_id, software_id, issued_at, expires_at, certificate_serial_number, ssa)
-     VALUES (@jti, @orgId, @softwareId, @issuedAt, @expiresAt, @certificateSerialNumber, @ssa)`,
-  );
-  const latestOf = db.prepare<[string, number], SsaIssuanceRow>(
-    'SELECT * FROM ssa_issuances WHERE software_id = ? ORDER BY issued_at DESC, jti LIMIT ?',
-  );
-
+export function ssaIssuancesRepository(db: CurrentDb) {
   return {
-    insert: (issuance: SsaIssuance): void => {
-      insert.run(issuance);
+    insert: async (issuance: SsaIssuance): Promise<void> => {
+      await db()
+        .insertInto('ssa_issuances')
+        .values({
+          jti: issuance.jti,
+          org_id: issuance.orgId,
+          software_id: issuance.softwareId,
+          issued_at: issuance.issuedAt,
+          expires_at: issuance.expiresAt,
+          certificate_serial_number: issuance.certificateSerialNumber,
+          ssa: issuance.ssa,
+        })
+        .execute();
     },
-    latestFor: (softwareId: string, limit = 20): SsaIssuance[] =>
-      latestOf.all(softwareId, limit).map(toIssuance),
+    latestFor: async (softwareId: string, limit = 20): Promise<SsaIssuance[]> =>
+      (
+        await db()
+          .selectFrom('ssa_issuances')
+          .selectAll()
+          .where('software_id', '=', softwareId)
+          .orderBy('issued_at', 'desc')
+          .orderBy('jti')
+          .limit(limit)
+          .execute()
+      ).map(toIssuance),
   };
 }
 

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { html, type SafeHtml } from '@fapi-sandbox/fapi-core/html';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { certificatesInUse, fixtureFiles, fixtureParticipantOf } from '../domain/fixture-certificates.js';
-import { type CertificateRecord, certificateStatus, effectiveStatus } from '../domain/model.js';
+import {
+  type CertificateRecord,
+  certificateStatus,
+  effectiveStatus,
+  type SoftwareStatement,
+} from '../domain/model.js';
 import { softwareJwksUri, ssaUrl } from '../domain/urls.js';
 import type { DirectoryServices } from '../services.js';
 import { type PageContext, page, statusBadge } from './layout.js';
@@ -98,12 +103,12 @@ function certificateRows(
   })}</tbody></table>`;
 }
 
-export function overviewPage(services: DirectoryServices, context: PageContext): string {
+export async function overviewPage(services: DirectoryServices, context: PageContext): Promise<string> {
   const { store, config } = services;
-  const organisations = store.organisations.list();
+  const organisations = await store.organisations.list();
   const byId = new Map(organisations.map((org) => [org.orgId, org]));
-  const servers = store.organisations.authorisationServers.list();
-  const software = store.softwareStatements.list();
+  const servers = await store.organisations.authorisationServers.list();
+  const software = await store.softwareStatements.list();
   return page(
     'Participants',
     context,
@@ -150,11 +155,15 @@ register your software and download its keys and certificates.</p>
   );
 }
 
-export function organisationPage(services: DirectoryServices, orgId: string, context: PageContext): string {
+export async function organisationPage(
+  services: DirectoryServices,
+  orgId: string,
+  context: PageContext,
+): Promise<string> {
   const { registry, store } = services;
-  const org = registry.organisation(orgId);
-  const servers = store.organisations.authorisationServers.listFor(orgId);
-  const software = store.softwareStatements.listFor(orgId);
+  const org = await registry.organisation(orgId);
+  const servers = await store.organisations.authorisationServers.listFor(orgId);
+  const software = await store.softwareStatements.listFor(orgId);
   return page(
     org.orgName,
     context,
@@ -235,15 +244,19 @@ function confirmationForm(
 </form>`;
 }
 
-function backOf(services: DirectoryServices, certificate: CertificateRecord): string {
-  const software = services.store.softwareStatements.get(certificate.softwareId);
+/** The page a certificate's software is listed on (or all certificates, for software no longer registered). */
+function backOf(software: SoftwareStatement | undefined): string {
   return software ? softwareHref(software.orgId, software.softwareId) : '/ui/certificates';
 }
 
 /** The confirmation asked before a reissue revokes anything. */
-export function reissuePage(services: DirectoryServices, serialNumber: string, context: PageContext): string {
-  const certificate = services.certificates.get(serialNumber);
-  const software = services.store.softwareStatements.get(certificate.softwareId);
+export async function reissuePage(
+  services: DirectoryServices,
+  serialNumber: string,
+  context: PageContext,
+): Promise<string> {
+  const certificate = await services.certificates.get(serialNumber);
+  const software = await services.store.softwareStatements.get(certificate.softwareId);
   const files =
     certificate.type === 'transport' ? 'key and certificate' : 'signing key (new kid) and certificate';
   const consequence = certificate.revokedAt
@@ -254,20 +267,20 @@ export function reissuePage(services: DirectoryServices, serialNumber: string, c
     context,
     html`<h1>Reissue certificate?</h1>
 <p class="lead">${consequence}</p>
-${confirmationForm(certificate, 'reissue', backOf(services, certificate), certificate.revokedAt ? 'Reissue' : 'Revoke and reissue')}`,
+${confirmationForm(certificate, 'reissue', backOf(software), certificate.revokedAt ? 'Reissue' : 'Revoke and reissue')}`,
   );
 }
 
 /** The confirmation asked before a revocation: what breaks, and the reissue that undoes it where there is one. */
-export function revokePage(
+export async function revokePage(
   services: DirectoryServices,
   serialNumber: string,
   back: string | undefined,
   context: PageContext,
-): string {
-  const certificate = services.certificates.get(serialNumber);
-  const software = services.store.softwareStatements.get(certificate.softwareId);
-  const returnTo = back ?? backOf(services, certificate);
+): Promise<string> {
+  const certificate = await services.certificates.get(serialNumber);
+  const software = await services.store.softwareStatements.get(certificate.softwareId);
+  const returnTo = back ?? backOf(software);
   if (certificate.revokedAt) {
     return page(
       'Revoke certificate',
@@ -295,17 +308,17 @@ ${confirmationForm(certificate, 'revoke', returnTo, 'Revoke certificate')}`,
   );
 }
 
-export function softwarePage(
+export async function softwarePage(
   services: DirectoryServices,
   orgId: string,
   softwareId: string,
   context: PageContext,
-): string {
+): Promise<string> {
   const { registry, store, ssa, config } = services;
-  const { organisation, software, status } = registry.software(orgId, softwareId);
-  const certificates = store.certificates.list({ softwareId });
-  const preview = ssa.preview(orgId, softwareId);
-  const issued = store.ssaIssuances.latestFor(softwareId, 10);
+  const { organisation, software, status } = await registry.software(orgId, softwareId);
+  const certificates = await store.certificates.list({ softwareId });
+  const preview = await ssa.preview(orgId, softwareId);
+  const issued = await store.ssaIssuances.latestFor(softwareId, 10);
   const here = softwareHref(orgId, softwareId);
   return page(
     software.clientName,
@@ -348,9 +361,9 @@ ${
   );
 }
 
-export function certificatesPage(services: DirectoryServices, context: PageContext): string {
-  const certificates = services.store.certificates.list();
-  const software = new Map(services.store.softwareStatements.list().map((s) => [s.softwareId, s]));
+export async function certificatesPage(services: DirectoryServices, context: PageContext): Promise<string> {
+  const certificates = await services.store.certificates.list();
+  const software = new Map((await services.store.softwareStatements.list()).map((s) => [s.softwareId, s]));
   const groups = [...new Set(certificates.map((c) => c.softwareId))];
   const inUse = certificatesInUse(services.config);
   return page(

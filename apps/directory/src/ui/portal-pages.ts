@@ -63,10 +63,14 @@ ${nextSteps()}`,
   );
 }
 
-function softwareCard(services: DirectoryServices, orgId: string, software: SoftwareStatement): SafeHtml {
+async function softwareCard(
+  services: DirectoryServices,
+  orgId: string,
+  software: SoftwareStatement,
+): Promise<SafeHtml> {
   const { config, store } = services;
   const ssa = ssaUrl(config, orgId, software.softwareId);
-  const certificates = store.certificates.list({ softwareId: software.softwareId });
+  const certificates = await store.certificates.list({ softwareId: software.softwareId });
   const titleId = `software-${software.softwareId}`;
   return html`<section class="card" aria-labelledby="${titleId}">
 <h3 id="${titleId}">${software.clientName} ${statusBadge(software.status)}</h3>
@@ -104,7 +108,7 @@ Store the file as you would a password. Each download makes new keys; the earlie
 
 // The redirect URI suggested below stays https://localhost:3443: it is the learner's own client on the
 // learner's own machine (examples/node-openid-client), not a party of the sandbox, whatever its domain.
-export function portalOrganisationPage(
+export async function portalOrganisationPage(
   services: DirectoryServices,
   context: PageContext,
   view: {
@@ -114,9 +118,10 @@ export function portalOrganisationPage(
     /** A certificate just issued from a CSR. */
     issued?: { type: string; chainPem: string };
   },
-): string {
-  const organisation = services.registry.organisation(view.orgId);
-  const software = services.store.softwareStatements.listFor(view.orgId);
+): Promise<string> {
+  const organisation = await services.registry.organisation(view.orgId);
+  const software = await services.store.softwareStatements.listFor(view.orgId);
+  const cards = await Promise.all(software.map((entry) => softwareCard(services, organisation.orgId, entry)));
   return page(
     `${organisation.orgName} · Developer portal`,
     context,
@@ -149,7 +154,7 @@ ${
 }
 
 <h2>Software statements</h2>
-${software.length === 0 ? html`<p class="muted">None yet: register your client below.</p>` : software.map((entry) => softwareCard(services, organisation.orgId, entry))}
+${software.length === 0 ? html`<p class="muted">None yet: register your client below.</p>` : cards}
 
 <section class="card" aria-labelledby="new-software-title">
 <h2 id="new-software-title">Register software</h2>

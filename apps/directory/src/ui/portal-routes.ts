@@ -60,7 +60,7 @@ export function portalPageRoutes(services: DirectoryServices, signUpLimit: Reque
     return session?.orgId;
   };
 
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const session = sessions.get(req);
     if (!session) {
       sendPage(res, portalLandingPage(context(req)));
@@ -68,22 +68,25 @@ export function portalPageRoutes(services: DirectoryServices, signUpLimit: Reque
     }
     const developerToken = session.tokenToShow;
     delete session.tokenToShow;
-    sendPage(res, portalOrganisationPage(services, context(req), { orgId: session.orgId, developerToken }));
+    sendPage(
+      res,
+      await portalOrganisationPage(services, context(req), { orgId: session.orgId, developerToken }),
+    );
   });
 
-  router.post('/forms/sign-up', sameOrigin, signUpLimit, form, (req, res) => {
+  router.post('/forms/sign-up', sameOrigin, signUpLimit, form, async (req, res) => {
     developers.assertInvited(field(req, 'inviteCode'));
     const body = parseBody(portalSignUpBody, {
       inviteCode: field(req, 'inviteCode'),
       orgName: field(req, 'orgName'),
     });
-    const { organisation, developerToken } = developers.signUp(body);
+    const { organisation, developerToken } = await developers.signUp(body);
     sessions.start(res, { orgId: organisation.orgId, tokenToShow: developerToken });
     res.redirect(303, '/portal');
   });
 
-  router.post('/forms/sign-in', sameOrigin, form, (req, res) => {
-    const orgId = developers.organisationOf(field(req, 'developerToken')?.trim() ?? '');
+  router.post('/forms/sign-in', sameOrigin, form, async (req, res) => {
+    const orgId = await developers.organisationOf(field(req, 'developerToken')?.trim() ?? '');
     if (!orgId) {
       throw invalidRequest(
         'That is not a developer token this directory issued',
@@ -100,7 +103,7 @@ export function portalPageRoutes(services: DirectoryServices, signUpLimit: Reque
     res.redirect(303, '/portal?done=signed-out');
   });
 
-  router.post('/forms/software-statements', sameOrigin, form, (req, res) => {
+  router.post('/forms/software-statements', sameOrigin, form, async (req, res) => {
     const orgId = signedIn(req, res);
     if (!orgId) return;
     const body = parseBody(portalSoftwareStatementBody, {
@@ -111,7 +114,7 @@ export function portalPageRoutes(services: DirectoryServices, signUpLimit: Reque
         .map((line) => line.trim())
         .filter(Boolean),
     });
-    developers.createSoftwareStatement(orgId, body);
+    await developers.createSoftwareStatement(orgId, body);
     res.redirect(303, '/portal?done=software-registered');
   });
 
@@ -141,7 +144,7 @@ export function portalPageRoutes(services: DirectoryServices, signUpLimit: Reque
     );
     sendPage(
       res,
-      portalOrganisationPage(services, context(req), {
+      await portalOrganisationPage(services, context(req), {
         orgId,
         issued: { type: issued.certificate.type, chainPem: issued.chainPem },
       }),

@@ -130,24 +130,27 @@ export function uiRoutes(services: DirectoryServices): Router {
     res.set('Cache-Control', 'no-cache').type('css').send(STYLESHEET);
   });
 
-  router.get('/', (req, res) => send(res, overviewPage(services, context(req))));
-  router.get('/certificates', (req, res) => send(res, certificatesPage(services, context(req))));
-  router.get('/organisations/:orgId', (req, res) =>
-    send(res, organisationPage(services, String(req.params.orgId), context(req))),
+  router.get('/', async (req, res) => send(res, await overviewPage(services, context(req))));
+  router.get('/certificates', async (req, res) => send(res, await certificatesPage(services, context(req))));
+  router.get('/organisations/:orgId', async (req, res) =>
+    send(res, await organisationPage(services, String(req.params.orgId), context(req))),
   );
-  router.get('/organisations/:orgId/software-statements/:softwareId', (req, res) =>
-    send(res, softwarePage(services, String(req.params.orgId), String(req.params.softwareId), context(req))),
+  router.get('/organisations/:orgId/software-statements/:softwareId', async (req, res) =>
+    send(
+      res,
+      await softwarePage(services, String(req.params.orgId), String(req.params.softwareId), context(req)),
+    ),
   );
 
-  router.get('/certificates/:serialNumber/revoke', (req, res) => {
+  router.get('/certificates/:serialNumber/revoke', async (req, res) => {
     sessions.assertAdmin(req);
     const back = typeof req.query.back === 'string' ? localUiPath(req.query.back) : undefined;
-    send(res, revokePage(services, String(req.params.serialNumber), back, context(req)));
+    send(res, await revokePage(services, String(req.params.serialNumber), back, context(req)));
   });
 
-  router.get('/certificates/:serialNumber/reissue', (req, res) => {
+  router.get('/certificates/:serialNumber/reissue', async (req, res) => {
     sessions.assertAdmin(req);
-    send(res, reissuePage(services, String(req.params.serialNumber), context(req)));
+    send(res, await reissuePage(services, String(req.params.serialNumber), context(req)));
   });
 
   router.get('/login', (req, res) => {
@@ -185,32 +188,36 @@ export function uiRoutes(services: DirectoryServices): Router {
     },
   );
 
-  router.post('/organisations/:orgId/status', ...adminForm, (req, res) => {
+  router.post('/organisations/:orgId/status', ...adminForm, async (req, res) => {
     const status = statusField(req);
-    const org = services.registry.setOrganisationStatus(String(req.params.orgId), status);
+    const org = await services.registry.setOrganisationStatus(String(req.params.orgId), status);
     res.redirect(303, `/ui/organisations/${encodeURIComponent(org.orgId)}?done=${status}`);
   });
 
-  router.post('/organisations/:orgId/software-statements/:softwareId/status', ...adminForm, (req, res) => {
-    const status = statusField(req);
-    const { organisation, software } = services.registry.setSoftwareStatus(
-      String(req.params.orgId),
-      String(req.params.softwareId),
-      status,
-    );
-    res.redirect(
-      303,
-      `/ui/organisations/${encodeURIComponent(organisation.orgId)}/software-statements/${encodeURIComponent(software.softwareId)}?done=${status}`,
-    );
-  });
+  router.post(
+    '/organisations/:orgId/software-statements/:softwareId/status',
+    ...adminForm,
+    async (req, res) => {
+      const status = statusField(req);
+      const { organisation, software } = await services.registry.setSoftwareStatus(
+        String(req.params.orgId),
+        String(req.params.softwareId),
+        status,
+      );
+      res.redirect(
+        303,
+        `/ui/organisations/${encodeURIComponent(organisation.orgId)}/software-statements/${encodeURIComponent(software.softwareId)}?done=${status}`,
+      );
+    },
+  );
 
   // The confirmation page sends the serial number back: one click on a stale or forged form revokes nothing.
-  router.post('/certificates/:serialNumber/revoke', ...adminForm, (req, res) => {
-    const certificate = services.certificates.get(String(req.params.serialNumber));
+  router.post('/certificates/:serialNumber/revoke', ...adminForm, async (req, res) => {
+    const certificate = await services.certificates.get(String(req.params.serialNumber));
     if (!certificate.revokedAt && formField(req, 'confirm') !== certificate.serialNumber) {
       throw unconfirmedRevocation(certificate.serialNumber);
     }
-    services.certificates.revoke(certificate.serialNumber, 'privilegeWithdrawn');
+    await services.certificates.revoke(certificate.serialNumber, 'privilegeWithdrawn');
     res.redirect(303, `${localUiPath(formField(req, 'back'))}?done=certificate-revoked`);
   });
 

@@ -52,6 +52,11 @@ function reject(
   throw new AuthorizationResponseRejected(checks, { status: 400, error, description, clause, fix });
 }
 
+/** RFC 6749 §10.12: the state must come back to the browser that started the request (CSRF defence). */
+export function startedInThisBrowser(pending: PendingAuthorization, sessionId: string | undefined): boolean {
+  return sessionId !== undefined && sessionId === pending.sessionId;
+}
+
 export async function verifyAuthorizationResponse(input: {
   params: Record<string, string>;
   pending: PendingAuthorization;
@@ -63,8 +68,7 @@ export async function verifyAuthorizationResponse(input: {
   const issuer = client.bank.metadata.issuer;
   const checks: CheckResult[] = [];
 
-  // RFC 6749 §10.12: the state must come back to the browser that started the request (CSRF defence).
-  const sameBrowser = input.sessionId !== undefined && input.sessionId === pending.sessionId;
+  const sameBrowser = startedInThisBrowser(pending, input.sessionId);
   checks.push({
     name: 'state belongs to a request this browser started',
     passed: sameBrowser,

@@ -10,6 +10,7 @@ import { describeStep } from '../trace/trace-log.js';
 import {
   AuthorizationResponseRejected,
   responseChecksTrace,
+  startedInThisBrowser,
   stateOf,
   verifyAuthorizationResponse,
 } from './authorization-response.js';
@@ -160,6 +161,13 @@ export function createCompleteConnection(
       }
       return outcome;
     } catch (err) {
+      if (!startedInThisBrowser(pending, sessionId)) {
+        // RFC 6749 §10.12: the response came back in another browser, so its code may be in other hands: the
+        // flow ends here, its response spent for good (not even its own browser redeems it later), and the
+        // browser that brought it is shown nothing of the connection.
+        await store.completeAuthorization(pending.state);
+        return { error: (await fail(err)).error };
+      }
       return fail(err);
     }
   };

@@ -3,10 +3,10 @@
 // nowhere else: the browser only ever sees connection ids. One query builder (Kysely) on either engine:
 // the embedded SQLite file `<dataDir>/tpp/tpp.sqlite` by default, or the PostgreSQL database
 // FAPI_TPP_DATABASE_URL names (TPP replicas sharing their data); only connecting differs
-// (bank-domain's dialects, so both parties connect the same way).
+// (fapi-core's sql-database.ts, as every party connects).
 import path from 'node:path';
-import { type Engine, postgresDialect, sqliteDialect } from '@fapi-sandbox/bank-domain/database';
-import { type Generated, Kysely } from 'kysely';
+import { type Engine, openSqlDatabase } from '@fapi-sandbox/fapi-core/sql-database';
+import type { Generated, Kysely } from 'kysely';
 import { migrateTppToLatest } from './migrations.js';
 
 export interface SessionsTable {
@@ -146,12 +146,10 @@ export function tppSqliteFile(dataDir: string): string {
 
 /** Opens the TPP's database and brings its schema up to date (migrations.ts). */
 export async function openDatabase(location: TppDatabaseLocation): Promise<TppDatabase> {
-  const engine: Engine = location.url ? 'postgres' : 'sqlite';
-  const db = new Kysely<TppTables>({
-    dialect: location.url
-      ? postgresDialect(location.url)
-      : sqliteDialect({ file: tppSqliteFile(location.dataDir) }),
-  });
+  const { db, engine } = openSqlDatabase<TppTables>(
+    { file: tppSqliteFile(location.dataDir), url: location.url },
+    'FAPI_TPP_DATABASE_URL',
+  );
   try {
     await migrateTppToLatest(db, engine);
   } catch (err) {

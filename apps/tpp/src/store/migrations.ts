@@ -1,11 +1,11 @@
 // The TPP's schema as versioned migrations (Kysely's Migrator), applied when the TPP opens its store: a
 // change of schema is a new migration appended here, never an edit of an old one, so an existing
 // database keeps its data. The Migrator holds a lock while it runs (PostgreSQL's advisory lock, SQLite's
-// write lock: bank-domain's dialect), so two TPP processes opening a fresh database migrate it once.
+// write lock: fapi-core's sql-database.ts), so two TPP processes opening a fresh database migrate it once.
 
-import type { Engine } from '@fapi-sandbox/bank-domain/database';
+import { type Engine, migrateToLatest } from '@fapi-sandbox/fapi-core/sql-database';
 import type { Kysely } from 'kysely';
-import { type Migration, Migrator } from 'kysely/migration';
+import type { Migration } from 'kysely/migration';
 
 // A migration sees the database as it was when it was written, not as TppTables says it is now.
 // biome-ignore lint/suspicious/noExplicitAny: a migration is written against the schema of its time
@@ -193,14 +193,12 @@ export function tppMigrationNames(engine: Engine): string[] {
  * code does not know) is refused rather than misread.
  */
 export async function migrateTppToLatest(db: AnyDb, engine: Engine): Promise<void> {
-  const known = migrations(engine);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => known } });
-  const { error, results } = await migrator.migrateToLatest();
-  if (!error) return;
-  const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-  const reason = error instanceof Error ? error.message : String(error);
-  throw new Error(
-    `The TPP's database could not be brought up to date${failed ? ` at migration ${failed}` : ''}: ${reason}. Fix: run this code against a database no newer than it, or remove data/tpp (or point FAPI_TPP_DATABASE_URL at a fresh database).`,
-    { cause: error },
-  );
+  try {
+    await migrateToLatest(db, migrations(engine), "The TPP's database");
+  } catch (err) {
+    throw new Error(
+      `${(err as Error).message}. Fix: run this code against a database no newer than it, or remove data/tpp (or point FAPI_TPP_DATABASE_URL at a fresh database).`,
+      { cause: err },
+    );
+  }
 }

@@ -421,9 +421,18 @@ describe('attacks the callback checks stop', () => {
     const landed = await victim.request(stolen!.toString());
     await victim.close();
     expect(landed.status).toBe(303);
+    // The browser that brought it is shown the refusal, and nothing of the connection it names.
+    const landing = new URL(landed.headers.get('location')!, sandbox.config.tpp.web.origin);
+    expect(`${landing.pathname} ${landing.searchParams.get('error')}`).toBe('/ invalid_state');
     const view = (await sandbox.browser.api(`/connections/${started.connection.id}`)).body as ConnectionView;
     expect(view.status).toBe('failed');
     expect(view.error?.error_description).toMatch(/another browser/);
+    // Its code may be in other hands: the response is spent, even for the browser that started the flow.
+    const late = await sandbox.browser.request(stolen!.toString());
+    expect(late.headers.get('location')).toBe(`/connections/${started.connection.id}`);
+    const after = (await sandbox.browser.api(`/connections/${started.connection.id}`)).body as ConnectionView;
+    expect(after.status).toBe('failed');
+    expect(after.error?.error_description).toMatch(/already used/);
   });
 
   it('JARM: a tampered signed response is refused (FAPI 1.0 Advanced)', async () => {

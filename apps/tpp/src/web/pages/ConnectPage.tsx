@@ -1,6 +1,6 @@
 // Connect a bank: the learner picks a security profile and a client authentication, in plain words,
 // and Moneywise sends the browser to the bank once the consent and the pushed request are in place.
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import type {
   AccountAction,
   ApiError,
@@ -12,6 +12,7 @@ import type {
 } from '../../shared/api.js';
 import { ACCOUNT_ACTION_TEXT } from '../../shared/consent-models.js';
 import { apiRequest, asApiError } from '../api.js';
+import { type Choice, ChoiceGroup, OptionChoice } from '../components/ChoiceGroup.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { ProfileLadder } from '../components/ProfileLadder.js';
 import { useResource } from '../components/useResource.js';
@@ -83,77 +84,52 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
       {options.error ? <ErrorNotice error={options.error} /> : null}
       {options.data ? (
         <form onSubmit={submit} className="connect-form" data-testid="connect-form">
-          <fieldset className="choices">
-            <legend>Security profile</legend>
-            {options.data.profiles.map((p) => (
-              <label key={p.id} className={`choice ${profile === p.id ? 'choice-selected' : ''}`}>
-                <input
-                  type="radio"
-                  name="profile"
-                  value={p.id}
-                  checked={profile === p.id}
-                  onChange={() => setProfile(p.id)}
-                  data-testid={`profile-${p.id}`}
-                />
-                <span className="choice-body">
-                  <span className="choice-title">{p.title}</span>
-                  <span className="choice-summary">{p.summary}</span>
-                  <ul className="rules">
-                    {p.rules.map((rule) => (
-                      <li key={rule.rule}>
-                        {rule.rule} <span className="clause">{rule.clause}</span>
-                      </li>
-                    ))}
-                  </ul>
-                </span>
-              </label>
-            ))}
-          </fieldset>
-          <fieldset className="choices choices-compact">
-            <legend>How Moneywise proves who it is</legend>
-            {options.data.clientAuthMethods.map((m) => (
-              <label key={m.id} className={`choice ${clientAuth === m.id ? 'choice-selected' : ''}`}>
-                <input
-                  type="radio"
-                  name="clientAuth"
-                  value={m.id}
-                  checked={clientAuth === m.id}
-                  onChange={() => setClientAuth(m.id)}
-                  data-testid={`client-auth-${m.id}`}
-                />
-                <span className="choice-body">
-                  <span className="choice-title">{m.title}</span>
-                  <span className="choice-summary">
-                    {m.summary} <span className="clause">{m.clause}</span>
-                  </span>
-                </span>
-              </label>
-            ))}
-          </fieldset>
+          <ChoiceGroup
+            legend="Security profile"
+            name="profile"
+            choices={options.data.profiles.map((p) => ({
+              value: p.id,
+              title: p.title,
+              summary: p.summary,
+              detail: (
+                <ul className="rules">
+                  {p.rules.map((rule) => (
+                    <li key={rule.rule}>
+                      {rule.rule} <span className="clause">{rule.clause}</span>
+                    </li>
+                  ))}
+                </ul>
+              ),
+            }))}
+            value={profile}
+            onChange={setProfile}
+            inputTestIdPrefix="profile"
+          />
+          <ChoiceGroup
+            legend="How Moneywise proves who it is"
+            name="clientAuth"
+            choices={options.data.clientAuthMethods.map((m) => ({
+              value: m.id,
+              title: m.title,
+              summary: m.summary,
+              clause: m.clause,
+            }))}
+            value={clientAuth}
+            onChange={setClientAuth}
+            compact
+            inputTestIdPrefix="client-auth"
+          />
           {profile.startsWith('fapi2') ? (
-            <fieldset className="choices choices-compact" data-testid="account-authorization">
-              <legend>How the bank asks you to approve account access</legend>
-              {CONSENT_CHOICES.map((choice) => (
-                <label
-                  key={choice.value}
-                  className={`choice ${authorization === choice.value ? 'choice-selected' : ''}`}
-                >
-                  <input
-                    type="radio"
-                    name="authorization"
-                    value={choice.value}
-                    checked={authorization === choice.value}
-                    onChange={() => setAuthorization(choice.value)}
-                    data-testid={`authorization-${choice.value}`}
-                  />
-                  <span className="choice-body">
-                    <span className="choice-title">{choice.title}</span>
-                    <span className="choice-summary">
-                      {choice.summary} <span className="clause">{choice.clause}</span>
-                    </span>
-                  </span>
-                </label>
-              ))}
+            <ChoiceGroup
+              legend="How the bank asks you to approve account access"
+              name="authorization"
+              choices={CONSENT_CHOICES}
+              value={authorization}
+              onChange={setAuthorization}
+              compact
+              testId="account-authorization"
+              inputTestIdPrefix="authorization"
+            >
               {byDetails ? (
                 <fieldset className="account-actions" data-testid="account-actions">
                   <legend>account_information actions Moneywise asks for</legend>
@@ -174,7 +150,7 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
                   ))}
                 </fieldset>
               ) : null}
-            </fieldset>
+            </ChoiceGroup>
           ) : null}
           <fieldset className="choices choices-compact">
             <legend>Options</legend>
@@ -245,7 +221,7 @@ export function ConnectPage({ redirect = (url) => window.location.assign(url) }:
 const ACCOUNT_ACTIONS = Object.keys(ACCOUNT_ACTION_TEXT) as AccountAction[];
 
 /** The two ways account access is asked for, side by side (the inspector contrasts them further). */
-const CONSENT_CHOICES = [
+const CONSENT_CHOICES: readonly Choice<'intent' | 'authorization-details'>[] = [
   {
     value: 'intent',
     title: 'UK intent (consent created at the bank API)',
@@ -260,31 +236,4 @@ const CONSENT_CHOICES = [
       'Nothing is created at the bank API: the access itself (the actions below) travels in the pushed request with scope openid accounts; you choose the accounts at the bank.',
     clause: 'RFC 9396 §2, §2.2',
   },
-] as const;
-
-/** One checkbox of the connect page's options: its title, what it does, and the clause. */
-function OptionChoice(props: {
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  testId: string;
-  title: string;
-  clause: string;
-  children: ReactNode;
-}) {
-  return (
-    <label className={`choice ${props.checked ? 'choice-selected' : ''}`}>
-      <input
-        type="checkbox"
-        checked={props.checked}
-        onChange={(event) => props.onChange(event.target.checked)}
-        data-testid={props.testId}
-      />
-      <span className="choice-body">
-        <span className="choice-title">{props.title}</span>
-        <span className="choice-summary">
-          {props.children} <span className="clause">{props.clause}</span>
-        </span>
-      </span>
-    </label>
-  );
-}
+];

@@ -5,6 +5,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import type { ApiError, DecoupledView } from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
+import { type Choice, ChoiceGroup } from '../components/ChoiceGroup.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Link, useRouter } from '../router.js';
 
@@ -17,22 +18,22 @@ function newBindingMessage(): string {
   return `Moneywise ${String(1000 + (value % 9000))}`;
 }
 
-const MODES = [
+const MODES: readonly Choice<'poll' | 'ping'>[] = [
   {
-    id: 'poll',
+    value: 'poll',
     title: 'Poll',
     summary:
       'Moneywise asks the bank’s token endpoint every few seconds, at the pace the bank sets, until the customer has answered.',
     clause: 'CIBA §7.3, §11',
   },
   {
-    id: 'ping',
+    value: 'ping',
     title: 'Ping',
     summary:
       'The bank calls Moneywise’s notification endpoint once the customer has answered, with the token Moneywise gave it; Moneywise then collects the tokens.',
     clause: 'CIBA §10.2',
   },
-] as const;
+];
 
 export function DecoupledStartPage() {
   const { navigate } = useRouter();
@@ -96,27 +97,15 @@ export function DecoupledStartPage() {
             </p>
           </div>
         </div>
-        <fieldset className="choices choices-compact">
-          <legend>How the tokens reach Moneywise</legend>
-          {MODES.map((m) => (
-            <label key={m.id} className={`choice ${mode === m.id ? 'choice-selected' : ''}`}>
-              <input
-                type="radio"
-                name="mode"
-                value={m.id}
-                checked={mode === m.id}
-                onChange={() => setMode(m.id)}
-                data-testid={`mode-${m.id}`}
-              />
-              <span className="choice-body">
-                <span className="choice-title">{m.title}</span>
-                <span className="choice-summary">
-                  {m.summary} <span className="clause">{m.clause}</span>
-                </span>
-              </span>
-            </label>
-          ))}
-        </fieldset>
+        <ChoiceGroup
+          legend="How the tokens reach Moneywise"
+          name="mode"
+          choices={MODES}
+          value={mode}
+          onChange={setMode}
+          compact
+          inputTestIdPrefix="mode"
+        />
         <div className="actions">
           <button type="submit" className="button primary" disabled={busy} data-testid="decoupled-button">
             {busy ? 'Asking the bank…' : 'Ask the bank'}

@@ -11,6 +11,7 @@ import type {
   StartPaymentResponse,
 } from '../../shared/api.js';
 import { apiRequest, asApiError } from '../api.js';
+import { type Choice, ChoiceGroup } from '../components/ChoiceGroup.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { creditorAccount, formatMoney } from '../components/format.js';
 import { useResource } from '../components/useResource.js';
@@ -19,16 +20,20 @@ import { Link, useRouter } from '../router.js';
 const EMPTY: PaymentRequest = { payeeName: '', sortCode: '', accountNumber: '', amount: '', reference: '' };
 type PaymentField = Exclude<keyof PaymentRequest, 'authorization'>;
 
-const AUTHORIZATIONS: { value: PaymentAuthorization; label: string; hint: string }[] = [
+const AUTHORIZATIONS: readonly Choice<PaymentAuthorization>[] = [
   {
     value: 'intent',
-    label: 'UK intent (consent created at the bank API)',
-    hint: 'Moneywise creates a payment consent at the bank API, then names its id in the authorization request.',
+    title: 'UK intent (consent created at the bank API)',
+    summary:
+      'Moneywise creates a payment consent at the bank API, then names its id in the authorization request.',
+    clause: 'UK OB Payment Initiation API v3.1',
   },
   {
     value: 'authorization-details',
-    label: 'Rich authorization request (details in the PAR)',
-    hint: 'The payment itself travels in the pushed request as authorization_details (RFC 9396); nothing is created at the API first.',
+    title: 'Rich authorization request (details in the PAR)',
+    summary:
+      'The payment itself travels in the pushed request as authorization_details; nothing is created at the API first.',
+    clause: 'RFC 9396 §2',
   },
 ];
 
@@ -211,26 +216,16 @@ export function PaymentForm({
         </div>
       </div>
       {offerAuthorizationDetails ? (
-        <fieldset className="field" data-testid="payment-authorization">
-          <legend>How the bank asks you to approve it</legend>
-          {AUTHORIZATIONS.map((option) => (
-            <div className="choice" key={option.value}>
-              <input
-                type="radio"
-                id={`payment-authorization-${option.value}`}
-                name="authorization"
-                value={option.value}
-                checked={authorization === option.value}
-                onChange={() => setAuthorization(option.value)}
-                aria-describedby={`payment-authorization-${option.value}-hint`}
-              />
-              <label htmlFor={`payment-authorization-${option.value}`}>{option.label}</label>
-              <p id={`payment-authorization-${option.value}-hint`} className="hint">
-                {option.hint}
-              </p>
-            </div>
-          ))}
-        </fieldset>
+        <ChoiceGroup
+          legend="How the bank asks you to approve it"
+          name="authorization"
+          choices={AUTHORIZATIONS}
+          value={authorization}
+          onChange={setAuthorization}
+          compact
+          testId="payment-authorization"
+          inputTestIdPrefix="payment-authorization"
+        />
       ) : null}
       <div className="actions">
         <button type="submit" className="button primary" disabled={busy} data-testid="payment-submit">
