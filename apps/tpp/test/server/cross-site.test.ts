@@ -3,7 +3,7 @@
 // what does not come from the TPP's own pages, before it does anything; the React app's requests pass.
 import path from 'node:path';
 import { startBankOp } from '@fapi-sandbox/bank-op';
-import Database from 'better-sqlite3';
+import { openSqlDatabase } from '@fapi-sandbox/fapi-core/sql-database';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnboardingView } from '../../src/shared/api.js';
@@ -26,14 +26,21 @@ afterAll(async () => {
 
 const tpp = () => sandbox.config.tpp.web.origin;
 
-/** Clients the bank has registered, read from bank-op's own store. */
-function clientsAtTheBank(): number {
-  const db = new Database(path.join(sandbox.config.dataDir, 'bank-op', 'oidc.sqlite'), { readonly: true });
+/** Clients the bank has registered, read from bank-op's own store (its SQLite file, or PostgreSQL). */
+async function clientsAtTheBank(): Promise<number> {
+  const { db } = openSqlDatabase<{ oidc_model: { model: string } }>({
+    file: path.join(sandbox.config.dataDir, 'bank-op', 'oidc.sqlite'),
+    url: sandbox.config.databaseUrl,
+  });
   try {
-    return (db.prepare("SELECT COUNT(*) AS n FROM oidc_model WHERE model = 'Client'").get() as { n: number })
-      .n;
+    const { n } = await db
+      .selectFrom('oidc_model')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('model', '=', 'Client')
+      .executeTakeFirstOrThrow();
+    return Number(n);
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 
@@ -73,7 +80,7 @@ describe('a page on another site', () => {
     ['a request that names no origin at all', {}],
   ])('cannot make the browser run onboarding: %s', async (_who, headers) => {
     expectCrossSiteRefusal(await post('/onboarding', headers));
-    expect(clientsAtTheBank()).toBe(0);
+    expect(await clientsAtTheBank()).toBe(0);
     expect(await storedRegistrations(sandbox.config)).toEqual([]);
     const view = (await sandbox.browser.api('/onboarding')).body as OnboardingView;
     expect(view.status).toBe('not-started');
@@ -91,7 +98,7 @@ describe('a page on another site', () => {
 
   it('cannot use our own Origin when the browser says the request is cross-site', async () => {
     expectCrossSiteRefusal(await post('/onboarding', { origin: tpp(), 'sec-fetch-site': 'cross-site' }));
-    expect(clientsAtTheBank()).toBe(0);
+    expect(await clientsAtTheBank()).toBe(0);
   });
 });
 
@@ -114,7 +121,7 @@ describe("Moneywise's own pages", () => {
     );
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     expect((response.body as unknown as OnboardingView).status).toBe('done');
-    expect(clientsAtTheBank()).toBeGreaterThan(0);
-    expect((await storedRegistrations(sandbox.config)).length).toBe(clientsAtTheBank());
+    expect(await clientsAtTheBank()).toBeGreaterThan(0);
+    expect((await storedRegistrations(sandbox.config)).length).toBe(await clientsAtTheBank());
   });
 });
