@@ -95,11 +95,15 @@ describe('the commands', () => {
     const bench = run('bench/cli.ts', ['--quick', '--fast']);
     expect(bench.code).toBe(2);
     expect(bench.stderr).toContain("Unknown option '--fast'");
-    expect(bench.stderr).toContain('usage: pnpm bench [--quick] [--json]');
+    expect(bench.stderr).toContain('usage: pnpm bench [--quick] [--json] [--only replicas]');
     expect(run('bench/cli.ts', ['-h'])).toMatchObject({
       code: 0,
-      stdout: 'usage: pnpm bench [--quick] [--json]\n',
+      stdout: 'usage: pnpm bench [--quick] [--json] [--only replicas]\n',
     });
+    // --only names the one section that runs alone.
+    const only = run('bench/cli.ts', ['--only', 'servers']);
+    expect(only.code).toBe(2);
+    expect(only.stderr).toContain("--only servers: the one section that runs alone is 'replicas'");
   });
 
   it('pnpm open refuses what is not a URL, and options it does not have, before looking for a browser', () => {
