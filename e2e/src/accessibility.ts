@@ -8,23 +8,29 @@ import { expect, type Locator, type Page } from '@playwright/test';
  * (origin and path) already in `checked` is skipped, so a scenario pays for each screen once.
  */
 export async function accessibilityViolations(page: Page, checked: Set<string>): Promise<string[]> {
-  await page.waitForLoadState('load');
-  const url = new URL(page.url());
-  const key = `${url.origin}${url.pathname}`;
-  if (url.protocol !== 'https:' || checked.has(key)) return [];
-  checked.add(key);
-  try {
-    return await analyze(page);
-  } catch (err) {
-    // A step may end while the page is still navigating (a click that submits to another party): axe is then
-    // injected into the page that leaves and run in the one that arrives, or its page goes away mid-run.
-    // Check the page it lands on instead.
-    const navigated = page.url() !== url.href;
-    if (!navigated && !/context was destroyed|navigat|reading 'run'/i.test(String(err))) throw err;
+  for (let attempt = 1; ; attempt++) {
     await page.waitForLoadState('load');
-    return navigated ? accessibilityViolations(page, checked) : analyze(page);
+    const url = new URL(page.url());
+    const key = `${url.origin}${url.pathname}`;
+    if (url.protocol !== 'https:' || checked.has(key)) return [];
+    try {
+      const violations = await analyze(page);
+      checked.add(key);
+      return violations;
+    } catch (err) {
+      // A step may end while its page is still leaving (a click that submits to another party): axe is then
+      // injected into the page that leaves and run in the one that arrives, or its page goes away mid-run.
+      // Check the page it lands on instead, once the browser has moved to it.
+      const leaving =
+        page.url() !== url.href || /context was destroyed|navigat|reading 'run'/i.test(String(err));
+      if (!leaving || attempt === NAVIGATION_RETRIES) throw err;
+      await page.waitForURL((now) => now.href !== url.href, { timeout: 2_000 }).catch(() => undefined);
+    }
   }
 }
+
+/** How many pages in a row may leave under the check before it gives up. */
+const NAVIGATION_RETRIES = 4;
 
 async function analyze(page: Page): Promise<string[]> {
   const results = await new AxeBuilder({ page })
