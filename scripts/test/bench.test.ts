@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sandboxConfig } from '@fapi-sandbox/fapi-core/config';
 import { describe, expect, it } from 'vitest';
+import { processName } from '../src/bench/dev-launcher.js';
 import { driveFor } from '../src/bench/load/drive.js';
 import { parseBusyTicks } from '../src/bench/machine.js';
 import { pinnedCommand, pinningPlan } from '../src/bench/pinning.js';
@@ -111,6 +112,22 @@ describe('report, process and machine helpers', () => {
     expect(parseVmRss('Name:\tkthreadd\nThreads:\t1\n')).toBeUndefined();
   });
 
+  it('names each process of the running sandbox from its command line', () => {
+    const bundle = (party: string) => `/repo/node_modules/.cache/fapi-sandbox/bundles/${party}/main.mjs`;
+    expect(processName(['/usr/bin/node', '--enable-source-maps', bundle('bank-api')])).toBe('bank-api');
+    expect(
+      processName(['node', '--enable-source-maps', '--max-semi-space-size=1', 'scripts/src/dev/start.mjs']),
+    ).toBe('launcher (start.mjs)');
+    expect(processName(['node', '/usr/local/lib/node_modules/pnpm/bin/pnpm.cjs', '--silent', 'dev'])).toBe(
+      'pnpm',
+    );
+    expect(processName(['/usr/local/bin/pnpm', '--silent', 'dev'])).toBe('pnpm');
+    expect(
+      processName(['/repo/node_modules/@esbuild/linux-x64/bin/esbuild', '--service=0.28.2', '--ping']),
+    ).toBe('esbuild');
+    expect(processName(['/usr/bin/redis-server', '127.0.0.1:6380'])).toBe('redis-server');
+  });
+
   it('reads a process’s CPU ticks (utime, stime, cutime, cstime), even with spaces in its name', () => {
     const stat = '4242 (node (tsx) x) S 1 4242 4242 0 -1 4194304 100 0 0 0 700 300 20 10 20 0 11 0 5 0';
     expect(parseCpuTicks(stat)).toBe(700 + 300 + 20 + 10);
@@ -171,6 +188,11 @@ describe('report, process and machine helpers', () => {
     expect(full.inFlight).toBe(16);
     expect(full.replicas.counts).toEqual([1, 2, 4]);
     expect(quick.replicas.roundMs).toBeLessThan(full.replicas.roundMs);
+    // The full run's idle memory is read once V8's memory reducer has had its turn, the early one beside it.
+    expect(full.devAfterStartMs).toBe(5000);
+    expect(full.devIdleMs).toBeGreaterThanOrEqual(60_000);
+    expect(quick.devIdleMs).toBeLessThan(full.devIdleMs);
+    expect(quick.devAfterStartMs).toBeLessThanOrEqual(quick.devIdleMs);
   });
 });
 
@@ -198,9 +220,23 @@ describe('pnpm bench --quick --json', () => {
       expect(comparison.peer.rounds).toHaveLength(report.settings.rounds);
       expect(comparison.ratio).toBe(ratio);
     }
-    for (const figure of [report.devReadySeconds, report.idleRssMiB]) {
+    for (const figure of [report.devReadySeconds, report.idleRssMiB, report.dev.rssAfterStartMiB]) {
       expect(Number.isFinite(figure) && figure > 0).toBe(true);
     }
+    // The idle figure is the last of the readings, one a second after ready; the early one among them.
+    const { dev } = report;
+    expect(dev.idleSeconds).toBe(report.settings.devIdleMs / 1000);
+    expect(dev.afterStartSeconds).toBe(report.settings.devAfterStartMs / 1000);
+    expect(dev.rssEverySecondMiB).toHaveLength(dev.idleSeconds);
+    expect(dev.rssEverySecondMiB.at(-1)).toBe(Math.round(report.idleRssMiB));
+    expect(dev.rssEverySecondMiB[dev.afterStartSeconds - 1]).toBe(Math.round(dev.rssAfterStartMiB));
+    // Where the memory goes: pnpm, the launcher and every party, adding up to the figure.
+    expect(dev.processesRss).toHaveLength(dev.processes);
+    expect(dev.processesRss.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['pnpm', 'launcher (start.mjs)', 'directory', 'bank-op', 'bank-api', 'tpp']),
+    );
+    const sum = dev.processesRss.reduce((total, p) => total + p.mib, 0);
+    expect(Math.abs(sum - report.idleRssMiB)).toBeLessThan(0.1 * dev.processes);
     expect(report.machine).toMatchObject({
       cores: expect.any(Number),
       cpuModel: expect.any(String),

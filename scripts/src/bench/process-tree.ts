@@ -1,5 +1,5 @@
-// A process tree as Linux shows it in /proc: which processes descend from one, how much memory each
-// holds (VmRSS) and how much CPU time each has used, for the memory figure and the machine's load.
+// A process tree as Linux shows it in /proc: which processes descend from one, what each runs, how much
+// memory each holds (VmRSS) and how much CPU time each has used, for the memory figure and the machine's load.
 import fs from 'node:fs';
 
 /** VmRSS of a process in KiB, from /proc/<pid>/status; undefined when it is gone. */
@@ -15,6 +15,15 @@ export function residentKiB(pid: number): number | undefined {
 export function parseVmRss(status: string): number | undefined {
   const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
   return match ? Number(match[1]) : undefined;
+}
+
+/** A process's command line, one entry an argument, from /proc/<pid>/cmdline; undefined when it is gone. */
+export function commandLineOf(pid: number): string[] | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every process below `pid` (children, grandchildren, …), from the parent ids in /proc/<pid>/stat. */

@@ -41,7 +41,7 @@ export function renderReport(report: BenchReport): string {
     ],
     [
       'idleRssMiB',
-      `the running sandbox after idling, ${dev.processes} processes (launchers included): ${dev.idleRssMiB.toFixed(0)} MiB`,
+      `the running sandbox after ${dev.idleSeconds} s idle, ${dev.processes} processes (launchers included): ${dev.idleRssMiB.toFixed(0)} MiB (${dev.rssAfterStartMiB.toFixed(0)} MiB ${dev.afterStartSeconds} s after ready)`,
       `≤ ${targets.idleRssMiB} MiB ${mark(dev.idleRssMiB <= targets.idleRssMiB)}`,
     ],
   ];
@@ -59,6 +59,7 @@ export function renderReport(report: BenchReport): string {
     ...Object.values(report.comparisons).map((c, i) => `  ${comparisons[i]![0]}: ${c.figure}`),
     '',
     renderTable(['figure', 'measured', 'target'], launcher),
+    `  idleRssMiB by process: ${dev.processesRss.map((p) => `${p.name} ${p.mib.toFixed(0)}`).join(', ')} (MiB)`,
     '',
     ...renderReplicaScaling(report.replicaScaling),
     '',
