@@ -8,7 +8,7 @@ import { startableParties } from '../src/dev/parties.js';
 import { partyLineFormatter } from '../src/dev/party-lines.js';
 import { renderReadyTable } from '../src/dev/ready-table.js';
 import { parseReplicas, supervisedProcesses, trustedProxyRefusal } from '../src/dev/replicas.js';
-import { sourceFoldersOf, watchSources } from '../src/dev/source-watch.js';
+import { sourceFoldersOf, watchedDirectories, watchSources } from '../src/dev/source-watch.js';
 import { backoffMs } from '../src/dev/supervisor.js';
 
 const config = loadConfig({ ...process.env, FAPI_TPP_PORT: '17443' });
@@ -178,6 +178,65 @@ describe('pnpm dev watch mode', () => {
       fs.writeFileSync(path.join(dir, 'nested', 'main.ts'), 'export const saved = 2;');
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(changed).toEqual([path.join(dir, 'nested', 'main.ts')]);
+    } finally {
+      stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('watches a folder two parties share once and tells both of a save there, each of its own folders only to it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-watch-'));
+    const shared = path.join(dir, 'shared');
+    const first = path.join(dir, 'first');
+    const second = path.join(dir, 'second');
+    for (const folder of [shared, path.join(shared, 'deep'), first, second]) fs.mkdirSync(folder);
+    const changed: Record<string, string[]> = { first: [], second: [] };
+    const stops = [
+      watchSources([first, shared], [], (file) => changed.first!.push(file), 100),
+      watchSources([second, shared], [], (file) => changed.second!.push(file), 100),
+    ];
+    const watchedHere = () => watchedDirectories().filter((each) => each.startsWith(dir + path.sep));
+    try {
+      expect(watchedHere()).toEqual([first, second, shared, path.join(shared, 'deep')].sort());
+      fs.writeFileSync(path.join(shared, 'deep', 'core.ts'), 'export {};');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(changed).toEqual({
+        first: [path.join(shared, 'deep', 'core.ts')],
+        second: [path.join(shared, 'deep', 'core.ts')],
+      });
+      fs.writeFileSync(path.join(first, 'main.ts'), 'export {};');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(changed.first).toEqual([path.join(shared, 'deep', 'core.ts'), path.join(first, 'main.ts')]);
+      expect(changed.second).toEqual([path.join(shared, 'deep', 'core.ts')]);
+      // The first party stopped: the second still hears of the shared folder.
+      stops.shift()!();
+      expect(watchedHere()).toEqual([second, shared, path.join(shared, 'deep')].sort());
+      fs.writeFileSync(path.join(shared, 'core.ts'), 'export const saved = 1;');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(changed.second).toEqual([path.join(shared, 'deep', 'core.ts'), path.join(shared, 'core.ts')]);
+      expect(changed.first).toHaveLength(2);
+    } finally {
+      for (const stop of stops) stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(watchedHere()).toEqual([]);
+  });
+
+  it('watches a folder made after the start, and stops watching one that is removed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dev-watch-'));
+    const changed: string[] = [];
+    const stop = watchSources([dir], [], (file) => changed.push(file), 100);
+    const made = path.join(dir, 'made', 'later');
+    try {
+      fs.mkdirSync(made, { recursive: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(watchedDirectories()).toContain(made);
+      fs.writeFileSync(path.join(made, 'handler.ts'), 'export {};');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(changed).toEqual([path.join(made, 'handler.ts')]);
+      fs.rmSync(path.join(dir, 'made'), { recursive: true });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(watchedDirectories().filter((each) => each.startsWith(dir))).toEqual([dir]);
     } finally {
       stop();
       fs.rmSync(dir, { recursive: true, force: true });
