@@ -1,6 +1,7 @@
 // What the profiling scripts share (profile-token-endpoint.ts, profile-bank-api.ts): the sandbox on
 // consecutive ports, a party in its own process from a source tree's bundle (optionally with V8's
-// --cpu-prof), its CPU time from /proc, and the top of a CPU profile (self time per function and file).
+// --cpu-prof), its CPU time from /proc, and the top of a CPU profile (self time per function and file,
+// busy time per concern).
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { PORT_VARIABLES } from '@fapi-sandbox/fapi-core/testing';
 import { bundleParty } from '../dev/party-bundle.js';
 import { partyCommand } from '../dev/party-command.js';
 import { waitUntilHealthy } from '../dev/wait-ready.js';
+import { samplesByConcern } from './profile-concerns.js';
 
 /** The sandbox on consecutive ports from `first`, with a data folder of its own. */
 export function configOn(first: number, dataDir: string): SandboxConfig {
@@ -156,6 +158,7 @@ export function topOfProfile(file: string, windowSeconds: number, rows = 25): st
     table('self time by function', byFunction),
     table('self time by file', byFile),
     table("inclusive time of the sandbox's own functions", ownInclusive),
+    table('busy time by concern (profile-concerns.ts)', samplesByConcern(profile.nodes, hits)),
   ].join('\n');
 }
 

@@ -187,7 +187,7 @@ export function describeKey(key: AsymmetricKeyInput): KeyDescription {
 // Node exposes the Web Crypto CryptoKey class as a global (not on `webcrypto`).
 const CryptoKeyClass = (globalThis as { CryptoKey?: abstract new () => CryptoKey }).CryptoKey;
 
-function isCryptoKey(key: unknown): key is CryptoKey {
+export function isCryptoKey(key: unknown): key is CryptoKey {
   return CryptoKeyClass !== undefined && key instanceof CryptoKeyClass;
 }
 

@@ -1,16 +1,14 @@
 // Reading and verifying a signed JWT in JWS Compact Serialization (RFC 7515 §7.1, RFC 7519 §7.2): decode
-// header and claims with clear errors, then verify the signature with jose, applying the FAPI algorithm and
-// key rules (FAPI 2.0 SP §5.4.1) before the key is used. Claim checks belong to each verifier.
+// header and claims with clear errors, apply the FAPI algorithm and key rules (FAPI 2.0 SP §5.4.1), find the
+// key with jose and verify the signature (signature-bytes.ts). Claim checks belong to each verifier.
 
 import type { KeyObject } from 'node:crypto';
 import {
   base64url,
   type CompactJWSHeaderParameters,
   type CryptoKey,
-  compactVerify,
   createLocalJWKSet,
   errors,
-  type FlattenedJWSInput,
   type JSONWebKeySet,
   type JWK,
   type JWTPayload,
@@ -25,6 +23,7 @@ import {
   type FapiSigningAlg,
 } from './algorithms.js';
 import { quote, type Reject } from './reject.js';
+import { InvalidPublicKey, signatureVerifies, UnusableVerificationKey } from './signature-bytes.js';
 
 /**
  * Where a verifier finds the signer's public key: the key itself, a JWKS (the client's registered `jwks`,
@@ -141,18 +140,26 @@ export async function verifyDecodedJws(
   const profile = options.profile ?? 'fapi2';
   const alg = decoded.header.alg;
   assertFapiAlg(alg, what, reject, { profile, allowed: options.allowedAlgs });
-  const resolve = keyResolver(keys);
+  const [protectedHeader = '', payload = '', signature = ''] = token.split('.');
   try {
-    await compactVerify(
-      token,
-      async (header: CompactJWSHeaderParameters, jws: FlattenedJWSInput) => {
-        const key = (await resolve(header, jws)) as AsymmetricKeyInput;
-        // FAPI 2.0 SP §5.4.1-2/-3: the key must fit the algorithm and be large enough, before it is used.
-        assertFapiKey(key, alg, what, reject, profile);
-        return key;
-      },
-      { algorithms: [alg] },
-    );
+    // RFC 7515 §4.1.11: this verifier understands no extension, so it cannot honour a critical one.
+    if (decoded.header.crit !== undefined) {
+      throw new errors.JOSENotSupported(
+        'the JWS names critical header parameters ("crit"), which are not supported',
+      );
+    }
+    // jose selects the key from a JWKS by kid and alg (RFC 7517 §4.5).
+    const key = (await keyResolver(keys)(decoded.header, {
+      protected: protectedHeader,
+      payload,
+      signature,
+    })) as AsymmetricKeyInput;
+    // FAPI 2.0 SP §5.4.1-2/-3: the key must fit the algorithm and be large enough, before it is used.
+    assertFapiKey(key, alg, what, reject, profile);
+    // RFC 7515 §5.2 step 8: the signature over the ASCII `header.payload` (signature-bytes.ts says why not jose's).
+    if (!signatureVerifies(alg, key, `${protectedHeader}.${payload}`, signature)) {
+      throw new errors.JWSSignatureVerificationFailed();
+    }
   } catch (err) {
     throw asVerificationError(err, what, decoded.header, options);
   }
@@ -211,16 +218,17 @@ function asVerificationError(
       fix: 'send a JWS with a supported algorithm, a matching key and no unknown critical headers',
     });
   }
-  // jose refuses keys that do not fit the algorithm (e.g. a key without a usable type) with a TypeError.
-  if (err instanceof TypeError || err instanceof errors.JOSEError) {
+  // A key that may not verify this JWS (its use, key_ops or alg say otherwise, or it is private), or one
+  // jose refused while selecting it.
+  if (err instanceof UnusableVerificationKey || err instanceof TypeError || err instanceof errors.JOSEError) {
     return options.reject({
       description: `${what}${kid} could not be verified with the signer's key: ${err.message}`,
       clause: 'RFC 7515 §5.2',
       fix: "use a key that matches the JWS 'alg' header",
     });
   }
-  // WebCrypto refuses a key it cannot import (an EC point not on its curve) with a DataError.
-  if (err instanceof DOMException && err.name === 'DataError') {
+  // A JWK that is no public key at all (an EC point not on its curve): node's import refuses it.
+  if (err instanceof InvalidPublicKey) {
     return options.reject({
       description: `${what}${kid} names a key that is not a valid public key: ${err.message}`,
       clause: 'RFC 7517 §4, RFC 7518 §6',
